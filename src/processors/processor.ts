@@ -1,0 +1,40 @@
+import type { GdalEngine } from '../../wasm/engine.js';
+import type { SpatialSpec } from '../spec/spatial-spec.js';
+
+/**
+ * Where a processor's input comes from. In Node a string is a file path; in the browser a
+ * string that parses as an http(s) URL is fetched. Blobs (a dropped `File`) and bytes work
+ * everywhere.
+ */
+export type InputRef = string | URL | Blob | Uint8Array;
+
+/** What a processor receives to produce one output. */
+export interface ProcessorContext {
+  /** The fully defined spec the output must match. */
+  spec: SpatialSpec;
+  /** Where to write the output, a path in the engine's file system. */
+  outputPath: string;
+  engine: GdalEngine;
+  /** Resolves an input to a path in the engine's file system (materialising bytes if needed). */
+  resolveInput(ref: InputRef): Promise<string>;
+  onProgress?: (fraction: number, message?: string) => void;
+}
+
+/**
+ * The processor seam: a reusable recipe (reproject a file, rasterize vectors) that a `Data`
+ * class returns from its `processor` getter instead of writing `_process` itself.
+ *
+ * The processor's class source and `settings()` are part of the instance fingerprint; the
+ * bytes of `inputs()` are too.
+ */
+export interface Processor {
+  /** Output file extension without the dot (`tif`). */
+  readonly ext: string;
+  /** Inputs whose bytes the output depends on. */
+  inputs(): InputRef[];
+  /** Plain JSON-able settings that change the output. */
+  settings(): Record<string, unknown>;
+  /** Completes a partial spec (for example CRS only) from the inputs, such as their footprint. */
+  completeSpec?(spec: SpatialSpec, context: Omit<ProcessorContext, 'spec' | 'outputPath'>): Promise<SpatialSpec>;
+  run(context: ProcessorContext): Promise<void>;
+}

@@ -1,0 +1,118 @@
+/**
+ * The GDAL engine seam. Everything outside `wasm/` reaches GDAL only through this interface,
+ * so the pipeline never knows whether GDAL runs in this thread, in a worker, or (in tests) as a
+ * fake.
+ *
+ * Paths are paths in the engine's file system (`engine.fileSystem`):
+ * - `'host'` (Node): real, absolute or cwd-relative paths on this machine; inputs may come from
+ *   any number of folders in one call.
+ * - `'memory'` (browser): paths in GDAL's in-memory file system; put bytes there with
+ *   `writeFile` and take results out with `readFile`.
+ *
+ * Arguments are the command-line arguments of the matching GDAL program (`gdalwarp`,
+ * `gdal_translate`, ...) without the program name and without the input/output file names.
+ */
+export interface GdalEngine {
+  readonly fileSystem: 'host' | 'memory';
+
+  /** `gdalinfo -json` of a raster dataset, parsed. */
+  info(path: string, args?: string[]): Promise<RasterInfo>;
+  /** `ogrinfo -json` of a vector dataset, parsed (summary only: layers, fields, CRS, extent). */
+  vectorInfo(path: string, args?: string[]): Promise<VectorInfo>;
+
+  warp(sources: string[], dest: string, args: string[], options?: CallOptions): Promise<void>;
+  translate(source: string, dest: string, args: string[], options?: CallOptions): Promise<void>;
+  rasterize(source: string, dest: string, args: string[], options?: CallOptions): Promise<void>;
+  buildVrt(sources: string[], dest: string, args: string[], options?: CallOptions): Promise<void>;
+  /** `ogr2ogr`: vector translation (format conversion, reprojection). */
+  vectorTranslate(source: string, dest: string, args: string[], options?: CallOptions): Promise<void>;
+  /**
+   * `gdaldem <mode>`. `colorFile` is required for `color-relief` and is a path in the engine's
+   * file system.
+   */
+  dem(mode: DemMode, source: string, dest: string, args: string[], options?: DemOptions): Promise<void>;
+
+  /** The WKT2 of any CRS GDAL/PROJ accepts (`EPSG:3035`, WKT, PROJ string). Throws CrsError if unknown. */
+  crsToWkt(crs: string): Promise<string>;
+  /** Facts about a CRS: WKT, whether geographic, linear unit, authority code if any. */
+  crsInfo(crs: string): Promise<CrsInfo>;
+  /**
+   * Transforms points between CRSs, in traditional GIS order (x = easting/longitude,
+   * y = northing/latitude), whatever the CRS's official axis order.
+   */
+  transformPoints(srcCrs: string, dstCrs: string, points: Array<[number, number]>): Promise<Array<[number, number]>>;
+
+  readFile(path: string): Promise<Uint8Array>;
+  writeFile(path: string, bytes: Uint8Array): Promise<void>;
+  /** Removes a file. Missing files are not an error. */
+  remove(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  /** Creates a folder and its parents. */
+  mkdir(path: string): Promise<void>;
+
+  /** Releases the engine (worker, mounts). Later calls start it again. */
+  close(): Promise<void>;
+}
+
+export type DemMode = 'hillshade' | 'slope' | 'aspect' | 'color-relief' | 'TRI' | 'TPI' | 'roughness';
+
+export interface CallOptions {
+  /** Called with a fraction in [0, 1] where GDAL reports progress (warp does). */
+  onProgress?: (fraction: number, message?: string) => void;
+  /** GDAL configuration options for this call only (for example `{ GDAL_CACHEMAX: '256' }`). */
+  config?: Record<string, string>;
+}
+
+export interface DemOptions extends CallOptions {
+  colorFile?: string;
+}
+
+export interface CrsInfo {
+  wkt: string;
+  /** `EPSG:4326` style authority code when the CRS has one, else undefined. */
+  authority?: string;
+  isGeographic: boolean;
+  /** Metres per linear unit for projected CRSs (1 for metres, 0.3048 for feet); undefined for geographic. */
+  linearUnitMetres?: number;
+  /** PROJ.4 string, usable by proj4js, when GDAL can express one. */
+  proj4?: string;
+}
+
+/** The subset of `gdalinfo -json` that geodata uses; everything else stays in the object. */
+export interface RasterInfo {
+  description: string;
+  driverShortName: string;
+  size: [number, number];
+  coordinateSystem?: { wkt: string; dataAxisToSRSAxisMapping?: number[] };
+  geoTransform?: [number, number, number, number, number, number];
+  bands: Array<{
+    band: number;
+    type: string;
+    block?: [number, number];
+    noDataValue?: number | string;
+    scale?: number;
+    offset?: number;
+    description?: string;
+    colorInterpretation?: string;
+  }>;
+  metadata?: Record<string, Record<string, string>>;
+  [key: string]: unknown;
+}
+
+/** The subset of `ogrinfo -json` that geodata uses. */
+export interface VectorInfo {
+  description: string;
+  driverShortName: string;
+  layers: Array<{
+    name: string;
+    featureCount?: number;
+    geometryFields: Array<{
+      name: string;
+      type: string;
+      extent?: [number, number, number, number];
+      coordinateSystem?: { wkt: string } | null;
+    }>;
+    fields: Array<{ name: string; type: string }>;
+  }>;
+  [key: string]: unknown;
+}
