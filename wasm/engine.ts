@@ -47,6 +47,8 @@ export interface GdalEngine {
   /** Removes a file. Missing files are not an error. */
   remove(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
+  /** Removes a folder and everything in it; a missing folder is not an error. */
+  removeTree(path: string): Promise<void>;
   /** Creates a folder and its parents. */
   mkdir(path: string): Promise<void>;
 

@@ -1,7 +1,12 @@
+import { InvalidInputError } from '../errors.js';
+
 /**
  * The storage seam: a small key/value interface with bytes as the native value. Keys are
  * `/`-separated relative paths such as `data_processed/<state_hash>/meta.json`. JSON, entries
  * and layout are layers above; the pipeline depends only on this interface.
+ *
+ * Values are bytes; callers must not change an array they passed to `set`/`setMany` until the
+ * promise resolves. `keys(prefix)` and `removePrefix(prefix)` match the start of the key string.
  *
  * Implementations: `fs` (Node default), `indexeddb` (browser default, idb-keyval), `memory`
  * (tests). All of them pass the same conformance suite (`test/store/conformance.ts`).
@@ -34,7 +39,7 @@ export interface StoreAdapter {
    * the owner's pid, recovered when that process is dead; IndexedDB: Web Locks), and always
    * within one process.
    */
-  lock(name: string): Promise<() => Promise<void>>;
+  lock(name: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<() => Promise<void>>;
 
   /** Optional, fs only: the file path behind a key, so GDAL can read a committed file in place. */
   localPath?(key: string): string;
@@ -57,7 +62,10 @@ export function joinKey(...parts: string[]): string {
     for (const segment of part.split('/')) {
       if (segment === '') continue;
       if (segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0')) {
-        throw new Error(`invalid store key segment ${JSON.stringify(segment)} in ${JSON.stringify(parts.join('/'))}`);
+        throw new InvalidInputError(
+          `invalid store key segment ${JSON.stringify(segment)} in ${JSON.stringify(parts.join('/'))}: ` +
+            'key parts are relative names without ".", "..", "\\" or NUL',
+        );
       }
       segments.push(segment);
     }

@@ -1,0 +1,52 @@
+/**
+ * Everything geodata exports on every platform. The package entries (`node.ts`, `browser.ts`)
+ * re-export this and install their platform.
+ */
+export { Config, getConfig, withConfig, type CacheLayout, type ConfigValues } from './config.js';
+export { Data } from './data/data.js';
+export { Figure } from './data/figure.js';
+export { Tracked, type HasProcess, type ProcessResult } from './data/tracked.js';
+export { snakeCase } from './data/naming.js';
+export type { Driver, DriverContext } from './drivers/driver.js';
+export { bytesDriver, driverForExtension, geojsonDriver, jsonDriver, rasterDriver } from './drivers/builtin.js';
+export {
+  ConfigError,
+  CrsError,
+  FileError,
+  FingerprintError,
+  GdalError,
+  GeodataError,
+  InvalidInputError,
+  PipelineError,
+  StoreError,
+} from './errors.js';
+export {
+  ClassRegistry,
+  compareRecords,
+  defaultRegistry,
+  describe,
+  fingerprint,
+  register,
+  sourceHash,
+  type Fingerprint,
+  type InstanceRecord,
+  type StaleReason,
+  type TreeRecord,
+} from './fingerprint/index.js';
+export { load, process, type ProcessedEntry } from './pipeline/process.js';
+export { explain, describeReason, type Explanation } from './pipeline/explain.js';
+export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
+export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
+export type { EntryMeta } from './pipeline/entry.js';
+export type { InputRef, Processor, ProcessorContext } from './processors/processor.js';
+export * from './render/index.js';
+export { Raster, type RasterOptions } from './raster/raster.js';
+export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';
+export { writeRaster, type WriteOptions } from './raster/write-raster.js';
+export { DTYPE_NAMES, type DType, type TypedArray } from './raster/dtype.js';
+export { SpatialSpec, type Bounds, type SpatialSpecInit, type SpatialSpecJSON } from './spec/spatial-spec.js';
+export { affineToGdal, gdalToAffine, type Affine, type GeoTransform } from './spec/affine.js';
+export type { StoreAdapter } from './store/adapter.js';
+export { indexedDbStore, memoryStore } from './store/index.js';
+export type { CallOptions, DemMode, GdalEngine, RasterInfo, VectorInfo } from '../wasm/engine.js';
+export { LIBRARY_VERSION } from './version.js';

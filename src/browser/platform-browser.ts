@@ -1,0 +1,53 @@
+import { createMemoryEngine } from '../../wasm/memory-engine.js';
+import type { GdalEngine } from '../../wasm/engine.js';
+import { getConfig } from '../config.js';
+import { FileError } from '../errors.js';
+import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
+import type { Platform, Workspace } from '../platform.js';
+import { indexedDbStore } from '../store/indexeddb.js';
+
+const hashers = new Map<string, WebInputHasher>();
+
+/**
+ * Browsers: fetch for paths (URLs), IndexedDB for the cache (one database per root), GDAL with its
+ * in-memory file system as the workspace.
+ */
+export const browserPlatform: Platform = {
+  name: 'browser',
+  async readFile(path) {
+    let response: Response;
+    try {
+      response = await fetch(path);
+    } catch (error) {
+      throw new FileError(`cannot fetch ${path}: ${(error as Error).message}`, path, { cause: error });
+    }
+    if (!response.ok) throw new FileError(`cannot fetch ${path}: HTTP ${response.status} ${response.statusText}`, path);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  createStore: (root) => indexedDbStore({ dbName: root === '.' ? 'geodata' : `geodata:${root}` }),
+  createEngine: () => createMemoryEngine(),
+  inputHasher(root) {
+    let hasher = hashers.get(root);
+    if (!hasher) hashers.set(root, (hasher = new WebInputHasher()));
+    return hasher;
+  },
+  workspace: () => engineWorkspace(getConfig().engine),
+  resolvePath: (path) => path,
+};
+
+/** The workspace of a browser: the engine's in-memory file system. */
+export function engineWorkspace(engine: GdalEngine): Workspace {
+  return {
+    tempFolder: '/tmp',
+    readFile: (path) => engine.readFile(path),
+    writeFile: (path, bytes) => engine.writeFile(path, bytes),
+    exists: (path) => engine.exists(path),
+    async size(path) {
+      if (!(await engine.exists(path))) return undefined;
+      return (await engine.readFile(path)).length;
+    },
+    remove: (path) => engine.remove(path),
+    removeFolder: (path) => engine.removeTree(path),
+    mkdir: (path) => engine.mkdir(path),
+  };
+}

@@ -1,0 +1,65 @@
+import { markFrameworkBase } from '../fingerprint/registry.js';
+import type { Driver } from '../drivers/driver.js';
+import type { Processor } from '../processors/processor.js';
+import type { SpatialSpec } from '../spec/spatial-spec.js';
+import { entryIsProcessed, processedPath, stagingPath } from '../pipeline/paths.js';
+
+/** What `_process` may be: a plain (async) method, or an async generator that yields co-outputs. */
+export type ProcessResult = void | Uint8Array | Promise<void | Uint8Array> | AsyncGenerator<Tracked, void, unknown>;
+
+/**
+ * What a subclass's `_process(spec)` may return. It produces the output for `spec` at
+ * `this.ensureProcessedPath(spec)`; it may return the output's bytes instead of writing them, and
+ * may be an async generator that yields sibling instances whose outputs it wrote too
+ * (co-outputs). It is not declared on the base class, so subclasses need no `override`.
+ */
+export interface HasProcess {
+  _process(spec: SpatialSpec): ProcessResult;
+}
+
+/**
+ * What `Data` and `Figure` share: parameters are the own enumerable instance properties (names
+ * starting with `_` excepted); the output is `snake_case_class_name.ext` in a folder named by the
+ * entry's state hash.
+ */
+export abstract class Tracked {
+  /** `'data'` or `'figure'`: which cache folder holds the outputs. */
+  static readonly objectType: 'data' | 'figure' = 'data';
+
+  /** A reusable recipe producing the output, instead of `_process`. */
+  get processor(): Processor | undefined {
+    return undefined;
+  }
+
+  /** How `load` reads the output; default: the processor's, else by extension. */
+  get driver(): Driver | undefined {
+    return undefined;
+  }
+
+  /** The output's extension: the class's own, else its processor's, else its driver's, else `tif`. */
+  get ext(): string {
+    return this.processor?.ext ?? this.driver?.ext ?? 'tif';
+  }
+
+  /**
+   * The path of the committed output for `spec` (spec defaults to the configured one). Call
+   * `await process(instance, spec)` first: the file exists only once processed.
+   * @example await slope(new ElevationLoader().getProcessedPath(spec), this.ensureProcessedPath(spec));
+   */
+  getProcessedPath(spec?: SpatialSpec): string {
+    return processedPath(this, spec);
+  }
+
+  /** Inside `_process`: the path where the output must be written (a staging path, committed at the end). */
+  ensureProcessedPath(spec?: SpatialSpec): string {
+    return stagingPath(this, spec);
+  }
+
+  /** Whether a complete, undamaged entry exists for `spec`. */
+  isProcessed(spec?: SpatialSpec): Promise<boolean> {
+    return entryIsProcessed(this, spec);
+  }
+}
+
+// Library code: the inheritance walk of fingerprints stops here.
+markFrameworkBase(Tracked);

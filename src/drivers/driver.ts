@@ -1,0 +1,19 @@
+import type { SpatialSpec } from '../spec/spatial-spec.js';
+
+/** What a driver gets besides the bytes: the file's name and the spec of its entry. */
+export interface DriverContext {
+  /** The output's file name, for messages. */
+  name: string;
+  /** The entry's (completed) spec, when it has one. */
+  spec?: SpatialSpec;
+}
+
+/**
+ * The driver seam: turns an output file's bytes into what `load()` returns. A processor supplies
+ * a default; a class can override it with a `driver` getter.
+ */
+export interface Driver<T = unknown> {
+  /** The extension this driver reads and writes, without the dot. */
+  readonly ext: string;
+  read(bytes: Uint8Array, context: DriverContext): Promise<T>;
+}

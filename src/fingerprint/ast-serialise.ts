@@ -1,0 +1,103 @@
+import { type AstNode, POSITION_KEYS, isNode } from './ast.js';
+
+// Spelling that does not change meaning: `{ a }` versus `{ a: a }`, and a directive's raw text
+// (the statement's expression still carries the string).
+const IGNORED_KEYS = new Set([...POSITION_KEYS, 'shorthand', 'directive']);
+
+/**
+ * A canonical, unambiguous serialisation of an AST, keys sorted, positions and spelling left out.
+ * Two ASTs serialise alike exactly when they mean the same code (after the canonicalisation
+ * passes). This, not the printed text, is what gets hashed: a printer could print two different
+ * trees alike, a serialisation of the tree cannot.
+ *
+ * Compact, since it is hashed for every class: `Type{key:value,…}`, arrays `[…]`, strings
+ * JSON-quoted. Node types and keys are plain identifiers, so they need no quotes. Members that
+ * are `false`, `null` or `undefined` are left out: acorn gives every node of a type the same
+ * keys, so leaving them out loses nothing.
+ *
+ * Template literal parts count by their value (`\n` and a line break are the same string), except
+ * in tagged templates, where the tag sees the raw text.
+ */
+export function serialiseAst(node: AstNode): string {
+  const out: string[] = [];
+  write(node, false, out);
+  return out.join('');
+}
+
+// Sorted, filtered keys per node shape; there are few shapes, and sorting per node is costly.
+const keyCache = new Map<string, string[]>();
+
+function keysOf(node: AstNode): string[] {
+  const own = Object.keys(node);
+  const signature = own.join(',');
+  let keys = keyCache.get(signature);
+  if (!keys) {
+    keys = own.filter((key) => !IGNORED_KEYS.has(key) && key !== 'type').sort();
+    keyCache.set(signature, keys);
+  }
+  return keys;
+}
+
+function write(value: unknown, keepTemplateRaw: boolean, out: string[]): void {
+  if (value === null || value === undefined) {
+    out.push('null');
+  } else if (typeof value === 'string') {
+    out.push(JSON.stringify(value));
+  } else if (typeof value === 'bigint') {
+    out.push(JSON.stringify(`${value}n`));
+  } else if (typeof value !== 'object') {
+    out.push(String(value));
+  } else if (Array.isArray(value)) {
+    out.push('[');
+    value.forEach((item, index) => {
+      if (index > 0) out.push(',');
+      write(item, keepTemplateRaw, out);
+    });
+    out.push(']');
+  } else if (isNode(value)) {
+    writeNode(value, keepTemplateRaw, out);
+  } else {
+    writePlain(value as Record<string, unknown>, out);
+  }
+}
+
+function writeNode(node: AstNode, keepTemplateRaw: boolean, out: string[]): void {
+  if (node.type === 'Literal') return writeLiteral(node, out);
+  if (node.type === 'TemplateElement') {
+    out.push(`TemplateElement{tail:${node.tail === true},cooked:${JSON.stringify(node.value.cooked)}`);
+    if (keepTemplateRaw) out.push(`,raw:${JSON.stringify(node.value.raw)}`);
+    out.push('}');
+    return;
+  }
+  out.push(node.type, '{');
+  let first = true;
+  for (const key of keysOf(node)) {
+    const value = node[key];
+    if (value === false || value === null || value === undefined) continue;
+    out.push(first ? `${key}:` : `,${key}:`);
+    first = false;
+    const keepRaw =
+      (node.type === 'TaggedTemplateExpression' && key === 'quasi') ||
+      (node.type === 'TemplateLiteral' && key === 'quasis' && keepTemplateRaw);
+    write(value, keepRaw, out);
+  }
+  out.push('}');
+}
+
+function writeLiteral(node: AstNode, out: string[]): void {
+  if (node.regex) out.push(`Literal{regex:${JSON.stringify([node.regex.pattern, node.regex.flags])}}`);
+  else if (node.bigint !== undefined) out.push(`Literal{bigint:${JSON.stringify(node.bigint)}}`);
+  else out.push(`Literal{value:${typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value)}}`);
+}
+
+function writePlain(object: Record<string, unknown>, out: string[]): void {
+  out.push('{');
+  Object.keys(object)
+    .filter((key) => object[key] !== undefined)
+    .sort()
+    .forEach((key, index) => {
+      out.push(index > 0 ? `,${JSON.stringify(key)}:` : `${JSON.stringify(key)}:`);
+      write(object[key], false, out);
+    });
+  out.push('}');
+}

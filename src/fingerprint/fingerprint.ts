@@ -1,0 +1,223 @@
+import canonicalize from 'canonicalize';
+import { FingerprintError } from '../errors.js';
+import type { Processor } from '../processors/processor.js';
+import { toCanonicalValue } from './canonical-json.js';
+import { canonicalSource } from './canonical-source.js';
+import { analyseClass, unhashedReferences } from './dependencies.js';
+import { sha256Hex } from './hash.js';
+import type { InputDigest, InputHasher } from './input-hasher.js';
+import { canonicalParameters, nestedInstances, parameterValues } from './parameters.js';
+import { defaultInputHasher, preparedDigest, prepareInputs } from './prepared-inputs.js';
+import {
+  FINGERPRINT_FORMAT_VERSION,
+  type Fingerprint,
+  type InstanceRecord,
+  type ProcessorRecord,
+  type UnhashedReference,
+} from './record.js';
+import { type ClassRegistry, defaultRegistry } from './registry.js';
+
+/** Options of `fingerprint`, `describe` and `describeSync` (`prepareInputs` uses `registry` and `inputHasher`). */
+export interface FingerprintOptions {
+  /** Where class names resolve; `defaultRegistry` unless given. */
+  registry?: ClassRegistry;
+  /** Make an unhashed reference a `FingerprintError` instead of a note in the record. */
+  strict?: boolean;
+  /** Free names that are fine unhashed: the library's own exports (`process`, `load`, `slope`). */
+  knownNames?: Iterable<string>;
+  /** Hashes processor inputs; a `WebInputHasher` (Blobs and bytes only) unless given. */
+  inputHasher?: InputHasher;
+}
+
+/**
+ * The hashes of an instance: `sourceHash` (its class's own code), `depTreeHash` (that code and
+ * everything it depends on), `instanceHash` (plus parameters, processor and input contents) and,
+ * given a spec, `stateHash` (plus the spec: the cache key).
+ *
+ * @example
+ * const { stateHash } = await fingerprint(new SlopeLoader(), spec, { inputHasher: new NodeInputHasher() });
+ */
+export async function fingerprint(instance: object, spec?: unknown, options: FingerprintOptions = {}): Promise<Fingerprint> {
+  const record = await describe(instance, spec, options);
+  const hashes: Fingerprint = {
+    sourceHash: record.sourceHash,
+    depTreeHash: record.depTreeHash,
+    instanceHash: record.instanceHash,
+  };
+  if (record.stateHash !== undefined) hashes.stateHash = record.stateHash;
+  return hashes;
+}
+
+/**
+ * Everything that went into an instance's hashes, as a JSON-able record to store next to a cache
+ * entry and to compare later with `compareRecords`. Hashes the inputs, then `describeSync`.
+ *
+ * @example
+ * const record = await describe(new SlopeLoader(), spec);
+ * record.tree.nodes; // { SlopeLoader: …, ElevationLoader: … }
+ */
+export async function describe(instance: object, spec?: unknown, options: FingerprintOptions = {}): Promise<InstanceRecord> {
+  await prepareInputs(instance, options);
+  return describeSync(instance, spec, options);
+}
+
+/**
+ * `describe` without waiting: input contents come from an earlier `prepareInputs` with the same
+ * input hasher (a `FingerprintError` says so when one is missing). Code, parameters and spec are
+ * hashed synchronously anyway.
+ *
+ * @example
+ * await prepareInputs(slope, options);
+ * describeSync(slope, spec, options).stateHash;
+ */
+export function describeSync(instance: object, spec?: unknown, options: FingerprintOptions = {}): InstanceRecord {
+  const record = new Describer(options).describe(instance, 'the instance');
+  if (spec === undefined) return record;
+  const specValue = toCanonicalValue(spec, 'spec', { owner: record.className }) ?? null;
+  const specHash = sha256Hex(canonicalize(specValue) as string);
+  const stateHash = sha256Hex(
+    canonicalize({ format_version: FINGERPRINT_FORMAT_VERSION, instanceHash: record.instanceHash, specHash }) as string,
+  );
+  return { ...record, stateHash, specHash, spec: specValue };
+}
+
+class Describer {
+  private readonly registry: ClassRegistry;
+  private readonly knownNames: ReadonlySet<string>;
+  private readonly inputHasher: InputHasher;
+  private readonly records = new Map<object, InstanceRecord>();
+  private readonly inProgress = new Set<object>();
+
+  constructor(private readonly options: FingerprintOptions) {
+    this.registry = options.registry ?? defaultRegistry;
+    this.knownNames = new Set(options.knownNames ?? []);
+    this.inputHasher = options.inputHasher ?? defaultInputHasher;
+  }
+
+  describe(instance: object, path: string): InstanceRecord {
+    if (this.inProgress.has(instance)) {
+      throw new FingerprintError(
+        `Cannot fingerprint ${instance.constructor.name}: ${path} contains the instance itself ` +
+          '(Data parameters form a cycle). Break the cycle; a pipeline step cannot depend on itself.',
+      );
+    }
+    let record = this.records.get(instance);
+    if (!record) {
+      this.inProgress.add(instance);
+      try {
+        record = this.build(instance);
+      } finally {
+        this.inProgress.delete(instance);
+      }
+      this.records.set(instance, record);
+    }
+    return record;
+  }
+
+  private build(instance: object): InstanceRecord {
+    const cls = instance.constructor as (new (...args: never[]) => object) | undefined;
+    const className = cls ? this.registry.nameOf(cls) : undefined;
+    if (!cls || className === undefined) {
+      const shown = cls?.name || 'an anonymous class';
+      throw new FingerprintError(
+        `Cannot fingerprint an instance of ${shown}: the class is not registered. ` +
+          `Decorate it with @register or call register(${cls?.name || 'TheClass'}).`,
+      );
+    }
+    const analysis = analyseClass(cls, this.registry);
+    const unhashed = unhashedReferences(analysis, this.knownNames);
+    this.enforceStrict(unhashed);
+    const hashes = new Map<object, string>();
+    for (const nested of nestedInstances(parameterValues(instance), this.registry)) {
+      const nestedRecord = this.describe(nested, `a parameter of ${className}`);
+      hashes.set(nested, nestedRecord.instanceHash);
+      unhashed.push(...nestedRecord.unhashed);
+    }
+    const parameters = canonicalParameters(instance, className, this.registry, hashes);
+    const paramsHash = sha256Hex(canonicalize(parameters) as string);
+    const processor = this.processorOf(instance, className);
+    const inputs = processor ? this.inputDigests(processor.instance, className) : [];
+    const instanceHash = sha256Hex(
+      canonicalize({
+        format_version: FINGERPRINT_FORMAT_VERSION,
+        className,
+        depTreeHash: analysis.depTreeHash,
+        paramsHash,
+        processor: processor?.record ?? null,
+        inputs: inputs.map(({ size, sha256 }) => ({ size, sha256 })),
+      }) as string,
+    );
+    const record: InstanceRecord = {
+      format_version: FINGERPRINT_FORMAT_VERSION,
+      className,
+      sourceHash: canonicalSource(cls).hash,
+      depTreeHash: analysis.depTreeHash,
+      instanceHash,
+      paramsHash,
+      parameters,
+      inputs,
+      tree: analysis.tree,
+      unhashed: dedupe(unhashed),
+    };
+    if (processor) record.processor = processor.record;
+    return record;
+  }
+
+  private enforceStrict(unhashed: UnhashedReference[]): void {
+    const [first, ...others] = dedupe(unhashed);
+    if (!this.options.strict || !first) return;
+    const where = first.className.includes('.uses.') ? `the helper ${first.className}` : first.className;
+    const fix = first.className.includes('.uses.')
+      ? `give the helper its own uses (helper.uses = { ${first.identifier} })`
+      : `add it to \`static uses = { ${first.identifier} }\``;
+    throw new FingerprintError(
+      `${where} refers to "${first.identifier}", which is not local, not a JavaScript global, not a ` +
+        `registered class and not declared in uses, so its code is not part of the fingerprint. ` +
+        `To fix: ${fix}, or register it if it is a class.` +
+        (others.length ? ` Also unhashed: ${others.map((ref) => `${ref.className} → ${ref.identifier}`).join(', ')}.` : ''),
+    );
+  }
+
+  private processorOf(instance: object, className: string): { instance: Processor; record: ProcessorRecord } | undefined {
+    let processor: unknown;
+    try {
+      processor = (instance as { processor?: unknown }).processor;
+    } catch (error) {
+      throw new FingerprintError(`Cannot fingerprint ${className}: its processor getter threw (${(error as Error).message}).`, {
+        cause: error,
+      });
+    }
+    if (processor === undefined || processor === null) return undefined;
+    const candidate = processor as Partial<Processor>;
+    if (typeof candidate.settings !== 'function' || typeof candidate.inputs !== 'function') {
+      throw new FingerprintError(
+        `Cannot fingerprint ${className}: its processor is not a Processor (it needs settings() and inputs() methods).`,
+      );
+    }
+    const processorClass = (processor as object).constructor as new (...args: never[]) => object;
+    const record: ProcessorRecord = {
+      className: processorClass.name,
+      sourceHash: canonicalSource(processorClass).hash,
+      settings: toCanonicalValue(candidate.settings(), 'processor.settings', { owner: className }) ?? null,
+    };
+    // A registered processor class (a user's own) brings its helpers along; a library one is
+    // identified by its own code.
+    if (this.registry.nameOf(processorClass) !== undefined) {
+      record.depTreeHash = analyseClass(processorClass, this.registry).depTreeHash;
+    }
+    return { instance: processor as Processor, record };
+  }
+
+  private inputDigests(processor: Processor, className: string): InputDigest[] {
+    const refs = processor.inputs();
+    if (!Array.isArray(refs)) {
+      throw new FingerprintError(`Cannot fingerprint ${className}: its processor's inputs() must return an array.`);
+    }
+    return refs.map((ref) => preparedDigest(this.inputHasher, ref, className));
+  }
+}
+
+function dedupe(references: UnhashedReference[]): UnhashedReference[] {
+  const byKey = new Map(references.map((ref) => [`${ref.className}\u0000${ref.identifier}`, ref]));
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, ref]) => ref);
+}

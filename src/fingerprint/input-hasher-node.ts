@@ -1,0 +1,184 @@
+// Node only: reads files with node:fs and hashes with node:crypto. Never reached from the browser entry.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileError } from '../errors.js';
+import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
+import { WebInputHasher } from './input-hasher-web.js';
+
+/** Options of `NodeInputHasher`. */
+export interface NodeInputHasherOptions {
+  /** Opens a file as a stream of chunks; injectable so tests can count reads. */
+  openRead?: (path: string) => AsyncIterable<Uint8Array>;
+  /**
+   * A file changed less than this many milliseconds before it was hashed may change again within
+   * the file system's timestamp resolution without its times changing, so its digest is not
+   * trusted on the cheap path: it is read once more next time. Default 2000 (FAT's 2 s).
+   */
+  racyWindowMs?: number;
+  /** The clock, in ms since the epoch; injectable so tests need not wait. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface MemoEntry {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  sha256: string;
+  /** When reading started (ms since the epoch). */
+  hashedAtMs: number;
+}
+
+interface MemoFile {
+  format_version: 1;
+  entries: Record<string, MemoEntry>;
+}
+
+/**
+ * Hashes input files by content, cheaply: a file whose size, modification time and change time
+ * are as remembered is not read again. Digests are remembered in a JSON file (written atomically:
+ * a temporary file, then a rename) so later runs profit too. Blobs and bytes are hashed directly.
+ *
+ * The change time (`ctime`) is checked besides size and `mtime` because tools that copy a file
+ * and keep its `mtime` (`cp -p`, `rsync -t`) are common with rasters, which often keep their size.
+ *
+ * @example
+ * const hasher = new NodeInputHasher('.cache/input-digests.json');
+ * await hasher.hash('data/elevation.tif'); // { id: '/abs/data/elevation.tif', size: …, sha256: '…' }
+ */
+export class NodeInputHasher implements InputHasher {
+  private memo: Promise<Map<string, MemoEntry>> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly openRead: (path: string) => AsyncIterable<Uint8Array>;
+  private readonly racyWindowMs: number;
+  private readonly now: () => number;
+  private readonly bytes = new WebInputHasher();
+
+  /** `memoPath`: the JSON file that remembers digests; without it they last for this object only. */
+  constructor(
+    readonly memoPath?: string,
+    options: NodeInputHasherOptions = {},
+  ) {
+    this.openRead = options.openRead ?? ((path) => createReadStream(path));
+    this.racyWindowMs = options.racyWindowMs ?? 2000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async hash(ref: InputRef): Promise<InputDigest> {
+    if (typeof ref !== 'string' && !(ref instanceof URL)) return this.bytes.hash(ref);
+    let path: string;
+    if (ref instanceof URL) {
+      if (ref.protocol !== 'file:') return this.bytes.hash(ref);
+      path = fileURLToPath(ref);
+    } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) && !ref.startsWith('file:')) {
+      return this.bytes.hash(ref);
+    } else {
+      path = ref.startsWith('file:') ? fileURLToPath(ref) : ref;
+    }
+    return this.hashFile(resolve(path));
+  }
+
+  private async hashFile(path: string): Promise<InputDigest> {
+    const stats = await statFile(path);
+    const memo = await this.loadMemo();
+    const known = memo.get(path);
+    if (
+      known &&
+      known.size === stats.size &&
+      known.mtimeMs === stats.mtimeMs &&
+      known.ctimeMs === stats.ctimeMs &&
+      Math.max(known.mtimeMs, known.ctimeMs) < known.hashedAtMs - this.racyWindowMs
+    ) {
+      return { id: path, size: known.size, sha256: known.sha256 };
+    }
+    const hashedAtMs = this.now();
+    const sha256 = await this.digestFile(path);
+    memo.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, sha256, hashedAtMs });
+    await this.saveMemo(memo);
+    return { id: path, size: stats.size, sha256 };
+  }
+
+  private async digestFile(path: string): Promise<string> {
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of this.openRead(path)) hash.update(chunk);
+    } catch (error) {
+      throw new FileError(`Cannot read the input file ${path}: ${(error as Error).message}.`, path, { cause: error });
+    }
+    return hash.digest('hex');
+  }
+
+  private loadMemo(): Promise<Map<string, MemoEntry>> {
+    this.memo ??= this.memoPath ? readMemo(this.memoPath) : Promise.resolve(new Map());
+    return this.memo;
+  }
+
+  /** Writes one at a time; merges with what another process may have written meanwhile. */
+  private saveMemo(memo: Map<string, MemoEntry>): Promise<void> {
+    const memoPath = this.memoPath;
+    if (!memoPath) return Promise.resolve();
+    // A failed write must not block the next one: chain on the settled previous write.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
+      const onDisk = await readMemo(memoPath);
+      for (const [path, entry] of memo) onDisk.set(path, entry);
+      const content: MemoFile = { format_version: 1, entries: Object.fromEntries(onDisk) };
+      const temporary = `${memoPath}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await writeFile(temporary, JSON.stringify(content));
+        await rename(temporary, memoPath);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw new FileError(
+          `Cannot write the input digest memo ${memoPath}: ${(error as Error).message}. Check that its folder exists and is writable.`,
+          memoPath,
+          { cause: error },
+        );
+      }
+    });
+    return this.writing;
+  }
+}
+
+async function statFile(path: string): Promise<{ size: number; mtimeMs: number; ctimeMs: number }> {
+  try {
+    const stats = await stat(path);
+    if (!stats.isFile()) throw new FileError(`The input ${path} is not a file.`, path);
+    return stats;
+  } catch (error) {
+    if (error instanceof FileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
+    throw new FileError(
+      `The input file ${path} ${problem}. Check the path the processor was given (relative paths resolve from ${process.cwd()}).`,
+      path,
+      { cause: error },
+    );
+  }
+}
+
+/** The memo on disk; a missing or damaged file is an empty memo (it is only a cache). */
+async function readMemo(memoPath: string): Promise<Map<string, MemoEntry>> {
+  try {
+    const parsed = JSON.parse(await readFile(memoPath, 'utf8')) as Partial<MemoFile>;
+    if (parsed.format_version !== 1 || typeof parsed.entries !== 'object' || parsed.entries === null) return new Map();
+    return new Map(Object.entries(parsed.entries).filter(([, entry]) => isMemoEntry(entry)));
+  } catch {
+    return new Map();
+  }
+}
+
+function isMemoEntry(value: unknown): value is MemoEntry {
+  const entry = value as Partial<MemoEntry> | null;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.size === 'number' &&
+    typeof entry.mtimeMs === 'number' &&
+    typeof entry.ctimeMs === 'number' &&
+    typeof entry.hashedAtMs === 'number' &&
+    typeof entry.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(entry.sha256)
+  );
+}

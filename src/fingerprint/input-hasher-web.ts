@@ -1,0 +1,43 @@
+import { FileError } from '../errors.js';
+import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
+
+/**
+ * Hashes Blobs (a dropped `File`) and bytes with `crypto.subtle`, in the browser and in Node.
+ * File paths need `NodeInputHasher`; URLs are not supported yet.
+ *
+ * @example
+ * const hasher = new WebInputHasher();
+ * await hasher.hash(fileFromDropEvent); // { id: 'blob:elevation.tif:1048576', size: 1048576, sha256: '…' }
+ */
+export class WebInputHasher implements InputHasher {
+  async hash(ref: InputRef): Promise<InputDigest> {
+    if (ref instanceof Uint8Array) return digestBytes(ref, `bytes:${ref.byteLength}`);
+    if (typeof Blob !== 'undefined' && ref instanceof Blob) {
+      const name = (ref as { name?: unknown }).name;
+      const bytes = new Uint8Array(await ref.arrayBuffer());
+      return digestBytes(bytes, `blob:${typeof name === 'string' ? name : ''}:${ref.size}`);
+    }
+    const shown = String(ref);
+    if (ref instanceof URL || /^[a-z][a-z0-9+.-]*:\/\//i.test(shown)) {
+      throw new FileError(
+        `Cannot hash the input ${shown}: hashing inputs by URL is not supported yet. ` +
+          'Download it and pass the bytes (a Uint8Array or a Blob) instead.',
+        shown,
+      );
+    }
+    throw new FileError(
+      `Cannot hash the input ${JSON.stringify(shown)}: a file path needs the Node input hasher ` +
+        '(NodeInputHasher from the Node entry point); in the browser pass a File, Blob or Uint8Array.',
+      shown,
+    );
+  }
+}
+
+/** SHA-256 of bytes through WebCrypto, as an input digest. */
+export async function digestBytes(bytes: Uint8Array, id: string): Promise<InputDigest> {
+  // A view over a SharedArrayBuffer is not a BufferSource: copy it (rare; inputs are plain bytes).
+  const source = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+  const digest = await crypto.subtle.digest('SHA-256', source);
+  const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return { id, size: bytes.byteLength, sha256 };
+}

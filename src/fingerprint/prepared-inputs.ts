@@ -1,0 +1,89 @@
+import { FingerprintError } from '../errors.js';
+import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
+import { WebInputHasher } from './input-hasher-web.js';
+import { nestedInstances, parameterValues } from './parameters.js';
+import { type ClassRegistry, defaultRegistry } from './registry.js';
+
+/**
+ * Input digests hashed ahead of time, so an instance can be described synchronously (the
+ * pipeline needs a cache key inside `getProcessedPath(spec)`). Kept per input hasher, so digests
+ * from one cache root's hasher never answer for another's. Strings and URLs are keyed by their
+ * text, Blobs and byte arrays by identity.
+ */
+class PreparedDigests {
+  private readonly byText = new Map<string, InputDigest>();
+  private readonly byObject = new WeakMap<object, InputDigest>();
+
+  get(ref: InputRef): InputDigest | undefined {
+    return typeof ref === 'string' || ref instanceof URL ? this.byText.get(String(ref)) : this.byObject.get(ref);
+  }
+
+  set(ref: InputRef, digest: InputDigest): void {
+    if (typeof ref === 'string' || ref instanceof URL) this.byText.set(String(ref), digest);
+    else this.byObject.set(ref, digest);
+  }
+}
+
+const prepared = new WeakMap<InputHasher, PreparedDigests>();
+
+/** The hasher used when none is given: stateless, so one is enough. */
+export const defaultInputHasher: InputHasher = new WebInputHasher();
+
+function preparedFor(hasher: InputHasher): PreparedDigests {
+  let digests = prepared.get(hasher);
+  if (!digests) prepared.set(hasher, (digests = new PreparedDigests()));
+  return digests;
+}
+
+/**
+ * Hashes the inputs of an instance's processor and of the processors of the `Data` instances
+ * among its parameters (transitively), so `describeSync` can run. Always hashes again (a
+ * `NodeInputHasher` makes that cheap): call it before describing, whenever inputs may have
+ * changed.
+ *
+ * @example
+ * await prepareInputs(slope, { inputHasher });
+ * const record = describeSync(slope, spec, { inputHasher });
+ */
+export async function prepareInputs(
+  instance: object,
+  options: { registry?: ClassRegistry; inputHasher?: InputHasher } = {},
+): Promise<void> {
+  const registry = options.registry ?? defaultRegistry;
+  const hasher = options.inputHasher ?? defaultInputHasher;
+  const digests = preparedFor(hasher);
+  const seen = new Set<object>();
+  const refs: InputRef[] = [];
+  const visit = (current: object): void => {
+    if (seen.has(current)) return;
+    seen.add(current);
+    refs.push(...inputsOf(current));
+    nestedInstances(parameterValues(current), registry).forEach(visit);
+  };
+  visit(instance);
+  await Promise.all(refs.map(async (ref) => digests.set(ref, await hasher.hash(ref))));
+}
+
+/** The digest `prepareInputs` computed for `ref` with `hasher`; an error naming the class if none. */
+export function preparedDigest(hasher: InputHasher, ref: InputRef, className: string): InputDigest {
+  const digest = preparedFor(hasher).get(ref);
+  if (!digest) {
+    const shown = typeof ref === 'string' || ref instanceof URL ? String(ref) : `a ${ref.constructor.name}`;
+    throw new FingerprintError(
+      `Cannot fingerprint ${className} synchronously: its input ${shown} has not been hashed yet. ` +
+        'Await prepareInputs(instance, options) with the same input hasher first, or use describe().',
+    );
+  }
+  return digest;
+}
+
+// A broken processor is reported by describeSync, with the class name; here it has no inputs.
+function inputsOf(instance: object): InputRef[] {
+  try {
+    const processor = (instance as { processor?: { inputs?: unknown } }).processor;
+    const refs = typeof processor?.inputs === 'function' ? (processor.inputs as () => unknown)() : [];
+    return Array.isArray(refs) ? (refs as InputRef[]) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,78 @@
+import type { JsonValue } from './canonical-json.js';
+import type { InputDigest } from './input-hasher.js';
+
+/** Carried by every record; bumped when the meaning of any hash changes. */
+export const FINGERPRINT_FORMAT_VERSION = 1;
+
+/** What a node of a dependency tree is: a class, a helper function (or unregistered class), a constant. */
+export type DependencyKind = 'class' | 'helper' | 'value';
+
+/**
+ * Why one node depends on another: it extends it, names it in its body, or declares it in
+ * `uses`.
+ */
+export type EdgeKind = 'inherits' | 'calls' | 'uses';
+
+/**
+ * A class and everything its code depends on, JSON-able; stored as
+ * `.source/snapshots/{dep_tree_hash}/tree.json`. Classes are named by their registry name,
+ * helpers and constants by where they were declared (`SlopeLoader.uses.THRESHOLD`).
+ */
+export interface TreeRecord {
+  format_version: number;
+  root: string;
+  nodes: Record<string, { kind: DependencyKind; sourceHash: string }>;
+  edges: { from: string; to: string; kind: EdgeKind }[];
+}
+
+/** A free name in `className`'s code that nothing resolves, so its code or value is not hashed. */
+export interface UnhashedReference {
+  className: string;
+  identifier: string;
+}
+
+/** The processor part of an instance record. */
+export interface ProcessorRecord {
+  className: string;
+  sourceHash: string;
+  /** Present when the processor's class is registered: its code and its dependencies. */
+  depTreeHash?: string;
+  settings: JsonValue;
+}
+
+/** The hashes that identify an instance (and, given a spec, one cache entry). */
+export interface Fingerprint {
+  sourceHash: string;
+  depTreeHash: string;
+  instanceHash: string;
+  /** Only when a spec was given: the cache key. */
+  stateHash?: string;
+}
+
+/** Everything that went into an instance's hashes, to store and to compare later. */
+export interface InstanceRecord extends Fingerprint {
+  format_version: number;
+  className: string;
+  paramsHash: string;
+  specHash?: string;
+  /** The canonical JSON value of the parameters (nested `Data` as `{ $data, instanceHash }`). */
+  parameters: JsonValue;
+  spec?: JsonValue;
+  processor?: ProcessorRecord;
+  inputs: InputDigest[];
+  tree: TreeRecord;
+  /** Unhashed references in this class's tree and in the trees of nested `Data` parameters. */
+  unhashed: UnhashedReference[];
+}
+
+/** One reason why a live record differs from a stored one. */
+export type StaleReason =
+  | { kind: 'format-version'; from: number; to: number }
+  | { kind: 'source-changed'; className: string; from: string; to: string }
+  | { kind: 'dependency-changed'; className: string; dependency: string; from: string | null; to: string | null }
+  | { kind: 'parameter-changed'; path: string; from: JsonValue; to: JsonValue }
+  | { kind: 'parameter-added' | 'parameter-removed'; path: string }
+  | { kind: 'processor-changed'; from: ProcessorRecord | null; to: ProcessorRecord | null }
+  | { kind: 'input-changed'; id: string; from: string | null; to: string | null }
+  | { kind: 'spec-changed'; from: string | null; to: string | null }
+  | { kind: 'unhashed-reference'; className: string; identifier: string };

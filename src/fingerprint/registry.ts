@@ -1,0 +1,141 @@
+import { FingerprintError, describeValue } from '../errors.js';
+import { canonicalSource } from './canonical-source.js';
+import type { Code } from './source-hash.js';
+
+/**
+ * Classes by name. A class body names other classes (`new ElevationLoader()`); the registry is
+ * how such a name becomes a dependency whose code is hashed.
+ *
+ * @example
+ * const registry = new ClassRegistry();
+ * register(ElevationLoader, undefined, registry);
+ * registry.get('ElevationLoader'); // ElevationLoader
+ */
+export class ClassRegistry {
+  private readonly byName = new Map<string, Code>();
+  private readonly nameByClass = new WeakMap<Code, string>();
+  private changes = 0;
+
+  /** Increases with every change, so analyses that depend on the registry know when to redo. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** The class registered under `name`. */
+  get(name: string): Code | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The name `cls` is registered under (also for an older copy replaced by an identical re-run). */
+  nameOf(cls: unknown): string | undefined {
+    return typeof cls === 'function' ? this.nameByClass.get(cls) : undefined;
+  }
+
+  /** Registered names, sorted. */
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  /**
+   * Adds `cls` under `cls.name`. The same class again is a no-op; a new class object with the
+   * same name and the same source hash (a module re-run in a notebook or in watch mode) replaces
+   * the old one; a different class with the same name is an error.
+   */
+  add(cls: Code): void {
+    if (typeof cls !== 'function') {
+      throw new FingerprintError(`register() expects a class, got ${describeValue(cls)}.`);
+    }
+    const name = cls.name;
+    if (!name) {
+      throw new FingerprintError(
+        'register() got an anonymous class: give it a name (`class ElevationLoader extends Data {…}`); ' +
+          'the name is how other classes refer to it.',
+      );
+    }
+    const existing = this.byName.get(name);
+    if (existing === cls) return;
+    if (existing && canonicalSource(existing).hash !== canonicalSource(cls).hash) {
+      throw new FingerprintError(
+        `Two different classes are registered as "${name}": the first is ${excerpt(existing)}, ` +
+          `the second is ${excerpt(cls)}. Rename one of them; to replace an edited class in a notebook ` +
+          `or watch mode, call registry.unregister("${name}") before registering the new version.`,
+      );
+    }
+    this.byName.set(name, cls);
+    this.nameByClass.set(cls, name);
+    this.changes++;
+  }
+
+  /** Removes a class, given by name or by itself. Returns whether it was registered. */
+  unregister(nameOrClass: string | Code): boolean {
+    const name = typeof nameOrClass === 'string' ? nameOrClass : this.nameOf(nameOrClass);
+    const cls = name === undefined ? undefined : this.byName.get(name);
+    if (name === undefined || cls === undefined) return false;
+    this.byName.delete(name);
+    this.nameByClass.delete(cls);
+    this.changes++;
+    return true;
+  }
+}
+
+/** The registry `register` and `fingerprint` use unless given another. */
+export const defaultRegistry = new ClassRegistry();
+
+/**
+ * Registers a class so its name resolves to it when other classes mention it. Works as a
+ * TC39 class decorator, as a legacy (`experimentalDecorators`) decorator, and as a plain call
+ * from JavaScript. Returns the class.
+ *
+ * @example
+ * @register
+ * class ElevationLoader extends Data {}
+ *
+ * register(SlopeLoader);                          // plain call, default registry
+ * register(SlopeLoader, undefined, myRegistry);   // another registry
+ */
+export function register<T extends Code>(
+  cls: T,
+  context?: ClassDecoratorContext | ClassRegistry,
+  registry: ClassRegistry = defaultRegistry,
+): T {
+  if (context instanceof ClassRegistry) {
+    registry = context;
+  } else if (context !== undefined && (context as { kind?: unknown }).kind !== 'class') {
+    throw new FingerprintError(
+      `@register decorates classes, not a ${String((context as { kind?: unknown }).kind)} ` +
+        `("${String((context as { name?: unknown }).name)}"): put it on the class declaration.`,
+    );
+  }
+  registry.add(cls);
+  return cls;
+}
+
+// A symbol from the global registry, so a second copy of this module (two bundles on one page)
+// still recognises the bases the first copy marked.
+const FRAMEWORK_BASE = Symbol.for('geodata.fingerprint.frameworkBase');
+
+/**
+ * Marks a library base class (`Data`, `Figure`): the inheritance walk stops there and its code is
+ * not a dependency (it changes with the library version, not with the user's code). Returns the
+ * class. Only the class itself is marked, not its subclasses.
+ *
+ * @example
+ * export class Data { … }
+ * markFrameworkBase(Data);
+ */
+export function markFrameworkBase<T extends Code>(cls: T): T {
+  Object.defineProperty(cls, FRAMEWORK_BASE, { value: true, enumerable: false });
+  return cls;
+}
+
+/** Whether `cls` itself (not a parent of it) was marked with `markFrameworkBase`. */
+export function isFrameworkBase(cls: Code): boolean {
+  return Object.prototype.hasOwnProperty.call(cls, FRAMEWORK_BASE);
+}
+
+function excerpt(cls: Code): string {
+  // The source has no file name: its opening words are the best hint of where it was written.
+  const text = Function.prototype.toString.call(cls).replace(/\s+/g, ' ').trim();
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return `${JSON.stringify(shown)} (source ${canonicalSource(cls).hash.slice(0, 12)})`;
+}

@@ -1,0 +1,263 @@
+import { type AstNode, forEachChild, identifier, isNode } from './ast.js';
+
+/** How an identifier in a canonical AST is bound. */
+export type Binding = 'local' | 'self' | 'free' | 'super';
+
+/** What the renaming needs to know about the code around the AST. */
+export interface RenameOptions {
+  /** Names that mean the class or function itself (its id, its runtime name). */
+  selfNames: ReadonlySet<string>;
+  /** Free names to spell differently: a bundler's `helper2` becomes its `uses` key `helper`. */
+  aliases: ReadonlyMap<string, string>;
+}
+
+/**
+ * Renames every locally bound name to `$0`, `$1`, … in binding order, names meaning the code
+ * itself to `$self`, and leaves free names as they are (after `aliases`). Marks each identifier's
+ * `binding`, so `$0` written by the user and a renamed local never hash alike. Returns the free
+ * names.
+ *
+ * Scope-aware: `var` and function declarations hoist to their function, `let`/`const`/`class` stay
+ * in their block, parameters, catch parameters and destructuring bind, a named function or class
+ * expression binds its own name inside itself. Property names, labels and `this` are not bindings.
+ *
+ * Also undoes tsc's CommonJS import style (`(0, helpers_1.scale)(…)`, `helpers_1.LIMIT`) when the
+ * `…_1` object is free, the only case where it can be tsc's.
+ */
+export function renameBindings(root: AstNode, options: RenameOptions): { root: AstNode; free: Set<string> } {
+  const renamer = new Renamer(options);
+  const renamed = renamer.visit(root, new Scope(undefined));
+  return { root: renamed, free: renamer.free };
+}
+
+class Scope {
+  readonly names = new Map<string, string>();
+  constructor(readonly parent: Scope | undefined) {}
+
+  lookup(name: string): string | undefined {
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
+      const found = scope.names.get(name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+}
+
+const CJS_IMPORT = /^[A-Za-z_$][\w$]*_\d+$/;
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const CLASSES = new Set(['ClassDeclaration', 'ClassExpression']);
+
+class Renamer {
+  readonly free = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly options: RenameOptions) {}
+
+  visit(node: AstNode, scope: Scope): AstNode {
+    switch (node.type) {
+      case 'Identifier':
+        return node.binding === 'super' ? node : this.resolve(node, scope);
+      case 'FunctionDeclaration':
+        if (node.id) node.id = this.resolve(node.id as AstNode, scope);
+        this.visitFunction(node, scope);
+        return node;
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression': {
+        // A named function expression binds its own name, inside itself only.
+        const inner = node.id ? this.scopeBinding(node.id.name as string, scope) : scope;
+        if (node.id) node.id = this.resolve(node.id as AstNode, inner);
+        this.visitFunction(node, inner);
+        return node;
+      }
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        return this.visitClass(node, scope);
+      case 'MethodDefinition':
+      case 'PropertyDefinition':
+        if (node.computed) node.key = this.visit(node.key as AstNode, scope);
+        if (node.value) node.value = this.visit(node.value as AstNode, scope);
+        return node;
+      case 'Property':
+        if (node.computed) node.key = this.visit(node.key as AstNode, scope);
+        node.value = this.visit(node.value as AstNode, scope);
+        return node;
+      case 'StaticBlock':
+        return this.visitBody(node, 'body', new Scope(scope), true);
+      case 'BlockStatement':
+        return this.visitBody(node, 'body', new Scope(scope), false);
+      case 'ForStatement':
+      case 'ForInStatement':
+      case 'ForOfStatement': {
+        const inner = new Scope(scope);
+        const head = node.type === 'ForStatement' ? node.init : node.left;
+        if (head?.type === 'VariableDeclaration' && head.kind !== 'var') this.hoistLexical([head], inner);
+        return this.visitChildren(node, inner);
+      }
+      case 'CatchClause': {
+        const inner = new Scope(scope);
+        if (node.param) this.declarePattern(node.param as AstNode, inner);
+        return this.visitChildren(node, inner);
+      }
+      case 'SwitchStatement': {
+        node.discriminant = this.visit(node.discriminant as AstNode, scope);
+        const inner = new Scope(scope);
+        this.hoistLexical(node.cases.flatMap((c: AstNode) => c.consequent as AstNode[]), inner);
+        node.cases = node.cases.map((c: AstNode) => this.visit(c, inner));
+        return node;
+      }
+      case 'MemberExpression':
+        return this.visitMember(node, scope);
+      case 'CallExpression':
+        this.visitChildren(node, scope);
+        node.callee = unwrapIndirectCall(node.callee as AstNode);
+        return node;
+      case 'LabeledStatement':
+        node.body = this.visit(node.body as AstNode, scope);
+        return node;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+      case 'MetaProperty':
+      case 'PrivateIdentifier':
+        return node;
+      default:
+        return this.visitChildren(node, scope);
+    }
+  }
+
+  private resolve(node: AstNode, scope: Scope): AstNode {
+    const local = scope.lookup(node.name);
+    if (local !== undefined) return { type: 'Identifier', name: local, binding: 'local' };
+    if (this.options.selfNames.has(node.name)) return { type: 'Identifier', name: '$self', binding: 'self' };
+    const name = this.options.aliases.get(node.name) ?? node.name;
+    this.free.add(name);
+    return { type: 'Identifier', name, binding: 'free' };
+  }
+
+  private visitMember(node: AstNode, scope: Scope): AstNode {
+    const object = node.object as AstNode;
+    if (
+      object.type === 'Identifier' &&
+      CJS_IMPORT.test(object.name) &&
+      !node.computed &&
+      node.property.type === 'Identifier' &&
+      scope.lookup(object.name) === undefined &&
+      !this.options.selfNames.has(object.name)
+    ) {
+      return this.resolve(identifier(node.property.name), scope);
+    }
+    node.object = this.visit(object, scope);
+    if (node.computed) node.property = this.visit(node.property as AstNode, scope);
+    return node;
+  }
+
+  private visitFunction(node: AstNode, outer: Scope): void {
+    const scope = new Scope(outer);
+    for (const param of node.params as AstNode[]) this.declarePattern(param, scope);
+    node.params = node.params.map((param: AstNode) => this.visit(param, scope));
+    if (node.body.type === 'BlockStatement') this.visitBody(node.body as AstNode, 'body', scope, true);
+    else node.body = this.visit(node.body as AstNode, scope);
+  }
+
+  private visitClass(node: AstNode, scope: Scope): AstNode {
+    let inner = scope;
+    if (node.id) {
+      if (node.type === 'ClassDeclaration') {
+        // The name inside the class is the same binding as outside it.
+        const written = node.id.name as string;
+        node.id = this.resolve(node.id as AstNode, scope);
+        inner = new Scope(scope);
+        inner.names.set(written, node.id.name as string);
+      } else {
+        inner = this.scopeBinding(node.id.name, scope);
+        node.id = this.resolve(node.id as AstNode, inner);
+      }
+    }
+    if (node.superClass) node.superClass = this.visit(node.superClass as AstNode, scope);
+    node.body.body = node.body.body.map((member: AstNode) => this.visit(member, inner));
+    return node;
+  }
+
+  /** Visits a statement list in `scope`, hoisting its declarations first. */
+  private visitBody(node: AstNode, key: string, scope: Scope, isFunctionScope: boolean): AstNode {
+    const statements = node[key] as AstNode[];
+    if (isFunctionScope) for (const statement of statements) this.hoistVar(statement, scope);
+    this.hoistLexical(statements, scope);
+    node[key] = statements.map((statement) => this.visit(statement, scope));
+    return node;
+  }
+
+  private visitChildren(node: AstNode, scope: Scope): AstNode {
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) node[key] = value.map((item) => (isNode(item) ? this.visit(item, scope) : item));
+      else if (isNode(value)) node[key] = this.visit(value, scope);
+    }
+    return node;
+  }
+
+  private scopeBinding(name: string, outer: Scope): Scope {
+    const scope = new Scope(outer);
+    this.declare(name, scope);
+    return scope;
+  }
+
+  private declare(name: string, scope: Scope): void {
+    if (!scope.names.has(name)) scope.names.set(name, `$${this.counter++}`);
+  }
+
+  private declarePattern(pattern: AstNode, scope: Scope): void {
+    switch (pattern.type) {
+      case 'Identifier':
+        this.declare(pattern.name as string, scope);
+        break;
+      case 'ObjectPattern':
+        for (const property of pattern.properties as AstNode[]) {
+          this.declarePattern(property.type === 'RestElement' ? property : (property.value as AstNode), scope);
+        }
+        break;
+      case 'ArrayPattern':
+        for (const element of pattern.elements as (AstNode | null)[]) if (element) this.declarePattern(element, scope);
+        break;
+      case 'AssignmentPattern':
+        this.declarePattern(pattern.left as AstNode, scope);
+        break;
+      case 'RestElement':
+        this.declarePattern(pattern.argument as AstNode, scope);
+        break;
+    }
+  }
+
+  /** Declares the `var`s below `node`, not looking into nested functions or classes. */
+  private hoistVar(node: AstNode, scope: Scope): void {
+    if (FUNCTIONS.has(node.type) || CLASSES.has(node.type) || node.type === 'StaticBlock') return;
+    if (node.type === 'VariableDeclaration' && node.kind === 'var') {
+      for (const declarator of node.declarations as AstNode[]) this.declarePattern(declarator.id as AstNode, scope);
+    }
+    forEachChild(node, (child) => this.hoistVar(child, scope));
+  }
+
+  /** Declares what a statement list declares at its own level: `let`, `const`, classes, functions. */
+  private hoistLexical(statements: AstNode[], scope: Scope): void {
+    for (const statement of statements) {
+      if (statement.type === 'VariableDeclaration' && statement.kind !== 'var') {
+        for (const declarator of statement.declarations as AstNode[]) this.declarePattern(declarator.id as AstNode, scope);
+      } else if ((statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') && statement.id) {
+        this.declare(statement.id.name as string, scope);
+      }
+    }
+  }
+}
+
+function unwrapIndirectCall(callee: AstNode): AstNode {
+  if (
+    callee.type === 'SequenceExpression' &&
+    callee.expressions.length === 2 &&
+    callee.expressions[0].type === 'Literal' &&
+    callee.expressions[0].value === 0 &&
+    callee.expressions[1].type === 'Identifier' &&
+    callee.expressions[1].binding === 'free'
+  ) {
+    return callee.expressions[1] as AstNode;
+  }
+  return callee;
+}

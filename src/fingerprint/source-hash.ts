@@ -1,0 +1,44 @@
+import { canonicalSource } from './canonical-source.js';
+
+/** Any class or function whose code can be fingerprinted. */
+export type Code = Function;
+
+/**
+ * The source hash of a class or function: SHA-256 (64 hex digits) of the canonical AST of its
+ * own text (`cls.toString()` parsed by acorn). Positions, comments, formatting, local variable
+ * names and what compilers add on their own (tsc, tsx, vitest, esbuild) do not count; literals,
+ * operators, property and method names, called names and free names do. Memoised per object.
+ *
+ * Dependencies are not included: see `dependencyTree` and `fingerprint`.
+ *
+ * @example
+ * class Slope { run(x: number) { const scaled = x * 2; return scaled; } }
+ * sourceHash(Slope); // same after renaming `scaled`, different after changing `2`
+ */
+export function sourceHash(code: Code): string {
+  return canonicalSource(code).hash;
+}
+
+/**
+ * The canonical source printed as JavaScript: locals renamed `$0`, `$1`, …, the class or
+ * function itself `$self`, toolchain artefacts gone, the body of `static uses` reduced to its
+ * keys. Stable across toolchains and meant to be stored and diffed.
+ *
+ * @example
+ * canonicalSourceText(Slope);
+ * // 'class {\n  run($0) {\n    const $1 = $0 * 2;\n    return $1;\n  }\n}'
+ */
+export function canonicalSourceText(code: Code): string {
+  return canonicalSource(code).text();
+}
+
+/**
+ * The free names of a class or function body: neither local nor the code itself. Globals
+ * (`Math`), imports, other classes and helpers all appear here, sorted.
+ *
+ * @example
+ * freeIdentifiers(class { run() { return Math.max(helper(1), LIMIT); } }); // ['LIMIT', 'Math', 'helper']
+ */
+export function freeIdentifiers(code: Code): string[] {
+  return [...canonicalSource(code).free];
+}

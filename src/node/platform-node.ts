@@ -1,0 +1,64 @@
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { createNodeEngine } from '../../wasm/node.js';
+import { FileError } from '../errors.js';
+import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
+import type { Platform, Workspace } from '../platform.js';
+import { fsStore } from '../store/node.js';
+
+const hashers = new Map<string, NodeInputHasher>();
+
+/** Node: files on this machine, the filesystem store, GDAL reading and writing host files in place. */
+export const nodePlatform: Platform = {
+  name: 'node',
+  async readFile(path) {
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
+      throw new FileError(`${resolve(path)} ${what}`, path, { cause: error });
+    }
+  },
+  createStore: (root) => fsStore({ root: resolve(root) }),
+  createEngine: () => createNodeEngine(),
+  inputHasher(root) {
+    const memoPath = resolve(root, '.source', 'input-digests.json');
+    let hasher = hashers.get(memoPath);
+    if (!hasher) hashers.set(memoPath, (hasher = new NodeInputHasher(memoPath)));
+    return hasher;
+  },
+  workspace: () => nodeWorkspace,
+  resolvePath: (path) => resolve(path),
+};
+
+const nodeWorkspace: Workspace = {
+  tempFolder: resolve(tmpdir()),
+  async readFile(path) {
+    return nodePlatform.readFile(path);
+  },
+  async writeFile(path, bytes) {
+    await writeFile(path, bytes);
+  },
+  async exists(path) {
+    return (await this.size(path)) !== undefined;
+  },
+  async size(path) {
+    try {
+      const info = await stat(path);
+      return info.isFile() ? info.size : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  async remove(path) {
+    await rm(path, { force: true });
+  },
+  async removeFolder(path) {
+    await rm(path, { recursive: true, force: true });
+  },
+  async mkdir(path) {
+    await mkdir(path, { recursive: true });
+  },
+};

@@ -1,0 +1,93 @@
+import { getConfig } from '../config.js';
+import type { Workspace } from '../platform.js';
+import type { SpatialSpec } from '../spec/spatial-spec.js';
+import { LIBRARY_VERSION } from '../version.js';
+import type { ActiveOutput } from './active.js';
+import { sha256Hex } from './checksum.js';
+import { ENTRY_FORMAT_VERSION, type EntryMeta } from './entry.js';
+import type { Identity } from './identity.js';
+import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
+
+const encoder = new TextEncoder();
+const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+
+/** What one computation produced, ready to commit. */
+export interface ProducedOutput {
+  output: ActiveOutput;
+  fileName: string;
+  /** The spec to record: completed by the processor, or as given. */
+  spec: SpatialSpec;
+  upstream: string[];
+}
+
+/**
+ * Commits the outputs of one computation (its own and its co-outputs) as entries: output file,
+ * parameters.json, spec.json and, last, meta.json, so an entry is visible only when complete.
+ * A filesystem store gets the staging folder renamed into place (no copy of the output).
+ */
+export async function commitOutputs(
+  produced: ProducedOutput[],
+  timing: { startedAt: Date; finishedAt: Date },
+  workspace: Workspace,
+): Promise<EntryMeta[]> {
+  const store = getConfig().store;
+  const coHashes = produced.map((p) => p.output.identity.stateHash);
+  const metas: EntryMeta[] = [];
+  // Co-outputs first: they sit in the main output's staging folder, which is renamed away last.
+  const ordered = [...produced.filter((p) => p.output.parent), ...produced.filter((p) => !p.output.parent)];
+  for (const item of ordered) {
+    const { identity } = item.output;
+    const bytes = await workspace.readFile(item.output.outputPath);
+    const meta = buildMeta(identity, item, bytes.length, await sha256Hex(bytes), coHashes, timing);
+    metas.push(meta);
+    const prefix = entryPrefix(identity.objectType, identity.stateHash);
+    const sidecars: Array<[string, Uint8Array]> = [
+      [PARAMETERS_FILE, json(identity.parameters)],
+      [SPEC_FILE, json(item.spec.toJSON())],
+      [META_FILE, json(meta)],
+    ];
+    const ownFolder = `${item.output.stagingFolder}/${item.fileName}` === item.output.outputPath;
+    if (store.commitFolder && ownFolder && !item.output.parent) {
+      // The staging folder holds this output under its final name; the co-outputs beside it are
+      // committed already, so they leave before the rename.
+      for (const [name, data] of sidecars) await workspace.writeFile(`${item.output.stagingFolder}/${name}`, data);
+      for (const other of produced) if (other !== item) await workspace.remove(other.output.outputPath);
+      await store.commitFolder(item.output.stagingFolder, prefix);
+    } else {
+      await store.setMany([[prefix + item.fileName, bytes], ...sidecars.map(([name, data]) => [prefix + name, data] as const)]);
+    }
+  }
+  return metas;
+}
+
+function buildMeta(
+  identity: Identity,
+  item: ProducedOutput,
+  size: number,
+  sha256: string,
+  coHashes: string[],
+  timing: { startedAt: Date; finishedAt: Date },
+): EntryMeta {
+  const record = identity.record;
+  return {
+    format_version: ENTRY_FORMAT_VERSION,
+    class_name: identity.className,
+    object_type: identity.objectType,
+    source_hash: identity.sourceHash,
+    dep_tree_hash: identity.depTreeHash,
+    instance_hash: identity.instanceHash,
+    state_hash: identity.stateHash,
+    params_hash: identity.paramsHash,
+    spec_hash: identity.specHash,
+    co_outputs: coHashes.filter((h) => h !== identity.stateHash),
+    upstream: item.upstream,
+    started_at: timing.startedAt.toISOString(),
+    finished_at: timing.finishedAt.toISOString(),
+    duration_s: (timing.finishedAt.getTime() - timing.startedAt.getTime()) / 1000,
+    library_version: LIBRARY_VERSION,
+    output: { file: item.fileName, size, sha256 },
+    inputs: record.inputs,
+    processor: record.processor ? { class_name: record.processor.className, source_hash: record.processor.sourceHash, settings: record.processor.settings } : null,
+    unhashed: record.unhashed,
+  };
+}

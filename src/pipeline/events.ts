@@ -1,0 +1,44 @@
+/**
+ * Pipeline events, for progress bars, logs and pages that show status. Every `load`/`process`
+ * emits `hit` or `miss`; a computation emits `start`, `progress`..., then `commit` and `finish`
+ * (or `fail`).
+ */
+export type PipelineEvent =
+  | { type: 'hit'; className: string; stateHash: string; objectType: 'data' | 'figure' }
+  | { type: 'miss'; className: string; stateHash: string; objectType: 'data' | 'figure'; reason: 'absent' | 'damaged'; detail?: string }
+  | { type: 'damaged'; className: string; stateHash: string; problem: string }
+  | { type: 'start'; className: string; stateHash: string }
+  | { type: 'progress'; className: string; stateHash: string; fraction: number; message?: string }
+  | { type: 'commit'; className: string; stateHash: string; key: string; size: number }
+  | { type: 'finish'; className: string; stateHash: string; durationMs: number }
+  | { type: 'fail'; className: string; stateHash: string; error: unknown }
+  | { type: 'wait'; className: string; stateHash: string };
+
+export type PipelineEventType = PipelineEvent['type'];
+type Listener<T extends PipelineEventType | '*'> = (event: T extends '*' ? PipelineEvent : Extract<PipelineEvent, { type: T }>) => void;
+
+const listeners = new Map<string, Set<(event: PipelineEvent) => void>>();
+
+/**
+ * Listens to one event type, or to all with `'*'`. Returns a function that stops listening.
+ * @example const stop = onPipelineEvent('miss', (e) => console.log(`computing ${e.className}`));
+ */
+export function onPipelineEvent<T extends PipelineEventType | '*'>(type: T, listener: Listener<T>): () => void {
+  let set = listeners.get(type);
+  if (!set) listeners.set(type, (set = new Set()));
+  set.add(listener as (event: PipelineEvent) => void);
+  return () => set!.delete(listener as (event: PipelineEvent) => void);
+}
+
+/** Emits an event; a throwing listener never breaks the pipeline. */
+export function emit(event: PipelineEvent): void {
+  for (const key of [event.type, '*']) {
+    for (const listener of listeners.get(key) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.warn(`geodata: a ${event.type} event listener threw:`, error);
+      }
+    }
+  }
+}

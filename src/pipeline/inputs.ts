@@ -1,0 +1,58 @@
+import { getPlatform } from '../platform.js';
+import type { InputRef } from '../processors/processor.js';
+import { sha256Hex } from './checksum.js';
+
+const materialized = new Map<string, Promise<string>>();
+
+/**
+ * A path GDAL can open for an input: Node file paths as they are (made absolute); URLs fetched,
+ * and Blobs and bytes written, into the workspace once per content.
+ */
+export function materializeInput(ref: InputRef): Promise<string> {
+  const platform = getPlatform();
+  if (typeof ref === 'string' && !(platform.name === 'browser' && /^https?:\/\//i.test(ref))) {
+    return Promise.resolve(platform.resolvePath(ref));
+  }
+  return materializeBytes(ref);
+}
+
+async function materializeBytes(ref: Exclude<InputRef, never>): Promise<string> {
+  const platform = getPlatform();
+  const name = inputName(ref);
+  const bytes =
+    ref instanceof Uint8Array ? ref : typeof Blob !== 'undefined' && ref instanceof Blob ? new Uint8Array(await ref.arrayBuffer()) : await platform.readFile(String(ref));
+  const hash = await sha256Hex(bytes);
+  let pending = materialized.get(hash + name);
+  if (!pending) {
+    pending = (async () => {
+      const workspace = platform.workspace();
+      const folder = `${workspace.tempFolder}/geodata-inputs/${hash.slice(0, 16)}`;
+      await workspace.mkdir(folder);
+      const path = `${folder}/${name}`;
+      if ((await workspace.size(path)) !== bytes.length) await workspace.writeFile(path, bytes);
+      return path;
+    })();
+    materialized.set(hash + name, pending);
+    pending.catch(() => materialized.delete(hash + name));
+  }
+  return pending;
+}
+
+/** A file name for an input, keeping its extension: GDAL picks drivers by it. */
+export function inputName(ref: InputRef): string {
+  if (typeof ref === 'string' || ref instanceof URL) {
+    const path = String(ref).split(/[?#]/)[0]!;
+    return sanitize(path.slice(path.lastIndexOf('/') + 1) || 'input');
+  }
+  if (typeof File !== 'undefined' && ref instanceof File) return sanitize(ref.name || 'input');
+  if (ref instanceof Uint8Array) return isTiff(ref) ? 'input.tif' : 'input.bin';
+  return 'input';
+}
+
+function isTiff(bytes: Uint8Array): boolean {
+  return bytes.length > 4 && ((bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d));
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
+}

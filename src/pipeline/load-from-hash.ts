@@ -1,0 +1,87 @@
+import { getConfig } from '../config.js';
+import type { Tracked } from '../data/tracked.js';
+import { driverForExtension } from '../drivers/builtin.js';
+import type { Driver } from '../drivers/driver.js';
+import { InvalidInputError, PipelineError } from '../errors.js';
+import { defaultRegistry } from '../fingerprint/index.js';
+import { SpatialSpec } from '../spec/spatial-spec.js';
+import { checkEntry, type EntryMeta } from './entry.js';
+import { entryFolder, SPEC_FILE } from './layout.js';
+
+/** Where a state hash prefix points. */
+export interface EntryLocation {
+  stateHash: string;
+  objectType: 'data' | 'figure';
+}
+
+/**
+ * The entries (data and figures) whose state hash starts with `prefix`.
+ * @example await findEntries('68107b') // [{ stateHash: '68107bf3…', objectType: 'data' }]
+ */
+export async function findEntries(prefix: string): Promise<EntryLocation[]> {
+  if (typeof prefix !== 'string' || !/^[0-9a-f]{1,64}$/i.test(prefix)) {
+    throw new InvalidInputError(`hash prefix ${JSON.stringify(prefix)} must be 1 to 64 hexadecimal digits`);
+  }
+  const store = getConfig().store;
+  const found: EntryLocation[] = [];
+  for (const objectType of ['data', 'figure'] as const) {
+    const folder = entryFolder(objectType);
+    const hashes = new Set((await store.keys(`${folder}/${prefix.toLowerCase()}`)).map((key) => key.slice(folder.length + 1).split('/')[0]!));
+    for (const stateHash of [...hashes].sort()) found.push({ stateHash, objectType });
+  }
+  return found;
+}
+
+/** The single entry a prefix names; a clear error when it names none or several. */
+export async function resolveEntryPrefix(prefix: string): Promise<EntryLocation> {
+  const found = await findEntries(prefix);
+  if (found.length === 0) throw new PipelineError(`no cache entry has a hash starting with ${prefix} in ${getConfig().store.name}`);
+  if (found.length > 1) {
+    const shown = found.slice(0, 8).map((f) => f.stateHash.slice(0, 16)).join(', ');
+    throw new PipelineError(`hash prefix ${prefix} is ambiguous: it matches ${found.length} entries (${shown}${found.length > 8 ? ', ...' : ''}); give more digits`);
+  }
+  return found[0]!;
+}
+
+/**
+ * The cached output of the entry whose state hash starts with `prefix`, read by its class's
+ * driver, without running anything. The class must be registered in this process.
+ * @example const raster = await loadFromHash('68107bf3');
+ */
+export async function loadFromHash<T = unknown>(prefix: string): Promise<T> {
+  const location = await resolveEntryPrefix(prefix);
+  const check = await checkEntry(location.objectType, location.stateHash, { verify: true });
+  if (check.state !== 'valid') {
+    throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be read: ${check.state === 'damaged' ? check.problem : 'it vanished'}`);
+  }
+  const meta = check.meta;
+  const cls = defaultRegistry.get(meta.class_name);
+  if (!cls) {
+    throw new PipelineError(
+      `entry ${location.stateHash.slice(0, 12)} was produced by class ${meta.class_name}, which is not registered in this process: import the module that defines it (and @register it) first`,
+    );
+  }
+  const specBytes = await getConfig().store.get(`${entryFolder(meta.object_type)}/${meta.state_hash}/${SPEC_FILE}`);
+  const spec = specBytes ? safeSpec(new TextDecoder().decode(specBytes)) : undefined;
+  return (await driverFor(cls, meta).read(check.bytes!, { name: meta.output.file, ...(spec ? { spec } : {}) })) as T;
+}
+
+/** The class's own driver when its prototype names one without needing parameters; else by extension. */
+function driverFor(cls: Function, meta: EntryMeta): Driver {
+  try {
+    const bare = Object.create(cls.prototype as object) as Tracked;
+    const driver = bare.driver;
+    if (driver) return driver;
+  } catch {
+    // A driver getter that needs parameters: fall back to the extension.
+  }
+  return driverForExtension(meta.output.file.slice(meta.output.file.lastIndexOf('.') + 1));
+}
+
+function safeSpec(text: string): SpatialSpec | undefined {
+  try {
+    return SpatialSpec.fromJSON(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,213 @@
+import { getConfig } from '../config.js';
+import { Figure } from '../data/figure.js';
+import type { Tracked } from '../data/tracked.js';
+import { driverForExtension } from '../drivers/builtin.js';
+import { GeodataError, PipelineError } from '../errors.js';
+import { getPlatform } from '../platform.js';
+import { SpatialSpec } from '../spec/spatial-spec.js';
+import { endComputation, isComputing, startComputation } from './active.js';
+import { recordCode } from './code-registry.js';
+import { commitOutputs, type ProducedOutput } from './commit.js';
+import { checkEntry, type EntryMeta } from './entry.js';
+import { emit } from './events.js';
+import { identify, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
+import { entryPrefix, SPEC_FILE } from './layout.js';
+import { committedOutputPath } from './paths.js';
+import { runProducer } from './run-producer.js';
+import { resolveSpec } from './spec-resolution.js';
+
+/** A committed entry, as `process()` returns it. */
+export interface ProcessedEntry {
+  stateHash: string;
+  /** Where GDAL can open the output (see `getProcessedPath`). */
+  path: string;
+  meta: EntryMeta;
+  /** Whether this call computed the entry (false: it came from the cache). */
+  computed: boolean;
+}
+
+/**
+ * Makes sure the entry of `instance` at `spec` exists, computing it (and, first, whatever its
+ * `_process` asks for) only when the cache has no valid entry. Returns where the output is.
+ * @example await process(new ElevationLoader(), spec);
+ */
+export async function process(instance: Tracked, spec?: SpatialSpec): Promise<ProcessedEntry> {
+  const { identity, resolved } = await identifyFor(instance, spec);
+  const result = await ensureEntry(instance, resolved, identity, false);
+  const path = committedOutputPath(identity, result.meta.output.file);
+  const store = getConfig().store;
+  if (!store.localPath) {
+    // GDAL needs a path: give it a workspace copy of the committed bytes.
+    const workspace = getPlatform().workspace();
+    if ((await workspace.size(path)) !== result.meta.output.size) {
+      const bytes = result.bytes ?? (await store.get(result.outputKey));
+      if (!bytes) throw new PipelineError(`entry ${identity.stateHash.slice(0, 12)} of ${identity.className} vanished while being read; run again`);
+      await workspace.mkdir(path.slice(0, path.lastIndexOf('/')));
+      await workspace.writeFile(path, bytes);
+    }
+  }
+  return { stateHash: identity.stateHash, path, meta: result.meta, computed: result.computed };
+}
+
+/**
+ * Returns the output of `instance` at `spec` (default: the configured spec), computing it if
+ * needed: a `Raster` for GeoTIFFs, parsed GeoJSON, or bytes, unless the class or its processor
+ * names a driver.
+ * @example const elevation = await load(new ElevationLoader()); // a Raster
+ */
+export async function load<T = any>(instance: Tracked, spec?: SpatialSpec): Promise<T> {
+  if (instance instanceof Figure) {
+    throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await process(figure) and open the PNG at its path`);
+  }
+  const { identity, resolved } = await identifyFor(instance, spec);
+  const result = await ensureEntry(instance, resolved, identity, true);
+  return readOutput(instance, result.meta, result.bytes!, await storedSpec(identity) ?? resolved) as Promise<T>;
+}
+
+async function identifyFor(instance: Tracked, spec: SpatialSpec | undefined): Promise<{ identity: Identity; resolved: SpatialSpec }> {
+  assertTracked(instance);
+  const resolved = resolveSpec(spec, instance.constructor.name);
+  await prepareIdentity(instance);
+  return { identity: identify(instance, resolved), resolved };
+}
+
+interface EnsuredEntry {
+  meta: EntryMeta;
+  outputKey: string;
+  bytes?: Uint8Array;
+  computed: boolean;
+}
+
+async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Identity, verify: boolean): Promise<EnsuredEntry> {
+  if (isComputing(identity.stateHash)) {
+    throw new PipelineError(`${identity.className} depends on itself: its entry ${identity.stateHash.slice(0, 12)} is being computed higher up this call chain`);
+  }
+  const first = await checkEntry(identity.objectType, identity.stateHash, { verify });
+  if (first.state === 'valid') {
+    emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
+    return { meta: first.meta, outputKey: first.outputKey, bytes: first.bytes, computed: false };
+  }
+  const store = getConfig().store;
+  const release = await store.lock(`entry-${identity.stateHash}`);
+  try {
+    // Someone may have committed it while we waited for the lock.
+    const again = await checkEntry(identity.objectType, identity.stateHash, { verify });
+    if (again.state === 'valid') {
+      emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
+      return { meta: again.meta, outputKey: again.outputKey, bytes: again.bytes, computed: false };
+    }
+    if (again.state === 'damaged') {
+      reportDamage(identity, again.problem);
+      await store.removePrefix(entryPrefix(identity.objectType, identity.stateHash));
+    }
+    emit({
+      type: 'miss',
+      className: identity.className,
+      stateHash: identity.stateHash,
+      objectType: identity.objectType,
+      reason: again.state === 'damaged' ? 'damaged' : 'absent',
+      ...(again.state === 'damaged' ? { detail: again.problem } : {}),
+    });
+    await compute(instance, spec, identity);
+    const done = await checkEntry(identity.objectType, identity.stateHash, { verify });
+    if (done.state !== 'valid') {
+      throw new PipelineError(`${identity.className} was computed but its entry does not read back (${done.state === 'damaged' ? done.problem : 'absent'}); check the store ${store.name}`);
+    }
+    return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, computed: true };
+  } finally {
+    await release();
+  }
+}
+
+async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity): Promise<void> {
+  const workspace = getPlatform().workspace();
+  const store = getConfig().store;
+  const fileName = outputFileName(instance);
+  const stagingFolder = store.createStagingFolder
+    ? await store.createStagingFolder(identity.stateHash.slice(0, 16))
+    : `${workspace.tempFolder}/geodata-staging/${identity.stateHash.slice(0, 16)}-${Math.random().toString(36).slice(2, 10)}`;
+  await workspace.mkdir(stagingFolder);
+  const main = { identity, instance, spec, stagingFolder, outputPath: `${stagingFolder}/${fileName}` };
+  startComputation(main);
+  const startedAt = new Date();
+  emit({ type: 'start', className: identity.className, stateHash: identity.stateHash });
+  let ended = false;
+  try {
+    const { completedSpec, coOutputs } = await runProducer(main);
+    const outputs = endComputation(identity.stateHash);
+    ended = true;
+    for (const hash of coOutputs) {
+      if (!outputs.some((o) => o.identity.stateHash === hash)) {
+        throw new PipelineError(`${identity.className}._process yielded a co-output (${hash.slice(0, 12)}) without writing it: write to sibling.ensureProcessedPath(spec) before yielding it`);
+      }
+    }
+    const produced: ProducedOutput[] = [];
+    for (const output of outputs) {
+      const isMain = output.identity.stateHash === identity.stateHash;
+      if (!isMain && !coOutputs.includes(output.identity.stateHash)) continue; // asked for a path, never yielded
+      if (!isMain && (await checkEntry(output.identity.objectType, output.identity.stateHash)).state === 'valid') continue;
+      const size = await workspace.size(output.outputPath);
+      if (!size) {
+        const who = isMain ? `${identity.className}` : `co-output ${output.identity.className} of ${identity.className}`;
+        throw new PipelineError(
+          `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
+        );
+      }
+      produced.push({
+        output,
+        fileName: outputFileName(output.instance),
+        spec: isMain ? completedSpec : output.spec,
+        upstream: upstreamOf(output.instance, output.spec),
+      });
+    }
+    const finishedAt = new Date();
+    await recordCode(produced.map((p) => p.output));
+    const metas = await commitOutputs(produced, { startedAt, finishedAt }, workspace);
+    for (const meta of metas) {
+      emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
+    }
+    emit({ type: 'finish', className: identity.className, stateHash: identity.stateHash, durationMs: finishedAt.getTime() - startedAt.getTime() });
+    if (getConfig().verbose) console.log(`geodata: computed ${identity.className} (${identity.stateHash.slice(0, 12)}) in ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(2)} s`);
+  } catch (error) {
+    emit({ type: 'fail', className: identity.className, stateHash: identity.stateHash, error });
+    throw wrapFailure(identity, spec, error);
+  } finally {
+    if (!ended) endComputation(identity.stateHash);
+    await workspace.removeFolder(stagingFolder).catch(() => undefined);
+  }
+}
+
+function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unknown {
+  if (error instanceof PipelineError && error.message.includes(identity.className)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = error instanceof GeodataError ? '' : ` (${error instanceof Error ? error.name : typeof error})`;
+  return new PipelineError(`computing ${identity.className} for ${spec} failed${kind}: ${message}; no entry was written`, { cause: error });
+}
+
+function reportDamage(identity: Identity, problem: string): void {
+  emit({ type: 'damaged', className: identity.className, stateHash: identity.stateHash, problem });
+  console.warn(`geodata: entry ${identity.stateHash.slice(0, 12)} of ${identity.className} is damaged (${problem}); recomputing it`);
+}
+
+async function storedSpec(identity: Identity): Promise<SpatialSpec | undefined> {
+  const bytes = await getConfig().store.get(entryPrefix(identity.objectType, identity.stateHash) + SPEC_FILE);
+  if (!bytes) return undefined;
+  try {
+    return SpatialSpec.fromJSON(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads an output's bytes with the class's driver, else its processor's, else by extension. */
+export function readOutput(instance: Tracked, meta: EntryMeta, bytes: Uint8Array, spec: SpatialSpec | undefined): Promise<unknown> {
+  const processor = instance.processor as { driver?: import('../drivers/driver.js').Driver } | undefined;
+  const driver = instance.driver ?? processor?.driver ?? driverForExtension(instance.ext);
+  return driver.read(bytes, { name: meta.output.file, ...(spec ? { spec } : {}) });
+}
+
+function assertTracked(instance: unknown): asserts instance is Tracked {
+  if (!instance || typeof instance !== 'object' || typeof (instance as Tracked).getProcessedPath !== 'function') {
+    throw new PipelineError(`load/process need an instance of a Data or Figure subclass, got ${instance === null ? 'null' : typeof instance}`);
+  }
+}

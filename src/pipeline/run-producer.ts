@@ -1,0 +1,70 @@
+import { getConfig } from '../config.js';
+import type { HasProcess, Tracked } from '../data/tracked.js';
+import { PipelineError } from '../errors.js';
+import { getPlatform } from '../platform.js';
+import type { InputRef } from '../processors/processor.js';
+import type { SpatialSpec } from '../spec/spatial-spec.js';
+import type { ActiveOutput } from './active.js';
+import { emit } from './events.js';
+import { identify } from './identity.js';
+import { materializeInput } from './inputs.js';
+
+/**
+ * Runs what produces an output: the class's processor, or its `_process` (plain, returning bytes,
+ * or an async generator yielding co-outputs). Returns the spec to record and the co-outputs.
+ */
+export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: SpatialSpec; coOutputs: string[] }> {
+  const { instance, identity } = main;
+  const processor = instance.processor;
+  const engine = getConfig().engine;
+  const onProgress = (fraction: number, message?: string) =>
+    emit({ type: 'progress', className: identity.className, stateHash: identity.stateHash, fraction, ...(message ? { message } : {}) });
+  const resolveInput = (ref: InputRef) => materializeInput(ref);
+
+  if (processor) {
+    let spec = main.spec;
+    if (!spec.isFullyDefined) {
+      if (!processor.completeSpec) {
+        throw new PipelineError(`${identity.className}'s processor cannot complete the partial spec ${spec}; give a full spec (crs, transform, shape)`);
+      }
+      spec = await processor.completeSpec(spec, { engine, resolveInput, onProgress });
+    }
+    await processor.run({ spec, outputPath: main.outputPath, engine, resolveInput, onProgress });
+    return { completedSpec: spec, coOutputs: [] };
+  }
+
+  const producer = instance as Tracked & Partial<HasProcess>;
+  if (typeof producer._process !== 'function') {
+    throw new PipelineError(`${identity.className} has neither a processor (get processor()) nor a _process(spec) method: give it one of them`);
+  }
+  const result = producer._process(main.spec);
+  const coOutputs: string[] = [];
+  if (isAsyncGenerator(result)) {
+    for await (const sibling of result) {
+      coOutputs.push(siblingHash(sibling, main));
+    }
+  } else {
+    const value = await result;
+    if (value instanceof Uint8Array) {
+      await getPlatform().workspace().writeFile(main.outputPath, value);
+    } else if (value !== undefined) {
+      throw new PipelineError(`${identity.className}._process returned ${typeof value}; return nothing (write to this.ensureProcessedPath(spec)) or the output's bytes (a Uint8Array)`);
+    }
+  }
+  return { completedSpec: main.spec, coOutputs };
+}
+
+function siblingHash(sibling: unknown, main: ActiveOutput): string {
+  if (!sibling || typeof sibling !== 'object' || typeof (sibling as Tracked).ensureProcessedPath !== 'function') {
+    throw new PipelineError(`${main.identity.className}._process yielded ${typeof sibling}; yield the Data instances whose outputs it wrote (co-outputs)`);
+  }
+  const identity = identify(sibling as Tracked, main.spec);
+  if (identity.stateHash === main.identity.stateHash) {
+    throw new PipelineError(`${main.identity.className}._process yielded an instance equal to itself; yield only its co-outputs`);
+  }
+  return identity.stateHash;
+}
+
+function isAsyncGenerator(value: unknown): value is AsyncGenerator<Tracked, void, unknown> {
+  return !!value && typeof value === 'object' && typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function' && typeof (value as AsyncGenerator).next === 'function';
+}

@@ -1,0 +1,82 @@
+import type { GdalEngine } from '../wasm/engine.js';
+import { ConfigError, FileError } from './errors.js';
+import type { InputHasher } from './fingerprint/input-hasher.js';
+import type { StoreAdapter } from './store/adapter.js';
+
+/**
+ * The few host facilities the core needs and cannot get from web standards alone. The Node entry
+ * installs one backed by `node:fs` and GDAL on host files; the browser entry one backed by fetch,
+ * IndexedDB and GDAL's in-memory file system. The core never imports either directly.
+ */
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** Reads a file path (Node) or a URL (browser) into bytes; FileError names what is missing. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** The default store for a cache root (Node: the filesystem; browser: IndexedDB). */
+  createStore(root: string): StoreAdapter;
+  /** Hashes processor inputs (one per root, so digests remembered between runs live with the cache). */
+  inputHasher(root: string): InputHasher;
+  /** The default GDAL engine. Creating it must not start GDAL; the first call does. */
+  createEngine(): GdalEngine;
+  /**
+   * Files where processing happens: paths GDAL can open (Node: the host file system; browser:
+   * GDAL's in-memory file system). Staging outputs and inputs given as bytes live here.
+   */
+  workspace(): Workspace;
+  /** Makes a path absolute (Node: against the working directory). */
+  resolvePath(path: string): string;
+}
+
+/** File access in the processing file system; see `Platform.workspace`. */
+export interface Workspace {
+  /** A folder for temporary files (staging, materialised inputs and cache entries). */
+  readonly tempFolder: string;
+  readFile(path: string): Promise<Uint8Array>;
+  writeFile(path: string, bytes: Uint8Array): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  /** Size in bytes, or undefined when the file does not exist. */
+  size(path: string): Promise<number | undefined>;
+  remove(path: string): Promise<void>;
+  /** Removes a folder and everything in it; a missing folder is fine. */
+  removeFolder(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+}
+
+const unconfigured: Platform = {
+  name: 'browser',
+  async readFile(path) {
+    let response: Response;
+    try {
+      response = await fetch(path);
+    } catch (error) {
+      throw new FileError(`cannot fetch ${path}: ${(error as Error).message}`, path, { cause: error });
+    }
+    if (!response.ok) throw new FileError(`cannot fetch ${path}: HTTP ${response.status} ${response.statusText}`, path);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  createStore() {
+    throw new ConfigError("no default store on this platform: import from 'geodata' (the package entry) or pass { store } to getConfig().update()");
+  },
+  createEngine() {
+    throw new ConfigError("no default GDAL engine on this platform: import from 'geodata' (the package entry) or pass { engine } to getConfig().update()");
+  },
+  inputHasher() {
+    throw new ConfigError("no input hasher on this platform: import from 'geodata' (the package entry)");
+  },
+  workspace() {
+    throw new ConfigError("no workspace on this platform: import from 'geodata' (the package entry)");
+  },
+  resolvePath: (path) => path,
+};
+
+let current: Platform = unconfigured;
+
+/** The platform in use. */
+export function getPlatform(): Platform {
+  return current;
+}
+
+/** Installs a platform (each package entry does this once, on import). */
+export function setPlatform(platform: Platform): void {
+  current = platform;
+}

@@ -1,0 +1,146 @@
+import { fromArrayBuffer, type GeoTIFFImage } from 'geotiff';
+import type { GdalEngine } from '../../wasm/engine.js';
+import { CrsError, FileError } from '../errors.js';
+import { getPlatform } from '../platform.js';
+import type { Affine } from '../spec/affine.js';
+import { normalizeCrs, validateCrs } from '../spec/crs.js';
+import { dtypeFromTiff, type TypedArray } from './dtype.js';
+import { Raster } from './raster.js';
+
+/** Where a raster can be read from: a path (Node) or URL (browser), a Blob/File, or bytes. */
+export type RasterSource = string | URL | Blob | Uint8Array | ArrayBuffer;
+
+export interface ReadRasterOptions {
+  /** Use this CRS instead of the file's (required to get a `spec` from a file without one). */
+  crs?: string;
+  /**
+   * Used only when the file's CRS is not a plain EPSG code in its GeoKeys (a custom CRS): GDAL then
+   * reads the WKT. Without an engine such a file is read with `crs` undefined.
+   */
+  engine?: GdalEngine;
+  /** Path of the same bytes in the engine's file system, for that WKT lookup. */
+  enginePath?: string;
+  /** Bands to read, 1-based (all by default). */
+  bands?: number[];
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a GeoTIFF into a Raster with geotiff.js: bands, grid, dtype, nodata, scales and offsets.
+ * @example const elevation = await readRaster('data/elevation.tif');
+ */
+export async function readRaster(source: RasterSource, options: ReadRasterOptions = {}): Promise<Raster> {
+  const name = describeSource(source);
+  const bytes = await sourceBytes(source);
+  return readRasterBytes(bytes, name, options);
+}
+
+/** Reads a GeoTIFF already in memory; `name` is used in error messages. */
+export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: string, options: ReadRasterOptions = {}): Promise<Raster> {
+  const buffer = bytes instanceof Uint8Array ? toArrayBuffer(bytes) : bytes;
+  let image: GeoTIFFImage;
+  try {
+    const tiff = await fromArrayBuffer(buffer, options.signal);
+    image = await tiff.getImage();
+  } catch (error) {
+    throw new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });
+  }
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const samples = image.getSamplesPerPixel();
+  const dtype = dtypeFromTiff(image.getSampleFormat(0) ?? 1, image.getBitsPerSample(0));
+  const bandNumbers = options.bands ?? Array.from({ length: samples }, (_, i) => i + 1);
+  for (const b of bandNumbers) {
+    if (!Number.isInteger(b) || b < 1 || b > samples) throw new FileError(`band ${b} does not exist in ${name}, which has bands 1..${samples}`, name);
+  }
+  let rasters: TypedArray[];
+  try {
+    rasters = (await image.readRasters({ interleave: false, samples: bandNumbers.map((b) => b - 1), signal: options.signal })) as unknown as TypedArray[];
+  } catch (error) {
+    throw new FileError(`cannot decode the pixels of ${name}: ${(error as Error).message}`, name, { cause: error });
+  }
+  const { scales, offsets, names } = await bandMetadata(image, bandNumbers);
+  const crs = options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, name, options);
+  return new Raster({
+    bands: Array.from(rasters),
+    width,
+    height,
+    transform: transformOf(image),
+    crs,
+    dtype,
+    nodata: image.getGDALNoData(),
+    scales,
+    offsets,
+    names,
+  });
+}
+
+function transformOf(image: GeoTIFFImage): Affine {
+  const dir = image.getFileDirectory();
+  const matrix = dir.getValue('ModelTransformation') as number[] | undefined;
+  let t: [number, number, number, number, number, number];
+  if (matrix && matrix.length >= 8) {
+    t = [matrix[0]!, matrix[1]!, matrix[3]!, matrix[4]!, matrix[5]!, matrix[7]!];
+  } else if (dir.hasTag('ModelTiepoint') || dir.hasTag('ModelPixelScale')) {
+    const [ox, oy] = image.getOrigin();
+    const [rx, ry] = image.getResolution();
+    t = [rx!, 0, ox!, 0, ry!, oy!];
+  } else {
+    // No georeferencing: GDAL's convention is the identity in pixel units, y down.
+    return [1, 0, 0, 0, 1, 0];
+  }
+  const keys = image.getGeoKeys();
+  // PixelIsPoint: the tie point names a pixel centre; GDAL shifts to the corner, so do we.
+  if (keys?.GTRasterTypeGeoKey === 2) {
+    t = [t[0], t[1], t[2] - (t[0] + t[1]) / 2, t[3], t[4], t[5] - (t[3] + t[4]) / 2];
+  }
+  return t;
+}
+
+async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
+  const keys = image.getGeoKeys();
+  if (!keys) return undefined;
+  const projected = keys.ProjectedCSTypeGeoKey as number | undefined;
+  const geographic = keys.GeographicTypeGeoKey as number | undefined;
+  if (projected !== undefined && projected !== 32767) return `EPSG:${projected}`;
+  if (projected === undefined && geographic !== undefined && geographic !== 32767 && keys.GTModelTypeGeoKey !== 1) return `EPSG:${geographic}`;
+  if (!options.engine || !options.enginePath) {
+    if (projected === undefined && geographic === undefined) return undefined;
+    throw new CrsError(`${name} has a custom CRS that only GDAL can read; pass { engine, enginePath } or { crs } to readRaster`);
+  }
+  const info = await options.engine.info(options.enginePath);
+  return info.coordinateSystem?.wkt ? normalizeCrs(info.coordinateSystem.wkt) : undefined;
+}
+
+async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
+  const scales: number[] = [];
+  const offsets: number[] = [];
+  const names: string[] = [];
+  for (const b of bandNumbers) {
+    const meta = (await image.getGDALMetadata(b - 1)) ?? {};
+    scales.push(meta.SCALE !== undefined ? Number(meta.SCALE) : 1);
+    offsets.push(meta.OFFSET !== undefined ? Number(meta.OFFSET) : 0);
+    names.push(typeof meta.DESCRIPTION === 'string' ? meta.DESCRIPTION : '');
+  }
+  return { scales, offsets, names: names.some(Boolean) ? names : [] };
+}
+
+async function sourceBytes(source: RasterSource): Promise<Uint8Array | ArrayBuffer> {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return source;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  return getPlatform().readFile(String(source));
+}
+
+function describeSource(source: RasterSource): string {
+  if (typeof source === 'string') return source;
+  if (source instanceof URL) return source.href;
+  if (typeof File !== 'undefined' && source instanceof File) return source.name;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return `a Blob of ${source.size} bytes`;
+  return `${(source as ArrayBuffer).byteLength} bytes of GeoTIFF`;
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  // A copy, not bytes.slice(): Node's Buffer.slice is a view into a shared pool.
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
+}

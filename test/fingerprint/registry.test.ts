@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { FingerprintError } from '../../src/errors.js';
+import { ClassRegistry, defaultRegistry, isFrameworkBase, markFrameworkBase, register } from '../../src/fingerprint/index.js';
+
+/** Evaluates class source text, as a notebook cell or a re-run module would, giving a new class object. */
+function evaluate(source: string): new () => object {
+  return new Function(`return (${source});`)() as new () => object;
+}
+
+const decoratorContext = (name: string, kind = 'class') =>
+  ({ kind, name, addInitializer: () => undefined, metadata: {} }) as unknown as ClassDecoratorContext;
+
+describe('register', () => {
+  it('works as a TC39 decorator, as a legacy decorator and as a plain call, returning the class', () => {
+    const Tc39 = evaluate('class RegistryTc39Probe {}');
+    const Legacy = evaluate('class RegistryLegacyProbe {}');
+    const Plain = evaluate('class RegistryPlainProbe {}');
+    try {
+      expect(register(Tc39, decoratorContext('RegistryTc39Probe'))).toBe(Tc39);
+      expect(register(Legacy)).toBe(Legacy);
+      const registry = new ClassRegistry();
+      expect(register(Plain, undefined, registry)).toBe(Plain);
+      expect(defaultRegistry.get('RegistryTc39Probe')).toBe(Tc39);
+      expect(defaultRegistry.get('RegistryLegacyProbe')).toBe(Legacy);
+      expect(registry.get('RegistryPlainProbe')).toBe(Plain);
+      expect(defaultRegistry.get('RegistryPlainProbe')).toBeUndefined();
+    } finally {
+      defaultRegistry.unregister('RegistryTc39Probe');
+      defaultRegistry.unregister('RegistryLegacyProbe');
+    }
+  });
+
+  it('accepts a registry as the second argument of a plain call', () => {
+    const registry = new ClassRegistry();
+    const Probe = evaluate('class SecondArgumentProbe {}');
+    register(Probe, registry);
+    expect(registry.get('SecondArgumentProbe')).toBe(Probe);
+    expect(defaultRegistry.get('SecondArgumentProbe')).toBeUndefined();
+  });
+
+  it('rejects two different classes with the same name, quoting where each came from', () => {
+    const registry = new ClassRegistry();
+    register(evaluate('class Elevation { load() { return "from the first cell"; } }'), undefined, registry);
+    const second = evaluate('class Elevation { load() { return "from the second cell"; } }');
+    expect(() => register(second, undefined, registry)).toThrow(FingerprintError);
+    expect(() => register(second, undefined, registry)).toThrow(/"Elevation".*from the first cell.*from the second cell.*unregister\("Elevation"\)/s);
+  });
+
+  it('accepts the same class twice, and replaces an identical re-run silently', () => {
+    const registry = new ClassRegistry();
+    const source = 'class Hillshade { render() { return 0.5; } }';
+    const first = evaluate(source);
+    register(first, undefined, registry);
+    register(first, undefined, registry);
+    expect(registry.get('Hillshade')).toBe(first);
+    const rerun = evaluate(`${source.replace('{ render', '{\n  // re-run with a comment\n  render')}`);
+    expect(rerun).not.toBe(first);
+    register(rerun, undefined, registry);
+    expect(registry.get('Hillshade')).toBe(rerun);
+    expect(registry.nameOf(first)).toBe('Hillshade');
+  });
+
+  it('increases the registry version on every change, not on a repeated registration', () => {
+    const registry = new ClassRegistry();
+    const Probe = evaluate('class VersionProbe {}');
+    const start = registry.version;
+    register(Probe, undefined, registry);
+    register(Probe, undefined, registry);
+    expect(registry.version).toBe(start + 1);
+    registry.unregister(Probe);
+    expect(registry.version).toBe(start + 2);
+  });
+
+  it('rejects decorating a method, an anonymous class and a non-class', () => {
+    const registry = new ClassRegistry();
+    expect(() => register(evaluate('class Probe {}'), decoratorContext('load', 'method'))).toThrow(/decorates classes, not a method \("load"\)/);
+    expect(() => register(evaluate('class {}'), undefined, registry)).toThrow(/anonymous class/);
+    expect(() => register(42 as unknown as () => void, undefined, registry)).toThrow(/expects a class, got 42/);
+  });
+
+  it('unregisters by name or class, so an edited class can be registered', () => {
+    const registry = new ClassRegistry();
+    register(evaluate('class Slope { run() { return 1; } }'), undefined, registry);
+    expect(registry.unregister('Slope')).toBe(true);
+    expect(registry.unregister('Slope')).toBe(false);
+    const edited = evaluate('class Slope { run() { return 2; } }');
+    register(edited, undefined, registry);
+    expect(registry.get('Slope')).toBe(edited);
+    expect(registry.names()).toEqual(['Slope']);
+  });
+});
+
+describe('markFrameworkBase', () => {
+  it('marks the class itself and not its subclasses', () => {
+    class FrameworkProbe {}
+    class UserProbe extends FrameworkProbe {}
+    expect(markFrameworkBase(FrameworkProbe)).toBe(FrameworkProbe);
+    expect(isFrameworkBase(FrameworkProbe)).toBe(true);
+    expect(isFrameworkBase(UserProbe)).toBe(false);
+  });
+});

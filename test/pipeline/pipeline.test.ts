@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Data,
+  Figure,
+  PipelineError,
+  Raster,
+  SpatialSpec,
+  getConfig,
+  load,
+  loadFromHash,
+  process,
+  register,
+  type Processor,
+} from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+
+const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [0.5, 0, 5, 0, -0.5, 50], shape: [2, 3] });
+
+/** A raster filled with `value` on the spec's grid. */
+function filled(spec: SpatialSpec, value: number): Raster {
+  const [h, w] = spec.shape!;
+  return Raster.fromArrays([new Float32Array(h * w).fill(value)], spec, { nodata: NaN });
+}
+
+class Constant extends Data {
+  constructor(public value: number) {
+    super();
+  }
+  async _process(spec: SpatialSpec) {
+    await filled(spec, this.value).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Constant);
+
+class Doubled extends Data {
+  constructor(public source: Constant) {
+    super();
+  }
+  async _process(spec: SpatialSpec) {
+    const input = await load<Raster>(this.source, spec);
+    await filled(spec, input.get(0, 0, 0) * 2).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Doubled);
+
+describe('load and process', () => {
+  const cache = useTempCache();
+
+  it('computes an entry once and reads it from the cache afterwards', async () => {
+    const first = await load<Raster>(new Constant(4), SPEC);
+    expect(Array.from(first.bands[0]!)).toEqual([4, 4, 4, 4, 4, 4]);
+    expect(cache.computed()).toEqual(['Constant']);
+    cache.resetEvents();
+    const second = await load<Raster>(new Constant(4), SPEC);
+    expect(Array.from(second.bands[0]!)).toEqual([4, 4, 4, 4, 4, 4]);
+    expect(cache.computed()).toEqual([]);
+    expect(cache.hits()).toEqual(['Constant']);
+  });
+
+  it('returns a Raster on the entry spec, with its nodata', async () => {
+    const raster = await load<Raster>(new Constant(1), SPEC);
+    expect(raster.spec.equals(SPEC)).toBe(true);
+    expect(Number.isNaN(raster.nodata)).toBe(true);
+    expect(raster.dtype).toBe('float32');
+  });
+
+  it('uses the configured spec when none is given', async () => {
+    getConfig().update({ spec: SPEC });
+    const raster = await load<Raster>(new Constant(2));
+    expect(raster.width).toBe(3);
+  });
+
+  it('recomputes a Data parameter only when its own parameters change', async () => {
+    await load(new Doubled(new Constant(1)), SPEC);
+    expect(cache.computed()).toEqual(['Constant', 'Doubled']);
+    cache.resetEvents();
+    const raster = await load<Raster>(new Doubled(new Constant(5)), SPEC);
+    expect(raster.get(0, 0, 0)).toBe(10);
+    expect(cache.computed()).toEqual(['Constant', 'Doubled']);
+    cache.resetEvents();
+    await load(new Doubled(new Constant(1)), SPEC);
+    expect(cache.computed()).toEqual([]);
+  });
+
+  it('writes the entry layout: output, meta.json, parameters.json, spec.json and the code registry', async () => {
+    const entry = await process(new Doubled(new Constant(3)), SPEC);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const folder = `${cache.root}/data_processed/${entry.stateHash}`;
+    expect(readdirSync(folder).sort()).toEqual(['doubled.tif', 'meta.json', 'parameters.json', 'spec.json']);
+    const meta = JSON.parse(readFileSync(`${folder}/meta.json`, 'utf8'));
+    expect(meta).toMatchObject({ format_version: 1, class_name: 'Doubled', object_type: 'data', state_hash: entry.stateHash, co_outputs: [] });
+    expect(meta.output.file).toBe('doubled.tif');
+    expect(meta.upstream).toHaveLength(1);
+    expect(readdirSync(`${cache.root}/data_processed`)).toContain(meta.upstream[0]);
+    const parameters = JSON.parse(readFileSync(`${folder}/parameters.json`, 'utf8'));
+    expect(parameters.source.$data).toBe('Constant');
+    expect(JSON.parse(readFileSync(`${folder}/spec.json`, 'utf8')).crs).toBe('EPSG:4326');
+    const code = readdirSync(`${cache.root}/.source/code`);
+    expect(code).toContain(meta.source_hash);
+    expect(readFileSync(`${cache.root}/.source/code/${meta.source_hash}/source.js`, 'utf8')).toContain('class Doubled');
+    const tree = JSON.parse(readFileSync(`${cache.root}/.source/snapshots/${meta.dep_tree_hash}/tree.json`, 'utf8'));
+    expect(Object.keys(tree.nodes).sort()).toEqual(['Doubled']);
+  });
+
+  it('getProcessedPath points at the committed output after process()', async () => {
+    const instance = new Constant(7);
+    const entry = await process(instance, SPEC);
+    expect(instance.getProcessedPath(SPEC)).toBe(entry.path);
+    expect(entry.path).toBe(`${cache.root}/data_processed/${entry.stateHash}/constant.tif`);
+    expect(await instance.isProcessed(SPEC)).toBe(true);
+    expect(await new Constant(8).isProcessed(SPEC)).toBe(false);
+  });
+});
+
+describe('figures', () => {
+  const cache = useTempCache();
+
+  @register
+  class FigureConstant extends Figure {
+    constructor(public value: number) {
+      super();
+    }
+    async _process() {
+      return new TextEncoder().encode(`figure ${this.value}`);
+    }
+  }
+
+  it('writes figures under figures/ with a png extension, and has no load()', async () => {
+    const entry = await process(new FigureConstant(1), SPEC);
+    expect(entry.path).toBe(`${cache.root}/figures/${entry.stateHash}/figure_constant.png`);
+    await expect(load(new FigureConstant(1), SPEC)).rejects.toThrow(/Figure: figures have no load\(\)/);
+  });
+
+  it('loadFromHash returns a figure entry by a unique prefix', async () => {
+    const entry = await process(new FigureConstant(2), SPEC);
+    const bytes = await loadFromHash<Uint8Array>(entry.stateHash.slice(0, 10));
+    expect(new TextDecoder().decode(bytes)).toBe('figure 2');
+  });
+});
+
+describe('processors', () => {
+  useTempCache();
+
+  class CopyBytes implements Processor {
+    readonly ext = 'txt';
+    constructor(readonly text: string) {}
+    inputs() {
+      return [];
+    }
+    settings() {
+      return { text: this.text };
+    }
+    async run(context: Parameters<Processor['run']>[0]) {
+      await context.engine.writeFile(context.outputPath, new TextEncoder().encode(this.text));
+    }
+  }
+
+  @register
+  class Greeting extends Data {
+    override get processor() {
+      return new CopyBytes('hello');
+    }
+  }
+
+  it('runs the processor and takes its extension; bytes come back for unknown extensions', async () => {
+    const bytes = await load<Uint8Array>(new Greeting(), SPEC);
+    expect(new TextDecoder().decode(bytes)).toBe('hello');
+    expect(new Greeting().getProcessedPath(SPEC)).toMatch(/greeting\.txt$/);
+  });
+
+  it('rejects process() on something that is not a Data instance', async () => {
+    await expect(process({} as never, SPEC)).rejects.toThrow(PipelineError);
+  });
+});

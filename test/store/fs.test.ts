@@ -1,0 +1,398 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidInputError, StoreError } from '../../src/errors.js';
+import { safeLockName, type LockOwner, type StaleLockInfo } from '../../src/store/fs-lock-node.js';
+import { tempPathFor } from '../../src/store/fs-write-node.js';
+import { fsStore } from '../../src/store/node.js';
+import { testStore } from './conformance.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const childScript = join(here, 'fixtures', 'lock-child.ts');
+const scratch = await mkdtemp(join(tmpdir(), 'geodata-fs-store-'));
+let counter = 0;
+const freshRoot = () => join(scratch, `root-${++counter}`);
+
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+testStore('fs', () => fsStore({ root: freshRoot() }));
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+describe('fsStore files and folders', () => {
+  it('works with a root that does not exist yet, creating it on first write', async () => {
+    const root = join(freshRoot(), 'not', 'there', 'yet');
+    const store = fsStore({ root });
+    expect(await store.keys()).toEqual([]);
+    expect(await store.get('data_processed/ab12/meta.json')).toBeUndefined();
+    expect(await store.removePrefix('data_processed/')).toBe(0);
+    await store.set('data_processed/ab12/meta.json', bytes(7));
+    expect(await readFile(join(root, 'data_processed', 'ab12', 'meta.json'))).toEqual(Buffer.from([7]));
+    expect(store.name).toBe(`fs:${root}`);
+  });
+
+  it('maps keys to files under the root and gives their absolute path with localPath', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('.source/code/ef56/source.js', new TextEncoder().encode('class A {}'));
+    const path = store.localPath('.source/code/ef56/source.js');
+    expect(path).toBe(join(root, '.source', 'code', 'ef56', 'source.js'));
+    expect(await readFile(path, 'utf8')).toBe('class A {}');
+    expect(() => store.localPath('../outside.txt')).toThrow(InvalidInputError);
+    expect(() => store.localPath('/etc/passwd')).toThrow(InvalidInputError);
+  });
+
+  it('does not list a temp file left behind by a crash in the middle of set', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('data_processed/ab12/parameters.json', bytes(1));
+    // What a process killed between writing and renaming leaves: the temp file, not the key.
+    const leftover = tempPathFor(join(root, 'data_processed', 'ab12', 'meta.json'));
+    await writeFile(leftover, 'half a meta.js');
+    expect(await store.keys()).toEqual(['data_processed/ab12/parameters.json']);
+    expect(await store.get('data_processed/ab12/meta.json')).toBeUndefined();
+    // Removing the entry's folder also removes the leftover and the folders left empty.
+    expect(await store.removePrefix('data_processed/ab12/')).toBe(1);
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('never shows readers a half-written value while a key is overwritten', async () => {
+    const store = fsStore({ root: freshRoot() });
+    const size = 4 * 1024 * 1024;
+    await store.set('big.bin', new Uint8Array(size).fill(0));
+    let writing = true;
+    const seen = new Set<string>();
+    const reader = (async () => {
+      while (writing) {
+        const value = (await store.get('big.bin'))!;
+        const uniform = value.every((byte) => byte === value[0]);
+        seen.add(`${value.byteLength}:${uniform ? value[0] : 'mixed'}`);
+      }
+    })();
+    for (let round = 1; round <= 12; round++) await store.set('big.bin', new Uint8Array(size).fill(round));
+    writing = false;
+    await reader;
+    for (const state of seen) expect(state).toMatch(new RegExp(`^${size}:\\d+$`));
+  });
+
+  it('renames the values of setMany in the given order, so the last key appears last', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('data_processed/ab12/elevation_loader.tif', bytes(1));
+    const folder = join(root, 'data_processed', 'ab12');
+    const appeared: string[] = [];
+    const watcher = watch(folder, (_event, file) => {
+      const name = String(file);
+      if (!name.includes('.geodata-tmp-') && !appeared.includes(name)) appeared.push(name);
+    });
+    try {
+      await store.setMany([
+        ['data_processed/ab12/spec.json', bytes(2)],
+        ['data_processed/ab12/parameters.json', bytes(3)],
+        ['data_processed/ab12/meta.json', bytes(4)],
+      ]);
+      for (let wait = 0; appeared.length < 3 && wait < 200; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      watcher.close();
+    }
+    expect(appeared).toEqual(['spec.json', 'parameters.json', 'meta.json']);
+  });
+
+  it('puts back the keys it had already renamed when a later rename of setMany fails', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('entry/a.json', new TextEncoder().encode('old a'));
+    // A name longer than the file system allows: its temp file (shortened) is written, its rename fails.
+    const tooLong = `entry/${'x'.repeat(300)}`;
+    const error = await store
+      .setMany([['entry/a.json', new TextEncoder().encode('new a')], ['entry/b.json', bytes(1)], [tooLong, bytes(2)]])
+      .then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain(`could not commit "${tooLong}"`);
+    expect((error as Error).message).toContain(root);
+    expect(new TextDecoder().decode(await store.get('entry/a.json'))).toBe('old a');
+    expect(await store.keys()).toEqual(['entry/a.json']);
+    expect(await readdir(join(root, 'entry'))).toEqual(['a.json']);
+  });
+
+  it('names the key and the root in its errors and attaches the cause', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('data_processed/ab12', bytes(1));
+    const error = await store.set('data_processed/ab12/meta.json', bytes(2)).then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain('"data_processed/ab12/meta.json"');
+    expect((error as Error).message).toContain(root);
+    expect((error as Error).message).toContain('cannot be both a file and a folder');
+    // mkdir reports EEXIST for a file where a folder should be; other calls say ENOTDIR.
+    expect(['EEXIST', 'ENOTDIR']).toContain(((error as Error).cause as { code?: string }).code);
+    expect(await store.keys()).toEqual(['data_processed/ab12']);
+  });
+
+  it('treats a folder as no key: get, has and stat miss, remove does nothing', async () => {
+    const store = fsStore({ root: freshRoot() });
+    await store.set('data_processed/ab12/meta.json', bytes(1));
+    expect(await store.get('data_processed/ab12')).toBeUndefined();
+    expect(await store.has('data_processed/ab12')).toBe(false);
+    expect(await store.stat('data_processed/ab12')).toBeUndefined();
+    await store.remove('data_processed/ab12');
+    expect(await store.keys()).toEqual(['data_processed/ab12/meta.json']);
+  });
+
+  it('removes the folders a removePrefix leaves empty, up to but not including the root', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('data_processed/ab12/deep/er/file.bin', bytes(1));
+    await store.set('data_processed/cd34/meta.json', bytes(1));
+    expect(await store.removePrefix('data_processed/ab')).toBe(1);
+    expect(await readdir(join(root, 'data_processed'))).toEqual(['cd34']);
+    expect(await store.removePrefix('data_processed/cd34/')).toBe(1);
+    expect(await readdir(root)).toEqual([]);
+  });
+});
+
+describe('fsStore staging and commitFolder', () => {
+  it('makes a staged folder visible all at once on commitFolder', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    const staging = await store.createStagingFolder('ElevationLoader ab12');
+    expect(dirname(staging)).toBe(join(root, '.staging'));
+    expect(await readdir(staging)).toEqual([]);
+    await writeFile(join(staging, 'elevation_loader.tif'), 'tif');
+    await writeFile(join(staging, 'meta.json'), '{}');
+    expect(await store.keys()).toEqual([]);
+    await store.commitFolder(staging, 'data_processed/ab12/');
+    expect(await store.keys()).toEqual(['data_processed/ab12/elevation_loader.tif', 'data_processed/ab12/meta.json']);
+    await expect(stat(staging)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('gives a fresh folder on every createStagingFolder call, even with the same label', async () => {
+    const store = fsStore({ root: freshRoot() });
+    const first = await store.createStagingFolder('same');
+    const second = await store.createStagingFolder('same');
+    expect(first).not.toBe(second);
+    expect((await stat(second)).isDirectory()).toBe(true);
+  });
+
+  it('refuses to commit onto a folder that has content, leaving both sides as they were', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await store.set('data_processed/ab12/meta.json', new TextEncoder().encode('committed'));
+    const staging = await store.createStagingFolder('again');
+    await writeFile(join(staging, 'meta.json'), 'staged');
+    const error = await store.commitFolder(staging, 'data_processed/ab12').then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain('"data_processed/ab12/": that folder already has content');
+    expect((error as Error).message).toContain('removePrefix("data_processed/ab12/")');
+    expect(await readFile(join(staging, 'meta.json'), 'utf8')).toBe('staged');
+    expect(new TextDecoder().decode(await store.get('data_processed/ab12/meta.json'))).toBe('committed');
+    expect(await store.keys()).toEqual(['data_processed/ab12/meta.json']);
+  });
+
+  it.runIf(process.platform === 'linux')('commits onto an existing empty folder (rename replaces it on Linux)', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await mkdir(join(root, 'data_processed', 'ab12'), { recursive: true });
+    const staging = await store.createStagingFolder('onto-empty');
+    await writeFile(join(staging, 'meta.json'), '{}');
+    await store.commitFolder(staging, 'data_processed/ab12/');
+    expect(await store.keys()).toEqual(['data_processed/ab12/meta.json']);
+  });
+
+  it('refuses to commit something that is not a folder, and a target key that is invalid', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    await expect(store.commitFolder(join(root, 'missing'), 'data_processed/ab12/')).rejects.toThrow(/is not a folder; create one with createStagingFolder/);
+    const staging = await store.createStagingFolder('x');
+    await expect(store.commitFolder(staging, '../escape/')).rejects.toThrow(InvalidInputError);
+    await expect(store.commitFolder(staging, '.locks/')).rejects.toThrow(InvalidInputError);
+    expect((await stat(staging)).isDirectory()).toBe(true);
+  });
+});
+
+describe('fsStore locks', () => {
+  it('makes holders of the same lock wait across two stores on the same root in one process', async () => {
+    const root = freshRoot();
+    const first = fsStore({ root });
+    const second = fsStore({ root });
+    const release = await first.lock('data_processed/ab12');
+    const error = await second.lock('data_processed/ab12', { timeoutMs: 100 }).then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StoreError);
+    await release();
+    await (await second.lock('data_processed/ab12', { timeoutMs: 1000 }))();
+  });
+
+  it('keeps a lock folder with its owner while held and removes it on release', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    const release = await store.lock('data_processed/ab12');
+    const folder = join(root, '.locks', safeLockName('data_processed/ab12'));
+    const owner = JSON.parse(await readFile(join(folder, 'owner.json'), 'utf8'));
+    expect(owner).toMatchObject({ pid: process.pid, hostname: hostname(), threadId: 0 });
+    if (process.platform === 'linux') expect(owner.startTicks).toMatch(/^\d+$/);
+    expect(Date.parse(owner.createdAt)).not.toBeNaN();
+    expect(await store.keys()).toEqual([]);
+    await release();
+    expect(await readdir(join(root, '.locks'))).toEqual([]);
+  });
+
+  it('gives every lock name its own folder name, without dots or slashes', () => {
+    expect(safeLockName('data_processed/ab12')).toBe('data_processed%2Fab12');
+    expect(safeLockName('a.b')).not.toBe(safeLockName('a_b'));
+    expect(safeLockName('..')).toBe('%2E%2E');
+    const long = safeLockName('x'.repeat(500));
+    expect(long.length).toBeLessThanOrEqual(120);
+    expect(long).not.toBe(safeLockName(`${'x'.repeat(499)}y`));
+  });
+
+  /** The owner.json this process writes, read from a lock taken and released for the purpose. */
+  async function ownOwnerRecord(root: string): Promise<LockOwner> {
+    const store = fsStore({ root });
+    const release = await store.lock('probe');
+    const owner = JSON.parse(await readFile(join(root, '.locks', safeLockName('probe'), 'owner.json'), 'utf8')) as LockOwner;
+    await release();
+    return owner;
+  }
+
+  async function leaveLock(root: string, name: string, owner: object): Promise<string> {
+    const folder = join(root, '.locks', safeLockName(name));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'owner.json'), JSON.stringify(owner));
+    return folder;
+  }
+
+  it.runIf(process.platform === 'linux')('recovers a lock left by an earlier process that had the same pid (told apart by its start time)', async () => {
+    const root = freshRoot();
+    const left = { ...(await ownOwnerRecord(root)), startTicks: '1', token: 'from-a-previous-life' };
+    const folder = await leaveLock(root, 'entry', left);
+    const recovered: StaleLockInfo[] = [];
+    const store = fsStore({ root, onStaleLock: (info) => recovered.push(info) });
+    const release = await store.lock('entry', { timeoutMs: 5000 });
+    expect(recovered).toEqual([{ name: 'entry', path: folder, owner: left }]);
+    await release();
+  });
+
+  it('recovers a lock that names this process and thread but that no holder here has', async () => {
+    const root = freshRoot();
+    const left = { ...(await ownOwnerRecord(root)), token: 'not-held-by-anyone' };
+    const folder = await leaveLock(root, 'entry', left);
+    const recovered: StaleLockInfo[] = [];
+    const store = fsStore({ root, onStaleLock: (info) => recovered.push(info) });
+    await (await store.lock('entry', { timeoutMs: 5000 }))();
+    expect(recovered).toEqual([{ name: 'entry', path: folder, owner: left }]);
+  });
+
+  it('does not take over a lock held by another thread of this process', async () => {
+    const root = freshRoot();
+    await leaveLock(root, 'entry', { ...(await ownOwnerRecord(root)), threadId: 42, token: 'a-worker-holds-it' });
+    const recovered: StaleLockInfo[] = [];
+    const store = fsStore({ root, onStaleLock: (info) => recovered.push(info) });
+    await expect(store.lock('entry', { timeoutMs: 200 })).rejects.toThrow(`held by pid ${process.pid} on ${hostname()}`);
+    expect(recovered).toEqual([]);
+  });
+
+  it('recovers a lock whose owner.json is damaged', async () => {
+    const root = freshRoot();
+    const folder = join(root, '.locks', safeLockName('entry'));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'owner.json'), '{"pid": 12');
+    const recovered: StaleLockInfo[] = [];
+    const store = fsStore({ root, onStaleLock: (info) => recovered.push(info) });
+    await (await store.lock('entry', { timeoutMs: 5000 }))();
+    expect(recovered).toEqual([{ name: 'entry', path: folder, owner: undefined }]);
+  });
+
+  it('does not take over a lock held on another host, and names that owner when it gives up', async () => {
+    const root = freshRoot();
+    const folder = join(root, '.locks', safeLockName('entry'));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'owner.json'), JSON.stringify({ pid: 1, hostname: 'another-host', createdAt: '2024-05-01T10:00:00.000Z', token: 't' }));
+    const store = fsStore({ root });
+    const error = await store.lock('entry', { timeoutMs: 200 }).then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain('held by pid 1 on another-host since 2024-05-01T10:00:00.000Z');
+    expect((error as Error).message).toContain(`delete ${folder}`);
+    expect(JSON.parse(await readFile(join(folder, 'owner.json'), 'utf8')).hostname).toBe('another-host');
+  });
+
+  it('never lets 8 processes contending for one lock overlap in the critical section', async () => {
+    const root = freshRoot();
+    await mkdir(root, { recursive: true });
+    const log = join(root, 'log.txt');
+    const go = join(root, 'go');
+    const children = Array.from({ length: 8 }, () => startChild(['contend', root, 'data_processed/ab12', log, go, '40']));
+    await Promise.all(children.map((child) => child.waitFor('ready')));
+    await writeFile(go, '');
+    const codes = await Promise.all(children.map((child) => child.exited));
+    expect(codes).toEqual(Array(8).fill(0));
+
+    const lines = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(16);
+    const pids = children.map((child) => child.process.pid);
+    for (let index = 0; index < 16; index += 2) {
+      const pid = Number(lines[index]!.split(' ')[1]);
+      expect(lines[index]).toBe(`start ${pid}`);
+      expect(lines[index + 1]).toBe(`end ${pid}`);
+    }
+    expect(lines.filter((line) => line.startsWith('start')).map((line) => Number(line.split(' ')[1])).sort()).toEqual([...pids].sort());
+    expect(await readdir(join(root, '.locks'))).toEqual([]);
+  });
+
+  it('recovers the lock of a process killed with SIGKILL while holding it', async () => {
+    const root = freshRoot();
+    const child = startChild(['hold', root, 'data_processed/ab12']);
+    await child.waitFor('locked');
+    const ownerFile = join(root, '.locks', safeLockName('data_processed/ab12'), 'owner.json');
+    const owner = JSON.parse(await readFile(ownerFile, 'utf8'));
+    expect(owner.pid).toBe(child.process.pid);
+
+    const recovered: StaleLockInfo[] = [];
+    const store = fsStore({ root, onStaleLock: (info) => recovered.push(info) });
+    const whileAlive = await store.lock('data_processed/ab12', { timeoutMs: 300 }).then(() => undefined, (thrown: unknown) => thrown);
+    expect((whileAlive as Error).message).toContain(`held by pid ${owner.pid} on ${hostname()}`);
+
+    child.process.kill('SIGKILL');
+    await child.exited;
+    expect(() => process.kill(owner.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    const release = await store.lock('data_processed/ab12', { timeoutMs: 10_000 });
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]!.owner).toEqual(owner);
+    expect(JSON.parse(await readFile(ownerFile, 'utf8')).pid).toBe(process.pid);
+    await release();
+  });
+});
+
+interface Child {
+  process: ChildProcess;
+  waitFor(line: string): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function startChild(args: string[]): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let errors = '';
+  const listeners: Array<() => void> = [];
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+    listeners.forEach((listener) => listener());
+  });
+  child.stderr!.on('data', (chunk) => (errors += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    exited,
+    waitFor: (line) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => output.split('\n').includes(line) && resolve();
+        listeners.push(check);
+        check();
+        void exited.then((code) => reject(new Error(`lock child exited with ${code} before saying "${line}": ${errors}`)));
+      }),
+  };
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, FileError, GdalError } from '../../src/errors.js';
+import { createMemoryEngine, nodeGdalModule } from '../../wasm/node.js';
+import { HAS_DATA, NO_DATA_REASON, readTiffBytes, sample } from './fixtures.js';
+
+describe.skipIf(!HAS_DATA)(`the memory engine in Node${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
+  const engine = createMemoryEngine({ module: nodeGdalModule });
+  afterAll(() => engine.close());
+
+  it('writes bytes, reads their info, warps in memory and returns the result as bytes', async () => {
+    expect(engine.fileSystem).toBe('memory');
+    await engine.writeFile('/inputs/elev.tif', new Uint8Array(readFileSync(sample('elev.tif'))));
+    const info = await engine.info('/inputs/elev.tif');
+    expect(info.description).toBe('/inputs/elev.tif');
+    expect(info.size).toEqual([95, 90]);
+
+    await engine.mkdir('/outputs');
+    await engine.warp(['/inputs/elev.tif'], '/outputs/elev-3035.tif', ['-t_srs', 'EPSG:3035', '-tr', '1000', '1000', '-r', 'bilinear']);
+    const bytes = await engine.readFile('/outputs/elev-3035.tif');
+    const raster = await readTiffBytes(bytes);
+    expect([raster.width, raster.height]).toEqual([61, 86]);
+    expect(raster.noData).toBe(-32768);
+    const valid = Array.from(raster.values).filter((value) => value !== -32768);
+    expect(Math.min(...valid)).toBeGreaterThanOrEqual(141);
+    expect(Math.max(...valid)).toBeLessThanOrEqual(547);
+  });
+
+  it('keeps its files apart from the host: a host path is not visible in memory', async () => {
+    expect(await engine.exists(sample('elev.tif'))).toBe(false);
+    await expect(engine.info(sample('elev.tif'))).rejects.toThrow(FileError);
+  });
+
+  it('removes files, and a missing file is not an error', async () => {
+    await engine.writeFile('tmp/a.bin', new Uint8Array([1, 2, 3]));
+    expect(await engine.exists('/tmp/a.bin')).toBe(true);
+    expect(Array.from(await engine.readFile('/tmp/a.bin'))).toEqual([1, 2, 3]);
+    await engine.remove('/tmp/a.bin');
+    expect(await engine.exists('/tmp/a.bin')).toBe(false);
+    await engine.remove('/tmp/a.bin');
+  });
+
+  it('names the file in errors: reading a missing file, opening bytes that are not a raster', async () => {
+    await expect(engine.readFile('/nowhere.tif')).rejects.toThrow(
+      "cannot read /nowhere.tif: no such file in the engine's memory file system (write it with writeFile first)",
+    );
+    await engine.writeFile('/junk.tif', new TextEncoder().encode('not a tiff'));
+    const error = await engine.info('/junk.tif').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GdalError);
+    expect((error as GdalError).message).toMatch(/^cannot open \/junk\.tif for info: /);
+    expect((error as GdalError).message).not.toContain('/mem/');
+  });
+
+  it('refuses to start without a module in Node, explaining what to pass', () => {
+    expect(() => createMemoryEngine()).toThrow(ConfigError);
+    expect(() => createMemoryEngine()).toThrow(/nodeGdalModule/);
+  });
+});

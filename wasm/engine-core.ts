@@ -1,0 +1,208 @@
+import { CrsError, InvalidInputError } from '../src/errors.js';
+import type { CallOptions, CrsInfo, DemMode, DemOptions, GdalEngine, RasterInfo, VectorInfo } from './engine.js';
+import * as apps from './gdal-apps.js';
+import { splitConfigArgs, type CallContext, type GdalWarning } from './gdal-call.js';
+import * as crs from './gdal-crs.js';
+import type { SharedGdalModule } from './gdal-module.js';
+import type { GdalRuntime } from './gdal-runtime.js';
+
+/** How an engine reaches the module: acquire on first use, or peek without loading. */
+export interface RuntimeAccess {
+  acquire(): Promise<GdalRuntime>;
+  /** The runtime if gdal3.js is loaded already (by any engine); never loads it. */
+  loaded(): GdalRuntime | undefined;
+}
+
+/**
+ * The part of an engine that differs between host files (Node) and GDAL's in-memory file system
+ * (browser): how caller paths become GDAL paths, and the five file methods.
+ */
+export interface EngineFileSystem extends Pick<GdalEngine, 'readFile' | 'writeFile' | 'remove' | 'removeTree' | 'exists' | 'mkdir'> {
+  readonly kind: GdalEngine['fileSystem'];
+  /**
+   * GDAL's path for each caller path, with GDAL's view of them made current (mounts, links,
+   * cached directory entries). Runs synchronously just before a GDAL call.
+   */
+  prepare(runtime: GdalRuntime, paths: readonly string[]): string[];
+  /** Rewrites GDAL's paths inside a message or JSON text into the caller's. */
+  describe(text: string): string;
+}
+
+/** Options every engine accepts. */
+export interface EngineOptions {
+  /**
+   * Receives GDAL's warnings (the call still succeeds). Default: the debug log
+   * (`GEODATA_DEBUG=gdal`).
+   */
+  onWarning?: (warning: GdalWarning) => void;
+}
+
+const DEM_MODES: readonly DemMode[] = ['hillshade', 'slope', 'aspect', 'color-relief', 'TRI', 'TPI', 'roughness'];
+
+/** Options whose value is a file, per operation: mapped like the inputs. */
+const PATH_OPTIONS: Record<string, readonly string[]> = {
+  warp: ['-cutline'],
+  buildVrt: ['-input_file_list'],
+};
+
+function checkPath(value: unknown, what: string, operation: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidInputError(`${operation}: ${what} must be a non-empty path string, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return value;
+}
+
+function checkCrs(value: unknown, what: string, operation: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new CrsError(`${operation}: ${what} must be a CRS string such as "EPSG:3035", WKT or a PROJ string, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return value;
+}
+
+function checkArgs(args: unknown, operation: string): string[] {
+  if (args === undefined) return [];
+  if (!Array.isArray(args) || args.some((arg) => typeof arg !== 'string')) {
+    throw new InvalidInputError(`${operation}: args must be an array of strings (command-line arguments), got ${JSON.stringify(args)}`);
+  }
+  return args as string[];
+}
+
+/**
+ * Builds a `GdalEngine` from a shared gdal3.js module and a file system. Creating it loads
+ * nothing; the first method that needs GDAL does (file methods of the host file system never do).
+ */
+export function createEngine(shared: SharedGdalModule, fileSystem: (access: RuntimeAccess) => EngineFileSystem, options: EngineOptions = {}): GdalEngine {
+  let acquired: Promise<GdalRuntime> | undefined;
+  const access: RuntimeAccess = {
+    acquire() {
+      if (!acquired) {
+        const pending = shared.acquire();
+        acquired = pending;
+        pending.catch(() => {
+          if (acquired === pending) acquired = undefined;
+        });
+      }
+      return acquired;
+    },
+    loaded: () => shared.loaded,
+  };
+  const files = fileSystem(access);
+
+  function context(operation: string, callOptions: CallOptions | undefined, argConfig: Record<string, string>): Omit<CallContext, 'subject'> {
+    return {
+      operation,
+      config: { ...(callOptions?.config ?? {}), ...argConfig },
+      ...(callOptions?.onProgress ? { onProgress: callOptions.onProgress } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      describe: (text) => files.describe(text),
+    };
+  }
+
+  /** Maps inputs, output and file-valued options; clears the output; runs the operation. */
+  async function produce(
+    operation: string,
+    inputs: readonly string[],
+    dest: string,
+    rawArgs: unknown,
+    callOptions: CallOptions | undefined,
+    run: (runtime: GdalRuntime, ctx: Omit<CallContext, 'subject'>, inputs: apps.MappedPath[], dest: apps.MappedPath, args: string[]) => void,
+  ): Promise<void> {
+    inputs.forEach((input, index) => checkPath(input, inputs.length > 1 ? `source ${index + 1}` : 'source', operation));
+    checkPath(dest, 'dest', operation);
+    const { args, config } = splitConfigArgs(checkArgs(rawArgs, operation));
+    const runtime = await access.acquire();
+    const [gdalDest, ...gdalInputs] = files.prepare(runtime, [dest, ...inputs]);
+    if (gdalInputs.includes(gdalDest!)) throw new InvalidInputError(`${operation}: dest ${dest} is also an input; write to another file`);
+    const pathOptions = PATH_OPTIONS[operation] ?? [];
+    const mappedArgs = args.map((arg, index) => (index > 0 && pathOptions.includes(args[index - 1]!) ? files.prepare(runtime, [arg])[0]! : arg));
+    apps.clearOutput(runtime.module.FS, gdalDest!);
+    run(
+      runtime,
+      context(operation, callOptions, config),
+      inputs.map((path, index) => ({ path, gdal: gdalInputs[index]! })),
+      { path: dest, gdal: gdalDest! },
+      mappedArgs,
+    );
+  }
+
+  async function inspect<T>(operation: string, path: string, rawArgs: unknown, run: (runtime: GdalRuntime, ctx: Omit<CallContext, 'subject'>, source: apps.MappedPath, args: string[]) => T): Promise<T> {
+    checkPath(path, 'path', operation);
+    const { args, config } = splitConfigArgs(checkArgs(rawArgs, operation));
+    const runtime = await access.acquire();
+    const [gdal] = files.prepare(runtime, [path]);
+    return run(runtime, context(operation, undefined, config), { path, gdal: gdal! }, args);
+  }
+
+  return {
+    fileSystem: files.kind,
+
+    info: (path, args) => inspect<RasterInfo>('info', path, args, (rt, ctx, source, argv) => apps.rasterInfo(rt, ctx, source, argv)),
+    vectorInfo: (path, args) => inspect<VectorInfo>('vectorInfo', path, args, (rt, ctx, source, argv) => apps.vectorInfo(rt, ctx, source, argv)),
+
+    async warp(sources, dest, args, callOptions) {
+      if (!Array.isArray(sources) || sources.length === 0) throw new InvalidInputError(`warp: sources must be a non-empty array of paths, got ${JSON.stringify(sources)}`);
+      await produce('warp', sources, dest, args, callOptions, (rt, ctx, inputs, out, argv) => apps.warp(rt, ctx, inputs, out, argv));
+    },
+    async translate(source, dest, args, callOptions) {
+      await produce('translate', [source], dest, args, callOptions, (rt, ctx, [input], out, argv) => apps.translate(rt, ctx, input!, out, argv));
+    },
+    async rasterize(source, dest, args, callOptions) {
+      await produce('rasterize', [source], dest, args, callOptions, (rt, ctx, [input], out, argv) => apps.rasterize(rt, ctx, input!, out, argv));
+    },
+    async buildVrt(sources, dest, args, callOptions) {
+      if (!Array.isArray(sources) || sources.length === 0) throw new InvalidInputError(`buildVrt: sources must be a non-empty array of paths, got ${JSON.stringify(sources)}`);
+      await produce('buildVrt', sources, dest, args, callOptions, (rt, ctx, inputs, out, argv) => apps.buildVrt(rt, ctx, inputs, out, argv));
+    },
+    async vectorTranslate(source, dest, args, callOptions) {
+      await produce('vectorTranslate', [source], dest, args, callOptions, (rt, ctx, [input], out, argv) => apps.vectorTranslate(rt, ctx, input!, out, argv));
+    },
+    async dem(mode, source, dest, args, demOptions?: DemOptions) {
+      if (!DEM_MODES.includes(mode)) throw new InvalidInputError(`dem: mode ${JSON.stringify(mode)} is not one of ${DEM_MODES.join(', ')}`);
+      const colorFile = demOptions?.colorFile;
+      if (mode === 'color-relief' && !colorFile) throw new InvalidInputError('dem: color-relief needs options.colorFile (a color table file in the engine file system)');
+      const inputs = colorFile ? [source, checkPath(colorFile, 'colorFile', 'dem')] : [source];
+      await produce('dem', inputs, dest, args, demOptions, (rt, ctx, [input, color], out, argv) => apps.dem(rt, ctx, mode, input!, out, argv, color));
+    },
+
+    async crsToWkt(definition) {
+      const runtime = await access.acquire();
+      return crs.crsToWkt(runtime, context('crsToWkt', undefined, {}), checkCrs(definition, 'crs', 'crsToWkt'));
+    },
+    async crsInfo(definition): Promise<CrsInfo> {
+      const runtime = await access.acquire();
+      return crs.crsInfo(runtime, context('crsInfo', undefined, {}), checkCrs(definition, 'crs', 'crsInfo'));
+    },
+    async transformPoints(srcCrs, dstCrs, points) {
+      checkCrs(srcCrs, 'srcCrs', 'transformPoints');
+      checkCrs(dstCrs, 'dstCrs', 'transformPoints');
+      if (!Array.isArray(points) || points.some((point) => !Array.isArray(point) || point.length < 2 || point.some((value) => typeof value !== 'number'))) {
+        throw new InvalidInputError(`transformPoints: points must be an array of [x, y] number pairs, got ${JSON.stringify(points).slice(0, 120)}`);
+      }
+      const runtime = await access.acquire();
+      return crs.transformPoints(runtime, context('transformPoints', undefined, {}), srcCrs, dstCrs, points);
+    },
+
+    // async, so that a bad argument rejects the promise like every other failure.
+    readFile: async (path) => files.readFile(checkPath(path, 'path', 'readFile')),
+    writeFile: async (path, bytes) => {
+      if (!(bytes instanceof Uint8Array)) throw new InvalidInputError(`writeFile: bytes for ${String(path)} must be a Uint8Array`);
+      return files.writeFile(checkPath(path, 'path', 'writeFile'), bytes);
+    },
+    remove: async (path) => files.remove(checkPath(path, 'path', 'remove')),
+    removeTree: async (path) => files.removeTree(checkPath(path, 'path', 'removeTree')),
+    exists: async (path) => files.exists(checkPath(path, 'path', 'exists')),
+    mkdir: async (path) => files.mkdir(checkPath(path, 'path', 'mkdir')),
+
+    async close() {
+      const pending = acquired;
+      acquired = undefined;
+      if (!pending) return;
+      try {
+        await pending;
+      } catch {
+        return; // a failed load holds nothing
+      }
+      shared.release();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { FileError } from '../src/errors.js';
+import type { EngineFileSystem, RuntimeAccess } from './engine-core.js';
+import type { EmscriptenFS } from './emscripten.js';
+import type { GdalRuntime } from './gdal-runtime.js';
+import { mapGdalPath, normalizePosixPath, parentPosixPath, stripMountPrefix } from './paths.js';
+
+/**
+ * GDAL's in-memory file system as the engine's file system (browsers; Node tests). Caller paths
+ * live under a private `/mem` folder of the module, so they never collide with gdal3.js's own
+ * files (`/usr/share/proj`...) nor, in Node, with host folders another engine linked in; the
+ * prefix is removed from messages. Relative paths are relative to `/`.
+ */
+const ROOT = '/mem';
+
+function toGdal(file: string): string {
+  return mapGdalPath(file, (inner) => `${ROOT}${normalizePosixPath(inner)}`);
+}
+
+function ensureFolder(fs: EmscriptenFS, folder: string): void {
+  fs.mkdirTree(folder);
+}
+
+function entry(fs: EmscriptenFS, gdalPath: string): { exists: boolean; isDir: boolean } {
+  const found = fs.analyzePath(gdalPath);
+  return { exists: found.exists, isDir: Boolean(found.object && fs.isDir(found.object.mode)) };
+}
+
+/** The file system of `createMemoryEngine`. Every file method loads gdal3.js: the files live in it. */
+export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
+  const withFs = async <T>(body: (fs: EmscriptenFS, runtime: GdalRuntime) => T): Promise<T> => {
+    const runtime = await access.acquire();
+    ensureFolder(runtime.module.FS, ROOT);
+    return body(runtime.module.FS, runtime);
+  };
+
+  return {
+    kind: 'memory',
+    prepare(runtime, paths) {
+      ensureFolder(runtime.module.FS, ROOT);
+      return paths.map(toGdal);
+    },
+    describe: (text) => stripMountPrefix(text, ROOT),
+
+    readFile: (file) =>
+      withFs((fs) => {
+        const gdalPath = toGdal(file);
+        const found = entry(fs, gdalPath);
+        if (!found.exists) throw new FileError(`cannot read ${file}: no such file in the engine's memory file system (write it with writeFile first)`, file);
+        if (found.isDir) throw new FileError(`cannot read ${file}: it is a folder`, file);
+        // A copy, so the caller's bytes stay valid when the file changes or the heap grows.
+        return fs.readFile(gdalPath).slice();
+      }),
+    writeFile: (file, bytes) =>
+      withFs((fs) => {
+        const gdalPath = toGdal(file);
+        if (entry(fs, gdalPath).isDir) throw new FileError(`cannot write ${file}: it is a folder`, file);
+        ensureFolder(fs, parentPosixPath(gdalPath));
+        fs.writeFile(gdalPath, bytes);
+      }),
+    remove: (file) =>
+      withFs((fs) => {
+        const gdalPath = toGdal(file);
+        const found = entry(fs, gdalPath);
+        if (!found.exists) return;
+        if (found.isDir) throw new FileError(`cannot remove ${file}: it is a folder (remove removes files)`, file);
+        fs.unlink(gdalPath);
+      }),
+    removeTree: (folder) =>
+      withFs((fs) => {
+        const remove = (gdalPath: string): void => {
+          const found = entry(fs, gdalPath);
+          if (!found.exists) return;
+          if (!found.isDir) return fs.unlink(gdalPath);
+          for (const name of fs.readdir(gdalPath)) if (name !== '.' && name !== '..') remove(`${gdalPath}/${name}`);
+          fs.rmdir(gdalPath);
+        };
+        remove(toGdal(folder));
+      }),
+    exists: (file) => withFs((fs) => entry(fs, toGdal(file)).exists),
+    mkdir: (folder) =>
+      withFs((fs) => {
+        const gdalPath = toGdal(folder);
+        const found = entry(fs, gdalPath);
+        if (found.exists && !found.isDir) throw new FileError(`cannot create folder ${folder}: a file has that name`, folder);
+        ensureFolder(fs, gdalPath);
+      }),
+  };
+}
