@@ -25,6 +25,17 @@ export interface Platform {
   workspace(): Workspace;
   /** Makes a path absolute (Node: against the working directory). */
   resolvePath(path: string): string;
+  /**
+   * Where the platform can follow a value through async calls (Node's AsyncLocalStorage): lets
+   * `ensureProcessedPath` know exactly which running computation called it.
+   */
+  asyncContext?(): AsyncContext;
+}
+
+/** A value that follows async calls. */
+export interface AsyncContext {
+  run<T>(value: string, fn: () => T): T;
+  get(): string | undefined;
 }
 
 /** File access in the processing file system; see `Platform.workspace`. */

@@ -14,6 +14,7 @@ import type { Code } from './source-hash.js';
 export class ClassRegistry {
   private readonly byName = new Map<string, Code>();
   private readonly nameByClass = new WeakMap<Code, string>();
+  private readonly sites = new Map<string, string | undefined>();
   private changes = 0;
 
   /** Increases with every change, so analyses that depend on the registry know when to redo. */
@@ -38,10 +39,11 @@ export class ClassRegistry {
 
   /**
    * Adds `cls` under `cls.name`. The same class again is a no-op; a new class object with the
-   * same name and the same source hash (a module re-run in a notebook or in watch mode) replaces
-   * the old one; a different class with the same name is an error.
+   * same name replaces the old one when it has the same source hash or comes from the same place
+   * in the code (`site`: an edited notebook cell or a module re-run in watch mode); a different
+   * class with the same name from elsewhere is an error that names both places.
    */
-  add(cls: Code): void {
+  add(cls: Code, site: string | undefined = registrationSite()): void {
     if (typeof cls !== 'function') {
       throw new FingerprintError(`register() expects a class, got ${describeValue(cls)}.`);
     }
@@ -54,14 +56,18 @@ export class ClassRegistry {
     }
     const existing = this.byName.get(name);
     if (existing === cls) return;
-    if (existing && canonicalSource(existing).hash !== canonicalSource(cls).hash) {
+    const previousSite = this.sites.get(name);
+    const sameSite = site !== undefined && site === previousSite;
+    if (existing && !sameSite && canonicalSource(existing).hash !== canonicalSource(cls).hash) {
+      const where = (s: string | undefined) => (s ? ` (registered at ${s})` : '');
       throw new FingerprintError(
-        `Two different classes are registered as "${name}": the first is ${excerpt(existing)}, ` +
-          `the second is ${excerpt(cls)}. Rename one of them; to replace an edited class in a notebook ` +
+        `Two different classes are registered as "${name}": the first is ${excerpt(existing)}${where(previousSite)}, ` +
+          `the second is ${excerpt(cls)}${where(site)}. Rename one of them; to replace an edited class in a notebook ` +
           `or watch mode, call registry.unregister("${name}") before registering the new version.`,
       );
     }
     this.byName.set(name, cls);
+    this.sites.set(name, site);
     this.nameByClass.set(cls, name);
     this.changes++;
   }
@@ -72,6 +78,7 @@ export class ClassRegistry {
     const cls = name === undefined ? undefined : this.byName.get(name);
     if (name === undefined || cls === undefined) return false;
     this.byName.delete(name);
+    this.sites.delete(name);
     this.nameByClass.delete(cls);
     this.changes++;
     return true;
@@ -131,6 +138,25 @@ export function markFrameworkBase<T extends Code>(cls: T): T {
 /** Whether `cls` itself (not a parent of it) was marked with `markFrameworkBase`. */
 export function isFrameworkBase(cls: Code): boolean {
   return Object.prototype.hasOwnProperty.call(cls, FRAMEWORK_BASE);
+}
+
+/**
+ * Where the class being registered was declared: the first stack frame outside this module and
+ * outside decorator helpers (`__decorateElement`, `__esDecorate`...), without a URL's query string
+ * (dev servers add `?t=...` when they reload a module). Undefined when the engine gives no stack.
+ */
+export function registrationSite(): string | undefined {
+  const stack = new Error().stack;
+  if (!stack) return undefined;
+  const frames = stack.split('\n').slice(1);
+  for (const frame of frames) {
+    const text = frame.trim();
+    if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || /\bregister\b/.test(text.split(/[(@]/)[0] ?? '')) continue;
+    const location = /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
+    if (!location) continue;
+    return `${location[1]!.replace(/\?[^:]*$/, '')}:${location[2]}:${location[3]}`;
+  }
+  return undefined;
 }
 
 function excerpt(cls: Code): string {

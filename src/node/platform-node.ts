@@ -1,10 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { createNodeEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
-import type { Platform, Workspace } from '../platform.js';
+import type { AsyncContext, Platform, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
@@ -31,6 +32,13 @@ export const nodePlatform: Platform = {
   },
   workspace: () => nodeWorkspace,
   resolvePath: (path) => resolve(path),
+  asyncContext: () => computationContext,
+};
+
+const storage = new AsyncLocalStorage<string>();
+const computationContext: AsyncContext = {
+  run: (value, fn) => storage.run(value, fn),
+  get: () => storage.getStore(),
 };
 
 const nodeWorkspace: Workspace = {

@@ -1,5 +1,6 @@
 import { PipelineError } from '../errors.js';
 import type { Tracked } from '../data/tracked.js';
+import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import type { Identity } from './identity.js';
 
@@ -15,58 +16,76 @@ export interface ActiveOutput {
   parent?: string;
 }
 
-const outputs = new Map<string, ActiveOutput>();
-/** Running computations, most recent last: co-outputs are attributed to the innermost one. */
-const running: string[] = [];
-
-export function startComputation(output: ActiveOutput): void {
-  if (outputs.has(output.identity.stateHash)) {
-    throw new PipelineError(
-      `${output.identity.className} depends on itself: its entry ${output.identity.stateHash.slice(0, 12)} is already being computed higher up this call chain`,
-    );
-  }
-  outputs.set(output.identity.stateHash, output);
-  running.push(output.identity.stateHash);
+interface Computation {
+  main: ActiveOutput;
+  coOutputs: Map<string, ActiveOutput>;
 }
 
+const computations = new Map<string, Computation>();
+/** Running computations, most recent last: without an async context, co-outputs go to the innermost. */
+const running: string[] = [];
+
+/**
+ * Runs `fn` as the computation of `main`. Where the platform tracks async context (Node), calls of
+ * `ensureProcessedPath` inside it are attributed to it exactly, even with computations running
+ * concurrently; elsewhere to the most recently started one.
+ */
+export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>): Promise<T> {
+  const hash = main.identity.stateHash;
+  if (computations.has(hash)) {
+    throw new PipelineError(`${main.identity.className} depends on itself: its entry ${hash.slice(0, 12)} is already being computed higher up this call chain`);
+  }
+  computations.set(hash, { main, coOutputs: new Map() });
+  running.push(hash);
+  try {
+    const context = getPlatform().asyncContext?.();
+    return await (context ? context.run(hash, fn) : fn());
+  } finally {
+    running.splice(running.lastIndexOf(hash), 1);
+  }
+}
+
+/** Ends a computation, returning its main output and the co-outputs it asked paths for. */
 export function endComputation(stateHash: string): ActiveOutput[] {
-  running.splice(running.lastIndexOf(stateHash), 1);
-  const ended = [...outputs.values()].filter((o) => o.identity.stateHash === stateHash || o.parent === stateHash);
-  for (const o of ended) outputs.delete(o.identity.stateHash);
-  return ended;
+  const computation = computations.get(stateHash);
+  computations.delete(stateHash);
+  return computation ? [computation.main, ...computation.coOutputs.values()] : [];
 }
 
 export function isComputing(stateHash: string): boolean {
-  return running.includes(stateHash);
+  return computations.has(stateHash);
 }
 
-export function activeOutput(stateHash: string): ActiveOutput | undefined {
-  return outputs.get(stateHash);
-}
-
-/** Registers a co-output of the innermost running computation, returning where to write it. */
-export function addCoOutput(identity: Identity, instance: Tracked, spec: SpatialSpec, fileName: string): ActiveOutput {
-  const parentHash = running[running.length - 1];
-  if (!parentHash) {
+/** Where `instance` (identified as `identity`) must write its output, from inside a `_process`. */
+export function outputPathFor(identity: Identity, instance: Tracked, spec: SpatialSpec, fileName: string): string {
+  const current = currentComputation();
+  if (!current) {
+    const own = computations.get(identity.stateHash);
+    if (own) return own.main.outputPath;
     throw new PipelineError(
       `${identity.className}.ensureProcessedPath() was called outside _process: it gives the path to write while computing; use getProcessedPath() after await process(...) to read an output`,
     );
   }
-  const parent = outputs.get(parentHash)!;
-  const output: ActiveOutput = {
-    identity,
-    instance,
-    spec,
-    stagingFolder: parent.stagingFolder,
-    // Co-outputs share the parent's staging folder; the hash prefix keeps same-class siblings apart.
-    outputPath: `${parent.stagingFolder}/co-${identity.stateHash.slice(0, 16)}-${fileName}`,
-    parent: parentHash,
-  };
-  outputs.set(identity.stateHash, output);
-  return output;
+  if (current.main.identity.stateHash === identity.stateHash) return current.main.outputPath;
+  let output = current.coOutputs.get(identity.stateHash);
+  if (!output) {
+    const folder = current.main.stagingFolder;
+    output = {
+      identity,
+      instance,
+      spec,
+      stagingFolder: folder,
+      // Co-outputs share the parent's staging folder; the hash prefix keeps same-class siblings apart.
+      outputPath: `${folder}/co-${identity.stateHash.slice(0, 16)}-${fileName}`,
+      parent: current.main.identity.stateHash,
+    };
+    current.coOutputs.set(identity.stateHash, output);
+  }
+  return output.outputPath;
 }
 
-/** The co-outputs registered under a computation. */
-export function coOutputsOf(stateHash: string): ActiveOutput[] {
-  return [...outputs.values()].filter((o) => o.parent === stateHash);
+function currentComputation(): Computation | undefined {
+  const context = getPlatform().asyncContext?.();
+  const hash = context ? context.get() : running[running.length - 1];
+  return hash === undefined ? undefined : computations.get(hash);
 }

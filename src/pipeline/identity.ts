@@ -4,7 +4,7 @@ import { snakeCase } from '../data/naming.js';
 import { describeSync, prepareInputs, type FingerprintOptions, type InstanceRecord, type JsonValue } from '../fingerprint/index.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { LIBRARY_NAMES } from '../library-names.js';
+import { libraryNames } from '../library-names.js';
 
 /** Everything that identifies one cache entry, with the record it was computed from. */
 export interface Identity {
@@ -24,7 +24,7 @@ export interface Identity {
 export function fingerprintOptions(): FingerprintOptions {
   return {
     strict: getConfig().strictFingerprints,
-    knownNames: LIBRARY_NAMES,
+    knownNames: libraryNames(),
     inputHasher: getPlatform().inputHasher(getConfig().root),
   };
 }

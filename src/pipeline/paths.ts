@@ -2,7 +2,7 @@ import { getConfig } from '../config.js';
 import type { Tracked } from '../data/tracked.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { activeOutput, addCoOutput } from './active.js';
+import { outputPathFor } from './active.js';
 import { checkEntry } from './entry.js';
 import { identify, outputFileName, prepareIdentity, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
@@ -28,8 +28,7 @@ export function processedPath(instance: Tracked, spec: SpatialSpec | undefined):
 export function stagingPath(instance: Tracked, spec: SpatialSpec | undefined): string {
   const resolved = resolveSpec(spec, instance.constructor.name);
   const identity = identify(instance, resolved);
-  const active = activeOutput(identity.stateHash) ?? addCoOutput(identity, instance, resolved, outputFileName(instance));
-  return active.outputPath;
+  return outputPathFor(identity, instance, resolved, outputFileName(instance));
 }
 
 export async function entryIsProcessed(instance: Tracked, spec: SpatialSpec | undefined): Promise<boolean> {

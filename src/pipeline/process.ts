@@ -2,10 +2,10 @@ import { getConfig } from '../config.js';
 import { Figure } from '../data/figure.js';
 import type { Tracked } from '../data/tracked.js';
 import { driverForExtension } from '../drivers/builtin.js';
-import { GeodataError, PipelineError } from '../errors.js';
+import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
-import { endComputation, isComputing, startComputation } from './active.js';
+import { endComputation, isComputing, runComputation } from './active.js';
 import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryMeta } from './entry.js';
@@ -128,12 +128,11 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
     : `${workspace.tempFolder}/geodata-staging/${identity.stateHash.slice(0, 16)}-${Math.random().toString(36).slice(2, 10)}`;
   await workspace.mkdir(stagingFolder);
   const main = { identity, instance, spec, stagingFolder, outputPath: `${stagingFolder}/${fileName}` };
-  startComputation(main);
   const startedAt = new Date();
   emit({ type: 'start', className: identity.className, stateHash: identity.stateHash });
   let ended = false;
   try {
-    const { completedSpec, coOutputs } = await runProducer(main);
+    const { completedSpec, coOutputs } = await runComputation(main, () => runProducer(main));
     const outputs = endComputation(identity.stateHash);
     ended = true;
     for (const hash of coOutputs) {
@@ -142,32 +141,43 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
       }
     }
     const produced: ProducedOutput[] = [];
-    for (const output of outputs) {
-      const isMain = output.identity.stateHash === identity.stateHash;
-      if (!isMain && !coOutputs.includes(output.identity.stateHash)) continue; // asked for a path, never yielded
-      if (!isMain && (await checkEntry(output.identity.objectType, output.identity.stateHash)).state === 'valid') continue;
-      const size = await workspace.size(output.outputPath);
-      if (!size) {
-        const who = isMain ? `${identity.className}` : `co-output ${output.identity.className} of ${identity.className}`;
-        throw new PipelineError(
-          `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
-        );
+    const releases: Array<() => Promise<void>> = [];
+    try {
+      for (const output of outputs) {
+        const isMain = output.identity.stateHash === identity.stateHash;
+        if (!isMain && !coOutputs.includes(output.identity.stateHash)) continue; // asked for a path, never yielded
+        if (!isMain) {
+          // A co-output another computation is producing right now (or has produced) is left to it.
+          const release = await tryLock(`entry-${output.identity.stateHash}`);
+          if (!release) continue;
+          releases.push(release);
+          if ((await checkEntry(output.identity.objectType, output.identity.stateHash)).state === 'valid') continue;
+        }
+        const size = await workspace.size(output.outputPath);
+        if (!size) {
+          const who = isMain ? `${identity.className}` : `co-output ${output.identity.className} of ${identity.className}`;
+          throw new PipelineError(
+            `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
+          );
+        }
+        produced.push({
+          output,
+          fileName: outputFileName(output.instance),
+          spec: isMain ? completedSpec : output.spec,
+          upstream: upstreamOf(output.instance, output.spec),
+        });
       }
-      produced.push({
-        output,
-        fileName: outputFileName(output.instance),
-        spec: isMain ? completedSpec : output.spec,
-        upstream: upstreamOf(output.instance, output.spec),
-      });
+      const finishedAt = new Date();
+      await recordCode(produced.map((p) => p.output));
+      const metas = await commitOutputs(produced, { startedAt, finishedAt }, workspace);
+      for (const meta of metas) {
+        emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
+      }
+      emit({ type: 'finish', className: identity.className, stateHash: identity.stateHash, durationMs: finishedAt.getTime() - startedAt.getTime() });
+      if (getConfig().verbose) console.log(`geodata: computed ${identity.className} (${identity.stateHash.slice(0, 12)}) in ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(2)} s`);
+    } finally {
+      for (const release of releases) await release();
     }
-    const finishedAt = new Date();
-    await recordCode(produced.map((p) => p.output));
-    const metas = await commitOutputs(produced, { startedAt, finishedAt }, workspace);
-    for (const meta of metas) {
-      emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
-    }
-    emit({ type: 'finish', className: identity.className, stateHash: identity.stateHash, durationMs: finishedAt.getTime() - startedAt.getTime() });
-    if (getConfig().verbose) console.log(`geodata: computed ${identity.className} (${identity.stateHash.slice(0, 12)}) in ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(2)} s`);
   } catch (error) {
     emit({ type: 'fail', className: identity.className, stateHash: identity.stateHash, error });
     throw wrapFailure(identity, spec, error);
@@ -177,9 +187,19 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
   }
 }
 
+/** The lock, if nobody holds it now; undefined (not waiting) otherwise. */
+async function tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
+  try {
+    return await getConfig().store.lock(name, { timeoutMs: 25 });
+  } catch (error) {
+    if (error instanceof StoreError) return undefined;
+    throw error;
+  }
+}
+
 function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unknown {
   if (error instanceof PipelineError && error.message.includes(identity.className)) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/; no entry was written$/, '');
   const kind = error instanceof GeodataError ? '' : ` (${error instanceof Error ? error.name : typeof error})`;
   return new PipelineError(`computing ${identity.className} for ${spec} failed${kind}: ${message}; no entry was written`, { cause: error });
 }

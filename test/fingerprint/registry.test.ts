@@ -60,6 +60,18 @@ describe('register', () => {
     expect(registry.nameOf(first)).toBe('Hillshade');
   });
 
+  it('replaces an edited class registered from the same place, as a re-run notebook cell does', () => {
+    const registry = new ClassRegistry();
+    // One line of code registers every version: the cell, run again after an edit.
+    const runCell = (body: string) => register(evaluate(`class Slope { run() { return ${body}; } }`), undefined, registry);
+    runCell('1');
+    const edited = runCell('2');
+    expect(registry.get('Slope')).toBe(edited);
+    expect(() => register(evaluate('class Slope { run() { return 3; } }'), undefined, registry)).toThrow(
+      /"Slope".*registered at .*registry\.test\.ts:\d+:\d+.*registered at .*registry\.test\.ts:\d+:\d+/s,
+    );
+  });
+
   it('increases the registry version on every change, not on a repeated registration', () => {
     const registry = new ClassRegistry();
     const Probe = evaluate('class VersionProbe {}');

@@ -90,6 +90,12 @@ describe('load and process', () => {
     const meta = JSON.parse(readFileSync(`${folder}/meta.json`, 'utf8'));
     expect(meta).toMatchObject({ format_version: 1, class_name: 'Doubled', object_type: 'data', state_hash: entry.stateHash, co_outputs: [] });
     expect(meta.output.file).toBe('doubled.tif');
+    // Library names (load, Raster) are known; the module's own helper is reported, for Doubled and
+    // for the Constant it takes as a parameter.
+    expect(meta.unhashed).toEqual([
+      { className: 'Constant', identifier: 'filled' },
+      { className: 'Doubled', identifier: 'filled' },
+    ]);
     expect(meta.upstream).toHaveLength(1);
     expect(readdirSync(`${cache.root}/data_processed`)).toContain(meta.upstream[0]);
     const parameters = JSON.parse(readFileSync(`${folder}/parameters.json`, 'utf8'));

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { useTempCache } from '../helpers/cache.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/child-pipeline.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+function child(root: string, mode: string, log: string, env: Record<string, string> = {}) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, root, mode], {
+    cwd: REPO,
+    env: { ...process.env, GEODATA_TEST_LOG: log, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    proc.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { proc, done };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_000) {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('across processes', () => {
+  const cache = useTempCache();
+
+  it('computes an entry once when eight processes load it at the same time, and all get the same bytes', async () => {
+    const log = join(cache.root, 'computations.log');
+    const runs = await Promise.all(Array.from({ length: 8 }, () => child(cache.root, 'load', log).done));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+    const hashes = new Set(runs.map((run) => run.stdout.trim()));
+    expect(hashes.size).toBe(1);
+    expect([...hashes][0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(readdirSync(join(cache.root, 'data_processed'))).toHaveLength(1);
+  });
+
+  it('leaves no visible entry when a process is killed inside _process, and the next run recomputes', async () => {
+    const log = join(cache.root, 'hang.log');
+    const hanging = child(cache.root, 'hang', log, { GEODATA_TEST_HANG: '1' });
+    await waitFor(() => existsSync(log), 'the child to start computing');
+    hanging.proc.kill('SIGKILL');
+    await hanging.done;
+    const processed = join(cache.root, 'data_processed');
+    expect(existsSync(processed) ? readdirSync(processed) : []).toEqual([]);
+    expect(readdirSync(join(cache.root, '.locks'))).toHaveLength(1);
+    // The killed run left its lock and staging folder; the next run of the same entry recovers the
+    // lock (its owner is dead) and computes the entry in full.
+    const rerun = await child(cache.root, 'finish', join(cache.root, 'rerun.log')).done;
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout.trim()).toBe('7');
+    expect(readdirSync(processed)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,160 @@
+import { existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  ConfigError,
+  Data,
+  FileError,
+  FingerprintError,
+  PipelineError,
+  Raster,
+  SpatialSpec,
+  getConfig,
+  load,
+  process,
+  register,
+  type Processor,
+} from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+
+const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 2], shape: [2, 2] });
+
+class Four extends Data {
+  async _process(spec: SpatialSpec) {
+    await Raster.fromArrays([new Float32Array([1, 2, 3, 4])], spec).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Four);
+
+class Throws extends Data {
+  async _process(spec: SpatialSpec) {
+    await Raster.fromArrays([new Float32Array(4)], spec).write(this.ensureProcessedPath(spec));
+    throw new RangeError('the model diverged');
+  }
+}
+register(Throws);
+
+class WritesNothing extends Data {
+  async _process() {}
+}
+register(WritesNothing);
+
+class WithCallback extends Data {
+  constructor(public options: { callback: () => void }) {
+    super();
+  }
+}
+register(WithCallback);
+
+class ReadsMissingFile implements Processor {
+  readonly ext = 'tif';
+  inputs() {
+    return ['/definitely/not/here/elevation.tif'];
+  }
+  settings() {
+    return {};
+  }
+  async run() {}
+}
+
+class MissingSource extends Data {
+  override get processor() {
+    return new ReadsMissingFile();
+  }
+}
+register(MissingSource);
+
+/** Every file under the cache root, relative: what a failed call must not have left. */
+function visibleEntries(root: string): string[] {
+  const folders = ['data_processed', 'figures'].map((f) => join(root, f)).filter(existsSync);
+  return folders.flatMap((folder) => readdirSync(folder));
+}
+
+describe('damaged entries', () => {
+  const cache = useTempCache();
+
+  it('detects a truncated output, says so in one line, and recomputes it', async () => {
+    const entry = await process(new Four(), SPEC);
+    truncateSync(entry.path, statSync(entry.path).size - 10);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    cache.resetEvents();
+    const raster = await load<Raster>(new Four(), SPEC);
+    expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/entry [0-9a-f]{12} of Four is damaged \(output four\.tif has \d+ bytes, expected \d+ \(truncated\?\)\); recomputing it/);
+    warn.mockRestore();
+    expect(cache.events.find((e) => e.type === 'miss')).toMatchObject({ reason: 'damaged' });
+    expect(cache.computed()).toEqual(['Four']);
+  });
+
+  it('detects an output whose bytes no longer match the checksum', async () => {
+    const entry = await process(new Four(), SPEC);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const bytes = readFileSync(entry.path);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(entry.path, bytes);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const raster = await load<Raster>(new Four(), SPEC);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/does not match its checksum/);
+    warn.mockRestore();
+    expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('treats an unreadable meta.json as a miss', async () => {
+    const entry = await process(new Four(), SPEC);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(cache.root, 'data_processed', entry.stateHash, 'meta.json'), '{ not json');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await load(new Four(), SPEC);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/meta\.json is not valid JSON/);
+    warn.mockRestore();
+    expect(cache.computed()).toEqual(['Four', 'Four']);
+  });
+});
+
+describe('bad inputs leave the store untouched', () => {
+  const cache = useTempCache();
+
+  it('no spec anywhere', async () => {
+    await expect(load(new Four())).rejects.toThrow(ConfigError);
+    await expect(load(new Four())).rejects.toThrow(/no spec for Four: pass one \(load\(instance, spec\)\) or set one with getConfig\(\)\.update/);
+    expect(existsSync(join(cache.root, 'data_processed'))).toBe(false);
+  });
+
+  it('an unknown config key, or a config value of the wrong type', () => {
+    expect(() => getConfig().update({ sepc: SPEC } as never)).toThrow(/unknown config key "sepc"; known keys: spec, root, store/);
+    expect(() => getConfig().update({ root: 42 } as never)).toThrow(/config root must be a non-empty path string, got 42/);
+    expect(() => getConfig().update({ spec: { crs: 'EPSG:4326' } } as never)).toThrow(/config spec must be a SpatialSpec/);
+  });
+
+  it('a parameter that cannot be fingerprinted', async () => {
+    const failure = load(new WithCallback({ callback: () => undefined }), SPEC);
+    await expect(failure).rejects.toThrow(FingerprintError);
+    await expect(load(new WithCallback({ callback: () => undefined }), SPEC)).rejects.toThrow(/options\.callback/);
+    expect(visibleEntries(cache.root)).toEqual([]);
+  });
+
+  it('a processor whose source file is missing', async () => {
+    await expect(load(new MissingSource(), SPEC)).rejects.toThrow(FileError);
+    await expect(load(new MissingSource(), SPEC)).rejects.toThrow(/\/definitely\/not\/here\/elevation\.tif/);
+    expect(visibleEntries(cache.root)).toEqual([]);
+  });
+
+  it('_process that throws: the error says which class failed and why, and nothing is committed', async () => {
+    const failure = load(new Throws(), SPEC);
+    await expect(failure).rejects.toThrow(PipelineError);
+    await expect(load(new Throws(), SPEC)).rejects.toThrow(/computing Throws for SpatialSpec\(EPSG:4326.*\) failed \(RangeError\): the model diverged; no entry was written/);
+    expect(visibleEntries(cache.root)).toEqual([]);
+    expect(readdirSync(join(cache.root, '.staging'))).toEqual([]);
+    expect(cache.events.filter((e) => e.type === 'fail')).toHaveLength(2);
+  });
+
+  it('_process that writes nothing', async () => {
+    await expect(load(new WritesNothing(), SPEC)).rejects.toThrow(/WritesNothing produced no output: nothing was written to .*writes_nothing\.tif; write the result to this\.ensureProcessedPath\(spec\)/);
+    expect(visibleEntries(cache.root)).toEqual([]);
+  });
+
+  it('ensureProcessedPath called outside _process', () => {
+    expect(() => new Four().ensureProcessedPath(SPEC)).toThrow(/Four\.ensureProcessedPath\(\) was called outside _process/);
+  });
+});
