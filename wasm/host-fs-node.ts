@@ -8,7 +8,7 @@
  * holds PROJ and GDAL data, `/dev`, `/proc`) are reached as `/host/usr/...` instead, and that
  * prefix is removed from messages.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileError } from '../src/errors.js';
@@ -71,6 +71,15 @@ function ensureMounted(module: EmscriptenModule): void {
   if (isMountpoint(FS, MOUNT)) return;
   if (!FS.analyzePath(MOUNT).exists) FS.mkdir(MOUNT);
   FS.mount(module.NODEFS, { root: '/' }, MOUNT);
+  // Link every top-level host folder now, not only those a call names: a VRT written by another
+  // program may point into any of them.
+  for (const top of readdirSync('/')) {
+    try {
+      linkTopFolder(FS, top);
+    } catch {
+      // A folder the module cannot link keeps working through the /host prefix.
+    }
+  }
 }
 
 function cachedChild(fs: EmscriptenFS, parent: EmscriptenFSNode, name: string): EmscriptenFSNode | undefined {

@@ -106,7 +106,9 @@ function isKeepNamesCall(node: AstNode): boolean {
   return (
     node.type === 'CallExpression' &&
     node.callee.type === 'Identifier' &&
-    node.callee.name === '__name' &&
+    // `__name2`, `__name3`: the helper renamed when code passes through esbuild twice (a tsx loader
+    // registered twice) or is bundled next to another copy of it.
+    /^__name\d*$/.test(node.callee.name) &&
     node.arguments.length === 2 &&
     node.arguments[1].type === 'Literal' &&
     typeof node.arguments[1].value === 'string'

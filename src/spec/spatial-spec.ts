@@ -3,6 +3,7 @@ import proj4 from 'proj4';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, InvalidInputError } from '../errors.js';
 import { type Affine, applyAffine, gdalToAffine, isRotated, validateAffine, affineToGdal, type GeoTransform } from './affine.js';
+import { exactGrid } from './exact-grid.js';
 import { isGeographicHint, normalizeCrs, proj4Definition, validateCrs } from './crs.js';
 
 /** `[left, bottom, right, top]` in the spec's CRS. */
@@ -81,11 +82,12 @@ export class SpatialSpec {
     if (!wkt) {
       throw new CrsError(`${path} has no coordinate reference system; give the CRS explicitly (new SpatialSpec({ crs, transform, shape }))`);
     }
-    const gt = info.geoTransform ?? [0, 1, 0, 0, 0, 1];
+    // gdalinfo rounds the geotransform to 16 digits; the grid read through a VRT is exact.
+    const grid = await exactGrid(engine, path);
     return new SpatialSpec({
       crs: normalizeCrs(wkt),
-      transform: gdalToAffine(gt as GeoTransform),
-      shape: [info.size[1], info.size[0]],
+      transform: gdalToAffine(grid.geoTransform),
+      shape: [grid.height, grid.width],
     });
   }
 

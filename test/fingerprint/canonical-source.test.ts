@@ -134,6 +134,14 @@ describe('toolchain artefacts', () => {
     ]);
   });
 
+  it('removes the renamed keep-names helper of code compiled twice (__name2)', () => {
+    expectSameHash([
+      `class Sample { run() { return 1; } }`,
+      `class Sample { static { __name2(this, "Sample"); } static { __name(this, "Sample"); } run() { return 1; } }`,
+    ]);
+    expectAllDifferent([`class Sample { run() { return 1; } }`, `class Sample { static { __named(this, "Sample"); } run() { return 1; } }`]);
+  });
+
   it('removes the static blocks of tsc decorator lowering but keeps a user block that only mentions _init', () => {
     const clean = `class Sample extends Data { kind = 'x'; run() { return 1; } }`;
     const lowered = `class extends _classSuper {

@@ -1,0 +1,56 @@
+/**
+ * The cost of a warm `load()` of a cached 4000x4000 Float32 raster, side by side in one run with
+ * reading the same file's bytes (`fs.readFile`) and with a plain geotiff.js read of them.
+ *
+ *   npx tsx bench/load.ts [--size 4000] [--repetitions 5]
+ *
+ * load() = find the entry, check its meta, read the bytes, verify their SHA-256, decode with
+ * geotiff.js; the difference to a plain geotiff.js read is what the cache costs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fromArrayBuffer } from 'geotiff';
+import { Data, type Raster, SpatialSpec, getConfig, load, process, register, syntheticTerrain } from '../src/node.js';
+import { formatMs, median, timeAsync } from './lib/timing.js';
+
+const { values } = parseArgs({ options: { size: { type: 'string', default: '4000' }, repetitions: { type: 'string', default: '5' } } });
+const SIZE = Number(values.size);
+const REPETITIONS = Number(values.repetitions);
+
+class BenchTerrain extends Data {
+  constructor(public size: number) {
+    super();
+  }
+  async _process(spec: SpatialSpec) {
+    await syntheticTerrain({ size: this.size, pixel: 10 }).write(this.ensureProcessedPath(spec));
+  }
+}
+register(BenchTerrain);
+
+const root = mkdtempSync(path.join(tmpdir(), 'geodata-bench-load-'));
+try {
+  const spec = syntheticTerrain({ size: 1 }).spec.with({ transform: [10, 0, 620000, 0, -10, 5190000], shape: [SIZE, SIZE] });
+  getConfig().update({ root, spec });
+  const entry = await process(new BenchTerrain(SIZE));
+  console.log(`cached ${SIZE}x${SIZE} Float32 GeoTIFF (DEFLATE, tiled): ${(entry.meta.output.size / 1e6).toFixed(1)} MB`);
+  await load(new BenchTerrain(SIZE)); // warm-up: module loading, JIT
+
+  const loadMs = median(await timeAsync(REPETITIONS, () => load<Raster>(new BenchTerrain(SIZE))));
+  const readMs = median(await timeAsync(REPETITIONS, () => readFile(entry.path)));
+  const geotiffMs = median(
+    await timeAsync(REPETITIONS, async () => {
+      const bytes = await readFile(entry.path);
+      const tiff = await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      return (await tiff.getImage()).readRasters({ interleave: false });
+    }),
+  );
+  console.log(`warm load():            ${formatMs(loadMs)}`);
+  console.log(`fs.readFile:            ${formatMs(readMs)}   load()/readFile = ${(loadMs / readMs).toFixed(1)}x`);
+  console.log(`readFile + geotiff.js:  ${formatMs(geotiffMs)}   load()/geotiff.js = ${(loadMs / geotiffMs).toFixed(2)}x`);
+  await getConfig().engine.close();
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

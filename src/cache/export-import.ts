@@ -1,0 +1,204 @@
+import { getConfig, type CacheLayout } from '../config.js';
+import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
+import { sha256Hex } from '../pipeline/checksum.js';
+import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
+import { entryPrefix, META_FILE } from '../pipeline/layout.js';
+import { resolveEntryPrefix } from '../pipeline/load-from-hash.js';
+import { LIBRARY_VERSION } from '../version.js';
+import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import type { CacheProgress } from './scan.js';
+import { codeFolder, readSnapshotTree, snapshotFolder } from './source-registry.js';
+
+/**
+ * Packs entries (by state hash or unique prefix) into a `.tar.gz`: their files, their tree
+ * snapshots, and the code versions of every node of their trees, so the importing side can show
+ * the code that made them. Damaged entries are refused.
+ * @example const bytes = await exportEntries(['68107b', 'a1b2c3']);
+ */
+export async function exportEntries(selection: string | readonly string[], options: { onProgress?: (progress: CacheProgress) => void } = {}): Promise<Uint8Array> {
+  const prefixes = typeof selection === 'string' ? [selection] : [...selection];
+  if (prefixes.length === 0) throw new InvalidInputError('exportEntries needs at least one state hash or hash prefix');
+  const store = getConfig().store;
+  const files: ArchiveFile[] = [];
+  const seen = new Set<string>();
+  const add = async (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const bytes = await store.get(key);
+    if (bytes) files.push({ key, bytes });
+  };
+  const exported: Array<{ state_hash: string; class_name: string; object_type: string }> = [];
+  for (const [index, prefix] of prefixes.entries()) {
+    const location = await resolveEntryPrefix(prefix);
+    if (exported.some((e) => e.state_hash === location.stateHash)) continue;
+    const check = await checkEntry(location.objectType, location.stateHash, { verify: true });
+    if (check.state !== 'valid') {
+      throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'damaged' ? check.problem : 'it vanished'}; run clean-cache and compute it again`);
+    }
+    const meta = check.meta;
+    const tree = await readSnapshotTree(store, meta.dep_tree_hash);
+    const codeHashes = new Set([meta.source_hash, ...Object.values(tree?.nodes ?? {}).map((node) => node.sourceHash)]);
+    for (const hash of [...codeHashes].sort()) for (const key of await store.keys(`${codeFolder()}/${hash}/`)) await add(key);
+    for (const key of await store.keys(`${snapshotFolder()}/${meta.dep_tree_hash}/`)) await add(key);
+    // meta.json last: an importer that writes in archive order makes the entry visible last.
+    const entryKeys = await store.keys(entryPrefix(location.objectType, location.stateHash));
+    for (const key of [...entryKeys.filter((k) => !k.endsWith(`/${META_FILE}`)), ...entryKeys.filter((k) => k.endsWith(`/${META_FILE}`))]) await add(key);
+    exported.push({ state_hash: meta.state_hash, class_name: meta.class_name, object_type: meta.object_type });
+    options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: prefixes.length });
+  }
+  return packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
+}
+
+/** One entry, code version or snapshot of an import report. */
+export interface ImportItem {
+  /** Its store prefix in this cache. */
+  key: string;
+  kind: 'entry' | 'code' | 'snapshot';
+  hash: string;
+  /** The entry's class; null for code versions and snapshots. */
+  className: string | null;
+  bytes: number;
+  /** Why it was skipped. */
+  reason?: string;
+}
+
+/** What {@link importArchive} added and skipped, each sorted by key. */
+export interface ImportReport {
+  added: ImportItem[];
+  skipped: ImportItem[];
+  bytesAdded: number;
+}
+
+/** Options of {@link importArchive}. */
+export interface ImportOptions {
+  /** Report what would be added, and write nothing. */
+  dryRun?: boolean;
+  /** The archive's name, for messages. */
+  name?: string;
+  onProgress?: (progress: CacheProgress) => void;
+}
+
+interface Group {
+  kind: ImportItem['kind'];
+  hash: string;
+  /** The store prefix in this cache. */
+  key: string;
+  files: Array<readonly [string, Uint8Array]>;
+}
+
+/**
+ * Imports an archive made by `exportEntries`. Everything is checked before anything is
+ * written: paths that would escape the store, keys outside the entries and code folders, entries
+ * without a meta.json that matches their output (size and checksum). Nothing already in the
+ * cache is overwritten: existing entries, code versions and snapshots are skipped and reported.
+ * Each entry is written at once with meta.json last, under its entry lock.
+ * @example const { added, skipped } = await importArchive(bytes, { name: 'elevation.tar.gz' });
+ */
+export async function importArchive(bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+  const name = options.name ?? 'archive';
+  const { manifest, files } = await unpackArchive(bytes, name);
+  const groups = groupFiles(files, archiveLayout(manifest), name);
+  for (const group of groups) if (group.kind === 'entry') await checkEntryGroup(group, name);
+
+  const store = getConfig().store;
+  const report: ImportReport = { added: [], skipped: [], bytesAdded: 0 };
+  // Code and snapshots first, so an entry never appears without the code that made it.
+  const order = { code: 0, snapshot: 1, entry: 2 };
+  const ordered = [...groups].sort((a, b) => order[a.kind] - order[b.kind] || (a.key < b.key ? -1 : 1));
+  for (const [index, group] of ordered.entries()) {
+    const item: ImportItem = {
+      key: group.key,
+      kind: group.kind,
+      hash: group.hash,
+      className: group.kind === 'entry' ? metaOf(group)!.class_name : null,
+      bytes: group.files.reduce((sum, [, data]) => sum + data.length, 0),
+    };
+    const added = await writeGroup(group, options.dryRun ?? false);
+    if (added) {
+      report.added.push(item);
+      report.bytesAdded += item.bytes;
+    } else {
+      report.skipped.push({ ...item, reason: `already in the cache (${store.name}); imports never overwrite` });
+    }
+    options.onProgress?.({ phase: options.dryRun ? 'checking' : 'importing', done: index + 1, total: ordered.length });
+  }
+  for (const list of [report.added, report.skipped]) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return report;
+}
+
+async function writeGroup(group: Group, dryRun: boolean): Promise<boolean> {
+  const store = getConfig().store;
+  const release = dryRun || group.kind !== 'entry' ? undefined : await store.lock(`entry-${group.hash}`);
+  try {
+    if ((await store.keys(group.key)).length > 0) return false;
+    if (!dryRun) {
+      const metaLast = [...group.files.filter(([key]) => !key.endsWith(`/${META_FILE}`)), ...group.files.filter(([key]) => key.endsWith(`/${META_FILE}`))];
+      await store.setMany(metaLast);
+    }
+    return true;
+  } finally {
+    await release?.();
+  }
+}
+
+/** The layout the archive was written with (older archives: the default layout). */
+function archiveLayout(manifest: Record<string, unknown>): CacheLayout {
+  const layout = manifest.layout as Partial<CacheLayout> | undefined;
+  const valid = layout && typeof layout === 'object' && ['data', 'figures', 'source'].every((k) => typeof (layout as Record<string, unknown>)[k] === 'string');
+  return valid ? (layout as CacheLayout) : { data: 'data_processed', figures: 'figures', source: '.source' };
+}
+
+/** Sorts archive members into entries, code versions and snapshots, mapped to this cache's layout. */
+function groupFiles(files: ArchiveFile[], from: CacheLayout, archiveName: string): Group[] {
+  const to = getConfig().layout;
+  const groups = new Map<string, Group>();
+  for (const file of files) {
+    const parts = file.key.split('/');
+    let kind: Group['kind'] | undefined;
+    let folder: string | undefined;
+    if (parts.length === 3 && (parts[0] === from.data || parts[0] === from.figures)) {
+      kind = 'entry';
+      folder = `${parts[0] === from.data ? to.data : to.figures}/${parts[1]}`;
+    } else if (parts.length === 4 && parts[0] === from.source && (parts[1] === 'code' || parts[1] === 'snapshots')) {
+      kind = parts[1] === 'code' ? 'code' : 'snapshot';
+      folder = `${to.source}/${parts[1]}/${parts[2]}`;
+    }
+    const hash = parts[parts.length - 2]!;
+    if (!kind || !folder || !/^[0-9a-f]{64}$/.test(hash)) {
+      throw new InvalidInputError(
+        `archive ${archiveName} has a member ${JSON.stringify(file.key)} outside the cache's entries (${from.data}/<hash>/, ${from.figures}/<hash>/) and code registry (${from.source}/code/<hash>/, ${from.source}/snapshots/<hash>/); nothing was imported`,
+      );
+    }
+    let group = groups.get(folder);
+    if (!group) groups.set(folder, (group = { kind, hash, key: `${folder}/`, files: [] }));
+    group.files.push([`${folder}/${parts[parts.length - 1]}`, file.bytes]);
+  }
+  return [...groups.values()];
+}
+
+function metaOf(group: Group): EntryMeta | undefined {
+  const meta = group.files.find(([key]) => key.endsWith(`/${META_FILE}`));
+  if (!meta) return undefined;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(meta[1]));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as EntryMeta) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An entry must be complete and say what it holds: meta.json naming this hash, its output intact. */
+async function checkEntryGroup(group: Group, archiveName: string): Promise<void> {
+  const meta = metaOf(group);
+  const problem = (what: string) =>
+    new InvalidInputError(`archive ${archiveName}: entry ${group.hash.slice(0, 12)} ${what}; nothing was imported (export the entry again)`);
+  if (!meta) throw problem(`has no readable ${META_FILE}`);
+  if (meta.state_hash !== group.hash || typeof meta.class_name !== 'string' || typeof meta.output?.file !== 'string') {
+    throw problem(`has a ${META_FILE} that does not describe it (state_hash ${describeValue(meta.state_hash)})`);
+  }
+  const output = group.files.find(([key]) => key === `${group.key}${meta.output.file}`);
+  if (!output) throw problem(`lacks its output ${meta.output.file}`);
+  if (output[1].length !== meta.output.size || (await sha256Hex(output[1])) !== meta.output.sha256) {
+    throw problem(`has an output ${meta.output.file} that does not match the size and checksum in its ${META_FILE}`);
+  }
+}

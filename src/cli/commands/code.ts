@@ -1,0 +1,104 @@
+// Node only (part of the CLI): `geodata code` and `geodata versions`.
+import { createTwoFilesPatch } from 'diff';
+import { codeVersions, InvalidInputError, type CodeVersion } from '../../node.js';
+import type { Command } from '../command.js';
+import { formatAge, table } from '../format.js';
+
+export const codeCommand: Command = {
+  name: 'code',
+  summary: "every stored version of a class's code; --diff adds unified diffs between consecutive versions",
+  usage: '<class> [--diff] [--source]',
+  options: {
+    diff: { type: 'boolean' },
+    source: { type: 'boolean' },
+  },
+  positionals: { kind: 'args', min: 1, max: 1 },
+  async run(context, [className], values) {
+    const withDiff = values.diff === true;
+    const versions = await codeVersions({ className: className!, includeSource: withDiff || values.source === true });
+    if (versions.length === 0) {
+      const known = [...new Set((await codeVersions()).map((v) => v.className).filter((n): n is string => !!n))].sort();
+      throw new InvalidInputError(`no stored code of a class named ${JSON.stringify(className)}${known.length ? `; stored classes: ${known.join(', ')}` : '; the code registry is empty'}`);
+    }
+    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context)) : [];
+    if (context.json) {
+      context.printJson({ className, versions, ...(withDiff ? { diffs } : {}) });
+      return 0;
+    }
+    context.print(versionTable(versions, context.hash.bind(context)));
+    if (values.source === true && !withDiff) {
+      for (const version of versions) context.print(`\n--- ${className} ${context.hash(version.sourceHash)}\n${version.source ?? '(source.js is not stored)'}`);
+    }
+    for (const diff of diffs) context.print(`\n${diff.patch}`);
+    return 0;
+  },
+};
+
+export const versionsCommand: Command = {
+  name: 'versions',
+  summary: 'a timeline of code versions, by latest (or --by first) registration',
+  usage: '[--by latest|first] [pipeline-module...]',
+  options: { by: { type: 'string' } },
+  positionals: { kind: 'modules' },
+  async run(context, _args, values) {
+    const by = (values.by as string | undefined) ?? 'latest';
+    if (by !== 'latest' && by !== 'first') throw new InvalidInputError(`--by ${JSON.stringify(by)} must be "latest" or "first"`);
+    const field = by === 'latest' ? 'latestRegistered' : 'firstRegistered';
+    const versions = (await codeVersions()).sort((a, b) => String(b[field]).localeCompare(String(a[field])) || (a.sourceHash < b.sourceHash ? -1 : 1));
+    if (context.json) {
+      context.printJson(versions);
+      return 0;
+    }
+    if (versions.length === 0) {
+      context.print('the code registry is empty (entries record their code when they are computed; rebuild-registry records the loaded classes)');
+      return 0;
+    }
+    const rows = versions.map((v) => [
+      v[field] ?? '-',
+      formatAge(v[field]),
+      v.className ?? '(unreadable)',
+      v.objectType ?? '-',
+      context.hash(v.sourceHash),
+      v.live ? 'live' : '',
+      String(v.entries),
+    ]);
+    context.print(table([by === 'latest' ? 'LATEST REGISTERED' : 'FIRST REGISTERED', 'AGE', 'CLASS', 'TYPE', 'HASH', 'LIVE', 'ENTRIES'], rows));
+    return 0;
+  },
+};
+
+function versionTable(versions: CodeVersion[], hash: (h: string) => string): string {
+  const rows = versions.map((v, index) => [
+    String(index + 1),
+    hash(v.sourceHash),
+    v.firstRegistered ?? '-',
+    v.latestRegistered ?? '-',
+    v.live ? 'live' : '',
+    String(v.entries),
+  ]);
+  return table(['#', 'HASH', 'FIRST REGISTERED', 'LATEST REGISTERED', 'LIVE', 'ENTRIES'], rows);
+}
+
+/** Unified diffs of each version's source.js against the previous version's. */
+function consecutiveDiffs(versions: CodeVersion[], hash: (h: string) => string): Array<{ from: string; to: string; patch: string }> {
+  const diffs = [];
+  for (let index = 1; index < versions.length; index++) {
+    const before = versions[index - 1]!;
+    const after = versions[index]!;
+    const name = after.className ?? 'code';
+    const patch = createTwoFilesPatch(
+      `${name}@${hash(before.sourceHash)}`,
+      `${name}@${hash(after.sourceHash)}`,
+      withNewline(before.source ?? ''),
+      withNewline(after.source ?? ''),
+      before.firstRegistered ?? '',
+      after.firstRegistered ?? '',
+    );
+    diffs.push({ from: before.sourceHash, to: after.sourceHash, patch: patch.trimEnd() });
+  }
+  return diffs;
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

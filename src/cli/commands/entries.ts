@@ -1,0 +1,103 @@
+// Node only (part of the CLI): `geodata entries`, `geodata entry` and `geodata explain`.
+import { entries, entryDetails, explainEntry, InvalidInputError, type EntryState } from '../../node.js';
+import type { Command } from '../command.js';
+import { formatAge, formatBytes, oneLine, table } from '../format.js';
+
+const STATES: readonly EntryState[] = ['fresh', 'stale', 'input-changed', 'unknown', 'damaged', 'incomplete'];
+
+export const entriesCommand: Command = {
+  name: 'entries',
+  summary: 'list cache entries, with their state and parameters',
+  usage: '[--class NAME] [--state STATE] [--filter key=value]... [pipeline-module...]',
+  options: {
+    class: { type: 'string' },
+    state: { type: 'string' },
+    filter: { type: 'string', multiple: true },
+  },
+  positionals: { kind: 'modules' },
+  async run(context, _args, values) {
+    const state = values.state as string | undefined;
+    if (state !== undefined && !STATES.includes(state as EntryState)) {
+      throw new InvalidInputError(`--state ${JSON.stringify(state)} is not a state; use one of ${STATES.join(', ')}`);
+    }
+    const filter: Record<string, string> = {};
+    for (const pair of (values.filter as string[] | undefined) ?? []) {
+      const equals = pair.indexOf('=');
+      if (equals <= 0) throw new InvalidInputError(`--filter ${JSON.stringify(pair)} must be key=value, such as --filter value=4 or --filter options.mode=fast`);
+      filter[pair.slice(0, equals)] = pair.slice(equals + 1);
+    }
+    const progress = context.progress();
+    const list = await entries({
+      ...(values.class !== undefined ? { className: values.class as string } : {}),
+      ...(state !== undefined ? { state: state as EntryState } : {}),
+      ...(Object.keys(filter).length ? { filter } : {}),
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    if (context.json) {
+      context.printJson(list);
+      return 0;
+    }
+    if (list.length === 0) {
+      context.print('no entries match');
+      return 0;
+    }
+    const rows = list.map((e) => [
+      context.hash(e.stateHash),
+      e.className ?? '-',
+      e.state,
+      formatBytes(e.bytes),
+      formatAge(e.finishedAt),
+      e.state === 'fresh' ? oneLine(e.parameters) : e.reasons.join('; '),
+    ]);
+    context.print(table(['HASH', 'CLASS', 'STATE', 'SIZE', 'FINISHED', 'PARAMETERS / REASON'], rows));
+    return 0;
+  },
+};
+
+export const entryCommand: Command = {
+  name: 'entry',
+  summary: 'everything about one entry: meta, parameters, spec, files, state',
+  usage: '<hash-prefix>',
+  positionals: { kind: 'args', min: 1, max: 1 },
+  async run(context, [prefix]) {
+    const details = await entryDetails(prefix!);
+    if (context.json) {
+      context.printJson(details);
+      return 0;
+    }
+    context.print(`entry      ${context.hash(details.stateHash)} (${details.key})`);
+    context.print(`class      ${details.className ?? '-'} (${details.objectType})`);
+    context.print(`state      ${details.state}${details.reasons.length ? `: ${details.reasons.join('; ')}` : ''}`);
+    if (details.meta) {
+      context.print(`finished   ${details.meta.finished_at} (${formatAge(details.meta.finished_at)}), took ${details.meta.duration_s} s`);
+      context.print(`code       source ${context.hash(details.meta.source_hash)}, tree ${context.hash(details.meta.dep_tree_hash)}`);
+      if (details.meta.co_outputs?.length) context.print(`co-outputs ${details.meta.co_outputs.map((h) => context.hash(h)).join(', ')}`);
+      if (details.meta.upstream?.length) context.print(`upstream   ${details.meta.upstream.map((h) => context.hash(h)).join(', ')}`);
+      for (const input of details.meta.inputs ?? []) context.print(`input      ${input.id} (${formatBytes(input.size)}, sha256 ${context.hash(input.sha256)})`);
+    }
+    context.print(`parameters ${JSON.stringify(details.parameters)}`);
+    context.print(`spec       ${JSON.stringify(details.spec)}`);
+    context.print('files');
+    for (const file of details.files) context.print(`  ${file.key.slice(details.key.length).padEnd(24)} ${formatBytes(file.bytes)}`);
+    return 0;
+  },
+};
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'why an entry is stale: code, dependency, format or input changes',
+  usage: '<hash-prefix>',
+  positionals: { kind: 'args', min: 1, max: 1 },
+  async run(context, [prefix]) {
+    const explanation = await explainEntry(prefix!);
+    if (context.json) {
+      context.printJson(explanation);
+      return 0;
+    }
+    const [headline, ...reasons] = explanation.summary;
+    context.print(headline);
+    for (const reason of reasons) context.print(`  - ${reason}`);
+    return 0;
+  },
+};

@@ -1,0 +1,101 @@
+import type { GdalEngine } from '../../wasm/engine.js';
+import { CrsError, GdalError, InvalidInputError } from '../errors.js';
+import { sameCrs } from './crs-match.js';
+import { withInputContext } from './input-errors.js';
+import { describeInput } from './option-checks.js';
+import type { InputRef, ProcessorContext } from './processor.js';
+
+/** One layer of a vector source, as a processor needs to know it. */
+export interface VectorLayer {
+  /** Path in the engine's file system. */
+  path: string;
+  /** The source, for messages. */
+  name: string;
+  layer: string;
+  featureCount: number;
+  fields: Array<{ name: string; type: string }>;
+  /** The layer's CRS as WKT, if it has one. */
+  crsWkt?: string;
+}
+
+/** A field value as `ogrinfo -json` gives it; null for unset fields. */
+export type FieldValue = number | string | null;
+
+/** Quotes a layer or field name for OGR SQL (and SQLite): `"name"`. */
+export function sqlName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A value as an OGR SQL literal: numbers as round-trip decimals, strings in single quotes. */
+export function sqlLiteral(value: number | string): string {
+  return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Opens a vector source and picks its layer (`layer`, or the first). */
+export async function inspectVectorLayer(
+  ref: InputRef,
+  context: Pick<ProcessorContext, 'engine' | 'resolveInput'>,
+  who: string,
+  layerName?: string,
+): Promise<VectorLayer> {
+  const name = describeInput(ref);
+  const path = await withInputContext(`${who} source ${name}`, () => context.resolveInput(ref));
+  const info = await withInputContext(`${who} source ${name}`, () => context.engine.vectorInfo(path));
+  const label = name === path ? name : `${name} (${path})`;
+  if (info.layers.length === 0) throw new InvalidInputError(`${who}: ${label} has no vector layer; give a file with features (GeoJSON, Shapefile, GeoPackage, FlatGeobuf...)`);
+  const layer = layerName === undefined ? info.layers[0]! : info.layers.find((candidate) => candidate.name === layerName);
+  if (!layer) {
+    throw new InvalidInputError(`${who}: ${label} has no layer ${JSON.stringify(layerName)}; its layers are ${info.layers.map((l) => JSON.stringify(l.name)).join(', ')}`);
+  }
+  const crsWkt = layer.geometryFields.find((field) => field.coordinateSystem?.wkt)?.coordinateSystem?.wkt;
+  const featureCount = layer.featureCount ?? (await countFeatures(context.engine, path, layer.name, label));
+  return { path, name: label, layer: layer.name, featureCount, fields: layer.fields.map(({ name: field, type }) => ({ name: field, type })), ...(crsWkt ? { crsWkt } : {}) };
+}
+
+async function countFeatures(engine: GdalEngine, path: string, layer: string, label: string): Promise<number> {
+  const info = await engine.vectorInfo(path, ['-features', '-sql', `SELECT COUNT(*) AS n FROM ${sqlName(layer)}`]);
+  const value = featuresOf(info.layers[0])[0]?.properties?.n;
+  if (typeof value !== 'number') throw new GdalError(`cannot count the features of layer ${layer} of ${label}`, { operation: 'vectorInfo', path });
+  return value;
+}
+
+/** The field of a layer, or an error listing the fields there are. */
+export function fieldOf(layer: VectorLayer, field: string, who: string, option: string): { name: string; type: string } {
+  const found = layer.fields.find((candidate) => candidate.name === field);
+  if (found) return found;
+  const list = layer.fields.map((candidate) => `${candidate.name} (${candidate.type})`).join(', ') || 'none';
+  throw new InvalidInputError(`${who} ${option}: layer ${layer.layer} of ${layer.name} has no field ${JSON.stringify(field)}; its fields are ${list}`);
+}
+
+/**
+ * The distinct values of a field (`SELECT DISTINCT`), without reading geometries: what
+ * rasterizing the field can burn, including null for features that have none.
+ */
+export async function distinctValues(engine: GdalEngine, layer: VectorLayer, field: string): Promise<FieldValue[]> {
+  const info = await engine.vectorInfo(layer.path, ['-features', '-sql', `SELECT DISTINCT ${sqlName(field)} FROM ${sqlName(layer.layer)}`]);
+  return featuresOf(info.layers[0]).map((feature) => {
+    const value = feature.properties?.[field];
+    return typeof value === 'number' || typeof value === 'string' ? value : null;
+  });
+}
+
+function featuresOf(layer: unknown): Array<{ properties?: Record<string, unknown> }> {
+  const features = (layer as { features?: unknown } | undefined)?.features;
+  return Array.isArray(features) ? (features as Array<{ properties?: Record<string, unknown> }>) : [];
+}
+
+/**
+ * The `ogr2ogr` arguments that bring a layer into `targetCrs`, or undefined when its coordinates
+ * are in that CRS already. gdal_rasterize burns coordinates as they are, in whatever CRS, so the
+ * vector must be reprojected first. A layer without a CRS needs `srcCrs`.
+ */
+export async function reprojectionArgs(engine: GdalEngine, layer: VectorLayer, targetCrs: string, srcCrs: string | undefined, who: string): Promise<string[] | undefined> {
+  const crs = layer.crsWkt ?? srcCrs;
+  if (crs === undefined) {
+    throw new CrsError(
+      `${who}: ${layer.name} has no coordinate reference system (layer ${layer.layer}); give the CRS its coordinates are in with the srcCrs option (for example { srcCrs: 'EPSG:4326' }), or add a .prj file`,
+    );
+  }
+  if (await sameCrs(engine, crs, targetCrs)) return undefined;
+  return layer.crsWkt ? ['-t_srs', targetCrs] : ['-s_srs', crs, '-t_srs', targetCrs];
+}

@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanCache, getConfig, load, memoryStore, process, type CleanItem } from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+import { backdate, buildScenario, listTree, loadVersion1, loadVersion2, make, SPEC, type Scenario } from './scenario.js';
+
+const brief = (items: CleanItem[]) => items.map((item) => [item.key, item.className, item.state]);
+const byKey = <T extends unknown[]>(rows: T[]) => rows.sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+const data = (hash: string) => `data_processed/${hash}/`;
+
+function expectedRemoved(s: Scenario): Array<[string, string | null, string]> {
+  const h = s.hashes;
+  return byKey([
+    [`.staging/${s.staging}/`, null, 'staging'],
+    [data(h.constant1v1), 'Constant', 'stale'],
+    [data(h.constant2v1), 'Constant', 'stale'],
+    [data(h.constant3v1), 'Constant', 'stale'],
+    [data(h.doubled), 'Doubled', 'stale'],
+    [`figures/${h.chart}/`, 'Chart', 'stale'],
+    [data(h.labelV1), 'Label', 'stale'],
+    [data(h.truncated), 'Constant', 'damaged'],
+    [data(h.oldFormat), 'Constant', 'stale'],
+    [data(h.badMeta), null, 'damaged'],
+    [data(h.incomplete), null, 'incomplete'],
+  ]);
+}
+
+function expectedKept(s: Scenario): Array<[string, string | null, string]> {
+  const h = s.hashes;
+  return byKey([
+    [data(h.constant1v2), 'Constant', 'fresh'],
+    [data(h.extremeMin), 'Extreme', 'fresh'],
+    [data(h.extremeMax), 'Extreme', 'fresh'],
+    [data(h.fromFile), 'FromFile', 'input-changed'],
+  ]);
+}
+
+/** The entries' and staging files only: the input digest memo in .source may be refreshed by a scan. */
+async function cacheFiles(root: string): Promise<string[]> {
+  return (await listTree(root)).filter((line) => !line.startsWith('.source/input-digests.json') && !line.startsWith('.locks/'));
+}
+
+describe('cleanCache', () => {
+  const cache = useTempCache('geodata-clean-cache');
+
+  it('removes stale, damaged and incomplete entries and staging debris, keeps fresh and input-changed ones, and lists unknown ones', async () => {
+    const s = await buildScenario();
+    const h = s.hashes;
+    const report = await cleanCache();
+    expect(brief(report.removed)).toEqual(expectedRemoved(s));
+    expect(brief(report.kept)).toEqual(expectedKept(s));
+    expect(brief(report.unknown)).toEqual([[data(h.gone), 'Gone', 'unknown']]);
+
+    const reason = (items: CleanItem[], key: string) => items.find((item) => item.key === key)!.reason;
+    expect(reason(report.removed, data(h.constant1v1))).toMatch(/^Constant's code changed \([0-9a-f]{12} → [0-9a-f]{12}\)$/);
+    expect(reason(report.removed, `figures/${h.chart}/`)).toMatch(/^Constant's code changed \([0-9a-f]{12} → [0-9a-f]{12}\), and Chart depends on it$/);
+    expect(reason(report.removed, data(h.doubled))).toBe(`its parameter entry ${h.constant3v1.slice(0, 12)} (Constant) is stale`);
+    expect(reason(report.removed, data(h.truncated))).toBe('damaged: output constant.txt has 3 bytes, expected 13 (truncated?)');
+    expect(reason(report.removed, data(h.oldFormat))).toBe('meta.json has format_version 0, and this version of geodata writes 1');
+    expect(reason(report.removed, data(h.badMeta))).toBe('damaged: meta.json is not a JSON object');
+    expect(reason(report.removed, data(h.incomplete))).toBe('incomplete: no meta.json (left by an interrupted run)');
+    expect(reason(report.kept, data(h.fromFile))).toMatch(new RegExp(`^input ${s.inputPath} changed \\([0-9a-f]{12} → [0-9a-f]{12}\\)$`));
+    expect(reason(report.unknown, data(h.gone))).toBe('class Gone is not registered in this process (import the module that defines it)');
+
+    for (const item of report.removed) expect(existsSync(join(s.root, item.key))).toBe(false);
+    for (const item of [...report.kept, ...report.unknown]) expect(existsSync(join(s.root, item.key, 'meta.json'))).toBe(true);
+    expect(report.removed.find((item) => item.key === data(h.incomplete))!.bytes).toBe(4);
+    expect(report.bytesFreed).toBe(report.removed.reduce((sum, item) => sum + item.bytes, 0));
+  });
+
+  it('frees exactly the bytes it reports', async () => {
+    const s = await buildScenario();
+    const size = async () => (await cacheFiles(s.root)).filter((l) => !l.startsWith('.source/') && !l.startsWith('inputs/')).reduce((sum, l) => sum + Number(l.split(' ')[1]), 0);
+    const before = await size();
+    const report = await cleanCache();
+    expect(before - (await size())).toBe(report.bytesFreed);
+    expect(report.bytesFreed).toBeGreaterThan(0);
+  });
+
+  it('changes nothing in a dry run, and reports exactly what the real run then removes', async () => {
+    const s = await buildScenario();
+    const before = await cacheFiles(s.root);
+    const dry = await cleanCache({ dryRun: true });
+    expect(await cacheFiles(s.root)).toEqual(before);
+    expect(brief(dry.removed)).toEqual(expectedRemoved(s));
+    const real = await cleanCache();
+    expect(real).toEqual(dry);
+    expect((await cleanCache({ dryRun: true })).removed).toEqual([]);
+  });
+
+  it('keeps unknown entries unless removeUnknown, and input-changed ones unless includeInputChanges', async () => {
+    const s = await buildScenario();
+    const report = await cleanCache({ removeUnknown: true, includeInputChanges: true });
+    const removed = brief(report.removed);
+    expect(removed).toContainEqual([data(s.hashes.gone), 'Gone', 'unknown']);
+    expect(removed).toContainEqual([data(s.hashes.fromFile), 'FromFile', 'input-changed']);
+    expect(report.unknown).toEqual([]);
+    expect(brief(report.kept)).toEqual(expectedKept(s).filter(([key]) => key !== data(s.hashes.fromFile)));
+    expect(existsSync(join(s.root, data(s.hashes.gone)))).toBe(false);
+  });
+
+  it('leaves fresh entries loadable from the cache', async () => {
+    await buildScenario();
+    await cleanCache();
+    cache.resetEvents();
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.constant(1), SPEC))).toBe('constant v2 1');
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.extreme('min'), SPEC))).toBe('min -5');
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.extreme('max'), SPEC))).toBe('max 5');
+    expect(cache.computed()).toEqual([]);
+    expect(cache.hits()).toEqual(['Constant', 'Extreme', 'Extreme']);
+  });
+
+  it('leaves an entry alone while a computation holds its lock', async () => {
+    const s = await buildScenario();
+    const release = await getConfig().store.lock(`entry-${s.hashes.constant2v1}`);
+    try {
+      const report = await cleanCache({ lockTimeoutMs: 100 });
+      const kept = report.kept.find((item) => item.key === data(s.hashes.constant2v1));
+      expect(kept?.reason).toMatch(/^Constant's code changed .*; left alone: it changed or was in use while the cleaner ran \(run clean again\)$/);
+      expect(report.removed.map((item) => item.key)).not.toContain(data(s.hashes.constant2v1));
+      expect(existsSync(join(s.root, data(s.hashes.constant2v1), 'meta.json'))).toBe(true);
+    } finally {
+      await release();
+    }
+    expect((await cleanCache()).removed.map((item) => item.key)).toEqual([data(s.hashes.constant2v1)]);
+  });
+
+  it('leaves staging folders alone while their computation runs, and recent ones', async () => {
+    const s = await buildScenario();
+    const running = 'e2'.repeat(32);
+    const runningFolder = join(s.root, '.staging', `${running.slice(0, 16)}-Ab12Cd`);
+    const recentFolder = join(s.root, '.staging', `${'a3'.repeat(8)}-Ef34Gh`);
+    for (const folder of [runningFolder, recentFolder]) {
+      await mkdir(folder);
+      await writeFile(join(folder, 'out.txt'), 'partial');
+    }
+    await backdate(runningFolder, 60 * 60_000);
+    const release = await getConfig().store.lock(`entry-${running}`);
+    try {
+      const staging = (await cleanCache()).removed.filter((item) => item.state === 'staging').map((item) => item.key);
+      expect(staging).toEqual([`.staging/${s.staging}/`]);
+      expect(existsSync(runningFolder) && existsSync(recentFolder)).toBe(true);
+    } finally {
+      await release();
+    }
+    const later = await cleanCache({ stagingMinAgeMs: 0 });
+    expect(later.removed.map((item) => item.key).sort()).toEqual([`.staging/${'a3'.repeat(8)}-Ef34Gh/`, `.staging/${running.slice(0, 16)}-Ab12Cd/`]);
+  });
+
+  it('cleans a memory store the same way', async () => {
+    getConfig().update({ store: memoryStore() });
+    loadVersion1();
+    const old = await process(make.constant(1), SPEC);
+    loadVersion2();
+    const current = await process(make.constant(1), SPEC);
+    const report = await cleanCache();
+    expect(brief(report.removed)).toEqual([[data(old.stateHash), 'Constant', 'stale']]);
+    expect(brief(report.kept)).toEqual([[data(current.stateHash), 'Constant', 'fresh']]);
+    expect(await getConfig().store.keys(data(old.stateHash))).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { truncate } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gzipChunks } from '../../src/cache/archive-gzip.js';
+import { ustarChunks } from '../../src/cache/archive-tar.js';
+import { exportEntries, getConfig, importArchive, InvalidInputError, load, PipelineError, process } from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+import { listTree, loadVersion2, make, SPEC } from './scenario.js';
+
+const text = (value: string) => new TextEncoder().encode(value);
+const HASH = 'ab'.repeat(32);
+
+/** A gzip'd tar with exactly these members, checked by nothing: what an attacker could send. */
+async function rawArchive(members: Array<{ path: string; bytes: Uint8Array }>): Promise<Uint8Array> {
+  const manifest = { path: 'geodata-export.json', bytes: text('{"format_version": 1, "created_at": "2025-01-31T12:00:00.000Z"}') };
+  return gzipChunks(ustarChunks([manifest, ...members], 0));
+}
+
+describe('exportEntries and importArchive', () => {
+  const cache = useTempCache('geodata-export');
+  const others: string[] = [];
+  /** Another empty cache root, made the configured one. */
+  const switchToEmptyRoot = () => {
+    const root = mkdtempSync(join(tmpdir(), 'geodata-import-'));
+    others.push(root);
+    getConfig().update({ root });
+    return root;
+  };
+  afterEach(() => {
+    for (const root of others.splice(0)) rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Computes a few entries (co-outputs and a figure with a dependency) and exports them. */
+  async function exportSample() {
+    loadVersion2();
+    const constant = await process(make.constant(1), SPEC);
+    const max = await process(make.extreme('max'), SPEC);
+    const chart = await process(make.chart(), SPEC);
+    const archive = await exportEntries([constant.stateHash.slice(0, 8), max.meta.co_outputs[0]!, chart.stateHash]);
+    return { archive, constant, min: max.meta.co_outputs[0]!, chart };
+  }
+
+  it('imports into an empty cache where loading is then a hit, with the code that made the entries', async () => {
+    const { archive, constant, min, chart } = await exportSample();
+    const root = switchToEmptyRoot();
+    const report = await importArchive(archive);
+    expect(report.skipped).toEqual([]);
+    const entries = report.added.filter((item) => item.kind === 'entry');
+    expect(entries.map((item) => `${item.className} ${item.hash}`).sort()).toEqual([`Chart ${chart.stateHash}`, `Constant ${constant.stateHash}`, `Extreme ${min}`]);
+    expect(entries.find((item) => item.className === 'Chart')!.key).toBe(`figures/${chart.stateHash}/`);
+    // Chart's tree names Constant: both code versions and all three trees come along.
+    expect(report.added.filter((item) => item.kind === 'code')).toHaveLength(3);
+    expect(report.added.filter((item) => item.kind === 'snapshot')).toHaveLength(3);
+    expect(readFileSync(join(root, '.source', 'code', constant.meta.source_hash, 'source.js'), 'utf8')).toContain('constant v2');
+
+    cache.resetEvents();
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.constant(1), SPEC))).toBe('constant v2 1');
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.extreme('min'), SPEC))).toBe('min -5');
+    expect((await process(make.chart(), SPEC)).computed).toBe(false);
+    expect(cache.computed()).toEqual([]);
+    expect(cache.hits()).toEqual(['Constant', 'Extreme', 'Chart']);
+  });
+
+  it('never overwrites: a second import skips everything and reports it', async () => {
+    const { archive } = await exportSample();
+    switchToEmptyRoot();
+    const first = await importArchive(archive);
+    const second = await importArchive(archive);
+    expect(second.added).toEqual([]);
+    expect(second.skipped.map((item) => item.key)).toEqual(first.added.map((item) => item.key));
+    expect(second.skipped[0]!.reason).toMatch(/^already in the cache \(fs:.*\); imports never overwrite$/);
+  });
+
+  it('reports in a dry run exactly what a real import adds, and writes nothing', async () => {
+    const { archive } = await exportSample();
+    const root = switchToEmptyRoot();
+    const dry = await importArchive(archive, { dryRun: true });
+    expect(await listTree(root)).toEqual([]);
+    expect(await importArchive(archive)).toEqual(dry);
+  });
+
+  it('writes the archive to a path in Node, and imports from a path', async () => {
+    loadVersion2();
+    const entry = await process(make.constant(7), SPEC);
+    const path = join(cache.root, 'constant.tar.gz');
+    const bytes = await exportEntries(entry.stateHash, { path });
+    expect(new Uint8Array(readFileSync(path))).toEqual(bytes);
+    switchToEmptyRoot();
+    expect((await importArchive(path)).added.filter((item) => item.kind === 'entry').map((item) => item.hash)).toEqual([entry.stateHash]);
+  });
+
+  it('refuses to export an unknown prefix or a damaged entry', async () => {
+    loadVersion2();
+    const entry = await process(make.constant(8), SPEC);
+    await expect(exportEntries('0123456789')).rejects.toThrow(/no cache entry has a hash starting with 0123456789/);
+    await truncate(join(cache.root, 'data_processed', entry.stateHash, 'constant.txt'), 2);
+    await expect(exportEntries(entry.stateHash)).rejects.toThrow(PipelineError);
+    await expect(exportEntries(entry.stateHash)).rejects.toThrow(/cannot be exported: output constant\.txt has 2 bytes, expected 13/);
+  });
+
+  it.each([
+    ['a "../" path', `../${HASH}/meta.json`, /has an unsafe path "\.\.\/ab.*": it has a "\.\." segment/],
+    ['an absolute path', '/etc/passwd', /has an unsafe path "\/etc\/passwd": it is absolute/],
+    ['a key outside the entries and the code registry', 'notes/readme.txt', /member "notes\/readme\.txt" outside the cache's entries/],
+    ['the input digest memo', '.source/input-digests.json', /member "\.source\/input-digests\.json" outside the cache's entries/],
+  ])('rejects an archive with %s and writes nothing', async (_what, path, message) => {
+    const { archive } = await exportSample();
+    const { unpackArchive } = await import('../../src/cache/archive.js');
+    const good = (await unpackArchive(archive)).files.map((file) => ({ path: file.key, bytes: file.bytes }));
+    const evil = await rawArchive([...good, { path, bytes: text('{}') }]);
+    const root = switchToEmptyRoot();
+    await expect(importArchive(evil)).rejects.toThrow(InvalidInputError);
+    await expect(importArchive(evil)).rejects.toThrow(message);
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('rejects an entry whose output does not match its meta.json, and writes nothing', async () => {
+    const { archive, constant } = await exportSample();
+    const { unpackArchive } = await import('../../src/cache/archive.js');
+    const files = (await unpackArchive(archive)).files.map((file) => ({
+      path: file.key,
+      bytes: file.key.endsWith('/constant.txt') ? text('constant v2 X') : file.bytes,
+    }));
+    const root = switchToEmptyRoot();
+    await expect(importArchive(await rawArchive(files))).rejects.toThrow(
+      `entry ${constant.stateHash.slice(0, 12)} has an output constant.txt that does not match the size and checksum in its meta.json; nothing was imported`,
+    );
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('rejects a corrupt archive and writes nothing', async () => {
+    const { archive } = await exportSample();
+    const root = switchToEmptyRoot();
+    await expect(importArchive(archive.subarray(0, archive.length - 40), { name: 'cut.tar.gz' })).rejects.toThrow(/^archive cut\.tar\.gz is corrupt: /);
+    expect(existsSync(join(root, 'data_processed'))).toBe(false);
+  });
+});

@@ -1,0 +1,326 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipChunks } from '../../src/cache/archive-gzip.js';
+import { ustarChunks } from '../../src/cache/archive-tar.js';
+import {
+  addDebris,
+  backdate,
+  BROKEN,
+  entryOf,
+  geodata,
+  geodataJson,
+  project,
+  removeAll,
+  runPipeline,
+  storedEntries,
+  tempFolder,
+  V1,
+  V2,
+  type StoredEntry,
+} from './cli-helpers.js';
+
+const short = (hash: string) => hash.slice(0, 12);
+const sortedKeys = (keys: string[]) => [...keys].sort();
+
+describe('geodata, the command line', () => {
+  let built: string;
+  let debris: { incomplete: string; staging: string };
+  let stored: StoredEntry[];
+  let h: Record<'constant1v1' | 'constant2v1' | 'constant1v2' | 'min' | 'max' | 'chart' | 'plain' | 'gone', StoredEntry>;
+  let sources: { v1: string; v2: string };
+
+  beforeAll(() => {
+    built = join(tempFolder('built'), 'cache');
+    expect(runPipeline(built, V1).computed).toEqual(['Constant', 'Constant', 'Extreme', 'Extreme', 'Chart', 'Plain', 'Gone']);
+    expect(runPipeline(built, V2).computed).toEqual(['Constant']);
+    debris = addDebris(built);
+    stored = storedEntries(built);
+    const v1 = entryOf(stored, 'Constant', { value: 2 }).meta.source_hash as string;
+    const v2 = stored.find((e) => e.className === 'Constant' && e.meta.source_hash !== v1)!.meta.source_hash as string;
+    sources = { v1, v2 };
+    h = {
+      constant1v1: entryOf(stored, 'Constant', { value: 1 }, v1),
+      constant2v1: entryOf(stored, 'Constant', { value: 2 }, v1),
+      constant1v2: entryOf(stored, 'Constant', { value: 1 }, v2),
+      min: entryOf(stored, 'Extreme', { which: 'min' }),
+      max: entryOf(stored, 'Extreme', { which: 'max' }),
+      chart: entryOf(stored, 'Chart'),
+      plain: entryOf(stored, 'Plain'),
+      gone: entryOf(stored, 'Gone'),
+    };
+  });
+  afterAll(removeAll);
+
+  it('lists every class with its state, registers exported classes, and exits 1 when one is stale', () => {
+    const folder = project(built);
+    const { code, value } = geodataJson(['classes'], folder);
+    expect(code).toBe(1);
+    expect(value.map((c: any) => [c.className, c.state, c.registered])).toEqual([
+      ['Chart', 'stale', true],
+      ['Constant', 'fresh', true],
+      ['Extreme', 'fresh', true],
+      ['Gone', 'unknown', false],
+      ['Plain', 'fresh', true],
+    ]);
+    expect(value[0]).toMatchObject({ codeStale: false, staleDependencies: ['Constant'], entries: { count: 1 } });
+    expect(value[1]).toMatchObject({ live: { sourceHash: sources.v2 }, stored: { sourceHash: sources.v2 }, versions: 2, entries: { count: 3 } });
+
+    const text = geodata(['classes'], folder);
+    expect(text.code).toBe(1);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^CLASS\s+TYPE\s+STATE\s+LIVE\s+STORED\s+ENTRIES\s+SIZE\s+NEWEST\s+OLDEST\s+NOTE$/);
+    expect(lines[1]).toMatch(/^Chart\s+figure\s+stale\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+1\s+\S+ kB\s+\d+s ago\s+\d+s ago\s+dependencies changed: Constant$/);
+    expect(lines[4]).toMatch(/^Gone\s+data\s+unknown\s+-\s+[0-9a-f]{12}\s+1\s.*not registered in this process$/);
+  });
+
+  it('judges the cache by the code it is given: with version 1 nothing is stale', () => {
+    const folder = project(built);
+    const elsewhere = join(folder, 'elsewhere');
+    mkdirSync(elsewhere);
+    const { code, value } = geodataJson(['classes', V1, '--root', '../cache'], elsewhere);
+    expect(code).toBe(0);
+    expect(value.map((c: any) => [c.className, c.state])).toEqual([
+      ['Chart', 'fresh'],
+      ['Constant', 'fresh'],
+      ['Extreme', 'fresh'],
+      ['Gone', 'fresh'],
+      ['Plain', 'fresh'],
+    ]);
+  });
+
+  it('summarises the cache', () => {
+    const folder = project(built);
+    const { code, value } = geodataJson(['status'], folder);
+    expect(code).toBe(0);
+    expect(value.root).toBe(join(folder, 'cache'));
+    expect(value.entries.states).toEqual({ fresh: 4, stale: 3, 'input-changed': 0, unknown: 1, damaged: 0, incomplete: 1 });
+    expect(value.source).toMatchObject({ codeVersions: 6, snapshots: 6 });
+    const text = geodata(['status'], folder).stdout;
+    expect(text).toMatch(/^entries {3}9 \(\S+ kB\): 4 fresh, 3 stale, 1 unknown, 1 incomplete$/m);
+    expect(text).toMatch(/^classes {3}5: 3 fresh, 1 stale, 1 unknown — stale: Chart$/m);
+  });
+
+  it('lists entries by class, state and parameter, with short or full hashes', () => {
+    const folder = project(built);
+    const hashes = (args: string[]) => geodataJson(['entries', ...args], folder).value.map((e: any) => e.stateHash).sort();
+    expect(hashes(['--class', 'Constant'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.constant1v2.hash].sort());
+    expect(hashes(['--filter', 'value=2'])).toEqual([h.constant2v1.hash]);
+    expect(hashes(['--state', 'stale'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
+    const rows = geodata(['entries', '--state', 'stale'], folder).stdout.trimEnd().split('\n').slice(1);
+    expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].map(short).sort());
+    const full = geodata(['entries', '--state', 'stale', '--full-hash'], folder).stdout.trimEnd().split('\n').slice(1);
+    expect(full.map((row) => row.split(/\s+/)[0]).sort()).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
+  });
+
+  it('shows one entry, and explains a stale one, by a unique prefix', () => {
+    const folder = project(built);
+    const entry = geodata(['entry', h.constant1v2.hash.slice(0, 8)], folder);
+    expect(entry.code).toBe(0);
+    expect(entry.stdout).toContain('class      Constant (data)\n');
+    expect(entry.stdout).toContain('state      fresh\n');
+    expect(entry.stdout).toContain('parameters {"value":1}\n');
+
+    const explained = geodata(['explain', h.chart.hash.slice(0, 8)], folder);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toBe(
+      `entry ${short(h.chart.hash)} of Chart is stale: the code loaded now can no longer reach it, and clean-cache removes it, because\n` +
+        `  - Constant's code changed (${short(sources.v1)} → ${short(sources.v2)}), and Chart depends on it\n`,
+    );
+    const json = geodataJson(['explain', h.chart.hash.slice(0, 8)], folder).value;
+    expect(json.reasons).toEqual([{ kind: 'dependency-changed', className: 'Chart', dependency: 'Constant', from: sources.v1, to: sources.v2 }]);
+  });
+
+  it('refuses unknown, ambiguous and malformed hash prefixes with exit code 2', () => {
+    const folder = project(built);
+    const unknown = geodata(['explain', '0123456789'], folder);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`geodata explain: error: no cache entry has a hash starting with 0123456789 in fs:${join(folder, 'cache')}\n`);
+    const twin = `${h.chart.hash.slice(0, 20)}${'0'.repeat(44)}`;
+    mkdirSync(join(folder, 'cache', 'data_processed', twin));
+    writeFileSync(join(folder, 'cache', 'data_processed', twin, 'x.txt'), 'x');
+    const ambiguous = geodata(['entry', h.chart.hash.slice(0, 20)], folder);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/^geodata entry: error: hash prefix [0-9a-f]{20} is ambiguous: it matches 2 entries \(/);
+    const malformed = geodata(['explain', 'xyz'], folder);
+    expect([malformed.code, malformed.stderr]).toEqual([2, 'geodata explain: error: hash prefix "xyz" must be 1 to 64 hexadecimal digits\n']);
+  });
+
+  it("shows every stored version of a class's code, with unified diffs between them", () => {
+    const folder = project(built);
+    const text = geodata(['code', 'Constant', '--diff'], folder);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toMatch(/^#\s+HASH\s+FIRST REGISTERED\s+LATEST REGISTERED\s+LIVE\s+ENTRIES$/);
+    // Version 1 made two Constant entries, and the Chart entry's tree names it.
+    expect(lines[1]).toMatch(new RegExp(`^1\\s+${short(sources.v1)}\\s+\\S+\\s+\\S+\\s+3$`));
+    expect(lines[2]).toMatch(new RegExp(`^2\\s+${short(sources.v2)}\\s+\\S+\\s+\\S+\\s+live\\s+1$`));
+    expect(lines.filter((l) => l.startsWith('--- ') || l.startsWith('+++ ')).map((l) => l.split('\t')[0])).toEqual([
+      `--- Constant@${short(sources.v1)}`,
+      `+++ Constant@${short(sources.v2)}`,
+    ]);
+    expect(lines.filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual([expect.stringContaining('`constant ${this.value}`')]);
+    expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
+
+    const json = geodataJson(['code', 'Constant', '--diff'], folder).value;
+    expect(json.versions.map((v: any) => [v.sourceHash, v.live])).toEqual([
+      [sources.v1, false],
+      [sources.v2, true],
+    ]);
+    expect(json.diffs.map((d: any) => [d.from, d.to])).toEqual([[sources.v1, sources.v2]]);
+
+    const missing = geodata(['code', 'Nope'], folder);
+    expect([missing.code, missing.stderr]).toEqual([2, 'geodata code: error: no stored code of a class named "Nope"; stored classes: Chart, Constant, Extreme, Gone, Plain\n']);
+  });
+
+  it('shows a timeline of code versions, newest first', () => {
+    const folder = project(built);
+    const { code, value } = geodataJson(['versions'], folder);
+    expect(code).toBe(0);
+    expect(value).toHaveLength(6);
+    expect([value[0].className, value[0].sourceHash, value[0].live]).toEqual(['Constant', sources.v2, true]);
+    expect(value.map((v: any) => v.latestRegistered)).toEqual(value.map((v: any) => v.latestRegistered).sort().reverse());
+    expect(value.filter((v: any) => !v.live).map((v: any) => v.className).sort()).toEqual(['Constant', 'Gone']);
+  });
+
+  it('cleans the cache: a dry run reports exactly what the real run removes', () => {
+    const folder = project(built);
+    const dry = geodataJson(['clean-cache', '--dry-run'], folder);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toBe(''); // no progress when stderr is not a terminal
+    const keys = (items: any[]) => items.map((item) => item.key);
+    expect(keys(dry.value.removed)).toEqual(
+      sortedKeys([`.staging/${debris.staging}/`, h.constant1v1.key, h.constant2v1.key, h.chart.key, `data_processed/${debris.incomplete}/`]),
+    );
+    expect(keys(dry.value.kept)).toEqual(sortedKeys([h.constant1v2.key, h.min.key, h.max.key, h.plain.key]));
+    expect(keys(dry.value.unknown)).toEqual([h.gone.key]);
+    for (const item of dry.value.removed) expect(existsSync(join(folder, 'cache', item.key))).toBe(true);
+
+    const real = geodataJson(['clean-cache'], folder);
+    expect(real.code).toBe(0);
+    expect({ ...real.value, dryRun: true }).toEqual(dry.value);
+    for (const item of real.value.removed) expect(existsSync(join(folder, 'cache', item.key))).toBe(false);
+    for (const item of [...real.value.kept, ...real.value.unknown]) expect(existsSync(join(folder, 'cache', item.key, 'meta.json'))).toBe(true);
+
+    const text = geodata(['clean-cache', '--dry-run'], project(built)).stdout;
+    expect(text).toMatch(/^would remove: 5 \(\S+ kB\)$/m);
+    expect(text).toContain(`  figures/${short(h.chart.hash)}/  Chart  stale  Constant's code changed (${short(sources.v1)} → ${short(sources.v2)}), and Chart depends on it\n`);
+    expect(text).toMatch(/^unknown \(kept; --remove-unknown removes them\): 1 /m);
+  });
+
+  it('still loads the other modules when one fails to import, shows its error, and exits 2', () => {
+    const folder = project(built);
+    const classes = geodataJson(['classes', '--module', BROKEN], folder);
+    expect(classes.code).toBe(2);
+    expect(classes.stderr).toBe(`geodata: error: cannot load pipeline module ${BROKEN}: BUCKET is not set: the pipeline cannot start\n`);
+    expect(classes.value.map((c: any) => [c.className, c.state])).toEqual([
+      ['Chart', 'stale'],
+      ['Constant', 'fresh'],
+      ['Extreme', 'fresh'],
+      ['Gone', 'unknown'],
+      ['Plain', 'fresh'],
+    ]);
+    const clean = geodata(['clean-cache', '--remove-unknown', '--module', BROKEN], folder);
+    expect(clean.code).toBe(2);
+    expect(clean.stderr).toContain('geodata clean-cache: error: --remove-unknown refuses to run while a pipeline module failed to load');
+    expect(existsSync(join(folder, 'cache', h.gone.key, 'meta.json'))).toBe(true);
+    expect(existsSync(join(folder, 'cache', h.constant1v1.key))).toBe(true);
+  });
+
+  it('prunes the code registry after cleaning, the same in a dry run and a real one', () => {
+    const folder = project(built);
+    expect(geodata(['clean-cache'], folder).code).toBe(0);
+    backdate(join(folder, 'cache', '.source'), 10 * 60_000);
+    const dry = geodataJson(['clean-source', '--dry-run'], folder);
+    const real = geodataJson(['clean-source'], folder);
+    expect([dry.code, real.code]).toEqual([0, 0]);
+    expect(real.value.removed.map((item: any) => [item.kind, item.className, item.hash])).toEqual(
+      [
+        ['code', 'Constant', sources.v1],
+        ['snapshot', 'Constant', h.constant1v1.meta.dep_tree_hash],
+        ['snapshot', 'Chart', h.chart.meta.dep_tree_hash],
+      ].sort((a, b) => (`${a[0]}/${a[2]}` < `${b[0]}/${b[2]}` ? -1 : 1)),
+    );
+    expect({ ...real.value, dryRun: true }).toEqual(dry.value);
+    expect(existsSync(join(folder, 'cache', '.source', 'code', sources.v1))).toBe(false);
+  });
+
+  it('rebuilds the code registry from the loaded classes without touching entries', () => {
+    const folder = project(built);
+    rmSync(join(folder, 'cache', '.source', 'code'), { recursive: true });
+    rmSync(join(folder, 'cache', '.source', 'snapshots'), { recursive: true });
+    const { code, value } = geodataJson(['rebuild-registry'], folder);
+    expect(code).toBe(0);
+    expect(value.written.filter((w: any) => w.kind === 'code').map((w: any) => [w.className, w.action]).sort()).toEqual([
+      ['Chart', 'added'],
+      ['Constant', 'added'],
+      ['Extreme', 'added'],
+      ['Plain', 'added'],
+    ]);
+    expect(value.written.filter((w: any) => w.kind === 'snapshot')).toHaveLength(4);
+    expect(readFileSync(join(folder, 'cache', '.source', 'code', sources.v2, 'source.js'), 'utf8')).toContain('constant v2');
+    expect(storedEntries(join(folder, 'cache')).map((e) => e.hash).sort()).toEqual(stored.map((e) => e.hash).sort());
+  });
+
+  it('exports entries and imports them into an empty cache, where loading them is a hit', () => {
+    const folder = project(built);
+    const exported = geodata(['export', h.constant1v2.hash.slice(0, 10), h.min.hash.slice(0, 10), '-o', 'out.tar.gz'], folder);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(new RegExp(`^wrote ${join(folder, 'out.tar.gz')} \\(\\S+ kB\\)\\n$`));
+    const imported = geodataJson(['import', 'out.tar.gz', '--root', 'other'], folder);
+    expect(imported.code).toBe(0);
+    expect(imported.value.added.filter((item: any) => item.kind === 'entry').map((item: any) => item.hash).sort()).toEqual([h.constant1v2.hash, h.min.hash].sort());
+    expect(runPipeline(join(folder, 'other'), V2)).toEqual({ computed: [], hits: ['Constant'] });
+
+    const again = geodataJson(['import', 'out.tar.gz', '--root', 'other'], folder);
+    expect(again.value.added).toEqual([]);
+    expect(again.value.skipped).toHaveLength(imported.value.added.length);
+    const dry = geodataJson(['import', 'out.tar.gz', '--root', 'third', '--dry-run'], folder);
+    expect(dry.value.added).toEqual(imported.value.added);
+    expect(existsSync(join(folder, 'third'))).toBe(false);
+  });
+
+  it('rejects archives with unsafe paths, and corrupt ones, writing nothing', async () => {
+    const folder = project(built);
+    const manifest = { path: 'geodata-export.json', bytes: new TextEncoder().encode('{"format_version": 1, "created_at": "2025-01-31T12:00:00.000Z"}') };
+    for (const [name, path, message] of [
+      ['up.tar.gz', '../evil.txt', 'has an unsafe path "../evil.txt": it has a ".." segment'],
+      ['absolute.tar.gz', '/tmp/evil.txt', 'has an unsafe path "/tmp/evil.txt": it is absolute'],
+    ]) {
+      writeFileSync(join(folder, name!), await gzipChunks(ustarChunks([manifest, { path: path!, bytes: new TextEncoder().encode('x') }], 0)));
+      const run = geodata(['import', name!, '--root', 'target'], folder);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`geodata import: error: archive ${name} ${message}`);
+      expect(existsSync(join(folder, 'target'))).toBe(false);
+    }
+    expect(geodata(['export', h.min.hash, '-o', 'good.tar.gz'], folder).code).toBe(0);
+    const good = readFileSync(join(folder, 'good.tar.gz'));
+    writeFileSync(join(folder, 'cut.tar.gz'), good.subarray(0, good.length - 30));
+    const cut = geodata(['import', 'cut.tar.gz', '--root', 'target'], folder);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/^geodata import: error: archive cut\.tar\.gz is corrupt: /);
+    expect(existsSync(join(folder, 'target'))).toBe(false);
+  });
+
+  it('explains bad usage with exit code 2', () => {
+    const folder = project(built);
+    const cases: Array<[string[], string | RegExp]> = [
+      [['bogus'], /^geodata: unknown command "bogus"; the commands are status, classes, /],
+      [['entry'], 'geodata entry: error: usage: geodata entry <hash-prefix>\n'],
+      [['classes', '--bogus'], /^geodata classes: error: Unknown option '--bogus'.*; see geodata classes --help\n$/],
+      [['status', '--config', 'missing.json'], `geodata status: error: config file ${join(folder, 'missing.json')} does not exist; give an existing file to --config, or leave it out\n`],
+      [['status', '--root', 'nowhere'], `geodata status: error: the cache root ${join(folder, 'nowhere')} does not exist or is not a folder; give the right one with --root\n`],
+      [['export', h.min.hash], 'geodata export: error: export needs the archive to write: add -o FILE.tar.gz\n'],
+      [['entries', '--state', 'old'], 'geodata entries: error: --state "old" is not a state; use one of fresh, stale, input-changed, unknown, damaged, incomplete\n'],
+    ];
+    for (const [args, expected] of cases) {
+      const run = geodata(args, folder);
+      expect([args, run.code]).toEqual([args, 2]);
+      if (typeof expected === 'string') expect(run.stderr).toBe(expected);
+      else expect(run.stderr).toMatch(expected);
+    }
+    const help = geodata(['--help'], folder);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}clean-cache +remove stale and damaged entries/m);
+  });
+});

@@ -1,0 +1,234 @@
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CrsError, FileError, InvalidInputError } from '../../src/errors.js';
+import { Rasterizer } from '../../src/processors/rasterizer.js';
+import { SpatialSpec } from '../../src/spec/spatial-spec.js';
+import { createNodeEngine } from '../../wasm/node.js';
+import { count, expectOnGrid, expectSameBands, HAS_DATA, hasCommand, NO_DATA_REASON, readBands, resolveInput, run, sample, useScratchFolder } from './helpers.js';
+
+const HAS_NATIVE = hasCommand('gdal_rasterize') && hasCommand('ogr2ogr');
+const NATIVE = HAS_NATIVE ? '' : ' (skipped: native gdal_rasterize/ogr2ogr are not installed)';
+
+/** Two overlapping squares, written in reverse id order, one without a value of `v`. */
+const SQUARES = {
+  type: 'FeatureCollection',
+  features: [
+    { type: 'Feature', id: 7, properties: { v: 5, kind: 'forest' }, geometry: { type: 'Polygon', coordinates: [[[6.0, 49.6], [6.2, 49.6], [6.2, 49.8], [6.0, 49.8], [6.0, 49.6]]] } },
+    { type: 'Feature', id: 3, properties: { v: null, kind: 'water' }, geometry: { type: 'Polygon', coordinates: [[[6.1, 49.7], [6.3, 49.7], [6.3, 49.9], [6.1, 49.9], [6.1, 49.7]]] } },
+  ],
+};
+/** 0.01° pixels over 6.0–6.4 E, 49.6–50.0 N: each square covers 20x20 pixel centres, overlapping 10x10. */
+const SQUARES_GRID = new SpatialSpec({ crs: 'EPSG:4326', transform: [0.01, 0, 6.0, 0, -0.01, 50.0], shape: [40, 40] });
+
+describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
+  const engine = createNodeEngine();
+  const scratch = useScratchFolder('rasterizer');
+  /** elev.tif's grid, read exactly from the file (EPSG:4326, 95x90). */
+  let elevGrid: SpatialSpec;
+  const lux = sample('lux.shp');
+  beforeAll(async () => {
+    const elev = await readBands(sample('elev.tif'));
+    const [x, xres, , y, , yres] = elev.geoTransform as [number, number, number, number, number, number];
+    elevGrid = new SpatialSpec({ crs: 'EPSG:4326', transform: [xres, 0, x, 0, yres, y], shape: [elev.height, elev.width] });
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  async function rasterize(processor: Rasterizer, spec: SpatialSpec, name: string) {
+    const outputPath = scratch.path(name);
+    await processor.run({ spec, outputPath, engine, resolveInput });
+    const raster = await readBands(outputPath);
+    expectOnGrid(raster, spec);
+    return { outputPath, raster };
+  }
+
+  function nativeRasterize(source: string, spec: SpatialSpec, name: string, args: string[]) {
+    const [left, bottom, right, top] = spec.bounds!;
+    const [xres, yres] = spec.resolution!;
+    const out = scratch.path(name);
+    run('gdal_rasterize', ['-q', '-te', String(left), String(bottom), String(right), String(top), '-tr', String(xres), String(yres), ...args, source, out]);
+    return readBands(out);
+  }
+
+  it.skipIf(!HAS_NATIVE)(`burns a constant into lux.shp's polygons on elev.tif's grid exactly like native gdal_rasterize${NATIVE}`, async () => {
+    const { raster } = await rasterize(new Rasterizer(lux), elevGrid, 'burn-1.tif');
+    const native = await nativeRasterize(lux, elevGrid, 'native-burn-1.tif', ['-burn', '1', '-ot', 'Byte', '-init', '0']);
+    expectSameBands(raster, native);
+    expect(count(raster.bands[0]!, 1)).toBeGreaterThan(4000);
+    expect(count(raster.bands[0]!, 1) + count(raster.bands[0]!, 0)).toBe(95 * 90);
+  });
+
+  it.skipIf(!HAS_NATIVE)(`burns the ID_2 (Real) and POP (Integer64) attributes exactly like native gdal_rasterize${NATIVE}`, async () => {
+    const real = await rasterize(new Rasterizer(lux, { attribute: 'ID_2' }), elevGrid, 'attribute-id2.tif');
+    expectSameBands(real.raster, await nativeRasterize(lux, elevGrid, 'native-id2.tif', ['-a', 'ID_2', '-ot', 'Float64', '-init', '0']));
+    expect(new Set(real.raster.bands[0])).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    expect((await engine.info(real.outputPath)).bands[0]!.type).toBe('Float64');
+
+    const integer = await rasterize(new Rasterizer(lux, { attribute: 'POP' }), elevGrid, 'attribute-pop.tif');
+    expectSameBands(integer.raster, await nativeRasterize(lux, elevGrid, 'native-pop.tif', ['-a', 'POP', '-ot', 'Int32', '-init', '0']));
+    expect((await engine.info(integer.outputPath)).bands[0]!.type).toBe('Int32');
+    expect(Math.max(...integer.raster.bands[0]!)).toBe(182607);
+  });
+
+  it.skipIf(!HAS_NATIVE)(`burns the feature index 1..12 in feature order exactly like native gdal_rasterize of FID + 1${NATIVE}`, async () => {
+    const { outputPath, raster } = await rasterize(new Rasterizer(lux, { burn: 'index' }), elevGrid, 'index.tif');
+    const native = await nativeRasterize(lux, elevGrid, 'native-index.tif', ['-sql', 'SELECT FID + 1 AS i FROM lux', '-a', 'i', '-ot', 'Int32', '-init', '0']);
+    expectSameBands(raster, native);
+    expect(new Set(raster.bands[0])).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    expect((await engine.info(outputPath)).bands[0]!.type).toBe('Int32');
+  });
+
+  it.skipIf(!HAS_NATIVE)(`burns every touched pixel with allTouched exactly like native gdal_rasterize -at${NATIVE}`, async () => {
+    const { raster } = await rasterize(new Rasterizer(lux, { allTouched: true, burn: 3 }), elevGrid, 'all-touched.tif');
+    const native = await nativeRasterize(lux, elevGrid, 'native-all-touched.tif', ['-at', '-burn', '3', '-ot', 'Byte', '-init', '0']);
+    expectSameBands(raster, native);
+    const centres = await rasterize(new Rasterizer(lux, { burn: 3 }), elevGrid, 'centres.tif');
+    expect(count(raster.bands[0]!, 3)).toBeGreaterThan(count(centres.raster.bands[0]!, 3));
+  });
+
+  it.skipIf(!HAS_NATIVE)(`reprojects lux.shp onto an EPSG:3035 grid: as native ogr2ogr + gdal_rasterize, and Luxembourg's area${NATIVE}`, async () => {
+    const spec = new SpatialSpec({ crs: 'EPSG:3035', transform: [500, 0, 4010000, 0, -500, 3020000], shape: [180, 130] });
+    const { raster } = await rasterize(new Rasterizer(lux, { burn: 'index' }), spec, 'lux-3035.tif');
+    const reprojected = scratch.path('lux3035.shp');
+    run('ogr2ogr', ['-q', '-t_srs', 'EPSG:3035', reprojected, lux]);
+    const native = await nativeRasterize(reprojected, spec, 'native-lux-3035.tif', ['-sql', 'SELECT FID + 1 AS i FROM lux3035', '-a', 'i', '-ot', 'Int32', '-init', '0']);
+    expectSameBands(raster, native);
+    // 2565 km² (the polygons' area in this equal-area CRS) in 0.25 km² pixels, within 1 %.
+    const burned = 130 * 180 - count(raster.bands[0]!, 0);
+    expect(Math.abs(burned * 0.25 - 2565)).toBeLessThan(25.65);
+  });
+
+  it('burns a GeoJSON written here: index in file order (not its ids), later features over earlier ones', async () => {
+    const file = scratch.path('squares.geojson');
+    writeFileSync(file, JSON.stringify(SQUARES));
+    const { raster } = await rasterize(new Rasterizer(file, { burn: 'index' }), SQUARES_GRID, 'squares-index.tif');
+    expect([count(raster.bands[0]!, 0), count(raster.bands[0]!, 1), count(raster.bands[0]!, 2)]).toEqual([900, 300, 400]);
+    const attribute = await rasterize(new Rasterizer(file, { attribute: 'v', fill: -1 }), SQUARES_GRID, 'squares-v.tif');
+    expect([count(attribute.raster.bands[0]!, -1), count(attribute.raster.bands[0]!, 5), count(attribute.raster.bands[0]!, 0)]).toEqual([900, 300, 400]);
+  });
+
+  it('reprojects a GeoJSON onto a UTM grid', async () => {
+    const file = scratch.path('squares-utm.geojson');
+    writeFileSync(file, JSON.stringify(SQUARES));
+    const spec = new SpatialSpec({ crs: 'EPSG:32632', transform: [100, 0, 280000, 0, -100, 5535000], shape: [400, 300] });
+    const { raster } = await rasterize(new Rasterizer(file), spec, 'squares-utm.tif');
+    // The union of the squares is 0.07 square degrees around 49.75° N, about 560 km², in 0.01 km² pixels.
+    const area = count(raster.bands[0]!, 1) * 0.01;
+    const expected = 0.07 * 111.2 * 111.32 * Math.cos((49.75 * Math.PI) / 180);
+    expect(Math.abs(area - expected) / expected).toBeLessThan(0.02);
+  });
+
+  it.skipIf(!HAS_NATIVE)(`writes one 0/1 band per NAME_1 value, named after it, each as native gdal_rasterize -where${NATIVE}`, async () => {
+    const { outputPath, raster } = await rasterize(new Rasterizer(lux, { bandPerValue: 'NAME_1' }), elevGrid, 'per-value.tif');
+    const info = await engine.info(outputPath);
+    const names = ['Diekirch', 'Grevenmacher', 'Luxembourg'];
+    expect(info.bands.map((band) => band.description)).toEqual(names);
+    expect(info.bands.map((band) => band.type)).toEqual(['Byte', 'Byte', 'Byte']);
+    for (const [index, name] of names.entries()) {
+      const native = await nativeRasterize(lux, elevGrid, `native-${name}.tif`, ['-where', `NAME_1 = '${name}'`, '-burn', '1', '-ot', 'Byte', '-init', '0']);
+      expect(raster.bands[index]).toEqual(native.bands[0]);
+      expect(count(raster.bands[index]!, 1)).toBeGreaterThan(500);
+    }
+    const any = await rasterize(new Rasterizer(lux), elevGrid, 'per-value-union.tif');
+    const sum = raster.bands[0]!.map((value, pixel) => value + raster.bands[1]![pixel]! + raster.bands[2]![pixel]!);
+    expect(Array.from(sum)).toEqual(Array.from(any.raster.bands[0]!));
+  });
+
+  it('refuses a fill equal to the burn value when constructed', () => {
+    expect(() => new Rasterizer(lux, { burn: 0 })).toThrow(
+      new InvalidInputError('Rasterizer fill 0 equals the burn value 0: burned pixels and empty pixels could not be told apart; choose another fill value'),
+    );
+    expect(() => new Rasterizer(lux, { burn: 2, fill: 2 })).toThrow(InvalidInputError);
+    expect(() => new Rasterizer(lux, { burn: 2, nodata: 2 })).toThrow(
+      new InvalidInputError('Rasterizer nodata 2 equals the burn value 2: burned pixels and nodata pixels could not be told apart; choose another nodata value'),
+    );
+  });
+
+  it('refuses a fill equal to an attribute value or a feature index, before writing anything', async () => {
+    const outputPath = scratch.path('collision.tif');
+    await expect(new Rasterizer(lux, { attribute: 'ID_2', fill: 3 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer fill 3 equals a value of field ID_2 (unset values burn as 0): burned pixels and empty pixels could not be told apart; choose another fill value'),
+    );
+    await expect(new Rasterizer(lux, { burn: 'index', fill: 12 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer fill 12 equals a feature index (1..12): burned pixels and empty pixels could not be told apart; choose another fill value'),
+    );
+    const file = scratch.path('squares-null.geojson');
+    writeFileSync(file, JSON.stringify(SQUARES));
+    // The second square has no v: GDAL burns it as 0, the default fill.
+    await expect(new Rasterizer(file, { attribute: 'v' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(/fill 0 equals a value of field v/);
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
+  it('refuses a vector without a CRS (a shapefile without .prj), naming it, and burns it with srcCrs', async () => {
+    const folder = scratch.path('no-prj');
+    mkdirSync(folder);
+    for (const ext of ['shp', 'shx', 'dbf']) copyFileSync(sample(`box.${ext}`), `${folder}/box.${ext}`);
+    const spec = new SpatialSpec({ crs: 'EPSG:32618', transform: [1000, 0, 170000, 0, -1000, 2760000], shape: [70, 90] });
+    const outputPath = scratch.path('box.tif');
+    const error = await new Rasterizer(`${folder}/box.shp`).run({ spec, outputPath, engine, resolveInput }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CrsError);
+    expect((error as Error).message).toBe(
+      `Rasterizer: ${folder}/box.shp has no coordinate reference system (layer box); give the CRS its coordinates are in with the srcCrs option (for example { srcCrs: 'EPSG:4326' }), or add a .prj file`,
+    );
+    expect(existsSync(outputPath)).toBe(false);
+
+    const same = await rasterize(new Rasterizer(`${folder}/box.shp`, { srcCrs: 'EPSG:32618', sidecars: ['.shx', '.dbf'] }), spec, 'box-same.tif');
+    expect(count(same.raster.bands[0]!, 1)).toBe(75 * 50);
+    // In the neighbouring UTM zone the box is a skewed quadrilateral of 3752 km² (its corners
+    // transformed); 1 km² pixels, within 2 %.
+    const other = await rasterize(new Rasterizer(`${folder}/box.shp`, { srcCrs: 'EPSG:32618' }), new SpatialSpec({ crs: 'EPSG:32617', transform: [1000, 0, 780000, 0, -1000, 2760000], shape: [70, 80] }), 'box-other.tif');
+    expect(Math.abs(count(other.raster.bands[0]!, 1) - 3752) / 3752).toBeLessThan(0.02);
+  });
+
+  it('refuses unknown fields, text attributes, unknown layers and missing files, naming them', async () => {
+    const outputPath = scratch.path('bad.tif');
+    const context = { spec: elevGrid, outputPath, engine, resolveInput };
+    await expect(new Rasterizer(lux, { attribute: 'NAME' }).run(context)).rejects.toThrow(
+      new InvalidInputError(
+        `Rasterizer attribute: layer lux of ${lux} has no field "NAME"; its fields are ID_1 (Real), NAME_1 (String), ID_2 (Real), NAME_2 (String), AREA (Real), POP (Integer64)`,
+      ),
+    );
+    await expect(new Rasterizer(lux, { attribute: 'NAME_2' }).run(context)).rejects.toThrow(
+      new InvalidInputError(`Rasterizer attribute: field NAME_2 of ${lux} is of type String, not a number; burn a numeric field, or use bandPerValue for categories`),
+    );
+    await expect(new Rasterizer(lux, { layer: 'roads' }).run(context)).rejects.toThrow(new InvalidInputError(`Rasterizer: ${lux} has no layer "roads"; its layers are "lux"`));
+    await expect(new Rasterizer(sample('nothing.shp')).run(context)).rejects.toBeInstanceOf(FileError);
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
+  it('refuses a rotated target grid, conflicting burn options and values the dtype cannot hold', async () => {
+    const rotated = new SpatialSpec({ crs: 'EPSG:4326', transform: [0.01, 0.001, 6, 0.001, -0.01, 50], shape: [10, 10] });
+    await expect(new Rasterizer(lux).run({ spec: rotated, outputPath: scratch.path('rot.tif'), engine, resolveInput })).rejects.toThrow(/cannot produce the rotated grid/);
+    expect(() => new Rasterizer(lux, { burn: 1, attribute: 'ID_2' })).toThrow(new InvalidInputError('Rasterizer takes one of burn, attribute and bandPerValue, got burn and attribute'));
+    expect(() => new Rasterizer(lux, { burn: 300, dtype: 'uint8' })).toThrow(new InvalidInputError('Rasterizer burn 300 cannot be stored as uint8; choose another dtype'));
+    expect(() => new Rasterizer(lux, { burn: 'all' as never })).toThrow(InvalidInputError);
+    await expect(new Rasterizer(lux, { attribute: 'POP', dtype: 'uint16' }).run({ spec: elevGrid, outputPath: scratch.path('pop16.tif'), engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError(`Rasterizer: value 176820 of field POP (${lux}) cannot be stored as uint16; choose another dtype`),
+    );
+  });
+
+  it('writes a 1-bit mask for dtype bool, a COG with cog: true, and records nodata', async () => {
+    const mask = await rasterize(new Rasterizer(lux, { dtype: 'bool' }), elevGrid, 'mask.tif');
+    const info = await engine.info(mask.outputPath);
+    expect((info.bands[0] as { metadata?: Record<string, Record<string, string>> }).metadata?.IMAGE_STRUCTURE).toEqual({ NBITS: '1' });
+    const plain = await rasterize(new Rasterizer(lux), elevGrid, 'mask-plain.tif');
+    expect(mask.raster.bands).toEqual(plain.raster.bands);
+
+    const cog = await rasterize(new Rasterizer(lux, { burn: 'index', cog: true, nodata: 0 }), elevGrid, 'index-cog.tif');
+    const cogInfo = await engine.info(cog.outputPath);
+    expect(cogInfo.metadata?.IMAGE_STRUCTURE).toMatchObject({ LAYOUT: 'COG' });
+    expect(cog.raster.noData).toBe(0);
+    expect(new Set(cog.raster.bands[0])).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+  });
+
+  it("lists a shapefile's sidecars among its inputs and describes JSON-able settings", () => {
+    const processor = new Rasterizer(lux, { burn: 'index', allTouched: true, fill: NaN, dtype: 'float32' });
+    expect(processor.inputs()).toEqual([lux, sample('lux.shx'), sample('lux.dbf'), sample('lux.prj')]);
+    expect(processor.settings()).toEqual({ burn: 'index', allTouched: true, dtype: 'float32', fill: 'NaN' });
+    expect(new Rasterizer('data/zones.gpkg').inputs()).toEqual(['data/zones.gpkg']);
+    expect(new Rasterizer('data/ZONES.SHP', { sidecars: ['.shx', '.dbf', '.cpg'] }).inputs()).toEqual(['data/ZONES.SHP', 'data/ZONES.SHX', 'data/ZONES.DBF', 'data/ZONES.CPG']);
+    expect(new Rasterizer(lux).settings()).toEqual({ burn: 1 });
+    expect(new Rasterizer(lux, { bandPerValue: 'NAME_1' }).settings()).toEqual({ bandPerValue: 'NAME_1' });
+  });
+});
