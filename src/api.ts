@@ -49,6 +49,7 @@ export { classes, status, type CacheStatus, type ClassStatus, type EntryCounts, 
 export type { EntryMeta } from './pipeline/entry.js';
 export * from './processors/index.js';
 export * from './terrain/index.js';
+export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain.js';
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';

@@ -1,8 +1,8 @@
 // Node only: reads files with node:fs and hashes with node:crypto. Never reached from the browser entry.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileError } from '../errors.js';
 import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
@@ -126,12 +126,13 @@ export class NodeInputHasher implements InputHasher {
       const content: MemoFile = { format_version: 1, entries: Object.fromEntries(onDisk) };
       const temporary = `${memoPath}.${randomBytes(6).toString('hex')}.tmp`;
       try {
+        await mkdir(dirname(memoPath), { recursive: true });
         await writeFile(temporary, JSON.stringify(content));
         await rename(temporary, memoPath);
       } catch (error) {
         await unlink(temporary).catch(() => undefined);
         throw new FileError(
-          `Cannot write the input digest memo ${memoPath}: ${(error as Error).message}. Check that its folder exists and is writable.`,
+          `Cannot write the input digest memo ${memoPath}: ${(error as Error).message}. Check that its folder is writable.`,
           memoPath,
           { cause: error },
         );

@@ -15,9 +15,43 @@ export interface SyntheticTerrainOptions {
   seed?: number;
 }
 
+/** A value in [0, 1) for a lattice point: an integer hash, the same on every platform. */
+function lattice(ix: number, iy: number, seed: number): number {
+  let h = (ix * 374761393 + iy * 668265263 + seed * 2147483647) | 0;
+  h = Math.imul(h ^ (h >>> 13), 1274126177);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** Smooth value noise in [-1, 1]: lattice values blended with a quintic curve. */
+function noise(x: number, y: number, seed: number): number {
+  const ix = Math.floor(x);
+  const iy = Math.floor(y);
+  const fx = x - ix;
+  const fy = y - iy;
+  const sx = fx * fx * fx * (fx * (fx * 6 - 15) + 10);
+  const sy = fy * fy * fy * (fy * (fy * 6 - 15) + 10);
+  const top = lattice(ix, iy, seed) + sx * (lattice(ix + 1, iy, seed) - lattice(ix, iy, seed));
+  const bottom = lattice(ix, iy + 1, seed) + sx * (lattice(ix + 1, iy + 1, seed) - lattice(ix, iy + 1, seed));
+  return 2 * (top + sy * (bottom - top)) - 1;
+}
+
+/** Fractal noise: octaves of doubling frequency and halving amplitude, roughly in [-1, 1]. */
+function fbm(x: number, y: number, seed: number, octaves: number): number {
+  let sum = 0;
+  let amplitude = 0.5;
+  let frequency = 1;
+  for (let i = 0; i < octaves; i++) {
+    sum += amplitude * noise(x * frequency, y * frequency, seed + i * 101);
+    frequency *= 2.03;
+    amplitude *= 0.5;
+  }
+  return sum;
+}
+
 /**
  * A deterministic, realistic-looking elevation model: ridges and valleys from a few octaves of
- * smooth noise, a main valley, and a lake (nodata) — data the project generates itself, for the
+ * value noise (rolling hills under ridged noise), a main valley, and a lake (nodata) — data the project generates itself, for the
  * main example, the browser demo and the benches.
  * @example const dem = syntheticTerrain({ size: 256 }); await dem.write('dem.tif');
  */
@@ -28,32 +62,19 @@ export function syntheticTerrain(options: SyntheticTerrainOptions = {}): Raster 
   const seed = options.seed ?? 1;
   const heights = new Float32Array(size * size);
   const nodata = -9999;
-  // Frequencies in cycles per 10 km, so the landscape keeps its look whatever the pixel size.
-  const octaves = [
-    { frequency: 0.9, amplitude: 700 },
-    { frequency: 2.3, amplitude: 260 },
-    { frequency: 5.9, amplitude: 90 },
-    { frequency: 14.1, amplitude: 25 },
-  ];
-  const phase = (i: number) => Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453 % (2 * Math.PI);
   const extent = size * pixel;
   for (let row = 0; row < size; row++) {
-    const y = (row * pixel) / 10000;
     for (let col = 0; col < size; col++) {
-      const x = (col * pixel) / 10000;
-      let h = 1750;
-      octaves.forEach(({ frequency, amplitude }, i) => {
-        // Each octave on its own rotated axes, so no direction dominates the landscape.
-        const angle = 0.9 * i + seed;
-        const u = x * Math.cos(angle) + y * Math.sin(angle);
-        const v = y * Math.cos(angle) - x * Math.sin(angle);
-        const f = frequency * 2 * Math.PI;
-        h += amplitude * Math.sin(f * u + phase(i)) * Math.cos(f * 0.83 * v + phase(i + 7));
-        h += amplitude * 0.5 * Math.sin(f * 0.61 * (u + 0.4 * v) + phase(i + 3));
-      });
-      // A valley running diagonally, deepest in the middle of the grid.
+      // Coordinates in units of 5 km, so the landscape keeps its look whatever the pixel size.
+      const x = (col * pixel) / 5000;
+      const y = (row * pixel) / 5000;
+      // Rolling hills (fractal noise) under sharp ridges (ridged noise): an alpine look.
+      const hills = fbm(x, y, seed, 6);
+      const ridges = 1 - Math.abs(fbm(x * 0.7 + 11.3, y * 0.7 - 4.1, seed + 17, 5));
+      let h = 900 + 900 * hills + 1500 * ridges * ridges;
+      // A valley running diagonally through the middle of the grid.
       const across = (col - row) / size;
-      h -= 900 * Math.exp(-(across * across) / 0.02);
+      h -= 700 * Math.exp(-(across * across) / 0.015);
       const lake = Math.hypot(col * pixel - extent * 0.62, row * pixel - extent * 0.58) < extent * 0.05;
       heights[row * size + col] = lake ? nodata : Math.round(h * 10) / 10;
     }

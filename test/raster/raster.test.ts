@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileError, InvalidInputError, Raster, SpatialSpec, readRaster } from '../../src/node.js';
 import { createNodeEngine } from '../../wasm/node.js';
-import { HAS_DATA, sample } from '../wasm/fixtures.js';
+import { HAS_DATA, NO_DATA_REASON, sample } from '../wasm/fixtures.js';
 
 // What `gdalinfo -json` (GDAL 3.6.2) reports for the sample files: size, band types, nodata,
 // CRS authority and geotransform (GDAL order). gdalinfo prints 16 significant digits, so the
@@ -25,7 +25,7 @@ function expectGeoTransform(raster: Raster, gt: readonly number[]) {
   actual.forEach((value, i) => expect(Math.abs(value - gt[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(gt[i]!))));
 }
 
-describe.skipIf(!HAS_DATA)('readRaster on the sample files', () => {
+describe.skipIf(!HAS_DATA)(`readRaster on the sample files${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
   it.each(EXPECTED)('reads $file with the shape, dtype, nodata, CRS and transform gdalinfo reports', async (expected) => {
     const raster = await readRaster(sample(expected.file));
     expect([raster.width, raster.height]).toEqual(expected.size);

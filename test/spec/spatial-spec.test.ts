@@ -116,7 +116,7 @@ describe('SpatialSpec', () => {
   });
 });
 
-describe.skipIf(!HAS_DATA)('SpatialSpec from files', () => {
+describe.skipIf(!HAS_DATA)(`SpatialSpec from files${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
   const engine = createNodeEngine();
 
   it('reads CRS, transform and shape from a raster file', async () => {
@@ -147,4 +147,4 @@ describe.skipIf(!HAS_DATA)('SpatialSpec from files', () => {
     expect(bounds[2]).toBeLessThan(51.0);
     await expect(spec.latLonBounds()).rejects.toThrow(/need GDAL: pass an engine/);
   });
-}, NO_DATA_REASON ? undefined : undefined);
+});

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  Aspect,
+  ColorRelief,
+  Data,
+  Hillshade,
+  InvalidInputError,
+  type Raster,
+  Roughness,
+  Slope,
+  SpatialSpec,
+  Tpi,
+  Tri,
+  defaultRegistry,
+  getConfig,
+  load,
+  readRaster,
+  register,
+  slope,
+  syntheticTerrain,
+} from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+
+const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [30, 0, 620000, 0, -30, 5190000], shape: [64, 64] });
+
+class Dem extends Data {
+  async _process(spec: SpatialSpec) {
+    await syntheticTerrain({ size: 64, pixel: 30 }).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Dem);
+
+describe('terrain datasets', () => {
+  const cache = useTempCache();
+
+  it('gives exactly what the terrain function gives on the source output', async () => {
+    getConfig().update({ spec: SPEC });
+    const viaDataset = await load<Raster>(new Slope(new Dem(), { computeEdges: true }));
+    const direct = join(cache.root, 'direct-slope.tif');
+    await slope(new Dem().getProcessedPath(SPEC), direct, { computeEdges: true });
+    expect(viaDataset.bands[0]).toEqual((await readRaster(direct)).bands[0]);
+  });
+
+  it('registers the library classes on first use, and takes options as parameters', async () => {
+    getConfig().update({ spec: SPEC });
+    expect(defaultRegistry.get('Aspect')).toBeUndefined();
+    const products = [new Aspect(new Dem()), new Hillshade(new Dem(), { azimuth: 200 }), new Roughness(new Dem()), new Tpi(new Dem()), new Tri(new Dem())];
+    for (const product of products) await load(product);
+    expect(defaultRegistry.get('Aspect')).toBe(Aspect);
+    expect(cache.computed()).toEqual(['Dem', 'Aspect', 'Hillshade', 'Roughness', 'Tpi', 'Tri']);
+    cache.resetEvents();
+    await load(new Hillshade(new Dem(), { azimuth: 100 }));
+    expect(cache.computed()).toEqual(['Hillshade']);
+  });
+
+  it('colours a DEM dataset', async () => {
+    const relief = await load<Raster>(new ColorRelief(new Dem(), [[0, 0, 0, 255], [3000, 255, 255, 255]]), SPEC);
+    expect(relief.count).toBe(3);
+    expect(relief.dtype).toBe('uint8');
+  });
+
+  it('refuses a source that is not a dataset', () => {
+    expect(() => new Slope('dem.tif' as never)).toThrow(InvalidInputError);
+    expect(() => new Slope('dem.tif' as never)).toThrow(/Slope needs a Data instance \(the DEM\) as its source, got string/);
+  });
+});
