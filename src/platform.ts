@@ -53,18 +53,21 @@ export interface Workspace {
   mkdir(path: string): Promise<void>;
 }
 
+/** Fetches a URL (or a path relative to the page) into bytes; FileError names what failed. */
+export async function fetchBytes(path: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(path);
+  } catch (error) {
+    throw new FileError(`cannot fetch ${path}: ${(error as Error).message}`, path, { cause: error });
+  }
+  if (!response.ok) throw new FileError(`cannot fetch ${path}: HTTP ${response.status} ${response.statusText}`, path);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 const unconfigured: Platform = {
   name: 'browser',
-  async readFile(path) {
-    let response: Response;
-    try {
-      response = await fetch(path);
-    } catch (error) {
-      throw new FileError(`cannot fetch ${path}: ${(error as Error).message}`, path, { cause: error });
-    }
-    if (!response.ok) throw new FileError(`cannot fetch ${path}: HTTP ${response.status} ${response.statusText}`, path);
-    return new Uint8Array(await response.arrayBuffer());
-  },
+  readFile: fetchBytes,
   createStore() {
     throw new ConfigError("no default store on this platform: import from 'geodata' (the package entry) or pass { store } to getConfig().update()");
   },

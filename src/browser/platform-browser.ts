@@ -1,9 +1,8 @@
 import { createMemoryEngine } from '../../wasm/memory-engine.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
-import { FileError } from '../errors.js';
 import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
-import type { Platform, Workspace } from '../platform.js';
+import { fetchBytes, type Platform, type Workspace } from '../platform.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 
 const hashers = new Map<string, WebInputHasher>();
@@ -14,16 +13,7 @@ const hashers = new Map<string, WebInputHasher>();
  */
 export const browserPlatform: Platform = {
   name: 'browser',
-  async readFile(path) {
-    let response: Response;
-    try {
-      response = await fetch(path);
-    } catch (error) {
-      throw new FileError(`cannot fetch ${path}: ${(error as Error).message}`, path, { cause: error });
-    }
-    if (!response.ok) throw new FileError(`cannot fetch ${path}: HTTP ${response.status} ${response.statusText}`, path);
-    return new Uint8Array(await response.arrayBuffer());
-  },
+  readFile: fetchBytes,
   createStore: (root) => indexedDbStore({ dbName: root === '.' ? 'geodata' : `geodata:${root}` }),
   createEngine: () => createMemoryEngine(),
   inputHasher(root) {
