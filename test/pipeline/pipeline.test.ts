@@ -178,3 +178,51 @@ describe('processors', () => {
     await expect(process({} as never, SPEC)).rejects.toThrow(PipelineError);
   });
 });
+
+describe('loadFromHash and partial specs', () => {
+  const cache = useTempCache();
+
+  it('refuses an ambiguous prefix, a prefix that matches nothing, and an entry of an unregistered class', async () => {
+    const entries = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map((v) => process(new Constant(v), SPEC)));
+    const hashes = entries.map((e) => e.stateHash);
+    const shared = hashes.find((h, i) => hashes.some((o, j) => j !== i && o[0] === h[0]))!;
+    await expect(loadFromHash(shared[0]!)).rejects.toThrow(new RegExp(`hash prefix ${shared[0]} is ambiguous: it matches \\d+ entries`));
+    await expect(loadFromHash('0123456789abcdef0123')).rejects.toThrow(/no cache entry has a hash starting with 0123456789abcdef0123/);
+    await expect(loadFromHash('xyz')).rejects.toThrow(/must be 1 to 64 hexadecimal digits/);
+    const { defaultRegistry } = await import('../../src/node.js');
+    defaultRegistry.unregister('Constant');
+    try {
+      await expect(loadFromHash(hashes[0]!)).rejects.toThrow(/produced by class Constant, which is not registered in this process/);
+    } finally {
+      register(Constant);
+    }
+    expect(cache.computed()).toHaveLength(18);
+  });
+
+  it('completes a CRS-only spec through the processor and records the completed grid', async () => {
+    class Native implements Processor {
+      readonly ext = 'tif';
+      inputs() {
+        return [];
+      }
+      settings() {
+        return {};
+      }
+      async completeSpec(spec: SpatialSpec) {
+        return spec.with({ transform: [2, 0, 10, 0, -2, 20], shape: [3, 3] });
+      }
+      async run(context: Parameters<Processor['run']>[0]) {
+        await filled(context.spec, 1).write(context.outputPath, { engine: context.engine });
+      }
+    }
+    @register
+    class Completed extends Data {
+      override get processor() {
+        return new Native();
+      }
+    }
+    const raster = await load<Raster>(new Completed(), new SpatialSpec({ crs: 'EPSG:4326' }));
+    expect(raster.spec.toJSON().transform).toEqual({ a: 2, b: 0, c: 10, d: 0, e: -2, f: 20 });
+    expect(raster.height).toBe(3);
+  });
+});
