@@ -5,7 +5,7 @@ import { driverForExtension } from '../drivers/builtin.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
-import { endComputation, isComputing, runComputation } from './active.js';
+import { type ActiveOutput, endComputation, isComputing, runComputation } from './active.js';
 import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryMeta } from './entry.js';
@@ -122,69 +122,80 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
 async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity): Promise<void> {
   const workspace = getPlatform().workspace();
   const store = getConfig().store;
-  const fileName = outputFileName(instance);
   const stagingFolder = store.createStagingFolder
     ? await store.createStagingFolder(identity.stateHash.slice(0, 16))
     : `${workspace.tempFolder}/geodata-staging/${identity.stateHash.slice(0, 16)}-${Math.random().toString(36).slice(2, 10)}`;
   await workspace.mkdir(stagingFolder);
-  const main = { identity, instance, spec, stagingFolder, outputPath: `${stagingFolder}/${fileName}` };
+  const main: ActiveOutput = { identity, instance, spec, stagingFolder, outputPath: `${stagingFolder}/${outputFileName(instance)}` };
   const startedAt = new Date();
   emit({ type: 'start', className: identity.className, stateHash: identity.stateHash });
   let ended = false;
+  const releases: Array<() => Promise<void>> = [];
   try {
     const { completedSpec, coOutputs } = await runComputation(main, () => runProducer(main));
     const outputs = endComputation(identity.stateHash);
     ended = true;
-    for (const hash of coOutputs) {
-      if (!outputs.some((o) => o.identity.stateHash === hash)) {
-        throw new PipelineError(`${identity.className}._process yielded a co-output (${hash.slice(0, 12)}) without writing it: write to sibling.ensureProcessedPath(spec) before yielding it`);
-      }
+    const produced = await collectOutputs(main, outputs, coOutputs, completedSpec, releases);
+    const finishedAt = new Date();
+    await recordCode(produced.map((p) => p.output));
+    for (const meta of await commitOutputs(produced, { startedAt, finishedAt }, workspace)) {
+      emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
     }
-    const produced: ProducedOutput[] = [];
-    const releases: Array<() => Promise<void>> = [];
-    try {
-      for (const output of outputs) {
-        const isMain = output.identity.stateHash === identity.stateHash;
-        if (!isMain && !coOutputs.includes(output.identity.stateHash)) continue; // asked for a path, never yielded
-        if (!isMain) {
-          // A co-output another computation is producing right now (or has produced) is left to it.
-          const release = await tryLock(`entry-${output.identity.stateHash}`);
-          if (!release) continue;
-          releases.push(release);
-          if ((await checkEntry(output.identity.objectType, output.identity.stateHash)).state === 'valid') continue;
-        }
-        const size = await workspace.size(output.outputPath);
-        if (!size) {
-          const who = isMain ? `${identity.className}` : `co-output ${output.identity.className} of ${identity.className}`;
-          throw new PipelineError(
-            `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
-          );
-        }
-        produced.push({
-          output,
-          fileName: outputFileName(output.instance),
-          spec: isMain ? completedSpec : output.spec,
-          upstream: upstreamOf(output.instance, output.spec),
-        });
-      }
-      const finishedAt = new Date();
-      await recordCode(produced.map((p) => p.output));
-      const metas = await commitOutputs(produced, { startedAt, finishedAt }, workspace);
-      for (const meta of metas) {
-        emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
-      }
-      emit({ type: 'finish', className: identity.className, stateHash: identity.stateHash, durationMs: finishedAt.getTime() - startedAt.getTime() });
-      if (getConfig().verbose) console.log(`geodata: computed ${identity.className} (${identity.stateHash.slice(0, 12)}) in ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(2)} s`);
-    } finally {
-      for (const release of releases) await release();
-    }
+    const durationMs = finishedAt.getTime() - startedAt.getTime();
+    emit({ type: 'finish', className: identity.className, stateHash: identity.stateHash, durationMs });
+    if (getConfig().verbose) console.log(`geodata: computed ${identity.className} (${identity.stateHash.slice(0, 12)}) in ${(durationMs / 1000).toFixed(2)} s`);
   } catch (error) {
     emit({ type: 'fail', className: identity.className, stateHash: identity.stateHash, error });
     throw wrapFailure(identity, spec, error);
   } finally {
+    for (const release of releases) await release();
     if (!ended) endComputation(identity.stateHash);
     await workspace.removeFolder(stagingFolder).catch(() => undefined);
   }
+}
+
+/**
+ * What a computation produced and should commit: its own output, and each co-output it yielded
+ * that no other computation is producing or has produced (their locks go into `releases`).
+ */
+async function collectOutputs(
+  main: ActiveOutput,
+  outputs: ActiveOutput[],
+  coOutputs: string[],
+  completedSpec: SpatialSpec,
+  releases: Array<() => Promise<void>>,
+): Promise<ProducedOutput[]> {
+  const { identity } = main;
+  for (const hash of coOutputs) {
+    if (!outputs.some((o) => o.identity.stateHash === hash)) {
+      throw new PipelineError(`${identity.className}._process yielded a co-output (${hash.slice(0, 12)}) without writing it: write to sibling.ensureProcessedPath(spec) before yielding it`);
+    }
+  }
+  const workspace = getPlatform().workspace();
+  const produced: ProducedOutput[] = [];
+  for (const output of outputs) {
+    const isMain = output === main;
+    if (!isMain && !coOutputs.includes(output.identity.stateHash)) continue; // asked for a path, never yielded
+    if (!isMain) {
+      const release = await tryLock(`entry-${output.identity.stateHash}`);
+      if (!release) continue;
+      releases.push(release);
+      if ((await checkEntry(output.identity.objectType, output.identity.stateHash)).state === 'valid') continue;
+    }
+    if (!(await workspace.size(output.outputPath))) {
+      const who = isMain ? identity.className : `co-output ${output.identity.className} of ${identity.className}`;
+      throw new PipelineError(
+        `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
+      );
+    }
+    produced.push({
+      output,
+      fileName: outputFileName(output.instance),
+      spec: isMain ? completedSpec : output.spec,
+      upstream: upstreamOf(output.instance, output.spec),
+    });
+  }
+  return produced;
 }
 
 /** The lock, if nobody holds it now; undefined (not waiting) otherwise. */
