@@ -1,20 +1,8 @@
 import { InvalidInputError, describeValue } from '../errors.js';
-import {
-  EDGE_KINDS,
-  LAYOUT_METRICS,
-  NODE_KINDS,
-  NODE_STATUSES,
-  layoutGraph,
-  type EdgeKind,
-  type Graph,
-  type GraphLayout,
-  type NodeKind,
-  type NodeStatus,
-  type Point,
-  type RoutedEdge,
-} from './graph-layout.js';
+import { EDGE_KINDS, NODE_KINDS, NODE_STATUSES, type EdgeKind, type Graph, type NodeKind, type NodeStatus } from './graph.js';
+import { LAYOUT_METRICS, layoutGraph, type GraphLayout, type Point, type RoutedEdge } from './graph-layout.js';
 
-export type { Graph, GraphEdge, GraphNode, EdgeKind, NodeKind, NodeStatus } from './graph-layout.js';
+export type { Graph, GraphEdge, GraphNode, EdgeKind, NodeKind, NodeStatus } from './graph.js';
 
 /**
  * Draws a dependency graph as a standalone SVG string, without Graphviz: the layout comes from

@@ -1,6 +1,7 @@
 import { getConfig } from '../config.js';
 import type { EntryMeta } from '../pipeline/entry.js';
 import { META_FILE } from '../pipeline/layout.js';
+import type { StoreAdapter } from '../store/adapter.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import { listEntryFolders } from './scan.js';
 import { readCodeVersions, readJson, readSnapshotTree } from './source-registry.js';
@@ -30,6 +31,8 @@ export interface CodeVersionsOptions {
   className?: string;
   /** Read each version's source.js too. */
   includeSource?: boolean;
+  /** Default: the configured store. */
+  store?: StoreAdapter;
 }
 
 /**
@@ -41,9 +44,9 @@ export interface CodeVersionsOptions {
  * }
  */
 export async function codeVersions(options: CodeVersionsOptions = {}): Promise<CodeVersion[]> {
-  const store = getConfig().store;
+  const store = options.store ?? getConfig().store;
   const stored = (await readCodeVersions(store)).filter((code) => options.className === undefined || code.record?.class_name === options.className);
-  const useCount = await countUses(new Set(stored.map((code) => code.hash)));
+  const useCount = await countUses(store, new Set(stored.map((code) => code.hash)));
   const liveNodes = new Set<string>();
   for (const live of new LiveClasses().all().filter(isLive)) {
     for (const [name, node] of Object.entries(live.tree.nodes)) liveNodes.add(`${name}\0${node.sourceHash}`);
@@ -72,8 +75,7 @@ export async function codeVersions(options: CodeVersionsOptions = {}): Promise<C
 }
 
 /** How many entries use each of `hashes`, as their class's code or as a node of their tree. */
-async function countUses(hashes: Set<string>): Promise<Map<string, number>> {
-  const store = getConfig().store;
+async function countUses(store: StoreAdapter, hashes: Set<string>): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const folder of await listEntryFolders(store)) {
     const meta = await readJson<EntryMeta>(store, folder.key + META_FILE);

@@ -50,7 +50,7 @@ export async function entries(options: EntriesOptions = {}): Promise<EntrySummar
   const list: EntrySummary[] = [];
   for (const entry of scanned) {
     const parameters = entry.meta ? ((await readJson<JsonValue>(store, entry.key + PARAMETERS_FILE)) ?? null) : null;
-    if (options.filter && !Object.entries(options.filter).every(([path, wanted]) => matches(valueAt(parameters, path), wanted))) continue;
+    if (options.filter && !parametersMatch(parameters, options.filter)) continue;
     list.push(summaryOf(entry, parameters));
   }
   return list;
@@ -102,7 +102,14 @@ export interface EntryExplanation {
  * @example (await explainEntry('68107b')).summary // ["entry 68107bf3a9c1 of SlopeLoader is stale: …", "ElevationLoader's code changed (…)"]
  */
 export async function explainEntry(prefix: string, options: StatusOptions = {}): Promise<EntryExplanation> {
-  const entry = await findScanned(prefix, options);
+  return explainScanned(await findScanned(prefix, options));
+}
+
+/**
+ * {@link explainEntry} of an entry scanned already (see {@link scanCache}).
+ * @example explainScanned((await scanCache())[0]).summary
+ */
+export function explainScanned(entry: ScannedEntry): EntryExplanation {
   const name = `entry ${entry.stateHash.slice(0, 12)}${entry.className ? ` of ${entry.className}` : ''}`;
   const headline: Record<EntryState, string> = {
     fresh: `${name} matches the code loaded now: loading the same parameters and spec reads it from the cache`,
@@ -129,7 +136,12 @@ async function findScanned(prefix: string, options: StatusOptions): Promise<Scan
   return found;
 }
 
-function summaryOf(entry: ScannedEntry, parameters: JsonValue | null): EntrySummary {
+/**
+ * An entry scanned already (see {@link scanCache}) as {@link entries} lists it, given its
+ * parameters.json.
+ * @example summaryOf(scanned, { value: 1 }).reasons
+ */
+export function summaryOf(entry: ScannedEntry, parameters: JsonValue | null): EntrySummary {
   return {
     key: entry.key,
     stateHash: entry.stateHash,
@@ -142,6 +154,15 @@ function summaryOf(entry: ScannedEntry, parameters: JsonValue | null): EntrySumm
     outputFile: typeof entry.meta?.output?.file === 'string' ? entry.meta.output.file : null,
     parameters,
   };
+}
+
+/**
+ * Whether parameters match every `path: value` of a filter, as {@link entries} matches them
+ * (dotted paths; a string also matches a number or boolean that prints the same).
+ * @example parametersMatch({ options: { zFactor: 2 } }, { 'options.zFactor': '2' }) // true
+ */
+export function parametersMatch(parameters: JsonValue | null, filter: Record<string, unknown>): boolean {
+  return Object.entries(filter).every(([path, wanted]) => matches(valueAt(parameters, path), wanted));
 }
 
 function valueAt(value: JsonValue | null, path: string): JsonValue | undefined {

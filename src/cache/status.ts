@@ -3,6 +3,7 @@ import { CODE_REASON_KINDS, type EntryState } from './reasons.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import { scanCache, type CacheProgress, type ScannedEntry } from './scan.js';
 import { readCodeVersions, readSnapshots } from './source-registry.js';
+import type { StoreAdapter } from '../store/adapter.js';
 
 /** Counts and sizes of a group of entries. */
 export interface EntryCounts {
@@ -67,8 +68,15 @@ export async function classes(options: StatusOptions = {}): Promise<ClassStatus[
  * @example const { entries } = await status(); console.log(entries.states.stale, 'stale entries');
  */
 export async function status(options: StatusOptions = {}): Promise<CacheStatus> {
-  const store = getConfig().store;
-  const scanned = await scanCache(options);
+  return statusOf(await scanCache(options));
+}
+
+/**
+ * {@link status} of entries scanned already (by {@link scanCache}, possibly through another
+ * store that reads the same cache, such as the registry browser's index).
+ * @example const summary = await statusOf(await scanCache());
+ */
+export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAdapter = getConfig().store): Promise<CacheStatus> {
   const codes = await readCodeVersions(store);
   const snapshots = await readSnapshots(store);
   const live = new LiveClasses();

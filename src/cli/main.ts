@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, defaultRegistry, GeodataError, getConfig, InvalidInputError, LIBRARY_VERSION } from '../node.js';
 import { CliContext, type CliIo, type Command, type OptionValues } from './command.js';
+import { browseCommand } from './commands/browse.js';
 import { codeCommand, versionsCommand } from './commands/code.js';
 import { cleanCacheCommand, cleanSourceCommand, rebuildRegistryCommand } from './commands/clean.js';
 import { entriesCommand, entryCommand, explainCommand } from './commands/entries.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   rebuildRegistryCommand,
   exportCommand,
   importCommand,
+  browseCommand,
 ];
 
 const COMMON_OPTIONS: NonNullable<ParseArgsConfig['options']> = {

@@ -23,7 +23,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const NO_CHROMIUM_REASON = `skipped: ${CHROMIUM} is not installed`;
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
