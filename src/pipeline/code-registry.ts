@@ -1,6 +1,7 @@
 import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
 import type { TreeRecord } from '../fingerprint/index.js';
+import { renderGraphSvg } from '../browse/graph-svg.js';
 import type { ActiveOutput } from './active.js';
 import { codePrefix, snapshotPrefix } from './layout.js';
 
@@ -32,7 +33,10 @@ export async function recordCode(outputs: ActiveOutput[]): Promise<void> {
     const tree = output.identity.record.tree;
     const snapshotKey = `${snapshotPrefix(output.identity.depTreeHash)}tree.json`;
     if (!recorded.has(snapshotKey) && !(await store.has(snapshotKey))) {
-      await store.set(snapshotKey, encoder.encode(`${JSON.stringify(tree, null, 2)}\n`));
+      await store.setMany([
+        [`${snapshotPrefix(output.identity.depTreeHash)}graph.svg`, encoder.encode(treeSvg(tree))],
+        [snapshotKey, encoder.encode(`${JSON.stringify(tree, null, 2)}\n`)],
+      ]);
     }
     recorded.add(snapshotKey);
     for (const [name, node] of Object.entries(tree.nodes)) {
@@ -69,6 +73,20 @@ async function writeSource(name: string, sourceHash: string, objectType: SourceR
   if (text !== undefined && !(await store.has(`${prefix}source.js`))) files.push([`${prefix}source.js`, encoder.encode(text)]);
   files.push([`${prefix}source.json`, encoder.encode(`${JSON.stringify(record, null, 2)}\n`)]);
   await store.setMany(files);
+}
+
+/** The dependency tree drawn as an SVG, kept beside tree.json for people browsing the folder. */
+export function treeSvg(tree: TreeRecord): string {
+  return renderGraphSvg(
+    {
+      nodes: Object.entries(tree.nodes)
+        // The root first: the layout puts the first node at the top.
+        .sort(([a], [b]) => Number(b === tree.root) - Number(a === tree.root))
+        .map(([name, node]) => ({ id: name, label: name, kind: node.kind, sublabel: node.sourceHash.slice(0, 12) })),
+      edges: tree.edges.map((edge) => ({ from: edge.from, to: edge.to, kind: edge.kind })),
+    },
+    { title: `dependencies of ${tree.root}` },
+  );
 }
 
 function classObjectType(name: string): 'data' | 'figure' | undefined {

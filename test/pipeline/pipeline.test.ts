@@ -106,6 +106,9 @@ describe('load and process', () => {
     expect(readFileSync(`${cache.root}/.source/code/${meta.source_hash}/source.js`, 'utf8')).toContain('class Doubled');
     const tree = JSON.parse(readFileSync(`${cache.root}/.source/snapshots/${meta.dep_tree_hash}/tree.json`, 'utf8'));
     expect(Object.keys(tree.nodes).sort()).toEqual(['Doubled']);
+    const svg = readFileSync(`${cache.root}/.source/snapshots/${meta.dep_tree_hash}/graph.svg`, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Doubled');
   });
 
   it('getProcessedPath points at the committed output after process()', async () => {
