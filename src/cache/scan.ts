@@ -52,13 +52,29 @@ export async function scanCache(options: ScanOptions = {}): Promise<ScannedEntry
   const store = options.store ?? getConfig().store;
   const folders = await listEntryFolders(store);
   const judge = new EntryJudge(store, options.checkInputs ?? true);
-  const entries: ScannedEntry[] = [];
-  for (const folder of folders) {
-    entries.push(await judge.judge(folder));
-    options.onProgress?.({ phase: 'scanning entries', done: entries.length, total: folders.length });
-  }
+  let done = 0;
+  // Reading is waiting on small files: many folders at once keep the disk (or IndexedDB) busy.
+  const entries = await mapConcurrently(folders, 32, async (folder) => {
+    const entry = await judge.judge(folder);
+    options.onProgress?.({ phase: 'scanning entries', done: ++done, total: folders.length });
+    return entry;
+  });
   propagateUpstream(entries);
   return entries;
+}
+
+/** `items.map(fn)` with at most `limit` calls running at once; results keep the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 interface EntryFolder {
@@ -98,8 +114,7 @@ class EntryJudge {
   ) {}
 
   async judge(folder: EntryFolder): Promise<ScannedEntry> {
-    const sizes = new Map<string, number>();
-    for (const file of folder.files) sizes.set(file, (await this.store.stat(file))?.size ?? 0);
+    const sizes = new Map(await Promise.all(folder.files.map(async (file) => [file, (await this.store.stat(file))?.size ?? 0] as const)));
     const bytes = [...sizes.values()].reduce((sum, size) => sum + size, 0);
     const base = { ...folder, bytes, meta: undefined, className: null };
     const problem = (state: 'damaged' | 'incomplete', text: string, meta?: EntryMeta): ScannedEntry => ({

@@ -1,4 +1,5 @@
 // Node only: the filesystem store adapter. Never import this from code the browser entry reaches.
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { InvalidInputError, StoreError } from '../errors.js';
@@ -7,6 +8,9 @@ import { acquireFolderLock, type StaleLockInfo } from './fs-lock-node.js';
 import { writeFileAtomic, writeFilesAtomic } from './fs-write-node.js';
 import type { LockingStoreAdapter } from './in-process-lock.js';
 import { RESERVED_ROOT_SEGMENTS, TEMP_MARKER, checkBytes, checkPrefix, folderKey, keySegments } from './key.js';
+
+/** Files up to this size are read synchronously (see get). */
+const SMALL_FILE = 256 * 1024;
 
 /** Options of {@link fsStore}. */
 export interface FsStoreOptions {
@@ -77,7 +81,9 @@ export function fsStore(options: FsStoreOptions): FsStore {
   const statKey = async (key: string): Promise<{ size: number; mtimeMs: number } | undefined> => {
     const path = pathOf(key);
     try {
-      const found = await stat(path);
+      // One syscall: the promise API's thread-pool round trip costs more than the call itself, and
+      // scanning a cache stats thousands of files.
+      const found = statSync(path);
       return found.isFile() ? { size: found.size, mtimeMs: found.mtimeMs } : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -105,6 +111,10 @@ export function fsStore(options: FsStoreOptions): FsStore {
     async get(key) {
       const path = pathOf(key);
       try {
+        // Small files (meta.json, parameters.json...) are read at once: a cache scan reads thousands
+        // of them, and the promise API takes four round trips per file. Outputs stay asynchronous.
+        // (readFileSync may hand out a slice of Node's shared buffer pool: small values are copied.)
+        if (statSync(path).size <= SMALL_FILE) return new Uint8Array(readFileSync(path));
         const bytes = await readFile(path);
         return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       } catch (error) {
