@@ -55,6 +55,7 @@ export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';
 export { writeRaster, type WriteOptions } from './raster/write-raster.js';
 export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/terrain.js';
+export { remoteDigest, remoteReads, REMOTE_VERSION_FORMAT, type PixelWindow, type RemoteRead, type RemoteValidators } from './sources/index.js';
 export { DTYPE_NAMES, type DType, type TypedArray } from './raster/dtype.js';
 export { SpatialSpec, type Bounds, type SpatialSpecInit, type SpatialSpecJSON } from './spec/spatial-spec.js';
 export { affineToGdal, gdalToAffine, type Affine, type GeoTransform } from './spec/affine.js';

@@ -1,7 +1,18 @@
 import * as api from './api.js';
 
 /** Exports of the Node or browser entry only (the rest come from `api.ts`). */
-const ENTRY_ONLY = ['fsStore', 'createNodeEngine', 'createMemoryEngine', 'NodeInputHasher', 'defaultGdalAssets', 'gdalAssetsAt', 'startBrowseServer'];
+const ENTRY_ONLY = [
+  'fsStore',
+  'createNodeEngine',
+  'createMemoryEngine',
+  'NodeInputHasher',
+  'defaultGdalAssets',
+  'gdalAssetsAt',
+  'startBrowseServer',
+  'createWorkerEngine',
+  'createBrowserEngine',
+  'requestPersistentStorage',
+];
 
 let names: readonly string[] | undefined;
 

@@ -29,9 +29,11 @@ export const GDAL_ASSET_FILES = {
  * @example createMemoryEngine({ assets: defaultGdalAssets() })
  */
 export function defaultGdalAssets(): GdalAssets {
+  // Literal strings, not templates: Vite reads a template here as a glob and copies the whole
+  // folder into builds. Resolved at run time (the application stages the files), hence the ignore.
   return {
-    wasm: new URL(`./${GDAL_ASSET_FILES.wasm}`, import.meta.url),
-    data: new URL(`./${GDAL_ASSET_FILES.data}`, import.meta.url),
+    wasm: new URL(/* @vite-ignore */ './gdal3WebAssembly.wasm', import.meta.url),
+    data: new URL(/* @vite-ignore */ './gdal3WebAssembly.data', import.meta.url),
   };
 }
 

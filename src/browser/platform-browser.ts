@@ -1,21 +1,22 @@
-import { createMemoryEngine } from '../../wasm/memory-engine.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
 import { fetchBytes, type Platform, type Workspace } from '../platform.js';
 import { indexedDbStore } from '../store/indexeddb.js';
+import { createBrowserEngine } from './browser-engine.js';
 
 const hashers = new Map<string, WebInputHasher>();
 
 /**
- * Browsers: fetch for paths (URLs), IndexedDB for the cache (one database per root), GDAL with its
- * in-memory file system as the workspace.
+ * Browsers: fetch for paths (URLs), IndexedDB for the cache (one database per root), GDAL in a
+ * Web Worker (on this thread where there are no workers) with its in-memory file system as the
+ * workspace.
  */
 export const browserPlatform: Platform = {
   name: 'browser',
   readFile: fetchBytes,
   createStore: (root) => indexedDbStore({ dbName: root === '.' ? 'geodata' : `geodata:${root}` }),
-  createEngine: () => createMemoryEngine(),
+  createEngine: () => createBrowserEngine(),
   inputHasher(root) {
     let hasher = hashers.get(root);
     if (!hasher) hashers.set(root, (hasher = new WebInputHasher()));
@@ -33,6 +34,9 @@ export function engineWorkspace(engine: GdalEngine): Workspace {
     writeFile: (path, bytes) => engine.writeFile(path, bytes),
     exists: (path) => engine.exists(path),
     async size(path) {
+      // A worker engine measures the file where it is, instead of sending its bytes over.
+      const sized = engine as GdalEngine & { size?: (path: string) => Promise<number | undefined> };
+      if (typeof sized.size === 'function') return sized.size(path);
       if (!(await engine.exists(path))) return undefined;
       return (await engine.readFile(path)).length;
     },

@@ -1,9 +1,12 @@
 import { FileError } from '../errors.js';
+import { remoteDigest } from '../sources/remote-digest.js';
+import { remoteUrlOf } from '../sources/remote-url.js';
 import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
 
 /**
- * Hashes Blobs (a dropped `File`) and bytes with `crypto.subtle`, in the browser and in Node.
- * File paths need `NodeInputHasher`; URLs are not supported yet.
+ * Hashes Blobs (a dropped `File`) and bytes with `crypto.subtle`, in the browser and in Node, and
+ * http(s) URLs (in a page also URLs relative to it) by `remoteDigest`: the file's content, or the
+ * server's version validators plus its first 64 KiB. File paths need `NodeInputHasher`.
  *
  * @example
  * const hasher = new WebInputHasher();
@@ -17,10 +20,12 @@ export class WebInputHasher implements InputHasher {
       const bytes = new Uint8Array(await ref.arrayBuffer());
       return digestBytes(bytes, `blob:${typeof name === 'string' ? name : ''}:${ref.size}`);
     }
+    const url = remoteUrlOf(ref);
+    if (url !== undefined) return remoteDigest(url);
     const shown = String(ref);
     if (ref instanceof URL || /^[a-z][a-z0-9+.-]*:\/\//i.test(shown)) {
       throw new FileError(
-        `Cannot hash the input ${shown}: hashing inputs by URL is not supported yet. ` +
+        `Cannot hash the input ${shown}: only http(s) URLs can be fetched. ` +
           'Download it and pass the bytes (a Uint8Array or a Blob) instead.',
         shown,
       );

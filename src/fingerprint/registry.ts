@@ -1,6 +1,7 @@
 import { FingerprintError, describeValue } from '../errors.js';
 import { canonicalSource } from './canonical-source.js';
 import type { Code } from './source-hash.js';
+import { addKnownNames } from './known-names.js';
 
 /**
  * Classes by name. A class body names other classes (`new ElevationLoader()`); the registry is
@@ -87,6 +88,7 @@ export class ClassRegistry {
 
 /** The registry `register` and `fingerprint` use unless given another. */
 export const defaultRegistry = new ClassRegistry();
+addKnownNames((name) => defaultRegistry.get(name) !== undefined);
 
 /**
  * Registers a class so its name resolves to it when other classes mention it. Works as a

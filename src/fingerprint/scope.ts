@@ -1,4 +1,5 @@
 import { type AstNode, forEachChild, identifier, isNode } from './ast.js';
+import { undoBundlerRename } from './known-names.js';
 
 /** How an identifier in a canonical AST is bound. */
 export type Binding = 'local' | 'self' | 'free' | 'super';
@@ -128,7 +129,7 @@ class Renamer {
     const local = scope.lookup(node.name);
     if (local !== undefined) return { type: 'Identifier', name: local, binding: 'local' };
     if (this.options.selfNames.has(node.name)) return { type: 'Identifier', name: '$self', binding: 'self' };
-    const name = this.options.aliases.get(node.name) ?? node.name;
+    const name = this.options.aliases.get(node.name) ?? undoBundlerRename(node.name);
     this.free.add(name);
     return { type: 'Identifier', name, binding: 'free' };
   }

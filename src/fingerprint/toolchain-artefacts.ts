@@ -15,6 +15,7 @@ import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny } from './
  *   `import.meta` rewrites are undone too;
  * - class fields without an initializer (`x;`) are removed: one compiler emits them for TypeScript
  *   parameter properties and declared fields, another does not;
+ * - empty statements (`;`) disappear: vitest writes one after blocks;
  * - the constructor moves first in the class body: esbuild moves it there when it has parameter
  *   properties, tsc leaves it where it was written. Its position has no meaning in JavaScript.
  *
@@ -43,6 +44,8 @@ const DECORATOR_MACHINERY = new Set([
 ]);
 
 function clean(node: AstNode): AstNode | null {
+  // vitest's SSR transform writes `;` after blocks (`if (x) {…};`): empty statements mean nothing.
+  if (node.type === 'EmptyStatement') return null;
   if (node.type === 'ExpressionStatement') {
     if (node.directive === 'use strict' || isKeepNamesCall(node.expression as AstNode)) return null;
   }

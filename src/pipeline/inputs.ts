@@ -1,18 +1,31 @@
 import { getPlatform } from '../platform.js';
-import type { InputRef } from '../processors/processor.js';
+import type { InputRef, Processor } from '../processors/processor.js';
+import { materializeRemote } from '../sources/remote-input.js';
+import { remoteUrlOf } from '../sources/remote-url.js';
+import { windowRequestFor } from '../sources/window-policy.js';
+import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { sha256Hex } from './checksum.js';
 
 const materialized = new Map<string, Promise<string>>();
 
+/** What an input is read for, when known: lets a warp read only a window of a remote file. */
+export interface InputPurpose {
+  processor?: Processor;
+  /** The spec the processor produces (only a fully defined one allows a window). */
+  spec?: SpatialSpec;
+}
+
 /**
- * A path GDAL can open for an input: Node file paths as they are (made absolute); URLs fetched,
- * and Blobs and bytes written, into the workspace once per content.
+ * A path GDAL can open for an input: file paths as they are (made absolute); http(s) URLs (in a
+ * page also URLs relative to it) fetched into the workspace, for a Reprojector only the window
+ * the target needs (`materializeRemote`); Blobs and bytes written into the workspace once per
+ * content.
  */
-export function materializeInput(ref: InputRef): Promise<string> {
+export function materializeInput(ref: InputRef, purpose: InputPurpose = {}): Promise<string> {
   const platform = getPlatform();
-  if (typeof ref === 'string' && !(platform.name === 'browser' && /^https?:\/\//i.test(ref))) {
-    return Promise.resolve(platform.resolvePath(ref));
-  }
+  const url = remoteUrlOf(ref);
+  if (url !== undefined) return materializeRemote(url, inputName(url), platform.workspace(), windowRequestFor(purpose.processor, purpose.spec));
+  if (typeof ref === 'string') return Promise.resolve(platform.resolvePath(ref));
   return materializeBytes(ref);
 }
 

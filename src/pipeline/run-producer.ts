@@ -19,10 +19,11 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
   const engine = getConfig().engine;
   const onProgress = (fraction: number, message?: string) =>
     emit({ type: 'progress', className: identity.className, stateHash: identity.stateHash, fraction, ...(message ? { message } : {}) });
-  const resolveInput = (ref: InputRef) => materializeInput(ref);
 
   if (processor) {
     let spec = main.spec;
+    // Inputs know what they are read for, so a warp of a remote file can read just a window.
+    const resolveInput = (ref: InputRef) => materializeInput(ref, { processor, spec });
     if (!spec.isFullyDefined) {
       if (!processor.completeSpec) {
         throw new PipelineError(`${identity.className}'s processor cannot complete the partial spec ${spec}; give a full spec (crs, transform, shape)`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalSource, canonicaliseText } from '../../src/fingerprint/canonical-source.js';
 import { FingerprintError } from '../../src/errors.js';
-import { canonicalSourceText, freeIdentifiers, sourceHash } from '../../src/fingerprint/index.js';
+import { canonicalSourceText, defaultRegistry, freeIdentifiers, sourceHash } from '../../src/fingerprint/index.js';
 
 const hashOf = (text: string, name = 'Sample') => canonicaliseText(text, name).hash;
 
@@ -132,6 +132,25 @@ describe('toolchain artefacts', () => {
         }
       }`,
     ]);
+  });
+
+  it('drops the empty statements vitest writes after blocks', () => {
+    expectSameHash([
+      `class Sample { run(x) { if (x) { return 1; } return 2; } }`,
+      `class Sample { run(x) { if (x) { return 1; }; return 2; } }`,
+    ]);
+  });
+
+  it('maps a name a bundler renamed to avoid a collision back to the registered or library name it stands for', () => {
+    const Known = new Function('return class KnownThing {}')();
+    defaultRegistry.add(Known);
+    try {
+      expectSameHash([`class Sample { run() { return new KnownThing(); } }`, `class Sample { run() { return new KnownThing2(); } }`, `class Sample { run() { return new KnownThing$1(); } }`]);
+      // A name that is not a renamed known one keeps its digits.
+      expectAllDifferent([`class Sample { run() { return helper(); } }`, `class Sample { run() { return helper2(); } }`]);
+    } finally {
+      defaultRegistry.unregister(Known);
+    }
   });
 
   it('removes the renamed keep-names helper of code compiled twice (__name2)', () => {

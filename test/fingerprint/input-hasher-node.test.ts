@@ -123,9 +123,10 @@ describe('NodeInputHasher', () => {
     await expect(hasher.hash(missing)).rejects.toMatchObject({ path: missing, message: expect.stringContaining(`${missing} does not exist`) });
   });
 
-  it('hashes bytes and Blobs directly and refuses http URLs', async () => {
+  it('hashes bytes and Blobs directly and fetches http URLs', async () => {
     const hasher = new NodeInputHasher();
     expect(await hasher.hash(new Uint8Array([1, 2]))).toEqual({ id: 'bytes:2', size: 2, sha256: sha256(new Uint8Array([1, 2])) });
-    await expect(hasher.hash('https://example.org/dem.tif')).rejects.toThrow(/by URL is not supported yet/);
+    // Nothing listens on port 1: the URL is fetched, and the failure names it.
+    await expect(hasher.hash('http://127.0.0.1:1/dem.tif')).rejects.toThrow(/cannot fetch http:\/\/127\.0\.0\.1:1\/dem\.tif/);
   });
 });

@@ -23,10 +23,11 @@ describe('WebInputHasher', () => {
     expect(await hasher.hash(new File([bytes], 'dem.tif'))).toEqual({ id: 'blob:dem.tif:3', size: 3, sha256: sha256(bytes) });
   });
 
-  it('refuses file paths and URLs with a FileError that says what to pass instead', async () => {
+  it('refuses file paths with a FileError that says what to pass instead, and fetches http URLs', async () => {
     const hasher = new WebInputHasher();
     await expect(hasher.hash('data/elevation.tif')).rejects.toThrow(FileError);
     await expect(hasher.hash('data/elevation.tif')).rejects.toThrow(/needs the Node input hasher/);
-    await expect(hasher.hash(new URL('https://example.org/dem.tif'))).rejects.toThrow(/by URL is not supported yet/);
+    // Nothing listens on port 1: the URL is fetched, and the failure names it.
+    await expect(hasher.hash(new URL('http://127.0.0.1:1/dem.tif'))).rejects.toThrow(/cannot fetch http:\/\/127\.0\.0\.1:1\/dem\.tif/);
   });
 });

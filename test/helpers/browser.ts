@@ -12,17 +12,17 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHttpServer, type ServedRequest } from './http-server.js';
 
 /** Debian's Chromium, the only browser these tests use. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const NO_CHROMIUM_REASON = `skipped: ${CHROMIUM} is not installed`;
 
+/** The flags every headless Chromium of the tests is launched with. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -41,54 +41,54 @@ const CONTENT_TYPES: Record<string, string> = {
   // instantiateStreaming refuses WebAssembly served with any other type.
   '.wasm': 'application/wasm',
   '.tif': 'image/tiff',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 export interface BrowserPageOptions {
   /** The module to bundle and load in the page (TypeScript or JavaScript), served as `/entry.js`. */
   entry: string;
+  /** More modules to bundle, such as a worker: URL path (`/engine-worker.js`) → entry file. */
+  bundles?: Record<string, string>;
   /** Files to serve as they are: URL path (`/gdal/x.wasm`) → file on disk. */
   assets?: Record<string, string>;
+  /** Bytes or text to serve: URL path → body (served with a type from the extension). */
+  files?: Record<string, Uint8Array | string>;
+  /** Runs before the page is opened (install routes, CDP sessions...). */
+  beforeGoto?: (page: Page, url: string) => Promise<void>;
   /** The page's HTML; by default an empty page that loads `/entry.js` as a module. */
   html?: string;
 }
 
-/** What the page printed and threw, for failure messages. */
+/** What the page printed and threw (for failure messages), and what it asked the server for. */
 export interface BrowserLog {
   lines: string[];
+  requests: ServedRequest[];
 }
 
-function contentType(file: string): string {
+/** The Content-Type for a file name. */
+export function contentType(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-async function bundle(entry: string): Promise<Uint8Array> {
+/**
+ * An unminified ES module bundle of `entry`. `keepNames`: esbuild renames a class that refers to
+ * itself in its body (`class A { f() { A } }` → `var A = class _A`), which would change its
+ * `name` and so its fingerprint; keepNames restores the name, as users' bundles should.
+ */
+export async function bundle(entry: string): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [path.resolve(entry)],
     bundle: true,
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
+    keepNames: true,
     write: false,
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.contents;
-}
-
-async function serve(routes: Map<string, () => Promise<{ body: Uint8Array | string; type: string }>>): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const route = routes.get(new URL(request.url ?? '/', 'http://localhost').pathname);
-    if (!route) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    route().then(
-      ({ body, type }) => response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body),
-      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/` };
 }
 
 /**
@@ -104,25 +104,42 @@ export async function withBrowserPage<T>(options: BrowserPageOptions, body: (pag
     ['/', async () => ({ body: html, type: CONTENT_TYPES['.html']! })],
     ['/entry.js', async () => ({ body: script, type: CONTENT_TYPES['.js']! })],
   ]);
+  for (const [urlPath, file] of Object.entries(options.bundles ?? {})) {
+    const bundled = await bundle(file);
+    routes.set(urlPath, async () => ({ body: bundled, type: CONTENT_TYPES['.js']! }));
+  }
   for (const [urlPath, file] of Object.entries(options.assets ?? {})) {
     routes.set(urlPath, async () => ({ body: await readFile(file), type: contentType(file) }));
   }
-  const { server, url } = await serve(routes);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const log: BrowserLog = { lines: [] };
+  const files = options.files ?? {};
+  const server = await startHttpServer(async (urlPath) => {
+    const route = routes.get(urlPath);
+    if (route) return route();
+    const body = files[urlPath];
+    return body === undefined ? undefined : { body, type: contentType(urlPath) };
+  });
+  const browser = await launchChromium();
+  const log: BrowserLog = { lines: [], requests: server.requests };
   try {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     page.on('console', (message) => log.lines.push(`console.${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => log.lines.push(`page error: ${error.message}`));
-    await page.goto(url);
+    await options.beforeGoto?.(page, server.url);
+    await page.goto(server.url);
     try {
-      return await body(page, url, log);
+      return await body(page, server.url, log);
     } catch (error) {
       if (error instanceof Error && log.lines.length > 0) error.message += `\n--- browser log ---\n${log.lines.join('\n')}`;
       throw error;
     }
   } finally {
     await browser.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
+}
+
+/** Headless Chromium with the flags these tests need (no sandbox in containers, no background traffic). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }

@@ -1,0 +1,90 @@
+/**
+ * What the demo runs, without the page: a source DEM (generated, or a user's GeoTIFF), the
+ * target grid, and the example pipeline's five steps through the cache. Platform-neutral (the
+ * engine and the cache come from the configuration), so the notebook and the tests reuse it.
+ */
+import { process as processEntry, SpatialSpec, syntheticTerrain, type GdalEngine, type InputRef } from '../../src/api.js';
+import { exampleSteps } from '../pipeline.js';
+import { targetSpec } from './target-spec.js';
+
+/** The generated terrain: the DEM of `npm start`. */
+export const GENERATED_TERRAIN = { size: 512, pixel: 30 } as const;
+
+/** A source DEM, as the pipeline takes it and as the page shows it. */
+export interface DemoSource {
+  kind: 'generated' | 'file';
+  name: string;
+  /** What the pipeline reads: the bytes, or the dropped File itself. */
+  input: InputRef;
+  size: number;
+  sha256: string;
+  /** Its grid, read by GDAL. */
+  spec: SpatialSpec;
+}
+
+/** One step of a run. */
+export interface StepRecord {
+  name: string;
+  className: string;
+  stateHash: string;
+  computed: boolean;
+  ms: number;
+  /** Where the output is in the engine's file system (for figures: the PNG). */
+  path: string;
+  outputSha256: string;
+  bytes: number;
+}
+
+/** The generated terrain, written by GDAL into `folder` of the engine's file system. */
+export async function generatedSource(engine: GdalEngine, folder: string): Promise<DemoSource> {
+  const path = `${folder}/generated-terrain.tif`;
+  await engine.mkdir(folder);
+  await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine });
+  const bytes = await engine.readFile(path);
+  return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
+}
+
+/** A GeoTIFF the user chose or dropped; GDAL reads its grid from a copy in `folder`. */
+export async function fileSource(file: File, engine: GdalEngine, folder: string): Promise<DemoSource> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const path = `${folder}/${file.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'source.tif'}`;
+  await engine.mkdir(folder);
+  await engine.writeFile(path, bytes);
+  return { kind: 'file', name: file.name, input: file, size: bytes.length, sha256: await sha256(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
+}
+
+/** The grid for a source, CRS and resolution (see `targetSpec`). */
+export function demoSpec(source: DemoSource, crs: string, resolution: number, engine: GdalEngine): Promise<SpatialSpec> {
+  return targetSpec(source.spec, crs, resolution, engine);
+}
+
+/**
+ * Runs the five steps (elevation, slope, hillshade, two figures) at `spec`; each is computed only
+ * when the cache has no entry for it.
+ */
+export async function runSteps(source: DemoSource, spec: SpatialSpec, onStep?: (record: StepRecord) => void): Promise<StepRecord[]> {
+  const records: StepRecord[] = [];
+  for (const step of exampleSteps(source.input)) {
+    const started = performance.now();
+    const entry = await processEntry(step.instance, spec);
+    const record: StepRecord = {
+      name: step.name,
+      className: entry.meta.class_name,
+      stateHash: entry.stateHash,
+      computed: entry.computed,
+      ms: Math.round(performance.now() - started),
+      path: entry.path,
+      outputSha256: entry.meta.output.sha256,
+      bytes: entry.meta.output.size,
+    };
+    records.push(record);
+    onStep?.(record);
+  }
+  return records;
+}
+
+/** SHA-256 of bytes as hex, through WebCrypto. */
+export async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

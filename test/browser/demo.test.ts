@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo } from '../../examples/browser/build.js';
+import type { StepRecord } from '../../examples/browser/demo-pipeline.js';
+import { importArchive, memoryStore, SpatialSpec, withConfig, type SpatialSpecJSON } from '../../src/node.js';
+import { HAS_CHROMIUM, NO_CHROMIUM_REASON } from '../helpers/browser.js';
+import type { HttpServer } from '../helpers/http-server.js';
+import { HAS_DATA, NO_DATA_REASON, sample } from '../wasm/fixtures.js';
+import { serveDemo, withDemoPage, type DemoState } from './demo-page.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const NODE_REFERENCE = fileURLToPath(new URL('./fixtures/node-reference.ts', import.meta.url));
+
+/** What a Node script computes for the same source, CRS and resolution: the reference the page must match. */
+interface NodeRun {
+  spec: SpatialSpec;
+  source: { sha256: string; size: number };
+  steps: StepRecord[];
+}
+
+/**
+ * Runs the demo pipeline in a Node process of its own (`node --import tsx`, as users run their
+ * scripts) and reads the fingerprints and outputs it prints.
+ */
+function nodeRun(args: { root: string; crs: string; resolution: number; file?: string; exportTo?: string }): NodeRun {
+  const argv = ['--import', 'tsx', NODE_REFERENCE, '--root', args.root, '--crs', args.crs, '--resolution', String(args.resolution)];
+  if (args.file) argv.push('--file', args.file);
+  if (args.exportTo) argv.push('--export', args.exportTo);
+  const result = spawnSync(process.execPath, argv, { cwd: REPO, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the Node reference run failed: ${result.stderr}`);
+  const printed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Omit<NodeRun, 'spec'> & { spec: SpatialSpecJSON };
+  return { ...printed, spec: SpatialSpec.fromJSON(printed.spec) };
+}
+
+/** Decoded RGBA pixels of a PNG, with its size. */
+function pixels(png: Uint8Array): { width: number; height: number; data: Buffer } {
+  const image = PNG.sync.read(Buffer.from(png));
+  return { width: image.width, height: image.height, data: image.data };
+}
+
+const classesOf = (state: DemoState, type: string) => state.events.filter((event) => event.type === type).map((event) => event.className);
+
+describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'geodata-demo-test-'));
+  let server: HttpServer;
+  let generated: NodeRun;
+
+  beforeAll(async () => {
+    server = await serveDemo(await buildDemo(join(scratch, 'dist')));
+    // The reference: the generated terrain through the same pipeline in Node, with the page's
+    // defaults; its entries exported for the import test.
+    generated = nodeRun({ root: join(scratch, 'node-cache'), crs: 'EPSG:3035', resolution: 40, exportTo: join(scratch, 'from-node.tar.gz') });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('builds a static folder with the page, the bundle, the worker, gdal3.js and GDAL’s wasm and data', async () => {
+    const dist = join(scratch, 'dist');
+    const files = ['index.html', 'style.css', 'app.js', 'engine-worker.js', 'gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data'];
+    const sizes = await Promise.all(files.map(async (file) => (await stat(join(dist, file))).size));
+    expect(sizes.every((size) => size > 0)).toBe(true);
+    // gdal3.js is served, not bundled (see BROWSER_BUNDLE_OPTIONS), and the page bundle is not minified.
+    const app = await readFile(join(dist, 'app.js'), 'utf8');
+    expect(app).not.toContain('process.versions.node');
+    expect(app).toContain('var Elevation = class extends Data {');
+    const html = await readFile(join(dist, 'index.html'), 'utf8');
+    // Nothing on the page names another host: no CDN, fonts or analytics.
+    expect(html.match(/(?:src|href)="(?!\.\/|data:)[^"]*"/g)).toBeNull();
+  });
+
+  it('computes every step once, takes every step from the cache after a reload, matches Node’s fingerprints and outputs, and cleans and exports its IndexedDB cache', async () => {
+    await withDemoPage(server.url, async (demo) => {
+      const first = await demo.compute();
+      expect(first.error).toBeUndefined();
+      const run = first.runs[0]!;
+      expect(run.source.sha256).toBe(generated.source.sha256);
+      expect(SpatialSpec.fromJSON(run.spec).equals(generated.spec)).toBe(true);
+      expect(run.steps.map((step) => step.computed)).toEqual([true, true, true, true, true]);
+      expect(classesOf(first, 'commit')).toEqual(['Elevation', 'Slope', 'Hillshade', 'ElevationFigure', 'SlopeFigure']);
+
+      // The same classes, unminified, have the same fingerprints in Chromium as in Node.
+      expect(run.steps.map((step) => [step.name, step.stateHash])).toEqual(generated.steps.map((step) => [step.name, step.stateHash]));
+      // GeoTIFFs: the same bytes. Figures: the same pixels (PNG bytes differ only by the deflate
+      // implementation, Chromium's zlib against Node's).
+      expect(run.steps.slice(0, 3).map((step) => step.outputSha256)).toEqual(generated.steps.slice(0, 3).map((step) => step.outputSha256));
+      for (const [index, name] of [[3, 'elevation figure'], [4, 'slope figure']] as const) {
+        const inPage = pixels(await demo.figureBytes(name));
+        const inNode = pixels(new Uint8Array(await readFile(generated.steps[index]!.path)));
+        expect([inPage.width, inPage.height]).toEqual([inNode.width, inNode.height]);
+        expect(inPage.data.equals(inNode.data)).toBe(true);
+      }
+
+      await demo.reload();
+      const second = await demo.compute();
+      expect(second.error).toBeUndefined();
+      expect(second.runs[0]!.steps.map((step) => step.computed)).toEqual([false, false, false, false, false]);
+      expect(classesOf(second, 'miss')).toEqual([]);
+      expect(classesOf(second, 'commit')).toEqual([]);
+      expect(classesOf(second, 'hit')).toEqual(['Elevation', 'Slope', 'Hillshade', 'ElevationFigure', 'SlopeFigure']);
+      expect(await demo.page.locator('#entries tbody tr').count()).toBe(5);
+
+      // Cache management against IndexedDB: nothing is stale, and the entries export to an
+      // archive that a Node cache takes in.
+      await demo.page.click('#clean');
+      await demo.page.waitForFunction(() => document.querySelector('#status')!.textContent!.startsWith('Removed'));
+      expect(await demo.page.textContent('#status')).toBe('Removed 0 stale entries (0 KiB).');
+      const [download] = await Promise.all([demo.page.waitForEvent('download'), demo.page.click('#export')]);
+      const exported = new Uint8Array(await readFile(await download.path()));
+      const report = await withConfig({ store: memoryStore() }, () => importArchive(exported, { name: 'from-the-page.tar.gz' }));
+      expect(report.added.filter((item) => item.kind === 'entry').map((item) => item.hash).sort()).toEqual(run.steps.map((step) => step.stateHash).sort());
+    });
+  });
+
+  it.skipIf(!HAS_DATA)(`reprojects a GeoTIFF given through the file input${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, async () => {
+    const file = sample('elev_vinschgau.tif');
+    const reference = nodeRun({ root: join(scratch, 'node-cache-file'), file, crs: 'EPSG:3035', resolution: 250 });
+    await withDemoPage(server.url, async (demo) => {
+      await demo.page.setInputFiles('#file', file);
+      await demo.page.selectOption('#crs', 'EPSG:3035');
+      await demo.page.fill('#resolution', '250');
+      const state = await demo.compute();
+      expect(state.error).toBeUndefined();
+      const run = state.runs[0]!;
+      expect(run.source).toMatchObject({ kind: 'file', name: 'elev_vinschgau.tif', sha256: reference.source.sha256 });
+      expect(SpatialSpec.fromJSON(run.spec).equals(reference.spec)).toBe(true);
+      expect(run.steps[0]).toMatchObject({ className: 'Elevation', computed: true, stateHash: reference.steps[0]!.stateHash, outputSha256: reference.steps[0]!.outputSha256 });
+      expect(run.steps.map((step) => step.stateHash)).toEqual(reference.steps.map((step) => step.stateHash));
+    });
+  });
+
+  it('works with the network blocked, and no request leaves the local server', async () => {
+    const attempted: string[] = [];
+    const seen: string[] = [];
+    await withDemoPage(
+      server.url,
+      async (demo) => {
+        demo.page.on('request', (request) => seen.push(request.url()));
+        const first = await demo.compute();
+        expect(first.error).toBeUndefined();
+        expect(first.runs[0]!.steps.map((step) => step.computed)).toEqual([true, true, true, true, true]);
+        await demo.reload();
+        const second = await demo.compute();
+        expect(second.runs[0]!.steps.map((step) => step.computed)).toEqual([false, false, false, false, false]);
+      },
+      async (context) => {
+        await context.route('**/*', (route) => {
+          const url = route.request().url();
+          if (url.startsWith(server.url)) return route.continue();
+          attempted.push(url);
+          return route.abort('blockedbyclient');
+        });
+      },
+    );
+    expect(attempted).toEqual([]);
+    expect(seen.filter((url) => !url.startsWith(server.url) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+    // The worker and GDAL's assets came from the local server.
+    expect(seen.filter((url) => /engine-worker\.js|gdal3WebAssembly\.(wasm|data)$/.test(url)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports a full storage quota as a clear error, stores no part of the entry, and succeeds once space is back', async () => {
+    await withDemoPage(server.url, async (demo) => {
+      const cdp = await demo.context.newCDPSession(demo.page);
+      const origin = new URL(server.url).origin;
+      // A real quota failure: Chromium's own quota, lowered below what the first entry needs.
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 200 * 1024 });
+      const failed = await demo.compute();
+      expect(failed.state).toBe('error');
+      expect(failed.error!.name).toBe('PipelineError');
+      expect(failed.error!.message).toMatch(/^computing Elevation for SpatialSpec\(EPSG:3035, .*\) failed: store indexeddb:geodata:geodata-demo: the browser storage quota is full: writing 4 keys \(the first "data_processed\/[0-9a-f]{64}\/elevation\.tif"\), [\d.]+ KiB, failed and nothing of it was stored\. Free space by cleaning old entries \(cleanCache\), or ask the browser for persistent storage \(navigator\.storage\.persist\(\)\), then try again; no entry was written$/);
+      expect(classesOf(failed, 'commit')).toEqual([]);
+      const stored = await demo.page.evaluate(
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            const open = indexedDB.open('geodata:geodata-demo');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const request = open.result.transaction('cache').objectStore('cache').getAllKeys();
+              request.onsuccess = () => resolve(request.result.filter((key): key is string => typeof key === 'string'));
+              request.onerror = () => reject(request.error);
+            };
+          }),
+      );
+      expect(stored.filter((key) => key.startsWith('data_processed/') || key.startsWith('figures/'))).toEqual([]);
+      expect(await demo.page.locator('#entries tbody tr').count()).toBe(0);
+
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+      const retried = await demo.compute();
+      expect(retried.error).toBeUndefined();
+      expect(retried.runs[0]!.steps.map((step) => step.computed)).toEqual([true, true, true, true, true]);
+    });
+  });
+
+  it('imports entries exported from a Node cache and takes every step from them', async () => {
+    const archive = new Uint8Array(await readFile(join(scratch, 'from-node.tar.gz')));
+    // What the archive holds (entries, code versions, snapshots), counted by importing it into an empty cache.
+    const expected = await withConfig({ store: memoryStore() }, () => importArchive(archive, { dryRun: true }));
+    await withDemoPage(server.url, async (demo) => {
+      await demo.page.setInputFiles('#import', { name: 'from-node.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
+      await demo.page.waitForFunction(() => (window as unknown as { geodataDemo: { imported?: unknown } }).geodataDemo.imported !== undefined);
+      expect((await demo.state()).imported).toEqual({ added: expected.added.length, skipped: 0 });
+      expect(expected.added.filter((item) => item.kind === 'entry')).toHaveLength(5);
+      const state = await demo.compute();
+      expect(state.error).toBeUndefined();
+      expect(state.runs[0]!.steps.map((step) => step.computed)).toEqual([false, false, false, false, false]);
+      expect(classesOf(state, 'commit')).toEqual([]);
+      expect(classesOf(state, 'hit')).toEqual(['Elevation', 'Slope', 'Hillshade', 'ElevationFigure', 'SlopeFigure']);
+      expect(state.runs[0]!.steps.map((step) => step.outputSha256)).toEqual(generated.steps.map((step) => step.outputSha256));
+    });
+  });
+});

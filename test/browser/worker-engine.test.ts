@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, NO_CHROMIUM_REASON, withBrowserPage } from '../helpers/browser.js';
+import { HAS_DATA, NO_DATA_REASON, sample } from '../wasm/fixtures.js';
+
+const GDAL_DIST = fileURLToPath(new URL('../../node_modules/gdal3.js/dist/package/', import.meta.url));
+const ENTRY = fileURLToPath(new URL('./fixtures/worker-engine-entry.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../wasm/engine-worker.ts', import.meta.url));
+
+const PAGE = {
+  entry: ENTRY,
+  bundles: { '/engine-worker.js': WORKER },
+  assets: {
+    '/gdal/gdal3WebAssembly.wasm': path.join(GDAL_DIST, 'gdal3WebAssembly.wasm'),
+    '/gdal/gdal3WebAssembly.data': path.join(GDAL_DIST, 'gdal3WebAssembly.data'),
+    ...(HAS_DATA ? { '/data/elev_vinschgau.tif': sample('elev_vinschgau.tif') } : {}),
+  },
+};
+
+type Kind = 'worker' | 'main-thread';
+interface WarpResult {
+  ticksAtProgress: number[];
+  fractions: number[];
+  size: [number, number];
+  byteLength: number;
+}
+interface Failure {
+  what: string;
+  name: string;
+  message: string;
+  geodata?: boolean;
+  typed?: boolean;
+  path?: string;
+  operation?: string;
+}
+interface Hooks {
+  warpWhileTicking(kind: Kind, size: number): Promise<WarpResult>;
+  failures(kind: Kind): Promise<Failure[]>;
+  roundTrip(): Promise<unknown>;
+  missingWorker(): Promise<{ name: string; message?: string }>;
+}
+
+/** Calls one of the fixture's functions in a fresh page. */
+function inPage<K extends keyof Hooks>(name: K, ...args: Parameters<Hooks[K]>): Promise<Awaited<ReturnType<Hooks[K]>>> {
+  return withBrowserPage(PAGE, async (page): Promise<Awaited<ReturnType<Hooks[K]>>> => {
+    await page.waitForFunction(() => typeof (window as unknown as { workerEngineTest?: unknown }).workerEngineTest === 'object');
+    const value = await page.evaluate(([hook, hookArgs]) => {
+      const hooks = (window as unknown as { workerEngineTest: Record<string, (...a: unknown[]) => Promise<unknown>> }).workerEngineTest;
+      return hooks[hook as string]!(...(hookArgs as unknown[]));
+    }, [name, args] as const);
+    return value as Awaited<ReturnType<Hooks[K]>>;
+  });
+}
+
+describe.skipIf(!HAS_CHROMIUM)(`the worker engine in headless Chromium${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
+  it('runs a long warp in the worker while the page’s event loop keeps turning, and forwards its progress', async () => {
+    const result = await inPage('warpWhileTicking', 'worker', 1500);
+    expect(result.size).toEqual([2280, 2275]);
+    expect(result.byteLength).toBeGreaterThan(1_000_000);
+    expect(result.fractions.at(-1)).toBe(1);
+    expect(result.fractions.every((fraction, index) => index === 0 || fraction >= result.fractions[index - 1]!)).toBe(true);
+    // Timer callbacks ran between GDAL's first and last progress report: the page was free.
+    expect(result.ticksAtProgress.at(-1)! - result.ticksAtProgress[0]!).toBeGreaterThan(0);
+  });
+
+  it('blocks the page’s event loop for the whole warp when GDAL runs on the page’s thread (the contrast)', async () => {
+    const result = await inPage('warpWhileTicking', 'main-thread', 1500);
+    expect(result.size).toEqual([2280, 2275]);
+    expect(result.fractions.at(-1)).toBe(1);
+    expect(result.ticksAtProgress.at(-1)! - result.ticksAtProgress[0]!).toBe(0);
+  });
+
+  it.skipIf(!HAS_DATA)(`re-creates errors from the worker as the same classes, with the same messages, as the engine on the page’s thread${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, async () => {
+    const [inWorker, onPage] = [await inPage('failures', 'worker'), await inPage('failures', 'main-thread')];
+    expect(inWorker).toEqual(onPage);
+    expect(inWorker.map(({ what, name, geodata, typed }) => ({ what, name, geodata, typed }))).toEqual([
+      { what: 'info of a missing file', name: 'FileError', geodata: true, typed: true },
+      { what: 'unknown CRS', name: 'CrsError', geodata: true, typed: true },
+      { what: 'warp without sources', name: 'InvalidInputError', geodata: true, typed: true },
+      { what: 'bad warp argument', name: 'GdalError', geodata: true, typed: true },
+    ]);
+    expect(inWorker[0]).toMatchObject({ path: '/nowhere/missing.tif', message: 'cannot open /nowhere/missing.tif for info: no such file' });
+    expect(inWorker[3]).toMatchObject({ operation: 'warp', message: expect.stringContaining('Unknown resampling method: no-such-resampling') });
+  });
+
+  it('copies bytes into the worker (the caller keeps its array), reads them back, measures files there, and starts afresh after close', async () => {
+    expect(await inPage('roundTrip')).toEqual({ callerStillHas: [1, 2, 3, 4, 5], back: [1, 2, 3, 4, 5], size: 5, missing: undefined, reopened: false });
+  });
+
+  it('fails calls with a ConfigError naming the worker script when it cannot be loaded', async () => {
+    expect(await inPage('missingWorker')).toEqual({
+      name: 'ConfigError',
+      message: 'the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); check createWorkerEngine({ worker })',
+    });
+  });
+});

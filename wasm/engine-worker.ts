@@ -1,0 +1,68 @@
+/**
+ * The module Web Worker behind `createWorkerEngine`: hosts one `createMemoryEngine` and serves
+ * its methods over `postMessage` (protocol: `worker-protocol.ts`). GDAL's synchronous work
+ * happens here, so the page keeps painting and answering input while a warp runs.
+ *
+ * Bundlers that understand `new Worker(new URL('./engine-worker.js', import.meta.url))` (Vite,
+ * webpack 5, Parcel) bundle this file on their own; otherwise build it as a separate ES module
+ * and pass its URL to `createWorkerEngine({ worker })`.
+ */
+import type { CallOptions, GdalEngine } from './engine.js';
+import { createMemoryEngine } from './memory-engine.js';
+import { CALL_OPTIONS_INDEX, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
+  postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+let engine: GdalEngine | undefined;
+// Calls run one after the other, as on a single engine: GDAL's state (config options, error
+// handlers) is per module, and the memory file system must not change under a running call.
+let queue: Promise<void> = Promise.resolve();
+
+function post(message: WorkerMessage, transfer?: Transferable[]): void {
+  scope.postMessage(message, transfer);
+}
+
+async function size(target: GdalEngine, path: string): Promise<number | undefined> {
+  if (!(await target.exists(path))) return undefined;
+  return (await target.readFile(path)).length;
+}
+
+async function run(call: CallMessage): Promise<void> {
+  if (!engine) {
+    post({ type: 'error', id: call.id, error: { name: 'ConfigError', message: 'the GDAL worker received a call before its init message' } });
+    return;
+  }
+  const args = [...call.args];
+  const index = CALL_OPTIONS_INDEX[call.method];
+  if (index !== undefined && call.progress) {
+    const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
+    options.onProgress = (fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) });
+    args[index] = options;
+  }
+  try {
+    let value: unknown;
+    if (call.method === 'size') value = await size(engine, args[0] as string);
+    else value = await (engine[call.method] as (...input: unknown[]) => Promise<unknown>)(...args);
+    // The memory engine's readFile returns a fresh copy: hand its buffer over instead of copying again.
+    const transfer = value instanceof Uint8Array && value.byteOffset === 0 && value.buffer instanceof ArrayBuffer ? [value.buffer] : [];
+    post({ type: 'result', id: call.id, value }, transfer);
+  } catch (error) {
+    post({ type: 'error', id: call.id, error: serializeError(error) });
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === 'init') {
+    engine = createMemoryEngine({
+      assets: message.assets,
+      ...(message.warnings ? { onWarning: (warning) => post({ type: 'warning', warning }) } : {}),
+    });
+    return;
+  }
+  if (message.type === 'call') queue = queue.then(() => run(message));
+};

@@ -1,0 +1,106 @@
+/**
+ * The messages between `createWorkerEngine` (the page) and `engine-worker.ts` (a module Web
+ * Worker hosting `createMemoryEngine`), and how errors cross that boundary. Everything here is
+ * structured-cloneable; callbacks never cross: progress and warnings come back as messages.
+ */
+import { ConfigError, CrsError, FileError, FingerprintError, GdalError, GeodataError, InvalidInputError, PipelineError, StoreError } from '../src/errors.js';
+import type { GdalAssets } from './assets.js';
+import type { GdalEngine } from './engine.js';
+import type { GdalWarning } from './gdal-call.js';
+
+/** Engine methods the worker serves, plus `size` (a file's length, measured where the file is). */
+export type WorkerMethod = Exclude<keyof GdalEngine, 'fileSystem'> | 'size';
+
+/** Where the `CallOptions` argument sits, for the methods that take one. */
+export const CALL_OPTIONS_INDEX: Partial<Record<WorkerMethod, number>> = {
+  warp: 3,
+  translate: 3,
+  rasterize: 3,
+  buildVrt: 3,
+  vectorTranslate: 3,
+  dem: 4,
+};
+
+/** The first message: how the worker loads gdal3.js. */
+export interface InitMessage {
+  type: 'init';
+  /** Absolute URLs (the worker's own location is not the page's). */
+  assets: { wasm: string; data: string; js?: string };
+  /** Whether to post GDAL warnings back (the page gave `onWarning`). */
+  warnings: boolean;
+}
+
+/** A call of one engine method. The call options lose `onProgress`; `progress` says whether to report it. */
+export interface CallMessage {
+  type: 'call';
+  id: number;
+  method: WorkerMethod;
+  args: unknown[];
+  progress: boolean;
+}
+
+export type PageMessage = InitMessage | CallMessage;
+
+export type WorkerMessage =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'progress'; id: number; fraction: number; message?: string }
+  | { type: 'warning'; warning: GdalWarning };
+
+/** An error as plain data: the class by name, and the fields the typed classes carry. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** FileError's `path`. */
+  path?: string;
+  /** GdalError's `details`. */
+  details?: GdalError['details'];
+  cause?: SerializedError;
+}
+
+/** Turns anything thrown into plain data, keeping the class name and its fields (and causes, a few deep). */
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const serialized: SerializedError = { name: error.name, message: error.message };
+  if (error.stack) serialized.stack = error.stack;
+  if (error instanceof FileError) serialized.path = error.path;
+  if (error instanceof GdalError) serialized.details = { ...error.details };
+  if (error.cause !== undefined && depth < 4) serialized.cause = serializeError(error.cause, depth + 1);
+  return serialized;
+}
+
+const PLAIN_CLASSES: Record<string, new (message: string, options?: { cause?: unknown }) => GeodataError> = {
+  GeodataError,
+  InvalidInputError,
+  ConfigError,
+  CrsError,
+  FingerprintError,
+  StoreError,
+  PipelineError,
+};
+
+/**
+ * Re-creates an error from the worker as the same class with the same message, so callers branch
+ * on it (`instanceof GdalError`) exactly as with an engine in the page. The worker's stack is kept
+ * below the page's, which shows where the call was made.
+ */
+export function deserializeError(serialized: SerializedError): Error {
+  const cause = serialized.cause ? { cause: deserializeError(serialized.cause) } : undefined;
+  let error: Error;
+  if (serialized.name === 'FileError') error = new FileError(serialized.message, serialized.path ?? '', cause);
+  else if (serialized.name === 'GdalError') error = new GdalError(serialized.message, serialized.details ?? { operation: 'unknown' }, cause);
+  else if (PLAIN_CLASSES[serialized.name]) error = new PLAIN_CLASSES[serialized.name]!(serialized.message, cause);
+  else {
+    error = new Error(serialized.message, cause);
+    error.name = serialized.name;
+  }
+  if (serialized.stack && error.stack) error.stack = `${error.stack}\n    --- in the GDAL worker ---\n${serialized.stack}`;
+  return error;
+}
+
+/** Absolute URLs for the worker: relative ones would resolve against the worker script, not the page. */
+export function absoluteAssets(assets: GdalAssets, base: string | undefined): InitMessage['assets'] {
+  const absolute = (value: string | URL) => (base ? new URL(String(value), base).href : String(value));
+  return { wasm: absolute(assets.wasm), data: absolute(assets.data), ...(assets.js !== undefined ? { js: absolute(assets.js) } : {}) };
+}
