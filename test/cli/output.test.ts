@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliContext } from '../../src/cli/command.js';
-import { countsLine, formatAge, formatBytes, table } from '../../src/cli/format.js';
+import { countsLine, formatAge, formatBytes, table } from '../../src/format.js';
 
 function io(errIsTTY: boolean) {
   const written = { out: '', err: '' };

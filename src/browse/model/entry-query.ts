@@ -1,4 +1,4 @@
-import { parametersMatch } from '../../cache/entries.js';
+import { parametersMatch, type EntrySummary } from '../../cache/entries.js';
 import type { EntryState } from '../../cache/reasons.js';
 import { InvalidInputError } from '../../errors.js';
 import type { JsonValue } from '../../fingerprint/index.js';
@@ -35,17 +35,8 @@ export interface EntryQuery {
   limit?: number;
 }
 
-/** One row of the entries table. */
-export interface EntryRow {
-  stateHash: string;
-  className: string | null;
-  objectType: 'data' | 'figure';
-  state: EntryState;
-  reasons: string[];
-  bytes: number;
-  finishedAt: string | null;
-  outputFile: string | null;
-  parameters: JsonValue | null;
+/** One row of the entries table: an entry as `entries()` lists it, with facts about its grid. */
+export interface EntryRow extends Omit<EntrySummary, 'key'> {
   crs: string | null;
   resolution: [number, number] | null;
   shape: [number, number] | null;

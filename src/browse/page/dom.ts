@@ -5,6 +5,10 @@
  * renderers write.
  */
 
+import { oneLine as oneLineText } from '../../format.js';
+
+export { formatAge, formatBytes } from '../../format.js';
+
 type Child = Node | string | number | null | undefined | false | Child[];
 type Props = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
 
@@ -95,30 +99,6 @@ function copySvg(source: Element): Element {
   return copy;
 }
 
-/** `1.2 MB` (1000-based, as the command line prints sizes). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
-/** `5m ago` from an ISO time. */
-export function formatAge(iso: string | null | undefined): string {
-  if (!iso) return '-';
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (Number.isNaN(seconds)) return '-';
-  if (seconds < 60) return `${seconds}s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
-  return `${Math.floor(seconds / 86_400)}d ago`;
-}
-
 /** The first 12 characters of a hash. */
 export function short(hash: string | null | undefined): string {
   return hash ? hash.slice(0, 12) : '-';
@@ -129,10 +109,9 @@ export function badge(state: string): HTMLSpanElement {
   return h('span', { class: `badge state-${state.replace(/[^a-z-]/g, '')}` }, state);
 }
 
-/** A value on one line, shortened. */
+/** A value on one line, shortened (the page has room for 80 characters). */
 export function oneLine(value: unknown, max = 80): string {
-  const text = value === undefined || value === null ? '-' : JSON.stringify(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return oneLineText(value, max);
 }
 
 /** A link to an entry's page. */

@@ -1,7 +1,7 @@
 // Node only (part of the CLI): `geodata clean-cache`, `geodata clean-source` and `geodata rebuild-registry`.
 import { cleanCache, cleanSourceRegistry, ConfigError, rebuildRegistry, type CleanItem, type SourceItem } from '../../node.js';
 import type { CliContext, Command } from '../command.js';
-import { formatBytes } from '../format.js';
+import { formatBytes } from '../../format.js';
 
 export const cleanCacheCommand: Command = {
   name: 'clean-cache',

@@ -2,7 +2,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { codeVersions, InvalidInputError, type CodeVersion } from '../../node.js';
 import type { Command } from '../command.js';
-import { formatAge, table } from '../format.js';
+import { formatAge, table } from '../../format.js';
 
 export const codeCommand: Command = {
   name: 'code',

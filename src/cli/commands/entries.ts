@@ -1,7 +1,7 @@
 // Node only (part of the CLI): `geodata entries`, `geodata entry` and `geodata explain`.
 import { entries, entryDetails, explainEntry, InvalidInputError, type EntryState } from '../../node.js';
 import type { Command } from '../command.js';
-import { formatAge, formatBytes, oneLine, table } from '../format.js';
+import { formatAge, formatBytes, oneLine, table } from '../../format.js';
 
 const STATES: readonly EntryState[] = ['fresh', 'stale', 'input-changed', 'unknown', 'damaged', 'incomplete'];
 

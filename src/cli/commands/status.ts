@@ -1,7 +1,7 @@
 // Node only (part of the CLI): `geodata status` and `geodata classes`.
 import { classes, status, type ClassStatus } from '../../node.js';
 import type { Command } from '../command.js';
-import { countsLine, formatAge, formatBytes, table } from '../format.js';
+import { countsLine, formatAge, formatBytes, table } from '../../format.js';
 
 export const statusCommand: Command = {
   name: 'status',

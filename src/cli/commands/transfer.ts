@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { exportEntries, importArchive, InvalidInputError } from '../../node.js';
 import type { Command } from '../command.js';
-import { formatBytes } from '../format.js';
+import { formatBytes } from '../../format.js';
 
 export const exportCommand: Command = {
   name: 'export',

@@ -1,4 +1,4 @@
-// Node only (part of the CLI): text formatting for terminal output.
+// Human-readable formatting of hashes, sizes, ages and tables: the CLI and the browse page share it (no Node builtins).
 
 /** A hash as printed: 12 characters unless the user asked for full hashes. */
 export function shortHash(hash: string | null | undefined, full: boolean): string {
