@@ -32,10 +32,10 @@ export interface Platform {
   asyncContext?(): AsyncContext;
 }
 
-/** A value that follows async calls. */
+/** A value that follows async calls: here, the chain of entries being computed. */
 export interface AsyncContext {
-  run<T>(value: string, fn: () => T): T;
-  get(): string | undefined;
+  run<T>(value: readonly string[], fn: () => T): T;
+  get(): readonly string[] | undefined;
 }
 
 /** File access in the processing file system; see `Platform.workspace`. */

@@ -1,7 +1,7 @@
 import { Data } from '../data/data.js';
 import type { Tracked } from '../data/tracked.js';
 import { InvalidInputError } from '../errors.js';
-import { defaultRegistry, register } from '../fingerprint/index.js';
+import { defaultRegistry, markLibraryClass, register } from '../fingerprint/index.js';
 import { process } from '../pipeline/process.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from '../terrain/terrain.js';
@@ -115,3 +115,6 @@ export class ColorRelief extends TerrainDataset<Parameters<ColorReliefOptions>> 
     return colorRelief(input, output, this.colors, this.options);
   }
 }
+
+// Names in user code that refer to these are library references, registered yet or not.
+for (const cls of [TerrainDataset, Slope, Aspect, Hillshade, Roughness, Tpi, Tri, ColorRelief]) markLibraryClass(cls);

@@ -19,6 +19,8 @@ export interface CanonicalSource {
   readonly free: readonly string[];
   /** The keys of `static uses = { … }` as written; `null` without one or when it is not a literal. */
   readonly usesKeys: readonly string[] | null;
+  /** Instance fields with private names (`#factor`): state the fingerprint cannot see. */
+  readonly privateFields: readonly string[];
   /** The canonical AST printed as JavaScript. */
   text(): string;
 }
@@ -59,7 +61,7 @@ export function canonicaliseText(text: string, name: string): CanonicalSource {
       );
     }
     const hash = sha256Hex(`${CANONICAL_SOURCE_VERSION}\nnative\n${name}`);
-    return { kind: 'native', hash, free: [], usesKeys: null, text: () => text };
+    return { kind: 'native', hash, free: [], usesKeys: null, privateFields: [], text: () => text };
   }
 
   let root = removeToolchainArtefacts(parseFunctionSource(text, label));
@@ -75,7 +77,11 @@ export function canonicaliseText(text: string, name: string): CanonicalSource {
   if (kind === 'class' && root.superClass) root.superClass = { type: 'Identifier', name: '$super', binding: 'super' };
 
   const uses = kind === 'class' ? canonicalUses(root) : { keys: null, aliases: new Map<string, string>() };
-  const renamed = renameBindings(root, { selfNames, aliases: uses.aliases });
+  const privateFields =
+    kind === 'class'
+      ? (root.body.body as AstNode[]).filter((m) => m.type === 'PropertyDefinition' && !m.static && m.key.type === 'PrivateIdentifier').map((m) => `#${m.key.name as string}`)
+      : [];
+  const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []) });
   root = renamed.root;
   const hash = sha256Hex(`${CANONICAL_SOURCE_VERSION}\n${kind}\n${serialiseAst(root)}`);
   let printed: string | undefined;
@@ -84,6 +90,7 @@ export function canonicaliseText(text: string, name: string): CanonicalSource {
     hash,
     free: [...renamed.free].sort(),
     usesKeys: uses.keys,
+    privateFields,
     text: () => (printed ??= printAst(root)),
   };
 }

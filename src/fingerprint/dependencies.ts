@@ -5,7 +5,7 @@ import { type CanonicalSource, canonicalSource } from './canonical-source.js';
 import { isGlobalName } from './globals.js';
 import { sha256Hex } from './hash.js';
 import { FINGERPRINT_FORMAT_VERSION, type EdgeKind, type TreeRecord, type UnhashedReference } from './record.js';
-import { type ClassRegistry, defaultRegistry, isFrameworkBase } from './registry.js';
+import { type ClassRegistry, defaultRegistry, isFrameworkBase, isLibraryClass } from './registry.js';
 import type { Code } from './source-hash.js';
 
 /** A class's dependency tree, its hash, and the free names nothing resolved. */
@@ -93,6 +93,8 @@ class TreeBuilder {
     this.nodeNames.set(code, name);
     const source = canonicalSource(code);
     this.nodes.set(name, { kind, sourceHash: source.hash });
+    // A private field can hold what changes the output, and no parameter walk can see it.
+    for (const field of source.privateFields) this.unresolved.push({ className: name, identifier: field });
     if (source.kind === 'class') this.addParent(code, name);
     this.addUses(code, name);
     this.resolveFreeNames(code, name, source);
@@ -128,10 +130,12 @@ class TreeBuilder {
 
   private resolveFreeNames(code: Code, name: string, source: CanonicalSource): void {
     for (const identifier of source.free) {
-      if (declaredInUses(code, identifier)) continue;
+      if (declaredInUses(code, identifier) || declaredExternal(code, identifier)) continue;
       const cls = this.registry.get(identifier);
-      if (cls) this.addEdge(name, this.addClass(cls, identifier), 'calls');
-      else this.unresolved.push({ className: name, identifier });
+      // Library classes (Slope...) register themselves when first used: resolving them only
+      // then would change a user's tree in the middle of a run. They are library names instead.
+      if (cls && !isLibraryClass(cls)) this.addEdge(name, this.addClass(cls, identifier), 'calls');
+      else if (!cls) this.unresolved.push({ className: name, identifier });
     }
   }
 
@@ -165,6 +169,21 @@ function ownUses(code: Code, name: string): Record<string, unknown> | undefined 
     );
   }
   return uses as Record<string, unknown>;
+}
+
+/**
+ * Named in the class's `static external = ['writeFile', ...]` (or an ancestor's): functions from
+ * outside the project (Node builtins, packages) the user deliberately leaves out of the
+ * fingerprint, pinning them by their dependency's version instead. Listed names count in the
+ * source hash, since the list is part of the class text.
+ */
+function declaredExternal(code: Code, identifier: string): boolean {
+  for (let current: unknown = code; isUserClass(current); current = Object.getPrototypeOf(current)) {
+    const external = Object.prototype.hasOwnProperty.call(current, 'external') ? (current as { external?: unknown }).external : undefined;
+    if (Array.isArray(external) && external.includes(identifier)) return true;
+    if (canonicalSource(current).kind !== 'class') break;
+  }
+  return false;
 }
 
 /** Declared in the code's own `uses` or, for a class, in an ancestor's (the subclass sees it too). */

@@ -167,14 +167,20 @@ class Describer {
     const [first, ...others] = dedupe(unhashed);
     if (!this.options.strict || !first) return;
     const where = first.className.includes('.uses.') ? `the helper ${first.className}` : first.className;
+    const also = others.length ? ` Also unhashed: ${others.map((ref) => `${ref.className} → ${ref.identifier}`).join(', ')}.` : '';
+    if (first.identifier.startsWith('#')) {
+      throw new FingerprintError(
+        `${where} has the private field ${first.identifier}: what it holds is invisible to the fingerprint, ` +
+          `so a different value would give the same cache entry. Make it a public property (a parameter).${also}`,
+      );
+    }
     const fix = first.className.includes('.uses.')
       ? `give the helper its own uses (helper.uses = { ${first.identifier} })`
-      : `add it to \`static uses = { ${first.identifier} }\``;
+      : `add it to \`static uses = { ${first.identifier} }\`, or to \`static external = ['${first.identifier}']\` to leave a Node builtin or package function out of the fingerprint on purpose`;
     throw new FingerprintError(
       `${where} refers to "${first.identifier}", which is not local, not a JavaScript global, not a ` +
         `registered class and not declared in uses, so its code is not part of the fingerprint. ` +
-        `To fix: ${fix}, or register it if it is a class.` +
-        (others.length ? ` Also unhashed: ${others.map((ref) => `${ref.className} → ${ref.identifier}`).join(', ')}.` : ''),
+        `To fix: ${fix}, or register it if it is a class.${also}`,
     );
   }
 

@@ -1,7 +1,6 @@
 import { FingerprintError, describeValue } from '../errors.js';
 import { canonicalSource } from './canonical-source.js';
 import type { Code } from './source-hash.js';
-import { addKnownNames } from './known-names.js';
 
 /**
  * Classes by name. A class body names other classes (`new ElevationLoader()`); the registry is
@@ -88,7 +87,6 @@ export class ClassRegistry {
 
 /** The registry `register` and `fingerprint` use unless given another. */
 export const defaultRegistry = new ClassRegistry();
-addKnownNames((name) => defaultRegistry.get(name) !== undefined);
 
 /**
  * Registers a class so its name resolves to it when other classes mention it. Works as a
@@ -135,6 +133,23 @@ const FRAMEWORK_BASE = Symbol.for('geodata.fingerprint.frameworkBase');
 export function markFrameworkBase<T extends Code>(cls: T): T {
   Object.defineProperty(cls, FRAMEWORK_BASE, { value: true, enumerable: false });
   return cls;
+}
+
+const LIBRARY_CLASS = Symbol.for('geodata.fingerprint.libraryClass');
+
+/**
+ * Marks a ready-made class of the library (`Slope`, `Hillshade`): a user's class body that names
+ * it refers to library code (like `Reprojector`), not to a dependency of its own, whether or not
+ * the class has been registered yet. Its instances are fingerprinted by its code as usual.
+ */
+export function markLibraryClass<T extends Code>(cls: T): T {
+  Object.defineProperty(cls, LIBRARY_CLASS, { value: true, enumerable: false });
+  return cls;
+}
+
+/** Whether `cls` itself was marked with `markLibraryClass`. */
+export function isLibraryClass(cls: Code): boolean {
+  return Object.prototype.hasOwnProperty.call(cls, LIBRARY_CLASS);
 }
 
 /** Whether `cls` itself (not a parent of it) was marked with `markFrameworkBase`. */

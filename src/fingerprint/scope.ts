@@ -10,6 +10,8 @@ export interface RenameOptions {
   selfNames: ReadonlySet<string>;
   /** Free names to spell differently: a bundler's `helper2` becomes its `uses` key `helper`. */
   aliases: ReadonlyMap<string, string>;
+  /** The keys of `static uses`: names the code declares, never rewritten as a compiler's. */
+  usesKeys: ReadonlySet<string>;
 }
 
 /**
@@ -129,7 +131,7 @@ class Renamer {
     const local = scope.lookup(node.name);
     if (local !== undefined) return { type: 'Identifier', name: local, binding: 'local' };
     if (this.options.selfNames.has(node.name)) return { type: 'Identifier', name: '$self', binding: 'self' };
-    const name = this.options.aliases.get(node.name) ?? undoBundlerRename(node.name);
+    const name = this.options.aliases.get(node.name) ?? (this.options.usesKeys.has(node.name) ? node.name : undoBundlerRename(node.name));
     this.free.add(name);
     return { type: 'Identifier', name, binding: 'free' };
   }
@@ -139,6 +141,7 @@ class Renamer {
     if (
       object.type === 'Identifier' &&
       CJS_IMPORT.test(object.name) &&
+      !this.options.usesKeys.has(object.name) &&
       !node.computed &&
       node.property.type === 'Identifier' &&
       scope.lookup(object.name) === undefined &&

@@ -35,7 +35,7 @@ export const nodePlatform: Platform = {
   asyncContext: () => computationContext,
 };
 
-const storage = new AsyncLocalStorage<string>();
+const storage = new AsyncLocalStorage<readonly string[]>();
 const computationContext: AsyncContext = {
   run: (value, fn) => storage.run(value, fn),
   get: () => storage.getStore(),

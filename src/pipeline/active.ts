@@ -26,20 +26,28 @@ const computations = new Map<string, Computation>();
 const running: string[] = [];
 
 /**
- * Runs `fn` as the computation of `main`. Where the platform tracks async context (Node), calls of
- * `ensureProcessedPath` inside it are attributed to it exactly, even with computations running
- * concurrently; elsewhere to the most recently started one.
+ * Whether computing `stateHash` now would wait for itself: it is being computed by a caller up
+ * this chain. Where the platform tracks async context (Node) the chain is exact; elsewhere only a
+ * computation that asks for its own entry is caught (an indirect cycle then waits on its lock).
+ */
+export function inCallChain(stateHash: string): boolean {
+  const context = getPlatform().asyncContext?.();
+  if (context) return (context.get() ?? []).includes(stateHash);
+  return running[running.length - 1] === stateHash;
+}
+
+/**
+ * Runs `fn` as the computation of `main` (the caller holds the entry's lock). Where the platform
+ * tracks async context (Node), calls of `ensureProcessedPath` inside it are attributed to it
+ * exactly, even with computations running concurrently; elsewhere to the most recent one.
  */
 export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>): Promise<T> {
   const hash = main.identity.stateHash;
-  if (computations.has(hash)) {
-    throw new PipelineError(`${main.identity.className} depends on itself: its entry ${hash.slice(0, 12)} is already being computed higher up this call chain`);
-  }
   computations.set(hash, { main, coOutputs: new Map() });
   running.push(hash);
   try {
     const context = getPlatform().asyncContext?.();
-    return await (context ? context.run(hash, fn) : fn());
+    return await (context ? context.run([...(context.get() ?? []), hash], fn) : fn());
   } finally {
     running.splice(running.lastIndexOf(hash), 1);
   }
@@ -52,16 +60,15 @@ export function endComputation(stateHash: string): ActiveOutput[] {
   return computation ? [computation.main, ...computation.coOutputs.values()] : [];
 }
 
-export function isComputing(stateHash: string): boolean {
-  return computations.has(stateHash);
-}
-
 /** Where `instance` (identified as `identity`) must write its output, from inside a `_process`. */
 export function outputPathFor(identity: Identity, instance: Tracked, spec: SpatialSpec, fileName: string): string {
+  const context = getPlatform().asyncContext?.();
+  const own = computations.get(identity.stateHash);
+  // Without an async context the innermost computation may be another one running concurrently:
+  // an output being computed on its own is its own computation's, not a co-output.
+  if (!context && own) return own.main.outputPath;
   const current = currentComputation();
   if (!current) {
-    const own = computations.get(identity.stateHash);
-    if (own) return own.main.outputPath;
     throw new PipelineError(
       `${identity.className}.ensureProcessedPath() was called outside _process: it gives the path to write while computing; use getProcessedPath() after await process(...) to read an output`,
     );
@@ -86,6 +93,6 @@ export function outputPathFor(identity: Identity, instance: Tracked, spec: Spati
 
 function currentComputation(): Computation | undefined {
   const context = getPlatform().asyncContext?.();
-  const hash = context ? context.get() : running[running.length - 1];
+  const hash = context ? context.get()?.at(-1) : running[running.length - 1];
   return hash === undefined ? undefined : computations.get(hash);
 }

@@ -4,12 +4,12 @@ import { snakeCase } from '../data/naming.js';
 import { describeSync, prepareInputs, type FingerprintOptions, type InstanceRecord, type JsonValue } from '../fingerprint/index.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { addKnownNames } from '../fingerprint/known-names.js';
+import { addLibraryNames } from '../fingerprint/known-names.js';
 import { libraryNames } from '../library-names.js';
 
 let librarySet: ReadonlySet<string> | undefined;
 // Bundlers may rename geodata's exports in a class body (`process2`); the fingerprint maps them back.
-addKnownNames((name) => (librarySet ??= new Set(libraryNames())).has(name));
+addLibraryNames((name) => (librarySet ??= new Set(libraryNames())).has(name));
 
 /** Everything that identifies one cache entry, with the record it was computed from. */
 export interface Identity {

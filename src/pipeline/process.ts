@@ -5,7 +5,7 @@ import { driverForExtension } from '../drivers/builtin.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
-import { type ActiveOutput, endComputation, isComputing, runComputation } from './active.js';
+import { type ActiveOutput, endComputation, inCallChain, runComputation } from './active.js';
 import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryMeta } from './entry.js';
@@ -79,7 +79,7 @@ interface EnsuredEntry {
 }
 
 async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Identity, verify: boolean): Promise<EnsuredEntry> {
-  if (isComputing(identity.stateHash)) {
+  if (inCallChain(identity.stateHash)) {
     throw new PipelineError(`${identity.className} depends on itself: its entry ${identity.stateHash.slice(0, 12)} is being computed higher up this call chain`);
   }
   const first = await checkEntry(identity.objectType, identity.stateHash, { verify });

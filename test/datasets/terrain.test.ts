@@ -54,6 +54,27 @@ describe('terrain datasets', () => {
     expect(cache.computed()).toEqual(['Hillshade']);
   });
 
+  it('keeps the hash of a user class that names a terrain dataset the same before and after the dataset is first used', async () => {
+    class SlopeMean extends Data {
+      override get ext() {
+        return 'json';
+      }
+      async _process(spec: SpatialSpec) {
+        const degrees = await load<Raster>(new Slope(new Dem()), spec);
+        return new TextEncoder().encode(JSON.stringify(degrees.stats(0)));
+      }
+    }
+    register(SlopeMean);
+    defaultRegistry.unregister('Slope'); // as in a fresh process, where no Slope was made yet
+    const { fingerprint } = await import('../../src/node.js');
+    const before = await fingerprint(new SlopeMean(), SPEC);
+    await load(new SlopeMean(), SPEC);
+    expect(await fingerprint(new SlopeMean(), SPEC)).toEqual(before);
+    cache.resetEvents();
+    await load(new SlopeMean(), SPEC);
+    expect(cache.computed()).toEqual([]);
+  });
+
   it('colours a DEM dataset', async () => {
     const relief = await load<Raster>(new ColorRelief(new Dem(), [[0, 0, 0, 255], [3000, 255, 255, 255]]), SPEC);
     expect(relief.count).toBe(3);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalSource, canonicaliseText } from '../../src/fingerprint/canonical-source.js';
+import { addLibraryNames } from '../../src/fingerprint/known-names.js';
 import { FingerprintError } from '../../src/errors.js';
 import { canonicalSourceText, defaultRegistry, freeIdentifiers, sourceHash } from '../../src/fingerprint/index.js';
 
@@ -141,16 +142,26 @@ describe('toolchain artefacts', () => {
     ]);
   });
 
-  it('maps a name a bundler renamed to avoid a collision back to the registered or library name it stands for', () => {
-    const Known = new Function('return class KnownThing {}')();
-    defaultRegistry.add(Known);
-    try {
-      expectSameHash([`class Sample { run() { return new KnownThing(); } }`, `class Sample { run() { return new KnownThing2(); } }`, `class Sample { run() { return new KnownThing$1(); } }`]);
-      // A name that is not a renamed known one keeps its digits.
-      expectAllDifferent([`class Sample { run() { return helper(); } }`, `class Sample { run() { return helper2(); } }`]);
-    } finally {
-      defaultRegistry.unregister(Known);
-    }
+  it("maps a library name a bundler renamed to avoid a collision back, and nothing else", () => {
+    addLibraryNames((name) => name === 'libraryThing');
+    expectSameHash([
+      `class Sample { run() { return libraryThing(); } }`,
+      `class Sample { run() { return libraryThing2(); } }`,
+      `class Sample { run() { return libraryThing$1(); } }`,
+    ]);
+    // A user's own names keep their digits, as do names declared in uses.
+    expectAllDifferent([`class Sample { run() { return helper(); } }`, `class Sample { run() { return helper2(); } }`]);
+    expectAllDifferent([
+      `class Sample { static uses = { libraryThing2 }; run() { return libraryThing2(); } }`,
+      `class Sample { static uses = { libraryThing2 }; run() { return libraryThing(); } }`,
+    ]);
+  });
+
+  it("keeps tsc's CommonJS import style apart from objects declared in uses", () => {
+    expectAllDifferent([
+      `class Sample { static uses = { table_1, table_2 }; run() { return table_1.max; } }`,
+      `class Sample { static uses = { table_1, table_2 }; run() { return table_2.max; } }`,
+    ]);
   });
 
   it('removes the renamed keep-names helper of code compiled twice (__name2)', () => {

@@ -11,7 +11,7 @@ import {
   prepareInputs,
   sha256Hex,
 } from '../../src/fingerprint/index.js';
-import { buildWorld } from './world.js';
+import { Data, buildWorld } from './world.js';
 
 /** A processor like the library's: its class, settings and input bytes count. */
 class BytesProcessor {
@@ -213,3 +213,41 @@ group('unhashed references', () => {
     );
   });
 });
+
+group('state the fingerprint cannot see', () => {
+  it('reports private fields as unhashed, and refuses them in strict mode', async () => {
+    const { classes, registry } = buildWorld(`
+      class Scaled extends Data { #factor; constructor(f) { super(); this.#factor = f; } run(v) { return v * this.#factor; } }
+      return { Scaled };
+    `);
+    const record = await describe(new classes.Scaled(1), undefined, { registry });
+    expect(record.unhashed).toEqual([{ className: 'Scaled', identifier: '#factor' }]);
+    await expect(describe(new classes.Scaled(2), undefined, { registry, strict: true })).rejects.toThrow(
+      /^Scaled has the private field #factor: .*Make it a public property \(a parameter\)/,
+    );
+  });
+
+  it('leaves names in static external out of the fingerprint on purpose, even in strict mode', async () => {
+    const { classes, registry } = buildWorld(`
+      class Writer extends Data { static external = ['writeFile']; async run(p) { await writeFile(p, 'x'); } }
+      return { Writer };
+    `, { writeFile: () => undefined });
+    const record = await describe(new classes.Writer(), undefined, { registry, strict: true });
+    expect(record.unhashed).toEqual([]);
+  });
+
+  it('treats a library class named in a body as a library reference, registered yet or not', async () => {
+    const { markLibraryClass } = await import('../../src/fingerprint/index.js');
+    const Ready = markLibraryClass(class ReadyMade extends Data {});
+    const source = `class User extends Data { run() { return new ReadyMade(); } } return { User };`;
+    const before = buildWorld(source, { ReadyMade: Ready });
+    const hashBefore = (await describe(new before.classes.User(), undefined, { registry: before.registry, knownNames: ['ReadyMade'] })).depTreeHash;
+    const after = buildWorld(source, { ReadyMade: Ready });
+    after.registry.add(Ready);
+    const recordAfter = await describe(new after.classes.User(), undefined, { registry: after.registry, knownNames: ['ReadyMade'] });
+    expect(recordAfter.depTreeHash).toBe(hashBefore);
+    expect(Object.keys(recordAfter.tree.nodes)).toEqual(['User']);
+    expect(recordAfter.unhashed).toEqual([]);
+  });
+});
+
