@@ -143,5 +143,6 @@ export async function withConfig<T>(changes: Partial<ConfigValues>, fn: () => T 
 }
 
 function isStore(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && ['get', 'set', 'setMany', 'keys', 'lock'].every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+  const methods = ['get', 'has', 'stat', 'keys', 'set', 'setMany', 'remove', 'removePrefix', 'lock'];
+  return typeof value === 'object' && value !== null && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 }

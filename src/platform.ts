@@ -14,8 +14,11 @@ export interface Platform {
   readFile(path: string): Promise<Uint8Array>;
   /** The default store for a cache root (Node: the filesystem; browser: IndexedDB). */
   createStore(root: string): StoreAdapter;
-  /** Hashes processor inputs (one per root, so digests remembered between runs live with the cache). */
-  inputHasher(root: string): InputHasher;
+  /**
+   * Hashes processor inputs. `memoPath`, a file beside a filesystem cache, remembers digests
+   * between runs; without one they are remembered for the life of the hasher only.
+   */
+  inputHasher(memoPath: string | undefined): InputHasher;
   /** The default GDAL engine. Creating it must not start GDAL; the first call does. */
   createEngine(): GdalEngine;
   /**

@@ -5,7 +5,7 @@ import { fetchBytes, type Platform, type Workspace } from '../platform.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
 
-const hashers = new Map<string, WebInputHasher>();
+const webHasher = new WebInputHasher();
 
 /**
  * Browsers: fetch for paths (URLs), IndexedDB for the cache (one database per root), GDAL in a
@@ -17,11 +17,8 @@ export const browserPlatform: Platform = {
   readFile: fetchBytes,
   createStore: (root) => indexedDbStore({ dbName: root === '.' ? 'geodata' : `geodata:${root}` }),
   createEngine: () => createBrowserEngine(),
-  inputHasher(root) {
-    let hasher = hashers.get(root);
-    if (!hasher) hashers.set(root, (hasher = new WebInputHasher()));
-    return hasher;
-  },
+  // Browsers have no file to remember digests in; Blobs cannot change, so one hasher serves all.
+  inputHasher: () => webHasher,
   workspace: () => engineWorkspace(getConfig().engine),
   resolvePath: (path) => path,
 };

@@ -7,6 +7,7 @@ import type { StoreAdapter } from '../store/adapter.js';
 import { isLive, LiveClasses, type LiveClass } from './live-classes.js';
 import type { CacheReason, EntryState } from './reasons.js';
 import { readSnapshotTree } from './source-registry.js';
+import { inputHasher } from '../pipeline/identity.js';
 
 /** One entry folder of `data_processed/` or `figures/`, judged against the classes loaded now. */
 export interface ScannedEntry {
@@ -204,7 +205,7 @@ class EntryJudge {
   private digest(path: string): Promise<string | null> {
     let found = this.#digests.get(path);
     if (!found) {
-      const hasher = getPlatform().inputHasher(getConfig().root);
+      const hasher = inputHasher();
       this.#digests.set(path, (found = hasher.hash(path).then((d) => d.sha256, () => null)));
     }
     return found;

@@ -13,12 +13,20 @@ import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
  * await hasher.hash(fileFromDropEvent); // { id: 'blob:elevation.tif:1048576', size: 1048576, sha256: '…' }
  */
 export class WebInputHasher implements InputHasher {
+  // A Blob's bytes never change: each is read and hashed once, not at every load.
+  readonly #blobs = new WeakMap<Blob, Promise<InputDigest>>();
+
   async hash(ref: InputRef): Promise<InputDigest> {
     if (ref instanceof Uint8Array) return digestBytes(ref, `bytes:${ref.byteLength}`);
     if (typeof Blob !== 'undefined' && ref instanceof Blob) {
-      const name = (ref as { name?: unknown }).name;
-      const bytes = new Uint8Array(await ref.arrayBuffer());
-      return digestBytes(bytes, `blob:${typeof name === 'string' ? name : ''}:${ref.size}`);
+      let digest = this.#blobs.get(ref);
+      if (!digest) {
+        const name = (ref as { name?: unknown }).name;
+        digest = ref.arrayBuffer().then((buffer) => digestBytes(new Uint8Array(buffer), `blob:${typeof name === 'string' ? name : ''}:${ref.size}`));
+        this.#blobs.set(ref, digest);
+        digest.catch(() => this.#blobs.delete(ref));
+      }
+      return digest;
     }
     const url = remoteUrlOf(ref);
     if (url !== undefined) return remoteDigest(url);

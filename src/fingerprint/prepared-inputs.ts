@@ -71,7 +71,8 @@ export function preparedDigest(hasher: InputHasher, ref: InputRef, className: st
     const shown = typeof ref === 'string' || ref instanceof URL ? String(ref) : `a ${ref.constructor.name}`;
     throw new FingerprintError(
       `Cannot fingerprint ${className} synchronously: its input ${shown} has not been hashed yet. ` +
-        'Await prepareInputs(instance, options) with the same input hasher first, or use describe().',
+        'Call `await process(instance, spec)` (or load) before getProcessedPath(); in the fingerprint API, ' +
+        'await prepareInputs(instance, options) with the same input hasher first, or use describe().',
     );
   }
   return digest;

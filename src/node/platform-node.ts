@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createNodeEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
@@ -24,10 +25,10 @@ export const nodePlatform: Platform = {
   },
   createStore: (root) => fsStore({ root: resolve(root) }),
   createEngine: () => createNodeEngine(),
-  inputHasher(root) {
-    const memoPath = resolve(root, '.source', 'input-digests.json');
-    let hasher = hashers.get(memoPath);
-    if (!hasher) hashers.set(memoPath, (hasher = new NodeInputHasher(memoPath)));
+  inputHasher(memoPath) {
+    const key = memoPath ?? '';
+    let hasher = hashers.get(key);
+    if (!hasher) hashers.set(key, (hasher = new NodeInputHasher(memoPath)));
     return hasher;
   },
   workspace: () => nodeWorkspace,
@@ -41,8 +42,26 @@ const computationContext: AsyncContext = {
   get: () => storage.getStore(),
 };
 
+let privateTemp: string | undefined;
+
+/**
+ * This process's own temporary folder (mode 0700, removed at exit): materialised inputs and
+ * staging live there, out of reach of other users of a shared /tmp, where a predictable path
+ * could be planted with another file or a symbolic link.
+ */
+function processTempFolder(): string {
+  if (!privateTemp) {
+    const folder = mkdtempSync(join(tmpdir(), 'geodata-'));
+    privateTemp = folder;
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  }
+  return privateTemp;
+}
+
 const nodeWorkspace: Workspace = {
-  tempFolder: resolve(tmpdir()),
+  get tempFolder() {
+    return processTempFolder();
+  },
   async readFile(path) {
     return nodePlatform.readFile(path);
   },

@@ -1,7 +1,7 @@
 import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
 import type { TreeRecord } from '../fingerprint/index.js';
-import { renderGraphSvg } from '../browse/graph-svg.js';
+import { renderGraphSvg } from '../graph/graph-svg.js';
 import type { ActiveOutput } from './active.js';
 import { codePrefix, snapshotPrefix } from './layout.js';
 

@@ -5,7 +5,7 @@ import { LIBRARY_VERSION } from '../version.js';
 import type { ActiveOutput } from './active.js';
 import { sha256Hex } from './checksum.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from './entry.js';
-import type { Identity } from './identity.js';
+import type { Identity, KeyDependencies } from './identity.js';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
 
 const encoder = new TextEncoder();
@@ -18,6 +18,7 @@ export interface ProducedOutput {
   /** The spec to record: completed by the processor, or as given. */
   spec: SpatialSpec;
   upstream: string[];
+  keyDependencies: KeyDependencies;
 }
 
 /**
@@ -29,6 +30,8 @@ export async function commitOutputs(
   produced: ProducedOutput[],
   timing: { startedAt: Date; finishedAt: Date },
   workspace: Workspace,
+  /** Co-output files in the staging folder that are not committed (not yielded, or made elsewhere). */
+  leftovers: string[] = [],
 ): Promise<EntryMeta[]> {
   const store = getConfig().store;
   const coHashes = produced.map((p) => p.output.identity.stateHash);
@@ -52,6 +55,7 @@ export async function commitOutputs(
       // committed already, so they leave before the rename.
       for (const [name, data] of sidecars) await workspace.writeFile(`${item.output.stagingFolder}/${name}`, data);
       for (const other of produced) if (other !== item) await workspace.remove(other.output.outputPath);
+      for (const path of leftovers) await workspace.remove(path);
       await store.commitFolder(item.output.stagingFolder, prefix);
     } else {
       await store.setMany([[prefix + item.fileName, bytes], ...sidecars.map(([name, data]) => [prefix + name, data] as const)]);
@@ -81,13 +85,21 @@ function buildMeta(
     spec_hash: identity.specHash,
     co_outputs: coHashes.filter((h) => h !== identity.stateHash),
     upstream: item.upstream,
+    key_dependencies: item.keyDependencies,
     started_at: timing.startedAt.toISOString(),
     finished_at: timing.finishedAt.toISOString(),
     duration_s: (timing.finishedAt.getTime() - timing.startedAt.getTime()) / 1000,
     library_version: LIBRARY_VERSION,
     output: { file: item.fileName, size, sha256 },
     inputs: record.inputs,
-    processor: record.processor ? { class_name: record.processor.className, source_hash: record.processor.sourceHash, settings: record.processor.settings } : null,
+    processor: record.processor
+      ? {
+          class_name: record.processor.className,
+          source_hash: record.processor.sourceHash,
+          ...(record.processor.depTreeHash ? { dep_tree_hash: record.processor.depTreeHash } : {}),
+          settings: record.processor.settings,
+        }
+      : null,
     unhashed: record.unhashed,
   };
 }

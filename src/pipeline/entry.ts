@@ -21,13 +21,19 @@ export interface EntryMeta {
   co_outputs: string[];
   /** State hashes of the entries of Data parameters at the same spec. */
   upstream: string[];
+  /**
+   * Code the state hash covers beyond the class's tree (see `KeyDependencies`): every processor
+   * class and the dep_tree_hash of every Data parameter's class. Absent in entries of before 0.1.
+   */
+  key_dependencies?: { processors: Array<{ class_name: string; source_hash: string; dep_tree_hash?: string }>; classes: Record<string, string> };
   started_at: string;
   finished_at: string;
   duration_s: number;
   library_version: string;
   output: { file: string; size: number; sha256: string };
   inputs: Array<{ id: string; size: number; sha256: string }>;
-  processor: { class_name: string; source_hash: string; settings: unknown } | null;
+  /** `dep_tree_hash` only for processor classes that are registered (a user's own). */
+  processor: { class_name: string; source_hash: string; dep_tree_hash?: string; settings: unknown } | null;
   unhashed: Array<{ className: string; identifier: string }>;
 }
 
@@ -61,7 +67,7 @@ export async function checkEntry(
   if (meta?.format_version !== ENTRY_FORMAT_VERSION) {
     return { state: 'damaged', problem: `${META_FILE} has format_version ${String(meta?.format_version)}, expected ${ENTRY_FORMAT_VERSION}` };
   }
-  if (meta.state_hash !== stateHash || !meta.output?.file) {
+  if (meta.state_hash !== stateHash || typeof meta.output?.file !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(meta.output.file)) {
     return { state: 'damaged', problem: `${META_FILE} does not describe this entry` };
   }
   const outputKey = prefix + meta.output.file;

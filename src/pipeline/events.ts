@@ -11,8 +11,7 @@ export type PipelineEvent =
   | { type: 'progress'; className: string; stateHash: string; fraction: number; message?: string }
   | { type: 'commit'; className: string; stateHash: string; key: string; size: number }
   | { type: 'finish'; className: string; stateHash: string; durationMs: number }
-  | { type: 'fail'; className: string; stateHash: string; error: unknown }
-  | { type: 'wait'; className: string; stateHash: string };
+  | { type: 'fail'; className: string; stateHash: string; error: unknown };
 
 export type PipelineEventType = PipelineEvent['type'];
 type Listener<T extends PipelineEventType | '*'> = (event: T extends '*' ? PipelineEvent : Extract<PipelineEvent, { type: T }>) => void;

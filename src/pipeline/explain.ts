@@ -115,7 +115,10 @@ export async function storedRecord(store: StoreAdapter, meta: EntryMeta): Promis
     tree,
     unhashed: meta.unhashed,
   };
-  if (meta.processor) record.processor = { className: meta.processor.class_name, sourceHash: meta.processor.source_hash, settings: meta.processor.settings as JsonValue };
+  if (meta.processor) {
+    record.processor = { className: meta.processor.class_name, sourceHash: meta.processor.source_hash, settings: meta.processor.settings as JsonValue };
+    if (meta.processor.dep_tree_hash) record.processor.depTreeHash = meta.processor.dep_tree_hash;
+  }
   return record;
 }
 

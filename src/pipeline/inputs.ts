@@ -6,7 +6,8 @@ import { windowRequestFor } from '../sources/window-policy.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { sha256Hex } from './checksum.js';
 
-const materialized = new Map<string, Promise<string>>();
+/** Writes in progress, by workspace path: concurrent callers share one instead of racing. */
+const writing = new Map<string, Promise<string>>();
 
 /** What an input is read for, when known: lets a warp read only a window of a remote file. */
 export interface InputPurpose {
@@ -35,18 +36,22 @@ async function materializeBytes(ref: Exclude<InputRef, never>): Promise<string> 
   const bytes =
     ref instanceof Uint8Array ? ref : typeof Blob !== 'undefined' && ref instanceof Blob ? new Uint8Array(await ref.arrayBuffer()) : await platform.readFile(String(ref));
   const hash = await sha256Hex(bytes);
-  let pending = materialized.get(hash + name);
+  const workspace = platform.workspace();
+  const folder = `${workspace.tempFolder}/geodata-inputs/${hash.slice(0, 16)}`;
+  const path = `${folder}/${name}`;
+  let pending = writing.get(path);
   if (!pending) {
+    // Checked at every call, not remembered: the workspace may be new (another engine, a closed
+    // worker). The folder is the process's own (Node) or the engine's (browsers), and named by
+    // the content, so a file of the right size there is this content.
     pending = (async () => {
-      const workspace = platform.workspace();
-      const folder = `${workspace.tempFolder}/geodata-inputs/${hash.slice(0, 16)}`;
-      await workspace.mkdir(folder);
-      const path = `${folder}/${name}`;
-      if ((await workspace.size(path)) !== bytes.length) await workspace.writeFile(path, bytes);
+      if ((await workspace.size(path)) !== bytes.length) {
+        await workspace.mkdir(folder);
+        await workspace.writeFile(path, bytes);
+      }
       return path;
-    })();
-    materialized.set(hash + name, pending);
-    pending.catch(() => materialized.delete(hash + name));
+    })().finally(() => writing.delete(path));
+    writing.set(path, pending);
   }
   return pending;
 }

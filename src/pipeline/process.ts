@@ -10,7 +10,7 @@ import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryMeta } from './entry.js';
 import { emit } from './events.js';
-import { identify, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
+import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix, SPEC_FILE } from './layout.js';
 import { committedOutputPath } from './paths.js';
 import { runProducer } from './run-producer.js';
@@ -96,10 +96,10 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
       emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
       return { meta: again.meta, outputKey: again.outputKey, bytes: again.bytes, computed: false };
     }
-    if (again.state === 'damaged') {
-      reportDamage(identity, again.problem);
-      await store.removePrefix(entryPrefix(identity.objectType, identity.stateHash));
-    }
+    if (again.state === 'damaged') reportDamage(identity, again.problem);
+    // Also for an 'absent' entry: a folder of temporary files a killed commit left is invisible to
+    // keys() but would block the commit's rename.
+    await store.removePrefix(entryPrefix(identity.objectType, identity.stateHash));
     emit({
       type: 'miss',
       className: identity.className,
@@ -138,7 +138,8 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
     const produced = await collectOutputs(main, outputs, coOutputs, completedSpec, releases);
     const finishedAt = new Date();
     await recordCode(produced.map((p) => p.output));
-    for (const meta of await commitOutputs(produced, { startedAt, finishedAt }, workspace)) {
+    const leftovers = outputs.filter((o) => o !== main && !produced.some((p) => p.output === o)).map((o) => o.outputPath);
+    for (const meta of await commitOutputs(produced, { startedAt, finishedAt }, workspace, leftovers)) {
       emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
     }
     const durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -193,6 +194,7 @@ async function collectOutputs(
       fileName: outputFileName(output.instance),
       spec: isMain ? completedSpec : output.spec,
       upstream: upstreamOf(output.instance, output.spec),
+      keyDependencies: keyDependencies(output.identity, output.instance, output.spec),
     });
   }
   return produced;

@@ -58,6 +58,8 @@ export function dtypeOfArray(array: TypedArray): DType {
 
 /** The dtype of a TIFF sample (SampleFormat 1 = unsigned, 2 = signed, 3 = float; BitsPerSample). */
 export function dtypeFromTiff(sampleFormat: number, bits: number): DType {
+  // 1-bit masks (GDAL's NBITS=1, a Reprojector's 'bool' output) read as 0/1 bytes.
+  if (bits === 1 && sampleFormat !== 3) return 'uint8';
   const kind = sampleFormat === 3 ? 'float' : sampleFormat === 2 ? 'int' : 'uint';
   const name = `${kind}${bits}`;
   if (name in DTYPES) return name as DType;

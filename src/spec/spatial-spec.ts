@@ -1,6 +1,7 @@
 import canonicalize from 'canonicalize';
 import proj4 from 'proj4';
 import type { GdalEngine } from '../../wasm/engine.js';
+import { getConfig } from '../config.js';
 import { CrsError, InvalidInputError } from '../errors.js';
 import { type Affine, applyAffine, gdalToAffine, isRotated, validateAffine, affineToGdal, type GeoTransform } from './affine.js';
 import { exactGrid } from './exact-grid.js';
@@ -74,9 +75,10 @@ export class SpatialSpec {
 
   /**
    * The spec of a raster file: its CRS (as an authority code when it has one), transform and shape.
-   * Needs GDAL (the engine) to read the header.
+   * Reads the header through GDAL (default: the configured engine).
+   * @example getConfig().update({ spec: await SpatialSpec.fromRasterFile('reference.tif') });
    */
-  static async fromRasterFile(path: string, engine: GdalEngine): Promise<SpatialSpec> {
+  static async fromRasterFile(path: string, engine: GdalEngine = getConfig().engine): Promise<SpatialSpec> {
     const info = await engine.info(path);
     const wkt = info.coordinateSystem?.wkt;
     if (!wkt) {
@@ -92,7 +94,7 @@ export class SpatialSpec {
   }
 
   /** A partial spec (CRS only) from a vector file's first layer with a CRS. */
-  static async fromVectorFile(path: string, engine: GdalEngine): Promise<SpatialSpec> {
+  static async fromVectorFile(path: string, engine: GdalEngine = getConfig().engine): Promise<SpatialSpec> {
     const info = await engine.vectorInfo(path);
     for (const layer of info.layers) {
       for (const field of layer.geometryFields) {

@@ -24,8 +24,10 @@ export interface StoreAdapter {
 
   set(key: string, value: Uint8Array): Promise<void>;
   /**
-   * Writes several keys so that a reader sees all of them or none: the commit of a cache entry.
-   * An error (quota, I/O) leaves none of them visible.
+   * Writes several keys, the last one last: the commit of a cache entry, whose meta.json comes
+   * last. IndexedDB and memory write them in one transaction (all or none); the filesystem
+   * renames them in order and undoes the renames on an error, but a process killed in the middle
+   * can leave the first ones written — which is why readers judge an entry by its meta.json.
    */
   setMany(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void>;
   /** Removes a key; a missing key is not an error. */

@@ -158,3 +158,70 @@ describe('bad inputs leave the store untouched', () => {
     expect(() => new Four().ensureProcessedPath(SPEC)).toThrow(/Four\.ensureProcessedPath\(\) was called outside _process/);
   });
 });
+
+describe('entries hold only their own files', () => {
+  const cache = useTempCache();
+
+  class Parts extends Data {
+    constructor(public part: 'a' | 'b') {
+      super();
+    }
+    override get ext() {
+      return 'txt';
+    }
+    async *_process(spec: SpatialSpec) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(new Parts('a').ensureProcessedPath(spec), 'a');
+      writeFileSync(new Parts('b').ensureProcessedPath(spec), 'b');
+      // Yields nothing: the sibling's file was written but is not a co-output.
+    }
+  }
+  register(Parts);
+
+  class Meta extends Data {
+    override get ext() {
+      return 'json';
+    }
+    async _process() {
+      return new TextEncoder().encode('{}');
+    }
+  }
+  register(Meta);
+
+  it('commits no file of a sibling that was not yielded into the entry', async () => {
+    const entry = await process(new Parts('a'), SPEC);
+    expect(readdirSync(join(cache.root, 'data_processed', entry.stateHash)).sort()).toEqual(['meta.json', 'parameters.json', 'parts.txt', 'spec.json']);
+    expect(readdirSync(join(cache.root, 'data_processed'))).toEqual([entry.stateHash]);
+  });
+
+  it('refuses an output name that would overwrite the entry own files', async () => {
+    await expect(load(new Meta(), SPEC)).rejects.toThrow(/Meta would write its output to meta\.json, which is one of the entry's own files/);
+  });
+
+  it('reads an entry whose meta.json names an output outside its folder as damaged, and recomputes it', async () => {
+    const entry = await process(new Four(), SPEC);
+    const metaPath = join(cache.root, 'data_processed', entry.stateHash, 'meta.json');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    meta.output.file = '../../escape.tif';
+    writeFileSync(metaPath, JSON.stringify(meta));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const raster = await load<Raster>(new Four(), SPEC);
+    warn.mockRestore();
+    expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('recovers an entry folder that holds only the temporary files of a killed commit', async () => {
+    const { identify } = await import('../../src/pipeline/identity.js');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    await process(new Four(), SPEC).then(async (entry) => {
+      const folder = join(cache.root, 'data_processed', entry.stateHash);
+      (await import('node:fs')).rmSync(folder, { recursive: true });
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'four.tif.geodata-tmp-123'), 'half');
+      expect(identify(new Four(), SPEC).stateHash).toBe(entry.stateHash);
+    });
+    const raster = await load<Raster>(new Four(), SPEC);
+    expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
+  });
+});

@@ -229,3 +229,57 @@ describe('loadFromHash and partial specs', () => {
     expect(raster.height).toBe(3);
   });
 });
+
+describe('explain with a processor of the user', () => {
+  useTempCache();
+
+  class Doubler implements Processor {
+    readonly ext = 'txt';
+    constructor(readonly n: number) {}
+    inputs() {
+      return [];
+    }
+    settings() {
+      return { n: this.n };
+    }
+    async run(context: Parameters<Processor['run']>[0]) {
+      await context.engine.writeFile(context.outputPath, new TextEncoder().encode(String(this.n * 2)));
+    }
+  }
+  register(Doubler);
+
+  @register
+  class Doubled2 extends Data {
+    constructor(public n: number) {
+      super();
+    }
+    override get processor() {
+      return new Doubler(this.n);
+    }
+  }
+
+  it('names only the parameter that changed, not the unchanged registered processor', async () => {
+    const { explain } = await import('../../src/node.js');
+    await load(new Doubled2(1), SPEC);
+    const why = await explain(new Doubled2(2), SPEC);
+    expect(why.reasons.map((r) => r.kind).sort()).toEqual(['parameter-changed', 'processor-changed']);
+    expect(why.summary.join('\n')).toMatch(/parameter params\.n changed from 1 to 2/);
+    // The processor's settings changed with n; its code did not.
+    const processorReason = why.reasons.find((r) => r.kind === 'processor-changed') as { from: { sourceHash: string; depTreeHash?: string }; to: { sourceHash: string; depTreeHash?: string } };
+    expect(processorReason.from.sourceHash).toBe(processorReason.to.sourceHash);
+    expect(processorReason.from.depTreeHash).toBe(processorReason.to.depTreeHash);
+  });
+});
+
+describe('input digests', () => {
+  it('are remembered beside a filesystem cache, and nowhere on disk for a memory store', async () => {
+    const { inputHasher } = await import('../../src/pipeline/identity.js');
+    const { memoryStore, withConfig } = await import('../../src/node.js');
+    await withConfig({ store: memoryStore() }, () => {
+      expect((inputHasher() as { memoPath?: string }).memoPath).toBeUndefined();
+    });
+    await withConfig({ root: '/tmp/geodata-memo-root' }, () => {
+      expect((inputHasher() as { memoPath?: string }).memoPath).toBe('/tmp/geodata-memo-root/.source/input-digests.json');
+    });
+  });
+});

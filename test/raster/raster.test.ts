@@ -130,6 +130,15 @@ describe('raster.write', () => {
     await expect(raster.write(join(folder, 'bad.tif'), { engine, blockSize: 100 })).rejects.toThrow(/blockSize 100 must be a multiple of 16/);
   });
 
+  it('reads 1-bit masks (NBITS=1) as 0/1 bytes', async () => {
+    const mask = Raster.fromArrays([new Uint8Array([0, 1, 1, 0, 1, 0])], new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 0], shape: [2, 3] }));
+    const path = join(folder, 'mask.tif');
+    await mask.write(path, { engine, creationOptions: ['NBITS=1'] });
+    const back = await readRaster(path);
+    expect(back.dtype).toBe('uint8');
+    expect(Array.from(back.bands[0]!)).toEqual([0, 1, 1, 0, 1, 0]);
+  });
+
   it('keeps a custom WKT CRS', async () => {
     const wkt = (await engine.crsInfo('+proj=sterea +lat_0=52.15 +lon_0=5.38 +k=0.9999 +x_0=155000 +y_0=463000 +ellps=bessel +units=m')).wkt;
     const raster = Raster.fromArrays([new Uint8Array(6)], new SpatialSpec({ crs: wkt, transform: [1, 0, 0, 0, -1, 0], shape: [2, 3] }));

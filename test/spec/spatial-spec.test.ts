@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import '../../src/node.js';
 import { createNodeEngine } from '../../wasm/node.js';
 import { CrsError, InvalidInputError } from '../../src/errors.js';
 import { affineToGdal, gdalToAffine, invertAffine, applyAffine } from '../../src/spec/affine.js';
@@ -122,6 +123,13 @@ describe.skipIf(!HAS_DATA)(`SpatialSpec from files${HAS_DATA ? '' : ` (${NO_DATA
   it('reads CRS, transform and shape from a raster file', async () => {
     const spec = await SpatialSpec.fromRasterFile(sample('elev_vinschgau.tif'), engine);
     expect(spec.equals(UTM)).toBe(true);
+  });
+
+  it('reads a raster file through the configured engine when none is given', async () => {
+    const spec = await SpatialSpec.fromRasterFile(sample('elev.tif'));
+    // The exact geotransform, not gdalinfo's 16 rounded digits.
+    expect(spec.transform![0]).toBe(0.008333333333333337);
+    expect(spec.crs).toBe('EPSG:4326');
   });
 
   it('keeps a custom CRS as WKT when it has no authority code', async () => {

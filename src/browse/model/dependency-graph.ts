@@ -4,7 +4,7 @@ import type { TreeRecord } from '../../fingerprint/index.js';
 import type { SourceRecord } from '../../pipeline/code-registry.js';
 import { codePrefix } from '../../pipeline/layout.js';
 import type { StoreAdapter } from '../../store/adapter.js';
-import type { Graph, GraphEdge, GraphNode, NodeStatus } from '../graph.js';
+import type { Graph, GraphEdge, GraphNode, NodeStatus } from '../../graph/graph.js';
 import type { IndexedEntry } from './browse-index.js';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors.js';
-import { renderGraphSvg } from '../graph-svg.js';
+import { renderGraphSvg } from '../../graph/graph-svg.js';
 import type { RouteContext } from './app.js';
 import { classCode, codeNames, diffSources, liveHashOf, liveSource, SOURCE_HASH, storedSource } from './code-view.js';
 import { classGraph, entryGraph } from './dependency-graph.js';
