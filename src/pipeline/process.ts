@@ -13,6 +13,7 @@ import { emit } from './events.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix, SPEC_FILE } from './layout.js';
 import { committedOutputPath } from './paths.js';
+import { readGrid } from '../raster/read-raster.js';
 import { runProducer } from './run-producer.js';
 import { resolveSpec } from './spec-resolution.js';
 
@@ -189,15 +190,30 @@ async function collectOutputs(
         `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
       );
     }
+    const fileName = outputFileName(output.instance);
     produced.push({
       output,
-      fileName: outputFileName(output.instance),
-      spec: isMain ? completedSpec : output.spec,
+      fileName,
+      spec: await recordedSpec(isMain ? completedSpec : output.spec, output.outputPath, fileName),
       upstream: upstreamOf(output.instance, output.spec),
       keyDependencies: keyDependencies(output.identity, output.instance, output.spec),
     });
   }
   return produced;
+}
+
+/**
+ * The spec to write into spec.json: as computed, or, for a CRS-only spec that `_process` completed
+ * itself, the grid its GeoTIFF output has (read from the header).
+ */
+async function recordedSpec(spec: SpatialSpec, outputPath: string, fileName: string): Promise<SpatialSpec> {
+  if (spec.isFullyDefined || !/\.tiff?$/i.test(fileName)) return spec;
+  try {
+    const grid = await readGrid(await getPlatform().workspace().readFile(outputPath), fileName);
+    return spec.with({ transform: grid.transform, shape: [grid.height, grid.width] });
+  } catch {
+    return spec; // not a GeoTIFF after all: the spec as given is all there is to record
+  }
 }
 
 /** The lock, if nobody holds it now; undefined (not waiting) otherwise. */

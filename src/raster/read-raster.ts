@@ -75,6 +75,19 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
   });
 }
 
+/**
+ * The grid of a GeoTIFF (size and transform) from its header alone, without decoding pixels.
+ * @example const { width, height, transform } = await readGrid(bytes);
+ */
+export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'): Promise<{ width: number; height: number; transform: Affine }> {
+  try {
+    const image = await (await fromArrayBuffer(bytes instanceof Uint8Array ? toArrayBuffer(bytes) : bytes)).getImage();
+    return { width: image.getWidth(), height: image.getHeight(), transform: transformOf(image) };
+  } catch (error) {
+    throw new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });
+  }
+}
+
 function transformOf(image: GeoTIFFImage): Affine {
   const dir = image.getFileDirectory();
   const matrix = dir.getValue('ModelTransformation') as number[] | undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { Hillshade, type Raster, Slope, getConfig, load, process as processEntry, readRaster, syntheticTerrain } from '../../src/node.js';
+import { Hillshade, type Raster, Slope, SpatialSpec, getConfig, load, process as processEntry, readRaster, syntheticTerrain } from '../../src/node.js';
 import { EXAMPLE_SPEC, Elevation, exampleSteps } from '../../examples/pipeline.js';
 import { useTempCache } from '../helpers/cache.js';
 
@@ -47,6 +47,23 @@ describe('the example pipeline', () => {
     expect(figure.width).toBeGreaterThan(370);
     expect(figure.height).toBeGreaterThan(375);
     expect((await readRaster(entries[1]!.path)).spec.equals(EXAMPLE_SPEC)).toBe(true);
+  });
+});
+
+describe('a CRS-only spec', () => {
+  const cache = useTempCache();
+
+  it('is completed by the Reprojector and recorded complete for the datasets computed from it', async () => {
+    const source = join(cache.root, 'dem.tif');
+    await syntheticTerrain({ size: 128, pixel: 30 }).write(source);
+    const partial = new SpatialSpec({ crs: 'EPSG:3035' });
+    const slope = await load<Raster>(new Slope(new Elevation(source)), partial);
+    const elevation = await load<Raster>(new Elevation(source), partial);
+    expect(slope.spec.equals(elevation.spec)).toBe(true);
+    expect(slope.spec.isFullyDefined).toBe(true);
+    const entry = await processEntry(new Slope(new Elevation(source)), partial);
+    const recorded = JSON.parse((await import('node:fs')).readFileSync(join(cache.root, 'data_processed', entry.stateHash, 'spec.json'), 'utf8'));
+    expect(recorded.shape).toEqual([elevation.height, elevation.width]);
   });
 });
 
