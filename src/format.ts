@@ -1,4 +1,5 @@
-// Human-readable formatting of hashes, sizes, ages and tables: the CLI and the browse page share it (no Node builtins).
+// Human-readable formatting of hashes, sizes, ages, tables and errors: the CLI and the browse page share it (no Node builtins).
+import { GeodataError } from './errors.js';
 
 /** A hash as printed: 12 characters unless the user asked for full hashes. */
 export function shortHash(hash: string | null | undefined, full: boolean): string {
@@ -6,17 +7,22 @@ export function shortHash(hash: string | null | undefined, full: boolean): strin
   return full ? hash : hash.slice(0, 12);
 }
 
-/** Bytes in the largest unit that keeps the number at least 1 (1000-based, as `ls -h --si`). */
+/**
+ * Bytes in the largest unit that keeps the number at least 1 (1000-based, as `ls -h --si`), one
+ * decimal below 10. The unit is chosen after rounding, so 999 999 bytes are `1.0 MB`, not
+ * `1000 kB`, and 9 960 are `10 kB`, not `10.0 kB`.
+ * @example formatBytes(15_300) // '15 kB'
+ */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
+  for (let unit = 0; ; unit++) {
+    const value = bytes / 1000 ** (unit + 1);
+    const tenths = Math.round(value * 10) / 10;
+    if (tenths < 10) return `${tenths.toFixed(1)} ${units[unit]}`;
+    const whole = Math.round(value);
+    if (whole < 1000 || unit === units.length - 1) return `${whole} ${units[unit]}`;
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** How long ago an ISO time was: `40s ago`, `5m ago`, `3h ago`, `12d ago`. */
@@ -53,4 +59,15 @@ export function countsLine(counts: Record<string, number>): string {
 export function oneLine(value: unknown, max = 60): string {
   const text = value === undefined || value === null ? '-' : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/**
+ * An error as one line for people: geodata's own errors and plain `Error`s by their message
+ * (which says what to do), other errors with their name in front (`TypeError: ...`).
+ * @example describeError(new TypeError('x is not a function')) // 'TypeError: x is not a function'
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof GeodataError) return error.message;
+  if (error instanceof Error) return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  return String(error);
 }

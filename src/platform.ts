@@ -1,6 +1,7 @@
 import type { GdalEngine } from '../wasm/engine.js';
-import { ConfigError, FileError } from './errors.js';
+import { ConfigError } from './errors.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
+import { fetchBytes } from './sources/fetch-or-fail.js';
 import type { StoreAdapter } from './store/adapter.js';
 
 /**
@@ -51,21 +52,15 @@ export interface Workspace {
   /** Size in bytes, or undefined when the file does not exist. */
   size(path: string): Promise<number | undefined>;
   remove(path: string): Promise<void>;
+  /**
+   * Moves a file to `to` in one step, replacing what is there (a symbolic link at `to` is
+   * replaced, not followed): write to a temporary name, then rename, and no reader ever sees a
+   * part of a file.
+   */
+  rename(from: string, to: string): Promise<void>;
   /** Removes a folder and everything in it; a missing folder is fine. */
   removeFolder(path: string): Promise<void>;
   mkdir(path: string): Promise<void>;
-}
-
-/** Fetches a URL (or a path relative to the page) into bytes; FileError names what failed. */
-export async function fetchBytes(path: string): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(path);
-  } catch (error) {
-    throw new FileError(`cannot fetch ${path}: ${(error as Error).message}`, path, { cause: error });
-  }
-  if (!response.ok) throw new FileError(`cannot fetch ${path}: HTTP ${response.status} ${response.statusText}`, path);
-  return new Uint8Array(await response.arrayBuffer());
 }
 
 const unconfigured: Platform = {

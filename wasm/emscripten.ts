@@ -20,6 +20,7 @@ export interface EmscriptenFS {
   mkdirTree(path: string): void;
   rmdir(path: string): void;
   unlink(path: string): void;
+  rename(oldPath: string, newPath: string): void;
   symlink(target: string, path: string): void;
   readlink(path: string): string;
   readdir(path: string): string[];

@@ -15,9 +15,9 @@ export interface RuntimeAccess {
 
 /**
  * The part of an engine that differs between host files (Node) and GDAL's in-memory file system
- * (browser): how caller paths become GDAL paths, and the five file methods.
+ * (browser): how caller paths become GDAL paths, and the file methods.
  */
-export interface EngineFileSystem extends Pick<GdalEngine, 'readFile' | 'writeFile' | 'remove' | 'removeTree' | 'exists' | 'mkdir'> {
+export interface EngineFileSystem extends Pick<GdalEngine, 'readFile' | 'writeFile' | 'remove' | 'removeTree' | 'exists' | 'size' | 'rename' | 'mkdir'> {
   readonly kind: GdalEngine['fileSystem'];
   /**
    * GDAL's path for each caller path, with GDAL's view of them made current (mounts, links,
@@ -191,6 +191,8 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
     remove: async (path) => files.remove(checkPath(path, 'path', 'remove')),
     removeTree: async (path) => files.removeTree(checkPath(path, 'path', 'removeTree')),
     exists: async (path) => files.exists(checkPath(path, 'path', 'exists')),
+    size: async (path) => files.size(checkPath(path, 'path', 'size')),
+    rename: async (from, to) => files.rename(checkPath(from, 'from', 'rename'), checkPath(to, 'to', 'rename')),
     mkdir: async (path) => files.mkdir(checkPath(path, 'path', 'mkdir')),
 
     async close() {

@@ -26,11 +26,6 @@ function post(message: WorkerMessage, transfer?: Transferable[]): void {
   scope.postMessage(message, transfer);
 }
 
-async function size(target: GdalEngine, path: string): Promise<number | undefined> {
-  if (!(await target.exists(path))) return undefined;
-  return (await target.readFile(path)).length;
-}
-
 async function run(call: CallMessage): Promise<void> {
   if (!engine) {
     post({ type: 'error', id: call.id, error: { name: 'ConfigError', message: 'the GDAL worker received a call before its init message' } });
@@ -44,9 +39,7 @@ async function run(call: CallMessage): Promise<void> {
     args[index] = options;
   }
   try {
-    let value: unknown;
-    if (call.method === 'size') value = await size(engine, args[0] as string);
-    else value = await (engine[call.method] as (...input: unknown[]) => Promise<unknown>)(...args);
+    const value = await (engine[call.method] as (...input: unknown[]) => Promise<unknown>)(...args);
     // The memory engine's readFile returns a fresh copy: hand its buffer over instead of copying again.
     const transfer = value instanceof Uint8Array && value.byteOffset === 0 && value.buffer instanceof ArrayBuffer ? [value.buffer] : [];
     post({ type: 'result', id: call.id, value }, transfer);

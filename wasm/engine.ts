@@ -47,6 +47,13 @@ export interface GdalEngine {
   /** Removes a file. Missing files are not an error. */
   remove(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
+  /** A file's size in bytes (measured where the file is, without reading it), or undefined when no file is there. */
+  size(path: string): Promise<number | undefined>;
+  /**
+   * Moves a file to `to` in one step, replacing a file there: readers of `to` see the old file or
+   * the new one, never a part. Both paths must be in the same folder tree (one file system).
+   */
+  rename(from: string, to: string): Promise<void>;
   /** Removes a folder and everything in it; a missing folder is not an error. */
   removeTree(path: string): Promise<void>;
   /** Creates a folder and its parents. */

@@ -9,7 +9,7 @@
  * prefix is removed from messages.
  */
 import { lstatSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileError } from '../src/errors.js';
 import type { EmscriptenFS, EmscriptenFSNode, EmscriptenModule } from './emscripten.js';
@@ -194,6 +194,23 @@ export function hostFileSystem(access: RuntimeAccess): EngineFileSystem {
         () => true,
         () => false,
       );
+    },
+    async size(file) {
+      try {
+        const stats = await stat(file);
+        return stats.isFile() ? stats.size : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async rename(from, to) {
+      // Node's rename replaces `to` itself (a symbolic link there is replaced, never followed);
+      // the engine drops its cached view of both paths before its next call.
+      try {
+        await rename(from, to);
+      } catch (error) {
+        throw fileError(error, `move ${from} to`, to);
+      }
     },
     async mkdir(folder) {
       try {

@@ -77,6 +77,26 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
         remove(toGdal(folder));
       }),
     exists: (file) => withFs((fs) => entry(fs, toGdal(file)).exists),
+    size: (file) =>
+      withFs((fs) => {
+        const gdalPath = toGdal(file);
+        const found = entry(fs, gdalPath);
+        return found.exists && !found.isDir ? fs.stat(gdalPath).size : undefined;
+      }),
+    rename: (from, to) =>
+      withFs((fs) => {
+        const [source, target] = [toGdal(from), toGdal(to)];
+        const found = entry(fs, source);
+        if (!found.exists) throw new FileError(`cannot move ${from} to ${to}: no such file in the engine's memory file system`, from);
+        if (found.isDir) throw new FileError(`cannot move ${from} to ${to}: it is a folder (rename moves files)`, from);
+        if (source === target) return;
+        const existing = entry(fs, target);
+        if (existing.isDir) throw new FileError(`cannot move ${from} to ${to}: a folder has that name`, to);
+        ensureFolder(fs, parentPosixPath(target));
+        // Unlinked first: Emscripten's rename leaves the replaced node in its lookup table.
+        if (existing.exists) fs.unlink(target);
+        fs.rename(source, target);
+      }),
     mkdir: (folder) =>
       withFs((fs) => {
         const gdalPath = toGdal(folder);

@@ -28,11 +28,9 @@ export interface WorkerEngineOptions extends EngineOptions {
   worker?: string | URL | (() => Worker);
 }
 
-/** A `GdalEngine` whose GDAL runs in a Web Worker; `size` measures a file without moving it. */
+/** A `GdalEngine` whose GDAL runs in a Web Worker. */
 export interface WorkerEngine extends GdalEngine {
   readonly fileSystem: 'memory';
-  /** A file's size in bytes, or undefined when it does not exist. */
-  size(path: string): Promise<number | undefined>;
 }
 
 interface Pending {
@@ -161,6 +159,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     removeTree: (path) => call('removeTree', [path]),
     mkdir: (path) => call('mkdir', [path]),
     size: (path) => call('size', [path]),
+    rename: (from, to) => call('rename', [from, to]),
     async close() {
       const thread = worker;
       if (!thread) return;

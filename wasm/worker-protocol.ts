@@ -8,8 +8,8 @@ import type { GdalAssets } from './assets.js';
 import type { GdalEngine } from './engine.js';
 import type { GdalWarning } from './gdal-call.js';
 
-/** Engine methods the worker serves, plus `size` (a file's length, measured where the file is). */
-export type WorkerMethod = Exclude<keyof GdalEngine, 'fileSystem'> | 'size';
+/** Engine methods the worker serves. */
+export type WorkerMethod = Exclude<keyof GdalEngine, 'fileSystem'>;
 
 /** Where the `CallOptions` argument sits, for the methods that take one. */
 export const CALL_OPTIONS_INDEX: Partial<Record<WorkerMethod, number>> = {
@@ -80,17 +80,28 @@ const PLAIN_CLASSES: Record<string, new (message: string, options?: { cause?: un
   PipelineError,
 };
 
+/** JavaScript's own error classes: a TypeError from the worker is a TypeError in the page too. */
+const NATIVE_CLASSES: Record<string, new (message: string, options?: { cause?: unknown }) => Error> = {
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
 /**
  * Re-creates an error from the worker as the same class with the same message, so callers branch
- * on it (`instanceof GdalError`) exactly as with an engine in the page. The worker's stack is kept
- * below the page's, which shows where the call was made.
+ * on it (`instanceof GdalError`, `instanceof TypeError`) exactly as with an engine in the page.
+ * The worker's stack is kept below the page's, which shows where the call was made.
  */
 export function deserializeError(serialized: SerializedError): Error {
   const cause = serialized.cause ? { cause: deserializeError(serialized.cause) } : undefined;
   let error: Error;
   if (serialized.name === 'FileError') error = new FileError(serialized.message, serialized.path ?? '', cause);
   else if (serialized.name === 'GdalError') error = new GdalError(serialized.message, serialized.details ?? { operation: 'unknown' }, cause);
-  else if (PLAIN_CLASSES[serialized.name]) error = new PLAIN_CLASSES[serialized.name]!(serialized.message, cause);
+  else if (Object.hasOwn(PLAIN_CLASSES, serialized.name)) error = new PLAIN_CLASSES[serialized.name]!(serialized.message, cause);
+  else if (Object.hasOwn(NATIVE_CLASSES, serialized.name)) error = new NATIVE_CLASSES[serialized.name]!(serialized.message, cause);
   else {
     error = new Error(serialized.message, cause);
     error.name = serialized.name;

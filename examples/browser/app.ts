@@ -42,6 +42,10 @@ const progress = $<HTMLProgressElement>('#progress');
 const runButton = $<HTMLButtonElement>('#run');
 let chosenFile: File | undefined;
 let generated: Promise<DemoSource> | undefined;
+/** Object URLs of the figures on show: revoked when they are replaced, or the blobs stay in memory. */
+let figureUrls: string[] = [];
+/** How long a download link's object URL lives: the browser must have started the download by then. */
+const DOWNLOAD_URL_LIFETIME_MS = 60_000;
 
 getConfig().update({ root: CACHE_ROOT, engine: createBrowserEngine({ assets: gdalAssetsAt(new URL('./', import.meta.url)) }) });
 onPipelineEvent('*', (event) => {
@@ -75,13 +79,18 @@ async function currentSource(): Promise<DemoSource> {
     if (!chosenFile) throw new Error('choose or drop a GeoTIFF first');
     return fileSource(chosenFile, engine, SCRATCH);
   }
-  generated ??= generatedSource(engine, SCRATCH);
+  // A failed attempt is forgotten, so pressing Compute again tries again.
+  generated ??= generatedSource(engine, SCRATCH).catch((error: unknown) => {
+    generated = undefined;
+    throw error;
+  });
   return generated;
 }
 
 async function showFigure(record: StepRecord): Promise<void> {
   const bytes = await getConfig().engine.readFile(record.path);
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+  figureUrls.push(url);
   const figure = document.createElement('figure');
   const image = document.createElement('img');
   image.src = url;
@@ -93,13 +102,19 @@ async function showFigure(record: StepRecord): Promise<void> {
   $('#figures').append(figure);
 }
 
+function clearFigures(): void {
+  $('#figures').replaceChildren();
+  for (const url of figureUrls) URL.revokeObjectURL(url);
+  figureUrls = [];
+}
+
 async function run(): Promise<void> {
   demo.state = 'running';
   delete demo.error;
   runButton.disabled = true;
   const tbody = $<HTMLTableElement>('#steps').tBodies[0]!;
   tbody.replaceChildren();
-  $('#figures').replaceChildren();
+  clearFigures();
   const started = performance.now();
   try {
     say('Preparing the source…');
@@ -183,6 +198,8 @@ function wire(): void {
     link.href = URL.createObjectURL(new Blob([archive as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }));
     link.download = 'geodata-entries.tar.gz';
     link.click();
+    // Revoking at once can cancel the download in some browsers: later, as FileSaver.js does.
+    setTimeout(() => URL.revokeObjectURL(link.href), DOWNLOAD_URL_LIFETIME_MS);
   });
   $<HTMLInputElement>('#import').addEventListener('change', async (event) => {
     const file = (event.target as HTMLInputElement).files?.[0];

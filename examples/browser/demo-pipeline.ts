@@ -4,6 +4,7 @@
  * engine and the cache come from the configuration), so the notebook and the tests reuse it.
  */
 import { process as processEntry, SpatialSpec, syntheticTerrain, type GdalEngine, type InputRef } from '../../src/api.js';
+import { sha256Hex } from '../../src/pipeline/checksum.js';
 import { exampleSteps } from '../pipeline.js';
 import { targetSpec } from './target-spec.js';
 
@@ -41,7 +42,7 @@ export async function generatedSource(engine: GdalEngine, folder: string): Promi
   await engine.mkdir(folder);
   await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine });
   const bytes = await engine.readFile(path);
-  return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
+  return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256Hex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }
 
 /** A GeoTIFF the user chose or dropped; GDAL reads its grid from a copy in `folder`. */
@@ -50,7 +51,7 @@ export async function fileSource(file: File, engine: GdalEngine, folder: string)
   const path = `${folder}/${file.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'source.tif'}`;
   await engine.mkdir(folder);
   await engine.writeFile(path, bytes);
-  return { kind: 'file', name: file.name, input: file, size: bytes.length, sha256: await sha256(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
+  return { kind: 'file', name: file.name, input: file, size: bytes.length, sha256: await sha256Hex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }
 
 /** The grid for a source, CRS and resolution (see `targetSpec`). */
@@ -81,10 +82,4 @@ export async function runSteps(source: DemoSource, spec: SpatialSpec, onStep?: (
     onStep?.(record);
   }
   return records;
-}
-
-/** SHA-256 of bytes as hex, through WebCrypto. */
-export async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -41,8 +41,8 @@ const MAX_BODY_BYTES = 1 << 20;
 /**
  * Starts the registry browser for the configured cache: a server bound to 127.0.0.1 only, answering only requests whose
  * Host is this address and port (a DNS-rebinding page cannot reach it), serving the page and
- * its JSON API (see `createBrowseApp`). Files are served only when their real path, symbolic
- * links resolved, is inside the cache root. The index is built in the background: the server
+ * its JSON API (see `createBrowseApp`). Files are read (served, shown, parsed) only when their
+ * real path, symbolic links resolved, is inside the cache root: the index's store refuses others. The index is built in the background: the server
  * answers at once and the page shows the progress.
  * @example
  * const server = await startBrowseServer({ port: 0 });
@@ -53,7 +53,7 @@ export async function startBrowseServer(options: BrowseServerOptions = {}): Prom
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`port ${port} must be a whole number from 0 to 65535 (0: any free port)`);
   // The library's cache functions work on the configured store: so does the browser.
   const store = getConfig().store;
-  const index = new BrowseIndex({ store, checkInputs: options.checkInputs });
+  const index = new BrowseIndex({ store, checkInputs: options.checkInputs, canRead: insideRoot(store) });
   if (options.onProgress) index.onProgress(options.onProgress);
   const actions = new BrowseActions(index, { cleanCache: nodeCleanCache });
   const assets = await bundlePage();
@@ -62,7 +62,6 @@ export async function startBrowseServer(options: BrowseServerOptions = {}): Prom
     actions,
     token: randomBytes(32).toString('hex'),
     assets,
-    canRead: insideRoot(store),
     engine: () => getConfig().engine,
   });
 

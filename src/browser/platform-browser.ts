@@ -1,7 +1,8 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
-import { fetchBytes, type Platform, type Workspace } from '../platform.js';
+import type { Platform, Workspace } from '../platform.js';
+import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
 
@@ -30,13 +31,8 @@ export function engineWorkspace(engine: GdalEngine): Workspace {
     readFile: (path) => engine.readFile(path),
     writeFile: (path, bytes) => engine.writeFile(path, bytes),
     exists: (path) => engine.exists(path),
-    async size(path) {
-      // A worker engine measures the file where it is, instead of sending its bytes over.
-      const sized = engine as GdalEngine & { size?: (path: string) => Promise<number | undefined> };
-      if (typeof sized.size === 'function') return sized.size(path);
-      if (!(await engine.exists(path))) return undefined;
-      return (await engine.readFile(path)).length;
-    },
+    size: (path) => engine.size(path),
+    rename: (from, to) => engine.rename(from, to),
     remove: (path) => engine.remove(path),
     removeFolder: (path) => engine.removeTree(path),
     mkdir: (path) => engine.mkdir(path),

@@ -1,6 +1,9 @@
 import { getConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { defaultRegistry } from '../fingerprint/index.js';
 import { META_FILE } from '../pipeline/layout.js';
 import type { StoreAdapter } from '../store/adapter.js';
+import { parseJsonObject } from './json-object.js';
 import { summariseReasons, type EntryState } from './reasons.js';
 import { scanCache, type CacheProgress, type ScannedEntry } from './scan.js';
 
@@ -11,10 +14,19 @@ export interface CleanCacheOptions {
    * files, which may refresh the input digest memo `.source/input-digests.json`, as a load would.)
    */
   dryRun?: boolean;
-  /** Also remove entries of classes not registered in this process (kept by default). */
+  /**
+   * Also remove entries that cannot be judged (kept by default): of classes not registered in
+   * this process, or whose processors or parameter classes are not loaded. Refused (a
+   * ConfigError) when no class is registered at all, as every entry would go; a dry run may show it.
+   */
   removeUnknown?: boolean;
   /** Also remove entries whose input files changed since they were computed (kept by default). */
   includeInputChanges?: boolean;
+  /**
+   * The store to judge and clean: the configured one by default. The registry browser gives its
+   * own, which reads nothing through links that leave the cache.
+   */
+  store?: StoreAdapter;
   /** How long to wait for an entry another caller is computing before leaving it alone. Default 10 s. */
   lockTimeoutMs?: number;
   onProgress?: (progress: CacheProgress) => void;
@@ -72,8 +84,13 @@ export function cleanCache(options: CleanCacheOptions = {}): Promise<CleanReport
 
 /** {@link cleanCache} with platform debris sources (the Node entry's staging folders). */
 export async function cleanCacheWith(options: CleanCacheOptions, debris: DebrisSource[]): Promise<CleanReport> {
-  const store = getConfig().store;
-  const entries = await scanCache({ onProgress: options.onProgress });
+  if (options.removeUnknown && !options.dryRun && noClassLoaded()) {
+    throw new ConfigError(
+      'cleanCache({ removeUnknown: true }) refuses to run when no class is registered in this process: every entry would be unknown, and removed; import the pipeline modules first, or pass dryRun: true to see what it would remove',
+    );
+  }
+  const store = options.store ?? getConfig().store;
+  const entries = await scanCache({ store, onProgress: options.onProgress });
   const report: CleanReport = { removed: [], kept: [], unknown: [], bytesFreed: 0 };
   const toRemove: Array<{ item: CleanItem; entry?: ScannedEntry; source?: DebrisSource }> = [];
   for (const entry of entries) {
@@ -100,6 +117,15 @@ export async function cleanCacheWith(options: CleanCacheOptions, debris: DebrisS
   }
   for (const list of [report.removed, report.kept, report.unknown]) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return report;
+}
+
+/**
+ * Whether no class at all is registered in this process: every entry is then unknown, and
+ * removing unknown entries would empty the cache. The command line and the registry browser
+ * refuse that too, in their own words.
+ */
+export function noClassLoaded(): boolean {
+  return defaultRegistry.names().length === 0;
 }
 
 function decide(state: EntryState, options: CleanCacheOptions): 'remove' | 'kept' | 'unknown' {
@@ -139,22 +165,12 @@ async function removeEntry(store: StoreAdapter, entry: ScannedEntry, timeoutMs: 
   }
   try {
     const files = await store.keys(entry.key);
-    const meta = parseObject(await store.get(entry.key + META_FILE));
+    const meta = parseJsonObject(await store.get(entry.key + META_FILE));
     const sameMeta = entry.meta === undefined ? meta === undefined : JSON.stringify(meta) === JSON.stringify(entry.meta);
     if (files.join('\n') !== entry.files.join('\n') || !sameMeta) return false;
     await store.removePrefix(entry.key);
     return true;
   } finally {
     await release();
-  }
-}
-
-function parseObject(bytes: Uint8Array | undefined): object | undefined {
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
   }
 }

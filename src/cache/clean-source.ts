@@ -1,8 +1,10 @@
 import { getConfig } from '../config.js';
+import type { StoreAdapter } from '../store/adapter.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import type { CacheProgress } from './scan.js';
+import { mapConcurrently, READ_CONCURRENCY } from './concurrency.js';
 import { listEntryFolders } from './scan.js';
-import { readCodeVersions, readJson, readSnapshots, readSnapshotTree, type StoredCode, type StoredSnapshot } from './source-registry.js';
+import { readCodeVersions, readJson, readSnapshots, snapshotTrees, type StoredCode, type StoredSnapshot } from './source-registry.js';
 import type { EntryMeta } from '../pipeline/entry.js';
 import { META_FILE } from '../pipeline/layout.js';
 
@@ -15,6 +17,8 @@ export interface CleanSourceOptions {
    * just before it commits the entries that reference it. Default 5 minutes.
    */
   minAgeMs?: number;
+  /** The store to clean: the configured one by default (the registry browser gives its guarded one). */
+  store?: StoreAdapter;
   onProgress?: (progress: CacheProgress) => void;
 }
 
@@ -46,7 +50,7 @@ export interface CleanSourceReport {
  * @example const { removed } = await cleanSourceRegistry({ dryRun: true });
  */
 export async function cleanSourceRegistry(options: CleanSourceOptions = {}): Promise<CleanSourceReport> {
-  const store = getConfig().store;
+  const store = options.store ?? getConfig().store;
   const minAgeMs = options.minAgeMs ?? 5 * 60_000;
   const now = Date.now();
   const codeRefs = new Map<string, string>();
@@ -56,14 +60,20 @@ export async function cleanSourceRegistry(options: CleanSourceOptions = {}): Pro
   };
 
   const folders = await listEntryFolders(store);
-  for (const [index, folder] of folders.entries()) {
+  const treeOf = snapshotTrees(store);
+  let read = 0;
+  const references = await mapConcurrently(folders, READ_CONCURRENCY, async (folder) => {
     const meta = await readJson<EntryMeta>(store, folder.key + META_FILE);
-    options.onProgress?.({ phase: 'reading entries', done: index + 1, total: folders.length });
-    if (!meta || typeof meta !== 'object') continue;
+    const tree = meta ? await treeOf(meta.dep_tree_hash) : undefined;
+    options.onProgress?.({ phase: 'reading entries', done: ++read, total: folders.length });
+    return { folder, meta, tree };
+  });
+  // Referenced in key order, so each reference names the same entry whatever the read order.
+  for (const { folder, meta, tree } of references) {
+    if (!meta) continue;
     const who = `referenced by entry ${folder.stateHash.slice(0, 12)}${typeof meta.class_name === 'string' ? ` (${meta.class_name})` : ''}`;
     refer(codeRefs, meta.source_hash, who);
     refer(snapshotRefs, meta.dep_tree_hash, who);
-    const tree = typeof meta.dep_tree_hash === 'string' ? await readSnapshotTree(store, meta.dep_tree_hash) : undefined;
     for (const node of Object.values(tree?.nodes ?? {})) refer(codeRefs, node.sourceHash, who);
   }
   for (const live of new LiveClasses().all().filter(isLive)) {

@@ -3,8 +3,9 @@ import type { EntryMeta } from '../pipeline/entry.js';
 import { META_FILE } from '../pipeline/layout.js';
 import type { StoreAdapter } from '../store/adapter.js';
 import { isLive, LiveClasses } from './live-classes.js';
+import { mapConcurrently, READ_CONCURRENCY } from './concurrency.js';
 import { listEntryFolders } from './scan.js';
-import { readCodeVersions, readJson, readSnapshotTree } from './source-registry.js';
+import { readCodeVersions, readJson, snapshotTrees } from './source-registry.js';
 
 /** One stored version of a class's (or helper's) code. */
 export interface CodeVersion {
@@ -51,8 +52,7 @@ export async function codeVersions(options: CodeVersionsOptions = {}): Promise<C
   for (const live of new LiveClasses().all().filter(isLive)) {
     for (const [name, node] of Object.entries(live.tree.nodes)) liveNodes.add(`${name}\0${node.sourceHash}`);
   }
-  const versions: CodeVersion[] = [];
-  for (const code of stored) {
+  const versions = await mapConcurrently(stored, READ_CONCURRENCY, async (code) => {
     const record = code.record;
     const version: CodeVersion = {
       key: code.key,
@@ -69,21 +69,22 @@ export async function codeVersions(options: CodeVersionsOptions = {}): Promise<C
       const bytes = await store.get(`${code.key}source.js`);
       version.source = bytes ? new TextDecoder().decode(bytes) : null;
     }
-    versions.push(version);
-  }
+    return version;
+  });
   return versions.sort((a, b) => String(a.firstRegistered).localeCompare(String(b.firstRegistered)) || (a.sourceHash < b.sourceHash ? -1 : 1));
 }
 
 /** How many entries use each of `hashes`, as their class's code or as a node of their tree. */
 async function countUses(store: StoreAdapter, hashes: Set<string>): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const folder of await listEntryFolders(store)) {
+  const treeOf = snapshotTrees(store);
+  const uses = await mapConcurrently(await listEntryFolders(store), READ_CONCURRENCY, async (folder) => {
     const meta = await readJson<EntryMeta>(store, folder.key + META_FILE);
-    if (!meta || typeof meta !== 'object') continue;
+    if (!meta) return [];
     const used = new Set<string>([meta.source_hash]);
-    const tree = typeof meta.dep_tree_hash === 'string' ? await readSnapshotTree(store, meta.dep_tree_hash) : undefined;
-    for (const node of Object.values(tree?.nodes ?? {})) used.add(node.sourceHash);
-    for (const hash of used) if (hashes.has(hash)) counts.set(hash, (counts.get(hash) ?? 0) + 1);
-  }
+    for (const node of Object.values((await treeOf(meta.dep_tree_hash))?.nodes ?? {})) used.add(node.sourceHash);
+    return [...used];
+  });
+  for (const used of uses) for (const hash of used) if (hashes.has(hash)) counts.set(hash, (counts.get(hash) ?? 0) + 1);
   return counts;
 }

@@ -5,10 +5,10 @@ import { FileError } from '../errors.js';
 import {
   exportEntries as exportToBytes,
   importArchive as importBytes,
+  type ExportOptions,
   type ImportOptions,
   type ImportReport,
 } from './export-import.js';
-import type { CacheProgress } from './scan.js';
 
 /**
  * Packs entries into a `.tar.gz` (see the browser-safe `exportEntries`) and, given `path`, also
@@ -17,7 +17,7 @@ import type { CacheProgress } from './scan.js';
  */
 export async function exportEntries(
   selection: string | readonly string[],
-  options: { path?: string; onProgress?: (progress: CacheProgress) => void } = {},
+  options: ExportOptions & { path?: string } = {},
 ): Promise<Uint8Array> {
   const bytes = await exportToBytes(selection, options);
   if (options.path !== undefined) {

@@ -6,43 +6,61 @@ import { entryPrefix, META_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix } from '../pipeline/load-from-hash.js';
 import { LIBRARY_VERSION } from '../version.js';
 import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import { parseJsonObject } from './json-object.js';
 import type { CacheProgress } from './scan.js';
 import { codeFolder, readSnapshotTree, snapshotFolder } from './source-registry.js';
+import type { StoreAdapter } from '../store/adapter.js';
+
+/** Options of {@link exportEntries}. */
+export interface ExportOptions {
+  /**
+   * The store to read the entries' files from: the configured one by default. The registry
+   * browser gives its own, which refuses files that lead outside the cache.
+   */
+  store?: StoreAdapter;
+  onProgress?: (progress: CacheProgress) => void;
+}
 
 /**
  * Packs entries (by state hash or unique prefix) into a `.tar.gz`: their files, their tree
  * snapshots, and the code versions of every node of their trees, so the importing side can show
- * the code that made them. Damaged entries are refused.
+ * the code that made them. Damaged entries are refused, and so are entries with a file that
+ * cannot be read (rather than an archive without it).
  * @example const bytes = await exportEntries(['68107b', 'a1b2c3']);
  */
-export async function exportEntries(selection: string | readonly string[], options: { onProgress?: (progress: CacheProgress) => void } = {}): Promise<Uint8Array> {
+export async function exportEntries(selection: string | readonly string[], options: ExportOptions = {}): Promise<Uint8Array> {
   const prefixes = typeof selection === 'string' ? [selection] : [...selection];
   if (prefixes.length === 0) throw new InvalidInputError('exportEntries needs at least one state hash or hash prefix');
-  const store = getConfig().store;
+  const store = options.store ?? getConfig().store;
   const files: ArchiveFile[] = [];
   const seen = new Set<string>();
-  const add = async (key: string) => {
+  const add = async (key: string, stateHash: string) => {
     if (seen.has(key)) return;
     seen.add(key);
     const bytes = await store.get(key);
-    if (bytes) files.push({ key, bytes });
+    if (!bytes) {
+      throw new PipelineError(
+        `entry ${stateHash.slice(0, 12)} cannot be exported: its file ${key} cannot be read (it vanished, or it leads outside the cache); nothing was exported`,
+      );
+    }
+    files.push({ key, bytes });
   };
   const exported: Array<{ state_hash: string; class_name: string; object_type: string }> = [];
   for (const [index, prefix] of prefixes.entries()) {
     const location = await resolveEntryPrefix(prefix);
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
-    const check = await checkEntry(location.objectType, location.stateHash, { verify: true });
+    const check = await checkEntry(location.objectType, location.stateHash, { verify: true, store });
     if (check.state !== 'valid') {
       throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'damaged' ? check.problem : 'it vanished'}; run clean-cache and compute it again`);
     }
     const meta = check.meta;
     const tree = await readSnapshotTree(store, meta.dep_tree_hash);
     const codeHashes = new Set([meta.source_hash, ...Object.values(tree?.nodes ?? {}).map((node) => node.sourceHash)]);
-    for (const hash of [...codeHashes].sort()) for (const key of await store.keys(`${codeFolder()}/${hash}/`)) await add(key);
-    for (const key of await store.keys(`${snapshotFolder()}/${meta.dep_tree_hash}/`)) await add(key);
+    for (const hash of [...codeHashes].sort()) for (const key of await store.keys(`${codeFolder()}/${hash}/`)) await add(key, meta.state_hash);
+    for (const key of await store.keys(`${snapshotFolder()}/${meta.dep_tree_hash}/`)) await add(key, meta.state_hash);
     // meta.json last: an importer that writes in archive order makes the entry visible last.
     const entryKeys = await store.keys(entryPrefix(location.objectType, location.stateHash));
-    for (const key of [...entryKeys.filter((k) => !k.endsWith(`/${META_FILE}`)), ...entryKeys.filter((k) => k.endsWith(`/${META_FILE}`))]) await add(key);
+    for (const key of [...entryKeys.filter((k) => !k.endsWith(`/${META_FILE}`)), ...entryKeys.filter((k) => k.endsWith(`/${META_FILE}`))]) await add(key, meta.state_hash);
     exported.push({ state_hash: meta.state_hash, class_name: meta.class_name, object_type: meta.object_type });
     options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: prefixes.length });
   }
@@ -90,7 +108,9 @@ interface Group {
  * Imports an archive made by `exportEntries`. Everything is checked before anything is
  * written: paths that would escape the store, keys outside the entries and code folders, entries
  * without a meta.json that matches their output (size and checksum). Nothing already in the
- * cache is overwritten: existing entries, code versions and snapshots are skipped and reported.
+ * cache is overwritten: existing entries, code versions and snapshots are skipped and reported,
+ * an entry in the cache that is damaged or incomplete as such (clean-cache removes it, and the
+ * import can then be run again).
  * Each entry is written at once with meta.json last, under its entry lock.
  * @example const { added, skipped } = await importArchive(bytes, { name: 'elevation.tar.gz' });
  */
@@ -100,7 +120,6 @@ export async function importArchive(bytes: Uint8Array, options: ImportOptions = 
   const groups = groupFiles(files, archiveLayout(manifest), name);
   for (const group of groups) if (group.kind === 'entry') await checkEntryGroup(group, name);
 
-  const store = getConfig().store;
   const report: ImportReport = { added: [], skipped: [], bytesAdded: 0 };
   // Code and snapshots first, so an entry never appears without the code that made it.
   const order = { code: 0, snapshot: 1, entry: 2 };
@@ -113,12 +132,12 @@ export async function importArchive(bytes: Uint8Array, options: ImportOptions = 
       className: group.kind === 'entry' ? metaOf(group)!.class_name : null,
       bytes: group.files.reduce((sum, [, data]) => sum + data.length, 0),
     };
-    const added = await writeGroup(group, options.dryRun ?? false);
-    if (added) {
+    const skipped = await writeGroup(group, options.dryRun ?? false);
+    if (skipped === undefined) {
       report.added.push(item);
       report.bytesAdded += item.bytes;
     } else {
-      report.skipped.push({ ...item, reason: `already in the cache (${store.name}); imports never overwrite` });
+      report.skipped.push({ ...item, reason: skipped });
     }
     options.onProgress?.({ phase: options.dryRun ? 'checking' : 'importing', done: index + 1, total: ordered.length });
   }
@@ -126,19 +145,38 @@ export async function importArchive(bytes: Uint8Array, options: ImportOptions = 
   return report;
 }
 
-async function writeGroup(group: Group, dryRun: boolean): Promise<boolean> {
+/**
+ * Writes a group unless its folder holds anything already; resolves to why it was skipped, or
+ * undefined when it was written (or, in a dry run, would be).
+ */
+async function writeGroup(group: Group, dryRun: boolean): Promise<string | undefined> {
   const store = getConfig().store;
   const release = dryRun || group.kind !== 'entry' ? undefined : await store.lock(`entry-${group.hash}`);
   try {
-    if ((await store.keys(group.key)).length > 0) return false;
+    const existing = await store.keys(group.key);
+    if (existing.length > 0) return group.kind === 'entry' ? await skippedEntry(group, existing) : `already in the cache (${store.name}); imports never overwrite`;
     if (!dryRun) {
       const metaLast = [...group.files.filter(([key]) => !key.endsWith(`/${META_FILE}`)), ...group.files.filter(([key]) => key.endsWith(`/${META_FILE}`))];
       await store.setMany(metaLast);
     }
-    return true;
+    return undefined;
   } finally {
     await release?.();
   }
+}
+
+/**
+ * Why an entry already in the cache is skipped. Imports never overwrite, not even an entry
+ * that is damaged or incomplete: that one is named as such, so clean-cache can remove it first.
+ */
+async function skippedEntry(group: Group, existing: string[]): Promise<string> {
+  const store = getConfig().store;
+  const retry = 'imports never overwrite: run clean-cache, then import again';
+  if (!existing.includes(`${group.key}${META_FILE}`)) return `the entry in the cache is incomplete (no ${META_FILE}: left by an interrupted run); ${retry}`;
+  const objectType = group.key.startsWith(`${getConfig().layout.figures}/`) ? 'figure' : 'data';
+  const check = await checkEntry(objectType, group.hash, { store });
+  if (check.state === 'damaged') return `the entry in the cache is damaged (${check.problem}); ${retry}`;
+  return `already in the cache (${store.name}); imports never overwrite`;
 }
 
 /** The layout the archive was written with (older archives: the default layout). */
@@ -177,14 +215,7 @@ function groupFiles(files: ArchiveFile[], from: CacheLayout, archiveName: string
 }
 
 function metaOf(group: Group): EntryMeta | undefined {
-  const meta = group.files.find(([key]) => key.endsWith(`/${META_FILE}`));
-  if (!meta) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(meta[1]));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as EntryMeta) : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonObject(group.files.find(([key]) => key.endsWith(`/${META_FILE}`))?.[1]) as EntryMeta | undefined;
 }
 
 /** An entry must be complete and say what it holds: meta.json naming this hash, its output intact. */

@@ -2,12 +2,14 @@ import type { StaleReason } from '../fingerprint/index.js';
 import { describeReason } from '../pipeline/explain.js';
 
 /**
- * What a cache entry is, judged against the classes loaded in this process:
- * - `fresh`: its class's code and dependencies are as they are now (and its inputs, when checked);
- * - `stale`: its class's code, a dependency, its processor, the entry format, or an upstream
- *   entry changed, so no `load` can reach it any more;
+ * What a cache entry is, judged against the code loaded in this process:
+ * - `fresh`: its class's code and dependencies, and the code its key covers beyond them (its
+ *   processors, its Data parameters' classes), are as they are now (and its inputs, when checked);
+ * - `stale`: some of that code, the entry format, or an upstream entry changed, so no `load` can
+ *   reach it any more;
  * - `input-changed`: only the bytes of an input file (or an upstream entry's) changed;
- * - `unknown`: its class is not registered in this process, so it cannot be judged;
+ * - `unknown`: its class, a processor or a parameter's class is not loaded in this process, so it
+ *   cannot be judged;
  * - `damaged`: meta.json unreadable or wrong, output missing or truncated;
  * - `incomplete`: a folder without meta.json, left by an interrupted run.
  */
@@ -24,10 +26,26 @@ export type CacheReason =
   | { kind: 'damaged'; problem: string }
   | { kind: 'upstream-changed'; stateHash: string; className: string; state: 'stale' | 'input-changed' }
   | { kind: 'class-unregistered'; className: string }
-  | { kind: 'class-error'; className: string; message: string };
+  | { kind: 'class-error'; className: string; message: string }
+  /**
+   * A processor in the entry's key (its own, or a Data parameter's) differs from the one loaded
+   * now: its own `code`, its `dependencies` (a registered processor), or it is `registered` now
+   * and was not then (registering puts its dependencies in the key).
+   */
+  | { kind: 'processor-code-changed'; processor: string; change: 'code' | 'dependencies' | 'registered'; from: string | null; to: string | null }
+  /** The class of a Data parameter has another dependency tree hash now. */
+  | { kind: 'parameter-class-changed'; className: string; from: string; to: string }
+  /** A processor in the entry's key is not loaded (`wasRegistered`: it was registered then, and is not now). */
+  | { kind: 'processor-unknown'; processor: string; wasRegistered?: true }
+  /** The class of a Data parameter is not registered (or, with `message`, cannot be fingerprinted). */
+  | { kind: 'parameter-class-unknown'; className: string; message?: string };
 
-/** Reasons that come from code (the class, its dependencies, its processor, the entry format). */
-export const CODE_REASON_KINDS: ReadonlySet<CacheReason['kind']> = new Set(['source-changed', 'dependency-changed', 'processor-changed', 'entry-format']);
+/**
+ * Reasons that come from a class's code: its own, its dependencies, its processor, the entry
+ * format. A parameter's class is not among them: like a stale parameter entry, it is about the
+ * instance's parameters, not about the class.
+ */
+export const CODE_REASON_KINDS: ReadonlySet<CacheReason['kind']> = new Set(['source-changed', 'dependency-changed', 'processor-changed', 'processor-code-changed', 'entry-format']);
 
 /**
  * One reason as a sentence.
@@ -49,12 +67,36 @@ export function describeCacheReason(reason: CacheReason): string {
       return `class ${reason.className} is not registered in this process (import the module that defines it)`;
     case 'class-error':
       return `class ${reason.className} cannot be fingerprinted now: ${reason.message}`;
+    case 'processor-code-changed':
+      if (reason.change === 'code') return `processor ${reason.processor}'s code changed (${short(reason.from)} → ${short(reason.to)})`;
+      if (reason.change === 'dependencies') return `processor ${reason.processor}'s dependencies changed (tree ${short(reason.from)} → ${short(reason.to)})`;
+      return `processor ${reason.processor} is registered now, which puts its dependencies in the key; it was not registered when the entry was made`;
+    case 'parameter-class-changed':
+      return `parameter class ${reason.className}'s code or dependencies changed (tree ${short(reason.from)} → ${short(reason.to)})`;
+    case 'processor-unknown':
+      return reason.wasRegistered
+        ? `cannot judge: processor ${reason.processor} was registered when the entry was made, and is not registered now (import the module that registers it)`
+        : `cannot judge: processor ${reason.processor} is not loaded (register it, or make the class return it from its parameters alone)`;
+    case 'parameter-class-unknown':
+      return reason.message === undefined
+        ? `cannot judge: parameter class ${reason.className} is not loaded (import the module that defines it)`
+        : `cannot judge: parameter class ${reason.className} cannot be fingerprinted now: ${reason.message}`;
+    case 'processor-changed':
+      // Entries of before key_dependencies: the same processor class, other code.
+      if (reason.from && reason.to && reason.from.className === reason.to.className) {
+        return `processor ${reason.from.className}'s code changed (${short(reason.from.sourceHash)} → ${short(reason.to.sourceHash)})`;
+      }
+      return describeReason(reason);
     case 'input-changed':
       if (reason.to === null) return `input ${reason.id} is missing or unreadable`;
       return describeReason(reason);
     default:
       return describeReason(reason);
   }
+}
+
+function short(hash: string | null): string {
+  return hash ? hash.slice(0, 12) : 'none';
 }
 
 /** The first reason of a list as a sentence, or what the state means when there is none. */

@@ -1,9 +1,8 @@
 import { getConfig } from '../config.js';
-import type { SourceRecord } from '../pipeline/code-registry.js';
-import { sourceText } from '../pipeline/code-registry.js';
-import { isLive, LiveClasses, type LiveClass } from './live-classes.js';
+import { recordCodeVersion, recordTreeSnapshot, sourceText, type SourceRecord } from '../pipeline/code-registry.js';
+import { codePrefix, snapshotPrefix } from '../pipeline/layout.js';
+import { isLive, LiveClasses } from './live-classes.js';
 import type { CacheProgress } from './scan.js';
-import { codeFolder, readJson, snapshotFolder } from './source-registry.js';
 
 /** One code version or snapshot that {@link rebuildRegistry} wrote. */
 export interface RebuiltItem {
@@ -11,7 +10,10 @@ export interface RebuiltItem {
   kind: 'code' | 'snapshot';
   hash: string;
   className: string;
-  /** `added`: it was not in the store (or unreadable); `updated`: its `latest_registered` moved to now. */
+  /**
+   * `added`: it was not in the store (or unreadable); `updated`: a code version's
+   * `latest_registered` moved to now, or a snapshot's missing graph.svg was drawn.
+   */
   action: 'added' | 'updated';
 }
 
@@ -21,14 +23,12 @@ export interface RebuildReport {
   failed: Array<{ className: string; error: string }>;
 }
 
-const encoder = new TextEncoder();
-const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
-
 /**
- * Writes `.source/` from the classes registered now: a code version (source.js and source.json)
- * for every registered class and every helper and constant its tree names, and a tree snapshot
- * per class. Versions already stored keep their `first_registered` and source text; other
- * versions and all entries are left as they are.
+ * Writes `.source/` from the classes registered now, as a computation does (the same writers):
+ * a code version (source.js and source.json) for every registered class and every helper and
+ * constant its tree names, and a tree snapshot (tree.json and graph.svg) per class. Versions
+ * already stored keep their `first_registered` and source text; other versions and all entries
+ * are left as they are.
  * @example const { written } = await rebuildRegistry();
  */
 export async function rebuildRegistry(options: { onProgress?: (progress: CacheProgress) => void } = {}): Promise<RebuildReport> {
@@ -44,40 +44,18 @@ export async function rebuildRegistry(options: { onProgress?: (progress: CachePr
       report.failed.push({ className: entry.name, error: entry.error });
       continue;
     }
-    const snapshotKey = `${snapshotFolder()}/${entry.depTreeHash}/tree.json`;
-    if (!(await readJson(store, snapshotKey))) {
-      await store.set(snapshotKey, json(entry.tree));
-      report.written.push({ key: `${snapshotFolder()}/${entry.depTreeHash}/`, kind: 'snapshot', hash: entry.depTreeHash, className: entry.name, action: 'added' });
-    }
+    const snapshot = await recordTreeSnapshot(store, entry.depTreeHash, entry.tree);
+    if (snapshot) report.written.push({ key: snapshotPrefix(entry.depTreeHash), kind: 'snapshot', hash: entry.depTreeHash, className: entry.name, action: snapshot });
     for (const [name, node] of Object.entries(entry.tree.nodes)) {
       if (done.has(`${node.sourceHash}\0${name}`)) continue;
       done.add(`${node.sourceHash}\0${name}`);
-      const item = await writeVersion(name, node.sourceHash, objectTypeOf(name, node.kind, live), entry, now);
-      report.written.push(item);
+      const version = { name, sourceHash: node.sourceHash, objectType: objectTypeOf(name, node.kind, live), text: sourceText(name, entry.tree), now };
+      const action = await recordCodeVersion(store, version);
+      report.written.push({ key: codePrefix(node.sourceHash), kind: 'code', hash: node.sourceHash, className: name, action });
     }
   }
   report.written.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return report;
-}
-
-async function writeVersion(name: string, sourceHash: string, objectType: SourceRecord['object_type'], owner: LiveClass, now: string): Promise<RebuiltItem> {
-  const store = getConfig().store;
-  const prefix = `${codeFolder()}/${sourceHash}/`;
-  const previous = await readJson<SourceRecord>(store, `${prefix}source.json`);
-  const record: SourceRecord = {
-    format_version: 1,
-    class_name: name,
-    object_type: objectType,
-    source_hash: sourceHash,
-    first_registered: typeof previous?.first_registered === 'string' ? previous.first_registered : now,
-    latest_registered: now,
-  };
-  const files: Array<[string, Uint8Array]> = [];
-  const text = sourceText(name, owner.tree);
-  if (text !== undefined && !(await store.has(`${prefix}source.js`))) files.push([`${prefix}source.js`, encoder.encode(text)]);
-  files.push([`${prefix}source.json`, json(record)]);
-  await store.setMany(files);
-  return { key: prefix, kind: 'code', hash: sourceHash, className: name, action: previous ? 'updated' : 'added' };
 }
 
 function objectTypeOf(name: string, kind: 'class' | 'helper' | 'value', live: LiveClasses): SourceRecord['object_type'] {

@@ -1,13 +1,10 @@
 import { getConfig } from '../config.js';
-import type { TreeRecord } from '../fingerprint/index.js';
-import { ENTRY_FORMAT_VERSION, type EntryMeta } from '../pipeline/entry.js';
-import { entryFolder, META_FILE } from '../pipeline/layout.js';
-import { getPlatform } from '../platform.js';
+import type { EntryMeta } from '../pipeline/entry.js';
+import { entryFolder } from '../pipeline/layout.js';
 import type { StoreAdapter } from '../store/adapter.js';
-import { isLive, LiveClasses, type LiveClass } from './live-classes.js';
+import { mapConcurrently, READ_CONCURRENCY } from './concurrency.js';
+import { EntryJudge } from './entry-judge.js';
 import type { CacheReason, EntryState } from './reasons.js';
-import { readSnapshotTree } from './source-registry.js';
-import { inputHasher } from '../pipeline/identity.js';
 
 /** One entry folder of `data_processed/` or `figures/`, judged against the classes loaded now. */
 export interface ScannedEntry {
@@ -44,41 +41,38 @@ export interface ScanOptions {
 
 /**
  * Reads every entry of the store once (file list, sizes, meta.json, tree snapshot) and judges it
- * against the classes registered in this process: see {@link EntryState}. Entries are sorted by
- * key. An entry whose parameter entry (meta.upstream) is stale is stale too: the parameter's
- * hash is part of its own, so no `load` can reach it any more.
+ * against the code loaded in this process: see {@link EntryState}. Besides the class and its
+ * dependency tree, that is the code its key covers beyond them (`meta.key_dependencies`): every
+ * processor (registered, geodata's own, or the one the live class returns for the entry's
+ * parameters) and the class of every Data parameter. Entries are sorted by key. An entry whose
+ * parameter entry (meta.upstream) is stale is stale too: the parameter's hash is part of its own,
+ * so no `load` can reach it any more.
  * @example (await scanCache()).filter((e) => e.state === 'stale').map((e) => e.key)
  */
 export async function scanCache(options: ScanOptions = {}): Promise<ScannedEntry[]> {
   const store = options.store ?? getConfig().store;
   const folders = await listEntryFolders(store);
   const judge = new EntryJudge(store, options.checkInputs ?? true);
-  let done = 0;
-  // Reading is waiting on small files: many folders at once keep the disk (or IndexedDB) busy.
-  const entries = await mapConcurrently(folders, 32, async (folder) => {
-    const entry = await judge.judge(folder);
-    options.onProgress?.({ phase: 'scanning entries', done: ++done, total: folders.length });
+  const total = folders.length;
+  let read = 0;
+  const readings = await mapConcurrently(folders, READ_CONCURRENCY, async (folder) => {
+    const reading = await judge.read(folder);
+    options.onProgress?.({ phase: 'reading entries', done: ++read, total });
+    return reading;
+  });
+  // Judged once all are read: an entry may need a processor only another entry's class returns.
+  let judged = 0;
+  const entries = await mapConcurrently(readings, READ_CONCURRENCY, async (reading) => {
+    const entry = await judge.judge(reading);
+    options.onProgress?.({ phase: 'judging entries', done: ++judged, total });
     return entry;
   });
   propagateUpstream(entries);
   return entries;
 }
 
-/** `items.map(fn)` with at most `limit` calls running at once; results keep the items' order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-interface EntryFolder {
+/** An entry folder as listed: its key, its files, and which folder it is in. */
+export interface EntryFolder {
   key: string;
   stateHash: string;
   objectType: 'data' | 'figure';
@@ -101,131 +95,6 @@ export async function listEntryFolders(store: StoreAdapter): Promise<EntryFolder
     }
   }
   return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
-}
-
-/** Judges entries one by one, remembering live classes, trees and input digests between them. */
-class EntryJudge {
-  readonly #live = new LiveClasses();
-  readonly #trees = new Map<string, Promise<TreeRecord | undefined>>();
-  readonly #digests = new Map<string, Promise<string | null>>();
-
-  constructor(
-    private readonly store: StoreAdapter,
-    private readonly checkInputs: boolean,
-  ) {}
-
-  async judge(folder: EntryFolder): Promise<ScannedEntry> {
-    const sizes = new Map(await Promise.all(folder.files.map(async (file) => [file, (await this.store.stat(file))?.size ?? 0] as const)));
-    const bytes = [...sizes.values()].reduce((sum, size) => sum + size, 0);
-    const base = { ...folder, bytes, meta: undefined, className: null };
-    const problem = (state: 'damaged' | 'incomplete', text: string, meta?: EntryMeta): ScannedEntry => ({
-      ...base,
-      meta,
-      className: typeof meta?.class_name === 'string' ? meta.class_name : null,
-      state,
-      reasons: [{ kind: state, problem: text }],
-    });
-
-    const metaKey = folder.key + META_FILE;
-    if (!sizes.has(metaKey)) return problem('incomplete', `no ${META_FILE}`);
-    const meta = await readMeta(this.store, metaKey);
-    if (!meta) return problem('damaged', `${META_FILE} is not a JSON object`);
-    const className = typeof meta.class_name === 'string' ? meta.class_name : null;
-    if (meta.format_version !== ENTRY_FORMAT_VERSION) {
-      return { ...base, meta, className, state: 'stale', reasons: [{ kind: 'entry-format', from: meta.format_version, to: ENTRY_FORMAT_VERSION }] };
-    }
-    if (meta.state_hash !== folder.stateHash || !className || typeof meta.output?.file !== 'string') {
-      return problem('damaged', `${META_FILE} does not describe this entry`, meta);
-    }
-    const outputSize = sizes.get(folder.key + meta.output.file);
-    if (outputSize === undefined) return problem('damaged', `output ${meta.output.file} is missing`, meta);
-    if (outputSize !== meta.output.size) {
-      return problem('damaged', `output ${meta.output.file} has ${outputSize} bytes, expected ${meta.output.size} (truncated?)`, meta);
-    }
-
-    const live = this.#live.get(className);
-    if (!live) return { ...base, meta, className, state: 'unknown', reasons: [{ kind: 'class-unregistered', className }] };
-    if (!isLive(live)) return { ...base, meta, className, state: 'unknown', reasons: [{ kind: 'class-error', className, message: live.error }] };
-    const codeReasons = await this.codeReasons(meta, live);
-    if (codeReasons.length > 0) return { ...base, meta, className, state: 'stale', reasons: codeReasons };
-    const inputReasons = this.checkInputs ? await this.inputReasons(meta) : [];
-    return { ...base, meta, className, state: inputReasons.length ? 'input-changed' : 'fresh', reasons: inputReasons };
-  }
-
-  /** Differences between the code the entry was made with and the code loaded now. */
-  private async codeReasons(meta: EntryMeta, live: LiveClass): Promise<CacheReason[]> {
-    const reasons: CacheReason[] = [];
-    const className = live.name;
-    if (meta.source_hash !== live.sourceHash) reasons.push({ kind: 'source-changed', className, from: meta.source_hash, to: live.sourceHash });
-    const stored = await this.tree(meta.dep_tree_hash);
-    if (stored) {
-      const names = new Set([...Object.keys(stored.nodes), ...Object.keys(live.tree.nodes)]);
-      names.delete(stored.root);
-      names.delete(live.tree.root);
-      for (const name of [...names].sort()) {
-        const from = stored.nodes[name]?.sourceHash ?? null;
-        const to = live.tree.nodes[name]?.sourceHash ?? null;
-        if (from !== to) reasons.push({ kind: 'dependency-changed', className, dependency: name, from, to });
-      }
-    }
-    if (reasons.length === 0 && meta.dep_tree_hash !== live.depTreeHash) {
-      // Same code everywhere, yet another tree: links changed (a name now resolves to a class),
-      // or the snapshot that would say which dependency is gone.
-      const dependency = stored ? '(dependency links)' : '(dependencies: the tree snapshot is missing)';
-      reasons.push({ kind: 'dependency-changed', className, dependency, from: meta.dep_tree_hash, to: live.depTreeHash });
-    }
-    const processor = meta.processor;
-    const processorClass = processor ? this.#live.get(processor.class_name) : undefined;
-    if (processor && isLive(processorClass) && processorClass.sourceHash !== processor.source_hash) {
-      const from = { className: processor.class_name, sourceHash: processor.source_hash, settings: processor.settings as never };
-      reasons.push({ kind: 'processor-changed', from, to: { ...from, sourceHash: processorClass.sourceHash } });
-    }
-    return reasons;
-  }
-
-  /** Input files whose bytes differ from what meta.json recorded (local paths only). */
-  private async inputReasons(meta: EntryMeta): Promise<CacheReason[]> {
-    const reasons: CacheReason[] = [];
-    for (const input of Array.isArray(meta.inputs) ? meta.inputs : []) {
-      if (typeof input?.id !== 'string' || !isLocalPath(input.id)) continue;
-      const now = await this.digest(input.id);
-      if (now !== input.sha256) reasons.push({ kind: 'input-changed', id: input.id, from: input.sha256, to: now });
-    }
-    return reasons;
-  }
-
-  private tree(depTreeHash: string): Promise<TreeRecord | undefined> {
-    // A damaged meta.json may hold anything here; only a hash can name a snapshot folder.
-    if (typeof depTreeHash !== 'string' || !/^[0-9a-f]+$/.test(depTreeHash)) return Promise.resolve(undefined);
-    let found = this.#trees.get(depTreeHash);
-    if (!found) this.#trees.set(depTreeHash, (found = readSnapshotTree(this.store, depTreeHash)));
-    return found;
-  }
-
-  private digest(path: string): Promise<string | null> {
-    let found = this.#digests.get(path);
-    if (!found) {
-      const hasher = inputHasher();
-      this.#digests.set(path, (found = hasher.hash(path).then((d) => d.sha256, () => null)));
-    }
-    return found;
-  }
-}
-
-/** Input ids are file paths in Node; blobs, bytes and URLs cannot be re-read here. */
-function isLocalPath(id: string): boolean {
-  return getPlatform().name === 'node' && (id.startsWith('/') || /^[A-Za-z]:[\\/]/.test(id));
-}
-
-async function readMeta(store: StoreAdapter, key: string): Promise<EntryMeta | undefined> {
-  const bytes = await store.get(key);
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as EntryMeta) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Marks entries whose parameter entries are stale (or had inputs change), until nothing changes. */

@@ -2,6 +2,8 @@ import { getConfig } from '../config.js';
 import type { TreeRecord } from '../fingerprint/index.js';
 import type { SourceRecord } from '../pipeline/code-registry.js';
 import type { StoreAdapter } from '../store/adapter.js';
+import { mapConcurrently, READ_CONCURRENCY } from './concurrency.js';
+import { parseJsonObject } from './json-object.js';
 
 /** One folder of `.source/code/` or `.source/snapshots/`, as read from the store. */
 interface StoredFolder {
@@ -40,30 +42,50 @@ export function snapshotFolder(): string {
 /** Every code version in the store, sorted by hash. */
 export async function readCodeVersions(store: StoreAdapter): Promise<StoredCode[]> {
   const folders = await readFolders(store, codeFolder());
-  return Promise.all(folders.map(async (folder) => ({ ...folder, record: await readJson<SourceRecord>(store, `${folder.key}source.json`, isSourceRecord) })));
+  return mapConcurrently(folders, READ_CONCURRENCY, async (folder) => ({ ...folder, record: await readJson<SourceRecord>(store, `${folder.key}source.json`, isSourceRecord) }));
 }
 
 /** Every dependency tree snapshot in the store, sorted by hash. */
 export async function readSnapshots(store: StoreAdapter): Promise<StoredSnapshot[]> {
   const folders = await readFolders(store, snapshotFolder());
-  return Promise.all(folders.map(async (folder) => ({ ...folder, tree: await readJson<TreeRecord>(store, `${folder.key}tree.json`, isTree) })));
+  return mapConcurrently(folders, READ_CONCURRENCY, async (folder) => ({ ...folder, tree: await readJson<TreeRecord>(store, `${folder.key}tree.json`, isTree) }));
 }
 
-/** One snapshot's tree, or undefined when it is missing or unreadable. */
-export function readSnapshotTree(store: StoreAdapter, depTreeHash: string): Promise<TreeRecord | undefined> {
+/** A dependency tree hash as a snapshot folder is named (64 hexadecimal digits). */
+export const TREE_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * One snapshot's tree, or undefined when it is missing or unreadable, or when `depTreeHash` is
+ * not a hash at all: it comes from a meta.json, which may hold anything, and only a hash names a
+ * snapshot folder (anything else could name a path the store refuses, or another folder).
+ */
+export async function readSnapshotTree(store: StoreAdapter, depTreeHash: unknown): Promise<TreeRecord | undefined> {
+  if (typeof depTreeHash !== 'string' || !TREE_HASH.test(depTreeHash)) return undefined;
   return readJson<TreeRecord>(store, `${snapshotFolder()}/${depTreeHash}/tree.json`, isTree);
 }
 
-/** Reads and parses a JSON key; undefined when absent, unparseable, or not of the expected shape. */
+/**
+ * {@link readSnapshotTree} remembering each tree it read: the entries of one class mostly share
+ * a tree, and a pass over many entries reads each tree once.
+ * @example const treeOf = snapshotTrees(store); const tree = await treeOf(meta.dep_tree_hash);
+ */
+export function snapshotTrees(store: StoreAdapter): (depTreeHash: unknown) => Promise<TreeRecord | undefined> {
+  const trees = new Map<string, Promise<TreeRecord | undefined>>();
+  return (depTreeHash) => {
+    const key = String(depTreeHash);
+    let found = trees.get(key);
+    if (!found) trees.set(key, (found = readSnapshotTree(store, depTreeHash)));
+    return found;
+  };
+}
+
+/**
+ * Reads a JSON object (meta.json, parameters.json, source.json...); undefined when absent,
+ * unparseable, not an object, or not of the shape `check` expects.
+ */
 export async function readJson<T>(store: StoreAdapter, key: string, check: (value: unknown) => boolean = () => true): Promise<T | undefined> {
-  const bytes = await store.get(key);
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return check(value) ? (value as T) : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonObject(await store.get(key));
+  return value !== undefined && check(value) ? (value as T) : undefined;
 }
 
 /** Groups the keys under `folder/` by their first segment, with sizes and modification times. */
@@ -78,8 +100,8 @@ async function readFolders(store: StoreAdapter, folder: string): Promise<StoredF
     if (!files) byHash.set(hash, (files = []));
     files.push(key);
   }
-  const folders: StoredFolder[] = [];
-  for (const [hash, files] of [...byHash].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const sorted = [...byHash].sort(([a], [b]) => (a < b ? -1 : 1));
+  return mapConcurrently(sorted, READ_CONCURRENCY, async ([hash, files]) => {
     let bytes = 0;
     let mtimeMs = 0;
     for (const file of files) {
@@ -87,9 +109,8 @@ async function readFolders(store: StoreAdapter, folder: string): Promise<StoredF
       bytes += stat?.size ?? 0;
       mtimeMs = Math.max(mtimeMs, stat?.mtimeMs ?? 0);
     }
-    folders.push({ hash, key: `${folder}/${hash}/`, files, bytes, mtimeMs });
-  }
-  return folders;
+    return { hash, key: `${folder}/${hash}/`, files, bytes, mtimeMs };
+  });
 }
 
 function isSourceRecord(value: unknown): boolean {

@@ -1,5 +1,5 @@
 import { getConfig } from '../config.js';
-import { CODE_REASON_KINDS, type EntryState } from './reasons.js';
+import { CODE_REASON_KINDS, type CacheReason, type EntryState } from './reasons.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import { scanCache, type CacheProgress, type ScannedEntry } from './scan.js';
 import { readCodeVersions, readSnapshots } from './source-registry.js';
@@ -27,12 +27,13 @@ export interface ClassStatus {
   stored: { sourceHash: string; depTreeHash: string; finishedAt: string } | null;
   /**
    * `fresh`: an entry matches its code now; `stale`: it has entries, and none matches its code
-   * now; `new`: registered, no entries; `unknown`: not registered in this process.
+   * now; `new`: registered, no entries; `unknown`: not registered in this process, or none of
+   * its entries can be judged (code in their keys is not loaded).
    */
   state: 'fresh' | 'stale' | 'new' | 'unknown';
   /** Stale because its own code changed (compared with the newest entry). */
   codeStale: boolean;
-  /** Stale because of dependencies only: their names. */
+  /** Stale because of dependencies only: their names (processors included). */
   staleDependencies: string[];
   /** Code versions of it stored in `.source/code`. */
   versions: number;
@@ -95,10 +96,12 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
     const versions = codes.filter((code) => code.record?.class_name === className);
     const storedType = versions.find((code) => code.record)?.record?.object_type;
     const liveHashes = isLive(found) ? { sourceHash: found.sourceHash, depTreeHash: found.depTreeHash } : null;
-    // Damaged entries say nothing about code: only the others are compared with it.
-    const judged = own.filter((entry) => entry.state !== 'damaged');
+    // Damaged entries say nothing about code, nor do entries that cannot be judged: only the
+    // others are compared with it.
+    const judged = own.filter((entry) => entry.state !== 'damaged' && entry.state !== 'unknown');
     const codeFresh = judged.some((entry) => !entry.reasons.some((r) => CODE_REASON_KINDS.has(r.kind)));
-    const state = !liveHashes ? 'unknown' : judged.length === 0 ? 'new' : codeFresh ? 'fresh' : 'stale';
+    const unjudged = own.some((entry) => entry.state === 'unknown');
+    const state = !liveHashes ? 'unknown' : judged.length === 0 ? (unjudged ? 'unknown' : 'new') : codeFresh ? 'fresh' : 'stale';
     const newestReasons = state === 'stale' ? judged[0]!.reasons : [];
     list.push({
       className,
@@ -108,7 +111,7 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
       stored: newest ? { sourceHash: newest.meta!.source_hash, depTreeHash: newest.meta!.dep_tree_hash, finishedAt: newest.meta!.finished_at } : null,
       state,
       codeStale: newestReasons.some((r) => r.kind === 'source-changed'),
-      staleDependencies: [...new Set(newestReasons.flatMap((r) => (r.kind === 'dependency-changed' ? [r.dependency] : [])))],
+      staleDependencies: [...new Set(newestReasons.flatMap(dependencyOf))],
       versions: versions.length,
       entries: countEntries(scanned.filter((entry) => entry.className === className)),
     });
@@ -123,6 +126,13 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
       bytes: [...codes, ...snapshots].reduce((sum, folder) => sum + folder.bytes, 0),
     },
   };
+}
+
+/** The dependency a code reason names: a class or helper of the tree, or a processor. */
+function dependencyOf(reason: CacheReason): string[] {
+  if (reason.kind === 'dependency-changed') return [reason.dependency];
+  if (reason.kind === 'processor-code-changed') return [reason.processor];
+  return [];
 }
 
 /** Counts, sizes and newest/oldest finish times of some entries. */

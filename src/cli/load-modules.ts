@@ -1,9 +1,10 @@
 // Node only (part of the CLI): imports the user's pipeline modules so their classes are live.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultRegistry, register } from '../node.js';
 import { isFrameworkBase } from '../fingerprint/index.js';
+import { describeError } from '../format.js';
 
 /** Set by bin/geodata.js once tsx's loader is in place, so it is not registered twice. */
 export const TSX_REGISTERED = Symbol.for('geodata.cli.tsxRegistered');
@@ -40,7 +41,7 @@ export async function loadPipelineModules(files: readonly string[], cwd: string)
     try {
       exports = await importModule(path);
     } catch (error) {
-      result.errors.push({ file: path, message: describeError(error) });
+      result.errors.push({ file: path, message: commonJsHint(path, error) ?? describeError(error) });
       continue;
     }
     result.loaded.push(path);
@@ -89,7 +90,33 @@ function isPipelineClass(value: unknown): value is Function {
   return (type === 'data' || type === 'figure') && typeof prototype?.getProcessedPath === 'function';
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
-  return String(error);
+/** What Node throws when a `.ts` file it reads as CommonJS holds ES module syntax. */
+const COMMONJS_ERRORS = new Set(['ERR_REQUIRE_CYCLE_MODULE', 'ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE']);
+
+/**
+ * A `.ts` module (or one it imports) in a package without `"type": "module"` is CommonJS to
+ * Node, and importing it fails with an error about require() cycles that says nothing useful:
+ * this says what to do instead. Undefined for any other error.
+ */
+function commonJsHint(path: string, error: unknown): string | undefined {
+  if (!COMMONJS_ERRORS.has(String((error as { code?: unknown }).code))) return undefined;
+  // The message names the file Node could not load: the module itself or one it imports.
+  const named = /ES Module (\S+?\.[cm]?tsx?)\b/.exec(error instanceof Error ? error.message : '')?.[1];
+  const file = named && existsSync(named) ? named : path;
+  if (!/\.tsx?$/.test(file)) return undefined;
+  const which = file === path ? 'it' : `${file}, which it imports,`;
+  const packageJson = nearestPackageJson(dirname(file));
+  const renamed = basename(file).replace(/\.ts(x?)$/, '.mts$1');
+  return packageJson
+    ? `Node loads ${which} as CommonJS, because ${packageJson} does not say "type": "module"; name it ${renamed}, or add "type": "module" to ${packageJson}`
+    : `Node loads ${which} as CommonJS, because no package.json above it says "type": "module"; name it ${renamed}, or add a package.json with "type": "module" beside it`;
+}
+
+/** The package.json that decides how Node reads files in `folder`: the nearest one above it. */
+function nearestPackageJson(folder: string): string | undefined {
+  for (let current = folder; ; current = dirname(current)) {
+    const candidate = join(current, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
 }

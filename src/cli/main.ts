@@ -3,7 +3,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, defaultRegistry, GeodataError, getConfig, InvalidInputError, LIBRARY_VERSION } from '../node.js';
+import { ConfigError, defaultRegistry, getConfig, InvalidInputError, LIBRARY_VERSION } from '../node.js';
+import { describeError } from '../format.js';
 import { CliContext, type CliIo, type Command, type OptionValues } from './command.js';
 import { browseCommand } from './commands/browse.js';
 import { codeCommand, versionsCommand } from './commands/code.js';
@@ -40,29 +41,43 @@ const COMMON_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** Commands that move entries between caches and judge none: they need no pipeline module. */
+const JUDGES_NOTHING = ['export', 'import'];
+
 /**
- * Runs `geodata <command> ...` and resolves to the exit code: 0 done, 1 `classes` found stale
- * classes, 2 an error (bad arguments, an unknown or ambiguous hash prefix, a pipeline module
- * that failed to load).
+ * Runs `geodata [common options] <command> ...` and resolves to the exit code: 0 done, 1
+ * `classes` found stale classes, 2 an error (bad arguments, an unknown or ambiguous hash prefix,
+ * a pipeline module that failed to load). The common options (--root, --config, --module,
+ * --json, --full-hash) may come before the command name or after it.
  * @example process.exitCode = await main(process.argv.slice(2));
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
-    return name === undefined ? 2 : 0;
+  const split = splitCommand(argv);
+  if (!split.ok) {
+    io.err(`geodata: ${split.message}\n`);
+    return 2;
   }
-  if (name === '--version') {
-    io.out(`${LIBRARY_VERSION}\n`);
-    return 0;
+  const { name, leading, rest } = split;
+  const commandList = `the commands are ${COMMANDS.map((c) => c.name).join(', ')} (geodata --help)`;
+  if (name === undefined || name === 'help') {
+    if (leading.includes('--version')) {
+      io.out(`${LIBRARY_VERSION}\n`);
+      return 0;
+    }
+    if (name === 'help' || leading.includes('--help') || leading.includes('-h') || leading.length === 0) {
+      io.out(usage());
+      return name === undefined && leading.length === 0 ? 2 : 0;
+    }
+    io.err(`geodata: the command is missing after the options; ${commandList}\n`);
+    return 2;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`geodata: unknown command ${JSON.stringify(name)}; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (geodata --help)\n`);
+    io.err(`geodata: unknown command ${JSON.stringify(name)}; ${commandList}\n`);
     return 2;
   }
   try {
-    return await run(command, rest, io);
+    return await run(command, [...leading, ...rest], io);
   } catch (error) {
     io.err(`geodata ${command.name}: error: ${describeError(error)}\n`);
     return 2;
@@ -98,8 +113,13 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
   ];
   const modules = await loadPipelineModules(moduleFiles, io.cwd);
   for (const failure of modules.errors) io.err(`geodata: error: cannot load pipeline module ${failure.file}: ${failure.message}\n`);
-  if (moduleFiles.length === 0 && defaultRegistry.names().length === 0 && !['export', 'import', 'entry'].includes(command.name)) {
-    io.err(`geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (geodata ${command.name} pipeline.ts, --module) or list them in ${CONFIG_FILE_NAME}\n`);
+  if (moduleFiles.length === 0 && defaultRegistry.names().length === 0 && !JUDGES_NOTHING.includes(command.name)) {
+    // Where a command's positionals are its own arguments, modules can only come with -m.
+    const example =
+      spec.kind === 'modules'
+        ? `geodata ${command.name} pipeline.ts, or --module`
+        : `geodata ${command.name} -m pipeline.ts ${command.usage.split(' ').filter((word) => word.startsWith('<')).join(' ')}`;
+    io.err(`geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${example}) or list them in ${CONFIG_FILE_NAME}\n`);
   }
   const context = new CliContext(io, { json: values.json === true, fullHash: values['full-hash'] === true, root }, modules.errors);
   const code = await command.run(context, spec.kind === 'args' ? positionals : [], values);
@@ -111,7 +131,7 @@ function usage(): string {
   return [
     `geodata ${LIBRARY_VERSION}: manage a geodata cache`,
     '',
-    'usage: geodata <command> [options]',
+    'usage: geodata [common options] <command> [options]',
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -129,7 +149,7 @@ function commandHelp(command: Command): string {
 
 function commonOptionsHelp(): string {
   return [
-    'common options:',
+    'common options (before or after the command):',
     '  --root DIR          the cache root (default: the config file\'s "root", else the working directory)',
     `  --config FILE       a config file { "modules": [...], "root": "..." } (default: ./${CONFIG_FILE_NAME} if present)`,
     '  -m, --module FILE   a pipeline module to import (TypeScript or JavaScript); repeatable',
@@ -146,10 +166,39 @@ function isFolder(path: string): boolean {
   }
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof GeodataError) return error.message;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+/**
+ * Splits off the common options that come before the command name (with their values), so
+ * `geodata --root other import x.tar.gz` reads like `geodata import x.tar.gz --root other`.
+ * Another option there is refused: which command it belongs to is not known yet.
+ */
+function splitCommand(argv: readonly string[]): { ok: true; name: string | undefined; leading: string[]; rest: string[] } | { ok: false; message: string } {
+  const leading: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index]!;
+    if (!token.startsWith('-') || token === '-') return { ok: true, name: token, leading, rest: argv.slice(index + 1) };
+    const option = commonOption(token);
+    if (!option && token !== '--version') {
+      const name = token.split('=')[0]!;
+      return {
+        ok: false,
+        message: `option ${name} is not a common option: put it after the command name (geodata <command> ${name} ...); the common options are --root, --config, -m/--module, --json, --full-hash`,
+      };
+    }
+    leading.push(token);
+    if (option?.needsValue && index + 1 < argv.length) leading.push(argv[++index]!);
+  }
+  return { ok: true, name: undefined, leading, rest: [] };
+}
+
+/** The common option a token names, and whether its value is the next token; undefined when it is none. */
+function commonOption(token: string): { needsValue: boolean } | undefined {
+  if (token.startsWith('--')) {
+    const [name, inline] = [token.slice(2).split('=')[0]!, token.includes('=')];
+    const option = COMMON_OPTIONS[name];
+    return option ? { needsValue: option.type === 'string' && !inline } : undefined;
+  }
+  const option = Object.values(COMMON_OPTIONS).find((o) => o.short === token[1]);
+  return option ? { needsValue: option.type === 'string' && token.length === 2 } : undefined;
 }
 
 function processIo(): CliIo {

@@ -5,7 +5,7 @@ import { toCanonicalValue } from './canonical-json.js';
 import { canonicalSource } from './canonical-source.js';
 import { analyseClass, unhashedReferences } from './dependencies.js';
 import { sha256Hex } from './hash.js';
-import type { InputDigest, InputHasher } from './input-hasher.js';
+import { ABSENT_SHA256, type InputDigest, type InputHasher } from './input-hasher.js';
 import { canonicalParameters, nestedInstances, parameterValues } from './parameters.js';
 import { defaultInputHasher, preparedDigest, prepareInputs } from './prepared-inputs.js';
 import {
@@ -136,7 +136,7 @@ class Describer {
     const parameters = canonicalParameters(instance, className, this.registry, hashes);
     const paramsHash = sha256Hex(canonicalize(parameters) as string);
     const processor = this.processorOf(instance, className);
-    const inputs = processor ? this.inputDigests(processor.instance, className) : [];
+    const { inputs, hashed } = processor ? this.inputDigests(processor.instance, className) : { inputs: [], hashed: [] };
     const instanceHash = sha256Hex(
       canonicalize({
         format_version: FINGERPRINT_FORMAT_VERSION,
@@ -144,7 +144,7 @@ class Describer {
         depTreeHash: analysis.depTreeHash,
         paramsHash,
         processor: processor?.record ?? null,
-        inputs: inputs.map(({ size, sha256 }) => ({ size, sha256 })),
+        inputs: hashed,
       }) as string,
     );
     const record: InstanceRecord = {
@@ -214,12 +214,30 @@ class Describer {
     return { instance: processor as Processor, record };
   }
 
-  private inputDigests(processor: Processor, className: string): InputDigest[] {
+  /**
+   * The digests to record (inputs, then optional inputs, each followed by the files it references,
+   * such as a VRT's sources) and what of them the instance hash covers: size and SHA-256, and for
+   * an optional input its place in `optionalInputs()`. A file that does not exist is neither
+   * recorded nor hashed: without its sidecars, a file path hashes as its bytes given as a Blob do,
+   * and a sidecar that appears changes the hash.
+   */
+  private inputDigests(processor: Processor, className: string): { inputs: InputDigest[]; hashed: Array<Record<string, number | string>> } {
     const refs = processor.inputs();
-    if (!Array.isArray(refs)) {
-      throw new FingerprintError(`Cannot fingerprint ${className}: its processor's inputs() must return an array.`);
+    const optional = typeof processor.optionalInputs === 'function' ? processor.optionalInputs() : [];
+    for (const [list, method] of [[refs, 'inputs'], [optional, 'optionalInputs']] as const) {
+      if (!Array.isArray(list)) throw new FingerprintError(`Cannot fingerprint ${className}: its processor's ${method}() must return an array.`);
     }
-    return refs.map((ref) => preparedDigest(this.inputHasher, ref, className));
+    const inputs: InputDigest[] = [];
+    const hashed: Array<Record<string, number | string>> = [];
+    const add = ({ id, size, sha256, references }: InputDigest, slot: number | undefined): void => {
+      if (sha256 === ABSENT_SHA256) return;
+      inputs.push({ id, size, sha256 });
+      hashed.push(slot === undefined ? { size, sha256 } : { optional: slot, size, sha256 });
+      for (const reference of references ?? []) add(reference, slot);
+    };
+    for (const ref of refs) add(preparedDigest(this.inputHasher, ref, className), undefined);
+    optional.forEach((ref, slot) => add(preparedDigest(this.inputHasher, ref, className, true), slot));
+    return { inputs, hashed };
   }
 }
 

@@ -2,11 +2,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileError } from '../errors.js';
-import type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
+import { absentDigest, type HashOptions, type InputDigest, type InputHasher, type InputRef } from './input-hasher.js';
 import { WebInputHasher } from './input-hasher-web.js';
+import { localFileOf, vrtReferences } from './vrt-references.js';
 
 /** Options of `NodeInputHasher`. */
 export interface NodeInputHasherOptions {
@@ -36,10 +37,17 @@ interface MemoFile {
   entries: Record<string, MemoEntry>;
 }
 
+/** A VRT larger than this is not searched for the files it names (real ones are kilobytes). */
+const MAX_VRT_BYTES = 64 * 1024 * 1024;
+
 /**
  * Hashes input files by content, cheaply: a file whose size, modification time and change time
  * are as remembered is not read again. Digests are remembered in a JSON file (written atomically:
  * a temporary file, then a rename) so later runs profit too. Blobs and bytes are hashed directly.
+ *
+ * A GDAL VRT (`.vrt`) names the files it reads: its digest lists theirs as `references`
+ * (following VRTs in VRTs; a missing one is absent), so changing a file behind a VRT changes the
+ * fingerprint. An optional input that does not exist gets `absentDigest`.
  *
  * The change time (`ctime`) is checked besides size and `mtime` because tools that copy a file
  * and keep its `mtime` (`cp -p`, `rsync -t`) are common with rasters, which often keep their size.
@@ -66,22 +74,55 @@ export class NodeInputHasher implements InputHasher {
     this.now = options.now ?? Date.now;
   }
 
-  async hash(ref: InputRef): Promise<InputDigest> {
-    if (typeof ref !== 'string' && !(ref instanceof URL)) return this.bytes.hash(ref);
+  async hash(ref: InputRef, options: HashOptions = {}): Promise<InputDigest> {
+    if (typeof ref !== 'string' && !(ref instanceof URL)) return this.bytes.hash(ref, options);
     let path: string;
     if (ref instanceof URL) {
-      if (ref.protocol !== 'file:') return this.bytes.hash(ref);
+      if (ref.protocol !== 'file:') return this.bytes.hash(ref, options);
       path = fileURLToPath(ref);
     } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) && !ref.startsWith('file:')) {
-      return this.bytes.hash(ref);
+      return this.bytes.hash(ref, options);
     } else {
       path = ref.startsWith('file:') ? fileURLToPath(ref) : ref;
     }
-    return this.hashFile(resolve(path));
+    const absolute = resolve(path);
+    const stats = await statFile(absolute, options.optional === true);
+    if (!stats) return absentDigest(absolute);
+    const digest = await this.hashFile(absolute, stats);
+    if (!isVrt(absolute)) return digest;
+    const references = await this.vrtReferences(absolute, stats.size, new Set([absolute]));
+    return references.length ? { ...digest, references } : digest;
   }
 
-  private async hashFile(path: string): Promise<InputDigest> {
-    const stats = await statFile(path);
+  /** Digests of the files a VRT names, each followed by those it names in turn; each file once. */
+  private async vrtReferences(vrt: string, size: number, seen: Set<string>): Promise<InputDigest[]> {
+    if (size > MAX_VRT_BYTES) return [];
+    let xml: string;
+    try {
+      xml = await readFile(vrt, 'utf8');
+    } catch (error) {
+      throw new FileError(`Cannot read the VRT ${vrt} to find the files it names: ${(error as Error).message}.`, vrt, { cause: error });
+    }
+    const digests: InputDigest[] = [];
+    for (const reference of vrtReferences(xml)) {
+      const local = localFileOf(reference.path);
+      if (local === undefined) continue;
+      // GDAL resolves a path that is not relative to the VRT against the working directory.
+      const path = reference.relativeToVrt ? resolve(dirname(vrt), local) : resolve(local);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const stats = await statFile(path, true);
+      if (!stats) {
+        digests.push(absentDigest(path));
+        continue;
+      }
+      digests.push(await this.hashFile(path, stats));
+      if (isVrt(path)) digests.push(...(await this.vrtReferences(path, stats.size, seen)));
+    }
+    return digests;
+  }
+
+  private async hashFile(path: string, stats: FileStats): Promise<InputDigest> {
     const memo = await this.loadMemo();
     const known = memo.get(path);
     if (
@@ -142,7 +183,18 @@ export class NodeInputHasher implements InputHasher {
   }
 }
 
-async function statFile(path: string): Promise<{ size: number; mtimeMs: number; ctimeMs: number }> {
+interface FileStats {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+function isVrt(path: string): boolean {
+  return extname(path).toLowerCase() === '.vrt';
+}
+
+/** A file's stats; undefined for a missing optional one (a missing required one is a FileError). */
+async function statFile(path: string, optional = false): Promise<FileStats | undefined> {
   try {
     const stats = await stat(path);
     if (!stats.isFile()) throw new FileError(`The input ${path} is not a file.`, path);
@@ -150,6 +202,7 @@ async function statFile(path: string): Promise<{ size: number; mtimeMs: number; 
   } catch (error) {
     if (error instanceof FileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
+    if (optional && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
     const problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
     throw new FileError(
       `The input file ${path} ${problem}. Check the path the processor was given (relative paths resolve from ${process.cwd()}).`,

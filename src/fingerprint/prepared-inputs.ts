@@ -24,22 +24,23 @@ class PreparedDigests {
   }
 }
 
-const prepared = new WeakMap<InputHasher, PreparedDigests>();
+/** Digests of required inputs, and of optional ones (absent is a digest there, an error here). */
+const prepared = new WeakMap<InputHasher, { required: PreparedDigests; optional: PreparedDigests }>();
 
 /** The hasher used when none is given: stateless, so one is enough. */
 export const defaultInputHasher: InputHasher = new WebInputHasher();
 
-function preparedFor(hasher: InputHasher): PreparedDigests {
+function preparedFor(hasher: InputHasher, optional: boolean): PreparedDigests {
   let digests = prepared.get(hasher);
-  if (!digests) prepared.set(hasher, (digests = new PreparedDigests()));
-  return digests;
+  if (!digests) prepared.set(hasher, (digests = { required: new PreparedDigests(), optional: new PreparedDigests() }));
+  return optional ? digests.optional : digests.required;
 }
 
 /**
- * Hashes the inputs of an instance's processor and of the processors of the `Data` instances
- * among its parameters (transitively), so `describeSync` can run. Always hashes again (a
- * `NodeInputHasher` makes that cheap): call it before describing, whenever inputs may have
- * changed.
+ * Hashes the inputs (and optional inputs) of an instance's processor and of the processors of
+ * the `Data` instances among its parameters (transitively), so `describeSync` can run. Always
+ * hashes again (a `NodeInputHasher` makes that cheap): call it before describing, whenever inputs
+ * may have changed.
  *
  * @example
  * await prepareInputs(slope, { inputHasher });
@@ -51,22 +52,28 @@ export async function prepareInputs(
 ): Promise<void> {
   const registry = options.registry ?? defaultRegistry;
   const hasher = options.inputHasher ?? defaultInputHasher;
-  const digests = preparedFor(hasher);
   const seen = new Set<object>();
   const refs: InputRef[] = [];
+  const optionalRefs: InputRef[] = [];
   const visit = (current: object): void => {
     if (seen.has(current)) return;
     seen.add(current);
-    refs.push(...inputsOf(current));
+    refs.push(...inputsOf(current, 'inputs'));
+    optionalRefs.push(...inputsOf(current, 'optionalInputs'));
     nestedInstances(parameterValues(current), registry).forEach(visit);
   };
   visit(instance);
-  await Promise.all(refs.map(async (ref) => digests.set(ref, await hasher.hash(ref))));
+  const required = preparedFor(hasher, false);
+  const optional = preparedFor(hasher, true);
+  await Promise.all([
+    ...refs.map(async (ref) => required.set(ref, await hasher.hash(ref))),
+    ...optionalRefs.map(async (ref) => optional.set(ref, await hasher.hash(ref, { optional: true }))),
+  ]);
 }
 
-/** The digest `prepareInputs` computed for `ref` with `hasher`; an error naming the class if none. */
-export function preparedDigest(hasher: InputHasher, ref: InputRef, className: string): InputDigest {
-  const digest = preparedFor(hasher).get(ref);
+/** The digest `prepareInputs` computed for `ref` (an optional input or not) with `hasher`; an error naming the class if none. */
+export function preparedDigest(hasher: InputHasher, ref: InputRef, className: string, optional = false): InputDigest {
+  const digest = preparedFor(hasher, optional).get(ref);
   if (!digest) {
     const shown = typeof ref === 'string' || ref instanceof URL ? String(ref) : `a ${ref.constructor.name}`;
     throw new FingerprintError(
@@ -79,10 +86,11 @@ export function preparedDigest(hasher: InputHasher, ref: InputRef, className: st
 }
 
 // A broken processor is reported by describeSync, with the class name; here it has no inputs.
-function inputsOf(instance: object): InputRef[] {
+function inputsOf(instance: object, method: 'inputs' | 'optionalInputs'): InputRef[] {
   try {
-    const processor = (instance as { processor?: { inputs?: unknown } }).processor;
-    const refs = typeof processor?.inputs === 'function' ? (processor.inputs as () => unknown)() : [];
+    const processor = (instance as { processor?: Record<string, unknown> }).processor;
+    const list = processor?.[method];
+    const refs = typeof list === 'function' ? (list as () => unknown).call(processor) : [];
     return Array.isArray(refs) ? (refs as InputRef[]) : [];
   } catch {
     return [];

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,6 +81,13 @@ const nodeWorkspace: Workspace = {
   },
   async remove(path) {
     await rm(path, { force: true });
+  },
+  async rename(from, to) {
+    try {
+      await rename(from, to);
+    } catch (error) {
+      throw new FileError(`cannot move ${from} to ${to}: ${(error as Error).message}`, to, { cause: error });
+    }
   },
   async removeFolder(path) {
     await rm(path, { recursive: true, force: true });

@@ -2,6 +2,8 @@ import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
 import type { TreeRecord } from '../fingerprint/index.js';
 import { renderGraphSvg } from '../graph/graph-svg.js';
+import { parseJsonObject } from '../cache/json-object.js';
+import type { StoreAdapter } from '../store/adapter.js';
 import type { ActiveOutput } from './active.js';
 import { codePrefix, snapshotPrefix } from './layout.js';
 
@@ -32,47 +34,70 @@ export async function recordCode(outputs: ActiveOutput[]): Promise<void> {
   for (const output of outputs) {
     const tree = output.identity.record.tree;
     const snapshotKey = `${snapshotPrefix(output.identity.depTreeHash)}tree.json`;
-    if (!recorded.has(snapshotKey) && !(await store.has(snapshotKey))) {
-      await store.setMany([
-        [`${snapshotPrefix(output.identity.depTreeHash)}graph.svg`, encoder.encode(treeSvg(tree))],
-        [snapshotKey, encoder.encode(`${JSON.stringify(tree, null, 2)}\n`)],
-      ]);
-    }
+    if (!recorded.has(snapshotKey)) await recordTreeSnapshot(store, output.identity.depTreeHash, tree);
     recorded.add(snapshotKey);
     for (const [name, node] of Object.entries(tree.nodes)) {
       const memoKey = `${node.sourceHash}\0${name}`;
       if (recorded.has(memoKey)) continue;
       const objectType = node.kind === 'class' ? (classObjectType(name) ?? output.identity.objectType) : node.kind;
-      await writeSource(name, node.sourceHash, objectType, sourceText(name, tree), now);
+      await recordCodeVersion(store, { name, sourceHash: node.sourceHash, objectType, text: sourceText(name, tree), now });
       recorded.add(memoKey);
     }
   }
 }
 
-async function writeSource(name: string, sourceHash: string, objectType: SourceRecord['object_type'], text: string | undefined, now: string): Promise<void> {
-  const store = getConfig().store;
-  const prefix = codePrefix(sourceHash);
-  const existing = await store.get(`${prefix}source.json`);
-  let record: SourceRecord = {
+/** One version of a class's, helper's or constant's code, as {@link recordCodeVersion} stores it. */
+export interface CodeVersionRecord {
+  name: string;
+  sourceHash: string;
+  objectType: SourceRecord['object_type'];
+  /** The source text; undefined when it cannot be had (the version is still recorded). */
+  text: string | undefined;
+  /** When it is recorded (ISO 8601): its `latest_registered`, and `first_registered` if new. */
+  now: string;
+}
+
+/**
+ * Records one code version in `.source/code/<source_hash>/`: source.js (the text first stored
+ * is kept) and source.json (`first_registered` kept, `latest_registered` now). Resolves to
+ * `added` when no readable source.json was there, else `updated`.
+ * @example await recordCodeVersion(store, { name: 'SlopeLoader', sourceHash, objectType: 'data', text, now });
+ */
+export async function recordCodeVersion(store: StoreAdapter, version: CodeVersionRecord): Promise<'added' | 'updated'> {
+  const prefix = codePrefix(version.sourceHash);
+  const previous = parseJsonObject(await store.get(`${prefix}source.json`));
+  const record: SourceRecord = {
     format_version: 1,
-    class_name: name,
-    object_type: objectType,
-    source_hash: sourceHash,
-    first_registered: now,
-    latest_registered: now,
+    class_name: version.name,
+    object_type: version.objectType,
+    source_hash: version.sourceHash,
+    // A damaged source.json is rewritten whole.
+    first_registered: typeof previous?.first_registered === 'string' ? previous.first_registered : version.now,
+    latest_registered: version.now,
   };
-  if (existing) {
-    try {
-      const previous = JSON.parse(new TextDecoder().decode(existing)) as SourceRecord;
-      record = { ...record, first_registered: previous.first_registered ?? now };
-    } catch {
-      // A damaged source.json is rewritten whole.
-    }
-  }
   const files: Array<[string, Uint8Array]> = [];
-  if (text !== undefined && !(await store.has(`${prefix}source.js`))) files.push([`${prefix}source.js`, encoder.encode(text)]);
+  if (version.text !== undefined && !(await store.has(`${prefix}source.js`))) files.push([`${prefix}source.js`, encoder.encode(version.text)]);
   files.push([`${prefix}source.json`, encoder.encode(`${JSON.stringify(record, null, 2)}\n`)]);
   await store.setMany(files);
+  return previous ? 'updated' : 'added';
+}
+
+/**
+ * Records a dependency tree in `.source/snapshots/<dep_tree_hash>/`: tree.json and, for people
+ * browsing the folder, graph.svg. Writes whichever is missing (or, for tree.json, unreadable),
+ * tree.json last; resolves to `added` when tree.json was written, `updated` when only the
+ * drawing was, undefined when both were there.
+ * @example await recordTreeSnapshot(store, identity.depTreeHash, identity.record.tree);
+ */
+export async function recordTreeSnapshot(store: StoreAdapter, depTreeHash: string, tree: TreeRecord): Promise<'added' | 'updated' | undefined> {
+  const prefix = snapshotPrefix(depTreeHash);
+  const files: Array<[string, Uint8Array]> = [];
+  if (!(await store.has(`${prefix}graph.svg`))) files.push([`${prefix}graph.svg`, encoder.encode(treeSvg(tree))]);
+  const treeMissing = parseJsonObject(await store.get(`${prefix}tree.json`)) === undefined;
+  if (treeMissing) files.push([`${prefix}tree.json`, encoder.encode(`${JSON.stringify(tree, null, 2)}\n`)]);
+  if (files.length === 0) return undefined;
+  await store.setMany(files);
+  return treeMissing ? 'added' : 'updated';
 }
 
 /** The dependency tree drawn as an SVG, kept beside tree.json for people browsing the folder. */

@@ -1,4 +1,5 @@
 import { getPlatform } from '../platform.js';
+import type { InputDigest } from '../fingerprint/input-hasher.js';
 import type { InputRef, Processor } from '../processors/processor.js';
 import { materializeRemote } from '../sources/remote-input.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
@@ -14,6 +15,8 @@ export interface InputPurpose {
   processor?: Processor;
   /** The spec the processor produces (only a fully defined one allows a window). */
   spec?: SpatialSpec;
+  /** The input digests that went into the entry's state hash: a remote file is read at that version. */
+  digests?: readonly InputDigest[];
 }
 
 /**
@@ -25,7 +28,10 @@ export interface InputPurpose {
 export function materializeInput(ref: InputRef, purpose: InputPurpose = {}): Promise<string> {
   const platform = getPlatform();
   const url = remoteUrlOf(ref);
-  if (url !== undefined) return materializeRemote(url, inputName(url), platform.workspace(), windowRequestFor(purpose.processor, purpose.spec));
+  if (url !== undefined) {
+    const expected = purpose.digests?.find((digest) => digest.id === url);
+    return materializeRemote(url, inputName(url), platform.workspace(), windowRequestFor(purpose.processor, purpose.spec), expected);
+  }
   if (typeof ref === 'string') return Promise.resolve(platform.resolvePath(ref));
   return materializeBytes(ref);
 }

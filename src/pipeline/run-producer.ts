@@ -23,7 +23,7 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
   if (processor) {
     let spec = main.spec;
     // Inputs know what they are read for, so a warp of a remote file can read just a window.
-    const resolveInput = (ref: InputRef) => materializeInput(ref, { processor, spec });
+    const resolveInput = (ref: InputRef) => materializeInput(ref, { processor, spec, digests: identity.record.inputs });
     if (!spec.isFullyDefined) {
       if (!processor.completeSpec) {
         throw new PipelineError(`${identity.className}'s processor cannot complete the partial spec ${spec}; give a full spec (crs, transform, shape)`);

@@ -25,13 +25,22 @@ export interface ProcessorContext {
  * class returns from its `processor` getter instead of writing `_process` itself.
  *
  * The processor's class source and `settings()` are part of the instance fingerprint; the
- * bytes of `inputs()` are too.
+ * bytes of `inputs()` and `optionalInputs()` are too (and, in Node, of the files a VRT among them
+ * names).
  */
 export interface Processor {
   /** Output file extension without the dot (`tif`). */
   readonly ext: string;
-  /** Inputs whose bytes the output depends on. */
+  /** Inputs whose bytes the output depends on; each must exist. */
   inputs(): InputRef[];
+  /**
+   * Files read when they exist, such as GDAL's `.aux.xml` sidecar of a raster or a Shapefile's
+   * `.prj`: fingerprinted by their bytes when they exist (a missing one adds nothing, so a file
+   * path without sidecars hashes as its bytes do), so that creating, changing or deleting one
+   * makes the results stale.
+   * @example optionalInputs() { return ['data/dem.tif.aux.xml']; }
+   */
+  optionalInputs?(): InputRef[];
   /** Plain JSON-able settings that change the output. */
   settings(): Record<string, unknown>;
   /** Completes a partial spec (for example CRS only) from the inputs, such as their footprint. */

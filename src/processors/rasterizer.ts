@@ -1,6 +1,7 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
+import { remoteUrlOf } from '../sources/remote-url.js';
 import { validateCrs } from '../spec/crs.js';
 import { checkBoolean, checkOptionKeys, checkWriteOptions, describeInput, isInputRef, WRITE_OPTION_KEYS, writeSettings } from './option-checks.js';
 import { checkNumber, fitsOutputType, gdalNumber, jsonNumber, type OutputDType, samePixelValue, typeArgs, typeCreationOptions, validateOutputDType } from './output-type.js';
@@ -36,7 +37,9 @@ export interface RasterizerOptions extends WriteOptions {
   layer?: string;
   /**
    * Files that belong to a path source, as extensions (`['.shx', '.dbf', '.prj']`), listed by
-   * `inputs()` so that their bytes are fingerprinted too. Default for `.shp`: `.shx`, `.dbf`, `.prj`.
+   * `inputs()` so that their bytes are fingerprinted too: each must exist. Default for a local
+   * `.shp`: `.shx`, `.dbf`, `.prj` and `.cpg` as optional inputs (fingerprinted as absent when
+   * missing, so a Shapefile without `.prj` works with `srcCrs`).
    */
   sidecars?: string[];
 }
@@ -73,6 +76,7 @@ export class Rasterizer implements Processor {
   private readonly options: Readonly<Omit<RasterizerOptions, 'sidecars'>>;
   private readonly write: WriteOptions;
   private readonly sidecars: string[];
+  private readonly optionalSidecars: string[];
 
   constructor(source: InputRef, options: RasterizerOptions = {}) {
     if (!isInputRef(source)) {
@@ -94,7 +98,8 @@ export class Rasterizer implements Processor {
     if (raw.sidecars !== undefined && (!Array.isArray(raw.sidecars) || !raw.sidecars.every((ext) => typeof ext === 'string' && /^\.[A-Za-z0-9_]+$/.test(ext)))) {
       throw new InvalidInputError(`${WHO} sidecars must be a list of file extensions such as ['.shx', '.dbf'], got ${JSON.stringify(raw.sidecars)}`);
     }
-    this.sidecars = sidecarPaths(source, raw.sidecars as string[] | undefined);
+    this.sidecars = raw.sidecars === undefined ? [] : sidecarPaths(source, raw.sidecars as string[]);
+    this.optionalSidecars = raw.sidecars === undefined && remoteUrlOf(source) === undefined ? sidecarPaths(source, defaultSidecars(source)) : [];
     this.write = checkWriteOptions(raw);
     this.options = Object.freeze({
       ...this.write,
@@ -114,6 +119,11 @@ export class Rasterizer implements Processor {
 
   inputs(): InputRef[] {
     return [this.source, ...this.sidecars];
+  }
+
+  /** A local Shapefile's usual companions, unless `sidecars` names the files that belong to it. */
+  optionalInputs(): InputRef[] {
+    return [...this.optionalSidecars];
   }
 
   settings(): Record<string, unknown> {
@@ -271,14 +281,18 @@ function compareValues(a: number | string, b: number | string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The sidecar files of a path source: given extensions, or a Shapefile's usual ones. */
-function sidecarPaths(source: InputRef, extensions: string[] | undefined): string[] {
+/** The sidecar files of a path source with these extensions, in the case of its own. */
+function sidecarPaths(source: InputRef, extensions: string[]): string[] {
   if (typeof source !== 'string') return [];
   const match = /\.([A-Za-z0-9]+)$/.exec(source);
   if (!match) return [];
   const stem = source.slice(0, match.index);
   const upper = match[1] === match[1]!.toUpperCase() && match[1] !== match[1]!.toLowerCase();
-  const defaults = match[1]!.toLowerCase() === 'shp' ? ['.shx', '.dbf', '.prj'] : [];
-  return (extensions ?? defaults).map((ext) => stem + (upper ? ext.toUpperCase() : ext));
+  return extensions.map((ext) => stem + (upper ? ext.toUpperCase() : ext));
+}
+
+/** A Shapefile's companions GDAL reads: index, attributes, CRS, attribute encoding. */
+function defaultSidecars(source: InputRef): string[] {
+  return typeof source === 'string' && /\.shp$/i.test(source) ? ['.shx', '.dbf', '.prj', '.cpg'] : [];
 }
 

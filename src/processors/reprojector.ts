@@ -1,6 +1,7 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
+import { remoteUrlOf } from '../sources/remote-url.js';
 import { gdalToAffine } from '../spec/affine.js';
 import { validateCrs } from '../spec/crs.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
@@ -125,6 +126,14 @@ export class Reprojector implements Processor {
     return [...this.sources];
   }
 
+  /**
+   * The `.aux.xml` beside each source file: GDAL reads it when it is there, and it may set the
+   * nodata, scale, offset, even the CRS and grid. (Remote sources are read without one.)
+   */
+  optionalInputs(): InputRef[] {
+    return this.sources.flatMap(auxiliaryFileOf);
+  }
+
   settings(): Record<string, unknown> {
     const { bands, srcCrs, srcNodata, resampling, errorThreshold, dstDtype, dstNodata, scales, offsets } = this.options;
     return {
@@ -240,4 +249,11 @@ export class Reprojector implements Processor {
   toString(): string {
     return `Reprojector(${this.sources.map(describeInput).join(', ')}, ${this.options.resampling})`;
   }
+}
+
+/** GDAL's auxiliary file of a local source (`dem.tif.aux.xml`), or nothing for bytes, Blobs and URLs. */
+function auxiliaryFileOf(source: InputRef): InputRef[] {
+  if (source instanceof URL) return source.protocol === 'file:' ? [new URL(`${source.href}.aux.xml`)] : [];
+  if (typeof source !== 'string' || remoteUrlOf(source) !== undefined) return [];
+  return [`${source}.aux.xml`];
 }

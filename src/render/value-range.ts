@@ -14,7 +14,9 @@ export type RangeOption = readonly [number, number] | 'minmax' | `p${number}-p${
 /**
  * Resolves the range option for a band into `[min, max]` with min < max.
  * A band with no valid pixel gets [0, 1]; a constant band gets [value, value + 1], so its pixels
- * take the colormap's lowest colour as matplotlib draws them.
+ * take the colormap's lowest colour as matplotlib draws them. Where value + 1 rounds back to value
+ * (beyond 2^53) the range ends at the next representable number instead (below it at the largest
+ * finite number), so it never collapses to a point.
  * @example resolveRange({ width: 3, height: 1, data: [5, 1, 9] }) // [1, 9]
  * @example resolveRange(band, 'p2-p98')
  */
@@ -118,5 +120,18 @@ function select(values: Float64Array, k: number): number {
 
 function widen(range: [number, number] | undefined): [number, number] {
   if (!range) return [0, 1];
-  return range[0] < range[1] ? range : [range[0], range[0] + 1];
+  const [value, max] = range;
+  if (value < max) return range;
+  if (value + 1 > value) return [value, value + 1];
+  const above = nextAfter(value, 1);
+  return Number.isFinite(above) ? [value, above] : [nextAfter(value, -1), value];
+}
+
+/** The neighbouring double of a finite `value` upwards (direction 1) or downwards (-1). */
+function nextAfter(value: number, direction: 1 | -1): number {
+  if (value === 0) return direction * Number.MIN_VALUE;
+  const bits = new BigInt64Array(Float64Array.of(value).buffer);
+  // For doubles of one sign the bit patterns are ordered like the values: step the pattern by one.
+  bits[0] = bits[0]! + ((value > 0) === (direction > 0) ? 1n : -1n);
+  return new Float64Array(bits.buffer)[0]!;
 }

@@ -1,5 +1,6 @@
 import { BaseClient, BaseResponse } from 'geotiff';
-import { checkSameVersion, fetchOrFail, type RemoteValidators } from './remote-version.js';
+import { fetchOrFail } from './fetch-or-fail.js';
+import { checkSameVersion, type RemoteValidators } from './remote-version.js';
 
 /** A response made from bytes already at hand (the probe), for ranges inside them. */
 class BytesResponse extends BaseResponse {

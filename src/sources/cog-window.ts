@@ -56,12 +56,15 @@ const MAX_RATIO_WITH_OVERVIEWS = 1.5;
  * target's footprint in the source grid, plus a margin for the resampling kernel (its radius,
  * widened by the downsampling ratio, plus 3 pixels for the warper's approximate transformer) —
  * by HTTP range requests through geotiff.js, and writes it as an uncompressed GeoTIFF at `path`
- * in the engine's file system. The window keeps the source's pixel grid, type, nodata, scales and
- * offsets, so warping it gives the pixels a warp of the whole file gives.
+ * in the engine's file system. The window keeps the source's pixel grid, type, nodata, scales,
+ * offsets, band descriptions and colour interpretation (grey or RGB), so warping it gives the
+ * pixels, and the band facts, a warp of the whole file gives.
  *
  * Reads nothing (and says why) when a window cannot stand in for the file: a rotated grid or a CRS
- * that is not an EPSG code in the GeoKeys, a window over half the image, a target that misses the
- * image, or a target coarse enough that GDAL would use the file's overviews.
+ * that is not an EPSG code in the GeoKeys, an internal mask (GDAL would take pixels it masks as
+ * nodata), a colour table, an alpha band or a photometric interpretation other than grey or RGB,
+ * a window over half the image, a target that misses the image, or a target coarse enough that
+ * GDAL would use the file's overviews.
  *
  * @example
  * const result = await readCogWindow(url, validators, head, { spec, resampling: 'bilinear' }, engine, '/tmp/dem.window.tif');
@@ -77,10 +80,14 @@ export async function readCogWindow(
   const client = new VersionCheckedClient(url, validators, head);
   let image: GeoTIFFImage;
   let imageCount: number;
+  let hasMask: boolean;
   try {
     const tiff = await fromCustomClient(client);
     image = await tiff.getImage(0);
     imageCount = await tiff.getImageCount();
+    hasMask = false;
+    // Overviews and masks are further images; a COG's directories all sit in its first bytes.
+    for (let index = 1; index < imageCount && !hasMask; index++) hasMask = isMask(await tiff.getImage(index));
   } catch (error) {
     if (error instanceof FileError) throw error;
     return { reason: `geotiff.js cannot read it as a GeoTIFF (${(error as Error).message})` };
@@ -89,6 +96,9 @@ export async function readCogWindow(
   if (!grid) return { reason: 'its grid is rotated or not georeferenced' };
   const crs = epsgCrs(image);
   if (!crs) return { reason: 'its CRS is not an EPSG code in the GeoKeys' };
+  if (hasMask) return { reason: 'it has an internal mask, which a window does not carry' };
+  const photometric = colourModel(image);
+  if ('reason' in photometric) return photometric;
 
   const width = image.getWidth();
   const height = image.getHeight();
@@ -115,10 +125,11 @@ export async function readCogWindow(
     if (error instanceof FileError) throw error;
     throw new FileError(`cannot decode the pixels of ${url} in window ${window.join(',')}: ${(error as Error).message}`, url, { cause: error });
   }
-  const { scales, offsets } = await bandScaling(image);
+  const { scales, offsets, names } = await bandMetadata(image);
   const spec = new SpatialSpec({ crs, transform: [grid.xRes, 0, grid.originX + x0 * grid.xRes, 0, grid.yRes, grid.originY + y0 * grid.yRes], shape: [y1 - y0, x1 - x0] });
-  const raster = Raster.fromArrays(bands, spec, { nodata: image.getGDALNoData(), scales, offsets });
-  await raster.write(path, { engine, compress: 'NONE', tiled: false });
+  const raster = Raster.fromArrays(bands, spec, { nodata: image.getGDALNoData(), scales, offsets, ...(names.some(Boolean) ? { names } : {}) });
+  // GDAL copies the colour interpretation of the source bands to a warp's output.
+  await raster.write(path, { engine, compress: 'NONE', tiled: false, creationOptions: [`PHOTOMETRIC=${photometric.model}`] });
   return { path, window, imageSize: [width, height], bytesRead: client.bytesRead, requests: client.requests };
 }
 
@@ -179,13 +190,38 @@ async function footprintInPixels(spec: SpatialSpec, crs: string, grid: NorthUpGr
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-async function bandScaling(image: GeoTIFFImage): Promise<{ scales: number[]; offsets: number[] }> {
+/** Whether an image of the file is a transparency mask (TIFF NewSubfileType bit 4: GDAL's internal masks). */
+function isMask(image: GeoTIFFImage): boolean {
+  const type = image.getFileDirectory().getValue('NewSubfileType') as number | undefined;
+  return typeof type === 'number' && (type & 4) !== 0;
+}
+
+/** PhotometricInterpretation 1 (grey) or 2 (RGB, three samples or more, none of them alpha); anything else is a reason. */
+function colourModel(image: GeoTIFFImage): { model: 'MINISBLACK' | 'RGB' } | { reason: string } {
+  const directory = image.getFileDirectory();
+  const photometric = (directory.getValue('PhotometricInterpretation') as number | undefined) ?? 1;
+  const extra = directory.getValue('ExtraSamples') as number[] | number | undefined;
+  // ExtraSamples 1 and 2 are associated and unassociated alpha, which GDAL warps as transparency.
+  if ((Array.isArray(extra) ? extra : extra === undefined ? [] : [extra]).some((kind) => kind === 1 || kind === 2)) return { reason: 'it has an alpha band' };
+  if (photometric === 3) return { reason: 'it has a colour table' };
+  if (photometric === 1) return { model: 'MINISBLACK' };
+  if (photometric === 2 && image.getSamplesPerPixel() >= 3) return { model: 'RGB' };
+  return { reason: `its photometric interpretation (${photometric}) is not grey or RGB` };
+}
+
+async function bandMetadata(image: GeoTIFFImage): Promise<{ scales: number[]; offsets: number[]; names: string[] }> {
   const scales: number[] = [];
   const offsets: number[] = [];
+  const names: string[] = [];
   for (let sample = 0; sample < image.getSamplesPerPixel(); sample++) {
     const meta = ((await image.getGDALMetadata(sample)) ?? {}) as Record<string, string>;
     scales.push(meta.SCALE !== undefined ? Number(meta.SCALE) : 1);
     offsets.push(meta.OFFSET !== undefined ? Number(meta.OFFSET) : 0);
+    names.push(meta.DESCRIPTION !== undefined ? decodeXml(meta.DESCRIPTION) : '');
   }
-  return { scales, offsets };
+  return { scales, offsets, names };
+}
+
+function decodeXml(text: string): string {
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!);
 }

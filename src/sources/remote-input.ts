@@ -1,10 +1,12 @@
 import { getConfig } from '../config.js';
 import { FileError } from '../errors.js';
+import type { InputDigest } from '../fingerprint/input-hasher.js';
 import { sha256Hex } from '../pipeline/checksum.js';
 import type { Workspace } from '../platform.js';
-import { readCogWindow, type PixelWindow, type WindowRequest } from './cog-window.js';
-import { lastRemoteFingerprint, remoteDigest, type RemoteFingerprint } from './remote-digest.js';
-import { checkSameVersion, fetchOrFail } from './remote-version.js';
+import { readCogWindow, type PixelWindow, type WindowRequest, type WindowResult } from './cog-window.js';
+import { fetchOrFail } from './fetch-or-fail.js';
+import { lastRemoteFingerprint, rememberedFingerprint, remoteFingerprint, sameDigest, takeContentBytes, type RemoteFingerprint } from './remote-digest.js';
+import { checkSameVersion } from './remote-version.js';
 
 /** How a remote input reached the workspace: the whole file, or a window of it. */
 export interface RemoteRead {
@@ -14,7 +16,10 @@ export interface RemoteRead {
   window?: PixelWindow;
   /** Why the whole file was read although a window was asked for. */
   fullReason?: string;
-  /** Bytes downloaded for this read (the 64 KiB probe not included). */
+  /**
+   * Bytes downloaded for this read: not the 64 KiB probe, nor a whole file that fingerprinting
+   * downloaded already (its bytes are reused, and this is 0).
+   */
   bytesRead: number;
 }
 
@@ -36,37 +41,131 @@ export function remoteReads(): readonly RemoteRead[] {
   return reads;
 }
 
+/** Where a remote input goes in the workspace: the whole file, and the window for a warp. */
+export interface RemoteInputPaths {
+  folder: string;
+  file: string;
+  window?: string;
+}
+
+/**
+ * The paths of a remote input in the workspace. The folder is named after the URL and the digest
+ * (so another version, or another file with the same name, never shares it); a window's name
+ * after the target grid and resampling that decide it.
+ */
+export async function remoteInputPaths(tempFolder: string, url: string, digest: InputDigest, name: string, request?: WindowRequest): Promise<RemoteInputPaths> {
+  const key = await sha256Hex(new TextEncoder().encode(`${url}\n${digest.size}\n${digest.sha256}`));
+  const folder = `${tempFolder}/geodata-inputs/${key.slice(0, 32)}`;
+  if (!request) return { folder, file: `${folder}/${name}` };
+  const windowKey = await sha256Hex(new TextEncoder().encode(`${request.spec.toCanonicalJSON()}|${request.resampling}`));
+  return { folder, file: `${folder}/${name}`, window: `${folder}/${name.replace(/\.[^.]*$/, '')}.window-${windowKey.slice(0, 16)}.tif` };
+}
+
+/** Writes in progress by workspace path: concurrent callers share one instead of racing. */
+const writing = new Map<string, Promise<unknown>>();
+/** Files this page (or process) renamed into place, with their sizes: the only ones it reuses. */
+const completed = new Map<string, number>();
+
 /**
  * Puts a remote file (or, for a warp, the window of it that the warp needs) in the workspace and
- * returns its path there. The bytes must be the version that was fingerprinted (`remoteDigest`):
- * content fingerprints are checked by hash, version fingerprints by the server's validators on
- * every response; a changed file is a FileError that says to run again.
+ * returns its path there. The bytes are those of the version in `expected` — the digest that went
+ * into the entry being computed (default: the URL's latest fingerprint): content fingerprints are
+ * checked by hash, version fingerprints by the server's validators on every response; a file that
+ * changed since is a FileError that says to run again.
+ *
+ * Files appear only whole (written under a temporary name, then renamed, which replaces a symbolic
+ * link rather than following it), concurrent callers of one path share one write, and a file is
+ * reused only if this page or process completed it and it still has its size: a partial write, a
+ * file someone else left, or another version of the remote file is never taken for this one.
  */
-export async function materializeRemote(url: string, name: string, workspace: Workspace, request?: WindowRequest): Promise<string> {
-  const fingerprint = lastRemoteFingerprint(url) ?? (await remoteDigest(url), lastRemoteFingerprint(url)!);
-  const folder = `${workspace.tempFolder}/geodata-inputs/${fingerprint.digest.sha256.slice(0, 16)}`;
-  await workspace.mkdir(folder);
+export async function materializeRemote(url: string, name: string, workspace: Workspace, request?: WindowRequest, expected?: InputDigest): Promise<string> {
+  const fingerprint = await fingerprintFor(url, expected);
+  const paths = await remoteInputPaths(workspace.tempFolder, url, fingerprint.digest, name, request);
+  await workspace.mkdir(paths.folder);
   let fullReason: string | undefined;
-  if (request && fingerprint.kind === 'version') {
-    // Named after what decides the window, so the same warp reuses it.
-    const key = await sha256Hex(new TextEncoder().encode(`${request.spec.toCanonicalJSON()}|${request.resampling}`));
-    const windowPath = `${folder}/${name.replace(/\.[^.]*$/, '')}.window-${key.slice(0, 16)}.tif`;
-    if (((await workspace.size(windowPath)) ?? 0) > 0) return windowPath;
-    const result = await readCogWindow(url, fingerprint.validators, fingerprint.head, request, getConfig().engine, windowPath);
-    if (result.path !== undefined) {
-      remember({ url, path: result.path, window: result.window, bytesRead: result.bytesRead });
-      return result.path;
+  if (paths.window && fingerprint.kind === 'version') {
+    const windowPath = paths.window;
+    const outcome = await once(windowPath, async (): Promise<{ reason?: string }> => {
+      if (await isCompleted(workspace, windowPath)) return {};
+      let result: WindowResult | undefined;
+      await writeWhole(workspace, windowPath, async (part) => {
+        result = await readCogWindow(url, fingerprint.validators, fingerprint.head, request!, getConfig().engine, part);
+        return result.path !== undefined;
+      });
+      if (result?.path === undefined) return { reason: result?.reason ?? 'no window was read' };
+      remember({ url, path: windowPath, window: result.window, bytesRead: result.bytesRead });
+      return {};
+    });
+    if (outcome.reason === undefined) return windowPath;
+    fullReason = outcome.reason;
+  }
+  await once(paths.file, async () => {
+    if (await isCompleted(workspace, paths.file)) return;
+    let bytesRead = 0;
+    await writeWhole(workspace, paths.file, async (part) => {
+      let bytes = fingerprint.kind === 'content' ? takeContentBytes(url, fingerprint) : undefined;
+      if (!bytes) {
+        bytes = await downloadVersion(url, fingerprint);
+        bytesRead = bytes.length;
+      }
+      await workspace.writeFile(part, bytes);
+      return true;
+    });
+    remember({ url, path: paths.file, bytesRead, ...(fullReason ? { fullReason } : {}) });
+  });
+  return paths.file;
+}
+
+/** The fingerprint whose version to read: the one that gave `expected`, else the URL's latest. */
+async function fingerprintFor(url: string, expected: InputDigest | undefined): Promise<RemoteFingerprint> {
+  if (!expected) return lastRemoteFingerprint(url) ?? remoteFingerprint(url);
+  const known = rememberedFingerprint(url, expected);
+  if (known) return known;
+  // Forgotten (many versions since): what the server has now must still be that version.
+  const now = await remoteFingerprint(url);
+  if (sameDigest(now.digest, expected)) return now;
+  throw new FileError(`${url} changed on the server since it was fingerprinted for this result (its digest differs); run again to use the new version`, url);
+}
+
+function once<T>(path: string, run: () => Promise<T>): Promise<T> {
+  let pending = writing.get(path) as Promise<T> | undefined;
+  if (!pending) {
+    pending = run().finally(() => writing.delete(path));
+    writing.set(path, pending);
+  }
+  return pending;
+}
+
+async function isCompleted(workspace: Workspace, path: string): Promise<boolean> {
+  const size = completed.get(path);
+  return size !== undefined && (await workspace.size(path)) === size;
+}
+
+/**
+ * Has `write` fill a temporary file next to `path` (a random name, so nobody can have planted
+ * it), then renames it into place. `write` returns false when it wrote nothing.
+ */
+async function writeWhole(workspace: Workspace, path: string, write: (part: string) => Promise<boolean>): Promise<void> {
+  const slash = path.lastIndexOf('/');
+  // The extension stays last: GDAL picks drivers by it.
+  const part = `${path.slice(0, slash)}/.part-${randomHex()}-${path.slice(slash + 1)}`;
+  completed.delete(path);
+  try {
+    if (!(await write(part))) {
+      await workspace.remove(part);
+      return;
     }
-    fullReason = result.reason;
+    await workspace.rename(part, path);
+  } catch (error) {
+    await workspace.remove(part).catch(() => undefined);
+    throw error;
   }
-  const path = `${folder}/${name}`;
-  const size = fingerprint.digest.size;
-  if ((await workspace.size(path)) !== size) {
-    const bytes = await downloadVersion(url, fingerprint);
-    await workspace.writeFile(path, bytes);
-    remember({ url, path, bytesRead: bytes.length, ...(fullReason ? { fullReason } : {}) });
-  }
-  return path;
+  const size = await workspace.size(path);
+  if (size !== undefined) completed.set(path, size);
+}
+
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The whole file, checked to be the fingerprinted version. */

@@ -1,4 +1,5 @@
 import { FileError } from '../errors.js';
+import { fetchOrFail } from './fetch-or-fail.js';
 
 /** How many bytes a probe asks for: the header and IFDs of a Cloud-Optimized GeoTIFF fit. */
 export const PROBE_BYTES = 65536;
@@ -39,18 +40,6 @@ export async function probeRemote(url: string, signal?: AbortSignal): Promise<Re
   const size = total ?? validators.size;
   const complete = size !== undefined && bytes.length >= size;
   return { url, validators: { ...validators, ...(size !== undefined ? { size } : {}) }, ranges: true, bytes, complete };
-}
-
-/** Fetches `url`, turning network failures and HTTP errors into a FileError that names it. */
-export async function fetchOrFail(url: string, init: RequestInit = {}): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    throw new FileError(`cannot fetch ${url}: ${(error as Error).message} (is the server reachable, and does it allow this origin (CORS)?)`, url, { cause: error });
-  }
-  if (!response.ok) throw new FileError(`cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim(), url);
-  return response;
 }
 
 /** ETag, Last-Modified and the length of the whole file, as far as the response tells them. */

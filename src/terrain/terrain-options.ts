@@ -1,5 +1,6 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError, describeValue } from '../errors.js';
+import { checkOptionKeys, WRITE_OPTION_KEYS } from '../processors/option-checks.js';
 import type { WriteOptions } from '../raster/write-raster.js';
 
 /** Options every terrain function takes. The GeoTIFF write options apply to its output. */
@@ -73,7 +74,7 @@ export interface ColorReliefOptions extends TerrainOptions {
   match?: 'interpolate' | 'exact' | 'nearest';
 }
 
-const COMMON_KEYS = ['band', 'computeEdges', 'engine', 'onProgress', 'compress', 'predictor', 'tiled', 'blockSize', 'cog', 'creationOptions'];
+const COMMON_KEYS = ['band', 'computeEdges', 'engine', 'onProgress', ...WRITE_OPTION_KEYS];
 
 /** The option keys each function accepts (beyond the common ones). */
 export const OPTION_KEYS = {
@@ -90,12 +91,7 @@ type Mode = keyof typeof OPTION_KEYS;
 
 /** Checks option names and the values all functions share; returns the options as a record. */
 export function checkTerrainOptions(options: unknown, mode: Mode, who: string): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (!options || typeof options !== 'object' || Array.isArray(options)) throw new InvalidInputError(`${who} options must be an object, got ${describeValue(options)}`);
-  const known = [...OPTION_KEYS[mode], ...COMMON_KEYS];
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length) throw new InvalidInputError(`${who} got unknown option(s) ${unknown.join(', ')}; it takes ${known.join(', ')}`);
-  const record = options as Record<string, unknown>;
+  const record = checkOptionKeys(options, [...OPTION_KEYS[mode], ...COMMON_KEYS], who);
   if (record.band !== undefined && !(Number.isInteger(record.band) && (record.band as number) >= 1)) {
     throw new InvalidInputError(`${who} band must be a band number counted from 1, got ${describeValue(record.band)}`);
   }

@@ -2,7 +2,8 @@ import type { DemMode, GdalEngine, RasterInfo } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { withInputContext } from '../processors/input-errors.js';
-import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
+import { checkWriteOptions } from '../processors/option-checks.js';
+import { creationArgs } from '../raster/write-raster.js';
 import { colorTableText, type ReliefColor } from './color-table.js';
 import { demScale } from './dem-scale.js';
 import {
@@ -26,8 +27,6 @@ import {
  * hillshade; RGB(A) Byte for colour relief.
  */
 
-const WRITE_KEYS = ['compress', 'predictor', 'tiled', 'blockSize', 'cog', 'creationOptions'] as const;
-
 /** Runs one gdaldem mode; `scaled` modes get `-s` (given, or derived by `demScale`). */
 async function runDem(
   mode: DemMode,
@@ -49,9 +48,7 @@ async function runDem(
     const scale = (record.scale as number | undefined) ?? (await demScale(input, { engine, band, info }));
     if (scale !== 1) args.push('-s', String(scale));
   }
-  const write: WriteOptions = {};
-  for (const key of WRITE_KEYS) if (record[key] !== undefined) (write as Record<string, unknown>)[key] = record[key];
-  args.push(...creationArgs(write, { width: info.size[0], height: info.size[1] }));
+  args.push(...creationArgs(checkWriteOptions(record), { width: info.size[0], height: info.size[1] }));
   const onProgress = record.onProgress as TerrainOptions['onProgress'];
   const colorFile = extra.colorFile ? await extra.colorFile(engine) : undefined;
   try {

@@ -161,7 +161,8 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
     await show(`#/entry/${doubled.hash}`);
     expect(await page.$eval('tr[data-parameter="source"] .data-parameter a', (a) => a.getAttribute('href'))).toBe(`#/entry/${constant3.hash}`);
     expect(await texts('section[data-section="parameter entries (upstream)"] li a')).toEqual([constant3.hash.slice(0, 12)]);
-    expect((await texts('ul.explanation li'))[1]).toBe(`its parameter entry ${constant3.hash.slice(0, 12)} (Constant) is stale`);
+    // Its key holds the tree of its parameter's class, which the edit of Constant changed.
+    expect((await texts('ul.explanation li'))[1]).toMatch(/^parameter class Constant's code or dependencies changed \(tree [0-9a-f]{12} → [0-9a-f]{12}\)$/);
 
     const [max, min] = [cache.entry('Extreme', { which: 'max' }), cache.entry('Extreme', { which: 'min' })];
     await show(`#/entry/${max.hash}`);

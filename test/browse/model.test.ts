@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveClasses } from '../../src/cache/live-classes.js';
 import { BrowseActions } from '../../src/browse/model/actions.js';
 import { BrowseIndex } from '../../src/browse/model/browse-index.js';
-import { diffSources } from '../../src/browse/model/code-view.js';
+import { diffSources } from '../../src/cache/code-diff.js';
 import { classGraph } from '../../src/browse/model/dependency-graph.js';
 import { parseEntryQuery, queryEntries } from '../../src/browse/model/entry-query.js';
 import { footprintSvg } from '../../src/browse/model/footprint-svg.js';
@@ -16,8 +16,9 @@ import { gridFacts, lonLatOutline } from '../../src/browse/model/grid-facts.js';
 import { thinBand } from '../../src/browse/model/preview.js';
 import { isServableKey, parseTarget } from '../../src/browse/model/request-target.js';
 import { SnapshotStore } from '../../src/browse/model/snapshot-store.js';
+import { parseRoute } from '../../src/browse/page/route.js';
 import { cleanCache } from '../../src/cache/clean-cache-node.js';
-import { cleanSourceRegistry, codeVersions, getConfig, InvalidInputError, memoryStore, scanCache, SpatialSpec, status, type StoreAdapter } from '../../src/node.js';
+import { cleanSourceRegistry, codeVersions, defaultRegistry, getConfig, InvalidInputError, memoryStore, register, scanCache, SpatialSpec, status, type StoreAdapter } from '../../src/node.js';
 import { buildCache, removeFolder, runPipeline, storedEntries, tempFolder, V2, type BuiltCache } from './browse-helpers.js';
 // The code loaded in this process is version 2 of the pipeline, as `geodata browse pipeline-v2.ts` loads it.
 import { SPEC } from './fixtures/pipeline-v2.js';
@@ -172,6 +173,19 @@ describe('the registry browser model on a real cache', () => {
     expect(await classGraph('NeverHeardOf', sources)).toBeUndefined();
   });
 
+  it('draws a class graph from the code loaded now when its newest entry names no tree hash', async () => {
+    const index = new BrowseIndex();
+    await index.ready();
+    const chart = index.entries().find((e) => e.entry.className === 'Chart')!;
+    // A meta.json may hold anything: this one would name a path the file system refuses.
+    const forged = { ...chart, entry: { ...chart.entry, meta: { ...chart.entry.meta!, dep_tree_hash: 'x'.repeat(300), finished_at: '9999-01-01T00:00:00.000Z' } } };
+    const graph = await classGraph('Chart', { store: getConfig().store, live: new LiveClasses(), entries: [forged] });
+    expect(graph?.nodes.map((n) => [n.id, n.status])).toEqual([
+      ['Chart', 'ok'],
+      ['Constant', 'ok'],
+    ]);
+  });
+
   it('removes nothing when the cache changed between the preview and the confirmation', async () => {
     const index = new BrowseIndex();
     await index.ready();
@@ -188,6 +202,24 @@ describe('the registry browser model on a real cache', () => {
     await expect(actions.confirmClean(preview.previewId)).rejects.toThrow(/is unknown or expired/);
   });
 
+  it('refuses to preview or confirm a clean that removes unknown entries when no class is loaded', async () => {
+    const index = new BrowseIndex();
+    await index.ready();
+    const actions = new BrowseActions(index, { cleanCache });
+    const allowed = await actions.previewClean({ kind: 'cache', removeUnknown: true });
+    const registered = defaultRegistry.names().map((name) => defaultRegistry.get(name)!);
+    for (const cls of registered) defaultRegistry.unregister(cls);
+    try {
+      const message =
+        'removing unknown entries is refused while no class is loaded: every entry would be unknown, and removed; start geodata browse with the pipeline modules (geodata browse pipeline.ts)';
+      await expect(actions.previewClean({ kind: 'cache', removeUnknown: true })).rejects.toThrow(new InvalidInputError(message));
+      await expect(actions.confirmClean(allowed.previewId)).rejects.toThrow(new InvalidInputError(message));
+      for (const entry of storedEntries(cache.root)) expect(existsSync(join(cache.root, entry.key, 'meta.json')), entry.key).toBe(true);
+    } finally {
+      for (const cls of registered) register(cls);
+    }
+  });
+
   it('previews a source-registry clean exactly as cleanSourceRegistry() reports it', async () => {
     const index = new BrowseIndex();
     await index.ready();
@@ -195,6 +227,15 @@ describe('the registry browser model on a real cache', () => {
     const expected = await cleanSourceRegistry({ dryRun: true });
     expect(preview.report.removed.map((item) => item.key)).toEqual(expected.removed.map((item) => item.key));
     expect(preview.report.kept.map((item) => [item.key, item.reason])).toEqual(expected.kept.map((item) => [item.key, item.reason]));
+  });
+});
+
+describe("the page's router", () => {
+  it('routes only to views by their own names: an inherited name such as constructor is no view', () => {
+    const views = { classes: 1, entries: 2, entry: 3 };
+    expect(parseRoute('#/entry/ab12?x=1', views)).toMatchObject({ name: 'entry', parts: ['ab12'] });
+    expect(parseRoute('#/entry/ab12?x=1', views).query.get('x')).toBe('1');
+    for (const hash of ['#/constructor', '#/toString', '#/__proto__', '#/hasOwnProperty/x', '#/nowhere', '']) expect([hash, parseRoute(hash, views).name]).toEqual([hash, 'classes']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,9 @@ import { getConfig } from '../../src/node.js';
 import { BIN, buildCache, pageToken, rawRequest, removeFolder, storedEntries, tempFolder, V2, type BuiltCache } from './browse-helpers.js';
 // The code loaded in this process is version 2 of the pipeline, as `geodata browse pipeline-v2.ts` loads it.
 import { HOSTILE } from './fixtures/pipeline-v2.js';
+
+/** A code version whose source.js is a link to a file outside the cache. */
+const LINKED_SOURCE = 'ab'.repeat(32);
 
 const PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -28,6 +31,21 @@ describe('geodata browse refuses what it must not do', () => {
     const label = cache.entry('Label', { text: HOSTILE });
     symlinkSync(outside, join(cache.root, label.key, 'leak.txt'));
     symlinkSync(join(cache.root, label.key, 'label.txt'), join(cache.root, label.key, 'inside.txt'));
+    // Files the API reads and shows (source.js, parameters.json, spec.json, tree.json) as links out of the cache.
+    mkdirSync(join(cache.root, '.source', 'code', LINKED_SOURCE), { recursive: true });
+    symlinkSync(outside, join(cache.root, '.source', 'code', LINKED_SOURCE, 'source.js'));
+    const secretJson = join(folder, 'secret.json');
+    writeFileSync(secretJson, JSON.stringify({ which: 'the secret' }));
+    const min = cache.entry('Extreme', { which: 'min' });
+    for (const name of ['parameters.json', 'spec.json']) {
+      rmSync(join(cache.root, min.key, name));
+      symlinkSync(secretJson, join(cache.root, min.key, name));
+    }
+    const secretTree = join(folder, 'tree-secret.json');
+    writeFileSync(secretTree, JSON.stringify({ format_version: 1, root: 'TheSecret', nodes: { TheSecret: { kind: 'class', sourceHash: 'f'.repeat(64) } }, edges: [] }));
+    const treeJson = join(cache.root, '.source', 'snapshots', min.meta.dep_tree_hash, 'tree.json');
+    rmSync(treeJson);
+    symlinkSync(secretTree, treeJson);
     saved = getConfig().snapshot();
     getConfig().update({ root: cache.root });
     server = await startBrowseServer({ port: 0 });
@@ -87,6 +105,60 @@ describe('geodata browse refuses what it must not do', () => {
     const inside = await rawRequest(server.port, `/files/${labelKey()}inside.txt`);
     expect(inside.status).toBe(200);
     expect(inside.text).toBe(readFileSync(join(cache.root, labelKey(), 'label.txt'), 'utf8'));
+  });
+
+  it('refuses stored code and diffs whose source.js leads outside the cache', async () => {
+    for (const path of [`/api/source/${LINKED_SOURCE}`, `/api/diff?from=${LINKED_SOURCE}&to=${LINKED_SOURCE}&raw=1`, `/api/diff?from=live:Constant&to=${LINKED_SOURCE}`]) {
+      const response = await rawRequest(server.port, path);
+      expect([path, response.status]).toEqual([path, 403]);
+      expect(response.text).not.toContain('the secret');
+      expect(JSON.parse(response.text).error).toBe(`.source/code/${LINKED_SOURCE}/source.js leads outside the cache (a symbolic link?); it is not served`);
+    }
+  });
+
+  it('reads no parameters, spec or dependency tree through links that leave the cache', async () => {
+    const min = cache.entry('Extreme', { which: 'min' });
+    const view = await rawRequest(server.port, `/api/entries/${min.hash}`);
+    expect(view.status).toBe(200);
+    expect(view.text).not.toContain('the secret');
+    expect(JSON.parse(view.text)).toMatchObject({ spec: null, summary: { parameters: null } });
+    const graph = await rawRequest(server.port, `/api/entries/${min.hash}/graph.svg`);
+    expect(graph.status).toBe(200);
+    expect(graph.text).not.toContain('TheSecret');
+    const file = await rawRequest(server.port, `/files/${min.key}spec.json`);
+    expect(file.status).toBe(403);
+  });
+
+  it('exports no entry with a file that leads outside the cache', async () => {
+    const label = cache.entries.find((e) => e.className === 'Label')!;
+    const token = await pageToken(server.port);
+    const headers = { 'content-type': 'application/json', 'x-geodata-token': token };
+    const response = await rawRequest(server.port, '/api/export', { method: 'POST', headers, body: JSON.stringify({ hashes: [label.hash] }) });
+    expect(response.status).toBe(409);
+    expect(response.text).not.toContain('the secret');
+    expect(JSON.parse(response.text).error).toBe(
+      `entry ${label.hash.slice(0, 12)} cannot be exported: its file ${label.key}leak.txt cannot be read (it vanished, or it leads outside the cache); nothing was exported`,
+    );
+  });
+
+  it('judges a meta.json that leads outside the cache unreadable when it previews a clean', async () => {
+    const fake = 'cd'.repeat(32);
+    const secretMeta = join(folder, 'meta-secret.json');
+    writeFileSync(secretMeta, JSON.stringify({ format_version: 'TheSecretFormat', class_name: 'TheSecretClass' }));
+    mkdirSync(join(cache.root, 'data_processed', fake));
+    writeFileSync(join(cache.root, 'data_processed', fake, 'out.txt'), 'x');
+    symlinkSync(secretMeta, join(cache.root, 'data_processed', fake, 'meta.json'));
+    try {
+      const token = await pageToken(server.port);
+      const headers = { 'content-type': 'application/json', 'x-geodata-token': token };
+      const preview = await rawRequest(server.port, '/api/clean/preview', { method: 'POST', headers, body: JSON.stringify({ kind: 'cache' }) });
+      expect(preview.status).toBe(200);
+      expect(preview.text).not.toMatch(/TheSecret/);
+      const item = JSON.parse(preview.text).report.removed.find((i: { key: string }) => i.key === `data_processed/${fake}/`);
+      expect(item).toMatchObject({ state: 'damaged', className: null, reason: 'damaged: meta.json is not a JSON object' });
+    } finally {
+      rmSync(join(cache.root, 'data_processed', fake), { recursive: true });
+    }
   });
 
   it('offers other files only as downloads, never as pages of this origin', async () => {

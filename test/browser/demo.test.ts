@@ -199,6 +199,32 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
     });
   });
 
+  it('tries the generated terrain again after a failed attempt, and revokes the object URLs of the figures it replaces', async () => {
+    let failWorker = true;
+    await withDemoPage(
+      server.url,
+      async (demo) => {
+        const failed = await demo.compute();
+        expect(failed.state).toBe('error');
+        failWorker = false;
+        const first = await demo.compute();
+        expect(first.error).toBeUndefined();
+        const shown = await demo.page.$$eval('#figures img', (images) => images.map((image) => (image as HTMLImageElement).src));
+        expect(shown).toHaveLength(2);
+        const second = await demo.compute();
+        expect(second.error).toBeUndefined();
+        // A revoked object URL no longer fetches: the blobs of replaced figures are released.
+        const readable = await demo.page.evaluate((urls) => Promise.all(urls.map((url) => fetch(url).then(() => true, () => false))), shown);
+        expect(readable).toEqual([false, false]);
+        expect(await demo.page.locator('#figures img').count()).toBe(2);
+      },
+      async (context) => {
+        // The first engine call fails cleanly: its worker script does not load.
+        await context.route('**/engine-worker.js', (route) => (failWorker ? route.abort('failed') : route.continue()));
+      },
+    );
+  });
+
   it('imports entries exported from a Node cache and takes every step from them', async () => {
     const archive = new Uint8Array(await readFile(join(scratch, 'from-node.tar.gz')));
     // What the archive holds (entries, code versions, snapshots), counted by importing it into an empty cache.

@@ -85,7 +85,14 @@ describe.skipIf(!HAS_CHROMIUM)(`the worker engine in headless Chromium${HAS_CHRO
   });
 
   it('copies bytes into the worker (the caller keeps its array), reads them back, measures files there, and starts afresh after close', async () => {
-    expect(await inPage('roundTrip')).toEqual({ callerStillHas: [1, 2, 3, 4, 5], back: [1, 2, 3, 4, 5], size: 5, missing: undefined, reopened: false });
+    expect(await inPage('roundTrip')).toEqual({
+      callerStillHas: [1, 2, 3, 4, 5],
+      back: [1, 2, 3, 4, 5],
+      size: 5,
+      missing: undefined,
+      renamed: { from: false, to: [1, 2, 3, 4, 5] },
+      reopened: false,
+    });
   });
 
   it('fails calls with a ConfigError naming the worker script when it cannot be loaded', async () => {

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanCache, getConfig, load, memoryStore, process, type CleanItem } from '../../src/node.js';
+import { cleanCache, ConfigError, defaultRegistry, getConfig, load, memoryStore, process, register, type CleanItem } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 import { backdate, buildScenario, listTree, loadVersion1, loadVersion2, make, SPEC, type Scenario } from './scenario.js';
 
 const brief = (items: CleanItem[]) => items.map((item) => [item.key, item.className, item.state]);
 const byKey = <T extends unknown[]>(rows: T[]) => rows.sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
 const data = (hash: string) => `data_processed/${hash}/`;
+const h = (s: Scenario) => s.hashes;
 
 function expectedRemoved(s: Scenario): Array<[string, string | null, string]> {
   const h = s.hashes;
@@ -56,7 +57,8 @@ describe('cleanCache', () => {
     const reason = (items: CleanItem[], key: string) => items.find((item) => item.key === key)!.reason;
     expect(reason(report.removed, data(h.constant1v1))).toMatch(/^Constant's code changed \([0-9a-f]{12} → [0-9a-f]{12}\)$/);
     expect(reason(report.removed, `figures/${h.chart}/`)).toMatch(/^Constant's code changed \([0-9a-f]{12} → [0-9a-f]{12}\), and Chart depends on it$/);
-    expect(reason(report.removed, data(h.doubled))).toBe(`its parameter entry ${h.constant3v1.slice(0, 12)} (Constant) is stale`);
+    // Its key holds the tree of its parameter's class, Constant, which changed.
+    expect(reason(report.removed, data(h.doubled))).toMatch(/^parameter class Constant's code or dependencies changed \(tree [0-9a-f]{12} → [0-9a-f]{12}\)$/);
     expect(reason(report.removed, data(h.truncated))).toBe('damaged: output constant.txt has 3 bytes, expected 13 (truncated?)');
     expect(reason(report.removed, data(h.oldFormat))).toBe('meta.json has format_version 0, and this version of geodata writes 1');
     expect(reason(report.removed, data(h.badMeta))).toBe('damaged: meta.json is not a JSON object');
@@ -147,6 +149,25 @@ describe('cleanCache', () => {
     }
     const later = await cleanCache({ stagingMinAgeMs: 0 });
     expect(later.removed.map((item) => item.key).sort()).toEqual([`.staging/${'a3'.repeat(8)}-Ef34Gh/`, `.staging/${running.slice(0, 16)}-Ab12Cd/`]);
+  });
+
+  it('refuses removeUnknown when no class is registered, which would remove every entry, unless it is a dry run', async () => {
+    const s = await buildScenario();
+    const registered = defaultRegistry.names().map((name) => defaultRegistry.get(name)!);
+    for (const cls of registered) defaultRegistry.unregister(cls);
+    try {
+      const before = await cacheFiles(s.root);
+      await expect(cleanCache({ removeUnknown: true })).rejects.toThrow(
+        new ConfigError(
+          'cleanCache({ removeUnknown: true }) refuses to run when no class is registered in this process: every entry would be unknown, and removed; import the pipeline modules first, or pass dryRun: true to see what it would remove',
+        ),
+      );
+      expect(await cacheFiles(s.root)).toEqual(before);
+      const dry = await cleanCache({ removeUnknown: true, dryRun: true });
+      expect(dry.removed.map((item) => item.key)).toContain(data(h(s).constant1v2));
+    } finally {
+      for (const cls of registered) register(cls);
+    }
   });
 
   it('cleans a memory store the same way', async () => {

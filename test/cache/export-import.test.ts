@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { truncate } from 'node:fs/promises';
+import { rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,20 @@ describe('exportEntries and importArchive', () => {
     expect(second.added).toEqual([]);
     expect(second.skipped.map((item) => item.key)).toEqual(first.added.map((item) => item.key));
     expect(second.skipped[0]!.reason).toMatch(/^already in the cache \(fs:.*\); imports never overwrite$/);
+  });
+
+  it('says so when it skips an entry because the one in the cache is damaged or incomplete', async () => {
+    const { archive, constant, min } = await exportSample();
+    // Into the same cache: one entry's output is truncated, another lost its meta.json.
+    await truncate(join(cache.root, 'data_processed', constant.stateHash, 'constant.txt'), 3);
+    await rm(join(cache.root, 'data_processed', min, 'meta.json'));
+    const report = await importArchive(archive);
+    const reason = (hash: string) => report.skipped.find((item) => item.hash === hash)!.reason;
+    expect(reason(constant.stateHash)).toBe(
+      `the entry in the cache is damaged (output constant.txt has 3 bytes, expected 13 (truncated?)); imports never overwrite: run clean-cache, then import again`,
+    );
+    expect(reason(min)).toBe('the entry in the cache is incomplete (no meta.json: left by an interrupted run); imports never overwrite: run clean-cache, then import again');
+    expect(report.added).toEqual([]);
   });
 
   it('reports in a dry run exactly what a real import adds, and writes nothing', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classes, cleanCache, cleanSourceRegistry, defaultRegistry, rebuildRegistry, sourceHash, type SourceItem } from '../../src/node.js';
 import { dependencyTree } from '../../src/fingerprint/index.js';
+import { treeSvg } from '../../src/pipeline/code-registry.js';
 import { useTempCache } from '../helpers/cache.js';
 import { backdate, buildScenario, listTree, type Scenario } from './scenario.js';
 
@@ -95,6 +96,8 @@ describe('rebuildRegistry', () => {
       const tree = dependencyTree(defaultRegistry.get(name)!);
       const written = report.written.find((w) => w.kind === 'snapshot' && w.className === name)!;
       expect(JSON.parse(readFileSync(join(s.root, written.key, 'tree.json'), 'utf8'))).toEqual(tree);
+      // The same drawing a computation stores beside its tree.
+      expect(readFileSync(join(s.root, written.key, 'graph.svg'), 'utf8')).toBe(treeSvg(tree));
     }
     // The old trees are gone for good: Chart is still judged stale, without naming the dependency.
     const chart = (await classes()).find((c) => c.className === 'Chart')!;

@@ -14,9 +14,11 @@ import {
   defaultRegistry,
   status,
 } from '../../src/node.js';
+import { analyseClass } from '../../src/fingerprint/dependencies.js';
 import { useTempCache } from '../helpers/cache.js';
 import { buildScenario, type Scenario } from './scenario.js';
 
+const dependencyTreeHash = (cls: Function) => analyseClass(cls).depTreeHash;
 const metaOf = (s: Scenario, folder: string, hash: string) => JSON.parse(readFileSync(join(s.root, folder, hash, 'meta.json'), 'utf8'));
 
 describe('status and classes', () => {
@@ -107,7 +109,10 @@ describe('entries, entryDetails and explainEntry', () => {
     const fresh = await explainEntry(h.constant1v2);
     expect(fresh.summary).toEqual([`entry ${h.constant1v2.slice(0, 12)} of Constant matches the code loaded now: loading the same parameters and spec reads it from the cache`]);
     const doubled = await explainEntry(h.doubled);
-    expect(doubled.summary[1]).toBe(`its parameter entry ${h.constant3v1.slice(0, 12)} (Constant) is stale`);
+    const constantParameterTree = metaOf(s, 'data_processed', h.doubled).key_dependencies.classes.Constant;
+    expect(doubled.summary.slice(1)).toEqual([
+      `parameter class Constant's code or dependencies changed (tree ${constantParameterTree.slice(0, 12)} → ${dependencyTreeHash(defaultRegistry.get('Constant')!).slice(0, 12)})`,
+    ]);
   });
 
   it('refuses unknown, ambiguous and malformed hash prefixes with errors that say so', async () => {

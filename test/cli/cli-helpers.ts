@@ -11,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
+/** The repository's root folder. */
+export const REPO = repo;
 export const BIN = join(repo, 'bin', 'geodata.js');
 export const FIXTURES = join(here, 'fixtures');
 export const V1 = join(FIXTURES, 'pipeline-v1.ts');

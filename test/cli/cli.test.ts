@@ -12,6 +12,7 @@ import {
   geodataJson,
   project,
   removeAll,
+  REPO,
   runPipeline,
   storedEntries,
   tempFolder,
@@ -227,6 +228,37 @@ describe('geodata, the command line', () => {
     expect(existsSync(join(folder, 'cache', h.constant1v1.key))).toBe(true);
   });
 
+  it('refuses --remove-unknown when no class is loaded, which would remove every entry, and removes nothing', () => {
+    const folder = project(built);
+    rmSync(join(folder, 'geodata.config.json'));
+    const refused = geodata(['clean-cache', '--remove-unknown', '--root', 'cache'], folder);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'geodata clean-cache: error: --remove-unknown refuses to run when no class is loaded: every entry would be unknown, and removed; name the pipeline modules (geodata clean-cache pipeline.ts, --module) or list them in geodata.config.json, or add --dry-run to see what it would remove\n',
+    );
+    for (const entry of stored) expect(existsSync(join(folder, 'cache', entry.key, 'meta.json')), entry.key).toBe(true);
+    // A dry run may show it.
+    const dry = geodataJson(['clean-cache', '--remove-unknown', '--dry-run', '--root', 'cache'], folder);
+    expect(dry.code).toBe(0);
+    expect(dry.value.removed.filter((item: { state: string }) => item.state === 'unknown')).toHaveLength(stored.length);
+  });
+
+  it('says how to load a TypeScript module of a package that is not "type": "module"', () => {
+    const folder = tempFolder('commonjs');
+    mkdirSync(join(folder, 'cache'));
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'project' }));
+    const source = `import { Data, register } from ${JSON.stringify(join(REPO, 'src', 'node.js'))};\nexport class Leaf extends Data {}\nregister(Leaf);\n`;
+    writeFileSync(join(folder, 'pipeline.ts'), source);
+    const refused = geodata(['classes', 'pipeline.ts', '--root', 'cache'], folder);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `geodata: error: cannot load pipeline module ${join(folder, 'pipeline.ts')}: Node loads it as CommonJS, because ${join(folder, 'package.json')} does not say "type": "module"; name it pipeline.mts, or add "type": "module" to ${join(folder, 'package.json')}\n`,
+    );
+    writeFileSync(join(folder, 'pipeline.mts'), source);
+    const loaded = geodataJson(['classes', 'pipeline.mts', '--root', 'cache'], folder);
+    expect([loaded.code, loaded.value.map((c: { className: string; state: string }) => [c.className, c.state])]).toEqual([0, [['Leaf', 'new']]]);
+  });
+
   it('prunes the code registry after cleaning, the same in a dry run and a real one', () => {
     const folder = project(built);
     expect(geodata(['clean-cache'], folder).code).toBe(0);
@@ -266,8 +298,12 @@ describe('geodata, the command line', () => {
     const folder = project(built);
     const exported = geodata(['export', h.constant1v2.hash.slice(0, 10), h.min.hash.slice(0, 10), '-o', 'out.tar.gz'], folder);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toMatch(new RegExp(`^wrote ${join(folder, 'out.tar.gz')} \\(\\S+ kB\\)\\n$`));
-    const imported = geodataJson(['import', 'out.tar.gz', '--root', 'other'], folder);
+    expect(exported.stdout).toMatch(new RegExp(`^wrote ${join(folder, 'out.tar.gz')} \\(2 entries, \\S+ kB\\)\\n$`));
+    // The same entry named twice is exported once, and counted once.
+    const twice = geodataJson(['export', h.min.hash.slice(0, 10), h.min.hash, '-o', 'min.tar.gz'], folder);
+    expect(twice.value).toMatchObject({ path: join(folder, 'min.tar.gz'), entries: 1 });
+    // The common options may come first, as the README writes it.
+    const imported = geodataJson(['--root', 'other', 'import', 'out.tar.gz'], folder);
     expect(imported.code).toBe(0);
     expect(imported.value.added.filter((item: any) => item.kind === 'entry').map((item: any) => item.hash).sort()).toEqual([h.constant1v2.hash, h.min.hash].sort());
     expect(runPipeline(join(folder, 'other'), V2)).toEqual({ computed: [], hits: ['Constant'] });
@@ -300,6 +336,35 @@ describe('geodata, the command line', () => {
     expect(cut.code).toBe(2);
     expect(cut.stderr).toMatch(/^geodata import: error: archive cut\.tar\.gz is corrupt: /);
     expect(existsSync(join(folder, 'target'))).toBe(false);
+  });
+
+  it('accepts the common options before the command name too', () => {
+    const folder = project(built);
+    const elsewhere = join(folder, 'elsewhere');
+    mkdirSync(elsewhere);
+    const before = geodataJson(['--root=../cache', '-m', V1, 'classes'], elsewhere);
+    const after = geodataJson(['classes', '--root=../cache', '-m', V1], elsewhere);
+    expect([before.code, before.stderr]).toEqual([0, '']);
+    expect(before.value).toEqual(after.value);
+    expect(geodataJson(['--json', '--full-hash', '--root', '../cache', 'entry', h.min.hash.slice(0, 8)], elsewhere).value.stateHash).toBe(h.min.hash);
+    const commandOption = geodata(['--port', '0', 'browse'], folder);
+    expect([commandOption.code, commandOption.stderr]).toEqual([2, 'geodata: option --port is not a common option: put it after the command name (geodata <command> --port ...); the common options are --root, --config, -m/--module, --json, --full-hash\n']);
+    const noCommand = geodata(['--root', 'cache'], folder);
+    expect([noCommand.code, noCommand.stderr]).toEqual([2, 'geodata: the command is missing after the options; the commands are status, classes, entries, entry, explain, code, versions, clean-cache, clean-source, rebuild-registry, export, import, browse (geodata --help)\n']);
+  });
+
+  it('says how to name the pipeline modules when none is named, in the form each command takes', () => {
+    const folder = project(built);
+    rmSync(join(folder, 'geodata.config.json'));
+    const note = (command: string) =>
+      `geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${command}) or list them in geodata.config.json\n`;
+    const explained = geodata(['explain', '--root', 'cache', short(h.chart.hash)], folder);
+    expect([explained.code, explained.stderr]).toEqual([0, note('geodata explain -m pipeline.ts <hash-prefix>')]);
+    expect(geodata(['entry', '--root', 'cache', short(h.chart.hash)], folder).stderr).toBe(note('geodata entry -m pipeline.ts <hash-prefix>'));
+    expect(geodata(['code', 'Chart', '--root', 'cache'], folder).stderr).toBe(note('geodata code -m pipeline.ts <class>'));
+    expect(geodata(['status', '--root', 'cache'], folder).stderr).toBe(note('geodata status pipeline.ts, or --module'));
+    // Moving entries between caches judges nothing: no note.
+    expect(geodata(['export', short(h.min.hash), '-o', 'min.tar.gz', '--root', 'cache'], folder).stderr).toBe('');
   });
 
   it('explains bad usage with exit code 2', () => {

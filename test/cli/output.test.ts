@@ -38,6 +38,8 @@ describe('CLI output', () => {
 
   it('formats sizes, ages, counts and tables', () => {
     expect([formatBytes(999), formatBytes(1000), formatBytes(15_300), formatBytes(2_500_000_000)]).toEqual(['999 B', '1.0 kB', '15 kB', '2.5 GB']);
+    // The unit is chosen after rounding: never "1000 kB" or "10.0 kB".
+    expect([999_499, 999_999, 9_949, 9_960, 99_950, 999_950_000].map(formatBytes)).toEqual(['999 kB', '1.0 MB', '9.9 kB', '10 kB', '100 kB', '1.0 GB']);
     const now = Date.parse('2025-01-31T12:00:00Z');
     expect(['2025-01-31T11:59:20Z', '2025-01-31T11:55:00Z', '2025-01-31T09:00:00Z', '2025-01-20T12:00:00Z', null].map((t) => formatAge(t, now))).toEqual([
       '40s ago',

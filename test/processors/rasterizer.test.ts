@@ -222,12 +222,15 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(new Set(cog.raster.bands[0])).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
   });
 
-  it("lists a shapefile's sidecars among its inputs and describes JSON-able settings", () => {
+  it("lists a shapefile's usual sidecars as optional inputs, sidecars it is given as inputs, and describes JSON-able settings", () => {
     const processor = new Rasterizer(lux, { burn: 'index', allTouched: true, fill: NaN, dtype: 'float32' });
-    expect(processor.inputs()).toEqual([lux, sample('lux.shx'), sample('lux.dbf'), sample('lux.prj')]);
+    expect(processor.inputs()).toEqual([lux]);
+    expect(processor.optionalInputs()).toEqual([sample('lux.shx'), sample('lux.dbf'), sample('lux.prj'), sample('lux.cpg')]);
+    expect(new Rasterizer('https://example.org/lux.shp').optionalInputs()).toEqual([]);
     expect(processor.settings()).toEqual({ burn: 'index', allTouched: true, dtype: 'float32', fill: 'NaN' });
     expect(new Rasterizer('data/zones.gpkg').inputs()).toEqual(['data/zones.gpkg']);
     expect(new Rasterizer('data/ZONES.SHP', { sidecars: ['.shx', '.dbf', '.cpg'] }).inputs()).toEqual(['data/ZONES.SHP', 'data/ZONES.SHX', 'data/ZONES.DBF', 'data/ZONES.CPG']);
+    expect(new Rasterizer('data/ZONES.SHP', { sidecars: ['.shx', '.dbf', '.cpg'] }).optionalInputs()).toEqual([]);
     expect(new Rasterizer(lux).settings()).toEqual({ burn: 1 });
     expect(new Rasterizer(lux, { bandPerValue: 'NAME_1' }).settings()).toEqual({ bandPerValue: 'NAME_1' });
   });

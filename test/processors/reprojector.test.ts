@@ -346,6 +346,9 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
   it('describes its inputs and JSON-able settings, with NaN nodata as a string', () => {
     const processor = new Reprojector([sample('elev.tif'), sample('elev.tif')], { resampling: 'bilinear', dstNodata: NaN, bands: [1], scales: 2, compress: 'LZW' });
     expect(processor.inputs()).toEqual([sample('elev.tif'), sample('elev.tif')]);
+    expect(processor.optionalInputs()).toEqual([sample('elev.tif.aux.xml'), sample('elev.tif.aux.xml')]);
+    const bytes = new Uint8Array(8);
+    expect(new Reprojector(['https://example.org/dem.tif', bytes, new URL('file:///data/dem.tif')]).optionalInputs()).toEqual([new URL('file:///data/dem.tif.aux.xml')]);
     expect(processor.settings()).toEqual({ resampling: 'bilinear', bands: [1], dstNodata: 'NaN', scales: 2, compress: 'LZW' });
     expect(new Reprojector(sample('elev.tif'), { errorThreshold: 0, cog: true }).settings()).toEqual({ resampling: 'nearest', errorThreshold: 0, cog: true });
     expect(JSON.parse(JSON.stringify(processor.settings()))).toEqual(processor.settings());

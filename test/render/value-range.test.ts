@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
-import { resolveRange } from '../../src/render/index.js';
+import { renderRaster, resolveRange } from '../../src/render/index.js';
+import { decodePng, pixel, opaque } from './helpers.js';
 
 describe('resolveRange', () => {
   it('takes the min and max of valid values, skipping nodata, NaN and infinities', () => {
@@ -54,6 +55,21 @@ describe('resolveRange', () => {
   it('gives [0, 1] when no pixel is valid and [v, v + 1] for a constant band', () => {
     expect(resolveRange({ width: 2, height: 1, data: [Number.NaN, Number.NaN] })).toEqual([0, 1]);
     expect(resolveRange({ width: 2, height: 1, data: [4, 4] })).toEqual([4, 5]);
+  });
+
+  it('widens a constant band where v + 1 rounds to v by one step of the float grid, downwards at the largest double', () => {
+    // Between 2^56 and 2^57 doubles are 16 apart; at Number.MAX_VALUE the step is 2^971.
+    expect(resolveRange({ width: 2, height: 1, data: [1e17, 1e17] })).toEqual([1e17, 1e17 + 16]);
+    expect(resolveRange({ width: 2, height: 1, data: [-1e17, -1e17] })).toEqual([-1e17, -1e17 + 16]);
+    expect(resolveRange({ width: 1, height: 1, data: [Number.MAX_VALUE] })).toEqual([Number.MAX_VALUE - 2 ** 971, Number.MAX_VALUE]);
+    expect(resolveRange({ width: 1, height: 1, data: [-Number.MAX_VALUE] })).toEqual([-Number.MAX_VALUE, -Number.MAX_VALUE + 2 ** 971]);
+    expect(resolveRange({ width: 2, height: 1, data: [1e17, 1e17] }, 'p2-p98')).toEqual([1e17, 1e17 + 16]);
+  });
+
+  it('draws a colour bar for a constant band of 1e17, its pixels in the lowest colour', async () => {
+    const image = decodePng(await renderRaster({ width: 2, height: 1, data: new Float64Array([1e17, 1e17]) }, { colormap: 'viridis', colorbar: true }));
+    expect(image.width).toBeGreaterThan(2);
+    expect(pixel(image, 4, 4)).toEqual(opaque('#440154'));
   });
 
   it('returns an explicit range unchanged', () => {

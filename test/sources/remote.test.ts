@@ -94,6 +94,16 @@ describe('remote inputs (http URLs)', () => {
     expect(ofBytes).toBe(sha256(bytes));
   });
 
+  it('hashes an optional URL the server does not have as absent, and one it has like any URL', async () => {
+    const hasher = new WebInputHasher();
+    const missing = `${server.url}nothing.tif.aux.xml`;
+    expect(await hasher.hash(missing, { optional: true })).toEqual({ id: missing, size: 0, sha256: 'absent' });
+    await expect(hasher.hash(missing)).rejects.toThrow(FileError);
+    const bytes = new TextEncoder().encode('<PAMDataset/>');
+    const present = serve('/present.tif.aux.xml', { body: bytes, type: 'application/xml' });
+    expect(await hasher.hash(present, { optional: true })).toEqual({ id: present, size: bytes.length, sha256: sha256(bytes) });
+  });
+
   it('gives a larger file on a server with ranges and validators a version digest: ETag, Last-Modified, length and first 64 KiB', async () => {
     const url = serve('/cog.tif', { body: cog, type: 'image/tiff' });
     const before = server.requests.length;

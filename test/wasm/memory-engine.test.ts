@@ -40,6 +40,20 @@ describe.skipIf(!HAS_DATA)(`the memory engine in Node${HAS_DATA ? '' : ` (${NO_D
     await engine.remove('/tmp/a.bin');
   });
 
+  it('measures a file without reading it, and renames one in a step, replacing the file there', async () => {
+    await engine.writeFile('/moves/part.bin', new Uint8Array([1, 2, 3, 4]));
+    await engine.writeFile('/moves/final.bin', new Uint8Array([9]));
+    expect([await engine.size('/moves/part.bin'), await engine.size('/moves/final.bin'), await engine.size('/moves/none.bin'), await engine.size('/moves')]).toEqual([4, 1, undefined, undefined]);
+    await engine.rename('/moves/part.bin', '/moves/final.bin');
+    expect(await engine.exists('/moves/part.bin')).toBe(false);
+    expect(Array.from(await engine.readFile('/moves/final.bin'))).toEqual([1, 2, 3, 4]);
+    expect(await engine.size('/moves/final.bin')).toBe(4);
+    // Into a folder that does not exist yet; a missing source is a FileError naming it.
+    await engine.rename('/moves/final.bin', '/moved/deeper/final.bin');
+    expect(Array.from(await engine.readFile('/moved/deeper/final.bin'))).toEqual([1, 2, 3, 4]);
+    await expect(engine.rename('/moves/gone.bin', '/moves/x.bin')).rejects.toThrow(new FileError("cannot move /moves/gone.bin to /moves/x.bin: no such file in the engine's memory file system", '/moves/gone.bin'));
+  });
+
   it('names the file in errors: reading a missing file, opening bytes that are not a raster', async () => {
     await expect(engine.readFile('/nowhere.tif')).rejects.toThrow(
       "cannot read /nowhere.tif: no such file in the engine's memory file system (write it with writeFile first)",

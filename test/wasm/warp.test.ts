@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GdalError } from '../../src/errors.js';
+import { FileError, GdalError } from '../../src/errors.js';
 import type { GdalWarning } from '../../wasm/node.js';
 import { createNodeEngine } from '../../wasm/node.js';
 import { compareValues, HAS_DATA, hasCommand, NO_DATA_REASON, readTiffFile, run, sample, useScratchFolder } from './fixtures.js';
@@ -101,6 +101,23 @@ describe.skipIf(!HAS_DATA)(`engine.warp${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     unlinkSync(out);
     await engine.warp([sample('elev.tif')], out, ['-tr', '0.025', '0.025']);
     expect((await engine.info(out)).size).toEqual([32, 30]);
+  });
+
+  it('renames a new output over a file GDAL has opened, and GDAL then reads the new one; size measures without reading', async () => {
+    const final = scratch.path('renamed.tif');
+    const part = scratch.path('.part-renamed.tif');
+    await engine.warp([sample('elev.tif')], final, ['-tr', '0.025', '0.025']);
+    expect((await engine.info(final)).size).toEqual([32, 30]);
+    await engine.warp([sample('elev.tif')], part, ['-tr', '0.05', '0.05']);
+    const partSize = await engine.size(part);
+    await engine.rename(part, final);
+    expect([await engine.exists(part), await engine.size(final)]).toEqual([false, partSize]);
+    expect((await engine.info(final)).size).toEqual([16, 15]);
+    // The old name is free again for GDAL to write.
+    await engine.warp([sample('elev.tif')], part, ['-tr', '0.1', '0.1']);
+    expect((await engine.info(part)).size).toEqual([8, 8]);
+    expect([await engine.size(scratch.path('nothing.tif')), await engine.size(scratch.path())]).toEqual([undefined, undefined]);
+    await expect(engine.rename(scratch.path('nothing.tif'), final)).rejects.toThrow(FileError);
   });
 
   it('reports progress as increasing fractions ending at 1', async () => {

@@ -1,7 +1,8 @@
-import { cleanCache as cleanCacheDefault, type CleanCacheOptions, type CleanReport } from '../../cache/clean-cache.js';
+import { cleanCache as cleanCacheDefault, noClassLoaded, type CleanCacheOptions, type CleanReport } from '../../cache/clean-cache.js';
 import { cleanSourceRegistry, type CleanSourceOptions, type CleanSourceReport } from '../../cache/clean-source.js';
 import { exportEntries as exportEntriesDefault } from '../../cache/export-import.js';
 import { InvalidInputError, PipelineError } from '../../errors.js';
+import type { StoreAdapter } from '../../store/adapter.js';
 import type { BrowseIndex } from './browse-index.js';
 
 /**
@@ -50,11 +51,13 @@ export class BrowseActions {
   ) {
     this.#cleanCache = functions.cleanCache ?? cleanCacheDefault;
     this.#cleanSource = functions.cleanSourceRegistry ?? cleanSourceRegistry;
-    this.#exportEntries = functions.exportEntries ?? ((selection) => exportEntriesDefault(selection));
+    // Through the guarded store: it refuses files that lead outside the cache.
+    this.#exportEntries = functions.exportEntries ?? ((selection) => exportEntriesDefault(selection, { store: index.guardedStore }));
   }
 
   /** A dry run: what the cleaner would remove now, with an id to confirm it by. */
   async previewClean(request: CleanRequest): Promise<CleanPreview> {
+    refuseBlindRemoval(request);
     return this.#remember(request, await this.#dryRun(request));
   }
 
@@ -67,9 +70,11 @@ export class BrowseActions {
     if (!kept) throw new InvalidInputError(`clean preview ${JSON.stringify(previewId)} is unknown or expired (previews last ${PREVIEW_LIFETIME_MS / 60_000} minutes); preview again`);
     this.#previews.delete(previewId);
     const { request, report } = kept.preview;
+    refuseBlindRemoval(request);
     const again = await this.#dryRun(request);
     if (removedKeys(again) !== removedKeys(report)) return { done: false, preview: this.#remember(request, again) };
-    const done = request.kind === 'cache' ? await this.#cleanCache(cacheOptions(request, false)) : await this.#cleanSource({ dryRun: false });
+    const store = this.index.guardedStore;
+    const done = request.kind === 'cache' ? await this.#cleanCache(cacheOptions(request, false, store)) : await this.#cleanSource({ dryRun: false, store });
     await this.index.refresh();
     return { done: true, report: done };
   }
@@ -112,12 +117,23 @@ export class BrowseActions {
   }
 
   #dryRun(request: CleanRequest): Promise<CleanReport | CleanSourceReport> {
-    return request.kind === 'cache' ? this.#cleanCache(cacheOptions(request, true)) : this.#cleanSource({ dryRun: true });
+    // Through the guarded store: a report names classes read from meta.json and source.json.
+    const store = this.index.guardedStore;
+    return request.kind === 'cache' ? this.#cleanCache(cacheOptions(request, true, store)) : this.#cleanSource({ dryRun: true, store });
   }
 }
 
-function cacheOptions(request: Extract<CleanRequest, { kind: 'cache' }>, dryRun: boolean): CleanCacheOptions {
-  return { dryRun, removeUnknown: request.removeUnknown === true, includeInputChanges: request.includeInputChanges === true };
+/** Removing unknown entries with no class loaded would remove every entry: refused, previews included. */
+function refuseBlindRemoval(request: CleanRequest): void {
+  if (request.kind === 'cache' && request.removeUnknown && noClassLoaded()) {
+    throw new InvalidInputError(
+      'removing unknown entries is refused while no class is loaded: every entry would be unknown, and removed; start geodata browse with the pipeline modules (geodata browse pipeline.ts)',
+    );
+  }
+}
+
+function cacheOptions(request: Extract<CleanRequest, { kind: 'cache' }>, dryRun: boolean, store: StoreAdapter): CleanCacheOptions {
+  return { dryRun, store, removeUnknown: request.removeUnknown === true, includeInputChanges: request.includeInputChanges === true };
 }
 
 function removedKeys(report: CleanReport | CleanSourceReport): string {

@@ -18,11 +18,6 @@ export interface BrowseAppOptions {
   token: string;
   /** The page's bundled script and its stylesheet. */
   assets: { script: string | Uint8Array; style: string };
-  /**
-   * Whether a store key may be read and served: the Node server checks that the file resolves
-   * inside the cache root (no symbolic link out of it). Default: every listed key.
-   */
-  canRead?: (key: string) => Promise<boolean>;
   /** GDAL, for footprints of CRSs proj4 does not know; started only when such a footprint is asked for. */
   engine?: () => GdalEngine;
   /** Shown in the page title (the store's name by default). */
@@ -54,7 +49,6 @@ export function createBrowseApp(options: BrowseAppOptions): BrowseApp {
     actions: options.actions,
     token: options.token,
     assets: options.assets,
-    canRead: options.canRead ?? (async () => true),
     engine: options.engine,
     live: new LiveClasses(),
     previews: new PreviewCache(),

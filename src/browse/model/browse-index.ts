@@ -3,10 +3,12 @@ import { scanCache, type ScannedEntry } from '../../cache/scan.js';
 import { readJson } from '../../cache/source-registry.js';
 import { statusOf, type CacheStatus } from '../../cache/status.js';
 import { getConfig } from '../../config.js';
+import { describeError } from '../../format.js';
 import type { JsonValue } from '../../fingerprint/index.js';
 import { META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../../pipeline/layout.js';
 import type { StoreAdapter } from '../../store/adapter.js';
 import { gridFacts, type GridFacts } from './grid-facts.js';
+import { GuardedStore, type ReadGuard } from './guarded-store.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 /** One cache entry as the browser knows it: judged, summarised, with its parameters and grid. */
@@ -35,6 +37,12 @@ export interface BrowseIndexOptions {
   store?: StoreAdapter;
   /** Re-hash the input files entries recorded (Node file paths), as `scanCache` does. Default true. */
   checkInputs?: boolean;
+  /**
+   * Whether a key's file may be read (see {@link GuardedStore}): the Node server refuses files
+   * whose links lead outside the cache root. Every read of the index, and of the routes through
+   * its store, goes through it. Default: every key.
+   */
+  canRead?: ReadGuard;
 }
 
 /**
@@ -49,7 +57,13 @@ export interface BrowseIndexOptions {
  * index.entries().filter((e) => e.entry.state === 'stale').length;
  */
 export class BrowseIndex {
+  /** The store every read of the browser goes through: guarded (see {@link BrowseIndexOptions.canRead}), kept in memory. */
   readonly store: SnapshotStore;
+  /**
+   * The same store without the memory: for the actions, which must see the cache as it is now
+   * (a clean compares it with its preview) and still read nothing a link leads to.
+   */
+  readonly guardedStore: GuardedStore;
   readonly #checkInputs: boolean;
   #entries: IndexedEntry[] = [];
   #byHash = new Map<string, IndexedEntry>();
@@ -72,13 +86,19 @@ export class BrowseIndex {
   constructor(options: BrowseIndexOptions = {}) {
     const layout = getConfig().layout;
     const entryFiles = [META_FILE, PARAMETERS_FILE, SPEC_FILE];
-    this.store = new SnapshotStore(options.store ?? getConfig().store, [
+    this.guardedStore = new GuardedStore(options.store ?? getConfig().store, options.canRead ?? (async () => true));
+    this.store = new SnapshotStore(this.guardedStore, [
       { prefix: `${layout.data}/`, signature: META_FILE, readAhead: entryFiles },
       { prefix: `${layout.figures}/`, signature: META_FILE, readAhead: entryFiles },
       { prefix: `${layout.source}/code/`, signature: 'source.json', readAhead: ['source.json'] },
       { prefix: `${layout.source}/snapshots/`, signature: 'tree.json', readAhead: ['tree.json'] },
     ]);
     this.#checkInputs = options.checkInputs ?? true;
+  }
+
+  /** Whether `key` exists and its store refuses to read it (a link out of the cache): a route then answers 403. */
+  refuses(key: string): Promise<boolean> {
+    return this.guardedStore.refuses(key);
   }
 
   /** Goes up by one each time a refresh found a change (0 until the first build is done). */
@@ -186,7 +206,7 @@ export class BrowseIndex {
     try {
       return await this.#refreshNow(full);
     } catch (error) {
-      this.#setProgress({ state: 'failed', phase: 'failed', done: 0, total: 0, error: error instanceof Error ? error.message : String(error) });
+      this.#setProgress({ state: 'failed', phase: 'failed', done: 0, total: 0, error: describeError(error) });
       throw error;
     }
   }

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch, structuredPatch } from 'diff';
 import { codeVersions, type CodeVersion } from '../../cache/code-versions.js';
 import { isLive, type LiveClasses } from '../../cache/live-classes.js';
 import { sourceText } from '../../pipeline/code-registry.js';
@@ -8,8 +7,8 @@ import type { BrowseIndex } from './browse-index.js';
 
 /**
  * The code history the browser shows: the stored versions of a class (`.source/code`), the
- * source of one version as it was when an entry was produced, the live source, and diffs
- * between any two of them.
+ * source of one version as it was when an entry was produced, and the live source (diffs between
+ * any two of them: see `diffSources`).
  */
 
 /** The versions of one class, plus its live code when it is loaded. */
@@ -18,22 +17,6 @@ export interface ClassCode {
   versions: CodeVersion[];
   /** The source hash of the code loaded now; null when the class is not loaded. */
   liveHash: string | null;
-}
-
-/** One line of a diff, for colouring. */
-export interface DiffLine {
-  kind: 'hunk' | 'add' | 'remove' | 'context';
-  text: string;
-}
-
-/** A unified diff between two sources, as text and as lines. */
-export interface CodeDiff {
-  from: string;
-  to: string;
-  patch: string;
-  lines: DiffLine[];
-  /** Whether the two sources are the same text. */
-  same: boolean;
 }
 
 /** A source hash as the folder of `.source/code` names it. */
@@ -54,10 +37,15 @@ export async function codeNames(index: BrowseIndex): Promise<string[]> {
   return [...new Set(versions.map((v) => v.className).filter((name): name is string => name !== null))].sort();
 }
 
-/** The stored source.js of a version; undefined when the hash is not stored. */
+/** The store key of a version's source.js. */
+export function sourceKey(sourceHash: string): string {
+  return `${codePrefix(sourceHash)}source.js`;
+}
+
+/** The stored source.js of a version; undefined when the hash is not stored (or its store refuses it). */
 export async function storedSource(store: StoreAdapter, sourceHash: string): Promise<string | undefined> {
   if (!SOURCE_HASH.test(sourceHash)) return undefined;
-  const bytes = await store.get(`${codePrefix(sourceHash)}source.js`);
+  const bytes = await store.get(sourceKey(sourceHash));
   return bytes ? new TextDecoder().decode(bytes) : undefined;
 }
 
@@ -71,29 +59,4 @@ export function liveHashOf(live: LiveClasses, name: string): string | null {
   const own = live.get(name.split('.uses.')[0]!);
   if (!isLive(own)) return null;
   return own.tree.nodes[name]?.sourceHash ?? (name === own.name ? own.sourceHash : null);
-}
-
-/**
- * A unified diff from one source to another (3 lines of context).
- * @example diffSources({ label: 'Constant@1a2b', text: a }, { label: 'Constant@live', text: b }).lines
- */
-export function diffSources(from: { label: string; text: string }, to: { label: string; text: string }): CodeDiff {
-  const before = withNewline(from.text);
-  const after = withNewline(to.text);
-  const patch = createTwoFilesPatch(from.label, to.label, before, after, undefined, undefined, { context: 3 });
-  const structured = structuredPatch(from.label, to.label, before, after, undefined, undefined, { context: 3 });
-  const lines: DiffLine[] = [];
-  for (const hunk of structured.hunks) {
-    lines.push({ kind: 'hunk', text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@` });
-    for (const line of hunk.lines) {
-      const kind = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'remove' : 'context';
-      if (line.startsWith('\\')) continue; // "\ No newline at end of file"
-      lines.push({ kind, text: line.slice(1) });
-    }
-  }
-  return { from: from.label, to: to.label, patch, lines, same: before === after };
-}
-
-function withNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -58,7 +58,7 @@ export async function classGraph(className: string, sources: GraphSources): Prom
 export async function entryGraph(indexed: IndexedEntry, sources: GraphSources): Promise<Graph> {
   const { entry } = indexed;
   const meta = entry.meta;
-  const tree = typeof meta?.dep_tree_hash === 'string' && /^[0-9a-f]+$/.test(meta.dep_tree_hash) ? await readSnapshotTree(sources.store, meta.dep_tree_hash) : undefined;
+  const tree = await readSnapshotTree(sources.store, meta?.dep_tree_hash);
   const graph: Graph = tree ? await treeGraph(tree, liveHashes(sources.live), sources, true) : { nodes: [], edges: [] };
   let root = tree?.root;
   if (!root) {

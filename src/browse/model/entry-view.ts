@@ -2,7 +2,6 @@ import { explainScanned, type EntryExplanation, type EntrySummary } from '../../
 import type { EntryState } from '../../cache/reasons.js';
 import type { JsonValue } from '../../fingerprint/index.js';
 import type { EntryMeta } from '../../pipeline/entry.js';
-import type { StoreAdapter } from '../../store/adapter.js';
 import type { BrowseIndex, IndexedEntry } from './browse-index.js';
 import type { GridFacts } from './grid-facts.js';
 import { RASTER_EXTENSIONS } from './preview.js';
@@ -69,11 +68,9 @@ const TEXT_EXTENSIONS = ['txt', 'json', 'geojson', 'csv', 'md', 'log', 'yaml', '
 const IMAGE_EXTENSIONS = ['png', 'gif', 'webp'];
 const TEXT_PREVIEW_BYTES = 4096;
 
-/**
- * The entry page's data for one indexed entry. `canRead(key)` says whether a file may be read
- * for the preview (the server's guard against links that leave the cache).
- */
-export async function entryView(indexed: IndexedEntry, index: BrowseIndex, store: StoreAdapter, canRead: (key: string) => Promise<boolean>): Promise<EntryView> {
+/** The entry page's data for one indexed entry, read through the index's (guarded) store. */
+export async function entryView(indexed: IndexedEntry, index: BrowseIndex): Promise<EntryView> {
+  const store = index.store;
   const { entry, summary } = indexed;
   const meta = entry.meta ?? null;
   const all = index.entries();
@@ -102,7 +99,7 @@ export async function entryView(indexed: IndexedEntry, index: BrowseIndex, store
     coOutputs: hashes(meta?.co_outputs).filter((hash) => hash !== entry.stateHash).map(link),
     otherSpecs: all.filter((e) => same(e) && e.entry.meta?.spec_hash !== meta?.spec_hash).map((e) => link(e.entry.stateHash)),
     otherCode: all.filter((e) => same(e) && e.entry.meta?.spec_hash === meta?.spec_hash).map((e) => link(e.entry.stateHash)),
-    preview: await previewOf(indexed, store, canRead),
+    preview: await previewOf(indexed, index),
     footprintUrl: indexed.grid?.shape ? `/api/entries/${entry.stateHash}/footprint.svg` : null,
     graphUrl: `/api/entries/${entry.stateHash}/graph.svg`,
   };
@@ -128,7 +125,7 @@ export function linkTo(hash: string, index: BrowseIndex): EntryLink {
   };
 }
 
-async function previewOf(indexed: IndexedEntry, store: StoreAdapter, canRead: (key: string) => Promise<boolean>): Promise<EntryPreview> {
+async function previewOf(indexed: IndexedEntry, index: BrowseIndex): Promise<EntryPreview> {
   const { entry } = indexed;
   const output = indexed.summary.outputFile;
   if (!output || !entry.files.includes(entry.key + output)) return { kind: 'none', note: 'the entry has no output file' };
@@ -138,8 +135,8 @@ async function previewOf(indexed: IndexedEntry, store: StoreAdapter, canRead: (k
   if (RASTER_EXTENSIONS.includes(extension)) return { kind: 'raster', url: `/api/entries/${entry.stateHash}/preview.png` };
   if (IMAGE_EXTENSIONS.includes(extension)) return { kind: 'image', url: fileUrl(key) };
   if (TEXT_EXTENSIONS.includes(extension)) {
-    if (!(await canRead(key))) return { kind: 'none', note: 'the output file points outside the cache' };
-    const bytes = (await store.get(key)) ?? new Uint8Array();
+    const bytes = await index.store.get(key);
+    if (!bytes) return { kind: 'none', note: (await index.refuses(key)) ? 'the output file points outside the cache' : 'the output file is missing' };
     const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, TEXT_PREVIEW_BYTES));
     return { kind: 'text', text, truncated: bytes.length > TEXT_PREVIEW_BYTES };
   }

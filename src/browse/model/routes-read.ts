@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../../errors.js';
 import { renderGraphSvg } from '../../graph/graph-svg.js';
 import type { RouteContext } from './app.js';
-import { classCode, codeNames, diffSources, liveHashOf, liveSource, SOURCE_HASH, storedSource } from './code-view.js';
+import { diffSources } from '../../cache/code-diff.js';
+import { classCode, codeNames, liveHashOf, liveSource, SOURCE_HASH, sourceKey, storedSource } from './code-view.js';
 import { classGraph, entryGraph } from './dependency-graph.js';
 import { parseEntryQuery, queryEntries } from './entry-query.js';
 import { entryView } from './entry-view.js';
@@ -39,7 +40,7 @@ export async function handleRead(context: RouteContext, path: string[], search: 
   if (second === 'entries' && third !== undefined) {
     const indexed = index.entry(third);
     if (!indexed) return failure(404, `no entry ${third.slice(0, 12)} in the cache (it may have been removed: reload)`);
-    if (path.length === 3) return json(await entryView(indexed, index, index.store, context.canRead));
+    if (path.length === 3) return json(await entryView(indexed, index));
     if (path.length === 4 && fourth === 'preview.png') return preview(context, indexed.entry.stateHash);
     if (path.length === 4 && fourth === 'footprint.svg') return footprint(context, indexed.entry.stateHash);
     if (path.length === 4 && fourth === 'graph.svg') {
@@ -56,10 +57,10 @@ export async function handleRead(context: RouteContext, path: string[], search: 
   if (second === 'code' && third !== undefined && path.length === 3) return json(await classCode(index, context.live, third));
   if (second === 'source' && third !== undefined && path.length === 3) {
     const text = await storedSource(index.store, third);
-    if (text === undefined) return failure(404, `no stored source with hash ${third.slice(0, 12)}`);
+    if (text === undefined) return (await refused(context, sourceKey(third))) ?? failure(404, `no stored source with hash ${third.slice(0, 12)}`);
     return json({ sourceHash: third, text, formatted: formatSource(text) });
   }
-  if (second === 'diff' && path.length === 2) return json(await diff(context, search));
+  if (second === 'diff' && path.length === 2) return diff(context, search);
   return failure(404, `no such endpoint: /${path.join('/')}`);
 }
 
@@ -67,11 +68,8 @@ export async function handleRead(context: RouteContext, path: string[], search: 
 async function serveFile(context: RouteContext, key: string, download: boolean): Promise<BrowseResponse> {
   if (!isServableKey(key, context.layout)) return failure(403, `only the files of cache entries and of the code registry are served, not ${JSON.stringify(key)}`);
   await context.index.ready();
-  const store = context.index.store;
-  if (!(await store.has(key))) return failure(404, `no file ${key} in the cache`);
-  if (!(await context.canRead(key))) return failure(403, `${key} leads outside the cache (a symbolic link?); it is not served`);
-  const bytes = await store.get(key);
-  if (!bytes) return failure(404, `no file ${key} in the cache`);
+  const bytes = await context.index.store.get(key);
+  if (!bytes) return (await refused(context, key)) ?? failure(404, `no file ${key} in the cache`);
   const name = key.slice(key.lastIndexOf('/') + 1);
   const type = contentType(name);
   const extra: Record<string, string> = {};
@@ -99,7 +97,9 @@ async function preview(context: RouteContext, hash: string): Promise<BrowseRespo
     return failure(404, `entry ${hash.slice(0, 12)} has no GeoTIFF output to preview`);
   }
   const key = indexed.entry.key + file;
-  if (!(await context.canRead(key))) return failure(403, `${key} leads outside the cache (a symbolic link?); it is not previewed`);
+  // Asked first, so a refused raster is not remembered as a failed preview.
+  const refusal = await refused(context, key);
+  if (refusal) return refusal;
   const png = await context.previews.get(`${hash}:${meta!.output.sha256}`, async () => {
     const bytes = await context.index.store.get(key);
     if (!bytes) throw new InvalidInputError(`the output ${file} of entry ${hash.slice(0, 12)} is missing`);
@@ -121,9 +121,9 @@ async function footprint(context: RouteContext, hash: string): Promise<BrowseRes
  * `from` and `to` are source hashes, or `live:<name>` for the code loaded now. Both sides are laid
  * out one statement per line first (see formatSource), unless `raw=1`.
  */
-async function diff(context: RouteContext, search: URLSearchParams) {
+async function diff(context: RouteContext, search: URLSearchParams): Promise<BrowseResponse> {
   const layout = search.get('raw') === '1' ? (text: string) => text : formatSource;
-  const side = async (name: 'from' | 'to') => {
+  const side = async (name: 'from' | 'to'): Promise<{ label: string; text: string } | BrowseResponse> => {
     const value = search.get(name) ?? '';
     if (value.startsWith('live:')) {
       const className = value.slice(5);
@@ -133,8 +133,18 @@ async function diff(context: RouteContext, search: URLSearchParams) {
     }
     if (!SOURCE_HASH.test(value)) throw new InvalidInputError(`${name}=${JSON.stringify(value)} must be a 64-digit source hash or live:<class>`);
     const text = await storedSource(context.index.store, value);
-    if (text === undefined) throw new InvalidInputError(`${name}: no stored source with hash ${value.slice(0, 12)}`);
+    if (text === undefined) return (await refused(context, sourceKey(value))) ?? failure(400, `${name}: no stored source with hash ${value.slice(0, 12)}`);
     return { label: `${value.slice(0, 12)}`, text: layout(text) };
   };
-  return diffSources(await side('from'), await side('to'));
+  const from = await side('from');
+  if ('status' in from) return from;
+  const to = await side('to');
+  if ('status' in to) return to;
+  return json(diffSources(from, to));
+}
+
+/** 403 when the index's store refuses to read `key` (a link out of the cache), else undefined. */
+async function refused(context: RouteContext, key: string): Promise<BrowseResponse | undefined> {
+  if (!(await context.index.refuses(key))) return undefined;
+  return failure(403, `${key} leads outside the cache (a symbolic link?); it is not served`);
 }

@@ -1,3 +1,4 @@
+import { mapConcurrently, READ_CONCURRENCY } from '../../cache/concurrency.js';
 import type { StoreAdapter } from '../../store/adapter.js';
 
 /**
@@ -40,8 +41,6 @@ interface FolderRecord {
 
 /** Files up to this size are kept in memory after the first read; larger ones are read each time. */
 const MAX_KEPT_FILE = 256 * 1024;
-/** How many folders a refresh reads at once. */
-const CONCURRENCY = 32;
 
 /** A StoreAdapter over another, serving listings and small files from memory between refreshes. */
 export class SnapshotStore implements StoreAdapter {
@@ -79,7 +78,7 @@ export class SnapshotStore implements StoreAdapter {
     }
     const work = listed.flatMap(({ root, folders }) => [...folders].map(([folder, files]) => ({ root, folder, files })));
     let done = 0;
-    await eachLimited(work, CONCURRENCY, async ({ root, folder, files }) => {
+    await mapConcurrently(work, READ_CONCURRENCY, async ({ root, folder, files }) => {
       const signingKey = folder + root.signature;
       const signingStat = files.includes(signingKey) ? await this.#inner.stat(signingKey) : undefined;
       const signature = `${files.join('\n')}\n${signingStat ? `${signingStat.size}:${signingStat.mtimeMs}` : '-'}`;
@@ -208,15 +207,6 @@ function groupByFolder(root: string, keys: string[]): Map<string, string[]> {
     files.push(key);
   }
   return folders;
-}
-
-/** Runs `body` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, body: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await body(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** The first index of a sorted array whose value is not less than `value`. */

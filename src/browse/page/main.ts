@@ -13,13 +13,7 @@ import { codeView } from './views/code.js';
 import { entriesView } from './views/entries.js';
 import { entryView } from './views/entry.js';
 import { graphView } from './views/graph.js';
-
-/** Where the page is: the view's name, the path after it, and the query. */
-export interface Route {
-  name: string;
-  parts: string[];
-  query: URLSearchParams;
-}
+import { parseRoute as routeOf, type Route } from './route.js';
 
 /** A view draws itself into `root` for a route. */
 export type View = (root: HTMLElement, route: Route) => Promise<void>;
@@ -52,12 +46,7 @@ let latestGeneration = -1;
 let rendering = 0;
 
 function parseRoute(hash: string): Route {
-  const text = hash.replace(/^#\/?/, '');
-  const question = text.indexOf('?');
-  const path = question < 0 ? text : text.slice(0, question);
-  const parts = path.split('/').filter(Boolean).map((part) => decodeURIComponent(part));
-  const name = parts.shift() ?? 'classes';
-  return { name: name in VIEWS ? name : 'classes', parts, query: new URLSearchParams(question < 0 ? '' : text.slice(question + 1)) };
+  return routeOf(hash, VIEWS);
 }
 
 async function render(): Promise<void> {

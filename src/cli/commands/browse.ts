@@ -2,6 +2,7 @@
 import { startBrowseServer } from '../../browse/server-node.js';
 import { InvalidInputError } from '../../node.js';
 import type { Command } from '../command.js';
+import { describeError } from '../../format.js';
 
 export const browseCommand: Command = {
   name: 'browse',
@@ -24,9 +25,9 @@ export const browseCommand: Command = {
         progress.done();
         context.warn(`indexed ${server.index.entries().length} entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       },
-      (error: Error) => {
+      (error: unknown) => {
         progress.done();
-        context.warn(`geodata browse: error: indexing the cache failed: ${error.message}`);
+        context.warn(`geodata browse: error: indexing the cache failed: ${describeError(error)}`);
       },
     );
     await new Promise<void>((resolve) => {

@@ -1,5 +1,7 @@
 // Node only (part of the CLI): `geodata clean-cache`, `geodata clean-source` and `geodata rebuild-registry`.
+import { noClassLoaded } from '../../cache/clean-cache.js';
 import { cleanCache, cleanSourceRegistry, ConfigError, rebuildRegistry, type CleanItem, type SourceItem } from '../../node.js';
+import { CONFIG_FILE_NAME } from '../config-file.js';
 import type { CliContext, Command } from '../command.js';
 import { formatBytes } from '../../format.js';
 
@@ -19,6 +21,11 @@ export const cleanCacheCommand: Command = {
     if (removeUnknown && !dryRun && context.moduleErrors.length > 0) {
       // The classes of a module that failed to load would all look unknown, and be deleted.
       throw new ConfigError('--remove-unknown refuses to run while a pipeline module failed to load: fix the module (see above) or add --dry-run');
+    }
+    if (removeUnknown && !dryRun && noClassLoaded()) {
+      throw new ConfigError(
+        `--remove-unknown refuses to run when no class is loaded: every entry would be unknown, and removed; name the pipeline modules (geodata clean-cache pipeline.ts, --module) or list them in ${CONFIG_FILE_NAME}, or add --dry-run to see what it would remove`,
+      );
     }
     const progress = context.progress();
     const report = await cleanCache({ dryRun, removeUnknown, includeInputChanges: values['include-input-changes'] === true, onProgress: progress.onProgress });

@@ -1,5 +1,5 @@
 // Node only (part of the CLI): `geodata code` and `geodata versions`.
-import { createTwoFilesPatch } from 'diff';
+import { diffSources } from '../../cache/code-diff.js';
 import { codeVersions, InvalidInputError, type CodeVersion } from '../../node.js';
 import type { Command } from '../command.js';
 import { formatAge, table } from '../../format.js';
@@ -86,19 +86,8 @@ function consecutiveDiffs(versions: CodeVersion[], hash: (h: string) => string):
     const before = versions[index - 1]!;
     const after = versions[index]!;
     const name = after.className ?? 'code';
-    const patch = createTwoFilesPatch(
-      `${name}@${hash(before.sourceHash)}`,
-      `${name}@${hash(after.sourceHash)}`,
-      withNewline(before.source ?? ''),
-      withNewline(after.source ?? ''),
-      before.firstRegistered ?? '',
-      after.firstRegistered ?? '',
-    );
-    diffs.push({ from: before.sourceHash, to: after.sourceHash, patch: patch.trimEnd() });
+    const side = (version: CodeVersion) => ({ label: `${name}@${hash(version.sourceHash)}`, text: version.source ?? '', header: version.firstRegistered ?? '' });
+    diffs.push({ from: before.sourceHash, to: after.sourceHash, patch: diffSources(side(before), side(after)).patch.trimEnd() });
   }
   return diffs;
-}
-
-function withNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -65,7 +65,7 @@ export const classesCommand: Command = {
 function note(c: ClassStatus): string {
   if (c.state === 'stale' && c.codeStale) return 'its code changed since its newest entry';
   if (c.state === 'stale') return `dependencies changed: ${c.staleDependencies.join(', ') || '(see explain)'}`;
-  if (c.state === 'unknown') return 'not registered in this process';
+  if (c.state === 'unknown') return c.registered ? 'its entries cannot be judged: code in their keys is not loaded (see explain)' : 'not registered in this process';
   if (c.state === 'new') return 'no entries yet';
   const old = c.entries.states.stale;
   return old ? `${old} stale entries of older code` : '';

@@ -1,6 +1,6 @@
 // Node only (part of the CLI): `geodata export` and `geodata import`.
 import { resolve } from 'node:path';
-import { exportEntries, importArchive, InvalidInputError } from '../../node.js';
+import { exportEntries, importArchive, InvalidInputError, resolveEntryPrefix } from '../../node.js';
 import type { Command } from '../command.js';
 import { formatBytes } from '../../format.js';
 
@@ -18,8 +18,10 @@ export const exportCommand: Command = {
     const progress = context.progress();
     const bytes = await exportEntries(prefixes, { path, onProgress: progress.onProgress });
     progress.done();
-    if (context.json) context.printJson({ path, entries: prefixes.length, bytes: bytes.length });
-    else context.print(`wrote ${path} (${formatBytes(bytes.length)})`);
+    // Two prefixes of one entry export it once.
+    const entries = new Set((await Promise.all(prefixes.map((prefix) => resolveEntryPrefix(prefix)))).map((location) => location.stateHash)).size;
+    if (context.json) context.printJson({ path, entries, bytes: bytes.length });
+    else context.print(`wrote ${path} (${entries} entr${entries === 1 ? 'y' : 'ies'}, ${formatBytes(bytes.length)})`);
     return 0;
   },
 };

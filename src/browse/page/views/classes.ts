@@ -5,7 +5,7 @@
 import type { CacheStatus, ClassStatus } from '../../../cache/status.js';
 import { getJson } from '../api.js';
 import { badge, formatAge, formatBytes, h, replace, short } from '../dom.js';
-import type { Route } from '../main.js';
+import type { Route } from '../route.js';
 
 /** Draws the classes table from `/api/status`. */
 export async function classesView(root: HTMLElement, _route: Route): Promise<void> {

@@ -6,7 +6,7 @@
 import type { CleanOutcome, CleanPreview } from '../../model/actions.js';
 import { post } from '../api.js';
 import { formatBytes, h, replace } from '../dom.js';
-import type { Route } from '../main.js';
+import type { Route } from '../route.js';
 
 interface Item {
   key: string;
@@ -27,7 +27,7 @@ export async function cleanView(root: HTMLElement, _route: Route): Promise<void>
       'Clean the cache',
       'Removes entries the code loaded now can no longer reach (stale code or dependencies, an old format), damaged entries, and the debris of interrupted runs.',
       [
-        ['removeUnknown', 'also entries of classes that are not loaded'],
+        ['removeUnknown', 'also entries that cannot be judged (their class, a processor or a parameter class is not loaded)'],
         ['includeInputChanges', 'also entries whose input files changed'],
       ],
     ),

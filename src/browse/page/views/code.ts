@@ -3,10 +3,11 @@
  * it was when its entries were made, and a diff between any two versions or against the code
  * loaded now. Without a class: every class and helper with stored code.
  */
-import type { ClassCode, CodeDiff } from '../../model/code-view.js';
+import type { CodeDiff } from '../../../cache/code-diff.js';
+import type { ClassCode } from '../../model/code-view.js';
 import { getJson } from '../api.js';
 import { formatAge, h, replace, short } from '../dom.js';
-import type { Route } from '../main.js';
+import type { Route } from '../route.js';
 
 /** Draws the code history of the class in the URL, or the list of classes with stored code. */
 export async function codeView(root: HTMLElement, route: Route): Promise<void> {

@@ -6,7 +6,7 @@
 import type { EntryPage, EntryRow } from '../../model/entry-query.js';
 import { getJson, postDownload } from '../api.js';
 import { badge, entryLink, formatAge, formatBytes, h, oneLine, replace } from '../dom.js';
-import type { Route } from '../main.js';
+import type { Route } from '../route.js';
 
 const MAX_PARAMETER_COLUMNS = 8;
 

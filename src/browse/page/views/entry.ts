@@ -6,13 +6,13 @@
 import type { EntryLink, EntryView } from '../../model/entry-view.js';
 import { getJson, getText, post, postDownload } from '../api.js';
 import { badge, entryLink, formatAge, formatBytes, h, replace, short, svgElement } from '../dom.js';
-import type { Route } from '../main.js';
+import type { Route } from '../route.js';
 
 /** Draws the page of the entry whose hash is in the URL (`#/entry/<hash>`). */
 export async function entryView(root: HTMLElement, route: Route): Promise<void> {
   const hash = (route.parts[0] ?? '').replace(/[^0-9a-f]/g, '');
   const view = await getJson<EntryView>(`/api/entries/${hash}`);
-  const { summary, meta, grid } = view;
+  const { summary, meta } = view;
   const className = summary.className ?? '(unknown class)';
   const graph = h('div', { class: 'graph' }, h('p', { class: 'muted' }, 'Drawing the dependency graph…'));
   replace(

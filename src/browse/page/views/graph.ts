@@ -4,7 +4,7 @@
  */
 import { getText } from '../api.js';
 import { h, replace, svgElement } from '../dom.js';
-import type { Route } from '../main.js';
+import type { Route } from '../route.js';
 
 /** Draws the dependency graph of the class in the URL (`#/graph/<class>`). */
 export async function graphView(root: HTMLElement, route: Route): Promise<void> {
