@@ -1,4 +1,4 @@
-import { corruptArchive } from './archive-tar.js';
+import { concat, corruptArchive } from './archive-tar.js';
 
 /**
  * gzip through the web-standard CompressionStream / DecompressionStream (Node 18+, every current
@@ -28,7 +28,7 @@ export async function gzipChunks(chunks: Iterable<Uint8Array>): Promise<Uint8Arr
   const parts: Uint8Array[] = [];
   const reader = source.pipeThrough(new CompressionStream('gzip')).getReader();
   for (let read = await reader.read(); !read.done; read = await reader.read()) parts.push(read.value);
-  return joinParts(parts);
+  return concat(parts);
 }
 
 /**
@@ -92,15 +92,4 @@ class GrowingBuffer {
   bytes(): Uint8Array {
     return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
   }
-}
-
-function joinParts(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -155,7 +155,7 @@ function headerPath(header: Uint8Array): { strict: string | undefined; lenient: 
   const name = cString(header, 0, NAME_BYTES);
   // GNU tar's "ustar  " variant keeps other data where POSIX keeps the prefix.
   const prefix = startsWith(header, 257, 'ustar\u000000') ? cString(header, 345, PREFIX_BYTES) : new Uint8Array(0);
-  const joined = prefix.length > 0 ? concat(prefix, Uint8Array.of(0x2f), name) : name;
+  const joined = prefix.length > 0 ? concat([prefix, Uint8Array.of(0x2f), name]) : name;
   let strict: string | undefined;
   try {
     strict = strictUtf8.decode(joined);
@@ -211,7 +211,9 @@ function isZero(bytes: Uint8Array): boolean {
   return true;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+/** The parts one after the other, in one new array (the only part itself when there is one). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
