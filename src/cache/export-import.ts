@@ -49,7 +49,7 @@ export async function exportEntries(selection: string | readonly string[], optio
   for (const [index, prefix] of prefixes.entries()) {
     const location = await resolveEntryPrefix(prefix);
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
-    const check = await checkEntry(location.objectType, location.stateHash, { verify: true, store });
+    const check = await checkEntry(location.objectType, location.stateHash, { bytes: true, store });
     if (check.state !== 'valid') {
       throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'damaged' ? check.problem : 'it vanished'}; run clean-cache and compute it again`);
     }

@@ -43,13 +43,21 @@ export type EntryCheck =
   | { state: 'damaged'; problem: string };
 
 /**
+ * Checksums already verified in this process, per store: output key → the size, mtime and
+ * checksum seen. A `process()` or `isProcessed()` in a loop then costs a stat, not a re-hash,
+ * while a file rewritten since (new mtime or size) is hashed again.
+ */
+const verified = new WeakMap<StoreAdapter, Map<string, { size: number; mtimeMs: number; sha256: string }>>();
+
+/**
  * Reads and checks an entry: meta readable and of this format, output present with the recorded
- * size, and (with `verify`) the recorded checksum; `verify` also returns the output's bytes.
+ * size and checksum (hashed once per output version and process). `bytes` also returns the
+ * output's bytes, read once for both.
  */
 export async function checkEntry(
   objectType: 'data' | 'figure',
   stateHash: string,
-  options: { verify?: boolean; store?: StoreAdapter } = {},
+  options: { bytes?: boolean; store?: StoreAdapter } = {},
 ): Promise<EntryCheck> {
   const store = options.store ?? getConfig().store;
   const prefix = entryPrefix(objectType, stateHash);
@@ -71,15 +79,22 @@ export async function checkEntry(
     return { state: 'damaged', problem: `${META_FILE} does not describe this entry` };
   }
   const outputKey = prefix + meta.output.file;
-  if (!options.verify) {
-    const stat = await store.stat(outputKey);
-    if (!stat) return { state: 'damaged', problem: `output ${meta.output.file} is missing` };
-    if (stat.size !== meta.output.size) return { state: 'damaged', problem: `output ${meta.output.file} has ${stat.size} bytes, expected ${meta.output.size} (truncated?)` };
-    return { state: 'valid', meta, outputKey };
-  }
+  const missing = { state: 'damaged', problem: `output ${meta.output.file} is missing` } as const;
+  const truncated = (size: number) => ({ state: 'damaged', problem: `output ${meta.output.file} has ${size} bytes, expected ${meta.output.size} (truncated?)` }) as const;
+  const stat = await store.stat(outputKey);
+  if (!stat) return missing;
+  if (stat.size !== meta.output.size) return truncated(stat.size);
+  let seen = verified.get(store);
+  if (!seen) verified.set(store, (seen = new Map()));
+  const known = seen.get(outputKey);
+  const unchanged = known?.size === stat.size && known.mtimeMs === stat.mtimeMs && known.sha256 === meta.output.sha256;
+  if (unchanged && !options.bytes) return { state: 'valid', meta, outputKey };
   const bytes = await store.get(outputKey);
-  if (!bytes) return { state: 'damaged', problem: `output ${meta.output.file} is missing` };
-  if (bytes.length !== meta.output.size) return { state: 'damaged', problem: `output ${meta.output.file} has ${bytes.length} bytes, expected ${meta.output.size} (truncated?)` };
-  if ((await sha256Hex(bytes)) !== meta.output.sha256) return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
-  return { state: 'valid', meta, outputKey, bytes };
+  if (!bytes) return missing;
+  if (bytes.length !== meta.output.size) return truncated(bytes.length);
+  if (!unchanged) {
+    if ((await sha256Hex(bytes)) !== meta.output.sha256) return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
+    seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
+  }
+  return { state: 'valid', meta, outputKey, ...(options.bytes ? { bytes } : {}) };
 }

@@ -50,7 +50,7 @@ export async function resolveEntryPrefix(prefix: string): Promise<EntryLocation>
  */
 export async function loadFromHash<T = unknown>(prefix: string): Promise<T> {
   const location = await resolveEntryPrefix(prefix);
-  const check = await checkEntry(location.objectType, location.stateHash, { verify: true });
+  const check = await checkEntry(location.objectType, location.stateHash, { bytes: true });
   if (check.state !== 'valid') {
     throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be read: ${check.state === 'damaged' ? check.problem : 'it vanished'}`);
   }

@@ -79,11 +79,11 @@ interface EnsuredEntry {
   computed: boolean;
 }
 
-async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Identity, verify: boolean): Promise<EnsuredEntry> {
+async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Identity, bytes: boolean): Promise<EnsuredEntry> {
   if (inCallChain(identity.stateHash)) {
     throw new PipelineError(`${identity.className} depends on itself: its entry ${identity.stateHash.slice(0, 12)} is being computed higher up this call chain`);
   }
-  const first = await checkEntry(identity.objectType, identity.stateHash, { verify });
+  const first = await checkEntry(identity.objectType, identity.stateHash, { bytes });
   if (first.state === 'valid') {
     emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
     return { meta: first.meta, outputKey: first.outputKey, bytes: first.bytes, computed: false };
@@ -92,7 +92,7 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
   const release = await store.lock(`entry-${identity.stateHash}`);
   try {
     // Someone may have committed it while we waited for the lock.
-    const again = await checkEntry(identity.objectType, identity.stateHash, { verify });
+    const again = await checkEntry(identity.objectType, identity.stateHash, { bytes });
     if (again.state === 'valid') {
       emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
       return { meta: again.meta, outputKey: again.outputKey, bytes: again.bytes, computed: false };
@@ -110,7 +110,7 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
       ...(again.state === 'damaged' ? { detail: again.problem } : {}),
     });
     await compute(instance, spec, identity);
-    const done = await checkEntry(identity.objectType, identity.stateHash, { verify });
+    const done = await checkEntry(identity.objectType, identity.stateHash, { bytes });
     if (done.state !== 'valid') {
       throw new PipelineError(`${identity.className} was computed but its entry does not read back (${done.state === 'damaged' ? done.problem : 'absent'}); check the store ${store.name}`);
     }
@@ -250,8 +250,7 @@ async function storedSpec(identity: Identity): Promise<SpatialSpec | undefined> 
 
 /** Reads an output's bytes with the class's driver, else its processor's, else by extension. */
 export function readOutput(instance: Tracked, meta: EntryMeta, bytes: Uint8Array, spec: SpatialSpec | undefined): Promise<unknown> {
-  const processor = instance.processor as { driver?: import('../drivers/driver.js').Driver } | undefined;
-  const driver = instance.driver ?? processor?.driver ?? driverForExtension(instance.ext);
+  const driver = instance.driver ?? instance.processor?.driver ?? driverForExtension(instance.ext);
   return driver.read(bytes, { name: meta.output.file, ...(spec ? { spec } : {}) });
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -97,6 +97,37 @@ describe('damaged entries', () => {
     const raster = await load<Raster>(new Four(), SPEC);
     expect(String(warn.mock.calls[0]![0])).toMatch(/does not match its checksum/);
     warn.mockRestore();
+    expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('finds a same-size bit flip through process() and isProcessed() too, not only load()', async () => {
+    const first = await process(new Four(), SPEC);
+    expect(await new Four().isProcessed(SPEC)).toBe(true);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const bytes = readFileSync(first.path);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(first.path, bytes);
+    expect(await new Four().isProcessed(SPEC)).toBe(false);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    cache.resetEvents();
+    const again = await process(new Four(), SPEC);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/entry [0-9a-f]{12} of Four is damaged \(output four\.tif does not match its checksum\); recomputing it/);
+    warn.mockRestore();
+    expect(again.computed).toBe(true);
+    expect(cache.computed()).toEqual(['Four']);
+    expect(Array.from((await load<Raster>(new Four(), SPEC)).bands[0]!)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('treats a missing output file as a miss and recomputes it', async () => {
+    const entry = await process(new Four(), SPEC);
+    rmSync(entry.path);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    cache.resetEvents();
+    const raster = await load<Raster>(new Four(), SPEC);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/entry [0-9a-f]{12} of Four is damaged \(output four\.tif is missing\); recomputing it/);
+    warn.mockRestore();
+    expect(cache.events.find((e) => e.type === 'miss')).toMatchObject({ reason: 'damaged', detail: 'output four.tif is missing' });
     expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
   });
 
