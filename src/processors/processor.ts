@@ -1,4 +1,5 @@
 import type { GdalEngine } from '../../wasm/engine.js';
+import type { Driver } from '../drivers/driver.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 
 /**
@@ -31,6 +32,8 @@ export interface ProcessorContext {
 export interface Processor {
   /** Output file extension without the dot (`tif`). */
   readonly ext: string;
+  /** How `load` reads the output when the class names no driver; by extension otherwise. */
+  readonly driver?: Driver;
   /** Inputs whose bytes the output depends on; each must exist. */
   inputs(): InputRef[];
   /**
