@@ -24,8 +24,6 @@ export {
   ClassRegistry,
   compareRecords,
   defaultRegistry,
-  describe,
-  fingerprint,
   register,
   sourceHash,
   type Fingerprint,
@@ -34,6 +32,7 @@ export {
   type TreeRecord,
 } from './fingerprint/index.js';
 export { load, process, type ProcessedEntry } from './pipeline/process.js';
+export { describe, fingerprint } from './pipeline/fingerprint-instance.js';
 export { explain, describeReason, type Explanation } from './pipeline/explain.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
 export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';

@@ -73,12 +73,22 @@ export async function describe(instance: object, spec?: unknown, options: Finger
 export function describeSync(instance: object, spec?: unknown, options: FingerprintOptions = {}): InstanceRecord {
   const record = new Describer(options).describe(instance, 'the instance');
   if (spec === undefined) return record;
-  const specValue = toCanonicalValue(spec, 'spec', { owner: record.className }) ?? null;
+  const specValue = toCanonicalValue(gridOf(spec), 'spec', { owner: record.className }) ?? null;
   const specHash = sha256Hex(canonicalize(specValue) as string);
   const stateHash = sha256Hex(
     canonicalize({ format_version: FINGERPRINT_FORMAT_VERSION, instanceHash: record.instanceHash, specHash }) as string,
   );
   return { ...record, stateHash, specHash, spec: specValue };
+}
+
+/**
+ * What of a spec the state hash covers. A `SpatialSpec` (anything with `toCanonicalJSON`) counts by
+ * its canonical grid only (crs, transform, shape), so the hash is the cache key whether the caller
+ * passes the spec or its JSON, and derived values (bounds, resolution) cannot make it differ.
+ */
+function gridOf(spec: unknown): unknown {
+  const canonical = (spec as { toCanonicalJSON?: unknown } | null)?.toCanonicalJSON;
+  return typeof canonical === 'function' ? JSON.parse(canonical.call(spec) as string) : spec;
 }
 
 class Describer {

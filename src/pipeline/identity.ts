@@ -55,7 +55,7 @@ export async function prepareIdentity(instance: Tracked): Promise<void> {
  * and `load` do it; `getProcessedPath` after `await process(...)` finds them prepared).
  */
 export function identify(instance: Tracked, spec: SpatialSpec): Identity {
-  const record = describeSync(instance, JSON.parse(spec.toCanonicalJSON()), fingerprintOptions());
+  const record = describeSync(instance, spec, fingerprintOptions());
   const objectType = (instance.constructor as { objectType?: 'data' | 'figure' }).objectType ?? 'data';
   return {
     className: record.className,

@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  Data,
+  FingerprintError,
+  Raster,
+  Reprojector,
+  SpatialSpec,
+  explain,
+  fingerprint,
+  getConfig,
+  load,
+  register,
+  withConfig,
+} from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+
+const spec = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 10, 0, -1, 50], shape: [4, 4] });
+const wider = spec.with({ transform: [0.5, 0, 10, 0, -0.5, 50], shape: [8, 8] });
+
+let inputPath = '';
+
+class FromFile extends Data {
+  get processor() {
+    return new Reprojector(inputPath, { resampling: 'nearest' });
+  }
+}
+register(FromFile);
+
+function noteUsed(): number {
+  return 1;
+}
+
+/** Calls a module function it does not declare in `static uses`: an unhashed reference. */
+class Careless extends Data {
+  async _process(at: SpatialSpec) {
+    await Raster.fromArrays([new Float32Array(16).fill(noteUsed())], at).write(this.ensureProcessedPath(at));
+  }
+}
+register(Careless);
+
+async function writeInput(value: number): Promise<void> {
+  await Raster.fromArrays([new Float32Array(16).fill(value)], spec).write(inputPath);
+}
+
+function storedMeta(root: string): Record<string, unknown> {
+  const [entry] = readdirSync(join(root, 'data_processed'));
+  return JSON.parse(readFileSync(join(root, 'data_processed', entry!, 'meta.json'), 'utf8'));
+}
+
+describe('fingerprint and explain as the cache sees them', () => {
+  const cache = useTempCache();
+
+  it('gives the hashes of the entry load writes, for a class whose processor reads a file path', async () => {
+    inputPath = join(cache.root, 'input.tif');
+    await writeInput(3);
+    const hashes = await fingerprint(new FromFile(), spec);
+    await load(new FromFile(), spec);
+    const meta = storedMeta(cache.root);
+    expect(hashes).toEqual({
+      sourceHash: meta.source_hash,
+      depTreeHash: meta.dep_tree_hash,
+      instanceHash: meta.instance_hash,
+      stateHash: meta.state_hash,
+    });
+    expect(readdirSync(join(cache.root, 'data_processed'))).toEqual([hashes.stateHash]);
+    // A spec as JSON (its derived bounds and resolution included) names the same entry.
+    expect((await fingerprint(new FromFile(), spec.toJSON())).stateHash).toBe(hashes.stateHash);
+  });
+
+  it('explains a recomputation by the changed input file, then by the changed spec', async () => {
+    inputPath = join(cache.root, 'input.tif');
+    await writeInput(3);
+    await load(new FromFile(), spec);
+    expect((await explain(new FromFile(), spec)).status).toBe('cached');
+
+    await writeInput(4);
+    const afterEdit = await explain(new FromFile(), spec);
+    expect(afterEdit.status).toBe('stale');
+    expect(afterEdit.reasons).toEqual([{ kind: 'input-changed', id: inputPath, from: expect.stringMatching(/^[0-9a-f]{64}$/), to: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const [changed] = afterEdit.reasons as Array<{ from: string; to: string }>;
+    expect(changed!.from).not.toBe(changed!.to);
+    expect(afterEdit.summary[1]).toBe(`input ${inputPath} changed (${changed!.from.slice(0, 12)} → ${changed!.to.slice(0, 12)})`);
+
+    await load(new FromFile(), spec);
+    const otherGrid = await explain(new FromFile(), wider);
+    expect(otherGrid.status).toBe('stale');
+    expect(otherGrid.reasons.map((r) => r.kind)).toEqual(['spec-changed']);
+  });
+
+  it('reports an unhashed reference in explain, and refuses it under strictFingerprints naming class and identifier', async () => {
+    const why = await explain(new Careless(), spec);
+    expect(why.status).toBe('new');
+    expect(why.unhashed).toEqual([{ className: 'Careless', identifier: 'noteUsed' }]);
+    expect(why.summary.at(-1)).toBe('not fingerprinted (changes there go unseen): Careless → noteUsed; declare them in static uses = { ... }');
+
+    await withConfig({ strictFingerprints: true }, async () => {
+      await expect(fingerprint(new Careless(), spec)).rejects.toThrow(FingerprintError);
+      await expect(fingerprint(new Careless(), spec)).rejects.toThrow(/Careless.*noteUsed/);
+      await expect(load(new Careless(), spec)).rejects.toThrow(/Careless.*noteUsed/);
+    });
+    expect(readdirSync(cache.root)).not.toContain('data_processed');
+    // Outside the strict scope the same class computes, with the reference recorded.
+    await load(new Careless(), spec);
+    expect(storedMeta(cache.root).unhashed).toEqual([{ className: 'Careless', identifier: 'noteUsed' }]);
+    expect(getConfig().strictFingerprints).toBe(false);
+  });
+});
