@@ -46,6 +46,18 @@ describe('across processes', () => {
     expect(readdirSync(join(cache.root, 'data_processed'))).toHaveLength(1);
   });
 
+  it('never starts GDAL in a run that only reads the cache', async () => {
+    const log = join(cache.root, 'computations.log');
+    const first = await child(cache.root, 'cached', log).done;
+    expect(first.code, first.stderr).toBe(0);
+    // The first run computes the entry and writes its GeoTIFF with GDAL: the check can see GDAL.
+    expect(first.stdout.trim().split('\n')[1]).toBe('gdal started');
+    const second = await child(cache.root, 'cached', log).done;
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout.trim().split('\n')).toEqual([first.stdout.trim().split('\n')[0], 'gdal never started']);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
   it('leaves no visible entry when a process is killed inside _process, and the next run recomputes', async () => {
     const log = join(cache.root, 'hang.log');
     const hanging = child(cache.root, 'hang', log, { GEODATA_TEST_HANG: '1' });
