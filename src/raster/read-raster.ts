@@ -8,6 +8,12 @@ import { dtypeFromTiff, type TypedArray } from './dtype.js';
 import { Raster } from './raster.js';
 
 /** Where a raster can be read from: a path (Node) or URL (browser), a Blob/File, or bytes. */
+/** TIFF compression codes (tag 259) as GDAL names them, for messages about undecodable files. */
+const COMPRESSION_NAMES: Record<number, string> = {
+  1: 'uncompressed', 5: 'LZW', 6: 'old-style JPEG', 7: 'JPEG', 8: 'DEFLATE', 32946: 'DEFLATE', 32773: 'PackBits',
+  34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WEBP', 50002: 'JXL',
+};
+
 export type RasterSource = string | URL | Blob | Uint8Array | ArrayBuffer;
 
 export interface ReadRasterOptions {
@@ -57,7 +63,13 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
   try {
     rasters = (await image.readRasters({ interleave: false, samples: bandNumbers.map((b) => b - 1), signal: options.signal })) as unknown as TypedArray[];
   } catch (error) {
-    throw new FileError(`cannot decode the pixels of ${name}: ${(error as Error).message}`, name, { cause: error });
+    const code = Number(image.fileDirectory.getValue('Compression') ?? 1);
+    const compression = COMPRESSION_NAMES[code] ?? `compression code ${code}`;
+    throw new FileError(
+      `cannot decode the pixels of ${name} (${compression}): ${(error as Error).message}; the file is damaged or its compression is unsupported`,
+      name,
+      { cause: error },
+    );
   }
   const { scales, offsets, names } = await bandMetadata(image, bandNumbers);
   const crs = options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, name, options);
