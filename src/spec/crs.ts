@@ -1,14 +1,17 @@
 import { CrsError } from '../errors.js';
+import { CRS_REGISTRY_VERSION, isKnownCrsCode } from './known-crs.js';
 
 /**
  * CRS strings. geodata keeps a CRS as the string the user (or the file) gave, normalised to an
  * authority code where the WKT carries one, so that `EPSG:32632` from a file and `EPSG:32632` typed
- * by hand hash the same. Full validation (does PROJ know this code?) needs GDAL and happens when
- * something is computed; here we only reject what cannot possibly be a CRS.
+ * by hand hash the same. EPSG and ESRI codes are checked against the CRS database of the bundled
+ * GDAL (a table generated from it); WKT and PROJ strings are only checked for form here, since
+ * judging them needs GDAL, which reports its own error when something is computed.
  */
 
 const AUTHORITY_CODE = /^[A-Za-z][A-Za-z0-9_]*:[A-Za-z0-9_.]+(\+[A-Za-z0-9_.]+)?$/;
 const URN = /^urn:ogc:def:crs:/i;
+const URN_CODE = /^urn:ogc:def:crs:([A-Za-z]+):[^:]*:(\w+)$/i;
 const WKT_START = /^[A-Z][A-Z0-9_]*\s*\[/;
 const NAMED = /^(WGS84|WGS72|NAD27|NAD83|CRS84)$/i;
 
@@ -26,8 +29,13 @@ export function validateCrs(value: unknown, what = 'crs'): string {
   const crs = value.trim();
   if (AUTHORITY_CODE.test(crs)) {
     const [authority, code] = crs.split(':') as [string, string];
-    return `${authority.toUpperCase()}:${code}`;
+    const normalized = `${authority.toUpperCase()}:${code}`;
+    // A compound code (`EPSG:32632+5773`) names a horizontal and a vertical CRS of one authority.
+    for (const part of code.split('+')) checkKnown(authority, part, normalized, what);
+    return normalized;
   }
+  const urn = URN_CODE.exec(crs);
+  if (urn) checkKnown(urn[1]!, urn[2]!, crs, what);
   if (URN.test(crs) || NAMED.test(crs) || crs.includes('+proj=') || crs.startsWith('{')) return crs;
   if (WKT_START.test(crs)) {
     if (!bracketsBalance(crs)) throw new CrsError(`${what} looks like WKT but its brackets do not balance: ${abbreviate(crs)}`);
@@ -35,6 +43,14 @@ export function validateCrs(value: unknown, what = 'crs'): string {
   }
   throw new CrsError(
     `${what} ${abbreviate(crs)} is not a CRS: use an authority code ("EPSG:4326"), WKT, a PROJ string ("+proj=utm +zone=32 +datum=WGS84") or PROJJSON`,
+  );
+}
+
+function checkKnown(authority: string, code: string, crs: string, what: string): void {
+  if (isKnownCrsCode(authority, code) !== false) return;
+  throw new CrsError(
+    `${what} ${abbreviate(crs)} is unknown: ${authority.toUpperCase()}:${code} is not a CRS in GDAL's database (${CRS_REGISTRY_VERSION}); ` +
+      'check the code (https://epsg.io lists them) or give the CRS as WKT or a PROJ string',
   );
 }
 

@@ -22,7 +22,7 @@ const wider = spec.with({ transform: [0.5, 0, 10, 0, -0.5, 50], shape: [8, 8] })
 let inputPath = '';
 
 class FromFile extends Data {
-  get processor() {
+  override get processor() {
     return new Reprojector(inputPath, { resampling: 'nearest' });
   }
 }

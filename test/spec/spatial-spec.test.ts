@@ -100,8 +100,24 @@ describe('SpatialSpec', () => {
   });
 
   it.each([
+    ['EPSG:99999', 'EPSG:99999'],
+    ['EPSG:abc', 'EPSG:abc'],
+    ['EPSG:32632+99999', 'EPSG:99999'],
+    ['ESRI:1', 'ESRI:1'],
+    ['urn:ogc:def:crs:EPSG::99999', 'EPSG:99999'],
+  ])('refuses the unknown code %s at construction, naming it', (crs, code) => {
+    expect(() => new SpatialSpec({ crs })).toThrow(CrsError);
+    expect(() => new SpatialSpec({ crs })).toThrow(
+      `crs "${crs}" is unknown: ${code} is not a CRS in GDAL's database (PROJ 9.3.1, EPSG v10.098); check the code (https://epsg.io lists them) or give the CRS as WKT or a PROJ string`,
+    );
+  });
+
+  it.each([
     ['EPSG:3035', 'EPSG:3035'],
     ['epsg:4326', 'EPSG:4326'],
+    ['EPSG:32632+5773', 'EPSG:32632+5773'],
+    ['ESRI:54009', 'ESRI:54009'],
+    ['IAU_2015:30100', 'IAU_2015:30100'],
     ['+proj=utm +zone=32 +datum=WGS84', '+proj=utm +zone=32 +datum=WGS84'],
     ['urn:ogc:def:crs:EPSG::4326', 'urn:ogc:def:crs:EPSG::4326'],
     ['WGS84', 'WGS84'],
