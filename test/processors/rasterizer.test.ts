@@ -99,6 +99,38 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(Math.abs(burned * 0.25 - 2565)).toBeLessThan(25.65);
   });
 
+  for (const format of [
+    { ext: 'gpkg', args: ['-f', 'GPKG'], indexSql: 'SELECT fid + 0 AS i, geom FROM lux' },
+    // Without a spatial index FlatGeobuf keeps the features in the Shapefile's order (with one they
+    // are sorted along a Hilbert curve, which reorders the feature index).
+    { ext: 'fgb', args: ['-f', 'FlatGeobuf', '-lco', 'SPATIAL_INDEX=NO'], indexSql: 'SELECT FID + 1 AS i FROM lux' },
+  ] as const) {
+    it.skipIf(!HAS_NATIVE)(`burns lux.shp converted to .${format.ext} exactly as the Shapefile and as native gdal_rasterize of the .${format.ext}${NATIVE}`, async () => {
+      const file = scratch.path(`lux.${format.ext}`);
+      run('ogr2ogr', ['-q', ...format.args, file, lux]);
+      const info = await engine.vectorInfo(file);
+      expect(info.layers.map((layer) => [layer.name, layer.featureCount])).toEqual([['lux', 12]]);
+
+      const constant = await rasterize(new Rasterizer(file), elevGrid, `${format.ext}-burn-1.tif`);
+      expectSameBands(constant.raster, (await rasterize(new Rasterizer(lux), elevGrid, `shp-burn-1-for-${format.ext}.tif`)).raster);
+      expectSameBands(constant.raster, await nativeRasterize(file, elevGrid, `native-${format.ext}-burn-1.tif`, ['-burn', '1', '-ot', 'Byte', '-init', '0']));
+      expect(count(constant.raster.bands[0]!, 1)).toBeGreaterThan(4000);
+
+      const pop = await rasterize(new Rasterizer(file, { attribute: 'POP' }), elevGrid, `${format.ext}-pop.tif`);
+      expectSameBands(pop.raster, (await rasterize(new Rasterizer(lux, { attribute: 'POP' }), elevGrid, `shp-pop-for-${format.ext}.tif`)).raster);
+      expectSameBands(pop.raster, await nativeRasterize(file, elevGrid, `native-${format.ext}-pop.tif`, ['-a', 'POP', '-ot', 'Int32', '-init', '0']));
+      expect((await engine.info(pop.outputPath)).bands[0]!.type).toBe('Int32');
+      expect(Math.max(...pop.raster.bands[0]!)).toBe(182607);
+
+      // A GeoPackage counts its feature ids from 1 (read through SQLite, which needs the geometry
+      // column named), a FlatGeobuf from 0: the index is 1..12 in both.
+      const index = await rasterize(new Rasterizer(file, { burn: 'index' }), elevGrid, `${format.ext}-index.tif`);
+      expectSameBands(index.raster, (await rasterize(new Rasterizer(lux, { burn: 'index' }), elevGrid, `shp-index-for-${format.ext}.tif`)).raster);
+      expectSameBands(index.raster, await nativeRasterize(file, elevGrid, `native-${format.ext}-index.tif`, ['-sql', format.indexSql, '-a', 'i', '-ot', 'Int32', '-init', '0']));
+      expect(new Set(index.raster.bands[0])).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    });
+  }
+
   it('burns a GeoJSON written here: index in file order (not its ids), later features over earlier ones', async () => {
     const file = scratch.path('squares.geojson');
     writeFileSync(file, JSON.stringify(SQUARES));

@@ -253,6 +253,35 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     expect(Array.from(raster.bands[0]!)).toEqual(Array.from(elev, (value) => (value === -32768 ? -9999 : value)));
   });
 
+  it('treats the srcNodata value as missing on the source\'s own grid: those pixels become dstNodata, the old nodata becomes data', async () => {
+    // 319 m is elev.tif's most frequent elevation (42 pixels); -32768, its own nodata, is overridden.
+    const { raster } = await reproject(new Reprojector(sample('elev.tif'), { srcNodata: 319, dstNodata: -9999 }), ELEV_GRID, 'src-nodata-own-grid.tif');
+    const elev = (await readBands(sample('elev.tif'))).bands[0]!;
+    expect(raster.noData).toBe(-9999);
+    expect(count(elev, 319)).toBe(42);
+    expect(Array.from(raster.bands[0]!)).toEqual(Array.from(elev, (value) => (value === 319 ? -9999 : value)));
+  });
+
+  it.skipIf(!HAS_GDALWARP)(`reprojects with srcNodata (nearest) exactly like native gdalwarp -srcnodata, which also makes it the output nodata${NATIVE}`, async () => {
+    const spec = SMALL_3035.with({ transform: [500, 0, 4010000, 0, -500, 3020000], shape: [170, 130] });
+    const { raster } = await reproject(new Reprojector(sample('elev.tif'), { srcNodata: 319 }), spec, 'src-nodata-3035.tif');
+    const native = await nativeWarp([sample('elev.tif')], 'native-src-nodata-3035.tif', [...nativeGrid(spec), '-r', 'near', '-srcnodata', '319']);
+    expect(native.noData).toBe(319);
+    expect(raster.noData).toBe(319);
+    expectSameBands(raster, native);
+    // Against the same warp without srcNodata, pixel for pixel: nearest picks the same source
+    // pixels, so only the pixels no source pixel covers differ (nodata -32768 there, 319 here).
+    // The source's -32768 pixels are data now and stay -32768; its 319 pixels stay 319, as nodata.
+    const plain = (await reproject(new Reprojector(sample('elev.tif')), spec, 'no-src-nodata-3035.tif')).raster.bands[0]!;
+    const changes = new Set<string>();
+    raster.bands[0]!.forEach((value, index) => {
+      if (value !== plain[index]) changes.add(`${plain[index]} -> ${value}`);
+    });
+    expect([...changes]).toEqual(['-32768 -> 319']);
+    expect(count(raster.bands[0]!, -32768)).toBeGreaterThan(1000);
+    expect(count(plain, 319)).toBeGreaterThan(0);
+  });
+
   it('defaults to NaN nodata for a float output of an integer source', async () => {
     const { raster } = await reproject(new Reprojector(sample('elev.tif'), { dstDtype: 'float32' }), ELEV_GRID, 'float.tif');
     const elev = (await readBands(sample('elev.tif'))).bands[0]!;
@@ -286,6 +315,31 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     expect(() => new Reprojector(sample('RGB.byte.tif'), { bands: [1], offsets: [1, 2] })).toThrow(
       new InvalidInputError('Reprojector offsets has 2 values but the output has 1 band(s); give one value per band, or a single number for all'),
     );
+  });
+
+  it('writes the compression, predictor, tiling and block size it is given into the GeoTIFF, leaving the values unchanged', async () => {
+    const elev = await readBands(sample('elev.tif'));
+    const tiled = await reproject(new Reprojector(sample('elev.tif'), { compress: 'LZW', predictor: 2, tiled: true, blockSize: 32 }), ELEV_GRID, 'lzw-tiled-32.tif');
+    const tiledInfo = await engine.info(tiled.outputPath);
+    expect(tiledInfo.metadata?.IMAGE_STRUCTURE).toMatchObject({ COMPRESSION: 'LZW', PREDICTOR: '2' });
+    expect(tiledInfo.bands[0]!.block).toEqual([32, 32]);
+    expectSameBands(tiled.raster, elev);
+
+    // tiled: false writes strips where a 512x512 output is tiled (256x256) by default.
+    const stripGrid = SMALL_3035.with({ transform: [100, 0, 4010000, 0, -100, 3020000], shape: [512, 512] });
+    const strips = await reproject(new Reprojector(sample('elev.tif'), { compress: 'DEFLATE', tiled: false }), stripGrid, 'deflate-strips.tif');
+    const stripInfo = await engine.info(strips.outputPath);
+    expect(stripInfo.metadata?.IMAGE_STRUCTURE).toMatchObject({ COMPRESSION: 'DEFLATE' });
+    expect(stripInfo.metadata?.IMAGE_STRUCTURE?.PREDICTOR).toBeUndefined();
+    // GDAL's strips span the full width, about 8 KB each: 8 rows of 512 Int16.
+    expect(stripInfo.bands[0]!.block).toEqual([512, 8]);
+    const defaults = await reproject(new Reprojector(sample('elev.tif')), stripGrid, 'default-layout-512.tif');
+    expect((await engine.info(defaults.outputPath)).bands[0]!.block).toEqual([256, 256]);
+    expectSameBands(strips.raster, defaults.raster);
+
+    const none = await reproject(new Reprojector(sample('elev.tif'), { compress: 'NONE' }), ELEV_GRID, 'uncompressed.tif');
+    expect((await engine.info(none.outputPath)).metadata?.IMAGE_STRUCTURE?.COMPRESSION).toBeUndefined();
+    expectSameBands(none.raster, elev);
   });
 
   it('writes a Cloud-Optimized GeoTIFF with cog: true', async () => {

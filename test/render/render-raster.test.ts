@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GeodataError, InvalidInputError } from '../../src/errors.js';
-import { renderRaster, renderRgba, toImageData } from '../../src/render/index.js';
+import { createImage, drawText, GLYPH_WIDTH, glyphBitmap, renderRaster, renderRgba, toImageData, type RgbaImage } from '../../src/render/index.js';
 import { decodePng, opaque, pixel, pngChunks } from './helpers.js';
 
 /** A 4x3 band holding 0..11 row by row. */
@@ -87,6 +87,38 @@ describe('renderRaster', () => {
     // The frame just outside the bar is black; the raster sits unchanged at (4, 4).
     expect(pixel(image, barLeft - 1, 30)).toEqual([0, 0, 0, 255]);
     expect(pixel(image, 4, 4)).toEqual(opaque('#440154'));
+  });
+
+  it("draws the colour bar's title 'Label (units)' reading upwards, centred on the bar, and only the units glyph changes with the units", () => {
+    const render = (units: string) => renderRgba(gradient, { colormap: 'viridis', range: [0, 12], scale: 20, colorbar: { label: 'Slope', units }, textScale: 1 });
+    const degrees = render('°');
+    const metres = render('m');
+    expect([degrees.width, degrees.height]).toEqual([141, 68]);
+    // The title's column starts after the tick labels and a 6 px gap, x = 4 + 80 + 44 = 128, and
+    // is 9 px wide, then a 4 px margin. 'Slope (°)' is 9 * 6 - 1 = 53 px long, centred on the
+    // 60 px bar: from y = 4 + 3 = 7. Nothing else is drawn in that column.
+    const column = (image: RgbaImage) => Array.from({ length: 13 * 68 }, (_, i) => pixel(image, 128 + (i % 13), Math.floor(i / 13)));
+    const expected = createImage(141, 68, [255, 255, 255, 255]);
+    drawText(expected, 'Slope (°)', 128, 7, { rotate: 90 });
+    expect(column(degrees)).toEqual(column(expected));
+
+    // 'm' and '°' are the 8th character: glyph column gx lands on row 7 + 52 - (7 * 6 + gx) = 17 - gx,
+    // glyph row gy on x = 128 + gy. The figures differ exactly where the two glyphs do.
+    const [m, degree] = [glyphBitmap('m')!, glyphBitmap('°')!];
+    const glyphDifferences: string[] = [];
+    m.forEach((bit, i) => {
+      if (bit !== degree[i]) glyphDifferences.push(`${128 + Math.floor(i / GLYPH_WIDTH)},${17 - (i % GLYPH_WIDTH)}`);
+    });
+    const figureDifferences: string[] = [];
+    for (let y = 0; y < 68; y++) {
+      for (let x = 0; x < 141; x++) if (pixel(degrees, x, y).join() !== pixel(metres, x, y).join()) figureDifferences.push(`${x},${y}`);
+    }
+    expect(glyphDifferences.length).toBeGreaterThan(5);
+    expect(figureDifferences.sort()).toEqual(glyphDifferences.sort());
+    // Read back, that cell holds the font's glyph: black ink on white.
+    const cell = (image: RgbaImage) => Array.from(m, (_, i) => (pixel(image, 128 + Math.floor(i / GLYPH_WIDTH), 17 - (i % GLYPH_WIDTH)).join() === '0,0,0,255' ? 1 : 0));
+    expect(cell(degrees)).toEqual(Array.from(degree));
+    expect(cell(metres)).toEqual(Array.from(m));
   });
 
   it('writes the software, title and the colormap and range into PNG text chunks', async () => {
