@@ -77,6 +77,12 @@ describe('npm start', () => {
       expect(first!.match(/computed \(/g)).toHaveLength(5);
       expect(second!.match(/cache hit/g)).toHaveLength(5);
       expect(existsSync(join(root, 'source', 'terrain_utm32n.tif'))).toBe(true);
+
+      // `npm start` again, a new process on the same cache: both runs are hits, and nothing is rewritten.
+      const again = spawnSync(process.execPath, ['--import', 'tsx', 'examples/main.ts', '--root', join(root, 'cache')], { cwd: REPO, encoding: 'utf8' });
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout.match(/cache hit/g)).toHaveLength(10);
+      expect(again.stdout).not.toMatch(/computed \(|wrote the source DEM/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
