@@ -137,6 +137,32 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
     });
   });
 
+  it('asks the browser once for persistent storage when it opens, and shows the answer', async () => {
+    await withDemoPage(
+      server.url,
+      async (demo) => {
+        const answers = await demo.page.evaluate(() => (window as unknown as { persistAnswers: boolean[] }).persistAnswers);
+        expect(answers).toHaveLength(1);
+        expect((await demo.state()).persisted).toBe(answers[0]);
+        expect(await demo.page.textContent('#storage')).toContain(answers[0] ? '(persistent storage granted)' : '(best-effort storage: the browser may evict it when space runs low)');
+      },
+      async (context) => {
+        // Records what Chromium answers to navigator.storage.persist(), before the page's code runs.
+        await context.addInitScript(() => {
+          const storage = navigator.storage;
+          const persist = storage.persist.bind(storage);
+          const answers: boolean[] = [];
+          (window as unknown as { persistAnswers: boolean[] }).persistAnswers = answers;
+          storage.persist = async () => {
+            const answer = await persist();
+            answers.push(answer);
+            return answer;
+          };
+        });
+      },
+    );
+  });
+
   it('works with the network blocked, and no request leaves the local server', async () => {
     const attempted: string[] = [];
     const seen: string[] = [];

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,9 +23,17 @@ function exportTargets(): string[] {
 describe('the package', () => {
   const out = mkdtempSync(join(tmpdir(), 'geodata-build-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+  /** `out` as the published package: package.json and the tsc build in dist/ (built once, on first use). */
+  let built: string | undefined;
+  const builtPackage = (): string => {
+    if (built) return built;
+    execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json'), '--outDir', join(out, 'dist')], { cwd: REPO });
+    writeFileSync(join(out, 'package.json'), JSON.stringify(pkg));
+    return (built = out);
+  };
 
   it('builds with tsc, and every file package.json names exists in the build', async () => {
-    execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json'), '--outDir', join(out, 'dist')], { cwd: REPO });
+    builtPackage();
     const missing = exportTargets().filter((target) => {
       const file = target.startsWith('./dist/') ? join(out, target.slice(2)) : join(REPO, target);
       return !existsSync(file);
@@ -51,5 +59,38 @@ describe('the package', () => {
     expect(inputs.filter((input) => input.startsWith('node:') || /-node\.ts$|\/node\.ts$|\/node\//.test(input))).toEqual([]);
     const imports = Object.values(result.metafile!.inputs).flatMap((input) => input.imports.map((i) => i.path));
     expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
+  });
+
+  /**
+   * What a bundler picks for `import { load } from 'geodata'` by the export conditions, from a
+   * module inside the package (a self-reference, resolved through package.json's exports as an
+   * application's would be). Dependencies stay out of the bundle: only geodata's own files count.
+   */
+  async function entryFilesFor(platform: 'browser' | 'node' | 'neutral'): Promise<string[]> {
+    const root = builtPackage();
+    writeFileSync(join(root, 'app.js'), "import { load } from 'geodata';\nexport { load };\n");
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: ['app.js'],
+      bundle: true,
+      platform,
+      format: 'esm',
+      write: false,
+      metafile: true,
+      external: Object.keys(pkg.dependencies),
+      logLevel: 'silent',
+    });
+    const appImports = result.metafile!.inputs['app.js']!.imports.map((i) => [i.original, i.path]);
+    expect(appImports).toEqual([['geodata', expect.stringMatching(/^dist\/src\/\w+\.js$/)]]);
+    return Object.keys(result.metafile!.inputs).filter((input) => /^dist\/src\/(browser|node)\.js$/.test(input));
+  }
+
+  it('resolves `geodata` to the browser entry when bundled for browsers, and by default', async () => {
+    expect(await entryFilesFor('browser')).toEqual(['dist/src/browser.js']);
+    expect(await entryFilesFor('neutral')).toEqual(['dist/src/browser.js']);
+  });
+
+  it('resolves `geodata` to the Node entry when bundled for Node', async () => {
+    expect(await entryFilesFor('node')).toEqual(['dist/src/node.js']);
   });
 });
