@@ -13,56 +13,11 @@ import {
   load,
   process,
   register,
-  type Processor,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
+import { Four, MissingSource, Throws, WithCallback, WritesNothing } from './fixtures/bad-inputs.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 2], shape: [2, 2] });
-
-class Four extends Data {
-  async _process(spec: SpatialSpec) {
-    await Raster.fromArrays([new Float32Array([1, 2, 3, 4])], spec).write(this.ensureProcessedPath(spec));
-  }
-}
-register(Four);
-
-class Throws extends Data {
-  async _process(spec: SpatialSpec) {
-    await Raster.fromArrays([new Float32Array(4)], spec).write(this.ensureProcessedPath(spec));
-    throw new RangeError('the model diverged');
-  }
-}
-register(Throws);
-
-class WritesNothing extends Data {
-  async _process() {}
-}
-register(WritesNothing);
-
-class WithCallback extends Data {
-  constructor(public options: { callback: () => void }) {
-    super();
-  }
-}
-register(WithCallback);
-
-class ReadsMissingFile implements Processor {
-  readonly ext = 'tif';
-  inputs() {
-    return ['/definitely/not/here/elevation.tif'];
-  }
-  settings() {
-    return {};
-  }
-  async run() {}
-}
-
-class MissingSource extends Data {
-  override get processor() {
-    return new ReadsMissingFile();
-  }
-}
-register(MissingSource);
 
 /** Every file under the cache root, relative: what a failed call must not have left. */
 function visibleEntries(root: string): string[] {

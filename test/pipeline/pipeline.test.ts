@@ -10,6 +10,7 @@ import {
   loadFromHash,
   process,
   register,
+  type Driver,
   type Processor,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
@@ -111,6 +112,24 @@ describe('load and process', () => {
     expect(svg).toContain('Doubled');
   });
 
+  it('emits miss (absent), start, commit, finish for a first run, and a single hit for the second', async () => {
+    await load(new Constant(9), SPEC);
+    const firstRun = [...cache.events];
+    cache.resetEvents();
+    const entry = await process(new Constant(9), SPEC);
+    const { stateHash } = entry;
+    expect(firstRun).toEqual([
+      { type: 'miss', className: 'Constant', stateHash, objectType: 'data', reason: 'absent' },
+      { type: 'start', className: 'Constant', stateHash },
+      { type: 'commit', className: 'Constant', stateHash, key: `data_processed/${stateHash}/`, size: entry.meta.output.size },
+      { type: 'finish', className: 'Constant', stateHash, durationMs: expect.any(Number) },
+    ]);
+    expect(firstRun[0]).not.toHaveProperty('detail');
+    // The same timing as meta.json's (whole milliseconds).
+    expect((firstRun[3] as { durationMs: number }).durationMs / 1000).toBe(entry.meta.duration_s);
+    expect(cache.events).toEqual([{ type: 'hit', className: 'Constant', stateHash, objectType: 'data' }]);
+  });
+
   it('getProcessedPath points at the committed output after process()', async () => {
     const instance = new Constant(7);
     const entry = await process(instance, SPEC);
@@ -171,10 +190,68 @@ describe('processors', () => {
     }
   }
 
+  /** CopyBytes whose output is read by its own driver. */
+  class CopyBytesWithDriver extends CopyBytes {
+    readonly driver: Driver<{ readBy: string; text: string }> = {
+      ext: 'txt',
+      read: async (bytes) => ({ readBy: 'processor driver', text: new TextDecoder().decode(bytes) }),
+    };
+  }
+
+  @register
+  class Salutation extends Data {
+    override get processor() {
+      return new CopyBytesWithDriver('hi');
+    }
+  }
+
+  @register
+  class ShoutedSalutation extends Data {
+    override get processor() {
+      return new CopyBytesWithDriver('hi');
+    }
+    override get driver(): Driver<{ readBy: string; text: string; name: string; spec: SpatialSpec | undefined }> {
+      return {
+        ext: 'txt',
+        read: async (bytes, context) => ({ readBy: 'class driver', text: new TextDecoder().decode(bytes).toUpperCase(), name: context.name, spec: context.spec }),
+      };
+    }
+  }
+
+  @register
+  class Outline extends Data {
+    override get ext() {
+      return 'geojson';
+    }
+    async _process() {
+      return new TextEncoder().encode('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},"geometry":{"type":"Point","coordinates":[5.5,49.5]}}]}');
+    }
+  }
+
   it('runs the processor and takes its extension; bytes come back for unknown extensions', async () => {
     const bytes = await load<Uint8Array>(new Greeting(), SPEC);
-    expect(new TextDecoder().decode(bytes)).toBe('hello');
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Array.from(bytes)).toEqual(Array.from(new TextEncoder().encode('hello')));
     expect(new Greeting().getProcessedPath(SPEC)).toMatch(/greeting\.txt$/);
+  });
+
+  it('loads a .geojson output as the parsed GeoJSON', async () => {
+    const outline = await load(new Outline(), SPEC);
+    expect(outline).toEqual({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { name: 'a' }, geometry: { type: 'Point', coordinates: [5.5, 49.5] } }],
+    });
+    expect(new Outline().getProcessedPath(SPEC)).toMatch(/\/outline\.geojson$/);
+  });
+
+  it("reads the output with the processor's driver when the class names none", async () => {
+    expect(await load(new Salutation(), SPEC)).toEqual({ readBy: 'processor driver', text: 'hi' });
+  });
+
+  it("reads the output with the class's own driver, before its processor's, and gives it the file name and spec", async () => {
+    const shouted = await load<{ readBy: string; text: string; name: string; spec: SpatialSpec }>(new ShoutedSalutation(), SPEC);
+    expect(shouted).toMatchObject({ readBy: 'class driver', text: 'HI', name: 'shouted_salutation.txt' });
+    expect(shouted.spec.equals(SPEC)).toBe(true);
   });
 
   it('rejects process() on something that is not a Data instance', async () => {

@@ -1,11 +1,15 @@
 import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   Data,
   Figure,
+  LIBRARY_VERSION,
   Raster,
   SpatialSpec,
   type StoreAdapter,
+  describe as describeInstance,
+  fingerprint,
   fsStore,
   getConfig,
   indexedDbStore,
@@ -16,6 +20,7 @@ import {
   readRaster,
   register,
 } from '../../src/node.js';
+import { ENTRY_FORMAT_VERSION } from '../../src/pipeline/entry.js';
 import { useTempCache } from '../helpers/cache.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200000], shape: [3, 4] });
@@ -78,6 +83,55 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
     const maxEntry = await process(new Extreme('max'), SPEC);
     expect(minEntry.meta.co_outputs).toEqual([maxEntry.stateHash]);
     expect(maxEntry.meta.co_outputs).toEqual([minEntry.stateHash]);
+  });
+
+  it('writes a meta.json that records the class, every hash, the co-outputs, the timing, the library version and the output checksum', async () => {
+    const store = makeStore(cache.root);
+    getConfig().update({ store });
+    const before = Date.now();
+    await load(new Extreme('max'), SPEC);
+    const after = Date.now();
+    const max = await fingerprint(new Extreme('max'), SPEC);
+    const min = await fingerprint(new Extreme('min'), SPEC);
+    const record = await describeInstance(new Extreme('max'), SPEC);
+    const prefix = `data_processed/${max.stateHash}/`;
+    const meta = JSON.parse(new TextDecoder().decode(await store.get(`${prefix}meta.json`)));
+    const output = (await store.get(`${prefix}extreme.tif`))!;
+    expect(meta).toEqual({
+      format_version: ENTRY_FORMAT_VERSION,
+      class_name: 'Extreme',
+      object_type: 'data',
+      source_hash: max.sourceHash,
+      dep_tree_hash: max.depTreeHash,
+      instance_hash: max.instanceHash,
+      state_hash: max.stateHash,
+      params_hash: record.paramsHash,
+      spec_hash: record.specHash,
+      co_outputs: [min.stateHash],
+      upstream: [],
+      key_dependencies: { processors: [], classes: {} },
+      started_at: expect.any(String),
+      finished_at: expect.any(String),
+      duration_s: expect.any(Number),
+      library_version: LIBRARY_VERSION,
+      output: { file: 'extreme.tif', size: output.byteLength, sha256: createHash('sha256').update(output).digest('hex') },
+      inputs: [],
+      processor: null,
+      unhashed: [{ className: 'Extreme', identifier: 'filled' }],
+    });
+    // The hashes are distinct values, not one hash copied into every field.
+    expect(new Set([meta.source_hash, meta.dep_tree_hash, meta.instance_hash, meta.state_hash, meta.params_hash, meta.spec_hash]).size).toBe(6);
+    for (const hash of [meta.source_hash, meta.dep_tree_hash, meta.instance_hash, meta.state_hash, meta.params_hash, meta.spec_hash]) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(output.byteLength).toBeGreaterThan(0);
+    const started = Date.parse(meta.started_at);
+    const finished = Date.parse(meta.finished_at);
+    expect(new Date(started).toISOString()).toBe(meta.started_at);
+    expect(new Date(finished).toISOString()).toBe(meta.finished_at);
+    expect(started).toBeGreaterThanOrEqual(before);
+    expect(finished).toBeGreaterThanOrEqual(started);
+    expect(finished).toBeLessThanOrEqual(after);
+    expect(meta.duration_s).toBeGreaterThanOrEqual(0);
+    expect(meta.duration_s).toBe((finished - started) / 1000);
   });
 
   it('runs a pipeline with a figure, reads every step from the cache the second time, and finds entries by hash prefix', async () => {
