@@ -104,9 +104,18 @@ describe('geodata, the command line', () => {
 
   it('lists entries by class, state and parameter, with short or full hashes', () => {
     const folder = project(built);
-    const hashes = (args: string[]) => geodataJson(['entries', ...args], folder).value.map((e: any) => e.stateHash).sort();
+    const hashes = (args: string[]) => {
+      const { code, value } = geodataJson(['entries', ...args], folder);
+      expect([args, code]).toEqual([args, 0]); // stale entries listed are no error
+      return value.map((e: any) => e.stateHash).sort();
+    };
     expect(hashes(['--class', 'Constant'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.constant1v2.hash].sort());
     expect(hashes(['--filter', 'value=2'])).toEqual([h.constant2v1.hash]);
+    // Class and parameter filters together: both must hold.
+    expect(hashes(['--class', 'Constant', '--filter', 'value=1'])).toEqual([h.constant1v1.hash, h.constant1v2.hash].sort());
+    // Extreme has no entry with value=1, though Constant has: the text says so.
+    const none = geodata(['entries', '--class', 'Extreme', '--filter', 'value=1'], folder);
+    expect([none.code, none.stdout]).toEqual([0, 'no entries match\n']);
     expect(hashes(['--state', 'stale'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
     const rows = geodata(['entries', '--state', 'stale'], folder).stdout.trimEnd().split('\n').slice(1);
     expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].map(short).sort());
@@ -121,6 +130,14 @@ describe('geodata, the command line', () => {
     expect(entry.stdout).toContain('class      Constant (data)\n');
     expect(entry.stdout).toContain('state      fresh\n');
     expect(entry.stdout).toContain('parameters {"value":1}\n');
+    // As JSON, and a stale entry is no error either.
+    const details = geodataJson(['entry', h.constant1v2.hash.slice(0, 8)], folder);
+    expect(details.code).toBe(0);
+    expect(details.value).toMatchObject({ stateHash: h.constant1v2.hash, className: 'Constant', state: 'fresh', parameters: { value: 1 }, spec: JSON.parse(readFileSync(join(folder, 'cache', h.constant1v2.key, 'spec.json'), 'utf8')) });
+    expect(details.value.files.map((f: any) => f.key).sort()).toEqual(['constant.txt', 'meta.json', 'parameters.json', 'spec.json'].map((name) => h.constant1v2.key + name));
+    expect(details.value.files.find((f: any) => f.key.endsWith('/constant.txt'))).toEqual({ key: `${h.constant1v2.key}constant.txt`, bytes: 'constant v2 1'.length });
+    const stale = geodataJson(['entry', h.chart.hash.slice(0, 8)], folder);
+    expect([stale.code, stale.value.state, stale.value.why]).toEqual([0, 'stale', [{ kind: 'dependency-changed', className: 'Chart', dependency: 'Constant', from: sources.v1, to: sources.v2 }]]);
 
     const explained = geodata(['explain', h.chart.hash.slice(0, 8)], folder);
     expect(explained.code).toBe(0);
@@ -163,7 +180,8 @@ describe('geodata, the command line', () => {
     expect(lines.filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual([expect.stringContaining('`constant ${this.value}`')]);
     expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
 
-    const json = geodataJson(['code', 'Constant', '--diff'], folder).value;
+    const { code: jsonCode, value: json } = geodataJson(['code', 'Constant', '--diff'], folder);
+    expect(jsonCode).toBe(0);
     expect(json.versions.map((v: any) => [v.sourceHash, v.live])).toEqual([
       [sources.v1, false],
       [sources.v2, true],
@@ -182,6 +200,29 @@ describe('geodata, the command line', () => {
     expect([value[0].className, value[0].sourceHash, value[0].live]).toEqual(['Constant', sources.v2, true]);
     expect(value.map((v: any) => v.latestRegistered)).toEqual(value.map((v: any) => v.latestRegistered).sort().reverse());
     expect(value.filter((v: any) => !v.live).map((v: any) => v.className).sort()).toEqual(['Constant', 'Gone']);
+
+    // As text: a row per version in the same order, with its class, type, hash, whether it is live, and its entries.
+    const text = geodata(['versions'], folder);
+    expect(text.code).toBe(0);
+    const [header, ...rows] = text.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^LATEST REGISTERED\s+AGE\s+CLASS\s+TYPE\s+HASH\s+LIVE\s+ENTRIES$/);
+    const columns = rows.map((row) => {
+      const match = /^(\S+)\s+(\d+[smhd] ago)\s+(\S+)\s+(data|figure)\s+([0-9a-f]{12})\s+(live\s+)?(\d+)$/.exec(row);
+      expect(match, row).not.toBeNull();
+      return [match![1], match![3], match![4], match![5], match![6] !== undefined, Number(match![7])];
+    });
+    expect(columns).toEqual(value.map((v: any) => [v.latestRegistered, v.className, v.objectType, short(v.sourceHash), v.live, v.entries]));
+    const source = (entry: StoredEntry) => short(entry.meta.source_hash);
+    expect(columns.map((c) => c.slice(1)).sort()).toEqual(
+      [
+        ['Chart', 'figure', source(h.chart), true, 1],
+        ['Constant', 'data', short(sources.v1), false, 3],
+        ['Constant', 'data', short(sources.v2), true, 1],
+        ['Extreme', 'data', source(h.min), true, 2],
+        ['Gone', 'data', source(h.gone), false, 1],
+        ['Plain', 'data', source(h.plain), true, 1],
+      ].sort(),
+    );
   });
 
   it('cleans the cache: a dry run reports exactly what the real run removes', () => {
@@ -301,6 +342,7 @@ describe('geodata, the command line', () => {
     expect(exported.stdout).toMatch(new RegExp(`^wrote ${join(folder, 'out.tar.gz')} \\(2 entries, \\S+ kB\\)\\n$`));
     // The same entry named twice is exported once, and counted once.
     const twice = geodataJson(['export', h.min.hash.slice(0, 10), h.min.hash, '-o', 'min.tar.gz'], folder);
+    expect(twice.code).toBe(0);
     expect(twice.value).toMatchObject({ path: join(folder, 'min.tar.gz'), entries: 1 });
     // The common options may come first, as the README writes it.
     const imported = geodataJson(['--root', 'other', 'import', 'out.tar.gz'], folder);
@@ -346,7 +388,8 @@ describe('geodata, the command line', () => {
     const after = geodataJson(['classes', '--root=../cache', '-m', V1], elsewhere);
     expect([before.code, before.stderr]).toEqual([0, '']);
     expect(before.value).toEqual(after.value);
-    expect(geodataJson(['--json', '--full-hash', '--root', '../cache', 'entry', h.min.hash.slice(0, 8)], elsewhere).value.stateHash).toBe(h.min.hash);
+    const leading = geodataJson(['--json', '--full-hash', '--root', '../cache', 'entry', h.min.hash.slice(0, 8)], elsewhere);
+    expect([leading.code, leading.value.stateHash]).toEqual([0, h.min.hash]);
     const commandOption = geodata(['--port', '0', 'browse'], folder);
     expect([commandOption.code, commandOption.stderr]).toEqual([2, 'geodata: option --port is not a common option: put it after the command name (geodata <command> --port ...); the common options are --root, --config, -m/--module, --json, --full-hash\n']);
     const noCommand = geodata(['--root', 'cache'], folder);
