@@ -33,6 +33,10 @@ export async function codeView(root: HTMLElement, route: Route): Promise<void> {
   }
   const liveStored = versions.some((v) => v.sourceHash === code.liveHash);
   const link = (params: Record<string, string>) => `#/code/${encodeURIComponent(name)}?${new URLSearchParams(params)}`;
+  // Choosing one side with the other unset pairs it with the newest other stored version (as the
+  // old side) or the live code (as the new side), rather than diffing a version with itself.
+  const newestOther = (value: string) => versions.filter((v) => v.sourceHash !== value).at(-1)?.sourceHash ?? value;
+  const otherSide = (side: 'a' | 'b', value: string) => (side === 'a' && code.liveHash && value !== 'live' ? 'live' : newestOther(value));
   const choose = (side: 'a' | 'b', value: string) =>
     h('input', {
       type: 'radio',
@@ -40,7 +44,7 @@ export async function codeView(root: HTMLElement, route: Route): Promise<void> {
       value,
       checked: (side === 'a' ? a : b) === value,
       title: side === 'a' ? 'diff from this version' : 'diff to this version',
-      onchange: () => (location.hash = link({ a: side === 'a' ? value : (a ?? value), b: side === 'b' ? value : (b ?? value) })),
+      onchange: () => (location.hash = link({ a: side === 'a' ? value : (a ?? otherSide('b', value)), b: side === 'b' ? value : (b ?? otherSide('a', value)) })),
     });
 
   const rows = versions.map((v, i) =>
