@@ -5,9 +5,11 @@ import { sha256Hex } from './hash.js';
 import { printAst } from './print.js';
 import { renameBindings } from './scope.js';
 import { removeToolchainArtefacts } from './toolchain-artefacts.js';
+import { isLibraryCode } from './code-marks.js';
 
 /** Bumped whenever canonicalisation changes, so old and new hashes never meet. */
-const CANONICAL_SOURCE_VERSION = 'geodata-source/1';
+// 2: control-flow bodies always blocks; bundler renames undone in the library's own code.
+const CANONICAL_SOURCE_VERSION = 'geodata-source/2';
 
 /** The canonical form of one class or function, computed once per object. */
 export interface CanonicalSource {
@@ -44,14 +46,14 @@ export function canonicalSource(fn: Function): CanonicalSource {
 }
 
 function compute(fn: Function): CanonicalSource {
-  return canonicaliseText(Function.prototype.toString.call(fn), fn.name);
+  return canonicaliseText(Function.prototype.toString.call(fn), fn.name, { libraryCode: isLibraryCode(fn) });
 }
 
 /**
  * The canonical form of a class or function given as text (what `toString()` returns) and its
  * runtime name. Not memoised; `canonicalSource` is the entry point for live objects.
  */
-export function canonicaliseText(text: string, name: string): CanonicalSource {
+export function canonicaliseText(text: string, name: string, options: { libraryCode?: boolean } = {}): CanonicalSource {
   const label = name ? `"${name}"` : 'an anonymous function';
   if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
     if (name.startsWith('bound ')) {
@@ -81,7 +83,7 @@ export function canonicaliseText(text: string, name: string): CanonicalSource {
     kind === 'class'
       ? (root.body.body as AstNode[]).filter((m) => m.type === 'PropertyDefinition' && !m.static && m.key.type === 'PrivateIdentifier').map((m) => `#${m.key.name as string}`)
       : [];
-  const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []) });
+  const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []), libraryCode: options.libraryCode === true });
   root = renamed.root;
   const hash = sha256Hex(`${CANONICAL_SOURCE_VERSION}\n${kind}\n${serialiseAst(root)}`);
   let printed: string | undefined;

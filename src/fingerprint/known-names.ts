@@ -25,3 +25,15 @@ export function undoBundlerRename(name: string): string {
   if (!match || isLibraryName(name)) return name;
   return isLibraryName(match[1]!) ? match[1]! : name;
 }
+
+/**
+ * Undoes any bundler rename of a free name in the library's own code: every trailing `$1` and
+ * digit group goes (`WHO$1`, `WHO2` → `WHO`). Stripping all of them, not only the bundler's, keeps
+ * the result the same whatever a bundler appended (`proj4` and a renamed `proj42` both give
+ * `proj`); two library names differing only in such a suffix then hash alike, which costs
+ * nothing, since library code changes with the library version.
+ * @example undoLibraryRename('OPTION_KEYS$1') // 'OPTION_KEYS'
+ */
+export function undoLibraryRename(name: string): string {
+  return name.replace(/(?:\$\d+|\d+)+$/, '') || name;
+}

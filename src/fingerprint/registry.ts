@@ -117,45 +117,7 @@ export function register<T extends Code>(
   return cls;
 }
 
-// A symbol from the global registry, so a second copy of this module (two bundles on one page)
-// still recognises the bases the first copy marked.
-const FRAMEWORK_BASE = Symbol.for('geodata.fingerprint.frameworkBase');
-
-/**
- * Marks a library base class (`Data`, `Figure`): the inheritance walk stops there and its code is
- * not a dependency (it changes with the library version, not with the user's code). Returns the
- * class. Only the class itself is marked, not its subclasses.
- *
- * @example
- * export class Data { … }
- * markFrameworkBase(Data);
- */
-export function markFrameworkBase<T extends Code>(cls: T): T {
-  Object.defineProperty(cls, FRAMEWORK_BASE, { value: true, enumerable: false });
-  return cls;
-}
-
-const LIBRARY_CLASS = Symbol.for('geodata.fingerprint.libraryClass');
-
-/**
- * Marks a ready-made class of the library (`Slope`, `Hillshade`): a user's class body that names
- * it refers to library code (like `Reprojector`), not to a dependency of its own, whether or not
- * the class has been registered yet. Its instances are fingerprinted by its code as usual.
- */
-export function markLibraryClass<T extends Code>(cls: T): T {
-  Object.defineProperty(cls, LIBRARY_CLASS, { value: true, enumerable: false });
-  return cls;
-}
-
-/** Whether `cls` itself was marked with `markLibraryClass`. */
-export function isLibraryClass(cls: Code): boolean {
-  return Object.prototype.hasOwnProperty.call(cls, LIBRARY_CLASS);
-}
-
-/** Whether `cls` itself (not a parent of it) was marked with `markFrameworkBase`. */
-export function isFrameworkBase(cls: Code): boolean {
-  return Object.prototype.hasOwnProperty.call(cls, FRAMEWORK_BASE);
-}
+export { isFrameworkBase, isLibraryClass, markFrameworkBase, markLibraryClass } from './code-marks.js';
 
 /**
  * Where the class being registered was declared: the first stack frame outside this module and

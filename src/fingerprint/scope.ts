@@ -1,5 +1,5 @@
 import { type AstNode, forEachChild, identifier, isNode } from './ast.js';
-import { undoBundlerRename } from './known-names.js';
+import { undoBundlerRename, undoLibraryRename } from './known-names.js';
 
 /** How an identifier in a canonical AST is bound. */
 export type Binding = 'local' | 'self' | 'free' | 'super';
@@ -12,6 +12,8 @@ export interface RenameOptions {
   aliases: ReadonlyMap<string, string>;
   /** The keys of `static uses`: names the code declares, never rewritten as a compiler's. */
   usesKeys: ReadonlySet<string>;
+  /** The library's own code: every free name loses a bundler's suffix (see `undoLibraryRename`). */
+  libraryCode?: boolean;
 }
 
 /**
@@ -131,7 +133,9 @@ class Renamer {
     const local = scope.lookup(node.name);
     if (local !== undefined) return { type: 'Identifier', name: local, binding: 'local' };
     if (this.options.selfNames.has(node.name)) return { type: 'Identifier', name: '$self', binding: 'self' };
-    const name = this.options.aliases.get(node.name) ?? (this.options.usesKeys.has(node.name) ? node.name : undoBundlerRename(node.name));
+    const name =
+      this.options.aliases.get(node.name) ??
+      (this.options.usesKeys.has(node.name) ? node.name : this.options.libraryCode ? undoLibraryRename(node.name) : undoBundlerRename(node.name));
     this.free.add(name);
     return { type: 'Identifier', name, binding: 'free' };
   }

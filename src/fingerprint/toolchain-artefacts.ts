@@ -17,7 +17,12 @@ import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny } from './
  *   parameter properties and declared fields, another does not;
  * - empty statements (`;`) disappear: vitest writes one after blocks;
  * - the constructor moves first in the class body: esbuild moves it there when it has parameter
- *   properties, tsc leaves it where it was written. Its position has no meaning in JavaScript.
+ *   properties, tsc leaves it where it was written. Its position has no meaning in JavaScript;
+ * - the body of an `if`, `else` or loop is always a block: Rolldown (Vite's bundler) drops the
+ *   braces around a single statement (`if (x) { throw e; }` → `if (x) throw e;`). An `else if`
+ *   stays as it is;
+ * - a function's last statement `return;`, `return undefined;` or `return void 0;` goes: it is
+ *   what the end of a function does anyway, and Rolldown removes it.
  *
  * Rewrites in place and returns the (possibly replaced) node.
  */
@@ -78,9 +83,39 @@ function clean(node: AstNode): AstNode | null {
     case 'ClassBody':
       node.body = canonicalClassMembers(node.body as AstNode[]);
       return node;
+    case 'IfStatement':
+      node.consequent = asBlock(node.consequent as AstNode);
+      if (node.alternate && node.alternate.type !== 'IfStatement') node.alternate = asBlock(node.alternate as AstNode);
+      return node;
+    case 'FunctionExpression':
+    case 'FunctionDeclaration':
+    case 'ArrowFunctionExpression':
+      if (node.body.type === 'BlockStatement' && isBareReturn(node.body.body.at(-1))) node.body.body = node.body.body.slice(0, -1);
+      return node;
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+      node.body = asBlock(node.body as AstNode);
+      return node;
     default:
       return node;
   }
+}
+
+/** `return;`, `return undefined;` or `return void 0;`: the same as reaching the end of the function. */
+function isBareReturn(statement: AstNode | undefined): boolean {
+  if (statement?.type !== 'ReturnStatement') return false;
+  const value = statement.argument as AstNode | null;
+  if (value === null) return true;
+  if (value.type === 'Identifier') return value.name === 'undefined';
+  return value.type === 'UnaryExpression' && value.operator === 'void' && value.argument.type === 'Literal';
+}
+
+function asBlock(statement: AstNode): AstNode {
+  if (statement.type === 'BlockStatement') return statement;
+  return { type: 'BlockStatement', body: statement.type === 'EmptyStatement' ? [] : [statement] };
 }
 
 function cleanChildren(node: AstNode): void {

@@ -1,3 +1,4 @@
+import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
@@ -266,6 +267,8 @@ export class Rasterizer implements Processor {
     return `Rasterizer(${describeInput(this.source)})`;
   }
 }
+// Library code: hashed the same however a bundler renames its module-level names.
+markLibraryClass(Rasterizer);
 
 /** uint8 for small whole numbers, int32 for larger ones, float64 otherwise (NaN included). */
 function smallestType(values: number[]): OutputDType {

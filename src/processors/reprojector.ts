@@ -1,3 +1,4 @@
+import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
@@ -226,11 +227,17 @@ export class Reprojector implements Processor {
     const bandCount = bands?.length ?? sources.bandCount;
     const scaleList = scales === undefined ? undefined : expandPerBand(scales, bandCount, `${WHO} scales`);
     const offsetList = offsets === undefined ? undefined : expandPerBand(offsets, bandCount, `${WHO} offsets`);
-    const bandMetadata = Array.from({ length: bandCount }, (_, index) => ({
-      ...(scaleList ? { scale: scaleList[index]! } : {}),
-      ...(offsetList ? { offset: offsetList[index]! } : {}),
-    }));
-    return { dtype, args, wrap: true, bandMetadata };
+    // Written inline: Rolldown (Vite) inlines a const used once into the return, and the class's
+    // hash must not depend on that (test/fingerprint/library-toolchain.test.ts).
+    return {
+      dtype,
+      args,
+      wrap: true,
+      bandMetadata: Array.from({ length: bandCount }, (_, index) => ({
+        ...(scaleList ? { scale: scaleList[index]! } : {}),
+        ...(offsetList ? { offset: offsetList[index]! } : {}),
+      })),
+    };
   }
 
   private defaultNodata(dtype: OutputDType, sources: RasterSources): number | null {
@@ -250,6 +257,8 @@ export class Reprojector implements Processor {
     return `Reprojector(${this.sources.map(describeInput).join(', ')}, ${this.options.resampling})`;
   }
 }
+// Library code: hashed the same however a bundler renames its module-level names.
+markLibraryClass(Reprojector);
 
 /** GDAL's auxiliary file of a local source (`dem.tif.aux.xml`), or nothing for bytes, Blobs and URLs. */
 function auxiliaryFileOf(source: InputRef): InputRef[] {

@@ -142,6 +142,42 @@ describe('toolchain artefacts', () => {
     ]);
   });
 
+  it('reads a single-statement body with and without braces alike, as Rolldown drops them', () => {
+    expectSameHash([
+      `class Sample { run(x) { if (x) { throw new Error('no'); } else { x = 1; } for (const y of x) { f(y); } while (x) { x--; } return x; } }`,
+      `class Sample { run(x) { if (x) throw new Error('no'); else x = 1; for (const y of x) f(y); while (x) x--; return x; } }`,
+    ]);
+    expectSameHash([`class Sample { run(x) { if (x) {} } }`, `class Sample { run(x) { if (x); } }`]);
+    // An else-if chain is not folded into nested blocks, and what the branches do still counts.
+    expectAllDifferent([
+      `class Sample { run(x) { if (x) { return 1; } else if (x > 1) { return 2; } } }`,
+      `class Sample { run(x) { if (x) { return 1; } else if (x > 1) { return 3; } } }`,
+      `class Sample { run(x) { if (x) { return 1; } if (x > 1) { return 2; } } }`,
+    ]);
+  });
+
+  it('drops a return of nothing at the end of a function, as Rolldown does, but not one that ends early', () => {
+    expectSameHash([
+      `class Sample { get driver() { return undefined; } run() { work(); return; } }`,
+      `class Sample { get driver() { return void 0; } run() { work(); } }`,
+      `class Sample { get driver() {} run() { work(); return void 0; } }`,
+    ]);
+    expectAllDifferent([
+      `class Sample { run(x) { if (x) { return; } work(); } }`,
+      `class Sample { run(x) { if (x) { } work(); } }`,
+      `class Sample { get driver() { return null; } }`,
+    ]);
+  });
+
+  it("undoes every bundler rename of a free name in the library's own classes, and only there", async () => {
+    const { markLibraryClass } = await import('../../src/fingerprint/code-marks.js');
+    const library = (name: string) => markLibraryClass(new Function(`const ${name} = 'Rasterizer'; return class Rasterizer { who() { return ${name}; } }`)());
+    const user = (name: string) => new Function(`const ${name} = 'Mine'; return class Mine { who() { return ${name}; } }`)();
+    expect(new Set(['WHO', 'WHO2', 'WHO$1', 'WHO2$1'].map((name) => sourceHash(library(name)))).size).toBe(1);
+    expect(sourceHash(library('WHO'))).not.toBe(sourceHash(library('OTHER')));
+    expect(new Set(['WHO', 'WHO2', 'WHO$1'].map((name) => sourceHash(user(name)))).size).toBe(3);
+  });
+
   it("maps a library name a bundler renamed to avoid a collision back, and nothing else", () => {
     addLibraryNames((name) => name === 'libraryThing');
     expectSameHash([
