@@ -42,9 +42,9 @@ export function isFrameworkBase(cls: Code): boolean {
 
 /**
  * Whether `code` is the library's own (marked with `markLibraryClass` or `markFrameworkBase`).
- * Its canonical source then undoes every bundler rename of its free names (`WHO$1`, `WHO2`): the
- * library never spells a name that way, while its module-level names do collide with each other
- * and with an application's in a bundle.
+ * Its canonical source then undoes every bundler rename of its free names (`WHO$1`, `WHO2`; see
+ * `undoLibraryRename`): its module-level names collide with each other and with an application's
+ * in a bundle, and it must hash the same bundled or not.
  */
 export function isLibraryCode(code: Code): boolean {
   return isLibraryClass(code) || isFrameworkBase(code);
