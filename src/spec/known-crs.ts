@@ -19,16 +19,22 @@ export function isKnownCrsCode(authority: string, code: string): boolean | undef
 function codesOf(authority: string): ReadonlySet<number> | undefined {
   const cached = decoded.get(authority);
   if (cached) return cached;
-  const encoded = ENCODED_CRS_CODES[authority];
-  if (encoded === undefined) return undefined;
+  if (!Object.hasOwn(ENCODED_CRS_CODES, authority)) return undefined;
   const codes = new Set<number>();
+  for (const [first, last] of crsCodeRuns(authority)) for (let code = first; code <= last; code++) codes.add(code);
+  decoded.set(authority, codes);
+  return codes;
+}
+
+/** The runs of consecutive codes of a tabled authority, as `[first, last]`, in order. */
+export function crsCodeRuns(authority: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
   let previous = 0;
-  for (const run of encoded.split(',')) {
+  for (const run of ENCODED_CRS_CODES[authority]!.split(',')) {
     const [gap, extra = '0'] = run.split('.');
     const first = previous + parseInt(gap!, 36);
     previous = first + parseInt(extra, 36);
-    for (let code = first; code <= previous; code++) codes.add(code);
+    runs.push([first, previous]);
   }
-  decoded.set(authority, codes);
-  return codes;
+  return runs;
 }

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENCODED_CRS_CODES } from '../../src/spec/crs-codes.js';
-import { isKnownCrsCode } from '../../src/spec/known-crs.js';
+import { crsCodeRuns, isKnownCrsCode } from '../../src/spec/known-crs.js';
 import { createNodeEngine } from '../../wasm/node.js';
-
-/** The first and last code of every run of consecutive codes in the table, and the code after each run. */
-function runEdges(authority: string): { inside: number[]; after: number[] } {
-  const inside: number[] = [];
-  const after: number[] = [];
-  let previous = 0;
-  for (const run of ENCODED_CRS_CODES[authority]!.split(',')) {
-    const [gap, extra = '0'] = run.split('.');
-    const first = previous + parseInt(gap!, 36);
-    previous = first + parseInt(extra, 36);
-    inside.push(first, previous);
-    after.push(previous + 1);
-  }
-  return { inside, after };
-}
 
 describe('the CRS code table', () => {
   // The table is generated from gdal3.js's proj.db; checking the edge of every run against the
@@ -25,7 +9,9 @@ describe('the CRS code table', () => {
   it.each(['EPSG', 'ESRI'])('agrees with the engine at the edge of every run of %s codes', async (authority) => {
     const engine = createNodeEngine();
     const resolves = (code: number) => engine.crsToWkt(`${authority}:${code}`).then(() => true, () => false);
-    const { inside, after } = runEdges(authority);
+    const runs = crsCodeRuns(authority);
+    const inside = runs.flat();
+    const after = runs.map(([, last]) => last + 1);
     expect(inside.length).toBeGreaterThan(authority === 'EPSG' ? 1000 : 100);
     const wrong: string[] = [];
     for (const code of inside) if (!(await resolves(code))) wrong.push(`${code} is in the table but the engine refuses it`);
@@ -40,5 +26,6 @@ describe('the CRS code table', () => {
     expect(isKnownCrsCode('EPSG', '1')).toBe(false);
     expect(isKnownCrsCode('EPSG', '4326.0')).toBe(false);
     expect(isKnownCrsCode('IGNF', 'LAMB93')).toBeUndefined();
+    expect(isKnownCrsCode('constructor', '1')).toBeUndefined();
   });
 });
