@@ -51,8 +51,8 @@ const verified = new WeakMap<StoreAdapter, Map<string, { size: number; mtimeMs: 
 
 /**
  * Reads and checks an entry: meta readable and of this format, output present with the recorded
- * size and checksum (hashed once per output version and process). `bytes` also returns the
- * output's bytes, read once for both.
+ * size and checksum (hashed once per output version and process). The output's bytes come back
+ * whenever they were read (always with `bytes`), so no caller reads them a second time.
  */
 export async function checkEntry(
   objectType: 'data' | 'figure',
@@ -96,5 +96,5 @@ export async function checkEntry(
     if ((await sha256Hex(bytes)) !== meta.output.sha256) return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
     seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
   }
-  return { state: 'valid', meta, outputKey, ...(options.bytes ? { bytes } : {}) };
+  return { state: 'valid', meta, outputKey, bytes };
 }
