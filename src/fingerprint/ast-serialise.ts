@@ -87,7 +87,7 @@ function writeNode(node: AstNode, keepTemplateRaw: boolean, out: string[]): void
 function writeLiteral(node: AstNode, out: string[]): void {
   if (node.regex) out.push(`Literal{regex:${JSON.stringify([node.regex.pattern, node.regex.flags])}}`);
   else if (node.bigint !== undefined) out.push(`Literal{bigint:${JSON.stringify(node.bigint)}}`);
-  else out.push(`Literal{value:${typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value)}}`);
+  else out.push(`Literal{value:${typeof node.value === 'string' ? JSON.stringify(node.value) : Object.is(node.value, -0) ? '-0' : String(node.value)}}`);
 }
 
 function writePlain(object: Record<string, unknown>, out: string[]): void {

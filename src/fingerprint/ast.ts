@@ -79,3 +79,153 @@ function expressionOf(program: unknown): AstNode {
   const statement = (program as AstNode).body[0] as AstNode;
   return statement.expression as AstNode;
 }
+
+/**
+ * Rewrites a tree bottom-up: `visit` gets each node after its children were rewritten, with its
+ * parent and the key it sits under, and returns the node, a replacement, or `null` to drop it. A
+ * node dropped from a list leaves the list; one dropped from a single-node slot becomes an empty
+ * statement. Returns the (possibly replaced) root.
+ */
+export function rewriteTree(
+  root: AstNode,
+  visit: (node: AstNode, parent: AstNode | undefined, key: string | undefined) => AstNode | null,
+): AstNode {
+  const walk = (node: AstNode, parent: AstNode | undefined, key: string | undefined): AstNode | null => {
+    for (const childKey of Object.keys(node)) {
+      if (POSITION_KEYS.has(childKey)) continue;
+      const value = node[childKey];
+      if (Array.isArray(value)) {
+        const kept: unknown[] = [];
+        for (const item of value) {
+          if (!isNode(item)) kept.push(item);
+          else {
+            const rewritten = walk(item, node, childKey);
+            if (rewritten !== null) kept.push(rewritten);
+          }
+        }
+        node[childKey] = kept;
+      } else if (isNode(value)) {
+        node[childKey] = walk(value, node, childKey) ?? { type: 'EmptyStatement' };
+      }
+    }
+    return visit(node, parent, key);
+  };
+  return walk(root, undefined, undefined) ?? root;
+}
+
+/**
+ * Whether the identifier at `parent[key]` names a variable, rather than a property, a key, a
+ * label or part of `import.meta`.
+ */
+export function isReferencePosition(parent: AstNode | undefined, key: string | undefined): boolean {
+  if (!parent) return true;
+  switch (parent.type) {
+    case 'MemberExpression':
+      return key !== 'property' || parent.computed === true;
+    case 'Property':
+    case 'MethodDefinition':
+    case 'PropertyDefinition':
+      return key !== 'key' || parent.computed === true;
+    case 'LabeledStatement':
+    case 'BreakStatement':
+    case 'ContinueStatement':
+      return key !== 'label';
+    case 'MetaProperty':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** A deep copy of a node, positions left out. */
+export function cloneNode<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneNode) as T;
+  if (!isNode(value)) return value;
+  const copy: AstNode = { type: value.type };
+  for (const key of Object.keys(value)) {
+    if (key === 'type' || POSITION_KEYS.has(key)) continue;
+    const child = value[key];
+    copy[key] = isNode(child) || Array.isArray(child) ? cloneNode(child) : child;
+  }
+  return copy as T;
+}
+
+/** Whether `node` is a call of the free function named `name` (or matching it). */
+export function isCallOf(node: AstNode | null | undefined, name: string | RegExp): node is AstNode {
+  if (node?.type !== 'CallExpression' || node.callee.type !== 'Identifier') return false;
+  return typeof name === 'string' ? node.callee.name === name : name.test(node.callee.name as string);
+}
+
+/** `this.name = value` (or `this.#name`) as a statement. */
+export function thisAssignment(key: AstNode, value: AstNode, computed = false): AstNode {
+  return {
+    type: 'ExpressionStatement',
+    expression: {
+      type: 'AssignmentExpression',
+      operator: '=',
+      left: { type: 'MemberExpression', object: { type: 'ThisExpression' }, property: key, computed, optional: false },
+      right: value,
+    },
+  };
+}
+
+/** The canonical `undefined`: a literal, whatever a compiler wrote (`undefined`, `void 0`). */
+export function undefinedValue(): AstNode {
+  return { type: 'Literal', value: undefined };
+}
+
+/** Calls `visit` on every node, parents first, with the parent and the key the node sits under. */
+export function walkTree(root: AstNode, visit: (node: AstNode, parent: AstNode | undefined, key: string | undefined) => void): void {
+  const walk = (node: AstNode, parent: AstNode | undefined, key: string | undefined): void => {
+    visit(node, parent, key);
+    for (const childKey of Object.keys(node)) {
+      if (POSITION_KEYS.has(childKey)) continue;
+      const value = node[childKey];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) walk(item, node, childKey);
+      } else if (isNode(value)) {
+        walk(value, node, childKey);
+      }
+    }
+  };
+  walk(root, undefined, undefined);
+}
+
+/** The names a binding pattern declares: `a`, `{ a, b: [c] }`, `[d = 1, ...e]`. */
+export function patternNames(pattern: AstNode | null | undefined, into: string[] = []): string[] {
+  if (!pattern) return into;
+  switch (pattern.type) {
+    case 'Identifier':
+      into.push(pattern.name as string);
+      break;
+    case 'ObjectPattern':
+      for (const property of pattern.properties as AstNode[]) patternNames(property.type === 'RestElement' ? property : (property.value as AstNode), into);
+      break;
+    case 'ArrayPattern':
+      for (const element of pattern.elements as (AstNode | null)[]) patternNames(element, into);
+      break;
+    case 'AssignmentPattern':
+      patternNames(pattern.left as AstNode, into);
+      break;
+    case 'RestElement':
+      patternNames(pattern.argument as AstNode, into);
+      break;
+  }
+  return into;
+}
+
+const SCOPE_OWNERS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression']);
+
+/** Every name declared anywhere below `root`: variables, parameters, catch parameters, functions and classes. */
+export function declaredNamesIn(root: AstNode): Set<string> {
+  const names: string[] = [];
+  walkTree(root, (node) => {
+    if (node.type === 'VariableDeclarator') patternNames(node.id as AstNode, names);
+    else if (node.type === 'CatchClause') patternNames(node.param as AstNode | null, names);
+    else if (SCOPE_OWNERS.has(node.type)) {
+      patternNames(node.id as AstNode | null, names);
+      for (const param of (node.params as AstNode[] | undefined) ?? []) patternNames(param, names);
+    }
+  });
+  return new Set(names);
+}

@@ -32,6 +32,8 @@ function precedence(node: AstNode): number {
     case 'UpdateExpression': return node.prefix ? UNARY : POSTFIX;
     case 'CallExpression': case 'MemberExpression': case 'NewExpression': case 'ChainExpression':
     case 'TaggedTemplateExpression': case 'ImportExpression': return CALL;
+    // A folded negative number prints as `-1`: a unary expression.
+    case 'Literal': return typeof node.value === 'number' && (node.value < 0 || Object.is(node.value, -0)) ? UNARY : PRIMARY;
     default: return PRIMARY;
   }
 }
@@ -158,9 +160,12 @@ class Printer {
 
   private class(node: AstNode): string {
     const head = `class${node.id ? ` ${node.id.name}` : ''}${node.superClass ? ` extends ${this.expression(node.superClass as AstNode, CALL)}` : ''}`;
-    if (node.body.body.length === 0) return `${head} {}`;
+    // The canonical form initialises fields in the constructor; a private one is declared here
+    // too, or the text would not parse.
+    const declarations = undeclaredPrivateNames(node).map((name) => `#${name};`);
+    if (node.body.body.length === 0 && declarations.length === 0) return `${head} {}`;
     this.depth++;
-    const members = (node.body.body as AstNode[]).map((m) => this.indent + this.classMember(m));
+    const members = [...declarations, ...(node.body.body as AstNode[]).map((m) => this.classMember(m))].map((m) => this.indent + m);
     this.depth--;
     return `${head} {\n${members.join('\n')}\n${this.indent}}`;
   }
@@ -192,11 +197,11 @@ class Printer {
       case 'Literal':
         if (node.regex) return `/${node.regex.pattern}/${node.regex.flags}`;
         if (node.bigint !== undefined) return `${node.bigint}n`;
+        if (typeof node.value === 'number' && Object.is(node.value, -0)) return '-0';
         return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value);
       case 'ThisExpression': return 'this';
       case 'Super': return 'super';
       case 'MetaProperty': return `${node.meta.name}.${node.property.name}`;
-      case 'UsesKeys': return node.keys ? `{ ${(node.keys as string[]).join(', ')} }` : '{ /* computed at run time */ }';
       case 'ArrayExpression':
         return `[${(node.elements as (AstNode | null)[]).map((e) => (e ? this.expression(e, 1) : '')).join(', ')}${node.elements.at(-1) === null ? ',' : ''}]`;
       case 'ObjectExpression':
@@ -213,7 +218,7 @@ class Printer {
       case 'TaggedTemplateExpression': return `${this.expression(node.tag as AstNode, CALL)}${this.template(node.quasi as AstNode, true)}`;
       case 'MemberExpression': {
         const object = node.object as AstNode;
-        const objectText = object.type === 'Literal' && typeof object.value === 'number' ? `(${this.expression(object)})` : this.expression(object, CALL);
+        const objectText = object.type === 'Literal' && typeof object.value === 'number' ? `(${this.bareExpression(object)})` : this.expression(object, CALL);
         const dot = node.optional ? '?.' : '.';
         return node.computed ? `${objectText}${node.optional ? '?.' : ''}[${this.expression(node.property as AstNode)}]` : `${objectText}${dot}${this.expression(node.property as AstNode)}`;
       }
@@ -288,6 +293,24 @@ class Printer {
     });
     return `${text}\``;
   }
+}
+
+/** Private names used in a class body (not in classes nested in it) that no member declares, in order. */
+function undeclaredPrivateNames(cls: AstNode): string[] {
+  const declared = new Set<string>();
+  for (const member of cls.body.body as AstNode[]) if (member.key?.type === 'PrivateIdentifier') declared.add(member.key.name as string);
+  const used: string[] = [];
+  const visit = (node: AstNode): void => {
+    if (node.type === 'PrivateIdentifier' && !declared.has(node.name as string) && !used.includes(node.name as string)) used.push(node.name as string);
+    if (node !== cls && (node.type === 'ClassExpression' || node.type === 'ClassDeclaration')) return;
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) for (const item of value) if (item && typeof item === 'object' && typeof item.type === 'string') visit(item as AstNode);
+      if (value && typeof value === 'object' && typeof value.type === 'string') visit(value as AstNode);
+    }
+  };
+  visit(cls.body as AstNode);
+  return used;
 }
 
 function containsCall(node: AstNode): boolean {

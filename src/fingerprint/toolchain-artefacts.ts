@@ -1,4 +1,4 @@
-import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny } from './ast.js';
+import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny, walkTree } from './ast.js';
 
 /**
  * Removes what compilers and bundlers add to a class or function on their own, so the same
@@ -22,12 +22,51 @@ import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny } from './
  *   braces around a single statement (`if (x) { throw e; }` → `if (x) throw e;`). An `else if`
  *   stays as it is;
  * - a function's last statement `return;`, `return undefined;` or `return void 0;` goes: it is
- *   what the end of a function does anyway, and Rolldown removes it.
+ *   what the end of a function does anyway, and Rolldown removes it;
+ * - tsx's interop wrapper around a dynamic import (`import(x).then((m) => … "__esModule" … )`)
+ *   is the bare `import(x)`;
+ * - a dynamic import of one of the project's own modules names it by its file name only: vitest
+ *   resolves `import('./helpers.js')` to `import('/src/helpers.ts')`, and bundlers that inline
+ *   the module write `Promise.resolve().then(() => helpers_exports)` (Rolldown) or
+ *   `Promise.resolve().then(() => (init_helpers(), helpers_exports))` (esbuild). All are
+ *   `import("./helpers")`. Package imports (`import('proj4')`) stay as written.
  *
  * Rewrites in place and returns the (possibly replaced) node.
  */
 export function removeToolchainArtefacts(node: AstNode): AstNode {
-  return clean(node) ?? node;
+  return clean(node, { ssrUsesKeys: usesKeysOfSsrImports(node) }) ?? node;
+}
+
+interface Context {
+  /**
+   * The `static uses` keys of SSR-imported values (`{ scaleBy: __vite_ssr_import_1__.scale }`):
+   * vite rewrites the body's `scaleBy(…)` (an import renamed on import) to
+   * `__vite_ssr_import_1__.scale(…)`, which only the uses entry ties back to `scaleBy`.
+   */
+  ssrUsesKeys: ReadonlyMap<string, string>;
+}
+
+function usesKeysOfSsrImports(root: AstNode): Map<string, string> {
+  const keys = new Map<string, string>();
+  if (root.type !== 'ClassExpression') return keys;
+  for (const member of root.body.body as AstNode[]) {
+    if (member.type !== 'PropertyDefinition' || !member.static || member.computed || member.key.name !== 'uses' || member.value?.type !== 'ObjectExpression') continue;
+    for (const property of member.value.properties as AstNode[]) {
+      const value = property.value as AstNode | undefined;
+      if (property.type !== 'Property' || property.computed || value?.type !== 'MemberExpression') continue;
+      const reference = ssrReference(value);
+      const key = property.key.type === 'Identifier' ? (property.key.name as string) : String(property.key.value);
+      if (reference) keys.set(reference, key);
+    }
+  }
+  return keys;
+}
+
+/** `__vite_ssr_import_1__.scale` → `__vite_ssr_import_1__.scale` as a map key, else undefined. */
+function ssrReference(node: AstNode): string | undefined {
+  if (node.object.type !== 'Identifier' || !SSR_IMPORT.test(node.object.name)) return undefined;
+  const property = !node.computed && node.property.type === 'Identifier' ? node.property.name : node.computed && typeof node.property.value === 'string' ? node.property.value : undefined;
+  return property === undefined ? undefined : `${node.object.name as string}.${property as string}`;
 }
 
 const SSR_IMPORT = /^__(?:vite_ssr|vi_ssr|vi)_import_\d+__$/;
@@ -48,26 +87,33 @@ const DECORATOR_MACHINERY = new Set([
   '__decoratorMetadata',
 ]);
 
-function clean(node: AstNode): AstNode | null {
+function clean(node: AstNode, context: Context): AstNode | null {
   // vitest's SSR transform writes `;` after blocks (`if (x) {…};`): empty statements mean nothing.
   if (node.type === 'EmptyStatement') return null;
   if (node.type === 'ExpressionStatement') {
     if (node.directive === 'use strict' || isKeepNamesCall(node.expression as AstNode)) return null;
   }
-  cleanChildren(node);
+  cleanChildren(node, context);
   switch (node.type) {
     case 'CallExpression':
       if (isKeepNamesCall(node)) return node.arguments[0] as AstNode;
+      if (isImportInterop(node)) return node.callee.object as AstNode;
+      if (bundledModuleName(node)) return localImport(bundledModuleName(node)!);
       if (node.callee.type === 'Identifier' && node.callee.name === '__vite_ssr_dynamic_import__') {
-        return { type: 'ImportExpression', source: node.arguments[0], options: node.arguments[1] ?? null };
+        return clean({ type: 'ImportExpression', source: node.arguments[0], options: node.arguments[1] ?? null }, context);
       }
       node.callee = unwrapIndirectCall(node.callee as AstNode);
+      return node;
+    case 'ImportExpression':
+      if (node.source.type === 'Literal' && typeof node.source.value === 'string' && /^[./]/.test(node.source.value)) {
+        return localImport(node.source.value.replace(/^.*\//, '').replace(/\.[^.]*$/, ''));
+      }
       return node;
     case 'StaticBlock':
       if (node.body.length === 0 || mentionsAny(node, DECORATOR_MACHINERY)) return null;
       return node;
     case 'MemberExpression': {
-      const name = ssrImportedName(node);
+      const name = ssrImportedName(node, context);
       if (name) ssrNames.add(name);
       return name ?? node;
     }
@@ -118,7 +164,7 @@ function asBlock(statement: AstNode): AstNode {
   return { type: 'BlockStatement', body: statement.type === 'EmptyStatement' ? [] : [statement] };
 }
 
-function cleanChildren(node: AstNode): void {
+function cleanChildren(node: AstNode, context: Context): void {
   for (const key in node) {
     if (POSITION_KEYS.has(key)) continue;
     const value = node[key];
@@ -127,7 +173,7 @@ function cleanChildren(node: AstNode): void {
       let kept: unknown[] | undefined;
       for (let index = 0; index < value.length; index++) {
         const item: unknown = value[index];
-        const cleaned = isNode(item) ? clean(item) : item;
+        const cleaned = isNode(item) ? clean(item, context) : item;
         if (isNode(item) && cleaned === null) kept ??= value.slice(0, index);
         else if (kept) kept.push(cleaned);
         else value[index] = cleaned;
@@ -135,7 +181,7 @@ function cleanChildren(node: AstNode): void {
       if (kept) node[key] = kept;
     } else if (isNode(value)) {
       // A removed statement in a single-statement position (`if (x) __name(f, "f");`) becomes empty.
-      node[key] = clean(value) ?? { type: 'EmptyStatement' };
+      node[key] = clean(value, context) ?? { type: 'EmptyStatement' };
     }
   }
 }
@@ -153,6 +199,43 @@ function isKeepNamesCall(node: AstNode): boolean {
   );
 }
 
+/** tsx: `import(x).then((m) => { const k = "default"; return m[k] && … "__esModule" in m[k] ? m[k] : m; })`. */
+function isImportInterop(node: AstNode): boolean {
+  const callee = node.callee as AstNode;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.name !== 'then' || callee.object.type !== 'ImportExpression') return false;
+  const handler = (node.arguments as AstNode[])[0];
+  if (node.arguments.length !== 1 || handler?.type !== 'ArrowFunctionExpression' || handler.params.length !== 1) return false;
+  let mentionsEsModule = false;
+  walkTree(handler, (child) => {
+    if (child.type === 'Literal' && child.value === '__esModule') mentionsEsModule = true;
+  });
+  return mentionsEsModule;
+}
+
+/** `import("./name")`, the name spelt as a bundler spells a module's namespace (`my-helpers` → `my_helpers`). */
+function localImport(name: string): AstNode {
+  return { type: 'ImportExpression', source: { type: 'Literal', value: `./${name.replace(/[^\w$]/g, '_')}` }, options: null };
+}
+
+/** `Promise.resolve().then(() => name_exports)` or `… => (init_name(), name_exports))`: the module `name`. */
+function bundledModuleName(node: AstNode): string | undefined {
+  const callee = node.callee as AstNode;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.name !== 'then' || node.arguments.length !== 1) return undefined;
+  const promise = callee.object as AstNode;
+  const isResolve =
+    promise.type === 'CallExpression' &&
+    promise.arguments.length === 0 &&
+    promise.callee.type === 'MemberExpression' &&
+    promise.callee.object.type === 'Identifier' &&
+    promise.callee.object.name === 'Promise' &&
+    promise.callee.property.name === 'resolve';
+  const handler = (node.arguments as AstNode[])[0]!;
+  if (!isResolve || handler.type !== 'ArrowFunctionExpression' || handler.params.length !== 0) return undefined;
+  let body = handler.body as AstNode;
+  if (body.type === 'SequenceExpression' && body.expressions.length === 2 && body.expressions[0].type === 'CallExpression') body = body.expressions[1] as AstNode;
+  return body.type === 'Identifier' && /^[\w$]+_exports$/.test(body.name as string) ? (body.name as string).replace(/_exports$/, '') : undefined;
+}
+
 /** `(0, f)(…)` calls `f` exactly like `f(…)`; compilers write it to drop a module's `this`. */
 function unwrapIndirectCall(callee: AstNode): AstNode {
   return isIndirection(callee) ? (callee.expressions[1] as AstNode) : callee;
@@ -168,8 +251,10 @@ function isIndirection(node: AstNode): boolean {
   );
 }
 
-function ssrImportedName(node: AstNode): AstNode | undefined {
+function ssrImportedName(node: AstNode, context: Context): AstNode | undefined {
   if (node.object.type !== 'Identifier' || !SSR_IMPORT.test(node.object.name)) return undefined;
+  const usesKey = context.ssrUsesKeys.get(ssrReference(node) ?? '');
+  if (usesKey !== undefined) return identifier(usesKey);
   if (!node.computed && node.property.type === 'Identifier') return identifier(node.property.name);
   if (node.computed && node.property.type === 'Literal' && typeof node.property.value === 'string') {
     return identifier(node.property.value);
