@@ -30,12 +30,17 @@ export function forEachChild(node: AstNode, visit: (child: AstNode) => void): vo
 
 /** Whether any identifier under `node` (itself included) is named one of `names`. */
 export function mentionsAny(node: AstNode, names: ReadonlySet<string>): boolean {
-  if (node.type === 'Identifier' && names.has(node.name)) return true;
-  let found = false;
-  forEachChild(node, (child) => {
-    if (!found && mentionsAny(child, names)) found = true;
-  });
-  return found;
+  if (node.type === 'Identifier') return names.has(node.name);
+  for (const key in node) {
+    if (POSITION_KEYS.has(key)) continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item) && mentionsAny(item, names)) return true;
+    } else if (isNode(value) && mentionsAny(value, names)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Makes an identifier node. */
@@ -91,21 +96,26 @@ export function rewriteTree(
   visit: (node: AstNode, parent: AstNode | undefined, key: string | undefined) => AstNode | null,
 ): AstNode {
   const walk = (node: AstNode, parent: AstNode | undefined, key: string | undefined): AstNode | null => {
-    for (const childKey of Object.keys(node)) {
+    for (const childKey in node) {
       if (POSITION_KEYS.has(childKey)) continue;
       const value = node[childKey];
       if (Array.isArray(value)) {
-        const kept: unknown[] = [];
-        for (const item of value) {
-          if (!isNode(item)) kept.push(item);
-          else {
-            const rewritten = walk(item, node, childKey);
-            if (rewritten !== null) kept.push(rewritten);
+        // Copied only once an item is replaced or dropped: most lists stay as they are.
+        let copy: unknown[] | undefined;
+        for (let index = 0; index < value.length; index++) {
+          const item: unknown = value[index];
+          const rewritten = isNode(item) ? walk(item, node, childKey) : item;
+          if (copy) {
+            if (rewritten !== null) copy.push(rewritten);
+          } else if (rewritten !== item) {
+            copy = value.slice(0, index);
+            if (rewritten !== null) copy.push(rewritten);
           }
         }
-        node[childKey] = kept;
+        if (copy) node[childKey] = copy;
       } else if (isNode(value)) {
-        node[childKey] = walk(value, node, childKey) ?? { type: 'EmptyStatement' };
+        const rewritten = walk(value, node, childKey);
+        if (rewritten !== value) node[childKey] = rewritten ?? { type: 'EmptyStatement' };
       }
     }
     return visit(node, parent, key);
@@ -178,7 +188,7 @@ export function undefinedValue(): AstNode {
 export function walkTree(root: AstNode, visit: (node: AstNode, parent: AstNode | undefined, key: string | undefined) => void): void {
   const walk = (node: AstNode, parent: AstNode | undefined, key: string | undefined): void => {
     visit(node, parent, key);
-    for (const childKey of Object.keys(node)) {
+    for (const childKey in node) {
       if (POSITION_KEYS.has(childKey)) continue;
       const value = node[childKey];
       if (Array.isArray(value)) {
@@ -216,7 +226,10 @@ export function patternNames(pattern: AstNode | null | undefined, into: string[]
 
 const SCOPE_OWNERS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression']);
 
-/** Every name declared anywhere below `root`: variables, parameters, catch parameters, functions and classes. */
+/**
+ * Every name declared anywhere below `root`: variables, parameters, catch parameters, functions
+ * and classes. Not memoised: passes rewrite the tree.
+ */
 export function declaredNamesIn(root: AstNode): Set<string> {
   const names: string[] = [];
   walkTree(root, (node) => {

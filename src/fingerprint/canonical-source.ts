@@ -5,7 +5,7 @@ import { serialiseAst } from './ast-serialise.js';
 import { undoClassLowering } from './class-lowering.js';
 import { isLibraryCode } from './code-marks.js';
 import { renameLocalNames } from './local-names.js';
-import { foldConstants, substituteUsesValues } from './constant-folding.js';
+import { substituteUsesValues } from './constant-folding.js';
 import { sha256Hex } from './hash.js';
 import { refuseMinifiedNames } from './minified-names.js';
 import { printAst } from './print.js';
@@ -99,7 +99,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
 
   const uses: Uses = kind === 'class' ? usesOf(root, options.owner) : { keys: null, aliases: new Map<string, string>() };
   const lowered = undoClassLowering(root, { selfNames, label });
-  root = normaliseSyntax(foldConstants(substituteUsesValues(lowered.root, uses)));
+  root = normaliseSyntax(substituteUsesValues(lowered.root, uses));
   const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []), libraryCode: options.libraryCode === true });
   root = renameLocalNames(renamed.root);
   const statics =
@@ -194,4 +194,23 @@ function keyName(key: AstNode): string | undefined {
   if (key.type === 'Identifier') return key.name as string;
   if (key.type === 'Literal') return String(key.value);
   return undefined;
+}
+
+/**
+ * The name a class was declared with. An esbuild bundle names a class that refers to itself
+ * `_Name` (`var Name = class _Name { … _Name.LIMIT … }`), so its runtime name has a leading
+ * underscore that Node's does not: that underscore goes. Other names are `cls.name` as they are.
+ * For whatever keys classes by name (the registry, dependency trees).
+ *
+ * @example
+ * declaredClassName(bundled.TerrainDataset); // 'TerrainDataset', where cls.name is '_TerrainDataset'
+ */
+export function declaredClassName(cls: Function): string {
+  const name = cls.name;
+  if (!/^_[A-Za-z$][\w$]*$/.test(name)) return name;
+  const text = Function.prototype.toString.call(cls);
+  const head = new RegExp(`^class\\s+${name.replace(/\$/g, '\\$')}\\b`);
+  if (!head.test(text)) return name;
+  const selfReference = new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  return (text.match(selfReference)?.length ?? 0) > 1 ? name.slice(1) : name;
 }

@@ -30,14 +30,22 @@ export function undoClassLowering(root: AstNode, options: { selfNames: ReadonlyS
   const selfName = [...options.selfNames][0] ?? '$self';
   collectStaticAliases(root, selfNames);
   const privateNames = new PrivateNames(selfNames);
-  root = rewriteTree(root, (node, parent, key) => undoExpression(node, parent, key, selfNames, selfName, privateNames, options.label));
-  removeUnusedTemporaries(root);
+  root = rewriteTree(root, (node, parent, key) => {
+    const undone = undoExpression(node, parent, key, selfNames, selfName, privateNames, options.label);
+    if (undone && FUNCTIONS.has(undone.type)) removeUnusedTemporaries(undone);
+    return undone;
+  });
   const privateState = new Set<string>();
   if (root.type === 'ClassExpression') removeStaticMembers(root, privateState);
+  const privateMethods = new Set<string>();
+  const privateUsed = new Set<string>();
   walkTree(root, (node) => {
     if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') moveFieldsIntoConstructor(node);
+    else if (node.type === 'MethodDefinition' && node.key.type === 'PrivateIdentifier') privateMethods.add(node.key.name as string);
+    else if (node.type === 'PrivateIdentifier') privateUsed.add(node.name as string);
   });
-  collectPrivateState(root, privateState);
+  // Private fields declared or used (`this.#count`, `#count in x`); methods are code, hashed.
+  for (const name of privateUsed) if (!privateMethods.has(name)) privateState.add(`#${name}`);
   return { root, privateState: [...privateState].sort() };
 }
 
@@ -461,22 +469,23 @@ function withoutSupersededDefaults(statements: AstNode[]): AstNode[] {
  * lowering is undone they are unused. A declaration without a value of a `_a`-style name that
  * nothing else in the function mentions goes.
  */
-function removeUnusedTemporaries(root: AstNode): void {
-  walkTree(root, (node) => {
-    if (node.type !== 'FunctionExpression' && node.type !== 'ArrowFunctionExpression' && node.type !== 'FunctionDeclaration') return;
-    if (node.body.type !== 'BlockStatement') return;
-    const body = node.body.body as AstNode[];
-    const first = body[0];
-    if (first?.type !== 'VariableDeclaration' || first.kind !== 'var') return;
-    const mentions = new Map<string, number>();
-    walkTree(node.body as AstNode, (child) => {
-      if (child.type === 'Identifier') mentions.set(child.name as string, (mentions.get(child.name as string) ?? 0) + 1);
-    });
-    first.declarations = (first.declarations as AstNode[]).filter(
-      (declarator) => !(declarator.init === null && declarator.id.type === 'Identifier' && /^_[a-z]\d*$/.test(declarator.id.name as string) && mentions.get(declarator.id.name as string) === 1),
-    );
-    if (first.declarations.length === 0) body.shift();
+const FUNCTIONS = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
+
+function removeUnusedTemporaries(fn: AstNode): void {
+  if (fn.body.type !== 'BlockStatement') return;
+  const body = fn.body.body as AstNode[];
+  const first = body[0];
+  if (first?.type !== 'VariableDeclaration' || first.kind !== 'var') return;
+  const temporaries = (first.declarations as AstNode[]).filter(
+    (declarator) => declarator.init === null && declarator.id.type === 'Identifier' && /^_[a-z]\d*$/.test(declarator.id.name as string),
+  );
+  if (temporaries.length === 0) return;
+  const mentions = new Map<string, number>();
+  walkTree(fn.body as AstNode, (child) => {
+    if (child.type === 'Identifier') mentions.set(child.name as string, (mentions.get(child.name as string) ?? 0) + 1);
   });
+  first.declarations = (first.declarations as AstNode[]).filter((declarator) => !temporaries.includes(declarator) || mentions.get(declarator.id.name as string) !== 1);
+  if (first.declarations.length === 0) body.shift();
 }
 
 function isUndefined(node: AstNode): boolean {
@@ -485,13 +494,3 @@ function isUndefined(node: AstNode): boolean {
   return node.type === 'UnaryExpression' && node.operator === 'void' && node.argument.type === 'Literal';
 }
 
-/** Private fields declared or used (`this.#count`, `#count in x`), minus private methods and accessors. */
-function collectPrivateState(root: AstNode, state: Set<string>): void {
-  const methods = new Set<string>();
-  walkTree(root, (node) => {
-    if (node.type === 'MethodDefinition' && node.key.type === 'PrivateIdentifier') methods.add(node.key.name as string);
-  });
-  walkTree(root, (node) => {
-    if (node.type === 'PrivateIdentifier' && !methods.has(node.name as string)) state.add(`#${node.name as string}`);
-  });
-}

@@ -22,15 +22,21 @@ import { type AstNode, declaredNamesIn, isReferencePosition, rewriteTree, undefi
  * alike. Rewrites in place and returns the root.
  */
 export function foldConstants(root: AstNode): AstNode {
-  const shadowed = declaredNames(root, VALUE_GLOBALS);
-  return rewriteTree(root, (node, parent, key) => fold(node, parent, key, shadowed) ?? node);
+  const shadowed = shadowedValueNames(declaredNamesIn(root));
+  return rewriteTree(root, (node, parent, key) => foldNode(node, parent, key, shadowed) ?? node);
 }
 
 const VALUE_GLOBALS = new Set(['undefined', 'NaN', 'Infinity']);
 
+/** Which of `undefined`, `NaN` and `Infinity` the code declares itself (given what it declares): those are not folded. */
+export function shadowedValueNames(declared: ReadonlySet<string>): ReadonlySet<string> {
+  return new Set([...VALUE_GLOBALS].filter((name) => declared.has(name)));
+}
+
 type Primitive = string | number | boolean | null | undefined | bigint;
 
-function fold(node: AstNode, parent: AstNode | undefined, key: string | undefined, shadowed: ReadonlySet<string>): AstNode | undefined {
+/** One node folded (its children already are), or undefined when it stays as it is. */
+export function foldNode(node: AstNode, parent: AstNode | undefined, key: string | undefined, shadowed: ReadonlySet<string>): AstNode | undefined {
   switch (node.type) {
     case 'Identifier':
       if (!VALUE_GLOBALS.has(node.name) || shadowed.has(node.name) || !isReferencePosition(parent, key) || isWritePosition(parent, key)) return undefined;

@@ -1,5 +1,5 @@
-import { type AstNode, cloneNode, declaredNamesIn, isReferencePosition, patternNames, rewriteTree, walkTree } from './ast.js';
-import { foldConstants, valueOf } from './constant-folding.js';
+import { type AstNode, cloneNode, declaredNamesIn, isReferencePosition, mentionsAny, patternNames, rewriteTree, walkTree } from './ast.js';
+import { foldNode, shadowedValueNames, valueOf } from './constant-folding.js';
 
 /**
  * Undoes what minifiers do to statements, so code hashes the same through Vite's build without
@@ -25,18 +25,28 @@ import { foldConstants, valueOf } from './constant-folding.js';
  * - an arrow function whose body only returns a value is `() => value`.
  */
 export function normaliseSyntax(root: AstNode): AstNode {
-  const numberShadowed = declares(root, 'Number');
-  root = rewriteTree(root, (node, parent, key) => normaliseNode(node, parent, key, numberShadowed));
-  // Inner statement lists first, so a block is spliced into its parent once it lost its
-  // declarations; a second round takes what folding the inlined values exposed (`if (true)`).
+  const declared = declaredNamesIn(root);
+  const numberShadowed = declared.has('Number');
+  const shadowed = shadowedValueNames(declared);
+  const changes = { inlinedConstants: 0 };
+  // One bottom-up pass folds constants and normalises each node after its children, so a block
+  // is spliced into its parent once it lost its declarations. A second pass, when a constant was
+  // inlined, takes what folding it exposed (`if (true)`, `1 + 2`).
   for (let round = 0; round < 2; round++) {
-    root = rewriteTree(root, (node, parent) => {
-      if (node.type === 'BlockStatement' || node.type === 'StaticBlock') node.body = normaliseStatements(node.body as AstNode[], FUNCTIONS.has(parent?.type ?? ''));
-      else if (node.type === 'SwitchCase') node.consequent = normaliseStatements(node.consequent as AstNode[], false);
-      else if (node.type === 'ArrowFunctionExpression') concise(node);
-      return node;
+    const before = changes.inlinedConstants;
+    root = rewriteTree(root, (node, parent, key) => {
+      const folded = foldNode(node, parent, key, shadowed) ?? node;
+      const normalised = normaliseNode(folded, parent, key, numberShadowed);
+      if (normalised.type === 'BlockStatement' || normalised.type === 'StaticBlock') {
+        normalised.body = normaliseStatements(normalised.body as AstNode[], FUNCTIONS.has(parent?.type ?? ''), changes);
+      } else if (normalised.type === 'SwitchCase') {
+        normalised.consequent = normaliseStatements(normalised.consequent as AstNode[], false, changes);
+      } else if (normalised.type === 'ArrowFunctionExpression') {
+        concise(normalised);
+      }
+      return normalised;
     });
-    root = foldConstants(root);
+    if (changes.inlinedConstants === before) break;
   }
   return root;
 }
@@ -125,11 +135,11 @@ function isPlainLiteral(object: AstNode): boolean {
 const FUNCTIONS = new Set(['FunctionExpression', 'FunctionDeclaration', 'ArrowFunctionExpression']);
 
 /** `functionBody`: the list is a function's body, where every use of its `var`s is. */
-function normaliseStatements(statements: AstNode[], functionBody: boolean): AstNode[] {
+function normaliseStatements(statements: AstNode[], functionBody: boolean, changes: { inlinedConstants: number }): AstNode[] {
   let out: AstNode[] = [];
   for (const statement of statements) out.push(...expandStatement(statement));
   out = removeUnreachable(out);
-  out = inlineSingleUse(out, functionBody);
+  out = inlineSingleUse(out, functionBody, changes);
   // `return;` or `return undefined;` last in a function is its end (expanding `return a ? b : undefined` leaves one).
   const last = out.at(-1);
   if (functionBody && last?.type === 'ReturnStatement' && (last.argument === null || (last.argument.type === 'Literal' && last.argument.value === undefined && !last.argument.regex))) out.pop();
@@ -253,19 +263,22 @@ function declaresLexically(statements: AstNode[]): boolean {
  * reads count as free of side effects, as both minifiers assume. A use inside a function or a
  * loop, which runs at another time or more than once, is never inlined.
  */
-function inlineSingleUse(statements: AstNode[], functionBody: boolean): AstNode[] {
+function inlineSingleUse(statements: AstNode[], functionBody: boolean, changes: { inlinedConstants: number }): AstNode[] {
   for (let index = statements.length - 2; index >= 0; index--) {
     const declaration = statements[index]!;
     if (declaration.type !== 'VariableDeclaration' || (declaration.kind === 'var' && !functionBody) || declaration.declarations.length !== 1) continue;
     const declarator = declaration.declarations[0] as AstNode;
     if (declarator.id.type !== 'Identifier' || !declarator.init) continue;
     const name = declarator.id.name as string;
-    if (uses(statements.slice(index + 1), name) !== 1) continue;
-    const next = statements[index + 1]!;
-    const target = findUse(next, name, classify(declarator.init as AstNode));
-    if (!target) continue;
+    // Most declarations are not used in the next statement: a cheap look first.
+    if (!mentionsAny(statements[index + 1]!, new Set([name]))) continue;
+    const kind = classify(declarator.init as AstNode);
+    const target = findUse(statements[index + 1]!, name, kind);
+    if (!target || uses(statements.slice(index + 1), name) !== 1) continue;
     target.parent[target.key] = declarator.init;
-    statements.splice(index, 1);
+    // The statement may now be one that expands (`return t` became `return a ? b : c`).
+    statements.splice(index, 2, ...expandStatement(statements[index + 1]!));
+    if (kind === 'constant') changes.inlinedConstants++;
   }
   return statements;
 }
@@ -479,14 +492,4 @@ function negate(test: AstNode): AstNode {
   return { type: 'UnaryExpression', operator: '!', prefix: true, argument: test };
 }
 
-function declares(root: AstNode, name: string): boolean {
-  let found = false;
-  walkTree(root, (node, parent, key) => {
-    if (node.type === 'Identifier' && node.name === name && !isReferencePosition(parent, key)) return;
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name === name) found = true;
-    if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id?.name === name) found = true;
-    if (node.params && (node.params as AstNode[]).some((param) => param.type === 'Identifier' && param.name === name)) found = true;
-  });
-  return found;
-}
 
