@@ -3,7 +3,7 @@
 // possible. Shared by the differential corpus and the toolchain edit corpus.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build as esbuild, type BuildOptions } from 'esbuild';
@@ -116,7 +116,8 @@ export async function viteBuilds(work: string, sourceRoot: string, entries: stri
   const builds: Build[] = [];
   for (const config of configs) {
     const outDir = join(work, config.name);
-    const input = Object.fromEntries(entries.map((entry) => [basename(entry, '.ts'), join(sourceRoot, entry)]));
+    // Keyed by the entry's path, so entries of the same name in different folders stay apart.
+    const input = Object.fromEntries(entries.map((entry) => [entry.replace(/\.ts$/, ''), join(sourceRoot, entry)]));
     await build({
       configFile: false,
       logLevel: 'error',
@@ -128,11 +129,11 @@ export async function viteBuilds(work: string, sourceRoot: string, entries: stri
         emptyOutDir: true,
         ...(config.minify === false ? { minify: false } : {}),
         ...(config.kind === 'client'
-          ? { lib: { entry: input, formats: ['es'], fileName: (_format: string, name: string) => `${name}.mjs` } }
+          ? { lib: { entry: input, formats: ['es'] as const, fileName: (_format: string, name: string) => `${name}.mjs` } }
           : { ssr: config.kind === 'ssr', rollupOptions: { input, output: { format: 'es', entryFileNames: '[name].mjs' } } }),
       },
     });
-    for (const entry of entries) builds.push({ name: nameOf(config.name, entries, entry), entry: join(outDir, `${basename(entry, '.ts')}.mjs`) });
+    for (const entry of entries) builds.push({ name: nameOf(config.name, entries, entry), entry: join(outDir, entry.replace(/\.ts$/, '.mjs')) });
   }
   return builds;
 }
