@@ -26,7 +26,7 @@ export function sourceHash(code: Code): string {
  *
  * @example
  * canonicalSourceText(Slope);
- * // 'class {\n  run($0) {\n    const $1 = $0 * 2;\n    return $1;\n  }\n}'
+ * // 'class {\n  run($0) {\n    return $0 * 2;\n  }\n}' (a variable used once is inlined, as bundlers do)
  */
 export function canonicalSourceText(code: Code): string {
   return canonicalSource(code).text();
