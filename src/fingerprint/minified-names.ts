@@ -23,7 +23,7 @@ import { isGlobalName } from './globals.js';
 export function refuseMinifiedNames(root: AstNode, text: string, name: string, label: string): void {
   // A helper function is found by its `uses` key, not its name; its locals are renamed anyway.
   if (root.type !== 'ClassExpression' || name.length === 0 || name.length > 2) return;
-  const names = chosenNames(root);
+  const names = chosenNames(root, name);
   if (names.longest > 2 || (names.all.size === 0 && !isWhitespaceMinified(text))) return;
   const shown = [...names.all].sort().slice(0, 6).join(', ');
   throw new FingerprintError(
@@ -44,16 +44,16 @@ interface ChosenNames {
 // Names compilers give their helpers (`__name`, `_classThis`) are the compiler's choice.
 const COMPILER_NAME = /^_|^\$/;
 
-function chosenNames(root: AstNode): ChosenNames {
+function chosenNames(root: AstNode, name: string): ChosenNames {
   const declared = declaredNamesIn(root);
-  // The class's or function's own id is its name, judged by the caller.
+  // The class's own id and name (it may refer to itself) are judged by the caller.
   if (root.id) declared.delete(root.id.name as string);
   const all = new Set(declared);
   // Labels do not count: some minifiers keep them (Rolldown), others shorten them (esbuild).
   walkTree(root, (node, parent, key) => {
     if (node.type !== 'Identifier' || !isReferencePosition(parent, key) || node === root.id) return;
     const identifier = node.name as string;
-    if (declared.has(identifier) || identifier === root.id?.name || identifier === 'arguments' || isGlobalName(identifier) || COMPILER_NAME.test(identifier)) return;
+    if (declared.has(identifier) || identifier === root.id?.name || identifier === name || identifier === 'arguments' || isGlobalName(identifier) || COMPILER_NAME.test(identifier)) return;
     all.add(identifier);
   });
   let longest = 0;

@@ -9,7 +9,9 @@ import type { ToolchainReport } from './fixtures/toolchain/hashes.js';
 
 // The same TypeScript pipeline (decorators, parameter properties, `uses`, an import from another
 // module, a class extending a registered class) is compiled and run by each toolchain in a child
-// process; every one must report the same hashes. The reference is tsx.
+// process; every one must report the same hashes, instance and state hashes included. The
+// reference is tsx. toolchain-corpus.test.ts does the same for one class per syntax form that
+// some toolchain rewrites, with every toolchain configuration.
 
 const run = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -117,6 +119,22 @@ describe('source hashes under every toolchain', () => {
 
   it('tsc output with experimentalDecorators gives the same hashes as tsx', async () => {
     expectSameAsReference(await tsc('tsc-legacy', { experimentalDecorators: true }), 'tsc (experimentalDecorators)');
+  });
+
+  it('tsc output for target ES2020 (fields assigned in constructors, statics after the class) gives the same hashes as tsx', async () => {
+    const report = await tsc('tsc-es2020', { target: 'ES2020', experimentalDecorators: true });
+    expect(report.SlopeLoader!.rawText).toMatch(/this\.zFactor = 1/);
+    expectSameAsReference(report, 'tsc (ES2020, experimentalDecorators)');
+  });
+
+  it('tsx with experimentalDecorators (static fields moved out of the class) gives the same hashes as tsx', async () => {
+    const config = join(work, 'tsx-legacy.tsconfig.json');
+    // tsx applies a tsconfig only to the files it includes.
+    writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'ES2022', experimentalDecorators: true }, include: [join(repo, 'src/**/*'), join(fixture, '**/*')] }));
+    const { stdout } = await run(bin('tsx'), ['--tsconfig', config, join(fixture, 'print-hashes.ts')], { cwd: repo, maxBuffer: 16 << 20 });
+    const report = JSON.parse(stdout) as ToolchainReport;
+    expect(report.SlopeLoader!.rawText).not.toMatch(/static uses/);
+    expectSameAsReference(report, 'tsx (experimentalDecorators)');
   });
 
   it('an esbuild ESM bundle gives the same hashes as tsx, though it renames a helper', async () => {
