@@ -1,5 +1,6 @@
-import { FingerprintError } from '../errors.js';
-import { type AstNode, cloneNode, identifier, isCallOf, isReferencePosition, rewriteTree, thisAssignment, undefinedValue, walkTree } from './ast.js';
+import { type AstNode, identifier, isReferencePosition, rewriteTree, walkTree } from './ast.js';
+import { moveFieldsIntoConstructor } from './class-fields.js';
+import { PrivateNames, REMOVED, expandPrivateCompoundAssignment, isDecoratorInitializerRun, undoLoweredCall, undoPrivateWrapper } from './private-lowering.js';
 
 /**
  * Undoes how compilers lower class features, so a class hashes the same whatever its target and
@@ -80,51 +81,6 @@ function isSelfAlias(name: string, selfNames: ReadonlySet<string>): boolean {
   return name.startsWith('_') && selfNames.has(name.slice(1));
 }
 
-/** Tells private names from the WeakMap variables compilers lower them to. */
-class PrivateNames {
-  constructor(private readonly selfNames: ReadonlySet<string>) {}
-
-  /** tsc: `_Sample_count` (or the descriptor `_Sample_count` of a static field); esbuild: `_count`. */
-  fromVariable(node: AstNode): string | undefined {
-    if (node.type !== 'Identifier') return undefined;
-    const name = node.name as string;
-    for (const self of this.selfNames) {
-      const prefix = `_${self}_`;
-      if (name.startsWith(prefix) && name.length > prefix.length) return name.slice(prefix.length);
-    }
-    return name.startsWith('_') && name.length > 1 ? name.slice(1).replace(/\d+$/, '') : undefined;
-  }
-
-  /** Only tsc's spelling (`_Sample_count`), where a user's own `_cache.set(this, v)` could be meant. */
-  fromCompilerVariable(node: AstNode): string | undefined {
-    const name = node.name as string;
-    for (const self of this.selfNames) {
-      const prefix = `_${self}_`;
-      if (name.startsWith(prefix) && name.length > prefix.length) return name.slice(prefix.length);
-    }
-    return undefined;
-  }
-
-  /** tsc: `_Sample_double` (a method's function); esbuild: `double_fn`, `value_get`. */
-  methodFromVariable(node: AstNode): string {
-    const name = node.type === 'Identifier' ? (node.name as string) : '?';
-    return this.fromVariable(node) ?? name.replace(/_(fn|get|set)\d*$/, '');
-  }
-}
-
-function privateMember(object: AstNode, name: string): AstNode {
-  return { type: 'MemberExpression', object, property: { type: 'PrivateIdentifier', name }, computed: false, optional: false };
-}
-
-function loweredMethod(label: string, name: string, kind: string): never {
-  throw new FingerprintError(
-    `Cannot fingerprint ${label}: its private ${kind} #${name} was compiled into a function outside the class ` +
-      '(legacy decorators or a target below ES2022 lower private methods), where no fingerprint can read its code, ' +
-      `so an edit of #${name} would not change the hash. Make it a TypeScript \`private ${name}()\` method, or compile ` +
-      'with TC39 decorators and target ES2022 or later.',
-  );
-}
-
 function undoExpression(
   node: AstNode,
   parent: AstNode | undefined,
@@ -139,22 +95,18 @@ function undoExpression(
       if (node.name !== selfName && isReferencePosition(parent, key) && isSelfAlias(node.name as string, selfNames)) return identifier(selfName);
       return node;
     case 'CallExpression':
-      return undoCall(node, parent, privateNames, label);
+      return undoLoweredCall(node, parent, privateNames, label);
     case 'MemberExpression':
-      // esbuild's `__privateWrapper(this, _p)._++` for `this.#p++` and destructuring targets.
-      if (!node.computed && node.property.type === 'Identifier' && node.property.name === '_' && isCallOf(node.object as AstNode, '__privateWrapper')) {
-        const [object, state] = node.object.arguments as AstNode[];
-        const name = state && privateNames.fromVariable(state);
-        if (object && name) return privateMember(object, name);
-      }
-      return node;
+      return undoPrivateWrapper(node, privateNames);
     case 'ExpressionStatement':
-      return isDecoratorInitializerRun(node.expression as AstNode) || node.expression.lowered === 'brand' ? null : node;
+      return isDecoratorInitializerRun(node.expression as AstNode) || node.expression === REMOVED ? null : node;
     case 'SequenceExpression': {
       // In a statement the last value is unused too.
       const statement = parent?.type === 'ExpressionStatement';
-      const kept = (node.expressions as AstNode[]).filter((expression, index, all) => (index === all.length - 1 && !statement) || !isDecoratorInitializerRun(expression));
-      if (kept.length === 0) return { type: 'Literal', value: null, lowered: 'brand' };
+      const kept = (node.expressions as AstNode[]).filter(
+        (expression, index, all) => expression !== REMOVED && ((index === all.length - 1 && !statement) || !isDecoratorInitializerRun(expression)),
+      );
+      if (kept.length === 0) return REMOVED;
       return kept.length === 1 ? kept[0]! : { ...node, expressions: kept };
     }
     case 'AssignmentExpression':
@@ -162,107 +114,6 @@ function undoExpression(
     default:
       return node;
   }
-}
-
-/**
- * `this.#p += 2` is `this.#p = this.#p + 2`, which is what esbuild and tsc lower it to: a private
- * field has no getter to call twice, and `this` (or a name) reads the same both times.
- */
-function expandPrivateCompoundAssignment(node: AstNode): AstNode {
-  const left = node.left as AstNode;
-  const operator = node.operator as string;
-  if (operator === '=' || /^(\?\?|\|\||&&)=$/.test(operator) || left.type !== 'MemberExpression' || left.property.type !== 'PrivateIdentifier') return node;
-  if (left.object.type !== 'ThisExpression' && left.object.type !== 'Identifier') return node;
-  return { ...node, operator: '=', right: { type: 'BinaryExpression', operator: operator.slice(0, -1), left: cloneNode(left), right: node.right } };
-}
-
-/** `__runInitializers(this, _x_extraInitializers)` (tsc) or `__runInitializers(_init, 5, this)` (esbuild), without a value. */
-function isDecoratorInitializerRun(node: AstNode): boolean {
-  if (!isCallOf(node, '__runInitializers')) return false;
-  const args = node.arguments as AstNode[];
-  return args[1]?.type === 'Literal' ? args.length === 3 : args.length === 2;
-}
-
-function undoCall(node: AstNode, parent: AstNode | undefined, privateNames: PrivateNames, label: string): AstNode {
-  if (node.callee.type === 'MemberExpression') return undoWeakMapCall(node, privateNames);
-  if (node.callee.type !== 'Identifier') return node;
-  const args = node.arguments as AstNode[];
-  switch (node.callee.name) {
-    // A decorated field's initial value, passed through the decorators' initializers.
-    case '__runInitializers':
-      if (args[1]?.type === 'Literal' && args.length === 4) return args[3]!;
-      if (args[1]?.type === 'Identifier' && args.length === 3) return args[2]!;
-      return node;
-    case '__classPrivateFieldGet': {
-      const [object, state, kind, descriptor] = args;
-      if (kind?.value === 'm' || kind?.value === 'a') loweredMethod(label, privateNames.methodFromVariable(descriptor ?? state!), kind.value === 'm' ? 'method' : 'accessor');
-      const name = privateNames.fromVariable(descriptor ?? state!);
-      return object && name ? privateMember(object, name) : node;
-    }
-    case '__classPrivateFieldSet': {
-      const [object, state, value, kind, descriptor] = args;
-      if (kind?.value === 'a') loweredMethod(label, privateNames.methodFromVariable(descriptor ?? state!), 'accessor');
-      const name = privateNames.fromVariable(descriptor ?? state!);
-      if (!object || !value || !name) return node;
-      const target = privateMember(object, name);
-      // tsc's `this.#p++`: `__classPrivateFieldSet(this, _p, (_a = get, _a++, _a), "f")`.
-      if (value.type === 'SequenceExpression' && value.expressions.length === 3 && value.expressions[1].type === 'UpdateExpression') {
-        return { type: 'UpdateExpression', operator: value.expressions[1].operator, prefix: false, argument: target };
-      }
-      return { type: 'AssignmentExpression', operator: '=', left: target, right: value };
-    }
-    case '__classPrivateFieldIn':
-    case '__privateIn': {
-      const [state, object] = args;
-      const name = state && privateNames.fromVariable(state);
-      return object && name ? { type: 'BinaryExpression', operator: 'in', left: { type: 'PrivateIdentifier', name }, right: object } : node;
-    }
-    case '__privateGet': {
-      const [object, state, getter] = args;
-      if (getter) loweredMethod(label, privateNames.methodFromVariable(getter), 'accessor');
-      const name = state && privateNames.fromVariable(state);
-      return object && name ? privateMember(object, name) : node;
-    }
-    case '__privateSet': {
-      const [object, state, value, setter] = args;
-      if (setter) loweredMethod(label, privateNames.methodFromVariable(setter), 'accessor');
-      const name = state && privateNames.fromVariable(state);
-      return object && name && value ? { type: 'AssignmentExpression', operator: '=', left: privateMember(object, name), right: value } : node;
-    }
-    case '__privateMethod':
-      return loweredMethod(label, privateNames.methodFromVariable(args[2] ?? args[1]!), 'method');
-    case '__privateAdd': {
-      // `__privateAdd(this, _X_instances)` brands the instance for lowered private methods.
-      const [object, state, value] = args;
-      const name = state && privateNames.fromVariable(state);
-      if (!object || !name || /_instances$/.test(state!.name as string)) return { type: 'Literal', value: null, lowered: 'brand' };
-      return { type: 'AssignmentExpression', operator: '=', left: privateMember(object, name), right: value ?? undefinedValue() };
-    }
-    case '__publicField': {
-      const [object, fieldKey, value] = args;
-      if (!object || !fieldKey) return node;
-      if (!value && parent?.type === 'ExpressionStatement') return { type: 'Literal', value: null, lowered: 'brand' };
-      const computed = !(fieldKey.type === 'Literal' && typeof fieldKey.value === 'string' && /^[A-Za-z_$][\w$]*$/.test(fieldKey.value));
-      const property = computed ? fieldKey : identifier(fieldKey.value as string);
-      return { type: 'AssignmentExpression', operator: '=', left: { type: 'MemberExpression', object, property, computed, optional: false }, right: value ?? undefinedValue() };
-    }
-    default:
-      return node;
-  }
-}
-
-/** tsc's `_Sample_p.set(this, 2)` (a field's initial value) and `_Sample_instances.add(this)` (a brand). */
-function undoWeakMapCall(node: AstNode, privateNames: PrivateNames): AstNode {
-  const callee = node.callee as AstNode;
-  const args = node.arguments as AstNode[];
-  if (callee.computed || callee.object.type !== 'Identifier' || callee.property.type !== 'Identifier' || args[0]?.type !== 'ThisExpression') return node;
-  const name = privateNames.fromCompilerVariable(callee.object as AstNode);
-  if (name === undefined) return node;
-  if (callee.property.name === 'add' && args.length === 1 && name === 'instances') return { type: 'Literal', value: null, lowered: 'brand' };
-  if (callee.property.name === 'set' && args.length === 2) {
-    return { type: 'AssignmentExpression', operator: '=', left: privateMember(args[0]!, name), right: args[1]! };
-  }
-  return node;
 }
 
 /** Static fields, static blocks and `static uses` leave the text; static private fields are state. */
@@ -275,202 +126,13 @@ function removeStaticMembers(root: AstNode, privateState: Set<string>): void {
   });
 }
 
-/**
- * Moves instance field initialisers into the constructor, after `super(…)`, and normalises the
- * constructor's opening assignments (see `undoClassLowering`).
- */
-function moveFieldsIntoConstructor(cls: AstNode): void {
-  const members = cls.body.body as AstNode[];
-  const fieldStatements: AstNode[] = [];
-  const kept: AstNode[] = [];
-  for (const member of members) {
-    if (member.type === 'PropertyDefinition' && !member.static) {
-      // `x;` declares what a parameter property or a later assignment sets; `#x;` starts undefined.
-      if (member.value) fieldStatements.push(thisAssignment(member.key as AstNode, member.value as AstNode, member.computed === true));
-    } else {
-      kept.push(member);
-    }
-  }
-  let constructor = kept.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
-  if (!constructor && fieldStatements.length === 0) {
-    cls.body.body = kept;
-    return;
-  }
-  const derived = cls.superClass !== null && cls.superClass !== undefined;
-  if (!constructor) {
-    constructor = {
-      type: 'MethodDefinition',
-      kind: 'constructor',
-      static: false,
-      computed: false,
-      key: identifier('constructor'),
-      value: { type: 'FunctionExpression', id: null, params: [], body: { type: 'BlockStatement', body: derived ? [superCallWithArguments()] : [] } },
-    };
-    kept.unshift(constructor);
-  }
-  const fn = constructor.value as AstNode;
-  normaliseDefaultConstructor(fn);
-  const body = fn.body.body as AstNode[];
-  const superIndex = derived ? body.findIndex(isSuperCallStatement) : -1;
-  const head = body.slice(0, superIndex + 1);
-  const rest = body.slice(superIndex + 1);
-  let prologueEnd = 0;
-  while (prologueEnd < rest.length && isInitialiserStatement(rest[prologueEnd]!)) prologueEnd++;
-  const prologue = orderPrologue(withoutSupersededDefaults([...fieldStatements, ...rest.slice(0, prologueEnd)]), parameterNames(fn));
-  fn.body.body = [...head, ...prologue, ...rest.slice(prologueEnd)];
-  if (isEmptyConstructor(fn, derived)) kept.splice(kept.indexOf(constructor), 1);
-  cls.body.body = kept;
-}
-
-function superCallWithArguments(): AstNode {
-  return {
-    type: 'ExpressionStatement',
-    expression: { type: 'CallExpression', callee: { type: 'Super' }, arguments: [{ type: 'SpreadElement', argument: identifier('arguments') }], optional: false },
-  };
-}
-
-function isSuperCallStatement(statement: AstNode): boolean {
-  return statement.type === 'ExpressionStatement' && statement.expression.type === 'CallExpression' && statement.expression.callee.type === 'Super';
-}
-
-/** esbuild's `constructor(...args) { super(...args); … }` is tsc's `constructor() { super(...arguments); … }`. */
-function normaliseDefaultConstructor(fn: AstNode): void {
-  const params = fn.params as AstNode[];
-  const first = (fn.body.body as AstNode[])[0];
-  if (params.length !== 1 || params[0]!.type !== 'RestElement' || params[0]!.argument.type !== 'Identifier' || !first || !isSuperCallStatement(first)) return;
-  const rest = params[0]!.argument.name as string;
-  const args = first.expression.arguments as AstNode[];
-  if (args.length !== 1 || args[0]!.type !== 'SpreadElement' || args[0]!.argument.type !== 'Identifier' || args[0]!.argument.name !== rest) return;
-  let uses = 0;
-  walkTree(fn.body as AstNode, (node) => {
-    if (node.type === 'Identifier' && node.name === rest) uses++;
-  });
-  if (uses !== 1) return;
-  fn.params = [];
-  (fn.body.body as AstNode[])[0] = superCallWithArguments();
-}
-
-function isEmptyConstructor(fn: AstNode, derived: boolean): boolean {
-  const body = fn.body.body as AstNode[];
-  if ((fn.params as AstNode[]).length > 0) return false;
-  if (!derived) return body.length === 0;
-  const args = body[0]?.expression?.arguments as AstNode[] | undefined;
-  return (
-    body.length === 1 &&
-    isSuperCallStatement(body[0]!) &&
-    args?.length === 1 &&
-    args[0]!.type === 'SpreadElement' &&
-    args[0]!.argument.type === 'Identifier' &&
-    args[0]!.argument.name === 'arguments'
-  );
-}
-
-/** `this.name = value;` or `this.#name = value;`. */
-function isInitialiserStatement(statement: AstNode): boolean {
-  if (statement.type !== 'ExpressionStatement') return false;
-  const expression = statement.expression as AstNode;
-  return (
-    expression.type === 'AssignmentExpression' &&
-    expression.operator === '=' &&
-    expression.left.type === 'MemberExpression' &&
-    expression.left.object.type === 'ThisExpression'
-  );
-}
-
-function parameterNames(fn: AstNode): Set<string> {
-  const names = new Set<string>();
-  for (const param of fn.params as AstNode[]) {
-    const target = param.type === 'AssignmentPattern' ? (param.left as AstNode) : param;
-    if (target.type === 'Identifier') names.add(target.name as string);
-  }
-  return names;
-}
-
-/**
- * Parameter-property assignments (`this.width = width`) first, in their order; the others keep
- * theirs. tsc (ES2020, legacy decorators) writes parameter properties before field initialisers,
- * native class fields run before the constructor's body. An assignment moves only past
- * initialisers that cannot see the difference: none reads `this` or the parameter.
- */
-function orderPrologue(statements: AstNode[], params: ReadonlySet<string>): AstNode[] {
-  const ordered = [...statements];
-  for (let index = 1; index < ordered.length; index++) {
-    const statement = ordered[index]!;
-    const name = parameterPropertyName(statement, params);
-    if (name === undefined) continue;
-    const parameter = statement.expression.right.name as string;
-    let target = index;
-    while (
-      target > 0 &&
-      parameterPropertyName(ordered[target - 1]!, params) === undefined &&
-      !seesThisOr(ordered[target - 1]!.expression.right as AstNode, name) &&
-      !seesThisOr(ordered[target - 1]!.expression.right as AstNode, parameter)
-    ) {
-      target--;
-    }
-    if (target !== index) {
-      ordered.splice(index, 1);
-      ordered.splice(target, 0, statement);
-    }
-  }
-  return ordered;
-}
-
-/**
- * `this.width = width` where `width` is a constructor parameter: a parameter property (also with
- * the parameter renamed, as a minifier does, or a hand-written one). Returns the property name.
- */
-function parameterPropertyName(statement: AstNode, params: ReadonlySet<string>): string | undefined {
-  const expression = statement.expression as AstNode;
-  const property = expression.left.property as AstNode;
-  if (expression.left.computed || property.type !== 'Identifier' || expression.right.type !== 'Identifier') return undefined;
-  return params.has(expression.right.name as string) ? (property.name as string) : undefined;
-}
-
-/**
- * Whether an initialiser could see whether `this.name` is set yet: it reads `this.name`, uses
- * `this` other than to read a named property, calls a method, or uses `super` or the parameter.
- */
-function seesThisOr(node: AstNode, name: string): boolean {
-  let sees = false;
-  walkTree(node, (child, parent, key) => {
-    if (child.type === 'Super' || (child.type === 'Identifier' && child.name === name)) sees = true;
-    if (child.type !== 'ThisExpression') return;
-    const readsOtherProperty =
-      parent?.type === 'MemberExpression' && key === 'object' && !parent.computed && parent.property.name !== name;
-    if (!readsOtherProperty) sees = true;
-  });
-  walkTree(node, (child) => {
-    if (child.type === 'CallExpression' && child.callee.type === 'MemberExpression' && child.callee.object.type === 'ThisExpression') sees = true;
-  });
-  return sees;
-}
-
-/**
- * `this.#p = undefined` before anything else in the prologue set `#p`: a private field starts as
- * undefined anyway, and it is written in several ways (`#p;` in the class, tsc's
- * `_X_p.set(this, void 0)`, esbuild's `__privateAdd(this, _p)`, or not at all when the compiler
- * declares the field in the class and assigns it in the constructor).
- */
-function withoutSupersededDefaults(statements: AstNode[]): AstNode[] {
-  const assigned = new Set<string>();
-  return statements.filter((statement) => {
-    const { left, right } = statement.expression as AstNode;
-    if (left.property.type !== 'PrivateIdentifier') return true;
-    const name = left.property.name as string;
-    if (isUndefined(right as AstNode) && !assigned.has(name)) return false;
-    assigned.add(name);
-    return true;
-  });
-}
+const FUNCTIONS = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
 
 /**
  * tsc declares the temporaries of its lowering at the top of a function (`var _a, _b;`); once the
  * lowering is undone they are unused. A declaration without a value of a `_a`-style name that
  * nothing else in the function mentions goes.
  */
-const FUNCTIONS = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
-
 function removeUnusedTemporaries(fn: AstNode): void {
   if (fn.body.type !== 'BlockStatement') return;
   const body = fn.body.body as AstNode[];
@@ -486,11 +148,5 @@ function removeUnusedTemporaries(fn: AstNode): void {
   });
   first.declarations = (first.declarations as AstNode[]).filter((declarator) => !temporaries.includes(declarator) || mentions.get(declarator.id.name as string) !== 1);
   if (first.declarations.length === 0) body.shift();
-}
-
-function isUndefined(node: AstNode): boolean {
-  if (node.type === 'Literal') return node.value === undefined && !node.regex;
-  if (node.type === 'Identifier') return node.name === 'undefined';
-  return node.type === 'UnaryExpression' && node.operator === 'void' && node.argument.type === 'Literal';
 }
 
