@@ -1,11 +1,12 @@
 import { type AstNode, cloneNode, declaredNamesIn, rewriteTree, walkTree } from './ast.js';
-import { inlineSingleUse } from './single-use-inlining.js';
 import { foldNode, shadowedValueNames, valueOf } from './constant-folding.js';
+import { inlineSingleUse } from './single-use-inlining.js';
 
 /**
  * Undoes what minifiers do to statements, so code hashes the same through Vite's build without
  * minification (Rolldown still removes dead code and inlines, `minify: 'dce-only'`) and, as far
- * as it goes, through esbuild's `--minify-syntax`:
+ * as it goes, through esbuild's `--minify-syntax`. Constants are folded in the same pass (see
+ * `foldNode`), since inlining and dead-code removal feed each other:
  *
  * - a sequence as a statement is one statement per expression (`a(), b();`), and `return a, b`
  *   is `a; return b;`; `void x` whose value is unused is `x`;
@@ -18,8 +19,7 @@ import { foldNode, shadowedValueNames, valueOf } from './constant-folding.js';
  *   of a `case`; a last `default: break;` goes;
  * - `{ ...{ a: 1 } }` is `{ a: 1 }`; `Number.NaN` and the infinities are their values;
  * - a `const` (or `let` never assigned) used once, in the next statement, is inlined there when
- *   nothing that runs before the use could see the difference (see `inlineSingleUse`).
- *
+ *   nothing that runs before the use could see the difference (see `inlineSingleUse`);
  * - `const` is `let` (esbuild writes `let`); `return a ? b : c` is `if (a) { return b; } return c;`
  *   (esbuild merges `if` and `return` chains), an `else` after a branch that returns, throws,
  *   breaks or continues is the code after the `if`, and `if ((a, b))` is `a; if (b)`;
@@ -263,8 +263,9 @@ function block(body: AstNode[]): AstNode {
   return { type: 'BlockStatement', body };
 }
 
+/** The negation of an `if` test, where only truthiness counts: `!a` negated is `a`. */
 function negate(test: AstNode): AstNode {
-  if (test.type === 'UnaryExpression' && test.operator === '!' && test.argument.type === 'UnaryExpression' && test.argument.operator === '!') return test.argument;
+  if (test.type === 'UnaryExpression' && test.operator === '!') return test.argument as AstNode;
   return { type: 'UnaryExpression', operator: '!', prefix: true, argument: test };
 }
 
