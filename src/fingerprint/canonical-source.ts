@@ -58,6 +58,21 @@ function compute(fn: Function): CanonicalSource {
   return canonicaliseText(Function.prototype.toString.call(fn), fn.name, { libraryCode: isLibraryCode(fn), owner: fn });
 }
 
+const classTextMemo = new WeakMap<Function, CanonicalSource>();
+
+/**
+ * The canonical source of code held in a static value. A class counts by its own text only, not
+ * its static values: those may lead back to the class holding it (`A.partner = B; B.partner =
+ * A`), and a hash must not depend on which of the two was fingerprinted first.
+ */
+function summariseStatic(code: Function): CanonicalSource {
+  const text = Function.prototype.toString.call(code);
+  if (!/^class\b/.test(text)) return canonicalSource(code);
+  let found = classTextMemo.get(code);
+  if (!found) classTextMemo.set(code, (found = canonicaliseText(text, code.name, { libraryCode: isLibraryCode(code) })));
+  return found;
+}
+
 /** Options of `canonicaliseText`. */
 export interface CanonicaliseOptions {
   /** The library's own code: every bundler rename of a free name is undone. */
@@ -106,7 +121,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
     kind !== 'class'
       ? undefined
       : options.owner
-        ? staticValues(options.owner, name || 'the class', canonicalSource)
+        ? staticValues(options.owner, name || 'the class', summariseStatic)
         : { values: uses.keys ? { uses: { $uses: uses.keys } } : {}, free: [], lines: () => (uses.keys ? [`static uses = { ${uses.keys.join(', ')} };`] : []) };
   const free = new Set(renamed.free);
   for (const freeName of statics?.free ?? []) if (!selfNames.has(freeName)) free.add(freeName);

@@ -3,6 +3,7 @@ import { type JsonValue, childPath, toCanonicalValue } from './canonical-json.js
 
 /** What a function held in a static property contributes: its code's hash, free names and text. */
 export interface CodeSummary {
+  kind: string;
   hash: string;
   free: readonly string[];
   text(): string;
@@ -26,7 +27,8 @@ const NOT_VALUES = new Set(['length', 'name', 'prototype', 'caller', 'arguments'
  * or `X.THRESHOLD = 5` after the class left on it, however a compiler wrote that. Enumerable
  * string-keyed properties count (static methods and accessors are part of the class text);
  * `uses` counts by its keys (its values are dependencies, hashed as such). A value counts as its
- * canonical JSON; a function or class as the hash of its code (the class itself as `$self`).
+ * canonical JSON; a function as the hash of its code, a class as the hash of its own text (the
+ * class itself as `$self`).
  *
  * Read once per class, when it is first fingerprinted: treat static properties as constants.
  * Values JSON cannot express (a `Map`, an instance of a class) are a `FingerprintError`.
@@ -105,7 +107,13 @@ class Converter {
   }
 
   print(value: unknown, depth = 1): string {
-    if (typeof value === 'function') return value === this.owner ? '$self' : indent(this.summarise(value).text(), depth);
+    if (typeof value === 'function') {
+      if (value === this.owner) return '$self';
+      const summary = this.summarise(value);
+      // A class is shown by name and hash, not its whole text.
+      if (summary.kind === 'class') return `${value.name || 'class'} /* ${summary.hash.slice(0, 12)} */`;
+      return indent(summary.text(), depth);
+    }
     if (Array.isArray(value)) return `[${value.map((item) => this.print(item, depth)).join(', ')}]`;
     if (isPlainObject(value)) {
       const keys = Object.keys(value).filter((key) => value[key] !== undefined);

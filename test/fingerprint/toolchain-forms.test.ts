@@ -74,6 +74,15 @@ describe('class features lowered by compilers', () => {
     expect(canonicalSourceText(inClass)).toContain('static THRESHOLD = 5;');
   });
 
+  it('hashes classes that hold each other in static properties the same whichever is fingerprinted first', () => {
+    const make = () => live(`class Alpha { run() { return 1; } } class Beta { run() { return 2; } } Alpha.partner = Beta; Beta.partner = Alpha; return [Alpha, Beta];`) as unknown as Function[];
+    const [alpha, beta] = make();
+    const first = [sourceHash(alpha!), sourceHash(beta!)];
+    const [alphaAgain, betaAgain] = make();
+    const betaFirst = sourceHash(betaAgain!);
+    expect([sourceHash(alphaAgain!), betaFirst]).toEqual(first);
+  });
+
   it('refuses a static value it cannot read as data, saying what to do', () => {
     const withMap = live(`return class Cached { static cache = new Map(); run() { return 1; } }`);
     expect(() => sourceHash(withMap)).toThrow(FingerprintError);
