@@ -1,11 +1,11 @@
 import canonicalize from 'canonicalize';
 import { FingerprintError } from '../errors.js';
-import { type AstNode, parseFunctionSource } from './ast.js';
+import { type AstNode, declaredNamesIn, parseFunctionSource } from './ast.js';
 import { serialiseAst } from './ast-serialise.js';
 import { undoClassLowering } from './class-lowering.js';
 import { isLibraryCode } from './code-marks.js';
 import { renameLocalNames } from './local-names.js';
-import { substituteUsesValues } from './constant-folding.js';
+import { usesSubstitution } from './constant-folding.js';
 import { sha256Hex } from './hash.js';
 import { refuseMinifiedNames } from './minified-names.js';
 import { printAst } from './print.js';
@@ -114,7 +114,8 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
 
   const uses: Uses = kind === 'class' ? usesOf(root, options.owner) : { keys: null, aliases: new Map<string, string>() };
   const lowered = undoClassLowering(root, { selfNames, label });
-  root = normaliseSyntax(substituteUsesValues(lowered.root, uses));
+  const declared = declaredNamesIn(lowered.root);
+  root = normaliseSyntax(lowered.root, { declared, substitute: usesSubstitution(uses, declared) });
   const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []), libraryCode: options.libraryCode === true });
   root = renameLocalNames(renamed.root);
   const statics =

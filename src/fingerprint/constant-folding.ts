@@ -1,4 +1,4 @@
-import { type AstNode, declaredNamesIn, isReferencePosition, rewriteTree, undefinedValue, walkTree } from './ast.js';
+import { type AstNode, declaredNamesIn, isReferencePosition, rewriteTree, undefinedValue } from './ast.js';
 
 /**
  * Folds what some toolchains fold and others do not, so the canonical AST holds values, not the
@@ -189,50 +189,46 @@ function isWritePosition(parent: AstNode | undefined, key: string | undefined): 
   return (parent?.type === 'AssignmentExpression' && key === 'left') || parent?.type === 'UpdateExpression';
 }
 
-/** Which of `names` the code declares itself (a parameter or variable named `undefined`). */
-function declaredNames(root: AstNode, names: ReadonlySet<string>): Set<string> {
-  const declared = declaredNamesIn(root);
-  return new Set([...names].filter((name) => declared.has(name)));
-}
-
 /**
- * Reads a constant declared in `static uses` as its value, as Rolldown (Vite) inlines an imported
+ * How to read a constant declared in `static uses` as its value (undefined when there are none), as Rolldown (Vite) inlines an imported
  * constant into a bundle (`LIMIT` becomes `3`, and `LIMIT > 2 ? a : b` then `a`) and esbuild
  * inlines a TypeScript enum's members (`Colour.Red` becomes `0`): a name that is a `uses` key (or
  * a bundler's alias of one) holding a primitive, and `Name.member` when the key holds a plain
- * object (an enum, a table) with a primitive there. A name the code declares anywhere itself is
- * left alone. The values are read when the class is first fingerprinted, so a changed constant
+ * object (an enum, a table) with a primitive there. A name the code declares anywhere itself
+ * (`declared`, see `declaredNamesIn`) is left alone. The values are read when the class is first fingerprinted, so a changed constant
  * changes the source hash as well as the dependency.
  */
-export function substituteUsesValues(root: AstNode, uses: { aliases: ReadonlyMap<string, string>; values?: Readonly<Record<string, unknown>> }): AstNode {
+export function usesSubstitution(
+  uses: { aliases: ReadonlyMap<string, string>; values?: Readonly<Record<string, unknown>> },
+  declared: ReadonlySet<string>,
+): NodeRewrite | undefined {
   const values = uses.values;
-  if (!values) return root;
+  if (!values || Object.keys(values).length === 0) return undefined;
+  // The names that read a constant: its key or a bundler's alias of it, not declared by the code.
   const keyOf = (name: string): string | undefined => {
+    if (declared.has(name)) return undefined;
     const key = uses.aliases.get(name) ?? name;
     return Object.prototype.hasOwnProperty.call(values, key) ? key : undefined;
   };
-  const candidates = new Set<string>();
-  walkTree(root, (node) => {
-    if (node.type === 'Identifier' && keyOf(node.name as string) !== undefined) candidates.add(node.name as string);
-  });
-  if (candidates.size === 0) return root;
-  const declared = declaredNames(root, candidates);
-  return rewriteTree(root, (node, parent, key) => {
-    if (!isReadPosition(node, parent, key)) return node;
-    if (node.type === 'Identifier' && candidates.has(node.name as string) && !declared.has(node.name as string)) {
-      return primitiveLiteral(values[keyOf(node.name as string)!]) ?? node;
+  return (node, parent, key) => {
+    if (node.type === 'Identifier') {
+      const usesKey = keyOf(node.name as string);
+      return usesKey !== undefined && isReadPosition(node, parent, key) ? (primitiveLiteral(values[usesKey]) ?? node) : node;
     }
-    if (node.type !== 'MemberExpression' || node.optional || node.object.type !== 'Identifier') return node;
+    if (node.type !== 'MemberExpression' || node.optional || node.object.type !== 'Identifier' || !isReadPosition(node, parent, key)) return node;
     const name = node.object.name as string;
-    if (!candidates.has(name) || declared.has(name)) return node;
+    if (keyOf(name) === undefined) return node;
     const table = values[keyOf(name)!];
     if (typeof table !== 'object' || table === null || Array.isArray(table) || !isPlain(table)) return node;
     const property = node.computed ? (node.property.type === 'Literal' ? String(node.property.value) : undefined) : (node.property.name as string);
     if (property === undefined || !Object.prototype.hasOwnProperty.call(table, property)) return node;
     const descriptor = Object.getOwnPropertyDescriptor(table, property)!;
     return descriptor.get ? node : (primitiveLiteral(descriptor.value) ?? node);
-  });
+  };
 }
+
+/** A rewrite of one node, its children already rewritten (see `rewriteTree`). */
+export type NodeRewrite = (node: AstNode, parent: AstNode | undefined, key: string | undefined) => AstNode;
 
 /** A value read, not written, called as a method's object, or a property name. */
 function isReadPosition(node: AstNode, parent: AstNode | undefined, key: string | undefined): boolean {

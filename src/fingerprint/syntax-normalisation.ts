@@ -1,12 +1,14 @@
 import { type AstNode, cloneNode, declaredNamesIn, rewriteTree, walkTree } from './ast.js';
-import { foldNode, shadowedValueNames, valueOf } from './constant-folding.js';
+import { type NodeRewrite, foldNode, shadowedValueNames, valueOf } from './constant-folding.js';
 import { inlineSingleUse } from './single-use-inlining.js';
 
 /**
  * Undoes what minifiers do to statements, so code hashes the same through Vite's build without
  * minification (Rolldown still removes dead code and inlines, `minify: 'dce-only'`) and, as far
  * as it goes, through esbuild's `--minify-syntax`. Constants are folded in the same pass (see
- * `foldNode`), since inlining and dead-code removal feed each other:
+ * `foldNode`), since inlining and dead-code removal feed each other, after `substitute` (values
+ * read into the code, see `usesSubstitution`). `declared`: the names the code declares
+ * (`declaredNamesIn`), if known already.
  *
  * - a sequence as a statement is one statement per expression (`a(), b();`), and `return a, b`
  *   is `a; return b;`; `void x` whose value is unused is `x`;
@@ -25,8 +27,9 @@ import { inlineSingleUse } from './single-use-inlining.js';
  *   breaks or continues is the code after the `if`, and `if ((a, b))` is `a; if (b)`;
  * - an arrow function whose body only returns a value is `() => value`.
  */
-export function normaliseSyntax(root: AstNode): AstNode {
-  const declared = declaredNamesIn(root);
+export function normaliseSyntax(root: AstNode, options: { declared?: ReadonlySet<string>; substitute?: NodeRewrite | undefined } = {}): AstNode {
+  const declared = options.declared ?? declaredNamesIn(root);
+  const substitute = options.substitute;
   const numberShadowed = declared.has('Number');
   const shadowed = shadowedValueNames(declared);
   const changes = { inlinedConstants: 0 };
@@ -36,7 +39,8 @@ export function normaliseSyntax(root: AstNode): AstNode {
   for (let round = 0; round < 2; round++) {
     const before = changes.inlinedConstants;
     root = rewriteTree(root, (node, parent, key) => {
-      const folded = foldNode(node, parent, key, shadowed) ?? node;
+      const substituted = round === 0 && substitute ? substitute(node, parent, key) : node;
+      const folded = foldNode(substituted, parent, key, shadowed) ?? substituted;
       const normalised = normaliseNode(folded, parent, key, numberShadowed);
       if (normalised.type === 'BlockStatement' || normalised.type === 'StaticBlock') {
         normalised.body = normaliseStatements(normalised.body as AstNode[], FUNCTIONS.has(parent?.type ?? ''), changes);
