@@ -29,7 +29,8 @@ export function inlineSingleUse(
     if (!mentionsAny(statements[index + 1]!, new Set([name]))) continue;
     const kind = classify(declarator.init as AstNode);
     const target = findUse(statements[index + 1]!, name, kind);
-    if (!target || uses(statements.slice(index + 1), name) !== 1) continue;
+    // Counted in the whole list: a closure (or a hoisted `var` read) before the declaration reads it too.
+    if (!target || uses([...statements.slice(0, index), ...statements.slice(index + 1)], name) !== 1) continue;
     target.parent[target.key] = declarator.init;
     // The statement may now be one that expands (`return t` became `return a ? b : c`).
     statements.splice(index, 2, ...expand(statements[index + 1]!));
@@ -39,7 +40,7 @@ export function inlineSingleUse(
 }
 
 /**
- * How often the statements read the binding `name` declared before them: not where a nested
+ * How often the statements read the binding `name` declared among them: not where a nested
  * function, block or catch clause declares its own `name`. An assignment counts as many.
  */
 function uses(statements: AstNode[], name: string): number {

@@ -210,6 +210,8 @@ describe('what bundlers and minifiers rewrite', () => {
     expectAllDifferent([`class Sample { run() { const x = this.v; this.v = 1; return x; } }`, `class Sample { run() { this.v = 1; return this.v; } }`]);
     expectAllDifferent([`class Sample { run(xs) { const x = f(); return xs.map(() => x); } }`, `class Sample { run(xs) { return xs.map(() => f()); } }`]);
     expectAllDifferent([`class Sample { run(c) { const x = f(); return c && x; } }`, `class Sample { run(c) { return c && f(); } }`]);
+    // A closure made before the declaration reads it too.
+    expectAllDifferent([`class Sample { run() { const g = () => x; const x = 1; return g() + x; } }`, `class Sample { run() { const g = () => x; return g() + 1; } }`]);
   });
 });
 
