@@ -150,12 +150,14 @@ function clean(node: AstNode, context: Context): AstNode | null {
   }
 }
 
-/** `return;`, `return undefined;` or `return void 0;`: the same as reaching the end of the function. */
+/**
+ * `return;` or `return void 0;`: the same as reaching the end of the function. (`return
+ * undefined;` goes later, once folding knows the code does not declare its own `undefined`.)
+ */
 function isBareReturn(statement: AstNode | undefined): boolean {
   if (statement?.type !== 'ReturnStatement') return false;
   const value = statement.argument as AstNode | null;
   if (value === null) return true;
-  if (value.type === 'Identifier') return value.name === 'undefined';
   return value.type === 'UnaryExpression' && value.operator === 'void' && value.argument.type === 'Literal';
 }
 

@@ -28,6 +28,7 @@ describe('values compilers spell differently', () => {
       `class Sample { run(x) { return x === void 0 ? void 0 : [void "x", x]; } }`,
     ]);
     expectAllDifferent([`class Sample { run(undefined) { return [undefined]; } }`, `class Sample { run(y) { return [void 0]; } }`]);
+    expectAllDifferent([`class Sample { run(undefined) { f(); return undefined; } }`, `class Sample { run(y) { f(); } }`]);
     expect(canonicaliseText(`class Sample { run(x) { return x === undefined; } }`, 'Sample').free).toEqual([]);
   });
 
