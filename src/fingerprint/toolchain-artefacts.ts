@@ -21,8 +21,8 @@ import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny, walkTree 
  * - the body of an `if`, `else` or loop is always a block: Rolldown (Vite's bundler) drops the
  *   braces around a single statement (`if (x) { throw e; }` → `if (x) throw e;`). An `else if`
  *   stays as it is;
- * - a function's last statement `return;`, `return undefined;` or `return void 0;` goes: it is
- *   what the end of a function does anyway, and Rolldown removes it;
+ * - a function's last statement `return;` or `return void 0;` goes: it is what the end of a
+ *   function does anyway, and Rolldown removes it (`return undefined;` too, once folded);
  * - tsx's interop wrapper around a dynamic import (`import(x).then((m) => … "__esModule" … )`)
  *   is the bare `import(x)`;
  * - a dynamic import of one of the project's own modules names it by its file name only: vitest
