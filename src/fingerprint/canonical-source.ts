@@ -3,7 +3,7 @@ import { type AstNode, parseFunctionSource } from './ast.js';
 import { serialiseAst } from './ast-serialise.js';
 import { sha256Hex } from './hash.js';
 import { printAst } from './print.js';
-import { renameBindings } from './scope.js';
+import { type FreeNameResolver, renameBindings } from './scope.js';
 import { removeToolchainArtefacts } from './toolchain-artefacts.js';
 import { isLibraryCode } from './code-marks.js';
 
@@ -17,7 +17,7 @@ export interface CanonicalSource {
   readonly kind: 'class' | 'function' | 'native';
   /** 64-hex SHA-256 of the canonical AST. */
   readonly hash: string;
-  /** Free names in the body, after toolchain and `uses` aliasing, sorted. */
+  /** Free names in the body, after toolchain and `uses` aliasing (or as the resolver spells them), sorted. */
   readonly free: readonly string[];
   /** The keys of `static uses = { … }` as written; `null` without one or when it is not a literal. */
   readonly usesKeys: readonly string[] | null;
@@ -53,7 +53,11 @@ function compute(fn: Function): CanonicalSource {
  * The canonical form of a class or function given as text (what `toString()` returns) and its
  * runtime name. Not memoised; `canonicalSource` is the entry point for live objects.
  */
-export function canonicaliseText(text: string, name: string, options: { libraryCode?: boolean } = {}): CanonicalSource {
+export function canonicaliseText(
+  text: string,
+  name: string,
+  options: { libraryCode?: boolean; resolver?: FreeNameResolver } = {},
+): CanonicalSource {
   const label = name ? `"${name}"` : 'an anonymous function';
   if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
     if (name.startsWith('bound ')) {
@@ -83,7 +87,12 @@ export function canonicaliseText(text: string, name: string, options: { libraryC
     kind === 'class'
       ? (root.body.body as AstNode[]).filter((m) => m.type === 'PropertyDefinition' && !m.static && m.key.type === 'PrivateIdentifier').map((m) => `#${m.key.name as string}`)
       : [];
-  const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []), libraryCode: options.libraryCode === true });
+  const renamed = renameBindings(root, {
+    selfNames,
+    aliases: uses.aliases,
+    libraryCode: options.libraryCode === true,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+  });
   root = renamed.root;
   const hash = sha256Hex(`${CANONICAL_SOURCE_VERSION}\n${kind}\n${serialiseAst(root)}`);
   let printed: string | undefined;

@@ -3,9 +3,11 @@ import { FingerprintError } from '../errors.js';
 import type { Processor } from '../processors/processor.js';
 import { toCanonicalValue } from './canonical-json.js';
 import { canonicalSource } from './canonical-source.js';
-import { analyseClass, unhashedReferences } from './dependencies.js';
+import { analyseClass } from './dependencies.js';
 import { sha256Hex } from './hash.js';
 import { ABSENT_SHA256, type InputDigest, type InputHasher } from './input-hasher.js';
+import type { ModuleReader } from './module-reader.js';
+import { prepareModules } from './prepared-modules.js';
 import { canonicalParameters, nestedInstances, parameterValues } from './parameters.js';
 import { defaultInputHasher, preparedDigest, prepareInputs } from './prepared-inputs.js';
 import {
@@ -23,10 +25,16 @@ export interface FingerprintOptions {
   registry?: ClassRegistry;
   /** Make an unhashed reference a `FingerprintError` instead of a note in the record. */
   strict?: boolean;
-  /** Free names that are fine unhashed: the library's own exports (`process`, `load`, `slope`). */
+  /** Free names that are fine unhashed, beyond globals and geodata's own exports. */
   knownNames?: Iterable<string>;
   /** Hashes processor inputs; a `WebInputHasher` (Blobs and bytes only) unless given. */
   inputHasher?: InputHasher;
+  /**
+   * Reads the modules classes are written in, to resolve their free names there (a
+   * `NodeModuleReader` in Node, a `FetchModuleReader` in browsers; the pipeline passes the
+   * platform's). Without one, names resolve through `uses`, the registry and their spelling.
+   */
+  moduleReader?: ModuleReader;
 }
 
 /**
@@ -58,6 +66,7 @@ export async function fingerprint(instance: object, spec?: unknown, options: Fin
  */
 export async function describe(instance: object, spec?: unknown, options: FingerprintOptions = {}): Promise<InstanceRecord> {
   await prepareInputs(instance, options);
+  await prepareModules(options.registry ?? defaultRegistry, options.moduleReader);
   return describeSync(instance, spec, options);
 }
 
@@ -134,8 +143,8 @@ class Describer {
           `Decorate it with @register or call register(${cls?.name || 'TheClass'}).`,
       );
     }
-    const analysis = analyseClass(cls, this.registry);
-    const unhashed = unhashedReferences(analysis, this.knownNames);
+    const analysis = analyseClass(cls, this.registry, this.options.moduleReader);
+    const unhashed = analysis.unresolved.filter((ref) => !this.knownNames.has(ref.identifier));
     this.enforceStrict(unhashed);
     const hashes = new Map<object, string>();
     for (const nested of nestedInstances(parameterValues(instance), this.registry)) {
@@ -160,7 +169,7 @@ class Describer {
     const record: InstanceRecord = {
       format_version: FINGERPRINT_FORMAT_VERSION,
       className,
-      sourceHash: canonicalSource(cls).hash,
+      sourceHash: analysis.sourceHash,
       depTreeHash: analysis.depTreeHash,
       instanceHash,
       paramsHash,
@@ -188,8 +197,8 @@ class Describer {
       ? `give the helper its own uses (helper.uses = { ${first.identifier} })`
       : `add it to \`static uses = { ${first.identifier} }\`, or to \`static external = ['${first.identifier}']\` to leave a Node builtin or package function out of the fingerprint on purpose`;
     throw new FingerprintError(
-      `${where} refers to "${first.identifier}", which is not local, not a JavaScript global, not a ` +
-        `registered class and not declared in uses, so its code is not part of the fingerprint. ` +
+      `${where} refers to "${first.identifier}", which ${first.reason ?? 'is not local, not a JavaScript global, not a registered class and not declared in uses'}, ` +
+        `so its code is not part of the fingerprint. ` +
         `To fix: ${fix}, or register it if it is a class.${also}`,
     );
   }
@@ -219,7 +228,7 @@ class Describer {
     // A registered processor class (a user's own) brings its helpers along; a library one is
     // identified by its own code.
     if (this.registry.nameOf(processorClass) !== undefined) {
-      record.depTreeHash = analyseClass(processorClass, this.registry).depTreeHash;
+      record.depTreeHash = analyseClass(processorClass, this.registry, this.options.moduleReader).depTreeHash;
     }
     return { instance: processor as Processor, record };
   }

@@ -6,12 +6,6 @@ import { PipelineError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { addLibraryNames } from '../fingerprint/known-names.js';
-import { libraryNames } from '../library-names.js';
-
-let librarySet: ReadonlySet<string> | undefined;
-// Bundlers may rename geodata's exports in a class body (`process2`); the fingerprint maps them back.
-addLibraryNames((name) => (librarySet ??= new Set(libraryNames())).has(name));
 
 /** Everything that identifies one cache entry, with the record it was computed from. */
 export interface Identity {
@@ -31,7 +25,6 @@ export interface Identity {
 export function fingerprintOptions(): FingerprintOptions {
   return {
     strict: getConfig().strictFingerprints,
-    knownNames: libraryNames(),
     inputHasher: inputHasher(),
   };
 }
