@@ -15,11 +15,12 @@ import { type ClassRegistry, defaultRegistry } from './registry.js';
 import type { FreeNameResolver, FreeSpelling } from './scope.js';
 import type { Code } from './source-hash.js';
 import { strippedText } from './strip-types.js';
-import { type DependencyNode, materialiseTree, nodeHash } from './tree-hash.js';
+import { type DependencyNode, materialiseTree, nodeHash, unresolvedBelow } from './tree-hash.js';
 
 /** A class's dependency tree, its hash, and the free names nothing resolved. */
 export interface ClassAnalysis {
-  tree: TreeRecord;
+  /** Built when first read: a chain of N classes has N trees of up to N nodes each. */
+  readonly tree: TreeRecord;
   /** Merkle hash of the tree (see `tree-hash.ts`): the class's code and everything it depends on. */
   depTreeHash: string;
   /** The source hash of the class itself, its free names read as its module means them. */
@@ -103,8 +104,16 @@ export class Analyser {
     let analysis = this.analyses.get(cls);
     if (!analysis) {
       const root = this.liveCode(cls, this.registry.nameOf(cls) ?? cls.name, 'class');
-      const { tree, unresolved } = materialiseTree(root);
-      analysis = { tree, depTreeHash: nodeHash(root), sourceHash: root.sourceHash, unresolved };
+      const depTreeHash = nodeHash(root);
+      let tree: TreeRecord | undefined;
+      analysis = {
+        get tree() {
+          return (tree ??= materialiseTree(root));
+        },
+        depTreeHash,
+        sourceHash: root.sourceHash,
+        unresolved: unresolvedBelow(root),
+      };
       this.analyses.set(cls, analysis);
     }
     return analysis;

@@ -80,6 +80,7 @@ export async function describe(instance: object, spec?: unknown, options: Finger
  * describeSync(slope, spec, options).stateHash;
  */
 export function describeSync(instance: object, spec?: unknown, options: FingerprintOptions = {}): InstanceRecord {
+  // A new Describer each call: its records are this call's own to complete.
   const record = new Describer(options).describe(instance, 'the instance');
   if (spec === undefined) return record;
   const specValue = toCanonicalValue(gridOf(spec), 'spec', { owner: record.className }) ?? null;
@@ -87,7 +88,7 @@ export function describeSync(instance: object, spec?: unknown, options: Fingerpr
   const stateHash = sha256Hex(
     canonicalize({ format_version: FINGERPRINT_FORMAT_VERSION, instanceHash: record.instanceHash, specHash }) as string,
   );
-  return { ...record, stateHash, specHash, spec: specValue };
+  return Object.assign(record, { stateHash, specHash, spec: specValue });
 }
 
 /**
@@ -175,7 +176,11 @@ class Describer {
       paramsHash,
       parameters,
       inputs,
-      tree: analysis.tree,
+      // Read when needed (stored with an entry, compared by explain): the record of every Data
+      // parameter down a chain is made too, and building each one's tree would cost O(N²).
+      get tree() {
+        return analysis.tree;
+      },
       unhashed: dedupe(unhashed),
     };
     if (processor) record.processor = processor.record;

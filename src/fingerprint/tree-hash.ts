@@ -19,6 +19,8 @@ export interface DependencyNode {
   unresolved: Array<{ identifier: string; reason?: string }>;
   /** Memoised `nodeHash`. */
   hash?: string;
+  /** Set with `hash`: whether this node or any below it has unresolved names. */
+  anyUnresolved?: boolean;
 }
 
 const TREE_HASH_VERSION = 'geodata-tree/2';
@@ -90,6 +92,8 @@ class Tarjan {
 
 function hashComponent(component: DependencyNode[]): void {
   const members = new Set(component);
+  const anyUnresolved = component.some((node) => node.unresolved.length > 0 || children(node).some(([, child]) => child.anyUnresolved));
+  for (const node of component) node.anyUnresolved = anyUnresolved;
   const cyclic = component.length > 1 || children(component[0]!).some(([, child]) => child === component[0]);
   if (!cyclic) {
     const node = component[0]!;
@@ -121,17 +125,36 @@ function hashComponent(component: DependencyNode[]): void {
 }
 
 /**
+ * The names nothing resolved in a node and below it, by the name of the node they are in (its
+ * registry name, `Owner.uses.key`, or its declared name). Visits only the parts of the graph that
+ * have any, so it costs nothing where there are none. Call after `nodeHash`.
+ */
+export function unresolvedBelow(root: DependencyNode): UnhashedReference[] {
+  const found: UnhashedReference[] = [];
+  const seen = new Set<DependencyNode>();
+  const visit = (node: DependencyNode): void => {
+    if (seen.has(node) || !node.anyUnresolved) return;
+    seen.add(node);
+    const className = node.className ?? node.label;
+    for (const ref of node.unresolved) found.push(ref.reason === undefined ? { className, identifier: ref.identifier } : { className, identifier: ref.identifier, reason: ref.reason });
+    for (const [, child] of children(node)) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
+/**
  * The tree record of a node (what `tree.json` stores and `explain` compares): every node below
  * it under a unique name (registered classes by their registry name, `uses` entries as
- * `Owner.uses.key`, other declarations by their declared name), and the edges between them. Also
- * the references nothing resolved, by the name of the node they are in.
+ * `Owner.uses.key`, other declarations by their declared name), and the edges between them.
+ * Costs the size of the tree: build it only where it is needed (see `ClassAnalysis.tree`).
  */
-export function materialiseTree(root: DependencyNode): { tree: TreeRecord; unresolved: UnhashedReference[] } {
+export function materialiseTree(root: DependencyNode): TreeRecord {
   const names = new Map<DependencyNode, string>();
   const taken = new Set<string>();
   const nodes: TreeRecord['nodes'] = {};
   const edges = new Map<string, { from: string; to: string; kind: EdgeKind }>();
-  const unresolved: UnhashedReference[] = [];
+  const pending: DependencyNode[] = [];
   const name = (node: DependencyNode, wanted: string): string => {
     let found = names.get(node);
     if (found === undefined) {
@@ -143,13 +166,11 @@ export function materialiseTree(root: DependencyNode): { tree: TreeRecord; unres
     }
     return found;
   };
-  const pending: DependencyNode[] = [];
   name(root, root.className ?? root.label);
   for (let i = 0; i < pending.length; i++) {
     const node = pending[i]!;
     const from = names.get(node)!;
     nodes[from] = { kind: node.kind, sourceHash: node.sourceHash };
-    for (const ref of node.unresolved) unresolved.push(ref.reason === undefined ? { className: from, identifier: ref.identifier } : { className: from, identifier: ref.identifier, reason: ref.reason });
     const edge = (to: string, kind: EdgeKind) => {
       if (to !== from) edges.set(`${from}\u0000${to}\u0000${kind}`, { from, to, kind });
     };
@@ -159,12 +180,9 @@ export function materialiseTree(root: DependencyNode): { tree: TreeRecord; unres
   }
   const byKey = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
-    tree: {
-      format_version: FINGERPRINT_FORMAT_VERSION,
-      root: names.get(root)!,
-      nodes: Object.fromEntries(byKey(Object.entries(nodes))),
-      edges: byKey([...edges]).map(([, edge]) => edge),
-    },
-    unresolved,
+    format_version: FINGERPRINT_FORMAT_VERSION,
+    root: names.get(root)!,
+    nodes: Object.fromEntries(byKey(Object.entries(nodes))),
+    edges: byKey([...edges]).map(([, edge]) => edge),
   };
 }
