@@ -1,6 +1,6 @@
-import canonicalize from 'canonicalize';
 import { libraryClass } from '../fingerprint/code-marks.js';
-import { defaultRegistry, dependencyTree, sha256Hex, sourceHash, type TreeRecord } from '../fingerprint/index.js';
+import { analyseClass } from '../fingerprint/dependencies.js';
+import { defaultRegistry, type TreeRecord } from '../fingerprint/index.js';
 
 /** A class registered in this process, with the hashes its code has now. */
 export interface LiveClass {
@@ -49,16 +49,16 @@ function describeLive(name: string): LiveClass | BrokenClass | undefined {
   const cls = defaultRegistry.get(name) ?? libraryClass(name);
   if (!cls) return undefined;
   try {
-    const tree = dependencyTree(cls);
+    // The same analysis the fingerprint makes: names resolved in the class's module, as loaded now.
+    const analysis = analyseClass(cls);
     const declared = (cls as { objectType?: unknown }).objectType;
     return {
       name,
       cls,
       objectType: declared === 'data' || declared === 'figure' ? declared : 'helper',
-      sourceHash: sourceHash(cls),
-      tree,
-      // The same hash the fingerprint gives a class's tree (see analyseClass).
-      depTreeHash: sha256Hex(canonicalize(tree) as string),
+      sourceHash: analysis.sourceHash,
+      tree: analysis.tree,
+      depTreeHash: analysis.depTreeHash,
     };
   } catch (error) {
     return { name, error: error instanceof Error ? error.message : String(error) };

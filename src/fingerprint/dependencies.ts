@@ -8,7 +8,7 @@ import { isFrameworkBase, isLibraryClass, isLibraryCode } from './code-marks.js'
 import { isGlobalName } from './globals.js';
 import { sha256Hex } from './hash.js';
 import { undoLibraryRename } from './known-names.js';
-import type { ModuleReader } from './module-reader.js';
+import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';
 import type { DependencyKind, UnhashedReference, TreeRecord } from './record.js';
 import { type ClassRegistry, defaultRegistry } from './registry.js';
@@ -50,7 +50,7 @@ export interface ClassAnalysis {
  * //   nodes: { SlopeLoader: { kind: 'class', … }, ElevationLoader: { kind: 'class', … } },
  * //   edges: [{ from: 'SlopeLoader', to: 'ElevationLoader', kind: 'calls' }] }
  */
-export function dependencyTree(cls: Code, registry: ClassRegistry = defaultRegistry, reader?: ModuleReader): TreeRecord {
+export function dependencyTree(cls: Code, registry: ClassRegistry = defaultRegistry, reader: ModuleReader | undefined = defaultModuleReader()): TreeRecord {
   return analyseClass(cls, registry, reader).tree;
 }
 
@@ -60,10 +60,11 @@ const analysers = new WeakMap<ClassRegistry, WeakMap<object, Analyser>>();
 const NO_READER = {};
 
 /**
- * Analyses a class, memoised per class object, registry version and reader. `uses` values are
- * read on the first analysis after each registry change: treat them as constants.
+ * Analyses a class, memoised per class object, registry version and reader (the platform's
+ * unless given). `uses` values are read on the first analysis after each registry change: treat
+ * them as constants.
  */
-export function analyseClass(cls: Code, registry: ClassRegistry = defaultRegistry, reader?: ModuleReader): ClassAnalysis {
+export function analyseClass(cls: Code, registry: ClassRegistry = defaultRegistry, reader: ModuleReader | undefined = defaultModuleReader()): ClassAnalysis {
   return analyserFor(registry, reader).analyse(cls);
 }
 
@@ -134,8 +135,8 @@ export class Analyser {
   private liveCode(code: Code, label: string, kind: 'class' | 'helper', hint?: ClassLocation): DependencyNode {
     const known = this.nodes.get(code);
     if (known) return known;
-    const registered = kind === 'class' ? this.registry.nameOf(code) : undefined;
-    const node = newNode(kind, label, registered);
+    // A class is known by its name (registered, or a library class looked up by name).
+    const node = newNode(kind, label, kind === 'class' ? label : undefined);
     this.nodes.set(code, node);
     const location = isLibraryCode(code) ? undefined : kind === 'class' ? (this.locate(code) ?? hint) : hint;
     if (location && this.resolver) {
@@ -160,7 +161,12 @@ export class Analyser {
     node.sourceHash = source.hash;
     node.unresolved.push(...source.privateFields.map((field) => ({ identifier: field })));
     node.refs = names.targets.map((target) => this.targetNode(target));
-    for (const [identifier, reason] of names.unresolved) node.unresolved.push({ identifier, reason });
+    for (const [identifier, reason] of names.unresolved) {
+      // A name the module cannot pin down (a reassigned `let`) may still be a registered class.
+      const cls = this.registry.get(identifier);
+      if (cls && !isLibraryClass(cls)) node.refs.push(this.liveCode(cls, identifier, 'class'));
+      else node.unresolved.push({ identifier, reason });
+    }
   }
 
   private addParent(cls: Code, node: DependencyNode, location: ClassLocation | undefined): void {

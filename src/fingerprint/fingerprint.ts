@@ -6,7 +6,7 @@ import { canonicalSource } from './canonical-source.js';
 import { analyseClass } from './dependencies.js';
 import { sha256Hex } from './hash.js';
 import { ABSENT_SHA256, type InputDigest, type InputHasher } from './input-hasher.js';
-import type { ModuleReader } from './module-reader.js';
+import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { prepareModules } from './prepared-modules.js';
 import { canonicalParameters, nestedInstances, parameterValues } from './parameters.js';
 import { defaultInputHasher, preparedDigest, prepareInputs } from './prepared-inputs.js';
@@ -30,9 +30,9 @@ export interface FingerprintOptions {
   /** Hashes processor inputs; a `WebInputHasher` (Blobs and bytes only) unless given. */
   inputHasher?: InputHasher;
   /**
-   * Reads the modules classes are written in, to resolve their free names there (a
-   * `NodeModuleReader` in Node, a `FetchModuleReader` in browsers; the pipeline passes the
-   * platform's). Without one, names resolve through `uses`, the registry and their spelling.
+   * Reads the modules classes are written in, to resolve their free names there; the platform's
+   * unless given (a `NodeModuleReader` in Node, a `FetchModuleReader` in browsers, installed by
+   * the package entry). Without any, names resolve through `uses`, the registry and their spelling.
    */
   moduleReader?: ModuleReader;
 }
@@ -66,7 +66,7 @@ export async function fingerprint(instance: object, spec?: unknown, options: Fin
  */
 export async function describe(instance: object, spec?: unknown, options: FingerprintOptions = {}): Promise<InstanceRecord> {
   await prepareInputs(instance, options);
-  await prepareModules(options.registry ?? defaultRegistry, options.moduleReader);
+  await prepareModules(options.registry ?? defaultRegistry, moduleReaderOf(options));
   return describeSync(instance, spec, options);
 }
 
@@ -144,7 +144,7 @@ class Describer {
           `Decorate it with @register or call register(${cls?.name || 'TheClass'}).`,
       );
     }
-    const analysis = analyseClass(cls, this.registry, this.options.moduleReader);
+    const analysis = analyseClass(cls, this.registry, moduleReaderOf(this.options));
     const unhashed = analysis.unresolved.filter((ref) => !this.knownNames.has(ref.identifier));
     this.enforceStrict(unhashed);
     const hashes = new Map<object, string>();
@@ -233,7 +233,7 @@ class Describer {
     // A registered processor class (a user's own) brings its helpers along; a library one is
     // identified by its own code.
     if (this.registry.nameOf(processorClass) !== undefined) {
-      record.depTreeHash = analyseClass(processorClass, this.registry, this.options.moduleReader).depTreeHash;
+      record.depTreeHash = analyseClass(processorClass, this.registry, moduleReaderOf(this.options)).depTreeHash;
     }
     return { instance: processor as Processor, record };
   }
@@ -263,6 +263,10 @@ class Describer {
     optional.forEach((ref, slot) => add(preparedDigest(this.inputHasher, ref, className, true), slot));
     return { inputs, hashed };
   }
+}
+
+function moduleReaderOf(options: FingerprintOptions): ModuleReader | undefined {
+  return 'moduleReader' in options ? options.moduleReader : defaultModuleReader();
 }
 
 function dedupe(references: UnhashedReference[]): UnhashedReference[] {

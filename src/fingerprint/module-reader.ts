@@ -33,6 +33,22 @@ export interface ModuleReader {
   readonly generation?: number;
 }
 
+let defaultReader: ModuleReader | undefined;
+
+/**
+ * The reader fingerprints use when their options name none: the platform's, installed by the
+ * package entry (`geodata` in Node reads files, in a browser fetches the served scripts).
+ * Undefined where no entry installed one: names then resolve through `uses` and the registry.
+ */
+export function defaultModuleReader(): ModuleReader | undefined {
+  return defaultReader;
+}
+
+/** Installs the default reader (the package entries do, through `setPlatform`). */
+export function setDefaultModuleReader(reader: ModuleReader | undefined): void {
+  defaultReader = reader;
+}
+
 /**
  * The package name in a bare specifier: `proj4/dist/x.js` → `proj4`, `@scope/a/b` → `@scope/a`.
  *

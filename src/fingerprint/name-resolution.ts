@@ -100,6 +100,11 @@ export class NameResolver {
   }
 
   private codeTarget(module: ParsedModule, binding: Binding): Target {
+    if (binding.kind === 'variable' && binding.declarationKind !== 'const' && !module.regions.length) {
+      // Its value when the code runs may not be its initial one (a bundle writes `var` for every
+      // `const`, so there the initial value is taken).
+      return { kind: 'unresolved', reason: `is a variable (${binding.declarationKind}) that may be reassigned, so its value is not in the code` };
+    }
     const node = binding.kind === 'variable' ? variableValue(binding.node) : binding.node;
     if (!node) return { kind: 'unresolved', reason: 'is a variable declared without a value' };
     const library = this.libraryInBundle(module, binding.node.start as number, binding.name);

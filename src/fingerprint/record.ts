@@ -1,11 +1,8 @@
 import type { JsonValue } from './canonical-json.js';
 import type { InputDigest } from './input-hasher.js';
 
-/**
- * Carried by every record; bumped when the meaning of any hash changes.
- * 2: free names resolved in the class's module; dependency trees hashed as Merkle trees.
- */
-export const FINGERPRINT_FORMAT_VERSION = 2;
+/** Carried by every record; bumped when the meaning of any hash changes. */
+export const FINGERPRINT_FORMAT_VERSION = 1;
 
 /**
  * What a node of a dependency tree is: a class, a helper function (or unregistered class), a

@@ -16,9 +16,9 @@ const TYPE_ONLY = new Set([
  * The JavaScript text of a TypeScript declaration: the text of `node` with what is only types
  * replaced by spaces (annotations, generics, `as T`, `satisfies T`, `!`, optional `?`,
  * `implements`, `declare` fields, accessibility modifiers, decorators), the way Node's type
- * stripping reads a file. What compiles to code (an `enum`, parameter properties) stays as
- * written, so such a declaration hashes differently from its compiled form; a helper rarely has
- * either. A JavaScript module's text is returned as it is.
+ * stripping reads a file; parameter properties become the assignments compilers write. An
+ * `enum` compiles to code of its own and is hashed by its TypeScript text instead (see
+ * `dependencies.ts`). A JavaScript module's text is returned as it is.
  *
  * @example
  * strippedText(text, fn); // 'function scale(value        , factor         )         { … }'
@@ -28,13 +28,38 @@ export function strippedText(text: string, node: AstNode, typescript: boolean): 
   const end = node.end as number;
   if (!typescript) return text.slice(start, end);
   const blanks: Array<[number, number]> = [];
-  collect(node, text, blanks);
+  const inserts: Array<[number, string]> = [];
+  collect(node, text, blanks, inserts);
   const chars = text.slice(start, end).split('');
   for (const [from, to] of blanks) for (let i = Math.max(from, start); i < Math.min(to, end); i++) if (chars[i - start] !== '\n') chars[i - start] = ' ';
+  for (const [at, code] of inserts.sort(([a], [b]) => b - a)) chars.splice(at - start, 0, code);
   return chars.join('');
 }
 
-function collect(node: AstNode, text: string, blanks: Array<[number, number]>): void {
+/**
+ * A constructor's parameter properties (`constructor(readonly path: string)`) as the compiled
+ * class has them: the plain parameter, and `this.path = path;` first in the body (after
+ * `super(…)`), which is what tsc and esbuild write.
+ */
+function parameterProperties(method: AstNode, text: string, blanks: Array<[number, number]>, inserts: Array<[number, string]>): void {
+  const fn = method.value as AstNode;
+  const names: string[] = [];
+  for (const param of fn.params as AstNode[]) {
+    if (param.type !== 'TSParameterProperty') continue;
+    const inner = param.parameter as AstNode;
+    blanks.push([param.start as number, inner.start as number]);
+    const id = inner.type === 'AssignmentPattern' ? (inner.left as AstNode) : inner;
+    if (id.type === 'Identifier') names.push(id.name as string);
+  }
+  if (names.length === 0 || !fn.body) return;
+  const body = fn.body.body as AstNode[];
+  const first = body[0];
+  const superCall = first?.type === 'ExpressionStatement' && first.expression.type === 'CallExpression' && first.expression.callee.type === 'Super';
+  const at = superCall ? (first!.end as number) : (fn.body.start as number) + 1;
+  inserts.push([at, names.map((name) => ` this.${name} = ${name};`).join('')]);
+}
+
+function collect(node: AstNode, text: string, blanks: Array<[number, number]>, inserts: Array<[number, string]>): void {
   if (TYPE_ONLY.has(node.type)) {
     blanks.push([node.start as number, node.end as number]);
     return;
@@ -65,6 +90,7 @@ function collect(node: AstNode, text: string, blanks: Array<[number, number]>): 
       }
       for (const decorator of (node.decorators ?? []) as AstNode[]) blanks.push([decorator.start as number, decorator.end as number]);
       blanks.push(...modifiers(text, node.start as number, node.key.start as number));
+      if (node.kind === 'constructor') parameterProperties(node, text, blanks, inserts);
       break;
     case 'ClassDeclaration':
     case 'ClassExpression':
@@ -73,7 +99,7 @@ function collect(node: AstNode, text: string, blanks: Array<[number, number]>): 
       break;
   }
   forEachChild(node, (child) => {
-    if (child.type !== 'Decorator') collect(child, text, blanks);
+    if (child.type !== 'Decorator') collect(child, text, blanks, inserts);
   });
 }
 

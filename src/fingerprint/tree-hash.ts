@@ -6,7 +6,7 @@ export interface DependencyNode {
   kind: DependencyKind;
   /** The name to show it under (made unique within each tree). */
   label: string;
-  /** The registry name of a registered class: part of its identity (it names the output file). */
+  /** The name of a class (its registry name when registered): part of its identity (it names the output file). */
   className: string | undefined;
   sourceHash: string;
   /** The base class. */

@@ -1,7 +1,9 @@
 import { getConfig } from '../config.js';
 import type { Tracked } from '../data/tracked.js';
 import { snakeCase } from '../data/naming.js';
-import { describeSync, prepareInputs, type FingerprintOptions, type InstanceRecord, type JsonValue } from '../fingerprint/index.js';
+import { defaultRegistry, describeSync, prepareInputs, type FingerprintOptions, type InstanceRecord, type JsonValue } from '../fingerprint/index.js';
+import { defaultModuleReader } from '../fingerprint/module-reader.js';
+import { prepareModules } from '../fingerprint/prepared-modules.js';
 import { PipelineError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
@@ -40,7 +42,10 @@ export function inputHasher() {
 
 /** Hashes the inputs an instance (and its Data parameters) read, so `identify` can run synchronously. */
 export async function prepareIdentity(instance: Tracked): Promise<void> {
-  await prepareInputs(instance, fingerprintOptions());
+  const options = fingerprintOptions();
+  await prepareInputs(instance, options);
+  // Fingerprints read the modules classes are written in: a browser fetches them here.
+  await prepareModules(defaultRegistry, defaultModuleReader());
 }
 
 /**
