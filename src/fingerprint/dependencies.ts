@@ -343,6 +343,8 @@ class NameSpeller implements FreeNameResolver {
         return { name: written };
       default: {
         this.resolved.add(written);
+        const value = target.kind === 'code' ? constantLiteral(target) : undefined;
+        if (value) return { name: written, value };
         const key = target.kind === 'code' ? target.declaration : `${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
         let index = this.keys.get(key);
         if (index === undefined) {
@@ -354,6 +356,22 @@ class NameSpeller implements FreeNameResolver {
       }
     }
   }
+}
+
+/**
+ * The literal a `const` holds (`3`, `'EPSG:4326'`, `-1`, `true`), without positions: read as
+ * its value wherever it is named, as bundlers inline it.
+ */
+function constantLiteral(target: CodeTarget): AstNode | undefined {
+  if (target.declaration.type !== 'VariableDeclarator' || target.declaration.id.type !== 'Identifier') return undefined;
+  let node = target.node;
+  while (/^TS(?:As|Satisfies|NonNull)Expression$|^ParenthesizedExpression$/.test(node.type)) node = node.expression as AstNode;
+  const literal = (n: AstNode) => n.type === 'Literal' && !n.regex && n.bigint === undefined;
+  if (literal(node)) return { type: 'Literal', value: node.value };
+  if (node.type === 'UnaryExpression' && node.operator === '-' && literal(node.argument as AstNode) && typeof node.argument.value === 'number') {
+    return { type: 'UnaryExpression', operator: '-', prefix: true, argument: { type: 'Literal', value: node.argument.value } };
+  }
+  return undefined;
 }
 
 function newNode(kind: DependencyKind, label: string, className: string | undefined): DependencyNode {

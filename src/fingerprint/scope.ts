@@ -28,6 +28,11 @@ export interface FreeNameResolver {
 export interface FreeSpelling {
   name: string;
   dependency?: boolean;
+  /**
+   * The value in its place: a constant's literal (`const LIMIT = 3`), which bundlers inline
+   * (Rolldown writes `3` where the source says `LIMIT`).
+   */
+  value?: AstNode;
 }
 
 /** What the renaming needs to know about the code around the AST. */
@@ -109,6 +114,11 @@ class Renamer {
       let name: string;
       if (resolver) {
         const spelling = use.property === undefined ? resolver.name(use.written) : resolver.member(use.written, use.property);
+        if (spelling.value) {
+          for (const key of Object.keys(use.node)) delete use.node[key];
+          Object.assign(use.node, structuredClone(spelling.value));
+          continue;
+        }
         name = spelling.name;
         if (spelling.dependency) use.node.binding = 'dependency';
       } else if (libraryCode) name = undoLibraryRename(use.written);
