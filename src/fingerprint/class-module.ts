@@ -41,14 +41,22 @@ export function locateClass(cls: Code, site: string | undefined, resolver: NameR
   return { module: target.module, node: target.node, scope: target.scope };
 }
 
+const classesByText = new WeakMap<ParsedModule, Map<string, AstNode[]>>();
+
 /** The class node of `module` whose text is `text`, nearest to `offset`. */
 function byText(module: ParsedModule, text: string, offset: number): ClassLocation | undefined {
+  let index = classesByText.get(module);
+  if (!index) {
+    index = new Map();
+    for (const node of module.classes) {
+      const key = module.text.slice(node.start as number, node.end as number);
+      index.set(key, [...(index.get(key) ?? []), node]);
+    }
+    classesByText.set(module, index);
+  }
   let best: AstNode | undefined;
-  for (const node of module.classes) {
-    const start = node.start as number;
-    const end = node.end as number;
-    if (end - start !== text.length || module.text.slice(start, end) !== text) continue;
-    if (!best || Math.abs(start - offset) < Math.abs((best.start as number) - offset)) best = node;
+  for (const node of index.get(text) ?? []) {
+    if (!best || Math.abs((node.start as number) - offset) < Math.abs((best.start as number) - offset)) best = node;
   }
   return best && { module, node: best, scope: scopeAt(module, best.start as number) };
 }

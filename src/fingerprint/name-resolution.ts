@@ -45,13 +45,16 @@ export class NameResolver {
 
   constructor(readonly reader: ModuleReader) {}
 
+  // One version of each module per resolver (an analyser's life): read and checked once.
+  private readonly modules = new Map<string, ParsedModule | undefined>();
+
   load(url: string): ParsedModule | undefined {
+    if (this.modules.has(url)) return this.modules.get(url);
     const text = this.reader.read(url);
-    if (!text) {
-      this.missing.add(url);
-      return undefined;
-    }
-    return parseModule(text);
+    if (!text) this.missing.add(url);
+    const module = text && parseModule(text);
+    this.modules.set(url, module);
+    return module;
   }
 
   /** What `name`, free in code at `scope` of `module`, means. */
