@@ -43,8 +43,3 @@ export function isLibraryExport(name: string): boolean {
   names ??= new Set(LIBRARY_EXPORT_NAMES);
   return names.has(name);
 }
-
-/** The names geodata exports, sorted (see {@link LIBRARY_EXPORT_NAMES}). */
-export function libraryNames(): readonly string[] {
-  return LIBRARY_EXPORT_NAMES;
-}

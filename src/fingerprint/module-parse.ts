@@ -1,6 +1,6 @@
 import { Parser, type Options } from 'acorn';
 import { tsPlugin } from '@sveltejs/acorn-typescript';
-import { type AstNode, forEachChild, isNode } from './ast.js';
+import { type AstNode, forEachChild } from './ast.js';
 import type { ModuleText } from './module-reader.js';
 
 /** How a name is bound where it is declared. */
@@ -436,6 +436,3 @@ function lineStarts(text: string): number[] {
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
-
-/** Whether `value` is an AST node (re-exported for the resolvers). */
-export { isNode };
