@@ -1,12 +1,18 @@
 // Fingerprint cost for a generated pipeline of 100 classes, cold (first time: parse and
-// canonicalise) and warm (memoised). Run: npx tsx bench/fingerprint.ts
+// canonicalise) and warm (memoised); then for chains of 100 and 400 classes, each taking the one
+// before as a parameter, written in a real module and resolved there. Run: npx tsx bench/fingerprint.ts
 //
 // Each class is about 60 lines, names two other classes, declares a helper and a constant in
 // `static uses`, and most take the previous class's instance as a parameter (chains of up to 10).
 // Cold figures are medians over fresh evaluations of the same source (new class objects), so
 // nothing is memoised; raw acorn parsing of the same text is timed alongside for scale.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'acorn';
-import { ClassRegistry, fingerprint, markFrameworkBase, register, sourceHash } from '../src/fingerprint/index.js';
+import { ClassRegistry, fingerprint, markFrameworkBase, register, sourceHash, type FingerprintOptions } from '../src/fingerprint/index.js';
+import { median as medianOf } from './lib/timing.js';
 
 const CLASSES = 100;
 const HELPERS = 20;
@@ -162,4 +168,78 @@ async function main(): Promise<void> {
     `fingerprint cold / warm = ${(perClass(median(fingerprintCold)) / perClass(fingerprintWarm, WARM_ROUNDS)).toFixed(1)}`);
 }
 
+// Chains: Step0 ← Step1 ← … ← StepN-1, each taking the one before as a parameter (and naming it,
+// calling a helper and reading a constant of its module). Cold: a new module file per round
+// (parsed and resolved afresh, new class objects), after one discarded round to warm the JIT; the
+// whole chain is fingerprinted through its last class, as `load(new StepN-1())` does.
+const CHAIN_ROUNDS = 5;
+
+function chainModule(length: number): string {
+  const fingerprintModule = pathToFileURL(join(import.meta.dirname, '../src/fingerprint/index.ts')).href;
+  const lines = [
+    `import { ClassRegistry, markFrameworkBase, register } from ${JSON.stringify(fingerprintModule)};`,
+    'export const registry = new ClassRegistry();',
+    'export class Data {}',
+    'markFrameworkBase(Data);',
+    'function helper(values, factor) { return values.map((value) => value * factor); }',
+    'const LIMIT = 10;',
+  ];
+  for (let i = 0; i < length; i++) {
+    const upstream = i === 0 ? 'null' : `new Step${i - 1}()`;
+    lines.push(`export class Step${i} extends Data {
+  static uses = { helper, LIMIT };
+  constructor(upstream = ${upstream}, factor = ${i}) { super(); this.upstream = upstream; this.factor = factor; }
+  compute(values) { return helper(values, this.factor).filter((value) => value < LIMIT); }
+  async run(spec) { const input = this.upstream ? await this.upstream.run(spec) : [1, 2, 3]; return this.compute(input); }
+}
+register(Step${i}, undefined, registry);`);
+  }
+  return lines.join('\n');
+}
+
+/** This checkout's module reader, when it has one (an older checkout resolves through `uses` only). */
+async function moduleReader(): Promise<FingerprintOptions['moduleReader']> {
+  try {
+    const { NodeModuleReader } = await import('../src/fingerprint/module-reader-node.js');
+    return new NodeModuleReader();
+  } catch {
+    return undefined;
+  }
+}
+
+async function chains(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'geodata-bench-chain-'));
+  const reader = await moduleReader();
+  console.log(`\nchains, fingerprint of the last class (the whole chain), cold: median of ${CHAIN_ROUNDS} new modules${reader ? ', resolved in the module' : ', without module resolution'}`);
+  console.log('classes        ms   CPU ms   per class µs');
+  try {
+    let file = 0;
+    for (const length of [100, 400]) {
+      const text = chainModule(length);
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let round = -1; round < CHAIN_ROUNDS; round++) {
+        const path = join(dir, `chain-${file++}.mjs`);
+        writeFileSync(path, text);
+        const module = await import(pathToFileURL(path).href);
+        const last = new module[`Step${length - 1}`]();
+        const options: FingerprintOptions = { registry: module.registry, ...(reader ? { moduleReader: reader } : {}) };
+        const startCpu = process.cpuUsage();
+        const start = performance.now();
+        await fingerprint(last, { crs: 'EPSG:4326' }, options);
+        const elapsed = performance.now() - start;
+        const used = process.cpuUsage(startCpu);
+        if (round < 0) continue;
+        wall.push(elapsed);
+        cpu.push((used.user + used.system) / 1000);
+      }
+      const ms = medianOf(wall);
+      console.log(`${String(length).padStart(7)} ${ms.toFixed(1).padStart(9)} ${medianOf(cpu).toFixed(1).padStart(8)} ${((ms * 1000) / length).toFixed(0).padStart(14)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 await main();
+await chains();

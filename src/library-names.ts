@@ -1,27 +1,45 @@
-import * as api from './api.js';
-
-/** Exports of the Node or browser entry only (the rest come from `api.ts`). */
-const ENTRY_ONLY = [
-  'fsStore',
-  'createNodeEngine',
-  'createMemoryEngine',
-  'NodeInputHasher',
-  'defaultGdalAssets',
-  'gdalAssetsAt',
-  'startBrowseServer',
-  'createWorkerEngine',
-  'createBrowserEngine',
-  'requestPersistentStorage',
+/**
+ * The names geodata exports from its Node and browser entries, as a static list: a class body that
+ * calls `process(...)` or `new Reprojector(...)` refers to library code, and the fingerprint needs
+ * the names without importing the public surface (`api.ts` imports the pipeline, which imports the
+ * fingerprint: reading the exports at run time tied most of `src/` into one import cycle).
+ * `test/fingerprint/library-names.test.ts` compares the list with the real exports of both entries.
+ */
+export const LIBRARY_EXPORT_NAMES: readonly string[] = [
+  'Aspect', 'COLORBAR_SIZES', 'ClassRegistry', 'ColorRelief', 'Config', 'ConfigError', 'CrsError',
+  'DEFAULT_HILLSHADE_STRENGTH', 'DTYPE_NAMES', 'Data', 'Figure', 'FileError', 'FingerprintError',
+  'GLYPH_ADVANCE', 'GLYPH_ASCENT', 'GLYPH_HEIGHT', 'GLYPH_WIDTH', 'GdalError', 'GeodataError',
+  'Hillshade', 'InvalidInputError', 'LIBRARY_VERSION', 'LUT_SIZE', 'NodeInputHasher',
+  'PipelineError', 'REMOTE_VERSION_FORMAT', 'RESAMPLING_METHODS', 'Raster', 'Rasterizer',
+  'Reprojector', 'Roughness', 'Slope', 'SpatialSpec', 'StoreError', 'TerrainDataset', 'Tpi',
+  'Tracked', 'Tri', 'affineToGdal', 'aspect', 'blit', 'bytesDriver', 'classes', 'cleanCache',
+  'cleanSourceRegistry', 'codeVersions', 'colorAt', 'colorRelief', 'colorbarLayout',
+  'colorbarTitle', 'colorizeBand', 'colormapFromStops', 'colormapNames', 'compareRecords', 'crc32',
+  'createBrowserEngine', 'createImage', 'createMemoryEngine', 'createNodeEngine',
+  'createWorkerEngine', 'defaultGdalAssets', 'defaultRegistry', 'degreeScale', 'demScale',
+  'describe', 'describeCacheReason', 'describeReason', 'drawText', 'driverForExtension',
+  'encodePng', 'entries', 'entryDetails', 'explain', 'explainEntry', 'exportEntries', 'fillRect',
+  'findEntries', 'fingerprint', 'fontCharacters', 'formatTicks', 'fsStore', 'gdalAssetsAt',
+  'gdalToAffine', 'geojsonDriver', 'getColormap', 'getConfig', 'glyphBitmap', 'hillshade',
+  'importArchive', 'indexedDbStore', 'jsonDriver', 'load', 'loadFromHash', 'lutIndex',
+  'measureText', 'memoryStore', 'metresPerDegreeAxes', 'niceTicks', 'onPipelineEvent',
+  'parseColor', 'process', 'rasterBand', 'rasterDriver', 'readRaster', 'readRasterBytes',
+  'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba',
+  'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
+  'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status',
+  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'writeRaster',
 ];
 
-let names: readonly string[] | undefined;
+let names: ReadonlySet<string> | undefined;
 
 /**
- * The names geodata exports. A class body that calls `process(...)` or `new Reprojector(...)`
- * refers to them freely; they are library code, not user code, so they are not reported as
- * unhashed references. Read at call time: `api.ts` imports the pipeline, which imports this.
+ * Whether `name` is exported by geodata's Node or browser entry.
+ *
+ * @example
+ * isLibraryExport('process'); // true
+ * isLibraryExport('upscale2'); // false
  */
-export function libraryNames(): readonly string[] {
-  names ??= [...Object.keys(api), ...ENTRY_ONLY].sort();
-  return names;
+export function isLibraryExport(name: string): boolean {
+  names ??= new Set(LIBRARY_EXPORT_NAMES);
+  return names.has(name);
 }

@@ -1,6 +1,7 @@
 import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError } from './errors.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
+import { type ModuleReader, setDefaultModuleReader } from './fingerprint/module-reader.js';
 import { fetchBytes } from './sources/fetch-or-fail.js';
 import type { StoreAdapter } from './store/adapter.js';
 
@@ -20,6 +21,11 @@ export interface Platform {
    * between runs; without one they are remembered for the life of the hasher only.
    */
   inputHasher(memoPath: string | undefined): InputHasher;
+  /**
+   * Reads the modules classes are written in, so fingerprints resolve their free names there
+   * (Node: files on this machine; browser: the served scripts, fetched ahead).
+   */
+  moduleReader?(): ModuleReader;
   /** The default GDAL engine. Creating it must not start GDAL; the first call does. */
   createEngine(): GdalEngine;
   /**
@@ -91,4 +97,6 @@ export function getPlatform(): Platform {
 /** Installs a platform (each package entry does this once, on import). */
 export function setPlatform(platform: Platform): void {
   current = platform;
+  // Fingerprints (and `sourceHash`) read the modules classes are written in with it.
+  setDefaultModuleReader(platform.moduleReader?.());
 }

@@ -1,12 +1,15 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
+import { FetchModuleReader } from '../fingerprint/module-reader.js';
 import type { Platform, Workspace } from '../platform.js';
 import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
 
 const webHasher = new WebInputHasher();
+// One per page: the served scripts are fetched once.
+const moduleReader = new FetchModuleReader();
 
 /**
  * Browsers: fetch for paths (URLs), IndexedDB for the cache (one database per root), GDAL in a
@@ -20,6 +23,7 @@ export const browserPlatform: Platform = {
   createEngine: () => createBrowserEngine(),
   // Browsers have no file to remember digests in; Blobs cannot change, so one hasher serves all.
   inputHasher: () => webHasher,
+  moduleReader: () => moduleReader,
   workspace: () => engineWorkspace(getConfig().engine),
   resolvePath: (path) => path,
 };

@@ -1,6 +1,6 @@
-import canonicalize from 'canonicalize';
-import * as api from '../api.js';
-import { defaultRegistry, dependencyTree, isLibraryClass, sha256Hex, sourceHash, type TreeRecord } from '../fingerprint/index.js';
+import { libraryClass } from '../fingerprint/code-marks.js';
+import { analyseClass } from '../fingerprint/dependencies.js';
+import { defaultRegistry, type TreeRecord } from '../fingerprint/index.js';
 
 /** A class registered in this process, with the hashes its code has now. */
 export interface LiveClass {
@@ -43,29 +43,22 @@ export function isLive(value: LiveClass | BrokenClass | undefined): value is Liv
   return value !== undefined && 'sourceHash' in value;
 }
 
-/**
- * A ready-made class of the library (`Slope`...) by name: they register only when first used, so
- * a process that only judges the cache (the CLI, the browser) finds them among the exports.
- */
-function libraryClass(name: string): Function | undefined {
-  const value = (api as Record<string, unknown>)[name];
-  return typeof value === 'function' && isLibraryClass(value) ? value : undefined;
-}
-
 function describeLive(name: string): LiveClass | BrokenClass | undefined {
+  // A ready-made class of the library (`Slope`...) registers only when first used, so a process
+  // that only judges the cache (the CLI, the browser) finds it among the marked library classes.
   const cls = defaultRegistry.get(name) ?? libraryClass(name);
   if (!cls) return undefined;
   try {
-    const tree = dependencyTree(cls);
+    // The same analysis the fingerprint makes: names resolved in the class's module, as loaded now.
+    const analysis = analyseClass(cls);
     const declared = (cls as { objectType?: unknown }).objectType;
     return {
       name,
       cls,
       objectType: declared === 'data' || declared === 'figure' ? declared : 'helper',
-      sourceHash: sourceHash(cls),
-      tree,
-      // The same hash the fingerprint gives a class's tree (see analyseClass).
-      depTreeHash: sha256Hex(canonicalize(tree) as string),
+      sourceHash: analysis.sourceHash,
+      tree: analysis.tree,
+      depTreeHash: analysis.depTreeHash,
     };
   } catch (error) {
     return { name, error: error instanceof Error ? error.message : String(error) };

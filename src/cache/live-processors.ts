@@ -1,4 +1,4 @@
-import * as api from '../api.js';
+import { libraryClass } from '../fingerprint/code-marks.js';
 import { defaultRegistry, sourceHash } from '../fingerprint/index.js';
 
 /** A processor class found by name in this process, and whether it is registered. */
@@ -30,9 +30,8 @@ export class ProcessorFinder {
   known(name: string): FoundProcessor | undefined {
     const registered = defaultRegistry.get(name);
     if (registered) return { cls: registered, registered: true };
-    // Read at call time: api.ts imports the cache functions, which import this.
-    const exported = (api as Record<string, unknown>)[name];
-    return isProcessorClass(exported) ? { cls: exported, registered: false } : undefined;
+    const library = libraryClass(name);
+    return isProcessorClass(library) ? { cls: library, registered: false } : undefined;
   }
 
   /**

@@ -9,7 +9,7 @@ import { usesSubstitution } from './constant-folding.js';
 import { sha256Hex } from './hash.js';
 import { refuseMinifiedNames } from './minified-names.js';
 import { printAst } from './print.js';
-import { renameBindings } from './scope.js';
+import { type FreeNameResolver, renameBindings } from './scope.js';
 import { staticValues } from './static-values.js';
 import { normaliseSyntax } from './syntax-normalisation.js';
 import { removeToolchainArtefacts } from './toolchain-artefacts.js';
@@ -26,7 +26,7 @@ export interface CanonicalSource {
   readonly kind: 'class' | 'function' | 'native';
   /** 64-hex SHA-256 of the canonical AST (and, for a class, of its own static values). */
   readonly hash: string;
-  /** Free names in the body, after toolchain and `uses` aliasing, sorted. */
+  /** Free names in the body, after toolchain and `uses` aliasing (or as the resolver spells them), sorted. */
   readonly free: readonly string[];
   /** The keys of `static uses = { … }`; `null` without one or when it is not a literal. */
   readonly usesKeys: readonly string[] | null;
@@ -79,6 +79,8 @@ export interface CanonicaliseOptions {
   libraryCode?: boolean;
   /** The live class or function the text is of: a class's static values are read from it. */
   owner?: Function;
+  /** Resolves free names in the code's module (see `FreeNameResolver`); `uses` aliases are not used then. */
+  resolver?: FreeNameResolver;
 }
 
 /**
@@ -116,7 +118,12 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
   const lowered = undoClassLowering(root, { selfNames, label });
   const declared = declaredNamesIn(lowered.root);
   root = normaliseSyntax(lowered.root, { declared, substitute: usesSubstitution(uses, declared) });
-  const renamed = renameBindings(root, { selfNames, aliases: uses.aliases, usesKeys: new Set(uses.keys ?? []), libraryCode: options.libraryCode === true });
+  const renamed = renameBindings(root, {
+    selfNames,
+    aliases: uses.aliases,
+    libraryCode: options.libraryCode === true,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+  });
   root = renameLocalNames(renamed.root);
   const statics =
     kind !== 'class'

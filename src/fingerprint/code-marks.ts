@@ -1,3 +1,4 @@
+import { undoLibraryRename } from './known-names.js';
 import type { Code } from './source-hash.js';
 
 // A symbol from the global registry, so a second copy of this module (two bundles on one page)
@@ -20,6 +21,11 @@ export function markFrameworkBase<T extends Code>(cls: T): T {
 
 const LIBRARY_CLASS = Symbol.for('geodata.fingerprint.libraryClass');
 
+// Filled as the library's modules load (each marks its own classes), read by name: how the cache
+// manager finds `Reprojector` or `Slope` without importing the public surface (`api.ts`), which
+// would tie the inner modules into an import cycle with it.
+const knownLibraryClasses = new Map<string, Code>();
+
 /**
  * Marks a ready-made class of the library (`Slope`, `Hillshade`): a user's class body that names
  * it refers to library code (like `Reprojector`), not to a dependency of its own, whether or not
@@ -27,7 +33,22 @@ const LIBRARY_CLASS = Symbol.for('geodata.fingerprint.libraryClass');
  */
 export function markLibraryClass<T extends Code>(cls: T): T {
   Object.defineProperty(cls, LIBRARY_CLASS, { value: true, enumerable: false });
+  knownLibraryClasses.set(cls.name, cls);
+  // A bundler may have renamed it to avoid a collision (`Slope2`, `Slope$1`).
+  knownLibraryClasses.set(undoLibraryRename(cls.name), cls);
   return cls;
+}
+
+/**
+ * The library class marked with `markLibraryClass` under `name`, once its
+ * module has loaded (importing `geodata` loads them all).
+ *
+ * @example
+ * libraryClass('Reprojector'); // the Reprojector class
+ * libraryClass('SlopeLoader'); // undefined: a user's class
+ */
+export function libraryClass(name: string): Code | undefined {
+  return knownLibraryClasses.get(name);
 }
 
 /** Whether `cls` itself was marked with `markLibraryClass`. */

@@ -1,162 +1,385 @@
-import canonicalize from 'canonicalize';
 import { FingerprintError } from '../errors.js';
+import { isLibraryExport } from '../library-names.js';
+import type { AstNode } from './ast.js';
 import { canonicalJsonHash } from './canonical-json.js';
-import { type CanonicalSource, canonicalSource } from './canonical-source.js';
+import { type CanonicalSource, canonicaliseText, canonicalSource } from './canonical-source.js';
+import { type ClassLocation, locateClass } from './class-module.js';
+import { isFrameworkBase, isLibraryClass, isLibraryCode } from './code-marks.js';
 import { isGlobalName } from './globals.js';
 import { sha256Hex } from './hash.js';
-import { FINGERPRINT_FORMAT_VERSION, type EdgeKind, type TreeRecord, type UnhashedReference } from './record.js';
-import { type ClassRegistry, defaultRegistry, isFrameworkBase, isLibraryClass } from './registry.js';
+import { undoLibraryRename } from './known-names.js';
+import { defaultModuleReader, type ModuleReader } from './module-reader.js';
+import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';
+import type { DependencyKind, UnhashedReference, TreeRecord } from './record.js';
+import { type ClassRegistry, defaultRegistry } from './registry.js';
+import type { FreeNameResolver, FreeSpelling } from './scope.js';
 import type { Code } from './source-hash.js';
+import { strippedText } from './strip-types.js';
+import { type DependencyNode, materialiseTree, nodeHash, unresolvedBelow } from './tree-hash.js';
 
 /** A class's dependency tree, its hash, and the free names nothing resolved. */
 export interface ClassAnalysis {
-  tree: TreeRecord;
-  /** SHA-256 of the canonical JSON of `tree`. */
+  /** Built when first read: a chain of N classes has N trees of up to N nodes each. */
+  readonly tree: TreeRecord;
+  /** Merkle hash of the tree (see `tree-hash.ts`): the class's code and everything it depends on. */
   depTreeHash: string;
-  /** Free names not resolved by locals, `uses` or the registry; globals and known names included. */
+  /** The source hash of the class itself, its free names read as its module means them. */
+  sourceHash: string;
+  /** Free names nothing resolved, and private fields: code or state no hash covers. */
   unresolved: UnhashedReference[];
 }
 
 /**
  * The dependency tree of a class: the class, its registered (or at least non-library) base
- * classes up to a framework base, the registered classes its body names, what it declares in
- * `static uses` (helpers by their canonical source and their own `uses`, constants by their
- * canonical JSON), and so on transitively.
+ * classes up to a framework base, and what its free names mean where it was written.
  *
- * Cycles (A names B, B names A) terminate: each class or helper is one node, visited once; nodes
- * are keyed by name and edges sorted, so the tree (and its hash) does not depend on the order of
- * the walk. The root is part of the tree, so A and B in one cycle still hash differently.
+ * With the class's module (found from where it was registered and read through a
+ * `ModuleReader`), each free name resolves to its declaration there: a function, class or
+ * constant of the project (hashed by its canonical text, its own free names resolved the same
+ * way, following imports into other modules), a registered class, a package (by name and
+ * version), one of geodata's exports or a global (not hashed: they change with the library, the
+ * host). Without the module (a class made by `eval`, a reader that cannot read it), names
+ * resolve through `static uses`, the registry, and by spelling for globals and geodata's
+ * exports; what none of these resolves is reported.
+ *
+ * Cycles (A names B, B names A) terminate, and the hash does not depend on the order of the walk.
  *
  * @example
  * dependencyTree(SlopeLoader);
- * // { format_version: 1, root: 'SlopeLoader',
+ * // { format_version: 2, root: 'SlopeLoader',
  * //   nodes: { SlopeLoader: { kind: 'class', … }, ElevationLoader: { kind: 'class', … } },
  * //   edges: [{ from: 'SlopeLoader', to: 'ElevationLoader', kind: 'calls' }] }
  */
-export function dependencyTree(cls: Code, registry: ClassRegistry = defaultRegistry): TreeRecord {
-  return analyseClass(cls, registry).tree;
+export function dependencyTree(cls: Code, registry: ClassRegistry = defaultRegistry, reader: ModuleReader | undefined = defaultModuleReader()): TreeRecord {
+  return analyseClass(cls, registry, reader).tree;
 }
 
-const memo = new WeakMap<ClassRegistry, WeakMap<Code, { version: number; analysis: ClassAnalysis }>>();
+// One analyser per registry, reader and their versions: dependency nodes are shared by every class
+// analysed with them, so a class's dependencies are analysed once, however many classes name them.
+const analysers = new WeakMap<ClassRegistry, WeakMap<object, Analyser>>();
+const NO_READER = {};
 
 /**
- * Analyses a class, memoised per class object and registry version. `uses` values are read on
- * the first analysis after each registry change: treat them as constants.
+ * Analyses a class, memoised per class object, registry version and reader (the platform's
+ * unless given). `uses` values are read on the first analysis after each registry change: treat
+ * them as constants.
  */
-export function analyseClass(cls: Code, registry: ClassRegistry = defaultRegistry): ClassAnalysis {
-  let byClass = memo.get(registry);
-  if (!byClass) memo.set(registry, (byClass = new WeakMap()));
-  const cached = byClass.get(cls);
-  if (cached && cached.version === registry.version) return cached.analysis;
-  const builder = new TreeBuilder(registry);
-  const root = builder.addClass(cls, registry.nameOf(cls) ?? cls.name);
-  const tree = builder.record(root);
-  const analysis = { tree, depTreeHash: sha256Hex(canonicalize(tree) as string), unresolved: builder.unresolved };
-  byClass.set(cls, { version: registry.version, analysis });
-  return analysis;
+export function analyseClass(cls: Code, registry: ClassRegistry = defaultRegistry, reader: ModuleReader | undefined = defaultModuleReader()): ClassAnalysis {
+  return analyserFor(registry, reader).analyse(cls);
 }
 
-/**
- * The unresolved names of an analysis that are neither JavaScript globals nor `knownNames`
- * (the library's own exports): references whose code is not part of any hash.
- */
-export function unhashedReferences(analysis: ClassAnalysis, knownNames: ReadonlySet<string>): UnhashedReference[] {
-  return analysis.unresolved.filter((ref) => !knownNames.has(ref.identifier) && !isGlobalName(ref.identifier));
+/** The analyser for `registry` and `reader` as they are now (a new one after any change to either). */
+export function analyserFor(registry: ClassRegistry, reader: ModuleReader | undefined): Analyser {
+  let byReader = analysers.get(registry);
+  if (!byReader) analysers.set(registry, (byReader = new WeakMap()));
+  const key = reader ?? NO_READER;
+  let analyser = byReader.get(key);
+  if (!analyser || !analyser.current()) byReader.set(key, (analyser = new Analyser(registry, reader)));
+  return analyser;
 }
 
-class TreeBuilder {
-  readonly unresolved: UnhashedReference[] = [];
-  private readonly nodes = new Map<string, { kind: 'class' | 'helper' | 'value'; sourceHash: string }>();
-  private readonly edges = new Map<string, { from: string; to: string; kind: EdgeKind }>();
-  private readonly nodeNames = new Map<unknown, string>();
+/** Builds and memoises dependency nodes for one registry version and one reader version. */
+export class Analyser {
+  readonly resolver: NameResolver | undefined;
+  private readonly version: number;
+  private readonly readerVersion: number | undefined;
+  private readonly nodes = new Map<unknown, DependencyNode>();
+  private readonly analyses = new WeakMap<Code, ClassAnalysis>();
+  private readonly locations = new WeakMap<Code, ClassLocation | null>();
 
-  constructor(private readonly registry: ClassRegistry) {}
-
-  addClass(cls: Code, name: string): string {
-    return this.addCode(cls, name, 'class');
+  constructor(
+    private readonly registry: ClassRegistry,
+    private readonly reader: ModuleReader | undefined,
+  ) {
+    this.resolver = reader ? new NameResolver(reader) : undefined;
+    this.version = registry.version;
+    this.readerVersion = reader?.generation;
   }
 
-  record(root: string): TreeRecord {
-    const byKey = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return {
-      format_version: FINGERPRINT_FORMAT_VERSION,
-      root,
-      nodes: Object.fromEntries(byKey([...this.nodes])),
-      edges: byKey([...this.edges]).map(([, edge]) => edge),
-    };
+  /** Whether nothing changed since this analyser was made. */
+  current(): boolean {
+    return this.registry.version === this.version && this.reader?.generation === this.readerVersion;
   }
 
-  private addCode(code: Code, wantedName: string, kind: 'class' | 'helper'): string {
-    const known = this.nodeNames.get(code);
-    if (known !== undefined) return known;
-    const name = this.uniqueName(wantedName);
-    this.nodeNames.set(code, name);
-    const source = canonicalSource(code);
-    this.nodes.set(name, { kind, sourceHash: source.hash });
-    // A private field can hold what changes the output, and no parameter walk can see it.
-    for (const field of source.privateFields) this.unresolved.push({ className: name, identifier: field });
-    if (source.kind === 'class') this.addParent(code, name);
-    this.addUses(code, name);
-    this.resolveFreeNames(code, name, source);
-    return name;
+  analyse(cls: Code): ClassAnalysis {
+    let analysis = this.analyses.get(cls);
+    if (!analysis) {
+      const root = this.liveCode(cls, this.registry.nameOf(cls) ?? cls.name, 'class');
+      const depTreeHash = nodeHash(root);
+      let tree: TreeRecord | undefined;
+      analysis = {
+        get tree() {
+          return (tree ??= materialiseTree(root));
+        },
+        depTreeHash,
+        sourceHash: root.sourceHash,
+        unresolved: unresolvedBelow(root),
+      };
+      this.analyses.set(cls, analysis);
+    }
+    return analysis;
   }
 
-  private addParent(cls: Code, name: string): void {
+  /** Where `cls` was written, when its registration site leads to its module. */
+  locate(cls: Code): ClassLocation | undefined {
+    if (!this.resolver) return undefined;
+    let location = this.locations.get(cls);
+    if (location === undefined) {
+      location = locateClass(cls, this.registry.siteOf(cls), this.resolver) ?? null;
+      this.locations.set(cls, location);
+    }
+    return location ?? undefined;
+  }
+
+  /** A class or function object: its text (`toString()`), read in its module when it has one. */
+  private liveCode(code: Code, label: string, kind: 'class' | 'helper', hint?: ClassLocation): DependencyNode {
+    const known = this.nodes.get(code);
+    if (known) return known;
+    // A class is known by its name (registered, or a library class looked up by name).
+    const node = newNode(kind, label, kind === 'class' ? label : undefined);
+    this.nodes.set(code, node);
+    const location = isLibraryCode(code) ? undefined : kind === 'class' ? (this.locate(code) ?? hint) : hint;
+    if (location && this.resolver) {
+      const names = new NameSpeller(this.resolver, location);
+      const source = canonicaliseText(Function.prototype.toString.call(code), code.name, { resolver: names, owner: code });
+      this.fill(node, source, names);
+      if (kind === 'class') this.addParent(code, node, location);
+      this.addUses(code, node, names);
+      this.dropExternal(code, node);
+    } else {
+      const source = canonicalSource(code);
+      node.sourceHash = source.hash;
+      node.unresolved.push(...source.privateFields.map((field) => ({ identifier: field })));
+      if (kind === 'class') this.addParent(code, node, undefined);
+      this.addUses(code, node, undefined);
+      this.resolveByName(code, node, source);
+    }
+    return node;
+  }
+
+  private fill(node: DependencyNode, source: CanonicalSource, names: NameSpeller): void {
+    node.sourceHash = source.hash;
+    node.unresolved.push(...source.privateFields.map((field) => ({ identifier: field })));
+    node.refs = names.targets.map((target) => this.targetNode(target));
+    for (const [identifier, reason] of names.unresolved) {
+      // A name the module cannot pin down (a reassigned `let`) may still be a registered class.
+      const cls = this.registry.get(identifier);
+      if (cls && !isLibraryClass(cls)) node.refs.push(this.liveCode(cls, identifier, 'class'));
+      else node.unresolved.push({ identifier, reason });
+    }
+  }
+
+  private addParent(cls: Code, node: DependencyNode, location: ClassLocation | undefined): void {
     const parent: unknown = Object.getPrototypeOf(cls);
     if (!isUserClass(parent)) return;
+    // The base class is where the child's `extends` says, in the child's module.
+    let hint: ClassLocation | undefined;
+    const superClass = location?.node.superClass as AstNode | undefined;
+    if (location && this.resolver && superClass?.type === 'Identifier') {
+      const target = this.resolver.resolve(location.module, location.scope, superClass.name as string);
+      if (target.kind === 'code' && /^Class/.test(target.node.type)) hint = { module: target.module, node: target.node, scope: target.scope };
+    }
     // An unregistered base class below the framework base is still user code: hash it too.
-    const parentName = this.addClass(parent, this.registry.nameOf(parent) ?? (parent.name || `${name}.base`));
-    this.addEdge(name, parentName, 'inherits');
+    const name = this.registry.nameOf(parent) ?? (parent.name || `${node.label}.base`);
+    node.parent = this.liveCode(parent, name, 'class', hint);
   }
 
-  private addUses(code: Code, name: string): void {
-    const uses = ownUses(code, name);
+  /**
+   * `static uses` entries: a helper by its code and its own uses, a constant by its canonical
+   * JSON. In a class read in its module, an entry whose key the module resolves is left out: the
+   * body means the module's declaration, whatever `uses` says.
+   */
+  private addUses(code: Code, node: DependencyNode, names: NameSpeller | undefined): void {
+    const uses = ownUses(code, node.label);
     if (!uses) return;
     for (const key of Object.keys(uses).sort()) {
-      this.addEdge(name, this.addUse(name, key, uses[key]), 'uses');
+      if (names?.resolved.has(key)) continue;
+      node.uses.push([key, this.useNode(node.label, key, uses[key])]);
+      node.unresolved = node.unresolved.filter((ref) => ref.identifier !== key);
     }
   }
 
-  private addUse(owner: string, key: string, value: unknown): string {
-    const path = `${owner}.uses.${key}`;
+  private useNode(owner: string, key: string, value: unknown): DependencyNode {
+    const label = `${owner}.uses.${key}`;
     if (typeof value === 'function') {
-      const registeredName = this.registry.nameOf(value);
-      return registeredName !== undefined ? this.addClass(value, registeredName) : this.addCode(value, path, 'helper');
+      const registered = this.registry.nameOf(value);
+      return registered !== undefined ? this.liveCode(value, registered, 'class') : this.liveCode(value, label, 'helper');
     }
-    const name = this.uniqueName(path);
-    this.nodes.set(name, { kind: 'value', sourceHash: canonicalJsonHash(value, path, { owner }) });
-    return name;
+    const node = newNode('value', label, undefined);
+    node.sourceHash = canonicalJsonHash(value, label, { owner });
+    return node;
   }
 
-  private resolveFreeNames(code: Code, name: string, source: CanonicalSource): void {
+  /** Names in the class's `static external` (or an ancestor's) are left out on purpose. */
+  private dropExternal(code: Code, node: DependencyNode): void {
+    node.unresolved = node.unresolved.filter((ref) => !declaredExternal(code, ref.identifier));
+  }
+
+  /** Without a module: `uses`, then the registry, then globals and geodata's exports by spelling. */
+  private resolveByName(code: Code, node: DependencyNode, source: CanonicalSource): void {
     for (const identifier of source.free) {
-      if (declaredInUses(code, identifier) || declaredExternal(code, identifier)) continue;
+      if (declaredInOwnUses(code, identifier) || declaredExternal(code, identifier)) continue;
       const cls = this.registry.get(identifier);
       // Library classes (Slope...) register themselves when first used: resolving them only
       // then would change a user's tree in the middle of a run. They are library names instead.
-      if (cls && !isLibraryClass(cls)) this.addEdge(name, this.addClass(cls, identifier), 'calls');
-      else if (!cls) this.unresolved.push({ className: name, identifier });
+      if (cls && !isLibraryClass(cls)) node.refs.push(this.liveCode(cls, identifier, 'class'));
+      else if (!cls && !isGlobalName(identifier) && !isLibraryExport(identifier)) {
+        node.unresolved.push({ identifier });
+      }
     }
   }
 
-  private addEdge(from: string, to: string, kind: EdgeKind): void {
-    if (from !== to) this.edges.set(`${from}\u0000${to}\u0000${kind}`, { from, to, kind });
+  private targetNode(target: Target): DependencyNode {
+    if (target.kind === 'package') {
+      const key = `package\u0000${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
+      let node = this.nodes.get(key);
+      if (!node) {
+        const version = target.id.version === undefined ? '' : `@${target.id.version}`;
+        node = newNode('value', `${target.id.name}${version}:${target.member}`, undefined);
+        node.sourceHash = sha256Hex(`geodata-package/1\n${target.id.name}\n${target.id.version ?? ''}\n${target.member}`);
+        this.nodes.set(key, node);
+      }
+      return node;
+    }
+    return this.declarationNode(target as CodeTarget);
   }
 
-  private uniqueName(wanted: string): string {
-    let name = wanted;
-    for (let n = 2; this.nodes.has(name); n++) name = `${wanted}#${n}`;
-    return name;
+  /** A declaration of the project found in a module: hashed by its text, read in its module. */
+  private declarationNode(target: CodeTarget): DependencyNode {
+    const known = this.nodes.get(target.declaration);
+    if (known) return known;
+    const registered = this.registeredClassAt(target);
+    if (registered) {
+      const node = this.liveCode(registered.cls, registered.name, 'class', registered.location);
+      this.nodes.set(target.declaration, node);
+      return node;
+    }
+    const isCode = /Function|Class/.test(target.node.type);
+    const node = newNode(isCode ? 'helper' : 'value', target.name, undefined);
+    this.nodes.set(target.declaration, node);
+    const text = strippedText(target.module.text, target.node, target.module.typescript);
+    if (target.node.type === 'TSEnumDeclaration') {
+      // An enum compiles to code of its own; its TypeScript text stands for it.
+      node.sourceHash = sha256Hex(`geodata-enum/1\n${text.replace(/\s+/g, ' ')}`);
+      return node;
+    }
+    const names = new NameSpeller(this.resolver!, { module: target.module, node: target.node, scope: target.scope });
+    try {
+      this.fill(node, canonicaliseText(text, target.name, { resolver: names }), names);
+    } catch (error) {
+      if (!(error instanceof FingerprintError)) throw error;
+      node.sourceHash = sha256Hex(`geodata-unparsed/1\n${text}`);
+      node.unresolved.push({ identifier: target.name, reason: `is declared in ${target.module.url} in a form that could not be read as JavaScript` });
+    }
+    if (/^Class/.test(target.node.type) && target.node.superClass) this.addDeclaredParent(target, node);
+    return node;
+  }
+
+  /** A class declaration's base class, from its `extends`: the canonical text has only `$super`. */
+  private addDeclaredParent(target: CodeTarget, node: DependencyNode): void {
+    const superClass = target.node.superClass as AstNode;
+    let parent: Target;
+    if (superClass.type === 'Identifier') parent = this.resolver!.resolve(target.module, target.scope, superClass.name as string);
+    else if (superClass.type === 'MemberExpression' && superClass.object.type === 'Identifier' && !superClass.computed) {
+      parent = this.resolver!.resolveMember(target.module, target.scope, superClass.object.name as string, superClass.property.name as string);
+    } else parent = { kind: 'unresolved', reason: 'is an expression, not a class name' };
+    if (parent.kind === 'code' || parent.kind === 'package') node.parent = this.targetNode(parent);
+    else if (parent.kind === 'unresolved') node.unresolved.push({ identifier: '$super', reason: parent.reason });
+  }
+
+  /** The registered class declared at `target`, if any: one node per class, however it is reached. */
+  private registeredClassAt(target: CodeTarget): { cls: Code; name: string; location: ClassLocation } | undefined {
+    if (!/^Class/.test(target.node.type)) return undefined;
+    for (const name of new Set([target.name, undoLibraryRename(target.name)])) {
+      const cls = this.registry.get(name);
+      if (!cls) continue;
+      const location = this.locate(cls);
+      if (location?.node === target.node) return { cls, name, location };
+      // A TypeScript declaration reached through an import is the registered class when the
+      // class was registered from another module under the same name.
+      if (!location && target.module.typescript) return { cls, name, location: { module: target.module, node: target.node, scope: target.scope } };
+    }
+    return undefined;
   }
 }
 
+/**
+ * Spells the free names of one piece of code as its module means them (see `FreeNameResolver`),
+ * and remembers what they resolved to: the project's dependencies in the order the code first
+ * names them, and the names nothing resolved.
+ */
+class NameSpeller implements FreeNameResolver {
+  readonly targets: Target[] = [];
+  /** Free names (as written) that resolved to something: `uses` entries of the same keys are not needed. */
+  readonly resolved = new Set<string>();
+  readonly unresolved = new Map<string, string>();
+  private readonly keys = new Map<unknown, number>();
+
+  constructor(
+    private readonly resolver: NameResolver,
+    private readonly where: ClassLocation,
+  ) {}
+
+  name(written: string): FreeSpelling {
+    return this.spell(written, this.resolver.resolve(this.where.module, this.where.scope, written));
+  }
+
+  isNamespace(object: string): boolean {
+    return this.resolver.isNamespace(this.where.module, this.where.scope, object);
+  }
+
+  member(object: string, property: string): FreeSpelling {
+    return this.spell(`${object}.${property}`, this.resolver.resolveMember(this.where.module, this.where.scope, object, property));
+  }
+
+  private spell(written: string, target: Target): FreeSpelling {
+    switch (target.kind) {
+      case 'global':
+      case 'library':
+        this.resolved.add(written);
+        return { name: target.name };
+      case 'unresolved':
+        this.unresolved.set(written, target.reason);
+        return { name: written };
+      default: {
+        this.resolved.add(written);
+        const value = target.kind === 'code' ? constantLiteral(target) : undefined;
+        if (value) return { name: written, value };
+        const key = target.kind === 'code' ? target.declaration : `${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
+        let index = this.keys.get(key);
+        if (index === undefined) {
+          index = this.targets.length;
+          this.keys.set(key, index);
+          this.targets.push(target);
+        }
+        return { name: `$dep${index}`, dependency: true };
+      }
+    }
+  }
+}
+
+/**
+ * The literal a `const` holds (`3`, `'EPSG:4326'`, `-1`, `true`), without positions: read as
+ * its value wherever it is named, as bundlers inline it.
+ */
+function constantLiteral(target: CodeTarget): AstNode | undefined {
+  if (target.declaration.type !== 'VariableDeclarator' || target.declaration.id.type !== 'Identifier') return undefined;
+  let node = target.node;
+  while (/^TS(?:As|Satisfies|NonNull)Expression$|^ParenthesizedExpression$/.test(node.type)) node = node.expression as AstNode;
+  const literal = (n: AstNode) => n.type === 'Literal' && !n.regex && n.bigint === undefined;
+  if (literal(node)) return { type: 'Literal', value: node.value };
+  if (node.type === 'UnaryExpression' && node.operator === '-' && literal(node.argument as AstNode) && typeof node.argument.value === 'number') {
+    return { type: 'UnaryExpression', operator: '-', prefix: true, argument: { type: 'Literal', value: node.argument.value } };
+  }
+  return undefined;
+}
+
+function newNode(kind: DependencyKind, label: string, className: string | undefined): DependencyNode {
+  return { kind, label, className, sourceHash: '', uses: [], refs: [], unresolved: [] };
+}
+
 function isUserClass(value: unknown): value is Code {
-  return (
-    typeof value === 'function' &&
-    value !== Function.prototype &&
-    !isFrameworkBase(value) &&
-    canonicalSource(value).kind !== 'native'
-  );
+  return typeof value === 'function' && value !== Function.prototype && !isFrameworkBase(value) && canonicalSource(value).kind !== 'native';
 }
 
 function ownUses(code: Code, name: string): Record<string, unknown> | undefined {
@@ -164,33 +387,29 @@ function ownUses(code: Code, name: string): Record<string, unknown> | undefined 
   const uses: unknown = (code as { uses?: unknown }).uses;
   if (uses === undefined || uses === null) return undefined;
   if (typeof uses !== 'object' || Array.isArray(uses)) {
-    throw new FingerprintError(
-      `${name}.uses must be an object naming helpers and constants ({ helper, THRESHOLD }), got ${typeof uses}.`,
-    );
+    throw new FingerprintError(`${name}.uses must be an object naming helpers and constants ({ helper, THRESHOLD }), got ${typeof uses}.`);
   }
   return uses as Record<string, unknown>;
 }
 
 /**
+ * Declared in the code's own `uses`. Not an ancestor's: a parent's `uses` says what the parent's
+ * names mean, and the subclass's same name may mean something else where the subclass was written.
+ */
+function declaredInOwnUses(code: Code, identifier: string): boolean {
+  const uses = ownUses(code, code.name);
+  return uses !== undefined && Object.prototype.hasOwnProperty.call(uses, identifier);
+}
+
+/**
  * Named in the class's `static external = ['writeFile', ...]` (or an ancestor's): functions from
  * outside the project (Node builtins, packages) the user deliberately leaves out of the
- * fingerprint, pinning them by their dependency's version instead. Listed names count in the
- * source hash, since the list is part of the class text.
+ * fingerprint. Listed names count in the source hash, since the list is part of the class text.
  */
 function declaredExternal(code: Code, identifier: string): boolean {
   for (let current: unknown = code; isUserClass(current); current = Object.getPrototypeOf(current)) {
     const external = Object.prototype.hasOwnProperty.call(current, 'external') ? (current as { external?: unknown }).external : undefined;
     if (Array.isArray(external) && external.includes(identifier)) return true;
-    if (canonicalSource(current).kind !== 'class') break;
-  }
-  return false;
-}
-
-/** Declared in the code's own `uses` or, for a class, in an ancestor's (the subclass sees it too). */
-function declaredInUses(code: Code, identifier: string): boolean {
-  for (let current: unknown = code; isUserClass(current); current = Object.getPrototypeOf(current)) {
-    const uses = Object.prototype.hasOwnProperty.call(current, 'uses') ? (current as { uses?: unknown }).uses : undefined;
-    if (uses && typeof uses === 'object' && Object.prototype.hasOwnProperty.call(uses, identifier)) return true;
     if (canonicalSource(current).kind !== 'class') break;
   }
   return false;

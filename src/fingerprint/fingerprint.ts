@@ -3,9 +3,11 @@ import { FingerprintError } from '../errors.js';
 import type { Processor } from '../processors/processor.js';
 import { toCanonicalValue } from './canonical-json.js';
 import { canonicalSource } from './canonical-source.js';
-import { analyseClass, unhashedReferences } from './dependencies.js';
+import { analyseClass } from './dependencies.js';
 import { sha256Hex } from './hash.js';
 import { ABSENT_SHA256, type InputDigest, type InputHasher } from './input-hasher.js';
+import { defaultModuleReader, type ModuleReader } from './module-reader.js';
+import { prepareModules } from './prepared-modules.js';
 import { canonicalParameters, nestedInstances, parameterValues } from './parameters.js';
 import { defaultInputHasher, preparedDigest, prepareInputs } from './prepared-inputs.js';
 import {
@@ -23,10 +25,16 @@ export interface FingerprintOptions {
   registry?: ClassRegistry;
   /** Make an unhashed reference a `FingerprintError` instead of a note in the record. */
   strict?: boolean;
-  /** Free names that are fine unhashed: the library's own exports (`process`, `load`, `slope`). */
+  /** Free names that are fine unhashed, beyond globals and geodata's own exports. */
   knownNames?: Iterable<string>;
   /** Hashes processor inputs; a `WebInputHasher` (Blobs and bytes only) unless given. */
   inputHasher?: InputHasher;
+  /**
+   * Reads the modules classes are written in, to resolve their free names there; the platform's
+   * unless given (a `NodeModuleReader` in Node, a `FetchModuleReader` in browsers, installed by
+   * the package entry). Without any, names resolve through `uses`, the registry and their spelling.
+   */
+  moduleReader?: ModuleReader;
 }
 
 /**
@@ -58,6 +66,7 @@ export async function fingerprint(instance: object, spec?: unknown, options: Fin
  */
 export async function describe(instance: object, spec?: unknown, options: FingerprintOptions = {}): Promise<InstanceRecord> {
   await prepareInputs(instance, options);
+  await prepareModules(options.registry ?? defaultRegistry, moduleReaderOf(options));
   return describeSync(instance, spec, options);
 }
 
@@ -71,6 +80,7 @@ export async function describe(instance: object, spec?: unknown, options: Finger
  * describeSync(slope, spec, options).stateHash;
  */
 export function describeSync(instance: object, spec?: unknown, options: FingerprintOptions = {}): InstanceRecord {
+  // A new Describer each call: its records are this call's own to complete.
   const record = new Describer(options).describe(instance, 'the instance');
   if (spec === undefined) return record;
   const specValue = toCanonicalValue(gridOf(spec), 'spec', { owner: record.className }) ?? null;
@@ -78,7 +88,7 @@ export function describeSync(instance: object, spec?: unknown, options: Fingerpr
   const stateHash = sha256Hex(
     canonicalize({ format_version: FINGERPRINT_FORMAT_VERSION, instanceHash: record.instanceHash, specHash }) as string,
   );
-  return { ...record, stateHash, specHash, spec: specValue };
+  return Object.assign(record, { stateHash, specHash, spec: specValue });
 }
 
 /**
@@ -134,8 +144,8 @@ class Describer {
           `Decorate it with @register or call register(${cls?.name || 'TheClass'}).`,
       );
     }
-    const analysis = analyseClass(cls, this.registry);
-    const unhashed = unhashedReferences(analysis, this.knownNames);
+    const analysis = analyseClass(cls, this.registry, moduleReaderOf(this.options));
+    const unhashed = analysis.unresolved.filter((ref) => !this.knownNames.has(ref.identifier));
     this.enforceStrict(unhashed);
     const hashes = new Map<object, string>();
     for (const nested of nestedInstances(parameterValues(instance), this.registry)) {
@@ -160,13 +170,17 @@ class Describer {
     const record: InstanceRecord = {
       format_version: FINGERPRINT_FORMAT_VERSION,
       className,
-      sourceHash: canonicalSource(cls).hash,
+      sourceHash: analysis.sourceHash,
       depTreeHash: analysis.depTreeHash,
       instanceHash,
       paramsHash,
       parameters,
       inputs,
-      tree: analysis.tree,
+      // Read when needed (stored with an entry, compared by explain): the record of every Data
+      // parameter down a chain is made too, and building each one's tree would cost O(N²).
+      get tree() {
+        return analysis.tree;
+      },
       unhashed: dedupe(unhashed),
     };
     if (processor) record.processor = processor.record;
@@ -188,8 +202,8 @@ class Describer {
       ? `give the helper its own uses (helper.uses = { ${first.identifier} })`
       : `add it to \`static uses = { ${first.identifier} }\`, or to \`static external = ['${first.identifier}']\` to leave a Node builtin or package function out of the fingerprint on purpose`;
     throw new FingerprintError(
-      `${where} refers to "${first.identifier}", which is not local, not a JavaScript global, not a ` +
-        `registered class and not declared in uses, so its code is not part of the fingerprint. ` +
+      `${where} refers to "${first.identifier}", which ${first.reason ?? 'is not local, not a JavaScript global, not a registered class and not declared in uses'}, ` +
+        `so its code is not part of the fingerprint. ` +
         `To fix: ${fix}, or register it if it is a class.${also}`,
     );
   }
@@ -219,7 +233,7 @@ class Describer {
     // A registered processor class (a user's own) brings its helpers along; a library one is
     // identified by its own code.
     if (this.registry.nameOf(processorClass) !== undefined) {
-      record.depTreeHash = analyseClass(processorClass, this.registry).depTreeHash;
+      record.depTreeHash = analyseClass(processorClass, this.registry, moduleReaderOf(this.options)).depTreeHash;
     }
     return { instance: processor as Processor, record };
   }
@@ -249,6 +263,10 @@ class Describer {
     optional.forEach((ref, slot) => add(preparedDigest(this.inputHasher, ref, className, true), slot));
     return { inputs, hashed };
   }
+}
+
+function moduleReaderOf(options: FingerprintOptions): ModuleReader | undefined {
+  return 'moduleReader' in options ? options.moduleReader : defaultModuleReader();
 }
 
 function dedupe(references: UnhashedReference[]): UnhashedReference[] {

@@ -4,7 +4,11 @@ import type { InputDigest } from './input-hasher.js';
 /** Carried by every record; bumped when the meaning of any hash changes. */
 export const FINGERPRINT_FORMAT_VERSION = 1;
 
-/** What a node of a dependency tree is: a class, a helper function (or unregistered class), a constant. */
+/**
+ * What a node of a dependency tree is: a class, a helper function (or unregistered class), a
+ * constant or an export of a package outside the project (`proj4@2.22.0:default`, by package name
+ * and version).
+ */
 export type DependencyKind = 'class' | 'helper' | 'value';
 
 /**
@@ -29,6 +33,8 @@ export interface TreeRecord {
 export interface UnhashedReference {
   className: string;
   identifier: string;
+  /** Why it could not be resolved (`it is a parameter of an enclosing function`...). */
+  reason?: string;
 }
 
 /** The processor part of an instance record. */

@@ -15,6 +15,7 @@ export class ClassRegistry {
   private readonly byName = new Map<string, Code>();
   private readonly nameByClass = new WeakMap<Code, string>();
   private readonly sites = new Map<string, string | undefined>();
+  private readonly siteByClass = new WeakMap<Code, string>();
   private changes = 0;
 
   /** Increases with every change, so analyses that depend on the registry know when to redo. */
@@ -30,6 +31,14 @@ export class ClassRegistry {
   /** The name `cls` is registered under (also for an older copy replaced by an identical re-run). */
   nameOf(cls: unknown): string | undefined {
     return typeof cls === 'function' ? this.nameByClass.get(cls) : undefined;
+  }
+
+  /**
+   * Where `cls` was registered (`url:line:column`, the stack frame that called `register`): how
+   * the fingerprint finds the module the class was written in. Undefined without a stack.
+   */
+  siteOf(cls: Code): string | undefined {
+    return this.siteByClass.get(cls);
   }
 
   /** Registered names, sorted. */
@@ -68,6 +77,9 @@ export class ClassRegistry {
     }
     this.byName.set(name, cls);
     this.sites.set(name, site);
+    // Per class, so that two classes of one name (an identical one from another module) are each
+    // resolved in their own module.
+    if (site !== undefined) this.siteByClass.set(cls, site);
     this.nameByClass.set(cls, name);
     this.changes++;
   }

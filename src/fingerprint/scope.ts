@@ -1,38 +1,74 @@
-import { type AstNode, forEachChild, identifier, isNode } from './ast.js';
-import { undoBundlerRename, undoLibraryRename } from './known-names.js';
+import { type AstNode, forEachChild, isNode } from './ast.js';
+import { undoLibraryRename } from './known-names.js';
 
 /** How an identifier in a canonical AST is bound. */
 export type Binding = 'local' | 'self' | 'free' | 'super';
+
+/**
+ * What a free name means where the code was written (its module), as `renameBindings` needs it:
+ * how to spell it in the canonical form. See `name-resolution.ts`.
+ */
+export interface FreeNameResolver {
+  /**
+   * How to write the free name `name` in the canonical form: a global or a library export by its
+   * own name; a dependency of the project by its place among the code's dependencies (`$dep0`,
+   * marked as such, so no name the code writes can hash alike).
+   */
+  name(name: string): FreeSpelling;
+  /**
+   * Whether the free name `object` is a module namespace (`import * as ns`, tsc's `helpers_1 =
+   * require(…)`, esbuild's `import_helpers`): `object.property` then reads as one name.
+   */
+  isNamespace(object: string): boolean;
+  /** How to write `object.property` for a namespace `object`. */
+  member(object: string, property: string): FreeSpelling;
+}
+
+/** A free name as the canonical form writes it. */
+export interface FreeSpelling {
+  name: string;
+  dependency?: boolean;
+  /**
+   * The value in its place: a constant's literal (`const LIMIT = 3`), which bundlers inline
+   * (Rolldown writes `3` where the source says `LIMIT`).
+   */
+  value?: AstNode;
+}
 
 /** What the renaming needs to know about the code around the AST. */
 export interface RenameOptions {
   /** Names that mean the class or function itself (its id, its runtime name). */
   selfNames: ReadonlySet<string>;
-  /** Free names to spell differently: a bundler's `helper2` becomes its `uses` key `helper`. */
+  /**
+   * Free names to spell differently: a bundler's `helper2` becomes its `uses` key `helper`. An
+   * alias is dropped when the code also names its key itself (`uses = { helper: other }` with
+   * both `helper()` and `other()` in the body): the two are different things.
+   */
   aliases: ReadonlyMap<string, string>;
-  /** The keys of `static uses`: names the code declares, never rewritten as a compiler's. */
-  usesKeys: ReadonlySet<string>;
   /** The library's own code: every free name loses a bundler's suffix (see `undoLibraryRename`). */
   libraryCode?: boolean;
+  /** Resolves free names in the code's module; `aliases` are not used then. */
+  resolver?: FreeNameResolver;
 }
 
 /**
  * Renames every locally bound name to `$0`, `$1`, … in binding order, names meaning the code
- * itself to `$self`, and leaves free names as they are (after `aliases`). Marks each identifier's
- * `binding`, so `$0` written by the user and a renamed local never hash alike. Returns the free
- * names.
+ * itself to `$self`, and spells free names as the resolver says (else as written, after
+ * `aliases`). Marks each identifier's `binding`, so `$0` written by the user and a renamed local
+ * never hash alike. Returns the free names, as spelled in the result, and as written.
  *
  * Scope-aware: `var` and function declarations hoist to their function, `let`/`const`/`class` stay
  * in their block, parameters, catch parameters and destructuring bind, a named function or class
  * expression binds its own name inside itself. Property names, labels and `this` are not bindings.
  *
- * Also undoes tsc's CommonJS import style (`(0, helpers_1.scale)(…)`, `helpers_1.LIMIT`) when the
- * `…_1` object is free, the only case where it can be tsc's.
+ * Compilers' import styles (`(0, helpers_1.scale)(…)`, `import_helpers.LIMIT`) read as the
+ * imported name only where the resolver knows the object is a module namespace: a user's own
+ * object `layer_1` is never taken for one.
  */
 export function renameBindings(root: AstNode, options: RenameOptions): { root: AstNode; free: Set<string> } {
   const renamer = new Renamer(options);
   const renamed = renamer.visit(root, new Scope(undefined));
-  return { root: renamed, free: renamer.free };
+  return { root: renamed, ...renamer.spellFreeNames() };
 }
 
 class Scope {
@@ -48,15 +84,53 @@ class Scope {
   }
 }
 
-const CJS_IMPORT = /^[A-Za-z_$][\w$]*_\d+$/;
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const CLASSES = new Set(['ClassDeclaration', 'ClassExpression']);
 
+/** A free identifier of the result, spelled once all of them are known (see `spellFreeNames`). */
+interface FreeUse {
+  node: AstNode;
+  written: string;
+  /** Set when the node stands for `written.property` of a module namespace. */
+  property?: string;
+}
+
 class Renamer {
-  readonly free = new Set<string>();
+  private readonly uses: FreeUse[] = [];
   private counter = 0;
 
   constructor(private readonly options: RenameOptions) {}
+
+  /**
+   * Spells every free identifier, in the order of the code: the resolver numbers the project's
+   * own dependencies in that order. Without a resolver, aliases apply unless the code also
+   * writes the alias's key itself.
+   */
+  spellFreeNames(): { free: Set<string> } {
+    const { resolver, aliases, libraryCode } = this.options;
+    const conflicting = new Set([...aliases.values()].filter((key) => this.uses.some((use) => use.written === key && use.property === undefined)));
+    const free = new Set<string>();
+    for (const use of this.uses) {
+      let name: string;
+      if (resolver) {
+        const spelling = use.property === undefined ? resolver.name(use.written) : resolver.member(use.written, use.property);
+        if (spelling.value) {
+          for (const key of Object.keys(use.node)) delete use.node[key];
+          Object.assign(use.node, structuredClone(spelling.value));
+          continue;
+        }
+        name = spelling.name;
+        if (spelling.dependency) use.node.binding = 'dependency';
+      } else if (libraryCode) name = undoLibraryRename(use.written);
+      else {
+        const alias = aliases.get(use.written);
+        name = alias !== undefined && !conflicting.has(alias) ? alias : use.written;
+      }
+      use.node.name = name;
+      free.add(name);
+    }
+    return { free };
+  }
 
   visit(node: AstNode, scope: Scope): AstNode {
     switch (node.type) {
@@ -133,25 +207,26 @@ class Renamer {
     const local = scope.lookup(node.name);
     if (local !== undefined) return { type: 'Identifier', name: local, binding: 'local' };
     if (this.options.selfNames.has(node.name)) return { type: 'Identifier', name: '$self', binding: 'self' };
-    const name =
-      this.options.aliases.get(node.name) ??
-      (this.options.usesKeys.has(node.name) ? node.name : this.options.libraryCode ? undoLibraryRename(node.name) : undoBundlerRename(node.name));
-    this.free.add(name);
-    return { type: 'Identifier', name, binding: 'free' };
+    const free: AstNode = { type: 'Identifier', name: node.name, binding: 'free' };
+    this.uses.push({ node: free, written: node.name as string });
+    return free;
   }
 
   private visitMember(node: AstNode, scope: Scope): AstNode {
     const object = node.object as AstNode;
+    const resolver = this.options.resolver;
     if (
+      resolver &&
       object.type === 'Identifier' &&
-      CJS_IMPORT.test(object.name) &&
-      !this.options.usesKeys.has(object.name) &&
       !node.computed &&
       node.property.type === 'Identifier' &&
       scope.lookup(object.name) === undefined &&
-      !this.options.selfNames.has(object.name)
+      !this.options.selfNames.has(object.name) &&
+      resolver.isNamespace(object.name)
     ) {
-      return this.resolve(identifier(node.property.name), scope);
+      const free: AstNode = { type: 'Identifier', name: node.property.name, binding: 'free' };
+      this.uses.push({ node: free, written: object.name as string, property: node.property.name as string });
+      return free;
     }
     node.object = this.visit(object, scope);
     if (node.computed) node.property = this.visit(node.property as AstNode, scope);

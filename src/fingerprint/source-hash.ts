@@ -1,4 +1,6 @@
 import { canonicalSource } from './canonical-source.js';
+import { analyseClass } from './dependencies.js';
+import { defaultRegistry } from './registry.js';
 
 /** Any class or function whose code can be fingerprinted. */
 export type Code = Function;
@@ -7,7 +9,10 @@ export type Code = Function;
  * The source hash of a class or function: SHA-256 (64 hex digits) of the canonical AST of its
  * own text (`cls.toString()` parsed by acorn). Positions, comments, formatting, local variable
  * names and what compilers add on their own (tsc, tsx, vitest, esbuild) do not count; literals,
- * operators, property and method names, called names and free names do. Memoised per object.
+ * operators, property and method names, called names and free names do. For a class registered
+ * in the default registry, its free names are read as its module means them (a helper of the
+ * project by its place among the class's dependencies, not by a name a bundler may change): the
+ * hash `describe` records. Memoised.
  *
  * Dependencies are not included: see `dependencyTree` and `fingerprint`.
  *
@@ -16,7 +21,13 @@ export type Code = Function;
  * sourceHash(Slope); // same after renaming `scaled`, different after changing `2`
  */
 export function sourceHash(code: Code): string {
-  return canonicalSource(code).hash;
+  if (defaultRegistry.nameOf(code) === undefined) return canonicalSource(code).hash;
+  try {
+    return analyseClass(code).sourceHash;
+  } catch {
+    // A class that cannot be analysed (a broken `uses`) still has its own text.
+    return canonicalSource(code).hash;
+  }
 }
 
 /**

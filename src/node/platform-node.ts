@@ -6,10 +6,12 @@ import { join, resolve } from 'node:path';
 import { createNodeEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
+import { NodeModuleReader } from '../fingerprint/module-reader-node.js';
 import type { AsyncContext, Platform, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
+const moduleReader = new NodeModuleReader();
 
 /** Node: files on this machine, the filesystem store, GDAL reading and writing host files in place. */
 export const nodePlatform: Platform = {
@@ -31,6 +33,7 @@ export const nodePlatform: Platform = {
     if (!hasher) hashers.set(key, (hasher = new NodeInputHasher(memoPath)));
     return hasher;
   },
+  moduleReader: () => moduleReader,
   workspace: () => nodeWorkspace,
   resolvePath: (path) => resolve(path),
   asyncContext: () => computationContext,

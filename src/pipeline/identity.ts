@@ -1,17 +1,13 @@
 import { getConfig } from '../config.js';
 import type { Tracked } from '../data/tracked.js';
 import { snakeCase } from '../data/naming.js';
-import { describeSync, prepareInputs, type FingerprintOptions, type InstanceRecord, type JsonValue } from '../fingerprint/index.js';
+import { defaultRegistry, describeSync, prepareInputs, type FingerprintOptions, type InstanceRecord, type JsonValue } from '../fingerprint/index.js';
+import { defaultModuleReader } from '../fingerprint/module-reader.js';
+import { prepareModules } from '../fingerprint/prepared-modules.js';
 import { PipelineError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { addLibraryNames } from '../fingerprint/known-names.js';
-import { libraryNames } from '../library-names.js';
-
-let librarySet: ReadonlySet<string> | undefined;
-// Bundlers may rename geodata's exports in a class body (`process2`); the fingerprint maps them back.
-addLibraryNames((name) => (librarySet ??= new Set(libraryNames())).has(name));
 
 /** Everything that identifies one cache entry, with the record it was computed from. */
 export interface Identity {
@@ -31,7 +27,6 @@ export interface Identity {
 export function fingerprintOptions(): FingerprintOptions {
   return {
     strict: getConfig().strictFingerprints,
-    knownNames: libraryNames(),
     inputHasher: inputHasher(),
   };
 }
@@ -47,7 +42,10 @@ export function inputHasher() {
 
 /** Hashes the inputs an instance (and its Data parameters) read, so `identify` can run synchronously. */
 export async function prepareIdentity(instance: Tracked): Promise<void> {
-  await prepareInputs(instance, fingerprintOptions());
+  const options = fingerprintOptions();
+  await prepareInputs(instance, options);
+  // Fingerprints read the modules classes are written in: a browser fetches them here.
+  await prepareModules(defaultRegistry, defaultModuleReader());
 }
 
 /**

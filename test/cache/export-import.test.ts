@@ -50,8 +50,9 @@ describe('exportEntries and importArchive', () => {
     const entries = report.added.filter((item) => item.kind === 'entry');
     expect(entries.map((item) => `${item.className} ${item.hash}`).sort()).toEqual([`Chart ${chart.stateHash}`, `Constant ${constant.stateHash}`, `Extreme ${min}`]);
     expect(entries.find((item) => item.className === 'Chart')!.key).toBe(`figures/${chart.stateHash}/`);
-    // Chart's tree names Constant: both code versions and all three trees come along.
-    expect(report.added.filter((item) => item.kind === 'code')).toHaveLength(3);
+    // Chart's tree names Constant: both code versions and all three trees come along, and the
+    // node:fs/promises writeFile that Extreme's body calls.
+    expect(report.added.filter((item) => item.kind === 'code')).toHaveLength(4);
     expect(report.added.filter((item) => item.kind === 'snapshot')).toHaveLength(3);
     expect(readFileSync(join(root, '.source', 'code', constant.meta.source_hash, 'source.js'), 'utf8')).toContain('constant v2');
 

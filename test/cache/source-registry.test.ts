@@ -43,7 +43,8 @@ describe('cleanSourceRegistry', () => {
     expect(kept[`code Label ${labelV1.slice(0, 12)}`]).toBe('the latest version of Label');
     expect(kept[`code Doubled ${sourceHash(defaultRegistry.get('Doubled')!).slice(0, 12)}`]).toBe('the code of Doubled as loaded now');
     expect(kept[`code Gone ${metaOf(s, 'data_processed', s.hashes.gone).source_hash.slice(0, 12)}`]).toBe(`referenced by entry ${s.hashes.gone.slice(0, 12)} (Gone)`);
-    expect(report.kept).toHaveLength(16 - 4);
+    // 16 versions and 3 dependencies the scenario's module resolves (CopyInput, readFile, writeFile); 4 removed.
+    expect(report.kept).toHaveLength(19 - 4);
     expect(report.bytesFreed).toBe(report.removed.reduce((sum, item) => sum + item.bytes, 0));
   });
 
@@ -82,8 +83,11 @@ describe('rebuildRegistry', () => {
     const report = await rebuildRegistry();
     const registered = ['Chart', 'Constant', 'Doubled', 'Extreme', 'FromFile', 'Label'];
     expect(report.failed).toEqual([]);
+    // The classes, and what their module resolves their bodies to: CopyInput, readFile, writeFile.
+    const fromFile = dependencyTree(defaultRegistry.get('FromFile')!).nodes;
+    const dependencies = ['CopyInput', 'node:fs/promises:readFile', 'node:fs/promises:writeFile'].map((name) => [name, fromFile[name]!.sourceHash, 'added']);
     expect(report.written.filter((w) => w.kind === 'code').map((w) => [w.className, w.hash, w.action]).sort()).toEqual(
-      registered.map((name) => [name, sourceHash(defaultRegistry.get(name)!), 'added']).sort(),
+      [...registered.map((name) => [name, sourceHash(defaultRegistry.get(name)!), 'added']), ...dependencies].sort(),
     );
     expect(report.written.filter((w) => w.kind === 'snapshot').map((w) => w.className).sort()).toEqual(registered);
     expect(await listTree(join(s.root, 'data_processed'))).toEqual(entriesBefore);
@@ -104,7 +108,7 @@ describe('rebuildRegistry', () => {
     expect([chart.state, chart.staleDependencies]).toEqual(['stale', ['(dependencies: the tree snapshot is missing)']]);
 
     const again = await rebuildRegistry();
-    expect(again.written.map((w) => [w.kind, w.action])).toEqual(registered.map(() => ['code', 'updated']));
+    expect(again.written.map((w) => [w.kind, w.action])).toEqual([...registered, ...dependencies].map(() => ['code', 'updated']));
     const later = JSON.parse(readFileSync(join(s.root, '.source', 'code', constant, 'source.json'), 'utf8'));
     expect(later.first_registered).toBe(record.first_registered);
     expect(later.latest_registered >= record.latest_registered).toBe(true);

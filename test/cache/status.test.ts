@@ -29,7 +29,9 @@ describe('status and classes', () => {
     const result = await status();
     expect(result.entries.count).toBe(15);
     expect(result.entries.states).toEqual({ fresh: 3, stale: 7, 'input-changed': 1, unknown: 1, damaged: 2, incomplete: 1 });
-    expect(result.source.codeVersions).toBe(8);
+    // Eight class versions, and three dependencies found in the scenario's module: CopyInput (the
+    // processor FromFile's body names), and readFile and writeFile of node:fs/promises.
+    expect(result.source.codeVersions).toBe(11);
     expect(result.source.snapshots).toBe(8);
   });
 

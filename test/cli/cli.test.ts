@@ -96,7 +96,8 @@ describe('geodata, the command line', () => {
     expect(code).toBe(0);
     expect(value.root).toBe(join(folder, 'cache'));
     expect(value.entries.states).toEqual({ fresh: 4, stale: 3, 'input-changed': 0, unknown: 1, damaged: 0, incomplete: 1 });
-    expect(value.source).toMatchObject({ codeVersions: 6, snapshots: 6 });
+    // Six class versions, and writeFile of node:fs/promises, which Extreme's module imports.
+    expect(value.source).toMatchObject({ codeVersions: 7, snapshots: 6 });
     const text = geodata(['status'], folder).stdout;
     expect(text).toMatch(/^entries {3}9 \(\S+ kB\): 4 fresh, 3 stale, 1 unknown, 1 incomplete$/m);
     expect(text).toMatch(/^classes {3}5: 3 fresh, 1 stale, 1 unknown — stale: Chart$/m);
@@ -189,14 +190,14 @@ describe('geodata, the command line', () => {
     expect(json.diffs.map((d: any) => [d.from, d.to])).toEqual([[sources.v1, sources.v2]]);
 
     const missing = geodata(['code', 'Nope'], folder);
-    expect([missing.code, missing.stderr]).toEqual([2, 'geodata code: error: no stored code of a class named "Nope"; stored classes: Chart, Constant, Extreme, Gone, Plain\n']);
+    expect([missing.code, missing.stderr]).toEqual([2, 'geodata code: error: no stored code of a class named "Nope"; stored classes: Chart, Constant, Extreme, Gone, Plain, node:fs/promises:writeFile\n']);
   });
 
   it('shows a timeline of code versions, newest first', () => {
     const folder = project(built);
     const { code, value } = geodataJson(['versions'], folder);
     expect(code).toBe(0);
-    expect(value).toHaveLength(6);
+    expect(value).toHaveLength(7);
     expect([value[0].className, value[0].sourceHash, value[0].live]).toEqual(['Constant', sources.v2, true]);
     expect(value.map((v: any) => v.latestRegistered)).toEqual(value.map((v: any) => v.latestRegistered).sort().reverse());
     expect(value.filter((v: any) => !v.live).map((v: any) => v.className).sort()).toEqual(['Constant', 'Gone']);
@@ -207,7 +208,7 @@ describe('geodata, the command line', () => {
     const [header, ...rows] = text.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^LATEST REGISTERED\s+AGE\s+CLASS\s+TYPE\s+HASH\s+LIVE\s+ENTRIES$/);
     const columns = rows.map((row) => {
-      const match = /^(\S+)\s+(\d+[smhd] ago)\s+(\S+)\s+(data|figure)\s+([0-9a-f]{12})\s+(live\s+)?(\d+)$/.exec(row);
+      const match = /^(\S+)\s+(\d+[smhd] ago)\s+(\S+)\s+(data|figure|helper|value)\s+([0-9a-f]{12})\s+(live\s+)?(\d+)$/.exec(row);
       expect(match, row).not.toBeNull();
       return [match![1], match![3], match![4], match![5], match![6] !== undefined, Number(match![7])];
     });
@@ -221,6 +222,8 @@ describe('geodata, the command line', () => {
         ['Extreme', 'data', source(h.min), true, 2],
         ['Gone', 'data', source(h.gone), false, 1],
         ['Plain', 'data', source(h.plain), true, 1],
+        // The node:fs/promises writeFile Extreme calls, found in the module: in both Extreme entries' trees.
+        ['node:fs/promises:writeFile', 'value', columns.find((c) => c[1] === 'node:fs/promises:writeFile')![3], true, 2],
       ].sort(),
     );
   });
@@ -329,6 +332,7 @@ describe('geodata, the command line', () => {
       ['Constant', 'added'],
       ['Extreme', 'added'],
       ['Plain', 'added'],
+      ['node:fs/promises:writeFile', 'added'],
     ]);
     expect(value.written.filter((w: any) => w.kind === 'snapshot')).toHaveLength(4);
     expect(readFileSync(join(folder, 'cache', '.source', 'code', sources.v2, 'source.js'), 'utf8')).toContain('constant v2');

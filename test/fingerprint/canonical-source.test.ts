@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalSource, canonicaliseText } from '../../src/fingerprint/canonical-source.js';
-import { addLibraryNames } from '../../src/fingerprint/known-names.js';
 import { FingerprintError } from '../../src/errors.js';
 import { canonicalSourceText, defaultRegistry, freeIdentifiers, sourceHash } from '../../src/fingerprint/index.js';
 
@@ -182,26 +181,26 @@ describe('toolchain artefacts', () => {
     expect(new Set(['WHO', 'WHO2', 'WHO$1'].map((name) => sourceHash(user(name)))).size).toBe(3);
   });
 
-  it("maps a library name a bundler renamed to avoid a collision back, and nothing else", () => {
-    addLibraryNames((name) => name === 'libraryThing');
-    expectSameHash([
-      `class Sample { run() { return libraryThing(); } }`,
-      `class Sample { run() { return libraryThing2(); } }`,
-      `class Sample { run() { return libraryThing$1(); } }`,
-    ]);
-    // A user's own names keep their digits, as do names declared in uses.
-    expectAllDifferent([`class Sample { run() { return helper(); } }`, `class Sample { run() { return helper2(); } }`]);
-    expectAllDifferent([
-      `class Sample { static uses = { libraryThing2 }; run() { return libraryThing2(); } }`,
-      `class Sample { static uses = { libraryThing2 }; run() { return libraryThing(); } }`,
-    ]);
+  it("keeps a user's free names as written: a helper2 is not a bundler's renamed helper, nor layer_1 a compiled import", () => {
+    // Without the code's module, nothing says what a name means; module resolution reads
+    // bundler renames and compiled imports (see test/fingerprint/names/).
+    expectAllDifferent([`class Sample { run() { return upscale(); } }`, `class Sample { run() { return upscale2(); } }`, `class Sample { run() { return upscale$1(); } }`]);
+    expectAllDifferent([`class S { run(x) { return layer_1.load; } }`, `class S { run(x) { return load; } }`]);
+    expect(canonicaliseText(`class S { run() { return (0, helpers_1.load)(1) + layer_1.max; } }`, 'S').free).toEqual(['helpers_1', 'layer_1']);
   });
 
-  it("keeps tsc's CommonJS import style apart from objects declared in uses", () => {
-    expectAllDifferent([
-      `class Sample { static uses = { table_1, table_2 }; run() { return table_1.max; } }`,
-      `class Sample { static uses = { table_1, table_2 }; run() { return table_2.max; } }`,
+  it('reads a uses alias only where the code does not also write the alias key itself', () => {
+    // A bundler renames a helper (`scale` → `scale2`) and writes `uses = { scale: scale2 }`.
+    expectSameHash([
+      `class S { static uses = { scale }; run(x) { return scale(x); } }`,
+      `class S { static uses = { scale: scale2 }; run(x) { return scale2(x); } }`,
     ]);
+    // Here `scale` and `other` are two different functions: `other` must not read as `scale`.
+    expectAllDifferent([
+      `class S { static uses = { scale: other }; run(x) { return scale(x) + scale(x); } }`,
+      `class S { static uses = { scale: other }; run(x) { return scale(x) + other(x); } }`,
+    ]);
+    expect(canonicaliseText(`class S { static uses = { scale: other }; run(x) { return scale(x) + other(x); } }`, 'S').free).toEqual(['other', 'scale']);
   });
 
   it('removes the renamed keep-names helper of code compiled twice (__name2)', () => {
@@ -244,17 +243,6 @@ describe('toolchain artefacts', () => {
     // A user's own (0, x) is left alone.
     expectAllDifferent([`class S { run() { return typeof (0, LIMIT); } }`, `class S { run() { return typeof LIMIT; } }`]);
     expect(canonicaliseText(`class S { run(x) { return (0,__vite_ssr_import_2__.load)(x); } }`, 'S').free).toEqual(['load']);
-  });
-
-  it('reads tsc CommonJS import calls as bare names, but only when the module object is free', () => {
-    expectSameHash([
-      `class S { run(x) { return load(x) + LIMIT; } }`,
-      `class S { run(x) { return (0, helpers_1.load)(x) + helpers_1.LIMIT; } }`,
-    ]);
-    expectAllDifferent([
-      `class S { run(item_1) { return item_1.load; } }`,
-      `class S { run(item_1) { return load; } }`,
-    ]);
   });
 
   it('removes use strict directives', () => {

@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { compareRecords, describe, type InstanceRecord } from '../../src/fingerprint/index.js';
+import { FINGERPRINT_FORMAT_VERSION, compareRecords, describe, type InstanceRecord } from '../../src/fingerprint/index.js';
 import { buildWorld } from './world.js';
 
 class ListProcessor {
@@ -75,7 +75,7 @@ group('compareRecords', () => {
   it('stops at a different format version', async () => {
     const live = await recordOf({ zFactor: 2 });
     const stored = { ...(await recordOf({ zFactor: 1 })), format_version: 0 };
-    expect(compareRecords(live, stored)).toEqual([{ kind: 'format-version', from: 0, to: 1 }]);
+    expect(compareRecords(live, stored)).toEqual([{ kind: 'format-version', from: 0, to: FINGERPRINT_FORMAT_VERSION }]);
   });
 
   it('lists unhashed references of the live record as warnings, even when nothing changed', async () => {

@@ -28,11 +28,12 @@ class FromFile extends Data {
 }
 register(FromFile);
 
-function noteUsed(): number {
-  return 1;
-}
+// A module function would be resolved and hashed; a `let` may be reassigned, so its value is not
+// in the code: an unhashed reference.
+// eslint-disable-next-line prefer-const
+let noteUsed = (): number => 1;
 
-/** Calls a module function it does not declare in `static uses`: an unhashed reference. */
+/** Calls a module variable whose value the fingerprint cannot know: an unhashed reference. */
 class Careless extends Data {
   async _process(at: SpatialSpec) {
     await Raster.fromArrays([new Float32Array(16).fill(noteUsed())], at).write(this.ensureProcessedPath(at));
@@ -92,7 +93,9 @@ describe('fingerprint and explain as the cache sees them', () => {
   it('reports an unhashed reference in explain, and refuses it under strictFingerprints naming class and identifier', async () => {
     const why = await explain(new Careless(), spec);
     expect(why.status).toBe('new');
-    expect(why.unhashed).toEqual([{ className: 'Careless', identifier: 'noteUsed' }]);
+    expect(why.unhashed).toEqual([
+      { className: 'Careless', identifier: 'noteUsed', reason: 'is a variable (let) that may be reassigned, so its value is not in the code' },
+    ]);
     expect(why.summary.at(-1)).toBe('not fingerprinted (changes there go unseen): Careless → noteUsed; declare them in static uses = { ... }');
 
     await withConfig({ strictFingerprints: true }, async () => {
@@ -103,7 +106,7 @@ describe('fingerprint and explain as the cache sees them', () => {
     expect(readdirSync(cache.root)).not.toContain('data_processed');
     // Outside the strict scope the same class computes, with the reference recorded.
     await load(new Careless(), spec);
-    expect(storedMeta(cache.root).unhashed).toEqual([{ className: 'Careless', identifier: 'noteUsed' }]);
+    expect(storedMeta(cache.root).unhashed).toEqual(why.unhashed);
     expect(getConfig().strictFingerprints).toBe(false);
   });
 });

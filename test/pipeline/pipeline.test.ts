@@ -91,12 +91,9 @@ describe('load and process', () => {
     const meta = JSON.parse(readFileSync(`${folder}/meta.json`, 'utf8'));
     expect(meta).toMatchObject({ format_version: 1, class_name: 'Doubled', object_type: 'data', state_hash: entry.stateHash, co_outputs: [] });
     expect(meta.output.file).toBe('doubled.tif');
-    // Library names (load, Raster) are known; the module's own helper is reported, for Doubled and
-    // for the Constant it takes as a parameter.
-    expect(meta.unhashed).toEqual([
-      { className: 'Constant', identifier: 'filled' },
-      { className: 'Doubled', identifier: 'filled' },
-    ]);
+    // Library names (load, Raster) are imported from the library; the module's own helper is
+    // resolved in the module and hashed, for Doubled and for the Constant it takes as a parameter.
+    expect(meta.unhashed).toEqual([]);
     expect(meta.upstream).toHaveLength(1);
     expect(readdirSync(`${cache.root}/data_processed`)).toContain(meta.upstream[0]);
     const parameters = JSON.parse(readFileSync(`${folder}/parameters.json`, 'utf8'));
@@ -106,7 +103,9 @@ describe('load and process', () => {
     expect(code).toContain(meta.source_hash);
     expect(readFileSync(`${cache.root}/.source/code/${meta.source_hash}/source.js`, 'utf8')).toContain('class Doubled');
     const tree = JSON.parse(readFileSync(`${cache.root}/.source/snapshots/${meta.dep_tree_hash}/tree.json`, 'utf8'));
-    expect(Object.keys(tree.nodes).sort()).toEqual(['Doubled']);
+    // The module's helper `filled` is part of Doubled's tree.
+    expect(Object.keys(tree.nodes).sort()).toEqual(['Doubled', 'filled']);
+    expect(tree.edges).toContainEqual({ from: 'Doubled', to: 'filled', kind: 'calls' });
     const svg = readFileSync(`${cache.root}/.source/snapshots/${meta.dep_tree_hash}/graph.svg`, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('Doubled');

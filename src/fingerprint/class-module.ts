@@ -1,0 +1,62 @@
+import type { AstNode } from './ast.js';
+import { offsetOf, type ParsedModule, type Scope, scopeAt } from './module-parse.js';
+import type { NameResolver } from './name-resolution.js';
+import type { Code } from './source-hash.js';
+
+/** Where a class was written: its module, its node there, and the scope its free names resolve in. */
+export interface ClassLocation {
+  module: ParsedModule;
+  node: AstNode;
+  scope: Scope;
+}
+
+const CLASS_NODES = new Set(['ClassDeclaration', 'ClassExpression']);
+
+/**
+ * Finds the module and the declaration of a class from where it was registered (`site`,
+ * `url:line:column`, see `registrationSite`). In JavaScript (compiled output, a bundle, a page)
+ * the class is the node whose text is exactly the class's own text, so a module edited since it
+ * was loaded is never taken for the code that runs. In TypeScript (tsx and vitest map the stack
+ * to the source) the text differs from the compiled class, so the class's name is looked up
+ * where it was registered, following an import to the module that declares it.
+ *
+ * Undefined when the site is unknown, its module cannot be read, or the class is not in it (a
+ * class made by `eval` or `new Function`, registered from elsewhere).
+ *
+ * @example
+ * locateClass(SlopeLoader, registry.siteOf(SlopeLoader), resolver)?.module.url; // '/home/me/pipeline.ts'
+ */
+export function locateClass(cls: Code, site: string | undefined, resolver: NameResolver): ClassLocation | undefined {
+  const parsed = site === undefined ? undefined : /^(.*):(\d+):(\d+)$/.exec(site);
+  if (!parsed) return undefined;
+  const module = resolver.load(parsed[1]!);
+  if (!module) return undefined;
+  const offset = offsetOf(module, Number(parsed[2]), Number(parsed[3]));
+  const text = Function.prototype.toString.call(cls);
+  const exact = byText(module, text, offset);
+  if (exact) return exact;
+  const target = resolver.resolve(module, scopeAt(module, offset), cls.name);
+  if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return undefined;
+  if (!target.module.typescript) return byText(target.module, text, target.node.start as number);
+  return { module: target.module, node: target.node, scope: target.scope };
+}
+
+const classesByText = new WeakMap<ParsedModule, Map<string, AstNode[]>>();
+
+/** The class node of `module` whose text is `text`, nearest to `offset`. */
+function byText(module: ParsedModule, text: string, offset: number): ClassLocation | undefined {
+  let index = classesByText.get(module);
+  if (!index) {
+    index = new Map();
+    for (const node of module.classes) {
+      const key = module.text.slice(node.start as number, node.end as number);
+      index.set(key, [...(index.get(key) ?? []), node]);
+    }
+    classesByText.set(module, index);
+  }
+  let best: AstNode | undefined;
+  for (const node of index.get(text) ?? []) {
+    if (!best || Math.abs((node.start as number) - offset) < Math.abs((best.start as number) - offset)) best = node;
+  }
+  return best && { module, node: best, scope: scopeAt(module, best.start as number) };
+}

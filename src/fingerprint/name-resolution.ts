@@ -1,0 +1,253 @@
+import type { AstNode } from './ast.js';
+import { isGlobalName } from './globals.js';
+import { undoLibraryRename } from './known-names.js';
+import { isLibraryExport } from '../library-names.js';
+import { type Binding, lookup, type ParsedModule, parseModule, type Scope } from './module-parse.js';
+import { isPathSpecifier, type ModuleReader, packageName, type PackageId } from './module-reader.js';
+
+/** Code of the project that a free name resolves to: a declaration in some module. */
+export interface CodeTarget {
+  kind: 'code';
+  module: ParsedModule;
+  /** The declared name (a bundle may have renamed it: `helper2`). */
+  name: string;
+  /** What is hashed: the function or class, a variable's initialiser, an exported expression. */
+  node: AstNode;
+  /** Where the declaration's own free names resolve. */
+  scope: Scope;
+  /** The declaring node, for identity (one declaration, one dependency). */
+  declaration: AstNode;
+}
+
+/** What a free name is where the code was written. */
+export type Target =
+  | { kind: 'global'; name: string }
+  /** One of geodata's exports, by its export name. */
+  | { kind: 'library'; name: string }
+  | CodeTarget
+  /** An export of a package (or a Node builtin) outside the project. */
+  | { kind: 'package'; id: PackageId; member: string }
+  | { kind: 'unresolved'; reason: string };
+
+const GEODATA = 'geodata';
+
+/**
+ * Resolves names in modules: a free name of a class to the declaration it means in the class's
+ * module (following imports into other modules of the project), to one of geodata's exports
+ * (imported from `geodata`, or from the library's own files), to a package, or to a global
+ * (only when nothing in the module declares it). Modules are read through a `ModuleReader` and
+ * parsed once per version; the URLs that could not be read are kept in `missing` (a browser
+ * fetches them and tries again).
+ */
+export class NameResolver {
+  /** Modules that were needed but could not be read. */
+  readonly missing = new Set<string>();
+
+  constructor(readonly reader: ModuleReader) {}
+
+  // One version of each module per resolver (an analyser's life): read and checked once.
+  private readonly modules = new Map<string, ParsedModule | undefined>();
+
+  load(url: string): ParsedModule | undefined {
+    if (this.modules.has(url)) return this.modules.get(url);
+    const text = this.reader.read(url);
+    if (!text) this.missing.add(url);
+    const module = text && parseModule(text);
+    this.modules.set(url, module);
+    return module;
+  }
+
+  /** What `name`, free in code at `scope` of `module`, means. */
+  resolve(module: ParsedModule, scope: Scope, name: string): Target {
+    const binding = lookup(scope, name);
+    if (binding) return this.fromBinding(module, binding);
+    // vite's SSR transform reads `import { a as b }` back as `a` (see toolchain-artefacts).
+    const imported = uniqueImport(module, (b) => b.kind === 'import' && b.imported === name);
+    if (imported) return this.fromBinding(module, imported);
+    if (isGlobalName(name)) return { kind: 'global', name };
+    return { kind: 'unresolved', reason: 'is declared neither in its module nor as a global' };
+  }
+
+  /** Whether the free name `object` is a module namespace (`import * as ns`, a compiler's `require`). */
+  isNamespace(module: ParsedModule, scope: Scope, object: string): boolean {
+    return this.namespaceSpecifier(module, scope, object) !== undefined;
+  }
+
+  /** What `object.property` means, `object` being a namespace. */
+  resolveMember(module: ParsedModule, scope: Scope, object: string, property: string): Target {
+    const specifier = this.namespaceSpecifier(module, scope, object);
+    return specifier === undefined ? this.resolve(module, scope, object) : this.followImport(module, specifier, property);
+  }
+
+  private namespaceSpecifier(module: ParsedModule, scope: Scope, object: string): string | undefined {
+    const binding = lookup(scope, object);
+    if (binding) return binding.kind === 'namespace' ? binding.specifier : undefined;
+    // esbuild compiling a module to CommonJS (tsx on a package without "type": "module") writes
+    // `import_helpers.scale` for `import { scale } from './helpers.js'`.
+    return uniqueImport(module, (b) => (b.kind === 'import' || b.kind === 'namespace') && esbuildImportName(b.specifier!) === object)?.specifier;
+  }
+
+  private fromBinding(module: ParsedModule, binding: Binding): Target {
+    switch (binding.kind) {
+      case 'import':
+        return this.followImport(module, binding.specifier!, binding.imported!);
+      case 'namespace':
+        return this.isLibrarySpecifier(module, binding.specifier!)
+          ? { kind: 'library', name: '*' }
+          : { kind: 'unresolved', reason: `is the module ${binding.specifier} as a whole, which is not hashed as a value` };
+      case 'parameter':
+        return { kind: 'unresolved', reason: 'is a parameter of an enclosing function, whose value is not in the code' };
+      default:
+        return this.codeTarget(module, binding);
+    }
+  }
+
+  private codeTarget(module: ParsedModule, binding: Binding): Target {
+    if (binding.kind === 'variable' && binding.declarationKind !== 'const' && !module.regions.length) {
+      // Its value when the code runs may not be its initial one (a bundle writes `var` for every
+      // `const`, so there the initial value is taken).
+      return { kind: 'unresolved', reason: `is a variable (${binding.declarationKind}) that may be reassigned, so its value is not in the code` };
+    }
+    const node = binding.kind === 'variable' ? variableValue(binding.node) : binding.node;
+    if (!node) return { kind: 'unresolved', reason: 'is a variable declared without a value' };
+    const library = this.libraryInBundle(module, binding.node.start as number, binding.name);
+    if (library) return library;
+    return { kind: 'code', module, name: binding.name, node, scope: binding.scope, declaration: binding.node };
+  }
+
+  /** What module `module`'s import of `imported` from `specifier` means. */
+  followImport(module: ParsedModule, specifier: string, imported: string, seen = new Set<string>()): Target {
+    if (this.isLibrarySpecifier(module, specifier)) return { kind: 'library', name: imported };
+    if (!isPathSpecifier(specifier)) return { kind: 'package', id: this.reader.packageOf(specifier, module.url), member: imported };
+    const url = this.reader.resolveImport(specifier, module.url);
+    if (url === undefined) return { kind: 'unresolved', reason: `comes from ${specifier}, which cannot be found from ${module.url}` };
+    const target = this.load(url);
+    if (!target) return { kind: 'unresolved', reason: `comes from ${url}, which cannot be read` };
+    return this.resolveExport(target, imported, seen);
+  }
+
+  private resolveExport(module: ParsedModule, name: string, seen: Set<string>): Target {
+    const key = `${module.url}\u0000${name}`;
+    if (seen.has(key)) return { kind: 'unresolved', reason: `is re-exported in a cycle by ${module.url}` };
+    seen.add(key);
+    const entry = module.exports.get(name);
+    if (entry && 'local' in entry) return this.resolve(module, module.scope, entry.local);
+    if (entry && 'node' in entry) return { kind: 'code', module, name, node: entry.node, scope: module.scope, declaration: entry.node };
+    if (entry) {
+      if (entry.imported === '*') return { kind: 'unresolved', reason: `is the module ${entry.specifier} as a whole, which is not hashed as a value` };
+      return this.followImport(module, entry.specifier, entry.imported, seen);
+    }
+    for (const star of module.starExports) {
+      const found = this.followImport(module, star, name, seen);
+      if (found.kind !== 'unresolved') return found;
+    }
+    return { kind: 'unresolved', reason: `is not exported by ${module.url}` };
+  }
+
+  private isLibrarySpecifier(module: ParsedModule, specifier: string): boolean {
+    if (!isPathSpecifier(specifier)) return packageName(specifier) === GEODATA;
+    const url = this.reader.resolveImport(specifier, module.url);
+    return url !== undefined && isLibraryFile(url);
+  }
+
+  /**
+   * In a bundle, the library's code sits beside the user's: a declaration in one of the library's
+   * files (known from the bundle's file comments) is the library's export of that name, under
+   * whatever name the bundler gave it (`process2`).
+   */
+  private libraryInBundle(module: ParsedModule, offset: number, name: string): Target | undefined {
+    if (module.regions.length === 0) return undefined;
+    const region = module.regions.find((r) => r.start <= offset && offset < r.end);
+    if (!region || !isLibraryRegion(module, region.path)) return undefined;
+    const exported = isLibraryExport(name) ? name : undoLibraryRename(name);
+    return { kind: 'library', name: exported };
+  }
+}
+
+/** A variable's value node: its initialiser, or (destructuring) the declarator itself. */
+function variableValue(declarator: AstNode): AstNode | undefined {
+  if (declarator.type !== 'VariableDeclarator') return declarator;
+  if (declarator.id.type !== 'Identifier') return declarator.init ? declarator : undefined;
+  return (declarator.init as AstNode | null) ?? undefined;
+}
+
+function uniqueImport(module: ParsedModule, test: (binding: Binding) => boolean): Binding | undefined {
+  const found = [...module.scope.bindings.values()].filter(test);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** The name esbuild gives a module's namespace when it compiles imports to `require`. */
+function esbuildImportName(specifier: string): string {
+  const base = specifier.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+  return `import_${base.replace(/[^\w$]/g, '_')}`;
+}
+
+// Where the library's own files are: beside this module, whose path ends in
+// `src/fingerprint/name-resolution.{ts,js}` (in `src/` under tsx, `dist/src/` when built).
+const OWN_PATH = /^(.*\/)(?:dist\/)?src\/fingerprint\/[^/]+$/;
+let libraryRoot: string | null | undefined;
+
+function ownRoot(): string | null {
+  if (libraryRoot === undefined) {
+    let own: string | undefined;
+    try {
+      own = decodeURIComponent(new URL(import.meta.url).pathname);
+    } catch {
+      own = undefined;
+    }
+    libraryRoot = (own !== undefined && OWN_PATH.exec(own)?.[1]) || null;
+  }
+  return libraryRoot;
+}
+
+/**
+ * Whether `url` is one of the library's own files: under an installed `geodata` package, or
+ * under the `src/`, `wasm/` or `dist/` folder of the checkout this code runs from.
+ *
+ * @example
+ * isLibraryFile('/app/node_modules/geodata/dist/src/pipeline/process.js'); // true
+ */
+export function isLibraryFile(url: string): boolean {
+  const path = url.startsWith('file:') ? decodeURIComponent(new URL(url).pathname) : url;
+  if (/\/node_modules\/geodata\//.test(path)) return true;
+  const root = ownRoot();
+  return root !== null && path.startsWith(root) && /^(?:src|wasm|dist)\//.test(path.slice(root.length));
+}
+
+/**
+ * Whether a bundle's file comment names one of the library's files: a path into an installed
+ * `geodata`, or beside the file comment of this very code when the bundle holds it.
+ */
+function isLibraryRegion(module: ParsedModule, path: string): boolean {
+  if (/(?:^|\/)node_modules\/geodata\//.test(path)) return true;
+  const prefix = ownRegionPrefix(module);
+  return prefix !== undefined && path.startsWith(prefix) && /^(?:src|wasm)\//.test(path.slice(prefix.length));
+}
+
+const ownPrefixes = new WeakMap<ParsedModule, string | null>();
+
+/** The path before `src/fingerprint/…` in the file comment of this code, when `module` is the bundle that holds it. */
+function ownRegionPrefix(module: ParsedModule): string | undefined {
+  if (!ownPrefixes.has(module)) {
+    const here = ownPosition();
+    let prefix: string | null = null;
+    if (here && here.url.replace(/[?#].*$/, '') === module.url.replace(/[?#].*$/, '')) {
+      const offset = (module.lineStarts[here.line - 1] ?? 0) + here.column - 1;
+      const region = module.regions.find((r) => r.start <= offset && offset < r.end);
+      const match = region && /^(.*?)(?:dist\/)?src\/fingerprint\/[^/]+$/.exec(region.path);
+      prefix = match ? match[1]! : null;
+    }
+    ownPrefixes.set(module, prefix);
+  }
+  return ownPrefixes.get(module) ?? undefined;
+}
+
+/** Where this function's code is: the first frame of a fresh stack. */
+function ownPosition(): { url: string; line: number; column: number } | undefined {
+  const frame = new Error().stack?.split('\n').find((line) => /:\d+:\d+\)?$/.test(line.trim()));
+  const match = frame && /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?):(\d+):(\d+)\)?$/i.exec(frame.trim());
+  if (!match) return undefined;
+  let url = match[1]!;
+  if (url.startsWith('file://')) url = decodeURIComponent(new URL(url).pathname);
+  return { url, line: Number(match[2]), column: Number(match[3]) };
+}
