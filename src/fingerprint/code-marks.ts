@@ -1,5 +1,6 @@
 import { undoLibraryRename } from './known-names.js';
 import type { Code } from './source-hash.js';
+import { declaredClassName } from './class-name.js';
 
 // A symbol from the global registry, so a second copy of this module (two bundles on one page)
 // still recognises the bases the first copy marked.
@@ -33,9 +34,10 @@ const knownLibraryClasses = new Map<string, Code>();
  */
 export function markLibraryClass<T extends Code>(cls: T): T {
   Object.defineProperty(cls, LIBRARY_CLASS, { value: true, enumerable: false });
-  knownLibraryClasses.set(cls.name, cls);
+  const name = declaredClassName(cls);
+  knownLibraryClasses.set(name, cls);
   // A bundler may have renamed it to avoid a collision (`Slope2`, `Slope$1`).
-  knownLibraryClasses.set(undoLibraryRename(cls.name), cls);
+  knownLibraryClasses.set(undoLibraryRename(name), cls);
   return cls;
 }
 

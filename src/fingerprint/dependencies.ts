@@ -16,6 +16,7 @@ import type { FreeNameResolver, FreeSpelling } from './scope.js';
 import type { Code } from './source-hash.js';
 import { strippedText } from './strip-types.js';
 import { type DependencyNode, materialiseTree, nodeHash, unresolvedBelow } from './tree-hash.js';
+import { declaredClassName } from './class-name.js';
 
 /** A class's dependency tree, its hash, and the free names nothing resolved. */
 export interface ClassAnalysis {
@@ -104,7 +105,7 @@ export class Analyser {
   analyse(cls: Code): ClassAnalysis {
     let analysis = this.analyses.get(cls);
     if (!analysis) {
-      const root = this.liveCode(cls, this.registry.nameOf(cls) ?? cls.name, 'class');
+      const root = this.liveCode(cls, this.registry.nameOf(cls) ?? declaredClassName(cls), 'class');
       const depTreeHash = nodeHash(root);
       let tree: TreeRecord | undefined;
       analysis = {
@@ -180,7 +181,7 @@ export class Analyser {
       if (target.kind === 'code' && /^Class/.test(target.node.type)) hint = { module: target.module, node: target.node, scope: target.scope };
     }
     // An unregistered base class below the framework base is still user code: hash it too.
-    const name = this.registry.nameOf(parent) ?? (parent.name || `${node.label}.base`);
+    const name = this.registry.nameOf(parent) ?? (declaredClassName(parent) || `${node.label}.base`);
     node.parent = this.liveCode(parent, name, 'class', hint);
   }
 

@@ -1,6 +1,7 @@
 import { FingerprintError, describeValue } from '../errors.js';
 import { canonicalSource } from './canonical-source.js';
 import type { Code } from './source-hash.js';
+import { declaredClassName } from './class-name.js';
 
 /**
  * Classes by name. A class body names other classes (`new ElevationLoader()`); the registry is
@@ -56,7 +57,7 @@ export class ClassRegistry {
     if (typeof cls !== 'function') {
       throw new FingerprintError(`register() expects a class, got ${describeValue(cls)}.`);
     }
-    const name = cls.name;
+    const name = declaredClassName(cls);
     if (!name) {
       throw new FingerprintError(
         'register() got an anonymous class: give it a name (`class ElevationLoader extends Data {…}`); ' +

@@ -108,7 +108,11 @@ class Renamer {
    */
   spellFreeNames(): { free: Set<string> } {
     const { resolver, aliases, libraryCode } = this.options;
-    const conflicting = new Set([...aliases.values()].filter((key) => this.uses.some((use) => use.written === key && use.property === undefined)));
+    // A written name that is itself an alias (a bundle's `{ scaleBy: scale, scale: scale2 }`)
+    // stands for another key, so it does not make its own spelling conflict.
+    const conflicting = new Set(
+      [...aliases.values()].filter((key) => !aliases.has(key) && this.uses.some((use) => use.written === key && use.property === undefined)),
+    );
     const free = new Set<string>();
     for (const use of this.uses) {
       let name: string;
