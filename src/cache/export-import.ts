@@ -51,7 +51,7 @@ export async function exportEntries(selection: string | readonly string[], optio
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
     const check = await checkEntry(location.objectType, location.stateHash, { bytes: true, store });
     if (check.state !== 'valid') {
-      throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'damaged' ? check.problem : 'it vanished'}; run clean-cache and compute it again`);
+      throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'absent' ? 'it vanished' : check.problem}; run clean-cache and compute it again`);
     }
     const meta = check.meta;
     const tree = await readSnapshotTree(store, meta.dep_tree_hash);

@@ -174,11 +174,16 @@ export const terrainCases: EditCase[] = [
     expected: { computed: [] },
   },
   {
-    name: 'an elevation.tif.aux.xml that appears (GDAL reads its nodata) recomputes what GDAL computed from elevation.tif',
-    edit: (project) =>
-      project.write('data/elevation.tif.aux.xml', '<PAMDataset><PAMRasterBand band="1"><NoDataValue>-9999</NoDataValue><Offset>100</Offset><Scale>1</Scale></PAMRasterBand></PAMDataset>\n'),
+    name: 'an elevation.tif.aux.xml that appears (GDAL takes its georeferencing first) recomputes what GDAL computed from elevation.tif',
+    edit: (project) => project.write('data/elevation.tif.aux.xml', '<PAMDataset><GeoTransform>600000, 20, 0, 5200640, 0, -20</GeoTransform></PAMDataset>\n'),
     // geotiff.js (MeanElevation) does not read .aux.xml files.
-    expected: { computed: except('MeanElevation'), explain: { RawSlope: /RawSlope: file data\/elevation\.tif\.aux\.xml appeared/ } },
+    expected: {
+      computed: except('MeanElevation'),
+      explain: {
+        RawSlope: /RawSlope: file data\/elevation\.tif\.aux\.xml appeared/,
+        SlopeLoader: /SlopeLoader ← ElevationLoader: file data\/elevation\.tif\.aux\.xml appeared/,
+      },
+    },
   },
   {
     name: 'an elevation.tfw that appears beside a georeferenced TIFF is a hit (GDAL prefers the internal georeferencing)',

@@ -21,6 +21,7 @@ import {
   register,
 } from '../../src/node.js';
 import { ENTRY_FORMAT_VERSION } from '../../src/pipeline/entry.js';
+import { FINGERPRINT_FORMAT_VERSION } from '../../src/fingerprint/record.js';
 import { useTempCache } from '../helpers/cache.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200000], shape: [3, 4] });
@@ -97,8 +98,10 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
     const prefix = `data_processed/${max.stateHash}/`;
     const meta = JSON.parse(new TextDecoder().decode(await store.get(`${prefix}meta.json`)));
     const output = (await store.get(`${prefix}extreme.tif`))!;
+    const spec = (await store.get(`${prefix}spec.json`))!;
     expect(meta).toEqual({
       format_version: ENTRY_FORMAT_VERSION,
+      fingerprint_format: FINGERPRINT_FORMAT_VERSION,
       class_name: 'Extreme',
       object_type: 'data',
       source_hash: max.sourceHash,
@@ -115,6 +118,9 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
       duration_s: expect.any(Number),
       library_version: LIBRARY_VERSION,
       output: { file: 'extreme.tif', size: output.byteLength, sha256: createHash('sha256').update(output).digest('hex') },
+      spec_sha256: createHash('sha256').update(spec).digest('hex'),
+      // Extreme's _process reads nothing: no entry, no file (GDAL writes, never reads).
+      recorded: { entries: [], files: [], absent: [], engine_reads_observed: true },
       inputs: [],
       processor: null,
       unhashed: [{ className: 'Extreme', identifier: 'filled' }],
