@@ -1,6 +1,7 @@
 import type { TreeRecord } from '../fingerprint/index.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from '../pipeline/entry.js';
 import { inputHasher } from '../pipeline/identity.js';
+import { RecordedChecker } from '../pipeline/recorded-check.js';
 import { META_FILE, PARAMETERS_FILE } from '../pipeline/layout.js';
 import { getPlatform } from '../platform.js';
 import type { StoreAdapter } from '../store/adapter.js';
@@ -28,12 +29,15 @@ export class EntryJudge {
   readonly #digests = new Map<string, Promise<string | null>>();
 
   readonly #tree: (depTreeHash: unknown) => Promise<TreeRecord | undefined>;
+  readonly #recorded: RecordedChecker;
 
   constructor(
     private readonly store: StoreAdapter,
     private readonly checkInputs: boolean,
   ) {
     this.#tree = snapshotTrees(store);
+    // One checker for the whole scan: entries many others used are judged once.
+    this.#recorded = new RecordedChecker(store);
   }
 
   /** Reads a folder: a verdict when its files, meta.json or class settle it, else what to judge. */
@@ -95,6 +99,11 @@ export class EntryJudge {
     if (stale.length > 0) return { ...base, state: 'stale', reasons: stale };
     if (unknown.length > 0) return { ...base, state: 'unknown', reasons: unknown };
     const inputReasons = this.checkInputs ? await this.inputReasons(meta) : [];
+    if (this.checkInputs && inputReasons.length === 0) {
+      // What the computation recorded (files read, entries loaded): same key, but loading computes it again.
+      const recorded = await this.#recorded.change(meta);
+      if (recorded) inputReasons.push(recorded);
+    }
     return { ...base, state: inputReasons.length ? 'input-changed' : 'fresh', reasons: inputReasons };
   }
 
