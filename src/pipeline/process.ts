@@ -18,7 +18,7 @@ import { committedOutputPath } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
 import { isHit, judgeEntry } from './recorded-check.js';
 import { runProducer } from './run-producer.js';
-import { noteYielded, startSiblingRun, waitForSiblingRuns } from './sibling-runs.js';
+import { noteYielded, takeSiblingTurn } from './sibling-runs.js';
 import { resolveSpec } from './spec-resolution.js';
 
 /** A committed entry, as `process()` returns it. */
@@ -90,10 +90,18 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
     throw new PipelineError(`${identity.className} depends on itself: its entry ${identity.stateHash.slice(0, 12)} is being computed higher up this call chain`);
   }
   let first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
-  // A sibling's computation running now may be writing this entry as its co-output: wait for it.
-  while (!isHit(first) && (await waitForSiblingRuns(instance, identity))) first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+  let endRun: () => void = () => undefined;
+  while (!isHit(first)) {
+    // A sibling's computation running now may be writing this entry as its co-output: wait for it.
+    const turn = takeSiblingTurn(instance, identity);
+    if ('end' in turn) {
+      endRun = turn.end;
+      break;
+    }
+    await turn.waitFor;
+    first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+  }
   if (isHit(first)) return hit(identity, first.check);
-  const endRun = startSiblingRun(instance, identity);
   const store = getConfig().store;
   try {
     const release = await store.lock(`entry-${identity.stateHash}`);

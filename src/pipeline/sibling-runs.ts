@@ -29,33 +29,25 @@ function mayYield(instance: Tracked): boolean {
 }
 
 /**
- * Where `instance` may be produced by a sibling's computation running now: waits for those
- * computations (not the callers up this chain, which would wait for themselves) and returns
- * true, so the caller checks its entry again; false when there is nothing to wait for.
+ * Before computing `instance`: either the computations of siblings running now (not the callers
+ * up this chain, which would wait for themselves) to wait for, after which the caller checks its
+ * entry again; or, when there are none, the caller's own turn, announced at once (so two callers
+ * cannot both miss each other) and ended by calling `end` when its computation is over.
  */
-export async function waitForSiblingRuns(instance: Tracked, identity: Identity): Promise<boolean> {
-  if (!mayYield(instance)) return false;
+export function takeSiblingTurn(instance: Tracked, identity: Identity): { waitFor: Promise<unknown> } | { end: () => void } {
+  if (!mayYield(instance)) return { end: () => undefined };
   const others = [...(running.get(identity.specHash) ?? [])].filter((run) => run.stateHash !== identity.stateHash && !inCallChain(run.stateHash));
-  if (others.length === 0) return false;
-  await Promise.allSettled(others.map((run) => run.done));
-  return true;
-}
-
-/**
- * Announces a computation that may yield co-outputs; call the returned function when it ends.
- * Call it synchronously after `waitForSiblingRuns` said there was nothing to wait for, so two
- * callers cannot both miss each other.
- */
-export function startSiblingRun(instance: Tracked, identity: Identity): () => void {
-  if (!mayYield(instance)) return () => undefined;
+  if (others.length > 0) return { waitFor: Promise.allSettled(others.map((run) => run.done)) };
   let end!: () => void;
   const run = { stateHash: identity.stateHash, done: new Promise<void>((resolve) => (end = resolve)) };
   let set = running.get(identity.specHash);
   if (!set) running.set(identity.specHash, (set = new Set()));
   set.add(run);
-  return () => {
-    set!.delete(run);
-    if (set!.size === 0 && running.get(identity.specHash) === set) running.delete(identity.specHash);
-    end();
+  return {
+    end: () => {
+      set!.delete(run);
+      if (set!.size === 0 && running.get(identity.specHash) === set) running.delete(identity.specHash);
+      end();
+    },
   };
 }
