@@ -217,6 +217,17 @@ export const terrainCases: EditCase[] = [
     expected: { computed: ['Scaled'] },
   },
   {
+    name: "deleting SlopeLoader's entry computes it again; what read it stays a hit, since the bytes computed again are the same",
+    edit: async (project) => {
+      const { readdirSync, readFileSync } = await import('node:fs');
+      for (const hash of readdirSync(project.path('cache/data_processed'))) {
+        const meta = JSON.parse(readFileSync(project.path(`cache/data_processed/${hash}/meta.json`), 'utf8')) as { class_name: string };
+        if (meta.class_name === 'SlopeLoader') project.remove(`cache/data_processed/${hash}`);
+      }
+    },
+    expected: { computed: ['SlopeLoader'], explain: { SlopeSummary: /SlopeSummary ← SlopeLoader: its entry [0-9a-f]{12} is gone/ } },
+  },
+  {
     name: 'replacing elevation.tif by a symbolic link to the same bytes elsewhere is a hit everywhere',
     edit: (project) => {
       project.write('elsewhere/elevation.tif', project.read('data/elevation.tif'));
