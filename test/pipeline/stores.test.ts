@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   Data,
@@ -60,6 +61,35 @@ class Chart extends Figure {
   }
 }
 register(Chart);
+
+/** The mean of a raster file read inside _process: the file is a recorded dependency. */
+class FileMean extends Data {
+  constructor(public path: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    const raster = await readRaster(this.path);
+    return new TextEncoder().encode(JSON.stringify(raster.stats(0)!.mean));
+  }
+}
+register(FileMean);
+
+/** Reads an entry by its hash inside _process. */
+class Pinned extends Data {
+  constructor(public entry: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    return new TextEncoder().encode(JSON.stringify(await loadFromHash<number>(this.entry)));
+  }
+}
+register(Pinned);
 
 const STORES: Array<[string, (root: string) => StoreAdapter]> = [
   ['filesystem', (root) => fsStore({ root })],
@@ -156,5 +186,23 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
     // GDAL can open the committed output at getProcessedPath, whatever the store.
     expect((await readRaster(new Range().getProcessedPath(SPEC))).get(0, 2, 3)).toBe(10);
     await expect(loadFromHash('ffffffffffffffff')).rejects.toThrow(/no cache entry has a hash starting with ffffffffffffffff/);
+  });
+
+  it('replaces a stale entry in place, and what loaded it by hash is computed again', async () => {
+    getConfig().update({ store: makeStore(cache.root) });
+    const input = join(cache.root, 'input.tif');
+    await filled(SPEC, 1).write(input);
+    const mean = await process(new FileMean(input), SPEC);
+    const pinned = new Pinned(mean.stateHash);
+    expect(await load<number>(pinned, SPEC)).toBe(1);
+    await filled(SPEC, 3).write(input);
+    cache.resetEvents();
+    expect(await load<number>(new FileMean(input), SPEC)).toBe(3);
+    expect(cache.events.find((e) => e.type === 'miss')).toMatchObject({ className: 'FileMean', reason: 'stale' });
+    expect(await load<number>(pinned, SPEC)).toBe(3);
+    expect(cache.computed()).toEqual(['FileMean', 'Pinned']);
+    // One entry per state hash, the new one: replaced, not added.
+    const keys = await getConfig().store.keys(`data_processed/${mean.stateHash}/`);
+    expect(keys.map((key) => key.split('/').pop()).sort()).toEqual(['file_mean.json', 'meta.json', 'parameters.json', 'spec.json']);
   });
 });
