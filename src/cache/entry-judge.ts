@@ -2,6 +2,7 @@ import type { TreeRecord } from '../fingerprint/index.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from '../pipeline/entry.js';
 import { inputHasher } from '../pipeline/identity.js';
 import { RecordedChecker } from '../pipeline/recorded-check.js';
+import { isRecordedDependencies } from '../pipeline/recorded.js';
 import { META_FILE, PARAMETERS_FILE } from '../pipeline/layout.js';
 import { getPlatform } from '../platform.js';
 import type { StoreAdapter } from '../store/adapter.js';
@@ -64,6 +65,7 @@ export class EntryJudge {
     if (meta.key_dependencies !== undefined && !isKeyDependencies(meta.key_dependencies)) {
       return problem('damaged', `${META_FILE} has key_dependencies that geodata did not write`, meta);
     }
+    if (!isRecordedDependencies(meta.recorded)) return problem('damaged', `${META_FILE} has recorded dependencies that geodata did not write`, meta);
     const outputSize = sizes.get(folder.key + meta.output.file);
     if (outputSize === undefined) return problem('damaged', `output ${meta.output.file} is missing`, meta);
     if (outputSize !== meta.output.size) {

@@ -3,7 +3,7 @@ import type { StoreAdapter } from '../store/adapter.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import { sha256Hex } from './checksum.js';
 import { entryPrefix, META_FILE, SPEC_FILE } from './layout.js';
-import type { RecordedDependencies } from './recorded.js';
+import { isRecordedDependencies, type RecordedDependencies } from './recorded.js';
 
 /**
  * Bump when the meta.json layout changes: older entries then read as stale (and are replaced
@@ -100,6 +100,7 @@ export async function checkEntry(
   if (meta.state_hash !== stateHash || typeof meta.output?.file !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(meta.output.file)) {
     return { state: 'damaged', problem: `${META_FILE} does not describe this entry` };
   }
+  if (!isRecordedDependencies(meta.recorded)) return { state: 'damaged', problem: `${META_FILE} has recorded dependencies that geodata did not write` };
   const specBytes = await store.get(prefix + SPEC_FILE);
   if (!specBytes) return { state: 'damaged', problem: `${SPEC_FILE} is missing` };
   if ((await sha256Hex(specBytes)) !== meta.spec_sha256) return { state: 'damaged', problem: `${SPEC_FILE} does not match its checksum` };

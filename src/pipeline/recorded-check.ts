@@ -8,7 +8,7 @@ import type { StoreAdapter } from '../store/adapter.js';
 import { checkEntry, ENTRY_FORMAT_VERSION, type EntryCheck, type EntryMeta } from './entry.js';
 import { inputHasher } from './identity.js';
 import { entryPrefix, META_FILE } from './layout.js';
-import type { RecordedEntry } from './recorded.js';
+import { isRecordedDependencies, type RecordedEntry } from './recorded.js';
 
 /** An entry as judged for a hit: its check, and the first recorded dependency that changed. */
 export interface Judged {
@@ -81,7 +81,7 @@ export class RecordedChecker {
   async #findChange(meta: EntryMeta, visiting: ReadonlySet<string>): Promise<{ chain: ChainLink[]; change: RecordedChange } | undefined> {
     const self: ChainLink = { className: meta.class_name, stateHash: meta.state_hash };
     const recorded = meta.recorded;
-    if (this.#filesReadable && recorded) {
+    if (this.#filesReadable) {
       const appeared = (await Promise.all(recorded.absent.map(async (path) => ((await this.#digest(path))?.sha256 !== ABSENT_SHA256 ? path : undefined)))).find(Boolean);
       if (appeared) return { chain: [self], change: { what: 'file-appeared', path: appeared } };
       for (const file of recorded.files) {
@@ -91,7 +91,7 @@ export class RecordedChecker {
         }
       }
     }
-    for (const entry of recorded?.entries ?? []) {
+    for (const entry of recorded.entries) {
       if (visiting.has(entry.state_hash)) continue; // a cycle cannot be produced, but a tampered meta.json could hold one
       const found = await this.#entryChange(entry, visiting);
       if (found) return { chain: [self, ...found.chain], change: found.change };
@@ -155,6 +155,7 @@ async function readUpstream(store: StoreAdapter, entry: RecordedEntry): Promise<
   }
   if (meta?.format_version !== ENTRY_FORMAT_VERSION) return { change: { what: 'entry-unrecorded', formatVersion: meta?.format_version } };
   if (meta.state_hash !== entry.state_hash || typeof meta.output?.file !== 'string') return { change: { what: 'entry-damaged', problem: `${META_FILE} does not describe this entry` } };
+  if (!isRecordedDependencies(meta.recorded)) return { change: { what: 'entry-damaged', problem: `${META_FILE} has recorded dependencies that geodata did not write` } };
   const stat = await store.stat(prefix + meta.output.file);
   if (!stat) return { change: { what: 'entry-damaged', problem: `output ${meta.output.file} is missing` } };
   if (stat.size !== meta.output.size) return { change: { what: 'entry-damaged', problem: `output ${meta.output.file} has ${stat.size} bytes, expected ${meta.output.size}` } };

@@ -38,6 +38,21 @@ export interface RecordedDependencies {
   engine_reads_observed: boolean;
 }
 
+/** Whether a meta.json's `recorded` has the shape geodata writes (a hand-edited one may not). */
+export function isRecordedDependencies(value: unknown): value is RecordedDependencies {
+  const recorded = value as Partial<RecordedDependencies> | null;
+  return (
+    typeof recorded === 'object' &&
+    recorded !== null &&
+    Array.isArray(recorded.entries) &&
+    recorded.entries.every((e) => typeof e?.state_hash === 'string' && typeof e.class_name === 'string' && typeof e.sha256 === 'string' && (e.object_type === 'data' || e.object_type === 'figure')) &&
+    Array.isArray(recorded.files) &&
+    recorded.files.every((f) => typeof f?.path === 'string' && typeof f.size === 'number' && typeof f.sha256 === 'string') &&
+    Array.isArray(recorded.absent) &&
+    recorded.absent.every((path) => typeof path === 'string')
+  );
+}
+
 /** Absent files kept per computation: GDAL probes a few dozen names per file it opens. */
 const MAX_ABSENT = 512;
 
