@@ -3,6 +3,7 @@ import type { CallOptions, CrsInfo, DemMode, DemOptions, GdalEngine, RasterInfo,
 import * as apps from './gdal-apps.js';
 import { splitConfigArgs, type CallContext, type GdalWarning } from './gdal-call.js';
 import * as crs from './gdal-crs.js';
+import { reportFileAccess, type FileAccess } from './file-access.js';
 import type { SharedGdalModule } from './gdal-module.js';
 import type { GdalRuntime } from './gdal-runtime.js';
 
@@ -26,6 +27,13 @@ export interface EngineFileSystem extends Pick<GdalEngine, 'readFile' | 'writeFi
   prepare(runtime: GdalRuntime, paths: readonly string[]): string[];
   /** Rewrites GDAL's paths inside a message or JSON text into the caller's. */
   describe(text: string): string;
+  /** GDAL configuration every call gets (a call's own configuration wins). */
+  readonly callConfig?: Record<string, string>;
+  /**
+   * Starts watching which files GDAL reads during one synchronous call (`inputs` and `dest` are
+   * the caller's paths); the returned function stops watching and says what was read.
+   */
+  watch?(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined): () => FileAccess;
 }
 
 /** Options every engine accepts. */
@@ -91,7 +99,7 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
   function context(operation: string, callOptions: CallOptions | undefined, argConfig: Record<string, string>): Omit<CallContext, 'subject'> {
     return {
       operation,
-      config: { ...(callOptions?.config ?? {}), ...argConfig },
+      config: { ...(files.callConfig ?? {}), ...(callOptions?.config ?? {}), ...argConfig },
       ...(callOptions?.onProgress ? { onProgress: callOptions.onProgress } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       describe: (text) => files.describe(text),
@@ -116,13 +124,26 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
     const pathOptions = PATH_OPTIONS[operation] ?? [];
     const mappedArgs = args.map((arg, index) => (index > 0 && pathOptions.includes(args[index - 1]!) ? files.prepare(runtime, [arg])[0]! : arg));
     apps.clearOutput(runtime.module.FS, gdalDest!);
-    run(
-      runtime,
-      context(operation, callOptions, config),
-      inputs.map((path, index) => ({ path, gdal: gdalInputs[index]! })),
-      { path: dest, gdal: gdalDest! },
-      mappedArgs,
+    watched(runtime, inputs, dest, () =>
+      run(
+        runtime,
+        context(operation, callOptions, config),
+        inputs.map((path, index) => ({ path, gdal: gdalInputs[index]! })),
+        { path: dest, gdal: gdalDest! },
+        mappedArgs,
+      ),
     );
+  }
+
+  /** Runs one synchronous GDAL call, reporting the files it read (see `onFileAccess`). */
+  function watched<T>(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined, call: () => T): T {
+    const stop = files.watch?.(runtime, inputs, dest);
+    if (!stop) return call();
+    try {
+      return call();
+    } finally {
+      reportFileAccess(stop());
+    }
   }
 
   async function inspect<T>(operation: string, path: string, rawArgs: unknown, run: (runtime: GdalRuntime, ctx: Omit<CallContext, 'subject'>, source: apps.MappedPath, args: string[]) => T): Promise<T> {
@@ -130,7 +151,7 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
     const { args, config } = splitConfigArgs(checkArgs(rawArgs, operation));
     const runtime = await access.acquire();
     const [gdal] = files.prepare(runtime, [path]);
-    return run(runtime, context(operation, undefined, config), { path, gdal: gdal! }, args);
+    return watched(runtime, [path], undefined, () => run(runtime, context(operation, undefined, config), { path, gdal: gdal! }, args));
   }
 
   return {

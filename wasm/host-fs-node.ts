@@ -8,12 +8,13 @@
  * holds PROJ and GDAL data, `/dev`, `/proc`) are reached as `/host/usr/...` instead, and that
  * prefix is removed from messages.
  */
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileError } from '../src/errors.js';
 import type { EmscriptenFS, EmscriptenFSNode, EmscriptenModule } from './emscripten.js';
 import type { EngineFileSystem, RuntimeAccess } from './engine-core.js';
+import { reportFileAccess, type FileAccess } from './file-access.js';
 import type { GdalRuntime } from './gdal-runtime.js';
 import { mapGdalPath, stripMountPrefix } from './paths.js';
 
@@ -64,8 +65,51 @@ function linkTopFolder(fs: EmscriptenFS, top: string): boolean {
   return true;
 }
 
+/** What of Emscripten's NODEFS the link fix uses (gdal3.js ships no types for it). */
+interface NodeFs {
+  realPath(node: EmscriptenFSNode): string;
+  node_ops: { readlink: ((node: LinkNode) => string) & { followsHostLinks?: true } };
+}
+
+interface LinkNode extends EmscriptenFSNode {
+  mount: { mountpoint: string; opts: { root: string } };
+}
+
+/**
+ * Makes symbolic links on the host work inside the module. NODEFS turns a link's target into a
+ * path relative to the mount's root folder, which Emscripten then resolves against the link's own
+ * folder: `/work/data -> /srv/data` becomes `/host/work/srv/data`, and a relative target goes
+ * wrong the same way. Here the target is resolved on the host, as the host would, and returned as
+ * the absolute path of that file inside the module (under the mount point).
+ */
+function followHostLinks(module: EmscriptenModule): void {
+  const nodeFs = module.NODEFS as NodeFs;
+  const original = nodeFs.node_ops.readlink;
+  // Checked on the shared object, not remembered here (see ensureMounted).
+  if (original.followsHostLinks) return;
+  const readlink = Object.assign(
+    (node: LinkNode): string => {
+      const fallback = original(node); // throws the errors Emscripten expects (not a link, gone)
+      const real = nodeFs.realPath(node);
+      const root = path.resolve(node.mount.opts.root);
+      let target: string;
+      try {
+        target = path.resolve(path.dirname(real), readlinkSync(real));
+      } catch {
+        return fallback;
+      }
+      const inside = path.relative(root, target);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) return fallback;
+      return path.posix.join(node.mount.mountpoint, inside);
+    },
+    { followsHostLinks: true as const },
+  );
+  nodeFs.node_ops.readlink = readlink;
+}
+
 function ensureMounted(module: EmscriptenModule): void {
   const { FS } = module;
+  followHostLinks(module);
   // Checked on the file system itself, not remembered here: gdal3.js keeps one module per
   // process, which may outlive this module instance (test runners re-evaluate ES modules).
   if (isMountpoint(FS, MOUNT)) return;
@@ -127,6 +171,94 @@ function fileError(error: unknown, action: string, file: string): FileError {
   return new FileError(`cannot ${action} ${file}: ${reason}`, file, { cause: error });
 }
 
+type WatchedFS = Omit<EmscriptenFS, 'stat' | 'lstat'> & {
+  open(path: unknown, flags: unknown, ...rest: unknown[]): { node?: EmscriptenFSNode } | undefined;
+  stat(path: unknown, ...rest: unknown[]): unknown;
+  lstat(path: unknown, ...rest: unknown[]): unknown;
+};
+
+/** Emscripten's ENOENT and ENOTDIR: the file is not there. */
+const MISSING_ERRNO = new Set([44, 54]);
+
+function isMissing(error: unknown): boolean {
+  return MISSING_ERRNO.has((error as { errno?: number } | null)?.errno ?? -1);
+}
+
+function opensForReading(flags: unknown): boolean {
+  if (typeof flags === 'string') return flags === 'r';
+  return typeof flags === 'number' && (flags & 3) === 0; // O_ACCMODE == O_RDONLY
+}
+
+/** The host path of a path inside the module, or undefined for the module's own files (GDAL data, /dev). */
+function hostPathOf(fs: EmscriptenFS, modulePath: string, links: Map<string, boolean>): string | undefined {
+  if (!modulePath.startsWith('/')) return undefined;
+  if (modulePath.startsWith(`${MOUNT}/`)) return modulePath.slice(MOUNT.length);
+  const top = modulePath.split('/')[1] ?? '';
+  if (!top || RESERVED.has(top)) return undefined;
+  let linked = links.get(top);
+  if (linked === undefined) {
+    try {
+      const found = fs.analyzePath(`/${top}`, true);
+      linked = Boolean(found.exists && found.object && fs.isLink(found.object.mode) && fs.readlink(`/${top}`) === `${MOUNT}/${top}`);
+    } catch {
+      linked = false;
+    }
+    links.set(top, linked);
+  }
+  return linked ? modulePath : undefined;
+}
+
+/**
+ * Watches, for one synchronous GDAL call, which host files GDAL opens for reading and which it
+ * looks for without finding them. GDAL's sidecar probes (`.aux.xml`, `.ovr`, `.tfw`, `.prj`...)
+ * are only visible as such when it does not read whole folder listings, so calls run with
+ * `GDAL_DISABLE_READDIR_ON_OPEN=YES`. Absent files are kept only in the folders of the files it
+ * read or was given: that is where its sidecars are, and the list stays short. Returns the
+ * function that stops watching and returns the host paths.
+ */
+function watchHostReads(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined): () => FileAccess {
+  const fs = runtime.module.FS as unknown as WatchedFS;
+  const plain = runtime.module.FS;
+  const original = { open: fs.open, stat: fs.stat, lstat: fs.lstat };
+  const read = new Set<string>();
+  const absent = new Set<string>();
+  const missing = (error: unknown, at: unknown) => {
+    if (typeof at === 'string' && isMissing(error)) absent.add(at);
+  };
+  fs.open = function (this: unknown, at, flags, ...rest) {
+    let stream: { node?: EmscriptenFSNode } | undefined;
+    try {
+      stream = original.open.call(this, at, flags, ...rest);
+    } catch (error) {
+      missing(error, at);
+      throw error;
+    }
+    if (typeof at === 'string' && opensForReading(flags) && stream?.node && !fs.isDir(stream.node.mode)) read.add(at);
+    return stream;
+  };
+  for (const name of ['stat', 'lstat'] as const) {
+    fs[name] = function (this: unknown, at, ...rest) {
+      try {
+        return original[name].call(this, at, ...rest);
+      } catch (error) {
+        missing(error, at);
+        throw error;
+      }
+    };
+  }
+  return () => {
+    Object.assign(fs, original);
+    const links = new Map<string, boolean>();
+    const skip = dest === undefined ? undefined : path.resolve(dest);
+    const host = (paths: Iterable<string>) =>
+      [...new Set([...paths].map((at) => hostPathOf(plain, path.posix.normalize(at), links)))].filter((at): at is string => at !== undefined && at !== skip);
+    const reads = host(read);
+    const folders = new Set([...reads, ...inputs.map((input) => path.resolve(input))].map((at) => path.dirname(at)));
+    const seen = new Set(reads);
+    return { read: reads, absent: host(absent).filter((at) => !seen.has(at) && folders.has(path.dirname(at))) };
+  };
+}
+
 /** The file system of `createNodeEngine`: host paths, absolute or relative to the working directory. */
 export function hostFileSystem(access: RuntimeAccess): EngineFileSystem {
   const toGdal = (runtime: GdalRuntime, file: string): string =>
@@ -144,12 +276,17 @@ export function hostFileSystem(access: RuntimeAccess): EngineFileSystem {
       return paths.map((file) => toGdal(runtime, file));
     },
     describe: (text) => stripMountPrefix(text, MOUNT),
+    // Sidecar probes are observable only without folder listings (see watchHostReads).
+    callConfig: { GDAL_DISABLE_READDIR_ON_OPEN: 'YES' },
+    watch: (runtime, inputs, dest) => watchHostReads(runtime, inputs, dest),
 
     async readFile(file) {
       try {
         const bytes = await readFile(file);
+        reportFileAccess({ read: [path.resolve(file)], absent: [] });
         return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') reportFileAccess({ read: [], absent: [path.resolve(file)] });
         throw fileError(error, 'read', file);
       }
     },

@@ -114,7 +114,7 @@ export function explainScanned(entry: ScannedEntry): EntryExplanation {
   const headline: Record<EntryState, string> = {
     fresh: `${name} matches the code loaded now: loading the same parameters and spec reads it from the cache`,
     stale: `${name} is stale: the code loaded now can no longer reach it, and clean-cache removes it, because`,
-    'input-changed': `${name} was computed from input files that have changed since: loading it computes it again, because`,
+    'input-changed': `${name} was computed from inputs that have changed since (files, or entries it loaded): loading it computes it again, in place, because`,
     unknown: `${name} cannot be judged:`,
     damaged: `${name} is damaged and will be computed again when loaded:`,
     incomplete: `${name} is the folder of an interrupted run:`,

@@ -1,6 +1,8 @@
 import type { TreeRecord } from '../fingerprint/index.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from '../pipeline/entry.js';
 import { inputHasher } from '../pipeline/identity.js';
+import { RecordedChecker } from '../pipeline/recorded-check.js';
+import { isRecordedDependencies } from '../pipeline/recorded.js';
 import { META_FILE, PARAMETERS_FILE } from '../pipeline/layout.js';
 import { getPlatform } from '../platform.js';
 import type { StoreAdapter } from '../store/adapter.js';
@@ -28,12 +30,15 @@ export class EntryJudge {
   readonly #digests = new Map<string, Promise<string | null>>();
 
   readonly #tree: (depTreeHash: unknown) => Promise<TreeRecord | undefined>;
+  readonly #recorded: RecordedChecker;
 
   constructor(
     private readonly store: StoreAdapter,
     private readonly checkInputs: boolean,
   ) {
     this.#tree = snapshotTrees(store);
+    // One checker for the whole scan: entries many others used are judged once.
+    this.#recorded = new RecordedChecker(store);
   }
 
   /** Reads a folder: a verdict when its files, meta.json or class settle it, else what to judge. */
@@ -60,6 +65,7 @@ export class EntryJudge {
     if (meta.key_dependencies !== undefined && !isKeyDependencies(meta.key_dependencies)) {
       return problem('damaged', `${META_FILE} has key_dependencies that geodata did not write`, meta);
     }
+    if (!isRecordedDependencies(meta.recorded)) return problem('damaged', `${META_FILE} has recorded dependencies that geodata did not write`, meta);
     const outputSize = sizes.get(folder.key + meta.output.file);
     if (outputSize === undefined) return problem('damaged', `output ${meta.output.file} is missing`, meta);
     if (outputSize !== meta.output.size) {
@@ -95,6 +101,11 @@ export class EntryJudge {
     if (stale.length > 0) return { ...base, state: 'stale', reasons: stale };
     if (unknown.length > 0) return { ...base, state: 'unknown', reasons: unknown };
     const inputReasons = this.checkInputs ? await this.inputReasons(meta) : [];
+    if (this.checkInputs && inputReasons.length === 0) {
+      // What the computation recorded (files read, entries loaded): same key, but loading computes it again.
+      const recorded = await this.#recorded.change(meta);
+      if (recorded) inputReasons.push(recorded);
+    }
     return { ...base, state: inputReasons.length ? 'input-changed' : 'fresh', reasons: inputReasons };
   }
 

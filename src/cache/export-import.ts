@@ -3,7 +3,7 @@ import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
 import { sha256Hex } from '../pipeline/checksum.js';
 import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
 import { entryPrefix, META_FILE } from '../pipeline/layout.js';
-import { resolveEntryPrefix } from '../pipeline/load-from-hash.js';
+import { resolveEntryPrefix, type EntryLocation } from '../pipeline/load-from-hash.js';
 import { LIBRARY_VERSION } from '../version.js';
 import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
 import { parseJsonObject } from './json-object.js';
@@ -24,8 +24,9 @@ export interface ExportOptions {
 /**
  * Packs entries (by state hash or unique prefix) into a `.tar.gz`: their files, their tree
  * snapshots, and the code versions of every node of their trees, so the importing side can show
- * the code that made them. Damaged entries are refused, and so are entries with a file that
- * cannot be read (rather than an archive without it).
+ * the code that made them; and, the same way, the entries their computations loaded (recorded in
+ * meta.json), which a hit on the importing side checks. Damaged entries are refused, and so are
+ * entries with a file that cannot be read (rather than an archive without it).
  * @example const bytes = await exportEntries(['68107b', 'a1b2c3']);
  */
 export async function exportEntries(selection: string | readonly string[], options: ExportOptions = {}): Promise<Uint8Array> {
@@ -46,12 +47,14 @@ export async function exportEntries(selection: string | readonly string[], optio
     files.push({ key, bytes });
   };
   const exported: Array<{ state_hash: string; class_name: string; object_type: string }> = [];
-  for (const [index, prefix] of prefixes.entries()) {
-    const location = await resolveEntryPrefix(prefix);
+  const queue: EntryLocation[] = [];
+  for (const prefix of prefixes) queue.push(await resolveEntryPrefix(prefix));
+  for (let index = 0; index < queue.length; index++) {
+    const location = queue[index]!;
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
     const check = await checkEntry(location.objectType, location.stateHash, { bytes: true, store });
     if (check.state !== 'valid') {
-      throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'damaged' ? check.problem : 'it vanished'}; run clean-cache and compute it again`);
+      throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'absent' ? 'it vanished' : check.problem}; run clean-cache and compute it again`);
     }
     const meta = check.meta;
     const tree = await readSnapshotTree(store, meta.dep_tree_hash);
@@ -62,7 +65,12 @@ export async function exportEntries(selection: string | readonly string[], optio
     const entryKeys = await store.keys(entryPrefix(location.objectType, location.stateHash));
     for (const key of [...entryKeys.filter((k) => !k.endsWith(`/${META_FILE}`)), ...entryKeys.filter((k) => k.endsWith(`/${META_FILE}`))]) await add(key, meta.state_hash);
     exported.push({ state_hash: meta.state_hash, class_name: meta.class_name, object_type: meta.object_type });
-    options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: prefixes.length });
+    // The entries its computation loaded go along: a hit on the importing side checks they are there.
+    for (const used of meta.recorded.entries) {
+      if (queue.some((queued) => queued.stateHash === used.state_hash)) continue;
+      if (await store.has(entryPrefix(used.object_type, used.state_hash) + META_FILE)) queue.push({ stateHash: used.state_hash, objectType: used.object_type });
+    }
+    options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: queue.length });
   }
   return packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
 }

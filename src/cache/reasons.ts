@@ -7,7 +7,8 @@ import { describeReason } from '../pipeline/explain.js';
  *   processors, its Data parameters' classes), are as they are now (and its inputs, when checked);
  * - `stale`: some of that code, the entry format, or an upstream entry changed, so no `load` can
  *   reach it any more;
- * - `input-changed`: only the bytes of an input file (or an upstream entry's) changed;
+ * - `input-changed`: the bytes of an input file changed (or an upstream entry's), or something
+ *   its computation recorded (a file it read, an entry it loaded): loading computes it again;
  * - `unknown`: its class, a processor or a parameter's class is not loaded in this process, so it
  *   cannot be judged;
  * - `damaged`: meta.json unreadable or wrong, output missing or truncated;
@@ -20,8 +21,7 @@ export type EntryState = 'fresh' | 'stale' | 'input-changed' | 'unknown' | 'dama
  * input changes) plus what only the cache can tell.
  */
 export type CacheReason =
-  | Extract<StaleReason, { kind: 'source-changed' | 'dependency-changed' | 'processor-changed' | 'input-changed' }>
-  | { kind: 'entry-format'; from: unknown; to: number }
+  | Extract<StaleReason, { kind: 'source-changed' | 'dependency-changed' | 'processor-changed' | 'input-changed' | 'entry-format' | 'recorded-changed' }>
   | { kind: 'incomplete'; problem: string }
   | { kind: 'damaged'; problem: string }
   | { kind: 'upstream-changed'; stateHash: string; className: string; state: 'stale' | 'input-changed' }

@@ -5,11 +5,13 @@
  */
 export { FINGERPRINT_FORMAT_VERSION } from './record.js';
 export type {
+  ChainLink,
   DependencyKind,
   EdgeKind,
   Fingerprint,
   InstanceRecord,
   ProcessorRecord,
+  RecordedChange,
   StaleReason,
   TreeRecord,
   UnhashedReference,

@@ -1,7 +1,7 @@
 // Node only: reads files with node:fs and hashes with node:crypto. Never reached from the browser entry.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileError } from '../errors.js';
@@ -193,10 +193,14 @@ function isVrt(path: string): boolean {
   return extname(path).toLowerCase() === '.vrt';
 }
 
-/** A file's stats; undefined for a missing optional one (a missing required one is a FileError). */
+/**
+ * A file's stats; undefined for a missing optional one (a missing required one is a FileError).
+ * One synchronous syscall: the promise API's thread-pool round trip costs more than the call, and
+ * a cache hit checks dozens of files (inputs, and the sidecars GDAL looked for in vain).
+ */
 async function statFile(path: string, optional = false): Promise<FileStats | undefined> {
   try {
-    const stats = await stat(path);
+    const stats = statSync(path);
     if (!stats.isFile()) throw new FileError(`The input ${path} is not a file.`, path);
     return stats;
   } catch (error) {

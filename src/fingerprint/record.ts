@@ -71,9 +71,37 @@ export interface InstanceRecord extends Fingerprint {
   unhashed: UnhashedReference[];
 }
 
-/** One reason why a live record differs from a stored one. */
+/**
+ * What changed in one dependency a computation recorded (see `RecordedDependencies` in
+ * `pipeline/recorded.ts`): a file it read, a file it looked for, or an upstream entry it used
+ * (gone, damaged, computed again, its class's code, one of its static inputs).
+ */
+export type RecordedChange =
+  | { what: 'file-changed'; path: string; from: string; to: string | null }
+  | { what: 'file-appeared'; path: string }
+  | { what: 'input-changed'; path: string; from: string; to: string | null }
+  | { what: 'entry-missing' }
+  | { what: 'entry-damaged'; problem: string }
+  | { what: 'entry-replaced'; from: string; to: string }
+  | { what: 'entry-unrecorded'; formatVersion: unknown }
+  | { what: 'code-changed'; from: string; to: string };
+
+/** One entry along a chain of recorded dependencies, the entry judged first. */
+export interface ChainLink {
+  className: string;
+  stateHash: string;
+}
+
+/** One reason why a live record differs from a stored one (or a stored entry no longer holds). */
 export type StaleReason =
   | { kind: 'format-version'; from: number; to: number }
+  /** The entry's meta.json is of another layout (an older geodata): it records nothing that can be checked. */
+  | { kind: 'entry-format'; from: unknown; to: number }
+  /**
+   * A dependency the computation recorded changed: `chain` leads from the entry to the entry whose
+   * dependency it is (`SlopeLoader ← ElevationLoader`), `change` says what changed there.
+   */
+  | { kind: 'recorded-changed'; chain: ChainLink[]; change: RecordedChange }
   | { kind: 'source-changed'; className: string; from: string; to: string }
   | { kind: 'dependency-changed'; className: string; dependency: string; from: string | null; to: string | null }
   | { kind: 'parameter-changed'; path: string; from: JsonValue; to: JsonValue }

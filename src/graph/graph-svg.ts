@@ -46,6 +46,7 @@ const EDGE_STYLE: Record<EdgeKind, { stroke: string; dash?: string; marker: 'fil
   inherits: { stroke: '#1f2937', marker: 'hollow', verb: 'inherits from' },
   parameter: { stroke: '#7c3aed', dash: '2 3', marker: 'open', verb: 'takes as a parameter' },
   reads: { stroke: '#0f766e', dash: '2 3', marker: 'open', verb: 'reads' },
+  loads: { stroke: '#2563eb', dash: '4 3', marker: 'open', verb: 'loaded while computing' },
 };
 
 /**

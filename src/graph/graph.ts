@@ -8,7 +8,7 @@ import { InvalidInputError, describeValue } from '../errors.js';
 
 export const NODE_KINDS = ['class', 'figure', 'helper', 'value', 'input', 'entry'] as const;
 export const NODE_STATUSES = ['ok', 'stale', 'changed', 'missing'] as const;
-export const EDGE_KINDS = ['inherits', 'calls', 'uses', 'parameter', 'reads'] as const;
+export const EDGE_KINDS = ['inherits', 'calls', 'uses', 'parameter', 'reads', 'loads'] as const;
 
 export type NodeKind = (typeof NODE_KINDS)[number];
 export type NodeStatus = (typeof NODE_STATUSES)[number];

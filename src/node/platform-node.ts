@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { reportFileAccess } from '../../wasm/file-access.js';
 import { createNodeEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
@@ -18,9 +19,13 @@ export const nodePlatform: Platform = {
   name: 'node',
   async readFile(path) {
     try {
-      return new Uint8Array(await readFile(path));
+      const bytes = new Uint8Array(await readFile(path));
+      // A computation that reads a file (readRaster('data/x.tif')) records it as a dependency.
+      reportFileAccess({ read: [resolve(path)], absent: [] });
+      return bytes;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') reportFileAccess({ read: [], absent: [resolve(path)] });
       const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
       throw new FileError(`${resolve(path)} ${what}`, path, { cause: error });
     }

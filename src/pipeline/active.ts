@@ -1,8 +1,10 @@
+import { onFileAccess } from '../../wasm/file-access.js';
 import { PipelineError } from '../errors.js';
 import type { Tracked } from '../data/tracked.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import type { Identity } from './identity.js';
+import { Recording } from './recorded.js';
 
 /** An output being produced: where `ensureProcessedPath` points while `_process` runs. */
 export interface ActiveOutput {
@@ -19,6 +21,8 @@ export interface ActiveOutput {
 interface Computation {
   main: ActiveOutput;
   coOutputs: Map<string, ActiveOutput>;
+  /** What the computation uses while it runs: upstream entries, files. */
+  recording: Recording;
 }
 
 const computations = new Map<string, Computation>();
@@ -43,7 +47,7 @@ export function inCallChain(stateHash: string): boolean {
  */
 export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>): Promise<T> {
   const hash = main.identity.stateHash;
-  computations.set(hash, { main, coOutputs: new Map() });
+  computations.set(hash, { main, coOutputs: new Map(), recording: new Recording(main.stagingFolder) });
   running.push(hash);
   try {
     const context = getPlatform().asyncContext?.();
@@ -53,12 +57,26 @@ export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>
   }
 }
 
-/** Ends a computation, returning its main output and the co-outputs it asked paths for. */
-export function endComputation(stateHash: string): ActiveOutput[] {
+/** Ends a computation, returning its main output, the co-outputs it asked paths for, and what it used. */
+export function endComputation(stateHash: string): { outputs: ActiveOutput[]; recording?: Recording } {
   const computation = computations.get(stateHash);
   computations.delete(stateHash);
-  return computation ? [computation.main, ...computation.coOutputs.values()] : [];
+  return computation ? { outputs: [computation.main, ...computation.coOutputs.values()], recording: computation.recording } : { outputs: [] };
 }
+
+/**
+ * What the running computation records its uses in: the one in this async context where the
+ * platform tracks it (Node), else the innermost running one. So in browsers, an entry loaded or
+ * a file read while two computations run concurrently may be recorded for the other one (it is
+ * then checked needlessly there, and missed here): run concurrent computations in Node, or one at
+ * a time, where that matters.
+ */
+export function currentRecording(): Recording | undefined {
+  return currentComputation()?.recording;
+}
+
+// Files the engine (or the platform's readers) read belong to the computation that asked.
+onFileAccess((access) => currentRecording()?.addAccess(access));
 
 /** Where `instance` (identified as `identity`) must write its output, from inside a `_process`. */
 export function outputPathFor(identity: Identity, instance: Tracked, spec: SpatialSpec, fileName: string): string {

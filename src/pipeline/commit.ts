@@ -1,4 +1,5 @@
 import { getConfig } from '../config.js';
+import { FINGERPRINT_FORMAT_VERSION } from '../fingerprint/record.js';
 import type { Workspace } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { LIBRARY_VERSION } from '../version.js';
@@ -7,6 +8,7 @@ import { sha256Hex } from './checksum.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from './entry.js';
 import type { Identity, KeyDependencies } from './identity.js';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
+import type { RecordedDependencies } from './recorded.js';
 
 const encoder = new TextEncoder();
 const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
@@ -25,11 +27,20 @@ export interface ProducedOutput {
  * Commits the outputs of one computation (its own and its co-outputs) as entries: output file,
  * parameters.json, spec.json and, last, meta.json, so an entry is visible only when complete.
  * A filesystem store gets the staging folder renamed into place (no copy of the output).
+ *
+ * An entry already there (a stale one: same state hash, a recorded dependency changed) is
+ * replaced in place: on the filesystem by two renames (the old folder out, the new one in), in
+ * IndexedDB and memory by one transaction over the same keys. A reader sees the old entry or the
+ * new one; between the two renames none, which sends it to the entry's lock (held until this
+ * commit is done) and then to the new entry. A reader that read the old meta.json and then finds
+ * the new output (or spec.json) sees a checksum mismatch, never a mix.
  */
 export async function commitOutputs(
   produced: ProducedOutput[],
   timing: { startedAt: Date; finishedAt: Date },
   workspace: Workspace,
+  /** What the computation used (see `RecordedDependencies`), recorded with every entry it commits. */
+  recorded: RecordedDependencies,
   /** Co-output files in the staging folder that are not committed (not yielded, or made elsewhere). */
   leftovers: string[] = [],
 ): Promise<EntryMeta[]> {
@@ -41,12 +52,13 @@ export async function commitOutputs(
   for (const item of ordered) {
     const { identity } = item.output;
     const bytes = await workspace.readFile(item.output.outputPath);
-    const meta = buildMeta(identity, item, bytes.length, await sha256Hex(bytes), coHashes, timing);
+    const spec = json(item.spec.toJSON());
+    const meta = buildMeta(identity, item, { size: bytes.length, sha256: await sha256Hex(bytes) }, await sha256Hex(spec), recorded, coHashes, timing);
     metas.push(meta);
     const prefix = entryPrefix(identity.objectType, identity.stateHash);
     const sidecars: Array<[string, Uint8Array]> = [
       [PARAMETERS_FILE, json(identity.parameters)],
-      [SPEC_FILE, json(item.spec.toJSON())],
+      [SPEC_FILE, spec],
       [META_FILE, json(meta)],
     ];
     const ownFolder = `${item.output.stagingFolder}/${item.fileName}` === item.output.outputPath;
@@ -56,7 +68,7 @@ export async function commitOutputs(
       for (const [name, data] of sidecars) await workspace.writeFile(`${item.output.stagingFolder}/${name}`, data);
       for (const other of produced) if (other !== item) await workspace.remove(other.output.outputPath);
       for (const path of leftovers) await workspace.remove(path);
-      await store.commitFolder(item.output.stagingFolder, prefix);
+      await store.commitFolder(item.output.stagingFolder, prefix, { replace: true });
     } else {
       await store.setMany([[prefix + item.fileName, bytes], ...sidecars.map(([name, data]) => [prefix + name, data] as const)]);
     }
@@ -67,14 +79,16 @@ export async function commitOutputs(
 function buildMeta(
   identity: Identity,
   item: ProducedOutput,
-  size: number,
-  sha256: string,
+  output: { size: number; sha256: string },
+  specSha256: string,
+  recorded: RecordedDependencies,
   coHashes: string[],
   timing: { startedAt: Date; finishedAt: Date },
 ): EntryMeta {
   const record = identity.record;
   return {
     format_version: ENTRY_FORMAT_VERSION,
+    fingerprint_format: FINGERPRINT_FORMAT_VERSION,
     class_name: identity.className,
     object_type: identity.objectType,
     source_hash: identity.sourceHash,
@@ -90,7 +104,9 @@ function buildMeta(
     finished_at: timing.finishedAt.toISOString(),
     duration_s: (timing.finishedAt.getTime() - timing.startedAt.getTime()) / 1000,
     library_version: LIBRARY_VERSION,
-    output: { file: item.fileName, size, sha256 },
+    output: { file: item.fileName, ...output },
+    spec_sha256: specSha256,
+    recorded,
     inputs: record.inputs,
     processor: record.processor
       ? {

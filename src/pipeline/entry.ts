@@ -1,14 +1,22 @@
 import { getConfig } from '../config.js';
 import type { StoreAdapter } from '../store/adapter.js';
+import { SpatialSpec } from '../spec/spatial-spec.js';
 import { sha256Hex } from './checksum.js';
-import { entryPrefix, META_FILE } from './layout.js';
+import { entryPrefix, META_FILE, SPEC_FILE } from './layout.js';
+import { isRecordedDependencies, type RecordedDependencies } from './recorded.js';
 
-/** Bump when the meta.json layout changes: older entries then read as stale. */
-export const ENTRY_FORMAT_VERSION = 1;
+/**
+ * Bump when the meta.json layout changes: older entries then read as stale (and are replaced
+ * when loaded). 2: meta.json records what the computation used (`recorded`) and spec.json's
+ * checksum; entries of format 1 record neither, so no hit could be checked.
+ */
+export const ENTRY_FORMAT_VERSION = 2;
 
 /** The `meta.json` of an entry (snake_case keys, as pygeodata writes them). */
 export interface EntryMeta {
   format_version: number;
+  /** The fingerprint format its hashes were computed with (`FINGERPRINT_FORMAT_VERSION`); 1 in entries without it. */
+  fingerprint_format?: number;
   class_name: string;
   object_type: 'data' | 'figure';
   source_hash: string;
@@ -31,6 +39,10 @@ export interface EntryMeta {
   duration_s: number;
   library_version: string;
   output: { file: string; size: number; sha256: string };
+  /** SHA-256 of spec.json, which `load` reads the output's grid from. */
+  spec_sha256: string;
+  /** What the computation used beyond what the state hash covers; a hit requires it unchanged. */
+  recorded: RecordedDependencies;
   inputs: Array<{ id: string; size: number; sha256: string }>;
   /** `dep_tree_hash` only for processor classes that are registered (a user's own). */
   processor: { class_name: string; source_hash: string; dep_tree_hash?: string; settings: unknown } | null;
@@ -38,9 +50,11 @@ export interface EntryMeta {
 }
 
 export type EntryCheck =
-  | { state: 'valid'; meta: EntryMeta; outputKey: string; bytes?: Uint8Array }
+  | { state: 'valid'; meta: EntryMeta; outputKey: string; bytes?: Uint8Array; spec?: SpatialSpec }
   | { state: 'absent' }
-  | { state: 'damaged'; problem: string };
+  | { state: 'damaged'; problem: string }
+  /** Written by a geodata whose meta.json has another layout: readable, but nothing in it can be checked. */
+  | { state: 'outdated'; formatVersion: unknown; problem: string };
 
 /**
  * Checksums already verified in this process, per store: output key → the size, mtime and
@@ -50,9 +64,12 @@ export type EntryCheck =
 const verified = new WeakMap<StoreAdapter, Map<string, { size: number; mtimeMs: number; sha256: string }>>();
 
 /**
- * Reads and checks an entry: meta readable and of this format, output present with the recorded
- * size and checksum (hashed once per output version and process). The output's bytes come back
- * whenever they were read (always with `bytes`), so no caller reads them a second time.
+ * Reads and checks an entry: meta readable and of this format, spec.json with its recorded
+ * checksum, output present with the recorded size and checksum. With `bytes`, the output is read
+ * and its bytes hashed, every time: what is returned is what was checked. Without, an output
+ * verified earlier in this process costs a stat (same size and mtime: not hashed again). The
+ * output's bytes (and, with `bytes`, the parsed spec) come back whenever they were read, so no
+ * caller reads them a second time. Recorded dependencies are checked elsewhere (`recordedChange`).
  */
 export async function checkEntry(
   objectType: 'data' | 'figure',
@@ -72,12 +89,21 @@ export async function checkEntry(
   } catch {
     return { state: 'damaged', problem: `${META_FILE} is not valid JSON` };
   }
-  if (meta?.format_version !== ENTRY_FORMAT_VERSION) {
-    return { state: 'damaged', problem: `${META_FILE} has format_version ${String(meta?.format_version)}, expected ${ENTRY_FORMAT_VERSION}` };
+  if (meta === null || typeof meta !== 'object') return { state: 'damaged', problem: `${META_FILE} is not a JSON object` };
+  if (meta.format_version !== ENTRY_FORMAT_VERSION) {
+    return {
+      state: 'outdated',
+      formatVersion: meta.format_version,
+      problem: `${META_FILE} has format_version ${JSON.stringify(meta.format_version)}, and this geodata writes ${ENTRY_FORMAT_VERSION}`,
+    };
   }
   if (meta.state_hash !== stateHash || typeof meta.output?.file !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(meta.output.file)) {
     return { state: 'damaged', problem: `${META_FILE} does not describe this entry` };
   }
+  if (!isRecordedDependencies(meta.recorded)) return { state: 'damaged', problem: `${META_FILE} has recorded dependencies that geodata did not write` };
+  const specBytes = await store.get(prefix + SPEC_FILE);
+  if (!specBytes) return { state: 'damaged', problem: `${SPEC_FILE} is missing` };
+  if ((await sha256Hex(specBytes)) !== meta.spec_sha256) return { state: 'damaged', problem: `${SPEC_FILE} does not match its checksum` };
   const outputKey = prefix + meta.output.file;
   const missing = { state: 'damaged', problem: `output ${meta.output.file} is missing` } as const;
   const truncated = (size: number) => ({ state: 'damaged', problem: `output ${meta.output.file} has ${size} bytes, expected ${meta.output.size} (truncated?)` }) as const;
@@ -92,9 +118,19 @@ export async function checkEntry(
   const bytes = await store.get(outputKey);
   if (!bytes) return missing;
   if (bytes.length !== meta.output.size) return truncated(bytes.length);
-  if (!unchanged) {
-    if ((await sha256Hex(bytes)) !== meta.output.sha256) return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
-    seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
+  // The bytes handed out are hashed whatever the stat said: a file rewritten within the mtime's
+  // resolution, or by a tool that keeps it, would otherwise pass unseen.
+  if ((await sha256Hex(bytes)) !== meta.output.sha256) {
+    seen.delete(outputKey);
+    return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
   }
-  return { state: 'valid', meta, outputKey, bytes };
+  seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
+  if (!options.bytes) return { state: 'valid', meta, outputKey, bytes };
+  let spec: SpatialSpec;
+  try {
+    spec = SpatialSpec.fromJSON(new TextDecoder().decode(specBytes));
+  } catch (error) {
+    return { state: 'damaged', problem: `${SPEC_FILE} is not a spec (${(error as Error).message})` };
+  }
+  return { state: 'valid', meta, outputKey, bytes, spec };
 }

@@ -1,3 +1,5 @@
+import type { StaleReason } from '../fingerprint/record.js';
+
 /**
  * Pipeline events, for progress bars, logs and pages that show status. Every `load`/`process`
  * emits `hit` or `miss`; a computation emits `start`, `progress`..., then `commit` and `finish`
@@ -5,7 +7,13 @@
  */
 export type PipelineEvent =
   | { type: 'hit'; className: string; stateHash: string; objectType: 'data' | 'figure' }
-  | { type: 'miss'; className: string; stateHash: string; objectType: 'data' | 'figure'; reason: 'absent' | 'damaged'; detail?: string }
+  /**
+   * `absent`: never computed (or removed); `damaged`: unreadable or changed on disk (`detail` says
+   * how); `stale`: the entry is there but a dependency its computation recorded changed, or it was
+   * written by an older geodata (`stale` says which, `detail` as a sentence:
+   * `SlopeLoader ← ElevationLoader: input data/elevation.tif changed`). A stale entry is replaced in place.
+   */
+  | { type: 'miss'; className: string; stateHash: string; objectType: 'data' | 'figure'; reason: 'absent' | 'damaged' | 'stale'; detail?: string; stale?: StaleReason }
   | { type: 'damaged'; className: string; stateHash: string; problem: string }
   | { type: 'start'; className: string; stateHash: string }
   | { type: 'progress'; className: string; stateHash: string; fraction: number; message?: string }

@@ -1,10 +1,12 @@
 import { getConfig } from '../config.js';
 import type { Tracked } from '../data/tracked.js';
-import { compareRecords, type InstanceRecord, type JsonValue, type StaleReason, type TreeRecord } from '../fingerprint/index.js';
+import { compareRecords, type ChainLink, type InstanceRecord, type JsonValue, type RecordedChange, type StaleReason, type TreeRecord } from '../fingerprint/index.js';
+import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import type { StoreAdapter } from '../store/adapter.js';
-import { checkEntry, type EntryMeta } from './entry.js';
+import type { EntryMeta } from './entry.js';
 import { identify, prepareIdentity } from './identity.js';
+import { judgeEntry } from './recorded-check.js';
 import { entryFolder, META_FILE, PARAMETERS_FILE, snapshotPrefix } from './layout.js';
 import { resolveSpec } from './spec-resolution.js';
 
@@ -39,7 +41,17 @@ export async function explain(instance: Tracked, spec?: SpatialSpec): Promise<Ex
   const identity = identify(instance, resolved);
   const live = identity.record;
   const base = { className: identity.className, stateHash: identity.stateHash, unhashed: live.unhashed };
-  const check = await checkEntry(identity.objectType, identity.stateHash);
+  const { check, stale } = await judgeEntry(identity.objectType, identity.stateHash);
+  if (stale) {
+    const meta = check.state === 'valid' ? check.meta : undefined;
+    return {
+      ...base,
+      status: 'stale',
+      ...(meta ? { comparedWith: { stateHash: meta.state_hash, finishedAt: meta.finished_at } } : {}),
+      reasons: [stale],
+      summary: [`${identity.className} will be computed again, replacing its entry ${short(identity.stateHash)}:`, describeReason(stale), ...unhashedLines(live)],
+    };
+  }
   if (check.state === 'valid') {
     return { ...base, status: 'cached', reasons: [], summary: [`${identity.className} is cached (entry ${short(identity.stateHash)}); nothing will be computed`, ...unhashedLines(live)] };
   }
@@ -102,7 +114,8 @@ export async function storedRecord(store: StoreAdapter, meta: EntryMeta): Promis
     edges: [],
   });
   const record: InstanceRecord = {
-    format_version: meta.format_version,
+    // The hashes' format, not the meta.json layout (the first entries did not record it: 1).
+    format_version: typeof meta.fingerprint_format === 'number' ? meta.fingerprint_format : 1,
     className: meta.class_name,
     sourceHash: meta.source_hash,
     depTreeHash: meta.dep_tree_hash,
@@ -147,7 +160,40 @@ export function describeReason(reason: StaleReason): string {
       return `the spec differs (${short(reason.from)} → ${short(reason.to)})`;
     case 'unhashed-reference':
       return `${reason.className} refers to ${reason.identifier}, whose code is not fingerprinted`;
+    case 'entry-format':
+      return `the entry was written by an older geodata (entry format ${JSON.stringify(reason.from)}, now ${reason.to}) and records nothing a hit could be checked against`;
+    case 'recorded-changed':
+      return `${reason.chain.map((link) => link.className).join(' ← ')}: ${describeChange(reason.change, reason.chain.at(-1)!)}`;
   }
+}
+
+/** What changed in a recorded dependency of `link`'s entry, as the end of a sentence. */
+function describeChange(change: RecordedChange, link: ChainLink): string {
+  const entry = `entry ${short(link.stateHash)}`;
+  switch (change.what) {
+    case 'file-changed':
+      return change.to === null ? `file ${shownPath(change.path)} is gone` : `file ${shownPath(change.path)} changed`;
+    case 'file-appeared':
+      return `file ${shownPath(change.path)} appeared`;
+    case 'input-changed':
+      return change.to === null ? `input ${shownPath(change.path)} is gone` : `input ${shownPath(change.path)} changed`;
+    case 'entry-missing':
+      return `its ${entry} is gone`;
+    case 'entry-damaged':
+      return `its ${entry} is damaged (${change.problem})`;
+    case 'entry-replaced':
+      return `its ${entry} was computed again since (output ${short(change.from)} → ${short(change.to)})`;
+    case 'entry-unrecorded':
+      return `its ${entry} was written by an older geodata and records nothing to check`;
+    case 'code-changed':
+      return `its code or dependencies changed (tree ${short(change.from)} → ${short(change.to)})`;
+  }
+}
+
+/** A path as the user wrote it: relative to the working directory when inside it. */
+function shownPath(path: string): string {
+  const cwd = getPlatform().resolvePath('.');
+  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
 }
 
 function unhashedLines(record: InstanceRecord): string[] {

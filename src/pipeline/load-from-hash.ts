@@ -4,9 +4,9 @@ import { driverForExtension } from '../drivers/builtin.js';
 import type { Driver } from '../drivers/driver.js';
 import { InvalidInputError, PipelineError } from '../errors.js';
 import { defaultRegistry } from '../fingerprint/index.js';
-import { SpatialSpec } from '../spec/spatial-spec.js';
+import { currentRecording } from './active.js';
 import { checkEntry, type EntryMeta } from './entry.js';
-import { entryFolder, SPEC_FILE } from './layout.js';
+import { entryFolder } from './layout.js';
 
 /** Where a state hash prefix points. */
 export interface EntryLocation {
@@ -52,17 +52,19 @@ export async function loadFromHash<T = unknown>(prefix: string): Promise<T> {
   const location = await resolveEntryPrefix(prefix);
   const check = await checkEntry(location.objectType, location.stateHash, { bytes: true });
   if (check.state !== 'valid') {
-    throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be read: ${check.state === 'damaged' ? check.problem : 'it vanished'}`);
+    const why = check.state === 'absent' ? 'it vanished' : check.state === 'outdated' ? `it was written by an older geodata (${check.problem}); load it through its class to compute it again` : check.problem;
+    throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be read: ${why}`);
   }
   const meta = check.meta;
+  // Inside a computation, the entry read by its hash is one of its recorded dependencies.
+  currentRecording()?.addEntry({ state_hash: meta.state_hash, class_name: meta.class_name, object_type: meta.object_type, sha256: meta.output.sha256, via: 'hash' });
   const cls = defaultRegistry.get(meta.class_name);
   if (!cls) {
     throw new PipelineError(
       `entry ${location.stateHash.slice(0, 12)} was produced by class ${meta.class_name}, which is not registered in this process: import the module that defines it (and @register it) first`,
     );
   }
-  const specBytes = await getConfig().store.get(`${entryFolder(meta.object_type)}/${meta.state_hash}/${SPEC_FILE}`);
-  const spec = specBytes ? safeSpec(new TextDecoder().decode(specBytes)) : undefined;
+  const spec = check.spec;
   return (await driverFor(cls, meta).read(check.bytes!, { name: meta.output.file, ...(spec ? { spec } : {}) })) as T;
 }
 
@@ -78,10 +80,3 @@ function driverFor(cls: Function, meta: EntryMeta): Driver {
   return driverForExtension(meta.output.file.slice(meta.output.file.lastIndexOf('.') + 1));
 }
 
-function safeSpec(text: string): SpatialSpec | undefined {
-  try {
-    return SpatialSpec.fromJSON(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -3,7 +3,7 @@ import type { Tracked } from '../data/tracked.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { outputPathFor } from './active.js';
-import { checkEntry } from './entry.js';
+import { isHit, judgeEntry } from './recorded-check.js';
 import { identify, outputFileName, prepareIdentity, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
 import { resolveSpec } from './spec-resolution.js';
@@ -35,7 +35,7 @@ export async function entryIsProcessed(instance: Tracked, spec: SpatialSpec | un
   const resolved = resolveSpec(spec, instance.constructor.name);
   await prepareIdentity(instance);
   const identity = identify(instance, resolved);
-  return (await checkEntry(identity.objectType, identity.stateHash)).state === 'valid';
+  return isHit(await judgeEntry(identity.objectType, identity.stateHash));
 }
 
 function safeName(name: string): string {

@@ -5,16 +5,20 @@ import { driverForExtension } from '../drivers/builtin.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
-import { type ActiveOutput, endComputation, inCallChain, runComputation } from './active.js';
+import type { StaleReason } from '../fingerprint/record.js';
+import { type ActiveOutput, currentRecording, endComputation, inCallChain, runComputation } from './active.js';
 import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
-import { checkEntry, type EntryMeta } from './entry.js';
-import { emit } from './events.js';
+import { checkEntry, type EntryCheck, type EntryMeta } from './entry.js';
+import { emit, type PipelineEvent } from './events.js';
+import { describeReason } from './explain.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
-import { entryPrefix, SPEC_FILE } from './layout.js';
+import { entryPrefix } from './layout.js';
 import { committedOutputPath } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
+import { isHit, judgeEntry } from './recorded-check.js';
 import { runProducer } from './run-producer.js';
+import { noteYielded, takeSiblingTurn } from './sibling-runs.js';
 import { resolveSpec } from './spec-resolution.js';
 
 /** A committed entry, as `process()` returns it. */
@@ -62,7 +66,7 @@ export async function load<T = any>(instance: Tracked, spec?: SpatialSpec): Prom
   }
   const { identity, resolved } = await identifyFor(instance, spec);
   const result = await ensureEntry(instance, resolved, identity, true);
-  return readOutput(instance, result.meta, result.bytes!, await storedSpec(identity) ?? resolved) as Promise<T>;
+  return readOutput(instance, result.meta, result.bytes!, result.spec ?? resolved) as Promise<T>;
 }
 
 async function identifyFor(instance: Tracked, spec: SpatialSpec | undefined): Promise<{ identity: Identity; resolved: SpatialSpec }> {
@@ -76,6 +80,8 @@ interface EnsuredEntry {
   meta: EntryMeta;
   outputKey: string;
   bytes?: Uint8Array;
+  /** The spec read from spec.json (with `bytes`). */
+  spec?: SpatialSpec;
   computed: boolean;
 }
 
@@ -83,41 +89,69 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
   if (inCallChain(identity.stateHash)) {
     throw new PipelineError(`${identity.className} depends on itself: its entry ${identity.stateHash.slice(0, 12)} is being computed higher up this call chain`);
   }
-  const first = await checkEntry(identity.objectType, identity.stateHash, { bytes });
-  if (first.state === 'valid') {
-    emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
-    return { meta: first.meta, outputKey: first.outputKey, bytes: first.bytes, computed: false };
+  let first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+  let endRun: () => void = () => undefined;
+  while (!isHit(first)) {
+    // A sibling's computation running now may be writing this entry as its co-output: wait for it.
+    const turn = takeSiblingTurn(instance, identity);
+    if ('end' in turn) {
+      endRun = turn.end;
+      break;
+    }
+    await turn.waitFor;
+    first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
   }
+  if (isHit(first)) return hit(identity, first.check);
   const store = getConfig().store;
-  const release = await store.lock(`entry-${identity.stateHash}`);
   try {
-    // Someone may have committed it while we waited for the lock.
-    const again = await checkEntry(identity.objectType, identity.stateHash, { bytes });
-    if (again.state === 'valid') {
-      emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
-      return { meta: again.meta, outputKey: again.outputKey, bytes: again.bytes, computed: false };
+    const release = await store.lock(`entry-${identity.stateHash}`);
+    try {
+      // Someone may have committed it while we waited for the lock.
+      const again = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+      if (isHit(again)) return hit(identity, again.check);
+      const { check, stale } = again;
+      if (check.state === 'damaged') reportDamage(identity, check.problem);
+      // A stale entry stays until its replacement is committed over it; anything else goes. Also an
+      // 'absent' one: a folder of temporary files a killed commit left is invisible to keys() but
+      // would block the commit's rename.
+      if (!stale) await store.removePrefix(entryPrefix(identity.objectType, identity.stateHash));
+      emit({
+        type: 'miss',
+        className: identity.className,
+        stateHash: identity.stateHash,
+        objectType: identity.objectType,
+        ...missReason(check, stale),
+      });
+      await compute(instance, spec, identity);
+      const done = await checkEntry(identity.objectType, identity.stateHash, { bytes });
+      if (done.state !== 'valid') {
+        throw new PipelineError(`${identity.className} was computed but its entry does not read back (${done.state === 'absent' ? 'absent' : done.problem}); check the store ${store.name}`);
+      }
+      recordUse(identity, done.meta);
+      return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, spec: done.spec, computed: true };
+    } finally {
+      await release();
     }
-    if (again.state === 'damaged') reportDamage(identity, again.problem);
-    // Also for an 'absent' entry: a folder of temporary files a killed commit left is invisible to
-    // keys() but would block the commit's rename.
-    await store.removePrefix(entryPrefix(identity.objectType, identity.stateHash));
-    emit({
-      type: 'miss',
-      className: identity.className,
-      stateHash: identity.stateHash,
-      objectType: identity.objectType,
-      reason: again.state === 'damaged' ? 'damaged' : 'absent',
-      ...(again.state === 'damaged' ? { detail: again.problem } : {}),
-    });
-    await compute(instance, spec, identity);
-    const done = await checkEntry(identity.objectType, identity.stateHash, { bytes });
-    if (done.state !== 'valid') {
-      throw new PipelineError(`${identity.className} was computed but its entry does not read back (${done.state === 'damaged' ? done.problem : 'absent'}); check the store ${store.name}`);
-    }
-    return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, computed: true };
   } finally {
-    await release();
+    endRun();
   }
+}
+
+function hit(identity: Identity, check: Extract<EntryCheck, { state: 'valid' }>): EnsuredEntry {
+  emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
+  recordUse(identity, check.meta);
+  return { meta: check.meta, outputKey: check.outputKey, bytes: check.bytes, spec: check.spec, computed: false };
+}
+
+/** An entry used inside a running computation is one of its recorded dependencies. */
+function recordUse(identity: Identity, meta: EntryMeta): void {
+  currentRecording()?.addEntry({ state_hash: identity.stateHash, class_name: identity.className, object_type: identity.objectType, sha256: meta.output.sha256, via: 'load' });
+}
+
+function missReason(check: EntryCheck, stale: StaleReason | undefined): Pick<Extract<PipelineEvent, { type: 'miss' }>, 'reason' | 'detail' | 'stale'> {
+  if (stale) return { reason: 'stale', detail: describeReason(stale), stale };
+  if (check.state === 'damaged') return { reason: 'damaged', detail: check.problem };
+  return { reason: 'absent' };
 }
 
 async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity): Promise<void> {
@@ -134,13 +168,18 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
   const releases: Array<() => Promise<void>> = [];
   try {
     const { completedSpec, coOutputs } = await runComputation(main, () => runProducer(main));
-    const outputs = endComputation(identity.stateHash);
+    const { outputs, recording } = endComputation(identity.stateHash);
     ended = true;
+    if (coOutputs.length > 0) noteYielded(instance);
     const produced = await collectOutputs(main, outputs, coOutputs, completedSpec, releases);
+    const recorded = await recording!.result(
+      produced.map((p) => p.output.identity.stateHash),
+      identity.record.inputs,
+    );
     const finishedAt = new Date();
     await recordCode(produced.map((p) => p.output));
     const leftovers = outputs.filter((o) => o !== main && !produced.some((p) => p.output === o)).map((o) => o.outputPath);
-    for (const meta of await commitOutputs(produced, { startedAt, finishedAt }, workspace, leftovers)) {
+    for (const meta of await commitOutputs(produced, { startedAt, finishedAt }, workspace, recorded, leftovers)) {
       emit({ type: 'commit', className: meta.class_name, stateHash: meta.state_hash, key: entryPrefix(meta.object_type, meta.state_hash), size: meta.output.size });
     }
     const durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -182,7 +221,8 @@ async function collectOutputs(
       const release = await tryLock(`entry-${output.identity.stateHash}`);
       if (!release) continue;
       releases.push(release);
-      if ((await checkEntry(output.identity.objectType, output.identity.stateHash)).state === 'valid') continue;
+      // A sibling that is a hit stays; a stale one is replaced in place, a damaged one overwritten.
+      if (isHit(await judgeEntry(output.identity.objectType, output.identity.stateHash))) continue;
     }
     if (!(await workspace.size(output.outputPath))) {
       const who = isMain ? identity.className : `co-output ${output.identity.className} of ${identity.className}`;
@@ -236,16 +276,6 @@ function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unk
 function reportDamage(identity: Identity, problem: string): void {
   emit({ type: 'damaged', className: identity.className, stateHash: identity.stateHash, problem });
   console.warn(`geodata: entry ${identity.stateHash.slice(0, 12)} of ${identity.className} is damaged (${problem}); recomputing it`);
-}
-
-async function storedSpec(identity: Identity): Promise<SpatialSpec | undefined> {
-  const bytes = await getConfig().store.get(entryPrefix(identity.objectType, identity.stateHash) + SPEC_FILE);
-  if (!bytes) return undefined;
-  try {
-    return SpatialSpec.fromJSON(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Reads an output's bytes with the class's driver, else its processor's, else by extension. */

@@ -52,9 +52,11 @@ export interface StoreAdapter {
   createStagingFolder?(label: string): Promise<string>;
   /**
    * Optional, fs only: atomically makes the files of `folder` the content of `prefix` (a rename).
-   * Fails if `prefix` already has content, leaving both sides untouched.
+   * Fails if `prefix` already has content, leaving both sides untouched; with `replace`, the old
+   * content is moved aside first (a rename) and removed after, so readers see the old folder or
+   * the new one, never a mix (and for an instant neither).
    */
-  commitFolder?(folder: string, prefix: string): Promise<void>;
+  commitFolder?(folder: string, prefix: string, options?: { replace?: boolean }): Promise<void>;
 }
 
 /** Joins key parts with `/`, refusing parts that would escape the store (`..`, absolute, empty). */

@@ -26,7 +26,7 @@ export interface FsStore extends LockingStoreAdapter {
   readonly root: string;
   localPath(key: string): string;
   createStagingFolder(label: string): Promise<string>;
-  commitFolder(folder: string, prefix: string): Promise<void>;
+  commitFolder(folder: string, prefix: string, options?: { replace?: boolean }): Promise<void>;
 }
 
 /**
@@ -102,6 +102,28 @@ export function fsStore(options: FsStoreOptions): FsStore {
     }
     const deepestFirst = [...chain].sort((a, b) => b.split(sep).length - a.split(sep).length);
     for (const folder of deepestFirst) await rmdir(folder).catch(() => {});
+  };
+
+  /** Moves `target` aside (into .staging), `source` into its place, then removes the old one. */
+  const replaceFolder = async (source: string, target: string, key: string): Promise<void> => {
+    await mkdir(join(root, '.staging'), { recursive: true });
+    const aside = await mkdtemp(join(root, '.staging', 'replaced-'));
+    const old = join(aside, 'entry');
+    try {
+      await rename(target, old);
+    } catch (error) {
+      await rm(aside, { recursive: true, force: true });
+      throw fail(`move the entry being replaced out of`, `${key}/`, error);
+    }
+    try {
+      await rename(source, target);
+    } catch (error) {
+      // Put the old entry back: the commit failed, nothing changed.
+      await rename(old, target).catch(() => undefined);
+      await rm(aside, { recursive: true, force: true });
+      throw fail(`commit the folder ${JSON.stringify(source)} as`, `${key}/`, error);
+    }
+    await rm(aside, { recursive: true, force: true });
   };
 
   return {
@@ -203,7 +225,7 @@ export function fsStore(options: FsStoreOptions): FsStore {
       }
     },
 
-    async commitFolder(folder, prefix) {
+    async commitFolder(folder, prefix, commitOptions = {}) {
       const key = folderKey(prefix, name);
       const source = resolve(folder);
       const target = pathOf(key);
@@ -217,6 +239,10 @@ export function fsStore(options: FsStoreOptions): FsStore {
         await rename(source, target);
       } catch (error) {
         const code = errorCode(error);
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && commitOptions.replace) {
+          await replaceFolder(source, target, key);
+          return;
+        }
         if (code === 'ENOTEMPTY' || code === 'EEXIST') {
           throw new StoreError(
             `store ${name}: cannot commit ${JSON.stringify(source)} as "${key}/": that folder already has content. Nothing was changed; ` +

@@ -8,7 +8,8 @@ import { LiveClasses } from '../../src/cache/live-classes.js';
 import { BrowseActions } from '../../src/browse/model/actions.js';
 import { BrowseIndex } from '../../src/browse/model/browse-index.js';
 import { diffSources } from '../../src/cache/code-diff.js';
-import { classGraph } from '../../src/browse/model/dependency-graph.js';
+import { classGraph, entryGraph } from '../../src/browse/model/dependency-graph.js';
+import { entryView } from '../../src/browse/model/entry-view.js';
 import { parseEntryQuery, queryEntries } from '../../src/browse/model/entry-query.js';
 import { footprintSvg } from '../../src/browse/model/footprint-svg.js';
 import { formatSource } from '../../src/browse/model/format-source.js';
@@ -171,6 +172,22 @@ describe('the registry browser model on a real cache', () => {
     const gone = await classGraph('Gone', sources);
     expect(gone?.nodes.map((n) => [n.id, n.status])).toEqual([['Gone', 'missing']]);
     expect(await classGraph('NeverHeardOf', sources)).toBeUndefined();
+  });
+
+  it("shows the entries a computation loaded, both ways, and draws them in the entry's graph", async () => {
+    const index = new BrowseIndex();
+    await index.ready();
+    const stored = storedEntries(cache.root);
+    const chart = stored.find((e) => e.className === 'Chart')!;
+    const constant = stored.find((e) => e.hash === chart.meta.recorded.entries[0].state_hash)!;
+    expect([constant.className, constant.parameters]).toEqual(['Constant', { value: 1 }]);
+    const view = await entryView(index.entry(chart.hash)!, index);
+    expect(view.loaded.map((link) => [link.stateHash, link.className])).toEqual([[constant.hash, 'Constant']]);
+    const constantView = await entryView(index.entry(constant.hash)!, index);
+    expect(constantView.loadedBy.map((link) => link.stateHash)).toEqual([chart.hash]);
+    const graph = await entryGraph(index.entry(chart.hash)!, { store: index.store, live: new LiveClasses(), entries: index.entries() });
+    expect(graph.edges).toContainEqual({ from: 'Chart', to: `entry:${constant.hash}`, kind: 'loads' });
+    expect(graph.nodes.find((node) => node.id === `entry:${constant.hash}`)).toMatchObject({ kind: 'entry', label: 'Constant' });
   });
 
   it('draws a class graph from the code loaded now when its newest entry names no tree hash', async () => {

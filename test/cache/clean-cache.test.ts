@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanCache, ConfigError, defaultRegistry, getConfig, load, memoryStore, process, register, type CleanItem } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
+import { ENTRY_FORMAT_VERSION } from '../../src/pipeline/entry.js';
 import { backdate, buildScenario, listTree, loadVersion1, loadVersion2, make, SPEC, type Scenario } from './scenario.js';
 
 const brief = (items: CleanItem[]) => items.map((item) => [item.key, item.className, item.state]);
@@ -60,7 +61,7 @@ describe('cleanCache', () => {
     // Its key holds the tree of its parameter's class, Constant, which changed.
     expect(reason(report.removed, data(h.doubled))).toMatch(/^parameter class Constant's code or dependencies changed \(tree [0-9a-f]{12} → [0-9a-f]{12}\)$/);
     expect(reason(report.removed, data(h.truncated))).toBe('damaged: output constant.txt has 3 bytes, expected 13 (truncated?)');
-    expect(reason(report.removed, data(h.oldFormat))).toBe('meta.json has format_version 0, and this version of geodata writes 1');
+    expect(reason(report.removed, data(h.oldFormat))).toBe(`meta.json has format_version 0, and this version of geodata writes ${ENTRY_FORMAT_VERSION}`);
     expect(reason(report.removed, data(h.badMeta))).toBe('damaged: meta.json is not a JSON object');
     expect(reason(report.removed, data(h.incomplete))).toBe('incomplete: no meta.json (left by an interrupted run)');
     expect(reason(report.kept, data(h.fromFile))).toMatch(new RegExp(`^input ${s.inputPath} changed \\([0-9a-f]{12} → [0-9a-f]{12}\\)$`));

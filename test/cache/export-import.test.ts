@@ -64,6 +64,19 @@ describe('exportEntries and importArchive', () => {
     expect(cache.hits()).toEqual(['Constant', 'Extreme', 'Chart']);
   });
 
+  it('takes along the entries a computation loaded, so loading the exported one is a hit on the importing side', async () => {
+    loadVersion2();
+    const chart = await process(make.chart(), SPEC);
+    const constant = await process(make.constant(1), SPEC);
+    const archive = await exportEntries(chart.stateHash);
+    switchToEmptyRoot();
+    const entries = (await importArchive(archive)).added.filter((item) => item.kind === 'entry');
+    expect(entries.map((item) => `${item.className} ${item.hash}`).sort()).toEqual([`Chart ${chart.stateHash}`, `Constant ${constant.stateHash}`]);
+    cache.resetEvents();
+    expect((await process(make.chart(), SPEC)).computed).toBe(false);
+    expect(cache.computed()).toEqual([]);
+  });
+
   it('never overwrites: a second import skips everything and reports it', async () => {
     const { archive } = await exportSample();
     switchToEmptyRoot();

@@ -14,6 +14,7 @@ import {
   type Processor,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
+import { ENTRY_FORMAT_VERSION } from '../../src/pipeline/entry.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [0.5, 0, 5, 0, -0.5, 50], shape: [2, 3] });
 
@@ -89,7 +90,7 @@ describe('load and process', () => {
     const folder = `${cache.root}/data_processed/${entry.stateHash}`;
     expect(readdirSync(folder).sort()).toEqual(['doubled.tif', 'meta.json', 'parameters.json', 'spec.json']);
     const meta = JSON.parse(readFileSync(`${folder}/meta.json`, 'utf8'));
-    expect(meta).toMatchObject({ format_version: 1, class_name: 'Doubled', object_type: 'data', state_hash: entry.stateHash, co_outputs: [] });
+    expect(meta).toMatchObject({ format_version: ENTRY_FORMAT_VERSION, class_name: 'Doubled', object_type: 'data', state_hash: entry.stateHash, co_outputs: [] });
     expect(meta.output.file).toBe('doubled.tif');
     // Library names (load, Raster) are imported from the library; the module's own helper is
     // resolved in the module and hashed, for Doubled and for the Constant it takes as a parameter.

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   Data,
@@ -21,6 +22,7 @@ import {
   register,
 } from '../../src/node.js';
 import { ENTRY_FORMAT_VERSION } from '../../src/pipeline/entry.js';
+import { FINGERPRINT_FORMAT_VERSION } from '../../src/fingerprint/record.js';
 import { useTempCache } from '../helpers/cache.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200000], shape: [3, 4] });
@@ -60,6 +62,35 @@ class Chart extends Figure {
 }
 register(Chart);
 
+/** The mean of a raster file read inside _process: the file is a recorded dependency. */
+class FileMean extends Data {
+  constructor(public path: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    const raster = await readRaster(this.path);
+    return new TextEncoder().encode(JSON.stringify(raster.stats(0)!.mean));
+  }
+}
+register(FileMean);
+
+/** Reads an entry by its hash inside _process. */
+class Pinned extends Data {
+  constructor(public entry: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    return new TextEncoder().encode(JSON.stringify(await loadFromHash<number>(this.entry)));
+  }
+}
+register(Pinned);
+
 const STORES: Array<[string, (root: string) => StoreAdapter]> = [
   ['filesystem', (root) => fsStore({ root })],
   ['memory', () => memoryStore()],
@@ -97,8 +128,10 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
     const prefix = `data_processed/${max.stateHash}/`;
     const meta = JSON.parse(new TextDecoder().decode(await store.get(`${prefix}meta.json`)));
     const output = (await store.get(`${prefix}extreme.tif`))!;
+    const spec = (await store.get(`${prefix}spec.json`))!;
     expect(meta).toEqual({
       format_version: ENTRY_FORMAT_VERSION,
+      fingerprint_format: FINGERPRINT_FORMAT_VERSION,
       class_name: 'Extreme',
       object_type: 'data',
       source_hash: max.sourceHash,
@@ -115,6 +148,9 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
       duration_s: expect.any(Number),
       library_version: LIBRARY_VERSION,
       output: { file: 'extreme.tif', size: output.byteLength, sha256: createHash('sha256').update(output).digest('hex') },
+      spec_sha256: createHash('sha256').update(spec).digest('hex'),
+      // Extreme's _process reads nothing: no entry, no file (GDAL writes, never reads).
+      recorded: { entries: [], files: [], absent: [], engine_reads_observed: true },
       inputs: [],
       processor: null,
       // `filled`, a function of this module, is resolved there and hashed: nothing is unhashed.
@@ -151,5 +187,23 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
     // GDAL can open the committed output at getProcessedPath, whatever the store.
     expect((await readRaster(new Range().getProcessedPath(SPEC))).get(0, 2, 3)).toBe(10);
     await expect(loadFromHash('ffffffffffffffff')).rejects.toThrow(/no cache entry has a hash starting with ffffffffffffffff/);
+  });
+
+  it('replaces a stale entry in place, and what loaded it by hash is computed again', async () => {
+    getConfig().update({ store: makeStore(cache.root) });
+    const input = join(cache.root, 'input.tif');
+    await filled(SPEC, 1).write(input);
+    const mean = await process(new FileMean(input), SPEC);
+    const pinned = new Pinned(mean.stateHash);
+    expect(await load<number>(pinned, SPEC)).toBe(1);
+    await filled(SPEC, 3).write(input);
+    cache.resetEvents();
+    expect(await load<number>(new FileMean(input), SPEC)).toBe(3);
+    expect(cache.events.find((e) => e.type === 'miss')).toMatchObject({ className: 'FileMean', reason: 'stale' });
+    expect(await load<number>(pinned, SPEC)).toBe(3);
+    expect(cache.computed()).toEqual(['FileMean', 'Pinned']);
+    // One entry per state hash, the new one: replaced, not added.
+    const keys = await getConfig().store.keys(`data_processed/${mean.stateHash}/`);
+    expect(keys.map((key) => key.split('/').pop()).sort()).toEqual(['file_mean.json', 'meta.json', 'parameters.json', 'spec.json']);
   });
 });

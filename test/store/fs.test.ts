@@ -204,6 +204,47 @@ describe('fsStore staging and commitFolder', () => {
     expect(await store.keys()).toEqual(['data_processed/ab12/meta.json']);
   });
 
+  it('replaces an existing entry folder in place with { replace: true }, leaving nothing aside', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    const first = await store.createStagingFolder('v1');
+    await writeFile(join(first, 'out.tif'), 'old output');
+    await writeFile(join(first, 'meta.json'), 'old');
+    await store.commitFolder(first, 'data_processed/ab12/');
+    const second = await store.createStagingFolder('v2');
+    await writeFile(join(second, 'out.tif'), 'new output');
+    await writeFile(join(second, 'meta.json'), 'new');
+    await store.commitFolder(second, 'data_processed/ab12/', { replace: true });
+    expect(new TextDecoder().decode(await store.get('data_processed/ab12/out.tif'))).toBe('new output');
+    expect(new TextDecoder().decode(await store.get('data_processed/ab12/meta.json'))).toBe('new');
+    expect(await readdir(join(root, '.staging'))).toEqual([]);
+  });
+
+  it('shows readers listing an entry replaced over and over the whole old folder, the whole new one, or none: never a part', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    const stage = async (version: number) => {
+      const folder = await store.createStagingFolder(`v${version}`);
+      for (const name of ['a.tif', 'b.json', 'meta.json']) await writeFile(join(folder, name), `${name} ${version}`);
+      return folder;
+    };
+    await store.commitFolder(await stage(0), 'data_processed/ab12/');
+    let replacing = true;
+    const seen = new Set<string>();
+    const reader = (async () => {
+      while (replacing) {
+        const keys = await store.keys('data_processed/ab12/');
+        seen.add(keys.length === 0 ? 'none' : keys.length === 3 ? 'whole' : `part: ${keys.join(', ')}`);
+      }
+    })();
+    for (let version = 1; version <= 40; version++) await store.commitFolder(await stage(version), 'data_processed/ab12/', { replace: true });
+    replacing = false;
+    await reader;
+    expect([...seen].filter((view) => view.startsWith('part'))).toEqual([]);
+    expect(seen.has('whole')).toBe(true);
+    expect(new TextDecoder().decode(await store.get('data_processed/ab12/meta.json'))).toBe('meta.json 40');
+  });
+
   it('refuses to commit something that is not a folder, and a target key that is invalid', async () => {
     const root = freshRoot();
     const store = fsStore({ root });

@@ -81,15 +81,51 @@ export async function entryGraph(indexed: IndexedEntry, sources: GraphSources): 
     graph.edges.push({ from: root, to: id, kind: 'parameter' });
   }
   const changedInputs = new Set(entry.reasons.flatMap((reason) => (reason.kind === 'input-changed' ? [reason.id] : [])));
-  for (const input of Array.isArray(meta?.inputs) ? meta.inputs : []) {
-    if (typeof input?.id !== 'string') continue;
-    const id = `input:${input.id}`;
-    if (graph.nodes.some((node) => node.id === id)) continue;
-    const label = input.id.split(/[\\/]/).pop() || input.id;
-    graph.nodes.push({ id, label, kind: 'input', sublabel: typeof input.sha256 === 'string' ? input.sha256.slice(0, 12) : undefined, status: changedInputs.has(input.id) ? 'changed' : 'ok' });
+  const addInput = (path: string, sha256: unknown, status: NodeStatus): void => {
+    const id = `input:${path}`;
+    if (graph.nodes.some((node) => node.id === id)) return;
+    const label = path.split(/[\\/]/).pop() || path;
+    graph.nodes.push({ id, label, kind: 'input', sublabel: typeof sha256 === 'string' ? sha256.slice(0, 12) : undefined, status });
     graph.edges.push({ from: root, to: id, kind: 'reads' });
+  };
+  for (const input of Array.isArray(meta?.inputs) ? meta.inputs : []) {
+    if (typeof input?.id === 'string') addInput(input.id, input.sha256, changedInputs.has(input.id) ? 'changed' : 'ok');
   }
+  addRecorded(graph, root, indexed, byHash, addInput);
   return graph;
+}
+
+/**
+ * What the entry's computation recorded: the entries it loaded (`loads` edges) and the files it
+ * read (`reads`), marked where the recorded change the judge found lies. Files it looked for
+ * and did not find are drawn only when one has appeared since.
+ */
+function addRecorded(
+  graph: Graph,
+  root: string,
+  { entry }: IndexedEntry,
+  byHash: Map<string, IndexedEntry>,
+  addInput: (path: string, sha256: unknown, status: NodeStatus) => void,
+): void {
+  const recorded = entry.meta?.recorded;
+  if (!recorded || typeof recorded !== 'object') return;
+  const change = entry.reasons.find((reason) => reason.kind === 'recorded-changed');
+  const directChange = change?.kind === 'recorded-changed' && change.chain.length === 1 ? change.change : undefined;
+  const changedUpstream = change?.kind === 'recorded-changed' ? change.chain[1]?.stateHash : undefined;
+  for (const used of Array.isArray(recorded.entries) ? recorded.entries : []) {
+    if (typeof used?.state_hash !== 'string') continue;
+    const id = `entry:${used.state_hash}`;
+    if (graph.nodes.some((node) => node.id === id)) continue;
+    const upstream = byHash.get(used.state_hash);
+    const status: NodeStatus = used.state_hash === changedUpstream ? 'changed' : !upstream ? 'missing' : upstream.entry.state === 'fresh' ? 'ok' : 'stale';
+    graph.nodes.push({ id, label: String(used.class_name), kind: 'entry', sublabel: used.state_hash.slice(0, 12), status, href: `#/entry/${used.state_hash}` });
+    graph.edges.push({ from: root, to: id, kind: 'loads' });
+  }
+  for (const file of Array.isArray(recorded.files) ? recorded.files : []) {
+    if (typeof file?.path !== 'string') continue;
+    addInput(file.path, file.sha256, directChange?.what === 'file-changed' && directChange.path === file.path ? 'changed' : 'ok');
+  }
+  if (directChange?.what === 'file-appeared') addInput(directChange.path, undefined, 'changed');
 }
 
 /** A tree as graph nodes and edges, the root first (so the layout keeps it on top). */

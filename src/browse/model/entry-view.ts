@@ -52,6 +52,10 @@ export interface EntryView {
   parameterLinks: Record<string, EntryLink[]>;
   upstream: EntryLink[];
   downstream: EntryLink[];
+  /** Entries its computation loaded or processed (recorded in meta.json). */
+  loaded: EntryLink[];
+  /** Entries whose computations loaded this one. */
+  loadedBy: EntryLink[];
   coOutputs: EntryLink[];
   /** The same class and parameters at other specs. */
   otherSpecs: EntryLink[];
@@ -96,6 +100,8 @@ export async function entryView(indexed: IndexedEntry, index: BrowseIndex): Prom
     parameterLinks,
     upstream: hashes(meta?.upstream).map(link),
     downstream: all.filter((e) => hashes(e.entry.meta?.upstream).includes(entry.stateHash)).map((e) => link(e.entry.stateHash)),
+    loaded: recordedEntries(meta).map(link),
+    loadedBy: all.filter((e) => recordedEntries(e.entry.meta).includes(entry.stateHash)).map((e) => link(e.entry.stateHash)),
     coOutputs: hashes(meta?.co_outputs).filter((hash) => hash !== entry.stateHash).map(link),
     otherSpecs: all.filter((e) => same(e) && e.entry.meta?.spec_hash !== meta?.spec_hash).map((e) => link(e.entry.stateHash)),
     otherCode: all.filter((e) => same(e) && e.entry.meta?.spec_hash === meta?.spec_hash).map((e) => link(e.entry.stateHash)),
@@ -103,6 +109,12 @@ export async function entryView(indexed: IndexedEntry, index: BrowseIndex): Prom
     footprintUrl: indexed.grid?.shape ? `/api/entries/${entry.stateHash}/footprint.svg` : null,
     graphUrl: `/api/entries/${entry.stateHash}/graph.svg`,
   };
+}
+
+/** State hashes of the entries a computation recorded it used (none in entries of older formats). */
+function recordedEntries(meta: EntryMeta | null | undefined): string[] {
+  const used = meta?.recorded?.entries;
+  return Array.isArray(used) ? used.map((entry) => entry?.state_hash).filter((hash): hash is string => typeof hash === 'string') : [];
 }
 
 /** Where the browser serves a store key. */

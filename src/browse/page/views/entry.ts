@@ -34,6 +34,8 @@ export async function entryView(root: HTMLElement, route: Route): Promise<void> 
     related('Co-outputs (computed by the same run)', view.coOutputs),
     related('Parameter entries (upstream)', view.upstream),
     related('Entries that take this one as a parameter (downstream)', view.downstream),
+    related('Entries its computation loaded (recorded)', view.loaded),
+    related('Entries whose computations loaded this one', view.loadedBy),
     related('The same parameters at other specs', view.otherSpecs),
     related('The same parameters and spec, made by other code', view.otherCode),
     section('Code', codeBlock(view)),

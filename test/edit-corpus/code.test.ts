@@ -1,0 +1,4 @@
+import { corpusSuite } from './corpus-suite.js';
+import { code, codeCases } from './template-code.js';
+
+corpusSuite(code, codeCases);
