@@ -3,7 +3,11 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, defaultRegistry, getConfig, InvalidInputError, LIBRARY_VERSION } from '../node.js';
+import '../node/setup-node.js';
+import { getConfig } from '../config.js';
+import { ConfigError, InvalidInputError } from '../errors.js';
+import { defaultRegistry } from '../fingerprint/index.js';
+import { LIBRARY_VERSION } from '../version.js';
 import { describeError } from '../format.js';
 import { CliContext, type CliIo, type Command, type OptionValues } from './command.js';
 import { browseCommand } from './commands/browse.js';

@@ -1,6 +1,6 @@
 // Node only (part of the CLI): `geodata browse`, the registry browser.
 import { startBrowseServer } from '../../browse/server-node.js';
-import { InvalidInputError } from '../../node.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { describeError } from '../../format.js';
 

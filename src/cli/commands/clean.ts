@@ -1,6 +1,10 @@
 // Node only (part of the CLI): `geodata clean-cache`, `geodata clean-source` and `geodata rebuild-registry`.
 import { noClassLoaded } from '../../cache/clean-cache.js';
-import { cleanCache, cleanSourceRegistry, ConfigError, rebuildRegistry, type CleanItem, type SourceItem } from '../../node.js';
+import { cleanCache } from '../../cache/clean-cache-node.js';
+import type { CleanItem } from '../../cache/clean-cache.js';
+import { cleanSourceRegistry, type SourceItem } from '../../cache/clean-source.js';
+import { rebuildRegistry } from '../../cache/rebuild-registry.js';
+import { ConfigError } from '../../errors.js';
 import { CONFIG_FILE_NAME } from '../config-file.js';
 import type { CliContext, Command } from '../command.js';
 import { formatBytes } from '../../format.js';

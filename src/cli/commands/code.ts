@@ -1,6 +1,7 @@
 // Node only (part of the CLI): `geodata code` and `geodata versions`.
-import { diffSources } from '../../cache/code-diff.js';
-import { codeVersions, InvalidInputError, type CodeVersion } from '../../node.js';
+import type { DiffSide, CodeDiff } from '../../cache/code-diff.js';
+import { codeVersions, type CodeVersion } from '../../cache/code-versions.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatAge, table } from '../../format.js';
 
@@ -20,7 +21,8 @@ export const codeCommand: Command = {
       const known = [...new Set((await codeVersions()).map((v) => v.className).filter((n): n is string => !!n))].sort();
       throw new InvalidInputError(`no stored code of a class named ${JSON.stringify(className)}${known.length ? `; stored classes: ${known.join(', ')}` : '; the code registry is empty'}`);
     }
-    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context)) : [];
+    // The diff library loads only for --diff.
+    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context), (await import('../../cache/code-diff.js')).diffSources) : [];
     if (context.json) {
       context.printJson({ className, versions, ...(withDiff ? { diffs } : {}) });
       return 0;
@@ -80,7 +82,11 @@ function versionTable(versions: CodeVersion[], hash: (h: string) => string): str
 }
 
 /** Unified diffs of each version's source.js against the previous version's. */
-function consecutiveDiffs(versions: CodeVersion[], hash: (h: string) => string): Array<{ from: string; to: string; patch: string }> {
+function consecutiveDiffs(
+  versions: CodeVersion[],
+  hash: (h: string) => string,
+  diffSources: (from: DiffSide, to: DiffSide) => CodeDiff,
+): Array<{ from: string; to: string; patch: string }> {
   const diffs = [];
   for (let index = 1; index < versions.length; index++) {
     const before = versions[index - 1]!;

@@ -1,5 +1,7 @@
 // Node only (part of the CLI): `geodata entries`, `geodata entry` and `geodata explain`.
-import { entries, entryDetails, explainEntry, InvalidInputError, type EntryState } from '../../node.js';
+import { entries, entryDetails, explainEntry } from '../../cache/entries.js';
+import type { EntryState } from '../../cache/reasons.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatAge, formatBytes, oneLine, table } from '../../format.js';
 

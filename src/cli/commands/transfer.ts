@@ -1,6 +1,8 @@
 // Node only (part of the CLI): `geodata export` and `geodata import`.
 import { resolve } from 'node:path';
-import { exportEntries, importArchive, InvalidInputError, resolveEntryPrefix } from '../../node.js';
+import { exportEntries, importArchive } from '../../cache/export-import-node.js';
+import { InvalidInputError } from '../../errors.js';
+import { resolveEntryPrefix } from '../../pipeline/load-from-hash.js';
 import type { Command } from '../command.js';
 import { formatBytes } from '../../format.js';
 
