@@ -8,6 +8,7 @@ import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
 import type { AsyncContext, Platform, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
+import { useNativeDeflate } from './deflate-node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
 
@@ -34,13 +35,16 @@ export const nodePlatform: Platform = {
   workspace: () => nodeWorkspace,
   resolvePath: (path) => resolve(path),
   asyncContext: () => computationContext,
+  createAsyncContext: asyncLocal,
+  prepareGeotiff: useNativeDeflate,
 };
 
-const storage = new AsyncLocalStorage<readonly string[]>();
-const computationContext: AsyncContext = {
-  run: (value, fn) => storage.run(value, fn),
-  get: () => storage.getStore(),
-};
+function asyncLocal<V>(): AsyncContext<V> {
+  const storage = new AsyncLocalStorage<V>();
+  return { run: (value, fn) => storage.run(value, fn), get: () => storage.getStore() };
+}
+
+const computationContext = asyncLocal<readonly string[]>();
 
 let privateTemp: string | undefined;
 
