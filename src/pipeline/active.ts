@@ -1,7 +1,9 @@
+import { getConfig } from '../config.js';
 import { PipelineError } from '../errors.js';
 import type { Tracked } from '../data/tracked.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
+import type { StoreAdapter } from '../store/adapter.js';
 import type { Identity } from './identity.js';
 
 /** An output being produced: where `ensureProcessedPath` points while `_process` runs. */
@@ -21,7 +23,19 @@ interface Computation {
   coOutputs: Map<string, ActiveOutput>;
 }
 
-const computations = new Map<string, Computation>();
+/**
+ * Running computations by state hash, per store: concurrent `withConfig` blocks may compute the
+ * same entry into two stores at once, each its own computation.
+ */
+const computationsByStore = new WeakMap<StoreAdapter, Map<string, Computation>>();
+
+/** The computations writing to the configured store. */
+function storeComputations(): Map<string, Computation> {
+  const store = getConfig().store;
+  let computations = computationsByStore.get(store);
+  if (!computations) computationsByStore.set(store, (computations = new Map()));
+  return computations;
+}
 /** Running computations, most recent last: without an async context, co-outputs go to the innermost. */
 const running: string[] = [];
 
@@ -43,7 +57,7 @@ export function inCallChain(stateHash: string): boolean {
  */
 export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>): Promise<T> {
   const hash = main.identity.stateHash;
-  computations.set(hash, { main, coOutputs: new Map() });
+  storeComputations().set(hash, { main, coOutputs: new Map() });
   running.push(hash);
   try {
     const context = getPlatform().asyncContext?.();
@@ -55,6 +69,7 @@ export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>
 
 /** Ends a computation, returning its main output and the co-outputs it asked paths for. */
 export function endComputation(stateHash: string): ActiveOutput[] {
+  const computations = storeComputations();
   const computation = computations.get(stateHash);
   computations.delete(stateHash);
   return computation ? [computation.main, ...computation.coOutputs.values()] : [];
@@ -63,7 +78,7 @@ export function endComputation(stateHash: string): ActiveOutput[] {
 /** Where `instance` (identified as `identity`) must write its output, from inside a `_process`. */
 export function outputPathFor(identity: Identity, instance: Tracked, spec: SpatialSpec, fileName: string): string {
   const context = getPlatform().asyncContext?.();
-  const own = computations.get(identity.stateHash);
+  const own = storeComputations().get(identity.stateHash);
   // Without an async context the innermost computation may be another one running concurrently:
   // an output being computed on its own is its own computation's, not a co-output.
   if (!context && own) return own.main.outputPath;
@@ -94,5 +109,5 @@ export function outputPathFor(identity: Identity, instance: Tracked, spec: Spati
 function currentComputation(): Computation | undefined {
   const context = getPlatform().asyncContext?.();
   const hash = context ? context.get()?.at(-1) : running[running.length - 1];
-  return hash === undefined ? undefined : computations.get(hash);
+  return hash === undefined ? undefined : storeComputations().get(hash);
 }
