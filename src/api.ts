@@ -4,6 +4,7 @@
  */
 export { Config, getConfig, withConfig, type CacheLayout, type ConfigValues } from './config.js';
 export { Data } from './data/data.js';
+export type { ExtensionOutput, LoadResult } from './data/load-result.js';
 export { Figure } from './data/figure.js';
 export { Tracked, type HasProcess, type ProcessResult } from './data/tracked.js';
 export { snakeCase } from './data/naming.js';
