@@ -152,11 +152,11 @@ async function main(): Promise<void> {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'bench-page', private: true, type: 'module' }));
 
     const rows: Row[] = [];
-    let everything: Metafile | undefined;
+    const metafiles = new Map<string, Metafile>();
     for (const [name, source] of Object.entries(PAGES)) {
       const page = await bundlePage(project, name, source, true);
       rows.push(sizes(`${name}, minified, at start`, page.start), sizes(`${name}, minified, all chunks`, page.all));
-      if (name === 'everything') everything = page.metafile;
+      metafiles.set(name, page.metafile);
     }
     const unminified = await bundlePage(project, 'everything', PAGES.everything!, false);
     rows.push(sizes('everything, unminified, at start', unminified.start));
@@ -173,13 +173,17 @@ async function main(): Promise<void> {
     const assets = row('gdal3WebAssembly.wasm').gzip + row('gdal3WebAssembly.data').gzip;
     console.log(`\nfirst visit of the pipeline page, gzipped: JavaScript ${kib(js)} (page at start + worker + gdal3.js) + WebAssembly and data ${kib(assets)}`);
 
-    const parts = partsAtStart(everything!, project, 'everything.js');
-    console.log('\nlargest parts of the minified "everything" page at start (bytes in output):');
-    for (const [name, bytes] of [...parts].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${name.padEnd(28)} ${kib(bytes).padStart(10)}`);
+    const parts: Record<string, Record<string, number>> = {};
+    for (const [page, metafile] of metafiles) {
+      const byPart = [...partsAtStart(metafile, project, `${page.replace(/\W+/g, '-')}.js`)].sort((a, b) => b[1] - a[1]);
+      parts[page] = Object.fromEntries(byPart);
+      console.log(`\nlargest parts of the minified "${page}" page at start (bytes in output):`);
+      for (const [name, bytes] of byPart.slice(0, 8)) console.log(`  ${name.padEnd(28)} ${kib(bytes).padStart(10)}`);
+    }
 
     const out = join(REPO, 'bench', 'output');
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'bundle.json'), `${JSON.stringify({ rows, parts: Object.fromEntries(parts) }, null, 2)}\n`);
+    await writeFile(join(out, 'bundle.json'), `${JSON.stringify({ rows, parts }, null, 2)}\n`);
   } finally {
     rmSync(project, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
-import type * as Geotiff from 'geotiff';
+import type * as GeotiffParts from './geotiff-parts.js';
 import { getPlatform } from '../platform.js';
 
-/** geotiff.js's module. */
-export type GeotiffModule = typeof Geotiff;
+/** The parts of geotiff.js geodata uses. */
+export type GeotiffModule = typeof GeotiffParts;
 
 let loading: Promise<GeotiffModule> | undefined;
 
@@ -13,7 +13,7 @@ let loading: Promise<GeotiffModule> | undefined;
  * @example const { fromArrayBuffer } = await loadGeotiff();
  */
 export function loadGeotiff(): Promise<GeotiffModule> {
-  loading ??= import('geotiff').then(
+  loading ??= import('./geotiff-parts.js').then(
     (geotiff) => {
       getPlatform().prepareGeotiff?.(geotiff);
       return geotiff;
