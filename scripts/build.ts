@@ -14,7 +14,7 @@
  *   npx tsx scripts/build.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -26,6 +26,34 @@ const DIST = join(REPO, 'dist');
 export const PAGE_BUNDLE = join(DIST, 'assets', 'browse-page.js');
 /** Written last by a complete build. */
 export const BUILD_STAMP = join(DIST, '.build-stamp');
+
+/** What the build reads: a change to any of these makes dist/ stale. */
+const BUILD_INPUTS = ['src', 'wasm', 'scripts/build.ts', 'tsconfig.json', 'package.json'];
+
+/**
+ * Why dist/ is not the build of the sources as they are: not built, or the first build input
+ * changed since (a file modified, or a folder where a file was added, renamed or deleted).
+ * Undefined when it is up to date.
+ */
+export function staleBuild(): string | undefined {
+  if (!existsSync(BUILD_STAMP)) return 'dist/ is not built';
+  const built = statSync(BUILD_STAMP).mtimeMs;
+  const changed = BUILD_INPUTS.map((input) => newerPath(join(REPO, input), built)).find((path) => path !== undefined);
+  return changed === undefined ? undefined : `dist/ is older than ${changed.slice(REPO.length + 1)}`;
+}
+
+/** A file or folder under `path` (or `path` itself) modified after `since`, if any. */
+function newerPath(path: string, since: number): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const info = statSync(path);
+  if (info.mtimeMs > since) return path;
+  if (!info.isDirectory()) return undefined;
+  for (const name of readdirSync(path)) {
+    const found = newerPath(join(path, name), since);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 /** Builds dist/ from scratch; throws with tsc's or esbuild's messages when the build fails. */
 export async function buildPackage(): Promise<void> {

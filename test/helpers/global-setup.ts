@@ -10,14 +10,12 @@
  * appeared there during the run (a test that used the default cache root, the working
  * directory) fails the run, named.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_STAMP, buildPackage } from '../../scripts/build.js';
+import { buildPackage, staleBuild } from '../../scripts/build.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-/** What the build reads: a change to any of these makes dist/ stale. */
-const BUILD_INPUTS = ['src', 'wasm', 'scripts/build.ts', 'tsconfig.json', 'package.json'];
 /** What a cache in the repository root would consist of (the default layout, staging and locks). */
 const CACHE_NAMES = ['data_processed', 'figures', '.source', '.staging', '.locks'];
 
@@ -25,11 +23,10 @@ let before: Set<string>;
 
 export async function setup(): Promise<void> {
   before = new Set(CACHE_NAMES.filter((name) => existsSync(join(REPO, name))));
-  const built = existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : -1;
-  const changed = BUILD_INPUTS.map((input) => newerFile(join(REPO, input), built)).find((file) => file !== undefined);
-  if (built >= 0 && !changed) return;
+  const stale = staleBuild();
+  if (!stale) return;
   const started = performance.now();
-  console.log(built < 0 ? 'dist/ is not built: building it (npm run build)' : `dist/ is older than ${changed!.slice(REPO.length)}: rebuilding it (npm run build)`);
+  console.log(`${stale}: building it (npm run build)`);
   await buildPackage();
   console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -39,17 +36,4 @@ export function teardown(): void {
   if (left.length > 0) {
     throw new Error(`the tests left ${left.map((name) => `${name}/`).join(', ')} in the repository root ${REPO}: a test used the default cache root (the working directory); give it a temporary root (test/helpers/cache.ts)`);
   }
-}
-
-/** A file under `path` (or `path` itself) modified after `since`, if any. */
-function newerFile(path: string, since: number): string | undefined {
-  if (!existsSync(path)) return undefined;
-  const info = statSync(path);
-  // A folder's own time changes when a file in it is added, renamed or deleted.
-  if (info.mtimeMs > since || !info.isDirectory()) return info.mtimeMs > since ? path : undefined;
-  for (const name of readdirSync(path)) {
-    const found = newerFile(join(path, name), since);
-    if (found) return found;
-  }
-  return undefined;
 }
