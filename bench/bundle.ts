@@ -63,16 +63,6 @@ function sizes(name: string, bytes: Uint8Array): Row {
   };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
-}
-
 /** A page bundled into `out`: its chunks' bytes at start and in all, and the metafile. */
 async function bundlePage(project: string, name: string, source: string, minify: boolean): Promise<{ start: Uint8Array; all: Uint8Array; metafile: Metafile }> {
   const file = join(project, `${name.replace(/\W+/g, '-')}.js`);
@@ -99,8 +89,8 @@ async function bundlePage(project: string, name: string, source: string, minify:
   const atStart = outputsAtStart(result.metafile, relative(project, file));
   const js = Object.keys(outputs).filter((output) => output.endsWith('.js'));
   return {
-    start: concat(js.filter((output) => atStart.has(output)).map((output) => contents.get(output)!)),
-    all: concat(js.map((output) => contents.get(output)!)),
+    start: Buffer.concat(js.filter((output) => atStart.has(output)).map((output) => contents.get(output)!)),
+    all: Buffer.concat(js.map((output) => contents.get(output)!)),
     metafile: result.metafile,
   };
 }

@@ -34,6 +34,8 @@ export async function setup(): Promise<void> {
 export function teardown(): void {
   const left = CACHE_NAMES.filter((name) => !before.has(name) && existsSync(join(REPO, name)));
   if (left.length > 0) {
+    // vitest reports an error thrown here but exits 0: the exit code fails the run.
+    process.exitCode = 1;
     throw new Error(`the tests left ${left.map((name) => `${name}/`).join(', ')} in the repository root ${REPO}: a test used the default cache root (the working directory); give it a temporary root (test/helpers/cache.ts)`);
   }
 }
