@@ -20,7 +20,10 @@ import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
 import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
 
-/** Every subcommand, in the order `--help` lists them. */
+/**
+ * Every subcommand, in the order `--help` lists them. Each imports what it runs when it runs, so a
+ * command starts without loading the others' code (archives, the registry browser, diffs).
+ */
 export const COMMANDS: readonly Command[] = [
   statusCommand,
   classesCommand,

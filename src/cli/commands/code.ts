@@ -1,6 +1,6 @@
 // Node only (part of the CLI): `geodata code` and `geodata versions`.
 import type { DiffSide, CodeDiff } from '../../cache/code-diff.js';
-import { codeVersions, type CodeVersion } from '../../cache/code-versions.js';
+import type { CodeVersion } from '../../cache/code-versions.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatAge, table } from '../../format.js';
@@ -16,6 +16,7 @@ export const codeCommand: Command = {
   positionals: { kind: 'args', min: 1, max: 1 },
   async run(context, [className], values) {
     const withDiff = values.diff === true;
+    const { codeVersions } = await import('../../cache/code-versions.js');
     const versions = await codeVersions({ className: className!, includeSource: withDiff || values.source === true });
     if (versions.length === 0) {
       const known = [...new Set((await codeVersions()).map((v) => v.className).filter((n): n is string => !!n))].sort();
@@ -46,6 +47,7 @@ export const versionsCommand: Command = {
     const by = (values.by as string | undefined) ?? 'latest';
     if (by !== 'latest' && by !== 'first') throw new InvalidInputError(`--by ${JSON.stringify(by)} must be "latest" or "first"`);
     const field = by === 'latest' ? 'latestRegistered' : 'firstRegistered';
+    const { codeVersions } = await import('../../cache/code-versions.js');
     const versions = (await codeVersions()).sort((a, b) => String(b[field]).localeCompare(String(a[field])) || (a.sourceHash < b.sourceHash ? -1 : 1));
     if (context.json) {
       context.printJson(versions);
