@@ -9,7 +9,7 @@
  * runs it only for git dependencies) but make npm warn, on every install, that geodata has an
  * install script that was not approved.
  */
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPackage, staleBuild } from './build.js';
@@ -20,6 +20,8 @@ const MANIFEST = join(REPO, 'package.json');
 const SAVED = join(REPO, '.package.json.prepack');
 
 async function prepack(): Promise<void> {
+  // A pack that failed after prepack never ran postpack: put that package.json back first.
+  if (existsSync(SAVED)) postpack();
   const stale = staleBuild();
   if (stale) {
     console.log(`${stale}: building it`);

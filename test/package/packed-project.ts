@@ -47,6 +47,11 @@ export class PackedProject {
     if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
     this.tarball = join(this.folder, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!.filename);
     cpSync(CONSUMER, this.project, { recursive: true });
+    // Node's types from this repository (a Node project has @types/node).
+    const tsconfig = JSON.parse(readFileSync(join(this.project, 'tsconfig.json'), 'utf8'));
+    tsconfig.compilerOptions.typeRoots = [join(REPO, 'node_modules', '@types')];
+    tsconfig.compilerOptions.types = ['node'];
+    writeFileSync(join(this.project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
     writeFileSync(join(this.project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
     const installed = this.npm(['install', this.tarball]);
     this.installOutput = `${installed.stdout}${installed.stderr}`;
