@@ -46,7 +46,7 @@ export abstract class Tracked<Output = unknown> {
 
   /**
    * The path of the committed output for `spec` (spec defaults to the configured one). Call
-   * `await process(instance, spec)` first: the file exists only once processed.
+   * `await produce(instance, spec)` first: the file exists only once produced.
    * @example await slope(new ElevationLoader().getProcessedPath(spec), this.ensureProcessedPath(spec));
    */
   getProcessedPath(spec?: SpatialSpec): string {

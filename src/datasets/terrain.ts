@@ -73,7 +73,7 @@ export class Aspect extends TerrainDataset<Parameters<AspectOptions>> {
 
 /**
  * Shaded relief of a DEM dataset.
- * @example await process(new Hillshade(new ElevationLoader(), { multidirectional: true }));
+ * @example await produce(new Hillshade(new ElevationLoader(), { multidirectional: true }));
  */
 export class Hillshade extends TerrainDataset<Parameters<HillshadeOptions>> {
   protected compute(input: string, output: string) {

@@ -36,6 +36,7 @@ function storeComputations(): Map<string, Computation> {
   if (!computations) computationsByStore.set(store, (computations = new Map()));
   return computations;
 }
+
 /** Running computations, most recent last: without an async context, co-outputs go to the innermost. */
 const running: string[] = [];
 
@@ -85,7 +86,7 @@ export function outputPathFor(identity: Identity, instance: Tracked, spec: Spati
   const current = currentComputation();
   if (!current) {
     throw new PipelineError(
-      `${identity.className}.ensureProcessedPath() was called outside _process: it gives the path to write while computing; use getProcessedPath() after await process(...) to read an output`,
+      `${identity.className}.ensureProcessedPath() was called outside _process: it gives the path to write while computing; use getProcessedPath() after await produce(...) to read an output`,
     );
   }
   if (current.main.identity.stateHash === identity.stateHash) return current.main.outputPath;

@@ -31,7 +31,7 @@ export interface ProcessedEntry {
 /**
  * Makes sure the entry of `instance` at `spec` exists, computing it (and, first, whatever its
  * `_process` asks for) only when the cache has no valid entry. Returns where the output is.
- * @example await process(new ElevationLoader(), spec);
+ * @example await produce(new ElevationLoader(), spec);
  */
 export async function process(instance: Tracked, spec?: SpatialSpec): Promise<ProcessedEntry> {
   const { identity, resolved } = await identifyFor(instance, spec);
@@ -62,7 +62,7 @@ export function load<I extends Tracked>(instance: I, spec?: SpatialSpec): Promis
 export function load<T>(instance: Tracked, spec?: SpatialSpec): Promise<T>;
 export async function load(instance: Tracked, spec?: SpatialSpec): Promise<unknown> {
   if (instance instanceof Figure) {
-    throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await process(figure) and open the PNG at its path`);
+    throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await produce(figure) and open the PNG at its path`);
   }
   const { identity, resolved } = await identifyFor(instance, spec);
   const result = await ensureEntry(instance, resolved, identity, true);
