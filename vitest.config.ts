@@ -25,6 +25,9 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds dist/ when a source is newer (the CLI and fixtures run it); checks the repository
+    // root is left clean.
+    globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // GDAL-WASM takes 200-300 MB per process: two workers fit two cores without thrashing.

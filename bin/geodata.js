@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// The `geodata` command. dist/ is not built: the CLI runs from its TypeScript sources through
-// tsx's loader, which also lets it import the user's TypeScript pipeline modules.
-import { register } from 'tsx/esm/api';
+// The `geodata` command: the compiled CLI from dist/, the build `import 'geodata'` gives a user's
+// pipeline, so the command and the pipeline modules it loads share one copy of geodata (one
+// class registry, one set of hashes). TypeScript pipeline modules are loaded through tsx when they
+// are named (src/cli/load-modules.ts); nothing else is compiled at run time.
+import { existsSync } from 'node:fs';
 
-register();
-globalThis[Symbol.for('geodata.cli.tsxRegistered')] = true;
-const { main } = await import('../src/cli/main.ts');
+const cli = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('geodata: the package is not built (dist/ is missing); in a clone of geodata, run npm install (or npm run build)\n');
+  process.exit(2);
+}
+const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getConfig, onPipelineEvent, process as processEntry, syntheticTerrain } from '../src/node.js';
+import { getConfig, onPipelineEvent, produce, syntheticTerrain } from '../src/node.js';
 import { EXAMPLE_SPEC, exampleSteps } from './pipeline.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string', default: 'examples/output/cache' } } });
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     for (const step of exampleSteps(source)) {
       computed.length = 0;
       const started = performance.now();
-      const entry = await processEntry(step.instance);
+      const entry = await produce(step.instance);
       const what = entry.computed ? `computed (${computed.join(', ')})` : 'cache hit';
       console.log(`  ${step.name.padEnd(24)} ${what.padEnd(44)} ${((performance.now() - started) / 1000).toFixed(2).padStart(6)} s  ${entry.path}`);
     }

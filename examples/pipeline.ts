@@ -7,7 +7,6 @@ import {
   Figure,
   Hillshade,
   type InputRef,
-  type Raster,
   Reprojector,
   Slope,
   SpatialSpec,
@@ -45,8 +44,8 @@ export class ElevationFigure extends Figure {
     super();
   }
   async _process(spec: SpatialSpec) {
-    const elevation = await load<Raster>(this.elevation, spec);
-    const shade = await load<Raster>(new Hillshade(this.elevation, { multidirectional: true }), spec);
+    const elevation = await load(this.elevation, spec);
+    const shade = await load(new Hillshade(this.elevation, { multidirectional: true }), spec);
     return renderRaster(elevation.band(0), {
       colormap: 'terrain',
       hillshade: shade.band(0),
@@ -63,7 +62,7 @@ export class SlopeFigure extends Figure {
     super();
   }
   async _process(spec: SpatialSpec) {
-    const slope = await load<Raster>(new Slope(this.elevation), spec);
+    const slope = await load(new Slope(this.elevation), spec);
     return renderRaster(slope.band(0), { colormap: 'viridis', range: [0, 45], colorbar: { label: 'Slope', units: '°' }, title: 'Slope' });
   }
 }

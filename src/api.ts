@@ -4,6 +4,7 @@
  */
 export { Config, getConfig, withConfig, type CacheLayout, type ConfigValues } from './config.js';
 export { Data } from './data/data.js';
+export type { ExtensionOutput, LoadResult } from './data/load-result.js';
 export { Figure } from './data/figure.js';
 export { Tracked, type HasProcess, type ProcessResult } from './data/tracked.js';
 export { snakeCase } from './data/naming.js';
@@ -31,8 +32,11 @@ export {
   type StaleReason,
   type TreeRecord,
 } from './fingerprint/index.js';
-export { load, process, type ProcessedEntry } from './pipeline/process.js';
-export { describe, fingerprint } from './pipeline/fingerprint-instance.js';
+// `produce` and `fingerprintRecord` are the names to use: `process` shadows Node's global in
+// every module that imports it, and `describe` collides with every test framework. The
+// pygeodata names stay, as aliases of the same functions.
+export { load, process as produce, process, type ProcessedEntry } from './pipeline/process.js';
+export { describe as fingerprintRecord, describe, fingerprint } from './pipeline/fingerprint-instance.js';
 export { explain, describeReason, type Explanation } from './pipeline/explain.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
 export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';

@@ -1,6 +1,6 @@
 import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError, describeValue } from './errors.js';
-import { getPlatform } from './platform.js';
+import { getPlatform, type AsyncContext } from './platform.js';
 import { SpatialSpec } from './spec/spatial-spec.js';
 import type { StoreAdapter } from './store/adapter.js';
 
@@ -53,92 +53,136 @@ const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefine
 };
 
 /**
- * The process-wide configuration. Defaults for store and engine are created on first use from
- * the root, so changing `root` before the first load takes effect.
+ * The configuration: process-wide values, and those `withConfig` blocks give the calls they make.
+ * Defaults for store and engine are created on first use from the root, so changing `root`
+ * before the first load takes effect.
  */
 export class Config {
   #values: ConfigValues = { ...DEFAULTS, layout: { ...DEFAULTS.layout } };
-  #defaultStore: { root: string; store: StoreAdapter } | undefined;
+  /** The keys each running `withConfig` block set, following its async calls (where the platform can). */
+  #scopes: AsyncContext<Partial<ConfigValues>> | undefined;
+  readonly #defaultStores = new Map<string, StoreAdapter>();
   #defaultEngine: GdalEngine | undefined;
 
   /**
-   * Changes settings. Unknown keys and wrong types are errors (nothing is changed then).
+   * Changes settings. Unknown keys and wrong types are errors (nothing is changed then). Inside a
+   * `withConfig` block, a key the block set changes for that block only; any other key changes
+   * for the whole process.
    * @example getConfig().update({ spec: await SpatialSpec.fromRasterFile('reference.tif'), root: 'cache' })
    */
   update(changes: Partial<ConfigValues>): this {
-    if (!changes || typeof changes !== 'object') throw new ConfigError(`config update needs an object, got ${describeValue(changes)}`);
-    for (const [key, value] of Object.entries(changes)) {
-      if (!(key in CHECKS)) {
-        throw new ConfigError(`unknown config key ${JSON.stringify(key)}; known keys: ${Object.keys(CHECKS).join(', ')}`);
-      }
-      const problem = CHECKS[key as keyof ConfigValues](value);
-      if (problem) throw new ConfigError(`config ${key} must be ${problem}, got ${describeValue(value)}`);
+    checkChanges(changes);
+    const scoped = this.#scopes?.get();
+    const global: Partial<ConfigValues> = {};
+    for (const [key, value] of Object.entries(changes) as Array<[keyof ConfigValues, never]>) {
+      if (scoped && key in scoped) scoped[key] = value;
+      else global[key] = value;
     }
-    this.#values = { ...this.#values, ...changes };
+    this.#values = { ...this.#values, ...global };
     return this;
   }
 
   get spec(): SpatialSpec | undefined {
-    return this.#values.spec;
+    return this.#get('spec');
   }
   get root(): string {
-    return this.#values.root;
+    return this.#get('root');
   }
   get strictFingerprints(): boolean {
-    return this.#values.strictFingerprints;
+    return this.#get('strictFingerprints');
   }
   get layout(): CacheLayout {
-    return this.#values.layout;
+    return this.#get('layout');
   }
   get verbose(): boolean {
-    return this.#values.verbose;
+    return this.#get('verbose');
   }
 
   /** The configured store, or the platform's default for `root` (created once per root). */
   get store(): StoreAdapter {
-    if (this.#values.store) return this.#values.store;
-    const root = this.#values.root;
-    if (this.#defaultStore?.root !== root) this.#defaultStore = { root, store: getPlatform().createStore(root) };
-    return this.#defaultStore.store;
+    const configured = this.#get('store');
+    if (configured) return configured;
+    const root = this.#get('root');
+    let store = this.#defaultStores.get(root);
+    if (!store) this.#defaultStores.set(root, (store = getPlatform().createStore(root)));
+    return store;
   }
 
   /** The configured engine, or the platform's default (which starts GDAL only on its first call). */
   get engine(): GdalEngine {
-    if (this.#values.engine) return this.#values.engine;
+    const configured = this.#get('engine');
+    if (configured) return configured;
     this.#defaultEngine ??= getPlatform().createEngine();
     return this.#defaultEngine;
   }
 
-  /** A copy of the current values (store and engine as configured, not defaults). */
+  /** A copy of the process-wide values (store and engine as configured, not defaults). */
   snapshot(): ConfigValues {
     return { ...this.#values, layout: { ...this.#values.layout } };
   }
 
-  /** Restores values taken by `snapshot()`. */
+  /** Restores process-wide values taken by `snapshot()`. */
   restore(values: ConfigValues): void {
     this.#values = { ...values, layout: { ...values.layout } };
+  }
+
+  /** See {@link withConfig}. */
+  async within<T>(changes: Partial<ConfigValues>, fn: () => T | Promise<T>): Promise<T> {
+    checkChanges(changes);
+    this.#scopes ??= getPlatform().createAsyncContext?.<Partial<ConfigValues>>();
+    if (this.#scopes) return await this.#scopes.run({ ...this.#scopes.get(), ...changes }, fn);
+    // No async context (browsers): the changes hold for the whole page while fn runs. Each key is
+    // put back afterwards, unless something else changed it meanwhile.
+    const before = this.#values;
+    const during = (this.#values = { ...this.#values, ...changes });
+    try {
+      return await fn();
+    } finally {
+      const after: Record<string, unknown> = { ...this.#values };
+      for (const key of Object.keys(changes) as Array<keyof ConfigValues>) if (this.#values[key] === during[key]) after[key] = before[key];
+      this.#values = after as unknown as ConfigValues;
+    }
+  }
+
+  #get<K extends keyof ConfigValues>(key: K): ConfigValues[K] {
+    const scoped = this.#scopes?.get();
+    return scoped && key in scoped ? (scoped[key] as ConfigValues[K]) : this.#values[key];
   }
 }
 
 const config = new Config();
 
-/** The process-wide configuration. */
+/** The configuration (see {@link withConfig} for settings that hold for some calls only). */
 export function getConfig(): Config {
   return config;
 }
 
 /**
- * Runs `fn` with some settings changed and restores them afterwards, also when `fn` throws.
- * Overrides are process-wide while `fn` runs: do not run two `withConfig` blocks concurrently.
+ * Runs `fn` with some settings changed for it and the calls it makes, also when `fn` throws, and
+ * restores nothing it did not change. In Node the changes follow `fn`'s async calls
+ * (AsyncLocalStorage) and nothing else sees them: concurrent blocks each see their own, nested
+ * blocks add to the outer one's, and code running meanwhile outside sees the process-wide
+ * values. `getConfig().update()` inside the block changes a key the block set for the block only,
+ * any other key for the process (it stays changed).
+ *
+ * Browsers have no AsyncLocalStorage: there the changes hold for the whole page while `fn` runs,
+ * and each key is put back when `fn` ends, unless something else changed it meanwhile. Blocks
+ * that overlap in time see each other's changes: run them one after another.
  * @example await withConfig({ root: 'scratch-cache' }, () => load(new Elevation()));
  */
-export async function withConfig<T>(changes: Partial<ConfigValues>, fn: () => T | Promise<T>): Promise<T> {
-  const saved = config.snapshot();
-  config.update(changes);
-  try {
-    return await fn();
-  } finally {
-    config.restore(saved);
+export function withConfig<T>(changes: Partial<ConfigValues>, fn: () => T | Promise<T>): Promise<T> {
+  return config.within(changes, fn);
+}
+
+/** Throws a ConfigError naming the first unknown key or wrong value. */
+function checkChanges(changes: Partial<ConfigValues>): void {
+  if (!changes || typeof changes !== 'object') throw new ConfigError(`config update needs an object, got ${describeValue(changes)}`);
+  for (const [key, value] of Object.entries(changes)) {
+    if (!(key in CHECKS)) {
+      throw new ConfigError(`unknown config key ${JSON.stringify(key)}; known keys: ${Object.keys(CHECKS).join(', ')}`);
+    }
+    const problem = CHECKS[key as keyof ConfigValues](value);
+    if (problem) throw new ConfigError(`config ${key} must be ${problem}, got ${describeValue(value)}`);
   }
 }
 

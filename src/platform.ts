@@ -2,6 +2,7 @@ import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError } from './errors.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
 import { type ModuleReader, setDefaultModuleReader } from './fingerprint/module-reader.js';
+import type { GeotiffModule } from './raster/geotiff-module.js';
 import { fetchBytes } from './sources/fetch-or-fail.js';
 import type { StoreAdapter } from './store/adapter.js';
 
@@ -40,12 +41,20 @@ export interface Platform {
    * `ensureProcessedPath` know exactly which running computation called it.
    */
   asyncContext?(): AsyncContext;
+  /**
+   * A new value that follows async calls, as {@link asyncContext} does (Node's
+   * AsyncLocalStorage): lets `withConfig` scope its changes to the calls it makes. Absent where
+   * the platform has none (browsers).
+   */
+  createAsyncContext?<T>(): AsyncContext<T>;
+  /** Prepares geotiff.js once it is loaded (Node: DEFLATE through native zlib). */
+  prepareGeotiff?(geotiff: GeotiffModule): void;
 }
 
-/** A value that follows async calls: here, the chain of entries being computed. */
-export interface AsyncContext {
-  run<T>(value: readonly string[], fn: () => T): T;
-  get(): readonly string[] | undefined;
+/** A value that follows async calls: by default, the chain of entries being computed. */
+export interface AsyncContext<V = readonly string[]> {
+  run<T>(value: V, fn: () => T): T;
+  get(): V | undefined;
 }
 
 /** File access in the processing file system; see `Platform.workspace`. */

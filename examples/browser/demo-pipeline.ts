@@ -3,7 +3,7 @@
  * target grid, and the example pipeline's five steps through the cache. Platform-neutral (the
  * engine and the cache come from the configuration), so the notebook and the tests reuse it.
  */
-import { process as processEntry, SpatialSpec, syntheticTerrain, type GdalEngine, type InputRef } from '../../src/api.js';
+import { produce, SpatialSpec, syntheticTerrain, type GdalEngine, type InputRef } from '../../src/api.js';
 import { sha256Hex } from '../../src/pipeline/checksum.js';
 import { exampleSteps } from '../pipeline.js';
 import { targetSpec } from './target-spec.js';
@@ -67,7 +67,7 @@ export async function runSteps(source: DemoSource, spec: SpatialSpec, onStep?: (
   const records: StepRecord[] = [];
   for (const step of exampleSteps(source.input)) {
     const started = performance.now();
-    const entry = await processEntry(step.instance, spec);
+    const entry = await produce(step.instance, spec);
     const record: StepRecord = {
       name: step.name,
       className: entry.meta.class_name,

@@ -8,10 +8,8 @@ import { cleanCache as nodeCleanCache } from '../cache/clean-cache-node.js';
 import { getConfig } from '../config.js';
 import { ConfigError, InvalidInputError } from '../errors.js';
 import type { StoreAdapter } from '../store/adapter.js';
-import { bundlePage } from './bundle-node.js';
-import { BrowseActions } from './model/actions.js';
-import { createBrowseApp } from './model/app.js';
-import { BrowseIndex, type IndexProgress } from './model/browse-index.js';
+import { readPageAssets } from './page-assets-node.js';
+import type { BrowseIndex, IndexProgress } from './model/browse-index.js';
 import { failure, type BrowseResponse } from './model/responses.js';
 
 /** Options of {@link startBrowseServer}. */
@@ -53,10 +51,17 @@ export async function startBrowseServer(options: BrowseServerOptions = {}): Prom
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`port ${port} must be a whole number from 0 to 65535 (0: any free port)`);
   // The library's cache functions work on the configured store: so does the browser.
   const store = getConfig().store;
+  // The browser's model (index, routes, diffs, proj4 footprints) loads when a server starts, not
+  // with every `import 'geodata'` in Node.
+  const [{ BrowseIndex }, { BrowseActions }, { createBrowseApp }] = await Promise.all([
+    import('./model/browse-index.js'),
+    import('./model/actions.js'),
+    import('./model/app.js'),
+  ]);
   const index = new BrowseIndex({ store, checkInputs: options.checkInputs, canRead: insideRoot(store) });
   if (options.onProgress) index.onProgress(options.onProgress);
   const actions = new BrowseActions(index, { cleanCache: nodeCleanCache });
-  const assets = await bundlePage();
+  const assets = await readPageAssets();
   const app = createBrowseApp({
     index,
     actions,

@@ -1,6 +1,6 @@
 // Node only (part of the CLI): what a subcommand is, and what it gets to run.
 import type { ParseArgsConfig } from 'node:util';
-import type { CacheProgress } from '../node.js';
+import type { CacheProgress } from '../cache/scan.js';
 import { shortHash } from '../format.js';
 import type { ModuleError } from './load-modules.js';
 import { progressLine } from './progress.js';

@@ -1,7 +1,7 @@
 // Node only (part of the CLI): the geodata.config.json file.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../node.js';
+import { ConfigError } from '../errors.js';
 
 /** The default config file name, looked up in the working directory. */
 export const CONFIG_FILE_NAME = 'geodata.config.json';

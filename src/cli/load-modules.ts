@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultRegistry, register } from '../node.js';
-import { isFrameworkBase } from '../fingerprint/index.js';
+import { defaultRegistry, isFrameworkBase, register } from '../fingerprint/index.js';
+import { ConfigError } from '../errors.js';
 import { describeError } from '../format.js';
 
-/** Set by bin/geodata.js once tsx's loader is in place, so it is not registered twice. */
-export const TSX_REGISTERED = Symbol.for('geodata.cli.tsxRegistered');
+/** Set once tsx's loader is in place, so it is not registered twice. */
+const TSX_REGISTERED = Symbol.for('geodata.cli.tsxRegistered');
 
 /** A pipeline module that could not be imported, or whose classes could not be registered. */
 export interface ModuleError {
@@ -60,9 +60,11 @@ export async function loadPipelineModules(files: readonly string[], cwd: string)
 
 /**
  * Imports a module; a TypeScript one that Node cannot load yet is imported again once tsx's
- * loader is registered. Registering only on demand matters: a process already running under a
- * TypeScript loader (tsx, bin/geodata.js) would otherwise compile every module twice, and
- * compiled twice, classes carry helper code that changes their fingerprints.
+ * loader is registered. tsx is an optional peer dependency of geodata: only TypeScript pipeline
+ * modules need it, and the project that has them has it (or is told how to get it). Registering
+ * only on demand matters: a process already running under a TypeScript loader (tsx, vitest) would
+ * otherwise compile every module twice, and compiled twice, classes carry helper code that
+ * changes their fingerprints.
  */
 async function importModule(path: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
@@ -72,7 +74,13 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(path) || flags[TSX_REGISTERED]) throw error;
   }
-  const { register: registerTsx } = await import('tsx/esm/api');
+  let registerTsx: () => unknown;
+  try {
+    ({ register: registerTsx } = await import('tsx/esm/api'));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new ConfigError(`it is TypeScript, and loading TypeScript needs tsx, which is not installed: npm install --save-dev tsx (or compile the module to JavaScript and name the .js file)`, { cause: error });
+  }
   registerTsx();
   flags[TSX_REGISTERED] = true;
   // Node remembers the failed load under the plain URL: ask under another one.
@@ -90,8 +98,12 @@ function isPipelineClass(value: unknown): value is Function {
   return (type === 'data' || type === 'figure') && typeof prototype?.getProcessedPath === 'function';
 }
 
-/** What Node throws when a `.ts` file it reads as CommonJS holds ES module syntax. */
-const COMMONJS_ERRORS = new Set(['ERR_REQUIRE_CYCLE_MODULE', 'ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE']);
+/**
+ * What Node throws when a `.ts` file it reads as CommonJS holds ES module syntax (Node 20 throws
+ * an internal assertion when tsx's loader was registered after a first plain import of the file;
+ * the message, naming the module, tells it apart).
+ */
+const COMMONJS_ERRORS = new Set(['ERR_REQUIRE_CYCLE_MODULE', 'ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE', 'ERR_INTERNAL_ASSERTION']);
 
 /**
  * A `.ts` module (or one it imports) in a package without `"type": "module"` is CommonJS to

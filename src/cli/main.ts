@@ -3,7 +3,11 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, defaultRegistry, getConfig, InvalidInputError, LIBRARY_VERSION } from '../node.js';
+import '../node/setup-node.js';
+import { getConfig } from '../config.js';
+import { ConfigError, InvalidInputError } from '../errors.js';
+import { defaultRegistry } from '../fingerprint/index.js';
+import { LIBRARY_VERSION } from '../version.js';
 import { describeError } from '../format.js';
 import { CliContext, type CliIo, type Command, type OptionValues } from './command.js';
 import { browseCommand } from './commands/browse.js';
@@ -13,9 +17,13 @@ import { entriesCommand, entryCommand, explainCommand } from './commands/entries
 import { classesCommand, statusCommand } from './commands/status.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
+import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
 
-/** Every subcommand, in the order `--help` lists them. */
+/**
+ * Every subcommand, in the order `--help` lists them. Each imports what it runs when it runs, so a
+ * command starts without loading the others' code (archives, the registry browser, diffs).
+ */
 export const COMMANDS: readonly Command[] = [
   statusCommand,
   classesCommand,
@@ -48,7 +56,9 @@ const JUDGES_NOTHING = ['export', 'import'];
  * Runs `geodata [common options] <command> ...` and resolves to the exit code: 0 done, 1
  * `classes` found stale classes, 2 an error (bad arguments, an unknown or ambiguous hash prefix,
  * a pipeline module that failed to load). The common options (--root, --config, --module,
- * --json, --full-hash) may come before the command name or after it.
+ * --json, --full-hash) may come before the command name or after it. When the pipeline modules
+ * import another installation of geodata than this command's, that installation's command runs
+ * instead: classes register with the copy of geodata their module imports.
  * @example process.exitCode = await main(process.argv.slice(2));
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -111,6 +121,8 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
     ...((values.module as string[] | undefined) ?? []).map((file) => resolve(io.cwd, file)),
     ...(spec.kind === 'modules' ? positionals.map((file) => resolve(io.cwd, file)) : []),
   ];
+  const installation = otherInstallation(moduleFiles);
+  if (installation) return handOver(installation, [command.name, ...argv], io);
   const modules = await loadPipelineModules(moduleFiles, io.cwd);
   for (const failure of modules.errors) io.err(`geodata: error: cannot load pipeline module ${failure.file}: ${failure.message}\n`);
   if (moduleFiles.length === 0 && defaultRegistry.names().length === 0 && !JUDGES_NOTHING.includes(command.name)) {

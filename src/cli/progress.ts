@@ -1,5 +1,5 @@
 // Node only (part of the CLI): progress on stderr.
-import type { CacheProgress } from '../node.js';
+import type { CacheProgress } from '../cache/scan.js';
 
 /**
  * A progress listener that redraws one line on stderr (`scanning entries 12/40 [#####.....]`),

@@ -3,7 +3,9 @@ import { Tracked } from './tracked.js';
 
 /**
  * A dataset. Subclass it, declare parameters as instance properties, and either return a
- * `processor` or implement `_process(spec)`; `load(new MyData())` returns the output.
+ * `processor` or implement `_process(spec)`; `load(new MyData())` returns the output. `Output`,
+ * optional, declares what `load` returns where the processor does not tell
+ * (`class Slope extends Data<Raster>`).
  *
  * @example
  * @register
@@ -11,7 +13,7 @@ import { Tracked } from './tracked.js';
  *   get processor() { return new Reprojector('data/elevation.tif'); }
  * }
  */
-export class Data extends Tracked {
+export class Data<Output = unknown> extends Tracked<Output> {
   static override readonly objectType: 'data' | 'figure' = 'data';
 }
 

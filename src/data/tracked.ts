@@ -22,7 +22,7 @@ export interface HasProcess {
  * starting with `_` excepted); the output is `snake_case_class_name.ext` in a folder named by the
  * entry's state hash.
  */
-export abstract class Tracked {
+export abstract class Tracked<Output = unknown> {
   /** `'data'` or `'figure'`: which cache folder holds the outputs. */
   static readonly objectType: 'data' | 'figure' = 'data';
 
@@ -31,8 +31,11 @@ export abstract class Tracked {
     return undefined;
   }
 
-  /** How `load` reads the output; default: the processor's, else by extension. */
-  get driver(): Driver | undefined {
+  /**
+   * How `load` reads the output; default: the processor's, else by extension. Its type is what
+   * `load` resolves to (`Output`, when the class declares one: `extends Data<Raster>`).
+   */
+  get driver(): Driver<Output> | undefined {
     return undefined;
   }
 
@@ -43,7 +46,7 @@ export abstract class Tracked {
 
   /**
    * The path of the committed output for `spec` (spec defaults to the configured one). Call
-   * `await process(instance, spec)` first: the file exists only once processed.
+   * `await produce(instance, spec)` first: the file exists only once produced.
    * @example await slope(new ElevationLoader().getProcessedPath(spec), this.ensureProcessedPath(spec));
    */
   getProcessedPath(spec?: SpatialSpec): string {

@@ -3,6 +3,7 @@ import type { Tracked } from '../data/tracked.js';
 import { InvalidInputError } from '../errors.js';
 import { defaultRegistry, markLibraryClass, register } from '../fingerprint/index.js';
 import { process } from '../pipeline/process.js';
+import type { Raster } from '../raster/raster.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from '../terrain/terrain.js';
 import type {
@@ -31,7 +32,7 @@ function registerOnce(cls: Function): void {
  * A terrain product of another dataset (a DEM): computes the source at the same spec, then runs
  * GDALDEMProcessing on its output. The source is a parameter, so its changes propagate.
  */
-export abstract class TerrainDataset<O extends object> extends Data {
+export abstract class TerrainDataset<O extends object> extends Data<Raster> {
   constructor(
     public source: Tracked,
     public options: O = {} as O,
@@ -72,7 +73,7 @@ export class Aspect extends TerrainDataset<Parameters<AspectOptions>> {
 
 /**
  * Shaded relief of a DEM dataset.
- * @example await process(new Hillshade(new ElevationLoader(), { multidirectional: true }));
+ * @example await produce(new Hillshade(new ElevationLoader(), { multidirectional: true }));
  */
 export class Hillshade extends TerrainDataset<Parameters<HillshadeOptions>> {
   protected compute(input: string, output: string) {

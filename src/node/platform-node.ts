@@ -10,6 +10,7 @@ import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
 import { NodeModuleReader } from '../fingerprint/module-reader-node.js';
 import type { AsyncContext, Platform, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
+import { useNativeDeflate } from './deflate-node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
 const moduleReader = new NodeModuleReader();
@@ -42,13 +43,16 @@ export const nodePlatform: Platform = {
   workspace: () => nodeWorkspace,
   resolvePath: (path) => resolve(path),
   asyncContext: () => computationContext,
+  createAsyncContext: asyncLocal,
+  prepareGeotiff: useNativeDeflate,
 };
 
-const storage = new AsyncLocalStorage<readonly string[]>();
-const computationContext: AsyncContext = {
-  run: (value, fn) => storage.run(value, fn),
-  get: () => storage.getStore(),
-};
+function asyncLocal<V>(): AsyncContext<V> {
+  const storage = new AsyncLocalStorage<V>();
+  return { run: (value, fn) => storage.run(value, fn), get: () => storage.getStore() };
+}
+
+const computationContext = asyncLocal<readonly string[]>();
 
 let privateTemp: string | undefined;
 

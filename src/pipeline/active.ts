@@ -1,8 +1,10 @@
 import { onFileAccess } from '../../wasm/file-access.js';
+import { getConfig } from '../config.js';
 import { PipelineError } from '../errors.js';
 import type { Tracked } from '../data/tracked.js';
 import { getPlatform } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
+import type { StoreAdapter } from '../store/adapter.js';
 import type { Identity } from './identity.js';
 import { Recording } from './recorded.js';
 
@@ -25,7 +27,20 @@ interface Computation {
   recording: Recording;
 }
 
-const computations = new Map<string, Computation>();
+/**
+ * Running computations by state hash, per store: concurrent `withConfig` blocks may compute the
+ * same entry into two stores at once, each its own computation.
+ */
+const computationsByStore = new WeakMap<StoreAdapter, Map<string, Computation>>();
+
+/** The computations writing to the configured store. */
+function storeComputations(): Map<string, Computation> {
+  const store = getConfig().store;
+  let computations = computationsByStore.get(store);
+  if (!computations) computationsByStore.set(store, (computations = new Map()));
+  return computations;
+}
+
 /** Running computations, most recent last: without an async context, co-outputs go to the innermost. */
 const running: string[] = [];
 
@@ -47,7 +62,7 @@ export function inCallChain(stateHash: string): boolean {
  */
 export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>): Promise<T> {
   const hash = main.identity.stateHash;
-  computations.set(hash, { main, coOutputs: new Map(), recording: new Recording(main.stagingFolder) });
+  storeComputations().set(hash, { main, coOutputs: new Map(), recording: new Recording(main.stagingFolder) });
   running.push(hash);
   try {
     const context = getPlatform().asyncContext?.();
@@ -59,6 +74,7 @@ export async function runComputation<T>(main: ActiveOutput, fn: () => Promise<T>
 
 /** Ends a computation, returning its main output, the co-outputs it asked paths for, and what it used. */
 export function endComputation(stateHash: string): { outputs: ActiveOutput[]; recording?: Recording } {
+  const computations = storeComputations();
   const computation = computations.get(stateHash);
   computations.delete(stateHash);
   return computation ? { outputs: [computation.main, ...computation.coOutputs.values()], recording: computation.recording } : { outputs: [] };
@@ -81,14 +97,14 @@ onFileAccess((access) => currentRecording()?.addAccess(access));
 /** Where `instance` (identified as `identity`) must write its output, from inside a `_process`. */
 export function outputPathFor(identity: Identity, instance: Tracked, spec: SpatialSpec, fileName: string): string {
   const context = getPlatform().asyncContext?.();
-  const own = computations.get(identity.stateHash);
+  const own = storeComputations().get(identity.stateHash);
   // Without an async context the innermost computation may be another one running concurrently:
   // an output being computed on its own is its own computation's, not a co-output.
   if (!context && own) return own.main.outputPath;
   const current = currentComputation();
   if (!current) {
     throw new PipelineError(
-      `${identity.className}.ensureProcessedPath() was called outside _process: it gives the path to write while computing; use getProcessedPath() after await process(...) to read an output`,
+      `${identity.className}.ensureProcessedPath() was called outside _process: it gives the path to write while computing; use getProcessedPath() after await produce(...) to read an output`,
     );
   }
   if (current.main.identity.stateHash === identity.stateHash) return current.main.outputPath;
@@ -112,5 +128,5 @@ export function outputPathFor(identity: Identity, instance: Tracked, spec: Spati
 function currentComputation(): Computation | undefined {
   const context = getPlatform().asyncContext?.();
   const hash = context ? context.get()?.at(-1) : running[running.length - 1];
-  return hash === undefined ? undefined : computations.get(hash);
+  return hash === undefined ? undefined : storeComputations().get(hash);
 }

@@ -29,7 +29,7 @@ export function fingerprint(instance: object, spec?: SpecLike, options: Fingerpr
  * parameters, processor and input digests, as stored in the entry's `meta.json`.
  *
  * @example
- * (await describe(new SlopeLoader())).tree.nodes; // { SlopeLoader: …, ElevationLoader: … }
+ * (await fingerprintRecord(new SlopeLoader())).tree.nodes; // { SlopeLoader: …, ElevationLoader: … }
  */
 export function describe(instance: object, spec?: SpecLike, options: FingerprintOptions = {}): Promise<InstanceRecord> {
   return describeWith(instance, asSpec(spec), { ...fingerprintOptions(), ...options });

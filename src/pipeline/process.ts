@@ -1,5 +1,6 @@
 import { getConfig } from '../config.js';
 import { Figure } from '../data/figure.js';
+import type { LoadResult } from '../data/load-result.js';
 import type { Tracked } from '../data/tracked.js';
 import { driverForExtension } from '../drivers/builtin.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
@@ -34,7 +35,7 @@ export interface ProcessedEntry {
 /**
  * Makes sure the entry of `instance` at `spec` exists, computing it (and, first, whatever its
  * `_process` asks for) only when the cache has no valid entry. Returns where the output is.
- * @example await process(new ElevationLoader(), spec);
+ * @example await produce(new ElevationLoader(), spec);
  */
 export async function process(instance: Tracked, spec?: SpatialSpec): Promise<ProcessedEntry> {
   const { identity, resolved } = await identifyFor(instance, spec);
@@ -57,16 +58,19 @@ export async function process(instance: Tracked, spec?: SpatialSpec): Promise<Pr
 /**
  * Returns the output of `instance` at `spec` (default: the configured spec), computing it if
  * needed: a `Raster` for GeoTIFFs, parsed GeoJSON, or bytes, unless the class or its processor
- * names a driver.
+ * names a driver. Its type comes from the class where the types tell (see `LoadResult`), else
+ * name it: `load<Raster>(...)`.
  * @example const elevation = await load(new ElevationLoader()); // a Raster
  */
-export async function load<T = any>(instance: Tracked, spec?: SpatialSpec): Promise<T> {
+export function load<I extends Tracked>(instance: I, spec?: SpatialSpec): Promise<LoadResult<I>>;
+export function load<T>(instance: Tracked, spec?: SpatialSpec): Promise<T>;
+export async function load(instance: Tracked, spec?: SpatialSpec): Promise<unknown> {
   if (instance instanceof Figure) {
-    throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await process(figure) and open the PNG at its path`);
+    throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await produce(figure) and open the PNG at its path`);
   }
   const { identity, resolved } = await identifyFor(instance, spec);
   const result = await ensureEntry(instance, resolved, identity, true);
-  return readOutput(instance, result.meta, result.bytes!, result.spec ?? resolved) as Promise<T>;
+  return readOutput(instance, result.meta, result.bytes!, result.spec ?? resolved);
 }
 
 async function identifyFor(instance: Tracked, spec: SpatialSpec | undefined): Promise<{ identity: Identity; resolved: SpatialSpec }> {

@@ -1,19 +1,20 @@
-import { fromArrayBuffer, type GeoTIFFImage } from 'geotiff';
+import type { GeoTIFFImage } from 'geotiff';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, FileError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import type { Affine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
 import { dtypeFromTiff, type TypedArray } from './dtype.js';
+import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
 
-/** Where a raster can be read from: a path (Node) or URL (browser), a Blob/File, or bytes. */
 /** TIFF compression codes (tag 259) as GDAL names them, for messages about undecodable files. */
 const COMPRESSION_NAMES: Record<number, string> = {
   1: 'uncompressed', 5: 'LZW', 6: 'old-style JPEG', 7: 'JPEG', 8: 'DEFLATE', 32946: 'DEFLATE', 32773: 'PackBits',
   34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WEBP', 50002: 'JXL',
 };
 
+/** Where a raster can be read from: a path (Node) or URL (browser), a Blob/File, or bytes. */
 export type RasterSource = string | URL | Blob | Uint8Array | ArrayBuffer;
 
 export interface ReadRasterOptions {
@@ -46,7 +47,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
   const buffer = bytes instanceof Uint8Array ? toArrayBuffer(bytes) : bytes;
   let image: GeoTIFFImage;
   try {
-    const tiff = await fromArrayBuffer(buffer, options.signal);
+    const tiff = await (await loadGeotiff()).fromArrayBuffer(buffer, options.signal);
     image = await tiff.getImage();
   } catch (error) {
     throw new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });
@@ -93,7 +94,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
  */
 export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'): Promise<{ width: number; height: number; transform: Affine }> {
   try {
-    const image = await (await fromArrayBuffer(bytes instanceof Uint8Array ? toArrayBuffer(bytes) : bytes)).getImage();
+    const image = await (await (await loadGeotiff()).fromArrayBuffer(bytes instanceof Uint8Array ? toArrayBuffer(bytes) : bytes)).getImage();
     return { width: image.getWidth(), height: image.getHeight(), transform: transformOf(image) };
   } catch (error) {
     throw new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });

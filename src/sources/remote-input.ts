@@ -3,7 +3,7 @@ import { FileError } from '../errors.js';
 import type { InputDigest } from '../fingerprint/input-hasher.js';
 import { sha256Hex } from '../pipeline/checksum.js';
 import type { Workspace } from '../platform.js';
-import { readCogWindow, type PixelWindow, type WindowRequest, type WindowResult } from './cog-window.js';
+import type { PixelWindow, WindowRequest, WindowResult } from './cog-window.js';
 import { fetchOrFail } from './fetch-or-fail.js';
 import { lastRemoteFingerprint, rememberedFingerprint, remoteFingerprint, sameDigest, takeContentBytes, type RemoteFingerprint } from './remote-digest.js';
 import { checkSameVersion } from './remote-version.js';
@@ -89,6 +89,8 @@ export async function materializeRemote(url: string, name: string, workspace: Wo
       if (await isCompleted(workspace, windowPath)) return {};
       let result: WindowResult | undefined;
       await writeWhole(workspace, windowPath, async (part) => {
+        // geotiff.js, which reads the window, loads with the first window read.
+        const { readCogWindow } = await import('./cog-window.js');
         result = await readCogWindow(url, fingerprint.validators, fingerprint.head, request!, getConfig().engine, part);
         return result.path !== undefined;
       });

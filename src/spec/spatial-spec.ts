@@ -1,5 +1,4 @@
 import canonicalize from 'canonicalize';
-import proj4 from 'proj4';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { CrsError, InvalidInputError } from '../errors.js';
@@ -190,6 +189,8 @@ export class SpatialSpec {
     let points: Array<[number, number]>;
     const definition = proj4Definition(this.crs);
     if (definition) {
+      // proj4 (131 kB) loads on first use: a page that only describes grids never needs it.
+      const { default: proj4 } = await import('proj4');
       const convert = proj4(definition, 'EPSG:4326');
       points = outline.map((p) => convert.forward(p) as [number, number]);
     } else if (engine) {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getConfig, load, syntheticTerrain, type Raster } from '../../src/node.js';
+import { getConfig, load, syntheticTerrain, withConfig, type Raster } from '../../src/node.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_REASON, withBrowserPage } from '../helpers/browser.js';
 import { RemoteElevation, WINDOW_SPEC } from './fixtures/remote-elevation.js';
 
@@ -17,7 +17,8 @@ describe.skipIf(!HAS_CHROMIUM)(`remote inputs in headless Chromium${HAS_CHROMIUM
   beforeAll(async () => {
     // A COG of generated terrain (2048 x 2048 px, 256 px tiles, overviews), and the same warp of the local file in Node.
     await syntheticTerrain({ size: 2048, pixel: 30 }).write(cogPath, { cog: true, blockSize: 256 });
-    const local = await load<Raster>(new RemoteElevation(cogPath), WINDOW_SPEC);
+    // In a cache of its own: the default root, the working directory, is the repository.
+    const local = await withConfig({ root: path.join(scratch, 'cache') }, () => load<Raster>(new RemoteElevation(cogPath), WINDOW_SPEC));
     expected = Array.from(local.band(0).data, (value) => (Number.isNaN(value) ? null : value));
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipChunks } from '../../src/cache/archive-gzip.js';
@@ -291,7 +291,10 @@ describe('geodata, the command line', () => {
     const folder = tempFolder('commonjs');
     mkdirSync(join(folder, 'cache'));
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'project' }));
-    const source = `import { Data, register } from ${JSON.stringify(join(REPO, 'src', 'node.js'))};\nexport class Leaf extends Data {}\nregister(Leaf);\n`;
+    // geodata installed in the project, as npm links a local package: this repository.
+    mkdirSync(join(folder, 'node_modules'));
+    symlinkSync(REPO, join(folder, 'node_modules', 'geodata'), 'dir');
+    const source = `import { Data, register } from 'geodata';\nexport class Leaf extends Data {}\nregister(Leaf);\n`;
     writeFileSync(join(folder, 'pipeline.ts'), source);
     const refused = geodata(['classes', 'pipeline.ts', '--root', 'cache'], folder);
     expect(refused.code).toBe(2);

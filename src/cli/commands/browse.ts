@@ -1,6 +1,5 @@
 // Node only (part of the CLI): `geodata browse`, the registry browser.
-import { startBrowseServer } from '../../browse/server-node.js';
-import { InvalidInputError } from '../../node.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { describeError } from '../../format.js';
 
@@ -14,6 +13,7 @@ export const browseCommand: Command = {
     const port = parsePort(values.port);
     const progress = context.progress();
     const started = Date.now();
+    const { startBrowseServer } = await import('../../browse/server-node.js');
     const server = await startBrowseServer({
       port,
       onProgress: (p) => (p.state === 'building' && p.total > 0 ? progress.onProgress?.({ phase: p.phase, done: p.done, total: p.total }) : undefined),

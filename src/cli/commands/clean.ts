@@ -1,6 +1,7 @@
 // Node only (part of the CLI): `geodata clean-cache`, `geodata clean-source` and `geodata rebuild-registry`.
-import { noClassLoaded } from '../../cache/clean-cache.js';
-import { cleanCache, cleanSourceRegistry, ConfigError, rebuildRegistry, type CleanItem, type SourceItem } from '../../node.js';
+import { noClassLoaded, type CleanItem } from '../../cache/clean-cache.js';
+import type { SourceItem } from '../../cache/clean-source.js';
+import { ConfigError } from '../../errors.js';
 import { CONFIG_FILE_NAME } from '../config-file.js';
 import type { CliContext, Command } from '../command.js';
 import { formatBytes } from '../../format.js';
@@ -28,6 +29,7 @@ export const cleanCacheCommand: Command = {
       );
     }
     const progress = context.progress();
+    const { cleanCache } = await import('../../cache/clean-cache-node.js');
     const report = await cleanCache({ dryRun, removeUnknown, includeInputChanges: values['include-input-changes'] === true, onProgress: progress.onProgress });
     progress.done();
     if (context.json) {
@@ -51,6 +53,7 @@ export const cleanSourceCommand: Command = {
   async run(context, _args, values) {
     const dryRun = values['dry-run'] === true;
     const progress = context.progress();
+    const { cleanSourceRegistry } = await import('../../cache/clean-source.js');
     const report = await cleanSourceRegistry({ dryRun, onProgress: progress.onProgress });
     progress.done();
     if (context.json) {
@@ -72,6 +75,7 @@ export const rebuildRegistryCommand: Command = {
   positionals: { kind: 'modules' },
   async run(context) {
     const progress = context.progress();
+    const { rebuildRegistry } = await import('../../cache/rebuild-registry.js');
     const report = await rebuildRegistry({ onProgress: progress.onProgress });
     progress.done();
     if (context.json) {

@@ -1,6 +1,7 @@
 // Node only (part of the CLI): `geodata code` and `geodata versions`.
-import { diffSources } from '../../cache/code-diff.js';
-import { codeVersions, InvalidInputError, type CodeVersion } from '../../node.js';
+import type { DiffSide, CodeDiff } from '../../cache/code-diff.js';
+import type { CodeVersion } from '../../cache/code-versions.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatAge, table } from '../../format.js';
 
@@ -15,12 +16,14 @@ export const codeCommand: Command = {
   positionals: { kind: 'args', min: 1, max: 1 },
   async run(context, [className], values) {
     const withDiff = values.diff === true;
+    const { codeVersions } = await import('../../cache/code-versions.js');
     const versions = await codeVersions({ className: className!, includeSource: withDiff || values.source === true });
     if (versions.length === 0) {
       const known = [...new Set((await codeVersions()).map((v) => v.className).filter((n): n is string => !!n))].sort();
       throw new InvalidInputError(`no stored code of a class named ${JSON.stringify(className)}${known.length ? `; stored classes: ${known.join(', ')}` : '; the code registry is empty'}`);
     }
-    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context)) : [];
+    // The diff library loads only for --diff.
+    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context), (await import('../../cache/code-diff.js')).diffSources) : [];
     if (context.json) {
       context.printJson({ className, versions, ...(withDiff ? { diffs } : {}) });
       return 0;
@@ -44,6 +47,7 @@ export const versionsCommand: Command = {
     const by = (values.by as string | undefined) ?? 'latest';
     if (by !== 'latest' && by !== 'first') throw new InvalidInputError(`--by ${JSON.stringify(by)} must be "latest" or "first"`);
     const field = by === 'latest' ? 'latestRegistered' : 'firstRegistered';
+    const { codeVersions } = await import('../../cache/code-versions.js');
     const versions = (await codeVersions()).sort((a, b) => String(b[field]).localeCompare(String(a[field])) || (a.sourceHash < b.sourceHash ? -1 : 1));
     if (context.json) {
       context.printJson(versions);
@@ -80,7 +84,11 @@ function versionTable(versions: CodeVersion[], hash: (h: string) => string): str
 }
 
 /** Unified diffs of each version's source.js against the previous version's. */
-function consecutiveDiffs(versions: CodeVersion[], hash: (h: string) => string): Array<{ from: string; to: string; patch: string }> {
+function consecutiveDiffs(
+  versions: CodeVersion[],
+  hash: (h: string) => string,
+  diffSources: (from: DiffSide, to: DiffSide) => CodeDiff,
+): Array<{ from: string; to: string; patch: string }> {
   const diffs = [];
   for (let index = 1; index < versions.length; index++) {
     const before = versions[index - 1]!;

@@ -1,5 +1,6 @@
 // Node only (part of the CLI): `geodata entries`, `geodata entry` and `geodata explain`.
-import { entries, entryDetails, explainEntry, InvalidInputError, type EntryState } from '../../node.js';
+import type { EntryState } from '../../cache/reasons.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatAge, formatBytes, oneLine, table } from '../../format.js';
 
@@ -27,6 +28,7 @@ export const entriesCommand: Command = {
       filter[pair.slice(0, equals)] = pair.slice(equals + 1);
     }
     const progress = context.progress();
+    const { entries } = await import('../../cache/entries.js');
     const list = await entries({
       ...(values.class !== undefined ? { className: values.class as string } : {}),
       ...(state !== undefined ? { state: state as EntryState } : {}),
@@ -61,6 +63,7 @@ export const entryCommand: Command = {
   usage: '<hash-prefix>',
   positionals: { kind: 'args', min: 1, max: 1 },
   async run(context, [prefix]) {
+    const { entryDetails } = await import('../../cache/entries.js');
     const details = await entryDetails(prefix!);
     if (context.json) {
       context.printJson(details);
@@ -90,6 +93,7 @@ export const explainCommand: Command = {
   usage: '<hash-prefix>',
   positionals: { kind: 'args', min: 1, max: 1 },
   async run(context, [prefix]) {
+    const { explainEntry } = await import('../../cache/entries.js');
     const explanation = await explainEntry(prefix!);
     if (context.json) {
       context.printJson(explanation);

@@ -1,5 +1,5 @@
 // Node only (part of the CLI): `geodata status` and `geodata classes`.
-import { classes, status, type ClassStatus } from '../../node.js';
+import { classes, status, type ClassStatus } from '../../cache/status.js';
 import type { Command } from '../command.js';
 import { countsLine, formatAge, formatBytes, table } from '../../format.js';
 

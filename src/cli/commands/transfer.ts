@@ -1,6 +1,6 @@
 // Node only (part of the CLI): `geodata export` and `geodata import`.
 import { resolve } from 'node:path';
-import { exportEntries, importArchive, InvalidInputError, resolveEntryPrefix } from '../../node.js';
+import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatBytes } from '../../format.js';
 
@@ -16,6 +16,7 @@ export const exportCommand: Command = {
     }
     const path = resolve(context.io.cwd, values.output);
     const progress = context.progress();
+    const [{ exportEntries }, { resolveEntryPrefix }] = await Promise.all([import('../../cache/export-import-node.js'), import('../../pipeline/load-from-hash.js')]);
     const bytes = await exportEntries(prefixes, { path, onProgress: progress.onProgress });
     progress.done();
     // Two prefixes of one entry export it once.
@@ -36,6 +37,7 @@ export const importCommand: Command = {
   async run(context, [file], values) {
     const dryRun = values['dry-run'] === true;
     const progress = context.progress();
+    const { importArchive } = await import('../../cache/export-import-node.js');
     const report = await importArchive(resolve(context.io.cwd, file!), { dryRun, onProgress: progress.onProgress });
     progress.done();
     if (context.json) {

@@ -1,0 +1,87 @@
+/**
+ * Builds the package into dist/ (`npm run build`; `npm install` in a clone runs it as `prepare`,
+ * and `npm pack` as `prepack`):
+ *
+ *   dist/src, dist/wasm        the library, compiled by tsc: JavaScript, declarations, source maps
+ *   dist/assets/browse-page.js the registry browser's page, bundled by esbuild into one script
+ *   dist/.build-stamp          written last: the build is complete (test/helpers/global-setup.ts
+ *                              rebuilds when a source is newer)
+ *
+ * Nothing is compiled or bundled when geodata runs: the `geodata` command, `import 'geodata'` and
+ * the registry browser all use what this wrote. dist/ is emptied first, so a deleted source leaves
+ * no stale module behind to be packed.
+ *
+ *   npx tsx scripts/build.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(REPO, 'dist');
+
+/** Where the built page lives; src/browse/page-assets-node.ts reads it from there. */
+export const PAGE_BUNDLE = join(DIST, 'assets', 'browse-page.js');
+/** Written last by a complete build. */
+export const BUILD_STAMP = join(DIST, '.build-stamp');
+
+/** What the build reads: a change to any of these makes dist/ stale. */
+const BUILD_INPUTS = ['src', 'wasm', 'scripts/build.ts', 'tsconfig.json', 'package.json'];
+
+/**
+ * Why dist/ is not the build of the sources as they are: not built, or the first build input
+ * changed since (a file modified, or a folder where a file was added, renamed or deleted).
+ * Undefined when it is up to date.
+ */
+export function staleBuild(): string | undefined {
+  if (!existsSync(BUILD_STAMP)) return 'dist/ is not built';
+  const built = statSync(BUILD_STAMP).mtimeMs;
+  const changed = BUILD_INPUTS.map((input) => newerPath(join(REPO, input), built)).find((path) => path !== undefined);
+  return changed === undefined ? undefined : `dist/ is older than ${changed.slice(REPO.length + 1)}`;
+}
+
+/** A file or folder under `path` (or `path` itself) modified after `since`, if any. */
+function newerPath(path: string, since: number): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const info = statSync(path);
+  if (info.mtimeMs > since) return path;
+  if (!info.isDirectory()) return undefined;
+  for (const name of readdirSync(path)) {
+    const found = newerPath(join(path, name), since);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Builds dist/ from scratch; throws with tsc's or esbuild's messages when the build fails. */
+export async function buildPackage(): Promise<void> {
+  rmSync(DIST, { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json')], { cwd: REPO, encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  mkdirSync(dirname(PAGE_BUNDLE), { recursive: true });
+  // One ES module with no imports left, so the page works offline and under `script-src 'self'`.
+  await build({
+    entryPoints: [join(REPO, 'src', 'browse', 'page', 'main.ts')],
+    outfile: PAGE_BUNDLE,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  buildPackage().then(
+    () => console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+    (error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,28 @@
+// Node only: the registry browser's page, as the package build made it.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { PAGE_STYLE } from './page/style.js';
+
+/** The page's assets, as the server sends them. */
+export interface PageAssets {
+  script: Uint8Array;
+  style: string;
+}
+
+/**
+ * The page's script, bundled from `page/main.ts` when the package is built (scripts/build.ts):
+ * nothing is bundled at run time, and esbuild is no dependency of geodata. Run from the compiled
+ * build, this module sits in dist/src/browse/; run from its TypeScript source (the repository's
+ * tests, under tsx or vitest), in src/browse/, and reads the same built file.
+ */
+export async function readPageAssets(): Promise<PageAssets> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = fileURLToPath(new URL(fromSource ? '../../dist/assets/browse-page.js' : '../../assets/browse-page.js', import.meta.url));
+  try {
+    return { script: new Uint8Array(await readFile(file)), style: PAGE_STYLE };
+  } catch (error) {
+    const fix = fromSource ? 'build the package first: npm run build' : 'reinstall geodata';
+    throw new ConfigError(`the registry browser's page ${file} is missing: ${fix}`, { cause: error });
+  }
+}
