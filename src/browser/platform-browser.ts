@@ -1,7 +1,7 @@
-import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
-import type { Platform, Workspace } from '../platform.js';
+import { engineWorkspace } from '../engine-workspace.js';
+import type { Platform } from '../platform.js';
 import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
@@ -22,19 +22,9 @@ export const browserPlatform: Platform = {
   inputHasher: () => webHasher,
   workspace: () => engineWorkspace(getConfig().engine),
   resolvePath: (path) => path,
+  loadHdf5: async () => {
+    const h5 = await import('h5wasm');
+    await h5.ready;
+    return h5;
+  },
 };
-
-/** The workspace of a browser: the engine's in-memory file system. */
-export function engineWorkspace(engine: GdalEngine): Workspace {
-  return {
-    tempFolder: '/tmp',
-    readFile: (path) => engine.readFile(path),
-    writeFile: (path, bytes) => engine.writeFile(path, bytes),
-    exists: (path) => engine.exists(path),
-    size: (path) => engine.size(path),
-    rename: (from, to) => engine.rename(from, to),
-    remove: (path) => engine.remove(path),
-    removeFolder: (path) => engine.removeTree(path),
-    mkdir: (path) => engine.mkdir(path),
-  };
-}
