@@ -18,7 +18,11 @@ export async function arrayToVrt(path: string, format: 'netcdf3' | 'hdf5', selec
   const folder = await convertedFolder(io.workspace, contentKey, { format, selection: selectionJson(selection ?? {}) });
   const stem = (name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'input').replace(/[^A-Za-z0-9._-]+/g, '_');
   return convertOnce(io.workspace, folder, `${stem}.vrt`, async (part) => {
-    const file = await openArrayFile(path, format, io, name);
+    const size = (await io.size(path)) ?? 0;
+    const file = await openArrayFile(
+      { name, size, read: (offset, length) => io.read(path, offset, length), ...(io.hostFiles ? { hostPath: path } : {}), bytes: () => io.workspace.readFile(path) },
+      format,
+    );
     try {
       const raster = await describeArrayRaster(file, selection, name);
       const writer = await io.openWriter(part(`${stem}.raw`));

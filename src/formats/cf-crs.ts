@@ -29,10 +29,71 @@ export function cfCrs(file: ArrayFile, variable: ArrayVariable): CfCrs {
   if (!holder) return { crs: undefined, gridMapping: undefined };
   const attributes = holder.attributes;
   const wkt = textAttribute(attributes, 'spatial_ref')?.trim() || textAttribute(attributes, 'crs_wkt')?.trim();
-  return { crs: wkt || cfProjString(attributes), gridMapping: attributes };
+  return { crs: wkt || cfWkt(attributes), gridMapping: attributes };
 }
 
 type Params = Record<string, number | string | undefined>;
+
+/** GDAL's WKT1 projection name and parameters for the CF mappings GDAL builds with its own setters. */
+const WKT1: Record<string, (n: (key: string, fallback: number) => number, sp: number[]) => [string, Array<[string, number]>]> = {
+  transverse_mercator: (n) => ['Transverse_Mercator', [['latitude_of_origin', n('latitude_of_projection_origin', 0)], ['central_meridian', n('longitude_of_central_meridian', 0)], ['scale_factor', n('scale_factor_at_central_meridian', 1)]]],
+  albers_conical_equal_area: (n, sp) => ['Albers_Conic_Equal_Area', [['standard_parallel_1', sp[0] ?? 0], ['standard_parallel_2', sp[1] ?? sp[0] ?? 0], ['latitude_of_center', n('latitude_of_projection_origin', 0)], ['longitude_of_center', n('longitude_of_central_meridian', 0)]]],
+  lambert_azimuthal_equal_area: (n) => ['Lambert_Azimuthal_Equal_Area', [['latitude_of_center', n('latitude_of_projection_origin', 0)], ['longitude_of_center', n('longitude_of_projection_origin', 0)]]],
+  azimuthal_equidistant: (n) => ['Azimuthal_Equidistant', [['latitude_of_center', n('latitude_of_projection_origin', 0)], ['longitude_of_center', n('longitude_of_projection_origin', 0)]]],
+  lambert_cylindrical_equal_area: (n, sp) => ['Cylindrical_Equal_Area', [['standard_parallel_1', sp[0] ?? 0], ['central_meridian', n('longitude_of_central_meridian', 0)]]],
+  orthographic: (n) => ['Orthographic', [['latitude_of_origin', n('latitude_of_projection_origin', 0)], ['central_meridian', n('longitude_of_projection_origin', 0)]]],
+  sinusoidal: (n) => ['Sinusoidal', [['longitude_of_center', n('longitude_of_central_meridian', n('longitude_of_projection_origin', 0))]]],
+  geostationary: (n) => ['Geostationary_Satellite', [['central_meridian', n('longitude_of_projection_origin', 0)], ['satellite_height', n('perspective_point_height', 0)]]],
+  polar_stereographic: (n, sp) => [
+    'Polar_Stereographic',
+    [
+      // GDAL's Polar_Stereographic takes the standard parallel (variant B) as its latitude of origin.
+      ['latitude_of_origin', sp[0] ?? n('latitude_of_projection_origin', 90)],
+      ['central_meridian', n('straight_vertical_longitude_from_pole', n('longitude_of_projection_origin', 0))],
+      ['scale_factor', sp.length ? 1 : n('scale_factor_at_projection_origin', 1)],
+    ],
+  ],
+  stereographic: (n) => ['Stereographic', [['latitude_of_origin', n('latitude_of_projection_origin', 0)], ['central_meridian', n('longitude_of_projection_origin', 0)], ['scale_factor', n('scale_factor_at_projection_origin', 1)]]],
+};
+
+/**
+ * The CRS of CF grid-mapping parameters as GDAL 3.6's netCDF driver builds it, names included (a
+ * geographic CRS "unknown" on datum "unnamed" and ellipsoid "Spheroid" when the ellipsoid is
+ * given, WGS 84 when not), so that GDAL finds it the same CRS as native GDAL's: WKT1 for the
+ * mappings GDAL builds with its setters (a geostationary one sweeping along X keeps its PROJ
+ * string as an extension, as in GDAL), a PROJ string for the others.
+ * @example cfWkt({ grid_mapping_name: 'latitude_longitude' }) // 'EPSG:4326'
+ */
+export function cfWkt(attributes: Attributes): string | undefined {
+  const proj = cfProjString(attributes);
+  if (!proj || proj === 'EPSG:4326') return proj;
+  const mapping = textAttribute(attributes, 'grid_mapping_name') ?? '';
+  const n = (key: string, fallback: number) => numberAttribute(attributes, key) ?? fallback;
+  const parallels = attributes['standard_parallel'];
+  const sp = Array.isArray(parallels) ? parallels : [];
+  const geogcs = geographicWkt(attributes);
+  if (mapping === 'latitude_longitude') return geogcs;
+  const build = WKT1[mapping];
+  if (!build) return proj;
+  const [projection, params] = build(n, sp);
+  const all: Array<[string, number]> = [...params, ['false_easting', n('false_easting', 0)], ['false_northing', n('false_northing', 0)]];
+  const sweepX = mapping === 'geostationary' && proj.includes('+sweep=x');
+  return (
+    `PROJCS["unnamed",${geogcs},PROJECTION["${projection}"],${all.map(([key, value]) => `PARAMETER["${key}",${value}]`).join(',')},` +
+    `UNIT["metre",1,AUTHORITY["EPSG","9001"]]${sweepX ? `,EXTENSION["PROJ4","${proj}"]` : ''}]`
+  );
+}
+
+function geographicWkt(attributes: Attributes): string {
+  const ellipsoid = ellipsoidParams(attributes);
+  const primeMeridian = numberAttribute(attributes, 'longitude_of_prime_meridian') ?? 0;
+  if (ellipsoid.datum === 'WGS84' && primeMeridian === 0) {
+    return 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]';
+  }
+  const a = Number(ellipsoid.R ?? ellipsoid.a ?? 6378137);
+  const rf = ellipsoid.R !== undefined ? 0 : ellipsoid.rf !== undefined ? Number(ellipsoid.rf) : ellipsoid.b !== undefined ? a / (a - Number(ellipsoid.b)) : ellipsoid.ellps === 'WGS84' ? 298.257223563 : 0;
+  return `GEOGCS["unknown",DATUM["unnamed",SPHEROID["${rf === 0 ? 'Sphere' : 'Spheroid'}",${a},${rf}]],PRIMEM["Greenwich",${primeMeridian}],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]]`;
+}
 
 /**
  * A PROJ string for CF grid-mapping parameters (CF conventions, appendix F), or undefined for a
