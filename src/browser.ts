@@ -4,9 +4,11 @@
  * Nothing here imports a Node builtin.
  */
 import { browserPlatform } from './browser/platform-browser.js';
+import { browserImageCodecs, registerTiffDecoders } from './formats/tiff-decoders.js';
 import { setPlatform } from './platform.js';
 
 setPlatform(browserPlatform);
+registerTiffDecoders(browserImageCodecs);
 
 export * from './api.js';
 export { createMemoryEngine, defaultGdalAssets, gdalAssetsAt, type GdalAssets } from '../wasm/index.js';

@@ -2,12 +2,15 @@
  * geodata for Node: the whole API, with the filesystem store and GDAL reading and writing files
  * on this machine in place.
  */
+import { registerTiffDecoders } from './formats/tiff-decoders.js';
+import { nodeImageCodecs } from './node/codecs-node.js';
 import { useNativeDeflate } from './node/deflate-node.js';
 import { nodePlatform } from './node/platform-node.js';
 import { setPlatform } from './platform.js';
 
 setPlatform(nodePlatform);
 useNativeDeflate();
+registerTiffDecoders(nodeImageCodecs);
 
 export * from './api.js';
 export { fsStore, type FsStore, type FsStoreOptions } from './store/node.js';
