@@ -50,13 +50,24 @@ export function registerTiffDecoders(codecs: ImageCodecs): void {
     override async decodeBlock(buffer: ArrayBuffer): Promise<ArrayBuffer> {
       const parameters = this.parameters as unknown as DecoderParameters;
       const decode = await (jpeg ??= codecs.jpeg());
-      return samplesOf(await decode(withTables(new Uint8Array(buffer), parameters.JPEGTables)), blockSamples(parameters));
+      try {
+        return samplesOf(await decode(withTables(new Uint8Array(buffer), parameters.JPEGTables)), blockSamples(parameters));
+      } catch (error) {
+        // libjpeg exits on a damaged stream, which leaves its WebAssembly instance unusable: start a new one next time.
+        jpeg = undefined;
+        throw new Error(`damaged JPEG data, which libjpeg-turbo cannot decode (${(error as Error).message})`, { cause: error });
+      }
     }
   }
   class WebpDecoder extends BaseDecoder {
     override async decodeBlock(buffer: ArrayBuffer): Promise<ArrayBuffer> {
       const decode = await (webp ??= codecs.webp());
-      return samplesOf(await decode(buffer), blockSamples(this.parameters as unknown as DecoderParameters));
+      try {
+        return samplesOf(await decode(buffer), blockSamples(this.parameters as unknown as DecoderParameters));
+      } catch (error) {
+        webp = undefined;
+        throw new Error(`damaged WebP data, which libwebp cannot decode (${(error as Error).message})`, { cause: error });
+      }
     }
   }
   const parameters = async (directory: { loadValue(name: string): Promise<unknown> }, extra: Record<string, unknown>) => {

@@ -66,7 +66,7 @@ export interface ReprojectorOptions extends WriteOptions, ArraySelection {
   offsets?: number | number[];
 }
 
-const OPTION_KEYS = ['variable', 'index', 'value', 'bands', 'srcCrs', 'srcNodata', 'resampling', 'errorThreshold', 'dstDtype', 'dstNodata', 'scales', 'offsets', ...WRITE_OPTION_KEYS];
+const OPTION_KEYS = ['bands', 'srcCrs', 'srcNodata', 'resampling', 'errorThreshold', 'dstDtype', 'dstNodata', 'scales', 'offsets', 'variable', 'index', 'value', ...WRITE_OPTION_KEYS];
 const WHO = 'Reprojector';
 
 /**
