@@ -19,6 +19,8 @@ const OTHER_CODECS: Record<number, string> = { 6: 'old-style JPEG', 34925: 'LZMA
 const DROPPED_WHEN_DECODED = new Set<number>([TAG.predictor, TAG.jpegTables, TAG.lercParameters]);
 const DROPPED_WHEN_RGB = new Set<number>([TAG.yCbCrCoefficients, TAG.yCbCrSubSampling, TAG.yCbCrPositioning, TAG.referenceBlackWhite]);
 const DROPPED_ALWAYS = new Set<number>([TAG.subIfds, TAG.exifIfd, TAG.gpsIfd]);
+/** Files beside a TIFF that GDAL reads with it: auxiliary metadata (nodata, scale, even the CRS) and an external mask. */
+const SIDECARS = ['.aux.xml', '.msk'];
 
 /**
  * A GeoTIFF whose codec the engine lacks (JPEG, ZSTD, LERC, WEBP) rewritten with the same
@@ -44,11 +46,17 @@ export async function transcodeTiffIfNeeded(path: string, io: FormatIo, name: st
       `GeoTIFF ${codec}`,
     );
   }
-  const folder = await convertedFolder(io.workspace, await io.contentKey(path), { tiff: 'decoded' });
+  // GDAL reads a sidecar mask and auxiliary metadata beside a TIFF: they go beside the rewrite too.
+  const sidecars: Array<{ suffix: string; path: string; key: string }> = [];
+  for (const suffix of SIDECARS) {
+    if ((await io.size(`${path}${suffix}`)) !== undefined) sidecars.push({ suffix, path: `${path}${suffix}`, key: await io.contentKey(`${path}${suffix}`) });
+  }
+  const folder = await convertedFolder(io.workspace, await io.contentKey(path), { tiff: 'decoded', sidecars: sidecars.map(({ suffix, key }) => [suffix, key]) });
   const stem = (name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'input').replace(/[^A-Za-z0-9._-]+/g, '_');
   return convertOnce(io.workspace, folder, `${stem}.tif`, async (part) => {
+    for (const sidecar of sidecars) await io.workspace.writeFile(part(`${stem}.tif${sidecar.suffix}`), await io.workspace.readFile(sidecar.path));
     await writeDecoded(layout, compressions, read, io, part(`${stem}.tif`), name);
-    return [`${stem}.tif`];
+    return [...sidecars.map(({ suffix }) => `${stem}.tif${suffix}`), `${stem}.tif`];
   });
 }
 
