@@ -25,7 +25,7 @@ export interface ArrayVariable {
   /** The name as GDAL spells it in `NETCDF:"file":name` (a group path for variables in groups). */
   readonly name: string;
   readonly shape: readonly number[];
-  /** Dimension names, one per axis ('' where the file names none). */
+  /** Dimension names, one per axis (`dim0`, `dim1`, ... where the file names none). */
   readonly dimensions: readonly string[];
   /** The stored type (a `_Unsigned = "true"` attribute is not applied here; see `cf-variable.ts`). */
   readonly type: ArrayType;

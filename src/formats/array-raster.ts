@@ -29,9 +29,10 @@ export interface ArrayRaster extends CfGrid, BandFacts {
  */
 export async function describeArrayRaster(file: ArrayFile, selection: ArraySelection | undefined, name: string): Promise<ArrayRaster> {
   const variable = chooseVariable(file, selection, name);
-  const facts = bandFacts(variable, name);
+  const facts = bandFacts(variable, name, { defaultFill: file.format !== 'hdf5' });
   const { crs, gridMapping } = cfCrs(file, variable);
-  const grid = await cfGrid(file, variable, gridMapping);
+  // A plain HDF5 file is read as GDAL's HDF5 driver reads it: rows as stored, no netCDF defaults.
+  const grid = file.format === 'hdf5' ? { ...(await cfGrid(file, variable, gridMapping)), bottomUp: false } : await cfGrid(file, variable, gridMapping);
   const bands = await selectBands(file, variable, selection, name);
   if (bands.length === 0) throw new FileError(`${name}: variable ${variable.name} has an empty dimension, so no band to read`, name);
   const extra = variable.dimensions.slice(0, -2);

@@ -32,12 +32,12 @@ const BITS: Record<string, number> = { int8: 8, int16: 16, int32: 32 };
 /**
  * The band facts of a variable the way GDAL 3.6's netCDF driver reads them: `_Unsigned = "true"`
  * turns a signed type unsigned (and its fill value with it); nodata is `_FillValue`, else
- * `missing_value`, else netCDF's default fill for the type; `scale_factor` and `add_offset` become
+ * `missing_value`, else netCDF's default fill for the type (not in plain HDF5 files, as GDAL's HDF5 driver); `scale_factor` and `add_offset` become
  * the band's scale and offset while the values stay raw; `units` becomes the band's unit.
  *
  * @example bandFacts(variable, 'tmmx.nc') // { dtype: 'uint16', nodata: 32767, scale: 0.1, offset: 220, unit: 'K' }
  */
-export function bandFacts(variable: ArrayVariable, file: string): BandFacts {
+export function bandFacts(variable: ArrayVariable, file: string, options: { defaultFill?: boolean } = {}): BandFacts {
   const { attributes, type } = variable;
   if (type === 'int64' || type === 'uint64' || type === 'string' || type === 'other') {
     throw new FileError(
@@ -50,7 +50,7 @@ export function bandFacts(variable: ArrayVariable, file: string): BandFacts {
   const dtype = unsigned ? UNSIGNED[type]! : type;
   let nodata = numberAttribute(attributes, '_FillValue') ?? numberAttribute(attributes, 'missing_value');
   if (nodata !== undefined && unsigned && nodata < 0) nodata += 2 ** BITS[type]!;
-  if (nodata === undefined) nodata = DEFAULT_FILL[dtype];
+  if (nodata === undefined && options.defaultFill !== false) nodata = DEFAULT_FILL[dtype];
   return {
     dtype,
     ...(unsigned ? { unsignedFrom: type as 'int8' | 'int16' | 'int32' } : {}),

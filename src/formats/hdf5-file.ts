@@ -67,13 +67,14 @@ function hdf5Variable(dataset: Dataset, isNetcdf: boolean): ArrayVariable {
   const dimensions = shape.map((_, axis) => {
     try {
       const scale = dataset.get_attached_scales(axis)[0];
-      return scale ? scale.slice(scale.lastIndexOf('/') + 1) : '';
+      // Unnamed axes get GDAL's multidimensional names (dim0, dim1, ...), so an index can name them.
+      return scale ? scale.slice(scale.lastIndexOf('/') + 1) : `dim${axis}`;
     } catch {
-      return '';
+      return `dim${axis}`;
     }
   });
   // A coordinate variable is its own dimension scale.
-  if (isNetcdf && shape.length === 1 && dimensions[0] === '' && dataset.get_scale_name() !== null) dimensions[0] = path.slice(path.lastIndexOf('/') + 1);
+  if (isNetcdf && shape.length === 1 && dimensions[0] === 'dim0' && dataset.get_scale_name() !== null) dimensions[0] = path.slice(path.lastIndexOf('/') + 1);
   const littleEndian = dataset.metadata.littleEndian;
   return {
     name: isNetcdf && !path.includes('/') ? path : `/${path}`,
