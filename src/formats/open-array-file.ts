@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import type { ArrayFile } from './array-file.js';
+import { randomHex } from './converted-files.js';
 import { UnsupportedFormatError } from './format-errors.js';
 import { openHdf5File } from './hdf5-file.js';
 import { openNetcdf3File } from './netcdf3-file.js';
@@ -73,8 +74,4 @@ function withCleanup(open: () => ArrayFile, cleanup: () => void): ArrayFile {
       }
     },
   };
-}
-
-function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

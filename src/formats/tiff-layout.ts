@@ -52,10 +52,12 @@ const MAX_IFDS = 10_000;
 
 /**
  * Reads the header and the IFD chain of a TIFF or BigTIFF by range (entries and their values,
- * not the pixels): what a rewrite with other tiles needs to keep every tag as it is.
+ * not the pixels): what a rewrite with other tiles needs to keep every tag as it is. With
+ * `values: false` only values stored in the entries themselves are read (enough for the
+ * compression of each directory), so a large COG's tile tables are not.
  * @example const layout = await readTiffLayout((offset, length) => io.read(path, offset, length), 'dem.tif');
  */
-export async function readTiffLayout(read: ReadBytes, name: string): Promise<TiffLayout> {
+export async function readTiffLayout(read: ReadBytes, name: string, options: { values?: boolean } = {}): Promise<TiffLayout> {
   const header = await read(0, 16);
   const littleEndian = header[0] === 0x49;
   const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
@@ -84,6 +86,7 @@ export async function readTiffLayout(read: ReadBytes, name: string): Promise<Tif
       const valueAt = at + (bigTiff ? 12 : 8);
       let value: Uint8Array;
       if (size <= inline) value = block.slice(valueAt, valueAt + size);
+      else if (options.values === false) value = new Uint8Array(0);
       else {
         const offset = bigTiff ? Number(blockView.getBigUint64(valueAt, littleEndian)) : blockView.getUint32(valueAt, littleEndian);
         value = await read(offset, size);

@@ -34,9 +34,10 @@ const SIDECARS = ['.aux.xml', '.msk'];
  */
 export async function transcodeTiffIfNeeded(path: string, io: FormatIo, name: string): Promise<string> {
   const read: ReadBytes = (offset, length) => io.read(path, offset, length);
-  const layout = await readTiffLayout(read, name);
-  const compressions = layout.ifds.map((ifd) => tagNumber(ifd, TAG.compression, layout.littleEndian, 1));
+  const header = await readTiffLayout(read, name, { values: false });
+  const compressions = header.ifds.map((ifd) => tagNumber(ifd, TAG.compression, header.littleEndian, 1));
   if (compressions.every((code) => ENGINE_CODECS.has(code))) return path;
+  const layout = await readTiffLayout(read, name);
   const unknown = compressions.find((code) => !ENGINE_CODECS.has(code) && !DECODED_CODECS.has(code));
   if (unknown !== undefined) {
     const codec = OTHER_CODECS[unknown] ?? `compression code ${unknown}`;

@@ -35,9 +35,10 @@ export interface SourceRequirements {
 }
 
 /**
- * Resolves and opens every source (converting those in formats the engine cannot read), and checks what would make GDAL fail or silently do the wrong
- * thing: unreadable files, missing CRS (without `srcCrs`), selected bands that do not exist,
- * mosaics of sources with different band counts.
+ * Resolves and opens every source (converting those in formats the engine cannot read: netCDF,
+ * HDF5, GeoTIFFs in codecs it lacks), and checks what would make GDAL fail or silently do the
+ * wrong thing: unreadable files, missing CRS (without `srcCrs`), selected bands that do not
+ * exist, mosaics of sources with different band counts.
  */
 export async function inspectRasterSources(
   refs: readonly InputRef[],
