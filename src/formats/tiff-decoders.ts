@@ -8,10 +8,9 @@ export interface DecodedImage {
 }
 
 /**
- * Where the WebAssembly image decoders come from: `@jsquash/jpeg` (libjpeg-turbo's decoder, as
- * native GDAL's) and `@jsquash/webp` (libwebp). Node compiles their `.wasm` files from disk;
- * browsers fetch them next to the module (bundlers that understand `new URL(..., import.meta.url)`
- * copy them).
+ * The JPEG and WebP image decoders: in Node `@jsquash/jpeg` (libjpeg-turbo's decoder, as native
+ * GDAL's) and `@jsquash/webp` (libwebp) in WebAssembly, compiled from the packages' files; in
+ * browsers the browser's own decoders (`browserImageCodecs`).
  */
 export interface ImageCodecs {
   jpeg(): Promise<(bytes: ArrayBuffer) => Promise<DecodedImage>>;
@@ -55,7 +54,7 @@ export function registerTiffDecoders(codecs: ImageCodecs): void {
       } catch (error) {
         // libjpeg exits on a damaged stream, which leaves its WebAssembly instance unusable: start a new one next time.
         jpeg = undefined;
-        throw new Error(`damaged JPEG data, which libjpeg-turbo cannot decode (${(error as Error).message})`, { cause: error });
+        throw new Error(`damaged JPEG data, which the JPEG decoder cannot read (${(error as Error).message})`, { cause: error });
       }
     }
   }
@@ -66,7 +65,7 @@ export function registerTiffDecoders(codecs: ImageCodecs): void {
         return samplesOf(await decode(buffer), blockSamples(this.parameters as unknown as DecoderParameters));
       } catch (error) {
         webp = undefined;
-        throw new Error(`damaged WebP data, which libwebp cannot decode (${(error as Error).message})`, { cause: error });
+        throw new Error(`damaged WebP data, which the WebP decoder cannot read (${(error as Error).message})`, { cause: error });
       }
     }
   }
@@ -105,8 +104,28 @@ function withTables(block: Uint8Array, tables: Uint8Array | undefined): ArrayBuf
   return joined.buffer;
 }
 
-/** The codecs as browsers load them: each package fetches its `.wasm` next to its module. */
+/**
+ * The codecs in browsers: the browser's own image decoding (`createImageBitmap`, which is
+ * libjpeg-turbo and libwebp in Chromium), drawn on an `OffscreenCanvas` (pages and workers alike)
+ * to read the pixels back. Nothing to download, and no Emscripten glue in page bundles.
+ */
 export const browserImageCodecs: ImageCodecs = {
-  jpeg: async () => (await import('@jsquash/jpeg/decode.js')).default as (bytes: ArrayBuffer) => Promise<DecodedImage>,
-  webp: async () => (await import('@jsquash/webp/decode.js')).default as (bytes: ArrayBuffer) => Promise<DecodedImage>,
+  jpeg: async () => (bytes) => decodeWithBrowser(bytes, 'image/jpeg'),
+  webp: async () => (bytes) => decodeWithBrowser(bytes, 'image/webp'),
 };
+
+async function decodeWithBrowser(bytes: ArrayBuffer, type: string): Promise<DecodedImage> {
+  if (typeof createImageBitmap === 'undefined' || typeof OffscreenCanvas === 'undefined') {
+    throw new Error(`this environment cannot decode ${type} images (it lacks createImageBitmap or OffscreenCanvas)`);
+  }
+  // No colour management and no premultiplication: the stored values, as GDAL reads them.
+  const bitmap = await createImageBitmap(new Blob([bytes], { type }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(bitmap, 0, 0);
+    return { data: context.getImageData(0, 0, bitmap.width, bitmap.height).data, width: bitmap.width, height: bitmap.height };
+  } finally {
+    bitmap.close();
+  }
+}
