@@ -56,6 +56,8 @@ export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, 
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';
+export { UnsupportedFormatError } from './formats/format-errors.js';
+export type { ArraySelection } from './formats/array-selection.js';
 export { writeRaster, type WriteOptions } from './raster/write-raster.js';
 export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/terrain.js';
 export { remoteDigest, remoteReads, REMOTE_VERSION_FORMAT, type PixelWindow, type RemoteRead, type RemoteValidators } from './sources/index.js';

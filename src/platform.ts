@@ -1,5 +1,6 @@
 import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError } from './errors.js';
+import type { H5Wasm } from './formats/hdf5-file.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
 import { type ModuleReader, setDefaultModuleReader } from './fingerprint/module-reader.js';
 import type { GeotiffModule } from './raster/geotiff-module.js';
@@ -47,8 +48,13 @@ export interface Platform {
    * the platform has none (browsers).
    */
   createAsyncContext?<T>(): AsyncContext<T>;
-  /** Prepares geotiff.js once it is loaded (Node: DEFLATE through native zlib). */
+  /** Prepares geotiff.js once it is loaded: its JPEG and WebP decoders (and in Node, DEFLATE through native zlib). */
   prepareGeotiff?(geotiff: GeotiffModule): void;
+  /**
+   * Loads h5wasm, which reads netCDF-4 and HDF5 inputs (loaded on first use only): in Node the
+   * build that opens host files in place, in browsers the one with an in-memory file system.
+   */
+  loadHdf5?(): Promise<H5Wasm>;
 }
 
 /** A value that follows async calls: by default, the chain of entries being computed. */
@@ -76,6 +82,16 @@ export interface Workspace {
   /** Removes a folder and everything in it; a missing folder is fine. */
   removeFolder(path: string): Promise<void>;
   mkdir(path: string): Promise<void>;
+  /** Reads `length` bytes at `offset` (fewer at the end), without reading the rest of the file. */
+  readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Opens a file for writing piece by piece, in order, so a large file never sits in memory whole. */
+  openWriter?(path: string): Promise<FileWriter>;
+}
+
+/** A file being written piece by piece (`Workspace.openWriter`). */
+export interface FileWriter {
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
 }
 
 const unconfigured: Platform = {

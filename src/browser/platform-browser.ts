@@ -1,8 +1,9 @@
-import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { WebInputHasher } from '../fingerprint/input-hasher-web.js';
+import { engineWorkspace } from '../engine-workspace.js';
 import { FetchModuleReader } from '../fingerprint/module-reader.js';
-import type { Platform, Workspace } from '../platform.js';
+import { browserImageCodecs, registerTiffDecoders } from '../formats/tiff-decoders.js';
+import type { Platform } from '../platform.js';
 import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
@@ -24,21 +25,12 @@ export const browserPlatform: Platform = {
   // Browsers have no file to remember digests in; Blobs cannot change, so one hasher serves all.
   inputHasher: () => webHasher,
   moduleReader: () => moduleReader,
+  prepareGeotiff: (geotiff) => registerTiffDecoders(geotiff, browserImageCodecs),
   workspace: () => engineWorkspace(getConfig().engine),
   resolvePath: (path) => path,
+  loadHdf5: async () => {
+    const h5 = await import('h5wasm');
+    await h5.ready;
+    return h5;
+  },
 };
-
-/** The workspace of a browser: the engine's in-memory file system. */
-export function engineWorkspace(engine: GdalEngine): Workspace {
-  return {
-    tempFolder: '/tmp',
-    readFile: (path) => engine.readFile(path),
-    writeFile: (path, bytes) => engine.writeFile(path, bytes),
-    exists: (path) => engine.exists(path),
-    size: (path) => engine.size(path),
-    rename: (from, to) => engine.rename(from, to),
-    remove: (path) => engine.remove(path),
-    removeFolder: (path) => engine.removeTree(path),
-    mkdir: (path) => engine.mkdir(path),
-  };
-}

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,9 @@ import { createNodeEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
 import { NodeModuleReader } from '../fingerprint/module-reader-node.js';
+import type { H5Wasm } from '../formats/hdf5-file.js';
+import { registerTiffDecoders } from '../formats/tiff-decoders.js';
+import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
 import { useNativeDeflate } from './deflate-node.js';
@@ -44,7 +47,15 @@ export const nodePlatform: Platform = {
   resolvePath: (path) => resolve(path),
   asyncContext: () => computationContext,
   createAsyncContext: asyncLocal,
-  prepareGeotiff: useNativeDeflate,
+  prepareGeotiff(geotiff) {
+    useNativeDeflate(geotiff);
+    registerTiffDecoders(geotiff, nodeImageCodecs);
+  },
+  loadHdf5: async () => {
+    const h5 = (await import('h5wasm/node')) as unknown as H5Wasm;
+    await h5.ready;
+    return h5;
+  },
 };
 
 function asyncLocal<V>(): AsyncContext<V> {
@@ -106,5 +117,30 @@ const nodeWorkspace: Workspace = {
   },
   async mkdir(path) {
     await mkdir(path, { recursive: true });
+  },
+  async readRange(path, offset, length) {
+    const handle = await open(path, 'r').catch((error: unknown) => nodePlatform.readFile(path).then(() => Promise.reject(error)));
+    try {
+      const bytes = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === length ? bytes : bytes.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  },
+  async openWriter(path) {
+    const handle = await open(path, 'w');
+    return {
+      write: async (bytes) => {
+        let written = 0;
+        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+      },
+      close: () => handle.close(),
+    };
   },
 };

@@ -1,5 +1,7 @@
 import type { GdalEngine, RasterInfo } from '../../wasm/engine.js';
 import { CrsError, InvalidInputError } from '../errors.js';
+import type { ArraySelection } from '../formats/array-selection.js';
+import { engineReadable } from '../formats/engine-input.js';
 import { dtypeFromGdal, type DType } from '../raster/dtype.js';
 import { sameCrs } from './crs-match.js';
 import { withInputContext } from './input-errors.js';
@@ -26,14 +28,17 @@ export interface RasterSources {
 export interface SourceRequirements {
   bands?: number[];
   srcCrs?: string;
+  /** The part of each netCDF/HDF5 source to read, in the order of the sources (undefined: the file's only variable). */
+  selections?: ReadonlyArray<ArraySelection | undefined>;
   /** Who asks, for messages (`Reprojector`). */
   who: string;
 }
 
 /**
- * Resolves and opens every source, and checks what would make GDAL fail or silently do the wrong
- * thing: unreadable files, missing CRS (without `srcCrs`), selected bands that do not exist,
- * mosaics of sources with different band counts.
+ * Resolves and opens every source (converting those in formats the engine cannot read: netCDF,
+ * HDF5, GeoTIFFs in codecs it lacks), and checks what would make GDAL fail or silently do the
+ * wrong thing: unreadable files, missing CRS (without `srcCrs`), selected bands that do not
+ * exist, mosaics of sources with different band counts.
  */
 export async function inspectRasterSources(
   refs: readonly InputRef[],
@@ -45,9 +50,13 @@ export async function inspectRasterSources(
   const paths: string[] = [];
   const names: string[] = [];
   const infos: RasterInfo[] = [];
-  for (const ref of refs) {
+  for (const [index, ref] of refs.entries()) {
     const name = describeInput(ref);
-    const path = await withInputContext(`${who} source ${name}`, () => context.resolveInput(ref));
+    const selection = requirements.selections?.[index];
+    // Formats the engine cannot read (netCDF, HDF5, GeoTIFFs in codecs it lacks) become files it can.
+    const path = await withInputContext(`${who} source ${name}`, async () =>
+      engineReadable(await context.resolveInput(ref), engine, { name, ...(selection ? { selection } : {}) }),
+    );
     infos.push(await withInputContext(`${who} source ${name}`, () => engine.info(path, ['-norat', '-noct'])));
     paths.push(path);
     names.push(name === path ? name : `${name} (${path})`);

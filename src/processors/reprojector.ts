@@ -1,6 +1,7 @@
 import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
+import { checkSelection, mergeSelections, selectionJson, splitSubdataset, type ArraySelection } from '../formats/array-selection.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
 import { gdalToAffine } from '../spec/affine.js';
@@ -36,8 +37,8 @@ import { ScratchFiles } from './scratch-files.js';
 import { targetGrid, verifyOutputGrid } from './target-grid.js';
 import { setVrtBandMetadata, type VrtBandMetadata } from './vrt-bands.js';
 
-/** Options of `Reprojector`; the GeoTIFF write options apply to its output. */
-export interface ReprojectorOptions extends WriteOptions {
+/** Options of `Reprojector`; the GeoTIFF write options apply to its output, `variable`, `index` and `value` to netCDF/HDF5 sources. */
+export interface ReprojectorOptions extends WriteOptions, ArraySelection {
   /** Bands to keep, counted from 1, in output order (`[3, 2, 1]`). Default: all. */
   bands?: number[];
   /** The CRS of sources that have none (a source's own CRS wins). */
@@ -65,7 +66,7 @@ export interface ReprojectorOptions extends WriteOptions {
   offsets?: number | number[];
 }
 
-const OPTION_KEYS = ['bands', 'srcCrs', 'srcNodata', 'resampling', 'errorThreshold', 'dstDtype', 'dstNodata', 'scales', 'offsets', ...WRITE_OPTION_KEYS];
+const OPTION_KEYS = ['bands', 'srcCrs', 'srcNodata', 'resampling', 'errorThreshold', 'dstDtype', 'dstNodata', 'scales', 'offsets', 'variable', 'index', 'value', ...WRITE_OPTION_KEYS];
 const WHO = 'Reprojector';
 
 /**
@@ -84,6 +85,8 @@ const WHO = 'Reprojector';
 export class Reprojector implements Processor {
   readonly ext = 'tif';
   private readonly sources: InputRef[];
+  /** The part of each netCDF/HDF5 source to read (from `NETCDF:"file":var` or the options). */
+  private readonly selections: Array<ArraySelection | undefined>;
   private readonly options: Readonly<ReprojectorOptions>;
   private readonly write: WriteOptions;
 
@@ -92,8 +95,12 @@ export class Reprojector implements Processor {
     if (sources.length === 0 || !sources.every(isInputRef)) {
       throw new InvalidInputError(`${WHO} needs a source: a file path or URL, a Blob, bytes, or a non-empty array of them; got ${JSON.stringify(source) ?? String(source)}`);
     }
-    this.sources = sources;
     const raw = checkOptionKeys(options, OPTION_KEYS, WHO);
+    const selection = checkSelection(raw, WHO);
+    // GDAL's `NETCDF:"file":variable` names a file and a part of it: the file is the input.
+    const split = sources.map((ref) => (typeof ref === 'string' ? splitSubdataset(ref) : undefined));
+    this.sources = sources.map((ref, index) => split[index]?.path ?? ref);
+    this.selections = split.map((part) => mergeSelections(part?.selection, selection, WHO));
     const bands = checkBands(raw.bands, `${WHO} bands`);
     const scales = checkPerBand(raw.scales, `${WHO} scales`);
     const offsets = checkPerBand(raw.offsets, `${WHO} offsets`);
@@ -136,6 +143,7 @@ export class Reprojector implements Processor {
   }
 
   settings(): Record<string, unknown> {
+    const selections = this.selections;
     const { bands, srcCrs, srcNodata, resampling, errorThreshold, dstDtype, dstNodata, scales, offsets } = this.options;
     return {
       resampling,
@@ -148,6 +156,7 @@ export class Reprojector implements Processor {
       ...(scales !== undefined ? { scales: Array.isArray(scales) ? [...scales] : scales } : {}),
       ...(offsets !== undefined ? { offsets: Array.isArray(offsets) ? [...offsets] : offsets } : {}),
       ...writeSettings(this.write),
+      ...(selections.some(Boolean) ? { select: selections.map((part) => (part ? selectionJson(part) : null)) } : {}),
     };
   }
 
@@ -188,7 +197,7 @@ export class Reprojector implements Processor {
 
   private inspect(context: Pick<ProcessorContext, 'engine' | 'resolveInput'>): Promise<RasterSources> {
     const { bands, srcCrs } = this.options;
-    return inspectRasterSources(this.sources, context, { who: WHO, ...(bands ? { bands } : {}), ...(srcCrs ? { srcCrs } : {}) });
+    return inspectRasterSources(this.sources, context, { who: WHO, selections: this.selections, ...(bands ? { bands } : {}), ...(srcCrs ? { srcCrs } : {}) });
   }
 
   /**

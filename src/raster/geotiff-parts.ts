@@ -3,4 +3,4 @@
  * `loadGeotiff`). Named here so that a bundler keeps only them: a dynamic import of the whole
  * package would keep its worker pool too (245 kB, an inlined worker).
  */
-export { addDecoder, BaseClient, BaseDecoder, BaseResponse, fromArrayBuffer, fromCustomClient } from 'geotiff';
+export { addDecoder, BaseClient, BaseDecoder, BaseResponse, fromArrayBuffer, fromCustomClient, getDecoder } from 'geotiff';

@@ -1,7 +1,8 @@
 import type { GeoTIFFImage } from 'geotiff';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, FileError } from '../errors.js';
-import { getPlatform } from '../platform.js';
+import { rasterInput } from '../formats/raster-input.js';
+import type { ArraySelection } from '../formats/array-selection.js';
 import type { Affine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
 import { dtypeFromTiff, type TypedArray } from './dtype.js';
@@ -17,7 +18,8 @@ const COMPRESSION_NAMES: Record<number, string> = {
 /** Where a raster can be read from: a path (Node) or URL (browser), a Blob/File, or bytes. */
 export type RasterSource = string | URL | Blob | Uint8Array | ArrayBuffer;
 
-export interface ReadRasterOptions {
+/** `variable`, `index` and `value` choose what to read of a netCDF/HDF5 file (see `ArraySelection`). */
+export interface ReadRasterOptions extends ArraySelection {
   /** Use this CRS instead of the file's (required to get a `spec` from a file without one). */
   crs?: string;
   /**
@@ -33,13 +35,18 @@ export interface ReadRasterOptions {
 }
 
 /**
- * Reads a GeoTIFF into a Raster with geotiff.js: bands, grid, dtype, nodata, scales and offsets.
+ * Reads a GeoTIFF (any codec GDAL writes: DEFLATE, LZW, ZSTD, LERC, JPEG, WEBP, ...) with
+ * geotiff.js, or a netCDF/HDF5 variable as GDAL's netCDF driver presents it, into a Raster:
+ * bands, grid, dtype, nodata, scales and offsets.
  * @example const elevation = await readRaster('data/elevation.tif');
+ * @example const temperature = await readRaster('NETCDF:"data/tmmx.nc":air_temperature');
+ * @example const blue = await readRaster('data/planet.nc', { variable: 'blue', index: { time: 0 } });
  */
 export async function readRaster(source: RasterSource, options: ReadRasterOptions = {}): Promise<Raster> {
   const name = describeSource(source);
-  const bytes = await sourceBytes(source);
-  return readRasterBytes(bytes, name, options);
+  const input = await rasterInput(source, options, name);
+  if ('raster' in input) return input.raster;
+  return readRasterBytes(input.bytes, name, options);
 }
 
 /** Reads a GeoTIFF already in memory; `name` is used in error messages. */
@@ -149,12 +156,6 @@ async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
     names.push(typeof meta.DESCRIPTION === 'string' ? meta.DESCRIPTION : '');
   }
   return { scales, offsets, names: names.some(Boolean) ? names : [] };
-}
-
-async function sourceBytes(source: RasterSource): Promise<Uint8Array | ArrayBuffer> {
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return source;
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
-  return getPlatform().readFile(String(source));
 }
 
 function describeSource(source: RasterSource): string {

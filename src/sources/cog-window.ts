@@ -1,4 +1,5 @@
-import { fromCustomClient, type GeoTIFFImage } from 'geotiff';
+import type { GeoTIFFImage } from 'geotiff';
+import { loadGeotiff } from '../raster/geotiff-module.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { FileError } from '../errors.js';
 import type { Resampling } from '../processors/resampling.js';
@@ -82,6 +83,8 @@ export async function readCogWindow(
   let imageCount: number;
   let hasMask: boolean;
   try {
+    // Through loadGeotiff: the platform registers its JPEG and WebP decoders when geotiff.js loads.
+    const { fromCustomClient } = await loadGeotiff();
     const tiff = await fromCustomClient(client);
     image = await tiff.getImage(0);
     imageCount = await tiff.getImageCount();
@@ -196,7 +199,7 @@ function isMask(image: GeoTIFFImage): boolean {
   return typeof type === 'number' && (type & 4) !== 0;
 }
 
-/** PhotometricInterpretation 1 (grey) or 2 (RGB, three samples or more, none of them alpha); anything else is a reason. */
+/** PhotometricInterpretation 1 (grey), 2 (RGB, three samples or more, none of them alpha) or YCbCr JPEG (decoded to RGB); anything else is a reason. */
 function colourModel(image: GeoTIFFImage): { model: 'MINISBLACK' | 'RGB' } | { reason: string } {
   const directory = image.getFileDirectory();
   const photometric = (directory.getValue('PhotometricInterpretation') as number | undefined) ?? 1;
@@ -206,6 +209,8 @@ function colourModel(image: GeoTIFFImage): { model: 'MINISBLACK' | 'RGB' } | { r
   if (photometric === 3) return { reason: 'it has a colour table' };
   if (photometric === 1) return { model: 'MINISBLACK' };
   if (photometric === 2 && image.getSamplesPerPixel() >= 3) return { model: 'RGB' };
+  // YCbCr JPEG tiles decode to RGB (libjpeg-turbo, as in GDAL), which is what GDAL warps.
+  if (photometric === 6 && Number(directory.getValue('Compression')) === 7 && image.getSamplesPerPixel() === 3) return { model: 'RGB' };
   return { reason: `its photometric interpretation (${photometric}) is not grey or RGB` };
 }
 

@@ -2,6 +2,8 @@ import canonicalize from 'canonicalize';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
 import { CrsError, InvalidInputError } from '../errors.js';
+import { checkSelection, mergeSelections, splitSubdataset, type ArraySelection } from '../formats/array-selection.js';
+import { engineReadable } from '../formats/engine-input.js';
 import { type Affine, applyAffine, gdalToAffine, isRotated, validateAffine, affineToGdal, type GeoTransform } from './affine.js';
 import { exactGrid } from './exact-grid.js';
 import { isGeographicHint, normalizeCrs, proj4Definition, validateCrs } from './crs.js';
@@ -74,17 +76,23 @@ export class SpatialSpec {
 
   /**
    * The spec of a raster file: its CRS (as an authority code when it has one), transform and shape.
-   * Reads the header through GDAL (default: the configured engine).
+   * Reads the header through GDAL (default: the configured engine). netCDF/HDF5 files (also as
+   * `NETCDF:"file":variable`) and GeoTIFFs in codecs the engine lacks are read as GDAL reads them;
+   * `selection` picks the variable of a file with several.
    * @example getConfig().update({ spec: await SpatialSpec.fromRasterFile('reference.tif') });
+   * @example await SpatialSpec.fromRasterFile('tmmx.nc', undefined, { variable: 'air_temperature' })
    */
-  static async fromRasterFile(path: string, engine: GdalEngine = getConfig().engine): Promise<SpatialSpec> {
-    const info = await engine.info(path);
+  static async fromRasterFile(path: string, engine: GdalEngine = getConfig().engine, selection?: ArraySelection): Promise<SpatialSpec> {
+    const split = splitSubdataset(path);
+    const chosen = mergeSelections(split?.selection, selection && checkSelection(selection, 'SpatialSpec.fromRasterFile'), 'SpatialSpec.fromRasterFile');
+    const readable = await engineReadable(split?.path ?? path, engine, { name: path, ...(chosen ? { selection: chosen } : {}) });
+    const info = await engine.info(readable);
     const wkt = info.coordinateSystem?.wkt;
     if (!wkt) {
       throw new CrsError(`${path} has no coordinate reference system; give the CRS explicitly (new SpatialSpec({ crs, transform, shape }))`);
     }
     // gdalinfo rounds the geotransform to 16 digits; the grid read through a VRT is exact.
-    const grid = await exactGrid(engine, path);
+    const grid = await exactGrid(engine, readable);
     return new SpatialSpec({
       crs: normalizeCrs(wkt),
       transform: gdalToAffine(grid.geoTransform),
