@@ -12,7 +12,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'Hillshade', 'InvalidInputError', 'LIBRARY_VERSION', 'LUT_SIZE', 'NodeInputHasher',
   'PipelineError', 'REMOTE_VERSION_FORMAT', 'RESAMPLING_METHODS', 'Raster', 'Rasterizer',
   'Reprojector', 'Roughness', 'Slope', 'SpatialSpec', 'StoreError', 'TerrainDataset', 'Tpi',
-  'Tracked', 'Tri', 'affineToGdal', 'aspect', 'blit', 'bytesDriver', 'classes', 'cleanCache',
+  'Tracked', 'Tri', 'UnsupportedFormatError', 'affineToGdal', 'aspect', 'blit', 'bytesDriver', 'classes', 'cleanCache',
   'cleanSourceRegistry', 'codeVersions', 'colorAt', 'colorRelief', 'colorbarLayout',
   'colorbarTitle', 'colorizeBand', 'colormapFromStops', 'colormapNames', 'compareRecords', 'crc32',
   'createBrowserEngine', 'createImage', 'createMemoryEngine', 'createNodeEngine',
