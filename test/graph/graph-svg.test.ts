@@ -269,7 +269,7 @@ describe('layoutGraph', () => {
     expect(message({ nodes: [{ ...node, kind: 'module' }], edges: [] })).toBe('graph node "a" has kind "module"; use one of class, figure, helper, value, input, entry');
     expect(message({ nodes: [{ ...node, status: 'old' }], edges: [] })).toBe('graph node "a" has status "old"; use one of ok, stale, changed, missing');
     expect(message({ nodes: [node], edges: [{ from: 'a', to: 'a', kind: 'imports' }] })).toBe(
-      'graph edge "a" → "a" has kind "imports"; use one of inherits, calls, uses, parameter, reads',
+      'graph edge "a" → "a" has kind "imports"; use one of inherits, calls, uses, parameter, reads, loads',
     );
   });
 });
