@@ -3,13 +3,16 @@
  * `_process` returns SVG — a string, or an Observable Plot chart drawn on `svgDocument()` — stored
  * as `.svg` and read back with `figureBytes`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import { Data, Figure, SpatialSpec, figureBytes, produce, register, renderRgba, renderSvg, svgDocument, load, Raster } from '../../src/node.js';
+import { Data, Figure, SpatialSpec, figureBytes, produce, register, renderRaster, renderRgba, renderSvg, svgDocument, syntheticTerrain, load, Raster } from '../../src/node.js';
+import { svgBytes, type SvgOutput } from '../../src/data/svg-output.js';
+import { HAS_CHROMIUM, NO_CHROMIUM_REASON, launchChromium } from '../helpers/browser.js';
 import { useTempCache } from '../helpers/cache.js';
-import { decodePng } from './helpers.js';
+import { OUTPUT, decodePng, pixel } from './helpers.js';
 
 const spec = new SpatialSpec({ crs: 'EPSG:3035', transform: [100, 0, 4000000, 0, -100, 3000000], shape: [20, 30] });
 
@@ -135,4 +138,46 @@ describe('Figures that return SVG', () => {
   it('refuses a non-SVG element with a message that says how to get the SVG out of it', async () => {
     await expect(produce(new CaptionedHistogram(), spec)).rejects.toThrow(/returned a <figure> element, not SVG; return an <svg> element/);
   });
+});
+
+describe.skipIf(!HAS_CHROMIUM)(`SVG figures in Chromium, with screenshots before (PNG, 5x7 font) and after (SVG)${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
+  it('draws the SVG at its declared size with its raster and text, and saves both for a person to compare', async () => {
+    const terrain = syntheticTerrain({ size: 200 });
+    const band = terrain.band(0);
+    const options = { colormap: 'terrain', colorbar: { label: 'Elevation', units: 'm' }, title: 'Elevation' } as const;
+    const png = await renderRaster(band, options);
+    const svg = await renderSvg(band, { ...options, extent: terrain.spec, xLabel: 'Easting (m)', yLabel: 'Northing (m)' });
+    const valid = Array.from(band.data).filter((value) => value !== band.nodata);
+    const plot = Plot.rectY(valid, Plot.binX({ y: 'count' }, { thresholds: 20 })).plot({ document: (await svgDocument()) as Document, x: { label: 'Elevation (m)' }, marginLeft: 50, width: 400, height: 240 });
+    const histogram = new TextDecoder().decode(svgBytes(plot as unknown as SvgOutput));
+    mkdirSync(OUTPUT, { recursive: true });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const shoot = async (src: string, file: string) => {
+        await page.setContent(`<body style="margin:0;background:#fff"><img id="f" src="${src}"></body>`);
+        const size = await page.evaluate(async () => {
+          const image = document.getElementById('f') as HTMLImageElement;
+          await image.decode();
+          return [image.naturalWidth, image.naturalHeight];
+        });
+        await page.locator('#f').screenshot({ path: join(OUTPUT, file) });
+        return size;
+      };
+      const before = await shoot(`data:image/png;base64,${Buffer.from(png).toString('base64')}`, 'figure-before-png.png');
+      const after = await shoot(`data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, 'figure-after-svg.png');
+      await shoot(`data:image/svg+xml;base64,${Buffer.from(histogram).toString('base64')}`, 'figure-after-plot-histogram.png');
+      const root = parseSvg(svg);
+      expect(after).toEqual([Number(root.getAttribute('width')), Number(root.getAttribute('height'))]);
+      expect(before[0]).toBeGreaterThan(200);
+      // The raster drawn inside the SVG: the screenshot's centre is the terrain, not background.
+      const shot = decodePng(new Uint8Array(readFileSync(join(OUTPUT, 'figure-after-svg.png'))));
+      const image = root.querySelector('image')!;
+      const cx = Math.round(Number(image.getAttribute('x')) + Number(image.getAttribute('width')) / 2);
+      const cy = Math.round(Number(image.getAttribute('y')) + Number(image.getAttribute('height')) / 2);
+      expect(pixel(shot, cx, cy)).not.toEqual([255, 255, 255, 255]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
