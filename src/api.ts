@@ -37,7 +37,8 @@ export {
 // pygeodata names stay, as aliases of the same functions.
 export { load, process as produce, process, type ProcessedEntry } from './pipeline/process.js';
 export { describe as fingerprintRecord, describe, fingerprint } from './pipeline/fingerprint-instance.js';
-export { explain, describeReason, type Explanation } from './pipeline/explain.js';
+export { explain, type Explanation } from './pipeline/explain.js';
+export { describeReason } from './pipeline/describe-reason.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
 export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
 export { cleanCache, type CleanCacheOptions, type CleanItem, type CleanReport } from './cache/clean-cache.js';
