@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Data, defaultRegistry, describeCacheReason, describeReason, process, register, Reprojector, scanCache, sourceHash, type Processor, type ProcessorContext } from '../../src/node.js';
+import { Data, defaultRegistry, describeReason, process, register, Reprojector, scanCache, sourceHash, type Processor, type ProcessorContext } from '../../src/node.js';
 import { dependencyTree } from '../../src/fingerprint/index.js';
 import { useTempCache } from '../helpers/cache.js';
 import { SPEC } from './scenario.js';
