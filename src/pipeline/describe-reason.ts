@@ -35,7 +35,8 @@ export function describeReason(reason: StaleReason): string {
     case 'unhashed-reference':
       return `${reason.className} refers to ${reason.identifier}, whose code is not fingerprinted`;
     case 'entry-format':
-      return `the entry was written by an older geodata (entry format ${JSON.stringify(reason.from)}, now ${reason.to}) and records nothing a hit could be checked against`;
+      // An older geodata's layout: it records nothing a hit could be checked against.
+      return `meta.json has format_version ${JSON.stringify(reason.from)}, and this version of geodata writes ${reason.to}`;
     case 'recorded-changed':
       return `${reason.chain.map((link) => link.className).join(' ← ')}: ${describeChange(reason.change, reason.chain.at(-1)!)}`;
     case 'incomplete':

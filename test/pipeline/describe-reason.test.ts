@@ -11,6 +11,10 @@ describe('describeReason', () => {
     );
   });
 
+  it('says which layout an entry of an older geodata has, in explain as in the cache listings', () => {
+    expect(describeReason({ kind: 'entry-format', from: 0, to: 2 })).toBe('meta.json has format_version 0, and this version of geodata writes 2');
+  });
+
   it('says which input is gone, and which processor changed its code, whoever asks', () => {
     expect(describeReason({ kind: 'input-changed', id: 'dem.tif', from: 'a'.repeat(64), to: null })).toBe('input dem.tif is missing or unreadable');
     expect(describeReason({ kind: 'input-changed', id: 'dem.tif', from: 'a'.repeat(64), to: 'b'.repeat(64) })).toBe('input dem.tif changed (aaaaaaaaaaaa → bbbbbbbbbbbb)');
