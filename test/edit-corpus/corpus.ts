@@ -4,6 +4,7 @@
  */
 import type { EditCase, Template } from './harness.js';
 import { code, codeCases } from './template-code.js';
+import { names, nameCases } from './template-names.js';
 import { sidecars, sidecarCases } from './template-sidecars.js';
 import { terrain, terrainCases } from './template-terrain.js';
 
@@ -11,4 +12,5 @@ export const CORPUS: Array<{ template: Template; cases: EditCase[] }> = [
   { template: terrain, cases: terrainCases },
   { template: sidecars, cases: sidecarCases },
   { template: code, cases: codeCases },
+  { template: names, cases: nameCases },
 ];

@@ -128,36 +128,43 @@ await runTargets([
 export const codeCases: EditCase[] = [
   {
     name: 'editing the first class of a three-level chain recomputes the chain and the class that takes it as a parameter',
+    kind: 'input chains',
     edit: (project) => project.replace('pipeline.ts', 'return json({ value: 1 });', 'return json({ value: 7 });'),
     expected: { computed: ['Base', 'Doubled', 'Tripled', 'Offset'] },
   },
   {
     name: 'editing a helper declared in uses recomputes the classes that use it',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'return value * 2;', 'return value * 4;'),
     expected: { computed: ['Doubled', 'Tripled'] },
   },
   {
     name: 'editing the last class of the chain recomputes only it',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'doubled.value * 3', 'doubled.value * 5'),
     expected: { computed: ['Tripled'] },
   },
   {
     name: 'editing a class with co-outputs runs its computation once for both siblings, even when they are requested together',
+    kind: 'smaller holes',
     edit: (project) => project.replace('pipeline.ts', 'json({ value: 20 })', 'json({ value: 30 })'),
     expected: { computed: ['Half', 'Half', 'Whole'], runs: { Half: 1 } },
   },
   {
     name: 'a comment and a renamed local variable are a hit everywhere',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'const base = await load<{ value: number }>(new Base(), spec);\n    return json({ value: twice(base.value) });', '// the base value\n    const b = await load<{ value: number }>(new Base(), spec);\n    return json({ value: twice(b.value) });'),
     expected: { computed: [] },
   },
   {
     name: 'editing a registered class that nothing loads is a hit everywhere',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'return json({ value: 0 });', 'return json({ value: -1 });'),
     expected: { computed: [] },
   },
   {
     name: 'changing the parameter of the class that takes a Data parameter computes that entry only',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'new Offset(new Base(), 5)', 'new Offset(new Base(), 6)'),
     expected: { computed: ['Offset'] },
   },
