@@ -256,7 +256,7 @@ export class Analyser {
       this.nodes.set(target.declaration, node);
       return node;
     }
-    const isCode = /Function|Class/.test(target.node.type);
+    const isCode = isCodeValue(target.node);
     const node = newNode(isCode ? 'helper' : 'value', target.name, undefined);
     this.nodes.set(target.declaration, node);
     const text = strippedText(target.module.text, target.node, target.module.typescript);
@@ -396,6 +396,18 @@ function constantLiteral(target: CodeTarget): AstNode | undefined {
     return { type: 'UnaryExpression', operator: '-', prefix: true, argument: { type: 'Literal', value: node.argument.value } };
   }
   return undefined;
+}
+
+/**
+ * Whether a declaration's value is code (a function or class), also where esbuild's `--keep-names`
+ * wraps it (`var json = __name((value) => …, "json")`): a helper there as in the module it came from.
+ */
+function isCodeValue(node: AstNode): boolean {
+  let value = node;
+  while (value.type === 'CallExpression' && value.callee.type === 'Identifier' && /^__name\d*$/.test(value.callee.name as string) && value.arguments.length > 0) {
+    value = value.arguments[0] as AstNode;
+  }
+  return /Function|Class/.test(value.type);
 }
 
 function newNode(kind: DependencyKind, label: string, className: string | undefined): DependencyNode {
