@@ -1,6 +1,6 @@
 import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
-import { sha256Hex } from '../fingerprint/hash.js';
+import { sha256Hex } from '../sha256.js';
 import type { TreeRecord } from '../fingerprint/index.js';
 import { renderGraphSvg } from '../graph/graph-svg.js';
 import { parseJsonObject } from '../cache/json-object.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/fingerprint/hash.js';
+import { sha256Hex } from '../../src/sha256.js';
 import type { TreeRecord } from '../../src/fingerprint/index.js';
 import { packageExportText, sourceText } from '../../src/pipeline/code-registry.js';
 
