@@ -72,7 +72,7 @@ export class EntryJudge {
       return problem('damaged', `output ${meta.output.file} has ${outputSize} bytes, expected ${meta.output.size} (truncated?)`, meta);
     }
 
-    const live = this.#live.get(className);
+    const live = this.#live.get(className, typeof meta.dep_tree_hash === 'string' ? meta.dep_tree_hash : undefined);
     if (!live) return verdict(meta, 'unknown', [{ kind: 'class-unregistered', className }]);
     if (!isLive(live)) return verdict(meta, 'unknown', [{ kind: 'class-error', className, message: live.error }]);
     // A processor that is neither registered nor geodata's: ask the live class for it.
