@@ -1,5 +1,6 @@
 import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError } from './errors.js';
+import type { DeflateCodec } from './formats/deflate-codec.js';
 import type { H5Wasm } from './formats/hdf5-file.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
 import { type ModuleReader, setDefaultModuleReader } from './fingerprint/module-reader.js';
@@ -55,6 +56,8 @@ export interface Platform {
    * build that opens host files in place, in browsers the one with an in-memory file system.
    */
   loadHdf5?(): Promise<H5Wasm>;
+  /** DEFLATE for GeoTIFF tiles outside WebAssembly (Node: native zlib on the thread pool); else the Compression Streams API is used. */
+  readonly deflateCodec?: DeflateCodec;
 }
 
 /** A value that follows async calls: by default, the chain of entries being computed. */
@@ -86,6 +89,16 @@ export interface Workspace {
   readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** Opens a file for writing piece by piece, in order, so a large file never sits in memory whole. */
   openWriter?(path: string): Promise<FileWriter>;
+  /** Opens a file for reads and writes at any offset (`'w'` creates or empties it): GeoTIFFs rewritten tile by tile. */
+  openFile?(path: string, mode: 'r' | 'w'): Promise<RandomAccessFile>;
+}
+
+/** A file open for reads and writes at offsets (`Workspace.openFile`). */
+export interface RandomAccessFile {
+  /** `length` bytes at `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  write(offset: number, bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A file being written piece by piece (`Workspace.openWriter`). */

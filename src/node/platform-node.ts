@@ -13,7 +13,7 @@ import { registerTiffDecoders } from '../formats/tiff-decoders.js';
 import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
-import { useNativeDeflate } from './deflate-node.js';
+import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
 const moduleReader = new NodeModuleReader();
@@ -51,6 +51,7 @@ export const nodePlatform: Platform = {
     useNativeDeflate(geotiff);
     registerTiffDecoders(geotiff, nodeImageCodecs);
   },
+  deflateCodec: nodeDeflateCodec,
   loadHdf5: async () => {
     const h5 = (await import('h5wasm/node')) as unknown as H5Wasm;
     await h5.ready;
@@ -132,6 +133,26 @@ const nodeWorkspace: Workspace = {
     } finally {
       await handle.close();
     }
+  },
+  async openFile(path, mode) {
+    const handle = await open(path, mode === 'w' ? 'w+' : 'r');
+    return {
+      async read(offset, length) {
+        const bytes = new Uint8Array(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return filled === length ? bytes : bytes.subarray(0, filled);
+      },
+      async write(offset, bytes) {
+        let written = 0;
+        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
+      },
+      close: () => handle.close(),
+    };
   },
   async openWriter(path) {
     const handle = await open(path, 'w');
