@@ -89,6 +89,11 @@ export interface Workspace {
   readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** Opens a file for writing piece by piece, in order, so a large file never sits in memory whole. */
   openWriter?(path: string): Promise<FileWriter>;
+  /**
+   * Size and SHA-256 of a file, read in pieces: what a commit records of an output of any size,
+   * in memory that does not grow with it. Without it the file is read whole.
+   */
+  hashFile?(path: string): Promise<{ size: number; sha256: string }>;
   /** Opens a file for reads and writes at any offset (`'w'` creates or empties it): GeoTIFFs rewritten tile by tile. */
   openFile?(path: string, mode: 'r' | 'w'): Promise<RandomAccessFile>;
 }
