@@ -7,7 +7,7 @@ import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffLayout } from '.
 const SAMPLE_FORMAT = 339;
 
 /** A rectangle of pixels: column `x`, row `y`, `width` x `height`. */
-export interface PixelWindow {
+export interface RasterWindow {
   x: number;
   y: number;
   width: number;
@@ -20,7 +20,7 @@ export interface TiffPixels {
   height: number;
   samples: number;
   dtype: DType;
-  read(bands: number[], window?: PixelWindow): Promise<TypedArray[]>;
+  read(bands: number[], window?: RasterWindow): Promise<TypedArray[]>;
 }
 
 /**
@@ -155,7 +155,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
   };
 }
 
-function checkWindow(window: PixelWindow, width: number, height: number, name: string): void {
+function checkWindow(window: RasterWindow, width: number, height: number, name: string): void {
   const { x, y, width: w, height: h } = window;
   if (![x, y, w, h].every(Number.isInteger) || x < 0 || y < 0 || w < 1 || h < 1 || x + w > width || y + h > height) {
     throw new InvalidInputError(`window ${JSON.stringify(window)} is not inside ${name}, which is ${width}x${height} pixels; give whole numbers with x + width <= ${width} and y + height <= ${height}`);

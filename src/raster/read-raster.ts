@@ -111,7 +111,8 @@ export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'
   }
 }
 
-function transformOf(image: GeoTIFFImage): Affine {
+/** The affine transform of a GeoTIFF image (GDAL's conventions). */
+export function transformOf(image: GeoTIFFImage): Affine {
   const dir = image.getFileDirectory();
   const matrix = dir.getValue('ModelTransformation') as number[] | undefined;
   let t: [number, number, number, number, number, number];
@@ -133,7 +134,8 @@ function transformOf(image: GeoTIFFImage): Affine {
   return t;
 }
 
-async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
+/** The CRS of a GeoTIFF image from its GeoKeys (GDAL for a custom one, when given an engine). */
+export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
   const keys = image.getGeoKeys();
   if (!keys) return undefined;
   const projected = keys.ProjectedCSTypeGeoKey as number | undefined;
@@ -148,7 +150,8 @@ async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptio
   return info.coordinateSystem?.wkt ? normalizeCrs(info.coordinateSystem.wkt) : undefined;
 }
 
-async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
+/** Scales, offsets and descriptions of the bands, from GDAL's metadata. */
+export async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
   const scales: number[] = [];
   const offsets: number[] = [];
   const names: string[] = [];
