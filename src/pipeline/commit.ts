@@ -5,7 +5,7 @@ import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { LIBRARY_VERSION } from '../version.js';
 import type { ActiveOutput } from './active.js';
 import { sha256Hex } from './checksum.js';
-import { ENTRY_FORMAT_VERSION, type EntryMeta } from './entry.js';
+import { ENTRY_FORMAT_VERSION, rememberCommitted, type EntryMeta } from './entry.js';
 import type { Identity, KeyDependencies } from './identity.js';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
 import type { RecordedDependencies } from './recorded.js';
@@ -73,6 +73,7 @@ export async function commitOutputs(
       for (const other of produced) if (other !== item) await workspace.remove(other.output.outputPath);
       for (const path of leftovers) await workspace.remove(path);
       await store.commitFolder!(item.output.stagingFolder, prefix, { replace: true });
+      await rememberCommitted(store, prefix + item.fileName, digest.sha256);
     } else {
       await store.setMany([[prefix + item.fileName, bytes ?? (await workspace.readFile(item.output.outputPath))], ...sidecars.map(([name, data]) => [prefix + name, data] as const)]);
     }

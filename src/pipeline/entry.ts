@@ -69,6 +69,18 @@ export type EntryCheck =
 const verified = new WeakMap<StoreAdapter, Map<string, { size: number; mtimeMs: number; sha256: string }>>();
 
 /**
+ * Records that the output at `outputKey` has the checksum just computed by its commit, so the
+ * check that follows a computation costs a stat rather than a second pass over the output.
+ */
+export async function rememberCommitted(store: StoreAdapter, outputKey: string, sha256: string): Promise<void> {
+  const stat = await store.stat(outputKey);
+  if (!stat) return;
+  let seen = verified.get(store);
+  if (!seen) verified.set(store, (seen = new Map()));
+  seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256 });
+}
+
+/**
  * Reads and checks an entry: meta readable and of this format, spec.json with its recorded
  * checksum, output present with the recorded size and checksum. With `bytes`, the output is read
  * and its bytes hashed, every time: what is returned is what was checked. Without, an output
@@ -122,7 +134,7 @@ export async function checkEntry(
   if (unchanged && !options.bytes) return { state: 'valid', meta, outputKey };
   if (options.bytes && stat.size > MAX_LOAD_BYTES) {
     throw new PipelineError(
-      `output ${meta.output.file} of ${meta.class_name} (${stateHash.slice(0, 12)}) is ${(stat.size / 2 ** 30).toFixed(1)} GiB, more than load() reads into memory (${MAX_LOAD_BYTES / 2 ** 30} GiB); ` +
+      `output ${meta.output.file} of ${meta.class_name} (${stateHash.slice(0, 12)}) is ${(stat.size / 2 ** 30).toFixed(1)} GiB, more than load() reads into memory (2 GiB); ` +
         'read it by window instead: const { path } = await produce(instance, spec); const part = await readWindow(path, { x, y, width, height })',
     );
   }
