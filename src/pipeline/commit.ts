@@ -4,7 +4,7 @@ import type { Workspace } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { LIBRARY_VERSION } from '../version.js';
 import type { ActiveOutput } from './active.js';
-import { sha256Hex } from './checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import { ENTRY_FORMAT_VERSION, rememberCommitted, type EntryMeta } from './entry.js';
 import type { Identity, KeyDependencies } from './identity.js';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
@@ -56,9 +56,9 @@ export async function commitOutputs(
     // An output renamed into place is hashed in pieces (any size, flat memory); one the store
     // takes as bytes is read whole anyway.
     const bytes = renamed && workspace.hashFile ? undefined : await workspace.readFile(item.output.outputPath);
-    const digest = bytes ? { size: bytes.length, sha256: await sha256Hex(bytes) } : await workspace.hashFile!(item.output.outputPath);
+    const digest = bytes ? { size: bytes.length, sha256: await sha256BytesHex(bytes) } : await workspace.hashFile!(item.output.outputPath);
     const spec = json(item.spec.toJSON());
-    const meta = buildMeta(identity, item, digest, await sha256Hex(spec), recorded, coHashes, timing);
+    const meta = buildMeta(identity, item, digest, await sha256BytesHex(spec), recorded, coHashes, timing);
     metas.push(meta);
     const prefix = entryPrefix(identity.objectType, identity.stateHash);
     const sidecars: Array<[string, Uint8Array]> = [

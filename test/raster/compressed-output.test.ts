@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidInputError, Raster, SpatialSpec, readRaster, readWindow, type TypedArray } from '../../src/node.js';
+import { InvalidInputError, Raster, SpatialSpec, readRaster, readWindow, type TypedArray, type WriteOptions } from '../../src/node.js';
 import { readTiffLayout, TAG, tagNumber } from '../../src/formats/tiff-layout.js';
 import { createNodeEngine } from '../../wasm/node.js';
 import { HAS_NATIVE_PYTHON, NO_NATIVE_PYTHON, PYTHON } from '../formats/native.js';
@@ -32,7 +32,7 @@ function values<T extends TypedArray>(Type: { new (length: number): T }, width: 
     state = (state * 1103515245 + 12345) % 2 ** 31;
     const x = i % width;
     const y = Math.floor(i / width);
-    (out as unknown as number[])[i] = Math.round(Math.sin(x / 37) * 90 + y * 0.3 + (state % 7)) + (Type === Float32Array || Type === Float64Array ? (state % 1000) / 997 : 0);
+    (out as unknown as number[])[i] = Math.round(Math.sin(x / 37) * 90 + y * 0.3 + (state % 7)) + ((Type as unknown) === Float32Array || (Type as unknown) === Float64Array ? (state % 1000) / 997 : 0);
   }
   if (out instanceof Float32Array || out instanceof Float64Array) {
     out[3] = Number.NaN;
@@ -108,15 +108,15 @@ describe('GeoTIFFs compressed outside WebAssembly', () => {
 
   it('keeps the options a user chose: DEFLATE without predictor, an explicit predictor, LZW and PACKBITS through GDAL', async () => {
     const raster = Raster.fromArrays([values(Int16Array, 600, 520, 9)], grid(600, 520));
-    const chosen = [
+    const chosen: Array<[WriteOptions, { compression: number; predictor: number; tiled: boolean }]> = [
       [{ compress: 'DEFLATE' }, { compression: 8, predictor: 1, tiled: true }],
       [{ compress: 'DEFLATE', predictor: 2, creationOptions: ['ZLEVEL=9'] }, { compression: 8, predictor: 2, tiled: true }],
       [{ compress: 'LZW', predictor: 2 }, { compression: 5, predictor: 2, tiled: true }],
       [{ compress: 'PACKBITS', tiled: false }, { compression: 32773, predictor: 1, tiled: false }],
       [{ compress: 'NONE' }, { compression: 1, predictor: 1, tiled: true }],
-    ] as const;
+    ];
     for (const [options, expected] of chosen) {
-      const path = join(dir, `chosen-${options.compress}-${'predictor' in options ? options.predictor : 0}.tif`);
+      const path = join(dir, `chosen-${options.compress}-${options.predictor ?? 0}.tif`);
       await raster.write(path, { engine, ...options });
       expect(await tags(path)).toEqual(expected);
       expect(bytesOf((await readRaster(path)).bands)).toEqual(bytesOf(raster.bands));
