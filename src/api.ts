@@ -58,6 +58,7 @@ export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, 
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';
+export { readWindow, type RasterWindow, type ReadWindowOptions } from './raster/read-window.js';
 export { UnsupportedFormatError } from './formats/format-errors.js';
 export type { ArraySelection } from './formats/array-selection.js';
 export { writeRaster, type WriteOptions } from './raster/write-raster.js';

@@ -24,7 +24,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'importArchive', 'indexedDbStore', 'jsonDriver', 'load', 'loadFromHash', 'lutIndex',
   'measureText', 'memoryStore', 'metresPerDegreeAxes', 'niceTicks', 'onPipelineEvent',
   'parseColor', 'process', 'produce', 'rasterBand', 'rasterDriver', 'readRaster', 'readRasterBytes',
-  'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba', 'renderSvg',
+  'readWindow', 'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba', 'renderSvg',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
   'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status', 'svgDocument',
   'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'writeRaster',

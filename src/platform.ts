@@ -1,5 +1,6 @@
 import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError } from './errors.js';
+import type { DeflateCodec } from './formats/deflate-codec.js';
 import type { H5Wasm } from './formats/hdf5-file.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
 import { type ModuleReader, setDefaultModuleReader } from './fingerprint/module-reader.js';
@@ -55,6 +56,8 @@ export interface Platform {
    * build that opens host files in place, in browsers the one with an in-memory file system.
    */
   loadHdf5?(): Promise<H5Wasm>;
+  /** DEFLATE for GeoTIFF tiles outside WebAssembly (Node: native zlib on the thread pool); else the Compression Streams API is used. */
+  readonly deflateCodec?: DeflateCodec;
   /**
    * A DOM document for drawing SVG charts (Observable Plot's `document` option): the page's own in
    * browsers; in Node a small server-side one (linkedom), loaded on first use.
@@ -102,6 +105,21 @@ export interface Workspace {
    * has not started GDAL keeps it until GDAL starts), so a cache hit costs nothing until used.
    */
   deferFile?(path: string, size: number, read: () => Promise<Uint8Array>): Promise<void>;
+  /**
+   * Size and SHA-256 of a file, read in pieces: what a commit records of an output of any size,
+   * in memory that does not grow with it. Without it the file is read whole.
+   */
+  hashFile?(path: string): Promise<{ size: number; sha256: string }>;
+  /** Opens a file for reads and writes at any offset (`'w'` creates or empties it): GeoTIFFs rewritten tile by tile. */
+  openFile?(path: string, mode: 'r' | 'w'): Promise<RandomAccessFile>;
+}
+
+/** A file open for reads and writes at offsets (`Workspace.openFile`). */
+export interface RandomAccessFile {
+  /** `length` bytes at `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  write(offset: number, bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A file being written piece by piece (`Workspace.openWriter`). */

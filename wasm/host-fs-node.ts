@@ -277,7 +277,10 @@ export function hostFileSystem(access: RuntimeAccess): EngineFileSystem {
     },
     describe: (text) => stripMountPrefix(text, MOUNT),
     // Sidecar probes are observable only without folder listings (see watchHostReads).
-    callConfig: { GDAL_DISABLE_READDIR_ON_OPEN: 'YES' },
+    // Emscripten's statvfs reports a fixed 2,048,000,000 bytes free whatever the disk has, so
+    // GDAL's free-space check refused every uncompressed output larger than that ("Free disk space
+    // available is 2048000000 bytes"): on host files the real disk decides.
+    callConfig: { GDAL_DISABLE_READDIR_ON_OPEN: 'YES', CHECK_DISK_FREE_SPACE: 'FALSE' },
     watch: (runtime, inputs, dest) => watchHostReads(runtime, inputs, dest),
 
     async readFile(file) {

@@ -1,4 +1,7 @@
-import { inflateSync } from 'node:zlib';
+import { availableParallelism } from 'node:os';
+import { deflate, inflate, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { DeflateCodec } from '../formats/deflate-codec.js';
 import type { GeotiffModule } from '../raster/geotiff-module.js';
 
 /**
@@ -15,4 +18,20 @@ export function useNativeDeflate(geotiff: GeotiffModule): void {
     }
   }
   geotiff.addDecoder([8, 32946], async () => ZlibDeflateDecoder);
+}
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+/** Native zlib, asynchronous: each call runs on libuv's thread pool, so blocks compress on every core. */
+export const nodeDeflateCodec: DeflateCodec = {
+  deflate: async (bytes, level) => asBytes(await deflateAsync(bytes, { level })),
+  inflate: async (bytes) => asBytes(await inflateAsync(bytes)),
+  // The thread pool has 4 threads by default (UV_THREADPOOL_SIZE): keep it fed, not flooded.
+  parallel: Math.max(4, 2 * availableParallelism()),
+  levels: true,
+};
+
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { reportFileAccess } from '../../wasm/file-access.js';
@@ -13,7 +14,7 @@ import { registerTiffDecoders } from '../formats/tiff-decoders.js';
 import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
-import { useNativeDeflate } from './deflate-node.js';
+import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
 const moduleReader = new NodeModuleReader();
@@ -56,6 +57,7 @@ export const nodePlatform: Platform = {
     const { parseHTML } = await import('linkedom');
     return parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as SvgDocument;
   },
+  deflateCodec: nodeDeflateCodec,
   loadHdf5: async () => {
     const h5 = (await import('h5wasm/node')) as unknown as H5Wasm;
     await h5.ready;
@@ -137,6 +139,36 @@ const nodeWorkspace: Workspace = {
     } finally {
       await handle.close();
     }
+  },
+  async hashFile(path) {
+    const hash = createHash('sha256');
+    let size = 0;
+    // 4 MiB pieces: few calls into the hash, little memory, whatever the file's size.
+    for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    return { size, sha256: hash.digest('hex') };
+  },
+  async openFile(path, mode) {
+    const handle = await open(path, mode === 'w' ? 'w+' : 'r');
+    return {
+      async read(offset, length) {
+        const bytes = new Uint8Array(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return filled === length ? bytes : bytes.subarray(0, filled);
+      },
+      async write(offset, bytes) {
+        let written = 0;
+        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
+      },
+      close: () => handle.close(),
+    };
   },
   async openWriter(path) {
     const handle = await open(path, 'w');

@@ -5,7 +5,7 @@ import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { LIBRARY_VERSION } from '../version.js';
 import type { ActiveOutput } from './active.js';
 import { sha256BytesHex } from '../sha256.js';
-import { ENTRY_FORMAT_VERSION, type EntryMeta } from './entry.js';
+import { ENTRY_FORMAT_VERSION, rememberCommitted, type EntryMeta } from './entry.js';
 import type { Identity, KeyDependencies } from './identity.js';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
 import type { RecordedDependencies } from './recorded.js';
@@ -51,9 +51,14 @@ export async function commitOutputs(
   const ordered = [...produced.filter((p) => p.output.parent), ...produced.filter((p) => !p.output.parent)];
   for (const item of ordered) {
     const { identity } = item.output;
-    const bytes = await workspace.readFile(item.output.outputPath);
+    const ownFolder = `${item.output.stagingFolder}/${item.fileName}` === item.output.outputPath;
+    const renamed = Boolean(store.commitFolder && ownFolder && !item.output.parent);
+    // An output renamed into place is hashed in pieces (any size, flat memory); one the store
+    // takes as bytes is read whole anyway.
+    const bytes = renamed && workspace.hashFile ? undefined : await workspace.readFile(item.output.outputPath);
+    const digest = bytes ? { size: bytes.length, sha256: await sha256BytesHex(bytes) } : await workspace.hashFile!(item.output.outputPath);
     const spec = json(item.spec.toJSON());
-    const meta = buildMeta(identity, item, { size: bytes.length, sha256: await sha256BytesHex(bytes) }, await sha256BytesHex(spec), recorded, coHashes, timing);
+    const meta = buildMeta(identity, item, digest, await sha256BytesHex(spec), recorded, coHashes, timing);
     metas.push(meta);
     const prefix = entryPrefix(identity.objectType, identity.stateHash);
     const sidecars: Array<[string, Uint8Array]> = [
@@ -61,16 +66,16 @@ export async function commitOutputs(
       [SPEC_FILE, spec],
       [META_FILE, json(meta)],
     ];
-    const ownFolder = `${item.output.stagingFolder}/${item.fileName}` === item.output.outputPath;
-    if (store.commitFolder && ownFolder && !item.output.parent) {
+    if (renamed) {
       // The staging folder holds this output under its final name; the co-outputs beside it are
       // committed already, so they leave before the rename.
       for (const [name, data] of sidecars) await workspace.writeFile(`${item.output.stagingFolder}/${name}`, data);
       for (const other of produced) if (other !== item) await workspace.remove(other.output.outputPath);
       for (const path of leftovers) await workspace.remove(path);
-      await store.commitFolder(item.output.stagingFolder, prefix, { replace: true });
+      await store.commitFolder!(item.output.stagingFolder, prefix, { replace: true });
+      await rememberCommitted(store, prefix + item.fileName, digest.sha256);
     } else {
-      await store.setMany([[prefix + item.fileName, bytes], ...sidecars.map(([name, data]) => [prefix + name, data] as const)]);
+      await store.setMany([[prefix + item.fileName, bytes ?? (await workspace.readFile(item.output.outputPath))], ...sidecars.map(([name, data]) => [prefix + name, data] as const)]);
     }
   }
   return metas;

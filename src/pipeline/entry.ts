@@ -1,4 +1,6 @@
 import { getConfig } from '../config.js';
+import { PipelineError } from '../errors.js';
+import { getPlatform } from '../platform.js';
 import type { StoreAdapter } from '../store/adapter.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import { sha256BytesHex } from '../sha256.js';
@@ -11,6 +13,9 @@ import { isRecordedDependencies, type RecordedDependencies } from './recorded.js
  * checksum; entries of format 1 record neither, so no hit could be checked.
  */
 export const ENTRY_FORMAT_VERSION = 2;
+
+/** The largest output `load()` reads whole (Node's fs.readFile limit); larger ones are read by window. */
+export const MAX_LOAD_BYTES = 2 ** 31 - 1;
 
 /** The `meta.json` of an entry (snake_case keys, as pygeodata writes them). */
 export interface EntryMeta {
@@ -64,6 +69,18 @@ export type EntryCheck =
 const verified = new WeakMap<StoreAdapter, Map<string, { size: number; mtimeMs: number; sha256: string }>>();
 
 /**
+ * Records that the output at `outputKey` has the checksum just computed by its commit, so the
+ * check that follows a computation costs a stat rather than a second pass over the output.
+ */
+export async function rememberCommitted(store: StoreAdapter, outputKey: string, sha256: string): Promise<void> {
+  const stat = await store.stat(outputKey);
+  if (!stat) return;
+  let seen = verified.get(store);
+  if (!seen) verified.set(store, (seen = new Map()));
+  seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256 });
+}
+
+/**
  * Reads and checks an entry: meta readable and of this format, spec.json with its recorded
  * checksum, output present with the recorded size and checksum. With `bytes`, the output is read
  * and its bytes hashed, every time: what is returned is what was checked. Without, an output
@@ -115,6 +132,26 @@ export async function checkEntry(
   const known = seen.get(outputKey);
   const unchanged = known?.size === stat.size && known.mtimeMs === stat.mtimeMs && known.sha256 === meta.output.sha256;
   if (unchanged && !options.bytes) return { state: 'valid', meta, outputKey };
+  if (options.bytes && stat.size > MAX_LOAD_BYTES) {
+    throw new PipelineError(
+      `output ${meta.output.file} of ${meta.class_name} (${stateHash.slice(0, 12)}) is ${(stat.size / 2 ** 30).toFixed(1)} GiB, more than load() reads into memory (2 GiB); ` +
+        'read it by window instead: const { path } = await produce(instance, spec); const part = await readWindow(path, { x, y, width, height })',
+    );
+  }
+  const localPath = options.bytes ? undefined : store.localPath?.(outputKey);
+  const workspace = localPath ? getPlatform().workspace() : undefined;
+  if (localPath && workspace?.hashFile) {
+    // Only the checksum is wanted: hashed in pieces, so an output of any size is checked in flat memory.
+    const digest = await workspace.hashFile(localPath).catch(() => undefined);
+    if (!digest) return missing;
+    if (digest.size !== meta.output.size) return truncated(digest.size);
+    if (digest.sha256 !== meta.output.sha256) {
+      seen.delete(outputKey);
+      return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
+    }
+    seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
+    return { state: 'valid', meta, outputKey };
+  }
   const bytes = await store.get(outputKey);
   if (!bytes) return missing;
   if (bytes.length !== meta.output.size) return truncated(bytes.length);

@@ -1,6 +1,7 @@
 import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
+import { writeGeoTiff } from '../raster/geotiff-output.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
 import { validateCrs } from '../spec/crs.js';
@@ -164,7 +165,7 @@ export class Rasterizer implements Processor {
       if (this.options.allTouched) base.push('-at');
       const write = [...creationArgs(this.write, grid), ...typeCreationOptions(plan.dtype)];
       if (plan.kind === 'bands') {
-        await this.rasterizeBands(engine, vector, plan, base, write, outputPath, scratch, onProgress);
+        await this.rasterizeBands(engine, vector, plan, base, { write: this.write, grid, extra: typeCreationOptions(plan.dtype) }, outputPath, scratch, onProgress);
       } else {
         const burnArgs =
           plan.kind === 'constant'
@@ -173,9 +174,15 @@ export class Rasterizer implements Processor {
               ? ['-l', vector.layer, '-a', plan.field]
               : ['-sql', `SELECT FID + 1 AS ${INDEX_FIELD} FROM ${sqlName(vector.layer)}`, '-a', INDEX_FIELD];
         // gdal_rasterize cannot create a COG directly (the driver only copies): burn a plain GeoTIFF first.
-        const target = this.write.cog ? scratch.path('burned', 'tif') : outputPath;
-        await engine.rasterize(vector.path, target, [...base, ...burnArgs, ...(this.write.cog ? [] : write)], onProgress ? { onProgress } : undefined);
-        if (this.write.cog) await engine.translate(target, outputPath, write, onProgress ? { onProgress } : undefined);
+        if (this.write.cog) {
+          const target = scratch.path('burned', 'tif');
+          await engine.rasterize(vector.path, target, [...base, ...burnArgs], onProgress ? { onProgress } : undefined);
+          await engine.translate(target, outputPath, write, onProgress ? { onProgress } : undefined);
+        } else {
+          await writeGeoTiff(engine, outputPath, this.write, grid, typeCreationOptions(plan.dtype), (dest, creation) =>
+            engine.rasterize(vector.path, dest, [...base, ...burnArgs, ...creation], onProgress ? { onProgress } : undefined),
+          );
+        }
       }
     } finally {
       await scratch.removeAll();
@@ -189,7 +196,7 @@ export class Rasterizer implements Processor {
     vector: { path: string; layer: string },
     plan: Extract<BurnPlan, { kind: 'bands' }>,
     base: string[],
-    write: string[],
+    output: { write: WriteOptions; grid: { width: number; height: number }; extra: string[] },
     outputPath: string,
     scratch: ScratchFiles,
     onProgress: ProcessorContext['onProgress'],
@@ -206,7 +213,7 @@ export class Rasterizer implements Processor {
     await engine.buildVrt(bands, vrt, ['-separate']);
     const xml = new TextDecoder().decode(await engine.readFile(vrt));
     await engine.writeFile(vrt, new TextEncoder().encode(setVrtBandMetadata(xml, plan.values.map((value) => ({ description: String(value) })), vrt)));
-    await engine.translate(vrt, outputPath, write);
+    await writeGeoTiff(engine, outputPath, output.write, output.grid, output.extra, (dest, creation) => engine.translate(vrt, dest, creation));
     onProgress?.(1);
   }
 

@@ -2,7 +2,8 @@ import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
 import { checkSelection, mergeSelections, selectionJson, splitSubdataset, type ArraySelection } from '../formats/array-selection.js';
-import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
+import { writeGeoTiff } from '../raster/geotiff-output.js';
+import type { WriteOptions } from '../raster/write-raster.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
 import { gdalToAffine } from '../spec/affine.js';
 import { validateCrs } from '../spec/crs.js';
@@ -181,14 +182,14 @@ export class Reprojector implements Processor {
       // Straight into the output, never through a warped VRT: a VRT warps block by block, and the
       // warper's approximate transformer then picks other nearest pixels than gdalwarp does.
       const args = [
-        ...creationArgs(this.write, grid),
-        ...typeCreationOptions(plan.dtype),
         '-t_srs', grid.crs, ...grid.args,
         '-r', gdalResampling(this.options.resampling!),
         ...plan.args,
         ...sources.crsArgs,
       ];
-      await engine.warp(inputs, outputPath, args, onProgress ? { onProgress } : undefined);
+      await writeGeoTiff(engine, outputPath, this.write, grid, typeCreationOptions(plan.dtype), (dest, creation) =>
+        engine.warp(inputs, dest, [...creation, ...args], onProgress ? { onProgress } : undefined),
+      );
     } finally {
       await scratch.removeAll();
     }

@@ -1,50 +1,11 @@
 import type { GdalEngine } from '../../wasm/engine.js';
-import { InvalidInputError } from '../errors.js';
+import { creationArgs, type WriteOptions } from './write-options.js';
 import { affineToGdal } from '../spec/affine.js';
+import { writeGeoTiff } from './geotiff-output.js';
 import { dtypeInfo, gdalTypeName } from './dtype.js';
 import type { Raster } from './raster.js';
 
-/** How to write a GeoTIFF. */
-export interface WriteOptions {
-  /** Compression codec (default DEFLATE). gdal3.js has no JPEG codec. */
-  compress?: 'DEFLATE' | 'LZW' | 'ZSTD' | 'PACKBITS' | 'LZMA' | 'NONE';
-  /** Horizontal differencing predictor: 2 for integers, 3 for floats; default none. */
-  predictor?: 1 | 2 | 3;
-  /** Tiled layout (default true for rasters of at least 512x512, else strips). */
-  tiled?: boolean;
-  /** Tile size in pixels (default 256). */
-  blockSize?: number;
-  /** Write a Cloud-Optimized GeoTIFF (GDAL's COG driver: tiled, with overviews). */
-  cog?: boolean;
-  /** Extra GDAL creation options, `KEY=VALUE`. */
-  creationOptions?: string[];
-}
-
-/** The `gdal_translate` arguments for these options. Exported for processors that write through GDAL too. */
-export function creationArgs(options: WriteOptions, shape: { width: number; height: number }): string[] {
-  const compress = options.compress ?? 'DEFLATE';
-  const blockSize = options.blockSize ?? 256;
-  if (!Number.isInteger(blockSize) || blockSize < 16 || blockSize % 16 !== 0) {
-    throw new InvalidInputError(`blockSize ${blockSize} must be a multiple of 16 (GeoTIFF tiles are), for example 256 or 512`);
-  }
-  const co = (value: string) => ['-co', value];
-  const args: string[] = [];
-  if (options.cog) {
-    args.push('-of', 'COG', ...co(`COMPRESS=${compress}`), ...co(`BLOCKSIZE=${blockSize}`));
-  } else {
-    args.push('-of', 'GTiff', ...co(`COMPRESS=${compress}`));
-    const tiled = options.tiled ?? (shape.width >= 512 && shape.height >= 512);
-    if (tiled) args.push(...co('TILED=YES'), ...co(`BLOCKXSIZE=${blockSize}`), ...co(`BLOCKYSIZE=${blockSize}`));
-  }
-  if (options.predictor && options.predictor !== 1) args.push(...co(`PREDICTOR=${options.predictor}`));
-  // BigTIFF only when the file could pass 4 GB: keeps small files readable by old tools.
-  args.push(...co('BIGTIFF=IF_SAFER'));
-  for (const option of options.creationOptions ?? []) {
-    if (!/^[A-Za-z0-9_]+=/.test(option)) throw new InvalidInputError(`creation option ${JSON.stringify(option)} must look like KEY=VALUE`);
-    args.push(...co(option));
-  }
-  return args;
-}
+export { creationArgs, type WriteOptions } from './write-options.js';
 
 /**
  * Writes a raster to a GeoTIFF through GDAL: the bands go to a raw file described by a VRT, which
@@ -52,7 +13,7 @@ export function creationArgs(options: WriteOptions, shape: { width: number; heig
  * CRS, transform, scales and offsets round-trip exactly.
  */
 export async function writeRaster(raster: Raster, path: string, engine: GdalEngine, options: WriteOptions = {}): Promise<void> {
-  const args = creationArgs(options, raster);
+  creationArgs(options, raster); // refuses bad options before anything is written
   const stem = `${path}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   const rawPath = `${stem}.raw`;
   const vrtPath = `${stem}.vrt`;
@@ -60,7 +21,7 @@ export async function writeRaster(raster: Raster, path: string, engine: GdalEngi
     await engine.writeFile(rawPath, concatBands(raster));
     await engine.writeFile(vrtPath, new TextEncoder().encode(vrtXml(raster, baseName(rawPath))));
     await engine.remove(path);
-    await engine.translate(vrtPath, path, args);
+    await writeGeoTiff(engine, path, options, raster, [], (dest, creation) => engine.translate(vrtPath, dest, creation));
   } finally {
     await engine.remove(rawPath);
     await engine.remove(vrtPath);

@@ -3,7 +3,7 @@ import { getConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { withInputContext } from '../processors/input-errors.js';
 import { checkWriteOptions } from '../processors/option-checks.js';
-import { creationArgs } from '../raster/write-raster.js';
+import { writeGeoTiff } from '../raster/geotiff-output.js';
 import { colorTableText, type ReliefColor } from './color-table.js';
 import { demScale } from './dem-scale.js';
 import {
@@ -48,11 +48,12 @@ async function runDem(
     const scale = (record.scale as number | undefined) ?? (await demScale(input, { engine, band, info }));
     if (scale !== 1) args.push('-s', String(scale));
   }
-  args.push(...creationArgs(checkWriteOptions(record), { width: info.size[0], height: info.size[1] }));
   const onProgress = record.onProgress as TerrainOptions['onProgress'];
   const colorFile = extra.colorFile ? await extra.colorFile(engine) : undefined;
   try {
-    await engine.dem(mode, input, output, args, { ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) });
+    await writeGeoTiff(engine, output, checkWriteOptions(record), { width: info.size[0], height: info.size[1] }, [], (dest, creation) =>
+      engine.dem(mode, input, dest, [...args, ...creation], { ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) }),
+    );
   } finally {
     if (colorFile) await engine.remove(colorFile);
   }

@@ -1,0 +1,163 @@
+import { FileError, InvalidInputError } from '../errors.js';
+import { dtypeFromTiff, dtypeInfo, type DType, type TypedArray } from '../raster/dtype.js';
+import type { DeflateCodec } from './deflate-codec.js';
+import { decodeFloatingPoint, decodeHorizontal, type BlockShape } from './tiff-predictor.js';
+import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffLayout } from './tiff-layout.js';
+
+const SAMPLE_FORMAT = 339;
+
+/** A rectangle of pixels: column `x`, row `y`, `width` x `height`. */
+export interface RasterWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The pixel layout of a TIFF's first directory, when the fast decoder handles it. */
+export interface TiffPixels {
+  width: number;
+  height: number;
+  samples: number;
+  dtype: DType;
+  read(bands: number[], window?: RasterWindow): Promise<TypedArray[]>;
+}
+
+/**
+ * The fast pixel path for the GeoTIFFs geodata writes (and most others GDAL writes): uncompressed
+ * or DEFLATE, predictor none, 2 or 3, tiled or stripped, little-endian, whole-byte samples. Blocks
+ * are inflated by `codec` (native zlib on the thread pool in Node) several at a time, the predictor
+ * undone in place and each row copied once into its band. Returns undefined for a file it does not
+ * handle (the caller then decodes with geotiff.js).
+ *
+ * @example const pixels = tiffPixels(layout, read, nodeDeflateCodec, 'dem.tif'); const [band] = await pixels!.read([0]);
+ */
+export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCodec, name: string): TiffPixels | undefined {
+  const ifd = layout.ifds[0];
+  if (!ifd || !layout.littleEndian) return undefined;
+  const le = layout.littleEndian;
+  const number = (tag: number, fallback: number) => tagNumber(ifd, tag, le, fallback);
+  const compression = number(TAG.compression, 1);
+  const predictor = number(TAG.predictor, 1);
+  if (![1, 8, 32946].includes(compression) || ![1, 2, 3].includes(predictor)) return undefined;
+  const bits = entryNumbers(ifd.find((entry) => entry.tag === TAG.bitsPerSample), le);
+  if (bits.length === 0 || !bits.every((value) => value === bits[0] && [8, 16, 32, 64].includes(value))) return undefined;
+  const format = number(SAMPLE_FORMAT, 1);
+  let dtype: DType;
+  try {
+    dtype = dtypeFromTiff(format, bits[0]!);
+  } catch {
+    return undefined;
+  }
+  const bytesPerSample = bits[0]! / 8;
+  if (predictor === 3 && format !== 3) return undefined;
+  const width = number(TAG.imageWidth, 0);
+  const height = number(TAG.imageLength, 0);
+  const samples = number(TAG.samplesPerPixel, 1);
+  const planar = number(TAG.planarConfiguration, 1);
+  const tiled = ifd.some((entry) => entry.tag === TAG.tileOffsets);
+  const offsets = entryNumbers(ifd.find((entry) => entry.tag === (tiled ? TAG.tileOffsets : TAG.stripOffsets)), le);
+  const counts = entryNumbers(ifd.find((entry) => entry.tag === (tiled ? TAG.tileByteCounts : TAG.stripByteCounts)), le);
+  const blockWidth = tiled ? number(TAG.tileWidth, width) : width;
+  const blockHeight = tiled ? number(TAG.tileLength, height) : Math.min(number(TAG.rowsPerStrip, height), height);
+  const across = Math.ceil(width / blockWidth);
+  const down = Math.ceil(height / blockHeight);
+  if (offsets.length < (planar === 2 ? samples : 1) * across * down) return undefined;
+  const blockSamples = planar === 2 ? 1 : samples;
+  const ArrayType = dtypeInfo(dtype).array as unknown as { new (length: number): TypedArray; new (buffer: ArrayBufferLike, offset: number, length: number): TypedArray };
+
+  return {
+    width,
+    height,
+    samples,
+    dtype,
+    async read(bands, window = { x: 0, y: 0, width, height }) {
+      checkWindow(window, width, height, name);
+      for (const band of bands) if (!Number.isInteger(band) || band < 0 || band >= samples) throw new InvalidInputError(`band ${band + 1} does not exist in ${name}, which has bands 1..${samples}`);
+      const out = bands.map(() => new ArrayType(window.width * window.height));
+      const jobs: Array<{ index: number; column: number; row: number; plane: number }> = [];
+      const firstColumn = Math.floor(window.x / blockWidth);
+      const lastColumn = Math.floor((window.x + window.width - 1) / blockWidth);
+      const firstRow = Math.floor(window.y / blockHeight);
+      const lastRow = Math.floor((window.y + window.height - 1) / blockHeight);
+      const planes = planar === 2 ? bands : [0];
+      for (const plane of planes) {
+        for (let row = firstRow; row <= lastRow; row++) {
+          for (let column = firstColumn; column <= lastColumn; column++) jobs.push({ index: plane * across * down + row * across + column, column, row, plane });
+        }
+      }
+      const decodeBlock = async (job: (typeof jobs)[number]) => {
+        const size = counts[job.index] ?? 0;
+        const rows = tiled ? blockHeight : Math.min(blockHeight, height - job.row * blockHeight);
+        const shape: BlockShape = { width: blockWidth, rows, samples: blockSamples, bytesPerSample };
+        if (size === 0) return { job, shape, block: undefined }; // a sparse block: zeros, as GDAL reads it without nodata
+        const stored = await read(offsets[job.index]!, size);
+        if (stored.length < size) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
+        let block: Uint8Array;
+        if (compression === 1) block = predictor === 1 && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
+        else {
+          try {
+            block = await codec.inflate(stored);
+          } catch (error) {
+            throw new FileError(`${name} has a damaged DEFLATE block (${(error as Error).message})`, name, { cause: error });
+          }
+        }
+        return { job, shape, block };
+      };
+      const place = ({ job, shape, block }: Awaited<ReturnType<typeof decodeBlock>>) => {
+        if (!block) return;
+        const x0 = Math.max(window.x, job.column * blockWidth);
+        const x1 = Math.min(window.x + window.width, (job.column + 1) * blockWidth, width);
+        const y0 = Math.max(window.y, job.row * blockHeight);
+        const y1 = Math.min(window.y + window.height, job.row * blockHeight + shape.rows);
+        const rowOf = (y: number) => y - job.row * blockHeight;
+        if (predictor === 3 && blockSamples === 1) {
+          const target = out[bands.indexOf(job.plane)]!;
+          const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
+          decodeFloatingPoint(block, shape, bytes, (row) => (row + job.row * blockHeight < y0 || row + job.row * blockHeight >= y1 ? -1 : ((row + job.row * blockHeight - window.y) * window.width + (x0 - window.x)) * bytesPerSample), x0 - job.column * blockWidth, x1 - x0);
+          return;
+        }
+        let values: Uint8Array = block;
+        if (predictor === 2) decodeHorizontal(block, shape);
+        else if (predictor === 3) {
+          values = new Uint8Array(block.length);
+          decodeFloatingPoint(block, shape, values, (row) => row * shape.width * shape.samples * bytesPerSample);
+        }
+        if (values.byteOffset % bytesPerSample !== 0) values = values.slice();
+        const source = new ArrayType(values.buffer, values.byteOffset, Math.floor(values.byteLength / bytesPerSample));
+        const columns = x1 - x0;
+        for (let y = y0; y < y1; y++) {
+          const from = (rowOf(y) * blockWidth + (x0 - job.column * blockWidth)) * blockSamples;
+          const to = (y - window.y) * window.width + (x0 - window.x);
+          if (blockSamples === 1) {
+            out[bands.indexOf(job.plane)]!.set(source.subarray(from, from + columns), to);
+            continue;
+          }
+          bands.forEach((band, i) => {
+            const target = out[i]!;
+            for (let c = 0; c < columns; c++) target[to + c] = source[from + c * blockSamples + band]!;
+          });
+        }
+      };
+      // Blocks inflate on the thread pool while finished ones are placed here, in order.
+      const inFlight: Array<Promise<Awaited<ReturnType<typeof decodeBlock>>>> = [];
+      let next = 0;
+      for (let done = 0; done < jobs.length; done++) {
+        while (next < jobs.length && inFlight.length < codec.parallel) {
+          const promise = decodeBlock(jobs[next++]!);
+          promise.catch(() => undefined);
+          inFlight.push(promise);
+        }
+        place(await inFlight.shift()!);
+      }
+      return out;
+    },
+  };
+}
+
+function checkWindow(window: RasterWindow, width: number, height: number, name: string): void {
+  const { x, y, width: w, height: h } = window;
+  if (![x, y, w, h].every(Number.isInteger) || x < 0 || y < 0 || w < 1 || h < 1 || x + w > width || y + h > height) {
+    throw new InvalidInputError(`window ${JSON.stringify(window)} is not inside ${name}, which is ${width}x${height} pixels; give whole numbers with x + width <= ${width} and y + height <= ${height}`);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * TIFF predictors (tag 317) on one block, in place, as libtiff applies them row by row:
+ * 2 = horizontal differencing of samples (integers, any width, wrapping), 3 = floating-point
+ * predictor (each row's bytes split into planes, most significant first, then byte differences).
+ * Blocks are little-endian, as GDAL writes them on every common host.
+ */
+
+/** The shape of a block: pixels per row, rows, samples per pixel in the block, bytes per sample. */
+export interface BlockShape {
+  width: number;
+  rows: number;
+  /** Samples interleaved in each pixel of the block (1 for planar blocks). */
+  samples: number;
+  bytesPerSample: number;
+}
+
+/** Applies predictor 2 or 3 to an uncompressed block (before compression); returns the block to compress. */
+export function encodePredictor(block: Uint8Array, predictor: number, shape: BlockShape): Uint8Array {
+  if (predictor === 2) {
+    horizontalDifference(block, shape);
+    return block;
+  }
+  if (predictor === 3) return floatingPointDifference(block, shape);
+  return block;
+}
+
+/** Undoes predictor 2 in place (after decompression). */
+export function decodeHorizontal(block: Uint8Array, shape: BlockShape): void {
+  if (block.byteOffset % shape.bytesPerSample !== 0) return throughAlignedCopy(block, (copy) => decodeHorizontal(copy, shape));
+  const { width, rows, samples, bytesPerSample } = shape;
+  const stride = samples;
+  const rowValues = width * samples;
+  const view = typedView(block, bytesPerSample);
+  const usable = Math.min(rows, Math.floor(view.length / rowValues));
+  if (view instanceof BigUint64Array) {
+    for (let row = 0; row < usable; row++) {
+      const start = row * rowValues;
+      for (let i = start + stride; i < start + rowValues; i++) view[i] = BigInt.asUintN(64, view[i]! + view[i - stride]!);
+    }
+    return;
+  }
+  // Typed-array stores wrap (modulo 2^bits), as the predictor's arithmetic does.
+  for (let row = 0; row < usable; row++) {
+    const start = row * rowValues;
+    const end = start + rowValues;
+    if (stride === 1) {
+      let previous = view[start]!;
+      for (let i = start + 1; i < end; i++) {
+        view[i] = (view[i]! + previous) as never;
+        previous = view[i]!;
+      }
+    } else for (let i = start + stride; i < end; i++) view[i] = (view[i]! + view[i - stride]!) as never;
+  }
+}
+
+function horizontalDifference(block: Uint8Array, shape: BlockShape): void {
+  if (block.byteOffset % shape.bytesPerSample !== 0) return throughAlignedCopy(block, (copy) => horizontalDifference(copy, shape));
+  const { width, rows, samples, bytesPerSample } = shape;
+  const stride = samples;
+  const rowValues = width * samples;
+  const view = typedView(block, bytesPerSample);
+  if (view instanceof BigUint64Array) {
+    for (let row = 0; row < rows; row++) {
+      const start = row * rowValues;
+      for (let i = start + rowValues - 1; i >= start + stride; i--) view[i] = BigInt.asUintN(64, view[i]! - view[i - stride]!);
+    }
+    return;
+  }
+  for (let row = 0; row < rows; row++) {
+    const start = row * rowValues;
+    for (let i = start + rowValues - 1; i >= start + stride; i--) view[i] = (view[i]! - view[i - stride]!) as never;
+  }
+}
+
+/** Blocks come from fresh buffers (zlib's output, our own reads), so they are aligned; one that is not is worked on in a copy. */
+function throughAlignedCopy(block: Uint8Array, work: (copy: Uint8Array) => void): void {
+  const copy = block.slice();
+  work(copy);
+  block.set(copy);
+}
+
+function typedView(block: Uint8Array, bytesPerSample: number): Uint8Array | Uint16Array | Uint32Array | BigUint64Array {
+  const count = Math.floor(block.byteLength / bytesPerSample);
+  if (bytesPerSample === 1) return block;
+  if (bytesPerSample === 2) return new Uint16Array(block.buffer, block.byteOffset, count);
+  if (bytesPerSample === 4) return new Uint32Array(block.buffer, block.byteOffset, count);
+  return new BigUint64Array(block.buffer, block.byteOffset, count);
+}
+
+/** libtiff's fpDiff: per row, bytes regrouped by significance (most significant plane first), then differenced with the sample stride. */
+function floatingPointDifference(block: Uint8Array, shape: BlockShape): Uint8Array {
+  const { width, rows, samples, bytesPerSample: bps } = shape;
+  const rowBytes = width * samples * bps;
+  const values = width * samples;
+  const out = new Uint8Array(block.length);
+  for (let row = 0; row < rows; row++) {
+    const start = row * rowBytes;
+    for (let byte = 0; byte < bps; byte++) {
+      // Little-endian source: the most significant byte of a value is its last.
+      const plane = start + byte * values;
+      const from = start + (bps - 1 - byte);
+      for (let i = 0; i < values; i++) out[plane + i] = block[from + i * bps]!;
+    }
+    for (let i = start + rowBytes - 1; i >= start + samples; i--) out[i] = out[i]! - out[i - samples]!;
+  }
+  return out;
+}
+
+/**
+ * Undoes predictor 3 for one block and writes the values straight into `target` (little-endian
+ * bytes: a band, or a buffer of the block's size): `place(row)` gives the byte offset where row
+ * `row` of the block goes, or -1 to skip it; columns `firstColumn` to `firstColumn + columns` of
+ * each row are written. `block` is changed (it holds the running sums afterwards).
+ */
+export function decodeFloatingPoint(block: Uint8Array, shape: BlockShape, target: Uint8Array, place: (row: number) => number, firstColumn = 0, columns = shape.width): void {
+  const { width, rows, samples, bytesPerSample: bps } = shape;
+  const values = width * samples;
+  const rowBytes = values * bps;
+  const usable = Math.min(rows, Math.floor(block.length / rowBytes));
+  const first = firstColumn * samples;
+  const copyValues = columns * samples;
+  for (let row = 0; row < usable; row++) {
+    const at = place(row);
+    if (at < 0) continue;
+    const start = row * rowBytes;
+    const end = start + rowBytes;
+    if (samples === 1) {
+      let previous = block[start]!;
+      for (let i = start + 1; i < end; i++) block[i] = previous = (block[i]! + previous) & 0xff;
+    } else for (let i = start + samples; i < end; i++) block[i] = block[i]! + block[i - samples]!;
+    if (bps === 4 && (target.byteOffset + at) % 4 === 0) {
+      const out = new Uint32Array(target.buffer, target.byteOffset + at, copyValues);
+      const p0 = start + first;
+      const p1 = p0 + values;
+      const p2 = p1 + values;
+      const p3 = p2 + values;
+      for (let i = 0; i < copyValues; i++) out[i] = ((block[p0 + i]! << 24) | (block[p1 + i]! << 16) | (block[p2 + i]! << 8) | block[p3 + i]!) >>> 0;
+      continue;
+    }
+    for (let i = 0; i < copyValues; i++) {
+      for (let byte = 0; byte < bps; byte++) target[at + i * bps + (bps - 1 - byte)] = block[start + byte * values + first + i]!;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { GdalEngine } from '../../wasm/engine.js';
+import { deflateCodec } from '../formats/deflate-codec.js';
+import { compressTiff, type TiffCompression } from '../formats/tiff-compress.js';
+import { getPlatform } from '../platform.js';
+import { creationArgs, type WriteOptions } from './write-options.js';
+
+/**
+ * The cache's own DEFLATE settings, used when the write options name no compression: level 1 with
+ * the predictor that suits the type (3 for floats, 2 for integers). Measured on a 4000x4000
+ * Float32 terrain (bench/compression.ts): as small as GDAL's default level 6 without predictor's
+ * half, several times faster to write, and faster to read.
+ */
+export const CACHE_COMPRESSION: TiffCompression = { level: 1, predictor: 'auto' };
+
+/** Creation options the tile compressor keeps as GDAL would (the layout ones) or applies itself (COMPRESS, ZLEVEL, PREDICTOR). */
+const LAYOUT_OPTIONS = new Set(['TILED', 'BLOCKXSIZE', 'BLOCKYSIZE', 'BIGTIFF', 'INTERLEAVE', 'PHOTOMETRIC', 'PROFILE', 'GEOTIFF_VERSION', 'ALPHA', 'GEOTIFF_KEYS_FLAVOR']);
+const COMPRESSION_OPTIONS = new Set(['COMPRESS', 'ZLEVEL', 'PREDICTOR', 'NUM_THREADS']);
+
+/**
+ * Runs a GDAL call that writes a GeoTIFF at `outputPath` with the write options. When the result
+ * is a DEFLATE GeoTIFF (the default) and the host can, GDAL writes it uncompressed beside the
+ * output and the tiles are compressed outside WebAssembly (`compressTiff`: native zlib on every
+ * core), which is several times faster than GDAL's DEFLATE compiled to WebAssembly. Options only
+ * GDAL can honour (COG, other codecs, NBITS, ...) go to GDAL as they are.
+ *
+ * `extra` are further creation arguments (`-co KEY=VALUE`) of the caller; `run` does the GDAL
+ * call, writing to `dest` with creation arguments `creation`.
+ *
+ * @example await writeGeoTiff(engine, out, write, grid, [], (dest, creation) => engine.warp(inputs, dest, [...creation, '-t_srs', crs]));
+ */
+export async function writeGeoTiff(
+  engine: GdalEngine,
+  outputPath: string,
+  write: WriteOptions,
+  shape: { width: number; height: number },
+  extra: string[],
+  run: (dest: string, creation: string[]) => Promise<void>,
+): Promise<void> {
+  const compression = outsideCompression(engine, write, extra);
+  if (!compression) return run(outputPath, [...creationArgs(write, shape), ...extra]);
+  const workspace = getPlatform().workspace();
+  const uncompressed = `${outputPath}.${Math.random().toString(36).slice(2, 10)}.uncompressed.tif`;
+  const layout = (write.creationOptions ?? []).filter((option) => !COMPRESSION_OPTIONS.has(optionKey(option)));
+  try {
+    await run(uncompressed, [...creationArgs({ ...write, compress: 'NONE', predictor: 1, creationOptions: layout }, shape), ...extra]);
+    const source = await workspace.openFile!(uncompressed, 'r');
+    try {
+      const target = await workspace.openFile!(outputPath, 'w');
+      try {
+        await compressTiff(source, target, compression, deflateCodec(), outputPath);
+      } finally {
+        await target.close();
+      }
+    } catch (error) {
+      await workspace.remove(outputPath);
+      throw error;
+    } finally {
+      await source.close();
+    }
+  } finally {
+    // GDAL wrote it: removed through the engine, whose file system layer must know (see DESIGN.md).
+    await engine.remove(uncompressed);
+  }
+}
+
+/** The DEFLATE settings to apply outside GDAL, or undefined when GDAL must write the file as asked. */
+export function outsideCompression(engine: GdalEngine, write: WriteOptions, extra: string[] = []): TiffCompression | undefined {
+  const platform = getPlatform();
+  if (engine.fileSystem !== 'host' || !platform.deflateCodec || !platform.workspace().openFile) return undefined;
+  if (write.cog) return undefined;
+  const options = new Map<string, string>();
+  for (const option of [...(write.creationOptions ?? []), ...extra.filter((arg) => arg !== '-co')]) {
+    const key = optionKey(option);
+    if (!LAYOUT_OPTIONS.has(key) && !COMPRESSION_OPTIONS.has(key)) return undefined;
+    options.set(key, option.slice(option.indexOf('=') + 1).toUpperCase());
+  }
+  const compress = options.get('COMPRESS') ?? write.compress ?? 'DEFLATE';
+  if (compress !== 'DEFLATE') return undefined;
+  const chosen = write.compress !== undefined || write.predictor !== undefined || options.has('COMPRESS') || options.has('PREDICTOR') || options.has('ZLEVEL');
+  if (!chosen) return CACHE_COMPRESSION;
+  // Chosen by the user: what GDAL would write (level 6, no predictor unless asked).
+  const level = Number(options.get('ZLEVEL') ?? 6);
+  const predictor = Number(options.get('PREDICTOR') ?? write.predictor ?? 1);
+  if (!Number.isInteger(level) || level < 1 || level > 9 || ![1, 2, 3].includes(predictor)) return undefined;
+  return { level, predictor: predictor as 1 | 2 | 3 };
+}
+
+function optionKey(option: string): string {
+  return option.slice(0, Math.max(0, option.indexOf('='))).toUpperCase();
+}

@@ -1,0 +1,104 @@
+import type { GeoTIFFImage } from 'geotiff';
+import { ConfigError, FileError } from '../errors.js';
+import { deflateCodec } from '../formats/deflate-codec.js';
+import { UnsupportedFormatError } from '../formats/format-errors.js';
+import { tiffPixels, type RasterWindow } from '../formats/tiff-decode.js';
+import { readTiffLayout } from '../formats/tiff-layout.js';
+import { getPlatform, type RandomAccessFile } from '../platform.js';
+import { validateCrs } from '../spec/crs.js';
+import { dtypeFromTiff } from './dtype.js';
+import { loadGeotiff } from './geotiff-module.js';
+import { Raster } from './raster.js';
+import { bandMetadata, crsOf, transformOf } from './read-raster.js';
+
+export type { RasterWindow } from '../formats/tiff-decode.js';
+
+/** Options of `readWindow`. */
+export interface ReadWindowOptions {
+  /** Bands to read, 1-based (all by default). */
+  bands?: number[];
+  /** Use this CRS instead of the file's. */
+  crs?: string;
+}
+
+/**
+ * Reads a window of a GeoTIFF file (Node) without reading the rest: only the tiles or strips the
+ * window touches are read and decoded, so rasters larger than memory (a cache entry that `load()`
+ * refuses, say) can be worked through piece by piece. The result is a `Raster` of the window, its
+ * transform shifted to the window's corner. Reads the GeoTIFFs geodata writes and any other
+ * uncompressed or DEFLATE little-endian one; other codecs are an `UnsupportedFormatError`.
+ *
+ * @example
+ * const { path } = await produce(new BigMosaic());
+ * const part = await readWindow(path, { x: 0, y: 0, width: 1024, height: 1024 });
+ */
+export async function readWindow(path: string, window: RasterWindow, options: ReadWindowOptions = {}): Promise<Raster> {
+  const workspace = getPlatform().workspace();
+  if (!workspace.openFile) throw new ConfigError('readWindow reads files by range, which needs Node (import geodata from Node); in a browser, load() the entry');
+  let file: RandomAccessFile;
+  try {
+    file = await workspace.openFile(path, 'r');
+  } catch (error) {
+    throw new FileError(`${path} cannot be opened: ${(error as Error).message}`, path, { cause: error });
+  }
+  try {
+    const read = (offset: number, length: number) => file.read(offset, length);
+    const layout = await readTiffLayout(read, path);
+    const pixels = tiffPixels(layout, read, deflateCodec(), path);
+    if (!pixels) {
+      throw new UnsupportedFormatError(`${path}: readWindow reads uncompressed and DEFLATE GeoTIFFs (as geodata writes them); this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
+    }
+    const bandNumbers = options.bands ?? Array.from({ length: pixels.samples }, (_, i) => i + 1);
+    const image = await headerImage(file, path);
+    const bands = await pixels.read(bandNumbers.map((band) => band - 1), window);
+    const [a, b, c, d, e, f] = transformOf(image);
+    const { scales, offsets, names } = await bandMetadata(image, bandNumbers);
+    return new Raster({
+      bands,
+      width: window.width,
+      height: window.height,
+      transform: [a, b, c + a * window.x + b * window.y, d, e, f + d * window.x + e * window.y],
+      crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, {}),
+      dtype: dtypeFromTiff(image.getSampleFormat(0) ?? 1, image.getBitsPerSample(0)),
+      nodata: image.getGDALNoData(),
+      scales,
+      offsets,
+      names,
+    });
+  } finally {
+    await file.close();
+  }
+}
+
+/** geotiff.js over the file by range, for the header only (GeoKeys, nodata, GDAL metadata). */
+async function headerImage(file: RandomAccessFile, path: string): Promise<GeoTIFFImage> {
+  const { BaseClient, BaseResponse, fromCustomClient } = await loadGeotiff();
+  class RangeResponse extends BaseResponse {
+    constructor(private readonly bytes: Uint8Array, private readonly start: number) {
+      super();
+    }
+    override get status(): number {
+      return 206;
+    }
+    override getHeader(name: string): string | undefined {
+      if (name.toLowerCase() === 'content-range') return `bytes ${this.start}-${this.start + this.bytes.length - 1}/*`;
+      return undefined;
+    }
+    override async getData(): Promise<ArrayBuffer> {
+      return this.bytes.slice().buffer;
+    }
+  }
+  class FileClient extends BaseClient {
+    override async request(options: RequestInit = {}): Promise<InstanceType<typeof BaseResponse>> {
+      const range = /bytes=(\d+)-(\d+)/.exec(new Headers(options.headers).get('range') ?? '');
+      const start = range ? Number(range[1]) : 0;
+      const end = range ? Number(range[2]) : 65_535;
+      return new RangeResponse(await file.read(start, end - start + 1), start);
+    }
+  }
+  try {
+    return await (await fromCustomClient(new FileClient(path) as never)).getImage();
+  } catch (error) {
+    throw new FileError(`${path} is not a GeoTIFF that can be read: ${(error as Error).message}`, path, { cause: error });
+  }
+}

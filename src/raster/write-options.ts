@@ -1,0 +1,69 @@
+import { InvalidInputError } from '../errors.js';
+
+/** How to write a GeoTIFF. */
+export interface WriteOptions {
+  /**
+   * Compression codec (default DEFLATE, compressed outside WebAssembly with the cache's own level
+   * and predictor; see the README's "Compression"). Only the codecs GDAL's WebAssembly build
+   * writes: it has no ZSTD, LZMA, LERC, WEBP or JPEG encoder (geodata reads all of them).
+   */
+  compress?: Compression;
+  /** Horizontal differencing predictor: 2 for integers, 3 for floats; default none. */
+  predictor?: 1 | 2 | 3;
+  /** Tiled layout (default true for rasters of at least 512x512, else strips). */
+  tiled?: boolean;
+  /** Tile size in pixels (default 256). */
+  blockSize?: number;
+  /** Write a Cloud-Optimized GeoTIFF (GDAL's COG driver: tiled, with overviews). */
+  cog?: boolean;
+  /** Extra GDAL creation options, `KEY=VALUE`. */
+  creationOptions?: string[];
+}
+
+/** The codecs geodata writes GeoTIFFs with. */
+export const COMPRESSIONS = ['DEFLATE', 'LZW', 'PACKBITS', 'NONE'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+/** Codecs GDAL names that the WebAssembly build cannot write. */
+const UNWRITABLE = new Set(['ZSTD', 'LZMA', 'LERC', 'LERC_DEFLATE', 'LERC_ZSTD', 'WEBP', 'JPEG', 'JXL']);
+
+/** Refuses a codec geodata cannot write, saying which it can. */
+function checkCompression(value: unknown, describe: (name: string) => string): void {
+  if ((COMPRESSIONS as readonly unknown[]).includes(value)) return;
+  const name = typeof value === 'string' ? value : JSON.stringify(value);
+  const why = typeof value === 'string' && UNWRITABLE.has(value.toUpperCase())
+    ? `GDAL's WebAssembly build has no ${value.toUpperCase()} encoder (geodata reads such files, but cannot write them)`
+    : 'it is not a codec geodata writes';
+  throw new InvalidInputError(`${describe(name)} cannot be used: ${why}; choose one of ${COMPRESSIONS.join(', ')} (DEFLATE, the default, is the smallest)`);
+}
+
+/** The `gdal_translate` arguments for these options. Exported for processors that write through GDAL too. */
+export function creationArgs(options: WriteOptions, shape: { width: number; height: number }): string[] {
+  const compress = options.compress ?? 'DEFLATE';
+  checkCompression(compress, (name) => `compress: ${JSON.stringify(name)}`);
+  for (const option of options.creationOptions ?? []) {
+    if (/^COMPRESS=/i.test(option)) checkCompression(option.slice('COMPRESS='.length).toUpperCase(), (name) => `creation option COMPRESS=${name}`);
+  }
+  const blockSize = options.blockSize ?? 256;
+  if (!Number.isInteger(blockSize) || blockSize < 16 || blockSize % 16 !== 0) {
+    throw new InvalidInputError(`blockSize ${blockSize} must be a multiple of 16 (GeoTIFF tiles are), for example 256 or 512`);
+  }
+  const co = (value: string) => ['-co', value];
+  const args: string[] = [];
+  if (options.cog) {
+    args.push('-of', 'COG', ...co(`COMPRESS=${compress}`), ...co(`BLOCKSIZE=${blockSize}`));
+  } else {
+    args.push('-of', 'GTiff', ...co(`COMPRESS=${compress}`));
+    const tiled = options.tiled ?? (shape.width >= 512 && shape.height >= 512);
+    if (tiled) args.push(...co('TILED=YES'), ...co(`BLOCKXSIZE=${blockSize}`), ...co(`BLOCKYSIZE=${blockSize}`));
+  }
+  if (options.predictor && options.predictor !== 1) args.push(...co(`PREDICTOR=${options.predictor}`));
+  // BigTIFF only when the file could pass 4 GB: keeps small files readable by old tools.
+  args.push(...co('BIGTIFF=IF_SAFER'));
+  for (const option of options.creationOptions ?? []) {
+    if (!/^[A-Za-z0-9_]+=/.test(option)) throw new InvalidInputError(`creation option ${JSON.stringify(option)} must look like KEY=VALUE`);
+    args.push(...co(option));
+  }
+  return args;
+}
+
