@@ -115,11 +115,11 @@ async function main(): Promise<void> {
     const raw = path.join(folder, 'terrain.f32');
     const vrt = path.join(folder, 'terrain.vrt');
     const dem = path.join(folder, 'terrain.tif');
-    await engine.writeFile(raw, new Uint8Array(terrain(SIZE).buffer));
+    await engine.fs.writeFile(raw, new Uint8Array(terrain(SIZE).buffer));
     const header = `<VRTDataset rasterXSize="${SIZE}" rasterYSize="${SIZE}"><SRS>EPSG:32632</SRS><GeoTransform>${ORIGIN[0]}, ${PIXEL}, 0, ${ORIGIN[1]}, 0, -${PIXEL}</GeoTransform><VRTRasterBand dataType="Float32" band="1" subClass="VRTRawRasterBand"><SourceFilename relativeToVRT="1">terrain.f32</SourceFilename><ImageOffset>0</ImageOffset><PixelOffset>4</PixelOffset><LineOffset>${SIZE * 4}</LineOffset><ByteOrder>LSB</ByteOrder></VRTRasterBand></VRTDataset>`;
-    await engine.writeFile(vrt, new TextEncoder().encode(header));
+    await engine.fs.writeFile(vrt, new TextEncoder().encode(header));
     await engine.translate(vrt, dem, ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE']);
-    await engine.remove(raw);
+    await engine.fs.remove(raw);
 
     const utmGrid = new SpatialSpec({ crs: 'EPSG:32632', transform: [PIXEL, 0, ORIGIN[0], 0, -PIXEL, ORIGIN[1]], shape: [SIZE, SIZE] });
     // The terrain's footprint in EPSG:3035 at its native resolution, as gdalwarp -t_srs picks it.
