@@ -42,6 +42,11 @@ export interface PoolEngineOptions extends EngineOptions {
 /** A Node `GdalEngine` running GDAL in worker threads; `workers` is the pool's size. */
 export interface PoolEngine extends GdalEngine {
   readonly workers: number;
+  /**
+   * How many worker threads this pool has started so far. A thread starts only for a GDAL
+   * operation (and loads gdal3.js for it), so 0 means GDAL never ran; file methods start none.
+   */
+  readonly started: number;
 }
 
 /** How a call ended, with the files GDAL read either way. */
@@ -123,6 +128,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   const slots: Slot[] = [];
   const queue: Task[] = [];
   let nextId = 1;
+  let started = 0;
 
   // Host files need no GDAL on this thread: the module is never loaded here.
   const noRuntime: RuntimeAccess = {
@@ -135,6 +141,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     const script = workerScript();
     const data: PoolWorkerData = { warnings: Boolean(options.onWarning) };
     const worker = new Worker(script.entry, { workerData: data, eval: script.eval });
+    started += 1;
     const slot: Slot = { worker, ended: false };
     worker.on('message', (message: PoolAnswer) => answer(slot, message));
     const end = (reason: string) => {
@@ -244,6 +251,9 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   const engine: PoolEngine = {
     ...operations,
     workers: size,
+    get started() {
+      return started;
+    },
     fs: checkedFiles(files),
     warp: (sources, dest, args, callOptions) => splitWarp(planner, sources, dest, args, callOptions),
     dem: (mode, source, dest, args, demOptions) => splitDem(planner, mode, source, dest, args, demOptions),

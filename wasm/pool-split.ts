@@ -18,6 +18,7 @@
  *   whole output's bit for bit when every row's coordinate is exact in floating point (grids on
  *   whole metres, 0.5 m, 10 m, 0.25°...); other grids run whole.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations } from './engine.js';
 
@@ -212,7 +213,8 @@ async function assemble(planner: SplitPlanner, parts: readonly Strip[], dest: st
   const mosaic = scratch('mosaic.vrt');
   try {
     await planner.operations.translate(parts[0]!.file, first, ['-of', 'VRT']);
-    const xml = new TextDecoder().decode(await planner.fs.readFile(first));
+    // Read with Node's fs, not the engine's: a scratch file is no input the caller should record.
+    const xml = await readFile(first, 'utf8');
     await planner.fs.writeFile(mosaic, new TextEncoder().encode(mosaicXml(xml, width, height, geoTransform, parts)));
     await planner.operations.translate(mosaic, dest, args, options?.config ? { config: options.config } : undefined);
   } finally {
