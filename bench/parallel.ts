@@ -51,7 +51,7 @@ async function time(body: () => Promise<unknown>): Promise<number> {
 
 async function main(): Promise<void> {
   const pool = createPoolEngine({ splitPixels: Infinity });
-  const splitting = createPoolEngine();
+  const splitting = createPoolEngine({ splitCompressed: true, splitTerrain: true });
   try {
     await writeTerrain(pool, folder, SIZE);
     const grid = await laeaGrid(pool, SIZE);

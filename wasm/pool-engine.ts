@@ -37,6 +37,17 @@ export interface PoolEngineOptions extends EngineOptions {
    * pixel the warp of the whole. Terrain steps split into row strips with a one-row halo.
    */
   splitPixels?: number;
+  /**
+   * Split steps whose output is compressed too (default false). The strips are joined by one
+   * write that compresses the whole output on one worker, inside WebAssembly: measured slower
+   * than the step run whole (bench/parallel.ts), so by default only uncompressed outputs split.
+   */
+  splitCompressed?: boolean;
+  /**
+   * Split terrain steps (default false): gdaldem is fast next to the strips' extra reads and the
+   * joining write, and measured slower split on this 2-core machine (bench/parallel.ts).
+   */
+  splitTerrain?: boolean;
 }
 
 /** A Node `GdalEngine` running GDAL in worker threads; `workers` is the pool's size. */
@@ -246,7 +257,14 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   }
 
   const operations = Object.fromEntries(GDAL_OPERATIONS.map((method) => [method, (...args: unknown[]) => call(method, args)])) as unknown as GdalOperations;
-  const planner: SplitPlanner = { operations, workers: () => size, splitPixels, fs: files };
+  const planner: SplitPlanner = {
+    operations,
+    workers: () => size,
+    splitPixels,
+    splitCompressed: options.splitCompressed ?? false,
+    splitTerrain: options.splitTerrain ?? false,
+    fs: files,
+  };
 
   const engine: PoolEngine = {
     ...operations,

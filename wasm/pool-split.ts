@@ -30,6 +30,10 @@ export interface SplitPlanner {
   workers(): number;
   /** Outputs with fewer pixels run whole. */
   splitPixels: number;
+  /** Whether compressed outputs are split too (their one final write compresses on one core). */
+  splitCompressed: boolean;
+  /** Whether terrain steps are split. */
+  splitTerrain: boolean;
   fs: EngineFiles;
 }
 
@@ -122,6 +126,14 @@ function stripArgs(parsed: ParsedArgs, without: readonly string[]): string[] {
 /** The final `gdal_translate`'s arguments: the step's format, creation options and configuration. */
 function outputArgs(parsed: ParsedArgs): string[] {
   return parsed.options.filter((option) => ['-of', '-co', '--config'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
+}
+
+/** Whether the output is compressed: its final write then compresses the whole raster on one worker. */
+function compressed(parsed: ParsedArgs): boolean {
+  const options = parsed.options.filter((option) => option.name === '-co').map((option) => option.values[0]!.toUpperCase());
+  const compress = options.find((option) => option.startsWith('COMPRESS='));
+  if (compress) return compress !== 'COMPRESS=NONE';
+  return (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() === 'COG'; // COG compresses by default
 }
 
 /**
@@ -230,7 +242,7 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
   const whole = () => planner.operations.warp(sources, dest, args, options);
   const count = planner.workers();
   const parsed = Array.isArray(args) && typeof dest === 'string' && Array.isArray(sources) ? parseArgs(args, WARP_OPTIONS) : undefined;
-  if (count < 2 || !parsed) return whole();
+  if (count < 2 || !parsed || (compressed(parsed) && !planner.splitCompressed)) return whole();
   const te = values(parsed, '-te')?.map(Number);
   const tr = values(parsed, '-tr')?.map(Number);
   const et = values(parsed, '-et');
@@ -271,7 +283,7 @@ export async function splitDem(planner: SplitPlanner, mode: DemMode, source: str
   const whole = () => planner.operations.dem(mode, source, dest, args, options);
   const count = planner.workers();
   const parsed = Array.isArray(args) && typeof dest === 'string' && typeof source === 'string' ? parseArgs(args, DEM_OPTIONS) : undefined;
-  if (count < 2 || !parsed) return whole();
+  if (count < 2 || !parsed || !planner.splitTerrain || (compressed(parsed) && !planner.splitCompressed)) return whole();
   const info = await planner.operations.info(source, ['-norat', '-noct']);
   const [width, height] = info.size;
   const geoTransform = info.geoTransform;

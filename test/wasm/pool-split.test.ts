@@ -10,8 +10,8 @@ const HAS_NATIVE = hasCommand('gdalwarp') && hasCommand('gdaldem');
 const WIDTH = 700;
 const HEIGHT = 600;
 
-// Every output is split (splitPixels: 1) over two workers, or never split: the same pool otherwise.
-const split = createPoolEngine({ workers: 2, splitPixels: 1 });
+// Every output is split (splitPixels: 1, compressed and terrain too) over two workers, or never split.
+const split = createPoolEngine({ workers: 2, splitPixels: 1, splitCompressed: true, splitTerrain: true });
 const whole = createPoolEngine({ workers: 2, splitPixels: Infinity });
 afterAll(() => Promise.all([split.close(), whole.close()]));
 
