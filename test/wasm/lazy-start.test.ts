@@ -10,21 +10,23 @@ import { lazyStart } from '../../wasm/lazy-start-engine.js';
 import { createMemoryEngine, nodeGdalModule } from '../../wasm/node.js';
 import { HAS_DATA, NO_DATA_REASON, sample } from './fixtures.js';
 
-/** A memory engine that records every call made on it. */
+/** A memory engine that records every call made on it (GDAL operations and `engine.fs` methods). */
 function recordingEngine(): { engine: GdalEngine; calls: string[] } {
   const inner = createMemoryEngine({ module: nodeGdalModule });
   const calls: string[] = [];
-  const engine = new Proxy(inner, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(`${String(name)} ${typeof args[0] === 'string' ? args[0] : ''}`.trim());
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { engine, calls };
+  const recording = <T extends object>(object: T): T =>
+    new Proxy(object, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name === 'fs') return recording(value as object);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(`${String(name)} ${typeof args[0] === 'string' ? args[0] : ''}`.trim());
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return { engine: recording(inner), calls };
 }
 
 describe.skipIf(!HAS_DATA)(`lazyStart${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
