@@ -61,7 +61,7 @@ try {
       started = performance.now();
       await readRaster(target);
       times[i]!.read.push(performance.now() - started);
-      await engine.remove(target);
+      await engine.fs.remove(target);
     }
   }
   console.log(`${SIZE}x${SIZE} Float32 terrain, uncompressed ${(statSync(source).size / 1e6).toFixed(1)} MB`);

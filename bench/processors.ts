@@ -17,16 +17,19 @@
  * - slope (terrain) against `gdaldem slope`.
  * The processors' times include everything they do besides the GDAL call (opening and checking
  * the inputs, verifying the output grid); the native times include starting the processes.
+ * Reprojector and slope run on the default Node engine (the pool of GDAL worker threads, which
+ * splits a large slope, and a warp with `errorThreshold: 0`, over every core) and on the
+ * in-thread engine, side by side.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rasterizer } from '../src/processors/rasterizer.js';
 import { Reprojector } from '../src/processors/reprojector.js';
 import { SpatialSpec } from '../src/spec/spatial-spec.js';
 import { slope } from '../src/terrain/gdaldem.js';
-import { createNodeEngine } from '../wasm/node.js';
+import { createNodeEngine, createPoolEngine } from '../wasm/node.js';
 import { formatMs, hasNativeCommand, median, timeAsync, timeNative } from './lib/timing.js';
 
 const { values } = parseArgs({
@@ -102,6 +105,8 @@ function geojson(cells: Array<{ corners: Array<[number, number]>; value: number 
 interface Case {
   label: string;
   ours: () => Promise<unknown>;
+  /** The same on the in-thread engine (one core). */
+  oursInThread?: () => Promise<unknown>;
   /** The engine call alone, with the same arguments: what the processor adds is the difference. */
   bare?: () => Promise<unknown>;
   native?: Array<{ command: string; args: string[] }>;
@@ -109,17 +114,18 @@ interface Case {
 
 async function main(): Promise<void> {
   const folder = mkdtempSync(path.join(tmpdir(), 'geodata-bench-processors-'));
-  const engine = createNodeEngine();
+  const engine = createPoolEngine();
+  const inThread = createNodeEngine();
   const resolveInput = async (ref: unknown) => path.resolve(String(ref));
   try {
     const raw = path.join(folder, 'terrain.f32');
     const vrt = path.join(folder, 'terrain.vrt');
     const dem = path.join(folder, 'terrain.tif');
-    await engine.writeFile(raw, new Uint8Array(terrain(SIZE).buffer));
+    await engine.fs.writeFile(raw, new Uint8Array(terrain(SIZE).buffer));
     const header = `<VRTDataset rasterXSize="${SIZE}" rasterYSize="${SIZE}"><SRS>EPSG:32632</SRS><GeoTransform>${ORIGIN[0]}, ${PIXEL}, 0, ${ORIGIN[1]}, 0, -${PIXEL}</GeoTransform><VRTRasterBand dataType="Float32" band="1" subClass="VRTRawRasterBand"><SourceFilename relativeToVRT="1">terrain.f32</SourceFilename><ImageOffset>0</ImageOffset><PixelOffset>4</PixelOffset><LineOffset>${SIZE * 4}</LineOffset><ByteOrder>LSB</ByteOrder></VRTRasterBand></VRTDataset>`;
-    await engine.writeFile(vrt, new TextEncoder().encode(header));
+    await engine.fs.writeFile(vrt, new TextEncoder().encode(header));
     await engine.translate(vrt, dem, ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE']);
-    await engine.remove(raw);
+    await engine.fs.remove(raw);
 
     const utmGrid = new SpatialSpec({ crs: 'EPSG:32632', transform: [PIXEL, 0, ORIGIN[0], 0, -PIXEL, ORIGIN[1]], shape: [SIZE, SIZE] });
     // The terrain's footprint in EPSG:3035 at its native resolution, as gdalwarp -t_srs picks it.
@@ -143,8 +149,15 @@ async function main(): Promise<void> {
       {
         label: `Reprojector ${SIZE}x${SIZE} Float32 -> EPSG:3035 bilinear`,
         ours: () => new Reprojector(dem, { resampling: 'bilinear' }).run({ spec: laeaGrid, outputPath: out('warp-ours.tif'), engine, resolveInput }),
+        oursInThread: () => new Reprojector(dem, { resampling: 'bilinear' }).run({ spec: laeaGrid, outputPath: out('warp-ours-1.tif'), engine: inThread, resolveInput }),
         bare: () => engine.warp([dem], out('warp-bare.tif'), ['-t_srs', 'EPSG:3035', ...teTr, '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION]),
         native: [{ command: 'gdalwarp', args: ['-q', '-overwrite', '-t_srs', 'EPSG:3035', ...teTr, '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('warp-native.tif')] }],
+      },
+      {
+        label: `Reprojector errorThreshold 0 (exact, split over the pool) ${SIZE}x${SIZE} -> EPSG:3035 bilinear`,
+        ours: () => new Reprojector(dem, { resampling: 'bilinear', errorThreshold: 0 }).run({ spec: laeaGrid, outputPath: out('warp-exact-ours.tif'), engine, resolveInput }),
+        oursInThread: () => new Reprojector(dem, { resampling: 'bilinear', errorThreshold: 0 }).run({ spec: laeaGrid, outputPath: out('warp-exact-ours-1.tif'), engine: inThread, resolveInput }),
+        native: [{ command: 'gdalwarp', args: ['-q', '-overwrite', '-t_srs', 'EPSG:3035', ...teTr, '-r', 'bilinear', '-et', '0', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('warp-exact-native.tif')] }],
       },
       {
         label: `Rasterizer ${cells.length} polygons EPSG:4326 -> ${SIZE}x${SIZE} UTM, attribute`,
@@ -162,16 +175,23 @@ async function main(): Promise<void> {
       {
         label: `slope ${SIZE}x${SIZE} Float32 (terrain)`,
         ours: () => slope(dem, out('slope-ours.tif'), { engine }),
+        oursInThread: () => slope(dem, out('slope-ours-1.tif'), { engine: inThread }),
         native: [{ command: 'gdaldem', args: ['slope', '-q', dem, out('slope-native.tif'), ...CREATION] }],
       },
     ];
 
-    console.log(`processors vs native GDAL, ${REPETITIONS} repetitions after one warm-up (median)`);
-    for (const { label, ours, bare, native } of cases) {
+    console.log(`processors vs native GDAL, ${REPETITIONS} repetitions after one warm-up (median); load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    for (const { label, ours, oursInThread, bare, native } of cases) {
       await ours();
       const oursTimes = await timeAsync(REPETITIONS, ours);
       console.log(label);
       console.log(`  geodata (gdal3.js, warm): ${formatMs(median(oursTimes))}   [${oursTimes.map(formatMs).join(', ')}]`);
+      if (oursInThread) {
+        await oursInThread();
+        const inThreadTimes = await timeAsync(REPETITIONS, oursInThread);
+        console.log(`  geodata, in-thread engine (one core): ${formatMs(median(inThreadTimes))}   [${inThreadTimes.map(formatMs).join(', ')}]`);
+        console.log(`  ratio pool / in-thread: ${(median(oursTimes) / median(inThreadTimes)).toFixed(2)}x`);
+      }
       if (bare) {
         const bareTimes = await timeAsync(REPETITIONS, bare);
         console.log(`  engine call alone:        ${formatMs(median(bareTimes))}   [${bareTimes.map(formatMs).join(', ')}]`);
@@ -189,7 +209,7 @@ async function main(): Promise<void> {
       console.log(`  ratio geodata / native: ${(median(oursTimes) / median(nativeTimes)).toFixed(2)}x`);
     }
   } finally {
-    await engine.close();
+    await Promise.all([engine.close(), inThread.close()]);
     rmSync(folder, { recursive: true, force: true });
   }
 }

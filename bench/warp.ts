@@ -62,8 +62,8 @@ async function main(): Promise<void> {
     const vrt = path.join(folder, 'terrain.vrt');
     const input = path.join(folder, 'terrain.tif');
     const heights = terrain(SIZE);
-    await engine.writeFile(raw, new Uint8Array(heights.buffer));
-    await engine.writeFile(vrt, new TextEncoder().encode(vrtHeader(SIZE, path.basename(raw))));
+    await engine.fs.writeFile(raw, new Uint8Array(heights.buffer));
+    await engine.fs.writeFile(vrt, new TextEncoder().encode(vrtHeader(SIZE, path.basename(raw))));
     await engine.translate(vrt, input, ['-co', 'TILED=YES']);
 
     const args = ['-t_srs', 'EPSG:3035', '-tr', String(PIXEL), String(PIXEL), '-r', 'bilinear', '-overwrite'];

@@ -9,14 +9,14 @@ import type { Workspace } from './platform.js';
 export function engineWorkspace(engine: GdalEngine): Workspace {
   return {
     tempFolder: '/tmp',
-    readFile: (path) => engine.readFile(path),
-    writeFile: (path, bytes) => engine.writeFile(path, bytes),
-    exists: (path) => engine.exists(path),
-    size: (path) => engine.size(path),
-    rename: (from, to) => engine.rename(from, to),
-    remove: (path) => engine.remove(path),
-    removeFolder: (path) => engine.removeTree(path),
-    mkdir: (path) => engine.mkdir(path),
+    readFile: (path) => engine.fs.readFile(path),
+    writeFile: (path, bytes) => engine.fs.writeFile(path, bytes),
+    exists: (path) => engine.fs.exists(path),
+    size: (path) => engine.fs.size(path),
+    rename: (from, to) => engine.fs.rename(from, to),
+    remove: (path) => engine.fs.remove(path),
+    removeFolder: (path) => engine.fs.removeTree(path),
+    mkdir: (path) => engine.fs.mkdir(path),
     ...(isLazyStartEngine(engine) ? { deferFile: (path: string, size: number, read: () => Promise<Uint8Array>) => engine.deferFile(path, size, read) } : {}),
   };
 }

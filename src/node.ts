@@ -6,7 +6,7 @@ import './node/setup-node.js';
 
 export * from './api.js';
 export { fsStore, type FsStore, type FsStoreOptions } from './store/node.js';
-export { createNodeEngine, createMemoryEngine } from '../wasm/node.js';
+export { createNodeEngine, createMemoryEngine, createPoolEngine } from '../wasm/node.js';
 export { NodeInputHasher } from './fingerprint/input-hasher-node.js';
 // The Node versions of these replace the browser-safe ones of api.js: they also clean the fs
 // store's staging folders, and read and write archive files.

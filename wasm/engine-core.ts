@@ -1,5 +1,5 @@
 import { CrsError, InvalidInputError } from '../src/errors.js';
-import type { CallOptions, CrsInfo, DemMode, DemOptions, GdalEngine, RasterInfo, VectorInfo } from './engine.js';
+import type { CallOptions, CrsInfo, DemMode, DemOptions, EngineFiles, GdalEngine, RasterInfo, VectorInfo } from './engine.js';
 import * as apps from './gdal-apps.js';
 import { splitConfigArgs, type CallContext, type GdalWarning } from './gdal-call.js';
 import * as crs from './gdal-crs.js';
@@ -18,8 +18,7 @@ export interface RuntimeAccess {
  * The part of an engine that differs between host files (Node) and GDAL's in-memory file system
  * (browser): how caller paths become GDAL paths, and the file methods.
  */
-export interface EngineFileSystem extends Pick<GdalEngine, 'readFile' | 'writeFile' | 'remove' | 'removeTree' | 'exists' | 'size' | 'rename' | 'mkdir'> {
-  readonly kind: GdalEngine['fileSystem'];
+export interface EngineFileSystem extends EngineFiles {
   /**
    * GDAL's path for each caller path, with GDAL's view of them made current (mounts, links,
    * cached directory entries). Runs synchronously just before a GDAL call.
@@ -155,7 +154,6 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
   }
 
   return {
-    fileSystem: files.kind,
 
     info: (path, args) => inspect<RasterInfo>('info', path, args, (rt, ctx, source, argv) => apps.rasterInfo(rt, ctx, source, argv)),
     vectorInfo: (path, args) => inspect<VectorInfo>('vectorInfo', path, args, (rt, ctx, source, argv) => apps.vectorInfo(rt, ctx, source, argv)),
@@ -203,18 +201,7 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
       return crs.transformPoints(runtime, context('transformPoints', undefined, {}), srcCrs, dstCrs, points);
     },
 
-    // async, so that a bad argument rejects the promise like every other failure.
-    readFile: async (path) => files.readFile(checkPath(path, 'path', 'readFile')),
-    writeFile: async (path, bytes) => {
-      if (!(bytes instanceof Uint8Array)) throw new InvalidInputError(`writeFile: bytes for ${String(path)} must be a Uint8Array`);
-      return files.writeFile(checkPath(path, 'path', 'writeFile'), bytes);
-    },
-    remove: async (path) => files.remove(checkPath(path, 'path', 'remove')),
-    removeTree: async (path) => files.removeTree(checkPath(path, 'path', 'removeTree')),
-    exists: async (path) => files.exists(checkPath(path, 'path', 'exists')),
-    size: async (path) => files.size(checkPath(path, 'path', 'size')),
-    rename: async (from, to) => files.rename(checkPath(from, 'from', 'rename'), checkPath(to, 'to', 'rename')),
-    mkdir: async (path) => files.mkdir(checkPath(path, 'path', 'mkdir')),
+    fs: checkedFiles(files),
 
     async close() {
       const pending = acquired;
@@ -227,5 +214,26 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
       }
       shared.release();
     },
+  };
+}
+
+/**
+ * The engine's file methods with their arguments checked; async, so that a bad argument rejects
+ * the promise like every other failure.
+ */
+export function checkedFiles(files: EngineFiles): EngineFiles {
+  return {
+    kind: files.kind,
+    readFile: async (path) => files.readFile(checkPath(path, 'path', 'readFile')),
+    writeFile: async (path, bytes) => {
+      if (!(bytes instanceof Uint8Array)) throw new InvalidInputError(`writeFile: bytes for ${String(path)} must be a Uint8Array`);
+      return files.writeFile(checkPath(path, 'path', 'writeFile'), bytes);
+    },
+    remove: async (path) => files.remove(checkPath(path, 'path', 'remove')),
+    removeTree: async (path) => files.removeTree(checkPath(path, 'path', 'removeTree')),
+    exists: async (path) => files.exists(checkPath(path, 'path', 'exists')),
+    size: async (path) => files.size(checkPath(path, 'path', 'size')),
+    rename: async (from, to) => files.rename(checkPath(from, 'from', 'rename'), checkPath(to, 'to', 'rename')),
+    mkdir: async (path) => files.mkdir(checkPath(path, 'path', 'mkdir')),
   };
 }

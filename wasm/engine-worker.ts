@@ -9,7 +9,7 @@
  */
 import type { CallOptions, GdalEngine } from './engine.js';
 import { createMemoryEngine } from './memory-engine.js';
-import { CALL_OPTIONS_INDEX, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
+import { CALL_OPTIONS_INDEX, isFileMethod, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
@@ -39,7 +39,8 @@ async function run(call: CallMessage): Promise<void> {
     args[index] = options;
   }
   try {
-    const value = await (engine[call.method] as (...input: unknown[]) => Promise<unknown>)(...args);
+    const target = isFileMethod(call.method) ? engine.fs : engine;
+    const value = await (target[call.method as keyof typeof target] as (...input: unknown[]) => Promise<unknown>).apply(target, args);
     // The memory engine's readFile returns a fresh copy: hand its buffer over instead of copying again.
     const transfer = value instanceof Uint8Array && value.byteOffset === 0 && value.buffer instanceof ArrayBuffer ? [value.buffer] : [];
     post({ type: 'result', id: call.id, value }, transfer);

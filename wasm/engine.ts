@@ -3,18 +3,30 @@
  * so the pipeline never knows whether GDAL runs in this thread, in a worker, or (in tests) as a
  * fake.
  *
- * Paths are paths in the engine's file system (`engine.fileSystem`):
- * - `'host'` (Node): real, absolute or cwd-relative paths on this machine; inputs may come from
- *   any number of folders in one call.
- * - `'memory'` (browser): paths in GDAL's in-memory file system; put bytes there with
- *   `writeFile` and take results out with `readFile`.
+ * An engine is two things: GDAL operations (`GdalOperations`: warp, translate, info...) and the
+ * files they work on (`engine.fs`, see `EngineFiles`). Every engine (in-thread on host files, in
+ * memory, in a Web Worker, the Node worker pool) passes one conformance suite
+ * (`test/wasm/engine-conformance.ts`).
  *
  * Arguments are the command-line arguments of the matching GDAL program (`gdalwarp`,
  * `gdal_translate`, ...) without the program name and without the input/output file names.
  */
-export interface GdalEngine {
-  readonly fileSystem: 'host' | 'memory';
+export interface GdalEngine extends GdalOperations {
+  /**
+   * The engine's files: where GDAL's paths lead. Host files in Node (`fs.kind === 'host'`), GDAL's
+   * in-memory file system in a browser (`'memory'`, where the files live inside GDAL's module).
+   * On host files, file methods never start GDAL.
+   */
+  readonly fs: EngineFiles;
+  /** Releases the engine (workers, mounts, the module). Later calls start it again. */
+  close(): Promise<void>;
+}
 
+/**
+ * What GDAL does: the operations of the GDAL programs, reading metadata, and CRS math. Every
+ * path is a path in the engine's file system (`engine.fs`).
+ */
+export interface GdalOperations {
   /** `gdalinfo -json` of a raster dataset, parsed. */
   info(path: string, args?: string[]): Promise<RasterInfo>;
   /** `ogrinfo -json` of a vector dataset, parsed (summary only: layers, fields, CRS, extent). */
@@ -41,8 +53,34 @@ export interface GdalEngine {
    * y = northing/latitude), whatever the CRS's official axis order.
    */
   transformPoints(srcCrs: string, dstCrs: string, points: Array<[number, number]>): Promise<Array<[number, number]>>;
+}
 
+/** The names of the GDAL operations, for proxies that forward them (workers, the pool). */
+export const GDAL_OPERATIONS = [
+  'info',
+  'vectorInfo',
+  'warp',
+  'translate',
+  'rasterize',
+  'buildVrt',
+  'vectorTranslate',
+  'dem',
+  'crsToWkt',
+  'crsInfo',
+  'transformPoints',
+] as const satisfies ReadonlyArray<keyof GdalOperations>;
+
+/**
+ * The files of an engine's file system:
+ * - `'host'` (Node): real, absolute or cwd-relative paths on this machine; inputs may come from
+ *   any number of folders in one call.
+ * - `'memory'` (browser): paths in GDAL's in-memory file system; put bytes there with
+ *   `writeFile` and take results out with `readFile`.
+ */
+export interface EngineFiles {
+  readonly kind: 'host' | 'memory';
   readFile(path: string): Promise<Uint8Array>;
+  /** Writes a file, creating its folder. */
   writeFile(path: string, bytes: Uint8Array): Promise<void>;
   /** Removes a file. Missing files are not an error. */
   remove(path: string): Promise<void>;
@@ -58,10 +96,10 @@ export interface GdalEngine {
   removeTree(path: string): Promise<void>;
   /** Creates a folder and its parents. */
   mkdir(path: string): Promise<void>;
-
-  /** Releases the engine (worker, mounts). Later calls start it again. */
-  close(): Promise<void>;
 }
+
+/** The names of the file methods, for proxies that forward them. */
+export const FILE_METHODS = ['readFile', 'writeFile', 'remove', 'exists', 'size', 'rename', 'removeTree', 'mkdir'] as const satisfies ReadonlyArray<keyof EngineFiles>;
 
 export type DemMode = 'hillshade' | 'slope' | 'aspect' | 'color-relief' | 'TRI' | 'TPI' | 'roughness';
 

@@ -42,8 +42,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
   const start = (): Promise<void> => {
     if (started) return Promise.resolve();
     starting ??= (async () => {
-      for (const folder of [...folders].sort()) await inner.mkdir(folder);
-      for (const [path, file] of files) await inner.writeFile(path, file.kind === 'bytes' ? file.bytes : await file.read());
+      for (const folder of [...folders].sort()) await inner.fs.mkdir(folder);
+      for (const [path, file] of files) await inner.fs.writeFile(path, file.kind === 'bytes' ? file.bytes : await file.read());
       files.clear();
       folders.clear();
       started = true;
@@ -73,7 +73,6 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
   const noFile = (path: string) => new FileError(`cannot read ${path}: no such file in the engine's memory file system (write it with writeFile first)`, path);
 
   return {
-    fileSystem: 'memory',
     get started() {
       return started;
     },
@@ -81,7 +80,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
       if (started || starting) {
         // GDAL runs already: the file is written now.
         await start();
-        await inner.writeFile(path, await read());
+        await inner.fs.writeFile(path, await read());
         return;
       }
       files.set(key(path), { kind: 'deferred', size, read });
@@ -97,64 +96,67 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     crsToWkt: gdal((crs: string) => inner.crsToWkt(crs)),
     crsInfo: gdal((crs: string) => inner.crsInfo(crs)),
     transformPoints: gdal((src: string, dst: string, points: Array<[number, number]>) => inner.transformPoints(src, dst, points)),
-    readFile: file(
-      async (path: string) => {
-        const found = files.get(key(path));
-        if (!found) throw noFile(path);
-        return found.kind === 'bytes' ? found.bytes.slice() : found.read();
-      },
-      (path: string) => inner.readFile(path),
-    ),
-    writeFile: file(
-      (path: string, bytes: Uint8Array) => {
-        // A copy, as GDAL's file system keeps one: the caller may reuse its buffer.
-        files.set(key(path), { kind: 'bytes', bytes: bytes.slice() });
-      },
-      (path: string, bytes: Uint8Array) => inner.writeFile(path, bytes),
-    ),
-    remove: file(
-      (path: string) => {
-        files.delete(key(path));
-      },
-      (path: string) => inner.remove(path),
-    ),
-    exists: file(
-      (path: string) => {
-        const k = key(path);
-        return files.has(k) || [...folders].some((f) => under(k, f)) || [...files.keys()].some((f) => f.startsWith(`${k}/`));
-      },
-      (path: string) => inner.exists(path),
-    ),
-    size: file(
-      (path: string) => {
-        const found = files.get(key(path));
-        return found ? (found.kind === 'bytes' ? found.bytes.length : found.size) : undefined;
-      },
-      (path: string) => inner.size(path),
-    ),
-    rename: file(
-      (from: string, to: string) => {
-        const found = files.get(key(from));
-        if (!found) throw noFile(from);
-        files.delete(key(from));
-        files.set(key(to), found);
-      },
-      (from: string, to: string) => inner.rename(from, to),
-    ),
-    removeTree: file(
-      (path: string) => {
-        const k = key(path);
-        for (const f of [...files.keys()]) if (under(k, f)) files.delete(f);
-        for (const f of [...folders]) if (under(k, f)) folders.delete(f);
-      },
-      (path: string) => inner.removeTree(path),
-    ),
-    mkdir: file(
-      (path: string) => {
-        folders.add(key(path));
-      },
-      (path: string) => inner.mkdir(path),
-    ),
+    fs: {
+      kind: 'memory',
+      readFile: file(
+        async (path: string) => {
+          const found = files.get(key(path));
+          if (!found) throw noFile(path);
+          return found.kind === 'bytes' ? found.bytes.slice() : found.read();
+        },
+        (path: string) => inner.fs.readFile(path),
+      ),
+      writeFile: file(
+        (path: string, bytes: Uint8Array) => {
+          // A copy, as GDAL's file system keeps one: the caller may reuse its buffer.
+          files.set(key(path), { kind: 'bytes', bytes: bytes.slice() });
+        },
+        (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes),
+      ),
+      remove: file(
+        (path: string) => {
+          files.delete(key(path));
+        },
+        (path: string) => inner.fs.remove(path),
+      ),
+      exists: file(
+        (path: string) => {
+          const k = key(path);
+          return files.has(k) || [...folders].some((f) => under(k, f)) || [...files.keys()].some((f) => f.startsWith(`${k}/`));
+        },
+        (path: string) => inner.fs.exists(path),
+      ),
+      size: file(
+        (path: string) => {
+          const found = files.get(key(path));
+          return found ? (found.kind === 'bytes' ? found.bytes.length : found.size) : undefined;
+        },
+        (path: string) => inner.fs.size(path),
+      ),
+      rename: file(
+        (from: string, to: string) => {
+          const found = files.get(key(from));
+          if (!found) throw noFile(from);
+          files.delete(key(from));
+          files.set(key(to), found);
+        },
+        (from: string, to: string) => inner.fs.rename(from, to),
+      ),
+      removeTree: file(
+        (path: string) => {
+          const k = key(path);
+          for (const f of [...files.keys()]) if (under(k, f)) files.delete(f);
+          for (const f of [...folders]) if (under(k, f)) folders.delete(f);
+        },
+        (path: string) => inner.fs.removeTree(path),
+      ),
+      mkdir: file(
+        (path: string) => {
+          folders.add(key(path));
+        },
+        (path: string) => inner.fs.mkdir(path),
+      ),
+    },
     async close() {
       // Files held here go with the engine's, as closing a worker drops its file system.
       files.clear();

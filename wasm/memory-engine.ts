@@ -45,9 +45,9 @@ function isNode(): boolean {
  *
  * @example
  * const engine = createMemoryEngine({ assets: { wasm: '/gdal/gdal3WebAssembly.wasm', data: '/gdal/gdal3WebAssembly.data' } });
- * await engine.writeFile('/in/dem.tif', new Uint8Array(await (await fetch('/dem.tif')).arrayBuffer()));
+ * await engine.fs.writeFile('/in/dem.tif', new Uint8Array(await (await fetch('/dem.tif')).arrayBuffer()));
  * await engine.warp(['/in/dem.tif'], '/out/dem-4326.tif', ['-t_srs', 'EPSG:4326']);
- * const bytes = await engine.readFile('/out/dem-4326.tif');
+ * const bytes = await engine.fs.readFile('/out/dem-4326.tif');
  */
 export function createMemoryEngine(options: MemoryEngineOptions = {}): GdalEngine {
   let shared = options.module;

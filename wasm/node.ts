@@ -5,3 +5,4 @@
 export * from './index.js';
 export { createNodeEngine, type NodeEngineOptions } from './node-engine.js';
 export { nodeGdalLoader, nodeGdalModule } from './gdal-module-node.js';
+export { createPoolEngine, type PoolEngine, type PoolEngineOptions } from './pool-engine.js';

@@ -30,7 +30,7 @@ export interface WorkerEngineOptions extends EngineOptions {
 
 /** A `GdalEngine` whose GDAL runs in a Web Worker. */
 export interface WorkerEngine extends GdalEngine {
-  readonly fileSystem: 'memory';
+  readonly fs: GdalEngine['fs'] & { readonly kind: 'memory' };
 }
 
 interface Pending {
@@ -59,7 +59,7 @@ function describeWorker(worker: WorkerEngineOptions['worker']): string {
  *
  * @example
  * const engine = createWorkerEngine({ assets: gdalAssetsAt('/gdal/'), worker: '/engine-worker.js' });
- * await engine.writeFile('/in/dem.tif', bytes);
+ * await engine.fs.writeFile('/in/dem.tif', bytes);
  * await engine.warp(['/in/dem.tif'], '/out/dem.tif', ['-t_srs', 'EPSG:3035'], { onProgress: (f) => bar.value = f });
  */
 export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngine {
@@ -140,7 +140,6 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     });
 
   return {
-    fileSystem: 'memory',
     info: (path, args) => call('info', [path, args]),
     vectorInfo: (path, args) => call('vectorInfo', [path, args]),
     warp: (sources, dest, args, callOptions) => call('warp', [sources, dest, args, callOptions]),
@@ -152,14 +151,17 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     crsToWkt: (crs) => call('crsToWkt', [crs]),
     crsInfo: (crs) => call('crsInfo', [crs]),
     transformPoints: (srcCrs, dstCrs, points) => call('transformPoints', [srcCrs, dstCrs, points]),
-    readFile: (path) => call('readFile', [path]),
-    writeFile: (path, bytes) => call('writeFile', [path, bytes]),
-    remove: (path) => call('remove', [path]),
-    exists: (path) => call('exists', [path]),
-    removeTree: (path) => call('removeTree', [path]),
-    mkdir: (path) => call('mkdir', [path]),
-    size: (path) => call('size', [path]),
-    rename: (from, to) => call('rename', [from, to]),
+    fs: {
+      kind: 'memory',
+      readFile: (path) => call('readFile', [path]),
+      writeFile: (path, bytes) => call('writeFile', [path, bytes]),
+      remove: (path) => call('remove', [path]),
+      exists: (path) => call('exists', [path]),
+      removeTree: (path) => call('removeTree', [path]),
+      mkdir: (path) => call('mkdir', [path]),
+      size: (path) => call('size', [path]),
+      rename: (from, to) => call('rename', [from, to]),
+    },
     async close() {
       const thread = worker;
       if (!thread) return;

@@ -5,11 +5,16 @@
  */
 import { ConfigError, CrsError, FileError, FingerprintError, GdalError, GeodataError, InvalidInputError, PipelineError, StoreError } from '../src/errors.js';
 import type { GdalAssets } from './assets.js';
-import type { GdalEngine } from './engine.js';
+import { FILE_METHODS, type EngineFiles, type GdalOperations } from './engine.js';
 import type { GdalWarning } from './gdal-call.js';
 
-/** Engine methods the worker serves. */
-export type WorkerMethod = Exclude<keyof GdalEngine, 'fileSystem'>;
+/** Engine methods the worker serves: GDAL operations, the file methods of `engine.fs`, and `close`. */
+export type WorkerMethod = keyof GdalOperations | keyof Omit<EngineFiles, 'kind'> | 'close';
+
+/** Whether a method is one of `engine.fs`'s (served by the worker engine's `fs`). */
+export function isFileMethod(method: WorkerMethod): method is (typeof FILE_METHODS)[number] {
+  return (FILE_METHODS as readonly string[]).includes(method);
+}
 
 /** Where the `CallOptions` argument sits, for the methods that take one. */
 export const CALL_OPTIONS_INDEX: Partial<Record<WorkerMethod, number>> = {

@@ -88,7 +88,7 @@ async function currentSource(): Promise<DemoSource> {
 }
 
 async function showFigure(record: StepRecord): Promise<void> {
-  const bytes = await getConfig().engine.readFile(record.path);
+  const bytes = await getConfig().engine.fs.readFile(record.path);
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
   figureUrls.push(url);
   const figure = document.createElement('figure');

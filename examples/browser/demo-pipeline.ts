@@ -39,9 +39,9 @@ export interface StepRecord {
 /** The generated terrain, written by GDAL into `folder` of the engine's file system. */
 export async function generatedSource(engine: GdalEngine, folder: string): Promise<DemoSource> {
   const path = `${folder}/generated-terrain.tif`;
-  await engine.mkdir(folder);
+  await engine.fs.mkdir(folder);
   await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine });
-  const bytes = await engine.readFile(path);
+  const bytes = await engine.fs.readFile(path);
   return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256BytesHex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }
 
@@ -49,8 +49,8 @@ export async function generatedSource(engine: GdalEngine, folder: string): Promi
 export async function fileSource(file: File, engine: GdalEngine, folder: string): Promise<DemoSource> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const path = `${folder}/${file.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'source.tif'}`;
-  await engine.mkdir(folder);
-  await engine.writeFile(path, bytes);
+  await engine.fs.mkdir(folder);
+  await engine.fs.writeFile(path, bytes);
   return { kind: 'file', name: file.name, input: file, size: bytes.length, sha256: await sha256BytesHex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }
 

@@ -24,7 +24,7 @@ export interface FormatIo {
  * the Node platform (import geodata's Node entry); without it inputs go to GDAL as they are.
  */
 export function formatIo(engine: GdalEngine): FormatIo | undefined {
-  if (engine.fileSystem === 'memory') return memoryIo(engineWorkspace(engine));
+  if (engine.fs.kind === 'memory') return memoryIo(engineWorkspace(engine));
   const platform = getPlatform();
   if (platform.name !== 'node') return undefined;
   const workspace = platform.workspace();

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { reportFileAccess } from '../../wasm/file-access.js';
-import { createNodeEngine } from '../../wasm/node.js';
+import { createPoolEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
 import { NodeInputHasher } from '../fingerprint/input-hasher-node.js';
 import { NodeModuleReader } from '../fingerprint/module-reader-node.js';
@@ -36,7 +36,8 @@ export const nodePlatform: Platform = {
     }
   },
   createStore: (root) => fsStore({ root: resolve(root) }),
-  createEngine: () => createNodeEngine(),
+  // GDAL in worker threads, one per core: independent entries and large steps use every core.
+  createEngine: () => createPoolEngine(),
   inputHasher(memoPath) {
     const key = memoPath ?? '';
     let hasher = hashers.get(key);

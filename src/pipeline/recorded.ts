@@ -134,7 +134,7 @@ export class Recording {
       entries: entries.sort((a, b) => (a.state_hash < b.state_hash ? -1 : 1)),
       files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
       absent: absent.sort(),
-      engine_reads_observed: getConfig().engine.fileSystem === 'host',
+      engine_reads_observed: getConfig().engine.fs.kind === 'host',
     };
   }
 

@@ -211,8 +211,8 @@ export class Rasterizer implements Processor {
     }
     const vrt = scratch.path('bands', 'vrt');
     await engine.buildVrt(bands, vrt, ['-separate']);
-    const xml = new TextDecoder().decode(await engine.readFile(vrt));
-    await engine.writeFile(vrt, new TextEncoder().encode(setVrtBandMetadata(xml, plan.values.map((value) => ({ description: String(value) })), vrt)));
+    const xml = new TextDecoder().decode(await engine.fs.readFile(vrt));
+    await engine.fs.writeFile(vrt, new TextEncoder().encode(setVrtBandMetadata(xml, plan.values.map((value) => ({ description: String(value) })), vrt)));
     await writeGeoTiff(engine, outputPath, output.write, output.grid, output.extra, (dest, creation) => engine.translate(vrt, dest, creation));
     onProgress?.(1);
   }

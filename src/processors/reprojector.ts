@@ -213,8 +213,8 @@ export class Reprojector implements Processor {
       const vrt = scratch.path(`source-${index + 1}`, 'vrt');
       await engine.translate(path, vrt, ['-of', 'VRT', ...bandArgs]);
       if (bandMetadata) {
-        const xml = new TextDecoder().decode(await engine.readFile(vrt));
-        await engine.writeFile(vrt, new TextEncoder().encode(setVrtBandMetadata(xml, bandMetadata, vrt)));
+        const xml = new TextDecoder().decode(await engine.fs.readFile(vrt));
+        await engine.fs.writeFile(vrt, new TextEncoder().encode(setVrtBandMetadata(xml, bandMetadata, vrt)));
       }
       wrapped.push(vrt);
     }

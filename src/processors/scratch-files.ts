@@ -33,8 +33,8 @@ export class ScratchFiles {
   /** Removes every scratch file (missing ones are fine), newest first. */
   async removeAll(): Promise<void> {
     for (const path of this.paths.splice(0).reverse()) {
-      await this.engine.remove(path);
-      await this.engine.remove(`${path}.aux.xml`);
+      await this.engine.fs.remove(path);
+      await this.engine.fs.remove(`${path}.aux.xml`);
     }
   }
 }

@@ -59,14 +59,14 @@ export async function writeGeoTiff(
     }
   } finally {
     // GDAL wrote it: removed through the engine, whose file system layer must know (see DESIGN.md).
-    await engine.remove(uncompressed);
+    await engine.fs.remove(uncompressed);
   }
 }
 
 /** The DEFLATE settings to apply outside GDAL, or undefined when GDAL must write the file as asked. */
 export function outsideCompression(engine: GdalEngine, write: WriteOptions, extra: string[] = []): TiffCompression | undefined {
   const platform = getPlatform();
-  if (engine.fileSystem !== 'host' || !platform.deflateCodec || !platform.workspace().openFile) return undefined;
+  if (engine.fs.kind !== 'host' || !platform.deflateCodec || !platform.workspace().openFile) return undefined;
   if (write.cog) return undefined;
   const options = new Map<string, string>();
   for (const option of [...(write.creationOptions ?? []), ...extra.filter((arg) => arg !== '-co')]) {

@@ -18,13 +18,13 @@ export async function writeRaster(raster: Raster, path: string, engine: GdalEngi
   const rawPath = `${stem}.raw`;
   const vrtPath = `${stem}.vrt`;
   try {
-    await engine.writeFile(rawPath, concatBands(raster));
-    await engine.writeFile(vrtPath, new TextEncoder().encode(vrtXml(raster, baseName(rawPath))));
-    await engine.remove(path);
+    await engine.fs.writeFile(rawPath, concatBands(raster));
+    await engine.fs.writeFile(vrtPath, new TextEncoder().encode(vrtXml(raster, baseName(rawPath))));
+    await engine.fs.remove(path);
     await writeGeoTiff(engine, path, options, raster, [], (dest, creation) => engine.translate(vrtPath, dest, creation));
   } finally {
-    await engine.remove(rawPath);
-    await engine.remove(vrtPath);
+    await engine.fs.remove(rawPath);
+    await engine.fs.remove(vrtPath);
   }
 }
 

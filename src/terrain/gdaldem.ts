@@ -55,7 +55,7 @@ async function runDem(
       engine.dem(mode, input, dest, [...args, ...creation], { ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) }),
     );
   } finally {
-    if (colorFile) await engine.remove(colorFile);
+    if (colorFile) await engine.fs.remove(colorFile);
   }
 }
 
@@ -124,7 +124,7 @@ export async function colorRelief(input: string, output: string, colors: ReliefC
   return runDem('color-relief', input, output, options, {
     colorFile: async (engine) => {
       const path = `${output}.colors-${Math.random().toString(36).slice(2, 10)}.txt`;
-      await engine.writeFile(path, new TextEncoder().encode(text));
+      await engine.fs.writeFile(path, new TextEncoder().encode(text));
       return path;
     },
   });

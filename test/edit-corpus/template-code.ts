@@ -102,8 +102,8 @@ export class Half extends Data {
     const low = new Half('low');
     const high = new Half('high');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await getConfig().engine.writeFile(low.ensureProcessedPath(spec), json({ value: 10 }));
-    await getConfig().engine.writeFile(high.ensureProcessedPath(spec), json({ value: 20 }));
+    await getConfig().engine.fs.writeFile(low.ensureProcessedPath(spec), json({ value: 10 }));
+    await getConfig().engine.fs.writeFile(high.ensureProcessedPath(spec), json({ value: 20 }));
     yield this.which === 'low' ? high : low;
   }
 }

@@ -36,8 +36,8 @@ class Half extends Data {
     const high = new Half('high');
     // Long enough that the sibling asked for at the same moment would start its own run.
     await new Promise((resolve) => setTimeout(resolve, 30));
-    await getConfig().engine.writeFile(low.ensureProcessedPath(spec), new Uint8Array([1]));
-    await getConfig().engine.writeFile(high.ensureProcessedPath(spec), new Uint8Array([2]));
+    await getConfig().engine.fs.writeFile(low.ensureProcessedPath(spec), new Uint8Array([1]));
+    await getConfig().engine.fs.writeFile(high.ensureProcessedPath(spec), new Uint8Array([2]));
     yield this.which === 'low' ? high : low;
   }
 }

@@ -179,7 +179,7 @@ describe('processors', () => {
       return { text: this.text };
     }
     async run(context: Parameters<Processor['run']>[0]) {
-      await context.engine.writeFile(context.outputPath, new TextEncoder().encode(this.text));
+      await context.engine.fs.writeFile(context.outputPath, new TextEncoder().encode(this.text));
     }
   }
 
@@ -320,7 +320,7 @@ describe('explain with a processor of the user', () => {
       return { n: this.n };
     }
     async run(context: Parameters<Processor['run']>[0]) {
-      await context.engine.writeFile(context.outputPath, new TextEncoder().encode(String(this.n * 2)));
+      await context.engine.fs.writeFile(context.outputPath, new TextEncoder().encode(String(this.n * 2)));
     }
   }
   register(Doubler);

@@ -31,7 +31,7 @@ async function plainTiff(folder: string, origin = 600005): Promise<string> {
   await Raster.fromArrays([ramp()], GRID).write(source);
   const plain = join(folder, 'plain.tif');
   await getConfig().engine.translate(source, plain, ['-co', 'PROFILE=BASELINE']);
-  for (const leftover of ['plain.tif.aux.xml', 'source.tif']) if (existsSync(join(folder, leftover))) await getConfig().engine.remove(join(folder, leftover));
+  for (const leftover of ['plain.tif.aux.xml', 'source.tif']) if (existsSync(join(folder, leftover))) await getConfig().engine.fs.remove(join(folder, leftover));
   writeFileSync(join(folder, 'plain.tfw'), `10\n0\n0\n-10\n${origin}\n5200075\n`);
   return plain;
 }

@@ -32,7 +32,7 @@ class DeclaresInput implements Processor {
     return {};
   }
   async run(context: Parameters<Processor['run']>[0]) {
-    await context.engine.writeFile(context.outputPath, new TextEncoder().encode('made from an input'));
+    await context.engine.fs.writeFile(context.outputPath, new TextEncoder().encode('made from an input'));
   }
 }
 

@@ -19,11 +19,11 @@ describe.skipIf(!HAS_DATA)(`processors and terrain on the in-memory engine${HAS_
   });
 
   async function upload(...names: string[]): Promise<void> {
-    for (const name of names) await memory.writeFile(`/inputs/${name}`, new Uint8Array(readFileSync(sample(name))));
+    for (const name of names) await memory.fs.writeFile(`/inputs/${name}`, new Uint8Array(readFileSync(sample(name))));
   }
 
   async function memoryBands(path: string): Promise<Float64Array[]> {
-    const bytes = (await memory.readFile(path)).slice();
+    const bytes = (await memory.fs.readFile(path)).slice();
     const image = await (await fromArrayBuffer(bytes.buffer)).getImage();
     return Array.from((await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[], (band) => Float64Array.from(band));
   }
@@ -33,7 +33,7 @@ describe.skipIf(!HAS_DATA)(`processors and terrain on the in-memory engine${HAS_
 
   it('reprojects, rasterizes and computes slope in memory exactly as on host files', async () => {
     await upload('elev.tif', 'lux.shp', 'lux.shx', 'lux.dbf', 'lux.prj');
-    await memory.mkdir('/outputs');
+    await memory.fs.mkdir('/outputs');
 
     await new Reprojector('/inputs/elev.tif', { resampling: 'bilinear' }).run({ spec, outputPath: '/outputs/elev.tif', engine: memory, resolveInput: memoryInput });
     await new Reprojector(sample('elev.tif'), { resampling: 'bilinear' }).run({ spec, outputPath: scratch.path('elev.tif'), engine: host, resolveInput });

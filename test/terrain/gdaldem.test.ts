@@ -113,8 +113,8 @@ describe.skipIf(!HAS_DATA)(`terrain functions${HAS_DATA ? '' : ` (${NO_DATA_REAS
 
     const withUnit = async (file: string, unit: string) => {
       const out = scratch.path(`unit-${unit}-${file.endsWith('feet-crs.vrt') ? 'ft' : 'm'}.vrt`);
-      const xml = new TextDecoder().decode(await engine.readFile(file));
-      await engine.writeFile(out, new TextEncoder().encode(xml.replace(/(<VRTRasterBand\b[^>]*>)/, `$1\n    <UnitType>${unit}</UnitType>`)));
+      const xml = new TextDecoder().decode(await engine.fs.readFile(file));
+      await engine.fs.writeFile(out, new TextEncoder().encode(xml.replace(/(<VRTRasterBand\b[^>]*>)/, `$1\n    <UnitType>${unit}</UnitType>`)));
       return out;
     };
     const metreCrs = scratch.path('metre-crs.vrt');

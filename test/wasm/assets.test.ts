@@ -44,7 +44,7 @@ describe('the default GDAL asset URLs', () => {
   it('are what the worker engine sends its worker, which it starts from engine-worker.js next to the module', async () => {
     vi.stubGlobal('Worker', RecordingWorker);
     const engine = createWorkerEngine();
-    expect(await engine.exists('/x')).toBeNull();
+    expect(await engine.fs.exists('/x')).toBeNull();
     const [worker] = RecordingWorker.started;
     expect(RecordingWorker.started).toHaveLength(1);
     expect(String(worker!.url)).toBe(new URL('engine-worker.js', WASM_FOLDER).href);

@@ -44,7 +44,7 @@ describe.skipIf(!HAS_DATA || !HAS_GDALDEM)(
         const native = scratch.path(`native-${mode}.tif`);
         const colorFile = scratch.path('colors.txt');
         const color = mode === 'color-relief' ? [colorFile] : [];
-        if (mode === 'color-relief') await engine.writeFile(colorFile, new TextEncoder().encode(COLOR_TABLE));
+        if (mode === 'color-relief') await engine.fs.writeFile(colorFile, new TextEncoder().encode(COLOR_TABLE));
         await engine.dem(mode, sample('elev.tif'), ours, args, mode === 'color-relief' ? { colorFile } : {});
         run('gdaldem', [mode, '-q', sample('elev.tif'), ...color, native, ...args]);
 

@@ -10,21 +10,23 @@ import { lazyStart } from '../../wasm/lazy-start-engine.js';
 import { createMemoryEngine, nodeGdalModule } from '../../wasm/node.js';
 import { HAS_DATA, NO_DATA_REASON, sample } from './fixtures.js';
 
-/** A memory engine that records every call made on it. */
+/** A memory engine that records every call made on it (GDAL operations and `engine.fs` methods). */
 function recordingEngine(): { engine: GdalEngine; calls: string[] } {
   const inner = createMemoryEngine({ module: nodeGdalModule });
   const calls: string[] = [];
-  const engine = new Proxy(inner, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(`${String(name)} ${typeof args[0] === 'string' ? args[0] : ''}`.trim());
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { engine, calls };
+  const recording = <T extends object>(object: T): T =>
+    new Proxy(object, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (name === 'fs') return recording(value as object);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(`${String(name)} ${typeof args[0] === 'string' ? args[0] : ''}`.trim());
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return { engine: recording(inner), calls };
 }
 
 describe.skipIf(!HAS_DATA)(`lazyStart${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
@@ -35,30 +37,30 @@ describe.skipIf(!HAS_DATA)(`lazyStart${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`,
 
   it('answers file calls without starting GDAL, then writes the files into GDAL before its first call', async () => {
     const demBytes = new Uint8Array(readFileSync(sample('elev.tif')));
-    await engine.mkdir('/staging/a');
-    await engine.writeFile('/staging/a/x.txt', bytes('hello'));
-    expect(await engine.size('/staging/a/x.txt')).toBe(5);
-    expect(await engine.exists('/staging/a')).toBe(true);
-    expect(await engine.exists('/staging/b')).toBe(false);
-    await engine.rename('/staging/a/x.txt', '/staging/a/y.txt');
-    expect(new TextDecoder().decode(await engine.readFile('/staging/a/y.txt'))).toBe('hello');
-    await expect(engine.readFile('/staging/a/x.txt')).rejects.toThrow(FileError);
+    await engine.fs.mkdir('/staging/a');
+    await engine.fs.writeFile('/staging/a/x.txt', bytes('hello'));
+    expect(await engine.fs.size('/staging/a/x.txt')).toBe(5);
+    expect(await engine.fs.exists('/staging/a')).toBe(true);
+    expect(await engine.fs.exists('/staging/b')).toBe(false);
+    await engine.fs.rename('/staging/a/x.txt', '/staging/a/y.txt');
+    expect(new TextDecoder().decode(await engine.fs.readFile('/staging/a/y.txt'))).toBe('hello');
+    await expect(engine.fs.readFile('/staging/a/x.txt')).rejects.toThrow(FileError);
 
     let reads = 0;
     await engine.deferFile('/cache/never.txt', 3, async () => {
       reads += 1;
       return bytes('abc');
     });
-    expect(await engine.size('/cache/never.txt')).toBe(3);
-    await engine.removeTree('/cache');
-    expect(await engine.exists('/cache/never.txt')).toBe(false);
+    expect(await engine.fs.size('/cache/never.txt')).toBe(3);
+    await engine.fs.removeTree('/cache');
+    expect(await engine.fs.exists('/cache/never.txt')).toBe(false);
 
     let demReads = 0;
     await engine.deferFile('/cache/dem.tif', demBytes.length, async () => {
       demReads += 1;
       return demBytes;
     });
-    expect(await engine.size('/cache/dem.tif')).toBe(demBytes.length);
+    expect(await engine.fs.size('/cache/dem.tif')).toBe(demBytes.length);
     expect(calls).toEqual([]);
     expect(engine.started).toBe(false);
     expect(reads + demReads).toBe(0);
@@ -70,7 +72,7 @@ describe.skipIf(!HAS_DATA)(`lazyStart${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`,
     expect(reads).toBe(0);
     expect(demReads).toBe(1);
     expect(calls).toEqual(['mkdir /staging/a', 'writeFile /staging/a/y.txt', 'writeFile /cache/dem.tif', 'info /cache/dem.tif']);
-    expect(new TextDecoder().decode(await engine.readFile('/staging/a/y.txt'))).toBe('hello');
+    expect(new TextDecoder().decode(await engine.fs.readFile('/staging/a/y.txt'))).toBe('hello');
 
     // Once started, a deferred file is written at once.
     await engine.deferFile('/cache/late.txt', 4, async () => bytes('late'));

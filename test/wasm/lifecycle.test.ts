@@ -14,12 +14,12 @@ describe.skipIf(!HAS_DATA)(`engine lifecycle${HAS_DATA ? '' : ` (${NO_DATA_REASO
     const engine = createNodeEngine();
     try {
       const file = path.join(folder, 'a', 'b.bin');
-      await engine.mkdir(path.join(folder, 'a'));
-      await engine.writeFile(file, new Uint8Array([7, 8]));
-      expect(await engine.exists(file)).toBe(true);
-      expect(Array.from(await engine.readFile(file))).toEqual([7, 8]);
-      await engine.remove(file);
-      expect(await engine.exists(file)).toBe(false);
+      await engine.fs.mkdir(path.join(folder, 'a'));
+      await engine.fs.writeFile(file, new Uint8Array([7, 8]));
+      expect(await engine.fs.exists(file)).toBe(true);
+      expect(Array.from(await engine.fs.readFile(file))).toEqual([7, 8]);
+      await engine.fs.remove(file);
+      expect(await engine.fs.exists(file)).toBe(false);
       expect(nodeGdalModule.loaded).toBeUndefined();
 
       await engine.info(sample('elev.tif'));

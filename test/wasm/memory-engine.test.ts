@@ -9,15 +9,15 @@ describe.skipIf(!HAS_DATA)(`the memory engine in Node${HAS_DATA ? '' : ` (${NO_D
   afterAll(() => engine.close());
 
   it('writes bytes, reads their info, warps in memory and returns the result as bytes', async () => {
-    expect(engine.fileSystem).toBe('memory');
-    await engine.writeFile('/inputs/elev.tif', new Uint8Array(readFileSync(sample('elev.tif'))));
+    expect(engine.fs.kind).toBe('memory');
+    await engine.fs.writeFile('/inputs/elev.tif', new Uint8Array(readFileSync(sample('elev.tif'))));
     const info = await engine.info('/inputs/elev.tif');
     expect(info.description).toBe('/inputs/elev.tif');
     expect(info.size).toEqual([95, 90]);
 
-    await engine.mkdir('/outputs');
+    await engine.fs.mkdir('/outputs');
     await engine.warp(['/inputs/elev.tif'], '/outputs/elev-3035.tif', ['-t_srs', 'EPSG:3035', '-tr', '1000', '1000', '-r', 'bilinear']);
-    const bytes = await engine.readFile('/outputs/elev-3035.tif');
+    const bytes = await engine.fs.readFile('/outputs/elev-3035.tif');
     const raster = await readTiffBytes(bytes);
     expect([raster.width, raster.height]).toEqual([61, 86]);
     expect(raster.noData).toBe(-32768);
@@ -27,38 +27,38 @@ describe.skipIf(!HAS_DATA)(`the memory engine in Node${HAS_DATA ? '' : ` (${NO_D
   });
 
   it('keeps its files apart from the host: a host path is not visible in memory', async () => {
-    expect(await engine.exists(sample('elev.tif'))).toBe(false);
+    expect(await engine.fs.exists(sample('elev.tif'))).toBe(false);
     await expect(engine.info(sample('elev.tif'))).rejects.toThrow(FileError);
   });
 
   it('removes files, and a missing file is not an error', async () => {
-    await engine.writeFile('tmp/a.bin', new Uint8Array([1, 2, 3]));
-    expect(await engine.exists('/tmp/a.bin')).toBe(true);
-    expect(Array.from(await engine.readFile('/tmp/a.bin'))).toEqual([1, 2, 3]);
-    await engine.remove('/tmp/a.bin');
-    expect(await engine.exists('/tmp/a.bin')).toBe(false);
-    await engine.remove('/tmp/a.bin');
+    await engine.fs.writeFile('tmp/a.bin', new Uint8Array([1, 2, 3]));
+    expect(await engine.fs.exists('/tmp/a.bin')).toBe(true);
+    expect(Array.from(await engine.fs.readFile('/tmp/a.bin'))).toEqual([1, 2, 3]);
+    await engine.fs.remove('/tmp/a.bin');
+    expect(await engine.fs.exists('/tmp/a.bin')).toBe(false);
+    await engine.fs.remove('/tmp/a.bin');
   });
 
   it('measures a file without reading it, and renames one in a step, replacing the file there', async () => {
-    await engine.writeFile('/moves/part.bin', new Uint8Array([1, 2, 3, 4]));
-    await engine.writeFile('/moves/final.bin', new Uint8Array([9]));
-    expect([await engine.size('/moves/part.bin'), await engine.size('/moves/final.bin'), await engine.size('/moves/none.bin'), await engine.size('/moves')]).toEqual([4, 1, undefined, undefined]);
-    await engine.rename('/moves/part.bin', '/moves/final.bin');
-    expect(await engine.exists('/moves/part.bin')).toBe(false);
-    expect(Array.from(await engine.readFile('/moves/final.bin'))).toEqual([1, 2, 3, 4]);
-    expect(await engine.size('/moves/final.bin')).toBe(4);
+    await engine.fs.writeFile('/moves/part.bin', new Uint8Array([1, 2, 3, 4]));
+    await engine.fs.writeFile('/moves/final.bin', new Uint8Array([9]));
+    expect([await engine.fs.size('/moves/part.bin'), await engine.fs.size('/moves/final.bin'), await engine.fs.size('/moves/none.bin'), await engine.fs.size('/moves')]).toEqual([4, 1, undefined, undefined]);
+    await engine.fs.rename('/moves/part.bin', '/moves/final.bin');
+    expect(await engine.fs.exists('/moves/part.bin')).toBe(false);
+    expect(Array.from(await engine.fs.readFile('/moves/final.bin'))).toEqual([1, 2, 3, 4]);
+    expect(await engine.fs.size('/moves/final.bin')).toBe(4);
     // Into a folder that does not exist yet; a missing source is a FileError naming it.
-    await engine.rename('/moves/final.bin', '/moved/deeper/final.bin');
-    expect(Array.from(await engine.readFile('/moved/deeper/final.bin'))).toEqual([1, 2, 3, 4]);
-    await expect(engine.rename('/moves/gone.bin', '/moves/x.bin')).rejects.toThrow(new FileError("cannot move /moves/gone.bin to /moves/x.bin: no such file in the engine's memory file system", '/moves/gone.bin'));
+    await engine.fs.rename('/moves/final.bin', '/moved/deeper/final.bin');
+    expect(Array.from(await engine.fs.readFile('/moved/deeper/final.bin'))).toEqual([1, 2, 3, 4]);
+    await expect(engine.fs.rename('/moves/gone.bin', '/moves/x.bin')).rejects.toThrow(new FileError("cannot move /moves/gone.bin to /moves/x.bin: no such file in the engine's memory file system", '/moves/gone.bin'));
   });
 
   it('names the file in errors: reading a missing file, opening bytes that are not a raster', async () => {
-    await expect(engine.readFile('/nowhere.tif')).rejects.toThrow(
+    await expect(engine.fs.readFile('/nowhere.tif')).rejects.toThrow(
       "cannot read /nowhere.tif: no such file in the engine's memory file system (write it with writeFile first)",
     );
-    await engine.writeFile('/junk.tif', new TextEncoder().encode('not a tiff'));
+    await engine.fs.writeFile('/junk.tif', new TextEncoder().encode('not a tiff'));
     const error = await engine.info('/junk.tif').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GdalError);
     expect((error as GdalError).message).toMatch(/^cannot open \/junk\.tif for info: /);

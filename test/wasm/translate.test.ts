@@ -41,7 +41,7 @@ describe.skipIf(!HAS_DATA)(`engine translate, buildVrt, rasterize and vectorTran
     await engine.translate(sample('elev.tif'), west, ['-srcwin', '0', '0', '40', '90']);
     await engine.translate(sample('elev.tif'), east, ['-srcwin', '40', '0', '55', '90']);
     const vrt = scratch.path('vrt', 'mosaic.vrt');
-    await engine.mkdir(path.dirname(vrt));
+    await engine.fs.mkdir(path.dirname(vrt));
     await engine.buildVrt([west, east], vrt, []);
 
     const xml = readFileSync(vrt, 'utf8');

@@ -88,8 +88,8 @@ describe.skipIf(!HAS_DATA)(`engine.warp${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     await engine.warp([sample('elev.tif')], out, ['-tr', '0.025', '0.025']);
     expect((await engine.info(out)).size).toEqual([32, 30]);
 
-    await engine.remove(out);
-    expect(await engine.exists(out)).toBe(false);
+    await engine.fs.remove(out);
+    expect(await engine.fs.exists(out)).toBe(false);
     await engine.warp([sample('elev.tif')], out, ['-tr', '0.05', '0.05']);
     expect((await engine.info(out)).size).toEqual([16, 15]);
 
@@ -109,15 +109,15 @@ describe.skipIf(!HAS_DATA)(`engine.warp${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     await engine.warp([sample('elev.tif')], final, ['-tr', '0.025', '0.025']);
     expect((await engine.info(final)).size).toEqual([32, 30]);
     await engine.warp([sample('elev.tif')], part, ['-tr', '0.05', '0.05']);
-    const partSize = await engine.size(part);
-    await engine.rename(part, final);
-    expect([await engine.exists(part), await engine.size(final)]).toEqual([false, partSize]);
+    const partSize = await engine.fs.size(part);
+    await engine.fs.rename(part, final);
+    expect([await engine.fs.exists(part), await engine.fs.size(final)]).toEqual([false, partSize]);
     expect((await engine.info(final)).size).toEqual([16, 15]);
     // The old name is free again for GDAL to write.
     await engine.warp([sample('elev.tif')], part, ['-tr', '0.1', '0.1']);
     expect((await engine.info(part)).size).toEqual([8, 8]);
-    expect([await engine.size(scratch.path('nothing.tif')), await engine.size(scratch.path())]).toEqual([undefined, undefined]);
-    await expect(engine.rename(scratch.path('nothing.tif'), final)).rejects.toThrow(FileError);
+    expect([await engine.fs.size(scratch.path('nothing.tif')), await engine.fs.size(scratch.path())]).toEqual([undefined, undefined]);
+    await expect(engine.fs.rename(scratch.path('nothing.tif'), final)).rejects.toThrow(FileError);
   });
 
   it('reports progress as increasing fractions ending at 1', async () => {

@@ -1,0 +1,135 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DemMode } from '../../wasm/engine.js';
+import { onFileAccess, type FileAccess } from '../../wasm/file-access.js';
+import { createPoolEngine } from '../../wasm/node.js';
+import { exactRows, isSplitScratch } from '../../wasm/pool-split.js';
+import { compareValues, hasCommand, readTiffFile, run, useScratchFolder } from './fixtures.js';
+
+const HAS_NATIVE = hasCommand('gdalwarp') && hasCommand('gdaldem');
+const WIDTH = 700;
+const HEIGHT = 600;
+
+// Every output is split (splitPixels: 1, compressed and terrain too) over two workers, or never split.
+const split = createPoolEngine({ workers: 2, splitPixels: 1, splitCompressed: true, splitTerrain: true });
+const whole = createPoolEngine({ workers: 2, splitPixels: Infinity });
+afterAll(() => Promise.all([split.close(), whole.close()]));
+
+/** A rippled Float32 DEM on a 10 m UTM 32N grid, with a nodata hole, written as a GeoTIFF by the pool. */
+async function writeDem(folder: (name: string) => string): Promise<string> {
+  const values = new Float32Array(WIDTH * HEIGHT);
+  for (let row = 0; row < HEIGHT; row += 1) {
+    for (let col = 0; col < WIDTH; col += 1) {
+      const hole = (row - 300) ** 2 + (col - 200) ** 2 < 400;
+      values[row * WIDTH + col] = hole ? -9999 : 800 + 40 * Math.sin(col / 23) * Math.cos(row / 31) + 0.7 * col - 0.4 * row + ((col * 7 + row * 13) % 11) / 3;
+    }
+  }
+  writeFileSync(folder('dem.raw'), values);
+  writeFileSync(
+    folder('dem.vrt'),
+    `<VRTDataset rasterXSize="${WIDTH}" rasterYSize="${HEIGHT}"><SRS>EPSG:32632</SRS><GeoTransform>640000, 10, 0, 5180000, 0, -10</GeoTransform>
+<VRTRasterBand dataType="Float32" band="1" subClass="VRTRawRasterBand"><NoDataValue>-9999</NoDataValue><SourceFilename relativeToVRT="1">dem.raw</SourceFilename>
+<ImageOffset>0</ImageOffset><PixelOffset>4</PixelOffset><LineOffset>${WIDTH * 4}</LineOffset><ByteOrder>LSB</ByteOrder></VRTRasterBand></VRTDataset>`,
+  );
+  await whole.translate(folder('dem.vrt'), folder('dem.tif'), ['-co', 'TILED=YES']);
+  return folder('dem.tif');
+}
+
+async function sameRasters(a: string, b: string): Promise<void> {
+  const [first, second] = await Promise.all([readTiffFile(a), readTiffFile(b)]);
+  expect([first.width, first.height, first.noData, first.geoTransform]).toEqual([second.width, second.height, second.noData, second.geoTransform]);
+  // Mostly real values (not a comparison of two empty rasters), then pixel for pixel, NaN included.
+  expect(first.values.filter((value) => !Number.isNaN(value) && value !== first.noData).length).toBeGreaterThan(first.values.length / 2);
+  const differing = first.values.findIndex((value, index) => !Object.is(value, second.values[index]));
+  expect(differing).toBe(-1);
+}
+
+describe('a large warp or terrain step split over the pool’s workers', () => {
+  const scratch = useScratchFolder('pool-split');
+  let dem = '';
+  let written: Promise<string> | undefined;
+  const ready = async () => {
+    dem = await (written ??= writeDem((name) => scratch.path(name)));
+  };
+
+  // EPSG:3035 grid on whole 10 m: every row's coordinate is exact, so strips are exact too.
+  const WARP_ARGS = ['-t_srs', 'EPSG:3035', '-te', '4385000', '2622000', '4391000', '2627000', '-tr', '10', '10', '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', '-et', '0'];
+  const CREATION = ['-of', 'GTiff', '-co', 'COMPRESS=DEFLATE', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256'];
+
+  it('warps with -et 0 into the same pixels, georeferencing and metadata as the warp run whole, and leaves no scratch file', async () => {
+    await ready();
+    await split.warp([dem], scratch.path('warp-split.tif'), [...WARP_ARGS, ...CREATION]);
+    await whole.warp([dem], scratch.path('warp-whole.tif'), [...WARP_ARGS, ...CREATION]);
+    await sameRasters(scratch.path('warp-split.tif'), scratch.path('warp-whole.tif'));
+    const [a, b] = await Promise.all([split.info(scratch.path('warp-split.tif')), whole.info(scratch.path('warp-whole.tif'))]);
+    expect({ ...a, description: '', files: [] }).toEqual({ ...b, description: '', files: [] });
+    expect(readdirSync(scratch.path()).filter(isSplitScratch)).toEqual([]);
+  });
+
+  it.skipIf(!HAS_NATIVE)('warps split like native gdalwarp with the same arguments', async () => {
+    await ready();
+    run('gdalwarp', ['-q', '-overwrite', dem, scratch.path('warp-native.tif'), ...WARP_ARGS, ...CREATION]);
+    const [ours, native] = await Promise.all([readTiffFile(scratch.path('warp-split.tif')), readTiffFile(scratch.path('warp-native.tif'))]);
+    const { maxDiff, validityMismatches, valid } = compareValues(ours, native);
+    expect(validityMismatches).toBe(0);
+    expect(valid).toBeGreaterThan(250_000);
+    expect(maxDiff).toBeLessThanOrEqual(1e-3);
+  });
+
+  const DEM_CASES: Array<{ mode: DemMode; args: string[] }> = [
+    { mode: 'slope', args: [] },
+    { mode: 'slope', args: ['-compute_edges'] },
+    { mode: 'hillshade', args: ['-z', '2'] },
+    { mode: 'hillshade', args: ['-multidirectional', '-compute_edges'] },
+    { mode: 'aspect', args: ['-compute_edges'] },
+    { mode: 'TPI', args: [] },
+    { mode: 'roughness', args: ['-compute_edges'] },
+  ];
+  for (const { mode, args } of DEM_CASES) {
+    it(`computes ${mode} ${args.join(' ')} in row strips with a one-row halo, pixel for pixel the step run whole${HAS_NATIVE ? ', and like native gdaldem' : ''}`, async () => {
+      await ready();
+      const name = `${mode}${args.join('')}`;
+      await split.dem(mode, dem, scratch.path(`${name}-split.tif`), [...args, ...CREATION]);
+      await whole.dem(mode, dem, scratch.path(`${name}-whole.tif`), [...args, ...CREATION]);
+      await sameRasters(scratch.path(`${name}-split.tif`), scratch.path(`${name}-whole.tif`));
+      if (!HAS_NATIVE) return;
+      run('gdaldem', [mode, '-q', dem, scratch.path(`${name}-native.tif`), ...args, ...CREATION]);
+      const { maxDiff, validityMismatches } = compareValues(await readTiffFile(scratch.path(`${name}-split.tif`)), await readTiffFile(scratch.path(`${name}-native.tif`)));
+      expect(validityMismatches).toBe(0);
+      // Hillshade is a Byte: GDAL 3.8 (ours) and the native 3.6 round some pixels apart by one,
+      // split or whole alike (the whole step's output is the split's, checked above).
+      expect(maxDiff).toBeLessThanOrEqual(mode === 'hillshade' ? 1 : 1e-4);
+    });
+  }
+
+  it('reports the source as read, and none of its own scratch files', async () => {
+    await ready();
+    const seen: FileAccess[] = [];
+    const stop = onFileAccess((access) => seen.push(access));
+    try {
+      await split.dem('slope', dem, scratch.path('recorded.tif'), []);
+    } finally {
+      stop();
+    }
+    const read = seen.flatMap((access) => access.read);
+    expect(read).toContain(dem);
+    expect([...read, ...seen.flatMap((access) => access.absent)].filter(isSplitScratch)).toEqual([]);
+  });
+
+  it('runs a warp without -et 0 whole: its approximate transformer depends on how the work is cut', async () => {
+    await ready();
+    const approximate = WARP_ARGS.slice(0, -2);
+    await split.warp([dem], scratch.path('approx-split.tif'), approximate);
+    await whole.warp([dem], scratch.path('approx-whole.tif'), approximate);
+    await sameRasters(scratch.path('approx-split.tif'), scratch.path('approx-whole.tif'));
+  });
+});
+
+describe('exactRows', () => {
+  it('accepts grids whose every row coordinate is exact in floating point, and refuses others', () => {
+    expect(exactRows(2668000, 10, 800)).toBe(true);
+    expect(exactRows(45.5, 0.25, 1000)).toBe(true);
+    expect(exactRows(5180000, 0.1, 1000)).toBe(false);
+    expect(exactRows(47, 1 / 3600, 3600)).toBe(false);
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * Node only: one large warp or terrain step over every worker of the pool, pixel for pixel the
+ * same as the step run whole.
+ *
+ * The output is cut into full-width row strips. Each worker computes one strip into an
+ * uncompressed GeoTIFF next to the output; a VRT lays the strips side by side on the output's
+ * grid (with the metadata GDAL gave the first strip), and one `gdal_translate` writes the output
+ * with the step's own format and creation options.
+ *
+ * Why the result is identical:
+ * - Terrain (`gdaldem`) works on a 3x3 window and uses only the pixel size: each strip reads one
+ *   extra row above and below (the halo) and keeps only its own rows, so every kept pixel sees the
+ *   neighbours it sees in the whole raster; the raster's true edges stay edges (`-compute_edges`
+ *   or not).
+ * - A warp maps each output pixel centre through the exact transformation only with `-et 0`
+ *   (otherwise the approximate transformer interpolates along each row of each chunk GDAL cuts,
+ *   and chunks differ). The strip's grid is given with `-te`/`-tr`, so its pixel centres are the
+ *   whole output's bit for bit when every row's coordinate is exact in floating point (grids on
+ *   whole metres, 0.5 m, 10 m, 0.25°...); other grids run whole.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations } from './engine.js';
+
+/** What a split needs from the pool. */
+export interface SplitPlanner {
+  /** The pool's GDAL operations (each runs on a free worker). */
+  operations: GdalOperations;
+  /** How many workers the pool may run. */
+  workers(): number;
+  /** Outputs with fewer pixels run whole. */
+  splitPixels: number;
+  /** Whether compressed outputs are split too (their one final write compresses on one core). */
+  splitCompressed: boolean;
+  /** Whether terrain steps are split. */
+  splitTerrain: boolean;
+  fs: EngineFiles;
+}
+
+/**
+ * Whether a path is one of a split's scratch files: the pool leaves them out of the files it
+ * reports read (they are gone when the step ends; what GDAL read through them is reported).
+ */
+export function isSplitScratch(file: string): boolean {
+  return /^\..+\.split-\d+-[0-9a-z]+-[0-9a-z]+-/.test(path.basename(file));
+}
+
+/** gdalwarp options a split understands, with how many values each takes. Any other option runs whole. */
+const WARP_OPTIONS: Record<string, number> = {
+  '-t_srs': 1,
+  '-s_srs': 1,
+  '-te': 4,
+  '-tr': 2,
+  '-r': 1,
+  '-ot': 1,
+  '-wt': 1,
+  '-dstnodata': 1,
+  '-srcnodata': 1,
+  '-et': 1,
+  '-of': 1,
+  '-co': 1,
+  '-wm': 1,
+  '-wo': 1,
+  '-multi': 0,
+  '-q': 0,
+  '-b': 1,
+  '-srcband': 1,
+  '-dstband': 1,
+  '-nomd': 0,
+  '-overwrite': 0,
+  '--config': 2,
+};
+
+/** gdaldem options a split understands. */
+const DEM_OPTIONS: Record<string, number> = {
+  '-compute_edges': 0,
+  '-alg': 1,
+  '-b': 1,
+  '-of': 1,
+  '-co': 1,
+  '-q': 0,
+  '-s': 1,
+  '-z': 1,
+  '-az': 1,
+  '-alt': 1,
+  '-combined': 0,
+  '-multidirectional': 0,
+  '-igor': 0,
+  '-p': 0,
+  '-trigonometric': 0,
+  '-zero_for_flat': 0,
+  '-alpha': 0,
+  '-exact_color_entry': 0,
+  '-nearest_color_entry': 0,
+  '--config': 2,
+};
+
+interface ParsedArgs {
+  /** Each option with its values, in order. */
+  options: Array<{ name: string; values: string[] }>;
+}
+
+/** Splits arguments into options, or undefined when one is not in `known` (then the step runs whole). */
+function parseArgs(args: readonly string[], known: Record<string, number>): ParsedArgs | undefined {
+  const options: ParsedArgs['options'] = [];
+  for (let index = 0; index < args.length; ) {
+    const name = args[index]!;
+    const arity = known[name];
+    if (arity === undefined || index + arity >= args.length + (arity === 0 ? 1 : 0)) return undefined;
+    options.push({ name, values: args.slice(index + 1, index + 1 + arity) });
+    index += 1 + arity;
+  }
+  return { options };
+}
+
+function values(parsed: ParsedArgs, name: string): string[] | undefined {
+  return parsed.options.find((option) => option.name === name)?.values;
+}
+
+/** The arguments for a strip: without format and creation options (strips are plain GeoTIFFs), and without `names`. */
+function stripArgs(parsed: ParsedArgs, without: readonly string[]): string[] {
+  const args = parsed.options.filter((option) => !['-of', '-co', ...without].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
+  return [...args, '-of', 'GTiff'];
+}
+
+/** The final `gdal_translate`'s arguments: the step's format, creation options and configuration. */
+function outputArgs(parsed: ParsedArgs): string[] {
+  return parsed.options.filter((option) => ['-of', '-co', '--config'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
+}
+
+/** Whether the output is compressed: its final write then compresses the whole raster on one worker. */
+function compressed(parsed: ParsedArgs): boolean {
+  const options = parsed.options.filter((option) => option.name === '-co').map((option) => option.values[0]!.toUpperCase());
+  const compress = options.find((option) => option.startsWith('COMPRESS='));
+  if (compress) return compress !== 'COMPRESS=NONE';
+  return (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() === 'COG'; // COG compresses by default
+}
+
+/**
+ * Whether `origin + n * step` is exact in floating point for every n in [0, count], half-pixel
+ * centres included: both are multiples of one power of two and every sum fits the mantissa.
+ */
+export function exactRows(origin: number, step: number, count: number): boolean {
+  for (let shift = 0; shift <= 40; shift += 1) {
+    const scale = 2 ** shift;
+    if (Number.isInteger(origin * scale) && Number.isInteger(step * scale)) {
+      return (Math.abs(origin) + (count + 1) * Math.abs(step)) * scale * 2 < 2 ** 50;
+    }
+  }
+  return false;
+}
+
+/** Row ranges [start, end) of `count` strips of `height` rows. */
+function strips(height: number, count: number): Array<[number, number]> {
+  const rows = Math.ceil(height / count);
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < height; start += rows) ranges.push([start, Math.min(height, start + rows)]);
+  return ranges;
+}
+
+interface Strip {
+  /** The strip's GeoTIFF. */
+  file: string;
+  /** Output rows it covers. */
+  start: number;
+  end: number;
+  /** Rows at its top that are halo, not its own. */
+  halo: number;
+}
+
+/** Scratch file names beside the output (same folder: same file system, cleaned with it). */
+function scratchNames(dest: string): (suffix: string) => string {
+  const folder = path.dirname(dest);
+  const base = path.basename(dest);
+  const stamp = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  return (suffix) => path.join(folder, `.${base}.split-${stamp}-${suffix}`);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The VRT of the whole output from the first strip's VRT (its bands' types, nodata, metadata and
+ * colour interpretation, as GDAL wrote them): the whole size and geotransform, and one source per
+ * strip in each band.
+ */
+export function mosaicXml(firstStripXml: string, width: number, height: number, geoTransform: readonly number[], parts: readonly Strip[]): string {
+  let xml = firstStripXml.replace(/<VRTDataset\b[^>]*>/, `<VRTDataset rasterXSize="${width}" rasterYSize="${height}">`);
+  xml = xml.replace(/<GeoTransform>[^<]*<\/GeoTransform>/, `<GeoTransform>${geoTransform.map((value) => String(value)).join(', ')}</GeoTransform>`);
+  return xml.replace(/(<VRTRasterBand\b[^>]*\bband="(\d+)"[^>]*>)([\s\S]*?)(<\/VRTRasterBand>)/g, (_match, open: string, band: string, body: string, close: string) => {
+    const kept = body.replace(/\s*<(SimpleSource|ComplexSource)\b[\s\S]*?<\/\1>/g, '');
+    const sources = parts
+      .map(
+        (part) =>
+          `    <SimpleSource>\n      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(part.file))}</SourceFilename>\n      <SourceBand>${band}</SourceBand>\n` +
+          `      <SrcRect xOff="0" yOff="${part.halo}" xSize="${width}" ySize="${part.end - part.start}" />\n` +
+          `      <DstRect xOff="0" yOff="${part.start}" xSize="${width}" ySize="${part.end - part.start}" />\n    </SimpleSource>\n`,
+      )
+      .join('');
+    return `${open}${kept.replace(/\s*$/, '\n')}${sources}  ${close}`;
+  });
+}
+
+/** Averages the strips' progress into one, leaving the last tenth for writing the output. */
+function progressOf(onProgress: CallOptions['onProgress'], count: number): { strip(index: number): CallOptions | undefined; done(): void } {
+  const fractions = new Array<number>(count).fill(0);
+  return {
+    strip: (index) =>
+      onProgress
+        ? {
+            onProgress: (fraction) => {
+              fractions[index] = fraction;
+              onProgress((0.9 * fractions.reduce((sum, value) => sum + value, 0)) / count);
+            },
+          }
+        : undefined,
+    done: () => onProgress?.(1),
+  };
+}
+
+/** Lays the strips out in a VRT and writes the output with the step's format and options. */
+async function assemble(planner: SplitPlanner, parts: readonly Strip[], dest: string, width: number, height: number, geoTransform: readonly number[], args: string[], scratch: (suffix: string) => string, options: CallOptions | undefined): Promise<void> {
+  const first = scratch('first.vrt');
+  const mosaic = scratch('mosaic.vrt');
+  try {
+    await planner.operations.translate(parts[0]!.file, first, ['-of', 'VRT']);
+    // Read with Node's fs, not the engine's: a scratch file is no input the caller should record.
+    const xml = await readFile(first, 'utf8');
+    await planner.fs.writeFile(mosaic, new TextEncoder().encode(mosaicXml(xml, width, height, geoTransform, parts)));
+    await planner.operations.translate(mosaic, dest, args, options?.config ? { config: options.config } : undefined);
+  } finally {
+    await Promise.all([first, mosaic].map((file) => planner.fs.remove(file)));
+  }
+}
+
+/**
+ * `warp` through the pool: split over the workers when the output is large, exact (`-et 0`) and
+ * on a grid whose rows are exact in floating point; else one worker runs it whole.
+ */
+export async function splitWarp(planner: SplitPlanner, sources: string[], dest: string, args: string[], options?: CallOptions): Promise<void> {
+  const whole = () => planner.operations.warp(sources, dest, args, options);
+  const count = planner.workers();
+  const parsed = Array.isArray(args) && typeof dest === 'string' && Array.isArray(sources) ? parseArgs(args, WARP_OPTIONS) : undefined;
+  if (count < 2 || !parsed || (compressed(parsed) && !planner.splitCompressed)) return whole();
+  const te = values(parsed, '-te')?.map(Number);
+  const tr = values(parsed, '-tr')?.map(Number);
+  const et = values(parsed, '-et');
+  if (!te || !tr || et === undefined || Number(et[0]) !== 0 || [...te, ...tr].some((value) => !Number.isFinite(value))) return whole();
+  const [xmin, ymin, xmax, ymax] = te as [number, number, number, number];
+  const [xres, yres] = tr as [number, number];
+  const width = Math.round((xmax - xmin) / xres);
+  const height = Math.round((ymax - ymin) / yres);
+  if (width * height < planner.splitPixels || height < 2 * count || !exactRows(ymax, yres, height)) return whole();
+
+  const scratch = scratchNames(dest);
+  const ranges = strips(height, count);
+  const parts: Strip[] = ranges.map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: 0 }));
+  const progress = progressOf(options?.onProgress, parts.length);
+  try {
+    const base = stripArgs(parsed, ['-te', '-overwrite']);
+    await Promise.all(
+      parts.map((part, index) => {
+        const top = ymax - part.start * yres;
+        const bottom = ymax - part.end * yres;
+        const config = options?.config ? { config: options.config } : {};
+        const strip = progress.strip(index);
+        return planner.operations.warp(sources, part.file, [...base, '-te', String(xmin), String(bottom), String(xmax), String(top)], { ...config, ...(strip ?? {}) });
+      }),
+    );
+    await assemble(planner, parts, dest, width, height, [xmin, xres, 0, ymax, 0, -yres], outputArgs(parsed), scratch, options);
+    progress.done();
+  } finally {
+    await Promise.all(parts.map((part) => planner.fs.remove(part.file)));
+  }
+}
+
+/**
+ * `dem` through the pool: large rasters split into row strips with a one-row halo, one per
+ * worker; small ones, or options a split does not know, run whole on one worker.
+ */
+export async function splitDem(planner: SplitPlanner, mode: DemMode, source: string, dest: string, args: string[], options?: DemOptions): Promise<void> {
+  const whole = () => planner.operations.dem(mode, source, dest, args, options);
+  const count = planner.workers();
+  const parsed = Array.isArray(args) && typeof dest === 'string' && typeof source === 'string' ? parseArgs(args, DEM_OPTIONS) : undefined;
+  if (count < 2 || !parsed || !planner.splitTerrain || (compressed(parsed) && !planner.splitCompressed)) return whole();
+  const info = await planner.operations.info(source, ['-norat', '-noct']);
+  const [width, height] = info.size;
+  const geoTransform = info.geoTransform;
+  if (!geoTransform || width * height < planner.splitPixels || height < 2 * count) return whole();
+
+  const scratch = scratchNames(dest);
+  const parts: Strip[] = strips(height, count).map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: start > 0 ? 1 : 0 }));
+  const inputs = parts.map((_, index) => scratch(`${index}.vrt`));
+  const progress = progressOf(options?.onProgress, parts.length);
+  const base = stripArgs(parsed, []);
+  try {
+    await Promise.all(
+      parts.map(async (part, index) => {
+        const top = part.start - part.halo;
+        const bottom = Math.min(height, part.end + 1);
+        await planner.operations.translate(source, inputs[index]!, ['-of', 'VRT', '-srcwin', '0', String(top), String(width), String(bottom - top)]);
+        const strip = progress.strip(index);
+        const call: DemOptions = { ...(options?.config ? { config: options.config } : {}), ...(options?.colorFile ? { colorFile: options.colorFile } : {}), ...(strip ?? {}) };
+        await planner.operations.dem(mode, inputs[index]!, part.file, base, call);
+      }),
+    );
+    await assemble(planner, parts, dest, width, height, geoTransform, outputArgs(parsed), scratch, options);
+    progress.done();
+  } finally {
+    await Promise.all([...parts.map((part) => part.file), ...inputs].map((file) => planner.fs.remove(file)));
+  }
+}

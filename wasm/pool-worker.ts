@@ -1,0 +1,52 @@
+/**
+ * Node only: one worker thread of `createPoolEngine`. It hosts a GDAL engine on host files
+ * (its own gdal3.js module, loaded on the first call) and serves its GDAL operations one at a
+ * time over `parentPort` (protocol: `pool-protocol.ts`).
+ *
+ * This file must not import geotiff.js (its `web-worker` dependency crashes in a worker thread)
+ * nor anything of `src/` beyond the error classes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CallOptions } from './engine.js';
+import { onFileAccess, type FileAccess } from './file-access.js';
+import { createNodeEngine } from './node-engine.js';
+import type { PoolAnswer, PoolCall, PoolWorkerData } from './pool-protocol.js';
+import { CALL_OPTIONS_INDEX, serializeError } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('pool-worker.ts runs only as a worker thread of createPoolEngine');
+
+const data = workerData as PoolWorkerData;
+const post = (message: PoolAnswer) => port.postMessage(message);
+const engine = createNodeEngine(data.warnings ? { onWarning: (warning) => post({ type: 'warning', warning }) } : {});
+
+// The files GDAL reads during the current call: sent back with its answer, so the caller records
+// them in the async context of the computation that asked (it has no view of this thread's).
+let reads: FileAccess[] = [];
+onFileAccess((access) => reads.push(access));
+
+async function run(call: PoolCall): Promise<void> {
+  const args = [...call.args];
+  const index = CALL_OPTIONS_INDEX[call.method];
+  if (index !== undefined && call.progress) {
+    const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
+    options.onProgress = (fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) });
+    args[index] = options;
+  }
+  reads = [];
+  try {
+    const value = await (engine[call.method] as (...input: unknown[]) => Promise<unknown>).apply(engine, args);
+    post({ type: 'result', id: call.id, value, access: reads });
+  } catch (error) {
+    post({ type: 'error', id: call.id, error: serializeError(error), access: reads });
+  } finally {
+    reads = [];
+  }
+}
+
+// The pool sends one call at a time to a worker; the queue is a guard all the same: GDAL's state
+// (configuration, error handlers) is per module and must not change under a running call.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: PoolCall) => {
+  if (message.type === 'call') queue = queue.then(() => run(message));
+});
