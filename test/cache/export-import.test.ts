@@ -239,4 +239,39 @@ describe('exportEntries and importArchive', () => {
     );
     expect(await listTree(root)).toEqual([]);
   });
+
+  it('verify recomputes imported entries: equal ones are marked verified, a forged one is found and replaced on request', async () => {
+    const { archive, constant, chart } = await exportSample();
+    const { sha256Hex } = await import('../../src/pipeline/checksum.js');
+    const { verifyEntries } = await import('../../src/cache/verify.js');
+    // A self-consistent forgery: another output, with meta.json's size and checksum made to agree.
+    const forged = text('constant v2 666');
+    const forgedSha = await sha256Hex(forged);
+    const evil = await altered(archive, (path, bytes) => {
+      if (path === `data_processed/${constant.stateHash}/constant.txt`) return { path, bytes: forged };
+      if (path !== `data_processed/${constant.stateHash}/meta.json`) return { path, bytes };
+      const meta = JSON.parse(new TextDecoder().decode(bytes));
+      return { path, bytes: text(JSON.stringify({ ...meta, output: { ...meta.output, size: forged.length, sha256: forgedSha } })) };
+    });
+    const root = switchToEmptyRoot();
+    expect((await importArchive(evil, { name: 'forged.tar.gz' })).trusted).toBe(3);
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.constant(1), SPEC))).toBe('constant v2 666'); // taken on trust
+
+    const found = await verifyEntries('imported');
+    expect(found.map((item) => `${item.className} ${item.stateHash} ${item.result}`).sort()).toEqual(
+      [`Chart ${chart.stateHash} same`, `Constant ${constant.stateHash} differs`, expect.stringMatching(/^Extreme [0-9a-f]{64} same$/)].sort(),
+    );
+    expect(found.find((item) => item.className === 'Constant')!.detail).toBe(
+      `recomputed here, the output differs: sha256 ${constant.meta.output.sha256.slice(0, 12)} here, ${forgedSha.slice(0, 12)} in the entry`,
+    );
+    const chartMeta = JSON.parse(readFileSync(join(root, 'figures', chart.stateHash, 'meta.json'), 'utf8'));
+    expect(typeof chartMeta.imported.verified_at).toBe('string');
+    expect(readFileSync(join(root, 'data_processed', constant.stateHash, 'constant.txt'), 'utf8')).toBe('constant v2 666'); // not replaced unless asked
+
+    const replaced = await verifyEntries(constant.stateHash.slice(0, 10), { replace: true });
+    expect(replaced.map((item) => [item.result, item.replaced])).toEqual([['differs', true]]);
+    expect(readFileSync(join(root, 'data_processed', constant.stateHash, 'constant.txt'), 'utf8')).toBe('constant v2 1');
+    expect(JSON.parse(readFileSync(join(root, 'data_processed', constant.stateHash, 'meta.json'), 'utf8')).imported).toBeUndefined();
+    expect((await verifyEntries(constant.stateHash)).map((item) => item.result)).toEqual(['same']);
+  });
 });
