@@ -18,6 +18,7 @@ export {
   GdalError,
   GeodataError,
   InvalidInputError,
+  OutputTooLargeError,
   PipelineError,
   StoreError,
 } from './errors.js';

@@ -70,6 +70,11 @@ export class PipelineError extends GeodataError {
   override name = 'PipelineError';
 }
 
+/** An output would be larger than geodata can produce or load (see `Limits`); nothing was computed or committed. */
+export class OutputTooLargeError extends PipelineError {
+  override name = 'OutputTooLargeError';
+}
+
 /** Describes a value for an error message: short, quoted strings, no giant dumps. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
