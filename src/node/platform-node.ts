@@ -12,6 +12,7 @@ import type { H5Wasm } from '../formats/hdf5-file.js';
 import { registerTiffDecoders } from '../formats/tiff-decoders.js';
 import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, Workspace } from '../platform.js';
+import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
 import { useNativeDeflate } from './deflate-node.js';
 
@@ -89,7 +90,13 @@ const nodeWorkspace: Workspace = {
     return nodePlatform.readFile(path);
   },
   async writeFile(path, bytes) {
-    await writeFile(path, bytes);
+    try {
+      await writeFile(path, bytes);
+    } catch (error) {
+      // A partial file would look like an output: remove it, and say what happened where.
+      await rm(path, { force: true }).catch(() => undefined);
+      throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+    }
   },
   async exists(path) {
     return (await this.size(path)) !== undefined;
@@ -116,7 +123,11 @@ const nodeWorkspace: Workspace = {
     await rm(path, { recursive: true, force: true });
   },
   async mkdir(path) {
-    await mkdir(path, { recursive: true });
+    try {
+      await mkdir(path, { recursive: true });
+    } catch (error) {
+      throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+    }
   },
   async readRange(path, offset, length) {
     const handle = await open(path, 'r').catch((error: unknown) => nodePlatform.readFile(path).then(() => Promise.reject(error)));
@@ -134,11 +145,15 @@ const nodeWorkspace: Workspace = {
     }
   },
   async openWriter(path) {
-    const handle = await open(path, 'w');
+    const handle = await open(path, 'w').catch((error: unknown) => Promise.reject(new FileError(describeWriteFailure(path, error), path, { cause: error })));
     return {
       write: async (bytes) => {
         let written = 0;
-        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        try {
+          while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        } catch (error) {
+          throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+        }
       },
       close: () => handle.close(),
     };
