@@ -13,7 +13,7 @@ const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 2],
 
 /** Returns 200 kB from _process: the library writes them to staging itself. */
 class TwoHundredKilobytes extends Data {
-  get ext() {
+  override get ext() {
     return 'bin';
   }
   async _process() {
