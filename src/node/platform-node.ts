@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import threads from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import { reportFileAccess } from '../../wasm/file-access.js';
 import { createNodeEngine } from '../../wasm/node.js';
@@ -48,6 +49,22 @@ export const nodePlatform: Platform = {
   resolvePath: (path) => resolve(path),
   asyncContext: () => computationContext,
   createAsyncContext: asyncLocal,
+  async importGeotiff(load) {
+    // geotiff.js imports `web-worker`, which, when first evaluated inside a worker thread, takes
+    // the thread for one of its own workers: it destructures `workerData.mod` (a crash when the
+    // thread has no workerData) and, if the user's workerData has a `mod`, runs it as a script.
+    // While geotiff.js loads, the thread's workerData is an empty object: web-worker then knows
+    // this is not its worker. It is put back at once.
+    if (threads.isMainThread) return load();
+    const thread = threads as { workerData: unknown };
+    const own = thread.workerData;
+    thread.workerData = {};
+    try {
+      return await load();
+    } finally {
+      thread.workerData = own;
+    }
+  },
   prepareGeotiff(geotiff) {
     useNativeDeflate(geotiff);
     registerTiffDecoders(geotiff, nodeImageCodecs);
