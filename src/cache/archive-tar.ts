@@ -21,6 +21,8 @@ const PREFIX_BYTES = 155;
 /** The size field holds 11 octal digits. */
 const MAX_MEMBER_BYTES = 8 ** 11 - 1;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
+/** Zeros accepted after the last member: the two end blocks plus the padding of a whole record (tar's -b 20). */
+const MAX_TRAILING_ZEROS = 2 * 10240;
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
@@ -212,6 +214,11 @@ export class UstarReader {
     if (this.#ended) {
       if (!isZero(header)) throw fail(`there is data after the end-of-archive blocks at byte ${offset - this.#zeroBlocks * BLOCK}`);
       this.#zeroBlocks++;
+      // tar pads an archive to a whole record (10240 bytes by default); more zeros are not padding
+      // but a stream of nothing (a gzip of zeros inflates a thousandfold): refuse it at once.
+      if (this.#zeroBlocks * BLOCK > MAX_TRAILING_ZEROS) {
+        throw fail(`it goes on with zeros after its end-of-archive blocks (more than ${MAX_TRAILING_ZEROS} bytes, where tar pads to at most one 10240-byte record)`);
+      }
       return undefined;
     }
     if (isZero(header)) {

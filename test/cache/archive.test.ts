@@ -389,13 +389,13 @@ describe('packArchive refuses what unpackArchive would refuse', () => {
 describe('unpackArchive size budget', () => {
   const MiB = 2 ** 20;
 
-  it('refuses a gzip of zeros as soon as it inflates past the budget, naming the archive and the budget', async () => {
-    const bomb = gz(new Uint8Array(16 * MiB)); // 16 KB that inflate 1000-fold
+  it('refuses a gzip of zeros behind a manifest as soon as its member passes the budget, naming the archive and the budget', async () => {
+    const bomb = gz(rawTar([manifestMember(), { name: `data_processed/${HASH}/zeros.tif`, data: new Uint8Array(16 * MiB) }])); // 16 KB that inflate 1000-fold
     const error = await rejection(unpackArchive(bomb, 'zeros.tar.gz', { maxBytes: MiB }));
     expect(error.name).toBe('ArchiveTooLargeError');
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toMatch(
-      /^archive zeros\.tar\.gz is too large to import: it inflates to more than 1\.\d MB \([\d,]+ bytes\), over the budget of 1\.0 MB \(1,048,576 bytes\); nothing was imported\. If you trust it, raise the budget \(geodata import --max-size, or getConfig\(\)\.update\(\{ limits: \{ archiveBytes \} \}\)\)$/,
+      /^archive zeros\.tar\.gz is too large to import: its members declare 16\.8 MB \([\d,]+ bytes\) so far \(member "data_processed\/(ab)+\/zeros\.tif"\), over the budget of 1\.0 MB \(1,048,576 bytes\); nothing was imported\. If you trust it, raise the budget \(geodata import --max-size, or getConfig\(\)\.update\(\{ limits: \{ archiveBytes \} \}\)\)$/,
     );
   });
 
@@ -418,5 +418,14 @@ describe('unpackArchive size budget', () => {
     } finally {
       getConfig().update({ limits: before });
     }
+  });
+});
+
+describe('unpackArchive and endless zeros', () => {
+  it('refuses a gzip of zeros within the first record, not after inflating it all', async () => {
+    const error = await rejection(unpackArchive(gz(new Uint8Array(64 * 2 ** 20)), 'zeros.tar.gz'));
+    expect(error.message).toBe(
+      'archive zeros.tar.gz is corrupt: it goes on with zeros after its end-of-archive blocks (more than 20480 bytes, where tar pads to at most one 10240-byte record); export it again or check the download',
+    );
   });
 });
