@@ -395,7 +395,7 @@ describe('unpackArchive size budget', () => {
     expect(error.name).toBe('ArchiveTooLargeError');
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toMatch(
-      /^archive zeros\.tar\.gz is too large to import: its members declare 16\.8 MB \([\d,]+ bytes\) so far \(member "data_processed\/(ab)+\/zeros\.tif"\), over the budget of 1\.0 MB \(1,048,576 bytes\); nothing was imported\. If you trust it, raise the budget \(geodata import --max-size, or getConfig\(\)\.update\(\{ limits: \{ archiveBytes \} \}\)\)$/,
+      /^archive zeros\.tar\.gz is too large to import: its members declare 17 MB \([\d,]+ bytes\) so far \(member "data_processed\/(ab)+\/zeros\.tif"\), over the budget of 1\.0 MB \(1,048,576 bytes\); nothing was imported\. If you trust it, raise the budget \(geodata import --max-size, or getConfig\(\)\.update\(\{ limits: \{ archiveBytes \} \}\)\)$/,
     );
   });
 
