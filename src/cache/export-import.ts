@@ -1,6 +1,6 @@
 import { getConfig, type CacheLayout } from '../config.js';
 import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
-import { sha256Hex } from '../pipeline/checksum.js';
+import { sha256BytesHex, sha256Hex } from '../sha256.js';
 import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
 import canonicalize from 'canonicalize';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
@@ -289,10 +289,10 @@ async function checkRecords(groups: Group[], archiveName: string): Promise<void>
       const meta = metaOf(group)!;
       const stray = names.find((name) => name !== meta.output.file && !ENTRY_FILES.has(name) && !OUTPUT_SIDECARS.some((ext) => name === meta.output.file + ext));
       if (stray) throw refuse(`has a member ${JSON.stringify(group.key + stray)} that is not part of entry ${group.hash.slice(0, 12)} (an entry holds its output ${meta.output.file}, ${[...ENTRY_FILES].join(', ')})`);
-      const expectedState = await sha256Hex(utf8(canonicalize({ format_version: meta.fingerprint_format ?? 1, instanceHash: meta.instance_hash, specHash: meta.spec_hash }) ?? ''));
+      const expectedState = sha256Hex(canonicalize({ format_version: meta.fingerprint_format ?? 1, instanceHash: meta.instance_hash, specHash: meta.spec_hash }) ?? '');
       if (expectedState !== group.hash) throw refuse(`has an entry ${group.hash.slice(0, 12)} whose state hash does not follow from its instance_hash and spec_hash (${expectedState.slice(0, 12)}): it was altered`);
       const parameters = parseJsonObject(group.files.find(([key]) => key.endsWith(`/${PARAMETERS_FILE}`))?.[1]);
-      if (!parameters || (await sha256Hex(utf8(canonicalize(parameters) ?? ''))) !== meta.params_hash) {
+      if (!parameters || sha256Hex(canonicalize(parameters) ?? '') !== meta.params_hash) {
         throw refuse(`has an entry ${group.hash.slice(0, 12)} whose ${PARAMETERS_FILE} does not match its params_hash: it was altered`);
       }
       const record = code.has(meta.source_hash) ? parseJsonObject(fileOf(code.get(meta.source_hash)!, 'source.json')) : undefined;
@@ -325,7 +325,6 @@ async function checkRecords(groups: Group[], archiveName: string): Promise<void>
   }
 }
 
-const utf8 = (text: string) => new TextEncoder().encode(text);
 
 function fileOf(group: Group, name: string): Uint8Array | undefined {
   return group.files.find(([key]) => key === group.key + name)?.[1];
@@ -346,7 +345,7 @@ async function checkEntryGroup(group: Group, archiveName: string): Promise<void>
   }
   const output = group.files.find(([key]) => key === `${group.key}${meta.output.file}`);
   if (!output) throw problem(`lacks its output ${meta.output.file}`);
-  if (output[1].length !== meta.output.size || (await sha256Hex(output[1])) !== meta.output.sha256) {
+  if (output[1].length !== meta.output.size || (await sha256BytesHex(output[1])) !== meta.output.sha256) {
     throw problem(`has an output ${meta.output.file} that does not match the size and checksum in its ${META_FILE}`);
   }
 }

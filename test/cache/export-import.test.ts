@@ -242,7 +242,7 @@ describe('exportEntries and importArchive', () => {
 
   it('verify recomputes imported entries: equal ones are marked verified, a forged one is found and replaced on request', async () => {
     const { archive, constant, chart } = await exportSample();
-    const { sha256Hex } = await import('../../src/pipeline/checksum.js');
+    const { sha256BytesHex: sha256Hex } = await import('../../src/sha256.js');
     const { verifyEntries } = await import('../../src/cache/verify.js');
     // A self-consistent forgery: another output, with meta.json's size and checksum made to agree.
     const forged = text('constant v2 666');

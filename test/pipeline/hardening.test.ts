@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Data, OutputTooLargeError, PipelineError, Raster, Reprojector, SpatialSpec, getConfig, load, process, register } from '../../src/node.js';
+import { Data, OutputTooLargeError, PipelineError, Raster, Reprojector, SpatialSpec, getConfig, load, register } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 import { Four } from './fixtures/bad-inputs.js';
 
