@@ -18,6 +18,7 @@ export {
   GdalError,
   GeodataError,
   InvalidInputError,
+  OutputTooLargeError,
   PipelineError,
   StoreError,
 } from './errors.js';
@@ -46,7 +47,10 @@ export { cleanCache, type CleanCacheOptions, type CleanItem, type CleanReport } 
 export { cleanSourceRegistry, type CleanSourceOptions, type CleanSourceReport, type SourceItem } from './cache/clean-source.js';
 export { codeVersions, type CodeVersion, type CodeVersionsOptions } from './cache/code-versions.js';
 export { entries, entryDetails, explainEntry, type EntriesOptions, type EntryDetails, type EntryExplanation, type EntrySummary } from './cache/entries.js';
-export { exportEntries, importArchive, type ImportItem, type ImportOptions, type ImportReport } from './cache/export-import.js';
+export { exportEntries, importArchive, type ImportItem, type ImportOptions, type ImportProvenance, type ImportReport } from './cache/export-import.js';
+export { verifyEntries, type VerifyItem, type VerifyOptions } from './cache/verify.js';
+export { ArchiveTooLargeError } from './cache/archive.js';
+export { DEFAULT_LIMITS, getLimits, type Limits } from './limits.js';
 export { describeCacheReason, type CacheReason, type EntryState } from './cache/reasons.js';
 export { rebuildRegistry, type RebuildReport, type RebuiltItem } from './cache/rebuild-registry.js';
 export { scanCache, type CacheProgress, type ScanOptions, type ScannedEntry } from './cache/scan.js';

@@ -1,5 +1,6 @@
 import type { GdalEngine } from '../wasm/engine.js';
 import { ConfigError, describeValue } from './errors.js';
+import { limitsProblem, type Limits } from './limits.js';
 import { getPlatform, type AsyncContext } from './platform.js';
 import { SpatialSpec } from './spec/spatial-spec.js';
 import type { StoreAdapter } from './store/adapter.js';
@@ -27,6 +28,8 @@ export interface ConfigValues {
   layout: CacheLayout;
   /** Print one line per computed or damaged entry (the events are emitted either way). */
   verbose: boolean;
+  /** Size limits (see `Limits`): those given replace the defaults, the others stay. */
+  limits: Partial<Limits>;
 }
 
 const DEFAULTS: ConfigValues = {
@@ -37,6 +40,7 @@ const DEFAULTS: ConfigValues = {
   strictFingerprints: false,
   layout: { data: 'data_processed', figures: 'figures', source: '.source' },
   verbose: false,
+  limits: {},
 };
 
 const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefined } = {
@@ -50,6 +54,7 @@ const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefine
       ? undefined
       : 'an object { data, figures, source } of folder names',
   verbose: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  limits: (v) => limitsProblem(v),
 };
 
 /**
@@ -96,6 +101,9 @@ export class Config {
   }
   get verbose(): boolean {
     return this.#get('verbose');
+  }
+  get limits(): Partial<Limits> {
+    return this.#get('limits');
   }
 
   /** The configured store, or the platform's default for `root` (created once per root). */

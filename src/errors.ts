@@ -70,6 +70,21 @@ export class PipelineError extends GeodataError {
   override name = 'PipelineError';
 }
 
+/** An output would be larger than geodata can produce or load (see `Limits`); nothing was computed or committed. */
+export class OutputTooLargeError extends PipelineError {
+  override name = 'OutputTooLargeError';
+}
+
+/**
+ * A value as JSON for an error message, except that NaN and ±Infinity print as themselves
+ * (JSON.stringify turns them into null, which would name the wrong value).
+ * @example jsonForMessage([1, NaN, Infinity]) // '[1,NaN,Infinity]'
+ */
+export function jsonForMessage(value: unknown): string {
+  const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && !Number.isFinite(item) ? `\u0000${item}\u0000` : item));
+  return marked === undefined ? String(value) : marked.replace(/"\\u0000(-?\w+)\\u0000"/g, '$1');
+}
+
 /** Describes a value for an error message: short, quoted strings, no giant dumps. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);

@@ -49,6 +49,11 @@ export interface Platform {
    * the platform has none (browsers).
    */
   createAsyncContext?<T>(): AsyncContext<T>;
+  /**
+   * Imports geotiff.js through `load`, guarding what the platform must (Node: its `web-worker`
+   * dependency reads `workerData` when imported inside a worker thread). Default: `load()`.
+   */
+  importGeotiff?<T>(load: () => Promise<T>): Promise<T>;
   /** Prepares geotiff.js once it is loaded: its JPEG and WebP decoders (and in Node, DEFLATE through native zlib). */
   prepareGeotiff?(geotiff: GeotiffModule): void;
   /**

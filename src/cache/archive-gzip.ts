@@ -2,12 +2,9 @@ import { concat, corruptArchive } from './archive-tar.js';
 
 /**
  * gzip through the web-standard CompressionStream / DecompressionStream (Node 18+, every current
- * browser), so export and import need no zlib binding. Both sides collect the output into one
- * buffer, since callers need the whole archive as bytes.
+ * browser), so export and import need no zlib binding. Compressing collects the output into one
+ * buffer (callers need the archive as bytes); inflating streams (see gunzipStream).
  */
-
-/** Deflate's best case is about 1032:1; a size hint beyond that is a lie, not a plan. */
-const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * gzips a sequence of chunks, pulling the next one only when the compressor wants it, so the
@@ -31,65 +28,45 @@ export async function gzipChunks(chunks: Iterable<Uint8Array>): Promise<Uint8Arr
   return concat(parts);
 }
 
+/** Input is handed to the decompressor in slices of this size, so its output comes in steps too. */
+// A slice of the best-compressed data inflates about a thousandfold: 16 KiB in, at most about 16 MB out at a time.
+const INPUT_SLICE = 16 * 1024;
+
 /**
- * Un-gzips `bytes` into one buffer. Throws the archive's corrupt error when `bytes` is not gzip,
- * is damaged (the CRC and length in the gzip trailer are checked by the decompressor) or is cut
- * short.
+ * Un-gzips `bytes` as a stream, handing each piece of output to `onChunk` as it comes: nothing
+ * holds the whole output, so a caller that keeps only what it checked bounds the memory an
+ * archive can take (a gzip of zeros inflates 1000-fold). An error `onChunk` throws stops the
+ * decompressor and is rethrown as is. Throws the archive's corrupt error when `bytes` is not
+ * gzip, is damaged (the CRC and length in the gzip trailer are checked by the decompressor) or
+ * is cut short.
  */
-export async function gunzipArchive(bytes: Uint8Array, archiveName: string): Promise<Uint8Array> {
+export async function gunzipStream(bytes: Uint8Array, archiveName: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
   if (bytes.byteLength < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     const start = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw corruptArchive(archiveName, `it is not gzip data (${bytes.byteLength} bytes starting with ${start || 'nothing'}; a .tar.gz starts with 1f 8b)`);
   }
-  const output = new GrowingBuffer(sizeHint(bytes));
+  let at = 0;
   const source = new ReadableStream<Uint8Array<ArrayBuffer>>({
-    start(controller) {
-      controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
-      controller.close();
+    pull(controller) {
+      if (at >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.subarray(at, (at += INPUT_SLICE)) as Uint8Array<ArrayBuffer>);
     },
   });
   const reader = source.pipeThrough(new DecompressionStream('gzip')).getReader();
-  try {
-    for (let read = await reader.read(); !read.done; read = await reader.read()) output.append(read.value);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw corruptArchive(archiveName, `its gzip data is damaged or cut short (${detail})`);
-  }
-  return output.bytes();
-}
-
-/**
- * The uncompressed size the gzip trailer announces (modulo 2^32), when plausible: allocating it
- * up front avoids holding the output twice (chunks, then their concatenation).
- */
-function sizeHint(gz: Uint8Array): number {
-  if (gz.byteLength < 18) return 0; // shorter than any gzip stream: the decompressor will say so
-  const view = new DataView(gz.buffer, gz.byteOffset, gz.byteLength);
-  const announced = view.getUint32(gz.byteLength - 4, true);
-  return Math.min(announced, gz.byteLength * MAX_DEFLATE_RATIO);
-}
-
-/** A byte buffer that starts at a hinted capacity and doubles when the hint was too small. */
-class GrowingBuffer {
-  private buffer: Uint8Array;
-  private length = 0;
-
-  constructor(capacity: number) {
-    this.buffer = new Uint8Array(capacity);
-  }
-
-  append(chunk: Uint8Array): void {
-    if (this.length + chunk.length > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(this.length + chunk.length, this.buffer.length * 2));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
+  for (;;) {
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw corruptArchive(archiveName, `its gzip data is damaged or cut short (${detail})`);
     }
-    this.buffer.set(chunk, this.length);
-    this.length += chunk.length;
-  }
-
-  /** The bytes written; a copy only when the hint overshot, so the oversized buffer can be freed. */
-  bytes(): Uint8Array {
-    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
+    if (read.done) return;
+    try {
+      onChunk(read.value);
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    }
   }
 }

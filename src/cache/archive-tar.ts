@@ -21,6 +21,8 @@ const PREFIX_BYTES = 155;
 /** The size field holds 11 octal digits. */
 const MAX_MEMBER_BYTES = 8 ** 11 - 1;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
+/** Zeros accepted after the last member: the two end blocks plus the padding of a whole record (tar's -b 20). */
+const MAX_TRAILING_ZEROS = 2 * 10240;
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
@@ -115,20 +117,116 @@ export interface TarMember {
  * Throws {@link corruptArchive} errors; returns only when the whole archive is sound.
  */
 export function readUstar(tar: Uint8Array, archiveName: string): TarMember[] {
-  const fail = (what: string) => corruptArchive(archiveName, what);
-  if (tar.byteLength % BLOCK !== 0) throw fail(`the tar data is ${tar.byteLength} bytes, not a whole number of 512-byte blocks (truncated?)`);
-  const members: TarMember[] = [];
-  let offset = 0;
-  while (true) {
-    const last = members.at(-1);
-    const after = last ? ` after member ${JSON.stringify(last.path)}` : '';
-    if (offset + BLOCK > tar.byteLength) throw fail(`the tar data ends without the end-of-archive blocks${after} (truncated)`);
-    const header = tar.subarray(offset, offset + BLOCK);
-    if (isZero(header)) {
-      if (offset + 2 * BLOCK > tar.byteLength) throw fail(`the tar data ends after one of its two end-of-archive blocks${after} (truncated)`);
-      if (!isZero(tar.subarray(offset + BLOCK))) throw fail(`there is data after the end-of-archive blocks at byte ${offset}`);
-      return members;
+  const reader = new UstarReader(archiveName);
+  const members = reader.push(tar);
+  reader.end();
+  return members;
+}
+
+/** What {@link UstarReader} knows of a member when its header has been read, before its data. */
+export interface TarHeader {
+  path: string;
+  typeflag: string;
+  size: number;
+}
+
+/**
+ * A ustar reader fed chunk by chunk, as an archive inflates: each header is checked when it
+ * arrives, and `onHeader` may refuse a member (its path, its type, its size against a budget)
+ * before a byte of its data is held. Zero blocks after the end of the archive are counted and
+ * dropped, not kept. Members come out whole, each in its own buffer.
+ */
+export class UstarReader {
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #offset = 0;
+  #current: { path: string; typeflag: string; data: Uint8Array; filled: number; padding: number } | undefined;
+  #skip = 0;
+  #zeroBlocks = 0;
+  #ended = false;
+  #last: string | undefined;
+
+  constructor(
+    private readonly archiveName: string,
+    private readonly onHeader: (header: TarHeader) => void = () => undefined,
+  ) {}
+
+  /** Feeds the next chunk of the tar stream; returns the members it completed. */
+  push(chunk: Uint8Array): TarMember[] {
+    const done: TarMember[] = [];
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#skip > 0) {
+        const n = Math.min(this.#skip, chunk.length - at);
+        this.#skip -= n;
+        at += n;
+        this.#offset += n;
+        continue;
+      }
+      const current = this.#current;
+      if (current && current.filled < current.data.length) {
+        const n = Math.min(current.data.length - current.filled, chunk.length - at);
+        current.data.set(chunk.subarray(at, at + n), current.filled);
+        current.filled += n;
+        at += n;
+        this.#offset += n;
+        if (current.filled === current.data.length) {
+          done.push({ path: current.path, typeflag: current.typeflag, bytes: current.data });
+          this.#skip = current.padding;
+          this.#current = undefined;
+        }
+        continue;
+      }
+      // A header block (or, after the end, a trailing block): gather 512 bytes.
+      const n = Math.min(BLOCK - this.#pendingBytes, chunk.length - at);
+      this.#pending.push(chunk.subarray(at, at + n));
+      this.#pendingBytes += n;
+      at += n;
+      if (this.#pendingBytes < BLOCK) continue;
+      const block = concat(this.#pending);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      const member = this.#block(block);
+      this.#offset += BLOCK;
+      if (member) done.push(member);
     }
+    return done;
+  }
+
+  /** Says the stream is over: throws if it stopped inside a member or before the end-of-archive blocks. */
+  end(): void {
+    const fail = (what: string) => corruptArchive(this.archiveName, what);
+    const after = this.#last !== undefined ? ` after member ${JSON.stringify(this.#last)}` : '';
+    if (this.#current || this.#skip > 0 || this.#pendingBytes > 0) {
+      if (this.#current) {
+        const { path, data, filled } = this.#current;
+        throw fail(`member ${JSON.stringify(path)} declares ${data.length} bytes but only ${filled} remain (truncated)`);
+      }
+      throw fail(`the tar data is ${this.#offset + this.#pendingBytes} bytes, not a whole number of 512-byte blocks (truncated?)`);
+    }
+    if (this.#zeroBlocks === 0) throw fail(`the tar data ends without the end-of-archive blocks${after} (truncated)`);
+    if (this.#zeroBlocks === 1) throw fail(`the tar data ends after one of its two end-of-archive blocks${after} (truncated)`);
+  }
+
+  #block(header: Uint8Array): TarMember | undefined {
+    const fail = (what: string) => corruptArchive(this.archiveName, what);
+    const offset = this.#offset;
+    if (this.#ended) {
+      if (!isZero(header)) throw fail(`there is data after the end-of-archive blocks at byte ${offset - this.#zeroBlocks * BLOCK}`);
+      this.#zeroBlocks++;
+      // tar pads an archive to a whole record (10240 bytes by default); more zeros are not padding
+      // but a stream of nothing (a gzip of zeros inflates a thousandfold): refuse it at once.
+      if (this.#zeroBlocks * BLOCK > MAX_TRAILING_ZEROS) {
+        throw fail(`it goes on with zeros after its end-of-archive blocks (more than ${MAX_TRAILING_ZEROS} bytes, where tar pads to at most one 10240-byte record)`);
+      }
+      return undefined;
+    }
+    if (isZero(header)) {
+      this.#zeroBlocks++;
+      if (this.#zeroBlocks === 2) this.#ended = true;
+      return undefined;
+    }
+    if (this.#zeroBlocks === 1) throw fail(`there is data after the end-of-archive blocks at byte ${offset - BLOCK}`);
     const path = headerPath(header);
     const where = `the header of member ${JSON.stringify(path.lenient)} at byte ${offset}`;
     if (!startsWith(header, 257, 'ustar')) throw fail(`${where} is not a ustar header (no "ustar" magic)`);
@@ -140,13 +238,17 @@ export function readUstar(tar: Uint8Array, archiveName: string): TarMember[] {
     if (header[124]! & 0x80) throw fail(`${where} uses a base-256 size, which geodata archives never contain`);
     const size = readOctal(header, 124, 12);
     if (size === undefined) throw fail(`${where} has an unreadable size field ${describeOctal(header, 124, 12)}`);
-    const dataStart = offset + BLOCK;
-    if (dataStart + size > tar.byteLength) {
-      throw fail(`member ${JSON.stringify(path.strict)} declares ${size} bytes but only ${tar.byteLength - dataStart} remain (truncated)`);
-    }
     const typeflag = header[156] === 0 ? '' : String.fromCharCode(header[156]!);
-    members.push({ path: path.strict, typeflag, bytes: tar.subarray(dataStart, dataStart + size) });
-    offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+    // The caller's policy first: a refused member's data is never allocated.
+    this.onHeader({ path: path.strict, typeflag, size });
+    this.#last = path.strict;
+    const padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (size === 0) {
+      this.#skip = padding;
+      return { path: path.strict, typeflag, bytes: new Uint8Array(0) };
+    }
+    this.#current = { path: path.strict, typeflag, data: new Uint8Array(size), filled: 0, padding };
+    return undefined;
   }
 }
 

@@ -1,7 +1,8 @@
 import { InvalidInputError, describeValue } from '../errors.js';
 import { keySegments } from '../store/key.js';
-import { gunzipArchive, gzipChunks } from './archive-gzip.js';
-import { readUstar, ustarChunks, ustarMemberProblem, type TarMember } from './archive-tar.js';
+import { getLimits, describeBytes } from '../limits.js';
+import { gunzipStream, gzipChunks } from './archive-gzip.js';
+import { UstarReader, ustarChunks, ustarMemberProblem, type TarMember } from './archive-tar.js';
 
 /**
  * The export/import archive: one `.tar.gz` holding a manifest and store entries at their keys,
@@ -85,7 +86,9 @@ export async function packArchive(files: ArchiveFile[], manifest: Record<string,
 /**
  * Unpacks an archive made by {@link packArchive}, checking all of it before returning anything,
  * so a caller that writes only after this resolves never imports half an archive. `name` (a file
- * name, for messages) defaults to `archive`.
+ * name, for messages) defaults to `archive`. The archive inflates as a stream, each member's
+ * header checked as it arrives, and it is refused (an {@link ArchiveTooLargeError}) as soon as
+ * it passes `maxBytes` (default: `limits.archiveBytes`), so memory stays within that budget.
  *
  * Throws InvalidInputError when the data is not gzip, is damaged or truncated, has a bad tar
  * checksum; when a member is a link, device or FIFO, or its path is absolute, has `..`, `.` or
@@ -96,25 +99,58 @@ export async function packArchive(files: ArchiveFile[], manifest: Record<string,
  * const { manifest, files } = await unpackArchive(bytes, 'cache-export.tar.gz');
  * await store.setMany(files.map((f) => [f.key, f.bytes] as const));
  */
-export async function unpackArchive(bytes: Uint8Array, name = 'archive'): Promise<UnpackedArchive> {
+export async function unpackArchive(bytes: Uint8Array, name = 'archive', options: UnpackOptions = {}): Promise<UnpackedArchive> {
   if (!(bytes instanceof Uint8Array)) throw new InvalidInputError(`archive ${name}: expected the archive's bytes as a Uint8Array, got ${describeValue(bytes)}`);
-  const members = readUstar(await gunzipArchive(bytes, name), name);
+  const budget = options.maxBytes ?? getLimits().archiveBytes;
+  const tooLarge = (what: string) =>
+    new ArchiveTooLargeError(
+      `archive ${name} is too large to import: ${what}, over the budget of ${describeBytes(budget)}; nothing was imported. ` +
+        `If you trust it, raise the budget (geodata import --max-size, or getConfig().update({ limits: { archiveBytes } }))`,
+    );
+  let inflated = 0;
+  let held = 0;
+  let files = 0;
   const regular: TarMember[] = [];
-  for (const member of members) {
-    const kind = memberKind(member, name);
-    checkMemberPath(kind === 'directory' ? member.path.replace(/\/$/, '') : member.path, name);
-    if (kind === 'file') regular.push(member);
-  }
+  // Each header is judged as it inflates: a member that is no regular file, has an unsafe path,
+  // or would pass the budget is refused before its data is held; the manifest must come first.
+  const reader = new UstarReader(name, (header) => {
+    const kind = memberKind(header, name);
+    checkMemberPath(kind === 'directory' ? header.path.replace(/\/$/, '') : header.path, name);
+    if (kind === 'file' && files++ === 0 && header.path !== MANIFEST_NAME) {
+      throw new InvalidInputError(
+        `archive ${name} is not a geodata export: ${MANIFEST_NAME} is not the first member (the first is ${JSON.stringify(header.path)}); only archives made by geodata's export can be imported`,
+      );
+    }
+    held += header.size;
+    if (held > budget) throw tooLarge(`its members declare ${describeBytes(held)} so far (member ${JSON.stringify(header.path)})`);
+  });
+  await gunzipStream(bytes, name, (chunk) => {
+    // Headers first: a member that declares too much is named; the data it would hold is never allocated.
+    for (const member of reader.push(chunk)) if (memberKind(member, name) === 'file') regular.push(member);
+    inflated += chunk.length;
+    if (inflated > budget) throw tooLarge(`it inflates to more than ${describeBytes(inflated)}`);
+  });
+  reader.end();
   const [first, ...rest] = regular;
   if (first?.path !== MANIFEST_NAME) {
-    const where = regular.some((member) => member.path === MANIFEST_NAME) ? `is not the first member (the first is ${JSON.stringify(first!.path)})` : 'is missing';
-    throw new InvalidInputError(`archive ${name} is not a geodata export: ${MANIFEST_NAME} ${where}; only archives made by geodata's export can be imported`);
+    throw new InvalidInputError(`archive ${name} is not a geodata export: ${MANIFEST_NAME} is missing; only archives made by geodata's export can be imported`);
   }
   checkKeys(
     rest.map((member) => member.path),
     (key, problem) => new InvalidInputError(`archive ${name} has a member ${JSON.stringify(key)} that cannot be imported: ${problem}`),
   );
   return { manifest: readManifest(first.bytes, name), files: rest.map((member) => ({ key: member.path, bytes: member.bytes })) };
+}
+
+/** Options of {@link unpackArchive}. */
+export interface UnpackOptions {
+  /** The most bytes the archive may inflate to; default `limits.archiveBytes` (see `Limits`). */
+  maxBytes?: number;
+}
+
+/** Thrown when an archive inflates beyond its budget (see `Limits.archiveBytes`). */
+export class ArchiveTooLargeError extends InvalidInputError {
+  override name = 'ArchiveTooLargeError';
 }
 
 function completeManifest(manifest: Record<string, unknown>): Record<string, unknown> {
@@ -138,7 +174,7 @@ function completeManifest(manifest: Record<string, unknown>): Record<string, unk
 }
 
 /** Classifies a member by type; throws for links, devices, FIFOs and every header geodata never writes. */
-function memberKind(member: TarMember, archiveName: string): 'file' | 'directory' {
+function memberKind(member: Pick<TarMember, 'path' | 'typeflag'>, archiveName: string): 'file' | 'directory' {
   if (FILE_TYPES.has(member.typeflag)) return member.path.endsWith('/') ? 'directory' : 'file'; // pre-POSIX directories
   if (member.typeflag === DIRECTORY_TYPE) return 'directory';
   const what = TYPE_NAMES[member.typeflag] ?? `a member of type ${JSON.stringify(member.typeflag)}`;

@@ -26,6 +26,8 @@ export interface EntrySummary {
   outputFile: string | null;
   /** Its parameters.json (canonical parameters; nested Data as `{ $data, instanceHash }`). */
   parameters: JsonValue | null;
+  /** Where it came from when it was imported from an archive (see `EntryMeta.imported`); null when computed here. */
+  imported: NonNullable<EntryMeta['imported']> | null;
 }
 
 /** Options of {@link entries}. */
@@ -121,13 +123,31 @@ export function explainScanned(entry: ScannedEntry): EntryExplanation {
     damaged: `${name} is damaged and will be computed again when loaded:`,
     incomplete: `${name} is the folder of an interrupted run:`,
   };
+  const imported = importedOf(entry.meta);
   return {
     stateHash: entry.stateHash,
     className: entry.className,
     state: entry.state,
     reasons: entry.reasons,
-    summary: [headline[entry.state], ...entry.reasons.map(describeReason)],
+    summary: [headline[entry.state], ...entry.reasons.map(describeReason), ...(imported ? [describeProvenance(imported)] : [])],
   };
+}
+
+/** The provenance of an imported entry, or null (also for a meta.json whose `imported` is not one geodata wrote). */
+export function importedOf(meta: EntryMeta | null | undefined): NonNullable<EntryMeta['imported']> | null {
+  const imported = meta?.imported;
+  return imported && typeof imported === 'object' && typeof imported.archive === 'string' && typeof imported.at === 'string' ? imported : null;
+}
+
+/**
+ * One sentence on where an imported entry came from and whether its bytes were checked here.
+ * @example describeProvenance(meta.imported) // 'imported from archive slope.tar.gz (/home/me/slope.tar.gz) at …; taken on trust: …'
+ */
+export function describeProvenance(imported: NonNullable<EntryMeta['imported']>): string {
+  const from = `imported from archive ${imported.archive}${imported.origin ? ` (${imported.origin})` : ''} at ${imported.at}`;
+  return imported.verified_at
+    ? `${from}; verified at ${imported.verified_at}: recomputing it here gave the same bytes`
+    : `${from}; taken on trust: its output is the archive author's, not computed here (geodata verify recomputes and compares it)`;
 }
 
 async function findScanned(prefix: string, options: StatusOptions): Promise<ScannedEntry> {
@@ -155,6 +175,7 @@ export function summaryOf(entry: ScannedEntry, parameters: JsonValue | null): En
     finishedAt: typeof entry.meta?.finished_at === 'string' ? entry.meta.finished_at : null,
     outputFile: typeof entry.meta?.output?.file === 'string' ? entry.meta.output.file : null,
     parameters,
+    imported: importedOf(entry.meta),
   };
 }
 

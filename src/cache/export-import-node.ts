@@ -44,10 +44,11 @@ export async function importArchive(archive: Uint8Array | string, options: Impor
   const path = resolve(archive);
   let bytes: Uint8Array;
   try {
+    // The compressed archive is read whole (it is what was downloaded); what it inflates to is bounded (limits.archiveBytes).
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new FileError(`cannot read the archive ${path}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, path, { cause: error });
   }
-  return importBytes(bytes, { name: basename(path), ...options });
+  return importBytes(bytes, { name: basename(path), origin: path, ...options });
 }

@@ -1,8 +1,9 @@
 import { getConfig, type CacheLayout } from '../config.js';
 import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
-import { sha256BytesHex } from '../sha256.js';
+import { sha256BytesHex, sha256Hex } from '../sha256.js';
 import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
-import { entryPrefix, META_FILE } from '../pipeline/layout.js';
+import canonicalize from 'canonicalize';
+import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix, type EntryLocation } from '../pipeline/load-from-hash.js';
 import { LIBRARY_VERSION } from '../version.js';
 import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
@@ -93,14 +94,36 @@ export interface ImportReport {
   added: ImportItem[];
   skipped: ImportItem[];
   bytesAdded: number;
+  /**
+   * How many entries were added on trust: their outputs are the archive author's bytes, checked
+   * against their own meta.json but not recomputed here (`verify` recomputes them).
+   */
+  trusted: number;
+}
+
+/** Where an imported entry came from, recorded in its meta.json as `imported`. */
+export interface ImportProvenance {
+  /** The archive's name (its file name in Node). */
+  archive: string;
+  /** When it was imported (ISO 8601). */
+  at: string;
+  /** Where the archive was read from (its absolute path in Node, or what the caller said); null when unknown. */
+  origin: string | null;
+  /** The archive's own `created_at` and `library_version`, as its manifest says. */
+  archive_created_at: string | null;
+  archive_library_version: string | null;
 }
 
 /** Options of {@link importArchive}. */
 export interface ImportOptions {
   /** Report what would be added, and write nothing. */
   dryRun?: boolean;
-  /** The archive's name, for messages. */
+  /** The archive's name, for messages and provenance. */
   name?: string;
+  /** Where the archive came from (a path or a URL), recorded with every imported entry. */
+  origin?: string;
+  /** The most bytes the archive may inflate to; default `limits.archiveBytes`. */
+  maxBytes?: number;
   onProgress?: (progress: CacheProgress) => void;
 }
 
@@ -124,11 +147,20 @@ interface Group {
  */
 export async function importArchive(bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
   const name = options.name ?? 'archive';
-  const { manifest, files } = await unpackArchive(bytes, name);
+  const { manifest, files } = await unpackArchive(bytes, name, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
   const groups = groupFiles(files, archiveLayout(manifest), name);
   for (const group of groups) if (group.kind === 'entry') await checkEntryGroup(group, name);
+  await checkRecords(groups, name);
+  const provenance: ImportProvenance = {
+    archive: name,
+    at: new Date().toISOString(),
+    origin: options.origin ?? null,
+    archive_created_at: typeof manifest.created_at === 'string' ? manifest.created_at : null,
+    archive_library_version: typeof manifest.library_version === 'string' ? manifest.library_version : null,
+  };
+  for (const group of groups) if (group.kind === 'entry') recordProvenance(group, provenance);
 
-  const report: ImportReport = { added: [], skipped: [], bytesAdded: 0 };
+  const report: ImportReport = { added: [], skipped: [], bytesAdded: 0, trusted: 0 };
   // Code and snapshots first, so an entry never appears without the code that made it.
   const order = { code: 0, snapshot: 1, entry: 2 };
   const ordered = [...groups].sort((a, b) => order[a.kind] - order[b.kind] || (a.key < b.key ? -1 : 1));
@@ -144,6 +176,7 @@ export async function importArchive(bytes: Uint8Array, options: ImportOptions = 
     if (skipped === undefined) {
       report.added.push(item);
       report.bytesAdded += item.bytes;
+      if (item.kind === 'entry') report.trusted++;
     } else {
       report.skipped.push({ ...item, reason: skipped });
     }
@@ -220,6 +253,81 @@ function groupFiles(files: ArchiveFile[], from: CacheLayout, archiveName: string
     group.files.push([`${folder}/${parts[parts.length - 1]}`, file.bytes]);
   }
   return [...groups.values()];
+}
+
+/** The files an entry folder may hold besides its output: what commit writes, and GDAL's sidecars of the output. */
+const ENTRY_FILES = new Set([META_FILE, PARAMETERS_FILE, SPEC_FILE]);
+const OUTPUT_SIDECARS = ['.aux.xml', '.ovr', '.msk'];
+/** The files of a code version and of a tree snapshot. */
+const GROUP_FILES: Record<'code' | 'snapshot', Set<string>> = { code: new Set(['source.js', 'source.json']), snapshot: new Set(['tree.json', 'graph.svg']) };
+
+/** Replaces an entry's meta.json with one that says where it came from (any `imported` it had is the author's word, and goes). */
+function recordProvenance(group: Group, provenance: ImportProvenance): void {
+  const index = group.files.findIndex(([key]) => key.endsWith(`/${META_FILE}`));
+  const meta = { ...metaOf(group)!, imported: provenance };
+  group.files[index] = [group.files[index]![0], new TextEncoder().encode(`${JSON.stringify(meta, null, 2)}\n`)];
+}
+
+/**
+ * Checks what an archive's records say of each other, before anything is written: every member
+ * belongs to an entry (entry folders hold their output, its GDAL sidecars and the three JSON
+ * files; code versions and snapshots are those of the archive's entries, nothing else); each
+ * entry's state hash follows from its instance and spec hashes, and its params hash from its
+ * parameters.json; its code version and tree snapshot, when present, name its class and source
+ * hash. A careful forger can still make all of these agree: they catch damage and careless
+ * edits, and only `verify` (recomputing) tells an entry's bytes are what this code makes.
+ */
+async function checkRecords(groups: Group[], archiveName: string): Promise<void> {
+  const refuse = (what: string) => new InvalidInputError(`archive ${archiveName} ${what}; nothing was imported`);
+  const code = new Map(groups.filter((g) => g.kind === 'code').map((g) => [g.hash, g]));
+  const snapshots = new Map(groups.filter((g) => g.kind === 'snapshot').map((g) => [g.hash, g]));
+  const usedCode = new Set<string>();
+  const usedSnapshots = new Set<string>();
+  for (const group of groups) {
+    const names = group.files.map(([key]) => key.slice(group.key.length));
+    if (group.kind === 'entry') {
+      const meta = metaOf(group)!;
+      const stray = names.find((name) => name !== meta.output.file && !ENTRY_FILES.has(name) && !OUTPUT_SIDECARS.some((ext) => name === meta.output.file + ext));
+      if (stray) throw refuse(`has a member ${JSON.stringify(group.key + stray)} that is not part of entry ${group.hash.slice(0, 12)} (an entry holds its output ${meta.output.file}, ${[...ENTRY_FILES].join(', ')})`);
+      const expectedState = sha256Hex(canonicalize({ format_version: meta.fingerprint_format ?? 1, instanceHash: meta.instance_hash, specHash: meta.spec_hash }) ?? '');
+      if (expectedState !== group.hash) throw refuse(`has an entry ${group.hash.slice(0, 12)} whose state hash does not follow from its instance_hash and spec_hash (${expectedState.slice(0, 12)}): it was altered`);
+      const parameters = parseJsonObject(group.files.find(([key]) => key.endsWith(`/${PARAMETERS_FILE}`))?.[1]);
+      if (!parameters || sha256Hex(canonicalize(parameters) ?? '') !== meta.params_hash) {
+        throw refuse(`has an entry ${group.hash.slice(0, 12)} whose ${PARAMETERS_FILE} does not match its params_hash: it was altered`);
+      }
+      const record = code.has(meta.source_hash) ? parseJsonObject(fileOf(code.get(meta.source_hash)!, 'source.json')) : undefined;
+      if (record && (record.class_name !== meta.class_name || record.object_type !== meta.object_type)) {
+        throw refuse(`has an entry ${group.hash.slice(0, 12)} of ${meta.class_name} whose code version ${meta.source_hash.slice(0, 12)} is of ${describeValue(record.class_name)} (${describeValue(record.object_type)})`);
+      }
+      const tree = snapshots.has(meta.dep_tree_hash) ? (parseJsonObject(fileOf(snapshots.get(meta.dep_tree_hash)!, 'tree.json')) as { root?: unknown; nodes?: Record<string, { sourceHash?: unknown }> } | undefined) : undefined;
+      if (tree && (tree.root !== meta.class_name || tree.nodes?.[meta.class_name]?.sourceHash !== meta.source_hash)) {
+        throw refuse(`has an entry ${group.hash.slice(0, 12)} of ${meta.class_name} whose tree snapshot ${meta.dep_tree_hash.slice(0, 12)} is of another class or code (root ${describeValue(tree.root)})`);
+      }
+      usedSnapshots.add(meta.dep_tree_hash);
+      usedCode.add(meta.source_hash);
+      for (const node of Object.values(tree?.nodes ?? {})) if (typeof node?.sourceHash === 'string') usedCode.add(node.sourceHash);
+      for (const processor of meta.key_dependencies?.processors ?? []) usedCode.add(processor.source_hash);
+      if (meta.processor) usedCode.add(meta.processor.source_hash);
+    } else {
+      const stray = names.find((name) => !GROUP_FILES[group.kind as 'code' | 'snapshot'].has(name));
+      if (stray) throw refuse(`has a member ${JSON.stringify(group.key + stray)} that is not part of a ${group.kind === 'code' ? 'code version' : 'tree snapshot'} (${[...GROUP_FILES[group.kind as 'code' | 'snapshot']].join(', ')})`);
+      if (group.kind === 'code') {
+        const record = parseJsonObject(fileOf(group, 'source.json'));
+        if (record && record.source_hash !== group.hash) throw refuse(`has a code version ${group.hash.slice(0, 12)} whose source.json names another source hash (${describeValue(record.source_hash)})`);
+      }
+    }
+  }
+  for (const group of groups) {
+    const used = group.kind === 'code' ? usedCode : group.kind === 'snapshot' ? usedSnapshots : undefined;
+    if (used && !used.has(group.hash)) {
+      throw refuse(`has a ${group.kind === 'code' ? 'code version' : 'tree snapshot'} ${JSON.stringify(group.key)} that is not part of any of its entries (not their code, nor their dependency trees)`);
+    }
+  }
+}
+
+
+function fileOf(group: Group, name: string): Uint8Array | undefined {
+  return group.files.find(([key]) => key === group.key + name)?.[1];
 }
 
 function metaOf(group: Group): EntryMeta | undefined {

@@ -2,9 +2,10 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreAdapter } from '../store/adapter.js';
+import { ownerIsDead, ownerOfName } from '../store/process-owner-node.js';
 import type { CleanItem, DebrisSource } from './clean-cache.js';
 
-/** A computation stages its outputs in `.staging/<first 16 hex of the state hash>-<random>/`. */
+/** A computation stages its outputs in `.staging/<first 16 hex of the state hash>-<owner tag>-<random>/`. */
 const STAGING_NAME = /^([0-9a-f]{16})-/;
 const ENTRY_LOCK = /^entry-[0-9a-f]{64}$/;
 
@@ -47,7 +48,10 @@ export function stagingDebris(store: StoreAdapter, options: { minAgeMs: number }
       const items: CleanItem[] = [];
       for (const name of await listNames(stagingRoot)) {
         const usage = await folderUsage(join(stagingRoot, name));
-        if (Date.now() - usage.mtimeMs < options.minAgeMs) continue;
+        const owner = ownerOfName(name);
+        const deadOwner = owner !== undefined && ownerIsDead(owner);
+        // A folder whose owner is provably dead needs no waiting; others must be untouched for a while.
+        if (!deadOwner && Date.now() - usage.mtimeMs < options.minAgeMs) continue;
         if (!(await withOwnerLocks(name, async () => {}))) continue;
         const age = Math.round((Date.now() - usage.mtimeMs) / 60_000);
         items.push({
@@ -55,7 +59,9 @@ export function stagingDebris(store: StoreAdapter, options: { minAgeMs: number }
           stateHash: null,
           className: null,
           state: 'staging',
-          reason: `staging folder of an interrupted run (untouched for ${age} min, not locked by any running computation)`,
+          reason: deadOwner
+            ? `staging folder of an interrupted run (its process ${owner!.pid} is gone)`
+            : `staging folder of an interrupted run (untouched for ${age} min, not locked by any running computation)`,
           bytes: usage.bytes,
         });
       }

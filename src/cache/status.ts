@@ -47,6 +47,21 @@ export interface CacheStatus {
   entries: EntryCounts;
   classes: ClassStatus[];
   source: { codeVersions: number; snapshots: number; bytes: number };
+  /**
+   * What killed runs left behind in an fs store (`.staging/` folders, lock leftovers in
+   * `.locks/`), counted by owner: `dead` is reclaimed by the next run that writes to the store;
+   * `alive` is in use; `otherHost` and `unknown` wait for `clean-cache`. Null for other stores.
+   */
+  debris: DebrisSummary | null;
+}
+
+/** Counts and sizes of an fs store's debris (see {@link CacheStatus.debris}). */
+export interface DebrisSummary {
+  count: number;
+  bytes: number;
+  staging: number;
+  locks: number;
+  owners: { dead: number; alive: number; otherHost: number; unknown: number };
 }
 
 /** Options of {@link status}, {@link classes} and {@link entries}. */
@@ -117,8 +132,10 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
       entries: countEntries(scanned.filter((entry) => entry.className === className)),
     });
   }
+  const debris = store.debris ? summariseDebris(await store.debris()) : null;
   return {
     store: store.name,
+    debris,
     entries: countEntries(scanned),
     classes: list,
     source: {
@@ -126,6 +143,18 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
       snapshots: snapshots.length,
       bytes: [...codes, ...snapshots].reduce((sum, folder) => sum + folder.bytes, 0),
     },
+  };
+}
+
+function summariseDebris(items: Awaited<ReturnType<NonNullable<StoreAdapter['debris']>>>): DebrisSummary {
+  const owners = { dead: 0, alive: 0, otherHost: 0, unknown: 0 };
+  for (const item of items) owners[item.owner === 'other-host' ? 'otherHost' : item.owner]++;
+  return {
+    count: items.length,
+    bytes: items.reduce((sum, item) => sum + item.bytes, 0),
+    staging: items.filter((item) => item.kind === 'staging').length,
+    locks: items.filter((item) => item.kind === 'lock').length,
+    owners,
   };
 }
 

@@ -17,6 +17,7 @@ import { cleanCacheCommand, cleanSourceCommand, rebuildRegistryCommand } from '.
 import { entriesCommand, entryCommand, explainCommand } from './commands/entries.js';
 import { classesCommand, statusCommand } from './commands/status.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
+import { verifyCommand } from './commands/verify.js';
 import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
 import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   rebuildRegistryCommand,
   exportCommand,
   importCommand,
+  verifyCommand,
   browseCommand,
   assetsCommand,
 ];
@@ -152,7 +154,7 @@ function usage(): string {
     '',
     commonOptionsHelp(),
     '',
-    'exit codes: 0 done, 1 classes found stale classes, 2 an error',
+    'exit codes: 0 done, 1 classes found stale classes (verify: an entry differs), 2 an error',
     '',
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import threads from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import { reportFileAccess } from '../../wasm/file-access.js';
 import { createPoolEngine } from '../../wasm/node.js';
@@ -13,6 +14,7 @@ import type { H5Wasm } from '../formats/hdf5-file.js';
 import { registerTiffDecoders } from '../formats/tiff-decoders.js';
 import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
+import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
 
@@ -49,6 +51,22 @@ export const nodePlatform: Platform = {
   resolvePath: (path) => resolve(path),
   asyncContext: () => computationContext,
   createAsyncContext: asyncLocal,
+  async importGeotiff(load) {
+    // geotiff.js imports `web-worker`, which, when first evaluated inside a worker thread, takes
+    // the thread for one of its own workers: it destructures `workerData.mod` (a crash when the
+    // thread has no workerData) and, if the user's workerData has a `mod`, runs it as a script.
+    // While geotiff.js loads, the thread's workerData is an empty object: web-worker then knows
+    // this is not its worker. It is put back at once.
+    if (threads.isMainThread) return load();
+    const thread = threads as { workerData: unknown };
+    const own = thread.workerData;
+    thread.workerData = {};
+    try {
+      return await load();
+    } finally {
+      thread.workerData = own;
+    }
+  },
   prepareGeotiff(geotiff) {
     useNativeDeflate(geotiff);
     registerTiffDecoders(geotiff, nodeImageCodecs);
@@ -97,7 +115,13 @@ const nodeWorkspace: Workspace = {
     return nodePlatform.readFile(path);
   },
   async writeFile(path, bytes) {
-    await writeFile(path, bytes);
+    try {
+      await writeFile(path, bytes);
+    } catch (error) {
+      // A partial file would look like an output: remove it, and say what happened where.
+      await rm(path, { force: true }).catch(() => undefined);
+      throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+    }
   },
   async exists(path) {
     return (await this.size(path)) !== undefined;
@@ -124,7 +148,11 @@ const nodeWorkspace: Workspace = {
     await rm(path, { recursive: true, force: true });
   },
   async mkdir(path) {
-    await mkdir(path, { recursive: true });
+    try {
+      await mkdir(path, { recursive: true });
+    } catch (error) {
+      throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+    }
   },
   async readRange(path, offset, length) {
     const handle = await open(path, 'r').catch((error: unknown) => nodePlatform.readFile(path).then(() => Promise.reject(error)));
@@ -172,11 +200,15 @@ const nodeWorkspace: Workspace = {
     };
   },
   async openWriter(path) {
-    const handle = await open(path, 'w');
+    const handle = await open(path, 'w').catch((error: unknown) => Promise.reject(new FileError(describeWriteFailure(path, error), path, { cause: error })));
     return {
       write: async (bytes) => {
         let written = 0;
-        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        try {
+          while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        } catch (error) {
+          throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+        }
       },
       close: () => handle.close(),
     };

@@ -52,6 +52,12 @@ export interface EntryMeta {
   /** `dep_tree_hash` only for processor classes that are registered (a user's own). */
   processor: { class_name: string; source_hash: string; dep_tree_hash?: string; settings: unknown } | null;
   unhashed: Array<{ className: string; identifier: string }>;
+  /**
+   * Present when the entry came from an archive (`importArchive`): where from and when. Such an
+   * entry's output is the archive author's, taken on trust until `verify` recomputes it (then
+   * `verified_at` says when its bytes were found equal).
+   */
+  imported?: { archive: string; at: string; origin: string | null; archive_created_at: string | null; archive_library_version: string | null; verified_at?: string };
 }
 
 export type EntryCheck =

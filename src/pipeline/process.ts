@@ -15,6 +15,7 @@ import { emit, type PipelineEvent } from './events.js';
 import { describeReason } from './describe-reason.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
+import { checkGridFits, checkOutputFits } from './output-limits.js';
 import { committedOutputPath } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
 import { isHit, judgeEntry } from './recorded-check.js';
@@ -126,6 +127,8 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
   if (isHit(first)) return hit(identity, first.check);
   const store = getConfig().store;
   try {
+    // Before the lock and any work: a grid load() could not read is refused at once.
+    if (!(instance instanceof Figure)) checkGridFits(identity.className, spec, outputFileName(instance));
     const release = await store.lock(`entry-${identity.stateHash}`);
     try {
       // Someone may have committed it while we waited for the lock.
@@ -193,7 +196,7 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
     const { outputs, recording } = endComputation(identity.stateHash);
     ended = true;
     if (coOutputs.length > 0) noteYielded(instance);
-    const produced = await collectOutputs(main, outputs, coOutputs, completedSpec, releases);
+    const produced = await collectOutputs(main, outputs, coOutputs, completedSpec, releases, startedAt);
     const recorded = await recording!.result(
       produced.map((p) => p.output.identity.stateHash),
       identity.record.inputs,
@@ -227,6 +230,7 @@ async function collectOutputs(
   coOutputs: string[],
   completedSpec: SpatialSpec,
   releases: Array<() => Promise<void>>,
+  startedAt: Date,
 ): Promise<ProducedOutput[]> {
   const { identity } = main;
   for (const hash of coOutputs) {
@@ -248,21 +252,53 @@ async function collectOutputs(
     }
     if (!(await workspace.size(output.outputPath))) {
       const who = isMain ? identity.className : `co-output ${output.identity.className} of ${identity.className}`;
+      await refuseMisplacedOutput(who, output, startedAt);
       throw new PipelineError(
         `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
       );
     }
     // The output's own name: a Figure that drew SVG stores `.svg` whatever its default extension.
     const fileName = isMain ? output.outputPath.slice(output.outputPath.lastIndexOf('/') + 1) : outputFileName(output.instance);
+    const recorded = await recordedSpec(isMain ? completedSpec : output.spec, output.outputPath, fileName);
+    // Never commit what load() cannot read back (a grid the spec did not say, or a file too large to read).
+    if (!(output.instance instanceof Figure)) checkOutputFits(output.identity.className, recorded, fileName, (await workspace.size(output.outputPath)) ?? 0);
     produced.push({
       output,
       fileName,
-      spec: await recordedSpec(isMain ? completedSpec : output.spec, output.outputPath, fileName),
+      spec: recorded,
       upstream: upstreamOf(output.instance, output.spec),
       keyDependencies: keyDependencies(output.identity, output.instance, output.spec),
     });
   }
   return produced;
+}
+
+/**
+ * A `_process` that wrote to `getProcessedPath(spec)` (where a committed entry's output is read)
+ * instead of `ensureProcessedPath(spec)` left a file in the entry's own folder, without meta.json:
+ * it is removed (the caller holds the entry's lock), and the error says what happened.
+ */
+async function refuseMisplacedOutput(who: string, output: ActiveOutput, startedAt: Date): Promise<void> {
+  const store = getConfig().store;
+  const fileName = outputFileName(output.instance);
+  const prefix = entryPrefix(output.identity.objectType, output.identity.stateHash);
+  const committedPath = committedOutputPath(output.identity, fileName);
+  let written: boolean;
+  if (store.localPath) {
+    const found = await store.stat(prefix + fileName);
+    // A stale entry's old output stays there during the computation: only a file written since counts.
+    written = found !== undefined && found.mtimeMs >= startedAt.getTime() - 1000;
+    if (written) await store.removePrefix(prefix);
+  } else {
+    written = ((await getPlatform().workspace().size(committedPath)) ?? 0) > 0;
+    if (written) await getPlatform().workspace().remove(committedPath).catch(() => undefined);
+  }
+  if (!written) return;
+  throw new PipelineError(
+    `${who} wrote its output to ${committedPath}, the path getProcessedPath(spec) gives (where a committed entry is read from, after produce), ` +
+      `instead of ${output.outputPath}, the path this.ensureProcessedPath(spec) gives inside _process; nothing was committed and that file was removed. ` +
+      'Write the result to this.ensureProcessedPath(spec)',
+  );
 }
 
 /**

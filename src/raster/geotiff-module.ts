@@ -13,7 +13,9 @@ let loading: Promise<GeotiffModule> | undefined;
  * @example const { fromArrayBuffer } = await loadGeotiff();
  */
 export function loadGeotiff(): Promise<GeotiffModule> {
-  loading ??= import('./geotiff-parts.js').then(
+  const importParts = () => import('./geotiff-parts.js');
+  const platform = getPlatform();
+  loading ??= (platform.importGeotiff ? platform.importGeotiff(importParts) : importParts()).then(
     (geotiff) => {
       getPlatform().prepareGeotiff?.(geotiff);
       return geotiff;

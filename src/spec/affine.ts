@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, jsonForMessage } from '../errors.js';
 
 /**
  * An affine transform in the order used by rasterio and pygeodata: `[a, b, c, d, e, f]` with
@@ -43,12 +43,12 @@ export function invertAffine(t: Affine): Affine {
 export function validateAffine(value: unknown, what = 'transform'): Affine {
   if (!Array.isArray(value) || value.length !== 6) {
     throw new InvalidInputError(
-      `${what} must be 6 numbers [a, b, c, d, e, f] (x = a*col + b*row + c, y = d*col + e*row + f), got ${JSON.stringify(value)}`,
+      `${what} must be 6 numbers [a, b, c, d, e, f] (x = a*col + b*row + c, y = d*col + e*row + f), got ${jsonForMessage(value)}`,
     );
   }
   value.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InvalidInputError(`${what}[${i}] must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+      throw new InvalidInputError(`${what}[${i}] must be a finite number, got ${jsonForMessage(v)}`);
     }
   });
   // Six finite numbers, checked above.

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
-import { CrsError, InvalidInputError } from '../errors.js';
+import { CrsError, InvalidInputError, jsonForMessage } from '../errors.js';
 import { checkSelection, mergeSelections, splitSubdataset, type ArraySelection } from '../formats/array-selection.js';
 import { engineReadable } from '../formats/engine-input.js';
 import { type Affine, applyAffine, gdalToAffine, isRotated, validateAffine, affineToGdal, type GeoTransform } from './affine.js';
@@ -55,7 +55,7 @@ export class SpatialSpec {
 
   constructor(init: SpatialSpecInit) {
     if (!init || typeof init !== 'object') {
-      throw new InvalidInputError(`SpatialSpec needs { crs, transform?, shape? }, got ${JSON.stringify(init)}`);
+      throw new InvalidInputError(`SpatialSpec needs { crs, transform?, shape? }, got ${jsonForMessage(init)}`);
     }
     const unknown = Object.keys(init).filter((k) => !['crs', 'transform', 'shape'].includes(k));
     if (unknown.length) {
@@ -285,7 +285,7 @@ function toAffineArray(transform: NonNullable<SpatialSpecInit['transform']>): un
 
 function validateShape(value: unknown): readonly [number, number] {
   if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new InvalidInputError(`shape must be [height, width] with two positive integers, got ${JSON.stringify(value)}`);
+    throw new InvalidInputError(`shape must be [height, width] with two positive integers, got ${jsonForMessage(value)}`);
   }
   return [value[0], value[1]] as const;
 }

@@ -57,6 +57,11 @@ export interface StoreAdapter {
    * the new one, never a mix (and for an instant neither).
    */
   commitFolder?(folder: string, prefix: string, options?: { replace?: boolean }): Promise<void>;
+  /**
+   * Optional, fs only: what killed runs left behind (staging folders, lock leftovers) and is not
+   * reclaimed yet, with whether each owner is dead, alive, on another host or unknown.
+   */
+  debris?(): Promise<Array<{ path: string; kind: 'staging' | 'lock'; owner: 'dead' | 'alive' | 'other-host' | 'unknown'; bytes: number }>>;
 }
 
 /** Joins key parts with `/`, refusing parts that would escape the store (`..`, absolute, empty). */

@@ -1,6 +1,5 @@
 // Node only: a cross-process exclusive lock made of a folder, for the fs store.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { InvalidInputError } from '../errors.js';
 import { errorCode, fsStoreError } from './fs-errors-node.js';
 import { createInProcessLock, lockTimeoutError, type InProcessLock, type LockOptions } from './in-process-lock.js';
 import { TEMP_MARKER } from './key.js';
+import { OWN_START, ownerIsDead } from './process-owner-node.js';
 import { sha256Hex } from '../sha256.js';
 
 /** What `owner.json` of a lock folder holds. `token` tells this holding apart from any other. */
@@ -52,7 +52,6 @@ const state: ProcessLockState = ((globalThis as Record<symbol, unknown>)[STATE_K
 }) as ProcessLockState;
 
 const OWNER_FILE = 'owner.json';
-const OWN_START = ((start) => (start === 'zombie' ? undefined : start))(processStart(process.pid));
 /** A recovery guard older than this was left by a crash: recovering takes milliseconds. */
 const STALE_GUARD_MS = 10_000;
 
@@ -170,36 +169,10 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | 'unreadable
 function isStale(owner: LockOwner | 'unreadable'): boolean {
   // owner.json is complete before the folder becomes visible, so unreadable means damaged.
   if (owner === 'unreadable') return true;
-  if (owner.hostname !== hostname()) return false;
-  const running = processStart(owner.pid);
-  // Same pid, other start time: the pid was reused (a container restarted as PID 1, say); the owner is gone.
-  if (running !== undefined && owner.startTicks !== undefined && running !== owner.startTicks) return true;
-  if (owner.pid === process.pid) return owner.threadId === threadId && !state.heldTokens.has(owner.token);
-  if (running === 'zombie') return true;
-  try {
-    process.kill(owner.pid, 0);
-    return false;
-  } catch (error) {
-    return errorCode(error) === 'ESRCH';
+  if (owner.hostname === hostname() && owner.pid === process.pid && owner.startTicks === OWN_START) {
+    return owner.threadId === threadId && !state.heldTokens.has(owner.token);
   }
-}
-
-/**
- * On Linux, the start time of a process (clock ticks since boot, field 22 of /proc/<pid>/stat),
- * which tells a pid's current process from an earlier one, or 'zombie' for a killed process its
- * parent has not reaped yet (it still answers kill(pid, 0)). Undefined elsewhere or if unknown.
- */
-function processStart(pid: number): string | 'zombie' | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    // Synchronous on purpose: a tiny procfs read, and it keeps isStale simple.
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? 'zombie' : fields[19];
-  } catch {
-    return undefined;
-  }
+  return ownerIsDead(owner);
 }
 
 async function recover(path: string, name: string, judged: LockOwner | 'unreadable', options: FolderLockOptions): Promise<void> {

@@ -4,7 +4,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, unlink } fr
 import { dirname, join, resolve, sep } from 'node:path';
 import { InvalidInputError, StoreError } from '../errors.js';
 import { errorCode, fsStoreError, isMissing } from './fs-errors-node.js';
+import { findDebris, reclaimDebris, type DebrisItem } from './debris-node.js';
 import { acquireFolderLock, type StaleLockInfo } from './fs-lock-node.js';
+import { ownerTag } from './process-owner-node.js';
 import { writeFileAtomic, writeFilesAtomic } from './fs-write-node.js';
 import type { LockingStoreAdapter } from './in-process-lock.js';
 import { RESERVED_ROOT_SEGMENTS, TEMP_MARKER, checkBytes, checkPrefix, folderKey, keySegments } from './key.js';
@@ -18,6 +20,8 @@ export interface FsStoreOptions {
   root: string;
   /** Called when a lock left by a dead process is taken over (for logs). */
   onStaleLock?: (info: StaleLockInfo) => void;
+  /** Called when debris of dead processes (staging folders, lock leftovers) was reclaimed (for logs). */
+  onReclaim?: (items: DebrisItem[]) => void;
 }
 
 /** The fs adapter: every optional method of StoreAdapter is present. */
@@ -27,6 +31,8 @@ export interface FsStore extends LockingStoreAdapter {
   localPath(key: string): string;
   createStagingFolder(label: string): Promise<string>;
   commitFolder(folder: string, prefix: string, options?: { replace?: boolean }): Promise<void>;
+  /** What killed runs left in `.staging/` and `.locks/`, with owners judged and sizes. */
+  debris(): Promise<DebrisItem[]>;
 }
 
 /**
@@ -46,6 +52,15 @@ export function fsStore(options: FsStoreOptions): FsStore {
   const name = `fs:${root}`;
   const pathOf = (key: string) => join(root, ...keySegments(key, name));
   const fail = (action: string, key: string, cause: unknown) => fsStoreError(action, key, root, cause);
+
+  // The first write of this store in this process (a lock or a staging folder) first reclaims
+  // the debris of dead processes: one readdir of .staging and one of .locks.
+  let reclaimed: Promise<void> | undefined;
+  const reclaimOnce = () =>
+    (reclaimed ??= reclaimDebris(root).then(
+      (items) => void (items.length > 0 && options.onReclaim?.(items)),
+      () => undefined,
+    ));
 
   const listInto = async (folder: string, keyPrefix: string, namePrefix: string, out: string[]): Promise<void> => {
     let entries;
@@ -107,7 +122,7 @@ export function fsStore(options: FsStoreOptions): FsStore {
   /** Moves `target` aside (into .staging), `source` into its place, then removes the old one. */
   const replaceFolder = async (source: string, target: string, key: string): Promise<void> => {
     await mkdir(join(root, '.staging'), { recursive: true });
-    const aside = await mkdtemp(join(root, '.staging', 'replaced-'));
+    const aside = await mkdtemp(join(root, '.staging', `replaced-${ownerTag()}-`));
     const old = join(aside, 'entry');
     try {
       await rename(target, old);
@@ -203,6 +218,7 @@ export function fsStore(options: FsStoreOptions): FsStore {
     },
 
     async lock(lockName, lockOptions = {}) {
+      await reclaimOnce();
       return acquireFolderLock(join(root, '.locks'), lockName, { ...lockOptions, storeName: name, onStaleLock: options.onStaleLock });
     },
 
@@ -217,12 +233,18 @@ export function fsStore(options: FsStoreOptions): FsStore {
 
     async createStagingFolder(label) {
       const safe = String(label).replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '').slice(0, 60) || 'staging';
+      await reclaimOnce();
       try {
         await mkdir(join(root, '.staging'), { recursive: true });
-        return await mkdtemp(join(root, '.staging', `${safe}-`));
+        // The owner goes into the name (see ownerTag): a later run tells a dead owner's folder with one readdir.
+        return await mkdtemp(join(root, '.staging', `${safe}-${ownerTag()}-`));
       } catch (error) {
         throw fail('create a staging folder for', String(label), error);
       }
+    },
+
+    debris() {
+      return findDebris(root, { withSizes: true });
     },
 
     async commitFolder(folder, prefix, commitOptions = {}) {

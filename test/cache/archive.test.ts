@@ -145,11 +145,9 @@ describe('packArchive and unpackArchive', () => {
     expect(Buffer.from(later).equals(Buffer.from(first))).toBe(false);
   });
 
-  it('returns views into one decompressed buffer instead of a copy per file', async () => {
+  it('holds each member in a buffer of its own size, never the whole decompressed archive', async () => {
     const { files } = await unpackArchive(await packArchive(sampleFiles(), { created_at: CREATED_AT }));
-    const buffers = new Set(files.filter((file) => file.bytes.byteLength > 0).map((file) => file.bytes.buffer));
-    expect(buffers.size).toBe(1);
-    expect(files[0]!.bytes.byteOffset).toBe(3 * 512); // after the manifest's header and data block, and its own header
+    for (const file of files) expect([file.bytes.byteOffset, file.bytes.buffer.byteLength]).toEqual([0, file.bytes.byteLength]);
   });
 
   it.skipIf(!HAS_TAR)('writes archives that GNU tar extracts to the same bytes', async () => {
@@ -325,12 +323,14 @@ describe('unpackArchive refuses damaged archives', () => {
     expect((await rejection(unpackArchive(gz(tar), 'tail.tar.gz'))).message).toMatch(/^archive tail\.tar\.gz is corrupt: there is data after the end-of-archive blocks at byte 1024/);
   });
 
-  it('refuses an archive without geodata-export.json', async () => {
+  it('refuses an archive without geodata-export.json, at its first member', async () => {
     const error = await rejection(unpackArchive(gz(rawTar([{ name: 'data_processed/ab/meta.json', data: text('{}') }])), 'other.tar.gz'));
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toBe(
-      "archive other.tar.gz is not a geodata export: geodata-export.json is missing; only archives made by geodata's export can be imported",
+      'archive other.tar.gz is not a geodata export: geodata-export.json is not the first member (the first is "data_processed/ab/meta.json"); only archives made by geodata\'s export can be imported',
     );
+    const empty = await rejection(unpackArchive(gz(rawTar([])), 'empty.tar.gz'));
+    expect(empty.message).toBe("archive empty.tar.gz is not a geodata export: geodata-export.json is missing; only archives made by geodata's export can be imported");
   });
 
   it('refuses an archive whose geodata-export.json is not the first member', async () => {
@@ -383,5 +383,49 @@ describe('packArchive refuses what unpackArchive would refuse', () => {
     );
     expect((await rejection(packArchive([], { created_at: 'yesterday' }))).message).toMatch(/^packArchive: manifest created_at must be a date string/);
     expect((await rejection(packArchive([], { size: 10n }))).message).toMatch(/^packArchive: the manifest cannot be written as JSON/);
+  });
+});
+
+describe('unpackArchive size budget', () => {
+  const MiB = 2 ** 20;
+
+  it('refuses a gzip of zeros behind a manifest as soon as its member passes the budget, naming the archive and the budget', async () => {
+    const bomb = gz(rawTar([manifestMember(), { name: `data_processed/${HASH}/zeros.tif`, data: new Uint8Array(16 * MiB) }])); // 16 KB that inflate 1000-fold
+    const error = await rejection(unpackArchive(bomb, 'zeros.tar.gz', { maxBytes: MiB }));
+    expect(error.name).toBe('ArchiveTooLargeError');
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(
+      /^archive zeros\.tar\.gz is too large to import: its members declare 17 MB \([\d,]+ bytes\) so far \(member "data_processed\/(ab)+\/zeros\.tif"\), over the budget of 1\.0 MB \(1,048,576 bytes\); nothing was imported\. If you trust it, raise the budget \(geodata import --max-size, or getConfig\(\)\.update\(\{ limits: \{ archiveBytes \} \}\)\)$/,
+    );
+  });
+
+  it('refuses a member whose declared size passes the budget at its header, before holding its data', async () => {
+    const big = rawTar([manifestMember(), { name: `data_processed/${HASH}/big.tif`, data: new Uint8Array(2 * MiB) }]);
+    const error = await rejection(unpackArchive(gz(big), 'big.tar.gz', { maxBytes: MiB }));
+    expect(error.message).toMatch(/^archive big\.tar\.gz is too large to import: its members declare 2\.1 MB \(2,097,\d+ bytes\) so far \(member "data_processed\/(ab)+\/big\.tif"\), over the budget of 1\.0 MB/);
+  });
+
+  it('takes its default budget from the configured limits, and passes archives within it', async () => {
+    const { getConfig } = await import('../../src/config.js');
+    const archive = await packArchive(sampleFiles(), { created_at: CREATED_AT }); // about 5 MB inflated
+    const before = getConfig().limits;
+    try {
+      getConfig().update({ limits: { archiveBytes: 4 * MiB } });
+      expect((await rejection(unpackArchive(archive, 'five.tar.gz'))).name).toBe('ArchiveTooLargeError');
+      getConfig().update({ limits: { archiveBytes: 8 * MiB } });
+      expect((await unpackArchive(archive, 'five.tar.gz')).files.length).toBe(sampleFiles().length);
+      expect(() => getConfig().update({ limits: { archiveBytes: -1 } })).toThrow('config limits must be an object whose archiveBytes is a positive number of bytes, got');
+    } finally {
+      getConfig().update({ limits: before });
+    }
+  });
+});
+
+describe('unpackArchive and endless zeros', () => {
+  it('refuses a gzip of zeros within the first record, not after inflating it all', async () => {
+    const error = await rejection(unpackArchive(gz(new Uint8Array(64 * 2 ** 20)), 'zeros.tar.gz'));
+    expect(error.message).toBe(
+      'archive zeros.tar.gz is corrupt: it goes on with zeros after its end-of-archive blocks (more than 20480 bytes, where tar pads to at most one 10240-byte record); export it again or check the download',
+    );
   });
 });

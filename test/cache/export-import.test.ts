@@ -164,4 +164,114 @@ describe('exportEntries and importArchive', () => {
     await expect(importArchive(archive.subarray(0, archive.length - 40), { name: 'cut.tar.gz' })).rejects.toThrow(/^archive cut\.tar\.gz is corrupt: /);
     expect(existsSync(join(root, 'data_processed'))).toBe(false);
   });
+
+  /** The archive's members, changed by `edit` (return undefined to drop one), packed again without any check. */
+  async function altered(archive: Uint8Array, edit: (path: string, bytes: Uint8Array) => { path: string; bytes: Uint8Array } | undefined, extra: Array<{ path: string; bytes: Uint8Array }> = []) {
+    const { unpackArchive } = await import('../../src/cache/archive.js');
+    const files = (await unpackArchive(archive)).files.flatMap((file) => edit(file.key, file.bytes) ?? []);
+    return rawArchive([...files, ...extra]);
+  }
+
+  it('records where each imported entry came from in its meta.json, and counts the entries taken on trust', async () => {
+    const { archive, constant } = await exportSample();
+    const folder = switchToEmptyRoot();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(folder, 'sample.tar.gz'), archive);
+    const { importArchive: importFile } = await import('../../src/cache/export-import-node.js');
+    const before = Date.now();
+    const report = await importFile(join(folder, 'sample.tar.gz'));
+    expect(report.trusted).toBe(3);
+    const meta = JSON.parse(readFileSync(join(folder, 'data_processed', constant.stateHash, 'meta.json'), 'utf8'));
+    expect(meta.imported).toEqual({
+      archive: 'sample.tar.gz',
+      at: expect.any(String),
+      origin: join(folder, 'sample.tar.gz'),
+      archive_created_at: expect.any(String),
+      archive_library_version: expect.any(String),
+    });
+    expect(Date.parse(meta.imported.at)).toBeGreaterThanOrEqual(before - 1000);
+    // Still a valid entry, and a hit.
+    cache.resetEvents();
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.constant(1), SPEC))).toBe('constant v2 1');
+    expect(cache.computed()).toEqual([]);
+    // A second import takes nothing on trust.
+    expect((await importFile(join(folder, 'sample.tar.gz'))).trusted).toBe(0);
+  });
+
+  it('refuses members that are not part of an entry: a page in an entry folder, a code version no entry uses', async () => {
+    const { archive, constant } = await exportSample();
+    const root = switchToEmptyRoot();
+    const evil = await altered(archive, (path, bytes) => ({ path, bytes }), [{ path: `data_processed/${constant.stateHash}/evil.html`, bytes: text('<script>alert(1)</script>') }]);
+    await expect(importArchive(evil, { name: 'evil.tar.gz' })).rejects.toThrow(
+      `archive evil.tar.gz has a member "data_processed/${constant.stateHash}/evil.html" that is not part of entry ${constant.stateHash.slice(0, 12)} (an entry holds its output constant.txt, meta.json, parameters.json, spec.json); nothing was imported`,
+    );
+    const planted = await altered(archive, (path, bytes) => ({ path, bytes }), [{ path: `.source/code/${HASH}/source.js`, bytes: text('fetch("https://evil.example")') }]);
+    await expect(importArchive(planted, { name: 'planted.tar.gz' })).rejects.toThrow(
+      `archive planted.tar.gz has a code version ".source/code/${HASH}/" that is not part of any of its entries (not their code, nor their dependency trees); nothing was imported`,
+    );
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('refuses an entry moved under another state hash, or whose records disagree with each other', async () => {
+    const { archive, constant } = await exportSample();
+    const root = switchToEmptyRoot();
+    // Planted under a state hash the importer may compute one day: meta.json is made to agree, the hashes inside do not.
+    const moved = await altered(archive, (path, bytes) => {
+      if (!path.startsWith(`data_processed/${constant.stateHash}/`)) return { path, bytes };
+      const newPath = path.replace(constant.stateHash, HASH);
+      if (!path.endsWith('/meta.json')) return { path: newPath, bytes };
+      const meta = JSON.parse(new TextDecoder().decode(bytes));
+      return { path: newPath, bytes: text(JSON.stringify({ ...meta, state_hash: HASH })) };
+    });
+    await expect(importArchive(moved, { name: 'moved.tar.gz' })).rejects.toThrow(
+      new RegExp(`^archive moved\\.tar\\.gz has an entry ${HASH.slice(0, 12)} whose state hash does not follow from its instance_hash and spec_hash \\([0-9a-f]{12}\\): it was altered; nothing was imported$`),
+    );
+    const renamed = await altered(archive, (path, bytes) => {
+      if (path !== `data_processed/${constant.stateHash}/meta.json`) return { path, bytes };
+      return { path, bytes: text(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(bytes)), class_name: 'Elevation' })) };
+    });
+    await expect(importArchive(renamed, { name: 'renamed.tar.gz' })).rejects.toThrow(
+      `archive renamed.tar.gz has an entry ${constant.stateHash.slice(0, 12)} of Elevation whose code version ${constant.meta.source_hash.slice(0, 12)} is of "Constant" ("data"); nothing was imported`,
+    );
+    const params = await altered(archive, (path, bytes) => (path === `data_processed/${constant.stateHash}/parameters.json` ? { path, bytes: text('{"value":2}') } : { path, bytes }));
+    await expect(importArchive(params, { name: 'params.tar.gz' })).rejects.toThrow(
+      `archive params.tar.gz has an entry ${constant.stateHash.slice(0, 12)} whose parameters.json does not match its params_hash: it was altered; nothing was imported`,
+    );
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('verify recomputes imported entries: equal ones are marked verified, a forged one is found and replaced on request', async () => {
+    const { archive, constant, chart } = await exportSample();
+    const { sha256BytesHex: sha256Hex } = await import('../../src/sha256.js');
+    const { verifyEntries } = await import('../../src/cache/verify.js');
+    // A self-consistent forgery: another output, with meta.json's size and checksum made to agree.
+    const forged = text('constant v2 666');
+    const forgedSha = await sha256Hex(forged);
+    const evil = await altered(archive, (path, bytes) => {
+      if (path === `data_processed/${constant.stateHash}/constant.txt`) return { path, bytes: forged };
+      if (path !== `data_processed/${constant.stateHash}/meta.json`) return { path, bytes };
+      const meta = JSON.parse(new TextDecoder().decode(bytes));
+      return { path, bytes: text(JSON.stringify({ ...meta, output: { ...meta.output, size: forged.length, sha256: forgedSha } })) };
+    });
+    const root = switchToEmptyRoot();
+    expect((await importArchive(evil, { name: 'forged.tar.gz' })).trusted).toBe(3);
+    expect(new TextDecoder().decode(await load<Uint8Array>(make.constant(1), SPEC))).toBe('constant v2 666'); // taken on trust
+
+    const found = await verifyEntries('imported');
+    expect(found.map((item) => `${item.className} ${item.stateHash} ${item.result}`).sort()).toEqual(
+      [`Chart ${chart.stateHash} same`, `Constant ${constant.stateHash} differs`, expect.stringMatching(/^Extreme [0-9a-f]{64} same$/)].sort(),
+    );
+    expect(found.find((item) => item.className === 'Constant')!.detail).toBe(
+      `recomputed here, the output differs: sha256 ${constant.meta.output.sha256.slice(0, 12)} here, ${forgedSha.slice(0, 12)} in the entry`,
+    );
+    const chartMeta = JSON.parse(readFileSync(join(root, 'figures', chart.stateHash, 'meta.json'), 'utf8'));
+    expect(typeof chartMeta.imported.verified_at).toBe('string');
+    expect(readFileSync(join(root, 'data_processed', constant.stateHash, 'constant.txt'), 'utf8')).toBe('constant v2 666'); // not replaced unless asked
+
+    const replaced = await verifyEntries(constant.stateHash.slice(0, 10), { replace: true });
+    expect(replaced.map((item) => [item.result, item.replaced])).toEqual([['differs', true]]);
+    expect(readFileSync(join(root, 'data_processed', constant.stateHash, 'constant.txt'), 'utf8')).toBe('constant v2 1');
+    expect(JSON.parse(readFileSync(join(root, 'data_processed', constant.stateHash, 'meta.json'), 'utf8')).imported).toBeUndefined();
+    expect((await verifyEntries(constant.stateHash)).map((item) => item.result)).toEqual(['same']);
+  });
 });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, StoreError } from '../../src/errors.js';
 import { safeLockName, type LockOwner, type StaleLockInfo } from '../../src/store/fs-lock-node.js';
 import { tempPathFor } from '../../src/store/fs-write-node.js';
+import { ownerTag } from '../../src/store/process-owner-node.js';
 import { fsStore } from '../../src/store/node.js';
 import { testStore } from './conformance.js';
 
@@ -437,3 +438,64 @@ function startChild(args: string[]): Child {
       }),
   };
 }
+
+describe('fsStore debris of killed runs', () => {
+  const listing = async (folder: string) => (await readdir(folder).catch(() => [] as string[])).sort();
+
+  it('reclaims the staging folder and the entry lock of a process killed mid-computation on the next write, and status sees them before', async () => {
+    const root = freshRoot();
+    const child = startChild(['stage', root, 'entry-k']);
+    await child.waitFor('staged');
+    const [staged] = await listing(join(root, '.staging'));
+    expect(staged).toMatch(new RegExp(`^0123456789abcdef-p${child.process.pid}\\.`));
+    child.process.kill('SIGKILL');
+    await child.exited;
+
+    // A folder of this (live) process, one of another host and one without an owner stay.
+    const mine = join(root, '.staging', `fedcba9876543210-${ownerTag()}-Mm0Nn1`);
+    await mkdir(mine);
+    const otherHost = join(root, '.staging', 'aaaaaaaaaaaaaaaa-p1.100.00000000-Zz9Yy8');
+    const untagged = join(root, '.staging', 'bbbbbbbbbbbbbbbb-Xx1Ww2');
+    await mkdir(otherHost);
+    await mkdir(untagged);
+
+    const before = await fsStore({ root }).debris();
+    expect(before.map((item) => [item.path, item.owner, item.bytes])).toEqual([
+      [`.staging/${staged}`, 'dead', 1 << 20],
+      ['.staging/aaaaaaaaaaaaaaaa-p1.100.00000000-Zz9Yy8', 'other-host', 0],
+      ['.staging/bbbbbbbbbbbbbbbb-Xx1Ww2', 'unknown', 0],
+      [`.staging/${mine.split('/').at(-1)}`, 'alive', 0],
+    ]);
+
+    const reclaimed: string[] = [];
+    const store = fsStore({ root, onReclaim: (items) => reclaimed.push(...items.map((item) => `${item.path} ${item.bytes}`)) });
+    const release = await store.lock('entry-k', { timeoutMs: 2000 }); // the dead child's lock is recovered too
+    await release();
+    expect(reclaimed).toEqual([`.staging/${staged} ${1 << 20}`]);
+    expect(await listing(join(root, '.staging'))).toEqual(['aaaaaaaaaaaaaaaa-p1.100.00000000-Zz9Yy8', 'bbbbbbbbbbbbbbbb-Xx1Ww2', mine.split('/').at(-1)]);
+    expect(await listing(join(root, '.locks'))).toEqual([]);
+  }, 30_000);
+
+  it('reclaims lock folders a killed release or recovery left, and only those whose owner is dead', async () => {
+    const root = freshRoot();
+    const locks = join(root, '.locks');
+    const leftover = async (name: string, owner: Partial<LockOwner>) => {
+      await mkdir(join(locks, name), { recursive: true });
+      await writeFile(join(locks, name, 'owner.json'), JSON.stringify({ token: 't', createdAt: '2026-01-01T00:00:00.000Z', threadId: 0, ...owner }));
+    };
+    // A pid that is this process's but with another start time is a reused pid: its owner is dead.
+    await leftover('entry-a.geodata-tmp-released-0a0a0a', { pid: process.pid, hostname: hostname(), startTicks: '1' });
+    await leftover('entry-b.geodata-tmp-stale-0b0b0b', { pid: process.pid, hostname: hostname(), startTicks: '1' });
+    await leftover('entry-c.geodata-tmp-released-0c0c0c', { pid: process.pid, hostname: hostname() });
+    await leftover('entry-d.geodata-tmp-released-0d0d0d', { pid: 1, hostname: 'elsewhere.example' });
+    const store = fsStore({ root });
+    expect((await store.debris()).map((item) => `${item.path} ${item.kind} ${item.owner}`)).toEqual([
+      '.locks/entry-a.geodata-tmp-released-0a0a0a lock dead',
+      '.locks/entry-b.geodata-tmp-stale-0b0b0b lock dead',
+      '.locks/entry-c.geodata-tmp-released-0c0c0c lock alive',
+      '.locks/entry-d.geodata-tmp-released-0d0d0d lock other-host',
+    ]);
+    await store.createStagingFolder('x');
+    expect(await listing(locks)).toEqual(['entry-c.geodata-tmp-released-0c0c0c', 'entry-d.geodata-tmp-released-0d0d0d']);
+  });
+});

@@ -1,7 +1,7 @@
 // Node only (part of the CLI): `geodata clean-cache`, `geodata clean-source` and `geodata rebuild-registry`.
 import { noClassLoaded, type CleanItem } from '../../cache/clean-cache.js';
 import type { SourceItem } from '../../cache/clean-source.js';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, InvalidInputError } from '../../errors.js';
 import { CONFIG_FILE_NAME } from '../config-file.js';
 import type { CliContext, Command } from '../command.js';
 import { formatBytes } from '../../format.js';
@@ -9,9 +9,10 @@ import { formatBytes } from '../../format.js';
 export const cleanCacheCommand: Command = {
   name: 'clean-cache',
   summary: 'remove stale and damaged entries and the debris of interrupted runs',
-  usage: '[--dry-run] [--remove-unknown] [--include-input-changes] [pipeline-module...]',
+  usage: '[--dry-run] [--remove-unknown] [--include-input-changes] [--staging-age MINUTES] [pipeline-module...]',
   options: {
     'dry-run': { type: 'boolean' },
+    'staging-age': { type: 'string' },
     'remove-unknown': { type: 'boolean' },
     'include-input-changes': { type: 'boolean' },
   },
@@ -28,9 +29,14 @@ export const cleanCacheCommand: Command = {
         `--remove-unknown refuses to run when no class is loaded: every entry would be unknown, and removed; name the pipeline modules (geodata clean-cache pipeline.ts, --module) or list them in ${CONFIG_FILE_NAME}, or add --dry-run to see what it would remove`,
       );
     }
+    const stagingAge = values['staging-age'];
+    const minutes = stagingAge === undefined ? 5 : Number(stagingAge);
+    if (typeof stagingAge === 'string' && (stagingAge.trim() === '' || !Number.isFinite(minutes) || minutes < 0)) {
+      throw new InvalidInputError(`--staging-age takes the minutes a staging folder must be untouched before it is removed (0 or more, default 5), got ${JSON.stringify(stagingAge)}`);
+    }
     const progress = context.progress();
     const { cleanCache } = await import('../../cache/clean-cache-node.js');
-    const report = await cleanCache({ dryRun, removeUnknown, includeInputChanges: values['include-input-changes'] === true, onProgress: progress.onProgress });
+    const report = await cleanCache({ dryRun, removeUnknown, stagingMinAgeMs: minutes * 60_000, includeInputChanges: values['include-input-changes'] === true, onProgress: progress.onProgress });
     progress.done();
     if (context.json) {
       context.printJson({ dryRun, ...report });

@@ -1,4 +1,5 @@
 // Node only (part of the CLI): `geodata entries`, `geodata entry` and `geodata explain`.
+import { describeProvenance } from '../../cache/entries.js';
 import type { EntryState } from '../../cache/reasons.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
@@ -52,6 +53,12 @@ export const entriesCommand: Command = {
       formatAge(e.finishedAt),
       e.state === 'fresh' ? oneLine(e.parameters) : e.reasons.join('; '),
     ]);
+    // The origin column appears when there is something to say: entries imported from archives.
+    if (list.some((e) => e.imported)) {
+      list.forEach((e, index) => rows[index]!.splice(5, 0, !e.imported ? 'computed' : `${e.imported.verified_at ? 'verified' : 'on trust'}: ${e.imported.archive}`));
+      context.print(table(['HASH', 'CLASS', 'STATE', 'SIZE', 'FINISHED', 'ORIGIN', 'PARAMETERS / REASON'], rows));
+      return 0;
+    }
     context.print(table(['HASH', 'CLASS', 'STATE', 'SIZE', 'FINISHED', 'PARAMETERS / REASON'], rows));
     return 0;
   },
@@ -75,6 +82,7 @@ export const entryCommand: Command = {
     if (details.meta) {
       context.print(`finished   ${details.meta.finished_at} (${formatAge(details.meta.finished_at)}), took ${details.meta.duration_s} s`);
       context.print(`code       source ${context.hash(details.meta.source_hash)}, tree ${context.hash(details.meta.dep_tree_hash)}`);
+      if (details.imported) context.print(`origin     ${describeProvenance(details.imported)}`);
       if (details.meta.co_outputs?.length) context.print(`co-outputs ${details.meta.co_outputs.map((h) => context.hash(h)).join(', ')}`);
       if (details.meta.upstream?.length) context.print(`upstream   ${details.meta.upstream.map((h) => context.hash(h)).join(', ')}`);
       for (const input of details.meta.inputs ?? []) context.print(`input      ${input.id} (${formatBytes(input.size)}, sha256 ${context.hash(input.sha256)})`);

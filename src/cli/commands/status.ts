@@ -21,6 +21,16 @@ export const statusCommand: Command = {
     context.print(`entries   ${result.entries.count} (${formatBytes(result.entries.bytes)}): ${countsLine(result.entries.states)}`);
     context.print(`classes   ${result.classes.length}: ${countsLine(countStates(result.classes))}${stale.length ? ` — stale: ${stale.map((c) => c.className).join(', ')}` : ''}`);
     context.print(`code      ${result.source.codeVersions} versions, ${result.source.snapshots} tree snapshots (${formatBytes(result.source.bytes)})`);
+    if (result.debris && result.debris.count > 0) {
+      const d = result.debris;
+      const owners = [
+        d.owners.dead && `${d.owners.dead} of dead processes (reclaimed by the next run that writes)`,
+        d.owners.alive && `${d.owners.alive} in use`,
+        d.owners.otherHost && `${d.owners.otherHost} of other hosts`,
+        d.owners.unknown && `${d.owners.unknown} without a recorded owner (clean-cache removes them once untouched)`,
+      ].filter(Boolean);
+      context.print(`debris    ${d.staging} staging folders, ${d.locks} lock leftovers (${formatBytes(d.bytes)}): ${owners.join(', ')}`);
+    }
     const removable = result.entries.states.stale + result.entries.states.damaged + result.entries.states.incomplete;
     if (removable > 0) context.print(`\n${removable} entries can be removed: geodata clean-cache --dry-run shows which`);
     return 0;

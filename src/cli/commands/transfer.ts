@@ -30,15 +30,16 @@ export const exportCommand: Command = {
 export const importCommand: Command = {
   name: 'import',
   summary: 'add the entries of an exported archive (nothing existing is overwritten)',
-  usage: '<FILE.tar.gz> [--dry-run]',
-  options: { 'dry-run': { type: 'boolean' } },
+  usage: '<FILE.tar.gz> [--dry-run] [--max-size BYTES]',
+  options: { 'dry-run': { type: 'boolean' }, 'max-size': { type: 'string' } },
   positionals: { kind: 'args', min: 1, max: 1 },
   createsRoot: true,
   async run(context, [file], values) {
     const dryRun = values['dry-run'] === true;
     const progress = context.progress();
     const { importArchive } = await import('../../cache/export-import-node.js');
-    const report = await importArchive(resolve(context.io.cwd, file!), { dryRun, onProgress: progress.onProgress });
+    const maxBytes = parseSize(values['max-size']);
+    const report = await importArchive(resolve(context.io.cwd, file!), { dryRun, onProgress: progress.onProgress, ...(maxBytes === undefined ? {} : { maxBytes }) });
     progress.done();
     if (context.json) {
       context.printJson({ dryRun, ...report });
@@ -48,6 +49,21 @@ export const importCommand: Command = {
     for (const item of report.added) context.print(`  ${item.kind.padEnd(8)} ${context.hash(item.hash)}  ${item.className ?? ''}`.trimEnd());
     context.print(`skipped: ${report.skipped.length}`);
     for (const item of report.skipped) context.print(`  ${item.kind.padEnd(8)} ${context.hash(item.hash)}  ${item.reason}`);
+    if (report.trusted > 0) {
+      context.print(
+        `${report.trusted} entr${report.trusted === 1 ? 'y' : 'ies'} ${dryRun ? 'would be' : 'were'} taken on trust: their outputs are the archive's, not computed here; geodata verify --imported recomputes and compares them`,
+      );
+    }
     return 0;
   },
 };
+
+/** `--max-size`: bytes, or with a unit (`512MB`, `4GiB`). */
+function parseSize(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(B|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?\s*$/i.exec(String(value));
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30, tb: 1e12, tib: 2 ** 40 };
+  const bytes = match ? Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]! : NaN;
+  if (!(bytes > 0)) throw new InvalidInputError(`--max-size takes the most bytes the archive may inflate to, such as 8GB or 500MiB, got ${JSON.stringify(value)}`);
+  return bytes;
+}

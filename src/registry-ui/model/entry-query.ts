@@ -146,6 +146,7 @@ export function rowOf(indexed: IndexedEntry): EntryRow {
     finishedAt: summary.finishedAt,
     outputFile: summary.outputFile,
     parameters: summary.parameters,
+    imported: summary.imported,
     crs: grid?.crs ?? null,
     resolution: grid?.resolution ?? null,
     shape: grid?.shape ?? null,

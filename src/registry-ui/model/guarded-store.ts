@@ -66,6 +66,11 @@ export class GuardedStore implements StoreAdapter {
     return this.#inner.removePrefix(prefix);
   }
 
+  /** The inner store's debris (sizes and owners only: nothing is read through it). */
+  debris(): ReturnType<NonNullable<StoreAdapter['debris']>> {
+    return this.#inner.debris ? this.#inner.debris() : Promise.resolve([]);
+  }
+
   lock(name: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<() => Promise<void>> {
     return this.#inner.lock(name, options);
   }

@@ -80,7 +80,13 @@ function entryRow(row: EntryRow, columns: string[], selected: Set<string>, chang
     h('td', {}, box),
     h('td', {}, entryLink(row.stateHash)),
     h('td', {}, row.className ?? '-', row.objectType === 'figure' ? h('span', { class: 'muted' }, ' (figure)') : ''),
-    h('td', { title: row.reasons.join('\n') }, badge(row.state)),
+    h(
+      'td',
+      { title: row.reasons.join('\n') },
+      badge(row.state),
+      // Imported entries say so where they are listed: their bytes are the archive's until verified.
+      row.imported ? h('span', { class: 'muted', title: `from ${row.imported.archive} at ${row.imported.at}` }, row.imported.verified_at ? ' imported, verified' : ' imported, on trust') : '',
+    ),
     ...parameterCells,
     h('td', {}, row.crs ?? '-'),
     h('td', {}, row.resolution ? row.resolution.map((r) => Number(r.toPrecision(6))).join(' x ') : '-'),

@@ -1,0 +1,90 @@
+// Errors of the library's own writes that say what happened: a full disk names the path, a
+// read-only place says "read-only". Real file systems: a tiny tmpfs, a read-only tmpfs and an
+// immutable folder, which need root (mount, chattr); the tests skip with a message otherwise.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Data, SpatialSpec, getConfig, load, register } from '../../src/node.js';
+import { fsStore } from '../../src/store/node.js';
+
+const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 2], shape: [2, 2] });
+
+/** Returns 200 kB from _process: the library writes them to staging itself. */
+class TwoHundredKilobytes extends Data {
+  override get ext() {
+    return 'bin';
+  }
+  async _process() {
+    return new Uint8Array(200_000);
+  }
+}
+register(TwoHundredKilobytes);
+
+const scratch = mkdtempSync(join(tmpdir(), 'geodata-disk-errors-'));
+const full = join(scratch, 'full');
+const readOnly = join(scratch, 'read-only');
+const mounted: string[] = [];
+
+/** Whether this process may mount file systems and set attributes (root in a container that allows it). */
+function canMount(): boolean {
+  try {
+    mkdirSync(full);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full], { stdio: 'ignore' });
+    mounted.push(full);
+    mkdirSync(readOnly);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', readOnly], { stdio: 'ignore' });
+    mounted.push(readOnly);
+    mkdirSync(join(readOnly, 'cache'));
+    execFileSync('mount', ['-o', 'remount,ro', readOnly], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const MOUNTS = process.getuid?.() === 0 && canMount();
+if (!MOUNTS) console.warn('disk-errors.test.ts: skipped: mounting a tmpfs needs root (with CAP_SYS_ADMIN); run as root to test full and read-only disks');
+
+afterAll(() => {
+  for (const folder of mounted.reverse()) execFileSync('umount', [folder], { stdio: 'ignore' });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe.skipIf(!MOUNTS)('errors of full and read-only disks', () => {
+  let saved: ReturnType<ReturnType<typeof getConfig>['snapshot']>;
+  beforeAll(() => {
+    saved = getConfig().snapshot();
+  });
+  afterAll(() => getConfig().restore(saved));
+
+  it('a full disk: the error names the staging file and says the disk is full, and leaves no partial file', async () => {
+    getConfig().update({ root: full });
+    const error = (await load(new TwoHundredKilobytes(), SPEC).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(
+      new RegExp(
+        `^computing TwoHundredKilobytes for SpatialSpec\\(.*\\) failed: cannot write ${full}/\\.staging/[^ ]+/two_hundred_kilobytes\\.bin: the disk is full \\(ENOSPC\\); free space \\(for example with geodata clean-cache\\) or choose a cache root on a larger disk; no entry was written$`,
+      ),
+    );
+    expect(execFileSync('find', [full, '-type', 'f'], { encoding: 'utf8' })).toBe('');
+  });
+
+  it('a read-only mount says read-only, not "ENOENT ... mkdir"', async () => {
+    getConfig().update({ root: join(readOnly, 'cache') });
+    const error = (await load(new TwoHundredKilobytes(), SPEC).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(new RegExp(`; ${readOnly}/cache is on a read-only file system \\(EROFS\\); choose a cache root on a writable disk$`));
+  });
+
+  it('an immutable entry folder says read-only, not "a key cannot be both a file and a folder"', async () => {
+    const root = join(scratch, 'immutable');
+    const store = fsStore({ root });
+    await store.set('data_processed/ab12/meta.json', new Uint8Array([1]));
+    execFileSync('chattr', ['+i', join(root, 'data_processed', 'ab12')]);
+    try {
+      const error = (await store.set('data_processed/ab12/spec.json', new Uint8Array([2])).catch((e: Error) => e)) as Error;
+      expect(error.message).toMatch(new RegExp(`could not write "data_processed/ab12/spec\\.json": .*; ${root}/data_processed/ab12 is read-only \\(EPERM: immutable, or locked by the system\\); make it writable \\(chattr -i\\) or choose another cache root$`));
+    } finally {
+      execFileSync('chattr', ['-i', join(root, 'data_processed', 'ab12')]);
+    }
+  });
+});
