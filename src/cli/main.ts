@@ -107,8 +107,11 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
     return 0;
   }
   const spec = command.positionals;
-  if (spec.kind === 'args' && (positionals.length < spec.min || (spec.max !== undefined && positionals.length > spec.max))) {
-    throw new InvalidInputError(`usage: geodata ${command.name} ${command.usage}`);
+  // `geodata explain pipeline.ts 68107bf3`: leading script files are modules, as -m names them.
+  const positionalModules = spec.kind === 'args' ? leadingModuleFiles(positionals, io.cwd) : [];
+  const args = spec.kind === 'args' ? positionals.slice(positionalModules.length) : [];
+  if (spec.kind === 'args' && (args.length < spec.min || (spec.max !== undefined && args.length > spec.max))) {
+    throw new InvalidInputError(`usage: geodata ${command.name} [pipeline-module...] ${command.usage} (modules first, or with -m pipeline.ts)`);
   }
 
   const configFile = readConfigFile(values.config as string | undefined, io.cwd);
@@ -119,7 +122,7 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
   const moduleFiles = [
     ...(configFile?.modules ?? []),
     ...((values.module as string[] | undefined) ?? []).map((file) => resolve(io.cwd, file)),
-    ...(spec.kind === 'modules' ? positionals.map((file) => resolve(io.cwd, file)) : []),
+    ...(spec.kind === 'modules' ? positionals : positionalModules).map((file) => resolve(io.cwd, file)),
   ];
   const installation = otherInstallation(moduleFiles);
   if (installation) return handOver(installation, [command.name, ...argv], io);
@@ -130,11 +133,11 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
     const example =
       spec.kind === 'modules'
         ? `geodata ${command.name} pipeline.ts, or --module`
-        : `geodata ${command.name} -m pipeline.ts ${command.usage.split(' ').filter((word) => word.startsWith('<')).join(' ')}`;
+        : `geodata ${command.name} pipeline.ts ${command.usage.split(' ').filter((word) => word.startsWith('<')).join(' ')}`;
     io.err(`geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${example}) or list them in ${CONFIG_FILE_NAME}\n`);
   }
   const context = new CliContext(io, { json: values.json === true, fullHash: values['full-hash'] === true, root }, modules.errors);
-  const code = await command.run(context, spec.kind === 'args' ? positionals : [], values);
+  const code = await command.run(context, args, values);
   return modules.errors.length > 0 ? 2 : code;
 }
 
@@ -155,8 +158,29 @@ function usage(): string {
   ].join('\n');
 }
 
+/** The leading positionals that name existing script files (`.ts`, `.js`, ...): pipeline modules. */
+function leadingModuleFiles(positionals: readonly string[], cwd: string): string[] {
+  const modules: string[] = [];
+  for (const arg of positionals) {
+    if (!MODULE_FILE.test(arg) || !isFile(resolve(cwd, arg))) break;
+    modules.push(arg);
+  }
+  return modules;
+}
+
+const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function commandHelp(command: Command): string {
-  return [`usage: geodata ${command.name} ${command.usage}`, '', command.summary, '', commonOptionsHelp(), ''].join('\n');
+  const modules = command.positionals.kind === 'args' ? '[pipeline-module...] ' : '';
+  return [`usage: geodata ${command.name} ${modules}${command.usage}`, '', command.summary, '', commonOptionsHelp(), ''].join('\n');
 }
 
 function commonOptionsHelp(): string {

@@ -409,19 +409,31 @@ describe('geodata, the command line', () => {
     const note = (command: string) =>
       `geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${command}) or list them in geodata.config.json\n`;
     const explained = geodata(['explain', '--root', 'cache', short(h.chart.hash)], folder);
-    expect([explained.code, explained.stderr]).toEqual([0, note('geodata explain -m pipeline.ts <hash-prefix>')]);
-    expect(geodata(['entry', '--root', 'cache', short(h.chart.hash)], folder).stderr).toBe(note('geodata entry -m pipeline.ts <hash-prefix>'));
-    expect(geodata(['code', 'Chart', '--root', 'cache'], folder).stderr).toBe(note('geodata code -m pipeline.ts <class>'));
+    expect([explained.code, explained.stderr]).toEqual([0, note('geodata explain pipeline.ts <hash-prefix>')]);
+    expect(geodata(['entry', '--root', 'cache', short(h.chart.hash)], folder).stderr).toBe(note('geodata entry pipeline.ts <hash-prefix>'));
+    expect(geodata(['code', 'Chart', '--root', 'cache'], folder).stderr).toBe(note('geodata code pipeline.ts <class>'));
     expect(geodata(['status', '--root', 'cache'], folder).stderr).toBe(note('geodata status pipeline.ts, or --module'));
     // Moving entries between caches judges nothing: no note.
     expect(geodata(['export', short(h.min.hash), '-o', 'min.tar.gz', '--root', 'cache'], folder).stderr).toBe('');
+  });
+
+  it('takes the pipeline module of explain, entry and code positionally, before their own arguments', () => {
+    const folder = project(built);
+    rmSync(join(folder, 'geodata.config.json'));
+    const withFlag = geodataJson(['explain', '-m', V2, '--root', 'cache', short(h.chart.hash)], folder);
+    const positional = geodataJson(['explain', V2, short(h.chart.hash), '--root', 'cache'], folder);
+    expect([positional.code, positional.stderr]).toEqual([0, '']);
+    expect(positional.value).toEqual(withFlag.value);
+    const code = geodataJson(['code', V2, 'Chart', '--root', 'cache'], folder);
+    expect([code.code, code.stderr, code.value.className]).toEqual([0, '', 'Chart']);
   });
 
   it('explains bad usage with exit code 2', () => {
     const folder = project(built);
     const cases: Array<[string[], string | RegExp]> = [
       [['bogus'], /^geodata: unknown command "bogus"; the commands are status, classes, /],
-      [['entry'], 'geodata entry: error: usage: geodata entry <hash-prefix>\n'],
+      [['entry'], 'geodata entry: error: usage: geodata entry [pipeline-module...] <hash-prefix> (modules first, or with -m pipeline.ts)\n'],
+      [['explain', V2], 'geodata explain: error: usage: geodata explain [pipeline-module...] <hash-prefix> (modules first, or with -m pipeline.ts)\n'],
       [['classes', '--bogus'], /^geodata classes: error: Unknown option '--bogus'.*; see geodata classes --help\n$/],
       [['status', '--config', 'missing.json'], `geodata status: error: config file ${join(folder, 'missing.json')} does not exist; give an existing file to --config, or leave it out\n`],
       [['status', '--root', 'nowhere'], `geodata status: error: the cache root ${join(folder, 'nowhere')} does not exist or is not a folder; give the right one with --root\n`],
