@@ -165,7 +165,7 @@ describe('geodata, the command line', () => {
     expect([malformed.code, malformed.stderr]).toEqual([2, 'geodata explain: error: hash prefix "xyz" must be 1 to 64 hexadecimal digits\n']);
   });
 
-  it("shows every stored version of a class's code, with unified diffs between them", () => {
+  it("shows every stored version of a class's code as written, with line-by-line diffs between them", () => {
     const folder = project(built);
     const text = geodata(['code', 'Constant', '--diff'], folder);
     expect(text.code).toBe(0);
@@ -174,12 +174,22 @@ describe('geodata, the command line', () => {
     // Version 1 made two Constant entries, and the Chart entry's tree names it.
     expect(lines[1]).toMatch(new RegExp(`^1\\s+${short(sources.v1)}\\s+\\S+\\s+\\S+\\s+3$`));
     expect(lines[2]).toMatch(new RegExp(`^2\\s+${short(sources.v2)}\\s+\\S+\\s+\\S+\\s+live\\s+1$`));
-    expect(lines.filter((l) => l.startsWith('--- ') || l.startsWith('+++ ')).map((l) => l.split('\t')[0])).toEqual([
-      `--- Constant@${short(sources.v1)}`,
-      `+++ Constant@${short(sources.v2)}`,
+    // The TypeScript as written, where each version came from, comments included.
+    expect(lines.filter((l) => l.startsWith('--- ') || l.startsWith('+++ '))).toEqual([
+      expect.stringMatching(new RegExp(`^--- Constant@${short(sources.v1)}\t\\S+ ${V1.replace(/[.]/g, '\\.')}:9$`)),
+      expect.stringMatching(new RegExp(`^\\+\\+\\+ Constant@${short(sources.v2)}\t\\S+ ${V2.replace(/[.]/g, '\\.')}:9$`)),
     ]);
-    expect(lines.filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual([expect.stringContaining('`constant ${this.value}`')]);
-    expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
+    expect(lines.filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual(['-    return new TextEncoder().encode(`constant ${this.value}`);']);
+    expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([
+      '+    // Version 2 says which version made it.',
+      '+    return new TextEncoder().encode(`constant v2 ${this.value}`);',
+    ]);
+    expect(lines).toContain('   async _process() {');
+    const canonical = geodata(['code', 'Constant', '--diff', '--canonical'], folder).stdout.split('\n');
+    expect(canonical.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
+    expect(canonical.join('\n')).not.toContain('Version 2 says');
+    const source = geodata(['code', 'Constant', '--source'], folder).stdout;
+    expect(source).toContain(`--- Constant ${short(sources.v1)} (as written, ${V1}:9)\n@register\nexport class Constant extends Data {\n  constructor(public value: number) {`);
 
     const { code: jsonCode, value: json } = geodataJson(['code', 'Constant', '--diff'], folder);
     expect(jsonCode).toBe(0);
