@@ -27,7 +27,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
   'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status',
-  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'writeRaster',
+  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'write', 'writeRaster',
 ];
 
 let names: ReadonlySet<string> | undefined;
