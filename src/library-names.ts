@@ -26,7 +26,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'parseColor', 'process', 'produce', 'rasterBand', 'rasterDriver', 'readRaster', 'readRasterBytes',
   'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
-  'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status',
+  'scanCache', 'shadeImage', 'showProgress', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status',
   'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'write', 'writeRaster',
 ];
 

@@ -19,6 +19,7 @@ import { exportCommand, importCommand } from './commands/transfer.js';
 import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
 import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
+import { showProgress } from '../node/progress-display.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Each imports what it runs when it runs, so a
@@ -126,7 +127,9 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
   ];
   const installation = otherInstallation(moduleFiles);
   if (installation) return handOver(installation, [command.name, ...argv], io);
-  const modules = await loadPipelineModules(moduleFiles, io.cwd);
+  // A pipeline module that computes entries as it loads shows their progress, as a script would.
+  const stopProgress = showProgress({ stream: { write: (text: string) => io.err(text), isTTY: io.errIsTTY && values.json !== true } });
+  const modules = await loadPipelineModules(moduleFiles, io.cwd).finally(stopProgress);
   for (const failure of modules.errors) io.err(`geodata: error: cannot load pipeline module ${failure.file}: ${failure.message}\n`);
   if (moduleFiles.length === 0 && defaultRegistry.names().length === 0 && !JUDGES_NOTHING.includes(command.name)) {
     // Where a command's positionals are its own arguments, modules can only come with -m.

@@ -27,7 +27,7 @@ class Summary extends Data {
   constructor(public part: 'text' | 'json') {
     super();
   }
-  get ext() {
+  override get ext() {
     return this.part === 'json' ? 'json' : 'txt';
   }
   async *_process() {
