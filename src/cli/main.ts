@@ -139,7 +139,7 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
         : `geodata ${command.name} pipeline.ts ${command.usage.split(' ').filter((word) => word.startsWith('<')).join(' ')}`;
     io.err(`geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${example}) or list them in ${CONFIG_FILE_NAME}\n`);
   }
-  const context = new CliContext(io, { json: values.json === true, fullHash: values['full-hash'] === true, root }, modules.errors);
+  const context = new CliContext(io, { json: values.json === true, fullHash: values['full-hash'] === true, root }, modules.errors, moduleFiles);
   const code = await command.run(context, args, values);
   return modules.errors.length > 0 ? 2 : code;
 }

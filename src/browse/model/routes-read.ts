@@ -31,7 +31,8 @@ export async function handleRead(context: RouteContext, path: string[], search: 
   if (first !== 'api') return failure(404, `nothing here: ${path.join('/')}`);
 
   if (second === 'state' && path.length === 2) {
-    index.refreshIfOlderThan(REFRESH_AFTER_MS);
+    // An edited pipeline module is imported again, and the cache judged against its new code.
+    if (!(await context.reloadCode().catch(() => false))) index.refreshIfOlderThan(REFRESH_AFTER_MS);
     return json({ generation: index.generation, progress: index.progress, refreshedAt: index.refreshedAt, store: index.store.name, entries: index.entries().length });
   }
   await index.ready();
