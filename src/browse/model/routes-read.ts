@@ -4,7 +4,7 @@ import type { RouteContext } from './app.js';
 import { diffSources } from '../../cache/code-diff.js';
 import { classCode, codeNames, liveHashOf, liveSource, SOURCE_HASH, sourceKey, storedSource } from './code-view.js';
 import { classGraph, entryGraph } from './dependency-graph.js';
-import { parseEntryQuery, queryEntries } from './entry-query.js';
+import { entriesUsingCode, parseEntryQuery, queryEntries } from './entry-query.js';
 import { entryView } from './entry-view.js';
 import { footprintSvg } from './footprint-svg.js';
 import { formatSource } from './format-source.js';
@@ -37,7 +37,11 @@ export async function handleRead(context: RouteContext, path: string[], search: 
   }
   await index.ready();
   if (second === 'status' && path.length === 2) return json(await index.status());
-  if (second === 'entries' && path.length === 2) return json(queryEntries(index.entries(), parseEntryQuery(search)));
+  if (second === 'entries' && path.length === 2) {
+    const query = parseEntryQuery(search);
+    if (query.code !== undefined) query.usingCode = await index.memo(`using:${query.code}`, () => entriesUsingCode(index.entries(), index.store, query.code!));
+    return json(queryEntries(index.entries(), query));
+  }
   if (second === 'entries' && third !== undefined) {
     const indexed = index.entry(third);
     if (!indexed) return failure(404, `no entry ${third.slice(0, 12)} in the cache (it may have been removed: reload)`);

@@ -56,7 +56,7 @@ export async function codeView(root: HTMLElement, route: Route): Promise<void> {
       h('td', {}, v.firstRegistered ?? '-', h('span', { class: 'muted' }, ` (${formatAge(v.firstRegistered)})`)),
       h('td', {}, v.latestRegistered ?? '-'),
       h('td', {}, v.live ? h('span', { class: 'badge state-fresh' }, 'live') : ''),
-      h('td', { class: 'number' }, h('a', { href: `#/entries?class=${encodeURIComponent(name)}` }, String(v.entries))),
+      h('td', { class: 'number' }, h('a', { href: `#/entries?code=${v.sourceHash}`, class: 'entries-of-version' }, String(v.entries))),
       h('td', {}, choose('a', v.sourceHash)),
       h('td', {}, choose('b', v.sourceHash)),
     ),
