@@ -3,7 +3,7 @@
  * and `npm pack` as `prepack`):
  *
  *   dist/src, dist/wasm        the library, compiled by tsc: JavaScript, declarations, source maps
- *   dist/assets/browse-page.js the registry browser's page, bundled by esbuild into one script
+ *   dist/assets/registry-ui-page.js the registry browser's page, bundled by esbuild into one script
  *   dist/.build-stamp          written last: the build is complete (test/helpers/global-setup.ts
  *                              rebuilds when a source is newer)
  *
@@ -22,8 +22,8 @@ import { build } from 'esbuild';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(REPO, 'dist');
 
-/** Where the built page lives; src/browse/page-assets-node.ts reads it from there. */
-export const PAGE_BUNDLE = join(DIST, 'assets', 'browse-page.js');
+/** Where the built page lives; src/registry-ui/page-assets-node.ts reads it from there. */
+export const PAGE_BUNDLE = join(DIST, 'assets', 'registry-ui-page.js');
 /** Written last by a complete build. */
 export const BUILD_STAMP = join(DIST, '.build-stamp');
 
@@ -63,7 +63,7 @@ export async function buildPackage(): Promise<void> {
   mkdirSync(dirname(PAGE_BUNDLE), { recursive: true });
   // One ES module with no imports left, so the page works offline and under `script-src 'self'`.
   await build({
-    entryPoints: [join(REPO, 'src', 'browse', 'page', 'main.ts')],
+    entryPoints: [join(REPO, 'src', 'registry-ui', 'page', 'main.ts')],
     outfile: PAGE_BUNDLE,
     bundle: true,
     format: 'esm',

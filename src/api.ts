@@ -37,7 +37,8 @@ export {
 // pygeodata names stay, as aliases of the same functions.
 export { load, process as produce, process, type ProcessedEntry } from './pipeline/process.js';
 export { describe as fingerprintRecord, describe, fingerprint } from './pipeline/fingerprint-instance.js';
-export { explain, describeReason, type Explanation } from './pipeline/explain.js';
+export { explain, type Explanation } from './pipeline/explain.js';
+export { describeReason } from './pipeline/describe-reason.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
 export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
 export { write, type WritableOutput } from './pipeline/write-output.js';
@@ -53,14 +54,14 @@ export { classes, status, type CacheStatus, type ClassStatus, type EntryCounts, 
 export type { EntryMeta } from './pipeline/entry.js';
 export * from './processors/index.js';
 export * from './terrain/index.js';
-export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain.js';
+export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain-datasets.js';
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';
 export { UnsupportedFormatError } from './formats/format-errors.js';
 export type { ArraySelection } from './formats/array-selection.js';
 export { writeRaster, type WriteOptions } from './raster/write-raster.js';
-export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/terrain.js';
+export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/synthetic-terrain.js';
 export { remoteDigest, remoteReads, REMOTE_VERSION_FORMAT, type PixelWindow, type RemoteRead, type RemoteValidators } from './sources/index.js';
 export { DTYPE_NAMES, type DType, type TypedArray } from './raster/dtype.js';
 export { SpatialSpec, type Bounds, type SpatialSpecInit, type SpatialSpecJSON } from './spec/spatial-spec.js';

@@ -6,7 +6,7 @@ import { type CanonicalSource, canonicaliseText, canonicalSource } from './canon
 import { type ClassLocation, locateClass } from './class-module.js';
 import { isFrameworkBase, isLibraryClass, isLibraryCode } from './code-marks.js';
 import { isGlobalName } from './globals.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../sha256.js';
 import { undoLibraryRename } from './known-names.js';
 import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';

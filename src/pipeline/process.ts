@@ -12,7 +12,7 @@ import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryCheck, type EntryMeta } from './entry.js';
 import { emit, type PipelineEvent } from './events.js';
-import { describeReason } from './explain.js';
+import { describeReason } from './describe-reason.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
 import { committedOutputPath } from './paths.js';

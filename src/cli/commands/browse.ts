@@ -14,7 +14,7 @@ export const browseCommand: Command = {
     const progress = context.progress();
     const started = Date.now();
     const [{ startBrowseServer }, { ModuleWatch }, { defaultModuleReader }] = await Promise.all([
-      import('../../browse/server-node.js'),
+      import('../../registry-ui/server-node.js'),
       import('../load-modules.js'),
       import('../../fingerprint/module-reader.js'),
     ]);

@@ -4,9 +4,9 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowseServer, type BrowseServer } from '../../src/browse/server-node.js';
+import { startBrowseServer, type BrowseServer } from '../../src/registry-ui/server-node.js';
 import { getConfig } from '../../src/node.js';
-import { BIN, buildCache, pageToken, rawRequest, removeFolder, storedEntries, tempFolder, V2, type BuiltCache } from './browse-helpers.js';
+import { BIN, buildCache, pageToken, rawRequest, removeFolder, storedEntries, tempFolder, V2, type BuiltCache } from './registry-ui-helpers.js';
 // The code loaded in this process is version 2 of the pipeline, as `geodata browse pipeline-v2.ts` loads it.
 import { HOSTILE } from './fixtures/pipeline-v2.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, NO_CHROMIUM_REASON } from '../helpers/browser.js';
-import { BIN, REPO, SCREENSHOTS } from './browse-helpers.js';
+import { BIN, REPO, SCREENSHOTS } from './registry-ui-helpers.js';
 
 // A user's project inside the package (so `import 'geodata'` finds this checkout's build), run and
 // browsed as a user would: the module computed by a script, served by `geodata browse`, then edited.
