@@ -36,6 +36,7 @@ export {
 // every module that imports it, and `describe` collides with every test framework. The
 // pygeodata names stay, as aliases of the same functions.
 export { load, process as produce, process, type ProcessedEntry } from './pipeline/process.js';
+export { figureBytes, figureUrl, type FigureOutput } from './pipeline/figure-output.js';
 export { describe as fingerprintRecord, describe, fingerprint } from './pipeline/fingerprint-instance.js';
 export { explain, type Explanation } from './pipeline/explain.js';
 export { describeReason } from './pipeline/describe-reason.js';

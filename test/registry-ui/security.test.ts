@@ -171,6 +171,16 @@ describe('geodata browse refuses what it must not do', () => {
     expect(html.headers['content-security-policy']).toMatch(/^sandbox/);
   });
 
+  it('serves an SVG figure as an image that cannot run scripts, even opened directly', async () => {
+    writeFileSync(join(cache.root, labelKey(), 'chart.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await server.index.refresh();
+    const svg = await rawRequest(server.port, `/files/${labelKey()}chart.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toBe('image/svg+xml');
+    expect(svg.headers['content-disposition']).toBeUndefined();
+    expect(svg.headers['content-security-policy']).toBe("sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
+  });
+
   it('refuses an action without the token, with a wrong one, or from another origin, and deletes nothing', async () => {
     const chart = cache.entry('Chart');
     const path = `/api/entries/${chart.hash}/delete`;
