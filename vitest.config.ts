@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 const BROWSER = [
   'test/browser/**/*.test.ts',
   'test/registry-ui/browser.test.ts',
+  'test/registry-ui/live-code.test.ts',
   'test/render/browser.test.ts',
   'test/render/svg-figures.test.ts',
   'test/store/indexeddb-browser.test.ts',
@@ -24,6 +25,7 @@ const INTEGRATION = [
   'test/fingerprint/library-toolchain.test.ts',
   'test/fingerprint/names-toolchain.test.ts',
   'test/fingerprint/toolchain.test.ts',
+  'test/fingerprint/written-source.test.ts',
   'test/pipeline/concurrency.test.ts',
   'test/registry-ui/security.test.ts',
   'test/registry-ui/model.test.ts',

@@ -12,12 +12,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getConfig, onPipelineEvent, produce, syntheticTerrain } from '../src/node.js';
+import { getConfig, onPipelineEvent, produce, showProgress, syntheticTerrain } from '../src/node.js';
 import { EXAMPLE_SPEC, exampleSteps } from './pipeline.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string', default: 'examples/output/cache' } } });
 const root = resolve(values.root!);
 const source = resolve(root, '..', 'source', 'terrain_utm32n.tif');
+
+// Live progress on stderr while entries are computed (only in a terminal).
+showProgress();
 
 async function main(): Promise<void> {
   mkdirSync(resolve(source, '..'), { recursive: true });

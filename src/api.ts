@@ -43,6 +43,7 @@ export { explain, type Explanation } from './pipeline/explain.js';
 export { describeReason } from './pipeline/describe-reason.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
 export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
+export { write, type WritableOutput } from './pipeline/write-output.js';
 export { cleanCache, type CleanCacheOptions, type CleanItem, type CleanReport } from './cache/clean-cache.js';
 export { cleanSourceRegistry, type CleanSourceOptions, type CleanSourceReport, type SourceItem } from './cache/clean-source.js';
 export { codeVersions, type CodeVersion, type CodeVersionsOptions } from './cache/code-versions.js';

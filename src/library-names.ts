@@ -26,8 +26,8 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'parseColor', 'process', 'produce', 'rasterBand', 'rasterDriver', 'readRaster', 'readRasterBytes',
   'readWindow', 'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba', 'renderSvg',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
-  'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status', 'svgDocument',
-  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'writeRaster',
+  'scanCache', 'shadeImage', 'showProgress', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status', 'svgDocument',
+  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'write', 'writeRaster',
 ];
 
 let names: ReadonlySet<string> | undefined;

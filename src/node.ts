@@ -13,3 +13,4 @@ export { NodeInputHasher } from './fingerprint/input-hasher-node.js';
 export { cleanCache, type NodeCleanCacheOptions } from './cache/clean-cache-node.js';
 export { exportEntries, importArchive } from './cache/export-import-node.js';
 export { startBrowseServer, type BrowseServer, type BrowseServerOptions } from './registry-ui/server-node.js';
+export { showProgress, type ProgressStream, type ShowProgressOptions } from './node/progress-display.js';

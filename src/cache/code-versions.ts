@@ -1,4 +1,5 @@
 import { getConfig } from '../config.js';
+import type { WrittenRecord } from '../pipeline/code-registry.js';
 import type { EntryMeta } from '../pipeline/entry.js';
 import { META_FILE } from '../pipeline/layout.js';
 import type { StoreAdapter } from '../store/adapter.js';
@@ -24,6 +25,10 @@ export interface CodeVersion {
   bytes: number;
   /** source.js, when asked for (`includeSource`) and stored. */
   source?: string | null;
+  /** From source.json: where the source as written came from, or why it could not be had; null in older records. */
+  written: WrittenRecord | null;
+  /** The source as written (written.ts or written.js), when asked for (`includeSource`) and stored. */
+  writtenSource?: string | null;
 }
 
 /** Options of {@link codeVersions}. */
@@ -64,10 +69,13 @@ export async function codeVersions(options: CodeVersionsOptions = {}): Promise<C
       live: record ? liveNodes.has(`${record.class_name}\0${code.hash}`) : false,
       entries: useCount.get(code.hash) ?? 0,
       bytes: code.bytes,
+      written: record?.written ?? null,
     };
     if (options.includeSource) {
       const bytes = await store.get(`${code.key}source.js`);
       version.source = bytes ? new TextDecoder().decode(bytes) : null;
+      const written = record?.written && 'file' in record.written ? await store.get(`${code.key}${record.written.file}`) : undefined;
+      version.writtenSource = written ? new TextDecoder().decode(written) : null;
     }
     return version;
   });

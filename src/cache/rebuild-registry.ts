@@ -1,5 +1,5 @@
 import { getConfig } from '../config.js';
-import { recordCodeVersion, recordTreeSnapshot, sourceText, type SourceRecord } from '../pipeline/code-registry.js';
+import { recordCodeVersion, recordTreeSnapshot, sourceText, type SourceRecord, writtenSourceOf } from '../pipeline/code-registry.js';
 import { codePrefix, snapshotPrefix } from '../pipeline/layout.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import type { CacheProgress } from './scan.js';
@@ -49,7 +49,7 @@ export async function rebuildRegistry(options: { onProgress?: (progress: CachePr
     for (const [name, node] of Object.entries(entry.tree.nodes)) {
       if (done.has(`${node.sourceHash}\0${name}`)) continue;
       done.add(`${node.sourceHash}\0${name}`);
-      const version = { name, sourceHash: node.sourceHash, objectType: objectTypeOf(name, node.kind, live), text: sourceText(name, entry.tree), now };
+      const version = { name, sourceHash: node.sourceHash, objectType: objectTypeOf(name, node.kind, live), text: sourceText(name, entry.tree), written: writtenSourceOf(name, node.kind), now };
       const action = await recordCodeVersion(store, version);
       report.written.push({ key: codePrefix(node.sourceHash), kind: 'code', hash: node.sourceHash, className: name, action });
     }

@@ -1,6 +1,6 @@
 import { getConfig } from '../config.js';
 import type { StaleReason } from '../fingerprint/record.js';
-import { CODE_REASON_KINDS, type EntryState } from './reasons.js';
+import type { EntryState } from './reasons.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import { scanCache, type CacheProgress, type ScannedEntry } from './scan.js';
 import { readCodeVersions, readSnapshots } from './source-registry.js';
@@ -27,8 +27,9 @@ export interface ClassStatus {
   /** Hashes of its newest entry; null without entries. */
   stored: { sourceHash: string; depTreeHash: string; finishedAt: string } | null;
   /**
-   * `fresh`: an entry matches its code now; `stale`: it has entries, and none matches its code
-   * now; `new`: registered, no entries; `unknown`: not registered in this process, or none of
+   * `fresh`: an entry is fresh (matches its code now, its inputs and upstream entries unchanged);
+   * `stale`: it has entries, and none is fresh (its code, a dependency, an input or an upstream
+   * entry changed); `new`: registered, no entries; `unknown`: not registered in this process, or none of
    * its entries can be judged (code in their keys is not loaded).
    */
   state: 'fresh' | 'stale' | 'new' | 'unknown';
@@ -115,9 +116,11 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
     // Damaged entries say nothing about code, nor do entries that cannot be judged: only the
     // others are compared with it.
     const judged = own.filter((entry) => entry.state !== 'damaged' && entry.state !== 'unknown');
-    const codeFresh = judged.some((entry) => !entry.reasons.some((r) => CODE_REASON_KINDS.has(r.kind)));
+    // Fresh when an entry is: entries of unchanged code whose inputs or upstream entries changed
+    // since (input-changed) would be recomputed, so they do not make the class fresh.
+    const fresh = judged.some((entry) => entry.state === 'fresh');
     const unjudged = own.some((entry) => entry.state === 'unknown');
-    const state = !liveHashes ? 'unknown' : judged.length === 0 ? (unjudged ? 'unknown' : 'new') : codeFresh ? 'fresh' : 'stale';
+    const state = !liveHashes ? 'unknown' : judged.length === 0 ? (unjudged ? 'unknown' : 'new') : fresh ? 'fresh' : 'stale';
     const newestReasons = state === 'stale' ? judged[0]!.reasons : [];
     list.push({
       className,

@@ -24,6 +24,8 @@ export class CliContext {
     readonly options: { json: boolean; fullHash: boolean; root: string },
     /** Pipeline modules that failed to load (already reported on stderr). */
     readonly moduleErrors: readonly ModuleError[] = [],
+    /** The pipeline modules named (absolute paths), loaded or not. */
+    readonly modules: readonly string[] = [],
   ) {}
 
   get json(): boolean {

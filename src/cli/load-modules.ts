@@ -1,7 +1,7 @@
 // Node only (part of the CLI): imports the user's pipeline modules so their classes are live.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultRegistry, isFrameworkBase, register } from '../fingerprint/index.js';
 import { ConfigError } from '../errors.js';
 import { describeError } from '../format.js';
@@ -130,5 +130,78 @@ function nearestPackageJson(folder: string): string | undefined {
     const candidate = join(current, 'package.json');
     if (existsSync(candidate)) return candidate;
     if (dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * Watches the pipeline modules and every project file the fingerprints read (their imports):
+ * `reload()` imports the named modules again, under a new URL so Node evaluates them anew, when
+ * any of those files changed since the last look, and resolves to whether it did. Files a
+ * module imports are not evaluated again (Node keeps one instance per URL), but the fingerprints
+ * read them from disk, so an edited helper still makes the classes that use it stale.
+ */
+export class ModuleWatch {
+  #versions = new Map<string, string>();
+  #generation = 0;
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly readFiles: () => Array<{ path: string }> = () => [],
+  ) {
+    this.#versions = this.#look();
+  }
+
+  async reload(): Promise<boolean> {
+    this.settle();
+    const now = this.#look();
+    // A file seen for the first time (read by a fingerprint since the last look) is no change.
+    const changed = [...now].some(([path, version]) => this.#versions.has(path) && this.#versions.get(path) !== version);
+    if (!changed) return false;
+    this.#generation++;
+    // The classes of these modules register again, maybe at other lines: the old ones make way.
+    const reloaded = new Set(this.paths);
+    const removed: Array<[Function, string | undefined]> = [];
+    for (const name of defaultRegistry.names()) {
+      const cls = defaultRegistry.get(name)!;
+      const site = defaultRegistry.siteOf(cls);
+      const file = site?.replace(/:\d+:\d+$/, '');
+      if (file === undefined || !reloaded.has(file.startsWith('file:') ? fileURLToPath(file) : file)) continue;
+      removed.push([cls, site]);
+      defaultRegistry.unregister(cls);
+    }
+    try {
+      for (const path of this.paths) {
+        if (!existsSync(path)) continue;
+        const exports = (await import(`${pathToFileURL(path).href}?reload=${this.#generation}`)) as Record<string, unknown>;
+        for (const value of Object.values(exports)) if (isPipelineClass(value) && defaultRegistry.nameOf(value) === undefined) register(value);
+      }
+    } catch (error) {
+      // A module that no longer loads (a syntax error mid-edit): the code that ran stays.
+      for (const [cls, site] of removed) if (defaultRegistry.nameOf(cls) === undefined && !defaultRegistry.get(cls.name)) defaultRegistry.add(cls, site);
+      throw error;
+    }
+    // What the new code's fingerprints read is known only after they are taken: look again then.
+    this.#versions = now;
+    return true;
+  }
+
+  /** Takes note of files read since the last look (a fingerprint's imports), without reloading. */
+  settle(): void {
+    const now = this.#look();
+    for (const [path, version] of now) if (!this.#versions.has(path)) this.#versions.set(path, version);
+  }
+
+  #look(): Map<string, string> {
+    const files = new Set([...this.paths, ...this.readFiles().map((file) => file.path).filter((path) => !path.includes(`${'/'}node_modules${'/'}`))]);
+    const versions = new Map<string, string>();
+    for (const path of files) {
+      try {
+        const stat = statSync(path);
+        versions.set(path, `${stat.mtimeMs}:${stat.size}`);
+      } catch {
+        versions.set(path, 'missing');
+      }
+    }
+    return versions;
   }
 }

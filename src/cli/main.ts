@@ -21,6 +21,7 @@ import { verifyCommand } from './commands/verify.js';
 import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
 import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
+import { showProgress } from '../node/progress-display.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Each imports what it runs when it runs, so a
@@ -111,8 +112,11 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
     return 0;
   }
   const spec = command.positionals;
-  if (spec.kind === 'args' && (positionals.length < spec.min || (spec.max !== undefined && positionals.length > spec.max))) {
-    throw new InvalidInputError(`usage: geodata ${command.name} ${command.usage}`);
+  // `geodata explain pipeline.ts 68107bf3`: leading script files are modules, as -m names them.
+  const positionalModules = spec.kind === 'args' ? leadingModuleFiles(positionals, io.cwd) : [];
+  const args = spec.kind === 'args' ? positionals.slice(positionalModules.length) : [];
+  if (spec.kind === 'args' && (args.length < spec.min || (spec.max !== undefined && args.length > spec.max))) {
+    throw new InvalidInputError(`usage: geodata ${command.name} [pipeline-module...] ${command.usage} (modules first, or with -m pipeline.ts)`);
   }
 
   const configFile = readConfigFile(values.config as string | undefined, io.cwd);
@@ -123,22 +127,24 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
   const moduleFiles = [
     ...(configFile?.modules ?? []),
     ...((values.module as string[] | undefined) ?? []).map((file) => resolve(io.cwd, file)),
-    ...(spec.kind === 'modules' ? positionals.map((file) => resolve(io.cwd, file)) : []),
+    ...(spec.kind === 'modules' ? positionals : positionalModules).map((file) => resolve(io.cwd, file)),
   ];
   const installation = otherInstallation(moduleFiles);
   if (installation) return handOver(installation, [command.name, ...argv], io);
-  const modules = await loadPipelineModules(moduleFiles, io.cwd);
+  // A pipeline module that computes entries as it loads shows their progress, as a script would.
+  const stopProgress = showProgress({ stream: { write: (text: string) => io.err(text), isTTY: io.errIsTTY && values.json !== true } });
+  const modules = await loadPipelineModules(moduleFiles, io.cwd).finally(stopProgress);
   for (const failure of modules.errors) io.err(`geodata: error: cannot load pipeline module ${failure.file}: ${failure.message}\n`);
   if (moduleFiles.length === 0 && defaultRegistry.names().length === 0 && !JUDGES_NOTHING.includes(command.name)) {
     // Where a command's positionals are its own arguments, modules can only come with -m.
     const example =
       spec.kind === 'modules'
         ? `geodata ${command.name} pipeline.ts, or --module`
-        : `geodata ${command.name} -m pipeline.ts ${command.usage.split(' ').filter((word) => word.startsWith('<')).join(' ')}`;
+        : `geodata ${command.name} pipeline.ts ${command.usage.split(' ').filter((word) => word.startsWith('<')).join(' ')}`;
     io.err(`geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${example}) or list them in ${CONFIG_FILE_NAME}\n`);
   }
-  const context = new CliContext(io, { json: values.json === true, fullHash: values['full-hash'] === true, root }, modules.errors);
-  const code = await command.run(context, spec.kind === 'args' ? positionals : [], values);
+  const context = new CliContext(io, { json: values.json === true, fullHash: values['full-hash'] === true, root }, modules.errors, moduleFiles);
+  const code = await command.run(context, args, values);
   return modules.errors.length > 0 ? 2 : code;
 }
 
@@ -159,8 +165,29 @@ function usage(): string {
   ].join('\n');
 }
 
+/** The leading positionals that name existing script files (`.ts`, `.js`, ...): pipeline modules. */
+function leadingModuleFiles(positionals: readonly string[], cwd: string): string[] {
+  const modules: string[] = [];
+  for (const arg of positionals) {
+    if (!MODULE_FILE.test(arg) || !isFile(resolve(cwd, arg))) break;
+    modules.push(arg);
+  }
+  return modules;
+}
+
+const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function commandHelp(command: Command): string {
-  return [`usage: geodata ${command.name} ${command.usage}`, '', command.summary, '', commonOptionsHelp(), ''].join('\n');
+  const modules = command.positionals.kind === 'args' ? '[pipeline-module...] ' : '';
+  return [`usage: geodata ${command.name} ${modules}${command.usage}`, '', command.summary, '', commonOptionsHelp(), ''].join('\n');
 }
 
 function commonOptionsHelp(): string {

@@ -40,6 +40,11 @@ export class NodeModuleReader implements ModuleReader {
     return text;
   }
 
+  /** The files read so far, with the version (modification time and size) each was read at. */
+  readFiles(): Array<{ path: string; version: string }> {
+    return [...this.#texts.values()].map((text) => ({ path: text.url, version: text.version }));
+  }
+
   resolveImport(specifier: string, from: string): string | undefined {
     const base = toPath(from);
     const target = specifier.startsWith('file:') ? toPath(specifier) : base === undefined ? undefined : resolve(dirname(base), specifier);

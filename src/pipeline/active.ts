@@ -125,6 +125,11 @@ export function outputPathFor(identity: Identity, instance: Tracked, spec: Spati
   return output.outputPath;
 }
 
+/** The spec of the computation running here (inside a `_process`), or undefined outside one. */
+export function currentComputationSpec(): SpatialSpec | undefined {
+  return currentComputation()?.main.spec;
+}
+
 function currentComputation(): Computation | undefined {
   const context = getPlatform().asyncContext?.();
   const hash = context ? context.get()?.at(-1) : running[running.length - 1];

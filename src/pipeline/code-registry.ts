@@ -1,6 +1,7 @@
 import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
 import { sha256Hex } from '../sha256.js';
+import { type WrittenSource, type WrittenSourceMissing, writtenSource } from '../fingerprint/written-source.js';
 import type { TreeRecord } from '../fingerprint/index.js';
 import { renderGraphSvg } from '../graph/graph-svg.js';
 import { parseJsonObject } from '../cache/json-object.js';
@@ -16,7 +17,18 @@ export interface SourceRecord {
   source_hash: string;
   first_registered: string;
   latest_registered: string;
+  /**
+   * The class as its author wrote it (`file`: written.ts or written.js beside source.js), where it
+   * came from and how it was found; or why it could not be had. Absent for helpers and values,
+   * and in records written before it existed.
+   */
+  written?: WrittenRecord;
 }
+
+/** `written` in source.json: see {@link writtenSource}. */
+export type WrittenRecord =
+  | { file: string; from: string; line: number; language: 'typescript' | 'javascript'; via: WrittenSource['via']; note?: string }
+  | { unavailable: string };
 
 const encoder = new TextEncoder();
 /** What this process wrote to each store: each version is recorded once per run, not per entry. */
@@ -41,7 +53,7 @@ export async function recordCode(outputs: ActiveOutput[]): Promise<void> {
       const memoKey = `${node.sourceHash}\0${name}`;
       if (recorded.has(memoKey)) continue;
       const objectType = node.kind === 'class' ? (classObjectType(name) ?? output.identity.objectType) : node.kind;
-      await recordCodeVersion(store, { name, sourceHash: node.sourceHash, objectType, text: sourceText(name, tree), now });
+      await recordCodeVersion(store, { name, sourceHash: node.sourceHash, objectType, text: sourceText(name, tree), written: writtenSourceOf(name, node.kind), now });
       recorded.add(memoKey);
     }
   }
@@ -54,6 +66,8 @@ export interface CodeVersionRecord {
   objectType: SourceRecord['object_type'];
   /** The source text; undefined when it cannot be had (the version is still recorded). */
   text: string | undefined;
+  /** A class's source as written (see {@link writtenSourceOf}); undefined for helpers and values. */
+  written?: WrittenSource | WrittenSourceMissing;
   /** When it is recorded (ISO 8601): its `latest_registered`, and `first_registered` if new. */
   now: string;
 }
@@ -78,6 +92,15 @@ export async function recordCodeVersion(store: StoreAdapter, version: CodeVersio
   };
   const files: Array<[string, Uint8Array]> = [];
   if (version.text !== undefined && !(await store.has(`${prefix}source.js`))) files.push([`${prefix}source.js`, encoder.encode(version.text)]);
+  // As with source.js, the written text first stored is kept (a comment edited since keeps the hash).
+  const kept = previous?.written as WrittenRecord | undefined;
+  if (kept && 'file' in kept && (await store.has(`${prefix}${kept.file}`))) record.written = kept;
+  else if (version.written && 'text' in version.written) {
+    const file = version.written.language === 'typescript' ? 'written.ts' : 'written.js';
+    const { text, file: from, line, language, via } = version.written;
+    record.written = { file, from, line, language, via, ...(via === 'compiled' ? { note: COMPILED_NOTE } : {}) };
+    files.push([`${prefix}${file}`, encoder.encode(text)]);
+  } else if (version.written) record.written = kept ?? { unavailable: version.written.unavailable };
   files.push([`${prefix}source.json`, encoder.encode(`${JSON.stringify(record, null, 2)}\n`)]);
   await store.setMany(files);
   return previous ? 'updated' : 'added';
@@ -113,6 +136,23 @@ export function treeSvg(tree: TreeRecord): string {
     },
     { title: `dependencies of ${tree.root}` },
   );
+}
+
+const COMPILED_NOTE = 'compiled JavaScript without a source map (a bundle or tsc output built without one): the class as the toolchain wrote it, its comments and types gone; build with source maps to keep the source as written';
+
+/**
+ * The source as written of a tree node that is a registered class (`kind` `class`), read from
+ * the module it was registered from; undefined for helpers and values.
+ */
+export function writtenSourceOf(name: string, kind: 'class' | 'helper' | 'value'): WrittenSource | WrittenSourceMissing | undefined {
+  if (kind !== 'class') return undefined;
+  const cls = defaultRegistry.get(name);
+  if (typeof cls !== 'function') return { unavailable: `no class named ${name} is registered in this process` };
+  try {
+    return writtenSource(cls);
+  } catch (error) {
+    return { unavailable: `reading its module failed: ${(error as Error).message}` };
+  }
 }
 
 function classObjectType(name: string): 'data' | 'figure' | undefined {

@@ -44,7 +44,9 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
   const coOutputs: string[] = [];
   if (isAsyncGenerator(result)) {
     for await (const sibling of result) {
-      coOutputs.push(siblingHash(sibling, main));
+      const hash = siblingHash(sibling, main);
+      // pygeodata's idiom yields the instance itself among its siblings: it is the main output.
+      if (hash !== main.identity.stateHash && !coOutputs.includes(hash)) coOutputs.push(hash);
     }
   } else {
     const value = await result;
@@ -70,11 +72,7 @@ function siblingHash(sibling: unknown, main: ActiveOutput): string {
   if (!sibling || typeof sibling !== 'object' || typeof (sibling as Tracked).ensureProcessedPath !== 'function') {
     throw new PipelineError(`${main.identity.className}._process yielded ${typeof sibling}; yield the Data instances whose outputs it wrote (co-outputs)`);
   }
-  const identity = identify(sibling as Tracked, main.spec);
-  if (identity.stateHash === main.identity.stateHash) {
-    throw new PipelineError(`${main.identity.className}._process yielded an instance equal to itself; yield only its co-outputs`);
-  }
-  return identity.stateHash;
+  return identify(sibling as Tracked, main.spec).stateHash;
 }
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<Tracked, void, unknown> {

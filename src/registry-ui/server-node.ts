@@ -20,6 +20,8 @@ export interface BrowseServerOptions {
   checkInputs?: boolean;
   /** Progress of the first index build and of refreshes (for a progress line on stderr). */
   onProgress?: (progress: IndexProgress) => void;
+  /** Imports the pipeline modules again when they changed; resolves to whether they did (see `createBrowseApp`). */
+  reloadCode?: () => Promise<boolean>;
 }
 
 /** A running registry browser. */
@@ -68,6 +70,7 @@ export async function startBrowseServer(options: BrowseServerOptions = {}): Prom
     token: randomBytes(32).toString('hex'),
     assets,
     engine: () => getConfig().engine,
+    ...(options.reloadCode ? { reloadCode: options.reloadCode } : {}),
   });
 
   let hosts = new Set<string>();

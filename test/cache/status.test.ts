@@ -41,9 +41,11 @@ describe('status and classes', () => {
     expect(list.map((c) => [c.className, c.objectType, c.state, c.registered])).toEqual([
       ['Chart', 'figure', 'stale', true],
       ['Constant', 'data', 'fresh', true],
-      ['Doubled', 'data', 'fresh', true],
+      // Their code is unchanged, but their only entries are not fresh (an upstream entry, an input
+      // file changed): a class is fresh only when one of its entries is.
+      ['Doubled', 'data', 'stale', true],
       ['Extreme', 'data', 'fresh', true],
-      ['FromFile', 'data', 'fresh', true],
+      ['FromFile', 'data', 'stale', true],
       ['Gone', 'data', 'unknown', false],
       ['Label', 'data', 'stale', true],
     ]);
@@ -60,6 +62,7 @@ describe('status and classes', () => {
     expect(byName.Constant!.stored!.sourceHash).toBe(metaOf(s, 'data_processed', s.hashes.truncated).source_hash);
     expect(byName.Extreme!.entries.newest).toBe(metaOf(s, 'data_processed', s.hashes.extremeMax).finished_at);
     expect(byName.FromFile!.entries.states['input-changed']).toBe(1);
+    expect(byName.FromFile).toMatchObject({ codeStale: false });
   });
 });
 

@@ -165,7 +165,7 @@ describe('geodata, the command line', () => {
     expect([malformed.code, malformed.stderr]).toEqual([2, 'geodata explain: error: hash prefix "xyz" must be 1 to 64 hexadecimal digits\n']);
   });
 
-  it("shows every stored version of a class's code, with unified diffs between them", () => {
+  it("shows every stored version of a class's code as written, with line-by-line diffs between them", () => {
     const folder = project(built);
     const text = geodata(['code', 'Constant', '--diff'], folder);
     expect(text.code).toBe(0);
@@ -174,12 +174,22 @@ describe('geodata, the command line', () => {
     // Version 1 made two Constant entries, and the Chart entry's tree names it.
     expect(lines[1]).toMatch(new RegExp(`^1\\s+${short(sources.v1)}\\s+\\S+\\s+\\S+\\s+3$`));
     expect(lines[2]).toMatch(new RegExp(`^2\\s+${short(sources.v2)}\\s+\\S+\\s+\\S+\\s+live\\s+1$`));
-    expect(lines.filter((l) => l.startsWith('--- ') || l.startsWith('+++ ')).map((l) => l.split('\t')[0])).toEqual([
-      `--- Constant@${short(sources.v1)}`,
-      `+++ Constant@${short(sources.v2)}`,
+    // The TypeScript as written, where each version came from, comments included.
+    expect(lines.filter((l) => l.startsWith('--- ') || l.startsWith('+++ '))).toEqual([
+      expect.stringMatching(new RegExp(`^--- Constant@${short(sources.v1)}\t\\S+ ${V1.replace(/[.]/g, '\\.')}:9$`)),
+      expect.stringMatching(new RegExp(`^\\+\\+\\+ Constant@${short(sources.v2)}\t\\S+ ${V2.replace(/[.]/g, '\\.')}:9$`)),
     ]);
-    expect(lines.filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual([expect.stringContaining('`constant ${this.value}`')]);
-    expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
+    expect(lines.filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual(['-    return new TextEncoder().encode(`constant ${this.value}`);']);
+    expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([
+      '+    // Version 2 says which version made it.',
+      '+    return new TextEncoder().encode(`constant v2 ${this.value}`);',
+    ]);
+    expect(lines).toContain('   async _process() {');
+    const canonical = geodata(['code', 'Constant', '--diff', '--canonical'], folder).stdout.split('\n');
+    expect(canonical.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
+    expect(canonical.join('\n')).not.toContain('Version 2 says');
+    const source = geodata(['code', 'Constant', '--source'], folder).stdout;
+    expect(source).toContain(`--- Constant ${short(sources.v1)} (as written, ${V1}:9)\n@register\nexport class Constant extends Data {\n  constructor(public value: number) {`);
 
     const { code: jsonCode, value: json } = geodataJson(['code', 'Constant', '--diff'], folder);
     expect(jsonCode).toBe(0);
@@ -409,19 +419,31 @@ describe('geodata, the command line', () => {
     const note = (command: string) =>
       `geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${command}) or list them in geodata.config.json\n`;
     const explained = geodata(['explain', '--root', 'cache', short(h.chart.hash)], folder);
-    expect([explained.code, explained.stderr]).toEqual([0, note('geodata explain -m pipeline.ts <hash-prefix>')]);
-    expect(geodata(['entry', '--root', 'cache', short(h.chart.hash)], folder).stderr).toBe(note('geodata entry -m pipeline.ts <hash-prefix>'));
-    expect(geodata(['code', 'Chart', '--root', 'cache'], folder).stderr).toBe(note('geodata code -m pipeline.ts <class>'));
+    expect([explained.code, explained.stderr]).toEqual([0, note('geodata explain pipeline.ts <hash-prefix>')]);
+    expect(geodata(['entry', '--root', 'cache', short(h.chart.hash)], folder).stderr).toBe(note('geodata entry pipeline.ts <hash-prefix>'));
+    expect(geodata(['code', 'Chart', '--root', 'cache'], folder).stderr).toBe(note('geodata code pipeline.ts <class>'));
     expect(geodata(['status', '--root', 'cache'], folder).stderr).toBe(note('geodata status pipeline.ts, or --module'));
     // Moving entries between caches judges nothing: no note.
     expect(geodata(['export', short(h.min.hash), '-o', 'min.tar.gz', '--root', 'cache'], folder).stderr).toBe('');
+  });
+
+  it('takes the pipeline module of explain, entry and code positionally, before their own arguments', () => {
+    const folder = project(built);
+    rmSync(join(folder, 'geodata.config.json'));
+    const withFlag = geodataJson(['explain', '-m', V2, '--root', 'cache', short(h.chart.hash)], folder);
+    const positional = geodataJson(['explain', V2, short(h.chart.hash), '--root', 'cache'], folder);
+    expect([positional.code, positional.stderr]).toEqual([0, '']);
+    expect(positional.value).toEqual(withFlag.value);
+    const code = geodataJson(['code', V2, 'Chart', '--root', 'cache'], folder);
+    expect([code.code, code.stderr, code.value.className]).toEqual([0, '', 'Chart']);
   });
 
   it('explains bad usage with exit code 2', () => {
     const folder = project(built);
     const cases: Array<[string[], string | RegExp]> = [
       [['bogus'], /^geodata: unknown command "bogus"; the commands are status, classes, /],
-      [['entry'], 'geodata entry: error: usage: geodata entry <hash-prefix>\n'],
+      [['entry'], 'geodata entry: error: usage: geodata entry [pipeline-module...] <hash-prefix> (modules first, or with -m pipeline.ts)\n'],
+      [['explain', V2], 'geodata explain: error: usage: geodata explain [pipeline-module...] <hash-prefix> (modules first, or with -m pipeline.ts)\n'],
       [['classes', '--bogus'], /^geodata classes: error: Unknown option '--bogus'.*; see geodata classes --help\n$/],
       [['status', '--config', 'missing.json'], `geodata status: error: config file ${join(folder, 'missing.json')} does not exist; give an existing file to --config, or leave it out\n`],
       [['status', '--root', 'nowhere'], `geodata status: error: the cache root ${join(folder, 'nowhere')} does not exist or is not a folder; give the right one with --root\n`],

@@ -5,7 +5,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unpackArchive } from '../../src/cache/archive.js';
 import { diffSources } from '../../src/cache/code-diff.js';
-import { formatSource } from '../../src/registry-ui/model/format-source.js';
+import { writtenSource } from '../../src/fingerprint/written-source.js';
 import { startBrowseServer, type BrowseServer } from '../../src/registry-ui/server-node.js';
 import { classes, cleanCache, codeVersions, getConfig, process as processEntry, readRasterBytes } from '../../src/node.js';
 import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, NO_CHROMIUM_REASON } from '../helpers/browser.js';
@@ -83,7 +83,8 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
     expect(rows).toEqual([
       { className: 'Chart', state: 'stale', ownCode: 'same', dependencies: 'changed: Constant', entries: '1' },
       { className: 'Constant', state: 'fresh', ownCode: 'same', dependencies: '-', entries: '4' },
-      { className: 'Doubled', state: 'fresh', ownCode: 'same', dependencies: '-', entries: '1' },
+      // Its only entry loaded Constant(1) of version 1, which version 2 replaced: input-changed, so not fresh.
+      { className: 'Doubled', state: 'stale', ownCode: 'same', dependencies: 'inputs or upstream entries changed', entries: '1' },
       { className: 'Extreme', state: 'fresh', ownCode: 'same', dependencies: '-', entries: '2' },
       { className: 'Gone', state: 'unknown', ownCode: '?', dependencies: '-', entries: '1' },
       { className: 'Label', state: 'stale', ownCode: 'changed', dependencies: '', entries: '1' },
@@ -260,11 +261,14 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
     await screenshot('code');
     expect(await page.$$eval('table.versions tbody tr[data-hash]', (trs) => trs.map((tr) => tr.getAttribute('data-hash')))).toEqual(versions.map((v) => v.sourceHash));
     const squeezed = async (selector: string) => (await texts(selector)).map((text) => text.replace(/\s+/g, ' '));
-    expect(await squeezed('table.diff tr.remove td.code')).toEqual(['- return new TextEncoder().encode(`constant ${this.value}`)']);
-    expect(await squeezed('table.diff tr.add td.code')).toEqual(['+ return new TextEncoder().encode(`constant v2 ${this.value}`)']);
-
-    // The source of the old version, as it was when its entries were made.
+    // The source as written (the fixture's TypeScript), line by line.
+    expect(await squeezed('table.diff tr.remove td.code')).toEqual(['- return new TextEncoder().encode(`constant ${this.value}`);']);
+    expect(await squeezed('table.diff tr.add td.code')).toEqual(['+ return new TextEncoder().encode(`constant v2 ${this.value}`);']);
     await show(`#/code/Constant?show=${versions[0]!.sourceHash}`);
+    expect((await texts('table.source td.code')).slice(0, 3)).toEqual(['@register', 'export class Constant extends Data {', 'constructor(public value: number) {']);
+
+    // The hashed source of the old version, as it was when its entries were made.
+    await show(`#/code/Constant?show=${versions[0]!.sourceHash}&canonical=1`);
     const lines = await texts('table.source td.code');
     expect(lines).toContain('return new TextEncoder().encode(`constant ${this.value}`)');
     // Laid out one statement per line: only whitespace differs from the stored text.
@@ -300,15 +304,18 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
       a: v2,
       b: v1,
       title: `Diff ${s2} → ${s1}`,
-      removed: [`- return new TextEncoder().encode(${edited})`],
-      added: [`+ return new TextEncoder().encode(${old})`],
+      removed: [`- return new TextEncoder().encode(${edited});`],
+      added: [`+ return new TextEncoder().encode(${old});`],
       same: [],
     });
     // B: the code loaded now, which has version 2's hash; then A: version 1. The live side is the
     // class's text in this process (here vitest's transform of it, which is laid out and names its
     // imports unlike the stored text that tsx made), diffed as the library diffs.
-    const againstLive = (stored: string, live: { toString(): string }) => {
-      const diff = diffSources({ label: 'stored', text: formatSource(readSource(stored)) }, { label: 'live', text: formatSource(live.toString()) });
+    const againstLive = (stored: string, live: Function) => {
+      // Both sides as written: the stored written.ts, and the live class read in its module.
+      const written = writtenSource(live);
+      if (!('text' in written)) throw new Error(written.unavailable);
+      const diff = diffSources({ label: 'stored', text: readFileSync(join(cache.root, '.source', 'code', stored, 'written.ts'), 'utf8') }, { label: 'live', text: written.text });
       const lines = (kind: string, mark: string) => diff.lines.filter((line) => line.kind === kind).map((line) => `${mark} ${line.text}`.replace(/\s+/g, ' ').trim());
       return { removed: lines('remove', '-'), added: lines('add', '+'), same: diff.same ? ['The two sources are the same text.'] : [] };
     };
@@ -316,7 +323,7 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
     expect(await shown()).toEqual({ hash: `#/code/Constant?a=${v2}&b=live`, a: v2, b: 'live', title: `Diff ${s2} → Constant@live (${s2})`, ...againstLive(v2, Constant) });
     await act(() => page.check(`input[name="a"][value="${v1}"]`));
     const fromV1 = againstLive(v1, Constant);
-    expect(fromV1.removed).toContain(`- return new TextEncoder().encode(${old})`);
+    expect(fromV1.removed).toContain(`- return new TextEncoder().encode(${old});`);
     expect(fromV1.added).toContainEqual(expect.stringMatching(/^\+ return new TextEncoder\(\)\.encode\(`constant v2 \$\{this\.value\}`\);?$/));
     expect(await shown()).toEqual({ hash: `#/code/Constant?a=${v1}&b=live`, a: v1, b: 'live', title: `Diff ${s1} → Constant@live (${s2})`, ...fromV1 });
 
@@ -331,7 +338,7 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
     expect(await texts('table.versions tr.live-only td')).toEqual(['·', labelLive.slice(0, 12), 'the code loaded now (no entry made with it yet)', '', '', '']);
     expect(await page.$eval('.code-detail h2', (h2) => h2.textContent)).toBe(`Diff ${label.meta.source_hash.slice(0, 12)} → Label@live (${labelLive.slice(0, 12)})`);
     const fromLabel = againstLive(label.meta.source_hash, Label);
-    expect(fromLabel.removed).toContain('- return new TextEncoder().encode(this.text)');
+    expect(fromLabel.removed).toContain('- return new TextEncoder().encode(this.text);');
     expect(fromLabel.added).toContainEqual(expect.stringMatching(/^\+ return new TextEncoder\(\)\.encode\(`label: \$\{this\.text\}`\);?$/));
     expect({ removed: await squeezed('table.diff tr.remove td.code'), added: await squeezed('table.diff tr.add td.code') }).toEqual({ removed: fromLabel.removed, added: fromLabel.added });
     // On Label's own code page (one stored version, nothing chosen), choosing B = live pairs it
@@ -409,7 +416,7 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
       JSON.parse((await rawRequest(server.port, '/api/reload', { method: 'POST', headers: { 'content-type': 'application/json', 'x-geodata-token': token }, body: JSON.stringify(body) })).text);
     // Looking for changes, as polling does, misses it: the folder's files and its meta.json are as they were.
     const generation = server.index.generation;
-    expect(await reload({})).toEqual({ changed: false, generation });
+    expect(await reload({})).toEqual({ changed: false, codeChanged: false, generation });
     await show('#/entries?class=Constant');
     expect(await stateOf(geo.hash)).toEqual(['fresh', '']);
     // Reload reads every entry again.
@@ -419,7 +426,7 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
 
     // Mended in place: a full /api/reload sees it, and the page, polling, draws the new state by itself.
     writeFileSync(output, bytes);
-    expect(await reload({ full: true })).toEqual({ changed: true, generation: generation + 2 });
+    expect(await reload({ full: true })).toEqual({ changed: true, codeChanged: false, generation: generation + 2 });
     await page.waitForSelector(`table.entries tr[data-hash="${geo.hash}"][data-state="fresh"]`, { timeout: 5000 });
   });
 

@@ -13,9 +13,17 @@ export const browseCommand: Command = {
     const port = parsePort(values.port);
     const progress = context.progress();
     const started = Date.now();
-    const { startBrowseServer } = await import('../../registry-ui/server-node.js');
+    const [{ startBrowseServer }, { ModuleWatch }, { defaultModuleReader }] = await Promise.all([
+      import('../../registry-ui/server-node.js'),
+      import('../load-modules.js'),
+      import('../../fingerprint/module-reader.js'),
+    ]);
+    const reader = defaultModuleReader() as { readFiles?: () => Array<{ path: string }> } | undefined;
+    // An edited pipeline module (or a file it imports) is imported again when the page polls.
+    const watch = new ModuleWatch(context.modules, () => reader?.readFiles?.() ?? []);
     const server = await startBrowseServer({
       port,
+      reloadCode: () => watch.reload(),
       onProgress: (p) => (p.state === 'building' && p.total > 0 ? progress.onProgress?.({ phase: p.phase, done: p.done, total: p.total }) : undefined),
     });
     context.print(`geodata browse: serving ${context.options.root} at ${server.url}`);

@@ -7,11 +7,12 @@ import { formatAge, table } from '../../format.js';
 
 export const codeCommand: Command = {
   name: 'code',
-  summary: "every stored version of a class's code; --diff adds unified diffs between consecutive versions",
-  usage: '<class> [--diff] [--source]',
+  summary: "every stored version of a class's code; --diff adds line-by-line diffs of the source as written between consecutive versions, --source prints it (--canonical: the compiled text that is hashed)",
+  usage: '<class> [--diff] [--source] [--canonical]',
   options: {
     diff: { type: 'boolean' },
     source: { type: 'boolean' },
+    canonical: { type: 'boolean' },
   },
   positionals: { kind: 'args', min: 1, max: 1 },
   async run(context, [className], values) {
@@ -23,14 +24,18 @@ export const codeCommand: Command = {
       throw new InvalidInputError(`no stored code of a class named ${JSON.stringify(className)}${known.length ? `; stored classes: ${known.join(', ')}` : '; the code registry is empty'}`);
     }
     // The diff library loads only for --diff.
-    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context), (await import('../../cache/code-diff.js')).diffSources) : [];
+    const canonical = values.canonical === true;
+    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context), (await import('../../cache/code-diff.js')).diffSources, canonical) : [];
     if (context.json) {
       context.printJson({ className, versions, ...(withDiff ? { diffs } : {}) });
       return 0;
     }
     context.print(versionTable(versions, context.hash.bind(context)));
     if (values.source === true && !withDiff) {
-      for (const version of versions) context.print(`\n--- ${className} ${context.hash(version.sourceHash)}\n${version.source ?? '(source.js is not stored)'}`);
+      for (const version of versions) {
+        const shown = shownSource(version, canonical);
+        context.print(`\n--- ${className} ${context.hash(version.sourceHash)} (${shown.label})\n${shown.text ?? '(not stored)'}`);
+      }
     }
     for (const diff of diffs) context.print(`\n${diff.patch}`);
     return 0;
@@ -88,14 +93,34 @@ function consecutiveDiffs(
   versions: CodeVersion[],
   hash: (h: string) => string,
   diffSources: (from: DiffSide, to: DiffSide) => CodeDiff,
+  canonical: boolean,
 ): Array<{ from: string; to: string; patch: string }> {
   const diffs = [];
   for (let index = 1; index < versions.length; index++) {
     const before = versions[index - 1]!;
     const after = versions[index]!;
     const name = after.className ?? 'code';
-    const side = (version: CodeVersion) => ({ label: `${name}@${hash(version.sourceHash)}`, text: version.source ?? '', header: version.firstRegistered ?? '' });
+    // Written sources where both versions have one; else both sides' hashed text, so a diff never mixes them.
+    const written = !canonical && typeof before.writtenSource === 'string' && typeof after.writtenSource === 'string';
+    const side = (version: CodeVersion) => ({
+      label: `${name}@${hash(version.sourceHash)}`,
+      text: (written ? version.writtenSource : version.source) ?? '',
+      header: [version.firstRegistered ?? '', written ? whereWritten(version) : '(compiled text)'].filter(Boolean).join(' '),
+    });
     diffs.push({ from: before.sourceHash, to: after.sourceHash, patch: diffSources(side(before), side(after)).patch.trimEnd() });
   }
   return diffs;
+}
+
+/** The text `--source` prints of a version: as written where stored (unless --canonical), else source.js. */
+function shownSource(version: CodeVersion, canonical: boolean): { label: string; text: string | null | undefined } {
+  if (!canonical && typeof version.writtenSource === 'string') return { label: `as written, ${whereWritten(version)}`, text: version.writtenSource };
+  const why = version.written && 'unavailable' in version.written ? `; not as written: ${version.written.unavailable}` : '';
+  return { label: `compiled text that is hashed${canonical ? '' : why}`, text: version.source };
+}
+
+function whereWritten(version: CodeVersion): string {
+  const written = version.written;
+  if (!written || !('file' in written)) return '';
+  return `${written.from}:${written.line}${written.via === 'source-map' ? ' (via its source map)' : written.via === 'compiled' ? ' (compiled, no source map)' : ''}`;
 }

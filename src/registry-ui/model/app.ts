@@ -22,12 +22,21 @@ export interface BrowseAppOptions {
   engine?: () => GdalEngine;
   /** Shown in the page title (the store's name by default). */
   title?: string;
+  /**
+   * Imports the pipeline modules again when their files changed, resolving to whether they did
+   * (the CLI's `browse` passes one): the page's poll and its Reload button call it, so an edited
+   * class shows as stale without restarting the server.
+   */
+  reloadCode?: () => Promise<boolean>;
 }
 
 /** Everything a route handler gets. */
-export interface RouteContext extends Required<Omit<BrowseAppOptions, 'engine' | 'title'>> {
+export interface RouteContext extends Required<Omit<BrowseAppOptions, 'engine' | 'title' | 'reloadCode'>> {
   engine: (() => GdalEngine) | undefined;
+  /** The classes loaded now: replaced when the pipeline modules are imported again. */
   live: LiveClasses;
+  /** See {@link BrowseAppOptions.reloadCode}: reloads the code and judges the cache again if it changed. */
+  reloadCode(): Promise<boolean>;
   previews: PreviewCache;
   layout: ReturnType<typeof getConfig>['layout'];
 }
@@ -53,7 +62,22 @@ export function createBrowseApp(options: BrowseAppOptions): BrowseApp {
     live: new LiveClasses(),
     previews: new PreviewCache(),
     layout: getConfig().layout,
+    async reloadCode() {
+      // One reload at a time: polls of several pages must not import the modules twice.
+      reloading ??= (async () => {
+        try {
+          if (!(await (options.reloadCode?.() ?? false))) return false;
+          context.live = new LiveClasses();
+          await options.index.codeChanged();
+          return true;
+        } finally {
+          reloading = undefined;
+        }
+      })();
+      return reloading;
+    },
   };
+  let reloading: Promise<boolean> | undefined;
   const html = pageHtml({ token: options.token, title: options.title ?? options.index.store.name });
   return async (request) => {
     const target = parseTarget(request.target);

@@ -75,6 +75,8 @@ export class BrowseIndex {
   #running: Promise<boolean> | undefined;
   #queued: { promise: Promise<boolean>; full: boolean } | undefined;
   #built = false;
+  /** Set when the live code changed: the next refresh judges every entry again. */
+  #rejudge = false;
   /** Parsed parameters.json and spec.json per entry folder, kept while the folder is unchanged. */
   readonly #files = new Map<string, { parameters: JsonValue | null; spec: JsonValue | null; grid: GridFacts | null }>();
   /** Grid facts by spec.json text. */
@@ -99,6 +101,15 @@ export class BrowseIndex {
   /** Whether `key` exists and its store refuses to read it (a link out of the cache): a route then answers 403. */
   refuses(key: string): Promise<boolean> {
     return this.guardedStore.refuses(key);
+  }
+
+  /**
+   * The classes loaded in this process changed (pipeline modules imported again): judges every
+   * entry again against them. Resolves once done.
+   */
+  codeChanged(): Promise<boolean> {
+    this.#rejudge = true;
+    return this.refresh();
   }
 
   /** Goes up by one each time a refresh found a change (0 until the first build is done). */
@@ -218,7 +229,9 @@ export class BrowseIndex {
     if (loud) this.#setProgress({ state, phase: 'listing the cache', done: 0, total: 0 });
     const changes = await this.store.refresh({ full, onProgress: loud ? (done, total) => this.#setProgress({ state, phase: 'listing the cache', done, total }) : undefined });
     const changed = [...changes.added, ...changes.changed, ...changes.removed];
-    if (this.#built && changed.length === 0) {
+    const rejudge = this.#rejudge;
+    this.#rejudge = false;
+    if (this.#built && changed.length === 0 && !rejudge) {
       this.#setProgress({ state: 'ready', phase: 'ready', done: this.#entries.length, total: this.#entries.length });
       return false;
     }

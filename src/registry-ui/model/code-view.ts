@@ -1,6 +1,8 @@
 import { codeVersions, type CodeVersion } from '../../cache/code-versions.js';
 import { isLive, type LiveClasses } from '../../cache/live-classes.js';
-import { sourceText } from '../../pipeline/code-registry.js';
+import { parseJsonObject } from '../../cache/json-object.js';
+import { writtenSource } from '../../fingerprint/written-source.js';
+import { sourceText, type WrittenRecord } from '../../pipeline/code-registry.js';
 import { codePrefix } from '../../pipeline/layout.js';
 import type { StoreAdapter } from '../../store/adapter.js';
 import type { BrowseIndex } from './browse-index.js';
@@ -59,4 +61,26 @@ export function liveHashOf(live: LiveClasses, name: string): string | null {
   const own = live.get(name.split('.uses.')[0]!);
   if (!isLive(own)) return null;
   return own.tree.nodes[name]?.sourceHash ?? (name === own.name ? own.sourceHash : null);
+}
+
+/** A version's source as written (written.ts/.js) and where it came from, or why it is not stored. */
+export type StoredWritten = { text: string; from: string; line: number; via: string; language: string } | { unavailable: string };
+
+/** The source as written of a stored version, from its source.json's `written`; undefined for records without one. */
+export async function storedWritten(store: StoreAdapter, sourceHash: string): Promise<StoredWritten | undefined> {
+  if (!SOURCE_HASH.test(sourceHash)) return undefined;
+  const record = parseJsonObject(await store.get(`${codePrefix(sourceHash)}source.json`))?.written as WrittenRecord | undefined;
+  if (!record || typeof record !== 'object') return undefined;
+  if ('unavailable' in record) return { unavailable: String(record.unavailable) };
+  const bytes = typeof record.file === 'string' && /^written\.(?:ts|js)$/.test(record.file) ? await store.get(`${codePrefix(sourceHash)}${record.file}`) : undefined;
+  if (!bytes) return { unavailable: `${record.file} is missing` };
+  return { text: new TextDecoder().decode(bytes), from: record.from, line: record.line, via: record.via, language: record.language };
+}
+
+/** The source as written of the class loaded now under `name` (classes only, not helpers). */
+export function liveWritten(live: LiveClasses, name: string): StoredWritten | undefined {
+  const found = live.get(name);
+  if (!isLive(found)) return undefined;
+  const written = writtenSource(found.cls);
+  return 'text' in written ? { text: written.text, from: written.file, line: written.line, via: written.via, language: written.language } : written;
 }

@@ -48,7 +48,27 @@ export async function classGraph(className: string, sources: GraphSources): Prom
       if (ids.has(edge.from) && ids.has(edge.to)) graph.edges.push({ from: edge.from, to: edge.to, kind: edge.kind });
     }
   }
+  addParameterClasses(graph, shown.root, newest, sources);
   return graph;
+}
+
+/**
+ * The classes of the Data parameters of the class's newest entry, as the entry graph draws them
+ * (`parameter` edges): a class tree names the classes its code mentions, not the instances it is
+ * given, so these links are known only from entries.
+ */
+function addParameterClasses(graph: Graph, root: string, newest: IndexedEntry | undefined, sources: GraphSources): void {
+  const byHash = new Map(sources.entries.map((e) => [e.entry.stateHash, e]));
+  for (const hash of Array.isArray(newest?.entry.meta?.upstream) ? newest.entry.meta.upstream : []) {
+    const upstream = typeof hash === 'string' ? byHash.get(hash) : undefined;
+    const name = upstream?.entry.className;
+    if (!upstream || !name) continue;
+    if (!graph.nodes.some((node) => node.id === name)) {
+      const live = sources.live.get(name);
+      graph.nodes.push({ id: name, label: name, kind: upstream.entry.objectType === 'figure' ? 'figure' : 'class', sublabel: (isLive(live) ? live.sourceHash : upstream.entry.meta?.source_hash ?? '').slice(0, 12), status: upstream.entry.state === 'stale' ? 'stale' : 'ok', href: codeHref(name) });
+    }
+    if (!graph.edges.some((edge) => edge.from === root && edge.to === name && edge.kind === 'parameter')) graph.edges.push({ from: root, to: name, kind: 'parameter' });
+  }
 }
 
 /**

@@ -3,6 +3,8 @@ import type { EntryState } from '../../cache/reasons.js';
 import { InvalidInputError } from '../../errors.js';
 import type { JsonValue } from '../../fingerprint/index.js';
 import type { IndexedEntry } from './browse-index.js';
+import { snapshotTrees } from '../../cache/source-registry.js';
+import type { StoreAdapter } from '../../store/adapter.js';
 
 /**
  * The entries view's query: filters by class, state, parameter values, CRS, resolution and
@@ -28,6 +30,10 @@ export interface EntryQuery {
   parameters?: Record<string, string>;
   /** Text the hash, class name or parameters must contain. */
   text?: string;
+  /** A source hash: entries made with that code (as their class or in their dependency tree); see {@link entriesUsingCode}. */
+  code?: string;
+  /** The state hashes of the entries `code` names (filled by the route, which reads the trees). */
+  usingCode?: ReadonlySet<string>;
   sort?: (typeof SORTS)[number];
   descending?: boolean;
   offset?: number;
@@ -98,6 +104,8 @@ export function parseEntryQuery(search: URLSearchParams): EntryQuery {
     if (name.startsWith('p.') && name.length > 2) (query.parameters ??= {})[name.slice(2)] = value;
   }
   query.text = text('q');
+  query.code = text('code');
+  if (query.code !== undefined && !/^[0-9a-f]{64}$/.test(query.code)) throw new InvalidInputError(`query parameter code=${JSON.stringify(query.code)} must be a 64-digit source hash`);
   const sort = text('sort');
   if (sort !== undefined) {
     if (!(SORTS as readonly string[]).includes(sort)) throw new InvalidInputError(`query parameter sort=${JSON.stringify(sort)} must be one of ${SORTS.join(', ')}`);
@@ -118,6 +126,7 @@ export function queryEntries(entries: readonly IndexedEntry[], query: EntryQuery
   const matched = entries.filter((e) => {
     const { entry, grid } = e;
     if (query.className !== undefined && entry.className !== query.className) return false;
+    if (query.usingCode !== undefined && !query.usingCode.has(entry.stateHash)) return false;
     if (query.state !== undefined && entry.state !== query.state) return false;
     if (query.hideStale && entry.state === 'stale') return false;
     if (query.crs !== undefined && grid?.crs !== query.crs) return false;
@@ -204,4 +213,19 @@ function collectPaths(value: JsonValue | null, prefix: string, into: Set<string>
     return;
   }
   for (const [key, child] of Object.entries(value)) collectPaths(child, prefix ? `${prefix}.${key}` : key, into, depth + 1);
+}
+
+/**
+ * The state hashes of the entries made with the code of `sourceHash`: as their class's own code,
+ * or as a node of their dependency tree (what a code version's Entries count counts).
+ */
+export async function entriesUsingCode(entries: readonly IndexedEntry[], store: StoreAdapter, sourceHash: string): Promise<Set<string>> {
+  const treeOf = snapshotTrees(store);
+  const using = new Set<string>();
+  for (const { entry } of entries) {
+    const meta = entry.meta;
+    if (!meta) continue;
+    if (meta.source_hash === sourceHash || Object.values((await treeOf(meta.dep_tree_hash))?.nodes ?? {}).some((node) => node.sourceHash === sourceHash)) using.add(entry.stateHash);
+  }
+  return using;
 }

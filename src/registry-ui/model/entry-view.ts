@@ -22,6 +22,10 @@ export interface EntryLink {
   crs: string | null;
   resolution: [number, number] | null;
   sourceHash: string | null;
+  /** Its parameters.json (co-outputs of one class differ only there); null when absent. */
+  parameters: JsonValue | null;
+  /** Its spec hash, to say whether it is at the spec of the entry that links to it. */
+  specHash: string | null;
 }
 
 /** A file of an entry. */
@@ -104,7 +108,10 @@ export async function entryView(indexed: IndexedEntry, index: BrowseIndex): Prom
     loadedBy: all.filter((e) => recordedEntries(e.entry.meta).includes(entry.stateHash)).map((e) => link(e.entry.stateHash)),
     coOutputs: hashes(meta?.co_outputs).filter((hash) => hash !== entry.stateHash).map(link),
     otherSpecs: all.filter((e) => same(e) && e.entry.meta?.spec_hash !== meta?.spec_hash).map((e) => link(e.entry.stateHash)),
-    otherCode: all.filter((e) => same(e) && e.entry.meta?.spec_hash === meta?.spec_hash).map((e) => link(e.entry.stateHash)),
+    // Made by other code: another tree of code, never this entry's own (nor another copy of it).
+    otherCode: all
+      .filter((e) => same(e) && e.entry.meta?.spec_hash === meta?.spec_hash && e.entry.stateHash !== entry.stateHash && e.entry.meta?.dep_tree_hash !== meta?.dep_tree_hash)
+      .map((e) => link(e.entry.stateHash)),
     preview: await previewOf(indexed, index),
     footprintUrl: indexed.grid?.shape ? `/api/entries/${entry.stateHash}/footprint.svg` : null,
     graphUrl: `/api/entries/${entry.stateHash}/graph.svg`,
@@ -134,6 +141,8 @@ export function linkTo(hash: string, index: BrowseIndex): EntryLink {
     crs: found?.grid?.crs ?? null,
     resolution: found?.grid?.resolution ?? null,
     sourceHash: typeof meta?.source_hash === 'string' ? meta.source_hash : null,
+    parameters: found?.summary.parameters ?? null,
+    specHash: typeof meta?.spec_hash === 'string' ? meta.spec_hash : null,
   };
 }
 

@@ -29,8 +29,9 @@ export async function handleAction(context: RouteContext, request: BrowseRequest
   const { index, actions } = context;
 
   if (second === 'reload' && path.length === 2) {
-    const changed = await index.refresh({ full: data.full === true });
-    return json({ changed, generation: index.generation });
+    const codeChanged = await context.reloadCode();
+    const changed = (await index.refresh({ full: data.full === true })) || codeChanged;
+    return json({ changed, codeChanged, generation: index.generation });
   }
   if (second === 'clean' && third === 'preview' && path.length === 3) return json(await actions.previewClean(cleanRequest(data)));
   if (second === 'clean' && third === 'confirm' && path.length === 3) {

@@ -2,9 +2,9 @@ import { InvalidInputError } from '../../errors.js';
 import { renderGraphSvg } from '../../graph/graph-svg.js';
 import type { RouteContext } from './app.js';
 import { diffSources } from '../../cache/code-diff.js';
-import { classCode, codeNames, liveHashOf, liveSource, SOURCE_HASH, sourceKey, storedSource } from './code-view.js';
+import { classCode, codeNames, liveHashOf, liveSource, liveWritten, SOURCE_HASH, sourceKey, storedSource, storedWritten } from './code-view.js';
 import { classGraph, entryGraph } from './dependency-graph.js';
-import { parseEntryQuery, queryEntries } from './entry-query.js';
+import { entriesUsingCode, parseEntryQuery, queryEntries } from './entry-query.js';
 import { entryView } from './entry-view.js';
 import { footprintSvg } from './footprint-svg.js';
 import { formatSource } from './format-source.js';
@@ -31,12 +31,17 @@ export async function handleRead(context: RouteContext, path: string[], search: 
   if (first !== 'api') return failure(404, `nothing here: ${path.join('/')}`);
 
   if (second === 'state' && path.length === 2) {
-    index.refreshIfOlderThan(REFRESH_AFTER_MS);
+    // An edited pipeline module is imported again, and the cache judged against its new code.
+    if (!(await context.reloadCode().catch(() => false))) index.refreshIfOlderThan(REFRESH_AFTER_MS);
     return json({ generation: index.generation, progress: index.progress, refreshedAt: index.refreshedAt, store: index.store.name, entries: index.entries().length });
   }
   await index.ready();
   if (second === 'status' && path.length === 2) return json(await index.status());
-  if (second === 'entries' && path.length === 2) return json(queryEntries(index.entries(), parseEntryQuery(search)));
+  if (second === 'entries' && path.length === 2) {
+    const query = parseEntryQuery(search);
+    if (query.code !== undefined) query.usingCode = await index.memo(`using:${query.code}`, () => entriesUsingCode(index.entries(), index.store, query.code!));
+    return json(queryEntries(index.entries(), query));
+  }
   if (second === 'entries' && third !== undefined) {
     const indexed = index.entry(third);
     if (!indexed) return failure(404, `no entry ${third.slice(0, 12)} in the cache (it may have been removed: reload)`);
@@ -58,7 +63,7 @@ export async function handleRead(context: RouteContext, path: string[], search: 
   if (second === 'source' && third !== undefined && path.length === 3) {
     const text = await storedSource(index.store, third);
     if (text === undefined) return (await refused(context, sourceKey(third))) ?? failure(404, `no stored source with hash ${third.slice(0, 12)}`);
-    return json({ sourceHash: third, text, formatted: formatSource(text) });
+    return json({ sourceHash: third, text, formatted: formatSource(text), written: (await storedWritten(index.store, third)) ?? null });
   }
   if (second === 'diff' && path.length === 2) return diff(context, search);
   return failure(404, `no such endpoint: /${path.join('/')}`);
@@ -138,11 +143,27 @@ async function diff(context: RouteContext, search: URLSearchParams): Promise<Bro
     if (text === undefined) return (await refused(context, sourceKey(value))) ?? failure(400, `${name}: no stored source with hash ${value.slice(0, 12)}`);
     return { label: `${value.slice(0, 12)}`, text: layout(text) };
   };
+  // The source as written, line by line, where both sides have it (unless canonical=1).
+  if (search.get('canonical') !== '1') {
+    const written = async (name: 'from' | 'to') => {
+      const value = search.get(name) ?? '';
+      const found = value.startsWith('live:') ? liveWritten(context.live, value.slice(5)) : await storedWritten(context.index.store, value);
+      return found && 'text' in found ? found : undefined;
+    };
+    const [before, after] = [await written('from'), await written('to')];
+    if (before && after) {
+      const label = (name: 'from' | 'to') => {
+        const value = search.get(name)!;
+        return value.startsWith('live:') ? `${value.slice(5)}@live (${liveHashOf(context.live, value.slice(5))?.slice(0, 12)})` : value.slice(0, 12);
+      };
+      return json({ ...diffSources({ label: label('from'), text: before.text }, { label: label('to'), text: after.text }), written: true });
+    }
+  }
   const from = await side('from');
   if ('status' in from) return from;
   const to = await side('to');
   if ('status' in to) return to;
-  return json(diffSources(from, to));
+  return json({ ...diffSources(from, to), written: false });
 }
 
 /** 403 when the index's store refuses to read `key` (a link out of the cache), else undefined. */

@@ -26,7 +26,9 @@ th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line
 thead th { background: var(--soft); font-weight: 600; position: sticky; top: 41px; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.entries td { white-space: nowrap; }
-table.entries td.parameter { white-space: normal; max-width: 420px; }
+table.entries td.parameter { white-space: normal; max-width: 420px; overflow-wrap: anywhere; }
+.data-parameter ul.parameter-entries { margin: 2px 0; padding-left: 18px; }
+.link-parameters, .own-parameters { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace; font-size: 12.5px; }
 .hash, .full-hash, td.code, pre, .parameters .string, .parameters .literal { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace; font-size: 12.5px; }
 .full-hash { color: var(--muted); word-break: break-all; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 12px; border: 1px solid transparent; }

@@ -43,7 +43,7 @@ function classRow(c: ClassStatus): HTMLTableRowElement {
     h('td', {}, c.objectType ?? '-'),
     h('td', { class: 'state' }, badge(c.state)),
     h('td', { class: 'own-code' }, c.codeStale ? h('span', { class: 'changed', title: `stored ${short(c.stored?.sourceHash)}, live ${short(c.live?.sourceHash)}` }, 'changed') : c.state === 'unknown' ? '?' : 'same'),
-    h('td', { class: 'dependencies' }, c.staleDependencies.length ? h('span', { class: 'changed' }, `changed: ${c.staleDependencies.join(', ')}`) : c.state === 'stale' ? '' : '-'),
+    h('td', { class: 'dependencies' }, c.staleDependencies.length ? h('span', { class: 'changed' }, `changed: ${c.staleDependencies.join(', ')}`) : c.state === 'stale' ? (c.codeStale ? '' : 'inputs or upstream entries changed') : '-'),
     h(
       'td',
       { class: 'entry-counts' },

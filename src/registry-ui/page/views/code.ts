@@ -56,7 +56,7 @@ export async function codeView(root: HTMLElement, route: Route): Promise<void> {
       h('td', {}, v.firstRegistered ?? '-', h('span', { class: 'muted' }, ` (${formatAge(v.firstRegistered)})`)),
       h('td', {}, v.latestRegistered ?? '-'),
       h('td', {}, v.live ? h('span', { class: 'badge state-fresh' }, 'live') : ''),
-      h('td', { class: 'number' }, h('a', { href: `#/entries?class=${encodeURIComponent(name)}` }, String(v.entries))),
+      h('td', { class: 'number' }, h('a', { href: `#/entries?code=${v.sourceHash}`, class: 'entries-of-version' }, String(v.entries))),
       h('td', {}, choose('a', v.sourceHash)),
       h('td', {}, choose('b', v.sourceHash)),
     ),
@@ -78,13 +78,23 @@ export async function codeView(root: HTMLElement, route: Route): Promise<void> {
 
   if (a && b) {
     const side = (value: string) => (value === 'live' ? `live:${name}` : value);
-    const diff = await getJson<CodeDiff>(`/api/diff?${new URLSearchParams({ from: side(a), to: side(b) })}`);
-    replace(detail, h('h2', {}, `Diff ${diff.from} → ${diff.to}`), h('p', { class: 'muted' }, 'both sides laid out one statement per line'), diff.same ? h('p', { class: 'muted' }, 'The two sources are the same text.') : diffTable(diff));
+    const canonical = query.get('canonical') === '1';
+    const diff = await getJson<CodeDiff & { written: boolean }>(`/api/diff?${new URLSearchParams({ from: side(a), to: side(b), ...(canonical ? { canonical: '1' } : {}) })}`);
+    const other = link({ a, b, ...(diff.written ? { canonical: '1' } : {}) });
+    replace(detail, h('h2', {}, `Diff ${diff.from} → ${diff.to}`), h('p', { class: 'muted diff-mode' }, diff.written ? 'the source as written, line by line · ' : 'both sides laid out one statement per line (the compiled text that is hashed) · ', h('a', { href: other }, diff.written ? 'the hashed text' : 'as written')), diff.same ? h('p', { class: 'muted' }, 'The two sources are the same text.') : diffTable(diff));
   } else if (show) {
     const raw = query.get('raw') === '1';
-    const source = await getJson<{ text: string; formatted: string }>(`/api/source/${show.replace(/[^0-9a-f]/g, '')}`);
-    const toggle = source.formatted === source.text ? '' : h('a', { href: link(raw ? { show } : { show, raw: '1' }) }, raw ? 'laid out one statement per line' : 'as stored');
-    replace(detail, h('h2', {}, `Source of version ${short(show)}`), h('p', { class: 'muted' }, raw || source.formatted === source.text ? 'as stored in .source/code ' : 'laid out one statement per line · ', toggle), sourceTable(raw ? source.text : source.formatted));
+    const source = await getJson<{ text: string; formatted: string; written: { text: string; from: string; line: number; via: string } | { unavailable: string } | null }>(`/api/source/${show.replace(/[^0-9a-f]/g, '')}`);
+    const canonical = query.get('canonical') === '1';
+    const written = source.written && 'text' in source.written ? source.written : undefined;
+    if (written && !canonical) {
+      const where = `${written.from}:${written.line}${written.via === 'source-map' ? ' (found through its source map)' : written.via === 'compiled' ? ' (compiled JavaScript: no source map)' : ''}`;
+      replace(detail, h('h2', {}, `Source of version ${short(show)}`), h('p', { class: 'muted written-from' }, `as written, in ${where} · `, h('a', { href: link({ show, canonical: '1' }) }, 'the hashed text')), sourceTable(written.text));
+      return;
+    }
+    const why = source.written && 'unavailable' in source.written ? h('p', { class: 'muted' }, `Not stored as written: ${source.written.unavailable}.`) : '';
+    const toggle = source.formatted === source.text ? '' : h('a', { href: link(raw ? { show, canonical: '1' } : { show, raw: '1', canonical: '1' }) }, raw ? 'laid out one statement per line' : 'as stored');
+    replace(detail, h('h2', {}, `Source of version ${short(show)}`), why, h('p', { class: 'muted' }, raw || source.formatted === source.text ? 'the hashed text as stored in .source/code ' : 'the hashed text, laid out one statement per line · ', toggle, written ? h('span', {}, ' · ', h('a', { href: link({ show }) }, 'as written')) : ''), sourceTable(raw ? source.text : source.formatted));
   }
 }
 

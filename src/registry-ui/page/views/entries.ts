@@ -5,7 +5,7 @@
  */
 import type { EntryPage, EntryRow } from '../../model/entry-query.js';
 import { getJson, postDownload } from '../api.js';
-import { badge, entryLink, formatAge, formatBytes, h, oneLine, replace } from '../dom.js';
+import { badge, entryLink, formatAge, formatBytes, h, oneLine, replace, short } from '../dom.js';
 import type { Route } from '../route.js';
 
 const MAX_PARAMETER_COLUMNS = 8;
@@ -47,6 +47,7 @@ export async function entriesView(root: HTMLElement, route: Route): Promise<void
   replace(
     root,
     h('h1', {}, 'Entries'),
+    query.get('code') ? h('p', { class: 'code-filter' }, 'Made with code ', h('span', { class: 'hash' }, short(query.get('code'))), ' (as their class, or in their dependency tree) · ', h('a', { href: '#/entries' }, 'all entries')) : '',
     filterForm(query, page),
     h('p', { class: 'summary' }, `${page.total} matching entries`, page.total > page.rows.length ? `, showing ${page.offset + 1}–${page.offset + page.rows.length}` : '', ' ', exportButton),
     h(
@@ -122,6 +123,8 @@ function filterForm(query: URLSearchParams, page: EntryPage): HTMLFormElement {
     event.preventDefault();
     const data = new FormData(form);
     const next = new URLSearchParams();
+    const code = query.get('code');
+    if (code) next.set('code', code);
     for (const name of ['class', 'state', 'hideStale', 'crs', 'resolution', 'bounds', 'q']) {
       const value = String(data.get(name) ?? '').trim();
       if (value) next.set(name, value);

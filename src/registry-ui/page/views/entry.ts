@@ -28,7 +28,7 @@ export async function entryView(root: HTMLElement, route: Route): Promise<void> 
       meta ? ` · took ${meta.duration_s} s · geodata ${meta.library_version}` : '',
     ),
     actions(view),
-    section('Parameters', parametersTable(summary.parameters, view.parameterLinks)),
+    section('Parameters', parametersTable(summary.parameters, view.parameterLinks, meta?.spec_hash)),
     section('Spec', specBlock(view)),
     section('Output', filesTable(view), previewBlock(view)),
     related('Co-outputs (computed by the same run)', view.coOutputs),
@@ -80,32 +80,45 @@ function actions(view: EntryView): HTMLElement {
 }
 
 /** Parameters as nested rows; nested Data as links to their entries. */
-function parametersTable(value: unknown, links: Record<string, EntryLink[]>): HTMLElement {
+function parametersTable(value: unknown, links: Record<string, EntryLink[]>, specHash: string | undefined): HTMLElement {
   if (value === null || value === undefined) return h('p', { class: 'muted' }, 'parameters.json is missing');
-  if (typeof value !== 'object' || Array.isArray(value) || isDataReference(value)) return h('div', { class: 'parameters' }, parameterValue(value, links));
+  if (typeof value !== 'object' || Array.isArray(value) || isDataReference(value)) return h('div', { class: 'parameters' }, parameterValue(value, links, specHash));
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return h('p', { class: 'muted' }, 'no parameters');
   return h(
     'table',
     { class: 'parameters' },
-    h('tbody', {}, ...entries.map(([name, item]) => h('tr', { 'data-parameter': name }, h('th', {}, name), h('td', {}, parameterValue(item, links))))),
+    h('tbody', {}, ...entries.map(([name, item]) => h('tr', { 'data-parameter': name }, h('th', {}, name), h('td', {}, parameterValue(item, links, specHash))))),
   );
 }
 
-function parameterValue(value: unknown, links: Record<string, EntryLink[]>): Node {
+/**
+ * A Data parameter is known by its instance hash (its class's code and its own parameters, not a
+ * spec): said in words, with its own parameters, and its entries listed by the spec each is at.
+ */
+function parameterValue(value: unknown, links: Record<string, EntryLink[]>, specHash: string | undefined): Node {
   if (isDataReference(value)) {
     const found = links[value.instanceHash] ?? [];
+    const own = found.find((link) => link.parameters !== null)?.parameters;
     return h(
-      'span',
+      'div',
       { class: 'data-parameter' },
-      `${value.$data} `,
-      h('span', { class: 'muted' }, `instance ${short(value.instanceHash)}`),
-      found.length === 0 ? h('span', { class: 'muted' }, ' (no entry of it in the cache)') : '',
-      ...found.map((link) => h('span', {}, ' → ', entryLink(link.stateHash), ' ', badge(link.state))),
+      h('span', { class: 'class-name' }, value.$data),
+      own && typeof own === 'object' && Object.keys(own).length > 0 ? h('span', { class: 'own-parameters' }, ` ${oneLineParameters(own)}`) : '',
+      h('span', { class: 'muted', title: 'The instance hash covers the class code and the parameters of this Data parameter; its entries are listed below by spec' }, ` · a Data parameter, instance ${short(value.instanceHash)}`),
+      found.length === 0
+        ? h('div', { class: 'muted' }, 'no entry of it in the cache')
+        : h(
+            'ul',
+            { class: 'parameter-entries' },
+            ...found.map((link) =>
+              h('li', {}, 'its entry ', entryLink(link.stateHash), ' ', badge(link.state), ' ', link.specHash === specHash ? 'at this entry\'s spec' : `at another spec${link.crs ? `: ${link.crs}` : ''}${link.resolution ? ` @ ${link.resolution.map((r) => Number(r.toPrecision(6))).join('x')}` : ''}`),
+            ),
+          ),
     );
   }
-  if (Array.isArray(value)) return h('ol', { class: 'array' }, ...value.map((item) => h('li', {}, parameterValue(item, links))));
-  if (value && typeof value === 'object') return parametersTable(value, links);
+  if (Array.isArray(value)) return h('ol', { class: 'array' }, ...value.map((item) => h('li', {}, parameterValue(item, links, specHash))));
+  if (value && typeof value === 'object') return parametersTable(value, links, specHash);
   if (typeof value === 'string') return h('span', { class: 'string' }, value);
   return h('span', { class: 'literal' }, JSON.stringify(value));
 }
@@ -155,11 +168,19 @@ function previewBlock(view: EntryView): HTMLElement {
   }
 }
 
+/** Parameters on one line, nested Data as `Class(…)`: `which=max, dem=Elevation(…)`. */
+function oneLineParameters(value: unknown): string {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
+  return Object.entries(value as Record<string, unknown>)
+    .map(([name, item]) => `${name}=${isDataReference(item) ? `${item.$data}(…)` : typeof item === 'string' ? item : JSON.stringify(item)}`)
+    .join(', ');
+}
+
 function related(title: string, links: EntryLink[]): HTMLElement | string {
   if (links.length === 0) return '';
   return section(
     title,
-    h('ul', { class: 'related' }, ...links.map((link) => h('li', {}, link.state === 'absent' ? h('span', { class: 'hash' }, short(link.stateHash)) : entryLink(link.stateHash), ' ', link.className ?? '', ' ', badge(link.state), link.crs ? ` ${link.crs}` : '', link.resolution ? ` @ ${link.resolution.map((r) => Number(r.toPrecision(6))).join('x')}` : '', link.sourceHash ? h('span', { class: 'muted' }, ` code ${short(link.sourceHash)}`) : '', link.finishedAt ? h('span', { class: 'muted' }, ` ${formatAge(link.finishedAt)}`) : ''))),
+    h('ul', { class: 'related' }, ...links.map((link) => h('li', {}, link.state === 'absent' ? h('span', { class: 'hash' }, short(link.stateHash)) : entryLink(link.stateHash), ' ', link.className ?? '', link.parameters && typeof link.parameters === 'object' && Object.keys(link.parameters).length > 0 ? h('span', { class: 'link-parameters' }, ` (${oneLineParameters(link.parameters)})`) : '', ' ', badge(link.state), link.crs ? ` ${link.crs}` : '', link.resolution ? ` @ ${link.resolution.map((r) => Number(r.toPrecision(6))).join('x')}` : '', link.sourceHash ? h('span', { class: 'muted' }, ` code ${short(link.sourceHash)}`) : '', link.finishedAt ? h('span', { class: 'muted' }, ` ${formatAge(link.finishedAt)}`) : ''))),
   );
 }
 

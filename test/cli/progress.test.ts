@@ -1,0 +1,91 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ProgressDisplay, showProgress } from '../../src/node/progress-display.js';
+import { REPO } from './cli-helpers.js';
+
+const HASH = 'ab12cd34'.repeat(8);
+const OTHER = 'ef56ab78'.repeat(8);
+
+function recorder() {
+  const writes: string[] = [];
+  return { writes, stream: { write: (text: string) => writes.push(text), isTTY: true, columns: 120 } };
+}
+
+describe('the progress display', () => {
+  it('draws a live line per running entry with GDAL progress as a bar, and a permanent line when it finishes', () => {
+    const { writes, stream } = recorder();
+    let now = 1000;
+    const display = new ProgressDisplay(stream, 0, () => now);
+    display.handle({ type: 'hit', className: 'Elevation', stateHash: OTHER, objectType: 'data' });
+    display.handle({ type: 'miss', className: 'Slope', stateHash: HASH, objectType: 'data', reason: 'stale', detail: 'Slope ← Elevation: input dem.tif changed' });
+    display.handle({ type: 'start', className: 'Slope', stateHash: HASH });
+    now = 2500;
+    display.handle({ type: 'progress', className: 'Slope', stateHash: HASH, fraction: 0.5, message: 'warp' });
+    expect(display.liveLines()).toEqual([
+      '… Slope ab12cd34 recomputing (Slope ← Elevation: input dem.tif changed) [##########..........] 50% warp  1.5 s',
+      '  0 computed, 1 cache hit, 1 running',
+    ]);
+    display.handle({ type: 'commit', className: 'Slope', stateHash: HASH, key: `data_processed/${HASH}/`, size: 10 });
+    display.handle({ type: 'finish', className: 'Slope', stateHash: HASH, durationMs: 1530 });
+    // Each frame erases the live lines drawn before it; once nothing runs, none are left.
+    expect(writes).toEqual([
+      '… Slope ab12cd34 recomputing (Slope ← Elevation: input dem.tif changed)  0.0 s\n  0 computed, 1 cache hit, 1 running\n',
+      '\x1b[2F\x1b[0J… Slope ab12cd34 recomputing (Slope ← Elevation: input dem.tif changed) [##########..........] 50% warp  1.5 s\n  0 computed, 1 cache hit, 1 running\n',
+      '\x1b[2F\x1b[0J✓ Slope ab12cd34 recomputed in 1.53 s\n',
+    ]);
+  });
+
+  it('says which entry failed, with the first line of its error', () => {
+    const { writes, stream } = recorder();
+    const display = new ProgressDisplay(stream, 0, () => 0);
+    display.handle({ type: 'start', className: 'Chart', stateHash: HASH });
+    display.handle({ type: 'fail', className: 'Chart', stateHash: HASH, error: new Error('no spec for Chart\nmore') });
+    expect(writes.at(-1)).toBe('\x1b[2F\x1b[0J✗ Chart ab12cd34 failed: no spec for Chart\n');
+  });
+
+  it('stays quiet when the stream is not a terminal', () => {
+    const { writes, stream } = recorder();
+    const stop = showProgress({ stream: { ...stream, isTTY: false }, interval: 0 });
+    stop();
+    expect(writes).toEqual([]);
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
+const SCRIPT = join(REPO, 'test', 'cli', 'fixtures', 'slow-pipeline.ts');
+const work = mkdtempSync(join(tmpdir(), 'geodata-progress-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.skipIf(!hasTmux)('showProgress() in a terminal (tmux)', () => {
+  it('shows the running entry while it computes, then its result line, and none of it when piped', async () => {
+    const session = `geodata-progress-${process.pid}`;
+    const go = join(work, 'go');
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '20', `${TSX} ${SCRIPT} ${join(work, 'cache')} ${go}; sleep 60`]);
+    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).split('\n').filter((line) => line.trim() !== '');
+    try {
+      let running: string[] = [];
+      for (let tries = 0; tries < 400 && !running.some((line) => line.startsWith('… Waiting')); tries++) {
+        await sleep(100);
+        running = screen();
+      }
+      expect(running).toEqual([expect.stringMatching(/^… Waiting [0-9a-f]{8} computing {2}\d+\.\d s$/), '  0 computed, 0 cache hits, 1 running']);
+      writeFileSync(go, '');
+      let done: string[] = [];
+      for (let tries = 0; tries < 200 && !done.some((line) => line.startsWith('script output')); tries++) {
+        await sleep(100);
+        done = screen();
+      }
+      expect(done).toEqual([expect.stringMatching(/^✓ Waiting [0-9a-f]{8} computed in \d+\.\d\d s$/), 'script output: done']);
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
+    // Piped (not a terminal): the script's own output only.
+    const piped = spawnSync(TSX, [SCRIPT, join(work, 'piped'), go], { encoding: 'utf8', timeout: 60_000 });
+    expect([piped.status, piped.stdout, piped.stderr]).toEqual([0, 'script output: done\n', '']);
+  }, 90_000);
+});
