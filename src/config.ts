@@ -3,6 +3,7 @@ import { ConfigError, describeValue } from './errors.js';
 import { getPlatform, type AsyncContext } from './platform.js';
 import { SpatialSpec } from './spec/spatial-spec.js';
 import type { StoreAdapter } from './store/adapter.js';
+import { isExecutor, type Executor } from './pipeline/executor.js';
 
 /** Folder names inside the cache root, laid out as pygeodata lays them out. */
 export interface CacheLayout {
@@ -27,6 +28,11 @@ export interface ConfigValues {
   layout: CacheLayout;
   /** Print one line per computed or damaged entry (the events are emitted either way). */
   verbose: boolean;
+  /**
+   * Where misses are computed; default (undefined): in this process. `queueExecutor({ redis })`
+   * from `geodata/queue` hands them to workers sharing the store.
+   */
+  executor: Executor | undefined;
 }
 
 const DEFAULTS: ConfigValues = {
@@ -37,6 +43,7 @@ const DEFAULTS: ConfigValues = {
   strictFingerprints: false,
   layout: { data: 'data_processed', figures: 'figures', source: '.source' },
   verbose: false,
+  executor: undefined,
 };
 
 const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefined } = {
@@ -50,6 +57,7 @@ const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefine
       ? undefined
       : 'an object { data, figures, source } of folder names',
   verbose: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  executor: (v) => (v === undefined || isExecutor(v) ? undefined : "an executor (queueExecutor({ redis }) from 'geodata/queue'), or undefined to compute here"),
 };
 
 /**
@@ -96,6 +104,9 @@ export class Config {
   }
   get verbose(): boolean {
     return this.#get('verbose');
+  }
+  get executor(): Executor | undefined {
+    return this.#get('executor');
   }
 
   /** The configured store, or the platform's default for `root` (created once per root). */
