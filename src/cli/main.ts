@@ -16,6 +16,7 @@ import { cleanCacheCommand, cleanSourceCommand, rebuildRegistryCommand } from '.
 import { entriesCommand, entryCommand, explainCommand } from './commands/entries.js';
 import { classesCommand, statusCommand } from './commands/status.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
+import { workerCommand } from './commands/worker.js';
 import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
 import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   importCommand,
   browseCommand,
+  workerCommand,
 ];
 
 const COMMON_OPTIONS: NonNullable<ParseArgsConfig['options']> = {

@@ -62,6 +62,9 @@ describe('geodata packed, and installed from the tarball into a new project', ()
         "  main: import.meta.resolve('geodata'),",
         "  browser: import.meta.resolve('geodata/browser'),",
         "  worker: import.meta.resolve('geodata/engine-worker'),",
+        "  queue: import.meta.resolve('geodata/queue'),",
+        "  queueExports: Object.keys(await import('geodata/queue')).sort(),",
+        "  queueSharesConfig: (await import('geodata/queue')).queueExecutor !== undefined && main.getConfig() === main.getConfig(),",
         '}));',
       ].join('\n'),
     );
@@ -76,6 +79,9 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       main: url('dist/src/node.js'),
       browser: url('dist/src/browser.js'),
       worker: url('dist/wasm/engine-worker.js'),
+      queue: url('dist/src/queue/index.js'),
+      queueExports: ['DEFAULT_QUEUE', 'QueueError', 'queueExecutor', 'startWorker'],
+      queueSharesConfig: true,
     });
   });
 
