@@ -156,7 +156,10 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     async close() {
       stopWatching?.();
       fail(new QueueError(`the queue executor for ${shown} was closed`));
-      await Promise.allSettled([events?.close(), queue?.close()]);
+      // With Redis gone, close() would wait for it forever: give it a second, then drop the sockets.
+      const closed = Promise.allSettled([events?.close(), queue?.close()]);
+      const late = await Promise.race([closed.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1000).unref())]);
+      if (late) await Promise.allSettled([events?.disconnect(), queue?.disconnect()]);
     },
   };
 }

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   lostAfterMs?: number;
   /** Called once per job that ended. */
   onJob?: (report: JobReport) => void;
+  /** Called when this worker starts a job. */
+  onActive?: (job: { jobId: string; className: string; stateHash: string }) => void;
   /** Called once if Redis was lost: the worker is stopping. */
   onLost?: (error: QueueError) => void;
 }
@@ -61,7 +63,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const shown = showUrl(options.redis);
   const id = `${hostname()}:${globalThis.process.pid}`;
   const lockDuration = options.lockDurationMs ?? 30_000;
-  const worker = new Worker(options.queue ?? DEFAULT_QUEUE, (job: Job) => runJob(job, id, options), {
+  const worker = new Worker(options.queue ?? DEFAULT_QUEUE, (job: Job) => runJob(job, id), {
     connection: connectionFor(options.redis),
     concurrency: options.concurrency ?? 1,
     lockDuration,
@@ -72,6 +74,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let lastError = '';
   worker.on('error', (error) => {
     lastError = error.message;
+  });
+  worker.on('active', (job) => {
+    const payload = job.data as Partial<JobPayload>;
+    options.onActive?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash) });
   });
   worker.on('completed', (job, result: JobReport) => options.onJob?.(result));
   worker.on('failed', (job, error) => {
@@ -112,7 +118,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   return { id, close: () => stop(false), stopped };
 }
 
-async function runJob(job: Job, workerId: string, options: WorkerOptions): Promise<JobReport> {
+async function runJob(job: Job, workerId: string): Promise<JobReport> {
   const started = Date.now();
   const payload = job.data as JobPayload;
   if (payload?.format !== JOB_FORMAT) {
@@ -139,6 +145,5 @@ async function runJob(job: Job, workerId: string, options: WorkerOptions): Promi
   }
   // Nested misses of this computation run here: the worker is where the work happens.
   const entry = await withConfig({ executor: undefined }, () => produce(instance, spec));
-  void options;
   return { jobId: String(job.id), className: payload.className, stateHash: entry.stateHash, computed: entry.computed, durationMs: Date.now() - started };
 }

@@ -64,7 +64,6 @@ describe('geodata packed, and installed from the tarball into a new project', ()
         "  worker: import.meta.resolve('geodata/engine-worker'),",
         "  queue: import.meta.resolve('geodata/queue'),",
         "  queueExports: Object.keys(await import('geodata/queue')).sort(),",
-        "  queueSharesConfig: (await import('geodata/queue')).queueExecutor !== undefined && main.getConfig() === main.getConfig(),",
         '}));',
       ].join('\n'),
     );
@@ -81,7 +80,6 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       worker: url('dist/wasm/engine-worker.js'),
       queue: url('dist/src/queue/index.js'),
       queueExports: ['DEFAULT_QUEUE', 'QueueError', 'queueExecutor', 'startWorker'],
-      queueSharesConfig: true,
     });
   });
 

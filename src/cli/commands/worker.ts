@@ -25,6 +25,7 @@ export const workerCommand: Command = {
       concurrency,
       lockDurationMs,
       ...(typeof values.queue === 'string' ? { queue: values.queue } : {}),
+      onActive: (job) => context.print(JSON.stringify({ event: 'active', ...job })),
       onJob: (report) => {
         // One JSON line per job on stdout: what a supervisor (or a test) counts.
         context.print(JSON.stringify({ event: 'job', ...report }));
