@@ -38,7 +38,8 @@ export interface QueueExecutor extends Executor {
 export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
   if (!options || typeof options.redis !== 'string') throw new QueueError(`queueExecutor needs { redis: 'redis://host:port' }, got ${JSON.stringify(options)}`);
   const url = options.redis;
-  const connection = connectionFor(url);
+  let closed = false;
+  const connection = connectionFor(url, () => closed);
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
   const shown = showUrl(url);
@@ -154,11 +155,12 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
       }
     },
     async close() {
+      closed = true;
       stopWatching?.();
       fail(new QueueError(`the queue executor for ${shown} was closed`));
       // With Redis gone, close() would wait for it forever: give it a second, then drop the sockets.
-      const closed = Promise.allSettled([events?.close(), queue?.close()]);
-      const late = await Promise.race([closed.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1000).unref())]);
+      const closing = Promise.allSettled([events?.close(), queue?.close()]);
+      const late = await Promise.race([closing.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1000).unref())]);
       if (late) await Promise.allSettled([events?.disconnect(), queue?.disconnect()]);
     },
   };

@@ -8,8 +8,8 @@ export const DEFAULT_QUEUE = 'geodata';
 /** How long Redis may stay unreachable before waiting callers fail (ms). */
 export const DEFAULT_LOST_AFTER_MS = 5000;
 
-/** Checks a `redis://` or `rediss://` URL and returns BullMQ connection options for it. */
-export function connectionFor(url: string): ConnectionOptions {
+/** Checks a `redis://` or `rediss://` URL and returns BullMQ connection options for it (`isClosed`: stop reconnecting). */
+export function connectionFor(url: string, isClosed: () => boolean = () => false): ConnectionOptions {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -30,7 +30,8 @@ export function connectionFor(url: string): ConnectionOptions {
     // BullMQ's blocking calls need commands that wait for a reconnection instead of failing;
     // geodata's own watchdog decides when Redis counts as lost.
     maxRetriesPerRequest: null,
-    retryStrategy: (times: number) => Math.min(100 * times, 1000),
+    // Stop reconnecting once closed, or a process whose Redis is gone never exits.
+    retryStrategy: (times: number) => (isClosed() ? null : Math.min(100 * times, 1000)),
   };
 }
 

@@ -64,7 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const id = `${hostname()}:${globalThis.process.pid}`;
   const lockDuration = options.lockDurationMs ?? 30_000;
   const worker = new Worker(options.queue ?? DEFAULT_QUEUE, (job: Job) => runJob(job, id), {
-    connection: connectionFor(options.redis),
+    connection: connectionFor(options.redis, () => stopping !== undefined),
     concurrency: options.concurrency ?? 1,
     lockDuration,
     stalledInterval: lockDuration,
