@@ -50,11 +50,11 @@ describe('fs store locks across machines (leases)', () => {
   });
 
   it('renews its own lease while held', async () => {
-    const release = await acquireFolderLock(locks, 'entry-c', { storeName: 'test', leaseMs: 90 });
+    const release = await acquireFolderLock(locks, 'entry-c', { storeName: 'test', leaseMs: 60 });
     const path = join(locks, safeLockName('entry-c'));
     await new Promise((r) => setTimeout(r, 20));
     const first = JSON.parse(readFileSync(join(path, 'lease.json'), 'utf8')).beat;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 600));
     expect(JSON.parse(readFileSync(join(path, 'lease.json'), 'utf8')).beat).toBeGreaterThan(first);
     await release();
   });
