@@ -1,5 +1,6 @@
 // Node only: leases for the fs store's lock folders, so locks are safe across machines that share
 // the store (NFS and the like), where another host's process ids mean nothing.
+import { renameSync, writeFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ export interface Lease {
 
 /**
  * Starts renewing the lease of the lock folder `path` held with `token`; returns the function that
- * stops renewing (call it before removing the folder). The first lease is written at once.
+ * stops renewing (call it before removing the folder). The first lease is written before it returns.
  */
 export function holdLease(path: string, token: string, leaseMs = LEASE_MS): () => void {
   let beat = 0;
@@ -41,7 +42,14 @@ export function holdLease(path: string, token: string, leaseMs = LEASE_MS): () =
       // The folder is gone (released, or taken over after our lease expired): nothing to renew.
     }
   };
-  void write();
+  // The first lease is there when the lock is: no waiter ever sees a held lock without one.
+  try {
+    const temp = join(path, `.${LEASE_FILE}.${token}.tmp`);
+    writeFileSync(temp, JSON.stringify({ token, beat: beat++, leaseMs, hostname: hostname() } satisfies Lease));
+    renameSync(temp, join(path, LEASE_FILE));
+  } catch {
+    // Written at the first renewal instead.
+  }
   const timer = setInterval(() => void write(), Math.max(10, Math.floor(leaseMs / 3)));
   timer.unref();
   return () => {

@@ -34,21 +34,24 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
   const until = async (test: () => boolean, timeoutMs = 10_000) => {
     for (const end = Date.now() + timeoutMs; !test() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
   };
+  const commits = (worker: WorkerProcess) => worker.lines.filter((line) => line.event === 'commit');
   const jobs = (worker: WorkerProcess) => worker.lines.filter((line) => line.event === 'job');
 
   it('3 workers compute the 32 tile entries exactly once between them, and the mosaic equals the untiled run', async () => {
     const three = await start(3);
     const result = await runClient(root, redis.url, ['mosaic', '40']);
     // Each worker prints its job line as the job ends; the client may have its answer a moment before.
-    await until(() => three.flatMap(jobs).length >= 32);
+    await until(() => three.flatMap(commits).length >= 32);
     expect(result).toMatchObject({ ok: true, equal: true, pixels: 256 * 512 });
     // The client computed the mosaic and the untiled Field itself, no tile.
     expect(result.computedHere.sort()).toEqual(['Field', 'Mosaic']);
-    const computed = three.flatMap((w) => jobs(w).filter((j) => j.computed).map((j) => j.stateHash));
+    // Commits are what was computed; a job may run twice when its lock lapses under load (BullMQ
+    // then hands it on), and the second run finds the entry committed.
+    const computed = three.flatMap(commits);
     expect(computed).toHaveLength(32);
-    expect(new Set(computed).size).toBe(32);
-    for (const worker of three) expect(jobs(worker).filter((j) => j.computed).length).toBeGreaterThan(0);
-    expect(three.flatMap(jobs).every((j) => j.className === 'Field' && !j.error)).toBe(true);
+    expect(new Set(computed.map((c) => c.stateHash)).size).toBe(32);
+    expect(computed.every((c) => c.className === 'Field')).toBe(true);
+    for (const worker of three) expect(commits(worker).length).toBeGreaterThan(0);
     const entries = storedEntries(root);
     expect(entries.every((e) => e.valid)).toBe(true);
     expect(entries.filter((e) => e.className === 'Field')).toHaveLength(33);
@@ -63,11 +66,11 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     const result = await client;
     expect(result.ok).toBe(true);
     expect(result.hashes).toHaveLength(4);
-    const computed = jobs(survivor).filter((j) => j.computed).map((j) => j.stateHash);
-    expect(computed).toContain(active.line.stateHash);
-    // The killed worker never reported the job it was killed in.
-    expect(jobs(active.worker).map((j) => j.stateHash)).not.toContain(active.line.stateHash);
-    const all = [...jobs(a!), ...jobs(b!)].filter((j) => j.computed).map((j) => j.stateHash);
+    await until(() => commits(a!).length + commits(b!).length >= 4);
+    expect(commits(survivor).map((c) => c.stateHash)).toContain(active.line.stateHash);
+    // The killed worker never committed the job it was killed in.
+    expect(commits(active.worker).map((c) => c.stateHash)).not.toContain(active.line.stateHash);
+    const all = [...commits(a!), ...commits(b!)].map((c) => c.stateHash);
     expect(all.sort()).toEqual([...result.hashes].sort());
     expect(storedEntries(root).map((e) => [e.hash, e.valid]).sort()).toEqual(result.hashes.map((h: string) => [h, true]).sort());
   });

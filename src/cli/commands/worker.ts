@@ -1,5 +1,6 @@
 // Node only (part of the CLI): `geodata worker`, a process that computes queued entries.
 import { getConfig } from '../../config.js';
+import { onPipelineEvent } from '../../pipeline/events.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 
@@ -36,6 +37,8 @@ export const workerCommand: Command = {
         context.warn(`geodata worker: error: ${error.message}`);
       },
     });
+    // Every entry this process commits, job or nested: the ground truth of what was computed where.
+    onPipelineEvent('commit', (event) => context.print(JSON.stringify({ event: 'commit', className: event.className, stateHash: event.stateHash })));
     // Warm the engine before saying ready: the first job should not pay GDAL's start-up.
     await getConfig().engine.crsToWkt('EPSG:4326');
     context.print(JSON.stringify({ event: 'ready', worker: worker.id, redis: values.redis, concurrency, store: getConfig().store.name }));
