@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { Rasterizer } from '../src/processors/rasterizer.js';
 import { Reprojector } from '../src/processors/reprojector.js';
 import { SpatialSpec } from '../src/spec/spatial-spec.js';
-import { slope } from '../src/terrain/terrain.js';
+import { slope } from '../src/terrain/gdaldem.js';
 import { createNodeEngine } from '../wasm/node.js';
 import { formatMs, hasNativeCommand, median, timeAsync, timeNative } from './lib/timing.js';
 

@@ -51,6 +51,8 @@ export class ElevationFigure extends Figure {
       hillshade: shade.band(0),
       colorbar: { label: 'Elevation', units: 'm' },
       title: 'Elevation',
+      // Twice the 5x7 font: the default (1 under 400 rows) is too small to read on a 375-row map.
+      textScale: 2,
     });
   }
 }
@@ -63,7 +65,7 @@ export class SlopeFigure extends Figure {
   }
   async _process(spec: SpatialSpec) {
     const slope = await load(new Slope(this.elevation), spec);
-    return renderRaster(slope.band(0), { colormap: 'viridis', range: [0, 45], colorbar: { label: 'Slope', units: '°' }, title: 'Slope' });
+    return renderRaster(slope.band(0), { colormap: 'viridis', range: [0, 45], colorbar: { label: 'Slope', units: '°' }, title: 'Slope', textScale: 2 });
   }
 }
 register(SlopeFigure);

@@ -3,7 +3,8 @@
  * and `npm pack` as `prepack`):
  *
  *   dist/src, dist/wasm        the library, compiled by tsc: JavaScript, declarations, source maps
- *   dist/assets/browse-page.js the registry browser's page, bundled by esbuild into one script
+ *   dist/assets/registry-ui-page.js the registry browser's page, bundled by esbuild into one script
+ *   dist/assets/engine-worker.js GDAL's Web Worker bundled into one ES module (`geodata assets`)
  *   dist/.build-stamp          written last: the build is complete (test/helpers/global-setup.ts
  *                              rebuilds when a source is newer)
  *
@@ -22,8 +23,10 @@ import { build } from 'esbuild';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(REPO, 'dist');
 
-/** Where the built page lives; src/browse/page-assets-node.ts reads it from there. */
-export const PAGE_BUNDLE = join(DIST, 'assets', 'browse-page.js');
+/** Where the built page lives; src/registry-ui/page-assets-node.ts reads it from there. */
+export const PAGE_BUNDLE = join(DIST, 'assets', 'registry-ui-page.js');
+/** GDAL's worker, bundled whole; `geodata assets` copies it (src/cli/commands/assets.ts). */
+export const WORKER_BUNDLE = join(DIST, 'assets', 'engine-worker.js');
 /** Written last by a complete build. */
 export const BUILD_STAMP = join(DIST, '.build-stamp');
 
@@ -63,8 +66,21 @@ export async function buildPackage(): Promise<void> {
   mkdirSync(dirname(PAGE_BUNDLE), { recursive: true });
   // One ES module with no imports left, so the page works offline and under `script-src 'self'`.
   await build({
-    entryPoints: [join(REPO, 'src', 'browse', 'page', 'main.ts')],
+    entryPoints: [join(REPO, 'src', 'registry-ui', 'page', 'main.ts')],
     outfile: PAGE_BUNDLE,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  // GDAL's Web Worker as one self-contained ES module (gdal3.js's JavaScript included), for pages
+  // whose bundler does not bundle workers (esbuild): `geodata assets <dir>` copies it with the
+  // .wasm and .data, next to the page's bundle where the browser engine looks by default.
+  await build({
+    entryPoints: [join(REPO, 'wasm', 'engine-worker.ts')],
+    outfile: WORKER_BUNDLE,
     bundle: true,
     format: 'esm',
     platform: 'browser',

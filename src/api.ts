@@ -36,8 +36,10 @@ export {
 // every module that imports it, and `describe` collides with every test framework. The
 // pygeodata names stay, as aliases of the same functions.
 export { load, process as produce, process, type ProcessedEntry } from './pipeline/process.js';
+export { figureBytes, figureUrl, type FigureOutput } from './pipeline/figure-output.js';
 export { describe as fingerprintRecord, describe, fingerprint } from './pipeline/fingerprint-instance.js';
-export { explain, describeReason, type Explanation } from './pipeline/explain.js';
+export { explain, type Explanation } from './pipeline/explain.js';
+export { describeReason } from './pipeline/describe-reason.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
 export { onPipelineEvent, type BatchItemResult, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
 export { LOCAL_BATCH_CONCURRENCY, processAll, type BatchItem, type ProcessAllOptions } from './pipeline/process-all.js';
@@ -54,7 +56,7 @@ export { classes, status, type CacheStatus, type ClassStatus, type EntryCounts, 
 export type { EntryMeta } from './pipeline/entry.js';
 export * from './processors/index.js';
 export * from './terrain/index.js';
-export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain.js';
+export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain-datasets.js';
 export { Mosaic, type MosaicFormat } from './datasets/mosaic.js';
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
@@ -62,7 +64,7 @@ export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions 
 export { UnsupportedFormatError } from './formats/format-errors.js';
 export type { ArraySelection } from './formats/array-selection.js';
 export { writeRaster, type WriteOptions } from './raster/write-raster.js';
-export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/terrain.js';
+export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/synthetic-terrain.js';
 export { remoteDigest, remoteReads, REMOTE_VERSION_FORMAT, type PixelWindow, type RemoteRead, type RemoteValidators } from './sources/index.js';
 export { DTYPE_NAMES, type DType, type TypedArray } from './raster/dtype.js';
 export { SpatialSpec, type Bounds, type SpatialSpecInit, type SpatialSpecJSON } from './spec/spatial-spec.js';

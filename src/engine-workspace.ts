@@ -1,4 +1,5 @@
 import type { GdalEngine } from '../wasm/engine.js';
+import { isLazyStartEngine } from '../wasm/lazy-start-engine.js';
 import type { Workspace } from './platform.js';
 
 /**
@@ -16,5 +17,6 @@ export function engineWorkspace(engine: GdalEngine): Workspace {
     remove: (path) => engine.remove(path),
     removeFolder: (path) => engine.removeTree(path),
     mkdir: (path) => engine.mkdir(path),
+    ...(isLazyStartEngine(engine) ? { deferFile: (path: string, size: number, read: () => Promise<Uint8Array>) => engine.deferFile(path, size, read) } : {}),
   };
 }

@@ -18,15 +18,15 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'createBrowserEngine', 'createImage', 'createMemoryEngine', 'createNodeEngine',
   'createWorkerEngine', 'defaultGdalAssets', 'defaultRegistry', 'degreeScale', 'demScale',
   'describe', 'describeCacheReason', 'describeReason', 'drawText', 'driverForExtension',
-  'encodePng', 'entries', 'entryDetails', 'explain', 'explainEntry', 'exportEntries', 'fillRect',
+  'encodePng', 'entries', 'entryDetails', 'explain', 'explainEntry', 'exportEntries', 'figureBytes', 'figureUrl', 'fillRect',
   'findEntries', 'fingerprint', 'fingerprintRecord', 'fontCharacters', 'formatTicks', 'fsStore', 'gdalAssetsAt',
   'gdalToAffine', 'geojsonDriver', 'getColormap', 'getConfig', 'glyphBitmap', 'hillshade',
   'importArchive', 'indexedDbStore', 'jsonDriver', 'load', 'loadFromHash', 'lutIndex',
   'measureText', 'memoryStore', 'metresPerDegreeAxes', 'niceTicks', 'onPipelineEvent',
   'parseColor', 'process', 'processAll', 'produce', 'rasterBand', 'rasterDriver', 'readRaster', 'readRasterBytes',
-  'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba',
+  'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba', 'renderSvg',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
-  'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status',
+  'scanCache', 'shadeImage', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status', 'svgDocument',
   'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'writeRaster',
 ];
 

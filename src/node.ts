@@ -12,4 +12,4 @@ export { NodeInputHasher } from './fingerprint/input-hasher-node.js';
 // store's staging folders, and read and write archive files.
 export { cleanCache, type NodeCleanCacheOptions } from './cache/clean-cache-node.js';
 export { exportEntries, importArchive } from './cache/export-import-node.js';
-export { startBrowseServer, type BrowseServer, type BrowseServerOptions } from './browse/server-node.js';
+export { startBrowseServer, type BrowseServer, type BrowseServerOptions } from './registry-ui/server-node.js';

@@ -55,6 +55,17 @@ export interface Platform {
    * build that opens host files in place, in browsers the one with an in-memory file system.
    */
   loadHdf5?(): Promise<H5Wasm>;
+  /**
+   * A DOM document for drawing SVG charts (Observable Plot's `document` option): the page's own in
+   * browsers; in Node a small server-side one (linkedom), loaded on first use.
+   */
+  svgDocument?(): Promise<SvgDocument>;
+}
+
+/** The part of a DOM `Document` that chart libraries draw with. */
+export interface SvgDocument {
+  createElement(name: string): unknown;
+  createElementNS(namespace: string | null, name: string): unknown;
 }
 
 /** A value that follows async calls: by default, the chain of entries being computed. */
@@ -86,6 +97,11 @@ export interface Workspace {
   readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** Opens a file for writing piece by piece, in order, so a large file never sits in memory whole. */
   openWriter?(path: string): Promise<FileWriter>;
+  /**
+   * Puts a file at `path` whose bytes `read` gives only when something reads it (an engine that
+   * has not started GDAL keeps it until GDAL starts), so a cache hit costs nothing until used.
+   */
+  deferFile?(path: string, size: number, read: () => Promise<Uint8Array>): Promise<void>;
 }
 
 /** A file being written piece by piece (`Workspace.openWriter`). */

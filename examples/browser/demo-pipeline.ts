@@ -4,7 +4,7 @@
  * engine and the cache come from the configuration), so the notebook and the tests reuse it.
  */
 import { produce, SpatialSpec, syntheticTerrain, type GdalEngine, type InputRef } from '../../src/api.js';
-import { sha256Hex } from '../../src/pipeline/checksum.js';
+import { sha256BytesHex } from '../../src/sha256.js';
 import { exampleSteps } from '../pipeline.js';
 import { targetSpec } from './target-spec.js';
 
@@ -42,7 +42,7 @@ export async function generatedSource(engine: GdalEngine, folder: string): Promi
   await engine.mkdir(folder);
   await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine });
   const bytes = await engine.readFile(path);
-  return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256Hex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
+  return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256BytesHex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }
 
 /** A GeoTIFF the user chose or dropped; GDAL reads its grid from a copy in `folder`. */
@@ -51,7 +51,7 @@ export async function fileSource(file: File, engine: GdalEngine, folder: string)
   const path = `${folder}/${file.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'source.tif'}`;
   await engine.mkdir(folder);
   await engine.writeFile(path, bytes);
-  return { kind: 'file', name: file.name, input: file, size: bytes.length, sha256: await sha256Hex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
+  return { kind: 'file', name: file.name, input: file, size: bytes.length, sha256: await sha256BytesHex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }
 
 /** The grid for a source, CRS and resolution (see `targetSpec`). */

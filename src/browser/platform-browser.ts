@@ -4,6 +4,7 @@ import { engineWorkspace } from '../engine-workspace.js';
 import { FetchModuleReader } from '../fingerprint/module-reader.js';
 import { browserImageCodecs, registerTiffDecoders } from '../formats/tiff-decoders.js';
 import type { Platform } from '../platform.js';
+import { ConfigError } from '../errors.js';
 import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
@@ -28,6 +29,12 @@ export const browserPlatform: Platform = {
   prepareGeotiff: (geotiff) => registerTiffDecoders(geotiff, browserImageCodecs),
   workspace: () => engineWorkspace(getConfig().engine),
   resolvePath: (path) => path,
+  svgDocument: async () => {
+    if (typeof document === 'undefined') {
+      throw new ConfigError('svgDocument() needs a DOM: this browser context (a worker?) has no document; draw the chart on the page');
+    }
+    return document;
+  },
   loadHdf5: async () => {
     const h5 = await import('h5wasm');
     await h5.ready;

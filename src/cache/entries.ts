@@ -5,7 +5,9 @@ import type { JsonValue } from '../fingerprint/index.js';
 import type { EntryMeta } from '../pipeline/entry.js';
 import { PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix } from '../pipeline/load-from-hash.js';
-import { describeCacheReason, type CacheReason, type EntryState } from './reasons.js';
+import type { StaleReason } from '../fingerprint/record.js';
+import { describeReason } from '../pipeline/describe-reason.js';
+import type { EntryState } from './reasons.js';
 import { scanCache, type ScannedEntry } from './scan.js';
 import { readJson } from './source-registry.js';
 import type { StatusOptions } from './status.js';
@@ -62,7 +64,7 @@ export interface EntryDetails extends EntrySummary {
   spec: JsonValue | null;
   files: Array<{ key: string; bytes: number }>;
   /** Why it is in its state, structured. */
-  why: CacheReason[];
+  why: StaleReason[];
 }
 
 /**
@@ -90,7 +92,7 @@ export interface EntryExplanation {
   stateHash: string;
   className: string | null;
   state: EntryState;
-  reasons: CacheReason[];
+  reasons: StaleReason[];
   /** The same, as sentences, starting with what the state means. */
   summary: string[];
 }
@@ -124,7 +126,7 @@ export function explainScanned(entry: ScannedEntry): EntryExplanation {
     className: entry.className,
     state: entry.state,
     reasons: entry.reasons,
-    summary: [headline[entry.state], ...entry.reasons.map(describeCacheReason)],
+    summary: [headline[entry.state], ...entry.reasons.map(describeReason)],
   };
 }
 
@@ -148,7 +150,7 @@ export function summaryOf(entry: ScannedEntry, parameters: JsonValue | null): En
     className: entry.className,
     objectType: entry.objectType,
     state: entry.state,
-    reasons: entry.reasons.map(describeCacheReason),
+    reasons: entry.reasons.map(describeReason),
     bytes: entry.bytes,
     finishedAt: typeof entry.meta?.finished_at === 'string' ? entry.meta.finished_at : null,
     outputFile: typeof entry.meta?.output?.file === 'string' ? entry.meta.output.file : null,

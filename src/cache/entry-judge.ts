@@ -9,7 +9,7 @@ import type { StoreAdapter } from '../store/adapter.js';
 import { isKeyDependencies, judgeKeyDependencies } from './key-dependencies.js';
 import { isLive, LiveClasses, type LiveClass } from './live-classes.js';
 import { ProcessorFinder } from './live-processors.js';
-import type { CacheReason } from './reasons.js';
+import type { StaleReason } from '../fingerprint/record.js';
 import type { EntryFolder, ScannedEntry } from './scan.js';
 import { readJson, snapshotTrees } from './source-registry.js';
 
@@ -46,7 +46,7 @@ export class EntryJudge {
     const sizes = new Map(await Promise.all(folder.files.map(async (file) => [file, (await this.store.stat(file))?.size ?? 0] as const)));
     const bytes = [...sizes.values()].reduce((sum, size) => sum + size, 0);
     const base = { ...folder, bytes };
-    const verdict = (meta: EntryMeta | undefined, state: ScannedEntry['state'], reasons: CacheReason[]): EntryReading => ({
+    const verdict = (meta: EntryMeta | undefined, state: ScannedEntry['state'], reasons: StaleReason[]): EntryReading => ({
       verdict: { ...base, meta, className: typeof meta?.class_name === 'string' ? meta.class_name : null, state, reasons },
     });
     const problem = (state: 'damaged' | 'incomplete', text: string, meta?: EntryMeta) => verdict(meta, state, [{ kind: state, problem: text }]);
@@ -72,7 +72,7 @@ export class EntryJudge {
       return problem('damaged', `output ${meta.output.file} has ${outputSize} bytes, expected ${meta.output.size} (truncated?)`, meta);
     }
 
-    const live = this.#live.get(className);
+    const live = this.#live.get(className, typeof meta.dep_tree_hash === 'string' ? meta.dep_tree_hash : undefined);
     if (!live) return verdict(meta, 'unknown', [{ kind: 'class-unregistered', className }]);
     if (!isLive(live)) return verdict(meta, 'unknown', [{ kind: 'class-error', className, message: live.error }]);
     // A processor that is neither registered nor geodata's: ask the live class for it.
@@ -89,7 +89,7 @@ export class EntryJudge {
     if (reading.verdict) return reading.verdict;
     const { base, meta, live } = reading;
     const stale = await this.codeReasons(meta, live);
-    let unknown: CacheReason[] = [];
+    let unknown: StaleReason[] = [];
     if (meta.key_dependencies) {
       const keys = judgeKeyDependencies(meta.key_dependencies, this.#live, this.#processors, reading.ownProcessor);
       stale.push(...keys.stale);
@@ -110,8 +110,8 @@ export class EntryJudge {
   }
 
   /** Differences between the class and dependency tree the entry was made with and those loaded now. */
-  private async codeReasons(meta: EntryMeta, live: LiveClass): Promise<CacheReason[]> {
-    const reasons: CacheReason[] = [];
+  private async codeReasons(meta: EntryMeta, live: LiveClass): Promise<StaleReason[]> {
+    const reasons: StaleReason[] = [];
     const className = live.name;
     if (meta.source_hash !== live.sourceHash) reasons.push({ kind: 'source-changed', className, from: meta.source_hash, to: live.sourceHash });
     const stored = await this.#tree(meta.dep_tree_hash);
@@ -135,7 +135,7 @@ export class EntryJudge {
   }
 
   /** Entries of before key_dependencies: only a registered processor's own code can be compared. */
-  private legacyProcessorReasons(meta: EntryMeta): CacheReason[] {
+  private legacyProcessorReasons(meta: EntryMeta): StaleReason[] {
     const processor = meta.processor;
     const processorClass = processor ? this.#live.get(processor.class_name) : undefined;
     if (!processor || !isLive(processorClass) || processorClass.sourceHash === processor.source_hash) return [];
@@ -144,8 +144,8 @@ export class EntryJudge {
   }
 
   /** Input files whose bytes differ from what meta.json recorded (local paths only). */
-  private async inputReasons(meta: EntryMeta): Promise<CacheReason[]> {
-    const reasons: CacheReason[] = [];
+  private async inputReasons(meta: EntryMeta): Promise<StaleReason[]> {
+    const reasons: StaleReason[] = [];
     for (const input of Array.isArray(meta.inputs) ? meta.inputs : []) {
       if (typeof input?.id !== 'string' || !isLocalPath(input.id)) continue;
       const now = await this.digest(input.id);

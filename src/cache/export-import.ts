@@ -1,6 +1,6 @@
 import { getConfig, type CacheLayout } from '../config.js';
 import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
-import { sha256Hex } from '../pipeline/checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
 import { entryPrefix, META_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix, type EntryLocation } from '../pipeline/load-from-hash.js';
@@ -237,7 +237,7 @@ async function checkEntryGroup(group: Group, archiveName: string): Promise<void>
   }
   const output = group.files.find(([key]) => key === `${group.key}${meta.output.file}`);
   if (!output) throw problem(`lacks its output ${meta.output.file}`);
-  if (output[1].length !== meta.output.size || (await sha256Hex(output[1])) !== meta.output.sha256) {
+  if (output[1].length !== meta.output.size || (await sha256BytesHex(output[1])) !== meta.output.sha256) {
     throw problem(`has an output ${meta.output.file} that does not match the size and checksum in its ${META_FILE}`);
   }
 }

@@ -2,12 +2,12 @@ import { sourceHash as codeHash } from '../fingerprint/index.js';
 import type { EntryMeta } from '../pipeline/entry.js';
 import { isLive, type LiveClasses } from './live-classes.js';
 import type { ProcessorFinder } from './live-processors.js';
-import type { CacheReason } from './reasons.js';
+import type { StaleReason } from '../fingerprint/record.js';
 
 /** What an entry's key dependencies say: code that changed (stale), code that is not loaded (unknown). */
 export interface KeyDependencyJudgement {
-  stale: CacheReason[];
-  unknown: CacheReason[];
+  stale: StaleReason[];
+  unknown: StaleReason[];
 }
 
 type KeyDependencies = NonNullable<EntryMeta['key_dependencies']>;

@@ -25,11 +25,32 @@ export interface BrokenClass {
  */
 export class LiveClasses {
   readonly #byName = new Map<string, LiveClass | BrokenClass | undefined>();
+  readonly #variants = new Map<string, LiveClass[]>();
 
-  /** The class registered under `name` now, a BrokenClass, or undefined when none is registered. */
-  get(name: string): LiveClass | BrokenClass | undefined {
+  /**
+   * The class registered under `name` now, a BrokenClass, or undefined when none is registered.
+   * Given the `depTreeHash` an entry was made with: the class of that name that has it, when two
+   * modules each registered an identical class of that name (see `ClassRegistry.variants`), so
+   * an entry of either is judged by its own class.
+   */
+  get(name: string, depTreeHash?: string): LiveClass | BrokenClass | undefined {
     if (!this.#byName.has(name)) this.#byName.set(name, describeLive(name));
-    return this.#byName.get(name);
+    const found = this.#byName.get(name);
+    if (depTreeHash === undefined || !isLive(found) || found.depTreeHash === depTreeHash) return found;
+    return this.#others(name).find((live) => live.depTreeHash === depTreeHash) ?? found;
+  }
+
+  #others(name: string): LiveClass[] {
+    let others = this.#variants.get(name);
+    if (!others) {
+      others = defaultRegistry
+        .variants(name)
+        .slice(1)
+        .map((cls) => describeLive(name, cls))
+        .filter(isLive);
+      this.#variants.set(name, others);
+    }
+    return others;
   }
 
   /** Every registered class, sorted by name. */
@@ -43,10 +64,10 @@ export function isLive(value: LiveClass | BrokenClass | undefined): value is Liv
   return value !== undefined && 'sourceHash' in value;
 }
 
-function describeLive(name: string): LiveClass | BrokenClass | undefined {
+function describeLive(name: string, variant?: Function): LiveClass | BrokenClass | undefined {
   // A ready-made class of the library (`Slope`...) registers only when first used, so a process
   // that only judges the cache (the CLI, the browser) finds it among the marked library classes.
-  const cls = defaultRegistry.get(name) ?? libraryClass(name);
+  const cls = variant ?? defaultRegistry.get(name) ?? libraryClass(name);
   if (!cls) return undefined;
   try {
     // The same analysis the fingerprint makes: names resolved in the class's module, as loaded now.

@@ -4,7 +4,8 @@ import { entryFolder } from '../pipeline/layout.js';
 import type { StoreAdapter } from '../store/adapter.js';
 import { mapConcurrently, READ_CONCURRENCY } from './concurrency.js';
 import { EntryJudge } from './entry-judge.js';
-import type { CacheReason, EntryState } from './reasons.js';
+import type { StaleReason } from '../fingerprint/record.js';
+import type { EntryState } from './reasons.js';
 
 /** One entry folder of `data_processed/` or `figures/`, judged against the classes loaded now. */
 export interface ScannedEntry {
@@ -20,7 +21,7 @@ export interface ScannedEntry {
   /** Total size of its files. */
   bytes: number;
   state: EntryState;
-  reasons: CacheReason[];
+  reasons: StaleReason[];
 }
 
 /** Progress of a long cache operation, for bars and counters. */

@@ -1,5 +1,6 @@
 import { getConfig } from '../config.js';
-import { CODE_REASON_KINDS, type CacheReason, type EntryState } from './reasons.js';
+import type { StaleReason } from '../fingerprint/record.js';
+import { CODE_REASON_KINDS, type EntryState } from './reasons.js';
 import { isLive, LiveClasses } from './live-classes.js';
 import { scanCache, type CacheProgress, type ScannedEntry } from './scan.js';
 import { readCodeVersions, readSnapshots } from './source-registry.js';
@@ -129,7 +130,7 @@ export async function statusOf(scanned: readonly ScannedEntry[], store: StoreAda
 }
 
 /** The dependency a code reason names: a class or helper of the tree, or a processor. */
-function dependencyOf(reason: CacheReason): string[] {
+function dependencyOf(reason: StaleReason): string[] {
   if (reason.kind === 'dependency-changed') return [reason.dependency];
   if (reason.kind === 'processor-code-changed') return [reason.processor];
   return [];

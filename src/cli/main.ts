@@ -10,6 +10,7 @@ import { defaultRegistry } from '../fingerprint/index.js';
 import { LIBRARY_VERSION } from '../version.js';
 import { describeError } from '../format.js';
 import { CliContext, type CliIo, type Command, type OptionValues } from './command.js';
+import { assetsCommand } from './commands/assets.js';
 import { browseCommand } from './commands/browse.js';
 import { codeCommand, versionsCommand } from './commands/code.js';
 import { cleanCacheCommand, cleanSourceCommand, rebuildRegistryCommand } from './commands/clean.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   importCommand,
   browseCommand,
+  assetsCommand,
   workerCommand,
 ];
 
@@ -52,7 +54,7 @@ const COMMON_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
 };
 
 /** Commands that move entries between caches and judge none: they need no pipeline module. */
-const JUDGES_NOTHING = ['export', 'import'];
+const JUDGES_NOTHING = ['export', 'import', 'assets'];
 
 /**
  * Runs `geodata [common options] <command> ...` and resolves to the exit code: 0 done, 1

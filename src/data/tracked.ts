@@ -2,14 +2,16 @@ import { markFrameworkBase } from '../fingerprint/registry.js';
 import type { Driver } from '../drivers/driver.js';
 import type { Processor } from '../processors/processor.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
+import type { SvgOutput } from './svg-output.js';
 import { entryIsProcessed, processedPath, stagingPath } from '../pipeline/paths.js';
 
 /** What `_process` may be: a plain (async) method, or an async generator that yields co-outputs. */
-export type ProcessResult = void | Uint8Array | Promise<void | Uint8Array> | AsyncGenerator<Tracked, void, unknown>;
+export type ProcessResult = void | Uint8Array | SvgOutput | Promise<void | Uint8Array | SvgOutput> | AsyncGenerator<Tracked, void, unknown>;
 
 /**
  * What a subclass's `_process(spec)` may return. It produces the output for `spec` at
- * `this.ensureProcessedPath(spec)`; it may return the output's bytes instead of writing them, and
+ * `this.ensureProcessedPath(spec)`; it may return the output's bytes instead of writing them (a
+ * Figure may return SVG: a string or an `<svg>` element, stored as `.svg`), and
  * may be an async generator that yields sibling instances whose outputs it wrote too
  * (co-outputs). It is not declared on the base class, so subclasses need no `override`.
  */

@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { FingerprintError } from '../errors.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../sha256.js';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -6,7 +6,7 @@ import { undoClassLowering } from './class-lowering.js';
 import { isLibraryCode } from './code-marks.js';
 import { renameLocalNames } from './local-names.js';
 import { usesSubstitution } from './constant-folding.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../sha256.js';
 import { refuseMinifiedNames } from './minified-names.js';
 import { printAst } from './print.js';
 import { type FreeNameResolver, renameBindings } from './scope.js';

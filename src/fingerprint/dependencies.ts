@@ -6,7 +6,7 @@ import { type CanonicalSource, canonicaliseText, canonicalSource } from './canon
 import { type ClassLocation, locateClass } from './class-module.js';
 import { isFrameworkBase, isLibraryClass, isLibraryCode } from './code-marks.js';
 import { isGlobalName } from './globals.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../sha256.js';
 import { undoLibraryRename } from './known-names.js';
 import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';
@@ -121,6 +121,12 @@ export class Analyser {
     return analysis;
   }
 
+  /** The user class registered under `name`, if any (library classes register only once used: not them). */
+  private readonly registeredClass = (name: string): Code | undefined => {
+    const cls = this.registry.get(name);
+    return cls && !isLibraryClass(cls) ? cls : undefined;
+  };
+
   /** Where `cls` was written, when its registration site leads to its module. */
   locate(cls: Code): ClassLocation | undefined {
     if (!this.resolver) return undefined;
@@ -141,7 +147,7 @@ export class Analyser {
     this.nodes.set(code, node);
     const location = isLibraryCode(code) ? undefined : kind === 'class' ? (this.locate(code) ?? hint) : hint;
     if (location && this.resolver) {
-      const names = new NameSpeller(this.resolver, location);
+      const names = new NameSpeller(this.resolver, location, this.registeredClass);
       const source = canonicaliseText(Function.prototype.toString.call(code), code.name, { resolver: names, owner: code });
       this.fill(node, source, names);
       if (kind === 'class') this.addParent(code, node, location);
@@ -161,13 +167,8 @@ export class Analyser {
   private fill(node: DependencyNode, source: CanonicalSource, names: NameSpeller): void {
     node.sourceHash = source.hash;
     node.unresolved.push(...source.privateFields.map((field) => ({ identifier: field })));
-    node.refs = names.targets.map((target) => this.targetNode(target));
-    for (const [identifier, reason] of names.unresolved) {
-      // A name the module cannot pin down (a reassigned `let`) may still be a registered class.
-      const cls = this.registry.get(identifier);
-      if (cls && !isLibraryClass(cls)) node.refs.push(this.liveCode(cls, identifier, 'class'));
-      else node.unresolved.push({ identifier, reason });
-    }
+    node.refs = names.targets.map((target) => (target.kind === 'registered' ? this.liveCode(target.cls, target.name, 'class') : this.targetNode(target)));
+    for (const [identifier, reason] of names.unresolved) node.unresolved.push({ identifier, reason });
   }
 
   private addParent(cls: Code, node: DependencyNode, location: ClassLocation | undefined): void {
@@ -255,7 +256,7 @@ export class Analyser {
       this.nodes.set(target.declaration, node);
       return node;
     }
-    const isCode = /Function|Class/.test(target.node.type);
+    const isCode = isCodeValue(target.node);
     const node = newNode(isCode ? 'helper' : 'value', target.name, undefined);
     this.nodes.set(target.declaration, node);
     const text = strippedText(target.module.text, target.node, target.module.typescript);
@@ -264,7 +265,7 @@ export class Analyser {
       node.sourceHash = sha256Hex(`geodata-enum/1\n${text.replace(/\s+/g, ' ')}`);
       return node;
     }
-    const names = new NameSpeller(this.resolver!, { module: target.module, node: target.node, scope: target.scope });
+    const names = new NameSpeller(this.resolver!, { module: target.module, node: target.node, scope: target.scope }, this.registeredClass);
     try {
       this.fill(node, canonicaliseText(text, target.name, { resolver: names }), names);
     } catch (error) {
@@ -310,7 +311,7 @@ export class Analyser {
  * names them, and the names nothing resolved.
  */
 class NameSpeller implements FreeNameResolver {
-  readonly targets: Target[] = [];
+  readonly targets: Array<Target | RegisteredTarget> = [];
   /** Free names (as written) that resolved to something: `uses` entries of the same keys are not needed. */
   readonly resolved = new Set<string>();
   readonly unresolved = new Map<string, string>();
@@ -319,6 +320,7 @@ class NameSpeller implements FreeNameResolver {
   constructor(
     private readonly resolver: NameResolver,
     private readonly where: ClassLocation,
+    private readonly registered: (name: string) => Code | undefined,
   ) {}
 
   name(written: string): FreeSpelling {
@@ -339,24 +341,45 @@ class NameSpeller implements FreeNameResolver {
       case 'library':
         this.resolved.add(written);
         return { name: target.name };
-      case 'unresolved':
-        this.unresolved.set(written, target.reason);
-        return { name: written };
+      case 'unresolved': {
+        // A name the module cannot pin down may still be a registered class: tsc's legacy
+        // decorators write `let X = class X {…}; X = __decorate([register], X)`, a reassigned
+        // `let`, where the TypeScript source has `class X`. Spelt as a dependency as there.
+        const cls = written.includes('.') ? undefined : this.registered(written);
+        if (!cls) {
+          this.unresolved.set(written, target.reason);
+          return { name: written };
+        }
+        this.resolved.add(written);
+        return { name: this.dependency(cls, { kind: 'registered', name: written, cls }), dependency: true };
+      }
       default: {
         this.resolved.add(written);
         const value = target.kind === 'code' ? constantLiteral(target) : undefined;
         if (value) return { name: written, value };
         const key = target.kind === 'code' ? target.declaration : `${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
-        let index = this.keys.get(key);
-        if (index === undefined) {
-          index = this.targets.length;
-          this.keys.set(key, index);
-          this.targets.push(target);
-        }
-        return { name: `$dep${index}`, dependency: true };
+        return { name: this.dependency(key, target), dependency: true };
       }
     }
   }
+
+  /** `$depN`: the place of a dependency in the code, numbered in the order the code first names it. */
+  private dependency(key: unknown, target: Target | RegisteredTarget): string {
+    let index = this.keys.get(key);
+    if (index === undefined) {
+      index = this.targets.length;
+      this.keys.set(key, index);
+      this.targets.push(target);
+    }
+    return `$dep${index}`;
+  }
+}
+
+/** A free name the module could not pin down that names a registered class. */
+interface RegisteredTarget {
+  kind: 'registered';
+  name: string;
+  cls: Code;
 }
 
 /**
@@ -373,6 +396,18 @@ function constantLiteral(target: CodeTarget): AstNode | undefined {
     return { type: 'UnaryExpression', operator: '-', prefix: true, argument: { type: 'Literal', value: node.argument.value } };
   }
   return undefined;
+}
+
+/**
+ * Whether a declaration's value is code (a function or class), also where esbuild's `--keep-names`
+ * wraps it (`var json = __name((value) => …, "json")`): a helper there as in the module it came from.
+ */
+function isCodeValue(node: AstNode): boolean {
+  let value = node;
+  while (value.type === 'CallExpression' && value.callee.type === 'Identifier' && /^__name\d*$/.test(value.callee.name as string) && value.arguments.length > 0) {
+    value = value.arguments[0] as AstNode;
+  }
+  return /Function|Class/.test(value.type);
 }
 
 function newNode(kind: DependencyKind, label: string, className: string | undefined): DependencyNode {

@@ -4,7 +4,7 @@ import type { Processor } from '../processors/processor.js';
 import { toCanonicalValue } from './canonical-json.js';
 import { canonicalSource } from './canonical-source.js';
 import { analyseClass } from './dependencies.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../sha256.js';
 import { ABSENT_SHA256, type InputDigest, type InputHasher } from './input-hasher.js';
 import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { prepareModules } from './prepared-modules.js';

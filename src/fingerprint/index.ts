@@ -26,4 +26,4 @@ export { prepareInputs } from './prepared-inputs.js';
 export { compareRecords } from './compare-records.js';
 export type { InputDigest, InputHasher, InputRef } from './input-hasher.js';
 export { WebInputHasher } from './input-hasher-web.js';
-export { sha256Hex } from './hash.js';
+export { sha256Hex } from '../sha256.js';

@@ -2,6 +2,7 @@ import { FileError } from '../errors.js';
 import { remoteDigest } from '../sources/remote-digest.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
 import { absentDigest, type HashOptions, type InputDigest, type InputHasher, type InputRef } from './input-hasher.js';
+import { sha256BytesHex } from '../sha256.js';
 
 /**
  * Hashes Blobs (a dropped `File`) and bytes with `crypto.subtle`, in the browser and in Node, and
@@ -59,9 +60,5 @@ async function isGone(url: string): Promise<boolean> {
 
 /** SHA-256 of bytes through WebCrypto, as an input digest. */
 export async function digestBytes(bytes: Uint8Array, id: string): Promise<InputDigest> {
-  // A view over a SharedArrayBuffer is not a BufferSource: copy it (rare; inputs are plain bytes).
-  const source = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
-  const digest = await crypto.subtle.digest('SHA-256', source);
-  const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-  return { id, size: bytes.byteLength, sha256 };
+  return { id, size: bytes.byteLength, sha256: await sha256BytesHex(bytes) };
 }

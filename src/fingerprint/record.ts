@@ -92,7 +92,12 @@ export interface ChainLink {
   stateHash: string;
 }
 
-/** One reason why a live record differs from a stored one (or a stored entry no longer holds). */
+/**
+ * Why an entry is not a hit, or not fresh: the one vocabulary of `explain` (a live record against
+ * a stored one), the pipeline's `miss` events, and the cache's listings (`explainEntry`, `status`,
+ * `entries`). `describeReason` says each as a sentence. The kinds from `incomplete` on come only
+ * from judging a stored entry against the code loaded now.
+ */
 export type StaleReason =
   | { kind: 'format-version'; from: number; to: number }
   /** The entry's meta.json is of another layout (an older geodata): it records nothing that can be checked. */
@@ -109,4 +114,24 @@ export type StaleReason =
   | { kind: 'processor-changed'; from: ProcessorRecord | null; to: ProcessorRecord | null }
   | { kind: 'input-changed'; id: string; from: string | null; to: string | null }
   | { kind: 'spec-changed'; from: string | null; to: string | null }
-  | { kind: 'unhashed-reference'; className: string; identifier: string };
+  | { kind: 'unhashed-reference'; className: string; identifier: string }
+  /** A folder without meta.json, left by an interrupted run. */
+  | { kind: 'incomplete'; problem: string }
+  /** meta.json unreadable or wrong, output missing or truncated. */
+  | { kind: 'damaged'; problem: string }
+  /** A Data parameter's entry is stale, or one of its inputs changed. */
+  | { kind: 'upstream-changed'; stateHash: string; className: string; state: 'stale' | 'input-changed' }
+  | { kind: 'class-unregistered'; className: string }
+  | { kind: 'class-error'; className: string; message: string }
+  /**
+   * A processor in the entry's key (its own, or a Data parameter's) differs from the one loaded
+   * now: its own `code`, its `dependencies` (a registered processor), or it is `registered` now
+   * and was not then (registering puts its dependencies in the key).
+   */
+  | { kind: 'processor-code-changed'; processor: string; change: 'code' | 'dependencies' | 'registered'; from: string | null; to: string | null }
+  /** The class of a Data parameter has another dependency tree hash now. */
+  | { kind: 'parameter-class-changed'; className: string; from: string; to: string }
+  /** A processor in the entry's key is not loaded (`wasRegistered`: it was registered then, and is not now). */
+  | { kind: 'processor-unknown'; processor: string; wasRegistered?: true }
+  /** The class of a Data parameter is not registered (or, with `message`, cannot be fingerprinted). */
+  | { kind: 'parameter-class-unknown'; className: string; message?: string };

@@ -17,6 +17,8 @@ export class ClassRegistry {
   private readonly nameByClass = new WeakMap<Code, string>();
   private readonly sites = new Map<string, string | undefined>();
   private readonly siteByClass = new WeakMap<Code, string>();
+  /** Every class registered under a name now, by where it was registered (see `variants`). */
+  private readonly bySite = new Map<string, Map<string, Code>>();
   private changes = 0;
 
   /** Increases with every change, so analyses that depend on the registry know when to redo. */
@@ -40,6 +42,19 @@ export class ClassRegistry {
    */
   siteOf(cls: Code): string | undefined {
     return this.siteByClass.get(cls);
+  }
+
+  /**
+   * Every class registered under `name` now: the one `get` returns, and the identical classes
+   * (same canonical source) that other modules registered under the same name, which are each
+   * resolved in their own module and so may have other dependencies (two modules each with a
+   * `class Scale` and their own `helper`). An entry made with any of them is made with live code.
+   */
+  variants(name: string): Code[] {
+    const current = this.byName.get(name);
+    if (!current) return [];
+    const others = [...(this.bySite.get(name)?.values() ?? [])].filter((cls) => cls !== current);
+    return [current, ...others];
   }
 
   /** Registered names, sorted. */
@@ -76,6 +91,10 @@ export class ClassRegistry {
           `or watch mode, call registry.unregister("${name}") before registering the new version.`,
       );
     }
+    // A new class from the same place (or a replaced one from another) leaves only the classes of other places.
+    let variants = this.bySite.get(name);
+    if (!variants || (existing && canonicalSource(existing).hash !== canonicalSource(cls).hash)) this.bySite.set(name, (variants = new Map()));
+    variants.set(site ?? '', cls);
     this.byName.set(name, cls);
     this.sites.set(name, site);
     // Per class, so that two classes of one name (an identical one from another module) are each
@@ -91,6 +110,7 @@ export class ClassRegistry {
     const cls = name === undefined ? undefined : this.byName.get(name);
     if (name === undefined || cls === undefined) return false;
     this.byName.delete(name);
+    this.bySite.delete(name);
     this.sites.delete(name);
     this.nameByClass.delete(cls);
     this.changes++;

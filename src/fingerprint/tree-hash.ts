@@ -1,4 +1,4 @@
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../sha256.js';
 import { FINGERPRINT_FORMAT_VERSION, type DependencyKind, type EdgeKind, type TreeRecord, type UnhashedReference } from './record.js';
 
 /** One piece of code (or value) in a dependency graph, shared by every tree that contains it. */

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../pipeline/checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import type { Workspace } from '../platform.js';
 
 /** Bumped when what a conversion writes changes, so files converted by an older geodata are not reused. */
@@ -14,7 +14,7 @@ const completed = new Map<string, number>();
  * selected in it and the converter version, so a changed file or another selection never shares it.
  */
 export async function convertedFolder(workspace: Workspace, contentKey: string, what: unknown): Promise<string> {
-  const key = await sha256Hex(new TextEncoder().encode(`${CONVERTER_VERSION}\n${contentKey}\n${JSON.stringify(what)}`));
+  const key = await sha256BytesHex(new TextEncoder().encode(`${CONVERTER_VERSION}\n${contentKey}\n${JSON.stringify(what)}`));
   return `${workspace.tempFolder}/geodata-formats/${key.slice(0, 32)}`;
 }
 

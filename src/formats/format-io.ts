@@ -1,6 +1,6 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { engineWorkspace } from '../engine-workspace.js';
-import { sha256Hex } from '../pipeline/checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import { getPlatform, type FileWriter, type Workspace } from '../platform.js';
 
 /**
@@ -53,7 +53,7 @@ function memoryIo(workspace: Workspace): FormatIo {
     workspace,
     read: async (path, offset, length) => (await whole(path)).subarray(offset, offset + length),
     size: (path) => workspace.size(path),
-    contentKey: async (path) => sha256Hex(await whole(path)),
+    contentKey: async (path) => sha256BytesHex(await whole(path)),
     openWriter: async (path) => {
       const parts: Uint8Array[] = [];
       return {

@@ -11,7 +11,7 @@ import { NodeModuleReader } from '../fingerprint/module-reader-node.js';
 import type { H5Wasm } from '../formats/hdf5-file.js';
 import { registerTiffDecoders } from '../formats/tiff-decoders.js';
 import { nodeImageCodecs } from './codecs-node.js';
-import type { AsyncContext, Platform, Workspace } from '../platform.js';
+import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
 import { fsStore } from '../store/node.js';
 import { useNativeDeflate } from './deflate-node.js';
 
@@ -50,6 +50,11 @@ export const nodePlatform: Platform = {
   prepareGeotiff(geotiff) {
     useNativeDeflate(geotiff);
     registerTiffDecoders(geotiff, nodeImageCodecs);
+  },
+  svgDocument: async () => {
+    // linkedom, as Observable Plot's documentation suggests for server-side rendering.
+    const { parseHTML } = await import('linkedom');
+    return parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as SvgDocument;
   },
   loadHdf5: async () => {
     const h5 = (await import('h5wasm/node')) as unknown as H5Wasm;

@@ -1,5 +1,6 @@
 import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
+import { sha256Hex } from '../sha256.js';
 import type { TreeRecord } from '../fingerprint/index.js';
 import { renderGraphSvg } from '../graph/graph-svg.js';
 import { parseJsonObject } from '../cache/json-object.js';
@@ -119,8 +120,13 @@ function classObjectType(name: string): 'data' | 'figure' | undefined {
   return cls?.objectType;
 }
 
-/** The source text of a tree node: a registered class, or a helper/value reached through `uses`. */
+/**
+ * The source text of a tree node: a registered class, a helper/value reached through `uses`, or
+ * an export of a package outside the project (what identifies it: package, version, export).
+ */
 export function sourceText(name: string, tree?: TreeRecord): string | undefined {
+  const packageExport = tree ? packageExportText(name, tree) : undefined;
+  if (packageExport !== undefined) return packageExport;
   const value = resolveNode(name);
   if (value === undefined) return undefined;
   if (typeof value === 'function') return Function.prototype.toString.call(value);
@@ -139,4 +145,34 @@ function resolveNode(name: string): unknown {
     value = (value as { uses?: Record<string, unknown> }).uses?.[key];
   }
   return value;
+}
+
+/**
+ * A package export's node (`proj4@2.22.0:default`, `node:fs:readFile`, `#2` when the name was
+ * taken): its code is outside the project and not hashed; its package, version and export name
+ * are, and that is what the registry shows for it. Recognised by its source hash, which is the
+ * hash of exactly those three (see `dependencies.ts`), so no other node can be mistaken for one.
+ */
+export function packageExportText(name: string, tree: TreeRecord): string | undefined {
+  const node = tree.nodes[name];
+  if (node?.kind !== 'value') return undefined;
+  const bare = name.replace(/#\d+$/, '');
+  for (let colon = bare.indexOf(':'); colon > 0; colon = bare.indexOf(':', colon + 1)) {
+    const packageAndVersion = bare.slice(0, colon);
+    const member = bare.slice(colon + 1);
+    const at = packageAndVersion.lastIndexOf('@');
+    const [packageName, version] = at > 0 ? [packageAndVersion.slice(0, at), packageAndVersion.slice(at + 1)] : [packageAndVersion, ''];
+    if (node.sourceHash !== sha256Hex(`geodata-package/1\n${packageName}\n${version}\n${member}`)) continue;
+    const what = member === 'default' ? 'The default export' : member === '*' ? 'The whole module' : `The export ${member}`;
+    return (
+      `// ${what} of the package ${packageName}, ${version ? `version ${version}` : 'of unknown version'}.\n` +
+      '// Code outside the project: the package name, its version and the export name are fingerprinted, not its code.\n' +
+      `import ${member === 'default' ? localName(packageName) : member === '*' ? `* as ${localName(packageName)}` : `{ ${member} }`} from ${JSON.stringify(packageName)};\n`
+    );
+  }
+  return undefined;
+}
+
+function localName(packageName: string): string {
+  return packageName.replace(/^node:/, '').replace(/\W+(\w)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase()) || 'module';
 }

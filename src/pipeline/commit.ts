@@ -4,7 +4,7 @@ import type { Workspace } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { LIBRARY_VERSION } from '../version.js';
 import type { ActiveOutput } from './active.js';
-import { sha256Hex } from './checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from './entry.js';
 import type { Identity, KeyDependencies } from './identity.js';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from './layout.js';
@@ -53,7 +53,7 @@ export async function commitOutputs(
     const { identity } = item.output;
     const bytes = await workspace.readFile(item.output.outputPath);
     const spec = json(item.spec.toJSON());
-    const meta = buildMeta(identity, item, { size: bytes.length, sha256: await sha256Hex(bytes) }, await sha256Hex(spec), recorded, coHashes, timing);
+    const meta = buildMeta(identity, item, { size: bytes.length, sha256: await sha256BytesHex(bytes) }, await sha256BytesHex(spec), recorded, coHashes, timing);
     metas.push(meta);
     const prefix = entryPrefix(identity.objectType, identity.stateHash);
     const sidecars: Array<[string, Uint8Array]> = [

@@ -1,7 +1,7 @@
 import { getConfig } from '../config.js';
 import type { StoreAdapter } from '../store/adapter.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
-import { sha256Hex } from './checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import { entryPrefix, META_FILE, SPEC_FILE } from './layout.js';
 import { isRecordedDependencies, type RecordedDependencies } from './recorded.js';
 
@@ -103,7 +103,7 @@ export async function checkEntry(
   if (!isRecordedDependencies(meta.recorded)) return { state: 'damaged', problem: `${META_FILE} has recorded dependencies that geodata did not write` };
   const specBytes = await store.get(prefix + SPEC_FILE);
   if (!specBytes) return { state: 'damaged', problem: `${SPEC_FILE} is missing` };
-  if ((await sha256Hex(specBytes)) !== meta.spec_sha256) return { state: 'damaged', problem: `${SPEC_FILE} does not match its checksum` };
+  if ((await sha256BytesHex(specBytes)) !== meta.spec_sha256) return { state: 'damaged', problem: `${SPEC_FILE} does not match its checksum` };
   const outputKey = prefix + meta.output.file;
   const missing = { state: 'damaged', problem: `output ${meta.output.file} is missing` } as const;
   const truncated = (size: number) => ({ state: 'damaged', problem: `output ${meta.output.file} has ${size} bytes, expected ${meta.output.size} (truncated?)` }) as const;
@@ -120,7 +120,7 @@ export async function checkEntry(
   if (bytes.length !== meta.output.size) return truncated(bytes.length);
   // The bytes handed out are hashed whatever the stat said: a file rewritten within the mtime's
   // resolution, or by a tool that keeps it, would otherwise pass unseen.
-  if ((await sha256Hex(bytes)) !== meta.output.sha256) {
+  if ((await sha256BytesHex(bytes)) !== meta.output.sha256) {
     seen.delete(outputKey);
     return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
   }

@@ -1,9 +1,9 @@
 import { getConfig } from '../config.js';
 import type { Tracked } from '../data/tracked.js';
-import { compareRecords, type ChainLink, type InstanceRecord, type JsonValue, type RecordedChange, type StaleReason, type TreeRecord } from '../fingerprint/index.js';
-import { getPlatform } from '../platform.js';
+import { compareRecords, type InstanceRecord, type JsonValue, type StaleReason, type TreeRecord } from '../fingerprint/index.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import type { StoreAdapter } from '../store/adapter.js';
+import { describeReason } from './describe-reason.js';
 import type { EntryMeta } from './entry.js';
 import { identify, prepareIdentity } from './identity.js';
 import { judgeEntry } from './recorded-check.js';
@@ -133,67 +133,6 @@ export async function storedRecord(store: StoreAdapter, meta: EntryMeta): Promis
     if (meta.processor.dep_tree_hash) record.processor.depTreeHash = meta.processor.dep_tree_hash;
   }
   return record;
-}
-
-/** One reason as a sentence. */
-export function describeReason(reason: StaleReason): string {
-  switch (reason.kind) {
-    case 'format-version':
-      return `the entry was written by another fingerprint format (${reason.from} → ${reason.to})`;
-    case 'source-changed':
-      return `${reason.className}'s code changed (${short(reason.from)} → ${short(reason.to)})`;
-    case 'dependency-changed':
-      if (reason.from === null) return `${reason.className} now depends on ${reason.dependency}`;
-      if (reason.to === null) return `${reason.className} no longer depends on ${reason.dependency}`;
-      return `${reason.dependency}'s code changed (${short(reason.from)} → ${short(reason.to)}), and ${reason.className} depends on it`;
-    case 'parameter-changed':
-      return `parameter ${reason.path} changed from ${JSON.stringify(reason.from)} to ${JSON.stringify(reason.to)}`;
-    case 'parameter-added':
-      return `parameter ${reason.path} is new`;
-    case 'parameter-removed':
-      return `parameter ${reason.path} was removed`;
-    case 'processor-changed':
-      return `the processor changed (${reason.from?.className ?? 'none'} → ${reason.to?.className ?? 'none'})`;
-    case 'input-changed':
-      return `input ${reason.id} changed (${short(reason.from)} → ${short(reason.to)})`;
-    case 'spec-changed':
-      return `the spec differs (${short(reason.from)} → ${short(reason.to)})`;
-    case 'unhashed-reference':
-      return `${reason.className} refers to ${reason.identifier}, whose code is not fingerprinted`;
-    case 'entry-format':
-      return `the entry was written by an older geodata (entry format ${JSON.stringify(reason.from)}, now ${reason.to}) and records nothing a hit could be checked against`;
-    case 'recorded-changed':
-      return `${reason.chain.map((link) => link.className).join(' ← ')}: ${describeChange(reason.change, reason.chain.at(-1)!)}`;
-  }
-}
-
-/** What changed in a recorded dependency of `link`'s entry, as the end of a sentence. */
-function describeChange(change: RecordedChange, link: ChainLink): string {
-  const entry = `entry ${short(link.stateHash)}`;
-  switch (change.what) {
-    case 'file-changed':
-      return change.to === null ? `file ${shownPath(change.path)} is gone` : `file ${shownPath(change.path)} changed`;
-    case 'file-appeared':
-      return `file ${shownPath(change.path)} appeared`;
-    case 'input-changed':
-      return change.to === null ? `input ${shownPath(change.path)} is gone` : `input ${shownPath(change.path)} changed`;
-    case 'entry-missing':
-      return `its ${entry} is gone`;
-    case 'entry-damaged':
-      return `its ${entry} is damaged (${change.problem})`;
-    case 'entry-replaced':
-      return `its ${entry} was computed again since (output ${short(change.from)} → ${short(change.to)})`;
-    case 'entry-unrecorded':
-      return `its ${entry} was written by an older geodata and records nothing to check`;
-    case 'code-changed':
-      return `its code or dependencies changed (tree ${short(change.from)} → ${short(change.to)})`;
-  }
-}
-
-/** A path as the user wrote it: relative to the working directory when inside it. */
-function shownPath(path: string): string {
-  const cwd = getPlatform().resolvePath('.');
-  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
 }
 
 function unhashedLines(record: InstanceRecord): string[] {

@@ -5,7 +5,7 @@ import { materializeRemote } from '../sources/remote-input.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
 import { windowRequestFor } from '../sources/window-policy.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { sha256Hex } from './checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 
 /** Writes in progress, by workspace path: concurrent callers share one instead of racing. */
 const writing = new Map<string, Promise<string>>();
@@ -41,7 +41,7 @@ async function materializeBytes(ref: Exclude<InputRef, never>): Promise<string> 
   const name = inputName(ref);
   const bytes =
     ref instanceof Uint8Array ? ref : typeof Blob !== 'undefined' && ref instanceof Blob ? new Uint8Array(await ref.arrayBuffer()) : await platform.readFile(String(ref));
-  const hash = await sha256Hex(bytes);
+  const hash = await sha256BytesHex(bytes);
   const workspace = platform.workspace();
   const folder = `${workspace.tempFolder}/geodata-inputs/${hash.slice(0, 16)}`;
   const path = `${folder}/${name}`;

@@ -13,7 +13,7 @@ import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryCheck, type EntryMeta } from './entry.js';
 import { emit, type PipelineEvent } from './events.js';
 import { computesLocally, type Executor } from './executor.js';
-import { describeReason } from './explain.js';
+import { describeReason } from './describe-reason.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
 import { committedOutputPath } from './paths.js';
@@ -47,10 +47,18 @@ export async function process(instance: Tracked, spec?: SpatialSpec): Promise<Pr
     // GDAL needs a path: give it a workspace copy of the committed bytes.
     const workspace = getPlatform().workspace();
     if ((await workspace.size(path)) !== result.meta.output.size) {
-      const bytes = result.bytes ?? (await store.get(result.outputKey));
-      if (!bytes) throw new PipelineError(`entry ${identity.stateHash.slice(0, 12)} of ${identity.className} vanished while being read; run again`);
-      await workspace.mkdir(path.slice(0, path.lastIndexOf('/')));
-      await workspace.writeFile(path, bytes);
+      const read = async () => {
+        const bytes = result.bytes ?? (await store.get(result.outputKey));
+        if (!bytes) throw new PipelineError(`entry ${identity.stateHash.slice(0, 12)} of ${identity.className} vanished while being read; run again`);
+        return bytes;
+      };
+      if (workspace.deferFile) {
+        // Copied into GDAL's file system only if GDAL starts: a run of hits never starts it.
+        await workspace.deferFile(path, result.meta.output.size, read);
+      } else {
+        await workspace.mkdir(path.slice(0, path.lastIndexOf('/')));
+        await workspace.writeFile(path, await read());
+      }
     }
   }
   return { stateHash: identity.stateHash, path, meta: result.meta, computed: result.computed };
@@ -72,6 +80,16 @@ export async function load(instance: Tracked, spec?: SpatialSpec): Promise<unkno
   const { identity, resolved } = await identifyFor(instance, spec);
   const result = await ensureEntry(instance, resolved, identity, true);
   return readOutput(instance, result.meta, result.bytes!, result.spec ?? resolved);
+}
+
+/**
+ * The committed output of any entry (a figure's too) as bytes, computing it if needed; nothing is
+ * decoded and GDAL's file system is not touched. For `figureBytes`/`figureUrl`.
+ */
+export async function outputBytes(instance: Tracked, spec?: SpatialSpec): Promise<{ bytes: Uint8Array; meta: EntryMeta; stateHash: string; computed: boolean }> {
+  const { identity, resolved } = await identifyFor(instance, spec);
+  const result = await ensureEntry(instance, resolved, identity, true);
+  return { bytes: result.bytes!, meta: result.meta, stateHash: identity.stateHash, computed: result.computed };
 }
 
 async function identifyFor(instance: Tracked, spec: SpatialSpec | undefined): Promise<{ identity: Identity; resolved: SpatialSpec }> {
@@ -262,7 +280,8 @@ async function collectOutputs(
         `${who} produced no output: nothing was written to ${output.outputPath}; write the result to this.ensureProcessedPath(spec) (or return its bytes from _process)`,
       );
     }
-    const fileName = outputFileName(output.instance);
+    // The output's own name: a Figure that drew SVG stores `.svg` whatever its default extension.
+    const fileName = isMain ? output.outputPath.slice(output.outputPath.lastIndexOf('/') + 1) : outputFileName(output.instance);
     produced.push({
       output,
       fileName,

@@ -108,7 +108,7 @@ export class RecordedChecker {
     if (meta.output.sha256 !== entry.sha256) return { chain: [link], change: { what: 'entry-replaced', from: entry.sha256, to: meta.output.sha256 } };
     // Read by its hash: that very entry was asked for, whatever its class's code is now.
     if (entry.via === 'hash') return undefined;
-    const live = liveDepTreeHash(meta.class_name);
+    const live = liveDepTreeHash(meta.class_name, meta.dep_tree_hash);
     if (live !== undefined && live !== meta.dep_tree_hash) return { chain: [link], change: { what: 'code-changed', from: meta.dep_tree_hash, to: live } };
     if (this.#filesReadable) {
       for (const input of Array.isArray(meta.inputs) ? meta.inputs : []) {
@@ -162,15 +162,24 @@ async function readUpstream(store: StoreAdapter, entry: RecordedEntry): Promise<
   return { meta };
 }
 
-/** The dep_tree_hash of the class registered under `name` now, or undefined when none is (or it cannot be fingerprinted). */
-function liveDepTreeHash(name: string): string | undefined {
-  const cls = defaultRegistry.get(name);
-  if (!cls) return undefined;
-  try {
-    return analyseClass(cls).depTreeHash;
-  } catch {
-    return undefined;
+/**
+ * The dep_tree_hash of the class registered under `name` now: `recorded` when one of the classes
+ * of that name (see `ClassRegistry.variants`: two modules may each define one) still has it, else
+ * the registered one's; undefined when none is registered (or it cannot be fingerprinted).
+ */
+function liveDepTreeHash(name: string, recorded: string): string | undefined {
+  let first: string | undefined;
+  for (const cls of defaultRegistry.variants(name)) {
+    let hash: string;
+    try {
+      hash = analyseClass(cls).depTreeHash;
+    } catch {
+      continue;
+    }
+    if (hash === recorded) return hash;
+    first ??= hash;
   }
+  return first;
 }
 
 /** Input ids are file paths in Node; blobs, bytes and URLs cannot be re-read. */

@@ -1,4 +1,6 @@
 import { getConfig } from '../config.js';
+import { Figure } from '../data/figure.js';
+import { isNonSvgElement, isSvgOutput, svgBytes } from '../data/svg-output.js';
 import type { HasProcess, Tracked } from '../data/tracked.js';
 import { PipelineError } from '../errors.js';
 import { getPlatform } from '../platform.js';
@@ -48,8 +50,17 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
     const value = await result;
     if (value instanceof Uint8Array) {
       await getPlatform().workspace().writeFile(main.outputPath, value);
+    } else if (isSvgOutput(value)) {
+      main.outputPath = svgOutputPath(main);
+      await getPlatform().workspace().writeFile(main.outputPath, svgBytes(value));
+    } else if (isNonSvgElement(value)) {
+      throw new PipelineError(
+        `${identity.className}._process returned a <${value.tagName.toLowerCase()}> element, not SVG; return an <svg> element (Observable Plot returns a <figure> when given a title, subtitle, caption or legend: draw those in the chart, or return figure.querySelector('svg'))`,
+      );
     } else if (value !== undefined) {
-      throw new PipelineError(`${identity.className}._process returned ${typeof value}; return nothing (write to this.ensureProcessedPath(spec)) or the output's bytes (a Uint8Array)`);
+      throw new PipelineError(
+        `${identity.className}._process returned ${typeof value === 'string' ? 'a string that is not SVG' : typeof value}; return nothing (write to this.ensureProcessedPath(spec)), the output's bytes (a Uint8Array) or, for a Figure, SVG (a string or an <svg> element)`,
+      );
     }
   }
   return { completedSpec: main.spec, coOutputs };
@@ -68,4 +79,24 @@ function siblingHash(sibling: unknown, main: ActiveOutput): string {
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<Tracked, void, unknown> {
   return !!value && typeof value === 'object' && typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function' && typeof (value as AsyncGenerator).next === 'function';
+}
+
+/**
+ * Where SVG returned by `_process` goes: a Figure with the default extension stores it as `.svg`
+ * (the extension follows what was drawn); a class that declared another extension is told so.
+ */
+function svgOutputPath(main: ActiveOutput): string {
+  const { instance, identity, outputPath } = main;
+  if (/\.svg$/i.test(outputPath)) return outputPath;
+  if (instance instanceof Figure && !declaresExt(instance)) return outputPath.replace(/\.[^./]*$/, '.svg');
+  throw new PipelineError(`${identity.className}._process returned SVG but its ext is ${JSON.stringify(instance.ext)}: return ${instance.ext} bytes, or make ext 'svg'`);
+}
+
+/** Whether the class (or a base below Figure) defines its own `ext`, or has a processor or driver giving one. */
+function declaresExt(instance: Tracked): boolean {
+  if (instance.processor?.ext ?? instance.driver?.ext) return true;
+  for (let proto = Object.getPrototypeOf(instance); proto && proto !== Figure.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (Object.prototype.hasOwnProperty.call(proto, 'ext')) return true;
+  }
+  return false;
 }

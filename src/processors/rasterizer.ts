@@ -9,7 +9,7 @@ import { checkNumber, fitsOutputType, gdalNumber, jsonNumber, type OutputDType, 
 import type { InputRef, Processor, ProcessorContext } from './processor.js';
 import { ScratchFiles } from './scratch-files.js';
 import { targetGrid, verifyOutputGrid } from './target-grid.js';
-import { distinctValues, type FieldValue, fieldOf, inspectVectorLayer, reprojectionArgs, sqlLiteral, sqlName, type VectorLayer } from './vector-source.js';
+import { distinctValues, fieldOf, inspectVectorLayer, reprojectionArgs, sqlLiteral, sqlName, type VectorLayer } from './vector-source.js';
 import { setVrtBandMetadata } from './vrt-bands.js';
 
 /** Options of `Rasterizer`; give at most one of `burn`, `attribute` and `bandPerValue` (default `burn: 1`). */

@@ -49,6 +49,8 @@ export { crc32 } from './crc32.js';
 export { fontCharacters, glyphBitmap, GLYPH_ADVANCE, GLYPH_ASCENT, GLYPH_HEIGHT, GLYPH_WIDTH } from './font.js';
 export { encodePng, type PngInput } from './png-encoder.js';
 export { renderRaster, renderRgba, type RenderOptions, type RenderPngOptions, type RenderedImage } from './render-raster.js';
+export { renderSvg, type RenderSvgOptions } from './render-svg.js';
+export { svgDocument } from './svg-document.js';
 export { blit, createImage, fillRect, toImageData, upscale, type Rgba, type RgbaImage } from './rgba-image.js';
 export { drawText, measureText, type Box, type TextStyle } from './text.js';
 export { formatTicks, niceTicks } from './ticks.js';

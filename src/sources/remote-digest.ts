@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import type { InputDigest } from '../fingerprint/input-hasher.js';
-import { sha256Hex } from '../pipeline/checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import { fetchOrFail } from './fetch-or-fail.js';
 import { identifiesVersion, PROBE_BYTES, probeRemote, type RemoteValidators } from './remote-version.js';
 
@@ -102,13 +102,13 @@ async function fingerprintNow(url: string): Promise<RemoteFingerprint> {
     const record = canonicalize({
       etag: etag ?? null,
       format: REMOTE_VERSION_FORMAT,
-      head_sha256: await sha256Hex(probe.bytes.slice(0, PROBE_BYTES)),
+      head_sha256: await sha256BytesHex(probe.bytes.slice(0, PROBE_BYTES)),
       last_modified: lastModified ?? null,
       size: size!,
     }) as string;
     fingerprint = {
       kind: 'version',
-      digest: { id: url, size: size!, sha256: await sha256Hex(new TextEncoder().encode(record)) },
+      digest: { id: url, size: size!, sha256: await sha256BytesHex(new TextEncoder().encode(record)) },
       validators: probe.validators,
       head: probe.bytes,
     };
@@ -151,5 +151,5 @@ function keptKey(url: string, digest: InputDigest): string {
 }
 
 async function contentDigest(url: string, bytes: Uint8Array): Promise<InputDigest> {
-  return { id: url, size: bytes.length, sha256: await sha256Hex(bytes) };
+  return { id: url, size: bytes.length, sha256: await sha256BytesHex(bytes) };
 }

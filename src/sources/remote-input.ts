@@ -1,7 +1,7 @@
 import { getConfig } from '../config.js';
 import { FileError } from '../errors.js';
 import type { InputDigest } from '../fingerprint/input-hasher.js';
-import { sha256Hex } from '../pipeline/checksum.js';
+import { sha256BytesHex } from '../sha256.js';
 import type { Workspace } from '../platform.js';
 import type { PixelWindow, WindowRequest, WindowResult } from './cog-window.js';
 import { fetchOrFail } from './fetch-or-fail.js';
@@ -54,10 +54,10 @@ export interface RemoteInputPaths {
  * after the target grid and resampling that decide it.
  */
 export async function remoteInputPaths(tempFolder: string, url: string, digest: InputDigest, name: string, request?: WindowRequest): Promise<RemoteInputPaths> {
-  const key = await sha256Hex(new TextEncoder().encode(`${url}\n${digest.size}\n${digest.sha256}`));
+  const key = await sha256BytesHex(new TextEncoder().encode(`${url}\n${digest.size}\n${digest.sha256}`));
   const folder = `${tempFolder}/geodata-inputs/${key.slice(0, 32)}`;
   if (!request) return { folder, file: `${folder}/${name}` };
-  const windowKey = await sha256Hex(new TextEncoder().encode(`${request.spec.toCanonicalJSON()}|${request.resampling}`));
+  const windowKey = await sha256BytesHex(new TextEncoder().encode(`${request.spec.toCanonicalJSON()}|${request.resampling}`));
   return { folder, file: `${folder}/${name}`, window: `${folder}/${name.replace(/\.[^.]*$/, '')}.window-${windowKey.slice(0, 16)}.tif` };
 }
 
@@ -175,7 +175,7 @@ async function downloadVersion(url: string, fingerprint: RemoteFingerprint): Pro
   const response = await fetchOrFail(url);
   if (fingerprint.kind === 'version') checkSameVersion(url, fingerprint.validators, response);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (fingerprint.kind === 'content' && (bytes.length !== fingerprint.digest.size || (await sha256Hex(bytes)) !== fingerprint.digest.sha256)) {
+  if (fingerprint.kind === 'content' && (bytes.length !== fingerprint.digest.size || (await sha256BytesHex(bytes)) !== fingerprint.digest.sha256)) {
     throw new FileError(`${url} changed on the server since it was fingerprinted (its content hash differs); run again to use the new version`, url);
   }
   if (fingerprint.kind === 'version' && bytes.length !== fingerprint.digest.size) {

@@ -51,13 +51,15 @@ export function validateAffine(value: unknown, what = 'transform'): Affine {
       throw new InvalidInputError(`${what}[${i}] must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
     }
   });
-  const [a, b, , d, e] = value as number[];
+  // Six finite numbers, checked above.
+  const checked = value as unknown as Affine;
+  const [a, b, , d, e] = checked;
   if (a * e - b * d === 0) {
     throw new InvalidInputError(
       `${what} ${JSON.stringify(value)} is singular (a*e - b*d = 0): pixels would have no area; check the pixel sizes a and e`,
     );
   }
-  return [value[0], value[1], value[2], value[3], value[4], value[5]] as Affine;
+  return [checked[0], checked[1], checked[2], checked[3], checked[4], checked[5]];
 }
 
 /** True when the transform has rotation or shear terms (not north-up). */

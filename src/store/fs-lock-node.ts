@@ -1,5 +1,5 @@
 // Node only: a cross-process exclusive lock made of a folder, for the fs store.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -10,6 +10,7 @@ import { errorCode, fsStoreError } from './fs-errors-node.js';
 import { createInProcessLock, lockTimeoutError, type InProcessLock, type LockOptions } from './in-process-lock.js';
 import { TEMP_MARKER } from './key.js';
 import { foreignLeaseExpired, holdLease } from './lock-lease-node.js';
+import { sha256Hex } from '../sha256.js';
 
 /** What `owner.json` of a lock folder holds. `token` tells this holding apart from any other. */
 export interface LockOwner {
@@ -131,7 +132,7 @@ export function safeLockName(name: string): string {
     .map((byte) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
     .join('');
   if (encoded.length <= 120) return encoded;
-  return `${encoded.slice(0, 80)}~${createHash('sha256').update(name).digest('hex').slice(0, 32)}`;
+  return `${encoded.slice(0, 80)}~${sha256Hex(name).slice(0, 32)}`;
 }
 
 async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {

@@ -1,5 +1,5 @@
 /** Terrain analysis (gdaldem) for use inside `_process`: path in, path out. */
-export { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from './terrain.js';
+export { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from './gdaldem.js';
 export type {
   AspectOptions,
   ColorReliefOptions,

@@ -73,6 +73,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the notebook (Observable Notebook Kit) in headle
       const inNode = nodeRun({ root: join(scratch, 'node-cache'), crs: 'EPSG:3035', resolution: 40 });
       expect(first.map((step) => [step.name, step.stateHash])).toEqual(inNode.steps.map((step) => [step.name, step.stateHash]));
       expect(await page.locator('img[alt="slope figure"]').count()).toBe(1);
+      // Text is shown as text (in <pre>), not as the inspector's quoted string literal.
+      const texts = await page.locator('pre').allTextContents();
+      expect(texts.filter((text) => /^source: |^(persistent|best-effort) storage; /.test(text)).length).toBe(2);
+      expect(await page.getByText(/^"source: /).count()).toBe(0);
     } catch (error) {
       if (error instanceof Error && log.length > 0) error.message += `\n--- page errors ---\n${log.join('\n')}`;
       throw error;

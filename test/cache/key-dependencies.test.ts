@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Data, defaultRegistry, describeCacheReason, process, register, Reprojector, scanCache, sourceHash, type Processor, type ProcessorContext } from '../../src/node.js';
+import { Data, defaultRegistry, describeReason, process, register, Reprojector, scanCache, sourceHash, type Processor, type ProcessorContext } from '../../src/node.js';
 import { dependencyTree } from '../../src/fingerprint/index.js';
 import { useTempCache } from '../helpers/cache.js';
 import { SPEC } from './scenario.js';
@@ -113,7 +113,7 @@ describe('scanCache and the code in an entry key beyond its class tree', () => {
     defaultRegistry.unregister('KeySource');
     const entry = await judged('KeyUser');
     expect([entry.state, entry.reasons]).toEqual(['unknown', [{ kind: 'parameter-class-unknown', className: 'KeySource' }]]);
-    expect(describeCacheReason(entry.reasons[0]!)).toBe('cannot judge: parameter class KeySource is not loaded (import the module that defines it)');
+    expect(describeReason(entry.reasons[0]!)).toBe('cannot judge: parameter class KeySource is not loaded (import the module that defines it)');
   });
 
   it('calls an entry unknown, never fresh, when its processor class cannot be found', async () => {
@@ -122,7 +122,7 @@ describe('scanCache and the code in an entry key beyond its class tree', () => {
     const entry = await judged('HiddenTool');
     expect(entry.stateHash).toBe(stateHash);
     expect([entry.state, entry.reasons]).toEqual(['unknown', [{ kind: 'processor-unknown', processor: 'Hidden' }]]);
-    expect(describeCacheReason(entry.reasons[0]!)).toBe(
+    expect(describeReason(entry.reasons[0]!)).toBe(
       'cannot judge: processor Hidden is not loaded (register it, or make the class return it from its parameters alone)',
     );
   });
@@ -138,7 +138,7 @@ describe('scanCache and the code in an entry key beyond its class tree', () => {
     await setProcessor('0'.repeat(64));
     const entry = await judged('Simple');
     expect([entry.state, entry.reasons]).toEqual(['stale', [{ kind: 'processor-code-changed', processor: 'Reprojector', change: 'code', from: '0'.repeat(64), to: sourceHash(Reprojector) }]]);
-    expect(describeCacheReason(entry.reasons[0]!)).toBe(`processor Reprojector's code changed (000000000000 → ${sourceHash(Reprojector).slice(0, 12)})`);
+    expect(describeReason(entry.reasons[0]!)).toBe(`processor Reprojector's code changed (000000000000 → ${sourceHash(Reprojector).slice(0, 12)})`);
   });
 
   it("calls an entry stale when the dependencies of its registered processor changed, though the processor's own code did not", async () => {
@@ -155,6 +155,6 @@ describe('scanCache and the code in an entry key beyond its class tree', () => {
     const from = JSON.parse(await readFile(join(cache.root, 'data_processed', stateHash, 'meta.json'), 'utf8')).processor.dep_tree_hash;
     expect([entry.state, entry.reasons]).toEqual(['stale', [{ kind: 'processor-code-changed', processor: 'Tool', change: 'dependencies', from, to: expect.stringMatching(/^[0-9a-f]{64}$/) }]]);
     expect(dependencyTree(ToolV2)).not.toEqual(dependencyTree(ToolV1));
-    expect(describeCacheReason(entry.reasons[0]!)).toMatch(/^processor Tool's dependencies changed \(tree [0-9a-f]{12} → [0-9a-f]{12}\)$/);
+    expect(describeReason(entry.reasons[0]!)).toMatch(/^processor Tool's dependencies changed \(tree [0-9a-f]{12} → [0-9a-f]{12}\)$/);
   });
 });

@@ -18,10 +18,11 @@ describe('CLI output', () => {
       '\r\x1b[2Kscanning entries 1/4 [#####...............]' + '\r\x1b[2Kscanning entries 4/4 [####################]' + '\r\x1b[2K',
     );
     expect(tty.written.out).toBe('');
-    for (const [errIsTTY, json] of [
+    const cases: Array<[errIsTTY: boolean, json: boolean]> = [
       [false, false],
       [true, true],
-    ]) {
+    ];
+    for (const [errIsTTY, json] of cases) {
       const quiet = io(errIsTTY);
       const silent = new CliContext(quiet.io, { json, fullHash: false, root: '/' }).progress();
       expect(silent.onProgress).toBeUndefined();

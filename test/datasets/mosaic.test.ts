@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Data, Mosaic, Raster, SpatialSpec, getConfig, load, process, processAll, readRaster, register, type PipelineEvent } from '../../src/node.js';

@@ -4,6 +4,8 @@
  */
 import type { EditCase, Template } from './harness.js';
 import { code, codeCases } from './template-code.js';
+import { names, nameCases } from './template-names.js';
+import { toolchains, toolchainCases } from './template-toolchains.js';
 import { sidecars, sidecarCases } from './template-sidecars.js';
 import { terrain, terrainCases } from './template-terrain.js';
 
@@ -11,4 +13,6 @@ export const CORPUS: Array<{ template: Template; cases: EditCase[] }> = [
   { template: terrain, cases: terrainCases },
   { template: sidecars, cases: sidecarCases },
   { template: code, cases: codeCases },
+  { template: names, cases: nameCases },
+  { template: toolchains, cases: toolchainCases },
 ];

@@ -8,6 +8,7 @@
  * write a new template (`Template`) with its own data and pipeline.
  */
 import { spawn } from 'node:child_process';
+import { transformSync } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,22 @@ import type { RunReport } from './runner.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = path.join(REPOSITORY, 'node_modules', '.bin', 'tsx');
+
+/** The library entry a template's pipeline imports: the sources (under tsx) or the build npm users get. */
+export const LIBRARY = {
+  src: path.join(REPOSITORY, 'src', 'node.ts'),
+  dist: path.join(REPOSITORY, 'dist', 'src', 'node.js'),
+} as const;
+
+/**
+ * What a case is about: the five points of issue 12's "What is wrong today" (an input change
+ * behind a named class; files GDAL opens besides the one it is given; free names of the user's
+ * code; toolchains; the smaller holes: spec.json, co-outputs, symbolic links, damaged entries),
+ * and plain edits of code and parameters.
+ */
+export type Kind = 'input chains' | 'files GDAL opens' | 'free names' | 'toolchains' | 'smaller holes' | 'code and parameters';
+
+export const KINDS: readonly Kind[] = ['input chains', 'files GDAL opens', 'free names', 'toolchains', 'smaller holes', 'code and parameters'];
 
 /** A project folder and the edits a case may apply to it. Paths are relative to the project. */
 export class Project {
@@ -64,12 +81,22 @@ export interface Template {
    * the corpus runner; it ends with `await runTargets([...])`.
    */
   pipeline: string;
+  /** Which library entry `@geodata` means (default `src`: the sources under tsx, as the CLI runs them). */
+  library?: keyof typeof LIBRARY;
+  /** Other files of the project (modules, a package in node_modules, tsconfig.json), by relative path; `@geodata` is replaced there too. */
+  files?: Record<string, string>;
 }
 
 /** One edit and what the next run must do. */
 export interface EditCase {
   name: string;
+  kind: Kind;
   edit(project: Project): void | Promise<void>;
+  /**
+   * How the run after the edit is started, in the project folder: `['tsx', 'pipeline.ts']` (the
+   * default, as the baseline runs) or `['node', 'pipeline.js']` (what the edit compiled).
+   */
+  run?: ['tsx' | 'node', string];
   expected: {
     /** Class names the run after the edit computes (commits), as a multiset; nothing else is computed. */
     computed: string[];
@@ -93,9 +120,9 @@ export interface CaseOutcome {
 }
 
 /** Runs the project's pipeline in a fresh process and returns its report. */
-export function runProject(project: Project): Promise<RunReport> {
+export function runProject(project: Project, run: ['tsx' | 'node', string] = ['tsx', 'pipeline.ts']): Promise<RunReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['pipeline.ts'], { cwd: project.root, env: { ...process.env, GEODATA_CORPUS: '1' } });
+    const child = spawn(run[0] === 'tsx' ? TSX : process.execPath, [run[1]], { cwd: project.root, env: { ...process.env, GEODATA_CORPUS: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -118,13 +145,11 @@ export async function prepareBaseline(template: Template): Promise<{ pristine: s
   const parent = mkdtempSync(path.join(tmpdir(), `geodata-corpus-${template.name}-`));
   const work = path.join(parent, 'project');
   const project = new Project(work);
+  const library = LIBRARY[template.library ?? 'src'];
   project.write('package.json', JSON.stringify({ type: 'module', private: true }));
-  project.write(
-    'pipeline.ts',
-    template.pipeline
-      .replaceAll('@geodata', path.join(REPOSITORY, 'src', 'node.ts'))
-      .replaceAll('@runner', path.join(REPOSITORY, 'test', 'edit-corpus', 'runner.ts')),
-  );
+  project.write('corpus-runner.mjs', runnerModule(library));
+  for (const [relative, text] of Object.entries(template.files ?? {})) project.write(relative, text.replaceAll('@geodata', library));
+  project.write('pipeline.ts', template.pipeline.replaceAll('@geodata', library).replaceAll('@runner', './corpus-runner.mjs'));
   await template.data(project);
   await runProject(project);
   const pristine = path.join(parent, 'pristine');
@@ -140,7 +165,7 @@ export async function runCase(baseline: { pristine: string; work: string }, edit
   rmSync(baseline.work, { recursive: true, force: true });
   cpSync(baseline.pristine, baseline.work, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   await editCase.edit(new Project(baseline.work));
-  const report = await runProject(new Project(baseline.work));
+  const report = await runProject(new Project(baseline.work), editCase.run);
   return judge(editCase, report);
 }
 
@@ -161,4 +186,15 @@ function judge(editCase: EditCase, report: RunReport): CaseOutcome {
     if (!pattern.test(text)) explainMismatches.push(`${label}: ${JSON.stringify(text)} does not match ${pattern}`);
   }
   return { name: editCase.name, report, falseHits, falseMisses, explainMismatches };
+}
+
+/**
+ * The corpus runner as a JavaScript module of the project, importing the same library entry as
+ * the pipeline: a pipeline compiled to JavaScript runs under plain Node, which cannot import
+ * TypeScript, and must share the library's configuration and events with the runner.
+ */
+function runnerModule(library: string): string {
+  const source = readFileSync(path.join(REPOSITORY, 'test', 'edit-corpus', 'runner.ts'), 'utf8');
+  if (!source.includes("'../../src/node.js'")) throw new Error('edit corpus: runner.ts no longer imports ../../src/node.js');
+  return transformSync(source.replace("'../../src/node.js'", JSON.stringify(library)), { loader: 'ts', format: 'esm', target: 'node20' }).code;
 }

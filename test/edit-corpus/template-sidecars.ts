@@ -202,61 +202,73 @@ async function replaceFrom(project: Project, make: (folder: string) => Promise<v
 export const sidecarCases: EditCase[] = [
   {
     name: 'editing the .tfw world file beside a TIFF without georeferencing recomputes its warp',
+    kind: 'files GDAL opens',
     edit: (project) => project.write('data/plain.tfw', '10\n0\n0\n-10\n600105\n5200535\n'),
     expected: { computed: ['WorldFile'], explain: { WorldFile: /WorldFile: file data\/plain\.tfw changed/ } },
   },
   {
     name: 'editing the .prj of an ASCII grid recomputes its warp',
+    kind: 'files GDAL opens',
     edit: (project) => replaceFrom(project, (folder) => writeAsciiGrid(project, folder, 'EPSG:32631'), 'grid.prj'),
     expected: { computed: ['AsciiGrid'], explain: { AsciiGrid: /AsciiGrid: file data\/grid\.prj changed/ } },
   },
   {
     name: 'editing the values of an ASCII grid recomputes its warp',
+    kind: 'files GDAL opens',
     edit: (project) => project.replace('data/grid.asc', ' 3 ', ' 4 '),
     expected: { computed: ['AsciiGrid'] },
   },
   {
     name: 'editing the external .ovr overview GDAL warps from recomputes the warp',
+    kind: 'files GDAL opens',
     edit: (project) => writeOverview(project, 'data/big.tif', 2).then(() => project.remove('scratch')),
     expected: { computed: ['Overview'], explain: { Overview: /Overview: file data\/big\.tif\.ovr changed/ } },
   },
   {
     name: 'an external .ovr that appears later (absent, then present) recomputes the warp',
+    kind: 'files GDAL opens',
     edit: (project) => writeOverview(project, 'data/bare.tif', 3).then(() => project.remove('scratch')),
     expected: { computed: ['LaterOverview'], explain: { LaterOverview: /LaterOverview: file data\/bare\.tif\.ovr appeared/ } },
   },
   {
     name: "editing the .aux.xml of a VRT's source (its nodata) recomputes the warp of the VRT",
+    kind: 'files GDAL opens',
     edit: (project) => project.write('data/masked.tif.aux.xml', nodataAux(9)),
     expected: { computed: ['VrtMask'], explain: { VrtMask: /VrtMask: file data\/masked\.tif\.aux\.xml changed/ } },
   },
   {
     name: 'editing the source a VRT names in a lower-case <sourcefilename> recomputes the warp',
+    kind: 'files GDAL opens',
     edit: (project) => writeGrid(project, 'data/lower-source.tif', 4),
     expected: { computed: ['LowerVrt'], explain: { LowerVrt: /LowerVrt: file data\/lower-source\.tif changed/ } },
   },
   {
     name: 'editing the .dbf of a Shapefile named inside an OGR VRT recomputes the rasterization',
+    kind: 'files GDAL opens',
     edit: (project) => replaceFrom(project, (folder) => writeZones(project, folder, [4, 6]), 'zones.dbf'),
     expected: { computed: ['ShapeVrt'], explain: { ShapeVrt: /ShapeVrt: file data\/zones\.dbf changed/ } },
   },
   {
     name: 'editing the .dat of a MapInfo table recomputes the rasterization',
+    kind: 'files GDAL opens',
     edit: (project) => replaceFrom(project, (folder) => writeZones(project, folder, [4, 6]), 'zones.dat'),
     expected: { computed: ['MapInfoZones'], explain: { MapInfoZones: /MapInfoZones: file data\/zones\.dat changed/ } },
   },
   {
     name: "touching a VRT source's .aux.xml (same bytes) is a hit everywhere",
+    kind: 'files GDAL opens',
     edit: (project) => project.touch('data/masked.tif.aux.xml'),
     expected: { computed: [] },
   },
   {
     name: 'an .aux.xml beside a file no class reads is a hit everywhere',
+    kind: 'files GDAL opens',
     edit: (project) => project.write('data/unrelated.tif.aux.xml', nodataAux(1)),
     expected: { computed: [] },
   },
   {
     name: 'touching every file of the Shapefile and the MapInfo table is a hit everywhere',
+    kind: 'files GDAL opens',
     edit: (project) => {
       for (const name of ['zones.shp', 'zones.shx', 'zones.dbf', 'zones.prj', 'zones.tab', 'zones.dat', 'zones.map', 'zones.id']) project.touch(`data/${name}`);
     },

@@ -138,6 +138,7 @@ const except = (...names: string[]) => ALL.filter((name) => !names.includes(name
 export const terrainCases: EditCase[] = [
   {
     name: "replacing the bytes behind ElevationLoader recomputes everything that read them, at every level",
+    kind: 'input chains',
     edit: (project) => writeElevation(project, 'data/elevation.tif', 1),
     expected: {
       computed: ALL,
@@ -152,21 +153,25 @@ export const terrainCases: EditCase[] = [
   },
   {
     name: 'touching elevation.tif (a new modification time, the same bytes) is a hit everywhere',
+    kind: 'input chains',
     edit: (project) => project.touch('data/elevation.tif'),
     expected: { computed: [] },
   },
   {
     name: 'rewriting elevation.tif with identical bytes is a hit everywhere',
+    kind: 'input chains',
     edit: (project) => project.write('data/elevation.tif', project.read('data/elevation.tif')),
     expected: { computed: [] },
   },
   {
     name: 'a new unrelated file in the data folder is a hit everywhere',
+    kind: 'files GDAL opens',
     edit: (project) => project.write('data/readme.md', '# data\n'),
     expected: { computed: [] },
   },
   {
     name: 'editing an unrelated file in the data folder is a hit everywhere',
+    kind: 'files GDAL opens',
     edit: async (project) => {
       await writeElevation(project, 'data/other.tif', 5);
       project.write('data/notes.txt', 'more notes\n');
@@ -175,6 +180,7 @@ export const terrainCases: EditCase[] = [
   },
   {
     name: 'an elevation.tif.aux.xml that appears (GDAL takes its georeferencing first) recomputes what GDAL computed from elevation.tif',
+    kind: 'files GDAL opens',
     edit: (project) => project.write('data/elevation.tif.aux.xml', '<PAMDataset><GeoTransform>600000, 20, 0, 5200640, 0, -20</GeoTransform></PAMDataset>\n'),
     // geotiff.js (MeanElevation) does not read .aux.xml files.
     expected: {
@@ -187,37 +193,44 @@ export const terrainCases: EditCase[] = [
   },
   {
     name: 'an elevation.tfw that appears beside a georeferenced TIFF is a hit (GDAL prefers the internal georeferencing)',
+    kind: 'files GDAL opens',
     edit: (project) => project.write('data/elevation.tfw', '20\n0\n0\n-20\n600000\n5200640\n'),
     expected: { computed: [] },
   },
   {
     name: "editing ElevationLoader's resampling recomputes it and everything that names or reads it",
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', "resampling: 'bilinear'", "resampling: 'cubic'"),
     expected: { computed: except('RawSlope', 'MeanElevation') },
   },
   {
     name: "editing SlopeLoader's code recomputes SlopeLoader and what reads it, not ElevationLoader",
+    kind: 'code and parameters',
     edit: (project) =>
       project.replace('pipeline.ts', 'this.ensureProcessedPath(spec));\n  }\n}\nregister(SlopeLoader)', "this.ensureProcessedPath(spec), { slopeFormat: 'percent' });\n  }\n}\nregister(SlopeLoader)"),
     expected: { computed: ['SlopeLoader', 'SlopeSummary', 'Pinned', 'SlopeMap'] },
   },
   {
     name: 'editing the code of the third level (SlopeSummary) recomputes only it',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'JSON.stringify(degrees.stats(0))', 'JSON.stringify(degrees.stats(0), null, 1)'),
     expected: { computed: ['SlopeSummary'] },
   },
   {
     name: 'a comment added to SlopeLoader is a hit everywhere',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', '    await process(new ElevationLoader(), spec);', '    // the elevation first\n    await process(new ElevationLoader(), spec);'),
     expected: { computed: [] },
   },
   {
     name: 'changing a parameter (the factor of Scaled) computes that entry only',
+    kind: 'code and parameters',
     edit: (project) => project.replace('pipeline.ts', 'new Scaled(new ElevationLoader(), 2)', 'new Scaled(new ElevationLoader(), 3)'),
     expected: { computed: ['Scaled'] },
   },
   {
     name: "deleting SlopeLoader's entry computes it again; what read it stays a hit, since the bytes computed again are the same",
+    kind: 'input chains',
     edit: async (project) => {
       const { readdirSync, readFileSync } = await import('node:fs');
       for (const hash of readdirSync(project.path('cache/data_processed'))) {
@@ -229,6 +242,7 @@ export const terrainCases: EditCase[] = [
   },
   {
     name: 'replacing elevation.tif by a symbolic link to the same bytes elsewhere is a hit everywhere',
+    kind: 'smaller holes',
     edit: (project) => {
       project.write('elsewhere/elevation.tif', project.read('data/elevation.tif'));
       project.remove('data/elevation.tif');
@@ -238,6 +252,7 @@ export const terrainCases: EditCase[] = [
   },
   {
     name: 'a data folder that becomes a symbolic link to a copy with another elevation recomputes everything that read it',
+    kind: 'smaller holes',
     edit: async (project) => {
       project.write('moved/.keep', '');
       for (const name of ['elevation.tif', 'other.tif', 'notes.txt']) project.write(`moved/${name}`, project.read(`data/${name}`));

@@ -72,3 +72,33 @@ describe("the README's first pipeline", () => {
     ]);
   });
 });
+
+describe("the README's SVG figures: the slope map as SVG and a slope histogram drawn with Observable Plot", () => {
+  const project = mkdtempSync(join(tmpdir(), 'geodata-readme-svg-'));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('stores both as .svg, with real text, beside the first pipeline', async () => {
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-svg', private: true, type: 'module' }));
+    mkdirSync(join(project, 'node_modules', '@observablehq'), { recursive: true });
+    symlinkSync(REPO, join(project, 'node_modules', 'geodata'), 'dir');
+    symlinkSync(join(REPO, 'node_modules', '@observablehq', 'plot'), join(project, 'node_modules', '@observablehq', 'plot'), 'dir');
+    mkdirSync(join(project, 'examples', 'output', 'source'), { recursive: true });
+    await syntheticTerrain({ size: 512, pixel: 30 }).write(join(project, 'examples', 'output', 'source', 'terrain_utm32n.tif'));
+    await getConfig().engine.close();
+    // The first pipeline's classes, then the SVG section's, then what makes the figures.
+    const first = codeAfter('## A first pipeline').replace(/^const elevation = [\s\S]*$/m, '');
+    const svg = codeAfter('### Figures as SVG, and charts').replace(/^import .*\n/gm, '');
+    const imports = "import * as Plot from '@observablehq/plot';\nimport { renderSvg, svgDocument, produce as make } from 'geodata';\n";
+    const tail = "for (const figure of [new SlopeMapSvg(), new SlopeHistogram()]) console.log((await make(figure)).path);\nawait getConfig().engine.close();\n";
+    writeFileSync(join(project, 'svg.ts'), `${imports}${first}\n${svg}\n${tail}`);
+    const run = spawnSync(process.execPath, ['--import', TSX, 'svg.ts'], { cwd: project, encoding: 'utf8', timeout: 180_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const paths = run.stdout.trim().split('\n');
+    expect(paths.map((path) => path.slice(path.lastIndexOf('/') + 1))).toEqual(['slope_map_svg.svg', 'slope_histogram.svg']);
+    const map = readFileSync(paths[0]!, 'utf8');
+    expect(map).toContain('>Slope (°)</text>');
+    const histogram = readFileSync(paths[1]!, 'utf8');
+    expect(histogram.startsWith('<svg')).toBe(true);
+    expect(histogram).toContain('Slope (°)');
+  }, 240_000);
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalSource, canonicaliseText } from '../../src/fingerprint/canonical-source.js';
 import { FingerprintError } from '../../src/errors.js';
-import { canonicalSourceText, defaultRegistry, freeIdentifiers, sourceHash } from '../../src/fingerprint/index.js';
+import { canonicalSourceText, freeIdentifiers, sourceHash } from '../../src/fingerprint/index.js';
 
 const hashOf = (text: string, name = 'Sample') => canonicaliseText(text, name).hash;
 

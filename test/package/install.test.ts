@@ -46,7 +46,7 @@ describe('geodata packed, and installed from the tarball into a new project', ()
     expect(existsSync(join(packed.project, 'node_modules', 'tsx'))).toBe(false);
     const manifest = JSON.parse(packed.read('node_modules/geodata/package.json'));
     expect(namedFiles(manifest).filter((file) => !existsSync(installed(file)))).toEqual([]);
-    expect(existsSync(installed('dist', 'assets', 'browse-page.js'))).toBe(true);
+    expect(existsSync(installed('dist', 'assets', 'registry-ui-page.js'))).toBe(true);
   });
 
   it("resolves each entry under Node: 'geodata' and 'geodata/node' are one module, the browser and worker entries their builds", () => {
@@ -108,7 +108,7 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1];
       expect(script).toBeDefined();
       const served = new Uint8Array(await (await fetch(new URL(script!, match[1]))).arrayBuffer());
-      expect(Buffer.from(served).equals(readFileSync(installed('dist', 'assets', 'browse-page.js')))).toBe(true);
+      expect(Buffer.from(served).equals(readFileSync(installed('dist', 'assets', 'registry-ui-page.js')))).toBe(true);
     } finally {
       stop();
     }

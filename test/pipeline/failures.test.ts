@@ -46,7 +46,7 @@ describe('damaged entries', () => {
     const entry = await process(new Four(), SPEC);
     const { readFileSync, writeFileSync } = await import('node:fs');
     const bytes = readFileSync(entry.path);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1]! ^= 0xff; // a GeoTIFF: not empty
     writeFileSync(entry.path, bytes);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const raster = await load<Raster>(new Four(), SPEC);
@@ -60,7 +60,7 @@ describe('damaged entries', () => {
     expect(await new Four().isProcessed(SPEC)).toBe(true);
     const { readFileSync, writeFileSync } = await import('node:fs');
     const bytes = readFileSync(first.path);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1]! ^= 0xff; // a GeoTIFF: not empty
     writeFileSync(first.path, bytes);
     expect(await new Four().isProcessed(SPEC)).toBe(false);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -14,7 +14,7 @@ import {
   readRaster,
   register,
   scanCache,
-  describeCacheReason,
+  describeReason,
   type EntryMeta,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
@@ -137,7 +137,7 @@ describe('recorded dependencies', () => {
     expect(why.summary.join('\n')).toMatch(/Placed: file .*inputs\/plain\.tfw changed/);
     const [judged] = (await scanCache()).filter((entry) => entry.stateHash === first.stateHash);
     expect(judged!.state).toBe('input-changed');
-    expect(judged!.reasons.map(describeCacheReason)).toEqual([expect.stringMatching(/^Placed: file .*plain\.tfw changed$/)]);
+    expect(judged!.reasons.map(describeReason)).toEqual([expect.stringMatching(/^Placed: file .*plain\.tfw changed$/)]);
 
     cache.resetEvents();
     const second = await process(new Placed(plain), SPEC);

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Rasterizer } from '../../src/processors/rasterizer.js';
 import { Reprojector } from '../../src/processors/reprojector.js';
 import { SpatialSpec } from '../../src/spec/spatial-spec.js';
-import { slope } from '../../src/terrain/terrain.js';
+import { slope } from '../../src/terrain/gdaldem.js';
 import { createMemoryEngine, createNodeEngine, nodeGdalModule } from '../../wasm/node.js';
 import { HAS_DATA, NO_DATA_REASON, readBands, resolveInput, sample, useScratchFolder } from './helpers.js';
 

@@ -122,7 +122,7 @@ describe('remote inputs in the workspace', () => {
   it('reads the version of the file that went into the entry, not one fingerprinted after it', async () => {
     const workspace = getPlatform().workspace();
     const other = plain.slice();
-    other[plain.length - 1] ^= 0xff;
+    other[plain.length - 1]! ^= 0xff; // a GeoTIFF: not empty
     const url = serve('/versions.tif', { body: plain, type: 'image/tiff', ranges: false });
     const first = await remoteDigest(url);
     files.set('/versions.tif', { body: other, type: 'image/tiff', ranges: false });
@@ -137,7 +137,7 @@ describe('remote inputs in the workspace', () => {
     const ranged = serve('/ranged.tif', { body: cog, type: 'image/tiff' });
     const before = await remoteDigest(ranged);
     const changed = cog.slice();
-    changed[cog.length - 1] ^= 0xff;
+    changed[cog.length - 1]! ^= 0xff; // a GeoTIFF: not empty
     files.set('/ranged.tif', { body: changed, type: 'image/tiff' });
     await remoteDigest(ranged);
     const failure = await materializeRemote(ranged, 'ranged.tif', workspace, undefined, before).catch((error: unknown) => error);

@@ -169,7 +169,7 @@ describe('remote inputs (http URLs)', () => {
 
   it('fails with a FileError, and stores nothing, when the file is replaced between fingerprinting and reading', async () => {
     const other = new Uint8Array(cog);
-    other[cog.length - 1] ^= 0xff;
+    other[cog.length - 1]! ^= 0xff; // a GeoTIFF: not empty
     // The probe (fingerprint) sees the first version; every later request the second.
     let probed = false;
     const lookup = (path: string) => (path === '/replaced.tif' ? (probed ? { body: other, type: 'image/tiff' } : ((probed = true), { body: cog, type: 'image/tiff' })) : undefined);

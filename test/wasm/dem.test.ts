@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import type { DemMode } from '../../wasm/node.js';

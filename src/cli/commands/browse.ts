@@ -13,7 +13,7 @@ export const browseCommand: Command = {
     const port = parsePort(values.port);
     const progress = context.progress();
     const started = Date.now();
-    const { startBrowseServer } = await import('../../browse/server-node.js');
+    const { startBrowseServer } = await import('../../registry-ui/server-node.js');
     const server = await startBrowseServer({
       port,
       onProgress: (p) => (p.state === 'building' && p.total > 0 ? progress.onProgress?.({ phase: p.phase, done: p.done, total: p.total }) : undefined),

@@ -5,11 +5,11 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unpackArchive } from '../../src/cache/archive.js';
 import { diffSources } from '../../src/cache/code-diff.js';
-import { formatSource } from '../../src/browse/model/format-source.js';
-import { startBrowseServer, type BrowseServer } from '../../src/browse/server-node.js';
+import { formatSource } from '../../src/registry-ui/model/format-source.js';
+import { startBrowseServer, type BrowseServer } from '../../src/registry-ui/server-node.js';
 import { classes, cleanCache, codeVersions, getConfig, process as processEntry, readRasterBytes } from '../../src/node.js';
 import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, NO_CHROMIUM_REASON } from '../helpers/browser.js';
-import { buildCache, pageToken, rawRequest, removeFolder, runPipeline, SCREENSHOTS, storedEntries, tempFolder, V2, type BuiltCache } from './browse-helpers.js';
+import { buildCache, pageToken, rawRequest, removeFolder, runPipeline, SCREENSHOTS, storedEntries, tempFolder, V2, type BuiltCache } from './registry-ui-helpers.js';
 // The code loaded in this process is version 2 of the pipeline, as `geodata browse pipeline-v2.ts` loads it.
 import { COARSE, Constant, GEOGRAPHIC, HOSTILE, Label } from './fixtures/pipeline-v2.js';
 

@@ -69,7 +69,7 @@ export interface EntryView {
 
 /** Text outputs shown inline, and how much of them. */
 const TEXT_EXTENSIONS = ['txt', 'json', 'geojson', 'csv', 'md', 'log', 'yaml', 'yml'];
-const IMAGE_EXTENSIONS = ['png', 'gif', 'webp'];
+const IMAGE_EXTENSIONS = ['png', 'gif', 'webp', 'svg'];
 const TEXT_PREVIEW_BYTES = 4096;
 
 /** The entry page's data for one indexed entry, read through the index's (guarded) store. */

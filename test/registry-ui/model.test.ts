@@ -5,22 +5,22 @@ import { tokenizer } from 'acorn';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveClasses } from '../../src/cache/live-classes.js';
-import { BrowseActions } from '../../src/browse/model/actions.js';
-import { BrowseIndex } from '../../src/browse/model/browse-index.js';
+import { BrowseActions } from '../../src/registry-ui/model/actions.js';
+import { BrowseIndex } from '../../src/registry-ui/model/browse-index.js';
 import { diffSources } from '../../src/cache/code-diff.js';
-import { classGraph, entryGraph } from '../../src/browse/model/dependency-graph.js';
-import { entryView } from '../../src/browse/model/entry-view.js';
-import { parseEntryQuery, queryEntries } from '../../src/browse/model/entry-query.js';
-import { footprintSvg } from '../../src/browse/model/footprint-svg.js';
-import { formatSource } from '../../src/browse/model/format-source.js';
-import { gridFacts, lonLatOutline } from '../../src/browse/model/grid-facts.js';
-import { thinBand } from '../../src/browse/model/preview.js';
-import { isServableKey, parseTarget } from '../../src/browse/model/request-target.js';
-import { SnapshotStore } from '../../src/browse/model/snapshot-store.js';
-import { parseRoute } from '../../src/browse/page/route.js';
+import { classGraph, entryGraph } from '../../src/registry-ui/model/dependency-graph.js';
+import { entryView } from '../../src/registry-ui/model/entry-view.js';
+import { parseEntryQuery, queryEntries } from '../../src/registry-ui/model/entry-query.js';
+import { footprintSvg } from '../../src/registry-ui/model/footprint-svg.js';
+import { formatSource } from '../../src/registry-ui/model/format-source.js';
+import { gridFacts, lonLatOutline } from '../../src/registry-ui/model/grid-facts.js';
+import { thinBand } from '../../src/registry-ui/model/preview.js';
+import { isServableKey, parseTarget } from '../../src/registry-ui/model/request-target.js';
+import { SnapshotStore } from '../../src/registry-ui/model/snapshot-store.js';
+import { parseRoute } from '../../src/registry-ui/page/route.js';
 import { cleanCache } from '../../src/cache/clean-cache-node.js';
 import { cleanSourceRegistry, codeVersions, defaultRegistry, getConfig, InvalidInputError, memoryStore, register, scanCache, SpatialSpec, status, type StoreAdapter } from '../../src/node.js';
-import { buildCache, removeFolder, runPipeline, storedEntries, tempFolder, V2, type BuiltCache } from './browse-helpers.js';
+import { buildCache, removeFolder, runPipeline, storedEntries, tempFolder, V2, type BuiltCache } from './registry-ui-helpers.js';
 // The code loaded in this process is version 2 of the pipeline, as `geodata browse pipeline-v2.ts` loads it.
 import { SPEC } from './fixtures/pipeline-v2.js';
 
@@ -258,7 +258,7 @@ describe("the page's router", () => {
 
 describe('the platform boundary', () => {
   it('bundles the model and the page for a browser, reaching no Node builtin', async () => {
-    for (const entry of ['src/browse/model/app.ts', 'src/browse/page/main.ts']) {
+    for (const entry of ['src/registry-ui/model/app.ts', 'src/registry-ui/page/main.ts']) {
       const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent', metafile: true });
       const inputs = Object.keys(result.metafile.inputs);
       expect(inputs.filter((input) => input.startsWith('node:') || input.includes('-node.ts')), entry).toEqual([]);

@@ -4,9 +4,9 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowseServer, type BrowseServer } from '../../src/browse/server-node.js';
+import { startBrowseServer, type BrowseServer } from '../../src/registry-ui/server-node.js';
 import { getConfig } from '../../src/node.js';
-import { BIN, buildCache, pageToken, rawRequest, removeFolder, storedEntries, tempFolder, V2, type BuiltCache } from './browse-helpers.js';
+import { BIN, buildCache, pageToken, rawRequest, removeFolder, storedEntries, tempFolder, V2, type BuiltCache } from './registry-ui-helpers.js';
 // The code loaded in this process is version 2 of the pipeline, as `geodata browse pipeline-v2.ts` loads it.
 import { HOSTILE } from './fixtures/pipeline-v2.js';
 
@@ -169,6 +169,16 @@ describe('geodata browse refuses what it must not do', () => {
     expect(html.headers['content-type']).toBe('application/octet-stream');
     expect(html.headers['content-disposition']).toBe(`attachment; filename="page.html"; filename*=UTF-8''page.html`);
     expect(html.headers['content-security-policy']).toMatch(/^sandbox/);
+  });
+
+  it('serves an SVG figure as an image that cannot run scripts, even opened directly', async () => {
+    writeFileSync(join(cache.root, labelKey(), 'chart.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await server.index.refresh();
+    const svg = await rawRequest(server.port, `/files/${labelKey()}chart.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toBe('image/svg+xml');
+    expect(svg.headers['content-disposition']).toBeUndefined();
+    expect(svg.headers['content-security-policy']).toBe("sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
   });
 
   it('refuses an action without the token, with a wrong one, or from another origin, and deletes nothing', async () => {

@@ -13,12 +13,12 @@ export interface PageAssets {
 /**
  * The page's script, bundled from `page/main.ts` when the package is built (scripts/build.ts):
  * nothing is bundled at run time, and esbuild is no dependency of geodata. Run from the compiled
- * build, this module sits in dist/src/browse/; run from its TypeScript source (the repository's
- * tests, under tsx or vitest), in src/browse/, and reads the same built file.
+ * build, this module sits in dist/src/registry-ui/; run from its TypeScript source (the repository's
+ * tests, under tsx or vitest), in src/registry-ui/, and reads the same built file.
  */
 export async function readPageAssets(): Promise<PageAssets> {
   const fromSource = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(fromSource ? '../../dist/assets/browse-page.js' : '../../assets/browse-page.js', import.meta.url));
+  const file = fileURLToPath(new URL(fromSource ? '../../dist/assets/registry-ui-page.js' : '../../assets/registry-ui-page.js', import.meta.url));
   try {
     return { script: new Uint8Array(await readFile(file)), style: PAGE_STYLE };
   } catch (error) {

@@ -3,14 +3,14 @@
 // the entries view's first response (server start, page bundle and index build, then the first
 // /api/entries answer), the answers after it, and an incremental refresh after one new entry
 // against a full re-read, side by side with the library's own scanCache() over the same cache.
-// Run: npx tsx bench/browse.ts [entries]
+// Run: npx tsx bench/registry-ui.ts [entries]
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startBrowseServer } from '../src/browse/server-node.js';
+import { startBrowseServer } from '../src/registry-ui/server-node.js';
 import { Data, describe, getConfig, rebuildRegistry, register, scanCache, SpatialSpec } from '../src/node.js';
 import { median } from './lib/timing.js';
 

@@ -5,7 +5,7 @@ import { defaultRegistry, markLibraryClass, register } from '../fingerprint/inde
 import { process } from '../pipeline/process.js';
 import type { Raster } from '../raster/raster.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
-import { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from '../terrain/terrain.js';
+import { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from '../terrain/gdaldem.js';
 import type {
   AspectOptions,
   ColorReliefOptions,

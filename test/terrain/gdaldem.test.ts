@@ -4,7 +4,7 @@ import { withConfig } from '../../src/config.js';
 import { FileError, InvalidInputError } from '../../src/errors.js';
 import { colorTableText, type ReliefColor } from '../../src/terrain/color-table.js';
 import { centreLatitude, degreeScale, demScale, metresPerDegreeAxes } from '../../src/terrain/dem-scale.js';
-import { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from '../../src/terrain/terrain.js';
+import { aspect, colorRelief, hillshade, roughness, slope, tpi, tri } from '../../src/terrain/gdaldem.js';
 import { createNodeEngine } from '../../wasm/node.js';
 import { differences, HAS_DATA, hasCommand, NO_DATA_REASON, readBands, run, sample, useScratchFolder } from '../processors/helpers.js';
 

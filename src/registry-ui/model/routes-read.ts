@@ -82,10 +82,12 @@ function contentType(name: string): { mime: string; attachment: boolean } {
   if (extension === 'png') return { mime: 'image/png', attachment: false };
   if (extension === 'gif') return { mime: 'image/gif', attachment: false };
   if (extension === 'webp') return { mime: 'image/webp', attachment: false };
+  // SVG figures are shown as images (an <img> never runs scripts; opened directly, FILE_CSP's sandbox forbids them).
+  if (extension === 'svg') return { mime: 'image/svg+xml', attachment: false };
   if (['json', 'geojson'].includes(extension)) return { mime: 'application/json; charset=utf-8', attachment: false };
   if (['txt', 'csv', 'js', 'md', 'log', 'yaml', 'yml'].includes(extension)) return { mime: 'text/plain; charset=utf-8', attachment: false };
   if (extension === 'tif' || extension === 'tiff') return { mime: 'image/tiff', attachment: true };
-  // Anything else (HTML, SVG, scripts of other names) is only ever downloaded.
+  // Anything else (HTML, scripts of other names) is only ever downloaded.
   return { mime: 'application/octet-stream', attachment: true };
 }
 

@@ -27,8 +27,11 @@ export interface BrowseResponse {
  */
 export const PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** Files from the cache get no powers at all even when opened directly: no scripts, no same origin. */
-export const FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
+/**
+ * Files from the cache get no powers at all even when opened directly: no scripts, no same origin
+ * (an SVG figure's embedded raster is a `data:` image).
+ */
+export const FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
 /** Headers every response carries. */
 export function securityHeaders(csp = PAGE_CSP): Record<string, string> {

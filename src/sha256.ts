@@ -1,0 +1,49 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+// The library's two SHA-256 helpers, one per kind of input. Both give 64 lowercase hex digits
+// and the same digest for the same bytes; they differ in cost and in being synchronous.
+
+type NodeCreateHash = (algorithm: 'sha256') => { update(data: string | Uint8Array): { digest(encoding: 'hex'): string } };
+
+/**
+ * Node's native SHA-256 where the host has it (`process.getBuiltinModule`, Node >= 20.16), found
+ * without a static import so that browser bundles stay free of `node:crypto`. Same digests; native
+ * hashing costs a fraction of the JavaScript one, where fingerprinting a chain spends much time.
+ */
+const nativeCreateHash: NodeCreateHash | undefined = (() => {
+  try {
+    const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const nodeCrypto = host?.getBuiltinModule?.('node:crypto') as { createHash?: NodeCreateHash } | undefined;
+    return typeof nodeCrypto?.createHash === 'function' ? nodeCrypto.createHash : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * SHA-256 of code or JSON (a string, hashed as UTF-8, or small bytes): synchronous and the same in
+ * Node and the browser, for fingerprints, which are computed while a class is being judged.
+ * File contents and outputs go through {@link sha256BytesHex} (or an `InputHasher`) instead.
+ *
+ * @example
+ * sha256Hex('abc'); // 'ba7816bf…'
+ */
+export function sha256Hex(data: string | Uint8Array): string {
+  if (nativeCreateHash) return nativeCreateHash('sha256').update(data).digest('hex');
+  return bytesToHex(sha256(typeof data === 'string' ? utf8ToBytes(data) : data));
+}
+
+/**
+ * SHA-256 of bytes (file contents, outputs, archives) through WebCrypto, in Node 20 and every
+ * browser: native speed for large inputs, and asynchronous.
+ *
+ * @example
+ * await sha256BytesHex(new Uint8Array([1, 2, 3])); // '039058c6…'
+ */
+export async function sha256BytesHex(bytes: Uint8Array): Promise<string> {
+  // A view over a SharedArrayBuffer is not a BufferSource: copy it (rare; inputs are plain bytes).
+  const source = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+  const digest = await crypto.subtle.digest('SHA-256', source);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

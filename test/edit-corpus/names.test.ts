@@ -1,0 +1,4 @@
+import { corpusSuite } from './corpus-suite.js';
+import { names, nameCases } from './template-names.js';
+
+corpusSuite(names, nameCases);
