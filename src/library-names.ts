@@ -9,7 +9,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'Aspect', 'COLORBAR_SIZES', 'ClassRegistry', 'ColorRelief', 'Config', 'ConfigError', 'CrsError',
   'DEFAULT_HILLSHADE_STRENGTH', 'DTYPE_NAMES', 'Data', 'Figure', 'FileError', 'FingerprintError',
   'GLYPH_ADVANCE', 'GLYPH_ASCENT', 'GLYPH_HEIGHT', 'GLYPH_WIDTH', 'GdalError', 'GeodataError',
-  'Hillshade', 'InvalidInputError', 'LIBRARY_VERSION', 'LOCAL_BATCH_CONCURRENCY', 'Mosaic', 'LUT_SIZE', 'NodeInputHasher',
+  'Hillshade', 'InvalidInputError', 'LIBRARY_VERSION', 'LOCAL_BATCH_CONCURRENCY', 'LUT_SIZE', 'Mosaic', 'NodeInputHasher',
   'PipelineError', 'REMOTE_VERSION_FORMAT', 'RESAMPLING_METHODS', 'Raster', 'Rasterizer',
   'Reprojector', 'Roughness', 'Slope', 'SpatialSpec', 'StoreError', 'TerrainDataset', 'Tpi',
   'Tracked', 'Tri', 'UnsupportedFormatError', 'affineToGdal', 'aspect', 'blit', 'bytesDriver', 'classes', 'cleanCache',
