@@ -1,5 +1,7 @@
 import type { Tracked } from '../data/tracked.js';
-import { defaultRegistry } from '../fingerprint/index.js';
+import { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from '../datasets/terrain-datasets.js';
+import { Mosaic } from '../datasets/mosaic.js';
+import { defaultRegistry, register } from '../fingerprint/index.js';
 import type { Identity } from '../pipeline/identity.js';
 import { SpatialSpec, type SpatialSpecJSON } from '../spec/spatial-spec.js';
 import { QueueError } from './queue-error.js';
@@ -86,11 +88,23 @@ function decodeValue(value: EncodedValue, path: string): unknown {
   if ('$undefined' in value) return undefined;
   if ('$spec' in value) return SpatialSpec.fromJSON(value.$spec);
   if ('$object' in value) return Object.fromEntries(Object.entries(value.$object).map(([k, v]) => [k, decodeValue(v, `${path}.${k}`)]));
-  const cls = defaultRegistry.get(value.$instance);
+  const cls = defaultRegistry.get(value.$instance) ?? registerLibraryClass(value.$instance);
   if (!cls) {
     throw new QueueError(`the job needs class ${value.$instance} (${path}), which this worker's pipeline modules do not register: start the worker with the same pipeline module as the client`);
   }
   const instance = Object.create(cls.prototype as object) as Record<string, unknown>;
   for (const [key, item] of Object.entries(value.params)) instance[key] = decodeValue(item, `${path}.${key}`);
   return instance;
+}
+
+/** Library Data classes register when first constructed; a worker rebuilding one from a job registers it here. */
+const LIBRARY_CLASSES: Record<string, Function> = { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri, Mosaic };
+
+function registerLibraryClass(name: string): Function | undefined {
+  const cls = LIBRARY_CLASSES[name];
+  if (!cls) return undefined;
+  // A base class first: the inheritance walk of fingerprints expects it registered.
+  if (cls.prototype instanceof TerrainDataset && defaultRegistry.nameOf(TerrainDataset) === undefined) register(TerrainDataset);
+  if (defaultRegistry.nameOf(cls) === undefined) register(cls);
+  return cls;
 }
