@@ -30,6 +30,7 @@ const INTEGRATION = [
   'test/registry-ui/security.test.ts',
   'test/registry-ui/model.test.ts',
   'test/store/fs.test.ts',
+  'test/queue/**/*.test.ts',
   'test/wasm/lifecycle.test.ts',
 ];
 

@@ -42,8 +42,10 @@ export { describe as fingerprintRecord, describe, fingerprint } from './pipeline
 export { explain, type Explanation } from './pipeline/explain.js';
 export { describeReason } from './pipeline/describe-reason.js';
 export { findEntries, loadFromHash, resolveEntryPrefix, type EntryLocation } from './pipeline/load-from-hash.js';
-export { onPipelineEvent, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
 export { write, type WritableOutput } from './pipeline/write-output.js';
+export { onPipelineEvent, type BatchItemResult, type PipelineEvent, type PipelineEventType } from './pipeline/events.js';
+export { LOCAL_BATCH_CONCURRENCY, processAll, type BatchItem, type ProcessAllOptions } from './pipeline/process-all.js';
+export type { Executor, ExecutorRequest } from './pipeline/executor.js';
 export { cleanCache, type CleanCacheOptions, type CleanItem, type CleanReport } from './cache/clean-cache.js';
 export { cleanSourceRegistry, type CleanSourceOptions, type CleanSourceReport, type SourceItem } from './cache/clean-source.js';
 export { codeVersions, type CodeVersion, type CodeVersionsOptions } from './cache/code-versions.js';
@@ -60,6 +62,7 @@ export type { EntryMeta } from './pipeline/entry.js';
 export * from './processors/index.js';
 export * from './terrain/index.js';
 export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain-datasets.js';
+export { Mosaic, type MosaicFormat } from './datasets/mosaic.js';
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';
@@ -71,6 +74,7 @@ export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/synt
 export { remoteDigest, remoteReads, REMOTE_VERSION_FORMAT, type PixelWindow, type RemoteRead, type RemoteValidators } from './sources/index.js';
 export { DTYPE_NAMES, type DType, type TypedArray } from './raster/dtype.js';
 export { SpatialSpec, type Bounds, type SpatialSpecInit, type SpatialSpecJSON } from './spec/spatial-spec.js';
+export type { TileGrid } from './spec/tiles.js';
 export { affineToGdal, gdalToAffine, type Affine, type GeoTransform } from './spec/affine.js';
 export type { StoreAdapter } from './store/adapter.js';
 export { indexedDbStore, memoryStore } from './store/index.js';

@@ -4,6 +4,7 @@ import { limitsProblem, type Limits } from './limits.js';
 import { getPlatform, type AsyncContext } from './platform.js';
 import { SpatialSpec } from './spec/spatial-spec.js';
 import type { StoreAdapter } from './store/adapter.js';
+import { isExecutor, type Executor } from './pipeline/executor.js';
 
 /** Folder names inside the cache root, laid out as pygeodata lays them out. */
 export interface CacheLayout {
@@ -30,6 +31,11 @@ export interface ConfigValues {
   verbose: boolean;
   /** Size limits (see `Limits`): those given replace the defaults, the others stay. */
   limits: Partial<Limits>;
+  /**
+   * Where misses are computed; default (undefined): in this process. `queueExecutor({ redis })`
+   * from `geodata/queue` hands them to workers sharing the store.
+   */
+  executor: Executor | undefined;
 }
 
 const DEFAULTS: ConfigValues = {
@@ -41,6 +47,7 @@ const DEFAULTS: ConfigValues = {
   layout: { data: 'data_processed', figures: 'figures', source: '.source' },
   verbose: false,
   limits: {},
+  executor: undefined,
 };
 
 const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefined } = {
@@ -55,6 +62,7 @@ const CHECKS: { [K in keyof ConfigValues]: (value: unknown) => string | undefine
       : 'an object { data, figures, source } of folder names',
   verbose: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   limits: (v) => limitsProblem(v),
+  executor: (v) => (v === undefined || isExecutor(v) ? undefined : "an executor (queueExecutor({ redis }) from 'geodata/queue'), or undefined to compute here"),
 };
 
 /**
@@ -104,6 +112,9 @@ export class Config {
   }
   get limits(): Partial<Limits> {
     return this.#get('limits');
+  }
+  get executor(): Executor | undefined {
+    return this.#get('executor');
   }
 
   /** The configured store, or the platform's default for `root` (created once per root). */

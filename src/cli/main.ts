@@ -18,6 +18,7 @@ import { entriesCommand, entryCommand, explainCommand } from './commands/entries
 import { classesCommand, statusCommand } from './commands/status.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import { CONFIG_FILE_NAME, readConfigFile } from './config-file.js';
 import { handOver, otherInstallation } from './hand-over.js';
 import { loadPipelineModules } from './load-modules.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   browseCommand,
   assetsCommand,
+  workerCommand,
 ];
 
 const COMMON_OPTIONS: NonNullable<ParseArgsConfig['options']> = {

@@ -73,6 +73,8 @@ export class ProgressDisplay {
   ) {}
 
   handle(event: PipelineEvent): void {
+    // A batch's entries report their own events; the batch totals add nothing to the live lines.
+    if (event.type === 'batch') return;
     const key = `${event.className}\0${event.stateHash}`;
     switch (event.type) {
       case 'hit':

@@ -19,7 +19,22 @@ export type PipelineEvent =
   | { type: 'progress'; className: string; stateHash: string; fraction: number; message?: string }
   | { type: 'commit'; className: string; stateHash: string; key: string; size: number }
   | { type: 'finish'; className: string; stateHash: string; durationMs: number }
-  | { type: 'fail'; className: string; stateHash: string; error: unknown };
+  | { type: 'fail'; className: string; stateHash: string; error: unknown }
+  /**
+   * `processAll` progress over its whole batch: emitted once at the start (`done` 0) and after
+   * each item ends (`item` says which, and whether it was computed or failed).
+   */
+  | { type: 'batch'; batch: number; total: number; done: number; computed: number; failed: number; item?: BatchItemResult };
+
+/** How one item of a `processAll` batch ended. */
+export interface BatchItemResult {
+  index: number;
+  className: string;
+  /** Undefined when the item failed before its hash was known. */
+  stateHash?: string;
+  computed: boolean;
+  error?: unknown;
+}
 
 export type PipelineEventType = PipelineEvent['type'];
 type Listener<T extends PipelineEventType | '*'> = (event: T extends '*' ? PipelineEvent : Extract<PipelineEvent, { type: T }>) => void;

@@ -12,13 +12,14 @@ import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryCheck, type EntryMeta } from './entry.js';
 import { emit, type PipelineEvent } from './events.js';
+import { computesLocally, type Executor } from './executor.js';
 import { describeReason } from './describe-reason.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
 import { checkGridFits, checkOutputFits } from './output-limits.js';
 import { committedOutputPath } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
-import { isHit, judgeEntry } from './recorded-check.js';
+import { isHit, judgeEntry, type Judged } from './recorded-check.js';
 import { runProducer } from './run-producer.js';
 import { noteYielded, takeSiblingTurn } from './sibling-runs.js';
 import { resolveSpec } from './spec-resolution.js';
@@ -126,9 +127,11 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
   }
   if (isHit(first)) return hit(identity, first.check);
   const store = getConfig().store;
+  const executor = getConfig().executor;
   try {
     // Before the lock and any work: a grid load() could not read is refused at once.
     if (!(instance instanceof Figure)) checkGridFits(identity.className, spec, outputFileName(instance));
+    if (executor && !computesLocally(instance)) return await computeElsewhere(executor, instance, spec, identity, first, bytes);
     const release = await store.lock(`entry-${identity.stateHash}`);
     try {
       // Someone may have committed it while we waited for the lock.
@@ -160,6 +163,31 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
   } finally {
     endRun();
   }
+}
+
+/**
+ * A miss handed to the configured executor (a job queue): it has the entry computed and committed
+ * to the shared store, then the entry is read back here like a hit, checked as any entry is.
+ */
+async function computeElsewhere(
+  executor: Executor,
+  instance: Tracked,
+  spec: SpatialSpec,
+  identity: Identity,
+  first: Judged,
+  bytes: boolean,
+): Promise<EnsuredEntry> {
+  emit({ type: 'miss', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType, ...missReason(first.check, first.stale) });
+  await executor.compute({ instance, spec, identity });
+  const done = await checkEntry(identity.objectType, identity.stateHash, { bytes });
+  if (done.state !== 'valid') {
+    const why = done.state === 'absent' ? 'it is absent' : done.problem;
+    throw new PipelineError(
+      `${executor.name} reported ${identity.className} (${identity.stateHash.slice(0, 12)}) computed, but its entry does not read back from ${getConfig().store.name} (${why}): workers must write to the same store as this process (geodata worker --root <the shared cache root>)`,
+    );
+  }
+  recordUse(identity, done.meta);
+  return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, spec: done.spec, computed: true };
 }
 
 function hit(identity: Identity, check: Extract<EntryCheck, { state: 'valid' }>): EnsuredEntry {

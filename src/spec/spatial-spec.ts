@@ -6,6 +6,7 @@ import { checkSelection, mergeSelections, splitSubdataset, type ArraySelection }
 import { engineReadable } from '../formats/engine-input.js';
 import { type Affine, applyAffine, gdalToAffine, isRotated, validateAffine, affineToGdal, type GeoTransform } from './affine.js';
 import { exactGrid } from './exact-grid.js';
+import { tileWindows, windowTransform, type TileGrid } from './tiles.js';
 import { isGeographicHint, normalizeCrs, proj4Definition, validateCrs } from './crs.js';
 
 /** `[left, bottom, right, top]` in the spec's CRS. */
@@ -240,6 +241,21 @@ export class SpatialSpec {
       return this.transform.every((v, i) => Math.abs(v - other.transform![i]!) <= tolerance);
     }
     return this.transform === other.transform;
+  }
+
+  /**
+   * Splits the grid into `rows` × `cols` tile specs, row-major (left to right, then top to
+   * bottom). The split is exact: each tile keeps the CRS, pixel size and rotation, its origin is a
+   * pixel corner of this grid, and together the tiles cover every pixel once. Tile sizes differ by
+   * at most one pixel. Needs a full spec (transform and shape).
+   * @example spec.tiles({ rows: 4, cols: 4 }) // 16 specs; mosaic them back with new Mosaic(tileData, { rows: 4, cols: 4 })
+   */
+  tiles(grid: TileGrid): SpatialSpec[] {
+    if (!this.transform || !this.shape) {
+      throw new InvalidInputError(`${this} has no grid to split into tiles: give it a transform and shape`);
+    }
+    const transform = this.transform;
+    return tileWindows(this.shape, grid).map((w) => this.with({ transform: windowTransform(transform, w.rowOff, w.colOff), shape: w.shape }));
   }
 
   /** A copy with some fields replaced. */

@@ -9,6 +9,7 @@ import { errorCode, fsStoreError } from './fs-errors-node.js';
 import { createInProcessLock, lockTimeoutError, type InProcessLock, type LockOptions } from './in-process-lock.js';
 import { TEMP_MARKER } from './key.js';
 import { OWN_START, ownerIsDead } from './process-owner-node.js';
+import { foreignLeaseExpired, holdLease } from './lock-lease-node.js';
 import { sha256Hex } from '../sha256.js';
 
 /** What `owner.json` of a lock folder holds. `token` tells this holding apart from any other. */
@@ -35,6 +36,8 @@ export interface FolderLockOptions extends LockOptions {
   /** Names the store in messages. */
   storeName: string;
   onStaleLock?: (info: StaleLockInfo) => void;
+  /** The lease this holder renews, in ms (default `LEASE_MS`); tests shorten it. */
+  leaseMs?: number;
 }
 
 interface ProcessLockState {
@@ -86,7 +89,8 @@ export async function acquireFolderLock(locksDir: string, name: string, options:
       if (await tryCreate(path, owner)) break;
       const current = await readOwner(path);
       if (current === 'gone') continue;
-      if (isStale(current)) {
+      // Same host: the owner's pid tells; another host: its lease (see lock-lease-node.ts).
+      if (isStale(current) || (current !== 'unreadable' && (await foreignLeaseExpired(path, current)))) {
         await recover(path, name, current, options);
         continue;
       }
@@ -101,11 +105,13 @@ export async function acquireFolderLock(locksDir: string, name: string, options:
     throw errorCode(error) ? fsStoreError(`take ${what} at`, path, locksDir, error) : error;
   }
   state.heldTokens.add(owner.token);
+  const stopLease = holdLease(path, owner.token, options.leaseMs);
 
   let released = false;
   return async () => {
     if (released) return;
     released = true;
+    stopLease();
     try {
       const current = await readOwner(path);
       // Only remove the folder if it is still ours; rename first so no one sees it half-deleted.
@@ -191,7 +197,8 @@ async function recover(path: string, name: string, judged: LockOwner | 'unreadab
     const current = await readOwner(path);
     if (current === 'gone') return;
     const same = current === 'unreadable' || judged === 'unreadable' ? current === judged : current.token === judged.token;
-    if (!same || !isStale(current)) return;
+    // A foreign owner's lease was judged expired just before: the guard keeps it so.
+    if (!same || !(isStale(current) || (current !== 'unreadable' && current.hostname !== hostname()))) return;
     await removeFolder(path, 'stale');
     options.onStaleLock?.({ name, path, owner: current === 'unreadable' ? undefined : current });
   } finally {

@@ -62,6 +62,8 @@ describe('geodata packed, and installed from the tarball into a new project', ()
         "  main: import.meta.resolve('geodata'),",
         "  browser: import.meta.resolve('geodata/browser'),",
         "  worker: import.meta.resolve('geodata/engine-worker'),",
+        "  queue: import.meta.resolve('geodata/queue'),",
+        "  queueExports: Object.keys(await import('geodata/queue')).sort(),",
         '}));',
       ].join('\n'),
     );
@@ -76,6 +78,8 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       main: url('dist/src/node.js'),
       browser: url('dist/src/browser.js'),
       worker: url('dist/wasm/engine-worker.js'),
+      queue: url('dist/src/queue/index.js'),
+      queueExports: ['DEFAULT_QUEUE', 'QueueError', 'queueExecutor', 'startWorker'],
     });
   });
 

@@ -1,0 +1,149 @@
+// Node only: a process that takes geodata jobs from Redis and computes them into the shared store.
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { withConfig } from '../config.js';
+import { prepareIdentity, identify } from '../pipeline/identity.js';
+import { process as produce } from '../pipeline/process.js';
+import { SpatialSpec } from '../spec/spatial-spec.js';
+import { decodeInstance, JOB_FORMAT, type JobPayload } from './job-payload.js';
+import { QueueError } from './queue-error.js';
+import { connectionFor, DEFAULT_LOST_AFTER_MS, DEFAULT_QUEUE, showUrl, watchConnection } from './redis-connection.js';
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  redis: string;
+  /** Jobs computed at once by this process (default 1). */
+  concurrency?: number;
+  queue?: string;
+  /**
+   * BullMQ's job lock, in ms (default 30000): a worker that stops renewing it (killed, frozen) has
+   * its job handed to another worker after about this long. Also the stalled-job check interval.
+   */
+  lockDurationMs?: number;
+  /** How long Redis may be unreachable before the worker stops (default 5000 ms). */
+  lostAfterMs?: number;
+  /** Called once per job that ended. */
+  onJob?: (report: JobReport) => void;
+  /** Called when this worker starts a job. */
+  onActive?: (job: { jobId: string; className: string; stateHash: string }) => void;
+  /** Called once if Redis was lost: the worker is stopping. */
+  onLost?: (error: QueueError) => void;
+}
+
+/** How one job ended on this worker. */
+export interface JobReport {
+  jobId: string;
+  className: string;
+  stateHash: string;
+  /** Whether this worker computed the entry (false: it was in the store already). */
+  computed: boolean;
+  durationMs: number;
+  error?: string;
+}
+
+/** A running worker. */
+export interface RunningWorker {
+  /** Who this worker is in messages and job results: host, pid. */
+  readonly id: string;
+  /** Waits for the jobs in progress, then disconnects. */
+  close(): Promise<void>;
+  /** Resolves when the worker stopped (closed, or Redis lost). */
+  readonly stopped: Promise<void>;
+}
+
+/**
+ * Takes jobs of the queue and computes each through the normal pipeline (local engine, the
+ * configured store — which must be the clients' shared store), with no executor of its own. Before
+ * computing, it rebuilds the instance from its own registered classes and checks that its code
+ * gives the job's state hash: on code skew it refuses the job (no retry), naming the class, instead
+ * of committing a result under a hash it does not match. Pipeline modules must be imported first.
+ * @example const worker = await startWorker({ redis: 'redis://127.0.0.1:6379', concurrency: 2 });
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const shown = showUrl(options.redis);
+  const id = `${hostname()}:${globalThis.process.pid}`;
+  const lockDuration = options.lockDurationMs ?? 30_000;
+  const worker = new Worker(options.queue ?? DEFAULT_QUEUE, (job: Job) => runJob(job, id), {
+    connection: connectionFor(options.redis, () => stopping !== undefined),
+    concurrency: options.concurrency ?? 1,
+    lockDuration,
+    stalledInterval: lockDuration,
+    maxStalledCount: 2,
+    autorun: false,
+  });
+  let lastError = '';
+  worker.on('error', (error) => {
+    lastError = error.message;
+  });
+  worker.on('active', (job) => {
+    const payload = job.data as Partial<JobPayload>;
+    options.onActive?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash) });
+  });
+  worker.on('completed', (job, result: JobReport) => options.onJob?.(result));
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const payload = job.data as Partial<JobPayload>;
+    options.onJob?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash), computed: false, durationMs: 0, error: error.message });
+  });
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
+  const ready = worker.waitUntilReady();
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new QueueError(`cannot reach Redis at ${shown}${lastError ? ` (${lastError})` : ''} within ${(lostAfterMs / 1000).toFixed(1)} s: start redis-server there or fix --redis`)), lostAfterMs).unref(),
+  );
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (error) {
+    await Promise.race([worker.close(true), new Promise((r) => setTimeout(r, 1000))]);
+    throw error;
+  }
+  const client = await worker.backend.client;
+  const stopWatching = watchConnection(() => [client], lostAfterMs, (downMs) => {
+    const error = new QueueError(
+      `lost the connection to Redis at ${shown}${lastError ? ` (${lastError})` : ''} for ${(downMs / 1000).toFixed(1)} s; stopping: a job in progress here either committed whole or left nothing, and BullMQ hands unfinished jobs to another worker once Redis is back`,
+    );
+    options.onLost?.(error);
+    void stop(true);
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = (force: boolean) =>
+    (stopping ??= (async () => {
+      stopWatching();
+      // Redis gone: close() cannot hand jobs back; do not wait for it forever.
+      await Promise.race([worker.close(force), new Promise((r) => setTimeout(r, force ? 2000 : 60_000))]);
+      resolveStopped();
+    })());
+  void worker.run();
+  return { id, close: () => stop(false), stopped };
+}
+
+async function runJob(job: Job, workerId: string): Promise<JobReport> {
+  const started = Date.now();
+  const payload = job.data as JobPayload;
+  if (payload?.format !== JOB_FORMAT) {
+    throw new UnrecoverableError(`job ${job.id} has format ${JSON.stringify(payload?.format)}, and this worker (geodata) reads format ${JOB_FORMAT}: run the same geodata version on clients and workers`);
+  }
+  let instance;
+  try {
+    instance = decodeInstance(payload.instance);
+  } catch (error) {
+    throw new UnrecoverableError((error as Error).message);
+  }
+  const spec = SpatialSpec.fromJSON(payload.spec);
+  await prepareIdentity(instance);
+  const identity = identify(instance, spec);
+  if (identity.depTreeHash !== payload.depTreeHash) {
+    throw new UnrecoverableError(
+      `code skew: class ${payload.className} hashes to dep tree ${identity.depTreeHash.slice(0, 12)} on worker ${workerId} but ${payload.depTreeHash.slice(0, 12)} where the job was asked for; the worker refused it rather than commit a result under a hash its code does not match: run the same pipeline code on every machine`,
+    );
+  }
+  if (identity.stateHash !== payload.stateHash) {
+    throw new UnrecoverableError(
+      `${payload.className}: same code, but the instance rebuilt on worker ${workerId} hashes to ${identity.stateHash.slice(0, 12)}, not ${payload.stateHash.slice(0, 12)}: an input file differs between machines, or a parameter did not survive the trip (only JSON values, specs and registered instances do)`,
+    );
+  }
+  // Nested misses of this computation run here: the worker is where the work happens.
+  const entry = await withConfig({ executor: undefined }, () => produce(instance, spec));
+  return { jobId: String(job.id), className: payload.className, stateHash: entry.stateHash, computed: entry.computed, durationMs: Date.now() - started };
+}

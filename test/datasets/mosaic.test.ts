@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Data, Mosaic, Raster, SpatialSpec, getConfig, load, process, processAll, readRaster, register, type PipelineEvent } from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
+
+const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200000], shape: [30, 40] });
+
+/** A value per pixel from its map coordinates: a tile's pixels are the untiled grid's pixels. */
+class Field extends Data<Raster> {
+  async _process(spec: SpatialSpec) {
+    const [h, w] = spec.shape!;
+    const [a, , c, , e, f] = spec.transform!;
+    const values = Float32Array.from({ length: h * w }, (_, i) => (c + a * (i % w)) * 0.001 + (f + e * Math.floor(i / w)) * 0.0001);
+    await Raster.fromArrays([values], spec).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Field);
+
+/** Reads the input file named after its tile's origin (through GDAL, so the read is recorded). */
+class Patch extends Data {
+  constructor(public folder: string) {
+    super();
+  }
+  async _process(spec: SpatialSpec) {
+    const input = `${this.folder}/patch-${spec.transform![2]}-${spec.transform![5]}.tif`;
+    await getConfig().engine.translate(input, this.ensureProcessedPath(spec), []);
+  }
+}
+register(Patch);
+
+async function writePatches(folder: string, grid: { rows: number; cols: number }, valueOf: (i: number) => number) {
+  mkdirSync(folder, { recursive: true });
+  const tiles = SPEC.tiles(grid);
+  for (const [i, tile] of tiles.entries()) {
+    const raster = Raster.fromArrays([new Float32Array(tile.shape![0] * tile.shape![1]).fill(valueOf(i))], tile);
+    await raster.write(join(folder, `patch-${tile.transform![2]}-${tile.transform![5]}.tif`));
+  }
+  return tiles;
+}
+
+describe('Mosaic', () => {
+  const cache = useTempCache('geodata-mosaic');
+
+  it('stitches tile entries into a COG equal pixel for pixel to the untiled run', async () => {
+    const mosaic = await load(new Mosaic(new Field(), { rows: 3, cols: 4 }), SPEC);
+    const untiled = await load(new Field(), SPEC);
+    expect(mosaic.width).toBe(40);
+    expect(mosaic.height).toBe(30);
+    expect([...mosaic.transform]).toEqual([...untiled.transform]);
+    expect(Array.from(mosaic.band(0).data)).toEqual(Array.from(untiled.band(0).data));
+    // 12 tiles, the mosaic, and the untiled Field.
+    expect(cache.computed().sort()).toEqual([...Array(13).fill('Field'), 'Mosaic'].sort());
+  });
+
+  it('writes a VRT whose sources are the tile entries, by paths relative to it', async () => {
+    const entry = await process(new Mosaic(new Field(), { rows: 2, cols: 2 }, 'vrt'), SPEC);
+    const xml = new TextDecoder().decode((await load<Uint8Array>(new Mosaic(new Field(), { rows: 2, cols: 2 }, 'vrt'), SPEC)));
+    const sources = [...xml.matchAll(/<SourceFilename relativeToVRT="1">([^<]*)<\/SourceFilename>/g)].map((m) => m[1]);
+    const tiles = await processAll(SPEC.tiles({ rows: 2, cols: 2 }).map((t) => [new Field(), t] as const));
+    expect(sources.sort()).toEqual(tiles.map((t) => `../${t.stateHash}/field.tif`).sort());
+    const copy = join(cache.root, 'copy.tif');
+    await getConfig().engine.translate(entry.path, copy, []);
+    const raster = await readRaster(copy);
+    expect(Array.from(raster.band(0).data)).toEqual(Array.from((await load(new Field(), SPEC)).band(0).data));
+  });
+
+  it('recomputes only the tile whose input changed, and the mosaic', async () => {
+    const folder = join(cache.root, 'inputs');
+    const tiles = await writePatches(folder, { rows: 2, cols: 3 }, (i) => i);
+    const mosaic = new Mosaic(new Patch(folder), { rows: 2, cols: 3 });
+    expect(Array.from(new Set((await load(mosaic, SPEC)).band(0).data)).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    cache.events.length = 0;
+    const changed = tiles[4]!;
+    const raster = Raster.fromArrays([new Float32Array(changed.shape![0] * changed.shape![1]).fill(40)], changed);
+    await raster.write(join(folder, `patch-${changed.transform![2]}-${changed.transform![5]}.tif`));
+    const again = await load(mosaic, SPEC);
+    expect(cache.computed().sort()).toEqual(['Mosaic', 'Patch']);
+    expect(Array.from(new Set(again.band(0).data)).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 5, 40]);
+  });
+
+  it('refuses what it cannot tile', () => {
+    expect(() => new Mosaic({} as Data, { rows: 2, cols: 2 })).toThrow('Mosaic needs a Data instance to tile (its tile parameter), got object');
+    expect(() => new Mosaic(new Field(), { rows: 0, cols: 2 })).toThrow('Mosaic needs a tile grid { rows, cols } of positive integers, got {"rows":0,"cols":2}');
+    expect(() => new Mosaic(new Field(), { rows: 1, cols: 2 }, 'png' as 'cog')).toThrow('Mosaic format must be "cog" or "vrt", got "png"');
+  });
+});
+
+describe('processAll', () => {
+  const cache = useTempCache('geodata-process-all');
+
+  it('processes every item once, hits the rest, and reports progress over the batch', async () => {
+    const seen: Array<Extract<PipelineEvent, { type: 'batch' }>> = [];
+    const tiles = SPEC.tiles({ rows: 2, cols: 2 });
+    await process(new Field(), tiles[0]);
+    const entries = await processAll([...tiles.map((t) => [new Field(), t] as const), [new Field(), tiles[1]!]], { concurrency: 3, onProgress: (e) => seen.push(e) });
+    expect(entries.map((e) => e.computed)).toEqual([false, true, true, true, false]);
+    expect(new Set(entries.map((e) => e.stateHash)).size).toBe(4);
+    expect(seen[0]).toMatchObject({ type: 'batch', total: 5, done: 0, computed: 0, failed: 0 });
+    expect(seen.at(-1)).toMatchObject({ total: 5, done: 5, computed: 3, failed: 0 });
+    expect(seen.map((e) => e.done)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(cache.events.filter((e) => e.type === 'batch')).toHaveLength(6);
+  });
+
+  it('attempts every item and then names the ones that failed', async () => {
+    const tiles = SPEC.tiles({ rows: 1, cols: 2 });
+    const error = await processAll([[new Field(), tiles[0]!], [new Patch('/nonexistent'), tiles[1]!], [new Field(), tiles[1]!]]).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^processAll: 1 of 3 items failed \(items 1\); the first: computing Patch for SpatialSpec/);
+    expect(cache.computed().sort()).toEqual(['Field', 'Field']);
+  });
+});

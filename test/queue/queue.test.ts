@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
+
+// Real Redis, real `geodata worker` processes (each with its own working folder and TMPDIR, as on
+// separate machines) and a real client process; the store is one folder all of them share.
+const TILES = join(FIXTURES, 'tiles.ts');
+const SKEW = join(FIXTURES, 'tiles-skew.ts');
+
+if (!REDIS_SERVER) console.warn('test/queue: skipped: no redis-server installed (apt-get install redis-server)');
+
+describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
+  let redis: RedisServer;
+  let root: string;
+  let workers: WorkerProcess[] = [];
+  beforeEach(async () => {
+    redis = await startRedis();
+    root = mkdtempSync(join(tmpdir(), 'geodata-queue-store-'));
+    workers = [];
+  });
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.kill9()));
+    await redis.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const start = async (count: number, module = TILES) => {
+    const started = Array.from({ length: count }, () => startWorker(module, root, redis.url));
+    workers.push(...started);
+    await Promise.all(started.map((w) => w.waitFor((line) => line.event === 'ready')));
+    return started;
+  };
+  const until = async (test: () => boolean, timeoutMs = 10_000) => {
+    for (const end = Date.now() + timeoutMs; !test() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+  };
+  const commits = (worker: WorkerProcess) => worker.lines.filter((line) => line.event === 'commit');
+  const jobs = (worker: WorkerProcess) => worker.lines.filter((line) => line.event === 'job');
+
+  it('3 workers compute the 32 tile entries exactly once between them, and the mosaic equals the untiled run', async () => {
+    const three = await start(3);
+    const result = await runClient(root, redis.url, ['mosaic', '40']);
+    // Each worker prints its job line as the job ends; the client may have its answer a moment before.
+    await until(() => three.flatMap(commits).length >= 32);
+    expect(result).toMatchObject({ ok: true, equal: true, pixels: 256 * 512 });
+    // The client computed the mosaic and the untiled Field itself, no tile.
+    expect(result.computedHere.sort()).toEqual(['Field', 'Mosaic']);
+    // Commits are what was computed; a job may run twice when its lock lapses under load (BullMQ
+    // then hands it on), and the second run finds the entry committed.
+    const computed = three.flatMap(commits);
+    expect(computed).toHaveLength(32);
+    expect(new Set(computed.map((c) => c.stateHash)).size).toBe(32);
+    expect(computed.every((c) => c.className === 'Field')).toBe(true);
+    for (const worker of three) expect(commits(worker).length).toBeGreaterThan(0);
+    const entries = storedEntries(root);
+    expect(entries.every((e) => e.valid)).toBe(true);
+    expect(entries.filter((e) => e.className === 'Field')).toHaveLength(33);
+  });
+
+  it('a worker killed (kill -9) mid-job leaves no entry; its job finishes on another worker, each entry computed once', async () => {
+    const [a, b] = await start(2);
+    const client = runClient(root, redis.url, ['tiles', '1500', '4']);
+    const active = await Promise.race([a!, b!].map((w) => w.waitFor((line) => line.event === 'active').then((line) => ({ worker: w, line }))));
+    await active.worker.kill9();
+    const survivor = active.worker === a ? b! : a!;
+    const result = await client;
+    expect(result.ok).toBe(true);
+    expect(result.hashes).toHaveLength(4);
+    await until(() => commits(a!).length + commits(b!).length >= 4);
+    expect(commits(survivor).map((c) => c.stateHash)).toContain(active.line.stateHash);
+    // The killed worker never committed the job it was killed in.
+    expect(commits(active.worker).map((c) => c.stateHash)).not.toContain(active.line.stateHash);
+    const all = [...commits(a!), ...commits(b!)].map((c) => c.stateHash);
+    expect(all.sort()).toEqual([...result.hashes].sort());
+    expect(storedEntries(root).map((e) => [e.hash, e.valid]).sort()).toEqual(result.hashes.map((h: string) => [h, true]).sort());
+  });
+
+  it('refuses a job whose class hashes differently on the worker (code skew), naming the class; nothing is written', async () => {
+    const [skewed] = await start(1, SKEW);
+    const result = await runClient(root, redis.url, ['tiles', '0', '1']);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/^processAll: 1 of 1 items failed \(items 0\); the first: the job for Field \([0-9a-f]{12}\) failed on a worker: code skew: class Field hashes to dep tree [0-9a-f]{12} on worker .* but [0-9a-f]{12} where the job was asked for; the worker refused it/);
+    expect(jobs(skewed!)).toMatchObject([{ className: 'Field', computed: false, error: expect.stringContaining('code skew: class Field') }]);
+    expect(storedEntries(root)).toEqual([]);
+  });
+
+  it('Redis stopped mid-run: the client fails naming the URL, the worker stops naming it, and the store holds only whole entries', async () => {
+    const [worker] = await start(1);
+    const client = runClient(root, redis.url, ['tiles', '700', '8']);
+    await worker!.waitFor((line) => line.event === 'job');
+    await redis.stop();
+    const result = await client;
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain(`lost the connection to Redis at ${redis.url}`);
+    expect(await worker!.exited).toBe(2);
+    expect(worker!.stderr()).toContain(`lost the connection to Redis at ${redis.url}`);
+    const entries = storedEntries(root);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter((e) => !e.valid)).toEqual([]);
+  });
+
+  it('a Redis nobody runs: the client fails at once with the URL, nothing is written', async () => {
+    const url = redis.url;
+    await redis.stop();
+    const result = await runClient(root, url, ['tiles', '0', '1']);
+    expect(result).toEqual({ ok: false, error: expect.stringContaining(`cannot reach Redis at ${url}`) });
+    expect(storedEntries(root)).toEqual([]);
+  });
+});
