@@ -151,7 +151,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   function start(): Slot {
     const script = workerScript();
     const data: PoolWorkerData = { warnings: Boolean(options.onWarning) };
-    const worker = new Worker(script.entry, { workerData: data, eval: script.eval });
+    const worker = new Worker(script.entry, { workerData: data, eval: script.eval, execArgv: workerExecArgv(process.execArgv) });
     started += 1;
     const slot: Slot = { worker, ended: false };
     worker.on('message', (message: PoolAnswer) => answer(slot, message));
@@ -288,4 +288,23 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     },
   };
   return engine;
+}
+
+/**
+ * The parent's Node options a worker thread can take: loaders and flags, without the parent's own
+ * code (`-e`, `-p`) or its `--input-type`, which a worker refuses ("--input-type can only be used
+ * with string input"): a script run as `node --input-type=module -e ...` must still get a pool.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
+      i++; // its value
+      continue;
+    }
+    if (/^--(input-type|eval|print)=/.test(arg)) continue;
+    kept.push(arg);
+  }
+  return kept;
 }

@@ -36,11 +36,14 @@ export interface StepRecord {
   bytes: number;
 }
 
-/** The generated terrain, written by GDAL into `folder` of the engine's file system. */
+/** The generated terrain, written by GDAL (LZW) into `folder` of the engine's file system. */
 export async function generatedSource(engine: GdalEngine, folder: string): Promise<DemoSource> {
   const path = `${folder}/generated-terrain.tif`;
   await engine.fs.mkdir(folder);
-  await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine });
+  // LZW is written by GDAL itself in Node and in browsers alike (DEFLATE is compressed outside
+  // WebAssembly in Node), so the generated input has the same bytes, hence the same fingerprints,
+  // in a page and in a Node script.
+  await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine, compress: 'LZW' });
   const bytes = await engine.fs.readFile(path);
   return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256BytesHex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }

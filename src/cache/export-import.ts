@@ -259,7 +259,7 @@ function groupFiles(files: ArchiveFile[], from: CacheLayout, archiveName: string
 const ENTRY_FILES = new Set([META_FILE, PARAMETERS_FILE, SPEC_FILE]);
 const OUTPUT_SIDECARS = ['.aux.xml', '.ovr', '.msk'];
 /** The files of a code version and of a tree snapshot. */
-const GROUP_FILES: Record<'code' | 'snapshot', Set<string>> = { code: new Set(['source.js', 'source.json']), snapshot: new Set(['tree.json', 'graph.svg']) };
+const GROUP_FILES: Record<'code' | 'snapshot', Set<string>> = { code: new Set(['source.js', 'source.json', 'written.ts', 'written.js']), snapshot: new Set(['tree.json', 'graph.svg']) };
 
 /** Replaces an entry's meta.json with one that says where it came from (any `imported` it had is the author's word, and goes). */
 function recordProvenance(group: Group, provenance: ImportProvenance): void {

@@ -410,7 +410,7 @@ describe('geodata, the command line', () => {
     const commandOption = geodata(['--port', '0', 'browse'], folder);
     expect([commandOption.code, commandOption.stderr]).toEqual([2, 'geodata: option --port is not a common option: put it after the command name (geodata <command> --port ...); the common options are --root, --config, -m/--module, --json, --full-hash\n']);
     const noCommand = geodata(['--root', 'cache'], folder);
-    expect([noCommand.code, noCommand.stderr]).toEqual([2, 'geodata: the command is missing after the options; the commands are status, classes, entries, entry, explain, code, versions, clean-cache, clean-source, rebuild-registry, export, import, verify, browse, assets (geodata --help)\n']);
+    expect([noCommand.code, noCommand.stderr]).toEqual([2, 'geodata: the command is missing after the options; the commands are status, classes, entries, entry, explain, code, versions, clean-cache, clean-source, rebuild-registry, export, import, verify, browse, assets, worker (geodata --help)\n']);
   });
 
   it('says how to name the pipeline modules when none is named, in the form each command takes', () => {

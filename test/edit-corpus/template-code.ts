@@ -129,7 +129,7 @@ export class Start extends Data {
     return 'json';
   }
   async _process() {
-    const bytes = await getConfig().engine.readFile('data/values.json');
+    const bytes = await getConfig().engine.fs.readFile('data/values.json');
     return json({ value: JSON.parse(new TextDecoder().decode(bytes)).start });
   }
 }
@@ -143,7 +143,7 @@ export class FromPath extends Data {
   }
   async _process(spec: SpatialSpec) {
     await process(new Start(), spec);
-    const bytes = await getConfig().engine.readFile(new Start().getProcessedPath(spec));
+    const bytes = await getConfig().engine.fs.readFile(new Start().getProcessedPath(spec));
     return json({ value: JSON.parse(new TextDecoder().decode(bytes)).value + 1 });
   }
 }

@@ -63,7 +63,6 @@ describe('geodata packed, and installed from the tarball into a new project', ()
         "  browser: import.meta.resolve('geodata/browser'),",
         "  worker: import.meta.resolve('geodata/engine-worker'),",
         "  queue: import.meta.resolve('geodata/queue'),",
-        "  queueExports: Object.keys(await import('geodata/queue')).sort(),",
         '}));',
       ].join('\n'),
     );
@@ -79,8 +78,19 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       browser: url('dist/src/browser.js'),
       worker: url('dist/wasm/engine-worker.js'),
       queue: url('dist/src/queue/index.js'),
-      queueExports: ['DEFAULT_QUEUE', 'QueueError', 'queueExecutor', 'startWorker'],
     });
+  });
+
+  it('loads geodata/queue once the project installs bullmq, its optional peer, and names bullmq until then', () => {
+    writeFileSync(join(packed.project, 'queue.mjs'), "console.log(JSON.stringify(Object.keys(await import('geodata/queue')).sort()));\n");
+    const without = packed.node(['queue.mjs']);
+    expect(without.code).not.toBe(0);
+    expect(without.stderr).toMatch(/Cannot find package 'bullmq'/);
+    const bullmq = (JSON.parse(readFileSync(join(REPO, 'node_modules', 'bullmq', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(packed.npm(['install', `bullmq@${bullmq}`]).code).toBe(0);
+    const withBullmq = packed.node(['queue.mjs']);
+    expect(withBullmq.stderr).toBe('');
+    expect(JSON.parse(withBullmq.stdout)).toEqual(['DEFAULT_QUEUE', 'QueueError', 'queueExecutor', 'startWorker']);
   });
 
   it('bundles for browsers from the browser and worker entries without a Node builtin, and for Node from the Node entry', async () => {

@@ -27,6 +27,7 @@ export class GuardedStore implements StoreAdapter {
     this.#canRead = canRead;
     // No localPath: a file path would let a reader past the guard.
     this.name = inner.name;
+    if (inner.debris) this.debris = () => inner.debris!();
   }
 
   /** Whether `key` exists and is one the guard refuses (a link out of the cache). */
@@ -66,10 +67,8 @@ export class GuardedStore implements StoreAdapter {
     return this.#inner.removePrefix(prefix);
   }
 
-  /** The inner store's debris (sizes and owners only: nothing is read through it). */
-  debris(): ReturnType<NonNullable<StoreAdapter['debris']>> {
-    return this.#inner.debris ? this.#inner.debris() : Promise.resolve([]);
-  }
+  /** The inner store's debris (sizes and owners only: nothing is read through it); absent where the inner store has none. */
+  debris?(): ReturnType<NonNullable<StoreAdapter['debris']>>;
 
   lock(name: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<() => Promise<void>> {
     return this.#inner.lock(name, options);

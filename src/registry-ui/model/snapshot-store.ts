@@ -58,6 +58,8 @@ export class SnapshotStore implements StoreAdapter {
     this.#roots = roots;
     this.name = inner.name;
     if (inner.localPath) this.localPath = (key: string) => inner.localPath!(key);
+    // Debris is listed live (never snapshotted): status() must see what a killed run just left.
+    if (inner.debris) this.debris = () => inner.debris!();
   }
 
   /** The store this one reads through. */
@@ -183,6 +185,8 @@ export class SnapshotStore implements StoreAdapter {
   }
 
   localPath?(key: string): string;
+
+  debris?(): ReturnType<NonNullable<StoreAdapter['debris']>>;
 
   /** Marks the folders of written keys, so the next refresh reads them again. */
   #touch(keys: string[]): void {
