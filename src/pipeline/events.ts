@@ -20,6 +20,8 @@ export type PipelineEvent =
   | { type: 'commit'; className: string; stateHash: string; key: string; size: number }
   | { type: 'finish'; className: string; stateHash: string; durationMs: number }
   | { type: 'fail'; className: string; stateHash: string; error: unknown }
+  /** Something about an output that is not an error: a warp whose source does not overlap the spec (all nodata). */
+  | { type: 'warning'; className: string; stateHash: string; message: string }
   /**
    * `processAll` progress over its whole batch: emitted once at the start (`done` 0) and after
    * each item ends (`item` says which, and whether it was computed or failed).

@@ -32,7 +32,11 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
       }
       spec = await processor.completeSpec(spec, { engine, resolveInput, onProgress });
     }
-    await processor.run({ spec, outputPath: main.outputPath, engine, resolveInput, onProgress });
+    const warn = (message: string) => {
+      emit({ type: 'warning', className: identity.className, stateHash: identity.stateHash, message });
+      console.warn(`geodata: warning: ${identity.className} ${identity.stateHash.slice(0, 8)}: ${message}`);
+    };
+    await processor.run({ spec, outputPath: main.outputPath, engine, resolveInput, onProgress, warn });
     return { completedSpec: spec, coOutputs: [] };
   }
 

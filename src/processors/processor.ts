@@ -19,6 +19,8 @@ export interface ProcessorContext {
   /** Resolves an input to a path in the engine's file system (materialising bytes if needed). */
   resolveInput(ref: InputRef): Promise<string>;
   onProgress?: (fraction: number, message?: string) => void;
+  /** Tells the user something about the output that is not an error (a `warning` event and one line). */
+  warn?: (message: string) => void;
 }
 
 /**

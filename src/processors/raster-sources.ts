@@ -22,6 +22,8 @@ export interface RasterSources {
   nodata: number | undefined;
   /** `-s_srs <srcCrs>` when the sources have no CRS of their own, else nothing. */
   crsArgs: string[];
+  /** What `gdalinfo` said of each source, in the same order. */
+  infos: RasterInfo[];
 }
 
 /** How to inspect: which bands will be read, and the CRS of sources that have none. */
@@ -83,7 +85,7 @@ export async function inspectRasterSources(
   } catch (error) {
     throw new InvalidInputError(`${who}: ${names[0]} has pixels of GDAL type ${first.type}, which geodata does not handle; give dstDtype to convert them`, { cause: error });
   }
-  return { paths, names, bandCount: counts[0]!, dtype, nodata: parseNodata(first.noDataValue), crsArgs };
+  return { paths, names, bandCount: counts[0]!, dtype, nodata: parseNodata(first.noDataValue), crsArgs, infos };
 }
 
 function describeBandCount(count: number): string {

@@ -1,5 +1,6 @@
 import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
+import { footprintsMiss } from './footprint-overlap.js';
 import { InvalidInputError } from '../errors.js';
 import { checkSelection, mergeSelections, selectionJson, splitSubdataset, type ArraySelection } from '../formats/array-selection.js';
 import { writeGeoTiff } from '../raster/geotiff-output.js';
@@ -172,9 +173,12 @@ export class Reprojector implements Processor {
   }
 
   async run(context: ProcessorContext): Promise<void> {
-    const { spec, outputPath, engine, onProgress } = context;
+    const { spec, outputPath, engine, onProgress, warn } = context;
     const grid = targetGrid(spec, WHO);
     const sources = await this.inspect(context);
+    if (warn && (await footprintsMiss(sources.infos, spec, engine))) {
+      warn(`${WHO}: ${sources.names.join(', ')} does not overlap ${spec}: the output is entirely nodata; check the spec's CRS and bounds against the source's`);
+    }
     const plan = this.plan(sources);
     const scratch = new ScratchFiles(engine, outputPath);
     try {
