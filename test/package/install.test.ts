@@ -81,13 +81,13 @@ describe('geodata packed, and installed from the tarball into a new project', ()
     });
   });
 
-  it('loads geodata/queue once the project installs bullmq, its optional peer, and names bullmq until then', () => {
+  it('loads geodata/queue once the project installs bullmq and ioredis, its optional peers, and names bullmq until then', () => {
     writeFileSync(join(packed.project, 'queue.mjs'), "console.log(JSON.stringify(Object.keys(await import('geodata/queue')).sort()));\n");
     const without = packed.node(['queue.mjs']);
     expect(without.code).not.toBe(0);
     expect(without.stderr).toMatch(/Cannot find package 'bullmq'/);
-    const bullmq = (JSON.parse(readFileSync(join(REPO, 'node_modules', 'bullmq', 'package.json'), 'utf8')) as { version: string }).version;
-    expect(packed.npm(['install', `bullmq@${bullmq}`]).code).toBe(0);
+    const version = (name: string) => (JSON.parse(readFileSync(join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(packed.npm(['install', `bullmq@${version('bullmq')}`, `ioredis@${version('ioredis')}`]).code).toBe(0);
     const withBullmq = packed.node(['queue.mjs']);
     expect(withBullmq.stderr).toBe('');
     expect(JSON.parse(withBullmq.stdout)).toEqual(['DEFAULT_QUEUE', 'QueueError', 'queueExecutor', 'startWorker']);
