@@ -6,10 +6,10 @@
  * `test/fingerprint/library-names.test.ts` compares the list with the real exports of both entries.
  */
 export const LIBRARY_EXPORT_NAMES: readonly string[] = [
-  'Aspect', 'COLORBAR_SIZES', 'ClassRegistry', 'ColorRelief', 'Config', 'ConfigError', 'CrsError',
-  'DEFAULT_HILLSHADE_STRENGTH', 'DTYPE_NAMES', 'Data', 'Figure', 'FileError', 'FingerprintError',
+  'ArchiveTooLargeError', 'Aspect', 'COLORBAR_SIZES', 'ClassRegistry', 'ColorRelief', 'Config', 'ConfigError', 'CrsError',
+  'DEFAULT_HILLSHADE_STRENGTH', 'DEFAULT_LIMITS', 'DTYPE_NAMES', 'Data', 'Figure', 'FileError', 'FingerprintError',
   'GLYPH_ADVANCE', 'GLYPH_ASCENT', 'GLYPH_HEIGHT', 'GLYPH_WIDTH', 'GdalError', 'GeodataError',
-  'Hillshade', 'InvalidInputError', 'LIBRARY_VERSION', 'LOCAL_BATCH_CONCURRENCY', 'LUT_SIZE', 'Mosaic', 'NodeInputHasher',
+  'Hillshade', 'InvalidInputError', 'LIBRARY_VERSION', 'LOCAL_BATCH_CONCURRENCY', 'LUT_SIZE', 'Mosaic', 'NodeInputHasher', 'OutputTooLargeError',
   'PipelineError', 'REMOTE_VERSION_FORMAT', 'RESAMPLING_METHODS', 'Raster', 'Rasterizer',
   'Reprojector', 'Roughness', 'Slope', 'SpatialSpec', 'StoreError', 'TerrainDataset', 'Tpi',
   'Tracked', 'Tri', 'UnsupportedFormatError', 'affineToGdal', 'aspect', 'blit', 'bytesDriver', 'classes', 'cleanCache',
@@ -20,14 +20,14 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'describe', 'describeCacheReason', 'describeReason', 'drawText', 'driverForExtension',
   'encodePng', 'entries', 'entryDetails', 'explain', 'explainEntry', 'exportEntries', 'figureBytes', 'figureUrl', 'fillRect',
   'findEntries', 'fingerprint', 'fingerprintRecord', 'fontCharacters', 'formatTicks', 'fsStore', 'gdalAssetsAt',
-  'gdalToAffine', 'geojsonDriver', 'getColormap', 'getConfig', 'glyphBitmap', 'hillshade',
+  'gdalToAffine', 'geojsonDriver', 'getColormap', 'getConfig', 'getLimits', 'glyphBitmap', 'hillshade',
   'importArchive', 'indexedDbStore', 'jsonDriver', 'load', 'loadFromHash', 'lutIndex',
   'measureText', 'memoryStore', 'metresPerDegreeAxes', 'niceTicks', 'onPipelineEvent',
   'parseColor', 'process', 'processAll', 'produce', 'rasterBand', 'rasterDriver', 'readRaster', 'readRasterBytes',
   'readWindow', 'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba', 'renderSvg',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
   'scanCache', 'shadeImage', 'showProgress', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status', 'svgDocument',
-  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'withConfig', 'write', 'writeRaster',
+  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'verifyEntries', 'withConfig', 'write', 'writeRaster',
 ];
 
 let names: ReadonlySet<string> | undefined;

@@ -24,18 +24,11 @@ export function checkGridFits(className: string, spec: SpatialSpec, fileName: st
   );
 }
 
-/** The largest file Node reads at once (`fs.readFile` refuses files of 2 GiB and more); `load()` reads outputs whole. */
-const MAX_FILE_READ = 2 ** 31 - 1;
-
 /**
- * Refuses to commit an output that load() could not read back: a raster whose grid (known only
- * now, for a CRS-only spec) is over the raster limit, or any file larger than one read can hold.
+ * Refuses to commit a raster whose grid, known only now (a CRS-only spec completed from the
+ * source), is over the raster limit. Files of any size commit otherwise: `load()` of one over
+ * 2 GiB says so and points to `readWindow`, which reads it by window.
  */
-export function checkOutputFits(className: string, spec: SpatialSpec, fileName: string, fileBytes: number): void {
+export function checkOutputFits(className: string, spec: SpatialSpec, fileName: string): void {
   checkGridFits(className, spec, fileName);
-  if (fileBytes <= MAX_FILE_READ) return;
-  throw new OutputTooLargeError(
-    `${className} for ${spec} produced ${fileName} of ${describeBytes(fileBytes)}, more than the ${describeBytes(MAX_FILE_READ)} a file read can hold, so load() could not read it; ` +
-      'it was not committed. Use a coarser spec or a smaller extent',
-  );
 }

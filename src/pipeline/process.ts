@@ -289,7 +289,7 @@ async function collectOutputs(
     const fileName = isMain ? output.outputPath.slice(output.outputPath.lastIndexOf('/') + 1) : outputFileName(output.instance);
     const recorded = await recordedSpec(isMain ? completedSpec : output.spec, output.outputPath, fileName);
     // Never commit what load() cannot read back (a grid the spec did not say, or a file too large to read).
-    if (!(output.instance instanceof Figure)) checkOutputFits(output.identity.className, recorded, fileName, (await workspace.size(output.outputPath)) ?? 0);
+    if (!(output.instance instanceof Figure)) checkOutputFits(output.identity.className, recorded, fileName);
     produced.push({
       output,
       fileName,
