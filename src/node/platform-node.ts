@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -157,14 +157,7 @@ const nodeWorkspace: Workspace = {
   async readRange(path, offset, length) {
     const handle = await open(path, 'r').catch((error: unknown) => nodePlatform.readFile(path).then(() => Promise.reject(error)));
     try {
-      const bytes = new Uint8Array(length);
-      let filled = 0;
-      while (filled < length) {
-        const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return filled === length ? bytes : bytes.subarray(0, filled);
+      return await readAt(handle, offset, length);
     } finally {
       await handle.close();
     }
@@ -182,16 +175,7 @@ const nodeWorkspace: Workspace = {
   async openFile(path, mode) {
     const handle = await open(path, mode === 'w' ? 'w+' : 'r');
     return {
-      async read(offset, length) {
-        const bytes = new Uint8Array(length);
-        let filled = 0;
-        while (filled < length) {
-          const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
-          if (bytesRead === 0) break;
-          filled += bytesRead;
-        }
-        return filled === length ? bytes : bytes.subarray(0, filled);
-      },
+      read: (offset, length) => readAt(handle, offset, length),
       async write(offset, bytes) {
         let written = 0;
         while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
@@ -214,3 +198,15 @@ const nodeWorkspace: Workspace = {
     };
   },
 };
+
+/** `length` bytes at `offset` of an open file (fewer at its end): a read may return part, so it loops. */
+async function readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? bytes : bytes.subarray(0, filled);
+}
