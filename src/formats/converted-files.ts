@@ -1,3 +1,4 @@
+import { randomHex } from '../random-hex.js';
 import { sha256BytesHex } from '../sha256.js';
 import type { Workspace } from '../platform.js';
 
@@ -46,9 +47,4 @@ export async function convertOnce(workspace: Workspace, folder: string, targetNa
     running.set(target, pending);
   }
   return pending;
-}
-
-/** 16 random hex digits, for names nobody can guess or plant. */
-export function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import type { ArrayFile } from './array-file.js';
-import { randomHex } from './converted-files.js';
+import { randomHex } from '../random-hex.js';
 import { UnsupportedFormatError } from './format-errors.js';
 import { openHdf5File } from './hdf5-file.js';
 import { openNetcdf3File } from './netcdf3-file.js';

@@ -1,6 +1,7 @@
 import { getConfig } from '../config.js';
 import { FileError } from '../errors.js';
 import type { InputDigest } from '../fingerprint/input-hasher.js';
+import { randomHex } from '../random-hex.js';
 import { sha256BytesHex } from '../sha256.js';
 import type { Workspace } from '../platform.js';
 import type { PixelWindow, WindowRequest, WindowResult } from './cog-window.js';
@@ -166,9 +167,6 @@ async function writeWhole(workspace: Workspace, path: string, write: (part: stri
   if (size !== undefined) completed.set(path, size);
 }
 
-function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** The whole file, checked to be the fingerprinted version. */
 async function downloadVersion(url: string, fingerprint: RemoteFingerprint): Promise<Uint8Array> {

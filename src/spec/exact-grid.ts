@@ -1,5 +1,7 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { GdalError } from '../errors.js';
+import { randomHex } from '../random-hex.js';
+import { getPlatform } from '../platform.js';
 import type { GeoTransform } from './affine.js';
 
 /** A raster's pixel grid: size and GDAL geotransform. */
@@ -10,18 +12,31 @@ export interface Grid {
 }
 
 /**
- * One scratch VRT in GDAL's `/vsimem/`, reused by every call: `gdalinfo -json` rounds the
- * geotransform to 16 digits, but a VRT's XML (`-mdd xml:VRT`) carries all 17, so exact grids are
- * read through a VRT. A fixed name leaks nothing (the engine cannot delete `/vsimem/` files); the
- * calls are queued so that two of them never share it.
+ * Exact grids are read through a scratch VRT: `gdalinfo -json` rounds the geotransform to 16
+ * digits, but a VRT's XML (`-mdd xml:VRT`) carries all 17.
+ *
+ * On host files the VRT is a file of its own per call, in the workspace's temporary folder: the
+ * Node engine is a pool of threads, each with its own `/vsimem/`, so the call that writes the VRT
+ * and the one that reads it may run on different threads, and a `/vsimem/` name read by the
+ * second would be another call's (or nothing). In a page's memory file system there is one GDAL
+ * module; there one fixed `/vsimem/` name is reused (the engine cannot delete `/vsimem/` files)
+ * and the calls are queued so that two of them never share it.
  */
 const SCRATCH_VRT = '/vsimem/geodata-grid/grid.vrt';
 let queue: Promise<unknown> = Promise.resolve();
 
-function exclusive<T>(body: () => Promise<T>): Promise<T> {
-  const result = queue.then(body, body);
-  queue = result.catch(() => undefined);
-  return result;
+async function withScratchVrt<T>(engine: GdalEngine, body: (vrt: string) => Promise<T>): Promise<T> {
+  if (engine.fs.kind === 'memory') {
+    const result = queue.then(() => body(SCRATCH_VRT), () => body(SCRATCH_VRT));
+    queue = result.catch(() => undefined);
+    return result;
+  }
+  const vrt = `${getPlatform().workspace().tempFolder}/geodata-grid-${randomHex()}.vrt`;
+  try {
+    return await body(vrt);
+  } finally {
+    await engine.fs.remove(vrt).catch(() => undefined);
+  }
 }
 
 /**
@@ -29,9 +44,9 @@ function exclusive<T>(body: () => Promise<T>): Promise<T> {
  * @example const { width, height, geoTransform } = await exactGrid(engine, 'out/dem.tif');
  */
 export function exactGrid(engine: GdalEngine, path: string): Promise<Grid> {
-  return exclusive(async () => {
-    await engine.translate(path, SCRATCH_VRT, ['-of', 'VRT']);
-    return readScratchGrid(engine, path);
+  return withScratchVrt(engine, async (vrt) => {
+    await engine.translate(path, vrt, ['-of', 'VRT']);
+    return readScratchGrid(engine, vrt, path);
   });
 }
 
@@ -40,14 +55,14 @@ export function exactGrid(engine: GdalEngine, path: string): Promise<Grid> {
  * warping a pixel: the sources warped to a VRT, whose header is read.
  */
 export function suggestedWarpGrid(engine: GdalEngine, sources: string[], args: string[]): Promise<Grid> {
-  return exclusive(async () => {
-    await engine.warp(sources, SCRATCH_VRT, ['-of', 'VRT', '-overwrite', ...args]);
-    return readScratchGrid(engine, sources.join(', '));
+  return withScratchVrt(engine, async (vrt) => {
+    await engine.warp(sources, vrt, ['-of', 'VRT', '-overwrite', ...args]);
+    return readScratchGrid(engine, vrt, sources.join(', '));
   });
 }
 
-async function readScratchGrid(engine: GdalEngine, subject: string): Promise<Grid> {
-  const info = await engine.info(SCRATCH_VRT, ['-mdd', 'xml:VRT', '-norat', '-noct']);
+async function readScratchGrid(engine: GdalEngine, vrt: string, subject: string): Promise<Grid> {
+  const info = await engine.info(vrt, ['-mdd', 'xml:VRT', '-norat', '-noct']);
   const xml = info.metadata?.['xml:VRT'];
   const grid = typeof xml === 'string' ? parseVrtGrid(xml) : undefined;
   if (!grid) {

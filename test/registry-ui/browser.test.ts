@@ -388,7 +388,9 @@ describe.skipIf(!HAS_CHROMIUM)(`geodata browse in Chromium ${HAS_CHROMIUM ? '' :
     const before = server.index.generation;
     expect(runPipeline(cache.root, V2, 'later')).toEqual(['Constant']);
     const added = storedEntries(cache.root).find((e) => e.className === 'Constant' && e.parameters.value === 9)!;
-    await page.waitForSelector(`table.entries tr[data-hash="${added.hash}"]`, { timeout: 20_000 });
+    // The server looks again at most every 2 s, or ten times as long as its last look took: after
+    // the full reloads of the tests before, on a loaded machine, that can be tens of seconds.
+    await page.waitForSelector(`table.entries tr[data-hash="${added.hash}"]`, { timeout: 60_000 });
     expect(server.index.generation).toBe(before + 1);
   });
 
