@@ -5,6 +5,7 @@ import type { Tracked } from '../data/tracked.js';
 import { driverForExtension } from '../drivers/builtin.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
+import { nameRemoteInputs } from '../sources/remote-input.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import type { StaleReason } from '../fingerprint/record.js';
 import { type ActiveOutput, currentRecording, endComputation, inCallChain, runComputation } from './active.js';
@@ -355,7 +356,7 @@ async function tryLock(name: string): Promise<(() => Promise<void>) | undefined>
 
 function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unknown {
   if (error instanceof PipelineError && error.message.includes(identity.className)) return error;
-  const message = (error instanceof Error ? error.message : String(error)).replace(/; no entry was written$/, '');
+  const message = nameRemoteInputs(error instanceof Error ? error.message : String(error)).replace(/; no entry was written$/, '');
   const kind = error instanceof GeodataError ? '' : ` (${error instanceof Error ? error.name : typeof error})`;
   return new PipelineError(`computing ${identity.className} for ${spec} failed${kind}: ${message}; no entry was written`, { cause: error });
 }
