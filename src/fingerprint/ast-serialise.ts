@@ -24,18 +24,25 @@ export function serialiseAst(node: AstNode): string {
   return out.join('');
 }
 
-// Sorted, filtered keys per node shape; there are few shapes, and sorting per node is costly.
-const keyCache = new Map<string, string[]>();
+// Sorted, filtered keys per node shape (its own keys, in order); there are few shapes per node
+// type, and sorting per node is costly. Shapes are told apart by comparing key lists, which
+// costs less than joining them into a signature for every node.
+const keyCache = new Map<string, Array<{ own: string[]; keys: string[] }>>();
 
 function keysOf(node: AstNode): string[] {
   const own = Object.keys(node);
-  const signature = own.join(',');
-  let keys = keyCache.get(signature);
-  if (!keys) {
-    keys = own.filter((key) => !IGNORED_KEYS.has(key) && key !== 'type').sort();
-    keyCache.set(signature, keys);
-  }
+  let shapes = keyCache.get(node.type);
+  if (!shapes) keyCache.set(node.type, (shapes = []));
+  for (const shape of shapes) if (sameKeys(shape.own, own)) return shape.keys;
+  const keys = own.filter((key) => !IGNORED_KEYS.has(key) && key !== 'type').sort();
+  shapes.push({ own, keys });
   return keys;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function write(value: unknown, keepTemplateRaw: boolean, out: string[]): void {
@@ -49,10 +56,11 @@ function write(value: unknown, keepTemplateRaw: boolean, out: string[]): void {
     out.push(String(value));
   } else if (Array.isArray(value)) {
     out.push('[');
-    value.forEach((item, index) => {
+    for (let index = 0; index < value.length; index++) {
+      if (!(index in value)) continue; // a hole, skipped as \`forEach\` skips it
       if (index > 0) out.push(',');
-      write(item, keepTemplateRaw, out);
-    });
+      write(value[index], keepTemplateRaw, out);
+    }
     out.push(']');
   } else if (isNode(value)) {
     writeNode(value, keepTemplateRaw, out);

@@ -1,6 +1,6 @@
 import { Parser, type Options } from 'acorn';
 import { tsPlugin } from '@sveltejs/acorn-typescript';
-import { type AstNode, forEachChild } from './ast.js';
+import { type AstNode, isNode } from './ast.js';
 import type { ModuleText } from './module-reader.js';
 
 /** How a name is bound where it is declared. */
@@ -221,13 +221,63 @@ class ScopeBuilder {
     }
   }
 
-  /** Declares the `var`s below `node` in the function scope, not looking into nested functions. */
-  private hoistVar(node: AstNode, scope: Scope): void {
-    if (FUNCTIONS.has(node.type) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
-    if (node.type === 'VariableDeclaration' && node.kind === 'var') this.declareVariables(node, scope);
-    forEachChild(node, (child) => {
-      if (!child.type.startsWith('TS')) this.hoistVar(child, scope);
-    });
+  /**
+   * Declares the `var`s below `node` in the function scope, not looking into nested functions.
+   * A `var` is a statement: only statements that hold statements are looked into, not
+   * expressions (which reach a statement only through a function or class, where hoisting stops),
+   * nor TypeScript-only blocks. The order is the source order, as the first declaration wins.
+   */
+  private hoistVar(node: AstNode | null | undefined, scope: Scope): void {
+    if (!node) return;
+    switch (node.type) {
+      case 'VariableDeclaration':
+        if (node.kind === 'var') this.declareVariables(node, scope);
+        return;
+      case 'BlockStatement':
+        for (const statement of node.body as AstNode[]) this.hoistVar(statement, scope);
+        return;
+      case 'IfStatement':
+        this.hoistVar(node.consequent as AstNode, scope);
+        this.hoistVar(node.alternate as AstNode | null, scope);
+        return;
+      case 'ForStatement':
+        this.hoistVar(node.init as AstNode | null, scope);
+        this.hoistVar(node.body as AstNode, scope);
+        return;
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        this.hoistVar(node.left as AstNode, scope);
+        this.hoistVar(node.body as AstNode, scope);
+        return;
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'LabeledStatement':
+      case 'WithStatement':
+        this.hoistVar(node.body as AstNode, scope);
+        return;
+      case 'TryStatement':
+        this.hoistVar(node.block as AstNode, scope);
+        this.hoistVar(node.handler?.body as AstNode | undefined, scope);
+        this.hoistVar(node.finalizer as AstNode | null, scope);
+        return;
+      case 'SwitchStatement':
+        for (const c of node.cases as AstNode[]) for (const statement of c.consequent as AstNode[]) this.hoistVar(statement, scope);
+        return;
+    }
+  }
+
+  /** `visit` on every node directly below `node`, in source order (`forEachChild` without a closure per node). */
+  private visitChildren(node: AstNode, scope: Scope): void {
+    for (const key in node) {
+      if (key === 'start' || key === 'end' || key === 'loc' || key === 'range' || key === 'raw' || key === 'sourceFile') continue;
+      const value = node[key];
+      if (typeof value !== 'object' || value === null) continue;
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) this.visit(item, scope);
+      } else if (typeof value.type === 'string') {
+        this.visit(value as AstNode, scope);
+      }
+    }
   }
 
   private visit(node: AstNode, scope: Scope): void {
@@ -259,7 +309,7 @@ class ScopeBuilder {
         const inner = this.newScope(node, scope);
         const head = node.type === 'ForStatement' ? node.init : node.left;
         if (head?.type === 'VariableDeclaration' && head.kind !== 'var') this.declareVariables(head, inner);
-        forEachChild(node, (child) => this.visit(child, inner));
+        this.visitChildren(node, inner);
         return;
       }
       case 'CatchClause': {
@@ -273,11 +323,11 @@ class ScopeBuilder {
         const inner = this.newScope(node, scope);
         const cases = node.cases as AstNode[];
         this.declareStatements(cases.flatMap((c) => c.consequent as AstNode[]), inner, false);
-        for (const c of cases) forEachChild(c, (child) => this.visit(child, inner));
+        for (const c of cases) this.visitChildren(c, inner);
         return;
       }
       default:
-        forEachChild(node, (child) => this.visit(child, scope));
+        this.visitChildren(node, scope);
     }
   }
 
