@@ -125,10 +125,43 @@ function parse(source: ModuleText): ParsedModule | undefined {
 export function scopeAt(module: ParsedModule, offset: number): Scope {
   let scope = module.scope;
   for (;;) {
-    const inner = scope.children.find((child) => child.start <= offset && offset < child.end);
+    const inner = childAt(scope, offset);
     if (!inner) return scope;
     scope = inner;
   }
+}
+
+// Whether a scope's children are in source order without overlapping (almost always: an arrow
+// function in a `switch` head or a class's `extends` is the exception), computed once per scope.
+const inOrder = new WeakMap<Scope, boolean>();
+
+/**
+ * The first child of `scope` that contains `offset`. A module's scope has a child per function
+ * and method, and each class is looked up in it: searched by halves where the children are in
+ * order (where at most one can contain `offset`), one by one otherwise.
+ */
+function childAt(scope: Scope, offset: number): Scope | undefined {
+  const children = scope.children;
+  let ordered = inOrder.get(scope);
+  if (ordered === undefined) {
+    ordered = children.every((child, i) => i === 0 || children[i - 1]!.end <= child.start);
+    inOrder.set(scope, ordered);
+  }
+  if (!ordered) return children.find((child) => child.start <= offset && offset < child.end);
+  let low = 0;
+  let high = children.length - 1;
+  let found: Scope | undefined;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const child = children[middle]!;
+    if (child.start <= offset) {
+      found = child;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found && offset < found.end ? found : undefined;
 }
 
 /** The binding `name` has in `scope` or an enclosing one. */
