@@ -18,7 +18,7 @@ import { describeReason } from './describe-reason.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
 import { checkGridFits, checkOutputFits } from './output-limits.js';
-import { committedOutputPath } from './paths.js';
+import { committedOutputPath, rememberOutputFile } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
 import { isHit, judgeEntry, type Judged } from './recorded-check.js';
 import { runProducer } from './run-producer.js';
@@ -44,6 +44,7 @@ export async function process(instance: Tracked, spec?: SpatialSpec): Promise<Pr
   const { identity, resolved } = await identifyFor(instance, spec);
   const result = await ensureEntry(instance, resolved, identity, false);
   const path = committedOutputPath(identity, result.meta.output.file);
+  rememberOutputFile(identity.stateHash, result.meta.output.file);
   const store = getConfig().store;
   if (!store.localPath) {
     // GDAL needs a path: give it a workspace copy of the committed bytes.
