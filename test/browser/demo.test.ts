@@ -39,7 +39,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
 
   it('builds a static folder with the page, the bundle, the worker, gdal3.js and GDAL’s wasm and data', async () => {
     const dist = join(scratch, 'dist');
-    const files = ['index.html', 'style.css', 'app.js', 'engine-worker.js', 'gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data'];
+    const files = ['index.html', 'style.css', 'app.js', 'engine-worker.js', 'compute-worker.js', 'gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data'];
     const sizes = await Promise.all(files.map(async (file) => (await stat(join(dist, file))).size));
     expect(sizes.every((size) => size > 0)).toBe(true);
     // gdal3.js is served, not bundled (see BROWSER_BUNDLE_OPTIONS), and the page bundle is not minified.
@@ -63,9 +63,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
 
       // The same classes, unminified, have the same fingerprints in Chromium as in Node.
       expect(run.steps.map((step) => [step.name, step.stateHash])).toEqual(generated.steps.map((step) => [step.name, step.stateHash]));
-      // Outputs: the same pixels, not the same bytes. Node compresses GeoTIFFs outside WebAssembly
-      // with its own zlib, a page through GDAL (test/raster/compressed-output.test.ts reads both
-      // pixel for pixel); the figures, drawn from those rasters, are compared pixel for pixel here.
+      // Outputs: the same pixels, not the same bytes. Both compress GeoTIFFs outside WebAssembly,
+      // Node with native zlib at level 1, a page with the Compression Streams API (level 6, in its
+      // compute worker; test/browser/compute-worker.test.ts reads both pixel for pixel); the
+      // figures, drawn from those rasters, are compared pixel for pixel here.
       for (const [index, name] of [[3, 'elevation figure'], [4, 'slope figure']] as const) {
         const inPage = pixels(await demo.figureBytes(name));
         const inNode = pixels(new Uint8Array(await readFile(generated.steps[index]!.path)));
