@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../examples/browser/build.js';
-import { importArchive, memoryStore, SpatialSpec, withConfig } from '../../src/node.js';
+import { importArchive, memoryStore, readRasterBytes, SpatialSpec, withConfig } from '../../src/node.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_REASON } from '../helpers/browser.js';
 import type { HttpServer } from '../helpers/http-server.js';
 import { HAS_DATA, NO_DATA_REASON, sample } from '../wasm/fixtures.js';
@@ -67,6 +67,13 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
       // Node with native zlib at level 1, a page with the Compression Streams API (level 6, in its
       // compute worker; test/browser/compute-worker.test.ts reads both pixel for pixel); the
       // figures, drawn from those rasters, are compared pixel for pixel here.
+      for (const index of [0, 1, 2]) {
+        const base64 = await demo.page.evaluate((path) => (window as unknown as { geodataDemoOutput: (p: string) => Promise<string> }).geodataDemoOutput(path), run.steps[index]!.path);
+        const inPage = await readRasterBytes(new Uint8Array(Buffer.from(base64, 'base64')), run.steps[index]!.path);
+        const inNode = await readRasterBytes(new Uint8Array(await readFile(generated.steps[index]!.path)), generated.steps[index]!.path);
+        expect(inPage.spec.equals(inNode.spec)).toBe(true);
+        expect(inPage.bands.map((band) => Buffer.from(band.buffer, band.byteOffset, band.byteLength).equals(Buffer.from(inNode.bands[0]!.buffer, inNode.bands[0]!.byteOffset, inNode.bands[0]!.byteLength)))).toEqual([true]);
+      }
       for (const [index, name] of [[3, 'elevation figure'], [4, 'slope figure']] as const) {
         const inPage = pixels(await demo.figureBytes(name));
         const inNode = pixels(new Uint8Array(await readFile(generated.steps[index]!.path)));
