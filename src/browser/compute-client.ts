@@ -99,7 +99,7 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       // The block is the compressor's own (predicted in place or a fresh read): handed over.
       deflate: (bytes) => {
         const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        return call({ op: 'deflate', bytes: own }, () => webDeflateCodec.deflate(bytes, 6), [own.buffer as ArrayBuffer]);
+        return call({ op: 'deflate', bytes: own }, () => deflateHere(bytes), [own.buffer as ArrayBuffer]);
       },
       inflate: (bytes) => webDeflateCodec.inflate(bytes),
       parallel: 4,
@@ -113,6 +113,15 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       worker = undefined;
     },
   };
+}
+
+/**
+ * DEFLATE on this thread, after a turn of the event loop: the Compression Streams API answers in
+ * microtasks, so without it a whole file's blocks would compress in one task of the page.
+ */
+async function deflateHere(bytes: Uint8Array): Promise<Uint8Array> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return webDeflateCodec.deflate(bytes, 6);
 }
 
 /** A band as plain data (a Raster's band view, or any ArrayLike, cloned as a typed array or array). */
