@@ -17,7 +17,7 @@ export interface ComputeWorkerOptions {
 /** Off-thread work of the browser platform; each method falls back to this thread when no worker can run. */
 export interface ComputeWorker {
   renderPng(band: Band, options: RenderPngOptions): Promise<Uint8Array>;
-  /** DEFLATE (level 6: the Compression Streams API has no levels) in the worker. */
+  /** DEFLATE (level 6: the Compression Streams API has no levels) and inflate in the worker. */
   readonly deflateCodec: DeflateCodec;
   /** How many requests the worker answered (for tests: the work did leave the page). */
   readonly answered: number;
@@ -101,7 +101,12 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
         const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
         return call({ op: 'deflate', bytes: own }, () => deflateHere(bytes), [own.buffer as ArrayBuffer]);
       },
-      inflate: (bytes) => webDeflateCodec.inflate(bytes),
+      // Inflated there too: the Compression Streams API answers in microtasks, so on the page a
+      // whole raster's tiles would inflate in one task. The stored bytes are a view of the file: copied.
+      inflate: (bytes) => {
+        const copy = bytes.slice();
+        return call({ op: 'inflate', bytes: copy }, () => inflateHere(bytes), [copy.buffer as ArrayBuffer]);
+      },
       parallel: 4,
       levels: false,
     },
@@ -122,6 +127,12 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
 async function deflateHere(bytes: Uint8Array): Promise<Uint8Array> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   return webDeflateCodec.deflate(bytes, 6);
+}
+
+/** Inflate on this thread, after a turn of the event loop (see `deflateHere`). */
+async function inflateHere(bytes: Uint8Array): Promise<Uint8Array> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return webDeflateCodec.inflate(bytes);
 }
 
 /** A band as plain data (a Raster's band view, or any ArrayLike, cloned as a typed array or array). */

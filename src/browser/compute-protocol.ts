@@ -7,7 +7,7 @@ import type { RenderPngOptions } from '../render/render-raster.js';
 import type { SerializedError } from '../../wasm/worker-protocol.js';
 
 /** Work for the compute worker. */
-export type ComputeWork = { op: 'renderPng'; band: Band; options: RenderPngOptions } | { op: 'deflate'; bytes: Uint8Array };
+export type ComputeWork = { op: 'renderPng'; band: Band; options: RenderPngOptions } | { op: 'deflate'; bytes: Uint8Array } | { op: 'inflate'; bytes: Uint8Array };
 
 /** A piece of work with the id its answer carries. */
 export type ComputeRequest = ComputeWork & { id: number };

@@ -1,6 +1,6 @@
 /**
  * The module Web Worker behind the browser platform's off-thread work (`compute-client.ts`):
- * renders figures to PNG and deflates GeoTIFF tiles, so a page's thread is never held for the
+ * renders figures to PNG and deflates and inflates GeoTIFF tiles, so a page's thread is never held for the
  * hundreds of milliseconds these take on large rasters. Nothing here starts GDAL.
  *
  * Bundlers that understand `new Worker(new URL('./compute-worker.js', import.meta.url))` bundle
@@ -22,7 +22,12 @@ const scope = globalThis as unknown as WorkerScope;
 scope.onmessage = async (event) => {
   const request = event.data;
   try {
-    const value = request.op === 'renderPng' ? await renderRasterHere(request.band, request.options) : await webDeflateCodec.deflate(request.bytes, 6);
+    const value =
+      request.op === 'renderPng'
+        ? await renderRasterHere(request.band, request.options)
+        : request.op === 'deflate'
+          ? await webDeflateCodec.deflate(request.bytes, 6)
+          : await webDeflateCodec.inflate(request.bytes);
     // A fresh array of its own buffer: handed over, not copied.
     const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
     scope.postMessage({ id: request.id, value: own }, [own.buffer as ArrayBuffer]);
