@@ -60,9 +60,12 @@ describe.skipIf(!HAS_CHROMIUM)(`a user's page bundled from the installed package
     const { outcome, requested, violations } = await runServedPage(out, dem(), PAGE_CSP);
     expect(outcome).toEqual(expected);
     expect(violations).toEqual([]);
+    // Each of GDAL's files is asked for twice: checked (HEAD), then fetched.
     expect(requested.filter((path) => /engine-worker|gdal3WebAssembly/.test(path)).map((path) => path.replace(/-[\w-]{8}\.js$/, '.js')).sort()).toEqual([
       '/assets/engine-worker.js',
       '/assets/gdal3WebAssembly.data',
+      '/assets/gdal3WebAssembly.data',
+      '/assets/gdal3WebAssembly.wasm',
       '/assets/gdal3WebAssembly.wasm',
     ]);
   }, 300_000);
