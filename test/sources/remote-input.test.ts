@@ -100,7 +100,7 @@ describe('remote inputs in the workspace', () => {
 
   it('names the URL, not its temporary copy, when GDAL fails on a remote file that is cut short, and writes no entry', async () => {
     // The header and the first rows only.
-    const url = serve('/cut.tif', { body: plain.subarray(0, Math.floor(plain.length / 50)), type: 'image/tiff', ranges: false });
+    const url = serve('/truncated.tif', { body: plain.subarray(0, Math.floor(plain.length / 50)), type: 'image/tiff', ranges: false });
     const failure = await load<Raster>(new RemoteDem(url, 'nearest'), WIDE).then(
       () => undefined,
       (error: Error) => error,
