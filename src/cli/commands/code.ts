@@ -25,7 +25,7 @@ export const codeCommand: Command = {
     }
     // The diff library loads only for --diff.
     const canonical = values.canonical === true;
-    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context), (await import('../../cache/code-diff.js')).diffSources, canonical) : [];
+    const diffs = withDiff ? consecutiveDiffs(versions, context.hash.bind(context), (await import('../../cache/code-diff.js')).diffSources, canonical, (await import('../../cache/format-source.js')).formatSource) : [];
     if (context.json) {
       context.printJson({ className, versions, ...(withDiff ? { diffs } : {}) });
       return 0;
@@ -94,17 +94,19 @@ function consecutiveDiffs(
   hash: (h: string) => string,
   diffSources: (from: DiffSide, to: DiffSide) => CodeDiff,
   canonical: boolean,
+  layOut: (compiled: string) => string,
 ): Array<{ from: string; to: string; patch: string }> {
   const diffs = [];
   for (let index = 1; index < versions.length; index++) {
     const before = versions[index - 1]!;
     const after = versions[index]!;
     const name = after.className ?? 'code';
-    // Written sources where both versions have one; else both sides' hashed text, so a diff never mixes them.
+    // Written sources where both versions have one; else both sides' hashed text (laid out one
+    // statement per line, as the registry page shows it), so a diff never mixes them.
     const written = !canonical && typeof before.writtenSource === 'string' && typeof after.writtenSource === 'string';
     const side = (version: CodeVersion) => ({
       label: `${name}@${hash(version.sourceHash)}`,
-      text: (written ? version.writtenSource : version.source) ?? '',
+      text: (written ? version.writtenSource : layOut(version.source ?? '')) ?? '',
       header: [version.firstRegistered ?? '', written ? whereWritten(version) : '(compiled text)'].filter(Boolean).join(' '),
     });
     diffs.push({ from: before.sourceHash, to: after.sourceHash, patch: diffSources(side(before), side(after)).patch.trimEnd() });

@@ -7,7 +7,7 @@ import { classGraph, entryGraph } from './dependency-graph.js';
 import { entriesUsingCode, parseEntryQuery, queryEntries } from './entry-query.js';
 import { entryView } from './entry-view.js';
 import { footprintSvg } from './footprint-svg.js';
-import { formatSource } from './format-source.js';
+import { formatSource } from '../../cache/format-source.js';
 import { lonLatOutline, specFromJson } from './grid-facts.js';
 import { rasterPreviewPng, RASTER_EXTENSIONS } from './preview.js';
 import { isServableKey } from './request-target.js';
