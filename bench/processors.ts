@@ -44,7 +44,9 @@ const REPETITIONS = Number(values.repetitions);
 const POLYGONS = Number(values.polygons);
 const PIXEL = 10;
 const ORIGIN: [number, number] = [600000, 5200000];
-const CREATION = ['-co', 'COMPRESS=DEFLATE', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256', '-co', 'BIGTIFF=IF_SAFER'];
+// What the cache writes by default (src/raster/geotiff-output.ts CACHE_COMPRESSION): DEFLATE level 1,
+// floating-point predictor, tiled 256, so both sides compress the same way.
+const CREATION = ['-co', 'COMPRESS=DEFLATE', '-co', 'ZLEVEL=1', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256', '-co', 'BIGTIFF=IF_SAFER'];
 
 /** Hills and valleys from a few sines: smooth, deterministic, no flat areas. */
 function terrain(size: number): Float32Array {
