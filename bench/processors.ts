@@ -21,6 +21,8 @@
  * splits a large slope, and a warp with `errorThreshold: 0`, over every core) and on the
  * in-thread engine, side by side.
  */
+// The Node platform (workspace, native zlib), as `import 'geodata'` installs it: the processors need it.
+import '../src/node/setup-node.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
