@@ -1,4 +1,5 @@
 import { ConfigError, GeodataError } from '../src/errors.js';
+import { checkGdalAssets } from './asset-check.js';
 import type { GdalAssets } from './assets.js';
 import { debugLog } from './debug-log.js';
 import type { EmscriptenModule, GdalJsConfig, InitGdalJs } from './emscripten.js';
@@ -125,9 +126,11 @@ export function browserGdalLoader(assets: GdalAssets): GdalModuleLoader {
   return {
     async load() {
       const js = assets.js;
+      const paths = { wasm: absoluteUrl(assets.wasm), data: absoluteUrl(assets.data) };
+      await checkGdalAssets(paths);
       const init = await keepingWorkerOnMessage(() => (js ? initFromScript(absoluteUrl(js)) : initFromBundle()));
       const config: GdalJsConfig = {
-        paths: { wasm: absoluteUrl(assets.wasm), data: absoluteUrl(assets.data) },
+        paths,
         useWorker: false,
         ...quietLogHandlers,
       };

@@ -27,6 +27,20 @@ export async function footprintsMiss(infos: readonly RasterInfo[], spec: Spatial
   return true;
 }
 
+/**
+ * Whether features whose extent (`[minX, minY, maxX, maxY]`, in the spec's CRS) is `extent` provably
+ * miss the spec's grid. Undefined when it cannot be judged (no extent, an empty or unbounded one).
+ */
+export function extentMisses(extent: readonly number[] | undefined, spec: SpatialSpec): boolean | undefined {
+  const bounds = spec.bounds;
+  if (!bounds || !extent || extent.length !== 4 || !extent.every(Number.isFinite)) return undefined;
+  const [minX, minY, maxX, maxY] = extent as [number, number, number, number];
+  if (minX > maxX || minY > maxY) return undefined;
+  const [left, bottom, right, top] = bounds;
+  // A feature on the grid's edge itself covers no pixel centre, but may touch pixels: not a miss.
+  return minX > right || maxX < left || minY > top || maxY < bottom;
+}
+
 function outline(gt: readonly number[], [width, height]: readonly [number, number]): Array<[number, number]> {
   const at = (col: number, row: number): [number, number] => [gt[0]! + col * gt[1]! + row * gt[2]!, gt[3]! + col * gt[4]! + row * gt[5]!];
   const points: Array<[number, number]> = [];

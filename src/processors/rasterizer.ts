@@ -1,6 +1,7 @@
 import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { InvalidInputError } from '../errors.js';
+import { extentMisses } from './footprint-overlap.js';
 import { writeGeoTiff } from '../raster/geotiff-output.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
 import { remoteUrlOf } from '../sources/remote-url.js';
@@ -145,7 +146,7 @@ export class Rasterizer implements Processor {
   }
 
   async run(context: ProcessorContext): Promise<void> {
-    const { spec, outputPath, engine, onProgress } = context;
+    const { spec, outputPath, engine, onProgress, warn } = context;
     const grid = targetGrid(spec, WHO);
     const layer = await inspectVectorLayer(this.source, context, WHO, this.options.layer);
     const reprojection = await reprojectionArgs(engine, layer, spec.crs, this.options.srcCrs, WHO);
@@ -159,6 +160,9 @@ export class Rasterizer implements Processor {
         const path = scratch.path('vector', 'fgb');
         await engine.vectorTranslate(layer.path, path, ['-f', 'FlatGeobuf', '-lco', 'SPATIAL_INDEX=NO', '-nln', SCRATCH_LAYER, ...(reprojection ?? []), layer.layer]);
         vector = { path, layer: SCRATCH_LAYER };
+      }
+      if (warn && layer.featureCount > 0 && (await this.featuresMiss(engine, vector, spec))) {
+        warn(`${WHO}: the features of ${layer.name} (layer ${layer.layer}) do not overlap ${spec}: every pixel is the fill value ${gdalNumber(this.options.fill ?? 0)}; check the spec's CRS and bounds against the features'`);
       }
       const base = [...grid.args, '-a_srs', spec.crs, ...typeArgs(plan.dtype), '-init', gdalNumber(this.options.fill ?? 0)];
       if (this.options.nodata !== undefined) base.push('-a_nodata', gdalNumber(this.options.nodata));
@@ -188,6 +192,18 @@ export class Rasterizer implements Processor {
       await scratch.removeAll();
     }
     await verifyOutputGrid(engine, outputPath, spec, WHO);
+  }
+
+  /**
+   * Whether the features, in the spec's CRS, provably miss the grid: their extent does not meet
+   * its bounds. False whenever that cannot be told, since a warning must never be wrong.
+   */
+  private async featuresMiss(engine: GdalEngine, vector: { path: string; layer: string }, spec: ProcessorContext['spec']): Promise<boolean> {
+    const info = await engine.vectorInfo(vector.path).catch(() => undefined);
+    const layer = info?.layers.find((candidate) => candidate.name === vector.layer);
+    const extents = layer?.geometryFields.map((field) => field.extent) ?? [];
+    if (extents.length === 0) return false;
+    return extents.every((extent) => extentMisses(extent, spec) === true);
   }
 
   /** One 0/1 raster per value, stacked into the output with the values as band descriptions. */

@@ -1,4 +1,5 @@
 import canonicalize from 'canonicalize';
+import { FileError } from '../errors.js';
 import type { InputDigest } from '../fingerprint/input-hasher.js';
 import { sha256BytesHex } from '../sha256.js';
 import { fetchOrFail } from './fetch-or-fail.js';
@@ -90,8 +91,20 @@ export function sameDigest(a: InputDigest, b: InputDigest): boolean {
   return a.size === b.size && a.sha256 === b.sha256;
 }
 
+/**
+ * No raster or vector format starts like an HTML page, but a server that answers a missing file
+ * with its own page (an error page, a single-page app's fallback) gives one with HTTP 200: said
+ * here, with the URL, instead of GDAL's "not recognized" about a temporary file.
+ */
+function refuseHtmlPage(url: string, head: Uint8Array): void {
+  const start = new TextDecoder().decode(head.subarray(0, 256)).replace(/^\uFEFF?\s*/, '');
+  if (!/^<(!doctype html|html[\s>])/i.test(start)) return;
+  throw new FileError(`${url} is an HTML page, not a raster or vector file (it starts with ${JSON.stringify(start.slice(0, 30))}): check the URL; a server may answer a missing file with a page`, url);
+}
+
 async function fingerprintNow(url: string): Promise<RemoteFingerprint> {
   const probe = await probeRemote(url);
+  refuseHtmlPage(url, probe.bytes);
   let fingerprint: RemoteFingerprint;
   let bytes: Uint8Array | undefined;
   if (probe.complete) {

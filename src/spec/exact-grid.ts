@@ -20,18 +20,28 @@ export interface Grid {
  * and the one that reads it may run on different threads, and a `/vsimem/` name read by the
  * second would be another call's (or nothing). In a page's memory file system there is one GDAL
  * module; there one fixed `/vsimem/` name is reused (the engine cannot delete `/vsimem/` files)
- * and the calls are queued so that two of them never share it.
+ * and the calls are queued so that two of them never share it; so too for a host engine used
+ * without a platform (no entry imported, as in unit tests of single modules).
  */
 const SCRATCH_VRT = '/vsimem/geodata-grid/grid.vrt';
 let queue: Promise<unknown> = Promise.resolve();
 
+function hostTempFolder(): string | undefined {
+  try {
+    return getPlatform().workspace().tempFolder;
+  } catch {
+    return undefined;
+  }
+}
+
 async function withScratchVrt<T>(engine: GdalEngine, body: (vrt: string) => Promise<T>): Promise<T> {
-  if (engine.fs.kind === 'memory') {
+  const folder = engine.fs.kind === 'host' ? hostTempFolder() : undefined;
+  if (folder === undefined) {
     const result = queue.then(() => body(SCRATCH_VRT), () => body(SCRATCH_VRT));
     queue = result.catch(() => undefined);
     return result;
   }
-  const vrt = `${getPlatform().workspace().tempFolder}/geodata-grid-${randomHex()}.vrt`;
+  const vrt = `${folder}/geodata-grid-${randomHex()}.vrt`;
   try {
     return await body(vrt);
   } finally {

@@ -39,6 +39,7 @@ interface Hooks {
   failures(kind: Kind): Promise<Failure[]>;
   roundTrip(): Promise<unknown>;
   missingWorker(): Promise<{ name: string; message?: string }>;
+  missingAssets(which: 'wasm' | 'data' | 'html'): Promise<{ name: string; message?: string }>;
 }
 
 /** Calls one of the fixture's functions in a fresh page. */
@@ -100,5 +101,19 @@ describe.skipIf(!HAS_CHROMIUM)(`the worker engine in headless Chromium${HAS_CHRO
       name: 'ConfigError',
       message: 'the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); check createWorkerEngine({ worker })',
     });
+  });
+
+  it('names the URL, the HTTP status and the remedy when GDAL’s .wasm or .data file is not served, instead of aborting or hanging', async () => {
+    const remedy = "serve gdal3.js's files there (`npx geodata assets <folder>` copies them into the folder the page serves) or give their URLs: createWorkerEngine({ assets: gdalAssetsAt('<url of the folder>/') }) or { assets: { wasm, data } }";
+    const origin = /http:\/\/127\.0\.0\.1:\d+/.source;
+    const wasm = await inPage('missingAssets', 'wasm');
+    expect(wasm.name).toBe('ConfigError');
+    expect(wasm.message).toMatch(new RegExp(`^cannot load GDAL's WebAssembly file gdal3WebAssembly\\.wasm from ${origin}/nowhere/gdal3WebAssembly\\.wasm: the server answered HTTP 404`));
+    expect(wasm.message.endsWith(remedy)).toBe(true);
+    const data = await inPage('missingAssets', 'data');
+    expect(data.name).toBe('ConfigError');
+    expect(data.message).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/nowhere/gdal3WebAssembly\\.data: the server answered HTTP 404`));
+    const html = await inPage('missingAssets', 'html');
+    expect(html.message).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/: the server answered an HTML page \\(HTTP 200, text/html`));
   });
 });
