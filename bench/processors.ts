@@ -21,6 +21,8 @@
  * splits a large slope, and a warp with `errorThreshold: 0`, over every core) and on the
  * in-thread engine, side by side.
  */
+// The Node platform (workspace, native zlib), as `import 'geodata'` installs it: the processors need it.
+import '../src/node/setup-node.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,14 +39,22 @@ const { values } = parseArgs({
     size: { type: 'string', default: '4000' },
     repetitions: { type: 'string', default: '5' },
     polygons: { type: 'string', default: '400' },
+    /** Only the cases whose label contains this text (e.g. --only slope). */
+    only: { type: 'string', default: '' },
   },
 });
 const SIZE = Number(values.size);
 const REPETITIONS = Number(values.repetitions);
 const POLYGONS = Number(values.polygons);
+const ONLY = values.only!;
+
 const PIXEL = 10;
 const ORIGIN: [number, number] = [600000, 5200000];
-const CREATION = ['-co', 'COMPRESS=DEFLATE', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256', '-co', 'BIGTIFF=IF_SAFER'];
+// What the cache writes by default (src/raster/geotiff-output.ts CACHE_COMPRESSION): DEFLATE level 1,
+// floating-point predictor, tiled 256, so both sides compress the same way.
+const CREATION = ['-co', 'COMPRESS=DEFLATE', '-co', 'ZLEVEL=1', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256', '-co', 'BIGTIFF=IF_SAFER'];
+/** The integer rasters (Int32 zones) get the cache's integer predictor: 3 is for floats only. */
+const INTEGER_CREATION = CREATION.map((option) => (option === 'PREDICTOR=3' ? 'PREDICTOR=2' : option));
 
 /** Hills and valleys from a few sines: smooth, deterministic, no flat areas. */
 function terrain(size: number): Float32Array {
@@ -164,13 +174,13 @@ async function main(): Promise<void> {
         ours: () => new Rasterizer(lonLatVector, { attribute: 'zone' }).run({ spec: utmGrid, outputPath: out('burn-ours.tif'), engine, resolveInput }),
         native: [
           { command: 'ogr2ogr', args: ['-overwrite', '-t_srs', 'EPSG:32632', nativeReprojected, lonLatVector] },
-          { command: 'gdal_rasterize', args: ['-q', ...utmTeTr, '-a_srs', 'EPSG:32632', '-ot', 'Int32', '-init', '0', '-a', 'zone', ...CREATION, nativeReprojected, out('burn-native.tif')] },
+          { command: 'gdal_rasterize', args: ['-q', ...utmTeTr, '-a_srs', 'EPSG:32632', '-ot', 'Int32', '-init', '0', '-a', 'zone', ...INTEGER_CREATION, nativeReprojected, out('burn-native.tif')] },
         ],
       },
       {
         label: `Rasterizer ${cells.length} polygons already in the grid's CRS, attribute`,
         ours: () => new Rasterizer(utmVector, { attribute: 'zone' }).run({ spec: utmGrid, outputPath: out('burn-same-ours.tif'), engine, resolveInput }),
-        native: [{ command: 'gdal_rasterize', args: ['-q', ...utmTeTr, '-a_srs', 'EPSG:32632', '-ot', 'Int32', '-init', '0', '-a', 'zone', ...CREATION, utmVector, out('burn-same-native.tif')] }],
+        native: [{ command: 'gdal_rasterize', args: ['-q', ...utmTeTr, '-a_srs', 'EPSG:32632', '-ot', 'Int32', '-init', '0', '-a', 'zone', ...INTEGER_CREATION, utmVector, out('burn-same-native.tif')] }],
       },
       {
         label: `slope ${SIZE}x${SIZE} Float32 (terrain)`,
@@ -181,7 +191,7 @@ async function main(): Promise<void> {
     ];
 
     console.log(`processors vs native GDAL, ${REPETITIONS} repetitions after one warm-up (median); load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
-    for (const { label, ours, oursInThread, bare, native } of cases) {
+    for (const { label, ours, oursInThread, bare, native } of cases.filter((entry) => entry.label.includes(ONLY))) {
       await ours();
       const oursTimes = await timeAsync(REPETITIONS, ours);
       console.log(label);

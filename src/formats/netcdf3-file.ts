@@ -1,4 +1,4 @@
-import { NetCDFReader } from 'netcdfjs';
+import type { NetCDFReader } from 'netcdfjs';
 import { FileError } from '../errors.js';
 import type { TypedArray } from '../raster/dtype.js';
 import type { ArrayFile, ArrayType, ArrayVariable, AttributeValue, Attributes } from './array-file.js';
@@ -46,6 +46,9 @@ export async function openNetcdf3File(readRange: ReadRange, size: number, name: 
 }
 
 async function parseHeader(readRange: ReadRange, size: number, name: string): Promise<NetCDFReader> {
+  // Imported here, not with geodata: a process that never opens a netCDF-3 file (a load() of a
+  // cached GeoTIFF, say) does not pay for netcdfjs's modules at start-up.
+  const { NetCDFReader } = await import('netcdfjs');
   for (let length = Math.min(FIRST_HEADER_BYTES, size); ; length = Math.min(length * 4, size)) {
     try {
       return new NetCDFReader(await readRange(0, length));

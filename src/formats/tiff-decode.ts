@@ -14,6 +14,16 @@ export interface RasterWindow {
   height: number;
 }
 
+/**
+ * Decodes one stored block of a codec other than DEFLATE (TIFF compression 5, LZW, or 32773,
+ * PackBits) into its raw bytes, the predictor still applied. Given to `tiffPixels` by callers that
+ * must read every codec geodata writes (`readWindow`); geotiff.js's decoders, loaded on first use.
+ */
+export type BlockDecoder = (compression: number, stored: Uint8Array) => Promise<Uint8Array>;
+
+/** TIFF compression codes a `BlockDecoder` is asked for: LZW and PackBits, the other codecs geodata writes. */
+export const OTHER_COMPRESSIONS: readonly number[] = [5, 32773];
+
 /** The pixel layout of a TIFF's first directory, when the fast decoder handles it. */
 export interface TiffPixels {
   width: number;
@@ -25,21 +35,22 @@ export interface TiffPixels {
 
 /**
  * The fast pixel path for the GeoTIFFs geodata writes (and most others GDAL writes): uncompressed
- * or DEFLATE, predictor none, 2 or 3, tiled or stripped, little-endian, whole-byte samples. Blocks
+ * or DEFLATE (and LZW or PackBits when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, little-endian, whole-byte samples. Blocks
  * are inflated by `codec` (native zlib on the thread pool in Node) several at a time, the predictor
  * undone in place and each row copied once into its band. Returns undefined for a file it does not
  * handle (the caller then decodes with geotiff.js).
  *
  * @example const pixels = tiffPixels(layout, read, nodeDeflateCodec, 'dem.tif'); const [band] = await pixels!.read([0]);
  */
-export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCodec, name: string): TiffPixels | undefined {
+export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCodec, name: string, other?: BlockDecoder): TiffPixels | undefined {
   const ifd = layout.ifds[0];
   if (!ifd || !layout.littleEndian) return undefined;
   const le = layout.littleEndian;
   const number = (tag: number, fallback: number) => tagNumber(ifd, tag, le, fallback);
   const compression = number(TAG.compression, 1);
   const predictor = number(TAG.predictor, 1);
-  if (![1, 8, 32946].includes(compression) || ![1, 2, 3].includes(predictor)) return undefined;
+  const other_ = other && OTHER_COMPRESSIONS.includes(compression) ? other : undefined;
+  if ((![1, 8, 32946].includes(compression) && !other_) || ![1, 2, 3].includes(predictor)) return undefined;
   const bits = entryNumbers(ifd.find((entry) => entry.tag === TAG.bitsPerSample), le);
   if (bits.length === 0 || !bits.every((value) => value === bits[0] && [8, 16, 32, 64].includes(value))) return undefined;
   const format = number(SAMPLE_FORMAT, 1);
@@ -95,7 +106,15 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         if (stored.length < size) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
         let block: Uint8Array;
         if (compression === 1) block = predictor === 1 && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
-        else {
+        else if (other_) {
+          try {
+            block = await other_(compression, stored);
+          } catch (error) {
+            throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block (${(error as Error).message})`, name, { cause: error });
+          }
+          const expected = shape.width * shape.rows * shape.samples * bytesPerSample;
+          if (block.length < expected) throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block: ${block.length} bytes decoded where the block holds ${expected}`, name);
+        } else {
           try {
             block = await codec.inflate(stored);
           } catch (error) {

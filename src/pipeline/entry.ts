@@ -61,7 +61,7 @@ export interface EntryMeta {
 }
 
 export type EntryCheck =
-  | { state: 'valid'; meta: EntryMeta; outputKey: string; bytes?: Uint8Array; spec?: SpatialSpec }
+  | { state: 'valid'; meta: EntryMeta; outputKey: string; bytes?: Uint8Array; spec?: SpatialSpec; decoded?: { value: unknown } }
   | { state: 'absent' }
   | { state: 'damaged'; problem: string }
   /** Written by a geodata whose meta.json has another layout: readable, but nothing in it can be checked. */
@@ -87,6 +87,13 @@ export async function rememberCommitted(store: StoreAdapter, outputKey: string, 
 }
 
 /**
+ * Decodes an entry's output bytes (what `load()` returns). Given to `checkEntry` with `bytes`, it
+ * runs while the bytes are hashed (the hash on the thread pool, the decode here), and its result
+ * is kept only when the checksum matches: a cache hit costs the longer of the two, not their sum.
+ */
+export type EntryDecoder = (bytes: Uint8Array, meta: EntryMeta, spec: SpatialSpec) => Promise<unknown>;
+
+/**
  * Reads and checks an entry: meta readable and of this format, spec.json with its recorded
  * checksum, output present with the recorded size and checksum. With `bytes`, the output is read
  * and its bytes hashed, every time: what is returned is what was checked. Without, an output
@@ -97,7 +104,7 @@ export async function rememberCommitted(store: StoreAdapter, outputKey: string, 
 export async function checkEntry(
   objectType: 'data' | 'figure',
   stateHash: string,
-  options: { bytes?: boolean; store?: StoreAdapter } = {},
+  options: { bytes?: boolean; store?: StoreAdapter; decode?: EntryDecoder } = {},
 ): Promise<EntryCheck> {
   const store = options.store ?? getConfig().store;
   const prefix = entryPrefix(objectType, stateHash);
@@ -162,18 +169,27 @@ export async function checkEntry(
   if (!bytes) return missing;
   if (bytes.length !== meta.output.size) return truncated(bytes.length);
   // The bytes handed out are hashed whatever the stat said: a file rewritten within the mtime's
-  // resolution, or by a tool that keeps it, would otherwise pass unseen.
-  if ((await sha256BytesHex(bytes)) !== meta.output.sha256) {
+  // resolution, or by a tool that keeps it, would otherwise pass unseen. Started first: the hash
+  // runs on the thread pool while the decode below runs here.
+  const hashing = sha256BytesHex(bytes);
+  hashing.catch(() => undefined);
+  let spec: SpatialSpec | undefined;
+  let decoding: Promise<unknown> | undefined;
+  if (options.bytes) {
+    try {
+      spec = SpatialSpec.fromJSON(new TextDecoder().decode(specBytes));
+    } catch (error) {
+      return { state: 'damaged', problem: `${SPEC_FILE} is not a spec (${(error as Error).message})` };
+    }
+    // Decoded while hashed; a damaged entry's decode (and its failure) is dropped below.
+    decoding = options.decode?.(bytes, meta, spec);
+    decoding?.catch(() => undefined);
+  }
+  if ((await hashing) !== meta.output.sha256) {
     seen.delete(outputKey);
     return { state: 'damaged', problem: `output ${meta.output.file} does not match its checksum` };
   }
   seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
-  if (!options.bytes) return { state: 'valid', meta, outputKey, bytes };
-  let spec: SpatialSpec;
-  try {
-    spec = SpatialSpec.fromJSON(new TextDecoder().decode(specBytes));
-  } catch (error) {
-    return { state: 'damaged', problem: `${SPEC_FILE} is not a spec (${(error as Error).message})` };
-  }
-  return { state: 'valid', meta, outputKey, bytes, spec };
+  if (!spec) return { state: 'valid', meta, outputKey, bytes };
+  return { state: 'valid', meta, outputKey, bytes, spec, ...(decoding ? { decoded: { value: await decoding } } : {}) };
 }

@@ -11,7 +11,7 @@ import type { StaleReason } from '../fingerprint/record.js';
 import { type ActiveOutput, currentRecording, endComputation, inCallChain, runComputation } from './active.js';
 import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
-import { checkEntry, type EntryCheck, type EntryMeta } from './entry.js';
+import { checkEntry, type EntryCheck, type EntryDecoder, type EntryMeta } from './entry.js';
 import { emit, type PipelineEvent } from './events.js';
 import { computesLocally, type Executor } from './executor.js';
 import { describeReason } from './describe-reason.js';
@@ -81,8 +81,9 @@ export async function load(instance: Tracked, spec?: SpatialSpec): Promise<unkno
     throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await produce(figure) and open the PNG at its path`);
   }
   const { identity, resolved } = await identifyFor(instance, spec);
-  const result = await ensureEntry(instance, resolved, identity, true);
-  return readOutput(instance, result.meta, result.bytes!, result.spec ?? resolved);
+  // Decoded while the output's checksum is computed (see EntryDecoder).
+  const result = await ensureEntry(instance, resolved, identity, true, (bytes, meta, spec) => readOutput(instance, meta, bytes, spec));
+  return result.decoded ? result.decoded.value : readOutput(instance, result.meta, result.bytes!, result.spec ?? resolved);
 }
 
 /**
@@ -108,14 +109,16 @@ interface EnsuredEntry {
   bytes?: Uint8Array;
   /** The spec read from spec.json (with `bytes`). */
   spec?: SpatialSpec;
+  /** The output decoded by the `decode` given to ensureEntry, when it ran. */
+  decoded?: { value: unknown };
   computed: boolean;
 }
 
-async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Identity, bytes: boolean): Promise<EnsuredEntry> {
+async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Identity, bytes: boolean, decode?: EntryDecoder): Promise<EnsuredEntry> {
   if (inCallChain(identity.stateHash)) {
     throw new PipelineError(`${identity.className} depends on itself: its entry ${identity.stateHash.slice(0, 12)} is being computed higher up this call chain`);
   }
-  let first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+  let first = await judgeEntry(identity.objectType, identity.stateHash, { bytes, ...(decode ? { decode } : {}) });
   let endRun: () => void = () => undefined;
   while (!isHit(first)) {
     // A sibling's computation running now may be writing this entry as its co-output: wait for it.
@@ -125,7 +128,7 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
       break;
     }
     await turn.waitFor;
-    first = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+    first = await judgeEntry(identity.objectType, identity.stateHash, { bytes, ...(decode ? { decode } : {}) });
   }
   if (isHit(first)) return hit(identity, first.check);
   const store = getConfig().store;
@@ -137,7 +140,7 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
     const release = await store.lock(`entry-${identity.stateHash}`);
     try {
       // Someone may have committed it while we waited for the lock.
-      const again = await judgeEntry(identity.objectType, identity.stateHash, { bytes });
+      const again = await judgeEntry(identity.objectType, identity.stateHash, { bytes, ...(decode ? { decode } : {}) });
       if (isHit(again)) return hit(identity, again.check);
       const { check, stale } = again;
       if (check.state === 'damaged') reportDamage(identity, check.problem);
@@ -153,12 +156,12 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
         ...missReason(check, stale),
       });
       await compute(instance, spec, identity);
-      const done = await checkEntry(identity.objectType, identity.stateHash, { bytes });
+      const done = await checkEntry(identity.objectType, identity.stateHash, { bytes, ...(decode ? { decode } : {}) });
       if (done.state !== 'valid') {
         throw new PipelineError(`${identity.className} was computed but its entry does not read back (${done.state === 'absent' ? 'absent' : done.problem}); check the store ${store.name}`);
       }
       recordUse(identity, done.meta);
-      return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, spec: done.spec, computed: true };
+      return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, spec: done.spec, ...(done.decoded ? { decoded: done.decoded } : {}), computed: true };
     } finally {
       await release();
     }
@@ -195,7 +198,7 @@ async function computeElsewhere(
 function hit(identity: Identity, check: Extract<EntryCheck, { state: 'valid' }>): EnsuredEntry {
   emit({ type: 'hit', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType });
   recordUse(identity, check.meta);
-  return { meta: check.meta, outputKey: check.outputKey, bytes: check.bytes, spec: check.spec, computed: false };
+  return { meta: check.meta, outputKey: check.outputKey, bytes: check.bytes, spec: check.spec, ...(check.decoded ? { decoded: check.decoded } : {}), computed: false };
 }
 
 /** An entry used inside a running computation is one of its recorded dependencies. */

@@ -5,7 +5,7 @@ import { defaultRegistry } from '../fingerprint/registry.js';
 import type { ChainLink, RecordedChange, StaleReason } from '../fingerprint/record.js';
 import { getPlatform } from '../platform.js';
 import type { StoreAdapter } from '../store/adapter.js';
-import { checkEntry, ENTRY_FORMAT_VERSION, type EntryCheck, type EntryMeta } from './entry.js';
+import { checkEntry, ENTRY_FORMAT_VERSION, type EntryCheck, type EntryDecoder, type EntryMeta } from './entry.js';
 import { inputHasher } from './identity.js';
 import { entryPrefix, META_FILE } from './layout.js';
 import { isRecordedDependencies, type RecordedEntry } from './recorded.js';
@@ -20,7 +20,7 @@ export interface Judged {
  * Checks an entry for a hit: valid (see `checkEntry`) and every dependency its computation
  * recorded unchanged, recursively (see `RecordedChecker`).
  */
-export async function judgeEntry(objectType: 'data' | 'figure', stateHash: string, options: { bytes?: boolean } = {}): Promise<Judged> {
+export async function judgeEntry(objectType: 'data' | 'figure', stateHash: string, options: { bytes?: boolean; decode?: EntryDecoder } = {}): Promise<Judged> {
   const check = await checkEntry(objectType, stateHash, options);
   if (check.state === 'outdated') return { check, stale: { kind: 'entry-format', from: check.formatVersion, to: ENTRY_FORMAT_VERSION } };
   if (check.state !== 'valid') return { check };

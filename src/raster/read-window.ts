@@ -25,8 +25,9 @@ export interface ReadWindowOptions {
  * Reads a window of a GeoTIFF file (Node) without reading the rest: only the tiles or strips the
  * window touches are read and decoded, so rasters larger than memory (a cache entry that `load()`
  * refuses, say) can be worked through piece by piece. The result is a `Raster` of the window, its
- * transform shifted to the window's corner. Reads the GeoTIFFs geodata writes and any other
- * uncompressed or DEFLATE little-endian one; other codecs are an `UnsupportedFormatError`.
+ * transform shifted to the window's corner. Reads every codec geodata writes (DEFLATE, LZW,
+ * PackBits, none), from its files or any other little-endian GeoTIFF with whole-byte samples;
+ * other codecs (JPEG, ZSTD, ...) are an `UnsupportedFormatError`.
  *
  * @example
  * const { path } = await produce(new BigMosaic());
@@ -44,9 +45,9 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   try {
     const read = (offset: number, length: number) => file.read(offset, length);
     const layout = await readTiffLayout(read, path);
-    const pixels = tiffPixels(layout, read, deflateCodec(), path);
+    const pixels = tiffPixels(layout, read, deflateCodec(), path, geotiffBlock);
     if (!pixels) {
-      throw new UnsupportedFormatError(`${path}: readWindow reads uncompressed and DEFLATE GeoTIFFs (as geodata writes them); this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
+      throw new UnsupportedFormatError(`${path}: readWindow reads little-endian GeoTIFFs with whole-byte samples, uncompressed or DEFLATE, LZW or PackBits (every codec geodata writes); this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
     }
     const bandNumbers = options.bands ?? Array.from({ length: pixels.samples }, (_, i) => i + 1);
     const image = await headerImage(file, path);
@@ -68,6 +69,14 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   } finally {
     await file.close();
   }
+}
+
+/** One LZW or PackBits block through geotiff.js's decoder (they take no parameters; the predictor is undone by the caller). */
+async function geotiffBlock(compression: number, stored: Uint8Array): Promise<Uint8Array> {
+  const { getDecoder } = await loadGeotiff();
+  const decoder = await getDecoder(compression, {} as never);
+  const bytes = stored.byteOffset === 0 && stored.byteLength === stored.buffer.byteLength ? stored.buffer : stored.slice().buffer;
+  return new Uint8Array(await decoder.decodeBlock(bytes as ArrayBuffer));
 }
 
 /** geotiff.js over the file by range, for the header only (GeoKeys, nodata, GDAL metadata). */

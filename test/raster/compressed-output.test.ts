@@ -142,6 +142,46 @@ describe('GeoTIFFs compressed outside WebAssembly', () => {
     await expect(raster.write(join(dir, 'never.tif'), { engine, compress: 'BROTLI' as never })).rejects.toThrow(/it is not a codec geodata writes/);
   });
 
+  it('readWindow reads every codec geodata writes: LZW and PackBits with their predictors, tiled and in strips', async () => {
+    const cases: Array<{ bands: TypedArray[]; width: number; height: number; write: WriteOptions; compression: number; predictor: number; tiled: boolean }> = [
+      { bands: [values(Float32Array, 520, 513, 11)], width: 520, height: 513, write: { compress: 'LZW', predictor: 3 }, compression: 5, predictor: 3, tiled: true },
+      { bands: [1, 2, 3].map((seed) => values(Int16Array, 512, 512, seed)), width: 512, height: 512, write: { compress: 'LZW', predictor: 2 }, compression: 5, predictor: 2, tiled: true },
+      { bands: [values(Float64Array, 520, 515, 4)], width: 520, height: 515, write: { compress: 'LZW', blockSize: 128 }, compression: 5, predictor: 1, tiled: true },
+      { bands: [1, 2].map((seed) => values(Uint8Array, 300, 200, seed)), width: 300, height: 200, write: { compress: 'PACKBITS', tiled: false }, compression: 32773, predictor: 1, tiled: false },
+      { bands: [values(Float32Array, 520, 513, 12)], width: 520, height: 513, write: { compress: 'PACKBITS' }, compression: 32773, predictor: 1, tiled: true },
+    ];
+    for (const [index, c] of cases.entries()) {
+      const path = join(dir, `window-${index}.tif`);
+      await Raster.fromArrays(c.bands, grid(c.width, c.height)).write(path, { engine, ...c.write });
+      expect(await tags(path)).toEqual({ compression: c.compression, predictor: c.predictor, tiled: c.tiled });
+      // Across tile (and strip) boundaries: columns 30..289, rows 200..300.
+      const window = { x: 30, y: 100 + (c.height > 256 ? 100 : 0), width: 260, height: 101 - (c.height > 256 ? 0 : 10) };
+      const part = await readWindow(path, window);
+      const expected = c.bands.map((band) => {
+        const out = new (band.constructor as { new (length: number): TypedArray })(window.width * window.height);
+        for (let row = 0; row < window.height; row++) out.set(band.subarray((window.y + row) * c.width + window.x, (window.y + row) * c.width + window.x + window.width), row * window.width);
+        return out;
+      });
+      expect(bytesOf(part.bands)).toEqual(bytesOf(expected));
+      expect([part.width, part.height, part.transform]).toEqual([window.width, window.height, [10, 0, 600000 + 10 * window.x, 0, -10, 5200000 - 10 * window.y]]);
+      // The whole raster as one window too: every block decoded.
+      expect(bytesOf((await readWindow(path, { x: 0, y: 0, width: c.width, height: c.height })).bands)).toEqual(bytesOf(c.bands));
+    }
+  }, 120_000);
+
+  it.skipIf(!HAS_NATIVE_PYTHON)(`readWindow refuses a codec geodata does not write (ZSTD), naming the codecs it reads${HAS_NATIVE_PYTHON ? '' : ` (${NO_NATIVE_PYTHON})`}`, () => {
+    const path = join(dir, 'zstd.tif');
+    const script = [
+      'import sys, numpy as np',
+      'from osgeo import gdal',
+      "d = gdal.GetDriverByName('GTiff').Create(sys.argv[1], 64, 64, 1, gdal.GDT_Float32, ['COMPRESS=ZSTD', 'TILED=YES', 'BLOCKXSIZE=32', 'BLOCKYSIZE=32'])",
+      'd.GetRasterBand(1).WriteArray(np.arange(64 * 64, dtype=np.float32).reshape(64, 64))',
+      'd = None',
+    ].join('\n');
+    expect(spawnSync(PYTHON, ['-c', script, path], { encoding: 'utf8' }).stderr).toBe('');
+    return expect(readWindow(path, { x: 0, y: 0, width: 8, height: 8 })).rejects.toThrow(/readWindow reads little-endian GeoTIFFs with whole-byte samples, uncompressed or DEFLATE, LZW or PackBits \(every codec geodata writes\); this one uses another codec or layout/);
+  });
+
   it('readWindow refuses a window outside the raster, saying its size', async () => {
     const path = join(dir, 'float32_tiled.tif');
     await expect(readWindow(path, { x: 500, y: 0, width: 101, height: 10 })).rejects.toThrow(InvalidInputError);
