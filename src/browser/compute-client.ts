@@ -96,10 +96,12 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
     // The band is copied to the worker (not transferred): the caller's raster stays usable.
     renderPng: (band, renderOptions) => call({ op: 'renderPng', band: plainBand(band), options: { ...renderOptions, ...(renderOptions.hillshade ? { hillshade: plainBand(renderOptions.hillshade) } : {}) } }, () => renderRasterHere(band, renderOptions)),
     deflateCodec: {
-      // The block is the compressor's own (predicted in place or a fresh read): handed over.
+      // A copy is handed over, never the block itself: if the worker turns out to be unavailable
+      // after the message left (its script failed to load), the block is deflated here, and a
+      // transferred block would be empty by then.
       deflate: (bytes) => {
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        return call({ op: 'deflate', bytes: own }, () => deflateHere(bytes), [own.buffer as ArrayBuffer]);
+        const copy = bytes.slice();
+        return call({ op: 'deflate', bytes: copy }, () => deflateHere(bytes), [copy.buffer as ArrayBuffer]);
       },
       // Inflated there too: the Compression Streams API answers in microtasks, so on the page a
       // whole raster's tiles would inflate in one task. The stored bytes are a view of the file: copied.
