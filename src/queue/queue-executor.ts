@@ -108,6 +108,8 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     if (queue && events) return { queue, events };
     queue = new Queue(queueName, { connection });
     events = new QueueEvents(queueName, { connection });
+    // BullMQ adds a 'closing' listener per call in flight: processAll runs `concurrency` at once.
+    queue.setMaxListeners(Math.max(10, (options.concurrency ?? 64) + 10));
     const note = (error: Error) => {
       lastError = error.message;
     };
