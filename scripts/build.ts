@@ -88,6 +88,17 @@ export async function buildPackage(): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // The compute worker (figures, GeoTIFF compression off the page's thread), likewise.
+  await build({
+    entryPoints: [join(REPO, 'src', 'browser', 'compute-worker.ts')],
+    outfile: join(DIST, 'assets', 'compute-worker.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
   writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
 }
 

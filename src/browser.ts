@@ -12,4 +12,5 @@ export * from './api.js';
 export { createMemoryEngine, defaultGdalAssets, gdalAssetsAt, type GdalAssets } from '../wasm/index.js';
 export { createWorkerEngine, type WorkerEngine, type WorkerEngineOptions } from '../wasm/worker-engine.js';
 export { createBrowserEngine, type BrowserEngineOptions } from './browser/browser-engine.js';
+export { configureComputeWorker, type ComputeWorkerOptions } from './browser/compute-client.js';
 export { requestPersistentStorage, type PersistentStorageState } from './browser/persistent-storage.js';

@@ -4,6 +4,8 @@ import type { DeflateCodec } from './formats/deflate-codec.js';
 import type { H5Wasm } from './formats/hdf5-file.js';
 import type { InputHasher } from './fingerprint/input-hasher.js';
 import { type ModuleReader, setDefaultModuleReader } from './fingerprint/module-reader.js';
+import type { Band } from './render/band.js';
+import type { RenderPngOptions } from './render/render-raster.js';
 import type { GeotiffModule } from './raster/geotiff-module.js';
 import { fetchBytes } from './sources/fetch-or-fail.js';
 import type { StoreAdapter } from './store/adapter.js';
@@ -61,6 +63,11 @@ export interface Platform {
    * build that opens host files in place, in browsers the one with an in-memory file system.
    */
   loadHdf5?(): Promise<H5Wasm>;
+  /**
+   * Renders a figure to PNG somewhere other than this thread (browsers: geodata's compute worker),
+   * with the bytes `renderRaster` would give here. Absent: rendered here.
+   */
+  renderPng?(band: Band, options: RenderPngOptions): Promise<Uint8Array>;
   /** DEFLATE for GeoTIFF tiles outside WebAssembly (Node: native zlib on the thread pool); else the Compression Streams API is used. */
   readonly deflateCodec?: DeflateCodec;
   /**

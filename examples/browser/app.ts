@@ -35,6 +35,13 @@ interface DemoState {
 
 const demo: DemoState = { state: 'loading', events: [], runs: [] };
 (window as unknown as { geodataDemo: DemoState }).geodataDemo = demo;
+/** An output's bytes as base64, by its path in the engine (a step's `path`): for the tests. */
+(window as unknown as { geodataDemoOutput: (path: string) => Promise<string> }).geodataDemoOutput = async (path) => {
+  const bytes = await getConfig().engine.fs.readFile(path);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+};
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const statusLine = $<HTMLParagraphElement>('#status');

@@ -5,6 +5,7 @@
  *   app.js                   the demo and geodata's browser entry, bundled (not minified: a class's
  *                            fingerprint comes from its source text)
  *   engine-worker.js         the module worker GDAL runs in
+ *   compute-worker.js        the module worker figures render and outputs compress in
  *   gdal3.js                 gdal3.js's loader, GDAL (28 MB) and its data files (11 MB), next to
  *   gdal3WebAssembly.wasm    the bundle; the page names them with gdalAssetsAt(), so neither
  *   gdal3WebAssembly.data    bundle contains gdal3.js (see BROWSER_BUNDLE_OPTIONS)
@@ -51,6 +52,7 @@ export async function buildDemo(outDir = DEMO_DIST): Promise<string> {
   await mkdir(outDir, { recursive: true });
   await build({ ...BROWSER_BUNDLE_OPTIONS, entryPoints: [join(HERE, 'app.ts')], outfile: join(outDir, 'app.js') });
   await build({ ...BROWSER_BUNDLE_OPTIONS, entryPoints: [join(REPO, 'wasm', 'engine-worker.ts')], outfile: join(outDir, 'engine-worker.js') });
+  await build({ ...BROWSER_BUNDLE_OPTIONS, entryPoints: [join(REPO, 'src', 'browser', 'compute-worker.ts')], outfile: join(outDir, 'compute-worker.js') });
   for (const file of ['index.html', 'style.css']) await copyFile(join(HERE, file), join(outDir, file));
   for (const file of ['gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data']) await copyFile(join(GDAL_DIST, file), join(outDir, file));
   return outDir;

@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { indexedDbStore } from '../store/indexeddb.js';
 import { createBrowserEngine } from './browser-engine.js';
+import { computeWorker } from './compute-client.js';
 
 const webHasher = new WebInputHasher();
 // One per page: the served scripts are fetched once.
@@ -26,6 +27,11 @@ export const browserPlatform: Platform = {
   // Browsers have no file to remember digests in; Blobs cannot change, so one hasher serves all.
   inputHasher: () => webHasher,
   moduleReader: () => moduleReader,
+  // Figures and the DEFLATE of outputs in a worker: the page's thread stays free for the page.
+  renderPng: (band, options) => computeWorker().renderPng(band, options),
+  get deflateCodec() {
+    return computeWorker().deflateCodec;
+  },
   prepareGeotiff: (geotiff) => registerTiffDecoders(geotiff, browserImageCodecs),
   workspace: () => engineWorkspace(getConfig().engine),
   resolvePath: (path) => path,

@@ -48,7 +48,10 @@ export abstract class Tracked<Output = unknown> {
 
   /**
    * The path of the committed output for `spec` (spec defaults to the configured one). Call
-   * `await produce(instance, spec)` first: the file exists only once produced.
+   * `await produce(instance, spec)` first: the file exists only once produced. Before that, the
+   * path is the one the class declares; a Figure whose `_process` returns SVG is stored as
+   * `.svg`, which this path names once the entry was produced or read in this process (or from
+   * the start, when the class declares `ext = 'svg'`).
    * @example await slope(new ElevationLoader().getProcessedPath(spec), this.ensureProcessedPath(spec));
    */
   getProcessedPath(spec?: SpatialSpec): string {

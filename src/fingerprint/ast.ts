@@ -17,13 +17,15 @@ export function isNode(value: unknown): value is AstNode {
 
 /** Calls `visit` on every node directly below `node`, in source order. */
 export function forEachChild(node: AstNode, visit: (child: AstNode) => void): void {
-  for (const key of Object.keys(node)) {
-    if (POSITION_KEYS.has(key)) continue;
+  // `for…in` rather than `Object.keys`: nodes are plain objects (acorn's Node has no enumerable
+  // inherited members), and this runs for every node of every module and class.
+  for (const key in node) {
     const value = node[key];
+    if (typeof value !== 'object' || value === null || POSITION_KEYS.has(key)) continue;
     if (Array.isArray(value)) {
       for (const item of value) if (isNode(item)) visit(item);
-    } else if (isNode(value)) {
-      visit(value);
+    } else if (typeof value.type === 'string') {
+      visit(value as AstNode);
     }
   }
 }
@@ -32,8 +34,8 @@ export function forEachChild(node: AstNode, visit: (child: AstNode) => void): vo
 export function mentionsAny(node: AstNode, names: ReadonlySet<string>): boolean {
   if (node.type === 'Identifier') return names.has(node.name);
   for (const key in node) {
-    if (POSITION_KEYS.has(key)) continue;
     const value = node[key];
+    if (typeof value !== 'object' || value === null || POSITION_KEYS.has(key)) continue;
     if (Array.isArray(value)) {
       for (const item of value) if (isNode(item) && mentionsAny(item, names)) return true;
     } else if (isNode(value) && mentionsAny(value, names)) {
@@ -76,6 +78,51 @@ export function parseFunctionSource(text: string, label: string): AstNode {
   }
 }
 
+const CODE_NODES = new Set(['ClassDeclaration', 'ClassExpression', 'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/**
+ * The tree `parseFunctionSource(text)` gives, taken from a module already parsed instead of
+ * parsing `text` again: a deep copy of `node` (a class or function of a JavaScript module, whose
+ * text in the module is exactly `text`), a declaration turned into the expression that parsing
+ * the text alone gives, positions counted as there. Undefined when `node` is not such a node.
+ * Parsing each class's text anew cost about as much as parsing its whole module; the copy, a
+ * fraction. Canonicalisation rewrites the tree it is given: the module's own stays untouched.
+ *
+ * @example
+ * parsedFromModule(module.text, location.node, cls.toString()) ?? parseFunctionSource(cls.toString(), label);
+ */
+export function parsedFromModule(moduleText: string, node: AstNode, text: string): AstNode | undefined {
+  if (!CODE_NODES.has(node.type)) return undefined;
+  const start = node.start as number;
+  if ((node.end as number) - start !== text.length || !moduleText.startsWith(text, start)) return undefined;
+  // `parseFunctionSource` parses `(${text}\n)`: the code starts at offset 1.
+  const copy = cloneTree(node, 1 - start) as AstNode;
+  if (copy.type === 'ClassDeclaration') copy.type = 'ClassExpression';
+  else if (copy.type === 'FunctionDeclaration') copy.type = 'FunctionExpression';
+  return copy;
+}
+
+/** A deep copy of an acorn tree, keys in the same order, node positions moved by `shift`. */
+function cloneTree(value: unknown, shift: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < value.length; i++) list.push(cloneTree(value[i], shift));
+    return list;
+  }
+  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
+  const source = value as Record<string, unknown>;
+  // Plain objects: acorn's nodes have a prototype without members, which nothing here reads.
+  const copy: Record<string, unknown> = {};
+  const node = typeof source.type === 'string';
+  for (const key in source) {
+    const item = source[key];
+    if (typeof item !== 'object' || item === null) copy[key] = node && (key === 'start' || key === 'end') ? (item as number) + shift : item;
+    else copy[key] = cloneTree(item, shift);
+  }
+  return copy;
+}
+
 // Script mode keeps sloppy-mode functions parseable; `import.meta` is allowed anyway because the
 // code came from a module.
 const PARSE_OPTIONS = { ecmaVersion: 'latest', sourceType: 'script', allowImportExportEverywhere: true } as const;
@@ -97,8 +144,9 @@ export function rewriteTree(
 ): AstNode {
   const walk = (node: AstNode, parent: AstNode | undefined, key: string | undefined): AstNode | null => {
     for (const childKey in node) {
-      if (POSITION_KEYS.has(childKey)) continue;
       const value = node[childKey];
+      // Primitives first: most members are, and a set lookup per member adds up over every pass.
+      if (typeof value !== 'object' || value === null || POSITION_KEYS.has(childKey)) continue;
       if (Array.isArray(value)) {
         // Copied only once an item is replaced or dropped: most lists stay as they are.
         let copy: unknown[] | undefined;
@@ -189,8 +237,8 @@ export function walkTree(root: AstNode, visit: (node: AstNode, parent: AstNode |
   const walk = (node: AstNode, parent: AstNode | undefined, key: string | undefined): void => {
     visit(node, parent, key);
     for (const childKey in node) {
-      if (POSITION_KEYS.has(childKey)) continue;
       const value = node[childKey];
+      if (typeof value !== 'object' || value === null || POSITION_KEYS.has(childKey)) continue;
       if (Array.isArray(value)) {
         for (const item of value) if (isNode(item)) walk(item, node, childKey);
       } else if (isNode(value)) {

@@ -81,6 +81,8 @@ export interface CanonicaliseOptions {
   owner?: Function;
   /** Resolves free names in the code's module (see `FreeNameResolver`); `uses` aliases are not used then. */
   resolver?: FreeNameResolver;
+  /** The tree `parseFunctionSource(text)` would give, when it is at hand (see `parsedFromModule`): not parsed again. */
+  parsed?: AstNode;
 }
 
 /**
@@ -101,7 +103,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
     return { kind: 'native', hash, free: [], usesKeys: null, privateFields: [], text: () => text };
   }
 
-  let root = removeToolchainArtefacts(parseFunctionSource(text, label));
+  let root = removeToolchainArtefacts(options.parsed ?? parseFunctionSource(text, label));
   const kind = root.type === 'ClassExpression' ? 'class' : 'function';
   const selfNames = new Set<string>();
   if (name) selfNames.add(name);

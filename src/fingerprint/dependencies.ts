@@ -1,6 +1,6 @@
 import { FingerprintError } from '../errors.js';
 import { isLibraryExport } from '../library-names.js';
-import type { AstNode } from './ast.js';
+import { type AstNode, parsedFromModule } from './ast.js';
 import { canonicalJsonHash } from './canonical-json.js';
 import { type CanonicalSource, canonicaliseText, canonicalSource } from './canonical-source.js';
 import { type ClassLocation, locateClass } from './class-module.js';
@@ -148,7 +148,9 @@ export class Analyser {
     const location = isLibraryCode(code) ? undefined : kind === 'class' ? (this.locate(code) ?? hint) : hint;
     if (location && this.resolver) {
       const names = new NameSpeller(this.resolver, location, this.registeredClass);
-      const source = canonicaliseText(Function.prototype.toString.call(code), code.name, { resolver: names, owner: code });
+      const text = Function.prototype.toString.call(code);
+      const parsed = location.module.typescript ? undefined : parsedFromModule(location.module.text, location.node, text);
+      const source = canonicaliseText(text, code.name, { resolver: names, owner: code, ...(parsed ? { parsed } : {}) });
       this.fill(node, source, names);
       if (kind === 'class') this.addParent(code, node, location);
       this.addUses(code, node, names);
@@ -267,7 +269,8 @@ export class Analyser {
     }
     const names = new NameSpeller(this.resolver!, { module: target.module, node: target.node, scope: target.scope }, this.registeredClass);
     try {
-      this.fill(node, canonicaliseText(text, target.name, { resolver: names }), names);
+      const parsed = target.module.typescript ? undefined : parsedFromModule(target.module.text, target.node, text);
+      this.fill(node, canonicaliseText(text, target.name, { resolver: names, ...(parsed ? { parsed } : {}) }), names);
     } catch (error) {
       if (!(error instanceof FingerprintError)) throw error;
       node.sourceHash = sha256Hex(`geodata-unparsed/1\n${text}`);

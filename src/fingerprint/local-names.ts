@@ -38,8 +38,8 @@ export function renameLocalNames(root: AstNode): AstNode {
       }
     }
     for (const key of Object.keys(node)) {
-      if (POSITION_KEYS.has(key) || (node.type === 'LabeledStatement' && key === 'label')) continue;
       const value = node[key];
+      if (typeof value !== 'object' || value === null || POSITION_KEYS.has(key) || (node.type === 'LabeledStatement' && key === 'label')) continue;
       if (Array.isArray(value)) {
         for (const item of value) if (isNode(item)) visit(item, inner);
       } else if (isNode(value)) {

@@ -1,6 +1,6 @@
 import { Parser, type Options } from 'acorn';
 import { tsPlugin } from '@sveltejs/acorn-typescript';
-import { type AstNode, forEachChild } from './ast.js';
+import { type AstNode, isNode } from './ast.js';
 import type { ModuleText } from './module-reader.js';
 
 /** How a name is bound where it is declared. */
@@ -125,10 +125,43 @@ function parse(source: ModuleText): ParsedModule | undefined {
 export function scopeAt(module: ParsedModule, offset: number): Scope {
   let scope = module.scope;
   for (;;) {
-    const inner = scope.children.find((child) => child.start <= offset && offset < child.end);
+    const inner = childAt(scope, offset);
     if (!inner) return scope;
     scope = inner;
   }
+}
+
+// Whether a scope's children are in source order without overlapping (almost always: an arrow
+// function in a `switch` head or a class's `extends` is the exception), computed once per scope.
+const inOrder = new WeakMap<Scope, boolean>();
+
+/**
+ * The first child of `scope` that contains `offset`. A module's scope has a child per function
+ * and method, and each class is looked up in it: searched by halves where the children are in
+ * order (where at most one can contain `offset`), one by one otherwise.
+ */
+function childAt(scope: Scope, offset: number): Scope | undefined {
+  const children = scope.children;
+  let ordered = inOrder.get(scope);
+  if (ordered === undefined) {
+    ordered = children.every((child, i) => i === 0 || children[i - 1]!.end <= child.start);
+    inOrder.set(scope, ordered);
+  }
+  if (!ordered) return children.find((child) => child.start <= offset && offset < child.end);
+  let low = 0;
+  let high = children.length - 1;
+  let found: Scope | undefined;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const child = children[middle]!;
+    if (child.start <= offset) {
+      found = child;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found && offset < found.end ? found : undefined;
 }
 
 /** The binding `name` has in `scope` or an enclosing one. */
@@ -221,13 +254,63 @@ class ScopeBuilder {
     }
   }
 
-  /** Declares the `var`s below `node` in the function scope, not looking into nested functions. */
-  private hoistVar(node: AstNode, scope: Scope): void {
-    if (FUNCTIONS.has(node.type) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
-    if (node.type === 'VariableDeclaration' && node.kind === 'var') this.declareVariables(node, scope);
-    forEachChild(node, (child) => {
-      if (!child.type.startsWith('TS')) this.hoistVar(child, scope);
-    });
+  /**
+   * Declares the `var`s below `node` in the function scope, not looking into nested functions.
+   * A `var` is a statement: only statements that hold statements are looked into, not
+   * expressions (which reach a statement only through a function or class, where hoisting stops),
+   * nor TypeScript-only blocks. The order is the source order, as the first declaration wins.
+   */
+  private hoistVar(node: AstNode | null | undefined, scope: Scope): void {
+    if (!node) return;
+    switch (node.type) {
+      case 'VariableDeclaration':
+        if (node.kind === 'var') this.declareVariables(node, scope);
+        return;
+      case 'BlockStatement':
+        for (const statement of node.body as AstNode[]) this.hoistVar(statement, scope);
+        return;
+      case 'IfStatement':
+        this.hoistVar(node.consequent as AstNode, scope);
+        this.hoistVar(node.alternate as AstNode | null, scope);
+        return;
+      case 'ForStatement':
+        this.hoistVar(node.init as AstNode | null, scope);
+        this.hoistVar(node.body as AstNode, scope);
+        return;
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        this.hoistVar(node.left as AstNode, scope);
+        this.hoistVar(node.body as AstNode, scope);
+        return;
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'LabeledStatement':
+      case 'WithStatement':
+        this.hoistVar(node.body as AstNode, scope);
+        return;
+      case 'TryStatement':
+        this.hoistVar(node.block as AstNode, scope);
+        this.hoistVar(node.handler?.body as AstNode | undefined, scope);
+        this.hoistVar(node.finalizer as AstNode | null, scope);
+        return;
+      case 'SwitchStatement':
+        for (const c of node.cases as AstNode[]) for (const statement of c.consequent as AstNode[]) this.hoistVar(statement, scope);
+        return;
+    }
+  }
+
+  /** `visit` on every node directly below `node`, in source order (`forEachChild` without a closure per node). */
+  private visitChildren(node: AstNode, scope: Scope): void {
+    for (const key in node) {
+      if (key === 'start' || key === 'end' || key === 'loc' || key === 'range' || key === 'raw' || key === 'sourceFile') continue;
+      const value = node[key];
+      if (typeof value !== 'object' || value === null) continue;
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) this.visit(item, scope);
+      } else if (typeof value.type === 'string') {
+        this.visit(value as AstNode, scope);
+      }
+    }
   }
 
   private visit(node: AstNode, scope: Scope): void {
@@ -259,7 +342,7 @@ class ScopeBuilder {
         const inner = this.newScope(node, scope);
         const head = node.type === 'ForStatement' ? node.init : node.left;
         if (head?.type === 'VariableDeclaration' && head.kind !== 'var') this.declareVariables(head, inner);
-        forEachChild(node, (child) => this.visit(child, inner));
+        this.visitChildren(node, inner);
         return;
       }
       case 'CatchClause': {
@@ -273,11 +356,11 @@ class ScopeBuilder {
         const inner = this.newScope(node, scope);
         const cases = node.cases as AstNode[];
         this.declareStatements(cases.flatMap((c) => c.consequent as AstNode[]), inner, false);
-        for (const c of cases) forEachChild(c, (child) => this.visit(child, inner));
+        for (const c of cases) this.visitChildren(c, inner);
         return;
       }
       default:
-        forEachChild(node, (child) => this.visit(child, scope));
+        this.visitChildren(node, scope);
     }
   }
 

@@ -276,6 +276,7 @@ class Renamer {
   private visitChildren(node: AstNode, scope: Scope): AstNode {
     for (const key of Object.keys(node)) {
       const value = node[key];
+      if (typeof value !== 'object' || value === null) continue;
       if (Array.isArray(value)) node[key] = value.map((item) => (isNode(item) ? this.visit(item, scope) : item));
       else if (isNode(value)) node[key] = this.visit(value, scope);
     }

@@ -168,8 +168,8 @@ function asBlock(statement: AstNode): AstNode {
 
 function cleanChildren(node: AstNode, context: Context): void {
   for (const key in node) {
-    if (POSITION_KEYS.has(key)) continue;
     const value = node[key];
+    if (typeof value !== 'object' || value === null || POSITION_KEYS.has(key)) continue;
     if (Array.isArray(value)) {
       // Copied only once something is removed (a statement or a class member).
       let kept: unknown[] | undefined;

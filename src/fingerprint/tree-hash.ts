@@ -94,10 +94,12 @@ function hashComponent(component: DependencyNode[]): void {
   const members = new Set(component);
   const anyUnresolved = component.some((node) => node.unresolved.length > 0 || children(node).some(([, child]) => child.anyUnresolved));
   for (const node of component) node.anyUnresolved = anyUnresolved;
-  const cyclic = component.length > 1 || children(component[0]!).some(([, child]) => child === component[0]);
+  // Most components are one node (no cycle): its children are listed once.
+  const single = component.length === 1 ? children(component[0]!) : undefined;
+  const cyclic = !single || single.some(([, child]) => child === component[0]);
   if (!cyclic) {
     const node = component[0]!;
-    const lines = children(node).map(([label, child]) => `${label}=${child.hash}`);
+    const lines = single.map(([label, child]) => `${label}=${child.hash}`);
     node.hash = sha256Hex(`${TREE_HASH_VERSION}\n${own(node)}\n${lines.join('\n')}`);
     return;
   }

@@ -19,10 +19,26 @@ export function committedOutputPath(identity: Identity, fileName: string): strin
   return `${getPlatform().workspace().tempFolder}/geodata-cache/${safeName(store.name)}/${key}`;
 }
 
+/**
+ * Output file names of entries produced or read in this process, by state hash: what an entry
+ * holds can differ from what its class declares (a Figure whose `_process` returns SVG is stored
+ * as `.svg`). A state hash always names the same output, so this only ever grows more right.
+ */
+const producedFiles = new Map<string, string>();
+
+/** Notes the output file an entry holds, once `process()` has it. */
+export function rememberOutputFile(stateHash: string, fileName: string): void {
+  producedFiles.set(stateHash, fileName);
+}
+
+/**
+ * `getProcessedPath()`: the entry's own output file once it was produced or read in this process,
+ * else the file its class declares (for a Figure without an `ext`, `.png`).
+ */
 export function processedPath(instance: Tracked, spec: SpatialSpec | undefined): string {
   const resolved = resolveSpec(spec, instance.constructor.name);
   const identity = identify(instance, resolved);
-  return committedOutputPath(identity, outputFileName(instance));
+  return committedOutputPath(identity, producedFiles.get(identity.stateHash) ?? outputFileName(instance));
 }
 
 export function stagingPath(instance: Tracked, spec: SpatialSpec | undefined): string {

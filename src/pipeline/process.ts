@@ -5,6 +5,7 @@ import type { Tracked } from '../data/tracked.js';
 import { driverForExtension } from '../drivers/builtin.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
+import { nameRemoteInputs } from '../sources/remote-input.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import type { StaleReason } from '../fingerprint/record.js';
 import { type ActiveOutput, currentRecording, endComputation, inCallChain, runComputation } from './active.js';
@@ -17,7 +18,7 @@ import { describeReason } from './describe-reason.js';
 import { identify, keyDependencies, outputFileName, prepareIdentity, upstreamOf, type Identity } from './identity.js';
 import { entryPrefix } from './layout.js';
 import { checkGridFits, checkOutputFits } from './output-limits.js';
-import { committedOutputPath } from './paths.js';
+import { committedOutputPath, rememberOutputFile } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
 import { isHit, judgeEntry, type Judged } from './recorded-check.js';
 import { runProducer } from './run-producer.js';
@@ -43,6 +44,7 @@ export async function process(instance: Tracked, spec?: SpatialSpec): Promise<Pr
   const { identity, resolved } = await identifyFor(instance, spec);
   const result = await ensureEntry(instance, resolved, identity, false);
   const path = committedOutputPath(identity, result.meta.output.file);
+  rememberOutputFile(identity.stateHash, result.meta.output.file);
   const store = getConfig().store;
   if (!store.localPath) {
     // GDAL needs a path: give it a workspace copy of the committed bytes.
@@ -355,7 +357,7 @@ async function tryLock(name: string): Promise<(() => Promise<void>) | undefined>
 
 function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unknown {
   if (error instanceof PipelineError && error.message.includes(identity.className)) return error;
-  const message = (error instanceof Error ? error.message : String(error)).replace(/; no entry was written$/, '');
+  const message = nameRemoteInputs(error instanceof Error ? error.message : String(error)).replace(/; no entry was written$/, '');
   const kind = error instanceof GeodataError ? '' : ` (${error instanceof Error ? error.name : typeof error})`;
   return new PipelineError(`computing ${identity.className} for ${spec} failed${kind}: ${message}; no entry was written`, { cause: error });
 }

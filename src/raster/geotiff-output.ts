@@ -1,7 +1,8 @@
 import type { GdalEngine } from '../../wasm/engine.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { compressTiff, type TiffCompression } from '../formats/tiff-compress.js';
-import { getPlatform } from '../platform.js';
+import { openEngineFile } from '../engine-files-access.js';
+import { getPlatform, type RandomAccessFile } from '../platform.js';
 import { creationArgs, type WriteOptions } from './write-options.js';
 
 /**
@@ -20,7 +21,8 @@ const COMPRESSION_OPTIONS = new Set(['COMPRESS', 'ZLEVEL', 'PREDICTOR', 'NUM_THR
  * Runs a GDAL call that writes a GeoTIFF at `outputPath` with the write options. When the result
  * is a DEFLATE GeoTIFF (the default) and the host can, GDAL writes it uncompressed beside the
  * output and the tiles are compressed outside WebAssembly (`compressTiff`: native zlib on every
- * core), which is several times faster than GDAL's DEFLATE compiled to WebAssembly. Options only
+ * core in Node, the Compression Streams API in browsers), which is several times faster than
+ * GDAL's DEFLATE compiled to WebAssembly. Options only
  * GDAL can honour (COG, other codecs, NBITS, ...) go to GDAL as they are.
  *
  * `extra` are further creation arguments (`-co KEY=VALUE`) of the caller; `run` does the GDAL
@@ -38,21 +40,21 @@ export async function writeGeoTiff(
 ): Promise<void> {
   const compression = outsideCompression(engine, write, extra);
   if (!compression) return run(outputPath, [...creationArgs(write, shape), ...extra]);
-  const workspace = getPlatform().workspace();
+  const open = fileOpener(engine);
   const uncompressed = `${outputPath}.${Math.random().toString(36).slice(2, 10)}.uncompressed.tif`;
   const layout = (write.creationOptions ?? []).filter((option) => !COMPRESSION_OPTIONS.has(optionKey(option)));
   try {
     await run(uncompressed, [...creationArgs({ ...write, compress: 'NONE', predictor: 1, creationOptions: layout }, shape), ...extra]);
-    const source = await workspace.openFile!(uncompressed, 'r');
+    const source = await open(uncompressed, 'r');
     try {
-      const target = await workspace.openFile!(outputPath, 'w');
+      const target = await open(outputPath, 'w');
       try {
         await compressTiff(source, target, compression, deflateCodec(), outputPath);
       } finally {
         await target.close();
       }
     } catch (error) {
-      await workspace.remove(outputPath);
+      await engine.fs.remove(outputPath);
       throw error;
     } finally {
       await source.close();
@@ -65,8 +67,7 @@ export async function writeGeoTiff(
 
 /** The DEFLATE settings to apply outside GDAL, or undefined when GDAL must write the file as asked. */
 export function outsideCompression(engine: GdalEngine, write: WriteOptions, extra: string[] = []): TiffCompression | undefined {
-  const platform = getPlatform();
-  if (engine.fs.kind !== 'host' || !platform.deflateCodec || !platform.workspace().openFile) return undefined;
+  if (!canOpen(engine)) return undefined;
   if (write.cog) return undefined;
   const options = new Map<string, string>();
   for (const option of [...(write.creationOptions ?? []), ...extra.filter((arg) => arg !== '-co')]) {
@@ -83,6 +84,22 @@ export function outsideCompression(engine: GdalEngine, write: WriteOptions, extr
   const predictor = Number(options.get('PREDICTOR') ?? write.predictor ?? 1);
   if (!Number.isInteger(level) || level < 1 || level > 9 || ![1, 2, 3].includes(predictor)) return undefined;
   return { level, predictor: predictor as 1 | 2 | 3 };
+}
+
+/**
+ * Positioned file access where the engine's files are: the host's (Node: `Workspace.openFile`),
+ * or the engine's in-memory file system (browsers: whole files through `engine.fs`).
+ */
+function fileOpener(engine: GdalEngine): (path: string, mode: 'r' | 'w') => Promise<RandomAccessFile> {
+  if (engine.fs.kind === 'memory') return (path, mode) => openEngineFile(engine.fs, path, mode);
+  const workspace = getPlatform().workspace();
+  return (path, mode) => workspace.openFile!(path, mode);
+}
+
+function canOpen(engine: GdalEngine): boolean {
+  if (engine.fs.kind === 'memory') return typeof CompressionStream !== 'undefined' || getPlatform().deflateCodec !== undefined;
+  const platform = getPlatform();
+  return platform.deflateCodec !== undefined && platform.workspace().openFile !== undefined;
 }
 
 function optionKey(option: string): string {

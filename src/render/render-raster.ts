@@ -9,6 +9,7 @@ import { colorbarLayout, drawColorbar, type ColorbarOptions } from './colorbar.j
 import { colorizeBand, shadeImage, DEFAULT_HILLSHADE_STRENGTH } from './colorize.js';
 import { getColormap, type ColormapSpec } from './colormaps.js';
 import { encodePng } from './png-encoder.js';
+import { getPlatform } from '../platform.js';
 import { blit, createImage, upscale, type Rgba, type RgbaImage } from './rgba-image.js';
 import { drawText, measureText } from './text.js';
 import { resolveRange, type RangeOption } from './value-range.js';
@@ -102,7 +103,8 @@ export function renderRgba(band: Band, options: RenderOptions = {}): RenderedIma
 
 /**
  * Renders a band to PNG bytes: what a Figure's `_process` writes. The file records the software,
- * the title and the colormap and range in text chunks.
+ * the title and the colormap and range in text chunks. In browsers the work runs in geodata's
+ * compute worker (same bytes), so a large figure never holds the page's thread.
  * @example
  * const png = await renderRaster(
  *   { width, height, data: slopeDegrees, nodata: -9999 },
@@ -110,6 +112,16 @@ export function renderRgba(band: Band, options: RenderOptions = {}): RenderedIma
  * );
  */
 export async function renderRaster(band: Band, options: RenderPngOptions = {}): Promise<Uint8Array> {
+  const offThread = getPlatform().renderPng;
+  if (offThread) {
+    validateBand(band, 'band'); // bad input fails here, with the caller's stack
+    return offThread(band, options);
+  }
+  return renderRasterHere(band, options);
+}
+
+/** {@link renderRaster} on this thread (what the compute worker runs). */
+export async function renderRasterHere(band: Band, options: RenderPngOptions = {}): Promise<Uint8Array> {
   const image = renderRgba(band, options);
   const text: Record<string, string> = { Software: 'geodata' };
   if (options.title) text.Title = options.title;

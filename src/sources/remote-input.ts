@@ -42,6 +42,17 @@ export function remoteReads(): readonly RemoteRead[] {
   return reads;
 }
 
+/**
+ * `message` with the workspace paths of remote inputs read in this page (or process) replaced by
+ * their URLs: GDAL names the file it read, a temporary copy the user never chose.
+ * @example nameRemoteInputs('/tmp/geodata-inputs/1a2b/dem.tif: Read error') // 'https://example.org/dem.tif: Read error'
+ */
+export function nameRemoteInputs(message: string): string {
+  let named = message;
+  for (const read of reads) if (named.includes(read.path)) named = named.split(read.path).join(read.url);
+  return named;
+}
+
 /** Where a remote input goes in the workspace: the whole file, and the window for a warp. */
 export interface RemoteInputPaths {
   folder: string;

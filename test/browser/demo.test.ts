@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../examples/browser/build.js';
-import { importArchive, memoryStore, SpatialSpec, withConfig } from '../../src/node.js';
+import { importArchive, memoryStore, readRasterBytes, SpatialSpec, withConfig } from '../../src/node.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_REASON } from '../helpers/browser.js';
 import type { HttpServer } from '../helpers/http-server.js';
 import { HAS_DATA, NO_DATA_REASON, sample } from '../wasm/fixtures.js';
@@ -39,7 +39,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
 
   it('builds a static folder with the page, the bundle, the worker, gdal3.js and GDAL’s wasm and data', async () => {
     const dist = join(scratch, 'dist');
-    const files = ['index.html', 'style.css', 'app.js', 'engine-worker.js', 'gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data'];
+    const files = ['index.html', 'style.css', 'app.js', 'engine-worker.js', 'compute-worker.js', 'gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data'];
     const sizes = await Promise.all(files.map(async (file) => (await stat(join(dist, file))).size));
     expect(sizes.every((size) => size > 0)).toBe(true);
     // gdal3.js is served, not bundled (see BROWSER_BUNDLE_OPTIONS), and the page bundle is not minified.
@@ -63,9 +63,17 @@ describe.skipIf(!HAS_CHROMIUM)(`the offline demo in headless Chromium${HAS_CHROM
 
       // The same classes, unminified, have the same fingerprints in Chromium as in Node.
       expect(run.steps.map((step) => [step.name, step.stateHash])).toEqual(generated.steps.map((step) => [step.name, step.stateHash]));
-      // Outputs: the same pixels, not the same bytes. Node compresses GeoTIFFs outside WebAssembly
-      // with its own zlib, a page through GDAL (test/raster/compressed-output.test.ts reads both
-      // pixel for pixel); the figures, drawn from those rasters, are compared pixel for pixel here.
+      // Outputs: the same pixels, not the same bytes. Both compress GeoTIFFs outside WebAssembly,
+      // Node with native zlib at level 1, a page with the Compression Streams API (level 6, in its
+      // compute worker; test/browser/compute-worker.test.ts reads both pixel for pixel); the
+      // figures, drawn from those rasters, are compared pixel for pixel here.
+      for (const index of [0, 1, 2]) {
+        const base64 = await demo.page.evaluate((path) => (window as unknown as { geodataDemoOutput: (p: string) => Promise<string> }).geodataDemoOutput(path), run.steps[index]!.path);
+        const inPage = await readRasterBytes(new Uint8Array(Buffer.from(base64, 'base64')), run.steps[index]!.path);
+        const inNode = await readRasterBytes(new Uint8Array(await readFile(generated.steps[index]!.path)), generated.steps[index]!.path);
+        expect(inPage.spec.equals(inNode.spec)).toBe(true);
+        expect(inPage.bands.map((band) => Buffer.from(band.buffer, band.byteOffset, band.byteLength).equals(Buffer.from(inNode.bands[0]!.buffer, inNode.bands[0]!.byteOffset, inNode.bands[0]!.byteLength)))).toEqual([true]);
+      }
       for (const [index, name] of [[3, 'elevation figure'], [4, 'slope figure']] as const) {
         const inPage = pixels(await demo.figureBytes(name));
         const inNode = pixels(new Uint8Array(await readFile(generated.steps[index]!.path)));

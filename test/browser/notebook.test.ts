@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,9 @@ import { buildNotebook } from '../../examples/notebook/build.js';
 import { contentType, HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from '../helpers/browser.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { nodeRun } from './node-run.js';
+
+/** Screenshots for a person to look at (git-ignored). */
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'notebook');
 
 interface NotebookStep {
   name: string;
@@ -55,6 +58,11 @@ describe.skipIf(!HAS_CHROMIUM)(`the notebook (Observable Notebook Kit) in headle
         await page.waitForFunction(() => (globalThis as { geodataNotebook?: unknown }).geodataNotebook !== undefined, null, { timeout: 100_000 });
         return page.evaluate(() => (globalThis as unknown as { geodataNotebook: { steps: NotebookStep[] } }).geodataNotebook.steps.map(({ name, computed, stateHash }) => ({ name, computed, stateHash })));
       };
+      // The Plot chart of the slope, drawn on the page's document and stored as SVG.
+      const histogram = async () => {
+        await page.waitForFunction(() => (globalThis as { geodataNotebook?: { histogram?: unknown } }).geodataNotebook?.histogram !== undefined, null, { timeout: 60_000 });
+        return page.evaluate(() => (globalThis as unknown as { geodataNotebook: { histogram: { computed: boolean; path: string } } }).geodataNotebook.histogram);
+      };
       await page.goto(`${server.url}terrain.html`);
       const first = await steps();
       expect(first.map((step) => [step.name, step.computed])).toEqual([
@@ -64,6 +72,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the notebook (Observable Notebook Kit) in headle
         ['elevation figure', true],
         ['slope figure', true],
       ]);
+      expect((await histogram()).computed).toBe(true);
       await page.reload();
       const second = await steps();
       expect(second.map((step) => step.computed)).toEqual([false, false, false, false, false]);
@@ -73,6 +82,15 @@ describe.skipIf(!HAS_CHROMIUM)(`the notebook (Observable Notebook Kit) in headle
       const inNode = nodeRun({ root: join(scratch, 'node-cache'), crs: 'EPSG:3035', resolution: 40 });
       expect(first.map((step) => [step.name, step.stateHash])).toEqual(inNode.steps.map((step) => [step.name, step.stateHash]));
       expect(await page.locator('img[alt="slope figure"]').count()).toBe(1);
+      // After the reload the chart is a hit, shown as an image that decodes.
+      const chart = await histogram();
+      expect(chart.computed).toBe(false);
+      expect(chart.path).toMatch(/\/figures\/[0-9a-f]{64}\/slope_histogram\.svg$/);
+      const image = page.locator('img[alt="slope histogram"]');
+      await image.waitFor();
+      expect(await image.evaluate((img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]))).toEqual([640, 240]);
+      mkdirSync(SHOTS, { recursive: true });
+      await image.screenshot({ path: join(SHOTS, 'notebook-plot-histogram.png') });
       // Text is shown as text (in <pre>), not as the inspector's quoted string literal.
       const texts = await page.locator('pre').allTextContents();
       expect(texts.filter((text) => /^source: |^(persistent|best-effort) storage; /.test(text)).length).toBe(2);

@@ -108,12 +108,12 @@ describe.skipIf(!HAS_CHROMIUM)(`the worker engine in headless Chromium${HAS_CHRO
     const origin = /http:\/\/127\.0\.0\.1:\d+/.source;
     const wasm = await inPage('missingAssets', 'wasm');
     expect(wasm.name).toBe('ConfigError');
-    expect(wasm.message).toMatch(new RegExp(`^cannot load GDAL's WebAssembly file gdal3WebAssembly\\.wasm from ${origin}/nowhere/gdal3WebAssembly\\.wasm: the server answered HTTP 404`));
-    expect(wasm.message.endsWith(remedy)).toBe(true);
+    expect(wasm.message!).toMatch(new RegExp(`^cannot load GDAL's WebAssembly file gdal3WebAssembly\\.wasm from ${origin}/nowhere/gdal3WebAssembly\\.wasm: the server answered HTTP 404`));
+    expect(wasm.message!.endsWith(remedy)).toBe(true);
     const data = await inPage('missingAssets', 'data');
     expect(data.name).toBe('ConfigError');
-    expect(data.message).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/nowhere/gdal3WebAssembly\\.data: the server answered HTTP 404`));
+    expect(data.message!).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/nowhere/gdal3WebAssembly\\.data: the server answered HTTP 404`));
     const html = await inPage('missingAssets', 'html');
-    expect(html.message).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/: the server answered an HTML page \\(HTTP 200, text/html`));
+    expect(html.message!).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/: the server answered an HTML page \\(HTTP 200, text/html`));
   });
 });

@@ -23,16 +23,18 @@ describe.skipIf(!HAS_CHROMIUM)(`a user's page bundled from the installed package
   }, 600_000);
   afterAll(() => packed.remove());
 
-  it('geodata assets copies the worker, gdal3.js, the .wasm and the .data, and prints the CSP', () => {
+  it('geodata assets copies the workers, gdal3.js, the .wasm and the .data, and prints the CSP', () => {
     const run = packed.geodataJson<{ files: Array<{ file: string; bytes: number }>; csp: string }>(['assets', 'static']);
     expect(run.code).toBe(0);
     expect(run.value.files.map((f) => f.file.slice(packed.project.length + 1))).toEqual([
       'static/engine-worker.js',
+      'static/compute-worker.js',
       'static/gdal3WebAssembly.wasm',
       'static/gdal3WebAssembly.data',
       'static/gdal3.js',
     ]);
-    expect(run.value.files.every((f) => f.bytes > 100_000)).toBe(true);
+    // The compute worker is geodata's rendering and compression only (tens of kB); the others hold GDAL.
+    expect(run.value.files.every((f) => f.bytes > (f.file.endsWith('compute-worker.js') ? 10_000 : 100_000))).toBe(true);
     expect(run.value.csp).toBe(PAGE_CSP);
   });
 
@@ -58,9 +60,12 @@ describe.skipIf(!HAS_CHROMIUM)(`a user's page bundled from the installed package
     const { outcome, requested, violations } = await runServedPage(out, dem(), PAGE_CSP);
     expect(outcome).toEqual(expected);
     expect(violations).toEqual([]);
+    // Each of GDAL's files is asked for twice: checked (HEAD), then fetched.
     expect(requested.filter((path) => /engine-worker|gdal3WebAssembly/.test(path)).map((path) => path.replace(/-[\w-]{8}\.js$/, '.js')).sort()).toEqual([
       '/assets/engine-worker.js',
       '/assets/gdal3WebAssembly.data',
+      '/assets/gdal3WebAssembly.data',
+      '/assets/gdal3WebAssembly.wasm',
       '/assets/gdal3WebAssembly.wasm',
     ]);
   }, 300_000);

@@ -123,6 +123,16 @@ describe('Figures that return SVG', () => {
     expect(cache.computed()).toEqual(['Ramp', 'RampMap']);
   });
 
+  it('names the .svg in getProcessedPath once the figure was produced, and the declared .png before', async () => {
+    // A grid no other test produced this figure on: its output file is not known yet.
+    const other = new SpatialSpec({ crs: 'EPSG:3035', transform: [100, 0, 4000000, 0, -100, 3000000], shape: [20, 31] });
+    const before = new RampMap().getProcessedPath(other);
+    expect(before.endsWith('/ramp_map.png')).toBe(true);
+    const made = await produce(new RampMap(), other);
+    expect(new RampMap().getProcessedPath(other)).toBe(made.path);
+    expect(made.path).toBe(before.replace(/\.png$/, '.svg'));
+  });
+
   it('stores an Observable Plot chart drawn on svgDocument() (linkedom in Node) as a standalone .svg', async () => {
     const { bytes, type, file } = await figureBytes(new RampHistogram(), spec);
     expect({ type, file }).toEqual({ type: 'image/svg+xml', file: 'ramp_histogram.svg' });

@@ -52,7 +52,7 @@ function samePixels(a: Raster, b: Raster): boolean {
 }
 
 describe('remote inputs in the workspace', () => {
-  useTempCache('geodata-remote-input');
+  const cache = useTempCache('geodata-remote-input');
   const files = new Map<string, ServedBody>();
   let server: HttpServer;
   let plainPath: string;
@@ -96,6 +96,20 @@ describe('remote inputs in the workspace', () => {
       const results = await Promise.all(RESAMPLINGS.map((resampling) => load<Raster>(new RemoteDem(url, resampling), whole)));
       expect(results.map((result, index) => samePixels(result, reference[index]!))).toEqual([true, true, true, true]);
     }
+  });
+
+  it('names the URL, not its temporary copy, when GDAL fails on a remote file that is cut short, and writes no entry', async () => {
+    // The header and the first rows only.
+    const url = serve('/cut.tif', { body: plain.subarray(0, Math.floor(plain.length / 50)), type: 'image/tiff', ranges: false });
+    const failure = await load<Raster>(new RemoteDem(url, 'nearest'), WIDE).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure?.name).toBe('PipelineError');
+    expect(failure?.message).toContain(`${url}`);
+    expect(failure?.message).not.toContain('geodata-inputs');
+    expect(failure?.message).toMatch(/; no entry was written$/);
+    expect(cache.computed()).toEqual([]);
   });
 
   it('gives concurrent loads sharing one window of a COG the pixels of loads of the local file', async () => {

@@ -19,10 +19,12 @@ export function assetFiles(): Array<{ from: string; name: string }> {
   // From the compiled build this module is dist/src/cli/commands/assets.js; from the TypeScript
   // source (the repository's tests) src/cli/commands/assets.ts, and the built worker is in dist/.
   const fromSource = import.meta.url.endsWith('.ts');
-  const worker = fileURLToPath(new URL(fromSource ? '../../../dist/assets/engine-worker.js' : '../../../assets/engine-worker.js', import.meta.url));
+  const built = (name: string) => fileURLToPath(new URL(fromSource ? `../../../dist/assets/${name}` : `../../../assets/${name}`, import.meta.url));
   const gdal = join(dirname(createRequire(import.meta.url).resolve('gdal3.js/package.json')), 'dist', 'package');
   return [
-    { from: worker, name: 'engine-worker.js' },
+    { from: built('engine-worker.js'), name: 'engine-worker.js' },
+    // Figures and GeoTIFF compression off the page's thread (without it they run on the page).
+    { from: built('compute-worker.js'), name: 'compute-worker.js' },
     { from: join(gdal, 'gdal3WebAssembly.wasm'), name: 'gdal3WebAssembly.wasm' },
     { from: join(gdal, 'gdal3WebAssembly.data'), name: 'gdal3WebAssembly.data' },
     { from: join(gdal, 'gdal3.js'), name: 'gdal3.js' },
@@ -31,7 +33,7 @@ export function assetFiles(): Array<{ from: string; name: string }> {
 
 export const assetsCommand: Command = {
   name: 'assets',
-  summary: "copy what a page needs next to its bundle: GDAL's worker, .wasm and .data",
+  summary: "copy what a page needs next to its bundle: GDAL's worker, the compute worker, .wasm and .data",
   usage: '<dir>',
   positionals: { kind: 'args', min: 1, max: 1 },
   async run(context, [dir]) {
