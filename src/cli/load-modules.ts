@@ -134,11 +134,36 @@ function nearestPackageJson(folder: string): string | undefined {
 }
 
 /**
+ * A module resolve hook (Node's `module.register`): a file imported by a relative path from a
+ * module whose URL carries `?geodata-reload=N` gets the same query, unless it is in
+ * `node_modules`. So importing a pipeline module under a new N evaluates it and every project file
+ * it imports, directly or not, anew (Node keeps one instance per URL), while packages (geodata
+ * itself included, imported by name) stay the instances already loaded.
+ */
+const RELOAD_HOOKS = `
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  const reload = /^\\.\\.?\\//.test(specifier) && context.parentURL && /[?&]geodata-reload=(\\d+)/.exec(context.parentURL);
+  if (!reload || !result.url.startsWith('file:') || result.url.includes('/node_modules/') || result.url.includes('geodata-reload=')) return result;
+  return { ...result, url: result.url + (result.url.includes('?') ? '&' : '?') + 'geodata-reload=' + reload[1] };
+}
+`;
+const RELOAD_HOOKS_REGISTERED = Symbol.for('geodata.cli.reloadHooksRegistered');
+
+async function registerReloadHooks(): Promise<void> {
+  const flags = globalThis as Record<symbol, unknown>;
+  if (flags[RELOAD_HOOKS_REGISTERED]) return;
+  flags[RELOAD_HOOKS_REGISTERED] = true;
+  const { register: registerHooks } = await import('node:module');
+  registerHooks(`data:text/javascript,${encodeURIComponent(RELOAD_HOOKS)}`);
+}
+
+/**
  * Watches the pipeline modules and every project file the fingerprints read (their imports):
- * `reload()` imports the named modules again, under a new URL so Node evaluates them anew, when
- * any of those files changed since the last look, and resolves to whether it did. Files a
- * module imports are not evaluated again (Node keeps one instance per URL), but the fingerprints
- * read them from disk, so an edited helper still makes the classes that use it stale.
+ * `reload()` imports the named modules again when any of those files changed since the last look,
+ * and resolves to whether it did. Each reload evaluates the modules and every project file they
+ * import anew (see {@link RELOAD_HOOKS}), so a class edited in, or moved to, an imported file is
+ * the new code; packages are not evaluated again.
  */
 export class ModuleWatch {
   #versions = new Map<string, string>();
@@ -158,8 +183,11 @@ export class ModuleWatch {
     const changed = [...now].some(([path, version]) => this.#versions.has(path) && this.#versions.get(path) !== version);
     if (!changed) return false;
     this.#generation++;
-    // The classes of these modules register again, maybe at other lines: the old ones make way.
-    const reloaded = new Set(this.paths);
+    await registerReloadHooks();
+    // The classes of these modules and the files they import register again, maybe at other
+    // lines or in other files: the old ones make way.
+    const folders = this.paths.map((path) => dirname(path) + '/');
+    const reloaded = new Set([...this.paths, ...[...now.keys()].filter((path) => folders.some((folder) => path.startsWith(folder)))]);
     const removed: Array<[Function, string | undefined]> = [];
     for (const name of defaultRegistry.names()) {
       const cls = defaultRegistry.get(name)!;
@@ -172,7 +200,7 @@ export class ModuleWatch {
     try {
       for (const path of this.paths) {
         if (!existsSync(path)) continue;
-        const exports = (await import(`${pathToFileURL(path).href}?reload=${this.#generation}`)) as Record<string, unknown>;
+        const exports = (await import(`${pathToFileURL(path).href}?geodata-reload=${this.#generation}`)) as Record<string, unknown>;
         for (const value of Object.values(exports)) if (isPipelineClass(value) && defaultRegistry.nameOf(value) === undefined) register(value);
       }
     } catch (error) {
