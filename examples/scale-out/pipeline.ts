@@ -26,6 +26,6 @@ export class Dem extends Data<Raster> {
 }
 
 /** What the client asks for: slope and hillshade of every tile, each mosaicked into the full grid. */
-export function targets() {
-  return [new Mosaic(new Slope(new Dem()), GRID), new Mosaic(new Hillshade(new Dem()), GRID)];
+export function targets(grid: { rows: number; cols: number } = GRID) {
+  return [new Mosaic(new Slope(new Dem()), grid), new Mosaic(new Hillshade(new Dem()), grid)];
 }

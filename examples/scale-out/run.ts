@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getConfig, onPipelineEvent, produce } from 'geodata';
 import { queueExecutor } from 'geodata/queue';
-import { SPEC, targets } from './pipeline.js';
+import { GRID, SPEC, targets } from './pipeline.js';
+import type { SpatialSpec } from 'geodata';
 
 const here = resolve(import.meta.dirname);
 const BIN = resolve(here, '../../bin/geodata.js');
@@ -29,27 +30,32 @@ export async function startCluster(workers: number, root: string, modules: strin
   const url = `redis://127.0.0.1:${port}`;
   await new Promise((r) => setTimeout(r, 300));
   const ready: Array<Promise<void>> = [];
+  /** What each worker printed on stdout (one JSON line per job). */
+  const outputs: string[] = [];
   for (let i = 0; i < workers; i++) {
     const worker = spawn(process.execPath, [BIN, 'worker', ...modules, '--root', root, '--redis', url], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(worker);
-    ready.push(new Promise((ok) => worker.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('"ready"') && ok())));
+    outputs.push('');
+    worker.stdout!.on('data', (chunk: Buffer) => (outputs[i] += chunk.toString()));
+    ready.push(new Promise((ok) => worker.stdout!.on('data', () => outputs[i]!.includes('"ready"') && ok())));
   }
   await Promise.all(ready);
   return {
     url,
+    outputs,
     async stop() {
       for (const child of children.reverse()) child.kill('SIGTERM');
     },
   };
 }
 
-/** Computes the targets through the queue; resolves to the seconds it took. */
-export async function runClient(root: string, url: string): Promise<number> {
+/** Computes the targets (of `grid` over `spec`) through the queue; resolves to the seconds it took. */
+export async function runClient(root: string, url: string, spec: SpatialSpec = SPEC, grid = GRID): Promise<number> {
   const executor = queueExecutor({ redis: url });
   getConfig().update({ root, executor });
   const started = performance.now();
   try {
-    for (const target of targets()) await produce(target, SPEC);
+    for (const target of targets(grid)) await produce(target, spec);
   } finally {
     await executor.close();
     getConfig().update({ executor: undefined });

@@ -16,6 +16,12 @@ export interface QueueExecutorOptions {
   lostAfterMs?: number;
   /** How many entries `processAll` hands to the queue at once (default 64). */
   concurrency?: number;
+  /**
+   * How long a call waits for its job, in ms (default: no deadline). On expiry the call fails
+   * with a QueueError naming the class, the entry's hash and the queue; the job stays queued, so
+   * a worker that takes it later still commits a whole entry, and nothing is written here.
+   */
+  timeout?: number;
 }
 
 /** A queue executor: an `Executor` with the queue it uses. */
@@ -42,6 +48,8 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
   const connection = connectionFor(url, () => closed);
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
+  const timeout = options.timeout;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new QueueError(`queueExecutor's timeout must be a positive number of ms, got ${timeout}`);
   const shown = showUrl(url);
   let queue: Queue | undefined;
   let events: QueueEvents | undefined;
@@ -100,6 +108,8 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     if (queue && events) return { queue, events };
     queue = new Queue(queueName, { connection });
     events = new QueueEvents(queueName, { connection });
+    // BullMQ adds a 'closing' listener per call in flight: processAll runs `concurrency` at once.
+    queue.setMaxListeners(Math.max(10, (options.concurrency ?? 64) + 10));
     const note = (error: Error) => {
       lastError = error.message;
     };
@@ -135,7 +145,7 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
             removeOnFail: { age: 300 },
           }),
         );
-        const outcome = await guarded(job.waitUntilFinished(e)).then(
+        const outcome = await guarded(withDeadline(job.waitUntilFinished(e), timeout, () => new QueueError(`waited ${(timeout! / 1000).toFixed(1)} s for the job computing ${identity.className} (entry ${identity.stateHash.slice(0, 12)}) on queue ${queueName} at ${shown}, and no worker finished it: start workers (geodata worker <pipeline module> --redis ${shown} --queue ${queueName}) or raise queueExecutor's timeout; the job stays queued and nothing was written`))).then(
           () => ({ ok: true as const }),
           (error: unknown) => {
             if (error instanceof QueueError) throw error;
@@ -164,4 +174,14 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
       if (late) await Promise.allSettled([events?.disconnect(), queue?.disconnect()]);
     },
   };
+}
+
+/** `promise`, or `error()` once `ms` have passed (no deadline when `ms` is undefined). */
+function withDeadline<T>(promise: Promise<T>, ms: number | undefined, error: () => QueueError): Promise<T> {
+  if (ms === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }

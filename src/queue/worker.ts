@@ -144,6 +144,30 @@ async function runJob(job: Job, workerId: string): Promise<JobReport> {
     );
   }
   // Nested misses of this computation run here: the worker is where the work happens.
-  const entry = await withConfig({ executor: undefined }, () => produce(instance, spec));
+  let entry;
+  try {
+    entry = await withConfig({ executor: undefined }, () => produce(instance, spec));
+  } catch (error) {
+    // `_x` fields and #private fields are not parameters (not in the state hash), so a job does
+    // not carry them and the rebuilt instance lacks them: say so when the code trips over that.
+    if (!causes(error).some((e) => e instanceof TypeError)) throw error;
+    throw new Error(
+      `${(error as Error).message}; note: a worker rebuilds ${payload.className} from its parameters without running its constructor, so fields named _x and #private fields (not parameters, not in the state hash) do not exist there: make them parameters or derive them inside _process`,
+      { cause: error },
+    );
+  }
   return { jobId: String(job.id), className: payload.className, stateHash: entry.stateHash, computed: entry.computed, durationMs: Date.now() - started };
+}
+
+/** `error` and its causes (including an AggregateError-like array cause), outermost first. */
+function causes(error: unknown): unknown[] {
+  const found: unknown[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (depth > 8 || e === undefined || e === null) return;
+    if (Array.isArray(e)) return e.forEach((item) => visit(item, depth + 1));
+    found.push(e);
+    if (typeof e === 'object' && 'cause' in e) visit((e as { cause: unknown }).cause, depth + 1);
+  };
+  visit(error, 0);
+  return found;
 }

@@ -8,6 +8,7 @@ import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntri
 // separate machines) and a real client process; the store is one folder all of them share.
 const TILES = join(FIXTURES, 'tiles.ts');
 const SKEW = join(FIXTURES, 'tiles-skew.ts');
+const PRIVATE = join(FIXTURES, 'private.ts');
 
 if (!REDIS_SERVER) console.warn('test/queue: skipped: no redis-server installed (apt-get install redis-server)');
 
@@ -104,6 +105,36 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     await redis.stop();
     const result = await runClient(root, url, ['tiles', '0', '1']);
     expect(result).toEqual({ ok: false, error: expect.stringContaining(`cannot reach Redis at ${url}`) });
+    expect(storedEntries(root)).toEqual([]);
+  });
+
+  it('a fresh worker takes a job for a library class (Slope over a tile), registering it from the job', async () => {
+    // The worker imports only tiles.ts, which never constructs a Slope: library classes register
+    // when first constructed, so the job decoder must register Slope (and TerrainDataset) itself.
+    const [worker] = await start(1);
+    const result = await runClient(root, redis.url, ['slope']);
+    await until(() => commits(worker!).some((c) => c.className === 'Slope'));
+    expect(result).toMatchObject({ ok: true });
+    expect(result.computedHere).toEqual([]);
+    expect(commits(worker!).map((c) => c.className).sort()).toEqual(['Field', 'Slope']);
+    expect(commits(worker!).find((c) => c.className === 'Slope')!.stateHash).toBe(result.hash);
+    const entries = storedEntries(root);
+    expect(entries.map((e) => e.className).sort()).toEqual(['Field', 'Slope']);
+    expect(entries.every((e) => e.valid)).toBe(true);
+  });
+
+  it('a client whose timeout passes with no worker fails naming the class, entry, queue and remedy; nothing is written', async () => {
+    const result = await runClient(root, redis.url, ['timeout', '500']);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/^waited 0\.5 s for the job computing Field \(entry [0-9a-f]{12}\) on queue geodata at redis:\/\/127\.0\.0\.1:\d+, and no worker finished it: start workers \(geodata worker <pipeline module> --redis redis:\/\/127\.0\.0\.1:\d+ --queue geodata\) or raise queueExecutor's timeout; the job stays queued and nothing was written$/);
+    expect(storedEntries(root)).toEqual([]);
+  });
+
+  it('a job whose class keeps state in a #private field fails on the worker saying such fields do not travel; nothing is written', async () => {
+    await start(1, PRIVATE);
+    const result = await runClient(root, redis.url, ['private']);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/^the job for Scaled \([0-9a-f]{12}\) failed on a worker: .*#factor.*; note: a worker rebuilds Scaled from its parameters without running its constructor, so fields named _x and #private fields \(not parameters, not in the state hash\) do not exist there: make them parameters or derive them inside _process$/);
     expect(storedEntries(root)).toEqual([]);
   });
 });
