@@ -93,6 +93,10 @@ function floatingPointDifference(block: Uint8Array, shape: BlockShape): Uint8Arr
   const rowBytes = width * samples * bps;
   const values = width * samples;
   const out = new Uint8Array(block.length);
+  if (bps === 4 && samples === 1 && block.byteOffset % 4 === 0) {
+    floatingPointDifference32(block, out, values, Math.min(rows, Math.floor(block.length / rowBytes)));
+    return out;
+  }
   for (let row = 0; row < rows; row++) {
     const start = row * rowBytes;
     for (let byte = 0; byte < bps; byte++) {
@@ -104,6 +108,40 @@ function floatingPointDifference(block: Uint8Array, shape: BlockShape): Uint8Arr
     for (let i = start + rowBytes - 1; i >= start + samples; i--) out[i] = out[i]! - out[i - samples]!;
   }
   return out;
+}
+
+/**
+ * `floatingPointDifference` for one-sample 32-bit blocks (Float32 rasters, the common case) in one
+ * pass per row over 32-bit words: each byte of the regrouped row minus the byte before it, that is
+ * the same plane's byte of the previous value, or for a plane's first byte the previous plane's
+ * last. The generic loop above does the same byte by byte and was most of the time a DEFLATE
+ * GeoTIFF's write took outside WebAssembly (about 4 ms per 256x256 tile against 0.5 ms).
+ */
+function floatingPointDifference32(block: Uint8Array, out: Uint8Array, values: number, rows: number): void {
+  const words = new Uint32Array(block.buffer, block.byteOffset, values * rows);
+  for (let row = 0; row < rows; row++) {
+    const first = row * values;
+    const p0 = first * 4;
+    const p1 = p0 + values;
+    const p2 = p1 + values;
+    const p3 = p2 + values;
+    const head = words[first]!;
+    const last = words[first + values - 1]!;
+    // Typed-array stores keep the low 8 bits: the differences wrap as libtiff's do.
+    out[p0] = head >>> 24;
+    out[p1] = ((head >>> 16) & 0xff) - (last >>> 24);
+    out[p2] = ((head >>> 8) & 0xff) - ((last >>> 16) & 0xff);
+    out[p3] = (head & 0xff) - ((last >>> 8) & 0xff);
+    let previous = head;
+    for (let i = 1; i < values; i++) {
+      const word = words[first + i]!;
+      out[p0 + i] = (word >>> 24) - (previous >>> 24);
+      out[p1 + i] = ((word >>> 16) & 0xff) - ((previous >>> 16) & 0xff);
+      out[p2 + i] = ((word >>> 8) & 0xff) - ((previous >>> 8) & 0xff);
+      out[p3 + i] = (word & 0xff) - (previous & 0xff);
+      previous = word;
+    }
+  }
 }
 
 /**

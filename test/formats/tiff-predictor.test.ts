@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFloatingPoint, encodePredictor, type BlockShape } from '../../src/formats/tiff-predictor.js';
+
+/** A Float32 block with varied signs, exponents and mantissas (deterministic). */
+function floatBlock(width: number, rows: number): Float32Array {
+  const values = new Float32Array(width * rows);
+  let state = 7;
+  for (let i = 0; i < values.length; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    values[i] = (state / 2147483648 - 0.3) * 10 ** ((i % 13) - 4);
+  }
+  values[3] = Number.NaN;
+  values[5] = -9999;
+  values[7] = 0;
+  return values;
+}
+
+/** The same bytes in a buffer offset by one: encodePredictor then takes its byte-by-byte path. */
+function unaligned(bytes: Uint8Array): Uint8Array {
+  const buffer = new Uint8Array(bytes.length + 1);
+  buffer.set(bytes, 1);
+  return buffer.subarray(1);
+}
+
+describe('TIFF floating-point predictor (3)', () => {
+  const shape: BlockShape = { width: 256, rows: 19, samples: 1, bytesPerSample: 4 };
+  const source = new Uint8Array(floatBlock(shape.width, shape.rows).buffer);
+
+  it('encodes one-sample Float32 blocks word by word exactly as the byte-by-byte loop does', () => {
+    const fast = encodePredictor(source.slice(), 3, shape);
+    const generic = encodePredictor(unaligned(source), 3, shape);
+    expect(fast.length).toBe(source.length);
+    expect(Buffer.from(fast).equals(Buffer.from(generic))).toBe(true);
+  });
+
+  it('regroups a row by byte plane, most significant first, and differences it as libtiff does', () => {
+    const row: BlockShape = { width: 2, rows: 1, samples: 1, bytesPerSample: 4 };
+    // Little-endian words 0x11223344 and 0x55667788.
+    const bytes = new Uint8Array([0x44, 0x33, 0x22, 0x11, 0x88, 0x77, 0x66, 0x55]);
+    // Planes: 11 55 | 22 66 | 33 77 | 44 88, then each byte minus the one before (mod 256).
+    expect([...encodePredictor(bytes, 3, row)]).toEqual([0x11, 0x44, 0xcd, 0x44, 0xcd, 0x44, 0xcd, 0x44]);
+  });
+
+  it('round-trips through decodeFloatingPoint to the same bits', () => {
+    const encoded = encodePredictor(source.slice(), 3, shape);
+    const target = new Uint8Array(source.length);
+    decodeFloatingPoint(encoded, shape, target, (row) => row * shape.width * 4);
+    expect(Buffer.from(target).equals(Buffer.from(source))).toBe(true);
+  });
+});
