@@ -248,14 +248,20 @@ export class SpatialSpec {
    * bottom). The split is exact: each tile keeps the CRS, pixel size and rotation, its origin is a
    * pixel corner of this grid, and together the tiles cover every pixel once. Tile sizes differ by
    * at most one pixel. Needs a full spec (transform and shape).
+   *
+   * With `halo: n`, each tile spec also covers `n` pixels of its neighbours on every side
+   * (clipped at this grid's edges, which stay the only grid edges), so a neighbourhood step per
+   * tile sees what it sees in the untiled grid; `new Mosaic(tileData, { rows, cols, halo: n })`
+   * crops the halo off again.
    * @example spec.tiles({ rows: 4, cols: 4 }) // 16 specs; mosaic them back with new Mosaic(tileData, { rows: 4, cols: 4 })
+   * @example spec.tiles({ rows: 4, cols: 4, halo: 1 }) // for slope or hillshade per tile: new Mosaic(new Slope(dem), { rows: 4, cols: 4, halo: 1 })
    */
   tiles(grid: TileGrid): SpatialSpec[] {
     if (!this.transform || !this.shape) {
       throw new InvalidInputError(`${this} has no grid to split into tiles: give it a transform and shape`);
     }
     const transform = this.transform;
-    return tileWindows(this.shape, grid).map((w) => this.with({ transform: windowTransform(transform, w.rowOff, w.colOff), shape: w.shape }));
+    return tileWindows(this.shape, grid).map(({ outer }) => this.with({ transform: windowTransform(transform, outer.rowOff, outer.colOff), shape: outer.shape }));
   }
 
   /** A copy with some fields replaced. */

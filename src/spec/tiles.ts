@@ -1,43 +1,61 @@
 import { InvalidInputError } from '../errors.js';
 import type { Affine } from './affine.js';
 
-/** How a grid is split: `rows` × `cols` tiles. */
+/** How a grid is split: `rows` × `cols` tiles, each seen with a margin of `halo` pixels. */
 export interface TileGrid {
   rows: number;
   cols: number;
+  /**
+   * Pixels of the neighbouring tiles each tile spec also covers, on every side (default 0). A
+   * neighbourhood step (slope, hillshade: 3x3, so a halo of 1) then sees the same pixels at a
+   * tile's edge as in the untiled grid; `Mosaic`, given the same halo, crops it off again. The
+   * halo is clipped at the parent grid's outer edges, so those stay the only grid edges and
+   * behave exactly as in the untiled run.
+   */
+  halo?: number;
 }
 
-/** One tile's place in its parent grid, in pixels. */
-export interface TileWindow {
-  /** Tile row and column (0-based); tiles are listed row-major. */
-  row: number;
-  col: number;
-  /** Offset of the tile's first pixel in the parent grid. */
+/** A rectangle of a grid, in pixels. */
+export interface PixelWindow {
+  /** Offset of the window's first pixel in the parent grid. */
   rowOff: number;
   colOff: number;
-  /** The tile's `[height, width]`. */
+  /** The window's `[height, width]`. */
   shape: [number, number];
 }
 
+/** One tile's place in its parent grid, in pixels: the pixels it contributes (the core) and those its spec covers. */
+export interface TileWindow extends PixelWindow {
+  /** Tile row and column (0-based); tiles are listed row-major. */
+  row: number;
+  col: number;
+  /** What the tile's spec covers: the core grown by the halo on each side, clipped at the parent grid's edges. */
+  outer: PixelWindow;
+}
+
 /**
- * The windows of a `rows` × `cols` split of a `[height, width]` grid, row-major. Sizes differ
- * by at most one pixel (the first tiles get the extra pixels), and together they cover every
- * pixel exactly once.
+ * The windows of a `rows` × `cols` split of a `[height, width]` grid, row-major. Core sizes
+ * differ by at most one pixel (the first tiles get the extra pixels), and together the cores
+ * cover every pixel exactly once; each `outer` window adds the grid's halo around its core.
  * @example tileWindows([10, 10], { rows: 1, cols: 3 }).map((w) => w.shape) // [[10, 4], [10, 3], [10, 3]]
  */
 export function tileWindows(shape: readonly [number, number], grid: TileGrid): TileWindow[] {
   checkGrid(shape, grid);
   const rowStarts = splits(shape[0], grid.rows);
   const colStarts = splits(shape[1], grid.cols);
+  const halo = grid.halo ?? 0;
   const windows: TileWindow[] = [];
   for (let row = 0; row < grid.rows; row++) {
     for (let col = 0; col < grid.cols; col++) {
+      const [top, bottom] = [Math.max(0, rowStarts[row]! - halo), Math.min(shape[0], rowStarts[row + 1]! + halo)];
+      const [left, right] = [Math.max(0, colStarts[col]! - halo), Math.min(shape[1], colStarts[col + 1]! + halo)];
       windows.push({
         row,
         col,
         rowOff: rowStarts[row]!,
         colOff: colStarts[col]!,
         shape: [rowStarts[row + 1]! - rowStarts[row]!, colStarts[col + 1]! - colStarts[col]!],
+        outer: { rowOff: top, colOff: left, shape: [bottom - top, right - left] },
       });
     }
   }
@@ -68,6 +86,10 @@ function checkGrid(shape: readonly [number, number], grid: TileGrid): void {
   for (const key of ['rows', 'cols'] as const) {
     const value = grid[key];
     if (!Number.isInteger(value) || value < 1) throw new InvalidInputError(`tiles: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  const halo = grid.halo;
+  if (halo !== undefined && (!Number.isInteger(halo) || halo < 0)) {
+    throw new InvalidInputError(`tiles: halo must be a whole number of pixels, 0 or more (1 for 3x3 steps such as slope), got ${JSON.stringify(halo)}`);
   }
   if (grid.rows > shape[0] || grid.cols > shape[1]) {
     throw new InvalidInputError(

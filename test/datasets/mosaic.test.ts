@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Data, Mosaic, Raster, SpatialSpec, getConfig, load, process, processAll, readRaster, register, type PipelineEvent } from '../../src/node.js';
+import { Data, Hillshade, Mosaic, Raster, Slope, SpatialSpec, getConfig, load, process, processAll, readRaster, register, type PipelineEvent } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200000], shape: [30, 40] });
@@ -16,6 +16,62 @@ class Field extends Data<Raster> {
   }
 }
 register(Field);
+
+/** A smooth terrain from map coordinates (whole metres: a tile computes the untiled grid's values exactly). */
+class Dem extends Data<Raster> {
+  async _process(spec: SpatialSpec) {
+    const [h, w] = spec.shape!;
+    const [a, , c, , e, f] = spec.transform!;
+    const values = Float32Array.from({ length: h * w }, (_, i) => {
+      const x = c + a * (i % w);
+      const y = f + e * Math.floor(i / w);
+      return 400 + 80 * Math.sin(x / 90) * Math.cos(y / 70) + 0.05 * (x - 600000);
+    });
+    await Raster.fromArrays([values], spec).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Dem);
+
+/** Two Int16 bands with nodata, scales, offsets and names, as a tile writes them. */
+class Described extends Data<Raster> {
+  async _process(spec: SpatialSpec) {
+    const [h, w] = spec.shape!;
+    const [a, , c, , e, f] = spec.transform!;
+    const band = (k: number) => Int16Array.from({ length: h * w }, (_, i) => ((c + a * (i % w) - 600000) / 10 + (f + e * Math.floor(i / w) - 5200000) * k) % 97 || -1);
+    await Raster.fromArrays([band(1), band(-2)], spec, { nodata: -1, scales: [0.5, 2], offsets: [10, 0], names: ['red', 'nir'] }).write(this.ensureProcessedPath(spec));
+  }
+}
+register(Described);
+
+/**
+ * The pixels (row-major) on the inner edges of the cores of a rows x cols split of SPEC; with
+ * `margin` 1, the parent grid's own edge pixels left out (slope leaves those nodata, tiled or not).
+ */
+function seamPixels(grid: { rows: number; cols: number }, margin: 0 | 1): number[] {
+  const [height, width] = SPEC.shape!;
+  const edges = (tiles: ReturnType<typeof SPEC.tiles>, axis: 0 | 1, length: number) => {
+    const set = new Set<number>();
+    let start = 0;
+    for (const t of tiles) {
+      const end = start + t.shape![axis];
+      if (start > 0) set.add(start);
+      if (end < length) set.add(end - 1);
+      start = end;
+    }
+    return set;
+  };
+  const rows = edges(SPEC.tiles({ rows: grid.rows, cols: 1 }), 0, height);
+  const cols = edges(SPEC.tiles({ rows: 1, cols: grid.cols }), 1, width);
+  const seams: number[] = [];
+  for (let r = margin; r < height - margin; r++) for (let c = margin; c < width - margin; c++) if (rows.has(r) || cols.has(c)) seams.push(r * width + c);
+  return seams;
+}
+
+function differing(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
+  return out;
+}
 
 /** Reads the input file named after its tile's origin (through GDAL, so the read is recorded). */
 class Patch extends Data {
@@ -79,7 +135,50 @@ describe('Mosaic', () => {
     expect(Array.from(new Set(again.band(0).data)).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 5, 40]);
   });
 
+  it('with a halo of 1, tiled slope and hillshade equal the untiled run pixel for pixel; without, they differ exactly along the seams', async () => {
+    const grid = { rows: 2, cols: 3 };
+    const untiledSlope = Array.from((await load(new Slope(new Dem()), SPEC)).band(0).data);
+    const haloSlope = await load(new Mosaic(new Slope(new Dem()), { ...grid, halo: 1 }), SPEC);
+    expect([haloSlope.height, haloSlope.width]).toEqual([30, 40]);
+    expect(differing(haloSlope.band(0).data, untiledSlope)).toEqual([]);
+    const plainSlope = await load(new Mosaic(new Slope(new Dem()), grid), SPEC);
+    expect(differing(plainSlope.band(0).data, untiledSlope)).toEqual(seamPixels(grid, 1));
+
+    // computeEdges: the parent grid's edges are computed as in the untiled run, the seams from real neighbours.
+    const untiledShade = Array.from((await load(new Hillshade(new Dem(), { computeEdges: true }), SPEC)).band(0).data);
+    const haloShade = await load(new Mosaic(new Hillshade(new Dem(), { computeEdges: true }), { ...grid, halo: 1 }), SPEC);
+    expect(differing(haloShade.band(0).data, untiledShade)).toEqual([]);
+    const plainShade = await load(new Mosaic(new Hillshade(new Dem(), { computeEdges: true }), grid), SPEC);
+    expect(differing(plainShade.band(0).data, untiledShade).length).toBeGreaterThan(0);
+    // Byte shading: a seam pixel computed as an edge may still round to the true value.
+    const seams = new Set(seamPixels(grid, 0));
+    expect(differing(plainShade.band(0).data, untiledShade).filter((i) => !seams.has(i))).toEqual([]);
+  });
+
+  it('a VRT mosaic with a halo crops each tile to its core', async () => {
+    const entry = await process(new Mosaic(new Slope(new Dem()), { rows: 2, cols: 2, halo: 1 }, 'vrt'), SPEC);
+    const copy = join(cache.root, 'halo-copy.tif');
+    await getConfig().engine.translate(entry.path, copy, []);
+    expect(differing((await readRaster(copy)).band(0).data, (await load(new Slope(new Dem()), SPEC)).band(0).data)).toEqual([]);
+  });
+
+  it('keeps nodata, scales, offsets, band names and the DEFLATE COG layout of what the tiles wrote', async () => {
+    const mosaic = await process(new Mosaic(new Described(), { rows: 2, cols: 3 }), SPEC);
+    const tiled = await readRaster(mosaic.path);
+    const untiledPath = join(cache.root, 'described-cog.tif');
+    await (await load(new Described(), SPEC)).write(untiledPath, { cog: true });
+    const untiled = await readRaster(untiledPath);
+    expect(tiled.dtype).toBe('int16');
+    expect([tiled.nodata, tiled.scales, tiled.offsets, tiled.names]).toEqual([-1, [0.5, 2], [10, 0], ['red', 'nir']]);
+    expect([tiled.nodata, tiled.scales, tiled.offsets, tiled.names]).toEqual([untiled.nodata, untiled.scales, untiled.offsets, untiled.names]);
+    for (const b of [0, 1]) expect(differing(tiled.band(b).data, untiled.band(b).data)).toEqual([]);
+    const structure = (path: string) => getConfig().engine.info(path).then((info) => info.metadata?.['IMAGE_STRUCTURE']);
+    expect(await structure(mosaic.path)).toEqual(await structure(untiledPath));
+    expect(await structure(mosaic.path)).toMatchObject({ COMPRESSION: 'DEFLATE', LAYOUT: 'COG' });
+  });
+
   it('refuses what it cannot tile', () => {
+    expect(() => new Mosaic(new Field(), { rows: 2, cols: 2, halo: 0.5 })).toThrow('Mosaic: the tile grid\'s halo must be a whole number of pixels, 0 or more (1 for slope or hillshade tiles), got 0.5');
     expect(() => new Mosaic({} as Data, { rows: 2, cols: 2 })).toThrow('Mosaic needs a Data instance to tile (its tile parameter), got object');
     expect(() => new Mosaic(new Field(), { rows: 0, cols: 2 })).toThrow('Mosaic needs a tile grid { rows, cols } of positive integers, got {"rows":0,"cols":2}');
     expect(() => new Mosaic(new Field(), { rows: 1, cols: 2 }, 'png' as 'cog')).toThrow('Mosaic format must be "cog" or "vrt", got "png"');

@@ -15,7 +15,7 @@ describe.skipIf(!REDIS_SERVER)('the scale-out example', () => {
     const cluster = await startCluster(2, root);
     try {
       const small = new SpatialSpec({ crs: SPEC.crs!, transform: SPEC.transform!, shape: [128, 128] });
-      await runClient(root, cluster.url, small, { rows: 2, cols: 2 });
+      await runClient(root, cluster.url, small, { rows: 2, cols: 2, halo: 1 });
       const entries = storedEntries(root);
       expect(entries.every((e) => e.valid)).toBe(true);
       const count = (name: string) => entries.filter((e) => e.className === name).length;

@@ -40,7 +40,23 @@ describe('spec.tiles', () => {
     expect(parent.tiles({ rows: 1, cols: 1 })[0]!.equals(parent)).toBe(true);
   });
 
+  it('grows each tile spec by the halo, clipped at the parent grid edges', () => {
+    const tiles = parent.tiles({ rows: 2, cols: 3, halo: 1 });
+    // Cores: rows [0,5) [5,10), cols [0,4) [4,8) [8,11); with the halo: rows [0,6) [4,10), cols [0,5) [3,9) [7,11).
+    expect(tiles.map((t) => t.shape)).toEqual([[6, 5], [6, 6], [6, 4], [6, 5], [6, 6], [6, 4]]);
+    expect(tiles.map((t) => [t.transform![2], t.transform![5]])).toEqual([
+      [600000, 5200000], [600090, 5200000], [600210, 5200000],
+      [600000, 5199880], [600090, 5199880], [600210, 5199880],
+    ]);
+    const windows = tileWindows([10, 11], { rows: 2, cols: 3, halo: 1 });
+    expect(windows[4]).toEqual({ row: 1, col: 1, rowOff: 5, colOff: 4, shape: [5, 4], outer: { rowOff: 4, colOff: 3, shape: [6, 6] } });
+    // A halo as large as the grid: every tile spec is the parent.
+    expect(parent.tiles({ rows: 2, cols: 2, halo: 20 }).every((t) => t.equals(parent))).toBe(true);
+    expect(parent.tiles({ rows: 2, cols: 2, halo: 0 }).map(String)).toEqual(parent.tiles({ rows: 2, cols: 2 }).map(String));
+  });
+
   it('refuses splits that cannot be made, saying why', () => {
+    expect(() => parent.tiles({ rows: 2, cols: 2, halo: -1 })).toThrow('tiles: halo must be a whole number of pixels, 0 or more (1 for 3x3 steps such as slope), got -1');
     expect(() => parent.tiles({ rows: 0, cols: 2 })).toThrow(new InvalidInputError('tiles: rows must be a positive integer, got 0'));
     expect(() => parent.tiles({ rows: 2, cols: 1.5 })).toThrow('tiles: cols must be a positive integer, got 1.5');
     expect(() => parent.tiles({ rows: 11, cols: 1 })).toThrow('a 10x11 px grid cannot be split into 11 rows and 1 columns of at least one pixel; use fewer tiles');
