@@ -55,6 +55,8 @@ describe('geodata, the command line', () => {
   afterAll(removeAll);
 
   it('lists every class with its state, registers exported classes, and exits 1 when one is stale', () => {
+    // The command itself (bin/geodata.js in a process of its own) at least once; the other cases
+    // run its main() in this process (test/cli/in-process.ts), with the same outcomes.
     const folder = project(built);
     const { code, value } = geodataJson(['classes'], folder);
     expect(code).toBe(1);
@@ -266,7 +268,9 @@ describe('geodata, the command line', () => {
 
   it('still loads the other modules when one fails to import, shows its error, and exits 2', async () => {
     const folder = project(built);
-    const classes = await geodataJsonInProcess(['classes', '--module', BROKEN], folder);
+    // In processes of their own: the version-2 module, imported in this process already, would
+    // not be evaluated again beside the broken one (see test/cli/in-process.ts).
+    const classes = geodataJson(['classes', '--module', BROKEN], folder);
     expect(classes.code).toBe(2);
     expect(classes.stderr).toBe(`geodata: error: cannot load pipeline module ${BROKEN}: BUCKET is not set: the pipeline cannot start\n`);
     expect(classes.value.map((c: any) => [c.className, c.state])).toEqual([
@@ -276,7 +280,7 @@ describe('geodata, the command line', () => {
       ['Gone', 'unknown'],
       ['Plain', 'fresh'],
     ]);
-    const clean = await geodataInProcess(['clean-cache', '--remove-unknown', '--module', BROKEN], folder);
+    const clean = geodata(['clean-cache', '--remove-unknown', '--module', BROKEN], folder);
     expect(clean.code).toBe(2);
     expect(clean.stderr).toContain('geodata clean-cache: error: --remove-unknown refuses to run while a pipeline module failed to load');
     expect(existsSync(join(folder, 'cache', h.gone.key, 'meta.json'))).toBe(true);

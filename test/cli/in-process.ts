@@ -13,7 +13,8 @@ import { REPO, type Run } from './cli-helpers.js';
  *   holds for that run only;
  * - the class registry: before each run it holds exactly what the run's pipeline modules register,
  *   nothing for a run that names none. Node imports a module once, so the registrations a module
- *   set made on its first run are kept (a snapshot) and put back on later runs instead.
+ *   set made on its first run are kept (a snapshot) and put back on later runs instead; a run
+ *   that imports a module again with other modules is refused (it needs a process of its own).
  * What cannot be scoped stays in child processes ({@link geodata} in cli-helpers.ts): see the
  * tests that use it.
  */
@@ -42,6 +43,8 @@ function loadDist(): Promise<Dist> {
 
 /** The registrations each set of pipeline modules made when this process first imported it. */
 const registrations = new Map<string, unknown>();
+/** The pipeline modules imported in this process so far. */
+const imported = new Set<string>();
 
 /** Runs `geodata <args>` in `cwd` inside this process; the same outcome as {@link geodata} in a process of its own. */
 export async function geodataInProcess(args: string[], cwd: string): Promise<Run> {
@@ -53,6 +56,13 @@ export async function geodataInProcess(args: string[], cwd: string): Promise<Run
     registrations.set('[]', defaultRegistry.snapshot());
   }
   const known = registrations.get(key);
+  const again = known === undefined ? modules.filter((module) => imported.has(module)) : [];
+  if (again.length > 0) {
+    // Node would not evaluate these again: their classes would register through the CLI's loader,
+    // from another place, with other fingerprints (Extreme, which finds node:fs/promises through
+    // its module, turns stale). A process of its own is what gives this run a fresh registry.
+    throw new Error(`geodata ${args.join(' ')} imports ${again.join(', ')}, imported in this process before with other modules: run it in a process of its own (geodata() in cli-helpers.ts)`);
+  }
   defaultRegistry.restore(known ?? registrations.get('[]'));
   let stdout = '';
   let stderr = '';
@@ -67,6 +77,7 @@ export async function geodataInProcess(args: string[], cwd: string): Promise<Run
     const strays = snapshot.classes.filter(({ site }) => !fromModules(site));
     if (strays.length > 0) throw new Error(`geodata ${args.join(' ')} registered ${strays.map((c) => `${c.name} (${c.site})`).join(', ')}, outside the modules ${modules.join(', ') || '(none)'}`);
     registrations.set(key, snapshot);
+    for (const module of modules) imported.add(module);
   }
   return { code, stdout, stderr };
 }
