@@ -64,41 +64,19 @@ export async function buildPackage(): Promise<void> {
   const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json')], { cwd: REPO, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
   mkdirSync(dirname(PAGE_BUNDLE), { recursive: true });
-  // One ES module with no imports left, so the page works offline and under `script-src 'self'`.
-  await build({
-    entryPoints: [join(REPO, 'src', 'registry-ui', 'page', 'main.ts')],
-    outfile: PAGE_BUNDLE,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  // GDAL's Web Worker as one self-contained ES module (gdal3.js's JavaScript included), for pages
-  // whose bundler does not bundle workers (esbuild): `geodata assets <dir>` copies it with the
-  // .wasm and .data, next to the page's bundle where the browser engine looks by default.
-  await build({
-    entryPoints: [join(REPO, 'wasm', 'engine-worker.ts')],
-    outfile: WORKER_BUNDLE,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  // The compute worker (figures, GeoTIFF compression off the page's thread), likewise.
-  await build({
-    entryPoints: [join(REPO, 'src', 'browser', 'compute-worker.ts')],
-    outfile: join(DIST, 'assets', 'compute-worker.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  // Each a single ES module with no imports left: the registry page (so it works offline and
+  // under `script-src 'self'`); GDAL's Web Worker with gdal3.js's JavaScript, for pages whose
+  // bundler does not bundle workers (esbuild: `geodata assets <dir>` copies it with the .wasm and
+  // .data, next to the page's bundle where the browser engine looks by default); and the compute
+  // worker (figures, GeoTIFF compression off the page's thread), likewise.
+  const bundles: Array<[string, string]> = [
+    [join(REPO, 'src', 'registry-ui', 'page', 'main.ts'), PAGE_BUNDLE],
+    [join(REPO, 'wasm', 'engine-worker.ts'), WORKER_BUNDLE],
+    [join(REPO, 'src', 'browser', 'compute-worker.ts'), join(DIST, 'assets', 'compute-worker.js')],
+  ];
+  for (const [entry, outfile] of bundles) {
+    await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', legalComments: 'none', logLevel: 'warning' });
+  }
   writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
 }
 

@@ -60,7 +60,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
     const tiff = await (await loadGeotiff()).fromArrayBuffer(buffer, options.signal);
     image = await tiff.getImage();
   } catch (error) {
-    throw new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });
+    throw unreadable(name, buffer.byteLength, error);
   }
   const width = image.getWidth();
   const height = image.getHeight();
@@ -76,6 +76,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
   } catch (error) {
     const code = Number(image.fileDirectory.getValue('Compression') ?? 1);
     const compression = COMPRESSION_NAMES[code] ?? `compression code ${code}`;
+    if (pastItsEnd(error)) throw unreadable(name, buffer.byteLength, error);
     throw new FileError(
       `cannot decode the pixels of ${name} (${compression}): ${(error as Error).message}; the file is damaged or its compression is unsupported`,
       name,
@@ -107,8 +108,21 @@ export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'
     const image = await (await (await loadGeotiff()).fromArrayBuffer(bytes instanceof Uint8Array ? toArrayBuffer(bytes) : bytes)).getImage();
     return { width: image.getWidth(), height: image.getHeight(), transform: transformOf(image) };
   } catch (error) {
-    throw new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });
+    throw unreadable(name, bytes.byteLength, error);
   }
+}
+
+/** Whether reading failed because the file's own offsets point past its end (geotiff.js's DataView reads). */
+function pastItsEnd(error: unknown): boolean {
+  return error instanceof RangeError || /outside the bounds of the DataView|out of bounds|beyond the end/i.test((error as Error)?.message ?? '');
+}
+
+/** The error for bytes geotiff.js cannot read: "cut short" when the header points past their end. */
+function unreadable(name: string, size: number, error: unknown): FileError {
+  if (pastItsEnd(error)) {
+    return new FileError(`${name} is cut short: its header points past its end (it has ${size} bytes); the download or copy was incomplete, so fetch or copy it again`, name, { cause: error });
+  }
+  return new FileError(`${name} is not a GeoTIFF that can be read: ${(error as Error).message}`, name, { cause: error });
 }
 
 /** The affine transform of a GeoTIFF image (GDAL's conventions). */

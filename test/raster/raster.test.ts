@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,21 @@ describe.skipIf(!HAS_DATA)(`readRaster on the sample files${HAS_DATA ? '' : ` ($
       /^cannot decode the pixels of \S+corrupt\.tif \(JPEG\): damaged JPEG data, which the JPEG decoder cannot read .*; the file is damaged or its compression is unsupported$/,
     );
     await expect(readRaster(sample('lux.dbf'))).rejects.toThrow(/lux\.dbf is not a GeoTIFF that can be read/);
+  });
+
+  it('says a GeoTIFF is cut short, with its size, when its header points past its end', async () => {
+    const whole = new Uint8Array(readFileSync(sample('RGB.byte.tif')));
+    const folder = mkdtempSync(join(tmpdir(), 'geodata-cut-'));
+    try {
+      // The header and part of the pixels: the strips' offsets point past the end.
+      const cut = join(folder, 'cut.tif');
+      writeFileSync(cut, whole.subarray(0, 200_000));
+      await expect(readRaster(cut)).rejects.toThrow(
+        `${cut} is cut short: its header points past its end (it has 200000 bytes); the download or copy was incomplete, so fetch or copy it again`,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
