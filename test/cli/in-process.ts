@@ -5,7 +5,7 @@ import { REPO, type Run } from './cli-helpers.js';
 
 /**
  * The CLI run inside the test's process: `main(argv, io)` of the build `bin/geodata.js` runs, with
- * stdout and stderr captured, about 1 s less per case than a process of its own. A separate process
+ * stdout and stderr captured, without starting Node, the build and tsx for each case. A separate process
  * still differs in what one process shares between runs, and each of those is scoped here:
  * - the module instances: main and the pipeline modules are imported by Node itself (not through
  *   vitest's transform), so they share one copy of geodata, the build in dist/, as in the bin;
@@ -16,7 +16,8 @@ import { REPO, type Run } from './cli-helpers.js';
  *   set made on its first run are kept (a snapshot) and put back on later runs instead; a run
  *   that imports a module again with other modules is refused (it needs a process of its own).
  * What cannot be scoped stays in child processes ({@link geodata} in cli-helpers.ts): see the
- * tests that use it.
+ * tests that use it. One thing differs and is not scoped: paths in reasons are shown relative to
+ * the process's working directory (src/pipeline/recorded.ts), not to `io.cwd`.
  */
 
 interface Dist {
