@@ -71,7 +71,16 @@ export default defineConfig({
     // Each project inherits everything above (the esbuild plugin, the global setup, the pool).
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...INTEGRATION] } },
-      { extends: true, test: { name: 'integration', include: INTEGRATION } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          // The build is imported by Node itself, as the CLI and the fixture pipelines import it
+          // (test/cli/in-process.ts): one copy of geodata, not a second one in vitest's runner.
+          server: { deps: { external: [/\/dist\/src\//] } },
+        },
+      },
       { extends: true, test: { name: 'browser', include: BROWSER } },
     ],
   },

@@ -72,7 +72,10 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(path) || flags[TSX_REGISTERED]) throw error;
+    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(path)) throw error;
+    // Imported before, in this process, before tsx's loader was in place: Node remembers that
+    // failure under the plain URL, and the module under the one it was imported by then.
+    if (flags[TSX_REGISTERED]) return (await import(`${url}?typescript`)) as Record<string, unknown>;
   }
   let registerTsx: () => unknown;
   try {

@@ -16,7 +16,7 @@ export type {
   TreeRecord,
   UnhashedReference,
 } from './record.js';
-export { ClassRegistry, defaultRegistry, isFrameworkBase, isLibraryClass, markFrameworkBase, markLibraryClass, register } from './registry.js';
+export { ClassRegistry, defaultRegistry, type RegistrySnapshot, isFrameworkBase, isLibraryClass, markFrameworkBase, markLibraryClass, register } from './registry.js';
 export { canonicalSourceText, freeIdentifiers, sourceHash, type Code } from './source-hash.js';
 export { dependencyTree } from './dependencies.js';
 export { canonicalJson, canonicalJsonHash, toCanonicalValue, type CanonicalValueOptions, type JsonValue } from './canonical-json.js';

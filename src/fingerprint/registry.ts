@@ -104,6 +104,38 @@ export class ClassRegistry {
     this.changes++;
   }
 
+  /**
+   * The registrations now, for `restore`: one process can then run several pipelines' commands
+   * one after another (the CLI's tests, a notebook switching projects) as separate processes
+   * would, each seeing only its own classes. Node imports a module once, so a pipeline imported
+   * again registers nothing: restore its snapshot rather than importing it anew.
+   */
+  snapshot(): RegistrySnapshot {
+    return {
+      classes: [...this.byName].map(([name, cls]) => ({ name, cls, site: this.sites.get(name) })),
+      variants: [...this.bySite].map(([name, bySite]) => [name, [...bySite]]),
+    };
+  }
+
+  /** Puts back the registrations `snapshot` took, and only those (analyses made since are redone). */
+  restore(snapshot: RegistrySnapshot): void {
+    for (const name of [...this.byName.keys()]) this.unregister(name);
+    for (const { name, cls, site } of snapshot.classes) {
+      this.byName.set(name, cls);
+      this.sites.set(name, site);
+      this.nameByClass.set(cls, name);
+      if (site !== undefined) this.siteByClass.set(cls, site);
+    }
+    for (const [name, variants] of snapshot.variants) {
+      this.bySite.set(name, new Map(variants));
+      for (const [site, cls] of variants) {
+        this.nameByClass.set(cls, name);
+        if (site !== '') this.siteByClass.set(cls, site);
+      }
+    }
+    this.changes++;
+  }
+
   /** Removes a class, given by name or by itself. Returns whether it was registered. */
   unregister(nameOrClass: string | Code): boolean {
     const name = typeof nameOrClass === 'string' ? nameOrClass : this.nameOf(nameOrClass);
@@ -176,4 +208,10 @@ function excerpt(cls: Code): string {
   const text = Function.prototype.toString.call(cls).replace(/\s+/g, ' ').trim();
   const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   return `${JSON.stringify(shown)} (source ${canonicalSource(cls).hash.slice(0, 12)})`;
+}
+
+/** A registry's registrations at one moment (`ClassRegistry.snapshot`), opaque to callers. */
+export interface RegistrySnapshot {
+  readonly classes: ReadonlyArray<{ name: string; cls: Code; site: string | undefined }>;
+  readonly variants: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, Code]>]>;
 }

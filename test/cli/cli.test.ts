@@ -20,6 +20,7 @@ import {
   V2,
   type StoredEntry,
 } from './cli-helpers.js';
+import { geodataInProcess, geodataJsonInProcess } from './in-process.js';
 
 const short = (hash: string) => hash.slice(0, 12);
 const sortedKeys = (keys: string[]) => [...keys].sort();
@@ -54,6 +55,8 @@ describe('geodata, the command line', () => {
   afterAll(removeAll);
 
   it('lists every class with its state, registers exported classes, and exits 1 when one is stale', () => {
+    // The command itself (bin/geodata.js in a process of its own) at least once; the other cases
+    // run its main() in this process (test/cli/in-process.ts), with the same outcomes.
     const folder = project(built);
     const { code, value } = geodataJson(['classes'], folder);
     expect(code).toBe(1);
@@ -75,11 +78,11 @@ describe('geodata, the command line', () => {
     expect(lines[4]).toMatch(/^Gone\s+data\s+unknown\s+-\s+[0-9a-f]{12}\s+1\s.*not registered in this process$/);
   });
 
-  it('judges the cache by the code it is given: with version 1 nothing is stale', () => {
+  it('judges the cache by the code it is given: with version 1 nothing is stale', async () => {
     const folder = project(built);
     const elsewhere = join(folder, 'elsewhere');
     mkdirSync(elsewhere);
-    const { code, value } = geodataJson(['classes', V1, '--root', '../cache'], elsewhere);
+    const { code, value } = await geodataJsonInProcess(['classes', V1, '--root', '../cache'], elsewhere);
     expect(code).toBe(0);
     expect(value.map((c: any) => [c.className, c.state])).toEqual([
       ['Chart', 'fresh'],
@@ -90,84 +93,84 @@ describe('geodata, the command line', () => {
     ]);
   });
 
-  it('summarises the cache', () => {
+  it('summarises the cache', async () => {
     const folder = project(built);
-    const { code, value } = geodataJson(['status'], folder);
+    const { code, value } = await geodataJsonInProcess(['status'], folder);
     expect(code).toBe(0);
     expect(value.root).toBe(join(folder, 'cache'));
     expect(value.entries.states).toEqual({ fresh: 4, stale: 3, 'input-changed': 0, unknown: 1, damaged: 0, incomplete: 1 });
     // Six class versions, and writeFile of node:fs/promises, which Extreme's module imports.
     expect(value.source).toMatchObject({ codeVersions: 7, snapshots: 6 });
-    const text = geodata(['status'], folder).stdout;
+    const text = (await geodataInProcess(['status'], folder)).stdout;
     expect(text).toMatch(/^entries {3}9 \(\S+ kB\): 4 fresh, 3 stale, 1 unknown, 1 incomplete$/m);
     expect(text).toMatch(/^classes {3}5: 3 fresh, 1 stale, 1 unknown — stale: Chart$/m);
   });
 
-  it('lists entries by class, state and parameter, with short or full hashes', () => {
+  it('lists entries by class, state and parameter, with short or full hashes', async () => {
     const folder = project(built);
-    const hashes = (args: string[]) => {
-      const { code, value } = geodataJson(['entries', ...args], folder);
+    const hashes = async (args: string[]) => {
+      const { code, value } = await geodataJsonInProcess(['entries', ...args], folder);
       expect([args, code]).toEqual([args, 0]); // stale entries listed are no error
       return value.map((e: any) => e.stateHash).sort();
     };
-    expect(hashes(['--class', 'Constant'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.constant1v2.hash].sort());
-    expect(hashes(['--filter', 'value=2'])).toEqual([h.constant2v1.hash]);
+    expect(await hashes(['--class', 'Constant'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.constant1v2.hash].sort());
+    expect(await hashes(['--filter', 'value=2'])).toEqual([h.constant2v1.hash]);
     // Class and parameter filters together: both must hold.
-    expect(hashes(['--class', 'Constant', '--filter', 'value=1'])).toEqual([h.constant1v1.hash, h.constant1v2.hash].sort());
+    expect(await hashes(['--class', 'Constant', '--filter', 'value=1'])).toEqual([h.constant1v1.hash, h.constant1v2.hash].sort());
     // Extreme has no entry with value=1, though Constant has: the text says so.
-    const none = geodata(['entries', '--class', 'Extreme', '--filter', 'value=1'], folder);
+    const none = await geodataInProcess(['entries', '--class', 'Extreme', '--filter', 'value=1'], folder);
     expect([none.code, none.stdout]).toEqual([0, 'no entries match\n']);
-    expect(hashes(['--state', 'stale'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
-    const rows = geodata(['entries', '--state', 'stale'], folder).stdout.trimEnd().split('\n').slice(1);
+    expect(await hashes(['--state', 'stale'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
+    const rows = (await geodataInProcess(['entries', '--state', 'stale'], folder)).stdout.trimEnd().split('\n').slice(1);
     expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].map(short).sort());
-    const full = geodata(['entries', '--state', 'stale', '--full-hash'], folder).stdout.trimEnd().split('\n').slice(1);
+    const full = (await geodataInProcess(['entries', '--state', 'stale', '--full-hash'], folder)).stdout.trimEnd().split('\n').slice(1);
     expect(full.map((row) => row.split(/\s+/)[0]).sort()).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
   });
 
-  it('shows one entry, and explains a stale one, by a unique prefix', () => {
+  it('shows one entry, and explains a stale one, by a unique prefix', async () => {
     const folder = project(built);
-    const entry = geodata(['entry', h.constant1v2.hash.slice(0, 8)], folder);
+    const entry = await geodataInProcess(['entry', h.constant1v2.hash.slice(0, 8)], folder);
     expect(entry.code).toBe(0);
     expect(entry.stdout).toContain('class      Constant (data)\n');
     expect(entry.stdout).toContain('state      fresh\n');
     expect(entry.stdout).toContain('parameters {"value":1}\n');
     // As JSON, and a stale entry is no error either.
-    const details = geodataJson(['entry', h.constant1v2.hash.slice(0, 8)], folder);
+    const details = await geodataJsonInProcess(['entry', h.constant1v2.hash.slice(0, 8)], folder);
     expect(details.code).toBe(0);
     expect(details.value).toMatchObject({ stateHash: h.constant1v2.hash, className: 'Constant', state: 'fresh', parameters: { value: 1 }, spec: JSON.parse(readFileSync(join(folder, 'cache', h.constant1v2.key, 'spec.json'), 'utf8')) });
     expect(details.value.files.map((f: any) => f.key).sort()).toEqual(['constant.txt', 'meta.json', 'parameters.json', 'spec.json'].map((name) => h.constant1v2.key + name));
     expect(details.value.files.find((f: any) => f.key.endsWith('/constant.txt'))).toEqual({ key: `${h.constant1v2.key}constant.txt`, bytes: 'constant v2 1'.length });
-    const stale = geodataJson(['entry', h.chart.hash.slice(0, 8)], folder);
+    const stale = await geodataJsonInProcess(['entry', h.chart.hash.slice(0, 8)], folder);
     expect([stale.code, stale.value.state, stale.value.why]).toEqual([0, 'stale', [{ kind: 'dependency-changed', className: 'Chart', dependency: 'Constant', from: sources.v1, to: sources.v2 }]]);
 
-    const explained = geodata(['explain', h.chart.hash.slice(0, 8)], folder);
+    const explained = await geodataInProcess(['explain', h.chart.hash.slice(0, 8)], folder);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toBe(
       `entry ${short(h.chart.hash)} of Chart is stale: the code loaded now can no longer reach it, and clean-cache removes it, because\n` +
         `  - Constant's code changed (${short(sources.v1)} → ${short(sources.v2)}), and Chart depends on it\n`,
     );
-    const json = geodataJson(['explain', h.chart.hash.slice(0, 8)], folder).value;
+    const json = (await geodataJsonInProcess(['explain', h.chart.hash.slice(0, 8)], folder)).value;
     expect(json.reasons).toEqual([{ kind: 'dependency-changed', className: 'Chart', dependency: 'Constant', from: sources.v1, to: sources.v2 }]);
   });
 
-  it('refuses unknown, ambiguous and malformed hash prefixes with exit code 2', () => {
+  it('refuses unknown, ambiguous and malformed hash prefixes with exit code 2', async () => {
     const folder = project(built);
-    const unknown = geodata(['explain', '0123456789'], folder);
+    const unknown = await geodataInProcess(['explain', '0123456789'], folder);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(`geodata explain: error: no cache entry has a hash starting with 0123456789 in fs:${join(folder, 'cache')}\n`);
     const twin = `${h.chart.hash.slice(0, 20)}${'0'.repeat(44)}`;
     mkdirSync(join(folder, 'cache', 'data_processed', twin));
     writeFileSync(join(folder, 'cache', 'data_processed', twin, 'x.txt'), 'x');
-    const ambiguous = geodata(['entry', h.chart.hash.slice(0, 20)], folder);
+    const ambiguous = await geodataInProcess(['entry', h.chart.hash.slice(0, 20)], folder);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/^geodata entry: error: hash prefix [0-9a-f]{20} is ambiguous: it matches 2 entries \(/);
-    const malformed = geodata(['explain', 'xyz'], folder);
+    const malformed = await geodataInProcess(['explain', 'xyz'], folder);
     expect([malformed.code, malformed.stderr]).toEqual([2, 'geodata explain: error: hash prefix "xyz" must be 1 to 64 hexadecimal digits\n']);
   });
 
-  it("shows every stored version of a class's code as written, with line-by-line diffs between them", () => {
+  it("shows every stored version of a class's code as written, with line-by-line diffs between them", async () => {
     const folder = project(built);
-    const text = geodata(['code', 'Constant', '--diff'], folder);
+    const text = await geodataInProcess(['code', 'Constant', '--diff'], folder);
     expect(text.code).toBe(0);
     const lines = text.stdout.split('\n');
     expect(lines[0]).toMatch(/^#\s+HASH\s+FIRST REGISTERED\s+LATEST REGISTERED\s+LIVE\s+ENTRIES$/);
@@ -185,13 +188,13 @@ describe('geodata, the command line', () => {
       '+    return new TextEncoder().encode(`constant v2 ${this.value}`);',
     ]);
     expect(lines).toContain('   async _process() {');
-    const canonical = geodata(['code', 'Constant', '--diff', '--canonical'], folder).stdout.split('\n');
+    const canonical = (await geodataInProcess(['code', 'Constant', '--diff', '--canonical'], folder)).stdout.split('\n');
     expect(canonical.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual([expect.stringContaining('`constant v2 ${this.value}`')]);
     expect(canonical.join('\n')).not.toContain('Version 2 says');
-    const source = geodata(['code', 'Constant', '--source'], folder).stdout;
+    const source = (await geodataInProcess(['code', 'Constant', '--source'], folder)).stdout;
     expect(source).toContain(`--- Constant ${short(sources.v1)} (as written, ${V1}:9)\n@register\nexport class Constant extends Data {\n  constructor(public value: number) {`);
 
-    const { code: jsonCode, value: json } = geodataJson(['code', 'Constant', '--diff'], folder);
+    const { code: jsonCode, value: json } = await geodataJsonInProcess(['code', 'Constant', '--diff'], folder);
     expect(jsonCode).toBe(0);
     expect(json.versions.map((v: any) => [v.sourceHash, v.live])).toEqual([
       [sources.v1, false],
@@ -199,13 +202,13 @@ describe('geodata, the command line', () => {
     ]);
     expect(json.diffs.map((d: any) => [d.from, d.to])).toEqual([[sources.v1, sources.v2]]);
 
-    const missing = geodata(['code', 'Nope'], folder);
+    const missing = await geodataInProcess(['code', 'Nope'], folder);
     expect([missing.code, missing.stderr]).toEqual([2, 'geodata code: error: no stored code of a class named "Nope"; stored classes: Chart, Constant, Extreme, Gone, Plain, node:fs/promises:writeFile\n']);
   });
 
-  it('shows a timeline of code versions, newest first', () => {
+  it('shows a timeline of code versions, newest first', async () => {
     const folder = project(built);
-    const { code, value } = geodataJson(['versions'], folder);
+    const { code, value } = await geodataJsonInProcess(['versions'], folder);
     expect(code).toBe(0);
     expect(value).toHaveLength(7);
     expect([value[0].className, value[0].sourceHash, value[0].live]).toEqual(['Constant', sources.v2, true]);
@@ -213,7 +216,7 @@ describe('geodata, the command line', () => {
     expect(value.filter((v: any) => !v.live).map((v: any) => v.className).sort()).toEqual(['Constant', 'Gone']);
 
     // As text: a row per version in the same order, with its class, type, hash, whether it is live, and its entries.
-    const text = geodata(['versions'], folder);
+    const text = await geodataInProcess(['versions'], folder);
     expect(text.code).toBe(0);
     const [header, ...rows] = text.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^LATEST REGISTERED\s+AGE\s+CLASS\s+TYPE\s+HASH\s+LIVE\s+ENTRIES$/);
@@ -238,9 +241,9 @@ describe('geodata, the command line', () => {
     );
   });
 
-  it('cleans the cache: a dry run reports exactly what the real run removes', () => {
+  it('cleans the cache: a dry run reports exactly what the real run removes', async () => {
     const folder = project(built);
-    const dry = geodataJson(['clean-cache', '--dry-run'], folder);
+    const dry = await geodataJsonInProcess(['clean-cache', '--dry-run'], folder);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toBe(''); // no progress when stderr is not a terminal
     const keys = (items: any[]) => items.map((item) => item.key);
@@ -251,20 +254,22 @@ describe('geodata, the command line', () => {
     expect(keys(dry.value.unknown)).toEqual([h.gone.key]);
     for (const item of dry.value.removed) expect(existsSync(join(folder, 'cache', item.key))).toBe(true);
 
-    const real = geodataJson(['clean-cache'], folder);
+    const real = await geodataJsonInProcess(['clean-cache'], folder);
     expect(real.code).toBe(0);
     expect({ ...real.value, dryRun: true }).toEqual(dry.value);
     for (const item of real.value.removed) expect(existsSync(join(folder, 'cache', item.key))).toBe(false);
     for (const item of [...real.value.kept, ...real.value.unknown]) expect(existsSync(join(folder, 'cache', item.key, 'meta.json'))).toBe(true);
 
-    const text = geodata(['clean-cache', '--dry-run'], project(built)).stdout;
+    const text = (await geodataInProcess(['clean-cache', '--dry-run'], project(built))).stdout;
     expect(text).toMatch(/^would remove: 5 \(\S+ kB\)$/m);
     expect(text).toContain(`  figures/${short(h.chart.hash)}/  Chart  stale  Constant's code changed (${short(sources.v1)} → ${short(sources.v2)}), and Chart depends on it\n`);
     expect(text).toMatch(/^unknown \(kept; --remove-unknown removes them\): 1 /m);
   });
 
-  it('still loads the other modules when one fails to import, shows its error, and exits 2', () => {
+  it('still loads the other modules when one fails to import, shows its error, and exits 2', async () => {
     const folder = project(built);
+    // In processes of their own: the version-2 module, imported in this process already, would
+    // not be evaluated again beside the broken one (see test/cli/in-process.ts).
     const classes = geodataJson(['classes', '--module', BROKEN], folder);
     expect(classes.code).toBe(2);
     expect(classes.stderr).toBe(`geodata: error: cannot load pipeline module ${BROKEN}: BUCKET is not set: the pipeline cannot start\n`);
@@ -282,22 +287,22 @@ describe('geodata, the command line', () => {
     expect(existsSync(join(folder, 'cache', h.constant1v1.key))).toBe(true);
   });
 
-  it('refuses --remove-unknown when no class is loaded, which would remove every entry, and removes nothing', () => {
+  it('refuses --remove-unknown when no class is loaded, which would remove every entry, and removes nothing', async () => {
     const folder = project(built);
     rmSync(join(folder, 'geodata.config.json'));
-    const refused = geodata(['clean-cache', '--remove-unknown', '--root', 'cache'], folder);
+    const refused = await geodataInProcess(['clean-cache', '--remove-unknown', '--root', 'cache'], folder);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
       'geodata clean-cache: error: --remove-unknown refuses to run when no class is loaded: every entry would be unknown, and removed; name the pipeline modules (geodata clean-cache pipeline.ts, --module) or list them in geodata.config.json, or add --dry-run to see what it would remove\n',
     );
     for (const entry of stored) expect(existsSync(join(folder, 'cache', entry.key, 'meta.json')), entry.key).toBe(true);
     // A dry run may show it.
-    const dry = geodataJson(['clean-cache', '--remove-unknown', '--dry-run', '--root', 'cache'], folder);
+    const dry = await geodataJsonInProcess(['clean-cache', '--remove-unknown', '--dry-run', '--root', 'cache'], folder);
     expect(dry.code).toBe(0);
     expect(dry.value.removed.filter((item: { state: string }) => item.state === 'unknown')).toHaveLength(stored.length);
   });
 
-  it('says how to load a TypeScript module of a package that is not "type": "module"', () => {
+  it('says how to load a TypeScript module of a package that is not "type": "module"', async () => {
     const folder = tempFolder('commonjs');
     mkdirSync(join(folder, 'cache'));
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'project' }));
@@ -306,22 +311,22 @@ describe('geodata, the command line', () => {
     symlinkSync(REPO, join(folder, 'node_modules', 'geodata'), 'dir');
     const source = `import { Data, register } from 'geodata';\nexport class Leaf extends Data {}\nregister(Leaf);\n`;
     writeFileSync(join(folder, 'pipeline.ts'), source);
-    const refused = geodata(['classes', 'pipeline.ts', '--root', 'cache'], folder);
+    const refused = await geodataInProcess(['classes', 'pipeline.ts', '--root', 'cache'], folder);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
       `geodata: error: cannot load pipeline module ${join(folder, 'pipeline.ts')}: Node loads it as CommonJS, because ${join(folder, 'package.json')} does not say "type": "module"; name it pipeline.mts, or add "type": "module" to ${join(folder, 'package.json')}\n`,
     );
     writeFileSync(join(folder, 'pipeline.mts'), source);
-    const loaded = geodataJson(['classes', 'pipeline.mts', '--root', 'cache'], folder);
+    const loaded = await geodataJsonInProcess(['classes', 'pipeline.mts', '--root', 'cache'], folder);
     expect([loaded.code, loaded.value.map((c: { className: string; state: string }) => [c.className, c.state])]).toEqual([0, [['Leaf', 'new']]]);
   });
 
-  it('prunes the code registry after cleaning, the same in a dry run and a real one', () => {
+  it('prunes the code registry after cleaning, the same in a dry run and a real one', async () => {
     const folder = project(built);
-    expect(geodata(['clean-cache'], folder).code).toBe(0);
+    expect((await geodataInProcess(['clean-cache'], folder)).code).toBe(0);
     backdate(join(folder, 'cache', '.source'), 10 * 60_000);
-    const dry = geodataJson(['clean-source', '--dry-run'], folder);
-    const real = geodataJson(['clean-source'], folder);
+    const dry = await geodataJsonInProcess(['clean-source', '--dry-run'], folder);
+    const real = await geodataJsonInProcess(['clean-source'], folder);
     expect([dry.code, real.code]).toEqual([0, 0]);
     expect(real.value.removed.map((item: any) => [item.kind, item.className, item.hash])).toEqual(
       [
@@ -334,11 +339,11 @@ describe('geodata, the command line', () => {
     expect(existsSync(join(folder, 'cache', '.source', 'code', sources.v1))).toBe(false);
   });
 
-  it('rebuilds the code registry from the loaded classes without touching entries', () => {
+  it('rebuilds the code registry from the loaded classes without touching entries', async () => {
     const folder = project(built);
     rmSync(join(folder, 'cache', '.source', 'code'), { recursive: true });
     rmSync(join(folder, 'cache', '.source', 'snapshots'), { recursive: true });
-    const { code, value } = geodataJson(['rebuild-registry'], folder);
+    const { code, value } = await geodataJsonInProcess(['rebuild-registry'], folder);
     expect(code).toBe(0);
     expect(value.written.filter((w: any) => w.kind === 'code').map((w: any) => [w.className, w.action]).sort()).toEqual([
       ['Chart', 'added'],
@@ -352,25 +357,25 @@ describe('geodata, the command line', () => {
     expect(storedEntries(join(folder, 'cache')).map((e) => e.hash).sort()).toEqual(stored.map((e) => e.hash).sort());
   });
 
-  it('exports entries and imports them into an empty cache, where loading them is a hit', () => {
+  it('exports entries and imports them into an empty cache, where loading them is a hit', async () => {
     const folder = project(built);
-    const exported = geodata(['export', h.constant1v2.hash.slice(0, 10), h.min.hash.slice(0, 10), '-o', 'out.tar.gz'], folder);
+    const exported = await geodataInProcess(['export', h.constant1v2.hash.slice(0, 10), h.min.hash.slice(0, 10), '-o', 'out.tar.gz'], folder);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(new RegExp(`^wrote ${join(folder, 'out.tar.gz')} \\(2 entries, \\S+ kB\\)\\n$`));
     // The same entry named twice is exported once, and counted once.
-    const twice = geodataJson(['export', h.min.hash.slice(0, 10), h.min.hash, '-o', 'min.tar.gz'], folder);
+    const twice = await geodataJsonInProcess(['export', h.min.hash.slice(0, 10), h.min.hash, '-o', 'min.tar.gz'], folder);
     expect(twice.code).toBe(0);
     expect(twice.value).toMatchObject({ path: join(folder, 'min.tar.gz'), entries: 1 });
     // The common options may come first, as the README writes it.
-    const imported = geodataJson(['--root', 'other', 'import', 'out.tar.gz'], folder);
+    const imported = await geodataJsonInProcess(['--root', 'other', 'import', 'out.tar.gz'], folder);
     expect(imported.code).toBe(0);
     expect(imported.value.added.filter((item: any) => item.kind === 'entry').map((item: any) => item.hash).sort()).toEqual([h.constant1v2.hash, h.min.hash].sort());
     expect(runPipeline(join(folder, 'other'), V2)).toEqual({ computed: [], hits: ['Constant'] });
 
-    const again = geodataJson(['import', 'out.tar.gz', '--root', 'other'], folder);
+    const again = await geodataJsonInProcess(['import', 'out.tar.gz', '--root', 'other'], folder);
     expect(again.value.added).toEqual([]);
     expect(again.value.skipped).toHaveLength(imported.value.added.length);
-    const dry = geodataJson(['import', 'out.tar.gz', '--root', 'third', '--dry-run'], folder);
+    const dry = await geodataJsonInProcess(['import', 'out.tar.gz', '--root', 'third', '--dry-run'], folder);
     expect(dry.value.added).toEqual(imported.value.added);
     expect(existsSync(join(folder, 'third'))).toBe(false);
   });
@@ -383,62 +388,62 @@ describe('geodata, the command line', () => {
       ['absolute.tar.gz', '/tmp/evil.txt', 'has an unsafe path "/tmp/evil.txt": it is absolute'],
     ]) {
       writeFileSync(join(folder, name!), await gzipChunks(ustarChunks([manifest, { path: path!, bytes: new TextEncoder().encode('x') }], 0)));
-      const run = geodata(['import', name!, '--root', 'target'], folder);
+      const run = await geodataInProcess(['import', name!, '--root', 'target'], folder);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`geodata import: error: archive ${name} ${message}`);
       expect(existsSync(join(folder, 'target'))).toBe(false);
     }
-    expect(geodata(['export', h.min.hash, '-o', 'good.tar.gz'], folder).code).toBe(0);
+    expect((await geodataInProcess(['export', h.min.hash, '-o', 'good.tar.gz'], folder)).code).toBe(0);
     const good = readFileSync(join(folder, 'good.tar.gz'));
     writeFileSync(join(folder, 'cut.tar.gz'), good.subarray(0, good.length - 30));
-    const cut = geodata(['import', 'cut.tar.gz', '--root', 'target'], folder);
+    const cut = await geodataInProcess(['import', 'cut.tar.gz', '--root', 'target'], folder);
     expect(cut.code).toBe(2);
     expect(cut.stderr).toMatch(/^geodata import: error: archive cut\.tar\.gz is corrupt: /);
     expect(existsSync(join(folder, 'target'))).toBe(false);
   });
 
-  it('accepts the common options before the command name too', () => {
+  it('accepts the common options before the command name too', async () => {
     const folder = project(built);
     const elsewhere = join(folder, 'elsewhere');
     mkdirSync(elsewhere);
-    const before = geodataJson(['--root=../cache', '-m', V1, 'classes'], elsewhere);
-    const after = geodataJson(['classes', '--root=../cache', '-m', V1], elsewhere);
+    const before = await geodataJsonInProcess(['--root=../cache', '-m', V1, 'classes'], elsewhere);
+    const after = await geodataJsonInProcess(['classes', '--root=../cache', '-m', V1], elsewhere);
     expect([before.code, before.stderr]).toEqual([0, '']);
     expect(before.value).toEqual(after.value);
-    const leading = geodataJson(['--json', '--full-hash', '--root', '../cache', 'entry', h.min.hash.slice(0, 8)], elsewhere);
+    const leading = await geodataJsonInProcess(['--json', '--full-hash', '--root', '../cache', 'entry', h.min.hash.slice(0, 8)], elsewhere);
     expect([leading.code, leading.value.stateHash]).toEqual([0, h.min.hash]);
-    const commandOption = geodata(['--port', '0', 'browse'], folder);
+    const commandOption = await geodataInProcess(['--port', '0', 'browse'], folder);
     expect([commandOption.code, commandOption.stderr]).toEqual([2, 'geodata: option --port is not a common option: put it after the command name (geodata <command> --port ...); the common options are --root, --config, -m/--module, --json, --full-hash\n']);
-    const noCommand = geodata(['--root', 'cache'], folder);
+    const noCommand = await geodataInProcess(['--root', 'cache'], folder);
     expect([noCommand.code, noCommand.stderr]).toEqual([2, 'geodata: the command is missing after the options; the commands are status, classes, entries, entry, explain, code, versions, clean-cache, clean-source, rebuild-registry, export, import, verify, browse, assets, worker (geodata --help)\n']);
   });
 
-  it('says how to name the pipeline modules when none is named, in the form each command takes', () => {
+  it('says how to name the pipeline modules when none is named, in the form each command takes', async () => {
     const folder = project(built);
     rmSync(join(folder, 'geodata.config.json'));
     const note = (command: string) =>
       `geodata: note: no pipeline module was named, so no class is loaded and none can be judged fresh or stale; name them (${command}) or list them in geodata.config.json\n`;
-    const explained = geodata(['explain', '--root', 'cache', short(h.chart.hash)], folder);
+    const explained = await geodataInProcess(['explain', '--root', 'cache', short(h.chart.hash)], folder);
     expect([explained.code, explained.stderr]).toEqual([0, note('geodata explain pipeline.ts <hash-prefix>')]);
-    expect(geodata(['entry', '--root', 'cache', short(h.chart.hash)], folder).stderr).toBe(note('geodata entry pipeline.ts <hash-prefix>'));
-    expect(geodata(['code', 'Chart', '--root', 'cache'], folder).stderr).toBe(note('geodata code pipeline.ts <class>'));
-    expect(geodata(['status', '--root', 'cache'], folder).stderr).toBe(note('geodata status pipeline.ts, or --module'));
+    expect((await geodataInProcess(['entry', '--root', 'cache', short(h.chart.hash)], folder)).stderr).toBe(note('geodata entry pipeline.ts <hash-prefix>'));
+    expect((await geodataInProcess(['code', 'Chart', '--root', 'cache'], folder)).stderr).toBe(note('geodata code pipeline.ts <class>'));
+    expect((await geodataInProcess(['status', '--root', 'cache'], folder)).stderr).toBe(note('geodata status pipeline.ts, or --module'));
     // Moving entries between caches judges nothing: no note.
-    expect(geodata(['export', short(h.min.hash), '-o', 'min.tar.gz', '--root', 'cache'], folder).stderr).toBe('');
+    expect((await geodataInProcess(['export', short(h.min.hash), '-o', 'min.tar.gz', '--root', 'cache'], folder)).stderr).toBe('');
   });
 
-  it('takes the pipeline module of explain, entry and code positionally, before their own arguments', () => {
+  it('takes the pipeline module of explain, entry and code positionally, before their own arguments', async () => {
     const folder = project(built);
     rmSync(join(folder, 'geodata.config.json'));
-    const withFlag = geodataJson(['explain', '-m', V2, '--root', 'cache', short(h.chart.hash)], folder);
-    const positional = geodataJson(['explain', V2, short(h.chart.hash), '--root', 'cache'], folder);
+    const withFlag = await geodataJsonInProcess(['explain', '-m', V2, '--root', 'cache', short(h.chart.hash)], folder);
+    const positional = await geodataJsonInProcess(['explain', V2, short(h.chart.hash), '--root', 'cache'], folder);
     expect([positional.code, positional.stderr]).toEqual([0, '']);
     expect(positional.value).toEqual(withFlag.value);
-    const code = geodataJson(['code', V2, 'Chart', '--root', 'cache'], folder);
+    const code = await geodataJsonInProcess(['code', V2, 'Chart', '--root', 'cache'], folder);
     expect([code.code, code.stderr, code.value.className]).toEqual([0, '', 'Chart']);
   });
 
-  it('explains bad usage with exit code 2', () => {
+  it('explains bad usage with exit code 2', async () => {
     const folder = project(built);
     const cases: Array<[string[], string | RegExp]> = [
       [['bogus'], /^geodata: unknown command "bogus"; the commands are status, classes, /],
@@ -456,7 +461,7 @@ describe('geodata, the command line', () => {
       if (typeof expected === 'string') expect(run.stderr).toBe(expected);
       else expect(run.stderr).toMatch(expected);
     }
-    const help = geodata(['--help'], folder);
+    const help = await geodataInProcess(['--help'], folder);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^ {2}clean-cache +remove stale and damaged entries/m);
   });

@@ -1,7 +1,8 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, geodata, geodataJson, removeAll, runPipeline, storedEntries, tempFolder, type StoredEntry } from './cli-helpers.js';
+import { FIXTURES, removeAll, runPipeline, storedEntries, tempFolder, type StoredEntry } from './cli-helpers.js';
+import { geodataInProcess, geodataJsonInProcess } from './in-process.js';
 
 const KEYS_V1 = join(FIXTURES, 'keys-v1.ts');
 const KEYS_V2 = join(FIXTURES, 'keys-v2.ts');
@@ -32,13 +33,13 @@ describe('geodata judges code outside a class tree that is part of its entries k
   });
   afterAll(removeAll);
 
-  const states = (module: string) =>
+  const states = async (module: string) =>
     Object.fromEntries(
-      geodataJson(['entries', '-m', module, '--root', root], root).value.map((e: { stateHash: string; className: string; state: string }) => [e.stateHash, e.state]),
+      (await geodataJsonInProcess(['entries', '-m', module, '--root', root], root)).value.map((e: { stateHash: string; className: string; state: string }) => [e.stateHash, e.state]),
     );
 
-  it('shows the entries of the old processor and of the old parameter class as stale, and the new ones as fresh', () => {
-    expect(states(KEYS_V2)).toEqual({
+  it('shows the entries of the old processor and of the old parameter class as stale, and the new ones as fresh', async () => {
+    expect(await states(KEYS_V2)).toEqual({
       [v1.made.hash]: 'stale',
       [v1.framed.hash]: 'stale',
       [v1.uses.hash]: 'stale',
@@ -47,7 +48,7 @@ describe('geodata judges code outside a class tree that is part of its entries k
       [v2.uses.hash]: 'fresh',
     });
     // Judged by version 1, it is the other way round.
-    expect(states(KEYS_V1)).toEqual({
+    expect(await states(KEYS_V1)).toEqual({
       [v1.made.hash]: 'fresh',
       [v1.framed.hash]: 'fresh',
       [v1.uses.hash]: 'fresh',
@@ -57,11 +58,11 @@ describe('geodata judges code outside a class tree that is part of its entries k
     });
   });
 
-  it('says which processor or parameter class changed', () => {
+  it('says which processor or parameter class changed', async () => {
     const writeV1 = v1.made.meta.processor.source_hash as string;
     const writeV2 = v2.made.meta.processor.source_hash as string;
     expect(writeV1).not.toBe(writeV2);
-    const made = geodata(['explain', '-m', KEYS_V2, '--root', root, short(v1.made.hash)], root);
+    const made = await geodataInProcess(['explain', '-m', KEYS_V2, '--root', root, short(v1.made.hash)], root);
     expect([made.code, made.stderr]).toEqual([0, '']);
     // Made's body names Write (`new Write()`), so Write's code is also in Made's dependency tree,
     // found in the module: it changed there too.
@@ -72,7 +73,7 @@ describe('geodata judges code outside a class tree that is part of its entries k
           `  - processor Write's code changed \\(${short(writeV1)} → ${short(writeV2)}\\)\n$`,
       ),
     );
-    const framed = geodataJson(['explain', '-m', KEYS_V2, '--root', root, short(v1.framed.hash)], root).value;
+    const framed = (await geodataJsonInProcess(['explain', '-m', KEYS_V2, '--root', root, short(v1.framed.hash)], root)).value;
     // Framed's parameter is a Made, whose tree holds Write (Made's body names it): that changed too.
     expect(framed.summary.slice(1)).toEqual([
       `processor Write's code changed (${short(writeV1)} → ${short(writeV2)})`,
@@ -80,16 +81,16 @@ describe('geodata judges code outside a class tree that is part of its entries k
     ]);
     const sourceV1 = v1.uses.meta.key_dependencies.classes.Source as string;
     const sourceV2 = v2.uses.meta.key_dependencies.classes.Source as string;
-    const uses = geodataJson(['explain', '-m', KEYS_V2, '--root', root, short(v1.uses.hash)], root).value;
+    const uses = (await geodataJsonInProcess(['explain', '-m', KEYS_V2, '--root', root, short(v1.uses.hash)], root)).value;
     expect(uses.reasons).toEqual([{ kind: 'parameter-class-changed', className: 'Source', from: sourceV1, to: sourceV2 }]);
     expect(uses.summary.slice(1)).toEqual([`parameter class Source's code or dependencies changed (tree ${short(sourceV1)} → ${short(sourceV2)})`]);
   });
 
-  it('removes the old entries with clean-cache and keeps the new ones', () => {
+  it('removes the old entries with clean-cache and keeps the new ones', async () => {
     const copy = join(tempFolder('keys-clean'), 'cache');
     // A copy: the other tests keep the original.
     cpSync(root, copy, { recursive: true });
-    const report = geodataJson(['clean-cache', '-m', KEYS_V2, '--root', copy], copy).value;
+    const report = (await geodataJsonInProcess(['clean-cache', '-m', KEYS_V2, '--root', copy], copy)).value;
     expect(report.removed.map((item: { key: string }) => item.key).sort()).toEqual([v1.made.key, v1.framed.key, v1.uses.key].sort());
     expect(report.kept.map((item: { key: string }) => item.key).sort()).toEqual([v2.made.key, v2.framed.key, v2.uses.key].sort());
     expect(report.unknown).toEqual([]);

@@ -22,7 +22,9 @@ describe('geodata on an entry whose recorded dependency changed', () => {
     const stats = storedEntries(root).find((entry) => entry.className === 'GridStats')!;
 
     await Raster.fromArrays([Float32Array.from({ length: 64 }, (_, i) => 100 + i)], GRID).write(input);
-    // Paths inside the working directory (the project folder) are shown relative to it.
+    // Paths inside the working directory (the project folder) are shown relative to it. In a
+    // process of its own: main() takes its working directory from io.cwd, but the reasons'
+    // paths are made relative to the process's (src/pipeline/recorded.ts, describe-reason.ts).
     const listed = geodataJson(['entries', '--class', 'GridStats'], folder);
     expect(listed.code).toBe(0);
     expect(listed.value).toEqual([

@@ -102,6 +102,40 @@ describe('register', () => {
   });
 });
 
+describe('ClassRegistry snapshots', () => {
+  it('restores exactly the registrations taken, sites and identical variants included, and bumps the version', () => {
+    const registry = new ClassRegistry();
+    const First = evaluate('class SnapshotProbe { run() { return 1; } }');
+    const Twin = evaluate('class SnapshotProbe { run() { return 1; } }');
+    const Other = evaluate('class SnapshotOther {}');
+    registry.add(First, 'file:///a.ts:1:1');
+    registry.add(Twin, 'file:///b.ts:1:1');
+    const taken = registry.snapshot();
+    const empty = new ClassRegistry().snapshot();
+
+    // Another project's classes: one of the same name with other code, from another place.
+    registry.restore(empty);
+    expect(registry.names()).toEqual([]);
+    expect([registry.nameOf(Twin), registry.get('SnapshotProbe')]).toEqual([undefined, undefined]);
+    const Edited = evaluate('class SnapshotProbe { run() { return 2; } }');
+    registry.add(Edited, 'file:///c.ts:1:1');
+    registry.add(Other, 'file:///c.ts:5:1');
+
+    const before = registry.version;
+    registry.restore(taken);
+    expect(registry.version).toBeGreaterThan(before);
+    expect(registry.names()).toEqual(['SnapshotProbe']);
+    expect(registry.get('SnapshotProbe')).toBe(Twin);
+    expect(registry.variants('SnapshotProbe')).toEqual([Twin, First]);
+    expect([registry.siteOf(First), registry.siteOf(Twin), registry.nameOf(First), registry.nameOf(Other)]).toEqual([
+      'file:///a.ts:1:1',
+      'file:///b.ts:1:1',
+      'SnapshotProbe',
+      undefined,
+    ]);
+  });
+});
+
 describe('markFrameworkBase', () => {
   it('marks the class itself and not its subclasses', () => {
     class FrameworkProbe {}
