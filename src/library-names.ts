@@ -14,7 +14,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'Reprojector', 'Roughness', 'Slope', 'SpatialSpec', 'StoreError', 'TerrainDataset', 'Tpi',
   'Tracked', 'Tri', 'UnsupportedFormatError', 'affineToGdal', 'aspect', 'blit', 'bytesDriver', 'classes', 'cleanCache',
   'cleanSourceRegistry', 'codeVersions', 'colorAt', 'colorRelief', 'colorbarLayout',
-  'colorbarTitle', 'colorizeBand', 'colormapFromStops', 'colormapNames', 'compareRecords', 'crc32',
+  'colorbarTitle', 'colorizeBand', 'colormapFromStops', 'colormapNames', 'compareRecords', 'configureComputeWorker', 'crc32',
   'createBrowserEngine', 'createImage', 'createMemoryEngine', 'createNodeEngine',
   'createPoolEngine', 'createWorkerEngine', 'defaultGdalAssets', 'defaultRegistry', 'degreeScale', 'demScale',
   'describe', 'describeCacheReason', 'describeReason', 'drawText', 'driverForExtension',
