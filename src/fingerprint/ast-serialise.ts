@@ -23,25 +23,43 @@ export function serialiseAst(node: AstNode): string {
   return write(node, false);
 }
 
-// Sorted, filtered keys per node shape (its own keys, in order); there are few shapes per node
-// type, and sorting per node is costly. Shapes are told apart by comparing key lists, which
-// costs less than joining them into a signature for every node.
-const keyCache = new Map<string, Array<{ own: string[]; keys: string[] }>>();
-
-function keysOf(node: AstNode): string[] {
-  const own = Object.keys(node);
-  let shapes = keyCache.get(node.type);
-  if (!shapes) keyCache.set(node.type, (shapes = []));
-  for (const shape of shapes) if (sameKeys(shape.own, own)) return shape.keys;
-  const keys = own.filter((key) => !IGNORED_KEYS.has(key) && key !== 'type').sort();
-  shapes.push({ own, keys });
-  return keys;
+/**
+ * How a node shape serialises: its sorted, filtered keys, each with the text that precedes its
+ * value (`key:` first, `,key:` after), and the node's opening (`Type{`). Made once per shape, so
+ * writing a node allocates no strings but the output.
+ */
+interface Shape {
+  /** The node's own keys, in order. */
+  own: string[];
+  open: string;
+  keys: string[];
+  first: string[];
+  later: string[];
 }
 
-function sameKeys(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+// Shapes per node type (few per type): sorting keys per node is costly. Shapes are told apart by
+// comparing key lists, which costs less than joining them into a signature for every node.
+const shapeCache = new Map<string, Shape[]>();
+
+function shapeOf(node: AstNode): Shape {
+  let shapes = shapeCache.get(node.type);
+  if (!shapes) shapeCache.set(node.type, (shapes = []));
+  for (const shape of shapes) if (hasKeys(node, shape.own)) return shape;
+  const own = Object.keys(node);
+  const keys = own.filter((key) => !IGNORED_KEYS.has(key) && key !== 'type').sort();
+  const shape = { own, open: `${node.type}{`, keys, first: keys.map((key) => `${key}:`), later: keys.map((key) => `,${key}:`) };
+  shapes.push(shape);
+  return shape;
+}
+
+/**
+ * Whether the own keys of `node`, in order, are `own`. Walked with `for…in` (nodes are plain
+ * objects, see `forEachChild`) rather than compared with `Object.keys(node)`: no array per node.
+ */
+function hasKeys(node: AstNode, own: string[]): boolean {
+  let i = 0;
+  for (const key in node) if (own[i++] !== key) return false;
+  return i === own.length;
 }
 
 function write(value: unknown, keepTemplateRaw: boolean): string {
@@ -68,19 +86,22 @@ function writeNode(node: AstNode, keepTemplateRaw: boolean): string {
     const raw = keepTemplateRaw ? `,raw:${JSON.stringify(node.value.raw)}` : '';
     return `TemplateElement{tail:${node.tail === true},cooked:${JSON.stringify(node.value.cooked)}${raw}}`;
   }
-  let out = `${node.type}{`;
+  const shape = shapeOf(node);
+  const keys = shape.keys;
+  let out = shape.open;
   let first = true;
-  for (const key of keysOf(node)) {
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     const value = node[key];
     if (value === false || value === null || value === undefined) continue;
-    out += first ? `${key}:` : `,${key}:`;
+    out += first ? shape.first[index]! : shape.later[index]!;
     first = false;
     const keepRaw =
       (node.type === 'TaggedTemplateExpression' && key === 'quasi') ||
       (node.type === 'TemplateLiteral' && key === 'quasis' && keepTemplateRaw);
     out += write(value, keepRaw);
   }
-  return `${out}}`;
+  return out + '}';
 }
 
 function writeLiteral(node: AstNode): string {

@@ -84,9 +84,11 @@ const CODE_NODES = new Set(['ClassDeclaration', 'ClassExpression', 'FunctionDecl
  * The tree `parseFunctionSource(text)` gives, taken from a module already parsed instead of
  * parsing `text` again: a deep copy of `node` (a class or function of a JavaScript module, whose
  * text in the module is exactly `text`), a declaration turned into the expression that parsing
- * the text alone gives, positions counted as there. Undefined when `node` is not such a node.
- * Parsing each class's text anew cost about as much as parsing its whole module; the copy, a
- * fraction. Canonicalisation rewrites the tree it is given: the module's own stays untouched.
+ * the text alone gives. Positions (`start`, `end`) are left out: no canonicalisation pass reads
+ * them (they count for nothing in the canonical form), and copying them costs time and memory.
+ * Undefined when `node` is not such a node. Parsing each class's text anew cost about as much as
+ * parsing its whole module; the copy, a fraction. Canonicalisation rewrites the tree it is given:
+ * the module's own stays untouched.
  *
  * @example
  * parsedFromModule(module.text, location.node, cls.toString()) ?? parseFunctionSource(cls.toString(), label);
@@ -95,30 +97,46 @@ export function parsedFromModule(moduleText: string, node: AstNode, text: string
   if (!CODE_NODES.has(node.type)) return undefined;
   const start = node.start as number;
   if ((node.end as number) - start !== text.length || !moduleText.startsWith(text, start)) return undefined;
-  // `parseFunctionSource` parses `(${text}\n)`: the code starts at offset 1.
-  const copy = cloneTree(node, 1 - start) as AstNode;
+  const copy = cloneTree(node);
   if (copy.type === 'ClassDeclaration') copy.type = 'ClassExpression';
   else if (copy.type === 'FunctionDeclaration') copy.type = 'FunctionExpression';
   return copy;
 }
 
-/** A deep copy of an acorn tree, keys in the same order, node positions moved by `shift`. */
-function cloneTree(value: unknown, shift: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    const list: unknown[] = [];
-    for (let i = 0; i < value.length; i++) list.push(cloneTree(value[i], shift));
-    return list;
-  }
-  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
-  const source = value as Record<string, unknown>;
+/**
+ * A deep copy of an acorn node, keys in the same order, positions left out. Node members are
+ * primitives, nodes, lists of nodes (or `null`, for array holes), a regular expression literal's
+ * `regex` (`{ pattern, flags }`) and its `value` (a RegExp, copied as one).
+ */
+function cloneTree(source: AstNode): AstNode {
   // Plain objects: acorn's nodes have a prototype without members, which nothing here reads.
-  const copy: Record<string, unknown> = {};
-  const node = typeof source.type === 'string';
+  const copy: AstNode = { type: source.type };
   for (const key in source) {
     const item = source[key];
-    if (typeof item !== 'object' || item === null) copy[key] = node && (key === 'start' || key === 'end') ? (item as number) + shift : item;
-    else copy[key] = cloneTree(item, shift);
+    if (typeof item !== 'object' || item === null) {
+      if (key !== 'start' && key !== 'end') copy[key] = item;
+    } else if (Array.isArray(item)) {
+      const list: unknown[] = new Array(item.length);
+      for (let i = 0; i < item.length; i++) {
+        const element: unknown = item[i];
+        list[i] = typeof element === 'object' && element !== null ? cloneValue(element) : element;
+      }
+      copy[key] = list;
+    } else {
+      copy[key] = cloneValue(item);
+    }
+  }
+  return copy;
+}
+
+function cloneValue(value: object): unknown {
+  if (typeof (value as AstNode).type === 'string') return cloneTree(value as AstNode);
+  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
+  if (Array.isArray(value)) return value.map((item: unknown) => (typeof item === 'object' && item !== null ? cloneValue(item) : item));
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    copy[key] = typeof item === 'object' && item !== null ? cloneValue(item) : item;
   }
   return copy;
 }

@@ -126,7 +126,8 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
     libraryCode: options.libraryCode === true,
     ...(options.resolver ? { resolver: options.resolver } : {}),
   });
-  root = renameLocalNames(renamed.root);
+  // Labels and private names: only when there are any (a walk of the whole tree otherwise for nothing).
+  root = renamed.localNames ? renameLocalNames(renamed.root) : renamed.root;
   const statics =
     kind !== 'class'
       ? undefined

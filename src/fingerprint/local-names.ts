@@ -37,7 +37,8 @@ export function renameLocalNames(root: AstNode): AstNode {
         return;
       }
     }
-    for (const key of Object.keys(node)) {
+    // `for…in` rather than `Object.keys`: no array per node (nodes are plain objects, see `forEachChild`).
+    for (const key in node) {
       const value = node[key];
       if (typeof value !== 'object' || value === null || POSITION_KEYS.has(key) || (node.type === 'LabeledStatement' && key === 'label')) continue;
       if (Array.isArray(value)) {

@@ -1,4 +1,4 @@
-import { type AstNode, forEachChild, isNode } from './ast.js';
+import { type AstNode, isNode } from './ast.js';
 import { undoLibraryRename } from './known-names.js';
 
 /** How an identifier in a canonical AST is bound. */
@@ -65,10 +65,10 @@ export interface RenameOptions {
  * imported name only where the resolver knows the object is a module namespace: a user's own
  * object `layer_1` is never taken for one.
  */
-export function renameBindings(root: AstNode, options: RenameOptions): { root: AstNode; free: Set<string> } {
+export function renameBindings(root: AstNode, options: RenameOptions): { root: AstNode; free: Set<string>; localNames: boolean } {
   const renamer = new Renamer(options);
   const renamed = renamer.visit(root, new Scope(undefined));
-  return { root: renamed, ...renamer.spellFreeNames() };
+  return { root: renamed, ...renamer.spellFreeNames(), localNames: renamer.localNames };
 }
 
 class Scope {
@@ -98,6 +98,12 @@ interface FreeUse {
 class Renamer {
   private readonly uses: FreeUse[] = [];
   private counter = 0;
+  /**
+   * Whether the code has a label or a private name (what `renameLocalNames` renames): set where
+   * the walk meets one, also where it does not descend (property names, member names, labels),
+   * so that a code without any can skip that pass, which walks the whole tree again.
+   */
+  localNames = false;
 
   constructor(private readonly options: RenameOptions) {}
 
@@ -157,6 +163,7 @@ class Renamer {
         return this.visitClass(node, scope);
       case 'MethodDefinition':
       case 'PropertyDefinition':
+        if (node.key.type === 'PrivateIdentifier') this.localNames = true;
         if (node.computed) node.key = this.visit(node.key as AstNode, scope);
         if (node.value) node.value = this.visit(node.value as AstNode, scope);
         return node;
@@ -195,12 +202,17 @@ class Renamer {
         node.callee = unwrapIndirectCall(node.callee as AstNode);
         return node;
       case 'LabeledStatement':
+        this.localNames = true;
         node.body = this.visit(node.body as AstNode, scope);
         return node;
       case 'BreakStatement':
       case 'ContinueStatement':
-      case 'MetaProperty':
+        if (node.label) this.localNames = true;
+        return node;
       case 'PrivateIdentifier':
+        this.localNames = true;
+        return node;
+      case 'MetaProperty':
         return node;
       default:
         return this.visitChildren(node, scope);
@@ -234,6 +246,7 @@ class Renamer {
     }
     node.object = this.visit(object, scope);
     if (node.computed) node.property = this.visit(node.property as AstNode, scope);
+    else if (node.property.type === 'PrivateIdentifier') this.localNames = true;
     return node;
   }
 
@@ -274,7 +287,8 @@ class Renamer {
   }
 
   private visitChildren(node: AstNode, scope: Scope): AstNode {
-    for (const key of Object.keys(node)) {
+    // `for…in` rather than `Object.keys`: no array per node (nodes are plain objects, see `forEachChild`).
+    for (const key in node) {
       const value = node[key];
       if (typeof value !== 'object' || value === null) continue;
       if (Array.isArray(value)) node[key] = value.map((item) => (isNode(item) ? this.visit(item, scope) : item));
@@ -315,13 +329,28 @@ class Renamer {
     }
   }
 
-  /** Declares the `var`s below `node`, not looking into nested functions or classes. */
+  /**
+   * Declares the `var`s below `node`, in source order, not looking into nested functions or
+   * classes. Nor into expressions and the statements that hold only expressions: a declaration
+   * is a statement, and an expression holds a statement only inside a function or class.
+   */
   private hoistVar(node: AstNode, scope: Scope): void {
-    if (FUNCTIONS.has(node.type) || CLASSES.has(node.type) || node.type === 'StaticBlock') return;
-    if (node.type === 'VariableDeclaration' && node.kind === 'var') {
-      for (const declarator of node.declarations as AstNode[]) this.declarePattern(declarator.id as AstNode, scope);
+    const type = node.type;
+    if (FUNCTIONS.has(type) || CLASSES.has(type) || type === 'StaticBlock' || holdsNoStatement(type)) return;
+    if (type === 'VariableDeclaration') {
+      // Its declarators hold patterns and expressions only.
+      if (node.kind === 'var') for (const declarator of node.declarations as AstNode[]) this.declarePattern(declarator.id as AstNode, scope);
+      return;
     }
-    forEachChild(node, (child) => this.hoistVar(child, scope));
+    for (const key in node) {
+      const value = node[key];
+      if (typeof value !== 'object' || value === null) continue;
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) this.hoistVar(item, scope);
+      } else if (typeof value.type === 'string') {
+        this.hoistVar(value as AstNode, scope);
+      }
+    }
   }
 
   /** Declares what a statement list declares at its own level: `let`, `const`, classes, functions. */
@@ -334,6 +363,13 @@ class Renamer {
       }
     }
   }
+}
+
+const EXPRESSION_STATEMENTS = new Set(['ExpressionStatement', 'ReturnStatement', 'ThrowStatement', 'BreakStatement', 'ContinueStatement', 'EmptyStatement', 'DebuggerStatement']);
+
+/** Node types that hold no statement but inside a function or class: expressions, identifiers, literals, statements of expressions. */
+function holdsNoStatement(type: string): boolean {
+  return type.endsWith('Expression') || type === 'Identifier' || type === 'Literal' || type === 'TemplateLiteral' || EXPRESSION_STATEMENTS.has(type);
 }
 
 function unwrapIndirectCall(callee: AstNode): AstNode {
