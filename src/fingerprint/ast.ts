@@ -298,13 +298,19 @@ const SCOPE_OWNERS = new Set(['FunctionDeclaration', 'FunctionExpression', 'Arro
  */
 export function declaredNamesIn(root: AstNode): Set<string> {
   const names: string[] = [];
-  walkTree(root, (node) => {
-    if (node.type === 'VariableDeclarator') patternNames(node.id as AstNode, names);
-    else if (node.type === 'CatchClause') patternNames(node.param as AstNode | null, names);
-    else if (SCOPE_OWNERS.has(node.type)) {
-      patternNames(node.id as AstNode | null, names);
-      for (const param of (node.params as AstNode[] | undefined) ?? []) patternNames(param, names);
-    }
-  });
+  walkTree(root, (node) => namesDeclaredBy(node, names));
   return new Set(names);
+}
+
+/**
+ * Adds the names `node` itself declares (not those below it) to `into`: what `declaredNamesIn`
+ * collects node by node, for a pass that walks the tree anyway.
+ */
+export function namesDeclaredBy(node: AstNode, into: string[]): void {
+  if (node.type === 'VariableDeclarator') patternNames(node.id as AstNode, into);
+  else if (node.type === 'CatchClause') patternNames(node.param as AstNode | null, into);
+  else if (SCOPE_OWNERS.has(node.type)) {
+    patternNames(node.id as AstNode | null, into);
+    for (const param of (node.params as AstNode[] | undefined) ?? []) patternNames(param, into);
+  }
 }

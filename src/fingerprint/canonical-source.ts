@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { FingerprintError } from '../errors.js';
-import { type AstNode, declaredNamesIn, parseFunctionSource } from './ast.js';
+import { type AstNode, parseFunctionSource } from './ast.js';
 import { serialiseAst } from './ast-serialise.js';
 import { undoClassLowering } from './class-lowering.js';
 import { isLibraryCode } from './code-marks.js';
@@ -118,7 +118,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
 
   const uses: Uses = kind === 'class' ? usesOf(root, options.owner) : { keys: null, aliases: new Map<string, string>() };
   const lowered = undoClassLowering(root, { selfNames, label });
-  const declared = declaredNamesIn(lowered.root);
+  const declared = lowered.declared;
   root = normaliseSyntax(lowered.root, { declared, substitute: usesSubstitution(uses, declared) });
   const renamed = renameBindings(root, {
     selfNames,

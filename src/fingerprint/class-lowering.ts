@@ -1,4 +1,4 @@
-import { type AstNode, identifier, isReferencePosition, rewriteTree, walkTree } from './ast.js';
+import { type AstNode, identifier, isReferencePosition, namesDeclaredBy, rewriteTree, walkTree } from './ast.js';
 import { moveFieldsIntoConstructor } from './class-fields.js';
 import { PrivateNames, REMOVED, expandPrivateCompoundAssignment, isDecoratorInitializerRun, undoLoweredCall, undoPrivateWrapper } from './private-lowering.js';
 
@@ -40,20 +40,26 @@ export function undoClassLowering(root: AstNode, options: { selfNames: ReadonlyS
   if (root.type === 'ClassExpression') removeStaticMembers(root, privateState);
   const privateMethods = new Set<string>();
   const privateUsed = new Set<string>();
+  const declared: string[] = [];
+  // The last walk of this pass, parents first: each node is seen as it is in the result (a class
+  // is changed before its members are walked), so it also collects what `declaredNamesIn` would.
   walkTree(root, (node) => {
     if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') moveFieldsIntoConstructor(node);
     else if (node.type === 'MethodDefinition' && node.key.type === 'PrivateIdentifier') privateMethods.add(node.key.name as string);
     else if (node.type === 'PrivateIdentifier') privateUsed.add(node.name as string);
+    namesDeclaredBy(node, declared);
   });
   // Private fields declared or used (`this.#count`, `#count in x`); methods are code, hashed.
   for (const name of privateUsed) if (!privateMethods.has(name)) privateState.add(`#${name}`);
-  return { root, privateState: [...privateState].sort() };
+  return { root, privateState: [...privateState].sort(), declared: new Set(declared) };
 }
 
 export interface LoweringResult {
   root: AstNode;
   /** Private fields (`#count`) the class holds or uses: state no fingerprint can read. */
   privateState: string[];
+  /** Every name declared in the result: `declaredNamesIn(root)`, collected on the way. */
+  declared: Set<string>;
 }
 
 const SELF_ALIAS_SUFFIX = /_\d+$/;
