@@ -37,8 +37,11 @@ export interface Scope {
   end: number;
   parent: Scope | undefined;
   children: Scope[];
-  bindings: Map<string, Binding>;
+  /** Shared and empty until the scope declares something (most blocks declare nothing): read only. */
+  bindings: ReadonlyMap<string, Binding>;
 }
+
+const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
 
 /** What a module exports under one name. */
 export type ExportEntry = { local: string } | { node: AstNode } | { specifier: string; imported: string };
@@ -186,20 +189,22 @@ class ScopeBuilder {
   readonly classes: AstNode[] = [];
 
   constructor(program: AstNode) {
-    this.root = { start: program.start as number, end: program.end as number, parent: undefined, children: [], bindings: new Map() };
+    this.root = { start: program.start as number, end: program.end as number, parent: undefined, children: [], bindings: NO_BINDINGS };
     this.declareStatements(program.body as AstNode[], this.root, true);
     for (const statement of program.body as AstNode[]) this.visit(statement, this.root);
   }
 
   private newScope(node: AstNode, parent: Scope): Scope {
-    const scope: Scope = { start: node.start as number, end: node.end as number, parent, children: [], bindings: new Map() };
+    const scope: Scope = { start: node.start as number, end: node.end as number, parent, children: [], bindings: NO_BINDINGS };
     parent.children.push(scope);
     return scope;
   }
 
   private bind(scope: Scope, name: string, binding: Omit<Binding, 'name' | 'scope'>): void {
     // The first declaration wins (a function's parameter over a later `var` of the same name).
-    if (!scope.bindings.has(name)) scope.bindings.set(name, { name, scope, ...binding });
+    if (scope.bindings.has(name)) return;
+    if (scope.bindings === NO_BINDINGS) scope.bindings = new Map();
+    (scope.bindings as Map<string, Binding>).set(name, { name, scope, ...binding });
   }
 
   /** Declares what a statement list declares at its level: functions, classes, let/const, and (in a function) var. */

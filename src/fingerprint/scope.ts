@@ -72,15 +72,25 @@ export function renameBindings(root: AstNode, options: RenameOptions): { root: A
 }
 
 class Scope {
-  readonly names = new Map<string, string>();
+  /** Made on the first name declared: most blocks declare none. */
+  private names: Map<string, string> | undefined;
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(name: string): string | undefined {
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      const found = scope.names.get(name);
+      const found = scope.names?.get(name);
       if (found !== undefined) return found;
     }
     return undefined;
+  }
+
+  /** Whether `name` is bound in this scope itself. */
+  has(name: string): boolean {
+    return this.names?.has(name) === true;
+  }
+
+  set(name: string, renamed: string): void {
+    (this.names ??= new Map()).set(name, renamed);
   }
 }
 
@@ -266,7 +276,7 @@ class Renamer {
         const written = node.id.name as string;
         node.id = this.resolve(node.id as AstNode, scope);
         inner = new Scope(scope);
-        inner.names.set(written, node.id.name as string);
+        inner.set(written, node.id.name as string);
       } else {
         inner = this.scopeBinding(node.id.name, scope);
         node.id = this.resolve(node.id as AstNode, inner);
@@ -304,7 +314,7 @@ class Renamer {
   }
 
   private declare(name: string, scope: Scope): void {
-    if (!scope.names.has(name)) scope.names.set(name, `$${this.counter++}`);
+    if (!scope.has(name)) scope.set(name, `$${this.counter++}`);
   }
 
   private declarePattern(pattern: AstNode, scope: Scope): void {
