@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalText } from './canonical-text.js';
 import { FingerprintError } from '../errors.js';
 import { sha256Hex } from '../sha256.js';
 
@@ -48,7 +48,7 @@ export function toCanonicalValue(value: unknown, path: string, options: Canonica
  * canonicalJson({ b: 1, a: [1, 2] }); // '{"a":[1,2],"b":1}'
  */
 export function canonicalJson(value: unknown, path = 'value', options: CanonicalValueOptions = { owner: 'a value' }): string {
-  return canonicalize(toCanonicalValue(value, path, options) ?? null) as string;
+  return canonicalText(toCanonicalValue(value, path, options) ?? null) as string;
 }
 
 /** SHA-256 of `canonicalJson(value)`. */

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalText } from './canonical-text.js';
 import { FingerprintError } from '../errors.js';
 import { type AstNode, parseFunctionSource } from './ast.js';
 import { serialiseAst } from './ast-serialise.js';
@@ -136,7 +136,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
         : { values: uses.keys ? { uses: { $uses: uses.keys } } : {}, free: [], lines: () => (uses.keys ? [`static uses = { ${uses.keys.join(', ')} };`] : []) };
   const free = new Set(renamed.free);
   for (const freeName of statics?.free ?? []) if (!selfNames.has(freeName)) free.add(freeName);
-  const staticsText = statics ? `\n${canonicalize(statics.values) as string}` : '';
+  const staticsText = statics ? `\n${canonicalText(statics.values) as string}` : '';
   const hash = sha256Hex(`${CANONICAL_SOURCE_VERSION}\n${kind}\n${serialiseAst(root)}${staticsText}`);
   let printed: string | undefined;
   return {

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalText } from './canonical-text.js';
 import { FingerprintError } from '../errors.js';
 import type { Processor } from '../processors/processor.js';
 import { toCanonicalValue } from './canonical-json.js';
@@ -84,9 +84,9 @@ export function describeSync(instance: object, spec?: unknown, options: Fingerpr
   const record = new Describer(options).describe(instance, 'the instance');
   if (spec === undefined) return record;
   const specValue = toCanonicalValue(gridOf(spec), 'spec', { owner: record.className }) ?? null;
-  const specHash = sha256Hex(canonicalize(specValue) as string);
+  const specHash = sha256Hex(canonicalText(specValue) as string);
   const stateHash = sha256Hex(
-    canonicalize({ format_version: FINGERPRINT_FORMAT_VERSION, instanceHash: record.instanceHash, specHash }) as string,
+    canonicalText({ format_version: FINGERPRINT_FORMAT_VERSION, instanceHash: record.instanceHash, specHash }) as string,
   );
   return Object.assign(record, { stateHash, specHash, spec: specValue });
 }
@@ -154,11 +154,11 @@ class Describer {
       unhashed.push(...nestedRecord.unhashed);
     }
     const parameters = canonicalParameters(instance, className, this.registry, hashes);
-    const paramsHash = sha256Hex(canonicalize(parameters) as string);
+    const paramsHash = sha256Hex(canonicalText(parameters) as string);
     const processor = this.processorOf(instance, className);
     const { inputs, hashed } = processor ? this.inputDigests(processor.instance, className) : { inputs: [], hashed: [] };
     const instanceHash = sha256Hex(
-      canonicalize({
+      canonicalText({
         format_version: FINGERPRINT_FORMAT_VERSION,
         className,
         depTreeHash: analysis.depTreeHash,
