@@ -146,7 +146,7 @@ class Describer {
     }
     const analysis = analyseClass(cls, this.registry, moduleReaderOf(this.options));
     const unhashed = analysis.unresolved.filter((ref) => !this.knownNames.has(ref.identifier));
-    this.enforceStrict(unhashed);
+    if (this.options.strict) this.enforceStrict(unhashed);
     const hashes = new Map<object, string>();
     for (const nested of nestedInstances(parameterValues(instance), this.registry)) {
       const nestedRecord = this.describe(nested, `a parameter of ${className}`);

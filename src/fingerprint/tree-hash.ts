@@ -33,6 +33,21 @@ function children(node: DependencyNode): Array<[string, DependencyNode]> {
   return list;
 }
 
+/** Calls `visit` on each child of `children(node)`, in that order, without making the list. */
+function forEachChild(node: DependencyNode, visit: (child: DependencyNode) => void): void {
+  if (node.parent) visit(node.parent);
+  for (const [, use] of node.uses) visit(use);
+  for (const ref of node.refs) visit(ref);
+}
+
+/** Whether any child of `node` satisfies `test` (see `forEachChild`). */
+function someChild(node: DependencyNode, test: (child: DependencyNode) => boolean | undefined): boolean {
+  if (node.parent && test(node.parent)) return true;
+  for (const [, use] of node.uses) if (test(use)) return true;
+  for (const ref of node.refs) if (test(ref)) return true;
+  return false;
+}
+
 function own(node: DependencyNode): string {
   return `${node.kind}\n${node.className ?? ''}\n${node.sourceHash}`;
 }
@@ -69,15 +84,15 @@ class Tarjan {
     this.low.set(node, this.counter++);
     this.stack.push(node);
     this.onStack.add(node);
-    for (const [, child] of children(node)) {
-      if (child.hash !== undefined) continue;
+    forEachChild(node, (child) => {
+      if (child.hash !== undefined) return;
       if (!this.index.has(child)) {
         this.visit(child);
         this.low.set(node, Math.min(this.low.get(node)!, this.low.get(child)!));
       } else if (this.onStack.has(child)) {
         this.low.set(node, Math.min(this.low.get(node)!, this.index.get(child)!));
       }
-    }
+    });
     if (this.low.get(node) !== this.index.get(node)) return;
     const component: DependencyNode[] = [];
     let member: DependencyNode;
@@ -92,7 +107,7 @@ class Tarjan {
 
 function hashComponent(component: DependencyNode[]): void {
   const members = new Set(component);
-  const anyUnresolved = component.some((node) => node.unresolved.length > 0 || children(node).some(([, child]) => child.anyUnresolved));
+  const anyUnresolved = component.some((node) => node.unresolved.length > 0 || someChild(node, (child) => child.anyUnresolved));
   for (const node of component) node.anyUnresolved = anyUnresolved;
   // Most components are one node (no cycle): its children are listed once.
   const single = component.length === 1 ? children(component[0]!) : undefined;
@@ -139,7 +154,7 @@ export function unresolvedBelow(root: DependencyNode): UnhashedReference[] {
     seen.add(node);
     const className = node.className ?? node.label;
     for (const ref of node.unresolved) found.push(ref.reason === undefined ? { className, identifier: ref.identifier } : { className, identifier: ref.identifier, reason: ref.reason });
-    for (const [, child] of children(node)) visit(child);
+    forEachChild(node, visit);
   };
   visit(root);
   return found;
