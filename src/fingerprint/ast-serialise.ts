@@ -35,6 +35,8 @@ interface Shape {
   keys: string[];
   first: string[];
   later: string[];
+  /** For an identifier of `name` and `binding` only: its text by name, then binding. */
+  identifier?: Map<string, Map<string | undefined, string>>;
 }
 
 // Shapes per node type (few per type): sorting keys per node is costly. Shapes are told apart by
@@ -47,7 +49,9 @@ function shapeOf(node: AstNode): Shape {
   for (const shape of shapes) if (hasKeys(node, shape.own)) return shape;
   const own = Object.keys(node);
   const keys = own.filter((key) => !IGNORED_KEYS.has(key) && key !== 'type').sort();
-  const shape = { own, open: `${node.type}{`, keys, first: keys.map((key) => `${key}:`), later: keys.map((key) => `,${key}:`) };
+  const shape: Shape = { own, open: `${node.type}{`, keys, first: keys.map((key) => `${key}:`), later: keys.map((key) => `,${key}:`) };
+  // An identifier of `name` and `binding` only: its text is kept by their values (see `writeIdentifier`).
+  if (node.type === 'Identifier' && keys.every((key) => key === 'name' || key === 'binding')) shape.identifier = new Map();
   shapes.push(shape);
   return shape;
 }
@@ -87,6 +91,11 @@ function writeNode(node: AstNode, keepTemplateRaw: boolean): string {
     return `TemplateElement{tail:${node.tail === true},cooked:${JSON.stringify(node.value.cooked)}${raw}}`;
   }
   const shape = shapeOf(node);
+  if (shape.identifier) return writeIdentifier(node, shape);
+  return writeMembers(node, shape, keepTemplateRaw);
+}
+
+function writeMembers(node: AstNode, shape: Shape, keepTemplateRaw: boolean): string {
   const keys = shape.keys;
   let out = shape.open;
   let first = true;
@@ -102,6 +111,26 @@ function writeNode(node: AstNode, keepTemplateRaw: boolean): string {
     out += write(value, keepRaw);
   }
   return out + '}';
+}
+
+/**
+ * An identifier whose members are its `name` and `binding` only: the most frequent node, whose
+ * text is kept by name and binding (a handful of names per class: `$0`, `$dep0`, `Math`…), so writing it
+ * again allocates nothing. Written as any node the first time.
+ */
+function writeIdentifier(node: AstNode, shape: Shape): string {
+  const name: unknown = node.name;
+  const binding: unknown = node.binding;
+  if (typeof name !== 'string' || (binding !== undefined && typeof binding !== 'string')) return writeMembers(node, shape, false);
+  const byName = (shape.identifier ??= new Map());
+  let byBinding = byName.get(name);
+  if (!byBinding) {
+    if (byName.size >= 50_000) byName.clear();
+    byName.set(name, (byBinding = new Map()));
+  }
+  let text = byBinding.get(binding as string | undefined);
+  if (text === undefined) byBinding.set(binding as string | undefined, (text = writeMembers(node, shape, false)));
+  return text;
 }
 
 function writeLiteral(node: AstNode): string {
