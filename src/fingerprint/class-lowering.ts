@@ -62,8 +62,6 @@ export interface LoweringResult {
   declared: Set<string>;
 }
 
-const SELF_ALIAS_SUFFIX = /_\d+$/;
-
 /** `static { X_1 = this; }` (tsc legacy decorators), `static { _X = this; }` (Rolldown): aliases of the class. */
 function collectStaticAliases(root: AstNode, selfNames: Set<string>): void {
   if (root.type !== 'ClassExpression') return;
@@ -81,10 +79,18 @@ function collectStaticAliases(root: AstNode, selfNames: Set<string>): void {
 
 function isSelfAlias(name: string, selfNames: ReadonlySet<string>): boolean {
   if (selfNames.has(name)) return true;
-  // tsc's legacy decorators write `X_1`, Rolldown and esbuild `_X`.
-  const base = name.replace(SELF_ALIAS_SUFFIX, '');
-  if (base !== name && selfNames.has(base)) return true;
-  return name.startsWith('_') && selfNames.has(name.slice(1));
+  // tsc's legacy decorators write `X_1`, Rolldown and esbuild `_X`. The suffix (`/_\d+$/`) is
+  // found without a regular expression: this runs for every name in the code.
+  let digits = name.length;
+  while (digits > 0 && isDigit(name.charCodeAt(digits - 1))) digits--;
+  if (digits < name.length && digits > 0 && name.charCodeAt(digits - 1) === UNDERSCORE && selfNames.has(name.slice(0, digits - 1))) return true;
+  return name.charCodeAt(0) === UNDERSCORE && selfNames.has(name.slice(1));
+}
+
+const UNDERSCORE = 0x5f;
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 function undoExpression(
