@@ -41,21 +41,26 @@ export function locateClass(cls: Code, site: string | undefined, resolver: NameR
   return { module: target.module, node: target.node, scope: target.scope };
 }
 
-const classesByText = new WeakMap<ParsedModule, Map<string, AstNode[]>>();
+// The classes of a module by the length of their text, in source order: a class's text is then
+// compared where it is in the module, without hashing every class's text into a map key.
+const classesByLength = new WeakMap<ParsedModule, Map<number, AstNode[]>>();
 
-/** The class node of `module` whose text is `text`, nearest to `offset`. */
+/** The class node of `module` whose text is `text`, nearest to `offset` (the first of equals). */
 function byText(module: ParsedModule, text: string, offset: number): ClassLocation | undefined {
-  let index = classesByText.get(module);
+  let index = classesByLength.get(module);
   if (!index) {
     index = new Map();
     for (const node of module.classes) {
-      const key = module.text.slice(node.start as number, node.end as number);
-      index.set(key, [...(index.get(key) ?? []), node]);
+      const length = (node.end as number) - (node.start as number);
+      const list = index.get(length);
+      if (list) list.push(node);
+      else index.set(length, [node]);
     }
-    classesByText.set(module, index);
+    classesByLength.set(module, index);
   }
   let best: AstNode | undefined;
-  for (const node of index.get(text) ?? []) {
+  for (const node of index.get(text.length) ?? []) {
+    if (!module.text.startsWith(text, node.start as number)) continue;
     if (!best || Math.abs((node.start as number) - offset) < Math.abs((best.start as number) - offset)) best = node;
   }
   return best && { module, node: best, scope: scopeAt(module, best.start as number) };
