@@ -48,6 +48,13 @@ export interface PoolEngineOptions extends EngineOptions {
    * joining write, and measured slower split on this 2-core machine (bench/parallel.ts).
    */
   splitTerrain?: boolean;
+  /**
+   * Start every worker on the pool's first GDAL call (default true), each loading GDAL (about a
+   * second of one core) while the first runs the call: the split of a large step, or a second
+   * entry under `Promise.all`, then finds its threads ready instead of waiting for a late one.
+   * `false` starts a thread only when a call finds every started one busy.
+   */
+  warm?: boolean;
 }
 
 /** A Node `GdalEngine` running GDAL in worker threads; `workers` is the pool's size. */
@@ -209,29 +216,45 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
         if (slots.length >= size) return;
         try {
           slot = start();
+          if (started === 1 && options.warm !== false) warmOthers();
         } catch (error) {
           for (const task of queue.splice(0)) task.settle({ ok: false, error, access: [] });
           return;
         }
       }
-      const task = queue.shift()!;
-      const id = nextId++;
-      let finished!: () => void;
-      const done = new Promise<void>((resolve) => (finished = resolve));
-      slot.task = { ...task, id, done, settle: (result) => (finished(), task.settle(result)) };
-      slot.worker.ref();
-      const message: PoolCall = { type: 'call', id, method: task.method, args: task.args, progress: typeof task.onProgress === 'function' };
-      try {
-        slot.worker.postMessage(message);
-      } catch (error) {
-        slot.task = undefined;
-        slot.worker.unref();
-        task.settle({
-          ok: false,
-          error: new InvalidInputError(`${task.method}: arguments must be plain data (strings, numbers, arrays): ${(error as Error).message}`, { cause: error }),
-          access: [],
-        });
-      }
+      assign(slot, queue.shift()!);
+    }
+  }
+
+  /**
+   * Starts the pool's other threads, each loading GDAL (and PROJ's database) with a call whose
+   * answer nobody waits for: not a computation's, so what it reads is reported nowhere.
+   */
+  function warmOthers(): void {
+    while (slots.length < size) {
+      const slot = start();
+      assign(slot, { method: 'crsInfo', args: ['EPSG:4326'], settle: () => undefined }, false);
+    }
+  }
+
+  /** Sends a task to an idle thread; `ref`: whether the thread keeps the process alive meanwhile. */
+  function assign(slot: Slot, task: Task, ref = true): void {
+    const id = nextId++;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    slot.task = { ...task, id, done, settle: (result) => (finished(), task.settle(result)) };
+    if (ref) slot.worker.ref();
+    const message: PoolCall = { type: 'call', id, method: task.method, args: task.args, progress: typeof task.onProgress === 'function' };
+    try {
+      slot.worker.postMessage(message);
+    } catch (error) {
+      slot.task = undefined;
+      slot.worker.unref();
+      task.settle({
+        ok: false,
+        error: new InvalidInputError(`${task.method}: arguments must be plain data (strings, numbers, arrays): ${(error as Error).message}`, { cause: error }),
+        access: [],
+      });
     }
   }
 
