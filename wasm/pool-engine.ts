@@ -33,8 +33,9 @@ export interface PoolEngineOptions extends EngineOptions {
   /**
    * Split a single warp or terrain step over every worker when its output has at least this many
    * pixels (default 4,000,000; `Infinity` never splits). Warps split only when exact
-   * (`-et 0`, `Reprojector({ errorThreshold: 0 })`): then the mosaic of windows is pixel for
-   * pixel the warp of the whole. Terrain steps split into row strips with a one-row halo.
+   * (`-et 0`, `Reprojector({ errorThreshold: 0 })`) and in strips whose resampling kernel GDAL
+   * keeps fixed (`planWarpSplit`): then the mosaic of windows is pixel for pixel the warp of
+   * the whole. Terrain steps split into row strips with a one-row halo.
    */
   splitPixels?: number;
   /**
