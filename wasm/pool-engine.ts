@@ -72,6 +72,8 @@ export interface PoolEngine extends GdalEngine {
 type Settled = { ok: true; value: unknown; access: FileAccess[] } | { ok: false; error: unknown; access: FileAccess[] };
 
 interface Task {
+  /** A warm-up call (`warmOthers`): nobody waits for it, and `close()` need not either. */
+  warming?: boolean;
   method: PoolMethod;
   args: unknown[];
   onProgress?: CallOptions['onProgress'];
@@ -234,7 +236,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   function warmOthers(): void {
     while (slots.length < size) {
       const slot = start();
-      assign(slot, { method: 'crsInfo', args: ['EPSG:4326'], settle: () => undefined }, false);
+      assign(slot, { warming: true, method: 'crsInfo', args: ['EPSG:4326'], settle: () => undefined }, false);
     }
   }
 
@@ -300,12 +302,13 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     warp: (sources, dest, args, callOptions) => splitWarp(planner, sources, dest, args, callOptions),
     dem: (mode, source, dest, args, demOptions) => splitDem(planner, mode, source, dest, args, demOptions),
     async close() {
-      // Calls under way finish (their outputs are being written); then every thread ends.
+      // Calls under way finish (their outputs are being written); then every thread ends. A
+      // thread still loading GDAL for a warm-up is ended at once: a short script need not wait.
       const ending = slots.splice(0);
       await Promise.all(
         ending.map(async (slot) => {
           slot.closing = true;
-          if (slot.task) await slot.task.done;
+          if (slot.task && !slot.task.warming) await slot.task.done;
           await slot.worker.terminate();
         }),
       );

@@ -37,10 +37,22 @@ describe('the pool starting its threads', () => {
     expect(engine.started).toBe(2);
   });
 
-  it('closes while its threads are still loading GDAL', async () => {
-    const engine = pool({ workers: 2 });
-    await engine.crsInfo('EPSG:3035');
-    await engine.close();
-    expect(engine.started).toBe(2);
+  it('ends every thread on close, those still loading GDAL for a warm-up included', async () => {
+    const engine = pool({ workers: 3 });
+    const { Worker } = await import('node:worker_threads');
+    const terminated: number[] = [];
+    const original = Worker.prototype.terminate;
+    Worker.prototype.terminate = function (this: InstanceType<typeof Worker>) {
+      terminated.push(this.threadId);
+      return original.call(this);
+    };
+    try {
+      await engine.crsInfo('EPSG:3035');
+      await engine.close();
+    } finally {
+      Worker.prototype.terminate = original;
+    }
+    expect(engine.started).toBe(3);
+    expect(new Set(terminated).size).toBe(3);
   });
 });
