@@ -2,10 +2,11 @@
  * Node only: one large warp or terrain step over every worker of the pool, pixel for pixel the
  * same as the step run whole.
  *
- * The output is cut into full-width row strips (one per worker for a warp, a few per worker for
- * terrain), queued on the pool: the next free worker computes each strip into an uncompressed GeoTIFF next to the output; a VRT lays the
- * strips side by side on the output's grid (with the metadata GDAL gave the first strip), and one
- * `gdal_translate` writes the output with the step's own format and creation options.
+ * The output is cut into full-width row strips (up to four per worker; fewer for a warp whose
+ * kernel thin strips would change), queued on the pool: the next free worker computes each strip
+ * into an uncompressed GeoTIFF next to the output; a VRT lays the strips side by side on the
+ * output's grid (with the metadata GDAL gave the first strip), and one `gdal_translate` writes
+ * the output with the step's own format and creation options.
  *
  * Why the result is identical:
  * - Terrain (`gdaldem`) works on a 3x3 window and uses only the pixel size: each strip reads one
