@@ -5,18 +5,23 @@
  * that raster as DEFLATE by GDAL inside WebAssembly against outside it (Compression Streams),
  * interleaved, medians.
  *
- *   npx tsx bench/browser-main-thread.ts [--size 2000] [--repetitions 5]
+ *   npx tsx bench/browser-main-thread.ts [--size 2000] [--repetitions 5] [--profile]
+ *
+ * `--profile` also records a CPU profile of the page's thread (Chrome DevTools protocol) and prints,
+ * for each long task, the functions its samples were in: what geodata did in it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { CDPSession, Page } from 'playwright-core';
 import { HAS_CHROMIUM, withBrowserPage } from '../test/helpers/browser.js';
 import { formatMs, median } from './lib/timing.js';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '2000' }, repetitions: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '2000' }, repetitions: { type: 'string', default: '5' }, profile: { type: 'boolean', default: false } } });
 const SIZE = Number(values.size);
 const REPETITIONS = Number(values.repetitions);
+const PROFILE = values.profile;
 const COMPUTE_WORKER = fileURLToPath(new URL('../src/browser/compute-worker.ts', import.meta.url));
 const GDAL_DIST = fileURLToPath(new URL('../node_modules/gdal3.js/dist/package/', import.meta.url));
 
@@ -39,24 +44,40 @@ const page = {
 };
 
 type Hook = 'mainThread' | 'compression';
-function inPage<T>(hook: Hook, ...args: unknown[]): Promise<T> {
-  return withBrowserPage(page, async (p) => {
+function inPage<T>(hook: Hook, ...args: unknown[]): Promise<{ result: T; profile?: CpuProfile }> {
+  let session: CDPSession | undefined;
+  const beforeGoto = PROFILE
+    ? async (p: Page) => {
+        session = await p.context().newCDPSession(p);
+        await session.send('Profiler.enable');
+        await session.send('Profiler.setSamplingInterval', { interval: 200 });
+        await session.send('Profiler.start');
+      }
+    : undefined;
+  return withBrowserPage({ ...page, beforeGoto }, async (p) => {
     await p.waitForFunction(() => typeof (window as unknown as { bench?: unknown }).bench === 'object');
-    return p.evaluate(([name, hookArgs]) => {
+    const result = (await p.evaluate(([name, hookArgs]) => {
       const bench = (window as unknown as { bench: Record<string, (...a: unknown[]) => Promise<unknown>> }).bench;
       return bench[name as string]!(...(hookArgs as unknown[]));
-    }, [hook, args] as const) as Promise<T>;
+    }, [hook, args] as const)) as T;
+    const profile = session ? ((await session.send('Profiler.stop')).profile as CpuProfile) : undefined;
+    return { result, profile };
   });
 }
 
 interface MainThread {
   phases: Array<{ name: string; ms: number; longest: number; count: number }>;
   longest: number;
+  /** performance.now() when the page's profilerSyncMark started. */
+  syncMark: number;
+  tasks: Array<{ start: number; duration: number }>;
+  spans: Array<{ name: string; start: number; end: number }>;
 }
-const main = await inPage<MainThread>('mainThread', SIZE);
+const { result: main, profile } = await inPage<MainThread>('mainThread', SIZE);
 console.log(`page thread, longest task per phase (load ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
 for (const p of main.phases) console.log(`  ${p.name.padEnd(22)} ${formatMs(p.ms).padStart(9)}  longest task ${String(p.longest).padStart(5)} ms  (${p.count} over 50 ms)`);
 console.log(`  longest task on the page's thread in geodata's phases: ${main.longest} ms`);
+if (profile) printProfile(main, profile);
 if (REPETITIONS === 0) process.exit(0);
 
 const comp = await inPage<{ times: Record<string, number[]>; sizes: Record<string, number> }>('compression', SIZE, REPETITIONS);
@@ -65,4 +86,57 @@ const outside = median(comp.times.outside!);
 for (const [how, label] of [['none', 'GDAL in wasm, uncompressed'], ['gdal', 'GDAL in wasm, level 6 (before)'], ['gdalPredictor', 'GDAL in wasm, level 6 + predictor 3'], ['outside', 'outside wasm (CompressionStream) + predictor 3']] as const) {
   const ms = median(comp.times[how]!);
   console.log(`  ${label.padEnd(48)} ${formatMs(ms).padStart(9)}  ${(comp.sizes[how]! / 1e6).toFixed(1)} MB  outside/this ${(outside / ms).toFixed(2)}x`);
+}
+
+/** A V8 CPU profile as the DevTools protocol's Profiler.stop returns it (times in µs). */
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * For each long task: the share of its samples per leaf function, and per innermost frame of
+ * the page's bundle (what geodata code was running, or had called into the browser).
+ */
+function printProfile(run: MainThread, profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const times: number[] = [];
+  let t = profile.startTime;
+  for (const d of profile.timeDeltas) times.push((t += d));
+  const name = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'}${f.url ? `@${path.basename(f.url)}:${f.lineNumber + 1}` : ''}`;
+  };
+  // The profile clock: the first sample inside profilerSyncMark is at run.syncMark.
+  const first = profile.samples.findIndex((id) => byId.get(id)!.callFrame.functionName === 'profilerSyncMark');
+  if (first < 0) throw new Error('the profile has no sample in profilerSyncMark: cannot match its clock to the page');
+  const offset = times[first]! / 1000 - run.syncMark;
+  console.log('\nlong tasks on the page thread, with where their samples were (leaf | innermost bundle frames):');
+  for (const task of run.tasks) {
+    const span = run.spans.find((s) => task.start + task.duration / 2 >= s.start && task.start + task.duration / 2 < s.end);
+    const from = (task.start + offset) * 1000;
+    const to = from + task.duration * 1000;
+    const leaves = new Map<string, number>();
+    const stacks = new Map<string, number>();
+    let count = 0;
+    profile.samples.forEach((id, i) => {
+      if (times[i]! < from || times[i]! >= to) return;
+      count += 1;
+      leaves.set(name(id), (leaves.get(name(id)) ?? 0) + 1);
+      const frames: string[] = [];
+      for (let n: number | undefined = id; n !== undefined && frames.length < 4; n = parent.get(n)) {
+        if (byId.get(n)!.callFrame.url.endsWith('/entry.js')) frames.push(name(n));
+      }
+      const key = frames.join(' < ') || '(no bundle frame)';
+      stacks.set(key, (stacks.get(key) ?? 0) + 1);
+    });
+    console.log(`  ${Math.round(task.duration)} ms at ${Math.round(task.start)} ms (${span?.name ?? 'outside phases'}), ${count} samples`);
+    const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    for (const [k, v] of top(leaves)) console.log(`      leaf ${String(Math.round((100 * v) / Math.max(1, count))).padStart(3)}%  ${k}`);
+    for (const [k, v] of top(stacks)) console.log(`      code ${String(Math.round((100 * v) / Math.max(1, count))).padStart(3)}%  ${k}`);
+  }
 }

@@ -37,7 +37,19 @@ function report(phases: Phase[]) {
   });
 }
 
+/**
+ * Busies the page's thread for ~20 ms in a function of a known name, so that a CPU profile's
+ * clock can be matched to performance.now() (bench/browser-main-thread.ts --profile).
+ */
+function profilerSyncMark(): number {
+  const start = performance.now();
+  let x = 0;
+  while (performance.now() - start < 20) x += Math.sqrt(x + 1);
+  return x > 0 ? start : start;
+}
+
 async function mainThread(size: number) {
+  const syncMark = profilerSyncMark();
   const engine = createBrowserEngine({ assets: { wasm: '/gdal/gdal3WebAssembly.wasm', data: '/gdal/gdal3WebAssembly.data' }, worker: '/engine-worker.js' });
   getConfig().update({ engine, store: memoryStore() });
   const phases: Phase[] = [];
@@ -56,7 +68,7 @@ async function mainThread(size: number) {
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the observer deliver the last entries
   await engine.close();
   const geodata = report(phases).filter((p) => !p.name.startsWith('bench:'));
-  return { phases: report(phases), longest: Math.max(...geodata.map((p) => p.longest)), pngBytes: png.length };
+  return { phases: report(phases), longest: Math.max(...geodata.map((p) => p.longest)), pngBytes: png.length, syncMark, tasks: longTasks, spans: phases };
 }
 
 /** Writes a size x size Float32 raster as DEFLATE (predictor 3) `repetitions` times each way, interleaved. */
