@@ -4,7 +4,7 @@
  * records the page thread's long tasks (> 50 ms). Also times writing that raster as DEFLATE, by
  * GDAL inside WebAssembly and outside it (Compression Streams), interleaved.
  */
-import { createBrowserEngine, getConfig, memoryStore, readRasterBytes, renderRaster, syntheticTerrain } from '../../src/browser.js';
+import { createBrowserEngine, getConfig, memoryStore, readRasterBytes, renderRaster, syntheticTerrain, syntheticTerrainAsync } from '../../src/browser.js';
 import { writeGeoTiff } from '../../src/raster/geotiff-output.js';
 import { demoSpec, generatedSource, runSteps } from '../../examples/browser/demo-pipeline.js';
 
@@ -60,7 +60,7 @@ async function mainThread(size: number) {
     const spec = await demoSpec(source, 'EPSG:3035', 40, engine);
     await runSteps(source, spec);
   });
-  const terrain = await phase(phases, 'bench: generate terrain', async () => syntheticTerrain({ size, pixel: 30 }));
+  const terrain = await phase(phases, `generate ${size}x${size}`, () => syntheticTerrainAsync({ size, pixel: 30 }));
   await phase(phases, `write ${size}x${size}`, () => terrain.write('/bench/big.tif', { engine }));
   const bytes = await engine.fs.readFile('/bench/big.tif');
   const raster = await phase(phases, `load ${size}x${size}`, () => readRasterBytes(bytes, 'big.tif'));
