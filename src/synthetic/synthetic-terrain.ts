@@ -66,10 +66,11 @@ export function syntheticTerrain(options: SyntheticTerrainOptions = {}): Raster 
 }
 
 /**
- * Pixels computed between two yields of `syntheticTerrainAsync`: about 5-15 ms of work on this
- * 2-core machine under load, far below the 50 ms that make a page's task "long".
+ * Pixels computed between two yields of `syntheticTerrainAsync` (whole rows, at least one): a few
+ * ms once compiled; the first slices run before the JIT has compiled the noise functions and take
+ * several times longer (20 ms on a loaded 2-core machine), still well below the 50 ms of a long task.
  */
-export const TERRAIN_SLICE_PIXELS = 16_384;
+export const TERRAIN_SLICE_PIXELS = 4096;
 
 /**
  * `syntheticTerrain` without holding the thread: the same raster (the same bytes), computed in
