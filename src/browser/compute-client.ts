@@ -3,6 +3,7 @@ import { webDeflateCodec } from '../formats/deflate-codec.js';
 import type { Band } from '../render/band.js';
 import { renderRasterHere, type RenderPngOptions } from '../render/render-raster.js';
 import { copyInSlices, isTypedArray } from '../copy-in-slices.js';
+import { fetchTextHere } from '../fingerprint/module-reader.js';
 import { deserializeError } from '../../wasm/worker-protocol.js';
 import type { ComputeRequest, ComputeResponse, ComputeWork } from './compute-protocol.js';
 
@@ -20,6 +21,11 @@ export interface ComputeWorker {
   renderPng(band: Band, options: RenderPngOptions): Promise<Uint8Array>;
   /** DEFLATE (level 6: the Compression Streams API has no levels) and inflate in the worker. */
   readonly deflateCodec: DeflateCodec;
+  /**
+   * A script's text fetched in the worker (on this thread without one); undefined when the
+   * request fails. Taking in a multi-megabyte body held a page's thread for 0.3-0.5 s in Chromium.
+   */
+  fetchText(url: string): Promise<string | undefined>;
   /** How many requests the worker answered (for tests: the work did leave the page). */
   readonly answered: number;
   close(): void;
@@ -107,6 +113,20 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       };
       const hillshade = renderOptions.hillshade ? { hillshade: await own(renderOptions.hillshade) } : {};
       return call({ op: 'renderPng', band: await own(band), options: { ...renderOptions, ...hillshade } }, () => renderRasterHere(band, renderOptions), transfer);
+    },
+    fetchText: async (url) => {
+      // Without a worker the text is fetched here, and returned as it is (not as bytes).
+      const here: { used: boolean; text?: string } = { used: false };
+      try {
+        const bytes = await call({ op: 'fetch', url }, async () => {
+          here.used = true;
+          here.text = await fetchTextHere(url);
+          return new Uint8Array();
+        });
+        return here.used ? here.text : new TextDecoder().decode(bytes);
+      } catch {
+        return undefined;
+      }
     },
     deflateCodec: {
       // A copy is handed over, never the block itself: if the worker turns out to be unavailable
