@@ -44,7 +44,7 @@ class WorkerUnavailable extends Error {}
  * console and does the work on the page's thread, with the same results.
  */
 export function createComputeWorker(options: ComputeWorkerOptions = {}): ComputeWorker {
-  const pending = new Map<number, { resolve: (value: Uint8Array) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<number, { resolve: (value: Uint8Array | string) => void; reject: (error: unknown) => void }>();
   let worker: Worker | undefined;
   let unavailable = options.worker === false || typeof Worker === 'undefined';
   let nextId = 1;
@@ -84,13 +84,13 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
     return worker;
   };
 
-  const call = async (request: ComputeWork, here: () => Promise<Uint8Array>, transfer: Transferable[] = []): Promise<Uint8Array> => {
+  const call = async <T extends Uint8Array | string = Uint8Array>(request: ComputeWork, here: () => Promise<T>, transfer: Transferable[] = []): Promise<T> => {
     const thread = start();
     if (!thread) return here();
     const id = nextId++;
     try {
-      return await new Promise<Uint8Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+      return await new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: Uint8Array | string) => void, reject });
         thread.postMessage({ ...request, id } as ComputeRequest, transfer);
       });
     } catch (error) {
@@ -115,15 +115,12 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       return call({ op: 'renderPng', band: await own(band), options: { ...renderOptions, ...hillshade } }, () => renderRasterHere(band, renderOptions), transfer);
     },
     fetchText: async (url) => {
-      // Without a worker the text is fetched here, and returned as it is (not as bytes).
-      const here: { used: boolean; text?: string } = { used: false };
       try {
-        const bytes = await call({ op: 'fetch', url }, async () => {
-          here.used = true;
-          here.text = await fetchTextHere(url);
-          return new Uint8Array();
+        return await call<string>({ op: 'fetchText', url }, async () => {
+          const text = await fetchTextHere(url);
+          if (text === undefined) throw new Error(`GET ${url} failed`);
+          return text;
         });
-        return here.used ? here.text : new TextDecoder().decode(bytes);
       } catch {
         return undefined;
       }
