@@ -3,7 +3,7 @@ import { webDeflateCodec } from '../formats/deflate-codec.js';
 import type { Band } from '../render/band.js';
 import { renderRasterHere, type RenderPngOptions } from '../render/render-raster.js';
 import { copyInSlices, isTypedArray } from '../copy-in-slices.js';
-import { fetchTextHere } from '../fingerprint/module-reader.js';
+import { decodeInSlices } from '../decode-in-slices.js';
 import { deserializeError } from '../../wasm/worker-protocol.js';
 import type { ComputeRequest, ComputeResponse, ComputeWork } from './compute-protocol.js';
 
@@ -44,7 +44,7 @@ class WorkerUnavailable extends Error {}
  * console and does the work on the page's thread, with the same results.
  */
 export function createComputeWorker(options: ComputeWorkerOptions = {}): ComputeWorker {
-  const pending = new Map<number, { resolve: (value: Uint8Array | string) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<number, { resolve: (value: Uint8Array) => void; reject: (error: unknown) => void }>();
   let worker: Worker | undefined;
   let unavailable = options.worker === false || typeof Worker === 'undefined';
   let nextId = 1;
@@ -84,13 +84,13 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
     return worker;
   };
 
-  const call = async <T extends Uint8Array | string = Uint8Array>(request: ComputeWork, here: () => Promise<T>, transfer: Transferable[] = []): Promise<T> => {
+  const call = async (request: ComputeWork, here: () => Promise<Uint8Array>, transfer: Transferable[] = []): Promise<Uint8Array> => {
     const thread = start();
     if (!thread) return here();
     const id = nextId++;
     try {
-      return await new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: Uint8Array | string) => void, reject });
+      return await new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
         thread.postMessage({ ...request, id } as ComputeRequest, transfer);
       });
     } catch (error) {
@@ -114,13 +114,11 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       const hillshade = renderOptions.hillshade ? { hillshade: await own(renderOptions.hillshade) } : {};
       return call({ op: 'renderPng', band: await own(band), options: { ...renderOptions, ...hillshade } }, () => renderRasterHere(band, renderOptions), transfer);
     },
+    // The bytes come over (transferred) and are decoded here in slices that yield: a text of
+    // megabytes, decoded or copied in one piece, is a long task of the page.
     fetchText: async (url) => {
       try {
-        return await call<string>({ op: 'fetchText', url }, async () => {
-          const text = await fetchTextHere(url);
-          if (text === undefined) throw new Error(`GET ${url} failed`);
-          return text;
-        });
+        return await decodeInSlices(await call({ op: 'fetch', url }, () => fetchBodyHere(url)));
       } catch {
         return undefined;
       }
@@ -165,6 +163,13 @@ async function deflateHere(bytes: Uint8Array): Promise<Uint8Array> {
 async function inflateHere(bytes: Uint8Array): Promise<Uint8Array> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   return webDeflateCodec.inflate(bytes);
+}
+
+/** A script's bytes by fetch on this thread (no worker). */
+async function fetchBodyHere(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /** A band as plain data (a Raster's band view, or any ArrayLike, cloned as a typed array or array). */

@@ -11,11 +11,11 @@ export type ComputeWork =
   | { op: 'renderPng'; band: Band; options: RenderPngOptions }
   | { op: 'deflate'; bytes: Uint8Array }
   | { op: 'inflate'; bytes: Uint8Array }
-  /** The text of a GET (a page's script, for the fingerprint's module reader); fails when not OK. */
-  | { op: 'fetchText'; url: string };
+  /** The body of a GET (a page's script, for the fingerprint's module reader); fails when not OK. */
+  | { op: 'fetch'; url: string };
 
 /** A piece of work with the id its answer carries. */
 export type ComputeRequest = ComputeWork & { id: number };
 
-/** Its answer: the bytes (transferred) or, for `fetchText`, the text; or the error as plain data. */
-export type ComputeResponse = { id: number; value: Uint8Array | string } | { id: number; error: SerializedError };
+/** Its answer: the bytes (transferred), or the error as plain data. */
+export type ComputeResponse = { id: number; value: Uint8Array } | { id: number; error: SerializedError };

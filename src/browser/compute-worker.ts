@@ -20,26 +20,27 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 
-/** A script's text, decoded here: decoding megabytes of UTF-8 is itself a long task on a page. */
-async function fetchText(url: string): Promise<string> {
+/**
+ * A script's bytes, transferred to the page, which decodes them in slices: a string of megabytes
+ * sent as text is copied (and a UTF-8 decode done) in one task of the page.
+ */
+async function fetchBody(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
-  return response.text();
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 scope.onmessage = async (event) => {
   const request = event.data;
   try {
-    if (request.op === 'fetchText') {
-      scope.postMessage({ id: request.id, value: await fetchText(request.url) });
-      return;
-    }
     const value =
       request.op === 'renderPng'
         ? await renderRasterHere(request.band, request.options)
         : request.op === 'deflate'
           ? await webDeflateCodec.deflate(request.bytes, 6)
-          : await webDeflateCodec.inflate(request.bytes);
+          : request.op === 'inflate'
+            ? await webDeflateCodec.inflate(request.bytes)
+            : await fetchBody(request.url);
     // A fresh array of its own buffer: handed over, not copied.
     const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
     scope.postMessage({ id: request.id, value: own }, [own.buffer as ArrayBuffer]);

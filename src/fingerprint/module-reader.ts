@@ -124,7 +124,7 @@ export class FetchModuleReader implements ModuleReader {
 }
 
 /** A script's text by `fetch` on this thread; undefined when the request fails or is not OK. */
-export async function fetchTextHere(url: string): Promise<string | undefined> {
+async function fetchTextHere(url: string): Promise<string | undefined> {
   try {
     const response = await fetch(url);
     return response.ok ? await response.text() : undefined;
