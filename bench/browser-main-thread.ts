@@ -92,7 +92,6 @@ interface MainThread {
 const { result: main, profile, trace } = await inPage<MainThread>('mainThread', SIZE);
 const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
 const { longest: traced, long } = trace ? tasksByPhase(trace, main) : { longest: undefined, long: undefined };
-if (process.env.H14_TRACE) (await import('node:fs')).writeFileSync(process.env.H14_TRACE, JSON.stringify(trace));
 console.log(`page thread, longest task per phase (load ${load}):`);
 console.log(`  traced: every task of the page's thread in a Chrome trace, wall-clock (what the page feels) and the`);
 console.log(`  longest one's CPU time (on a loaded machine the thread waits for a core inside a task); longtask:`);
