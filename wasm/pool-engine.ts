@@ -33,8 +33,9 @@ export interface PoolEngineOptions extends EngineOptions {
   /**
    * Split a single warp or terrain step over every worker when its output has at least this many
    * pixels (default 4,000,000; `Infinity` never splits). Warps split only when exact
-   * (`-et 0`, `Reprojector({ errorThreshold: 0 })`): then the mosaic of windows is pixel for
-   * pixel the warp of the whole. Terrain steps split into row strips with a one-row halo.
+   * (`-et 0`, `Reprojector({ errorThreshold: 0 })`) and in strips whose resampling kernel GDAL
+   * keeps fixed (`planWarpSplit`): then the mosaic of windows is pixel for pixel the warp of
+   * the whole. Terrain steps split into row strips with a one-row halo.
    */
   splitPixels?: number;
   /**
@@ -48,6 +49,13 @@ export interface PoolEngineOptions extends EngineOptions {
    * joining write, and measured slower split on this 2-core machine (bench/parallel.ts).
    */
   splitTerrain?: boolean;
+  /**
+   * Start every worker on the pool's first GDAL call (default true), each loading GDAL (about a
+   * second of one core) while the first runs the call: the split of a large step, or a second
+   * entry under `Promise.all`, then finds its threads ready instead of waiting for a late one.
+   * `false` starts a thread only when a call finds every started one busy.
+   */
+  warm?: boolean;
 }
 
 /** A Node `GdalEngine` running GDAL in worker threads; `workers` is the pool's size. */
@@ -64,6 +72,8 @@ export interface PoolEngine extends GdalEngine {
 type Settled = { ok: true; value: unknown; access: FileAccess[] } | { ok: false; error: unknown; access: FileAccess[] };
 
 interface Task {
+  /** A warm-up call (`warmOthers`): nobody waits for it, and `close()` need not either. */
+  warming?: boolean;
   method: PoolMethod;
   args: unknown[];
   onProgress?: CallOptions['onProgress'];
@@ -209,29 +219,45 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
         if (slots.length >= size) return;
         try {
           slot = start();
+          if (started === 1 && options.warm !== false) warmOthers();
         } catch (error) {
           for (const task of queue.splice(0)) task.settle({ ok: false, error, access: [] });
           return;
         }
       }
-      const task = queue.shift()!;
-      const id = nextId++;
-      let finished!: () => void;
-      const done = new Promise<void>((resolve) => (finished = resolve));
-      slot.task = { ...task, id, done, settle: (result) => (finished(), task.settle(result)) };
-      slot.worker.ref();
-      const message: PoolCall = { type: 'call', id, method: task.method, args: task.args, progress: typeof task.onProgress === 'function' };
-      try {
-        slot.worker.postMessage(message);
-      } catch (error) {
-        slot.task = undefined;
-        slot.worker.unref();
-        task.settle({
-          ok: false,
-          error: new InvalidInputError(`${task.method}: arguments must be plain data (strings, numbers, arrays): ${(error as Error).message}`, { cause: error }),
-          access: [],
-        });
-      }
+      assign(slot, queue.shift()!);
+    }
+  }
+
+  /**
+   * Starts the pool's other threads, each loading GDAL (and PROJ's database) with a call whose
+   * answer nobody waits for: not a computation's, so what it reads is reported nowhere.
+   */
+  function warmOthers(): void {
+    while (slots.length < size) {
+      const slot = start();
+      assign(slot, { warming: true, method: 'crsInfo', args: ['EPSG:4326'], settle: () => undefined }, false);
+    }
+  }
+
+  /** Sends a task to an idle thread; `ref`: whether the thread keeps the process alive meanwhile. */
+  function assign(slot: Slot, task: Task, ref = true): void {
+    const id = nextId++;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    slot.task = { ...task, id, done, settle: (result) => (finished(), task.settle(result)) };
+    if (ref) slot.worker.ref();
+    const message: PoolCall = { type: 'call', id, method: task.method, args: task.args, progress: typeof task.onProgress === 'function' };
+    try {
+      slot.worker.postMessage(message);
+    } catch (error) {
+      slot.task = undefined;
+      slot.worker.unref();
+      task.settle({
+        ok: false,
+        error: new InvalidInputError(`${task.method}: arguments must be plain data (strings, numbers, arrays): ${(error as Error).message}`, { cause: error }),
+        access: [],
+      });
     }
   }
 
@@ -276,12 +302,13 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     warp: (sources, dest, args, callOptions) => splitWarp(planner, sources, dest, args, callOptions),
     dem: (mode, source, dest, args, demOptions) => splitDem(planner, mode, source, dest, args, demOptions),
     async close() {
-      // Calls under way finish (their outputs are being written); then every thread ends.
+      // Calls under way finish (their outputs are being written); then every thread ends. A
+      // thread still loading GDAL for a warm-up is ended at once: a short script need not wait.
       const ending = slots.splice(0);
       await Promise.all(
         ending.map(async (slot) => {
           slot.closing = true;
-          if (slot.task) await slot.task.done;
+          if (slot.task && !slot.task.warming) await slot.task.done;
           await slot.worker.terminate();
         }),
       );

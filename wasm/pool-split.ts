@@ -2,10 +2,11 @@
  * Node only: one large warp or terrain step over every worker of the pool, pixel for pixel the
  * same as the step run whole.
  *
- * The output is cut into full-width row strips. Each worker computes one strip into an
- * uncompressed GeoTIFF next to the output; a VRT lays the strips side by side on the output's
- * grid (with the metadata GDAL gave the first strip), and one `gdal_translate` writes the output
- * with the step's own format and creation options.
+ * The output is cut into full-width row strips (up to four per worker; fewer for a warp whose
+ * kernel thin strips would change), queued on the pool: the next free worker computes each strip
+ * into an uncompressed GeoTIFF next to the output; a VRT lays the strips side by side on the
+ * output's grid (with the metadata GDAL gave the first strip), and one `gdal_translate` writes
+ * the output with the step's own format and creation options.
  *
  * Why the result is identical:
  * - Terrain (`gdaldem`) works on a 3x3 window and uses only the pixel size: each strip reads one
@@ -16,7 +17,10 @@
  *   (otherwise the approximate transformer interpolates along each row of each chunk GDAL cuts,
  *   and chunks differ). The strip's grid is given with `-te`/`-tr`, so its pixel centres are the
  *   whole output's bit for bit when every row's coordinate is exact in floating point (grids on
- *   whole metres, 0.5 m, 10 m, 0.25°...); other grids run whole.
+ *   whole metres, 0.5 m, 10 m, 0.25°...); other grids run whole. And the kernel must not depend
+ *   on the window: nearest neighbour, or bilinear and cubic on windows GDAL warps at a scale of
+ *   0.95 or more, where it uses a fixed four-sample kernel (`WINDOW_INDEPENDENT`). So the pixels
+ *   do not depend on how many workers a machine has either.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -95,7 +99,7 @@ const DEM_OPTIONS: Record<string, number> = {
   '--config': 2,
 };
 
-interface ParsedArgs {
+export interface ParsedArgs {
   /** Each option with its values, in order. */
   options: Array<{ name: string; values: string[] }>;
 }
@@ -128,6 +132,20 @@ function outputArgs(parsed: ParsedArgs): string[] {
   return parsed.options.filter((option) => ['-of', '-co', '--config'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
 }
 
+/**
+ * Resampling whose result does not depend on how GDAL cuts the output, provided every window
+ * GDAL warps maps onto at most about as many source pixels as it has (see `kernelScalesSafe`).
+ * Nearest neighbour reads one source pixel whatever the window. Bilinear and cubic use GDAL's
+ * fixed four-sample formula when both of a window's scales (output pixels over source pixels)
+ * are at least 0.95 (GDAL rounds scales within 5% of a whole reciprocal, so 0.952 becomes 1);
+ * below that, and for every other kernel, the kernel widens with the window's own scale, so a
+ * thin strip gives other pixels than the whole (8 strips of a 4000x4000 warp to EPSG:3035: 14
+ * million pixels apart).
+ */
+const WINDOW_INDEPENDENT = new Set(['near', 'bilinear', 'cubic']);
+/** The least scale accepted for bilinear and cubic: GDAL's 0.952, with room for our estimate's rounding. */
+const MIN_KERNEL_SCALE = 0.96;
+
 /** Whether the output is compressed: its final write then compresses the whole raster on one worker. */
 function compressed(parsed: ParsedArgs): boolean {
   const options = parsed.options.filter((option) => option.name === '-co').map((option) => option.values[0]!.toUpperCase());
@@ -150,9 +168,17 @@ export function exactRows(origin: number, step: number, count: number): boolean 
   return false;
 }
 
-/** Row ranges [start, end) of `count` strips of `height` rows. */
+/**
+ * Strips per worker, at most. More strips than workers balance the load: a worker that starts
+ * late or gets cheap rows (outside the source) takes fewer, instead of the others waiting for it.
+ */
+const STRIPS_PER_WORKER = 4;
+/** Strips are never thinner than this: each costs a GDAL call, a scratch file and a VRT source. */
+const MIN_STRIP_ROWS = 64;
+
+/** Row ranges [start, end) of `count` strips (fewer when they would be thinner than `MIN_STRIP_ROWS`) of `height` rows. */
 function strips(height: number, count: number): Array<[number, number]> {
-  const rows = Math.ceil(height / count);
+  const rows = Math.ceil(height / Math.max(1, Math.min(count, Math.floor(height / MIN_STRIP_ROWS))));
   const ranges: Array<[number, number]> = [];
   for (let start = 0; start < height; start += rows) ranges.push([start, Math.min(height, start + rows)]);
   return ranges;
@@ -234,27 +260,62 @@ async function assemble(planner: SplitPlanner, parts: readonly Strip[], dest: st
   }
 }
 
+/** How `splitWarp` cuts a warp: its row strips, with the output grid they share. */
+export interface WarpSplitPlan {
+  parsed: ParsedArgs;
+  /** Row ranges [start, end) of the output, one per strip. */
+  ranges: Array<[number, number]>;
+  xmin: number;
+  xmax: number;
+  ymax: number;
+  xres: number;
+  yres: number;
+  width: number;
+  height: number;
+}
+
 /**
- * `warp` through the pool: split over the workers when the output is large, exact (`-et 0`) and
- * on a grid whose rows are exact in floating point; else one worker runs it whole.
+ * The strips a warp is split into on this pool, or undefined when it runs whole: not exact
+ * (`-et 0`), small, on a grid whose rows are not exact in floating point, with options or a
+ * resampling whose result depends on the cut, or too thin to keep bilinear and cubic kernels fixed.
  */
-export async function splitWarp(planner: SplitPlanner, sources: string[], dest: string, args: string[], options?: CallOptions): Promise<void> {
-  const whole = () => planner.operations.warp(sources, dest, args, options);
+export async function planWarpSplit(planner: SplitPlanner, sources: string[], dest: string, args: string[]): Promise<WarpSplitPlan | undefined> {
   const count = planner.workers();
   const parsed = Array.isArray(args) && typeof dest === 'string' && Array.isArray(sources) ? parseArgs(args, WARP_OPTIONS) : undefined;
-  if (count < 2 || !parsed || (compressed(parsed) && !planner.splitCompressed)) return whole();
+  if (count < 2 || !parsed || (compressed(parsed) && !planner.splitCompressed)) return undefined;
   const te = values(parsed, '-te')?.map(Number);
   const tr = values(parsed, '-tr')?.map(Number);
   const et = values(parsed, '-et');
-  if (!te || !tr || et === undefined || Number(et[0]) !== 0 || [...te, ...tr].some((value) => !Number.isFinite(value))) return whole();
-  const [xmin, ymin, xmax, ymax] = te as [number, number, number, number];
+  if (!te || !tr || et === undefined || Number(et[0]) !== 0 || [...te, ...tr].some((value) => !Number.isFinite(value))) return undefined;
+  const [xmin, , xmax, ymax] = te as [number, number, number, number];
   const [xres, yres] = tr as [number, number];
   const width = Math.round((xmax - xmin) / xres);
-  const height = Math.round((ymax - ymin) / yres);
-  if (width * height < planner.splitPixels || height < 2 * count || !exactRows(ymax, yres, height)) return whole();
+  const height = Math.round((ymax - te[1]!) / yres);
+  if (width * height < planner.splitPixels || height < 2 * count || !exactRows(ymax, yres, height)) return undefined;
+  const resampling = values(parsed, '-r')?.[0] ?? 'near';
+  if (!WINDOW_INDEPENDENT.has(resampling)) return undefined;
+  const window = { xmin, xres, ymax, yres, width };
+  // The most strips whose every window keeps the kernel fixed (thinner strips have smaller scales).
+  for (let wanted = count * STRIPS_PER_WORKER; wanted >= 2; wanted = Math.floor(wanted / 2)) {
+    const ranges = strips(height, wanted);
+    if (ranges.length < 2) continue;
+    if (resampling === 'near' || (await kernelScalesSafe(planner, sources, parsed, window, [[0, height], ...ranges]))) {
+      return { parsed, ranges, xmin, xmax, ymax, xres, yres, width, height };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `warp` through the pool: split over the workers when `planWarpSplit` finds strips that give the
+ * whole warp's pixels; else one worker runs it whole.
+ */
+export async function splitWarp(planner: SplitPlanner, sources: string[], dest: string, args: string[], options?: CallOptions): Promise<void> {
+  const plan = await planWarpSplit(planner, sources, dest, args);
+  if (!plan) return planner.operations.warp(sources, dest, args, options);
+  const { parsed, ranges, xmin, xmax, ymax, xres, yres, width, height } = plan;
 
   const scratch = scratchNames(dest);
-  const ranges = strips(height, count);
   const parts: Strip[] = ranges.map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: 0 }));
   const progress = progressOf(options?.onProgress, parts.length);
   try {
@@ -275,8 +336,66 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
   }
 }
 
+interface OutputWindow {
+  xmin: number;
+  xres: number;
+  ymax: number;
+  yres: number;
+  width: number;
+}
+
 /**
- * `dem` through the pool: large rasters split into row strips with a one-row halo, one per
+ * Whether GDAL warps each of `rows` (the whole output and each strip) at scales of at least
+ * `MIN_KERNEL_SCALE` from every source: each window's edges (21 points each, as GDAL samples
+ * them) are transformed into the source's pixels, and the window's pixels over that footprint
+ * is its scale. A source GDAL clips the footprint to only raises the scale. Undecidable cases
+ * (no grid or CRS, points PROJ cannot transform) count as unsafe: the warp then runs whole.
+ */
+async function kernelScalesSafe(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, output: OutputWindow, rows: Array<[number, number]>): Promise<boolean> {
+  const targetCrs = values(parsed, '-t_srs')?.[0];
+  if (!targetCrs) return false;
+  for (const source of sources) {
+    const info = await planner.operations.info(source, ['-norat', '-noct']);
+    const sourceCrs = values(parsed, '-s_srs')?.[0] ?? info.coordinateSystem?.wkt;
+    const grid = info.geoTransform;
+    if (!sourceCrs || !grid || grid[2] !== 0 || grid[4] !== 0) return false;
+    const edges = rows.map(([start, end]) => windowEdges(output, start, end));
+    const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, edges.flat());
+    for (let index = 0; index < rows.length; index += 1) {
+      const points = projected.slice(index * EDGE_POINTS, (index + 1) * EDGE_POINTS);
+      if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return false;
+      const columns = points.map(([x]) => (x - grid[0]) / grid[1]);
+      const lines = points.map(([, y]) => (y - grid[3]) / grid[5]);
+      const [start, end] = rows[index]!;
+      // GDAL's window spans whole source pixels: up to one more at each end.
+      const xScale = output.width / (Math.max(...columns) - Math.min(...columns) + 2);
+      const yScale = (end - start) / (Math.max(...lines) - Math.min(...lines) + 2);
+      if (!(xScale >= MIN_KERNEL_SCALE && yScale >= MIN_KERNEL_SCALE)) return false;
+    }
+  }
+  return true;
+}
+
+const EDGE_STEPS = 20;
+const EDGE_POINTS = 4 * (EDGE_STEPS + 1);
+
+/** Points along the four edges of output rows [start, end), in the output's CRS. */
+function windowEdges(output: OutputWindow, start: number, end: number): Array<[number, number]> {
+  const points: Array<[number, number]> = [];
+  const top = output.ymax - start * output.yres;
+  const bottom = output.ymax - end * output.yres;
+  const right = output.xmin + output.width * output.xres;
+  for (let step = 0; step <= EDGE_STEPS; step += 1) {
+    const t = step / EDGE_STEPS;
+    const x = output.xmin + t * (right - output.xmin);
+    const y = top + t * (bottom - top);
+    points.push([x, top], [x, bottom], [output.xmin, y], [right, y]);
+  }
+  return points;
+}
+
+/**
+ * `dem` through the pool: large rasters split into row strips with a one-row halo, a few per
  * worker; small ones, or options a split does not know, run whole on one worker.
  */
 export async function splitDem(planner: SplitPlanner, mode: DemMode, source: string, dest: string, args: string[], options?: DemOptions): Promise<void> {
@@ -290,7 +409,7 @@ export async function splitDem(planner: SplitPlanner, mode: DemMode, source: str
   if (!geoTransform || width * height < planner.splitPixels || height < 2 * count) return whole();
 
   const scratch = scratchNames(dest);
-  const parts: Strip[] = strips(height, count).map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: start > 0 ? 1 : 0 }));
+  const parts: Strip[] = strips(height, count * STRIPS_PER_WORKER).map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: start > 0 ? 1 : 0 }));
   const inputs = parts.map((_, index) => scratch(`${index}.vrt`));
   const progress = progressOf(options?.onProgress, parts.length);
   const base = stripArgs(parsed, []);

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DemMode } from '../../wasm/engine.js';
 import { onFileAccess, type FileAccess } from '../../wasm/file-access.js';
 import { createPoolEngine } from '../../wasm/node.js';
-import { exactRows, isSplitScratch } from '../../wasm/pool-split.js';
+import { exactRows, isSplitScratch, planWarpSplit, type SplitPlanner } from '../../wasm/pool-split.js';
 import { compareValues, hasCommand, readTiffFile, run, useScratchFolder } from './fixtures.js';
 
 const HAS_NATIVE = hasCommand('gdalwarp') && hasCommand('gdaldem');
@@ -114,6 +114,40 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     const read = seen.flatMap((access) => access.read);
     expect(read).toContain(dem);
     expect([...read, ...seen.flatMap((access) => access.absent)].filter(isSplitScratch)).toEqual([]);
+  });
+
+  const planner: SplitPlanner = { operations: whole, workers: () => 2, splitPixels: 1, splitCompressed: true, splitTerrain: true, fs: whole.fs };
+  const withResampling = (method: string) => [...WARP_ARGS.filter((arg, index) => arg !== 'bilinear' && WARP_ARGS[index - 1] !== '-r' && arg !== '-r'), '-r', method];
+
+  it('cuts a nearest-neighbour warp into up to four strips per worker, pixel for pixel the warp run whole', async () => {
+    await ready();
+    const plan = await planWarpSplit(planner, [dem], scratch.path('near-split.tif'), withResampling('near'));
+    // Eight strips would be thinner than 64 rows: seven.
+    expect(plan?.ranges).toEqual([[0, 72], [72, 144], [144, 216], [216, 288], [288, 360], [360, 432], [432, 500]]);
+    await split.warp([dem], scratch.path('near-split.tif'), [...withResampling('near'), ...CREATION]);
+    await whole.warp([dem], scratch.path('near-whole.tif'), [...withResampling('near'), ...CREATION]);
+    await sameRasters(scratch.path('near-split.tif'), scratch.path('near-whole.tif'));
+  });
+
+  it('cuts a bilinear warp only into strips thick enough for GDAL to keep its four-sample kernel', async () => {
+    await ready();
+    // 63-row strips of this rotated grid span ~70 source rows: a scale under 0.95 widens the kernel.
+    const plan = await planWarpSplit(planner, [dem], scratch.path('bilinear.tif'), WARP_ARGS);
+    expect(plan?.ranges).toEqual([[0, 250], [250, 500]]);
+    // What the thin strip would give: other pixels than the same rows of the whole warp.
+    const thin = [...WARP_ARGS.filter((arg, index) => arg !== '-te' && WARP_ARGS[index - 1] !== '-te' && WARP_ARGS[index - 2] !== '-te' && WARP_ARGS[index - 3] !== '-te' && WARP_ARGS[index - 4] !== '-te'), '-te', '4385000', '2626370', '4391000', '2627000'];
+    await whole.warp([dem], scratch.path('thin.tif'), thin);
+    await whole.warp([dem], scratch.path('bilinear-whole.tif'), WARP_ARGS);
+    const [strip, all] = await Promise.all([readTiffFile(scratch.path('thin.tif')), readTiffFile(scratch.path('bilinear-whole.tif'))]);
+    expect(strip.height).toBe(63);
+    expect(strip.values.some((value, index) => !Object.is(value, all.values[index]))).toBe(true);
+  });
+
+  it('runs warps whose kernel widens with the window (lanczos, average) whole', async () => {
+    await ready();
+    for (const method of ['lanczos', 'cubicspline', 'average']) {
+      expect(await planWarpSplit(planner, [dem], scratch.path(`${method}.tif`), withResampling(method))).toBeUndefined();
+    }
   });
 
   it('runs a warp without -et 0 whole: its approximate transformer depends on how the work is cut', async () => {
