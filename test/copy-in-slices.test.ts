@@ -31,6 +31,12 @@ describe('copyInSlices', () => {
     expect(none).toBe(0);
   });
 
+  it('copies a Node Buffer into a plain Uint8Array (never through the deprecated Buffer constructor)', async () => {
+    const copy = await copyInSlices(Buffer.from([1, 2, 3]));
+    expect(Object.getPrototypeOf(copy)).toBe(Uint8Array.prototype);
+    expect(Array.from(copy)).toEqual([1, 2, 3]);
+  });
+
   it('tells typed arrays from DataViews and plain arrays', () => {
     expect(isTypedArray(new Int16Array(2))).toBe(true);
     expect(isTypedArray(new DataView(new ArrayBuffer(2)))).toBe(false);
