@@ -70,7 +70,7 @@ export { readWindow, type RasterWindow, type ReadWindowOptions } from './raster/
 export { UnsupportedFormatError } from './formats/format-errors.js';
 export type { ArraySelection } from './formats/array-selection.js';
 export { writeRaster, type WriteOptions } from './raster/write-raster.js';
-export { syntheticTerrain, type SyntheticTerrainOptions } from './synthetic/synthetic-terrain.js';
+export { syntheticTerrain, syntheticTerrainAsync, type SyntheticTerrainOptions } from './synthetic/synthetic-terrain.js';
 export { remoteDigest, remoteReads, REMOTE_VERSION_FORMAT, type PixelWindow, type RemoteRead, type RemoteValidators } from './sources/index.js';
 export { DTYPE_NAMES, type DType, type TypedArray } from './raster/dtype.js';
 export { SpatialSpec, type Bounds, type SpatialSpecInit, type SpatialSpecJSON } from './spec/spatial-spec.js';

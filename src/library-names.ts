@@ -27,7 +27,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'readWindow', 'rebuildRegistry', 'register', 'remoteDigest', 'remoteReads', 'renderRaster', 'renderRgba', 'renderSvg',
   'requestPersistentStorage', 'resolveEntryPrefix', 'resolveRange', 'reverseColormap', 'roughness',
   'scanCache', 'shadeImage', 'showProgress', 'slope', 'snakeCase', 'sourceHash', 'startBrowseServer', 'status', 'svgDocument',
-  'syntheticTerrain', 'toImageData', 'tpi', 'tri', 'upscale', 'verifyEntries', 'withConfig', 'write', 'writeRaster',
+  'syntheticTerrain', 'syntheticTerrainAsync', 'toImageData', 'tpi', 'tri', 'upscale', 'verifyEntries', 'withConfig', 'write', 'writeRaster',
 ];
 
 let names: ReadonlySet<string> | undefined;

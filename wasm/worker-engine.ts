@@ -1,4 +1,5 @@
 import { ConfigError } from '../src/errors.js';
+import { copyInSlices } from '../src/copy-in-slices.js';
 import { resolveGdalAssets, type GdalAssets } from './assets.js';
 import type { CallOptions, GdalEngine } from './engine.js';
 import type { EngineOptions } from './engine-core.js';
@@ -117,7 +118,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     return started;
   };
 
-  const call = <T>(method: WorkerMethod, args: unknown[]): Promise<T> =>
+  const call = <T>(method: WorkerMethod, args: unknown[], transfer: Transferable[] = []): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const thread = start();
       const id = nextId++;
@@ -132,7 +133,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
       pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
       const message: CallMessage = { type: 'call', id, method, args: sent, progress: typeof onProgress === 'function' };
       try {
-        thread.postMessage(message);
+        thread.postMessage(message, transfer);
       } catch (error) {
         pending.delete(id);
         reject(new ConfigError(`cannot send ${method} to the GDAL worker: ${(error as Error).message} (arguments must be plain data: strings, numbers, arrays, Uint8Arrays)`, { cause: error }));
@@ -154,7 +155,12 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     fs: {
       kind: 'memory',
       readFile: (path) => call('readFile', [path]),
-      writeFile: (path, bytes) => call('writeFile', [path, bytes]),
+      // A copy made in slices that yield, transferred: a structured clone of the caller's bytes
+      // would copy them (with the rest of their buffer, for a view) in one long task of the page.
+      writeFile: async (path, bytes) => {
+        const own = bytes instanceof Uint8Array ? await copyInSlices(bytes) : bytes;
+        return call('writeFile', [path, own], own instanceof Uint8Array ? [own.buffer as ArrayBuffer] : []);
+      },
       remove: (path) => call('remove', [path]),
       exists: (path) => call('exists', [path]),
       removeTree: (path) => call('removeTree', [path]),

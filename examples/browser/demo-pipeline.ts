@@ -3,7 +3,7 @@
  * target grid, and the example pipeline's five steps through the cache. Platform-neutral (the
  * engine and the cache come from the configuration), so the notebook and the tests reuse it.
  */
-import { produce, SpatialSpec, syntheticTerrain, type GdalEngine, type InputRef } from '../../src/api.js';
+import { produce, SpatialSpec, syntheticTerrainAsync, type GdalEngine, type InputRef } from '../../src/api.js';
 import { sha256BytesHex } from '../../src/sha256.js';
 import { exampleSteps } from '../pipeline.js';
 import { targetSpec } from './target-spec.js';
@@ -43,7 +43,8 @@ export async function generatedSource(engine: GdalEngine, folder: string): Promi
   // LZW is written by GDAL itself in Node and in browsers alike (DEFLATE is compressed outside
   // WebAssembly in Node), so the generated input has the same bytes, hence the same fingerprints,
   // in a page and in a Node script.
-  await syntheticTerrain(GENERATED_TERRAIN).write(path, { engine, compress: 'LZW' });
+  // Generated in slices that yield: the page stays responsive (one piece would hold it 0.1-0.2 s).
+  await (await syntheticTerrainAsync(GENERATED_TERRAIN)).write(path, { engine, compress: 'LZW' });
   const bytes = await engine.fs.readFile(path);
   return { kind: 'generated', name: 'generated terrain', input: bytes, size: bytes.length, sha256: await sha256BytesHex(bytes), spec: await SpatialSpec.fromRasterFile(path, engine) };
 }

@@ -2,6 +2,8 @@ import type { DeflateCodec } from '../formats/deflate-codec.js';
 import { webDeflateCodec } from '../formats/deflate-codec.js';
 import type { Band } from '../render/band.js';
 import { renderRasterHere, type RenderPngOptions } from '../render/render-raster.js';
+import { copyInSlices, isTypedArray } from '../copy-in-slices.js';
+import { decodeInSlices } from '../decode-in-slices.js';
 import { deserializeError } from '../../wasm/worker-protocol.js';
 import type { ComputeRequest, ComputeResponse, ComputeWork } from './compute-protocol.js';
 
@@ -19,6 +21,11 @@ export interface ComputeWorker {
   renderPng(band: Band, options: RenderPngOptions): Promise<Uint8Array>;
   /** DEFLATE (level 6: the Compression Streams API has no levels) and inflate in the worker. */
   readonly deflateCodec: DeflateCodec;
+  /**
+   * A script's text fetched in the worker (on this thread without one); undefined when the
+   * request fails. Taking in a multi-megabyte body held a page's thread for 0.3-0.5 s in Chromium.
+   */
+  fetchText(url: string): Promise<string | undefined>;
   /** How many requests the worker answered (for tests: the work did leave the page). */
   readonly answered: number;
   close(): void;
@@ -93,8 +100,29 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
   };
 
   return {
-    // The band is copied to the worker (not transferred): the caller's raster stays usable.
-    renderPng: (band, renderOptions) => call({ op: 'renderPng', band: plainBand(band), options: { ...renderOptions, ...(renderOptions.hillshade ? { hillshade: plainBand(renderOptions.hillshade) } : {}) } }, () => renderRasterHere(band, renderOptions)),
+    // The bands are copied (the caller's raster stays usable) in slices that yield to the page,
+    // and the copies are transferred: a structured clone of a large band in postMessage is one
+    // long copy on the page's thread (70 ms for 2000x2000 Float32 on a loaded machine).
+    renderPng: async (band, renderOptions) => {
+      const transfer: ArrayBuffer[] = [];
+      const own = async (b: Band): Promise<Band> => {
+        if (!isTypedArray(b.data)) return plainBand(b);
+        const data = await copyInSlices(b.data);
+        transfer.push(data.buffer as ArrayBuffer);
+        return { ...plainBand(b), data };
+      };
+      const hillshade = renderOptions.hillshade ? { hillshade: await own(renderOptions.hillshade) } : {};
+      return call({ op: 'renderPng', band: await own(band), options: { ...renderOptions, ...hillshade } }, () => renderRasterHere(band, renderOptions), transfer);
+    },
+    // The bytes come over (transferred) and are decoded here in slices that yield: a text of
+    // megabytes, decoded or copied in one piece, is a long task of the page.
+    fetchText: async (url) => {
+      try {
+        return await decodeInSlices(await call({ op: 'fetch', url }, () => fetchBodyHere(url)));
+      } catch {
+        return undefined;
+      }
+    },
     deflateCodec: {
       // A copy is handed over, never the block itself: if the worker turns out to be unavailable
       // after the message left (its script failed to load), the block is deflated here, and a
@@ -135,6 +163,13 @@ async function deflateHere(bytes: Uint8Array): Promise<Uint8Array> {
 async function inflateHere(bytes: Uint8Array): Promise<Uint8Array> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   return webDeflateCodec.inflate(bytes);
+}
+
+/** A script's bytes by fetch on this thread (no worker). */
+async function fetchBodyHere(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /** A band as plain data (a Raster's band view, or any ArrayLike, cloned as a typed array or array). */

@@ -7,7 +7,12 @@ import type { RenderPngOptions } from '../render/render-raster.js';
 import type { SerializedError } from '../../wasm/worker-protocol.js';
 
 /** Work for the compute worker. */
-export type ComputeWork = { op: 'renderPng'; band: Band; options: RenderPngOptions } | { op: 'deflate'; bytes: Uint8Array } | { op: 'inflate'; bytes: Uint8Array };
+export type ComputeWork =
+  | { op: 'renderPng'; band: Band; options: RenderPngOptions }
+  | { op: 'deflate'; bytes: Uint8Array }
+  | { op: 'inflate'; bytes: Uint8Array }
+  /** The body of a GET (a page's script, for the fingerprint's module reader); fails when not OK. */
+  | { op: 'fetch'; url: string };
 
 /** A piece of work with the id its answer carries. */
 export type ComputeRequest = ComputeWork & { id: number };

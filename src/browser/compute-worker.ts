@@ -1,6 +1,7 @@
 /**
  * The module Web Worker behind the browser platform's off-thread work (`compute-client.ts`):
- * renders figures to PNG and deflates and inflates GeoTIFF tiles, so a page's thread is never held for the
+ * renders figures to PNG, deflates and inflates GeoTIFF tiles, and fetches the page's scripts for
+ * the fingerprint (a bundle is megabytes), so a page's thread is never held for the
  * hundreds of milliseconds these take on large rasters. Nothing here starts GDAL.
  *
  * Bundlers that understand `new Worker(new URL('./compute-worker.js', import.meta.url))` bundle
@@ -19,6 +20,16 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 
+/**
+ * A script's bytes, transferred to the page, which decodes them in slices: a string of megabytes
+ * sent as text is copied (and a UTF-8 decode done) in one task of the page.
+ */
+async function fetchBody(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 scope.onmessage = async (event) => {
   const request = event.data;
   try {
@@ -27,7 +38,9 @@ scope.onmessage = async (event) => {
         ? await renderRasterHere(request.band, request.options)
         : request.op === 'deflate'
           ? await webDeflateCodec.deflate(request.bytes, 6)
-          : await webDeflateCodec.inflate(request.bytes);
+          : request.op === 'inflate'
+            ? await webDeflateCodec.inflate(request.bytes)
+            : await fetchBody(request.url);
     // A fresh array of its own buffer: handed over, not copied.
     const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
     scope.postMessage({ id: request.id, value: own }, [own.buffer as ArrayBuffer]);

@@ -1,7 +1,8 @@
-import { Parser, type Options } from 'acorn';
+import { Parser, tokTypes, type Options } from 'acorn';
 import { tsPlugin } from '@sveltejs/acorn-typescript';
 import { type AstNode, isNode } from './ast.js';
 import type { ModuleText } from './module-reader.js';
+import { yieldToEventLoop } from '../yield-to-event-loop.js';
 
 /** How a name is bound where it is declared. */
 export type BindingKind =
@@ -83,10 +84,83 @@ export function parseModule(source: ModuleText): ParsedModule | undefined {
   return found ?? undefined;
 }
 
-function parse(source: ModuleText): ParsedModule | undefined {
-  const typescript = /\.[cm]?tsx?$/.test(source.url.replace(/[?#].*$/, ''));
+/**
+ * Characters of a plain JavaScript module parsed between two pauses of `parseModuleInSlices`
+ * (whole top-level statements): a few ms of acorn's work.
+ */
+export const PARSE_SLICE_CHARS = 65_536;
+
+/**
+ * `parseModule`, with `pause` between slices of the module's top-level statements (for plain
+ * JavaScript: a page's bundle is megabytes, seconds of acorn's work in one piece on a loaded
+ * machine), into parseModule's cache: the same ParsedModule, an AST identical to one parse. A
+ * single statement is not cut (a bundled library wrapped in one function is parsed whole);
+ * TypeScript modules are parsed in one piece.
+ * @example await parseModuleInSlices(reader.read(url)!); parseModule(reader.read(url)!); // from the cache
+ */
+export async function parseModuleInSlices(source: ModuleText, pause: () => Promise<void> = yieldToEventLoop): Promise<ParsedModule | undefined> {
+  if (parsed.has(source) || isTypeScript(source)) return parseModule(source);
   const comments: Array<{ start: number; end: number; text: string }> = [];
-  const options: Options = {
+  let program: AstNode;
+  try {
+    program = await parseInSlices(source.text, parseOptions(false, comments), pause);
+  } catch {
+    // Not a module: parsed again as a script, in one piece, as parseModule does.
+    return parseModule(source);
+  }
+  await pause();
+  // Parsed meanwhile by a synchronous caller: that one stays.
+  if (parsed.has(source)) return parsed.get(source) ?? undefined;
+  const module = moduleOf(source, false, program, comments);
+  parsed.set(source, module);
+  return module;
+}
+
+/** acorn's `Parser.parse` (its `parseTopLevel`, a statement at a time), with pauses. */
+async function parseInSlices(text: string, options: Options, pause: () => Promise<void>): Promise<AstNode> {
+  // acorn's internals, as its parseTopLevel uses them (acorn 8).
+  const parser = new (Parser as unknown as new (options: Options, text: string) => AcornInternals)(options, text);
+  const node = parser.startNode();
+  parser.nextToken();
+  const exported = Object.create(null) as object;
+  node.body = [];
+  let sliceStart = 0;
+  while (parser.type !== tokTypes.eof) {
+    const statement = parser.parseStatement(null, true, exported);
+    node.body.push(statement);
+    if ((statement.end as number) - sliceStart >= PARSE_SLICE_CHARS) {
+      await pause();
+      sliceStart = statement.end as number;
+    }
+  }
+  if (parser.inModule) {
+    for (const name of Object.keys(parser.undefinedExports)) parser.raiseRecoverable(parser.undefinedExports[name]!.start, `Export '${name}' is not defined`);
+  }
+  parser.adaptDirectivePrologue(node.body);
+  parser.next();
+  node.sourceType = options.sourceType === 'commonjs' ? 'script' : options.sourceType;
+  return parser.finishNode(node, 'Program');
+}
+
+interface AcornInternals {
+  type: unknown;
+  inModule: boolean;
+  undefinedExports: Record<string, { start: number }>;
+  startNode(): AstNode & { body: AstNode[] };
+  nextToken(): void;
+  next(): void;
+  parseStatement(context: null, topLevel: boolean, exports: object): AstNode;
+  raiseRecoverable(position: number, message: string): void;
+  adaptDirectivePrologue(body: AstNode[]): void;
+  finishNode(node: AstNode, type: string): AstNode;
+}
+
+function isTypeScript(source: ModuleText): boolean {
+  return /\.[cm]?tsx?$/.test(source.url.replace(/[?#].*$/, ''));
+}
+
+function parseOptions(typescript: boolean, comments: Array<{ start: number; end: number; text: string }>): Options {
+  return {
     ecmaVersion: 'latest',
     sourceType: 'module',
     locations: typescript,
@@ -96,6 +170,12 @@ function parse(source: ModuleText): ParsedModule | undefined {
       if (!block) comments.push({ start, end, text });
     },
   };
+}
+
+function parse(source: ModuleText): ParsedModule | undefined {
+  const typescript = isTypeScript(source);
+  const comments: Array<{ start: number; end: number; text: string }> = [];
+  const options = parseOptions(typescript, comments);
   let program: AstNode;
   try {
     program = (typescript ? TypeScriptParser : Parser).parse(source.text, options) as unknown as AstNode;
@@ -107,6 +187,10 @@ function parse(source: ModuleText): ParsedModule | undefined {
       return undefined;
     }
   }
+  return moduleOf(source, typescript, program, comments);
+}
+
+function moduleOf(source: ModuleText, typescript: boolean, program: AstNode, comments: Array<{ start: number; end: number; text: string }>): ParsedModule {
   const builder = new ScopeBuilder(program);
   const module: ParsedModule = {
     url: source.url,

@@ -77,7 +77,17 @@ export function isPathSpecifier(specifier: string): boolean {
  */
 export class FetchModuleReader implements ModuleReader {
   readonly #texts = new Map<string, ModuleText | null>();
+  readonly #fetchText: (url: string) => Promise<string | undefined>;
   #generation = 0;
+
+  /**
+   * `fetchText` fetches a script's text (undefined when it cannot be had); by default `fetch` on
+   * this thread. A page's bundle is megabytes: the browser platform fetches it in its compute
+   * worker, where taking in the body does not hold the page's thread.
+   */
+  constructor(options: { fetchText?: (url: string) => Promise<string | undefined> } = {}) {
+    this.#fetchText = options.fetchText ?? fetchTextHere;
+  }
 
   get generation(): number {
     return this.#generation;
@@ -104,16 +114,22 @@ export class FetchModuleReader implements ModuleReader {
     if (pending.length === 0) return;
     await Promise.all(
       pending.map(async (url) => {
-        try {
-          const response = await fetch(url);
-          // A page is served once per load: its text is its version.
-          this.#texts.set(url, response.ok ? { url, text: await response.text(), version: 'fetched' } : null);
-        } catch {
-          this.#texts.set(url, null);
-        }
+        const text = await this.#fetchText(url).catch(() => undefined);
+        // A page is served once per load: its text is its version.
+        this.#texts.set(url, text === undefined ? null : { url, text, version: 'fetched' });
       }),
     );
     this.#generation++;
+  }
+}
+
+/** A script's text by `fetch` on this thread; undefined when the request fails or is not OK. */
+async function fetchTextHere(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url);
+    return response.ok ? await response.text() : undefined;
+  } catch {
+    return undefined;
   }
 }
 

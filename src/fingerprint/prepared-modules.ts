@@ -1,5 +1,6 @@
 import { analyserFor } from './dependencies.js';
 import type { ModuleReader } from './module-reader.js';
+import { parseModuleInSlices } from './module-parse.js';
 import type { ClassRegistry } from './registry.js';
 
 // Each round reads what the last one found missing: the modules the sites name, then what they
@@ -21,6 +22,7 @@ export async function prepareModules(registry: ClassRegistry, reader: ModuleRead
     .map((name) => registry.siteOf(registry.get(name)!))
     .flatMap((site) => (site === undefined ? [] : [site.replace(/:\d+:\d+$/, '')]));
   await reader.prepare(sites);
+  await parseAhead(reader, sites);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const analyser = analyserFor(registry, reader);
     for (const name of registry.names()) {
@@ -34,5 +36,17 @@ export async function prepareModules(registry: ClassRegistry, reader: ModuleRead
     const before = reader.generation;
     await reader.prepare(missing);
     if (missing.length === 0 || reader.generation === before) return;
+    await parseAhead(reader, missing);
+  }
+}
+
+/**
+ * Parses the modules just read, in slices that yield (a page's bundle is megabytes): the
+ * analysis that follows, synchronous, finds them parsed.
+ */
+async function parseAhead(reader: ModuleReader, urls: readonly string[]): Promise<void> {
+  for (const url of new Set(urls)) {
+    const text = reader.read(url);
+    if (text) await parseModuleInSlices(text);
   }
 }

@@ -17,7 +17,9 @@ interface RawSourceMap {
   mappings?: string;
 }
 
-const SOURCE_MAPPING_URL = /[#@]\s*sourceMappingURL=(\S+)\s*(?:\*\/\s*)?$/gm;
+/** The comment, matched where it starts (sticky): it is found by its keyword first. */
+const SOURCE_MAPPING_URL = /[#@]\s*sourceMappingURL=(\S+)\s*(?:\*\/\s*)?$/my;
+const KEYWORD = 'sourceMappingURL=';
 
 /**
  * The `sourceMappingURL` comment of a compiled module (the last one, as browsers take it), or
@@ -25,8 +27,22 @@ const SOURCE_MAPPING_URL = /[#@]\s*sourceMappingURL=(\S+)\s*(?:\*\/\s*)?$/gm;
  * @example sourceMappingUrl('…\n//# sourceMappingURL=pipeline.js.map'); // 'pipeline.js.map'
  */
 export function sourceMappingUrl(text: string): string | undefined {
+  // What the last of `text.matchAll(/[#@]\s*sourceMappingURL=…$/gm)` gives, without running that
+  // regular expression from every '#' and '@' of the text (a page's bundle is megabytes of
+  // them: 20-40 ms): a match can only start at the '#' or '@' right before a keyword, across
+  // nothing but white space; matches do not overlap, so a keyword inside the last one is skipped.
   let found: string | undefined;
-  for (const match of text.matchAll(SOURCE_MAPPING_URL)) found = match[1];
+  let matchedTo = 0;
+  for (let at = text.indexOf(KEYWORD); at !== -1; at = text.indexOf(KEYWORD, at + 1)) {
+    let start = at - 1;
+    while (start >= 0 && /\s/.test(text[start]!)) start--;
+    if (start < matchedTo || (text[start] !== '#' && text[start] !== '@')) continue;
+    SOURCE_MAPPING_URL.lastIndex = start;
+    const match = SOURCE_MAPPING_URL.exec(text);
+    if (!match) continue;
+    found = match[1];
+    matchedTo = start + match[0].length;
+  }
   return found;
 }
 

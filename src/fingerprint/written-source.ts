@@ -50,7 +50,7 @@ export function writtenSource(cls: Code, registry: ClassRegistry = defaultRegist
   const { module, node } = location;
   const { text, line } = classText(module, node);
   if (module.typescript) return { text, file: module.url, line, language: 'typescript', via: 'module' };
-  return fromSourceMap(module, node, reader) ?? { text, file: module.url, line, language: 'javascript', via: sourceMappingUrl(module.text) ? 'compiled' : plainOrCompiled(module) };
+  return fromSourceMap(module, node, reader) ?? { text, file: module.url, line, language: 'javascript', via: mapRefOf(module) ? 'compiled' : plainOrCompiled(module) };
 }
 
 /** A module without a source map is taken as written unless it carries a compiler's or bundler's marks. */
@@ -59,7 +59,7 @@ function plainOrCompiled(module: ParsedModule): 'module' | 'compiled' {
 }
 
 function fromSourceMap(module: ParsedModule, node: AstNode, reader: ModuleReader): WrittenSource | undefined {
-  const mapRef = sourceMappingUrl(module.text);
+  const mapRef = mapRefOf(module);
   if (!mapRef) return undefined;
   let mapText = inlineSourceMap(mapRef);
   let mapUrl = module.url;
@@ -97,12 +97,22 @@ function fromSourceMap(module: ParsedModule, node: AstNode, reader: ModuleReader
  * above it (a doc comment, `@register`), dedented.
  */
 function classText(module: ParsedModule, node: AstNode): { text: string; line: number } {
-  const lines = module.text.slice(0, node.end as number).split('\n');
+  // Only the class's own lines are cut out of the module (never the whole text split into lines:
+  // a page's bundle is megabytes, and this runs for every class a run records).
   let first = lineOf(module, startOf(module, node)) - 1;
-  while (first > 0 && /^\s*(?:@|\/\/|\/\*|\*)/.test(lines[first - 1]!)) first--;
-  const own = lines.slice(first);
+  while (first > 0 && /^\s*(?:@|\/\/|\/\*|\*)/.test(module.text.slice(module.lineStarts[first - 1], module.lineStarts[first]! - 1))) first--;
+  const own = module.text.slice(module.lineStarts[first], node.end as number).split('\n');
   const indent = Math.min(...own.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)![0].length));
   return { text: `${own.map((l) => l.slice(Math.min(indent, /^\s*/.exec(l)![0].length))).join('\n')}\n`, line: first + 1 };
+}
+
+const mapRefs = new WeakMap<ParsedModule, { ref: string | undefined }>();
+
+/** The module's `sourceMappingURL`, looked for once per module (a scan of the whole text). */
+function mapRefOf(module: ParsedModule): string | undefined {
+  let found = mapRefs.get(module);
+  if (!found) mapRefs.set(module, (found = { ref: sourceMappingUrl(module.text) }));
+  return found.ref;
 }
 
 /** Where a class begins, its decorators included (acorn-typescript starts the node at `class`). */

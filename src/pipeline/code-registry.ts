@@ -6,6 +6,7 @@ import type { TreeRecord } from '../fingerprint/index.js';
 import { renderGraphSvg } from '../graph/graph-svg.js';
 import { parseJsonObject } from '../cache/json-object.js';
 import type { StoreAdapter } from '../store/adapter.js';
+import { yieldToEventLoop } from '../yield-to-event-loop.js';
 import type { ActiveOutput } from './active.js';
 import { codePrefix, snapshotPrefix } from './layout.js';
 
@@ -47,12 +48,19 @@ export async function recordCode(outputs: ActiveOutput[]): Promise<void> {
   for (const output of outputs) {
     const tree = output.identity.record.tree;
     const snapshotKey = `${snapshotPrefix(output.identity.depTreeHash)}tree.json`;
-    if (!recorded.has(snapshotKey)) await recordTreeSnapshot(store, output.identity.depTreeHash, tree);
+    if (!recorded.has(snapshotKey)) {
+      await yieldToEventLoop();
+      await recordTreeSnapshot(store, output.identity.depTreeHash, tree);
+    }
     recorded.add(snapshotKey);
     for (const [name, node] of Object.entries(tree.nodes)) {
       const memoKey = `${node.sourceHash}\0${name}`;
       if (recorded.has(memoKey)) continue;
       const objectType = node.kind === 'class' ? (classObjectType(name) ?? output.identity.objectType) : node.kind;
+      // A turn of the event loop before each piece of code is read and stored: with a store that
+      // answers at once (memory, a page's cache), a run's classes would otherwise be recorded in
+      // one task of the page (tens of milliseconds each for its source and drawing).
+      await yieldToEventLoop();
       await recordCodeVersion(store, { name, sourceHash: node.sourceHash, objectType, text: sourceText(name, tree), written: writtenSourceOf(name, node.kind), now });
       recorded.add(memoKey);
     }

@@ -24,6 +24,7 @@ const PAGE = {
 type Hooks = {
   writeTerrain(size: number): Promise<{ tiff: string; translates: string[][]; workerAnswers: number }>;
   render(size: number, worker: 'default' | 'missing' | 'none'): Promise<{ png: string; workerAnswers: number; intact: boolean }>;
+  fetchText(worker: 'default' | 'none'): Promise<{ same: boolean; length: number; missing: boolean; workerAnswers: number }>;
 };
 
 function inPage<K extends keyof Hooks>(calls: Array<[K, ...Parameters<Hooks[K]>]>) {
@@ -92,5 +93,16 @@ describe.skipIf(!HAS_CHROMIUM)(`off the page's thread in headless Chromium${HAS_
     const decoded = decodePng(bytes(worker!.png));
     expect([decoded.width, decoded.height]).toEqual([node.width, node.height]);
     expect(Buffer.from(decoded.rgba).equals(Buffer.from(node.rgba))).toBe(true);
+  });
+
+  it('fetches the page’s scripts for the fingerprint in the compute worker (on the page without one): the same text; undefined for a missing script', async () => {
+    const { results } = await inPage([
+      ['fetchText', 'default'],
+      ['fetchText', 'none'],
+    ]);
+    const [worker, here] = results as Array<Awaited<ReturnType<Hooks['fetchText']>>>;
+    expect(worker).toEqual({ same: true, length: here!.length, missing: true, workerAnswers: 2 });
+    expect(here).toEqual({ same: true, length: here!.length, missing: true, workerAnswers: 0 });
+    expect(here!.length).toBeGreaterThan(100_000);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/sha256.js';
 import type { TreeRecord } from '../../src/fingerprint/index.js';
-import { packageExportText, sourceText } from '../../src/pipeline/code-registry.js';
+import { packageExportText, recordCode, sourceText } from '../../src/pipeline/code-registry.js';
+import type { ActiveOutput } from '../../src/pipeline/active.js';
+import { withConfig } from '../../src/config.js';
+import { memoryStore } from '../../src/store/memory.js';
 
 /** A package export's node as the dependency analysis makes it (dependencies.ts: `geodata-package/1`). */
 const packageNode = (name: string, version: string, member: string) => ({ kind: 'value' as const, sourceHash: sha256Hex(`geodata-package/1\n${name}\n${version}\n${member}`) });
@@ -33,5 +36,38 @@ describe('the code registry text of a package export', () => {
     const forged: TreeRecord = { ...tree, nodes: { ...tree.nodes, 'tinykernel@9.9.9:tiny': tree.nodes['tinykernel@1.4.2:tiny']! } };
     expect(packageExportText('tinykernel@9.9.9:tiny', forged)).toBeUndefined();
     expect(packageExportText('UsesPackage', tree)).toBeUndefined();
+  });
+});
+
+describe('recording a run’s code', () => {
+  it('gives the event loop a turn before each tree and piece of code it stores (a page is not held through all of them)', async () => {
+    const events: string[] = [];
+    const store = memoryStore();
+    const setMany = store.setMany.bind(store);
+    store.setMany = async (files) => {
+      events.push(`stored ${files.map(([key]) => key.split('/').at(-1)).join(' ')}`);
+      return setMany(files);
+    };
+    const values: TreeRecord = {
+      format_version: 1,
+      root: 'one',
+      nodes: { one: { kind: 'value', sourceHash: '1'.repeat(64) }, two: { kind: 'value', sourceHash: '2'.repeat(64) }, three: { kind: 'value', sourceHash: '3'.repeat(64) } },
+      edges: [],
+    };
+    const output = { identity: { record: { tree: values }, depTreeHash: 'd'.repeat(64), objectType: 'data' } } as unknown as ActiveOutput;
+    // A task that keeps queueing itself, as a page's events would: it logs each turn it gets.
+    let ticking = true;
+    const tick = () => {
+      if (!ticking) return;
+      events.push('turn');
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await withConfig({ store }, () => recordCode([output]));
+    ticking = false;
+    const stored = events.flatMap((event, i) => (event.startsWith('stored') ? [i] : []));
+    expect(stored).toHaveLength(4); // the tree, then the three values
+    for (const at of stored) expect(events[at - 1]).toBe('turn');
+    expect(events.filter((e) => e.startsWith('stored')).map((e) => e.split(' ').slice(1).join(' '))).toEqual(['graph.svg tree.json', 'source.json', 'source.json', 'source.json']);
   });
 });
