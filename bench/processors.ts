@@ -32,6 +32,7 @@ import { Reprojector } from '../src/processors/reprojector.js';
 import { SpatialSpec } from '../src/spec/spatial-spec.js';
 import { slope } from '../src/terrain/gdaldem.js';
 import { createNodeEngine, createPoolEngine } from '../wasm/node.js';
+import { laeaGrid as wholeMetreLaeaGrid } from './lib/terrain.js';
 import { formatMs, hasNativeCommand, median, timeAsync, timeNative } from './lib/timing.js';
 
 const { values } = parseArgs({
@@ -143,6 +144,10 @@ async function main(): Promise<void> {
     const [left, bottom, right, top] = laeaGrid.bounds!;
     const [xres, yres] = laeaGrid.resolution!;
     const teTr = ['-te', String(left), String(bottom), String(right), String(top), '-tr', String(xres), String(yres)];
+    // The exact warp splits over the pool only on a grid whose rows are exact in floating point:
+    // the same footprint on whole 10 m (gdalwarp -t_srs picks 10.0005 m here).
+    const exactGrid = await wholeMetreLaeaGrid(engine, SIZE);
+    const exactSpec = new SpatialSpec({ crs: 'EPSG:3035', transform: exactGrid.transform, shape: exactGrid.shape });
 
     const cells = polygonCells(POLYGONS, ORIGIN[0], ORIGIN[1], SIZE * PIXEL);
     const utmVector = path.join(folder, 'zones-utm.geojson');
@@ -164,10 +169,10 @@ async function main(): Promise<void> {
         native: [{ command: 'gdalwarp', args: ['-q', '-overwrite', '-t_srs', 'EPSG:3035', ...teTr, '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('warp-native.tif')] }],
       },
       {
-        label: `Reprojector errorThreshold 0 (exact, split over the pool) ${SIZE}x${SIZE} -> EPSG:3035 bilinear`,
-        ours: () => new Reprojector(dem, { resampling: 'bilinear', errorThreshold: 0 }).run({ spec: laeaGrid, outputPath: out('warp-exact-ours.tif'), engine, resolveInput }),
-        oursInThread: () => new Reprojector(dem, { resampling: 'bilinear', errorThreshold: 0 }).run({ spec: laeaGrid, outputPath: out('warp-exact-ours-1.tif'), engine: inThread, resolveInput }),
-        native: [{ command: 'gdalwarp', args: ['-q', '-overwrite', '-t_srs', 'EPSG:3035', ...teTr, '-r', 'bilinear', '-et', '0', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('warp-exact-native.tif')] }],
+        label: `Reprojector errorThreshold 0 (exact, split over the pool) ${SIZE}x${SIZE} -> EPSG:3035 bilinear, on whole 10 m`,
+        ours: () => new Reprojector(dem, { resampling: 'bilinear', errorThreshold: 0 }).run({ spec: exactSpec, outputPath: out('warp-exact-ours.tif'), engine, resolveInput }),
+        oursInThread: () => new Reprojector(dem, { resampling: 'bilinear', errorThreshold: 0 }).run({ spec: exactSpec, outputPath: out('warp-exact-ours-1.tif'), engine: inThread, resolveInput }),
+        native: [{ command: 'gdalwarp', args: ['-q', '-overwrite', '-t_srs', 'EPSG:3035', ...exactGrid.args, '-r', 'bilinear', '-et', '0', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('warp-exact-native.tif')] }],
       },
       {
         label: `Rasterizer ${cells.length} polygons EPSG:4326 -> ${SIZE}x${SIZE} UTM, attribute`,
