@@ -8,7 +8,8 @@ import { getPlatform } from '../platform.js';
 export interface DeflateCodec {
   /** Compresses at `level` (1 fastest … 9 smallest; hosts without levels use their default). */
   deflate(bytes: Uint8Array, level: number): Promise<Uint8Array>;
-  inflate(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Inflates; `expectedSize` (the block's size, when known) lets a host size its output at once. */
+  inflate(bytes: Uint8Array, expectedSize?: number): Promise<Uint8Array>;
   /** Blocks worth having in flight at once (the host's threads, with some to spare). */
   readonly parallel: number;
   /** Whether `level` is honoured. */

@@ -116,7 +116,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
           if (block.length < expected) throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block: ${block.length} bytes decoded where the block holds ${expected}`, name);
         } else {
           try {
-            block = await codec.inflate(stored);
+            block = await codec.inflate(stored, shape.width * shape.rows * shape.samples * bytesPerSample);
           } catch (error) {
             throw new FileError(`${name} has a damaged DEFLATE block (${(error as Error).message})`, name, { cause: error });
           }

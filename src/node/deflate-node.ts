@@ -26,9 +26,10 @@ const inflateAsync = promisify(inflate);
 /** Native zlib, asynchronous: each call runs on libuv's thread pool, so blocks compress on every core. */
 export const nodeDeflateCodec: DeflateCodec = {
   // One output chunk for the whole block: zlib's default 16 KB chunks cost a thread-pool round
-  // trip and a copy each (20-30% of a 4000x4000 Float32 write's DEFLATE time here).
+  // trip and a copy each (20-30% of a 4000x4000 Float32 write's DEFLATE time here; inflating a
+  // block of known size, likewise).
   deflate: async (bytes, level) => asBytes(await deflateAsync(bytes, { level, chunkSize: Math.max(16_384, bytes.length + (bytes.length >> 8) + 64) })),
-  inflate: async (bytes) => asBytes(await inflateAsync(bytes)),
+  inflate: async (bytes, expectedSize) => asBytes(await inflateAsync(bytes, expectedSize ? { chunkSize: Math.max(16_384, expectedSize + 64) } : {})),
   // The thread pool has 4 threads by default (UV_THREADPOOL_SIZE): keep it fed, not flooded.
   parallel: Math.max(4, 2 * availableParallelism()),
   levels: true,

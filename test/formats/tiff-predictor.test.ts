@@ -47,4 +47,19 @@ describe('TIFF floating-point predictor (3)', () => {
     decodeFloatingPoint(encoded, shape, target, (row) => row * shape.width * 4);
     expect(Buffer.from(target).equals(Buffer.from(source))).toBe(true);
   });
+
+  it('decodes one-sample Float32 rows in one pass exactly as the byte-by-byte loop does, a window of columns included', () => {
+    const encoded = encodePredictor(source.slice(), 3, shape);
+    for (const [firstColumn, columns] of [[0, 256], [37, 100], [255, 1]] as const) {
+      const fast = new Uint8Array(shape.rows * columns * 4);
+      decodeFloatingPoint(encoded.slice(), shape, fast, (row) => row * columns * 4, firstColumn, columns);
+      // A target one byte off a word boundary takes the generic path.
+      const generic = unaligned(new Uint8Array(fast.length));
+      decodeFloatingPoint(encoded.slice(), shape, generic, (row) => row * columns * 4, firstColumn, columns);
+      expect(Buffer.from(fast).equals(Buffer.from(generic))).toBe(true);
+      const expected = new Uint8Array(fast.length);
+      for (let row = 0; row < shape.rows; row++) expected.set(source.subarray((row * shape.width + firstColumn) * 4, (row * shape.width + firstColumn + columns) * 4), row * columns * 4);
+      expect(Buffer.from(fast).equals(Buffer.from(expected))).toBe(true);
+    }
+  });
 });
