@@ -295,11 +295,14 @@ export async function planWarpSplit(planner: SplitPlanner, sources: string[], de
   const resampling = values(parsed, '-r')?.[0] ?? 'near';
   if (!WINDOW_INDEPENDENT.has(resampling)) return undefined;
   const window = { xmin, xres, ymax, yres, width };
+  // Nearest neighbour needs no scales; bilinear and cubic need the sources' grids, read once.
+  const grids = resampling === 'near' ? undefined : await sourceGrids(planner, sources, parsed);
+  if (resampling !== 'near' && !grids) return undefined;
   // The most strips whose every window keeps the kernel fixed (thinner strips have smaller scales).
   for (let wanted = count * STRIPS_PER_WORKER; wanted >= 2; wanted = Math.floor(wanted / 2)) {
     const ranges = strips(height, wanted);
     if (ranges.length < 2) continue;
-    if (resampling === 'near' || (await kernelScalesSafe(planner, sources, parsed, window, [[0, height], ...ranges]))) {
+    if (!grids || (await kernelScalesSafe(planner, grids, window, [[0, height], ...ranges]))) {
       return { parsed, ranges, xmin, xmax, ymax, xres, yres, width, height };
     }
   }
@@ -344,23 +347,42 @@ interface OutputWindow {
   width: number;
 }
 
+/** A source's CRS and north-up grid, and the warp's target CRS: what a window's scale is computed from. */
+interface SourceGrid {
+  targetCrs: string;
+  sourceCrs: string;
+  grid: [number, number, number, number, number, number];
+}
+
 /**
- * Whether GDAL warps each of `rows` (the whole output and each strip) at scales of at least
- * `MIN_KERNEL_SCALE` from every source: each window's edges (21 points each, as GDAL samples
- * them) are transformed into the source's pixels, and the window's pixels over that footprint
- * is its scale. A source GDAL clips the footprint to only raises the scale. Undecidable cases
- * (no grid or CRS, points PROJ cannot transform) count as unsafe: the warp then runs whole.
+ * Each source's grid and CRS (`-s_srs` when given), or undefined when one cannot be known (no
+ * target or source CRS, no grid, a rotated grid): the warp then runs whole.
  */
-async function kernelScalesSafe(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, output: OutputWindow, rows: Array<[number, number]>): Promise<boolean> {
+async function sourceGrids(planner: SplitPlanner, sources: string[], parsed: ParsedArgs): Promise<SourceGrid[] | undefined> {
   const targetCrs = values(parsed, '-t_srs')?.[0];
-  if (!targetCrs) return false;
+  if (!targetCrs) return undefined;
+  const grids: SourceGrid[] = [];
   for (const source of sources) {
     const info = await planner.operations.info(source, ['-norat', '-noct']);
     const sourceCrs = values(parsed, '-s_srs')?.[0] ?? info.coordinateSystem?.wkt;
     const grid = info.geoTransform;
-    if (!sourceCrs || !grid || grid[2] !== 0 || grid[4] !== 0) return false;
-    const edges = rows.map(([start, end]) => windowEdges(output, start, end));
-    const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, edges.flat());
+    if (!sourceCrs || !grid || grid[2] !== 0 || grid[4] !== 0) return undefined;
+    grids.push({ targetCrs, sourceCrs, grid });
+  }
+  return grids;
+}
+
+/**
+ * Whether GDAL warps each of `rows` (the whole output and each strip) at scales of at least
+ * `MIN_KERNEL_SCALE` from every source: each window's edges (21 points each, as GDAL samples
+ * them) are transformed into the source's pixels, and the window's pixels over that footprint
+ * is its scale. A source GDAL clips the footprint to only raises the scale. Points PROJ cannot
+ * transform count as unsafe: the warp then runs whole.
+ */
+async function kernelScalesSafe(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputWindow, rows: Array<[number, number]>): Promise<boolean> {
+  const edges = rows.flatMap(([start, end]) => windowEdges(output, start, end));
+  for (const { targetCrs, sourceCrs, grid } of grids) {
+    const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, edges);
     for (let index = 0; index < rows.length; index += 1) {
       const points = projected.slice(index * EDGE_POINTS, (index + 1) * EDGE_POINTS);
       if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return false;
