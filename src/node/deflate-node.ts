@@ -28,12 +28,17 @@ export const nodeDeflateCodec: DeflateCodec = {
   // One output chunk for the whole block: zlib's default 16 KB chunks cost a thread-pool round
   // trip and a copy each (20-30% of a 4000x4000 Float32 write's DEFLATE time here; inflating a
   // block of known size, likewise).
-  deflate: async (bytes, level) => asBytes(await deflateAsync(bytes, { level, chunkSize: Math.max(16_384, bytes.length + (bytes.length >> 8) + 64) })),
-  inflate: async (bytes, expectedSize) => asBytes(await inflateAsync(bytes, expectedSize ? { chunkSize: Math.max(16_384, expectedSize + 64) } : {})),
+  deflate: async (bytes, level) => asBytes(await deflateAsync(bytes, { level, chunkSize: oneChunk(bytes.length + (bytes.length >> 8)) })),
+  inflate: async (bytes, expectedSize) => asBytes(await inflateAsync(bytes, expectedSize ? { chunkSize: oneChunk(expectedSize) } : {})),
   // The thread pool has 4 threads by default (UV_THREADPOOL_SIZE): keep it fed, not flooded.
   parallel: Math.max(4, 2 * availableParallelism()),
   levels: true,
 };
+
+/** A zlib output chunk that holds `size` bytes (and a little more), never below zlib's default. */
+function oneChunk(size: number): number {
+  return Math.max(16_384, size + 64);
+}
 
 function asBytes(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
