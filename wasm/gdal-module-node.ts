@@ -9,6 +9,7 @@ import { ConfigError, FileError } from '../src/errors.js';
 import { GDAL_ASSET_FILES } from './assets.js';
 import type { InitGdalJs } from './emscripten.js';
 import { quietLogHandlers, SharedGdalModule, type GdalModuleLoader } from './gdal-module.js';
+import { withCompiledWasm, type WasmInstantiation } from './gdal-wasm-instantiate.js';
 
 const require = createRequire(import.meta.url);
 const NODE_ENTRY = 'gdal3.js/dist/package/gdal3.node.js';
@@ -21,12 +22,31 @@ function resolveEntry(): string {
   }
 }
 
+/** The folder of the installed gdal3.js's Node build and its assets (`dist/package/`). */
+export function gdalPackageFolder(): string {
+  return path.dirname(resolveEntry());
+}
+
+/** Options of `nodeGdalLoader`. */
+export interface NodeGdalLoaderOptions {
+  /**
+   * gdal3.js's WebAssembly compiled already (by the pool, once per process), to instantiate
+   * instead of reading and compiling the `.wasm` file. Only for a thread that belongs to geodata:
+   * loading from it replaces `fs.readFileSync` and `WebAssembly.instantiate` of the thread while
+   * gdal3.js loads (`gdal-wasm-instantiate.ts`). Resolving to `undefined` (or to something that is
+   * not a `WebAssembly.Module`) loads the file as usual.
+   */
+  compiled?: () => Promise<unknown>;
+  /** Told how each load got its WebAssembly (only when `compiled` is given). */
+  onInstantiate?: (how: WasmInstantiation) => void;
+}
+
 /**
  * The loader of gdal3.js in Node. gdal3.js reads its `.data` file with
  * `readFileSync('./' + path)`, so an absolute asset path fails (ENOENT); the package folder is
  * therefore passed relative to the working directory at load time.
  */
-export function nodeGdalLoader(): GdalModuleLoader {
+export function nodeGdalLoader(options: NodeGdalLoaderOptions = {}): GdalModuleLoader {
   let entry: string | undefined;
   return {
     async load() {
@@ -43,8 +63,21 @@ export function nodeGdalLoader(): GdalModuleLoader {
         );
       }
       const init = require(entry) as InitGdalJs;
-      const gdal = await init({ path: relative, ...quietLogHandlers });
-      return gdal.Module;
+      const start = () => init({ path: relative, ...quietLogHandlers });
+      if (!options.compiled) return (await start()).Module;
+      const report = options.onInstantiate ?? (() => undefined);
+      let compiled: unknown;
+      try {
+        compiled = await options.compiled();
+      } catch (error) {
+        report({ shared: false, reason: `${(error as Error)?.message ?? String(error)}; this thread compiled ${path.join(folder, GDAL_ASSET_FILES.wasm)} itself` });
+        return (await start()).Module;
+      }
+      if (!(compiled instanceof WebAssembly.Module)) {
+        report({ shared: false, reason: `no compiled GDAL WebAssembly was shared with this thread (got ${describe(compiled)}), so it compiled ${path.join(folder, GDAL_ASSET_FILES.wasm)} itself` });
+        return (await start()).Module;
+      }
+      return (await withCompiledWasm(compiled, path.join(folder, GDAL_ASSET_FILES.wasm), start, report)).Module;
     },
     unload() {
       // gdal3.js caches its module in the CommonJS module's scope: dropping that module from
@@ -58,6 +91,11 @@ export function nodeGdalLoader(): GdalModuleLoader {
       delete require.cache[entry];
     },
   };
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'plain'} object` : `a ${typeof value}`;
 }
 
 /** The one gdal3.js module of this Node process, shared by every Node engine. */

@@ -4,5 +4,6 @@
  */
 export * from './index.js';
 export { createNodeEngine, type NodeEngineOptions } from './node-engine.js';
-export { nodeGdalLoader, nodeGdalModule } from './gdal-module-node.js';
+export { nodeGdalLoader, nodeGdalModule, type NodeGdalLoaderOptions } from './gdal-module-node.js';
+export type { WasmInstantiation } from './gdal-wasm-instantiate.js';
 export { createPoolEngine, type PoolEngine, type PoolEngineOptions } from './pool-engine.js';

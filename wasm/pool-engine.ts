@@ -16,9 +16,12 @@ import { ConfigError, GdalError, InvalidInputError } from '../src/errors.js';
 import type { EngineOptions, RuntimeAccess } from './engine-core.js';
 import { checkedFiles } from './engine-core.js';
 import { GDAL_OPERATIONS, type CallOptions, type GdalEngine, type GdalOperations } from './engine.js';
+import { debugLog } from './debug-log.js';
 import { reportFileAccess, type FileAccess } from './file-access.js';
+import type { WasmInstantiation } from './gdal-wasm-instantiate.js';
+import { compiledGdalWasm } from './gdal-wasm-node.js';
 import { hostFileSystem } from './host-fs-node.js';
-import type { PoolAnswer, PoolCall, PoolMethod, PoolWorkerData } from './pool-protocol.js';
+import type { PoolAnswer, PoolCall, PoolMethod, PoolWasm, PoolWorkerData } from './pool-protocol.js';
 import { isSplitScratch, splitDem, splitWarp, type SplitPlanner } from './pool-split.js';
 import { CALL_OPTIONS_INDEX, deserializeError } from './worker-protocol.js';
 
@@ -56,6 +59,13 @@ export interface PoolEngineOptions extends EngineOptions {
    * `false` starts a thread only when a call finds every started one busy.
    */
   warm?: boolean;
+  /**
+   * Compile gdal3.js's WebAssembly once per process and let every worker thread instantiate that
+   * one module (default true): each thread then skips reading and compiling the 28 MB file, and
+   * the code V8 optimises for one thread serves all. `false` lets each thread load gdal3.js on
+   * its own, as before.
+   */
+  sharedWasm?: boolean;
 }
 
 /** A Node `GdalEngine` running GDAL in worker threads; `workers` is the pool's size. */
@@ -66,6 +76,11 @@ export interface PoolEngine extends GdalEngine {
    * operation (and loads gdal3.js for it), so 0 means GDAL never ran; file methods start none.
    */
   readonly started: number;
+  /**
+   * How each started thread got GDAL's WebAssembly, in the order they loaded GDAL: from the
+   * pool's one compiled module (`shared: true`), or compiled by the thread itself, with why.
+   */
+  readonly wasmLoads: readonly WasmInstantiation[];
 }
 
 /** How a call ended, with the files GDAL read either way. */
@@ -150,6 +165,10 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   const queue: Task[] = [];
   let nextId = 1;
   let started = 0;
+  const wasmLoads: WasmInstantiation[] = [];
+  // Held while the pool is open: the process's compiled module is kept only as long as someone
+  // holds it (`compiledGdalWasm`).
+  let wasm: Promise<PoolWasm> | undefined;
 
   // Host files need no GDAL on this thread: the module is never loaded here.
   const noRuntime: RuntimeAccess = {
@@ -185,12 +204,39 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     worker.on('exit', (code) => end(`exit code ${code}`));
     worker.unref();
     slots.push(slot);
+    sendWasm(slot);
     return slot;
+  }
+
+  /** Gives a new thread the process's compiled GDAL WebAssembly, or why it has none. */
+  function sendWasm(slot: Slot): void {
+    if (!wasm) {
+      wasm =
+        options.sharedWasm === false
+          ? Promise.resolve({ type: 'wasm', module: null, reason: 'the pool was created with sharedWasm: false, so each thread compiles GDAL\'s WebAssembly itself' })
+          : compiledGdalWasm().then(
+              (module): PoolWasm => ({ type: 'wasm', module }),
+              (error: unknown): PoolWasm => ({ type: 'wasm', module: null, reason: `the pool could not compile GDAL's WebAssembly once for its threads: ${(error as Error)?.message ?? String(error)}` }),
+            );
+    }
+    void wasm.then((message) => {
+      if (slot.ended) return;
+      try {
+        slot.worker.postMessage(message);
+      } catch (error) {
+        slot.worker.postMessage({ type: 'wasm', module: null, reason: `the compiled GDAL WebAssembly could not be sent to the thread: ${(error as Error).message}` } satisfies PoolWasm);
+      }
+    });
   }
 
   function answer(slot: Slot, message: PoolAnswer): void {
     if (message.type === 'warning') {
       options.onWarning?.(message.warning);
+      return;
+    }
+    if (message.type === 'instantiated') {
+      wasmLoads.push(message.how);
+      if (!message.how.shared) debugLog('gdal', `a pool thread loaded GDAL without the shared WebAssembly module: ${message.how.reason}`);
       return;
     }
     const task = slot.task;
@@ -298,6 +344,9 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     get started() {
       return started;
     },
+    get wasmLoads() {
+      return [...wasmLoads];
+    },
     fs: checkedFiles(files),
     warp: (sources, dest, args, callOptions) => splitWarp(planner, sources, dest, args, callOptions),
     dem: (mode, source, dest, args, demOptions) => splitDem(planner, mode, source, dest, args, demOptions),
@@ -305,6 +354,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
       // Calls under way finish (their outputs are being written); then every thread ends. A
       // thread still loading GDAL for a warm-up is ended at once: a short script need not wait.
       const ending = slots.splice(0);
+      wasm = undefined;
       await Promise.all(
         ending.map(async (slot) => {
           slot.closing = true;

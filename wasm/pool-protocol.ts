@@ -7,6 +7,7 @@
 import type { GdalOperations } from './engine.js';
 import type { FileAccess } from './file-access.js';
 import type { GdalWarning } from './gdal-call.js';
+import type { WasmInstantiation } from './gdal-wasm-instantiate.js';
 import type { SerializedError } from './worker-protocol.js';
 
 /** The GDAL operations a pool worker serves (file methods run on the calling thread). */
@@ -21,11 +22,21 @@ export interface PoolCall {
   progress: boolean;
 }
 
+/**
+ * gdal3.js's WebAssembly compiled once by the pool (`module`, shared with the thread, not copied),
+ * or why there is none (`reason`): then the thread compiles the file itself. Sent once per thread.
+ */
+export type PoolWasm = { type: 'wasm'; module: WebAssembly.Module } | { type: 'wasm'; module: null; reason: string };
+
+/** What the pool sends a worker thread. */
+export type PoolMessage = PoolCall | PoolWasm;
+
 export type PoolAnswer =
   | { type: 'result'; id: number; value: unknown; access: FileAccess[] }
   | { type: 'error'; id: number; error: SerializedError; access: FileAccess[] }
   | { type: 'progress'; id: number; fraction: number; message?: string }
-  | { type: 'warning'; warning: GdalWarning };
+  | { type: 'warning'; warning: GdalWarning }
+  | { type: 'instantiated'; how: WasmInstantiation };
 
 /** What a worker thread is started with (`workerData`). */
 export interface PoolWorkerData {

@@ -8,9 +8,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CallOptions } from './engine.js';
+import { createEngine } from './engine-core.js';
 import { onFileAccess, type FileAccess } from './file-access.js';
-import { createNodeEngine } from './node-engine.js';
-import type { PoolAnswer, PoolCall, PoolWorkerData } from './pool-protocol.js';
+import { SharedGdalModule } from './gdal-module.js';
+import { nodeGdalLoader } from './gdal-module-node.js';
+import { hostFileSystem } from './host-fs-node.js';
+import type { PoolAnswer, PoolCall, PoolMessage, PoolWorkerData } from './pool-protocol.js';
 import { CALL_OPTIONS_INDEX, serializeError } from './worker-protocol.js';
 
 const port = parentPort;
@@ -18,7 +21,15 @@ if (!port) throw new Error('pool-worker.ts runs only as a worker thread of creat
 
 const data = workerData as PoolWorkerData;
 const post = (message: PoolAnswer) => port.postMessage(message);
-const engine = createNodeEngine(data.warnings ? { onWarning: (warning) => post({ type: 'warning', warning }) } : {});
+
+// The pool sends gdal3.js's WebAssembly compiled once per process (or why it has none); GDAL
+// loads on the first call, from that module, when it has arrived.
+let receiveWasm!: (module: WebAssembly.Module) => void;
+let noWasm!: (reason: Error) => void;
+const sharedWasm = new Promise<WebAssembly.Module>((resolve, reject) => ((receiveWasm = resolve), (noWasm = reject)));
+sharedWasm.catch(() => undefined);
+const loader = nodeGdalLoader({ compiled: () => sharedWasm, onInstantiate: (how) => post({ type: 'instantiated', how }) });
+const engine = createEngine(new SharedGdalModule(loader), hostFileSystem, data.warnings ? { onWarning: (warning) => post({ type: 'warning', warning }) } : {});
 
 // The files GDAL reads during the current call: sent back with its answer, so the caller records
 // them in the async context of the computation that asked (it has no view of this thread's).
@@ -47,6 +58,10 @@ async function run(call: PoolCall): Promise<void> {
 // The pool sends one call at a time to a worker; the queue is a guard all the same: GDAL's state
 // (configuration, error handlers) is per module and must not change under a running call.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: PoolCall) => {
+port.on('message', (message: PoolMessage) => {
   if (message.type === 'call') queue = queue.then(() => run(message));
+  else if (message.type === 'wasm') {
+    if (message.module) receiveWasm(message.module);
+    else noWasm(new Error(message.reason));
+  }
 });
