@@ -95,7 +95,7 @@ export function nodeGdalLoader(options: NodeGdalLoaderOptions = {}): GdalModuleL
 
 function describe(value: unknown): string {
   if (value === undefined || value === null) return String(value);
-  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'plain'} object` : `a ${typeof value}`;
+  return typeof value === 'object' ? `an object of class ${value.constructor?.name ?? 'none'}` : `a ${typeof value}`;
 }
 
 /** The one gdal3.js module of this Node process, shared by every Node engine. */

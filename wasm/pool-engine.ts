@@ -213,7 +213,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     if (!wasm) {
       wasm =
         options.sharedWasm === false
-          ? Promise.resolve({ type: 'wasm', module: null, reason: 'the pool was created with sharedWasm: false, so each thread compiles GDAL\'s WebAssembly itself' })
+          ? Promise.resolve({ type: 'wasm', module: null, reason: 'the pool was created with sharedWasm: false' })
           : compiledGdalWasm().then(
               (module): PoolWasm => ({ type: 'wasm', module }),
               (error: unknown): PoolWasm => ({ type: 'wasm', module: null, reason: `the pool could not compile GDAL's WebAssembly once for its threads: ${(error as Error)?.message ?? String(error)}` }),
