@@ -8,8 +8,10 @@ import path from 'node:path';
 import { ConfigError, FileError } from '../src/errors.js';
 import { GDAL_ASSET_FILES } from './assets.js';
 import type { InitGdalJs } from './emscripten.js';
+import { debugLog } from './debug-log.js';
+import { evaluateEditedGdalJs } from './gdal-js-node-source.js';
 import { quietLogHandlers, SharedGdalModule, type GdalModuleLoader } from './gdal-module.js';
-import { withCompiledWasm, type WasmInstantiation } from './gdal-wasm-instantiate.js';
+import { instantiateFromCompiled, type WasmInstantiation } from './gdal-wasm-instantiate.js';
 
 const require = createRequire(import.meta.url);
 const NODE_ENTRY = 'gdal3.js/dist/package/gdal3.node.js';
@@ -31,10 +33,9 @@ export function gdalPackageFolder(): string {
 export interface NodeGdalLoaderOptions {
   /**
    * gdal3.js's WebAssembly compiled already (by the pool, once per process), to instantiate
-   * instead of reading and compiling the `.wasm` file. Only for a thread that belongs to geodata:
-   * loading from it replaces `fs.readFileSync` and `WebAssembly.instantiate` of the thread while
-   * gdal3.js loads (`gdal-wasm-instantiate.ts`). Resolving to `undefined` (or to something that is
-   * not a `WebAssembly.Module`) loads the file as usual.
+   * instead of reading and compiling the `.wasm` file (through Emscripten's `instantiateWasm`
+   * hook). Rejecting, or resolving to something that is not a `WebAssembly.Module`, loads the file
+   * as usual.
    */
   compiled?: () => Promise<unknown>;
   /** Told how each load got its WebAssembly (only when `compiled` is given). */
@@ -48,6 +49,8 @@ export interface NodeGdalLoaderOptions {
  */
 export function nodeGdalLoader(options: NodeGdalLoaderOptions = {}): GdalModuleLoader {
   let entry: string | undefined;
+  // Whether gdal3.js went through `require` (as published), so `unload` must drop it from its cache.
+  let required = false;
   return {
     async load() {
       entry = resolveEntry();
@@ -62,28 +65,41 @@ export function nodeGdalLoader(options: NodeGdalLoaderOptions = {}): GdalModuleL
           `cannot load gdal3.js from ${folder}: it must be reachable by a relative path from the working directory ${process.cwd()} (same drive)`,
         );
       }
-      const init = require(entry) as InitGdalJs;
-      const start = () => init({ path: relative, ...quietLogHandlers });
-      if (!options.compiled) return (await start()).Module;
+      const wasmFile = path.join(folder, GDAL_ASSET_FILES.wasm);
       const report = options.onInstantiate ?? (() => undefined);
-      let compiled: unknown;
-      try {
-        compiled = await options.compiled();
-      } catch (error) {
-        report({ shared: false, reason: `${(error as Error)?.message ?? String(error)}; this thread compiled ${path.join(folder, GDAL_ASSET_FILES.wasm)} itself` });
-        return (await start()).Module;
+      // gdal3.js evaluated with geodata's edits (no driver table, reachable Emscripten hooks);
+      // as published when the installed build is not the one the edits fit.
+      const edited = evaluateEditedGdalJs(entry);
+      let init: InitGdalJs;
+      if (typeof edited === 'string') {
+        debugLog('gdal', `${edited}: loading gdal3.js as published`);
+        init = require(entry) as InitGdalJs;
+        required = true;
+        if (options.compiled) report({ shared: false, reason: `${edited}, so this thread compiled ${wasmFile} itself` });
+      } else {
+        init = edited.init;
+        required = false;
+        if (options.compiled) {
+          const compiled = await options.compiled().catch((error: unknown) => new Error(`${(error as Error)?.message ?? String(error)}; this thread compiled ${wasmFile} itself`));
+          if (compiled instanceof WebAssembly.Module) {
+            const emscripten = edited.emscripten;
+            const abort = (message: string) => (emscripten.onAbort as ((what: string) => void) | undefined)?.(message);
+            emscripten.instantiateWasm = instantiateFromCompiled(compiled, wasmFile, report, abort);
+          } else if (compiled instanceof Error) {
+            report({ shared: false, reason: compiled.message });
+          } else {
+            report({ shared: false, reason: `no compiled GDAL WebAssembly was shared with this thread (got ${describe(compiled)}), so it compiled ${wasmFile} itself` });
+          }
+        }
       }
-      if (!(compiled instanceof WebAssembly.Module)) {
-        report({ shared: false, reason: `no compiled GDAL WebAssembly was shared with this thread (got ${describe(compiled)}), so it compiled ${path.join(folder, GDAL_ASSET_FILES.wasm)} itself` });
-        return (await start()).Module;
-      }
-      return (await withCompiledWasm(compiled, path.join(folder, GDAL_ASSET_FILES.wasm), start, report)).Module;
+      const gdal = await init({ path: relative, ...quietLogHandlers });
+      return gdal.Module;
     },
     unload() {
-      // gdal3.js caches its module in the CommonJS module's scope: dropping that module from
+      // gdal3.js loaded as published caches its module in its CommonJS scope: dropping it from
       // require's cache is what lets the 200-300 MB instance be garbage-collected.
       // The parent's `children` list must forget it too, or it stays reachable from there.
-      if (!entry) return;
+      if (!entry || !required) return;
       const loaded = require.cache[entry] as (NodeJS.Module & { parent?: NodeJS.Module | null }) | undefined;
       const siblings = loaded?.parent?.children ?? [];
       const index = loaded ? siblings.indexOf(loaded) : -1;
