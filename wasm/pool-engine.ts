@@ -61,9 +61,10 @@ export interface PoolEngineOptions extends EngineOptions {
   warm?: boolean;
   /**
    * Compile gdal3.js's WebAssembly once per process and let every worker thread instantiate that
-   * one module (default true): each thread then skips reading and compiling the 28 MB file, and
-   * the code V8 optimises for one thread serves all. `false` lets each thread load gdal3.js on
-   * its own, as before.
+   * one module, instead of each thread reading and compiling the 28 MB file. Default: true when
+   * the pool has two workers or more. Measured on 2 cores (README, "Why both cores stops"),
+   * loading GDAL in two threads took about 0.15 s less CPU with it, and in one thread about
+   * 0.1 s more (the compile moves to the calling thread and nothing shares it), hence the default.
    */
   sharedWasm?: boolean;
 }
@@ -212,8 +213,12 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   function sendWasm(slot: Slot): void {
     if (!wasm) {
       wasm =
-        options.sharedWasm === false
-          ? Promise.resolve({ type: 'wasm', module: null, reason: 'the pool was created with sharedWasm: false' })
+        !(options.sharedWasm ?? size > 1)
+          ? Promise.resolve({
+              type: 'wasm',
+              module: null,
+              reason: options.sharedWasm === false ? 'the pool was created with sharedWasm: false' : 'the pool has one worker thread, so there is no other thread to share a compiled module with',
+            })
           : compiledGdalWasm().then(
               (module): PoolWasm => ({ type: 'wasm', module }),
               (error: unknown): PoolWasm => ({ type: 'wasm', module: null, reason: `the pool could not compile GDAL's WebAssembly once for its threads: ${(error as Error)?.message ?? String(error)}` }),

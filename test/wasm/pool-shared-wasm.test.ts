@@ -43,11 +43,14 @@ describe('the pool sharing one compiled GDAL WebAssembly', () => {
     expect((compile.mock.calls[0]![0] as Uint8Array).byteLength).toBe(readFileSync(gdalWasmFile()).byteLength);
   });
 
-  it('with sharedWasm: false, lets each thread compile its own and says why', async () => {
-    const engine = pool({ workers: 1, sharedWasm: false });
-    expect((await engine.crsInfo('EPSG:3035')).authority).toBe('EPSG:3035');
-    expect(await loadsOf(engine, 1)).toEqual([
-      { shared: false, reason: `the pool was created with sharedWasm: false; this thread compiled ${gdalWasmFile()} itself` },
+  it('with sharedWasm: false, or by default with one worker, lets each thread compile its own and says why', async () => {
+    const refused = pool({ workers: 2, warm: false, sharedWasm: false });
+    const single = pool({ workers: 1 });
+    const codes = await Promise.all([refused.crsInfo('EPSG:3035'), single.crsInfo('EPSG:4326')]);
+    expect(codes.map((info) => info.authority)).toEqual(['EPSG:3035', 'EPSG:4326']);
+    expect(await loadsOf(refused, 1)).toEqual([{ shared: false, reason: `the pool was created with sharedWasm: false; this thread compiled ${gdalWasmFile()} itself` }]);
+    expect(await loadsOf(single, 1)).toEqual([
+      { shared: false, reason: `the pool has one worker thread, so there is no other thread to share a compiled module with; this thread compiled ${gdalWasmFile()} itself` },
     ]);
   });
 });
