@@ -10,7 +10,9 @@
  * `--v8-compile` also traces V8's compiler (`disabled-by-default-v8.compile`) and prints, for the
  * page load and each phase, the time the page's thread spent in `V8.CollectSourcePositions`
  * (V8 parsing a script again to give a stack frame its line and column). Without `--profile`:
- * the CPU profiler makes V8 keep positions from the start, hiding that cost.
+ * the CPU profiler makes V8 keep positions from the start, hiding that cost. Playwright's DevTools
+ * client has V8 capture every new Error's stack with positions (for the inspector), which a
+ * user's page does not: bench/page-load.ts measures the load without it.
  *
  * `--profile` also records a CPU profile of the page's thread (Chrome DevTools protocol) and prints,
  * for each long task, the functions its samples were in: what geodata did in it.
