@@ -188,6 +188,8 @@ export { isFrameworkBase, isLibraryClass, markFrameworkBase, markLibraryClass } 
  * Where the class being registered was declared: the first stack frame outside this module and
  * outside decorator helpers (`__decorateElement`, `__esDecorate`...), without a URL's query string
  * (dev servers add `?t=...` when they reload a module). Undefined when the engine gives no stack.
+ * This module's frames are known by file name, and by function name where a bundle (what Node
+ * runs from the package, or a page's) has put this module's code into a file of another name.
  */
 export function registrationSite(): string | undefined {
   const stack = new Error().stack;
@@ -195,7 +197,8 @@ export function registrationSite(): string | undefined {
   const frames = stack.split('\n').slice(1);
   for (const frame of frames) {
     const text = frame.trim();
-    if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || /\bregister\b/.test(text.split(/[(@]/)[0] ?? '')) continue;
+    const caller = text.split(/[(@]/)[0] ?? '';
+    if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || /\bregister\b|\bregistrationSite\b|ClassRegistry\.add\b/.test(caller)) continue;
     const location = /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
     if (!location) continue;
     return `${location[1]!.replace(/\?[^:]*$/, '')}:${location[2]}:${location[3]}`;
