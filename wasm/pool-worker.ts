@@ -11,6 +11,7 @@ import type { CallOptions } from './engine.js';
 import { onFileAccess, type FileAccess } from './file-access.js';
 import { createNodeEngine } from './node-engine.js';
 import type { PoolAnswer, PoolCall, PoolWorkerData } from './pool-protocol.js';
+import { throttledProgress } from './throttled-progress.js';
 import { CALL_OPTIONS_INDEX, serializeError } from './worker-protocol.js';
 
 const port = parentPort;
@@ -30,7 +31,7 @@ async function run(call: PoolCall): Promise<void> {
   const index = CALL_OPTIONS_INDEX[call.method];
   if (index !== undefined && call.progress) {
     const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
-    options.onProgress = (fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) });
+    options.onProgress = throttledProgress((fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) }));
     args[index] = options;
   }
   reads = [];

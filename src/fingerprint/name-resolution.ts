@@ -184,8 +184,9 @@ function esbuildImportName(specifier: string): string {
 }
 
 // Where the library's own files are: beside this module, whose path ends in
-// `src/fingerprint/name-resolution.{ts,js}` (in `src/` under tsx, `dist/src/` when built).
-const OWN_PATH = /^(.*\/)(?:dist\/)?src\/fingerprint\/[^/]+$/;
+// `src/fingerprint/name-resolution.{ts,js}` (in `src/` under tsx, `dist/src/` when built), or in
+// a chunk of `dist/bundle/` (what Node runs from the built package).
+const OWN_PATH = /^(.*\/)(?:(?:dist\/)?src\/fingerprint|dist\/bundle)\/[^/]+$/;
 let libraryRoot: string | null | undefined;
 
 function ownRoot(): string | null {

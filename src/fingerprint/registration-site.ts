@@ -70,6 +70,8 @@ export interface StackFrame {
  * Where the class being registered was declared: the first stack frame outside this module and
  * outside decorator helpers (`__decorateElement`, `__esDecorate`...), without a URL's query string
  * (dev servers add `?t=...` when they reload a module). Undefined when the engine gives no stack.
+ * The registry's frames are known by file name, and by function name where a bundle has put its
+ * code into a file of another name.
  *
  * `below` is the registry's function that asked (`ClassRegistry.prototype.add`): on V8 the stack
  * starts below it, so the registry's own frames are left out even in a bundle or minified code,
@@ -124,8 +126,15 @@ function label(frame: StackFrame): string {
 
 /** The registry's own frames and decorator helpers' (the same tests on the frame as on its text). */
 function skipped(label: string, url: string): boolean {
-  return /registry\.[cm]?[jt]s/.test(url) || /^(Object\.)?_{2}\w*/.test(label) || /\bregister\b/.test(label);
+  return /registry\.[cm]?[jt]s/.test(url) || /^(Object\.)?_{2}\w*/.test(label) || OWN_FUNCTIONS.test(label);
 }
+
+/**
+ * The registry's functions, by name: where a bundle (what Node runs from the package, or a
+ * page's) has put its code into a file of another name, and the engine cannot start the stack
+ * below `ClassRegistry.add` (V8 can).
+ */
+const OWN_FUNCTIONS = /\bregister\b|\bregistrationSite\b|\bstackText\b|ClassRegistry\.add\b/;
 
 function withoutQuery(url: string): string {
   return url.replace(/\?[^:]*$/, '');
@@ -176,7 +185,8 @@ function siteOfText(stack: string | undefined): RegistrationSite | undefined {
   const frames = stack.split('\n').slice(1);
   for (const frame of frames) {
     const text = frame.trim();
-    if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || /\bregister\b/.test(text.split(/[(@]/)[0] ?? '')) continue;
+    const caller = text.split(/[(@]/)[0] ?? '';
+    if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || OWN_FUNCTIONS.test(caller)) continue;
     const location = /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
     if (!location) continue;
     return RegistrationSite.of(`${withoutQuery(location[1]!)}:${location[2]}:${location[3]}`);
