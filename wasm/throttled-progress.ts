@@ -6,7 +6,8 @@ export const PROGRESS_STEP = 0.001;
  * `PROGRESS_STEP` since the last call, went back (a new phase), changed its message, or reached
  * the end. GDAL reports progress per block of scanlines: 10,000 reports for a 4000x4000 warp, and
  * the pool's worker thread sent each as a message, which took 11 s of a 12000x12000 warp's 49 s
- * (`postMessage`, in a CPU profile of the thread).
+ * (`postMessage`, in a CPU profile of the thread). The browser's GDAL worker sends them to the
+ * page's thread, where each message is a task. Used by both workers.
  *
  * @example
  * const onProgress = throttledProgress((fraction) => port.postMessage({ fraction }));

@@ -27,12 +27,19 @@ async function node(script: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
+async function nodeWithSourceMaps(script: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--enable-source-maps', script, ...args], { cwd: work, maxBuffer: 16 << 20 });
+  return stdout;
+}
+
 describe("the package's Node bundle", () => {
   it('fingerprints pipelines that use every library processor and terrain dataset as dist/src does', async () => {
     const [bundled, compiled] = await Promise.all([node(FIXTURE, BUNDLE), node(FIXTURE, COMPILED)]);
     const hashes = JSON.parse(bundled) as Record<string, { stateHash: string }>;
     expect(Object.keys(hashes)).toEqual(['Reprojector', 'Rasterizer', 'Mosaic', 'Slope', 'Aspect', 'Hillshade', 'Roughness', 'Tpi', 'Tri', 'ColorRelief']);
     expect(hashes).toEqual(JSON.parse(compiled));
+    // Stacks mapped to the TypeScript sources (the bundle's map goes through tsc's) change nothing.
+    expect(JSON.parse(await nodeWithSourceMaps(FIXTURE, BUNDLE))).toEqual(hashes);
   }, 60_000);
 
   it('records where a class was registered in the user\'s module, not in the chunk holding register()', async () => {
