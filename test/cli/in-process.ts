@@ -24,7 +24,7 @@ interface Dist {
   main(argv: readonly string[], io: { out(text: string): void; err(text: string): void; errIsTTY: boolean; cwd: string }): Promise<number>;
   withConfig<T>(changes: { root: string }, fn: () => Promise<T>): Promise<T>;
   defaultRegistry: {
-    snapshot(): { classes: ReadonlyArray<{ name: string; site: string | undefined }> };
+    snapshot(): { classes: ReadonlyArray<{ name: string; site: { text: string } | undefined }> };
     restore(snapshot: unknown): void;
     names(): string[];
   };
@@ -75,8 +75,8 @@ export async function geodataInProcess(args: string[], cwd: string): Promise<Run
     // imports were guessed wrong here, and a later run would see the wrong classes.
     // (Exported classes that do not register themselves are registered by the CLI's loader.)
     const fromModules = (site: string | undefined) => site !== undefined && [...modules, ...LOADER].some((file) => site.startsWith(pathToFileURL(file).href) || site.startsWith(file));
-    const strays = snapshot.classes.filter(({ site }) => !fromModules(site));
-    if (strays.length > 0) throw new Error(`geodata ${args.join(' ')} registered ${strays.map((c) => `${c.name} (${c.site})`).join(', ')}, outside the modules ${modules.join(', ') || '(none)'}`);
+    const strays = snapshot.classes.filter(({ site }) => !fromModules(site?.text));
+    if (strays.length > 0) throw new Error(`geodata ${args.join(' ')} registered ${strays.map((c) => `${c.name} (${c.site?.text})`).join(', ')}, outside the modules ${modules.join(', ') || '(none)'}`);
     registrations.set(key, snapshot);
     for (const module of modules) imported.add(module);
   }
