@@ -20,6 +20,7 @@ const INTEGRATION = [
   'test/package/exports.test.ts',
   'test/package/install.test.ts',
   'test/package/bundlers.test.ts',
+  'test/package/node-bundle.test.ts',
   'test/examples/**/*.test.ts',
   'test/edit-corpus/**/*.test.ts',
   'test/fingerprint/library-toolchain.test.ts',
@@ -78,7 +79,7 @@ export default defineConfig({
           include: INTEGRATION,
           // The build is imported by Node itself, as the CLI and the fixture pipelines import it
           // (test/cli/in-process.ts): one copy of geodata, not a second one in vitest's runner.
-          server: { deps: { external: [/\/dist\/src\//] } },
+          server: { deps: { external: [/\/dist\/(?:src|bundle)\//] } },
         },
       },
       { extends: true, test: { name: 'browser', include: BROWSER } },

@@ -5,7 +5,14 @@
  * that raster as DEFLATE by GDAL inside WebAssembly against outside it (Compression Streams),
  * interleaved, medians.
  *
- *   npx tsx bench/browser-main-thread.ts [--size 2000] [--repetitions 5] [--profile]
+ *   npx tsx bench/browser-main-thread.ts [--size 2000] [--repetitions 5] [--profile] [--v8-compile]
+ *
+ * `--v8-compile` also traces V8's compiler (`disabled-by-default-v8.compile`) and prints, for the
+ * page load and each phase, the time the page's thread spent in `V8.CollectSourcePositions`
+ * (V8 parsing a script again to give a stack frame its line and column). Without `--profile`:
+ * the CPU profiler makes V8 keep positions from the start, hiding that cost. Playwright's DevTools
+ * client has V8 capture every new Error's stack with positions (for the inspector), which a
+ * user's page does not: bench/page-load.ts measures the load without it.
  *
  * `--profile` also records a CPU profile of the page's thread (Chrome DevTools protocol) and prints,
  * for each long task, the functions its samples were in: what geodata did in it.
@@ -18,10 +25,11 @@ import type { CDPSession, Page } from 'playwright-core';
 import { HAS_CHROMIUM, withBrowserPage } from '../test/helpers/browser.js';
 import { formatMs, median } from './lib/timing.js';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '2000' }, repetitions: { type: 'string', default: '5' }, profile: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '2000' }, repetitions: { type: 'string', default: '5' }, profile: { type: 'boolean', default: false }, 'v8-compile': { type: 'boolean', default: false } } });
 const SIZE = Number(values.size);
 const REPETITIONS = Number(values.repetitions);
 const PROFILE = values.profile;
+const V8_COMPILE = values['v8-compile'];
 /** The phase name of the tasks before the first phase. */
 const PAGE_LOAD = '(page load)';
 const COMPUTE_WORKER = fileURLToPath(new URL('../src/browser/compute-worker.ts', import.meta.url));
@@ -53,7 +61,7 @@ function inPage<T>(hook: Hook, ...args: unknown[]): Promise<{ result: T; profile
   const beforeGoto = async (p: Page) => {
     // Every task of the page's thread (not only the long ones the page can observe) and the
     // phases' user-timing marks.
-    if (tracing) await p.context().browser()!.startTracing(p, { categories: ['toplevel', 'blink.user_timing', '__metadata'] });
+    if (tracing) await p.context().browser()!.startTracing(p, { categories: ['toplevel', 'blink.user_timing', '__metadata', ...(V8_COMPILE ? ['disabled-by-default-v8.compile'] : [])] });
     if (!PROFILE) return;
     p.on('requestfinished', (request) => {
       const t = request.timing();
@@ -106,6 +114,7 @@ for (const p of main.phases) {
 const geodataPhases = main.phases.filter((p) => !p.name.startsWith('bench:'));
 const worst = Math.max(main.longest, ...geodataPhases.map((p) => traced?.get(p.name)?.wall ?? 0));
 console.log(`  longest task on the page's thread in geodata's phases: ${worst} ms (${worst <= 50 ? '≤' : '>'} 50 ms)${traced ? `; longest CPU ${Math.max(...geodataPhases.map((p) => traced.get(p.name)?.cpu ?? 0))} ms` : ''}`);
+if (trace && V8_COMPILE) printCollectSourcePositions(trace, main);
 if (profile) printProfile(main, profile, long ?? main.tasks.map((t) => ({ ...t, what: 'longtask entry' })));
 if (REPETITIONS === 0) process.exit(0);
 
@@ -187,12 +196,28 @@ function printProfile(run: MainThread, profile: CpuProfile, tasks: Array<{ start
 
 
 /**
- * The longest task (ms) of the page's main thread in each phase, from a trace: the renderer's
- * `ThreadControllerImpl::RunTask` events, a task belonging to the phase its middle falls in
- * (the phases' bounds are the page's `phase-start:`/`phase-end:` user-timing marks); tasks
- * before the first phase are the page's load.
+ * The time the page's thread spent in `V8.CollectSourcePositions` (wall-clock and CPU, summed),
+ * for the page load and each phase (an event belongs to the phase its start falls in).
  */
-function tasksByPhase(events: TraceEvent[], run: MainThread): { longest: Map<string, { wall: number; cpu: number }>; long: Array<{ start: number; duration: number; what: string }> } {
+function printCollectSourcePositions(events: TraceEvent[], run: MainThread): void {
+  const { spans, pid, tid, first } = phaseSpans(events, run);
+  const sums = new Map<string, { wall: number; cpu: number; count: number }>();
+  for (const e of events) {
+    if (e.pid !== pid || e.tid !== tid || e.name !== 'V8.CollectSourcePositions' || e.ph !== 'X' || e.dur === undefined) continue;
+    const phase = e.ts < first ? PAGE_LOAD : ([...spans].find(([, s]) => e.ts >= s.start && e.ts < s.end)?.[0] ?? '(between phases)');
+    const sum = sums.get(phase) ?? { wall: 0, cpu: 0, count: 0 };
+    sums.set(phase, { wall: sum.wall + e.dur / 1000, cpu: sum.cpu + (e.tdur ?? e.dur) / 1000, count: sum.count + 1 });
+  }
+  console.log(`\nV8.CollectSourcePositions on the page's thread (V8 parsing a script again for stack frames' positions):`);
+  for (const name of [PAGE_LOAD, ...run.phases.map((p) => p.name), '(between phases)']) {
+    const sum = sums.get(name);
+    if (name === '(between phases)' && !sum) continue;
+    console.log(`  ${name.padEnd(24)} ${String(sum?.count ?? 0).padStart(4)} times, ${String(Math.round(sum?.wall ?? 0)).padStart(5)} ms wall, ${String(Math.round(sum?.cpu ?? 0)).padStart(5)} ms CPU`);
+  }
+}
+
+/** The phases' spans in trace time (µs), the page's process and main thread, and the first phase's start. */
+function phaseSpans(events: TraceEvent[], run: MainThread): { spans: Map<string, { start: number; end: number }>; pid: number; tid: number; first: number; offset: number } {
   const marks = events.filter((e) => e.cat.includes('blink.user_timing') && /^phase-(start|end):/.test(e.name));
   if (marks.length === 0) throw new Error('the trace has no phase marks: cannot tell its tasks apart');
   const pid = marks[0]!.pid;
@@ -210,10 +235,21 @@ function tasksByPhase(events: TraceEvent[], run: MainThread): { longest: Map<str
   // The trace's clock against performance.now(): a phase's start mark and its recorded start.
   const phase0 = run.spans[0]!;
   const offset = spans.get(phase0.name)!.start / 1000 - phase0.start;
+  return { spans, pid, tid: main.tid, first, offset };
+}
+
+/**
+ * The longest task (ms) of the page's main thread in each phase, from a trace: the renderer's
+ * `ThreadControllerImpl::RunTask` events, a task belonging to the phase its middle falls in
+ * (the phases' bounds are the page's `phase-start:`/`phase-end:` user-timing marks); tasks
+ * before the first phase are the page's load.
+ */
+function tasksByPhase(events: TraceEvent[], run: MainThread): { longest: Map<string, { wall: number; cpu: number }>; long: Array<{ start: number; duration: number; what: string }> } {
+  const { spans, pid, tid, first, offset } = phaseSpans(events, run);
   const longest = new Map<string, { wall: number; cpu: number }>();
   const long: Array<{ start: number; duration: number; what: string }> = [];
   for (const e of events) {
-    if (e.pid !== pid || e.tid !== main.tid || e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask' || e.dur === undefined) continue;
+    if (e.pid !== pid || e.tid !== tid || e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask' || e.dur === undefined) continue;
     const middle = e.ts + e.dur / 2;
     const phase = middle < first ? PAGE_LOAD : [...spans].find(([, s]) => middle >= s.start && middle < s.end)?.[0];
     if (phase !== undefined) {

@@ -40,7 +40,7 @@ function timed(command: string, args: string[], env: Record<string, string> = {}
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(REPO, 'dist/src/node.js'))) throw new Error('build first: npm run build (the bench runs the compiled package, as users do)');
+  if (!existsSync(path.join(REPO, 'dist/bundle/node.js'))) throw new Error('build first: npm run build (the bench runs the compiled package, as users do)');
   if (!hasNativeCommand('gdalwarp') || !hasNativeCommand('gdaldem')) throw new Error('native gdalwarp and gdaldem are needed for the comparison');
   const folder = mkdtempSync(path.join(tmpdir(), 'geodata-bench-pipeline-'));
   const engine = createPoolEngine({ workers: 1 });

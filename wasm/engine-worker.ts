@@ -9,6 +9,7 @@
  */
 import type { CallOptions, GdalEngine } from './engine.js';
 import { createMemoryEngine } from './memory-engine.js';
+import { throttledProgress } from './throttled-progress.js';
 import { CALL_OPTIONS_INDEX, isFileMethod, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
 
 interface WorkerScope {
@@ -35,7 +36,8 @@ async function run(call: CallMessage): Promise<void> {
   const index = CALL_OPTIONS_INDEX[call.method];
   if (index !== undefined && call.progress) {
     const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
-    options.onProgress = (fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) });
+    // A message per GDAL report would be a task on the page's thread per block of scanlines.
+    options.onProgress = throttledProgress((fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) }));
     args[index] = options;
   }
   try {

@@ -14,6 +14,7 @@ import { SharedGdalModule } from './gdal-module.js';
 import { nodeGdalLoader } from './gdal-module-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMessage, PoolWorkerData } from './pool-protocol.js';
+import { throttledProgress } from './throttled-progress.js';
 import { CALL_OPTIONS_INDEX, serializeError } from './worker-protocol.js';
 
 const port = parentPort;
@@ -41,7 +42,7 @@ async function run(call: PoolCall): Promise<void> {
   const index = CALL_OPTIONS_INDEX[call.method];
   if (index !== undefined && call.progress) {
     const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
-    options.onProgress = (fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) });
+    options.onProgress = throttledProgress((fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) }));
     args[index] = options;
   }
   reads = [];

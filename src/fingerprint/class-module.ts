@@ -1,6 +1,7 @@
 import type { AstNode } from './ast.js';
 import { offsetOf, type ParsedModule, type Scope, scopeAt } from './module-parse.js';
 import type { NameResolver } from './name-resolution.js';
+import { RegistrationSite } from './registration-site.js';
 import type { Code } from './source-hash.js';
 
 /** Where a class was written: its module, its node there, and the scope its free names resolve in. */
@@ -20,24 +21,33 @@ const CLASS_NODES = new Set(['ClassDeclaration', 'ClassExpression']);
  * to the source) the text differs from the compiled class, so the class's name is looked up
  * where it was registered, following an import to the module that declares it.
  *
+ * The site's line and column are read only when they decide: when the module has several class
+ * nodes of the class's exact text, or none (on a page, reading them may cost a parse of the
+ * script, see `RegistrationSite`).
+ *
  * Undefined when the site is unknown, its module cannot be read, or the class is not in it (a
  * class made by `eval` or `new Function`, registered from elsewhere).
  *
  * @example
- * locateClass(SlopeLoader, registry.siteOf(SlopeLoader), resolver)?.module.url; // '/home/me/pipeline.ts'
+ * locateClass(SlopeLoader, registry.registrationSiteOf(SlopeLoader), resolver)?.module.url; // '/home/me/pipeline.ts'
  */
-export function locateClass(cls: Code, site: string | undefined, resolver: NameResolver): ClassLocation | undefined {
-  const parsed = site === undefined ? undefined : /^(.*):(\d+):(\d+)$/.exec(site);
-  if (!parsed) return undefined;
-  const module = resolver.load(parsed[1]!);
+export function locateClass(cls: Code, where: string | RegistrationSite | undefined, resolver: NameResolver): ClassLocation | undefined {
+  if (where === undefined || (typeof where === 'string' && !/:\d+:\d+$/.test(where))) return undefined;
+  const site = typeof where === 'string' ? RegistrationSite.of(where) : where;
+  const module = resolver.load(site.url);
   if (!module) return undefined;
-  const offset = offsetOf(module, Number(parsed[2]), Number(parsed[3]));
+  const offset = () => {
+    const position = /^(\d+):(\d+)$/.exec(site.position);
+    return position ? offsetOf(module, Number(position[1]), Number(position[2])) : undefined;
+  };
   const text = Function.prototype.toString.call(cls);
   const exact = byText(module, text, offset);
   if (exact) return exact;
-  const target = resolver.resolve(module, scopeAt(module, offset), cls.name);
+  const at = offset();
+  if (at === undefined) return undefined;
+  const target = resolver.resolve(module, scopeAt(module, at), cls.name);
   if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return undefined;
-  if (!target.module.typescript) return byText(target.module, text, target.node.start as number);
+  if (!target.module.typescript) return byText(target.module, text, () => target.node.start as number);
   return { module: target.module, node: target.node, scope: target.scope };
 }
 
@@ -45,8 +55,11 @@ export function locateClass(cls: Code, site: string | undefined, resolver: NameR
 // compared where it is in the module, without hashing every class's text into a map key.
 const classesByLength = new WeakMap<ParsedModule, Map<number, AstNode[]>>();
 
-/** The class node of `module` whose text is `text`, nearest to `offset` (the first of equals). */
-function byText(module: ParsedModule, text: string, offset: number): ClassLocation | undefined {
+/**
+ * The class node of `module` whose text is `text`; of several, the nearest to `offset` (the first
+ * of equals), which is asked only then.
+ */
+function byText(module: ParsedModule, text: string, offset: () => number | undefined): ClassLocation | undefined {
   let index = classesByLength.get(module);
   if (!index) {
     index = new Map();
@@ -58,10 +71,11 @@ function byText(module: ParsedModule, text: string, offset: number): ClassLocati
     }
     classesByLength.set(module, index);
   }
-  let best: AstNode | undefined;
-  for (const node of index.get(text.length) ?? []) {
-    if (!module.text.startsWith(text, node.start as number)) continue;
-    if (!best || Math.abs((node.start as number) - offset) < Math.abs((best.start as number) - offset)) best = node;
+  const matches = (index.get(text.length) ?? []).filter((node) => module.text.startsWith(text, node.start as number));
+  let best = matches[0];
+  if (matches.length > 1) {
+    const at = offset() ?? 0;
+    for (const node of matches) if (Math.abs((node.start as number) - at) < Math.abs((best!.start as number) - at)) best = node;
   }
   return best && { module, node: best, scope: scopeAt(module, best.start as number) };
 }

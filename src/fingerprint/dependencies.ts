@@ -132,7 +132,7 @@ export class Analyser {
     if (!this.resolver) return undefined;
     let location = this.locations.get(cls);
     if (location === undefined) {
-      location = locateClass(cls, this.registry.siteOf(cls), this.resolver) ?? null;
+      location = locateClass(cls, this.registry.registrationSiteOf(cls), this.resolver) ?? null;
       this.locations.set(cls, location);
     }
     return location ?? undefined;

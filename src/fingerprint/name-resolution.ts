@@ -4,6 +4,7 @@ import { undoLibraryRename } from './known-names.js';
 import { isLibraryExport } from '../library-names.js';
 import { type Binding, lookup, type ParsedModule, parseModule, type Scope } from './module-parse.js';
 import { isPathSpecifier, type ModuleReader, packageName, type PackageId } from './module-reader.js';
+import { pageFrames } from './registration-site.js';
 
 /** Code of the project that a free name resolves to: a declaration in some module. */
 export interface CodeTarget {
@@ -183,8 +184,9 @@ function esbuildImportName(specifier: string): string {
 }
 
 // Where the library's own files are: beside this module, whose path ends in
-// `src/fingerprint/name-resolution.{ts,js}` (in `src/` under tsx, `dist/src/` when built).
-const OWN_PATH = /^(.*\/)(?:dist\/)?src\/fingerprint\/[^/]+$/;
+// `src/fingerprint/name-resolution.{ts,js}` (in `src/` under tsx, `dist/src/` when built), or in
+// a chunk of `dist/bundle/` (what Node runs from the built package).
+const OWN_PATH = /^(.*\/)(?:(?:dist\/)?src\/fingerprint|dist\/bundle)\/[^/]+$/;
 let libraryRoot: string | null | undefined;
 
 function ownRoot(): string | null {
@@ -242,8 +244,19 @@ function ownRegionPrefix(module: ParsedModule): string | undefined {
   return ownPrefixes.get(module) ?? undefined;
 }
 
-/** Where this function's code is: the first frame of a fresh stack. */
+/**
+ * Where this function's code is: the first frame of a fresh stack. On a page, the frame of its
+ * caller (this module too) and that frame's position only: the text of a stack would have V8
+ * collect the positions of every frame's function (see `RegistrationSite`).
+ */
 function ownPosition(): { url: string; line: number; column: number } | undefined {
+  const first = pageFrames(ownPosition)?.[0];
+  const script = first?.getScriptNameOrSourceURL();
+  if (first && script) {
+    const line = first.getLineNumber();
+    const column = first.getColumnNumber();
+    return line === null || column === null ? undefined : { url: script, line, column };
+  }
   const frame = new Error().stack?.split('\n').find((line) => /:\d+:\d+\)?$/.test(line.trim()));
   const match = frame && /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?):(\d+):(\d+)\)?$/i.exec(frame.trim());
   if (!match) return undefined;

@@ -19,8 +19,9 @@ export async function prepareModules(registry: ClassRegistry, reader: ModuleRead
   if (!reader?.prepare) return;
   const sites = registry
     .names()
-    .map((name) => registry.siteOf(registry.get(name)!))
-    .flatMap((site) => (site === undefined ? [] : [site.replace(/:\d+:\d+$/, '')]));
+    // The sites' scripts only: on a page, a site's line and column may cost a parse of the script.
+    .map((name) => registry.registrationSiteOf(registry.get(name)!))
+    .flatMap((site) => (site === undefined ? [] : [site.url]));
   await reader.prepare(sites);
   await parseAhead(reader, sites);
   for (let round = 0; round < MAX_ROUNDS; round++) {

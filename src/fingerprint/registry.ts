@@ -2,6 +2,7 @@ import { FingerprintError, describeValue } from '../errors.js';
 import { canonicalSource } from './canonical-source.js';
 import type { Code } from './source-hash.js';
 import { declaredClassName } from './class-name.js';
+import { RegistrationSite, registrationSite } from './registration-site.js';
 
 /**
  * Classes by name. A class body names other classes (`new ElevationLoader()`); the registry is
@@ -15,10 +16,14 @@ import { declaredClassName } from './class-name.js';
 export class ClassRegistry {
   private readonly byName = new Map<string, Code>();
   private readonly nameByClass = new WeakMap<Code, string>();
-  private readonly sites = new Map<string, string | undefined>();
-  private readonly siteByClass = new WeakMap<Code, string>();
-  /** Every class registered under a name now, by where it was registered (see `variants`). */
-  private readonly bySite = new Map<string, Map<string, Code>>();
+  private readonly sites = new Map<string, RegistrationSite | undefined>();
+  private readonly siteByClass = new WeakMap<Code, RegistrationSite>();
+  /**
+   * Every class registered under a name now, each with where it was registered (see `variants`);
+   * one per place. A list, not a map by `url:line:column`: on a page, a site's line and column
+   * are read only when two registrations of one name must be told apart.
+   */
+  private readonly bySite = new Map<string, Array<{ site: RegistrationSite | undefined; cls: Code }>>();
   private changes = 0;
 
   /** Increases with every change, so analyses that depend on the registry know when to redo. */
@@ -41,6 +46,14 @@ export class ClassRegistry {
    * the fingerprint finds the module the class was written in. Undefined without a stack.
    */
   siteOf(cls: Code): string | undefined {
+    return this.siteByClass.get(cls)?.text;
+  }
+
+  /**
+   * Where `cls` was registered, with the line and column read only when asked: its URL (`url`)
+   * costs nothing, its `text` may cost a parse of a page's script (see `RegistrationSite`).
+   */
+  registrationSiteOf(cls: Code): RegistrationSite | undefined {
     return this.siteByClass.get(cls);
   }
 
@@ -53,7 +66,7 @@ export class ClassRegistry {
   variants(name: string): Code[] {
     const current = this.byName.get(name);
     if (!current) return [];
-    const others = [...(this.bySite.get(name)?.values() ?? [])].filter((cls) => cls !== current);
+    const others = (this.bySite.get(name) ?? []).map((variant) => variant.cls).filter((cls) => cls !== current);
     return [current, ...others];
   }
 
@@ -67,8 +80,12 @@ export class ClassRegistry {
    * same name replaces the old one when it has the same source hash or comes from the same place
    * in the code (`site`: an edited notebook cell or a module re-run in watch mode); a different
    * class with the same name from elsewhere is an error that names both places.
+   *
+   * `site` is where the call came from (`url:line:column`; by default read from the stack). On a
+   * page its line and column are read only when a class of the same name is registered already.
    */
-  add(cls: Code, site: string | undefined = registrationSite()): void {
+  add(cls: Code, where?: string | RegistrationSite): void {
+    const site = where === undefined ? registrationSite(ClassRegistry.prototype.add) : typeof where === 'string' ? RegistrationSite.of(where) : where;
     if (typeof cls !== 'function') {
       throw new FingerprintError(`register() expects a class, got ${describeValue(cls)}.`);
     }
@@ -82,19 +99,23 @@ export class ClassRegistry {
     const existing = this.byName.get(name);
     if (existing === cls) return;
     const previousSite = this.sites.get(name);
-    const sameSite = site !== undefined && site === previousSite;
+    // Only a second class of this name needs the places compared (and so, on a page, read).
+    const sameSite = existing !== undefined && site !== undefined && RegistrationSite.same(site, previousSite);
     if (existing && !sameSite && canonicalSource(existing).hash !== canonicalSource(cls).hash) {
-      const where = (s: string | undefined) => (s ? ` (registered at ${s})` : '');
+      const at = (s: RegistrationSite | undefined) => (s ? ` (registered at ${s.text})` : '');
       throw new FingerprintError(
-        `Two different classes are registered as "${name}": the first is ${excerpt(existing)}${where(previousSite)}, ` +
-          `the second is ${excerpt(cls)}${where(site)}. Rename one of them; to replace an edited class in a notebook ` +
+        `Two different classes are registered as "${name}": the first is ${excerpt(existing)}${at(previousSite)}, ` +
+          `the second is ${excerpt(cls)}${at(site)}. Rename one of them; to replace an edited class in a notebook ` +
           `or watch mode, call registry.unregister("${name}") before registering the new version.`,
       );
     }
     // A new class from the same place (or a replaced one from another) leaves only the classes of other places.
     let variants = this.bySite.get(name);
-    if (!variants || (existing && canonicalSource(existing).hash !== canonicalSource(cls).hash)) this.bySite.set(name, (variants = new Map()));
-    variants.set(site ?? '', cls);
+    if (!variants || (existing && canonicalSource(existing).hash !== canonicalSource(cls).hash)) this.bySite.set(name, (variants = []));
+    const place = variants.length === 0 ? -1 : variants.findIndex((variant) => RegistrationSite.same(variant.site, site));
+    // In place, as a map keyed by the place kept its order.
+    if (place >= 0) variants[place] = { site, cls };
+    else variants.push({ site, cls });
     this.byName.set(name, cls);
     this.sites.set(name, site);
     // Per class, so that two classes of one name (an identical one from another module) are each
@@ -113,7 +134,7 @@ export class ClassRegistry {
   snapshot(): RegistrySnapshot {
     return {
       classes: [...this.byName].map(([name, cls]) => ({ name, cls, site: this.sites.get(name) })),
-      variants: [...this.bySite].map(([name, bySite]) => [name, [...bySite]]),
+      variants: [...this.bySite].map(([name, variants]) => [name, variants.map(({ site, cls }) => [site, cls] as const)]),
     };
   }
 
@@ -127,10 +148,10 @@ export class ClassRegistry {
       if (site !== undefined) this.siteByClass.set(cls, site);
     }
     for (const [name, variants] of snapshot.variants) {
-      this.bySite.set(name, new Map(variants));
+      this.bySite.set(name, variants.map(([site, cls]) => ({ site, cls })));
       for (const [site, cls] of variants) {
         this.nameByClass.set(cls, name);
-        if (site !== '') this.siteByClass.set(cls, site);
+        if (site !== undefined) this.siteByClass.set(cls, site);
       }
     }
     this.changes++;
@@ -184,25 +205,6 @@ export function register<T extends Code>(
 
 export { isFrameworkBase, isLibraryClass, markFrameworkBase, markLibraryClass } from './code-marks.js';
 
-/**
- * Where the class being registered was declared: the first stack frame outside this module and
- * outside decorator helpers (`__decorateElement`, `__esDecorate`...), without a URL's query string
- * (dev servers add `?t=...` when they reload a module). Undefined when the engine gives no stack.
- */
-export function registrationSite(): string | undefined {
-  const stack = new Error().stack;
-  if (!stack) return undefined;
-  const frames = stack.split('\n').slice(1);
-  for (const frame of frames) {
-    const text = frame.trim();
-    if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || /\bregister\b/.test(text.split(/[(@]/)[0] ?? '')) continue;
-    const location = /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
-    if (!location) continue;
-    return `${location[1]!.replace(/\?[^:]*$/, '')}:${location[2]}:${location[3]}`;
-  }
-  return undefined;
-}
-
 function excerpt(cls: Code): string {
   // The source has no file name: its opening words are the best hint of where it was written.
   const text = Function.prototype.toString.call(cls).replace(/\s+/g, ' ').trim();
@@ -212,6 +214,6 @@ function excerpt(cls: Code): string {
 
 /** A registry's registrations at one moment (`ClassRegistry.snapshot`), opaque to callers. */
 export interface RegistrySnapshot {
-  readonly classes: ReadonlyArray<{ name: string; cls: Code; site: string | undefined }>;
-  readonly variants: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, Code]>]>;
+  readonly classes: ReadonlyArray<{ name: string; cls: Code; site: RegistrationSite | undefined }>;
+  readonly variants: ReadonlyArray<readonly [string, ReadonlyArray<readonly [RegistrationSite | undefined, Code]>]>;
 }

@@ -1,7 +1,7 @@
 // Node only: the registry browser's page, as the package build made it.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { builtAsset } from '../node/built-asset.js';
 import { PAGE_STYLE } from './page/style.js';
 
 /** The page's assets, as the server sends them. */
@@ -12,13 +12,12 @@ export interface PageAssets {
 
 /**
  * The page's script, bundled from `page/main.ts` when the package is built (scripts/build.ts):
- * nothing is bundled at run time, and esbuild is no dependency of geodata. Run from the compiled
- * build, this module sits in dist/src/registry-ui/; run from its TypeScript source (the repository's
- * tests, under tsx or vitest), in src/registry-ui/, and reads the same built file.
+ * nothing is bundled at run time, and esbuild is no dependency of geodata. Run from its TypeScript
+ * source (the repository's tests, under tsx or vitest), this module reads the same built file.
  */
 export async function readPageAssets(): Promise<PageAssets> {
   const fromSource = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(fromSource ? '../../dist/assets/registry-ui-page.js' : '../../assets/registry-ui-page.js', import.meta.url));
+  const file = builtAsset('registry-ui-page.js');
   try {
     return { script: new Uint8Array(await readFile(file)), style: PAGE_STYLE };
   } catch (error) {

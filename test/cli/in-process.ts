@@ -8,7 +8,7 @@ import { REPO, type Run } from './cli-helpers.js';
  * stdout and stderr captured, without starting Node, the build and tsx for each case. A separate process
  * still differs in what one process shares between runs, and each of those is scoped here:
  * - the module instances: main and the pipeline modules are imported by Node itself (not through
- *   vitest's transform), so they share one copy of geodata, the build in dist/, as in the bin;
+ *   vitest's transform), so they share one copy of geodata, the build in dist/bundle, as in the bin;
  * - the cache root: each run is inside `withConfig`, so `main`'s `getConfig().update({ root })`
  *   holds for that run only;
  * - the class registry: before each run it holds exactly what the run's pipeline modules register,
@@ -24,7 +24,7 @@ interface Dist {
   main(argv: readonly string[], io: { out(text: string): void; err(text: string): void; errIsTTY: boolean; cwd: string }): Promise<number>;
   withConfig<T>(changes: { root: string }, fn: () => Promise<T>): Promise<T>;
   defaultRegistry: {
-    snapshot(): { classes: ReadonlyArray<{ name: string; site: string | undefined }> };
+    snapshot(): { classes: ReadonlyArray<{ name: string; site: { text: string } | undefined }> };
     restore(snapshot: unknown): void;
     names(): string[];
   };
@@ -35,8 +35,8 @@ function loadDist(): Promise<Dist> {
   dist ??= (async () => {
     // Externalised (vitest.config.ts): imported by Node, the instance the pipeline modules import
     // by name, as in bin/geodata.js; vitest's runner would load a second copy of geodata.
-    const cli = await import(/* @vite-ignore */ pathToFileURL(join(REPO, 'dist', 'src', 'cli', 'main.js')).href);
-    const library = await import(/* @vite-ignore */ pathToFileURL(join(REPO, 'dist', 'src', 'node.js')).href);
+    const cli = await import(/* @vite-ignore */ pathToFileURL(join(REPO, 'dist', 'bundle', 'cli.js')).href);
+    const library = await import(/* @vite-ignore */ pathToFileURL(join(REPO, 'dist', 'bundle', 'node.js')).href);
     return { main: cli.main, withConfig: library.withConfig, defaultRegistry: library.defaultRegistry } as Dist;
   })();
   return dist;
@@ -74,9 +74,9 @@ export async function geodataInProcess(args: string[], cwd: string): Promise<Run
     // Every class registered must come from the modules named: otherwise the modules a run
     // imports were guessed wrong here, and a later run would see the wrong classes.
     // (Exported classes that do not register themselves are registered by the CLI's loader.)
-    const fromModules = (site: string | undefined) => site !== undefined && [...modules, LOADER].some((file) => site.startsWith(pathToFileURL(file).href) || site.startsWith(file));
-    const strays = snapshot.classes.filter(({ site }) => !fromModules(site));
-    if (strays.length > 0) throw new Error(`geodata ${args.join(' ')} registered ${strays.map((c) => `${c.name} (${c.site})`).join(', ')}, outside the modules ${modules.join(', ') || '(none)'}`);
+    const fromModules = (site: string | undefined) => site !== undefined && [...modules, ...LOADER].some((file) => site.startsWith(pathToFileURL(file).href) || site.startsWith(file));
+    const strays = snapshot.classes.filter(({ site }) => !fromModules(site?.text));
+    if (strays.length > 0) throw new Error(`geodata ${args.join(' ')} registered ${strays.map((c) => `${c.name} (${c.site?.text})`).join(', ')}, outside the modules ${modules.join(', ') || '(none)'}`);
     registrations.set(key, snapshot);
     for (const module of modules) imported.add(module);
   }
@@ -93,7 +93,9 @@ export async function geodataJsonInProcess<T = any>(args: string[], cwd: string)
   }
 }
 
-const LOADER = join(REPO, 'dist', 'src', 'cli', 'load-modules.js');
+// The CLI's loader: in one of the bundle's chunks, or its TypeScript source where the stack is
+// mapped through the bundle's source map (as vitest maps it).
+const LOADER = [join(REPO, 'dist', 'bundle'), join(REPO, 'src', 'cli', 'load-modules.ts')];
 const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /**

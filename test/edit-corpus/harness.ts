@@ -21,7 +21,7 @@ const TSX = path.join(REPOSITORY, 'node_modules', '.bin', 'tsx');
 /** The library entry a template's pipeline imports: the sources (under tsx) or the build npm users get. */
 export const LIBRARY = {
   src: path.join(REPOSITORY, 'src', 'node.ts'),
-  dist: path.join(REPOSITORY, 'dist', 'src', 'node.js'),
+  dist: path.join(REPOSITORY, 'dist', 'bundle', 'node.js'),
 } as const;
 
 /**

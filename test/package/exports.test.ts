@@ -37,10 +37,12 @@ describe('the package', () => {
   it('is built, and every file package.json names exists in the build', async () => {
     const missing = exportTargets().filter((target) => !existsSync(join(REPO, target)));
     expect(missing).toEqual([]);
-    // The built Node entry loads and exports what the source entry exports.
-    const built = await import(pathToFileURL(join(REPO, 'dist/src/node.js')).href);
-    const source = await import('../../src/node.js');
-    expect(Object.keys(built).sort()).toEqual(Object.keys(source).sort());
+    // The built Node entries (tsc's, and the bundle Node runs) load and export what the source entry exports.
+    const source = Object.keys(await import('../../src/node.js')).sort();
+    for (const entry of ['dist/src/node.js', 'dist/bundle/node.js']) {
+      const built = await import(pathToFileURL(join(REPO, entry)).href);
+      expect(Object.keys(built).sort()).toEqual(source);
+    }
   });
 
   it('reaches no Node builtin from the browser entry', async () => {

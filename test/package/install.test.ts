@@ -74,10 +74,10 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       same: true,
       produce: 'function',
       fingerprintRecord: 'function',
-      main: url('dist/src/node.js'),
+      main: url('dist/bundle/node.js'),
       browser: url('dist/src/browser.js'),
       worker: url('dist/wasm/engine-worker.js'),
-      queue: url('dist/src/queue/index.js'),
+      queue: url('dist/bundle/queue.js'),
     });
   });
 

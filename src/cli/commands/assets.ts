@@ -2,9 +2,9 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
 import { formatBytes } from '../../format.js';
+import { builtAsset } from '../../node/built-asset.js';
 import type { Command } from '../command.js';
 
 /**
@@ -16,15 +16,11 @@ export const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval
 
 /** The files a page needs next to its bundle: source (in the installed package) → file name. */
 export function assetFiles(): Array<{ from: string; name: string }> {
-  // From the compiled build this module is dist/src/cli/commands/assets.js; from the TypeScript
-  // source (the repository's tests) src/cli/commands/assets.ts, and the built worker is in dist/.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const built = (name: string) => fileURLToPath(new URL(fromSource ? `../../../dist/assets/${name}` : `../../../assets/${name}`, import.meta.url));
   const gdal = join(dirname(createRequire(import.meta.url).resolve('gdal3.js/package.json')), 'dist', 'package');
   return [
-    { from: built('engine-worker.js'), name: 'engine-worker.js' },
+    { from: builtAsset('engine-worker.js'), name: 'engine-worker.js' },
     // Figures and GeoTIFF compression off the page's thread (without it they run on the page).
-    { from: built('compute-worker.js'), name: 'compute-worker.js' },
+    { from: builtAsset('compute-worker.js'), name: 'compute-worker.js' },
     { from: join(gdal, 'gdal3WebAssembly.wasm'), name: 'gdal3WebAssembly.wasm' },
     { from: join(gdal, 'gdal3WebAssembly.data'), name: 'gdal3WebAssembly.data' },
     { from: join(gdal, 'gdal3.js'), name: 'gdal3.js' },
