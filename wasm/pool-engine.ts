@@ -229,7 +229,12 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
       try {
         slot.worker.postMessage(message);
       } catch (error) {
-        slot.worker.postMessage({ type: 'wasm', module: null, reason: `the compiled GDAL WebAssembly could not be sent to the thread: ${(error as Error).message}` } satisfies PoolWasm);
+        // The thread then compiles its own, and says why.
+        try {
+          slot.worker.postMessage({ type: 'wasm', module: null, reason: `the compiled GDAL WebAssembly could not be sent to the thread: ${(error as Error).message}` } satisfies PoolWasm);
+        } catch {
+          // The thread has ended: nothing waits for its GDAL.
+        }
       }
     });
   }
