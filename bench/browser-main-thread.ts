@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { HAS_CHROMIUM, withBrowserPage } from '../test/helpers/browser.js';
 import { formatMs, median } from './lib/timing.js';
+import type { TraceEvent } from './lib/chrome-trace.js';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '2000' }, repetitions: { type: 'string', default: '5' }, profile: { type: 'boolean', default: false }, 'v8-compile': { type: 'boolean', default: false } } });
 const SIZE = Number(values.size);
@@ -126,19 +127,6 @@ for (const [how, label] of [['none', 'GDAL in wasm, uncompressed'], ['gdal', 'GD
   console.log(`  ${label.padEnd(48)} ${formatMs(ms).padStart(9)}  ${(comp.sizes[how]! / 1e6).toFixed(1)} MB  outside/this ${(outside / ms).toFixed(2)}x`);
 }
 
-/** An event of a Chrome trace (times in µs). */
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  /** The thread's CPU time in the event (µs). */
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: Record<string, unknown>;
-}
 
 /** A V8 CPU profile as the DevTools protocol's Profiler.stop returns it (times in µs). */
 interface CpuProfile {
@@ -218,7 +206,7 @@ function printCollectSourcePositions(events: TraceEvent[], run: MainThread): voi
 
 /** The phases' spans in trace time (µs), the page's process and main thread, and the first phase's start. */
 function phaseSpans(events: TraceEvent[], run: MainThread): { spans: Map<string, { start: number; end: number }>; pid: number; tid: number; first: number; offset: number } {
-  const marks = events.filter((e) => e.cat.includes('blink.user_timing') && /^phase-(start|end):/.test(e.name));
+  const marks = events.filter((e) => (e.cat ?? '').includes('blink.user_timing') && /^phase-(start|end):/.test(e.name));
   if (marks.length === 0) throw new Error('the trace has no phase marks: cannot tell its tasks apart');
   const pid = marks[0]!.pid;
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain');

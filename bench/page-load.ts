@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { bundle, CHROMIUM, HAS_CHROMIUM } from '../test/helpers/browser.js';
 import { startHttpServer } from '../test/helpers/http-server.js';
 import { median } from './lib/timing.js';
+import type { TraceEvent } from './lib/chrome-trace.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, entry: { type: 'string', default: fileURLToPath(new URL('./browser/main-thread-entry.ts', import.meta.url)) } } });
 const RUNS = Number(values.runs);
@@ -30,16 +31,6 @@ if (!HAS_CHROMIUM) {
   process.exit(0);
 }
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: Record<string, unknown>;
-}
 
 const script = await bundle(values.entry);
 const html = '<!doctype html><meta charset="utf-8"><title>page load</title><script type="module" src="/entry.js"></script>';
