@@ -63,7 +63,8 @@ export async function sha256BytesHex(bytes: Uint8Array): Promise<string> {
   if (nativeCreateHash) {
     const hash = nativeCreateHash('sha256');
     for (let offset = 0; offset < bytes.length; offset += NODE_HASH_SLICE) {
-      if (offset > 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // setImmediate, not a timer: no 1 ms floor per slice (75 slices for a 2.4 GB output).
+      if (offset > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       hash.update(bytes.subarray(offset, offset + NODE_HASH_SLICE));
     }
     return hash.digest('hex');
