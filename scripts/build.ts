@@ -5,8 +5,8 @@
  *   dist/src, dist/wasm        the library, compiled by tsc: JavaScript, declarations, source maps
  *   dist/bundle                what Node runs (`import 'geodata'`, `geodata/queue`, the `geodata`
  *                              command, the pool's worker thread): dist/src and dist/wasm bundled
- *                              by esbuild into shared chunks, so a new process loads 46 files
- *                              instead of 250 (half the import time, bench/load.ts)
+ *                              by esbuild into shared chunks, so a new process loads under 50
+ *                              files instead of 250 (half the import time, bench/load.ts)
  *   dist/assets/registry-ui-page.js the registry browser's page, bundled by esbuild into one script
  *   dist/assets/engine-worker.js GDAL's Web Worker bundled into one ES module (`geodata assets`)
  *   dist/.build-stamp          written last: the build is complete (test/helpers/global-setup.ts
