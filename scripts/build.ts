@@ -36,7 +36,7 @@ export const WORKER_BUNDLE = join(DIST, 'assets', 'engine-worker.js');
  * dist/bundle. `pool-worker` must sit next to the pool's code: wasm/pool-engine.ts starts
  * `./pool-worker.js` beside its own module.
  */
-export const NODE_BUNDLE_ENTRIES: Readonly<Record<string, string>> = {
+const NODE_BUNDLE_ENTRIES: Record<string, string> = {
   node: 'dist/src/node.js',
   queue: 'dist/src/queue/index.js',
   cli: 'dist/src/cli/main.js',
@@ -110,7 +110,7 @@ export async function buildPackage(): Promise<void> {
 async function bundleNodeEntries(): Promise<void> {
   await build({
     absWorkingDir: REPO,
-    entryPoints: NODE_BUNDLE_ENTRIES as Record<string, string>,
+    entryPoints: NODE_BUNDLE_ENTRIES,
     outdir: join(DIST, 'bundle'),
     bundle: true,
     splitting: true,

@@ -7,10 +7,9 @@
  * webpack 5, Parcel) bundle this file on their own; otherwise build it as a separate ES module
  * and pass its URL to `createWorkerEngine({ worker })`.
  */
-import type { CallOptions, GdalEngine } from './engine.js';
+import type { GdalEngine } from './engine.js';
 import { createMemoryEngine } from './memory-engine.js';
-import { throttledProgress } from './throttled-progress.js';
-import { CALL_OPTIONS_INDEX, isFileMethod, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
+import { argsWithProgress, isFileMethod, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
@@ -32,14 +31,7 @@ async function run(call: CallMessage): Promise<void> {
     post({ type: 'error', id: call.id, error: { name: 'ConfigError', message: 'the GDAL worker received a call before its init message' } });
     return;
   }
-  const args = [...call.args];
-  const index = CALL_OPTIONS_INDEX[call.method];
-  if (index !== undefined && call.progress) {
-    const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
-    // A message per GDAL report would be a task on the page's thread per block of scanlines.
-    options.onProgress = throttledProgress((fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) }));
-    args[index] = options;
-  }
+  const args = argsWithProgress(call, post);
   try {
     const target = isFileMethod(call.method) ? engine.fs : engine;
     const value = await (target[call.method as keyof typeof target] as (...input: unknown[]) => Promise<unknown>).apply(target, args);

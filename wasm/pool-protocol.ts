@@ -8,7 +8,7 @@ import type { GdalOperations } from './engine.js';
 import type { FileAccess } from './file-access.js';
 import type { GdalWarning } from './gdal-call.js';
 import type { WasmInstantiation } from './gdal-wasm-instantiate.js';
-import type { SerializedError } from './worker-protocol.js';
+import type { ProgressMessage, SerializedError } from './worker-protocol.js';
 
 /** The GDAL operations a pool worker serves (file methods run on the calling thread). */
 export type PoolMethod = keyof GdalOperations;
@@ -34,7 +34,7 @@ export type PoolMessage = PoolCall | PoolWasm;
 export type PoolAnswer =
   | { type: 'result'; id: number; value: unknown; access: FileAccess[] }
   | { type: 'error'; id: number; error: SerializedError; access: FileAccess[] }
-  | { type: 'progress'; id: number; fraction: number; message?: string }
+  | ProgressMessage
   | { type: 'warning'; warning: GdalWarning }
   | { type: 'instantiated'; how: WasmInstantiation };
 

@@ -7,15 +7,13 @@
  * nor anything of `src/` beyond the error classes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CallOptions } from './engine.js';
 import { createEngine } from './engine-core.js';
 import { onFileAccess, type FileAccess } from './file-access.js';
 import { SharedGdalModule } from './gdal-module.js';
 import { nodeGdalLoader } from './gdal-module-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMessage, PoolWorkerData } from './pool-protocol.js';
-import { throttledProgress } from './throttled-progress.js';
-import { CALL_OPTIONS_INDEX, serializeError } from './worker-protocol.js';
+import { argsWithProgress, serializeError } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('pool-worker.ts runs only as a worker thread of createPoolEngine');
@@ -38,13 +36,7 @@ let reads: FileAccess[] = [];
 onFileAccess((access) => reads.push(access));
 
 async function run(call: PoolCall): Promise<void> {
-  const args = [...call.args];
-  const index = CALL_OPTIONS_INDEX[call.method];
-  if (index !== undefined && call.progress) {
-    const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
-    options.onProgress = throttledProgress((fraction, message) => post({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) }));
-    args[index] = options;
-  }
+  const args = argsWithProgress(call, post);
   reads = [];
   try {
     const value = await (engine[call.method] as (...input: unknown[]) => Promise<unknown>).apply(engine, args);

@@ -5,8 +5,9 @@
  */
 import { ConfigError, CrsError, FileError, FingerprintError, GdalError, GeodataError, InvalidInputError, PipelineError, StoreError } from '../src/errors.js';
 import type { GdalAssets } from './assets.js';
-import { FILE_METHODS, type EngineFiles, type GdalOperations } from './engine.js';
+import { FILE_METHODS, type CallOptions, type EngineFiles, type GdalOperations } from './engine.js';
 import type { GdalWarning } from './gdal-call.js';
+import { throttledProgress } from './throttled-progress.js';
 
 /** Engine methods the worker serves: GDAL operations, the file methods of `engine.fs`, and `close`. */
 export type WorkerMethod = keyof GdalOperations | keyof Omit<EngineFiles, 'kind'> | 'close';
@@ -25,6 +26,31 @@ export const CALL_OPTIONS_INDEX: Partial<Record<WorkerMethod, number>> = {
   vectorTranslate: 3,
   dem: 4,
 };
+
+/** A progress report sent back for call `id`. */
+export interface ProgressMessage {
+  type: 'progress';
+  id: number;
+  fraction: number;
+  message?: string;
+}
+
+/**
+ * The arguments of a call received by a worker, with an `onProgress` in its options that sends
+ * progress messages through `send` when the caller asked for progress (`progress`; callbacks do
+ * not cross threads). Throttled: a message per GDAL report would be one per block of scanlines
+ * (see `throttledProgress`), each a task on the receiving thread.
+ */
+export function argsWithProgress(call: { id: number; method: WorkerMethod; args: readonly unknown[]; progress: boolean }, send: (message: ProgressMessage) => void): unknown[] {
+  const args = [...call.args];
+  const index = CALL_OPTIONS_INDEX[call.method];
+  if (index !== undefined && call.progress) {
+    const options = { ...((args[index] as CallOptions | undefined) ?? {}) };
+    options.onProgress = throttledProgress((fraction, message) => send({ type: 'progress', id: call.id, fraction, ...(message ? { message } : {}) }));
+    args[index] = options;
+  }
+  return args;
+}
 
 /** The first message: how the worker loads gdal3.js. */
 export interface InitMessage {
@@ -49,7 +75,7 @@ export type PageMessage = InitMessage | CallMessage;
 export type WorkerMessage =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'progress'; id: number; fraction: number; message?: string }
+  | ProgressMessage
   | { type: 'warning'; warning: GdalWarning };
 
 /** An error as plain data: the class by name, and the fields the typed classes carry. */
