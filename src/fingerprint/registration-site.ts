@@ -174,9 +174,11 @@ function isNode(): boolean {
 /** The stack's text below `below` where the engine can leave out frames (V8), else a whole stack. */
 function stackText(below: Function): string | undefined {
   const errorClass = Error as ErrorConstructor & { captureStackTrace?: (target: object, below?: Function) => void };
-  const error = new Error();
-  if (typeof errorClass.captureStackTrace === 'function') errorClass.captureStackTrace(error, below);
-  return error.stack;
+  if (typeof errorClass.captureStackTrace !== 'function') return new Error().stack;
+  // One capture: a `new Error()` would take a whole stack first, only to be captured again.
+  const holder: { stack?: string } = {};
+  errorClass.captureStackTrace(holder, below);
+  return holder.stack;
 }
 
 /** The site of a stack's text (see `registrationSite`). */
