@@ -122,6 +122,8 @@ export interface Workspace {
    * in memory that does not grow with it. Without it the file is read whole.
    */
   hashFile?(path: string): Promise<{ size: number; sha256: string }>;
+  /** A whole file with its SHA-256, hashed as it is read: a cache hit's bytes are checked in the same pass. */
+  readFileWithSha256?(path: string): Promise<{ bytes: Uint8Array; sha256: string }>;
   /** Opens a file for reads and writes at any offset (`'w'` creates or empties it): GeoTIFFs rewritten tile by tile. */
   openFile?(path: string, mode: 'r' | 'w'): Promise<RandomAccessFile>;
 }

@@ -16,4 +16,9 @@ export interface Driver<T = unknown> {
   /** The extension this driver reads and writes, without the dot. */
   readonly ext: string;
   read(bytes: Uint8Array, context: DriverContext): Promise<T>;
+  /**
+   * Loads what `read` needs (its decoder's modules), started by `load()` before it finds and
+   * checks the entry so the two overlap. Optional; a failure here is left for `read` to report.
+   */
+  prepare?(): Promise<void>;
 }

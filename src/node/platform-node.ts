@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import threads from 'node:worker_threads';
 import { join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform
 import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
+import { readFileWithSha256, sha256OfFile } from './hash-file.js';
 
 const hashers = new Map<string, NodeInputHasher>();
 const moduleReader = new NodeModuleReader();
@@ -162,16 +162,8 @@ const nodeWorkspace: Workspace = {
       await handle.close();
     }
   },
-  async hashFile(path) {
-    const hash = createHash('sha256');
-    let size = 0;
-    // 4 MiB pieces: few calls into the hash, little memory, whatever the file's size.
-    for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    return { size, sha256: hash.digest('hex') };
-  },
+  hashFile: sha256OfFile,
+  readFileWithSha256,
   async openFile(path, mode) {
     const handle = await open(path, mode === 'w' ? 'w+' : 'r');
     return {

@@ -151,9 +151,9 @@ export async function checkEntry(
         'read it by window instead: const { path } = await produce(instance, spec); const part = await readWindow(path, { x, y, width, height })',
     );
   }
-  const localPath = options.bytes ? undefined : store.localPath?.(outputKey);
+  const localPath = store.localPath?.(outputKey);
   const workspace = localPath ? getPlatform().workspace() : undefined;
-  if (localPath && workspace?.hashFile) {
+  if (!options.bytes && localPath && workspace?.hashFile) {
     // Only the checksum is wanted: hashed in pieces, so an output of any size is checked in flat memory.
     const digest = await workspace.hashFile(localPath).catch(() => undefined);
     if (!digest) return missing;
@@ -165,13 +165,15 @@ export async function checkEntry(
     seen.set(outputKey, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: meta.output.sha256 });
     return { state: 'valid', meta, outputKey };
   }
-  const bytes = await store.get(outputKey);
+  // A local file is hashed as it is read; other stores' bytes are hashed once they are in memory.
+  const read = localPath && workspace?.readFileWithSha256 ? await workspace.readFileWithSha256(localPath).catch(() => undefined) : undefined;
+  const bytes = read ? read.bytes : await store.get(outputKey);
   if (!bytes) return missing;
   if (bytes.length !== meta.output.size) return truncated(bytes.length);
   // The bytes handed out are hashed whatever the stat said: a file rewritten within the mtime's
   // resolution, or by a tool that keeps it, would otherwise pass unseen. Started first: the hash
   // runs on the thread pool while the decode below runs here.
-  const hashing = sha256BytesHex(bytes);
+  const hashing = read ? Promise.resolve(read.sha256) : sha256BytesHex(bytes);
   hashing.catch(() => undefined);
   let spec: SpatialSpec | undefined;
   let decoding: Promise<unknown> | undefined;

@@ -3,6 +3,7 @@ import { Figure } from '../data/figure.js';
 import type { LoadResult } from '../data/load-result.js';
 import type { Tracked } from '../data/tracked.js';
 import { driverForExtension } from '../drivers/builtin.js';
+import type { Driver } from '../drivers/driver.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { nameRemoteInputs } from '../sources/remote-input.js';
@@ -80,6 +81,7 @@ export async function load(instance: Tracked, spec?: SpatialSpec): Promise<unkno
   if (instance instanceof Figure) {
     throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await produce(figure) and open the PNG at its path`);
   }
+  driverOf(instance).prepare?.().catch(() => undefined);
   const { identity, resolved } = await identifyFor(instance, spec);
   // Decoded while the output's checksum is computed (see EntryDecoder).
   const result = await ensureEntry(instance, resolved, identity, true, (bytes, meta, spec) => readOutput(instance, meta, bytes, spec));
@@ -372,8 +374,12 @@ function reportDamage(identity: Identity, problem: string): void {
 
 /** Reads an output's bytes with the class's driver, else its processor's, else by extension. */
 export function readOutput(instance: Tracked, meta: EntryMeta, bytes: Uint8Array, spec: SpatialSpec | undefined): Promise<unknown> {
-  const driver = instance.driver ?? instance.processor?.driver ?? driverForExtension(instance.ext);
-  return driver.read(bytes, { name: meta.output.file, ...(spec ? { spec } : {}) });
+  return driverOf(instance).read(bytes, { name: meta.output.file, ...(spec ? { spec } : {}) });
+}
+
+/** The driver that reads `instance`'s output: the class's, else its processor's, else the one of its extension. */
+function driverOf(instance: Tracked): Driver {
+  return instance.driver ?? instance.processor?.driver ?? driverForExtension(instance.ext);
 }
 
 function assertTracked(instance: unknown): asserts instance is Tracked {
