@@ -1,17 +1,18 @@
 // Node only: reads files with node:fs and hashes with node:crypto. Never reached from the browser entry.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileError } from '../errors.js';
+import { sha256OfFile } from '../sha256-file-node.js';
 import { absentDigest, type HashOptions, type InputDigest, type InputHasher, type InputRef } from './input-hasher.js';
 import { WebInputHasher } from './input-hasher-web.js';
 import { localFileOf, vrtReferences } from './vrt-references.js';
 
 /** Options of `NodeInputHasher`. */
 export interface NodeInputHasherOptions {
-  /** Opens a file as a stream of chunks; injectable so tests can count reads. */
+  /** Opens a file as a stream of chunks; injectable so tests can count reads. Default: `sha256OfFile`'s reused 1 MiB pieces. */
   openRead?: (path: string) => AsyncIterable<Uint8Array>;
   /**
    * A file changed less than this many milliseconds before it was hashed may change again within
@@ -59,7 +60,7 @@ const MAX_VRT_BYTES = 64 * 1024 * 1024;
 export class NodeInputHasher implements InputHasher {
   private memo: Promise<Map<string, MemoEntry>> | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private readonly openRead: (path: string) => AsyncIterable<Uint8Array>;
+  private readonly openRead: ((path: string) => AsyncIterable<Uint8Array>) | undefined;
   private readonly racyWindowMs: number;
   private readonly now: () => number;
   private readonly bytes = new WebInputHasher();
@@ -69,7 +70,7 @@ export class NodeInputHasher implements InputHasher {
     readonly memoPath?: string,
     options: NodeInputHasherOptions = {},
   ) {
-    this.openRead = options.openRead ?? ((path) => createReadStream(path));
+    this.openRead = options.openRead;
     this.racyWindowMs = options.racyWindowMs ?? 2000;
     this.now = options.now ?? Date.now;
   }
@@ -142,13 +143,14 @@ export class NodeInputHasher implements InputHasher {
   }
 
   private async digestFile(path: string): Promise<string> {
-    const hash = createHash('sha256');
     try {
+      if (!this.openRead) return (await sha256OfFile(path)).sha256;
+      const hash = createHash('sha256');
       for await (const chunk of this.openRead(path)) hash.update(chunk);
+      return hash.digest('hex');
     } catch (error) {
       throw new FileError(`Cannot read the input file ${path}: ${(error as Error).message}.`, path, { cause: error });
     }
-    return hash.digest('hex');
   }
 
   private loadMemo(): Promise<Map<string, MemoEntry>> {

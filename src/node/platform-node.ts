@@ -16,7 +16,7 @@ import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform
 import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
-import { readFileWithSha256, sha256OfFile } from './hash-file.js';
+import { readFileWithSha256, sha256OfFile } from '../sha256-file-node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
 const moduleReader = new NodeModuleReader();

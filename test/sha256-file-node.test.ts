@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileWithSha256, sha256OfFile } from '../../src/node/hash-file.js';
+import { readFileWithSha256, sha256OfFile } from '../src/sha256-file-node.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'geodata-hash-file-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
