@@ -132,6 +132,11 @@ export interface Workspace {
 export interface RandomAccessFile {
   /** `length` bytes at `offset` (fewer at the end of the file). */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Fills `target` from `offset` (less at the end of the file) and says how many bytes it read:
+   * a buffer reused from read to read, where `read` hands out a new one each time. Optional.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
   write(offset: number, bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }

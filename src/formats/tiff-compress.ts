@@ -42,12 +42,26 @@ export async function compressTiff(source: RandomAccessFile, target: RandomAcces
   // A window of blocks in flight: read, predicted and compressed ahead, written in order.
   const jobs: Array<{ ifd: number; block: number }> = [];
   planned.forEach((ifd, i) => ifd.blocks.forEach((block, b) => block.size > 0 && jobs.push({ ifd: i, block: b })));
+  // Each block in flight reads into and predicts from buffers of its own, handed on to the next
+  // block once zlib has taken its bytes: new buffers per block cost a page fault per 4 KiB when
+  // first written, about as much as the predictor itself.
+  const spare: Array<{ raw: Uint8Array; predicted: Uint8Array }> = [];
   const compress = async (job: { ifd: number; block: number }) => {
     const ifd = planned[job.ifd]!;
     const block = ifd.blocks[job.block]!;
-    const raw = await source.read(block.offset, block.size);
-    if (raw.length < block.size) throw new FileError(`${name} is truncated: a block ends past the end of the file`, name);
-    return codec.deflate(encodePredictor(raw, ifd.predictor, ifd.shapes[job.block]!), options.level);
+    const buffers = spare.pop() ?? { raw: new Uint8Array(0), predicted: new Uint8Array(0) };
+    try {
+      let raw: Uint8Array;
+      if (source.readInto) {
+        if (buffers.raw.length < block.size) buffers.raw = new Uint8Array(block.size);
+        raw = buffers.raw.subarray(0, await source.readInto(block.offset, buffers.raw.subarray(0, block.size)));
+      } else raw = await source.read(block.offset, block.size);
+      if (raw.length < block.size) throw new FileError(`${name} is truncated: a block ends past the end of the file`, name);
+      if (ifd.predictor === 3 && buffers.predicted.length < block.size) buffers.predicted = new Uint8Array(block.size);
+      return await codec.deflate(encodePredictor(raw, ifd.predictor, ifd.shapes[job.block]!, buffers.predicted), options.level);
+    } finally {
+      spare.push(buffers);
+    }
   };
   const inFlight: Array<Promise<Uint8Array>> = [];
   let next = 0;

@@ -14,13 +14,17 @@ export interface BlockShape {
   bytesPerSample: number;
 }
 
-/** Applies predictor 2 or 3 to an uncompressed block (before compression); returns the block to compress. */
-export function encodePredictor(block: Uint8Array, predictor: number, shape: BlockShape): Uint8Array {
+/**
+ * Applies predictor 2 or 3 to an uncompressed block (before compression); returns the block to
+ * compress. Predictor 2 works in place; predictor 3 writes into `scratch` when it is large enough
+ * (a buffer reused from block to block), else into a new buffer.
+ */
+export function encodePredictor(block: Uint8Array, predictor: number, shape: BlockShape, scratch?: Uint8Array): Uint8Array {
   if (predictor === 2) {
     horizontalDifference(block, shape);
     return block;
   }
-  if (predictor === 3) return floatingPointDifference(block, shape);
+  if (predictor === 3) return floatingPointDifference(block, shape, scratch && scratch.length >= block.length ? scratch.subarray(0, block.length) : new Uint8Array(block.length));
   return block;
 }
 
@@ -88,15 +92,18 @@ function typedView(block: Uint8Array, bytesPerSample: number): Uint8Array | Uint
 }
 
 /** libtiff's fpDiff: per row, bytes regrouped by significance (most significant plane first), then differenced with the sample stride. */
-function floatingPointDifference(block: Uint8Array, shape: BlockShape): Uint8Array {
+function floatingPointDifference(block: Uint8Array, shape: BlockShape, out: Uint8Array): Uint8Array {
   const { width, rows, samples, bytesPerSample: bps } = shape;
   const rowBytes = width * samples * bps;
   const values = width * samples;
-  const out = new Uint8Array(block.length);
+  // Bytes past the last whole row stay zero, as in a new buffer: `out` may be reused.
   if (bps === 4 && samples === 1 && block.byteOffset % 4 === 0) {
-    floatingPointDifference32(block, out, values, Math.min(rows, Math.floor(block.length / rowBytes)));
+    const usable = Math.min(rows, Math.floor(block.length / rowBytes));
+    floatingPointDifference32(block, out, values, usable);
+    out.fill(0, usable * rowBytes);
     return out;
   }
+  out.fill(0, rows * rowBytes);
   for (let row = 0; row < rows; row++) {
     const start = row * rowBytes;
     for (let byte = 0; byte < bps; byte++) {

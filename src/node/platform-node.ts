@@ -168,6 +168,7 @@ const nodeWorkspace: Workspace = {
     const handle = await open(path, mode === 'w' ? 'w+' : 'r');
     return {
       read: (offset, length) => readAt(handle, offset, length),
+      readInto: (offset, target) => readInto(handle, offset, target),
       async write(offset, bytes) {
         let written = 0;
         while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
@@ -194,11 +195,16 @@ const nodeWorkspace: Workspace = {
 /** `length` bytes at `offset` of an open file (fewer at its end): a read may return part, so it loops. */
 async function readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(length);
+  const filled = await readInto(handle, offset, bytes);
+  return filled === length ? bytes : bytes.subarray(0, filled);
+}
+
+async function readInto(handle: FileHandle, offset: number, target: Uint8Array): Promise<number> {
   let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
+  while (filled < target.length) {
+    const { bytesRead } = await handle.read(target, filled, target.length - filled, offset + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
-  return filled === length ? bytes : bytes.subarray(0, filled);
+  return filled;
 }

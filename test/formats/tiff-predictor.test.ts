@@ -33,6 +33,22 @@ describe('TIFF floating-point predictor (3)', () => {
     expect(Buffer.from(fast).equals(Buffer.from(generic))).toBe(true);
   });
 
+  it('encodes into a reused scratch buffer exactly what it encodes into a new one, whatever the scratch held', () => {
+    const expected = encodePredictor(source.slice(), 3, shape);
+    const scratch = new Uint8Array(source.length + 100).fill(0xee);
+    for (const block of [source.slice(), unaligned(source)]) {
+      const encoded = encodePredictor(block, 3, shape, scratch);
+      expect(encoded.buffer).toBe(scratch.buffer);
+      expect(Buffer.from(encoded).equals(Buffer.from(expected))).toBe(true);
+      scratch.fill(0xee);
+    }
+    // A block with a partial row at its end: the bytes past the last whole row are zero, as in a new buffer.
+    const partial = source.slice(0, source.length - 3);
+    expect(Buffer.from(encodePredictor(partial.slice(), 3, shape, scratch)).equals(Buffer.from(encodePredictor(partial.slice(), 3, shape)))).toBe(true);
+    // A scratch too small is not used.
+    expect(encodePredictor(source.slice(), 3, shape, new Uint8Array(8)).length).toBe(source.length);
+  });
+
   it('regroups a row by byte plane, most significant first, and differences it as libtiff does', () => {
     const row: BlockShape = { width: 2, rows: 1, samples: 1, bytesPerSample: 4 };
     // Little-endian words 0x11223344 and 0x55667788.
