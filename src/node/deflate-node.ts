@@ -30,8 +30,10 @@ export const nodeDeflateCodec: DeflateCodec = {
   // block of known size, likewise).
   deflate: async (bytes, level) => asBytes(await deflateAsync(bytes, { level, chunkSize: oneChunk(bytes.length + (bytes.length >> 8)) })),
   inflate: async (bytes, expectedSize) => asBytes(await inflateAsync(bytes, expectedSize ? { chunkSize: oneChunk(expectedSize) } : {})),
-  // The thread pool has 4 threads by default (UV_THREADPOOL_SIZE): keep it fed, not flooded.
-  parallel: Math.max(4, 2 * availableParallelism()),
+  // Reads share libuv's thread pool (4 threads by default) with the DEFLATE jobs: four blocks in
+  // flight left it waiting on reads, eight keep it fed (compressing a 12000x12000 Float32 output:
+  // 3.6 s against 4.0 s on 2 cores), and each holds about 1 MB.
+  parallel: Math.max(8, 4 * availableParallelism()),
   levels: true,
 };
 
