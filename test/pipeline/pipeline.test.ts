@@ -218,6 +218,29 @@ describe('processors', () => {
     }
   }
 
+  /** What its driver was asked to do, in order (a module constant: the class's code stays the same). */
+  const driverCalls: string[] = [];
+
+  @register
+  class PreparedSalutation extends Data {
+    override get processor() {
+      return new CopyBytes('hey');
+    }
+    override get driver(): Driver<string> {
+      return {
+        ext: 'txt',
+        prepare: async () => {
+          driverCalls.push('prepare');
+          throw new Error('a decoder that could not be loaded');
+        },
+        read: async (bytes) => {
+          driverCalls.push('read');
+          return new TextDecoder().decode(bytes);
+        },
+      };
+    }
+  }
+
   @register
   class Outline extends Data {
     override get ext() {
@@ -252,6 +275,12 @@ describe('processors', () => {
     const shouted = await load<{ readBy: string; text: string; name: string; spec: SpatialSpec }>(new ShoutedSalutation(), SPEC);
     expect(shouted).toMatchObject({ readBy: 'class driver', text: 'HI', name: 'shouted_salutation.txt' });
     expect(shouted.spec.equals(SPEC)).toBe(true);
+  });
+
+  it("starts the driver's prepare before load() reads, and leaves a prepare that failed to the read", async () => {
+    driverCalls.length = 0;
+    expect(await load<string>(new PreparedSalutation(), SPEC)).toBe('hey');
+    expect(driverCalls).toEqual(['prepare', 'read']);
   });
 
   it('rejects process() on something that is not a Data instance', async () => {
