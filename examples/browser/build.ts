@@ -9,6 +9,8 @@
  *   gdal3.js                 gdal3.js's loader, GDAL (28 MB) and its data files (11 MB), next to
  *   gdal3WebAssembly.wasm    the bundle; the page names them with gdalAssetsAt(), so neither
  *   gdal3WebAssembly.data    bundle contains gdal3.js (see BROWSER_BUNDLE_OPTIONS)
+ *   h5wasm/                  h5wasm's ES modules (netCDF-4/HDF5 inputs), which index.html's import
+ *                            map names: loaded only if the page reads such a file (see PAGE_EXTERNAL)
  *
  * Open it through any static web server (`npm run demo` starts one); file:// cannot load workers.
  *
@@ -46,15 +48,28 @@ export const BROWSER_BUNDLE_OPTIONS: BuildOptions = {
   logLevel: 'warning',
 };
 
+/**
+ * Left out of the page's bundle (app.js) only, and mapped by index.html's import map: h5wasm is
+ * 5.7 MB of the page's 7.8 MB bundle and the demo never reads netCDF-4 or HDF5. Bundled, it was
+ * parsed at every page load, and the fingerprint's syntax tree of the page's bundle, which the page
+ * keeps, was 113 MB instead of 38 MB: V8's full garbage collections marked it in tasks of 70-120 ms
+ * on the page's thread (bench/browser-main-thread.ts --bundle-h5wasm). A bundler that splits
+ * dynamic imports into chunks (Vite, webpack, Rollup; esbuild with `splitting`) keeps it out by itself.
+ */
+export const PAGE_EXTERNAL = ['h5wasm'];
+const H5WASM_DIST = join(REPO, 'node_modules', 'h5wasm', 'dist', 'esm');
+
 /** Builds the demo into `outDir` (emptied first) and returns the folder. */
 export async function buildDemo(outDir = DEMO_DIST): Promise<string> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await build({ ...BROWSER_BUNDLE_OPTIONS, entryPoints: [join(HERE, 'app.ts')], outfile: join(outDir, 'app.js') });
+  await build({ ...BROWSER_BUNDLE_OPTIONS, external: [...(BROWSER_BUNDLE_OPTIONS.external ?? []), ...PAGE_EXTERNAL], entryPoints: [join(HERE, 'app.ts')], outfile: join(outDir, 'app.js') });
   await build({ ...BROWSER_BUNDLE_OPTIONS, entryPoints: [join(REPO, 'wasm', 'engine-worker.ts')], outfile: join(outDir, 'engine-worker.js') });
   await build({ ...BROWSER_BUNDLE_OPTIONS, entryPoints: [join(REPO, 'src', 'browser', 'compute-worker.ts')], outfile: join(outDir, 'compute-worker.js') });
   for (const file of ['index.html', 'style.css']) await copyFile(join(HERE, file), join(outDir, file));
   for (const file of ['gdal3.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data']) await copyFile(join(GDAL_DIST, file), join(outDir, file));
+  await mkdir(join(outDir, 'h5wasm'));
+  for (const file of ['hdf5_hl.js', 'hdf5_util.js']) await copyFile(join(H5WASM_DIST, file), join(outDir, 'h5wasm', file));
   return outDir;
 }
 

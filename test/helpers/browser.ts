@@ -59,6 +59,8 @@ export interface BrowserPageOptions {
   beforeGoto?: (page: Page, url: string) => Promise<void>;
   /** The page's HTML; by default an empty page that loads `/entry.js` as a module. */
   html?: string;
+  /** Bare imports left out of the page's bundle (`entry` only): the page's `html` maps them with an import map. */
+  external?: string[];
 }
 
 /** What the page printed and threw (for failure messages), and what it asked the server for. */
@@ -77,8 +79,9 @@ export function contentType(file: string): string {
  * itself in its body (`class A { f() { A } }` → `var A = class _A`), which would change its
  * `name` and so its fingerprint; keepNames restores the name, as users' bundles should.
  */
-export async function bundle(entry: string): Promise<Uint8Array> {
+export async function bundle(entry: string, external: string[] = []): Promise<Uint8Array> {
   const result = await build({
+    external,
     entryPoints: [path.resolve(entry)],
     bundle: true,
     platform: 'browser',
@@ -98,7 +101,7 @@ export async function bundle(entry: string): Promise<Uint8Array> {
  * errors are appended to the error message.
  */
 export async function withBrowserPage<T>(options: BrowserPageOptions, body: (page: Page, url: string, log: BrowserLog) => Promise<T>): Promise<T> {
-  const script = await bundle(options.entry);
+  const script = await bundle(options.entry, options.external);
   const html = options.html ?? '<!doctype html><meta charset="utf-8"><title>geodata test</title><script type="module" src="/entry.js"></script>';
   const routes = new Map<string, () => Promise<{ body: Uint8Array | string; type: string }>>([
     ['/', async () => ({ body: html, type: CONTENT_TYPES['.html']! })],
