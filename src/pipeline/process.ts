@@ -81,7 +81,7 @@ export async function load(instance: Tracked, spec?: SpatialSpec): Promise<unkno
   if (instance instanceof Figure) {
     throw new PipelineError(`${instance.constructor.name} is a Figure: figures have no load(); use await produce(figure) and open the PNG at its path`);
   }
-  driverOf(instance).prepare?.().catch(() => undefined);
+  prepareDriver(instance);
   const { identity, resolved } = await identifyFor(instance, spec);
   // Decoded while the output's checksum is computed (see EntryDecoder).
   const result = await ensureEntry(instance, resolved, identity, true, (bytes, meta, spec) => readOutput(instance, meta, bytes, spec));
@@ -375,6 +375,19 @@ function reportDamage(identity: Identity, problem: string): void {
 /** Reads an output's bytes with the class's driver, else its processor's, else by extension. */
 export function readOutput(instance: Tracked, meta: EntryMeta, bytes: Uint8Array, spec: SpatialSpec | undefined): Promise<unknown> {
   return driverOf(instance).read(bytes, { name: meta.output.file, ...(spec ? { spec } : {}) });
+}
+
+/**
+ * Starts loading what the driver of `instance` reads with, to overlap finding and checking the
+ * entry. Its failures, and those of a `driver` or `processor` getter, are left to the steps that
+ * follow, which report them with their context.
+ */
+function prepareDriver(instance: Tracked): void {
+  try {
+    driverOf(instance).prepare?.().catch(() => undefined);
+  } catch {
+    // identifyFor or readOutput calls the same getter and reports what it throws.
+  }
 }
 
 /** The driver that reads `instance`'s output: the class's, else its processor's, else the one of its extension. */
