@@ -4,7 +4,12 @@
  * against native gdalwarp with the same creation options; wall time and peak RSS of each
  * (`/usr/bin/time -v`), interleaved (taking turns at going first, with `sync` before each run), medians.
  *
- *   npm run build && npx tsx bench/large.ts [--size 12000] [--compress default|NONE|DEFLATE|LZW] [--repetitions 1]
+ *   npm run build && npx tsx bench/large.ts [--size 12000] [--compress default|NONE|DEFLATE|LZW] [--grid footprint|10m] [--repetitions 1]
+ *
+ * `--grid footprint` (the default) gives the entry a CRS-only spec: the grid gdalwarp picks for the
+ * footprint (about 10.0005 m, whose pixel coordinates are not exact in floating point, so the warp
+ * runs on one worker). `--grid 10m` gives both sides that footprint widened to whole 10 m, a grid a
+ * user would declare: the pool then splits the warp along GDAL's chunks (wasm/warp-chunks.ts).
  *
  * `default` is the cache's DEFLATE (level 1, predictor 3 for floats); native gdalwarp gets
  * `-co COMPRESS=DEFLATE -co ZLEVEL=1 -co PREDICTOR=3` for it. Needs about SIZE² x 4 bytes x 3 of
@@ -18,7 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatMs, median } from './lib/timing.js';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '12000' }, compress: { type: 'string', default: 'default' }, repetitions: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: '12000' }, compress: { type: 'string', default: 'default' }, grid: { type: 'string', default: 'footprint' }, repetitions: { type: 'string', default: '1' } },
+});
 const SIZE = Number(values.size);
 const COMPRESS = values.compress!;
 const REPETITIONS = Number(values.repetitions);
@@ -51,6 +58,17 @@ try {
     'd = None',
   ].join('\n'), input, String(SIZE)]);
   console.log(`input: ${SIZE}x${SIZE} Float32, ${(statSync(input).size / 1e9).toFixed(2)} GB uncompressed`);
+  // gdalwarp's footprint grid, widened to whole 10 m for `--grid 10m`: -te and -tr for both sides.
+  let gridArgs: string[] = [];
+  if (values.grid === '10m') {
+    const footprint = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', "import sys, json; from osgeo import gdal; d = gdal.Warp('', sys.argv[1], format='VRT', dstSRS='EPSG:3035'); print(json.dumps([d.GetGeoTransform(), d.RasterXSize, d.RasterYSize]))", input], { encoding: 'utf8' }),
+    ) as [number[], number, number];
+    const [[x0, xres, , y0, , yres], columns, rows] = footprint as [[number, number, number, number, number, number], number, number];
+    const te = [Math.floor(x0 / 10) * 10, Math.floor((y0 + rows * yres) / 10) * 10, Math.ceil((x0 + columns * xres) / 10) * 10, Math.ceil(y0 / 10) * 10];
+    gridArgs = ['-te', ...te.map(String), '-tr', '10', '10'];
+    console.log(`grid: EPSG:3035, 10 m, ${(te[2]! - te[0]!) / 10}x${(te[3]! - te[1]!) / 10}`);
+  } else if (values.grid !== 'footprint') throw new Error(`--grid is footprint or 10m, not ${values.grid}`);
   const co = COMPRESS === 'default' ? ['COMPRESS=DEFLATE', 'ZLEVEL=1', 'PREDICTOR=3'] : [`COMPRESS=${COMPRESS}`];
   const ours: Array<{ ms: number; rssBytes: number }> = [];
   const native: Array<{ ms: number; rssBytes: number }> = [];
@@ -62,7 +80,7 @@ try {
   for (let r = 0; r < REPETITIONS; r++) {
     const runOurs = () => {
       const root = path.join(dir, `cache-${r}`);
-      const run = measured(process.execPath, [CHILD, root, input, COMPRESS]);
+      const run = measured(process.execPath, [CHILD, root, input, COMPRESS, ...gridArgs]);
       ours.push(run);
       const entry = JSON.parse(run.stdout.trim().split('\n').pop()!) as { size: number };
       console.log(`geodata: ${formatMs(run.ms)}, peak RSS ${(run.rssBytes / 1e9).toFixed(2)} GB, output ${(entry.size / 1e9).toFixed(2)} GB`);
@@ -71,7 +89,7 @@ try {
     };
     const runNative = () => {
       const out = path.join(dir, `native-${r}.tif`);
-      const args = ['-q', '-t_srs', 'EPSG:3035', '-r', 'bilinear', '-dstnodata', 'nan', '-co', 'TILED=YES', '-co', 'BIGTIFF=IF_SAFER', ...co.flatMap((option) => ['-co', option]), input, out];
+      const args = ['-q', '-t_srs', 'EPSG:3035', ...gridArgs, '-r', 'bilinear', '-dstnodata', 'nan', '-co', 'TILED=YES', '-co', 'BIGTIFF=IF_SAFER', ...co.flatMap((option) => ['-co', option]), input, out];
       const nat = measured('gdalwarp', args);
       native.push(nat);
       console.log(`gdalwarp: ${formatMs(nat.ms)}, peak RSS ${(nat.rssBytes / 1e9).toFixed(2)} GB, output ${(statSync(out).size / 1e9).toFixed(2)} GB`);

@@ -1,3 +1,6 @@
+import type { DeflateCodec } from '../src/formats/deflate-codec.js';
+import type { TiffCompression } from '../src/formats/tiff-compress.js';
+import type { RandomAccessFile } from '../src/platform.js';
 /**
  * The GDAL engine seam. Everything outside `wasm/` reaches GDAL only through this interface,
  * so the pipeline never knows whether GDAL runs in this thread, in a worker, or (in tests) as a
@@ -108,6 +111,21 @@ export interface CallOptions {
   onProgress?: (fraction: number, message?: string) => void;
   /** GDAL configuration options for this call only (for example `{ GDAL_CACHEMAX: '256' }`). */
   config?: Record<string, string>;
+  /**
+   * The DEFLATE its caller will give an uncompressed GeoTIFF output outside WebAssembly. An engine
+   * that lays the output together itself (the Node pool, from the tiles of a warp split over its
+   * workers) may compress the tiles as it lays them, with these settings, instead of writing them
+   * out uncompressed first; other engines and calls ignore it. The caller reads `dest`'s
+   * compression to know which happened.
+   */
+  deflate?: OutsideDeflate;
+}
+
+/** DEFLATE settings, the codec that runs them, and how to open the output for writing. */
+export interface OutsideDeflate {
+  compression: TiffCompression;
+  codec: DeflateCodec;
+  openFile(path: string, mode: 'w'): Promise<RandomAccessFile>;
 }
 
 export interface DemOptions extends CallOptions {

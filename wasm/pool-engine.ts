@@ -35,10 +35,12 @@ export interface PoolEngineOptions extends EngineOptions {
   workers?: number;
   /**
    * Split a single warp or terrain step over every worker when its output has at least this many
-   * pixels (default 4,000,000; `Infinity` never splits). Warps split only when exact
-   * (`-et 0`, `Reprojector({ errorThreshold: 0 })`) and in strips whose resampling kernel GDAL
-   * keeps fixed (`planWarpSplit`): then the mosaic of windows is pixel for pixel the warp of
-   * the whole. Terrain steps split into row strips with a one-row halo.
+   * pixels (default 4,000,000; `Infinity` never splits), always into the pixels of the step run
+   * whole (`planWarpSplit`). A warp with the default approximate transformer splits along the
+   * chunks GDAL's warper is certain to cut (outputs of more than 64 MB, uncompressed tiled
+   * GeoTIFFs, on a grid whose coordinates are exact in floating point); an exact one
+   * (`-et 0`, `Reprojector({ errorThreshold: 0 })`) in row strips whose resampling kernel GDAL keeps
+   * fixed. Terrain steps split into row strips with a one-row halo.
    */
   splitPixels?: number;
   /**
@@ -323,7 +325,8 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     const index = CALL_OPTIONS_INDEX[method];
     let onProgress: CallOptions['onProgress'];
     if (index !== undefined && sent[index] !== undefined && sent[index] !== null && typeof sent[index] === 'object') {
-      const { onProgress: callback, ...rest } = sent[index] as CallOptions;
+      // The callback and the DEFLATE codec stay on this side (functions do not cross to a thread).
+      const { onProgress: callback, deflate: _deflate, ...rest } = sent[index] as CallOptions;
       onProgress = callback;
       sent[index] = rest;
     }

@@ -2,29 +2,36 @@
  * Node only: one large warp or terrain step over every worker of the pool, pixel for pixel the
  * same as the step run whole.
  *
- * The output is cut into full-width row strips (up to four per worker; fewer for a warp whose
- * kernel thin strips would change), queued on the pool: the next free worker computes each strip
- * into an uncompressed GeoTIFF next to the output; a VRT lays the strips side by side on the
- * output's grid (with the metadata GDAL gave the first strip), and one `gdal_translate` writes
- * the output with the step's own format and creation options.
+ * The output is cut into windows, queued on the pool: the next free worker computes each into a
+ * GeoTIFF next to the output, and the output is laid together from them.
  *
  * Why the result is identical:
+ * - A warp with gdalwarp's approximate transformer (the default `-et`) is cut where GDAL's own
+ *   chunk tree is certain to cut it (`warp-chunks.ts`): each window is then warped in the chunks
+ *   the whole warp would use, for any resampling. The windows are written with the output's tiles
+ *   and their edges fall on its tile grid, so the output is their tiles copied into one file
+ *   (`tile-mosaic.ts`).
+ * - A warp with `-et 0` maps each output pixel centre through the exact transformation, so it can
+ *   be cut into full-width row strips anywhere, provided the kernel does not depend on the window:
+ *   nearest neighbour, or bilinear and cubic on windows GDAL warps at a scale of 0.95 or more,
+ *   where it uses a fixed four-sample kernel (`WINDOW_INDEPENDENT`). A VRT lays the strips side by
+ *   side and one `gdal_translate` writes the output with the step's format and creation options.
+ * - Either way, the window's grid is given with `-te`/`-tr`, so its pixel centres are the whole
+ *   output's bit for bit when every row's and column's coordinate is exact in floating point
+ *   (grids on whole metres, 0.5 m, 10 m, 0.25°...); other grids run whole. The pixels do not
+ *   depend on how many workers a machine has.
  * - Terrain (`gdaldem`) works on a 3x3 window and uses only the pixel size: each strip reads one
  *   extra row above and below (the halo) and keeps only its own rows, so every kept pixel sees the
  *   neighbours it sees in the whole raster; the raster's true edges stay edges (`-compute_edges`
  *   or not).
- * - A warp maps each output pixel centre through the exact transformation only with `-et 0`
- *   (otherwise the approximate transformer interpolates along each row of each chunk GDAL cuts,
- *   and chunks differ). The strip's grid is given with `-te`/`-tr`, so its pixel centres are the
- *   whole output's bit for bit when every row's coordinate is exact in floating point (grids on
- *   whole metres, 0.5 m, 10 m, 0.25°...); other grids run whole. And the kernel must not depend
- *   on the window: nearest neighbour, or bilinear and cubic on windows GDAL warps at a scale of
- *   0.95 or more, where it uses a fixed four-sample kernel (`WINDOW_INDEPENDENT`). So the pixels
- *   do not depend on how many workers a machine has either.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations } from './engine.js';
+import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations, OutsideDeflate, RasterInfo } from './engine.js';
+import { debugLog } from './debug-log.js';
+import { compressTiff } from '../src/formats/tiff-compress.js';
+import { copyTileMosaic, openTileMosaic } from './tile-mosaic.js';
+import { certainChunks, warpMemoryBytes, type OutputWindow } from './warp-chunks.js';
 
 /** What a split needs from the pool. */
 export interface SplitPlanner {
@@ -190,6 +197,8 @@ interface Strip {
   /** Output rows it covers. */
   start: number;
   end: number;
+  /** Output columns it covers, when not all of them (a window of a warp's chunk tree). */
+  columns?: [number, number];
   /** Rows at its top that are halo, not its own. */
   halo: number;
 }
@@ -217,12 +226,14 @@ export function mosaicXml(firstStripXml: string, width: number, height: number, 
   return xml.replace(/(<VRTRasterBand\b[^>]*\bband="(\d+)"[^>]*>)([\s\S]*?)(<\/VRTRasterBand>)/g, (_match, open: string, band: string, body: string, close: string) => {
     const kept = body.replace(/\s*<(SimpleSource|ComplexSource)\b[\s\S]*?<\/\1>/g, '');
     const sources = parts
-      .map(
-        (part) =>
+      .map((part) => {
+        const [left, right] = part.columns ?? [0, width];
+        return (
           `    <SimpleSource>\n      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(part.file))}</SourceFilename>\n      <SourceBand>${band}</SourceBand>\n` +
-          `      <SrcRect xOff="0" yOff="${part.halo}" xSize="${width}" ySize="${part.end - part.start}" />\n` +
-          `      <DstRect xOff="0" yOff="${part.start}" xSize="${width}" ySize="${part.end - part.start}" />\n    </SimpleSource>\n`,
-      )
+          `      <SrcRect xOff="0" yOff="${part.halo}" xSize="${right - left}" ySize="${part.end - part.start}" />\n` +
+          `      <DstRect xOff="${left}" yOff="${part.start}" xSize="${right - left}" ySize="${part.end - part.start}" />\n    </SimpleSource>\n`
+        );
+      })
       .join('');
     return `${open}${kept.replace(/\s*$/, '\n')}${sources}  ${close}`;
   });
@@ -260,97 +271,191 @@ async function assemble(planner: SplitPlanner, parts: readonly Strip[], dest: st
   }
 }
 
-/** How `splitWarp` cuts a warp: its row strips, with the output grid they share. */
-export interface WarpSplitPlan {
-  parsed: ParsedArgs;
-  /** Row ranges [start, end) of the output, one per strip. */
-  ranges: Array<[number, number]>;
+/** The output grid of a warp given with `-te` and `-tr`. */
+interface OutputGrid {
   xmin: number;
-  xmax: number;
-  ymax: number;
   xres: number;
+  ymax: number;
   yres: number;
   width: number;
   height: number;
 }
 
+/** How `splitWarp` cuts a warp: the windows each warped on its own, the arguments they share, the output grid. */
+export interface WarpSplitPlan {
+  parsed: ParsedArgs;
+  /** Windows of the output (pixels), each warped into a GeoTIFF of its own. */
+  windows: OutputWindow[];
+  /** Each window's gdalwarp arguments, but its `-te`. */
+  windowArgs: string[];
+  grid: OutputGrid;
+  /**
+   * Whether the windows are written with the output's tiles and cut on its tile grid: the output
+   * is then laid together tile by tile (`mosaicTiles`), else written by GDAL from a VRT of them.
+   */
+  onTileGrid: boolean;
+}
+
 /**
- * The strips a warp is split into on this pool, or undefined when it runs whole: not exact
- * (`-et 0`), small, on a grid whose rows are not exact in floating point, with options or a
- * resampling whose result depends on the cut, or too thin to keep bilinear and cubic kernels fixed.
+ * The windows a warp is split into on this pool, or undefined when it runs whole (small, no
+ * `-te`/`-tr`, on a grid whose pixel coordinates are not exact in floating point, options a split
+ * does not follow):
+ * - with the approximate transformer (gdalwarp's default `-et`), the windows GDAL's own chunk
+ *   tree is certain to hold (`certainChunks`), written with the output's tiling, for any resampling;
+ * - with `-et 0`, row strips whose every window keeps the kernel (`WINDOW_INDEPENDENT`).
  */
 export async function planWarpSplit(planner: SplitPlanner, sources: string[], dest: string, args: string[]): Promise<WarpSplitPlan | undefined> {
   const count = planner.workers();
   const parsed = Array.isArray(args) && typeof dest === 'string' && Array.isArray(sources) ? parseArgs(args, WARP_OPTIONS) : undefined;
-  if (count < 2 || !parsed || (compressed(parsed) && !planner.splitCompressed)) return undefined;
+  if (count < 2 || !parsed) return undefined;
   const te = values(parsed, '-te')?.map(Number);
   const tr = values(parsed, '-tr')?.map(Number);
-  const et = values(parsed, '-et');
-  if (!te || !tr || et === undefined || Number(et[0]) !== 0 || [...te, ...tr].some((value) => !Number.isFinite(value))) return undefined;
-  const [xmin, , xmax, ymax] = te as [number, number, number, number];
+  if (!te || !tr || [...te, ...tr].some((value) => !Number.isFinite(value))) return undefined;
+  const [xmin, ymin, xmax, ymax] = te as [number, number, number, number];
   const [xres, yres] = tr as [number, number];
-  const width = Math.round((xmax - xmin) / xres);
-  const height = Math.round((ymax - te[1]!) / yres);
-  if (width * height < planner.splitPixels || height < 2 * count || !exactRows(ymax, yres, height)) return undefined;
+  const grid: OutputGrid = { xmin, xres, ymax, yres, width: Math.round((xmax - xmin) / xres), height: Math.round((ymax - ymin) / yres) };
+  if (grid.width * grid.height < planner.splitPixels || grid.height < 2 * count || !exactRows(ymax, yres, grid.height)) return undefined;
+  const et = values(parsed, '-et');
+  if (et === undefined || Number(et[0]) !== 0) return planChunks(planner, sources, parsed, grid);
+  if (compressed(parsed) && !planner.splitCompressed) return undefined;
+  const strips = await exactStrips(planner, sources, parsed, grid);
+  return strips && { parsed, windows: strips, windowArgs: stripArgs(parsed, ['-te', '-overwrite']), grid, onTileGrid: false };
+}
+
+/**
+ * Windows of the approximate transformer's warp: those of GDAL's chunk tree, when the output is
+ * an uncompressed tiled GeoTIFF (the windows are written with its blocks, which the tree's cuts
+ * follow), its columns exact too, and no `-wo` (warp options can change how GDAL cuts).
+ */
+async function planChunks(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, grid: OutputGrid): Promise<WarpSplitPlan | undefined> {
+  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || values(parsed, '-wo')) return undefined;
+  const creation = creationOptions(parsed);
+  if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO')) return undefined;
+  const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
+  const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
+  const memoryLimit = warpMemoryBytes(values(parsed, '-wm')?.[0]);
+  if (!exactRows(grid.xmin, grid.xres, grid.width) || !memoryLimit || !(blockWidth > 0 && blockHeight > 0)) return undefined;
+  const infos = await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct'])));
+  const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || infos[0]?.bands.length || 0;
+  const bits = typeBits(values(parsed, '-wt')?.[0] ?? values(parsed, '-ot')?.[0] ?? infos[0]?.bands[0]?.type);
+  const grids = sourceGrids(infos, parsed);
+  if (!bits || !bandCount || !grids) return undefined;
+  const windows = await certainChunks({
+    width: grid.width,
+    height: grid.height,
+    blockWidth,
+    blockHeight,
+    memoryLimit,
+    pixelBits: bits * bandCount,
+    wanted: planner.workers() * STRIPS_PER_WORKER,
+    leastSourcePixels: (window) => leastSourcePixels(planner, grids, grid, window),
+  });
+  if (windows.length < 2) return undefined;
+  const windowArgs = parsed.options.filter((option) => !['-te', '-overwrite'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
+  return { parsed, windows, windowArgs, grid, onTileGrid: true };
+}
+
+/** The creation options (`-co KEY=VALUE`) by upper-case key. */
+function creationOptions(parsed: ParsedArgs): Map<string, string> {
+  const options = new Map<string, string>();
+  for (const option of parsed.options.filter((entry) => entry.name === '-co')) {
+    const [key = '', ...rest] = option.values[0]!.split('=');
+    options.set(key.toUpperCase(), rest.join('=').toUpperCase());
+  }
+  return options;
+}
+
+/** Bits of a GDAL data type, or undefined for a name this module does not know. */
+function typeBits(type: string | undefined): number | undefined {
+  const bits: Record<string, number> = { BYTE: 8, INT8: 8, UINT16: 16, INT16: 16, UINT32: 32, INT32: 32, FLOAT32: 32, UINT64: 64, INT64: 64, FLOAT64: 64, CINT16: 32, CINT32: 64, CFLOAT32: 64, CFLOAT64: 128 };
+  return type === undefined ? undefined : bits[type.toUpperCase()];
+}
+
+/**
+ * Row strips of an exact warp (`-et 0`): the most, up to `STRIPS_PER_WORKER` per worker, whose every
+ * window keeps the resampling kernel fixed; undefined when none do.
+ */
+async function exactStrips(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, grid: OutputGrid): Promise<OutputWindow[] | undefined> {
   const resampling = values(parsed, '-r')?.[0] ?? 'near';
   if (!WINDOW_INDEPENDENT.has(resampling)) return undefined;
-  const window = { xmin, xres, ymax, yres, width };
   // Nearest neighbour needs no scales; bilinear and cubic need the sources' grids, read once.
-  const grids = resampling === 'near' ? undefined : await sourceGrids(planner, sources, parsed);
+  const grids = resampling === 'near' ? undefined : sourceGrids(await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct']))), parsed);
   if (resampling !== 'near' && !grids) return undefined;
+  const whole: OutputWindow = { x: 0, y: 0, width: grid.width, height: grid.height };
   // The most strips whose every window keeps the kernel fixed (thinner strips have smaller scales).
-  for (let wanted = count * STRIPS_PER_WORKER; wanted >= 2; wanted = Math.floor(wanted / 2)) {
-    const ranges = strips(height, wanted);
-    if (ranges.length < 2) continue;
-    if (!grids || (await kernelScalesSafe(planner, grids, window, [[0, height], ...ranges]))) {
-      return { parsed, ranges, xmin, xmax, ymax, xres, yres, width, height };
-    }
+  for (let wanted = planner.workers() * STRIPS_PER_WORKER; wanted >= 2; wanted = Math.floor(wanted / 2)) {
+    const windows = strips(grid.height, wanted).map(([start, end]): OutputWindow => ({ x: 0, y: start, width: grid.width, height: end - start }));
+    if (windows.length < 2) continue;
+    if (!grids || (await kernelScalesSafe(planner, grids, grid, [whole, ...windows]))) return windows;
   }
   return undefined;
 }
 
 /**
- * `warp` through the pool: split over the workers when `planWarpSplit` finds strips that give the
+ * `warp` through the pool: split over the workers when `planWarpSplit` finds windows that give the
  * whole warp's pixels; else one worker runs it whole.
  */
 export async function splitWarp(planner: SplitPlanner, sources: string[], dest: string, args: string[], options?: CallOptions): Promise<void> {
   const plan = await planWarpSplit(planner, sources, dest, args);
   if (!plan) return planner.operations.warp(sources, dest, args, options);
-  const { parsed, ranges, xmin, xmax, ymax, xres, yres, width, height } = plan;
+  const { parsed, windows, windowArgs, grid, onTileGrid } = plan;
+  const { xmin, xres, ymax, yres, width, height } = grid;
 
+  const started = performance.now();
+  debugLog('pool', `${path.basename(dest)}: warp split into ${windows.length} windows (${windows.map((w) => `${w.width}x${w.height}+${w.x}+${w.y}`).join(', ')})`);
   const scratch = scratchNames(dest);
-  const parts: Strip[] = ranges.map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: 0 }));
+  const parts: Strip[] = windows.map((window, index) => ({
+    file: scratch(`${index}.tif`),
+    start: window.y,
+    end: window.y + window.height,
+    ...(window.width < width ? { columns: [window.x, window.x + window.width] as [number, number] } : {}),
+    halo: 0,
+  }));
   const progress = progressOf(options?.onProgress, parts.length);
   try {
-    const base = stripArgs(parsed, ['-te', '-overwrite']);
     await Promise.all(
-      parts.map((part, index) => {
-        const top = ymax - part.start * yres;
-        const bottom = ymax - part.end * yres;
+      windows.map((window, index) => {
+        const te = [xmin + window.x * xres, ymax - (window.y + window.height) * yres, xmin + (window.x + window.width) * xres, ymax - window.y * yres];
         const config = options?.config ? { config: options.config } : {};
         const strip = progress.strip(index);
-        return planner.operations.warp(sources, part.file, [...base, '-te', String(xmin), String(bottom), String(xmax), String(top)], { ...config, ...(strip ?? {}) });
+        return planner.operations.warp(sources, parts[index]!.file, [...windowArgs, '-te', ...te.map(String)], { ...config, ...(strip ?? {}) });
       }),
     );
-    await assemble(planner, parts, dest, width, height, [xmin, xres, 0, ymax, 0, -yres], outputArgs(parsed), scratch, options);
+    debugLog('pool', `${path.basename(dest)}: windows warped in ${Math.round(performance.now() - started)} ms`);
+    if (onTileGrid) await layTiles(parts, windows, dest, grid, creationOptions(parsed).get('BIGTIFF'), options?.deflate);
+    else await assemble(planner, parts, dest, width, height, [xmin, xres, 0, ymax, 0, -yres], outputArgs(parsed), scratch, options);
+    debugLog('pool', `${path.basename(dest)}: written in ${Math.round(performance.now() - started)} ms`);
     progress.done();
   } finally {
     await Promise.all(parts.map((part) => planner.fs.remove(part.file)));
   }
 }
 
-interface OutputWindow {
-  xmin: number;
-  xres: number;
-  ymax: number;
-  yres: number;
-  width: number;
+/**
+ * Lays the windows' tiles together as the output: DEFLATEd as they are read when the caller asked
+ * for that (`CallOptions.deflate`), else copied uncompressed.
+ */
+async function layTiles(parts: readonly Strip[], windows: readonly OutputWindow[], dest: string, grid: OutputGrid, bigTiff: string | undefined, deflate: OutsideDeflate | undefined): Promise<void> {
+  const wanted = bigTiff === 'YES' || bigTiff === 'NO' || bigTiff === 'IF_SAFER' ? bigTiff : 'IF_NEEDED';
+  const mosaic = await openTileMosaic(windows.map((window, index) => ({ file: parts[index]!.file, x: window.x, y: window.y })), dest, grid.width, grid.height, wanted);
+  try {
+    if (!deflate) return await copyTileMosaic(mosaic, dest);
+    const target = await deflate.openFile(dest, 'w');
+    try {
+      await compressTiff(mosaic, target, deflate.compression, deflate.codec, dest);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await mosaic.close();
+  }
 }
 
-/** A source's CRS and north-up grid, and the warp's target CRS: what a window's scale is computed from. */
+/** A source's CRS, size and north-up grid, and the warp's target CRS: what its footprint in a window is computed from. */
 interface SourceGrid {
   targetCrs: string;
   sourceCrs: string;
+  size: [number, number];
   grid: [number, number, number, number, number, number];
 }
 
@@ -358,60 +463,84 @@ interface SourceGrid {
  * Each source's grid and CRS (`-s_srs` when given), or undefined when one cannot be known (no
  * target or source CRS, no grid, a rotated grid): the warp then runs whole.
  */
-async function sourceGrids(planner: SplitPlanner, sources: string[], parsed: ParsedArgs): Promise<SourceGrid[] | undefined> {
+function sourceGrids(infos: readonly RasterInfo[], parsed: ParsedArgs): SourceGrid[] | undefined {
   const targetCrs = values(parsed, '-t_srs')?.[0];
   if (!targetCrs) return undefined;
   const grids: SourceGrid[] = [];
-  for (const source of sources) {
-    const info = await planner.operations.info(source, ['-norat', '-noct']);
+  for (const info of infos) {
     const sourceCrs = values(parsed, '-s_srs')?.[0] ?? info.coordinateSystem?.wkt;
     const grid = info.geoTransform;
     if (!sourceCrs || !grid || grid[2] !== 0 || grid[4] !== 0) return undefined;
-    grids.push({ targetCrs, sourceCrs, grid });
+    grids.push({ targetCrs, sourceCrs, size: info.size, grid });
   }
   return grids;
 }
 
+/** Each window's edges (21 points each, as GDAL samples them) in each source's pixels, or undefined where PROJ cannot transform one. */
+async function footprints(planner: SplitPlanner, source: SourceGrid, output: OutputGrid, windows: readonly OutputWindow[]): Promise<Array<{ columns: number[]; lines: number[] } | undefined>> {
+  const { targetCrs, sourceCrs, grid } = source;
+  const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, windows.flatMap((window) => windowEdges(output, window)));
+  return windows.map((_, index) => {
+    const points = projected.slice(index * EDGE_POINTS, (index + 1) * EDGE_POINTS);
+    if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return undefined;
+    return { columns: points.map(([x]) => (x - grid[0]) / grid[1]), lines: points.map(([, y]) => (y - grid[3]) / grid[5]) };
+  });
+}
+
 /**
- * Whether GDAL warps each of `rows` (the whole output and each strip) at scales of at least
- * `MIN_KERNEL_SCALE` from every source: each window's edges (21 points each, as GDAL samples
- * them) are transformed into the source's pixels, and the window's pixels over that footprint
- * is its scale. A source GDAL clips the footprint to only raises the scale. Points PROJ cannot
- * transform count as unsafe: the warp then runs whole.
+ * Whether GDAL warps each of `windows` (the whole output and each strip) at scales of at least
+ * `MIN_KERNEL_SCALE` from every source: the window's pixels over its footprint in the source. A
+ * source GDAL clips the footprint to only raises the scale. Points PROJ cannot transform count as
+ * unsafe: the warp then runs whole.
  */
-async function kernelScalesSafe(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputWindow, rows: Array<[number, number]>): Promise<boolean> {
-  const edges = rows.flatMap(([start, end]) => windowEdges(output, start, end));
-  for (const { targetCrs, sourceCrs, grid } of grids) {
-    const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, edges);
-    for (let index = 0; index < rows.length; index += 1) {
-      const points = projected.slice(index * EDGE_POINTS, (index + 1) * EDGE_POINTS);
-      if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return false;
-      const columns = points.map(([x]) => (x - grid[0]) / grid[1]);
-      const lines = points.map(([, y]) => (y - grid[3]) / grid[5]);
-      const [start, end] = rows[index]!;
+async function kernelScalesSafe(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputGrid, windows: readonly OutputWindow[]): Promise<boolean> {
+  for (const source of grids) {
+    const found = await footprints(planner, source, output, windows);
+    for (const [index, footprint] of found.entries()) {
+      if (!footprint) return false;
+      const { columns, lines } = footprint;
       // GDAL's window spans whole source pixels: up to one more at each end.
-      const xScale = output.width / (Math.max(...columns) - Math.min(...columns) + 2);
-      const yScale = (end - start) / (Math.max(...lines) - Math.min(...lines) + 2);
+      const xScale = windows[index]!.width / (Math.max(...columns) - Math.min(...columns) + 2);
+      const yScale = windows[index]!.height / (Math.max(...lines) - Math.min(...lines) + 2);
       if (!(xScale >= MIN_KERNEL_SCALE && yScale >= MIN_KERNEL_SCALE)) return false;
     }
   }
   return true;
 }
 
+/**
+ * The fewest source pixels GDAL reads for `window` from any one source: the box of the window's
+ * edges in the source (GDAL samples the same points, and more when some fail), within the
+ * source, one pixel in from each side for rounding; undefined when PROJ cannot transform an edge.
+ */
+async function leastSourcePixels(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputGrid, window: OutputWindow): Promise<number | undefined> {
+  let least = Infinity;
+  for (const source of grids) {
+    const [footprint] = await footprints(planner, source, output, [window]);
+    if (!footprint) return undefined;
+    const [sourceWidth, sourceHeight] = source.size;
+    const columns = Math.min(sourceWidth, Math.max(...footprint.columns)) - Math.max(0, Math.min(...footprint.columns)) - 2;
+    const lines = Math.min(sourceHeight, Math.max(...footprint.lines)) - Math.max(0, Math.min(...footprint.lines)) - 2;
+    least = Math.min(least, Math.max(0, columns) * Math.max(0, lines));
+  }
+  return least;
+}
+
 const EDGE_STEPS = 20;
 const EDGE_POINTS = 4 * (EDGE_STEPS + 1);
 
-/** Points along the four edges of output rows [start, end), in the output's CRS. */
-function windowEdges(output: OutputWindow, start: number, end: number): Array<[number, number]> {
+/** Points along the four edges of a window of the output, in the output's CRS. */
+function windowEdges(output: OutputGrid, window: OutputWindow): Array<[number, number]> {
   const points: Array<[number, number]> = [];
-  const top = output.ymax - start * output.yres;
-  const bottom = output.ymax - end * output.yres;
-  const right = output.xmin + output.width * output.xres;
+  const top = output.ymax - window.y * output.yres;
+  const bottom = output.ymax - (window.y + window.height) * output.yres;
+  const left = output.xmin + window.x * output.xres;
+  const right = output.xmin + (window.x + window.width) * output.xres;
   for (let step = 0; step <= EDGE_STEPS; step += 1) {
     const t = step / EDGE_STEPS;
-    const x = output.xmin + t * (right - output.xmin);
+    const x = left + t * (right - left);
     const y = top + t * (bottom - top);
-    points.push([x, top], [x, bottom], [output.xmin, y], [right, y]);
+    points.push([x, top], [x, bottom], [left, y], [right, y]);
   }
   return points;
 }

@@ -126,7 +126,8 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
       const index = CALL_OPTIONS_INDEX[method];
       let onProgress: CallOptions['onProgress'];
       if (index !== undefined && sent[index] !== undefined && sent[index] !== null) {
-        const { onProgress: callback, ...rest } = sent[index] as CallOptions;
+        // The callback and the DEFLATE codec stay on this side (functions do not cross to a thread).
+      const { onProgress: callback, deflate: _deflate, ...rest } = sent[index] as CallOptions;
         onProgress = callback;
         sent[index] = rest;
       }

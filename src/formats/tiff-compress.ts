@@ -28,7 +28,7 @@ interface CompressedIfd extends PlannedIfd {
  *
  * @example await compressTiff(source, target, { level: 1, predictor: 'auto' }, nodeDeflateCodec, 'slope.tif');
  */
-export async function compressTiff(source: RandomAccessFile, target: RandomAccessFile, options: TiffCompression, codec: DeflateCodec, name: string): Promise<void> {
+export async function compressTiff(source: Pick<RandomAccessFile, 'read' | 'readInto'>, target: RandomAccessFile, options: TiffCompression, codec: DeflateCodec, name: string): Promise<void> {
   const layout = await readTiffLayout((offset, length) => source.read(offset, length), name);
   const littleEndian = layout.littleEndian;
   if (!littleEndian) throw new FileError(`${name} is a big-endian TIFF; geodata compresses only the little-endian ones GDAL writes`, name);

@@ -191,8 +191,8 @@ export class Reprojector implements Processor {
         ...plan.args,
         ...sources.crsArgs,
       ];
-      await writeGeoTiff(engine, outputPath, this.write, grid, typeCreationOptions(plan.dtype), (dest, creation) =>
-        engine.warp(inputs, dest, [...creation, ...args], onProgress ? { onProgress } : undefined),
+      await writeGeoTiff(engine, outputPath, this.write, grid, typeCreationOptions(plan.dtype), (dest, creation, options) =>
+        engine.warp(inputs, dest, [...creation, ...args], { ...options, ...(onProgress ? { onProgress } : {}) }),
       );
     } finally {
       await scratch.removeAll();

@@ -1,6 +1,7 @@
-import type { GdalEngine } from '../../wasm/engine.js';
+import type { CallOptions, GdalEngine } from '../../wasm/engine.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { compressTiff, type TiffCompression } from '../formats/tiff-compress.js';
+import { readTiffLayout, TAG, tagNumber } from '../formats/tiff-layout.js';
 import { openEngineFile } from '../engine-files-access.js';
 import { getPlatform, type RandomAccessFile } from '../platform.js';
 import { creationArgs, type WriteOptions } from './write-options.js';
@@ -26,9 +27,10 @@ const COMPRESSION_OPTIONS = new Set(['COMPRESS', 'ZLEVEL', 'PREDICTOR', 'NUM_THR
  * GDAL can honour (COG, other codecs, NBITS, ...) go to GDAL as they are.
  *
  * `extra` are further creation arguments (`-co KEY=VALUE`) of the caller; `run` does the GDAL
- * call, writing to `dest` with creation arguments `creation`.
+ * call, writing to `dest` with creation arguments `creation`, passing `options` to the engine (an
+ * engine that lays a split output together may DEFLATE it as it does: `CallOptions.deflate`).
  *
- * @example await writeGeoTiff(engine, out, write, grid, [], (dest, creation) => engine.warp(inputs, dest, [...creation, '-t_srs', crs]));
+ * @example await writeGeoTiff(engine, out, write, grid, [], (dest, creation, options) => engine.warp(inputs, dest, [...creation, '-t_srs', crs], options));
  */
 export async function writeGeoTiff(
   engine: GdalEngine,
@@ -36,20 +38,24 @@ export async function writeGeoTiff(
   write: WriteOptions,
   shape: { width: number; height: number },
   extra: string[],
-  run: (dest: string, creation: string[]) => Promise<void>,
+  run: (dest: string, creation: string[], options: CallOptions) => Promise<void>,
 ): Promise<void> {
   const compression = outsideCompression(engine, write, extra);
-  if (!compression) return run(outputPath, [...creationArgs(write, shape), ...extra]);
+  if (!compression) return run(outputPath, [...creationArgs(write, shape), ...extra], {});
   const open = fileOpener(engine);
+  const codec = deflateCodec();
   const uncompressed = `${outputPath}.${Math.random().toString(36).slice(2, 10)}.uncompressed.tif`;
   const layout = (write.creationOptions ?? []).filter((option) => !COMPRESSION_OPTIONS.has(optionKey(option)));
   try {
-    await run(uncompressed, [...creationArgs({ ...write, compress: 'NONE', predictor: 1, creationOptions: layout }, shape), ...extra]);
+    const deflate = { compression, codec, openFile: (path: string, mode: 'w') => open(path, mode) };
+    await run(uncompressed, [...creationArgs({ ...write, compress: 'NONE', predictor: 1, creationOptions: layout }, shape), ...extra], { deflate });
+    // The engine may have compressed the tiles itself while laying a split output together.
+    if (engine.fs.kind !== 'memory' && (await compressionOf(open, uncompressed)) === DEFLATE) return await engine.fs.rename(uncompressed, outputPath);
     const source = await open(uncompressed, 'r');
     try {
       const target = await open(outputPath, 'w');
       try {
-        await compressTiff(source, target, compression, deflateCodec(), outputPath);
+        await compressTiff(source, target, compression, codec, outputPath);
       } finally {
         await target.close();
       }
@@ -62,6 +68,19 @@ export async function writeGeoTiff(
   } finally {
     // GDAL wrote it: removed through the engine, whose file system layer must know (see DESIGN.md).
     await engine.fs.remove(uncompressed);
+  }
+}
+
+const DEFLATE = 8;
+
+/** The compression of a TIFF's first image (1: none, 8: DEFLATE). */
+async function compressionOf(open: (path: string, mode: 'r') => Promise<RandomAccessFile>, path: string): Promise<number> {
+  const file = await open(path, 'r');
+  try {
+    const layout = await readTiffLayout((offset, length) => file.read(offset, length), path, { values: false });
+    return tagNumber(layout.ifds[0] ?? [], TAG.compression, layout.littleEndian, 1);
+  } finally {
+    await file.close();
   }
 }
 

@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, Raster, SpatialSpec, readRaster, readWindow, type TypedArray, type WriteOptions } from '../../src/node.js';
 import { readTiffLayout, TAG, tagNumber } from '../../src/formats/tiff-layout.js';
+import type { CallOptions } from '../../wasm/engine.js';
 import { createNodeEngine } from '../../wasm/node.js';
+import { compressTiff } from '../../src/formats/tiff-compress.js';
+import { nodePlatform } from '../../src/node/platform-node.js';
+import { writeGeoTiff } from '../../src/raster/geotiff-output.js';
 import { HAS_NATIVE_PYTHON, NO_NATIVE_PYTHON, PYTHON } from '../formats/native.js';
 
 // GeoTIFFs geodata writes with DEFLATE are written uncompressed by GDAL and compressed outside
@@ -104,6 +108,32 @@ describe('GeoTIFFs compressed outside WebAssembly', () => {
         expect(Buffer.compare(readFileSync(`${path}.native-band${b}`), Buffer.from(band.buffer, band.byteOffset, band.byteLength))).toBe(0);
       });
     }
+  });
+
+  it('hands the engine its DEFLATE and keeps the file as the engine wrote it when the engine compressed the tiles itself', async () => {
+    const raster = Raster.fromArrays([values(Float32Array, 520, 513, 5)], grid(520, 513), { nodata: -9999 });
+    const vrt = join(dir, 'engine-deflates.vrt');
+    await raster.write(join(dir, 'engine-deflates-source.tif'), { engine, compress: 'NONE' });
+    await engine.translate(join(dir, 'engine-deflates-source.tif'), vrt, ['-of', 'VRT']);
+    const output = join(dir, 'engine-deflates.tif');
+    let handed: CallOptions['deflate'];
+    let written: Buffer | undefined;
+    // What the Node pool does with a split warp: GDAL's uncompressed tiles, compressed with the settings handed over.
+    await writeGeoTiff(engine, output, {}, { width: 520, height: 513 }, [], async (dest, creation, options) => {
+      handed = options.deflate;
+      const plain = `${dest}.plain.tif`;
+      await engine.translate(vrt, plain, creation);
+      const [source, target] = await Promise.all([nodePlatform.workspace().openFile!(plain, 'r'), options.deflate!.openFile(dest, 'w')]);
+      await compressTiff(source, target, options.deflate!.compression, options.deflate!.codec, dest);
+      await Promise.all([source.close(), target.close()]);
+      await engine.fs.remove(plain);
+      written = readFileSync(dest);
+    });
+    expect(handed?.compression).toEqual({ level: 1, predictor: 'auto' });
+    expect(Buffer.compare(readFileSync(output), written!)).toBe(0);
+    expect(await tags(output)).toEqual({ compression: 8, predictor: 3, tiled: true });
+    expect(bytesOf((await readRaster(output)).bands)).toEqual(bytesOf(raster.bands));
+    expect(readdirSync(dir).filter((name) => name.includes('uncompressed'))).toEqual([]);
   });
 
   it('keeps the options a user chose: DEFLATE without predictor, an explicit predictor, LZW and PACKBITS through GDAL', async () => {

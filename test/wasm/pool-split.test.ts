@@ -1,9 +1,12 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DemMode } from '../../wasm/engine.js';
 import { onFileAccess, type FileAccess } from '../../wasm/file-access.js';
 import { createPoolEngine } from '../../wasm/node.js';
 import { exactRows, isSplitScratch, planWarpSplit, type SplitPlanner } from '../../wasm/pool-split.js';
+import { readTiffLayout, TAG, tagNumber } from '../../src/formats/tiff-layout.js';
+import { nodeDeflateCodec } from '../../src/node/deflate-node.js';
+import { nodePlatform } from '../../src/node/platform-node.js';
 import { compareValues, hasCommand, readTiffFile, run, useScratchFolder } from './fixtures.js';
 
 const HAS_NATIVE = hasCommand('gdalwarp') && hasCommand('gdaldem');
@@ -123,7 +126,8 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     await ready();
     const plan = await planWarpSplit(planner, [dem], scratch.path('near-split.tif'), withResampling('near'));
     // Eight strips would be thinner than 64 rows: seven.
-    expect(plan?.ranges).toEqual([[0, 72], [72, 144], [144, 216], [216, 288], [288, 360], [360, 432], [432, 500]]);
+    expect(plan?.windows.map((window) => [window.y, window.y + window.height])).toEqual([[0, 72], [72, 144], [144, 216], [216, 288], [288, 360], [360, 432], [432, 500]]);
+    expect(plan?.windows.every((window) => window.x === 0 && window.width === 600)).toBe(true);
     await split.warp([dem], scratch.path('near-split.tif'), [...withResampling('near'), ...CREATION]);
     await whole.warp([dem], scratch.path('near-whole.tif'), [...withResampling('near'), ...CREATION]);
     await sameRasters(scratch.path('near-split.tif'), scratch.path('near-whole.tif'));
@@ -133,7 +137,7 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     await ready();
     // 63-row strips of this rotated grid span ~70 source rows: a scale under 0.95 widens the kernel.
     const plan = await planWarpSplit(planner, [dem], scratch.path('bilinear.tif'), WARP_ARGS);
-    expect(plan?.ranges).toEqual([[0, 250], [250, 500]]);
+    expect(plan?.windows.map((window) => [window.y, window.y + window.height])).toEqual([[0, 250], [250, 500]]);
     // What the thin strip would give: other pixels than the same rows of the whole warp.
     const thin = [...WARP_ARGS.filter((arg, index) => arg !== '-te' && WARP_ARGS[index - 1] !== '-te' && WARP_ARGS[index - 2] !== '-te' && WARP_ARGS[index - 3] !== '-te' && WARP_ARGS[index - 4] !== '-te'), '-te', '4385000', '2626370', '4391000', '2627000'];
     await whole.warp([dem], scratch.path('thin.tif'), thin);
@@ -150,12 +154,88 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     }
   });
 
-  it('runs a warp without -et 0 whole: its approximate transformer depends on how the work is cut', async () => {
+  // gdalwarp's default approximate transformer: 128-pixel tiles and a 0.2 MB warp memory make
+  // GDAL cut this small output into chunks, as it cuts a large one at the default 64 MB.
+  const APPROXIMATE = [...WARP_ARGS.slice(0, -2), '-wm', '0.2'];
+  const TILES_128 = ['-co', 'TILED=YES', '-co', 'BLOCKXSIZE=128', '-co', 'BLOCKYSIZE=128'];
+
+  it('cuts a warp with the approximate transformer along the chunks GDAL is certain to cut, on the tile grid', async () => {
     await ready();
-    const approximate = WARP_ARGS.slice(0, -2);
-    await split.warp([dem], scratch.path('approx-split.tif'), approximate);
-    await whole.warp([dem], scratch.path('approx-whole.tif'), approximate);
+    const plan = await planWarpSplit(planner, [dem], scratch.path('approx.tif'), [...APPROXIMATE, ...TILES_128]);
+    // 600x500 cut across at 256 (half of 600, down to whole tiles), each half down at 128 (half of
+    // 500 down to whole tiles) and again at 256; halves under a tile high are left to GDAL.
+    expect(plan?.windows).toEqual([
+      { x: 0, y: 0, width: 256, height: 128 },
+      { x: 256, y: 0, width: 344, height: 128 },
+      { x: 0, y: 128, width: 256, height: 128 },
+      { x: 256, y: 128, width: 344, height: 128 },
+      { x: 0, y: 256, width: 256, height: 244 },
+      { x: 256, y: 256, width: 344, height: 244 },
+    ]);
+    expect(plan?.onTileGrid).toBe(true);
+  });
+
+  it('warps with the approximate transformer into the same pixels, georeferencing and metadata as the warp run whole, and leaves no scratch file', async () => {
+    await ready();
+    const args = [...APPROXIMATE, '-r', 'cubic', '-of', 'GTiff', ...TILES_128];
+    await split.warp([dem], scratch.path('approx-split.tif'), args);
+    await whole.warp([dem], scratch.path('approx-whole.tif'), args);
     await sameRasters(scratch.path('approx-split.tif'), scratch.path('approx-whole.tif'));
+    const [a, b] = await Promise.all([split.info(scratch.path('approx-split.tif')), whole.info(scratch.path('approx-whole.tif'))]);
+    expect({ ...a, description: '', files: [] }).toEqual({ ...b, description: '', files: [] });
+    expect(readdirSync(scratch.path()).filter(isSplitScratch)).toEqual([]);
+  });
+
+  it('compresses the tiles as it lays them together when the caller hands it the DEFLATE: a DEFLATE GeoTIFF with the whole warp’s pixels', async () => {
+    await ready();
+    const args = [...APPROXIMATE, '-r', 'cubic', '-of', 'GTiff', ...TILES_128];
+    const deflate = { compression: { level: 1, predictor: 'auto' as const }, codec: nodeDeflateCodec, openFile: (file: string, mode: 'w') => nodePlatform.workspace().openFile!(file, mode) };
+    await split.warp([dem], scratch.path('approx-deflate.tif'), args, { deflate });
+    await sameRasters(scratch.path('approx-deflate.tif'), scratch.path('approx-whole.tif'));
+    const bytes = readFileSync(scratch.path('approx-deflate.tif'));
+    const layout = await readTiffLayout(async (offset, length) => new Uint8Array(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.length - offset)), 'approx-deflate.tif');
+    const ifd = layout.ifds[0]!;
+    expect([tagNumber(ifd, TAG.compression, true, 1), tagNumber(ifd, TAG.predictor, true, 1), tagNumber(ifd, TAG.tileWidth, true, 0)]).toEqual([8, 3, 128]);
+    // A warp the pool runs whole leaves the DEFLATE to its caller: GDAL writes what it was asked.
+    await whole.warp([dem], scratch.path('approx-whole-deflate.tif'), args, { deflate });
+    const wholeBytes = readFileSync(scratch.path('approx-whole-deflate.tif'));
+    const wholeLayout = await readTiffLayout(async (offset, length) => new Uint8Array(wholeBytes.buffer, wholeBytes.byteOffset + offset, Math.min(length, wholeBytes.length - offset)), 'whole');
+    expect(tagNumber(wholeLayout.ifds[0]!, TAG.compression, true, 1)).toBe(1);
+  });
+
+  it('would give other pixels cut anywhere else: rows 0-250 warped on their own differ from the whole warp’s', async () => {
+    await ready();
+    const args = [...APPROXIMATE, '-r', 'cubic', ...TILES_128];
+    const top = args.map((arg, index) => (args[index - 2] === '-te' ? '2624500' : arg)); // ymin: 250 rows under 2627000
+    await whole.warp([dem], scratch.path('approx-top.tif'), top);
+    const [part, all] = await Promise.all([readTiffFile(scratch.path('approx-top.tif')), readTiffFile(scratch.path('approx-whole.tif'))]);
+    expect(part.height).toBe(250);
+    expect(part.values.filter((value, index) => !Object.is(value, all.values[index])).length).toBeGreaterThan(1000);
+  });
+
+  it('runs an approximate warp whole when the cuts cannot be followed: compressed or untiled output, inexact columns, warp options, memory in percent', async () => {
+    await ready();
+    const cases = [
+      [...APPROXIMATE, '-co', 'COMPRESS=DEFLATE', ...TILES_128],
+      APPROXIMATE,
+      [...APPROXIMATE.map((arg) => (arg === '4385000' ? '4385000.1' : arg)), ...TILES_128],
+      [...APPROXIMATE, '-wo', 'OPTIMIZE_SIZE=YES', ...TILES_128],
+      [...APPROXIMATE.slice(0, -1), '10%', ...TILES_128],
+    ];
+    for (const args of cases) expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), args), args.join(' ')).toBeUndefined();
+    // The same output at the default 64 MB: one chunk, nothing to cut.
+    expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), [...WARP_ARGS.slice(0, -2), ...TILES_128])).toBeUndefined();
+  });
+
+  it('splits a large warp at GDAL’s default warp memory (64 MB) into the warp run whole’s pixels', async () => {
+    await ready();
+    // 4200x4200 Float32 at 1 m: 70.6 MB of output alone, over the 64 MB GDAL cuts at.
+    const args = ['-t_srs', 'EPSG:3035', '-te', '4386000', '2622000', '4390200', '2626200', '-tr', '1', '1', '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', ...TILES_128.slice(0, 2)];
+    const plan = await planWarpSplit(planner, [dem], scratch.path('large-approx.tif'), args);
+    expect(plan?.windows.length).toBeGreaterThanOrEqual(2);
+    await split.warp([dem], scratch.path('large-split.tif'), args);
+    await whole.warp([dem], scratch.path('large-whole.tif'), args);
+    await sameRasters(scratch.path('large-split.tif'), scratch.path('large-whole.tif'));
   });
 });
 

@@ -1,0 +1,121 @@
+/**
+ * The output windows GDAL's warper is certain to cut a warp into: each one, warped as an output
+ * of its own (same grid, same blocks), gives the whole warp's pixels, with the approximate
+ * transformer (`-et` above 0, gdalwarp's default) and any resampling kernel.
+ *
+ * Why that holds: gdalwarp warps its output in chunks (`GDALWarpOperation::CollectChunkList`).
+ * While a window's buffers (its source window plus itself, at the working type's size, plus masks)
+ * exceed the warp memory (`-wm`, 64 MB by default), GDAL halves it across its longer side, at a
+ * multiple of the output's block size (GDAL 3.8; 3.6 cut at the exact half), and recurses.
+ * Every value the warper computes for a pixel depends only on the chunk it falls in: the
+ * approximate transformer interpolates along each row of the chunk, the source window and the
+ * kernel's scale are the chunk's. A window of that tree warped on its own is cut below it into the
+ * same chunks (the same rule on the same sizes and geometry, offsets relative to the window), so
+ * the chunks, and their pixels, are the whole warp's, provided the window's pixel coordinates are
+ * the whole's in floating point (the caller checks the grid is exact).
+ *
+ * A window is only cut here when GDAL is certain to cut it: when a lower bound of its memory
+ * estimate is over the limit. Below that, GDAL decides in the worker, as it would have in the
+ * whole warp.
+ */
+
+/** A window of the output, in pixels. */
+export interface OutputWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the chunk tree of one warp depends on. */
+export interface ChunkTreeInputs {
+  /** The output's size and block size (a tiled GeoTIFF's tile). */
+  width: number;
+  height: number;
+  blockWidth: number;
+  blockHeight: number;
+  /** The warp memory limit in bytes (`-wm`). */
+  memoryLimit: number;
+  /** The least bits a pixel of the source and of the output costs: the working type's size times the bands. */
+  pixelBits: number;
+  /**
+   * The least number of source pixels GDAL reads for `window`, from the source that reads the
+   * fewest (each source is warped by a chunk tree of its own); undefined when it cannot be known
+   * (the window then stays whole).
+   */
+  leastSourcePixels(window: OutputWindow): Promise<number | undefined>;
+  /** How many windows are wanted; fewer come back when GDAL is not certain to cut more. */
+  wanted: number;
+}
+
+/**
+ * The two halves GDAL cuts `window` into, or undefined when a half would be under a block wide
+ * or high: there GDAL's choice of side depends on options this module does not follow
+ * (`OPTIMIZE_SIZE`, `STREAMABLE_OUTPUT`), so the window is left to GDAL.
+ */
+export function halves(window: OutputWindow, blockWidth: number, blockHeight: number): [OutputWindow, OutputWindow] | undefined {
+  const { x, y, width, height } = window;
+  if (width / 2 < blockWidth || height / 2 < blockHeight) return undefined;
+  if (width > height) {
+    const first = cut(width, blockWidth);
+    return [
+      { x, y, width: first, height },
+      { x: x + first, y, width: width - first, height },
+    ];
+  }
+  const first = cut(height, blockHeight);
+  return [
+    { x, y, width, height: first },
+    { x, y: y + first, width, height: height - first },
+  ];
+}
+
+/** GDAL's first half of a side: half of it, down to a multiple of the block when that is more than one block. */
+function cut(size: number, block: number): number {
+  const half = Math.floor(size / 2);
+  return half > block ? Math.floor(half / block) * block : half;
+}
+
+/**
+ * Windows covering the output that GDAL's chunk tree is certain to hold, largest first cut, up to
+ * `wanted` of them (one, the whole output, when GDAL may warp it in one chunk).
+ */
+export async function certainChunks(inputs: ChunkTreeInputs): Promise<OutputWindow[]> {
+  const { width, height, blockWidth, blockHeight, memoryLimit, pixelBits, wanted } = inputs;
+  const windows: Array<{ window: OutputWindow; settled: boolean }> = [{ window: { x: 0, y: 0, width, height }, settled: false }];
+  while (windows.length < wanted) {
+    const open = windows.filter((entry) => !entry.settled).sort((a, b) => b.window.width * b.window.height - a.window.width * a.window.height)[0];
+    if (!open) break;
+    const parts = halves(open.window, blockWidth, blockHeight);
+    const certain = parts !== undefined && (await overLimit(open.window, inputs.leastSourcePixels, pixelBits, memoryLimit));
+    if (!certain) {
+      open.settled = true;
+      continue;
+    }
+    windows.splice(windows.indexOf(open), 1, ...parts.map((window) => ({ window, settled: false })));
+  }
+  return windows.map((entry) => entry.window).sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/** Whether the least memory GDAL can count for `window` is over the limit (GDAL cuts windows strictly over it). */
+async function overLimit(window: OutputWindow, leastSourcePixels: ChunkTreeInputs['leastSourcePixels'], pixelBits: number, memoryLimit: number): Promise<boolean> {
+  const output = (pixelBits * window.width * window.height) / 8;
+  if (output > memoryLimit) return true;
+  const source = await leastSourcePixels(window);
+  return source !== undefined && output + (pixelBits * source) / 8 > memoryLimit;
+}
+
+/**
+ * gdalwarp's `-wm` in bytes: a number under 10000 is megabytes, more is bytes; undefined for what
+ * this module does not follow (a percentage of RAM, or not a number).
+ */
+export function warpMemoryBytes(value: string | undefined): number | undefined {
+  if (value === undefined) return DEFAULT_WARP_MEMORY;
+  if (!/^\s*[0-9.]+(e[0-9]+)?\s*$/i.test(value)) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) return undefined;
+  return number < 10000 ? number * 1024 * 1024 : number;
+}
+
+/** GDAL's warp memory when `-wm` is not given: 64 MB. */
+const DEFAULT_WARP_MEMORY = 64 * 1024 * 1024;
