@@ -2,10 +2,11 @@
  * The three-step pipeline of issue 14 against the native shell script that does the same, each
  * as a whole process, side by side in one run (interleaved, medians).
  *
- *   npm run build && npx tsx bench/pipeline.ts [--size 4000] [--repetitions 3]
+ *   npm run build && npx tsx bench/pipeline.ts [--size 4000] [--repetitions 3] [--error-threshold 0]
  *
  * Steps on a generated `size` x `size` Float32 DEM (UTM 32N, 10 m): warp to EPSG:3035 at 10 m
- * (bilinear, `-et 0`), slope, hillshade; every output a tiled DEFLATE GeoTIFF.
+ * (bilinear, gdalwarp's default error threshold, or `-et` as given to both sides), slope,
+ * hillshade; every output a tiled DEFLATE GeoTIFF.
  * - native: `sh -c 'gdalwarp ... && gdaldem slope ... && gdaldem hillshade ...'` (one core);
  * - geodata cold: `node bench/fixtures/three-step.mjs` (the compiled build) on an empty cache,
  *   with the default pool (one GDAL worker per core), and with `GEODATA_ENGINE_WORKERS=1`;
@@ -22,7 +23,8 @@ import { createPoolEngine } from '../wasm/node.js';
 import { laeaGrid, writeTerrain } from './lib/terrain.js';
 import { formatMs, hasNativeCommand, median } from './lib/timing.js';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '4000' }, repetitions: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '4000' }, repetitions: { type: 'string', default: '3' }, 'error-threshold': { type: 'string' } } });
+const ERROR_THRESHOLD = values['error-threshold'];
 const SIZE = Number(values.size);
 const REPETITIONS = Number(values.repetitions);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -50,17 +52,17 @@ async function main(): Promise<void> {
     await engine.close();
     const out = (name: string) => path.join(folder, name);
     const script = [
-      ['gdalwarp', '-q', '-overwrite', '-t_srs', 'EPSG:3035', ...grid.args, '-r', 'bilinear', '-et', '0', '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('n-elev.tif')],
+      ['gdalwarp', '-q', '-overwrite', '-t_srs', 'EPSG:3035', ...grid.args, '-r', 'bilinear', ...(ERROR_THRESHOLD === undefined ? [] : ['-et', ERROR_THRESHOLD]), '-ot', 'Float32', '-dstnodata', 'nan', ...CREATION, dem, out('n-elev.tif')],
       ['gdaldem', 'slope', '-q', out('n-elev.tif'), out('n-slope.tif'), ...CREATION],
       // Hillshade is Byte: the cache's predictor for integers is 2 (3 is for floats only).
       ['gdaldem', 'hillshade', '-q', out('n-elev.tif'), out('n-hillshade.tif'), ...CREATION.map((option) => (option === 'PREDICTOR=3' ? 'PREDICTOR=2' : option))],
     ]
       .map((command) => command.join(' '))
       .join(' && ');
-    const child = (root: string, env: Record<string, string> = {}) => timed(process.execPath, [CHILD, root, dem, JSON.stringify(grid.transform), JSON.stringify(grid.shape)], env);
+    const child = (root: string, env: Record<string, string> = {}) => timed(process.execPath, [CHILD, root, dem, JSON.stringify(grid.transform), JSON.stringify(grid.shape), ...(ERROR_THRESHOLD === undefined ? [] : [ERROR_THRESHOLD])], env);
 
     const times = { native: [] as number[], pool: [] as number[], one: [] as number[], warm: [] as number[] };
-    console.log(`three-step pipeline ${SIZE}x${SIZE} Float32, ${REPETITIONS} interleaved repetitions; ${availableParallelism()} cores, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    console.log(`three-step pipeline ${SIZE}x${SIZE} Float32, -et ${ERROR_THRESHOLD ?? 'default'}, ${REPETITIONS} interleaved repetitions; ${availableParallelism()} cores, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     for (let repetition = 0; repetition < REPETITIONS; repetition += 1) {
       times.native.push(timed('sh', ['-c', script]));
       const poolRoot = out(`cache-pool-${repetition}`);

@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileError } from '../../src/errors.js';
+import { entryNumbers, readTiffLayout, TAG } from '../../src/formats/tiff-layout.js';
+import { createNodeEngine } from '../../wasm/node.js';
+import { copyTileMosaic, openTileMosaic } from '../../wasm/tile-mosaic.js';
+import { readTiffFile, useScratchFolder } from './fixtures.js';
+
+const engine = createNodeEngine();
+
+/** Each tile's bytes, in the file's tile order. */
+async function tilesOf(file: string): Promise<Buffer[]> {
+  const bytes = readFileSync(file);
+  const layout = await readTiffLayout(async (offset, length) => new Uint8Array(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.length - offset)), file);
+  const ifd = layout.ifds[0]!;
+  const offsets = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileOffsets), true);
+  const counts = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileByteCounts), true);
+  return offsets.map((offset, index) => bytes.subarray(offset, offset + counts[index]!));
+}
+afterAll(() => engine.close());
+
+const WIDTH = 300;
+const HEIGHT = 200;
+const TILES = ['-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64'];
+
+describe('a GeoTIFF laid together from the tiles of its windows', () => {
+  const scratch = useScratchFolder('tile-mosaic');
+  let prepared: Promise<void> | undefined;
+  /** A 300x200 Float32 raster with nodata and metadata, written whole and as windows (`-srcwin`), uncompressed with 64x64 tiles. */
+  const windows = async (cuts: Array<[number, number, number, number]>, prefix: string) => {
+    await (prepared ??= (async () => {
+      const values = new Float32Array(WIDTH * HEIGHT).map((_, index) => Math.sin(index / 97) * 100 + (index % 13));
+      writeFileSync(scratch.path('values.raw'), values);
+      writeFileSync(
+        scratch.path('source.vrt'),
+        `<VRTDataset rasterXSize="${WIDTH}" rasterYSize="${HEIGHT}"><SRS>EPSG:32632</SRS><GeoTransform>640000, 10, 0, 5180000, 0, -10</GeoTransform>
+<Metadata><MDI key="SOURCE">test</MDI></Metadata>
+<VRTRasterBand dataType="Float32" band="1" subClass="VRTRawRasterBand"><NoDataValue>-9999</NoDataValue><SourceFilename relativeToVRT="1">values.raw</SourceFilename>
+<ImageOffset>0</ImageOffset><PixelOffset>4</PixelOffset><LineOffset>${WIDTH * 4}</LineOffset><ByteOrder>LSB</ByteOrder></VRTRasterBand></VRTDataset>`,
+      );
+      await engine.translate(scratch.path('source.vrt'), scratch.path('whole.tif'), TILES);
+    })());
+    const parts = [];
+    for (const [index, [x, y, width, height]] of cuts.entries()) {
+      const file = scratch.path(`${prefix}-${index}.tif`);
+      await engine.translate(scratch.path('source.vrt'), file, ['-srcwin', String(x), String(y), String(width), String(height), ...TILES]);
+      parts.push({ file, x, y });
+    }
+    return parts;
+  };
+
+  it('is the file GDAL writes for the whole raster: the same pixels, georeferencing, nodata and metadata', async () => {
+    const parts = await windows([[0, 0, 128, 128], [128, 0, 172, 128], [0, 128, 300, 72]], 'grid');
+    const mosaic = await openTileMosaic(parts, scratch.path('laid.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
+    try {
+      await copyTileMosaic(mosaic, scratch.path('laid.tif'));
+    } finally {
+      await mosaic.close();
+    }
+    const [laid, whole] = await Promise.all([readTiffFile(scratch.path('laid.tif')), readTiffFile(scratch.path('whole.tif'))]);
+    expect([laid.width, laid.height, laid.noData, laid.geoTransform]).toEqual([whole.width, whole.height, whole.noData, whole.geoTransform]);
+    expect(Buffer.compare(Buffer.from(laid.values.buffer), Buffer.from(whole.values.buffer))).toBe(0);
+    const [a, b] = await Promise.all([engine.info(scratch.path('laid.tif')), engine.info(scratch.path('whole.tif'))]);
+    expect({ ...a, description: '', files: [] }).toEqual({ ...b, description: '', files: [] });
+    // Its tiles are GDAL's tiles of the whole, byte for byte (the edge tiles' padding too).
+    const [laidTiles, wholeTiles] = await Promise.all([tilesOf(scratch.path('laid.tif')), tilesOf(scratch.path('whole.tif'))]);
+    expect(laidTiles.length).toBe(5 * 4);
+    expect(laidTiles.map((tile, index) => Buffer.compare(tile, wholeTiles[index]!))).toEqual(laidTiles.map(() => 0));
+  });
+
+  it('reads as the file it lays out, at any offset and length', async () => {
+    const parts = await windows([[0, 0, 128, 128], [128, 0, 172, 128], [0, 128, 300, 72]], 'reads');
+    const mosaic = await openTileMosaic(parts, scratch.path('reads.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
+    try {
+      const whole = new Uint8Array(mosaic.size);
+      expect(await mosaic.readInto(0, whole)).toBe(mosaic.size);
+      for (const [offset, length] of [[0, 16], [5, 70_000], [mosaic.size - 10, 100], [12_345, 1]] as const) {
+        expect(Buffer.compare(Buffer.from(await mosaic.read(offset, length)), Buffer.from(whole.subarray(offset, offset + length)))).toBe(0);
+      }
+    } finally {
+      await mosaic.close();
+    }
+  });
+
+  it('refuses windows whose edges are off the tile grid, naming the window', async () => {
+    const parts = await windows([[0, 0, 100, 200], [100, 0, 200, 200]], 'off');
+    const error = await openTileMosaic(parts, scratch.path('off.tif'), WIDTH, HEIGHT, 'IF_NEEDED').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FileError);
+    expect((error as Error).message).toContain(`${parts[0]!.file} (100x200 at 0,0) has edges off the tile grid`);
+  });
+
+  it('refuses windows that leave the top-left pixel uncovered', async () => {
+    const parts = await windows([[128, 0, 172, 200]], 'late');
+    await expect(openTileMosaic(parts, scratch.path('late.tif'), WIDTH, HEIGHT, 'IF_NEEDED')).rejects.toThrow('do not start at its top-left pixel');
+  });
+});
