@@ -164,6 +164,20 @@ export const ENGINE_CASES: EngineCase[] = [
     },
   },
   {
+    name: 'warp: a call handed its caller\'s DEFLATE (functions that cannot cross to a thread) writes the pixels of the call without it',
+    async run(engine, context) {
+      const dem = await writeDem(engine, context, 'dem');
+      const args = ['-t_srs', 'EPSG:4326', '-r', 'bilinear', '-of', 'GTiff', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16'];
+      const unused = async (): Promise<never> => {
+        throw new CaseFailure('an engine that does not lay this output together itself compressed it');
+      };
+      const deflate = { compression: { level: 1, predictor: 'auto' as const }, codec: { deflate: unused, inflate: unused, parallel: 1, levels: true }, openFile: unused };
+      await engine.warp([dem.path], context.path('handed.tif'), args, { deflate });
+      await engine.warp([dem.path], context.path('plain.tif'), args);
+      sameValues(await readPixels(engine, context, context.path('handed.tif'), 'handed'), await readPixels(engine, context, context.path('plain.tif'), 'plain'), 'output of the call handed a DEFLATE');
+    },
+  },
+  {
     name: 'dem: the slope of a plane is the same everywhere, edges included with -compute_edges',
     async run(engine, context) {
       const dem = await writeDem(engine, context, 'plane', false);
