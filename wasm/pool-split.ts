@@ -457,6 +457,8 @@ interface SourceGrid {
   sourceCrs: string;
   size: [number, number];
   grid: [number, number, number, number, number, number];
+  /** Its coarsest overview's size, when it has overviews: gdalwarp reads one when it shrinks the source. */
+  coarsest?: [number, number];
 }
 
 /**
@@ -471,7 +473,10 @@ function sourceGrids(infos: readonly RasterInfo[], parsed: ParsedArgs): SourceGr
     const sourceCrs = values(parsed, '-s_srs')?.[0] ?? info.coordinateSystem?.wkt;
     const grid = info.geoTransform;
     if (!sourceCrs || !grid || grid[2] !== 0 || grid[4] !== 0) return undefined;
-    grids.push({ targetCrs, sourceCrs, size: info.size, grid });
+    const overviews = (info.bands[0] as { overviews?: Array<{ size?: [number, number] }> } | undefined)?.overviews ?? [];
+    const sizes = overviews.map((overview) => overview.size).filter((size): size is [number, number] => Array.isArray(size));
+    const coarsest = sizes.sort((a, b) => a[0] * a[1] - b[0] * b[1])[0];
+    grids.push({ targetCrs, sourceCrs, size: info.size, grid, ...(coarsest ? { coarsest } : {}) });
   }
   return grids;
 }
@@ -511,7 +516,9 @@ async function kernelScalesSafe(planner: SplitPlanner, grids: readonly SourceGri
 /**
  * The fewest source pixels GDAL reads for `window` from any one source: the box of the window's
  * edges in the source (GDAL samples the same points, and more when some fail), within the
- * source, one pixel in from each side for rounding; undefined when PROJ cannot transform an edge.
+ * source, one pixel in from each side for rounding, counted in the source's coarsest overview
+ * when it has overviews (gdalwarp warps from one when the output is coarser); undefined when PROJ
+ * cannot transform an edge.
  */
 async function leastSourcePixels(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputGrid, window: OutputWindow): Promise<number | undefined> {
   let least = Infinity;
@@ -519,8 +526,9 @@ async function leastSourcePixels(planner: SplitPlanner, grids: readonly SourceGr
     const [footprint] = await footprints(planner, source, output, [window]);
     if (!footprint) return undefined;
     const [sourceWidth, sourceHeight] = source.size;
-    const columns = Math.min(sourceWidth, Math.max(...footprint.columns)) - Math.max(0, Math.min(...footprint.columns)) - 2;
-    const lines = Math.min(sourceHeight, Math.max(...footprint.lines)) - Math.max(0, Math.min(...footprint.lines)) - 2;
+    const [xScale, yScale] = source.coarsest ? [source.coarsest[0] / sourceWidth, source.coarsest[1] / sourceHeight] : [1, 1];
+    const columns = (Math.min(sourceWidth, Math.max(...footprint.columns)) - Math.max(0, Math.min(...footprint.columns))) * xScale - 2;
+    const lines = (Math.min(sourceHeight, Math.max(...footprint.lines)) - Math.max(0, Math.min(...footprint.lines))) * yScale - 2;
     least = Math.min(least, Math.max(0, columns) * Math.max(0, lines));
   }
   return least;

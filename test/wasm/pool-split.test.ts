@@ -227,6 +227,23 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), [...WARP_ARGS.slice(0, -2), ...TILES_128])).toBeUndefined();
   });
 
+  it('counts a source with overviews in its coarsest one, which gdalwarp reads for a coarser output: no cut GDAL would not make', async () => {
+    await ready();
+    // The DEM with a 350x300 overview (20 m): to 20 m, GDAL warps from the overview, about a quarter of the pixels.
+    await whole.translate(dem, scratch.path('dem-half.tif'), ['-outsize', '50%', '50%', '-r', 'average', '-co', 'TILED=YES']);
+    await whole.translate(dem, scratch.path('dem-overview.vrt'), ['-of', 'VRT']);
+    const xml = readFileSync(scratch.path('dem-overview.vrt'), 'utf8');
+    const overview = `<Overview><SourceFilename relativeToVRT="0">${scratch.path('dem-half.tif')}</SourceFilename><SourceBand>1</SourceBand></Overview>`;
+    writeFileSync(scratch.path('dem-overview.vrt'), xml.replace('</VRTRasterBand>', `${overview}</VRTRasterBand>`));
+    expect(((await whole.info(scratch.path('dem-overview.vrt'))).bands[0] as { overviews?: unknown[] }).overviews).toHaveLength(1);
+    // 300x250 at 20 m: 0.3 MB out, 0.3 MB read from the overview (1.2 MB from the full resolution); 1 MB of warp memory.
+    const args = ['-t_srs', 'EPSG:3035', '-te', '4385000', '2622000', '4391000', '2627000', '-tr', '20', '20', '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', '-wm', '1', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64'];
+    expect(await planWarpSplit(planner, [scratch.path('dem-overview.vrt')], scratch.path('overview-split.tif'), args)).toBeUndefined();
+    await split.warp([scratch.path('dem-overview.vrt')], scratch.path('overview-split.tif'), args);
+    await whole.warp([scratch.path('dem-overview.vrt')], scratch.path('overview-whole.tif'), args);
+    await sameRasters(scratch.path('overview-split.tif'), scratch.path('overview-whole.tif'));
+  });
+
   it('splits a large warp at GDAL’s default warp memory (64 MB) into the warp run whole’s pixels', async () => {
     await ready();
     // 4200x4200 Float32 at 1 m: 70.6 MB of output alone, over the 64 MB GDAL cuts at.
