@@ -197,8 +197,6 @@ interface Strip {
   /** Output rows it covers. */
   start: number;
   end: number;
-  /** Output columns it covers, when not all of them (a window of a warp's chunk tree). */
-  columns?: [number, number];
   /** Rows at its top that are halo, not its own. */
   halo: number;
 }
@@ -226,21 +224,22 @@ export function mosaicXml(firstStripXml: string, width: number, height: number, 
   return xml.replace(/(<VRTRasterBand\b[^>]*\bband="(\d+)"[^>]*>)([\s\S]*?)(<\/VRTRasterBand>)/g, (_match, open: string, band: string, body: string, close: string) => {
     const kept = body.replace(/\s*<(SimpleSource|ComplexSource)\b[\s\S]*?<\/\1>/g, '');
     const sources = parts
-      .map((part) => {
-        const [left, right] = part.columns ?? [0, width];
-        return (
+      .map(
+        (part) =>
           `    <SimpleSource>\n      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(part.file))}</SourceFilename>\n      <SourceBand>${band}</SourceBand>\n` +
-          `      <SrcRect xOff="0" yOff="${part.halo}" xSize="${right - left}" ySize="${part.end - part.start}" />\n` +
-          `      <DstRect xOff="${left}" yOff="${part.start}" xSize="${right - left}" ySize="${part.end - part.start}" />\n    </SimpleSource>\n`
-        );
-      })
+          `      <SrcRect xOff="0" yOff="${part.halo}" xSize="${width}" ySize="${part.end - part.start}" />\n` +
+          `      <DstRect xOff="0" yOff="${part.start}" xSize="${width}" ySize="${part.end - part.start}" />\n    </SimpleSource>\n`,
+      )
       .join('');
     return `${open}${kept.replace(/\s*$/, '\n')}${sources}  ${close}`;
   });
 }
 
-/** Averages the strips' progress into one, leaving the last tenth for writing the output. */
-function progressOf(onProgress: CallOptions['onProgress'], count: number): { strip(index: number): CallOptions | undefined; done(): void } {
+/**
+ * Averages the strips' progress into one, leaving the rest (`1 - share`) for writing the output:
+ * `write(fraction)` reports that part.
+ */
+function progressOf(onProgress: CallOptions['onProgress'], count: number, share = 0.9): { strip(index: number): CallOptions | undefined; write(fraction: number): void; done(): void } {
   const fractions = new Array<number>(count).fill(0);
   return {
     strip: (index) =>
@@ -248,10 +247,11 @@ function progressOf(onProgress: CallOptions['onProgress'], count: number): { str
         ? {
             onProgress: (fraction) => {
               fractions[index] = fraction;
-              onProgress((0.9 * fractions.reduce((sum, value) => sum + value, 0)) / count);
+              onProgress((share * fractions.reduce((sum, value) => sum + value, 0)) / count);
             },
           }
         : undefined,
+    write: (fraction) => onProgress?.(share + (1 - share) * fraction),
     done: () => onProgress?.(1),
   };
 }
@@ -291,7 +291,7 @@ export interface WarpSplitPlan {
   grid: OutputGrid;
   /**
    * Whether the windows are written with the output's tiles and cut on its tile grid: the output
-   * is then laid together tile by tile (`mosaicTiles`), else written by GDAL from a VRT of them.
+   * is then laid together tile by tile (`openTileMosaic`), else written by GDAL from a VRT of them.
    */
   onTileGrid: boolean;
 }
@@ -404,14 +404,10 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
   const started = performance.now();
   debugLog('pool', `${path.basename(dest)}: warp split into ${windows.length} windows (${windows.map((w) => `${w.width}x${w.height}+${w.x}+${w.y}`).join(', ')})`);
   const scratch = scratchNames(dest);
-  const parts: Strip[] = windows.map((window, index) => ({
-    file: scratch(`${index}.tif`),
-    start: window.y,
-    end: window.y + window.height,
-    ...(window.width < width ? { columns: [window.x, window.x + window.width] as [number, number] } : {}),
-    halo: 0,
-  }));
-  const progress = progressOf(options?.onProgress, parts.length);
+  // Exact strips are full rows (laid out by GDAL from a VRT); chunk windows are laid by tiles.
+  const parts: Strip[] = windows.map((window, index) => ({ file: scratch(`${index}.tif`), start: window.y, end: window.y + window.height, halo: 0 }));
+  // Compressing a warp's tiles takes about as long as warping them on two workers (12000x12000: 4.5 s after 5.1 s).
+  const progress = progressOf(options?.onProgress, parts.length, onTileGrid && options?.deflate ? 0.6 : 0.9);
   try {
     await Promise.all(
       windows.map((window, index) => {
@@ -422,7 +418,7 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
       }),
     );
     debugLog('pool', `${path.basename(dest)}: windows warped in ${Math.round(performance.now() - started)} ms`);
-    if (onTileGrid) await layTiles(parts, windows, dest, grid, creationOptions(parsed).get('BIGTIFF'), options?.deflate);
+    if (onTileGrid) await layTiles(parts, windows, dest, grid, creationOptions(parsed).get('BIGTIFF'), options?.deflate, progress.write);
     else await assemble(planner, parts, dest, width, height, [xmin, xres, 0, ymax, 0, -yres], outputArgs(parsed), scratch, options);
     debugLog('pool', `${path.basename(dest)}: written in ${Math.round(performance.now() - started)} ms`);
     progress.done();
@@ -435,14 +431,22 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
  * Lays the windows' tiles together as the output: DEFLATEd as they are read when the caller asked
  * for that (`CallOptions.deflate`), else copied uncompressed.
  */
-async function layTiles(parts: readonly Strip[], windows: readonly OutputWindow[], dest: string, grid: OutputGrid, bigTiff: string | undefined, deflate: OutsideDeflate | undefined): Promise<void> {
+async function layTiles(
+  parts: readonly Strip[],
+  windows: readonly OutputWindow[],
+  dest: string,
+  grid: OutputGrid,
+  bigTiff: string | undefined,
+  deflate: OutsideDeflate | undefined,
+  onProgress: (fraction: number) => void,
+): Promise<void> {
   const wanted = bigTiff === 'YES' || bigTiff === 'NO' || bigTiff === 'IF_SAFER' ? bigTiff : 'IF_NEEDED';
   const mosaic = await openTileMosaic(windows.map((window, index) => ({ file: parts[index]!.file, x: window.x, y: window.y })), dest, grid.width, grid.height, wanted);
   try {
     if (!deflate) return await copyTileMosaic(mosaic, dest);
     const target = await deflate.openFile(dest, 'w');
     try {
-      await compressTiff(mosaic, target, deflate.compression, deflate.codec, dest);
+      await compressTiff(mosaic, target, deflate.compression, deflate.codec, dest, onProgress);
     } finally {
       await target.close();
     }

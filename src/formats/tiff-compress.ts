@@ -26,9 +26,18 @@ interface CompressedIfd extends PlannedIfd {
  * The directories come first in the file, as GDAL writes them: their size does not depend on
  * the blocks' sizes, so they are written last, over the room left for them.
  *
+ * `onProgress` hears the fraction of blocks written, about a hundred times.
+ *
  * @example await compressTiff(source, target, { level: 1, predictor: 'auto' }, nodeDeflateCodec, 'slope.tif');
  */
-export async function compressTiff(source: Pick<RandomAccessFile, 'read' | 'readInto'>, target: RandomAccessFile, options: TiffCompression, codec: DeflateCodec, name: string): Promise<void> {
+export async function compressTiff(
+  source: Pick<RandomAccessFile, 'read' | 'readInto'>,
+  target: RandomAccessFile,
+  options: TiffCompression,
+  codec: DeflateCodec,
+  name: string,
+  onProgress?: (fraction: number) => void,
+): Promise<void> {
   const layout = await readTiffLayout((offset, length) => source.read(offset, length), name);
   const littleEndian = layout.littleEndian;
   if (!littleEndian) throw new FileError(`${name} is a big-endian TIFF; geodata compresses only the little-endian ones GDAL writes`, name);
@@ -72,6 +81,7 @@ export async function compressTiff(source: Pick<RandomAccessFile, 'read' | 'read
       inFlight.push(promise);
     }
   };
+  let written = 0;
   for (const job of jobs) {
     feed();
     const bytes = await inFlight.shift()!;
@@ -80,6 +90,9 @@ export async function compressTiff(source: Pick<RandomAccessFile, 'read' | 'read
     planned[job.ifd]!.blocks[job.block]!.outputSize = bytes.length;
     position += bytes.length;
     if (!bigTiff && position > 0xffff_ffff) throw new FileError(`${name} grew past 4 GB while compressed, which a classic TIFF cannot hold`, name);
+    written += 1;
+    // About a hundred reports, whatever the number of blocks.
+    if (onProgress && (written === jobs.length || written % Math.ceil(jobs.length / 100) === 0)) onProgress(written / jobs.length);
   }
   const directories = encodeDirectories(planned, { ...reserved, blockOffsets, end: position }, bigTiff, littleEndian);
   await target.write(0, directories);

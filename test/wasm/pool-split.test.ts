@@ -190,8 +190,13 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     await ready();
     const args = [...APPROXIMATE, '-r', 'cubic', '-of', 'GTiff', ...TILES_128];
     const deflate = { compression: { level: 1, predictor: 'auto' as const }, codec: nodeDeflateCodec, openFile: (file: string, mode: 'w') => nodePlatform.workspace().openFile!(file, mode) };
-    await split.warp([dem], scratch.path('approx-deflate.tif'), args, { deflate });
+    const fractions: number[] = [];
+    await split.warp([dem], scratch.path('approx-deflate.tif'), args, { deflate, onProgress: (fraction) => fractions.push(fraction) });
     await sameRasters(scratch.path('approx-deflate.tif'), scratch.path('approx-whole.tif'));
+    // The windows' warps fill the first 60%, the compression the rest, never going back.
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions.every((fraction, index) => index === 0 || fraction >= fractions[index - 1]!)).toBe(true);
+    expect(fractions.filter((fraction) => fraction > 0.6 && fraction < 1).length).toBeGreaterThan(0);
     const bytes = readFileSync(scratch.path('approx-deflate.tif'));
     const layout = await readTiffLayout(async (offset, length) => new Uint8Array(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.length - offset)), 'approx-deflate.tif');
     const ifd = layout.ifds[0]!;
