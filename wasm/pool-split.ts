@@ -30,7 +30,7 @@ import path from 'node:path';
 import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations, OutsideDeflate, RasterInfo } from './engine.js';
 import { debugLog } from './debug-log.js';
 import { compressTiff } from '../src/formats/tiff-compress.js';
-import { copyTileMosaic, openTileMosaic } from './tile-mosaic.js';
+import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
 import { certainChunks, warpMemoryBytes, type OutputWindow } from './warp-chunks.js';
 
 /** What a split needs from the pool. */
@@ -236,22 +236,28 @@ export function mosaicXml(firstStripXml: string, width: number, height: number, 
 }
 
 /**
- * Averages the strips' progress into one, leaving the rest (`1 - share`) for writing the output:
- * `write(fraction)` reports that part.
+ * One progress for a split step: the strips' average weighs `share`, writing the output
+ * (`write(fraction)`) the rest. The two may advance together (tiles are laid while later windows
+ * are warped), and their weighted sum never goes back.
  */
 function progressOf(onProgress: CallOptions['onProgress'], count: number, share = 0.9): { strip(index: number): CallOptions | undefined; write(fraction: number): void; done(): void } {
   const fractions = new Array<number>(count).fill(0);
+  let written = 0;
+  const report = () => onProgress?.((share * fractions.reduce((sum, value) => sum + value, 0)) / count + (1 - share) * written);
   return {
     strip: (index) =>
       onProgress
         ? {
             onProgress: (fraction) => {
               fractions[index] = fraction;
-              onProgress((share * fractions.reduce((sum, value) => sum + value, 0)) / count);
+              report();
             },
           }
         : undefined,
-    write: (fraction) => onProgress?.(share + (1 - share) * fraction),
+    write: (fraction) => {
+      written = fraction;
+      report();
+    },
     done: () => onProgress?.(1),
   };
 }
@@ -406,23 +412,30 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
   const scratch = scratchNames(dest);
   // Exact strips are full rows (laid out by GDAL from a VRT); chunk windows are laid by tiles.
   const parts: Strip[] = windows.map((window, index) => ({ file: scratch(`${index}.tif`), start: window.y, end: window.y + window.height, halo: 0 }));
-  // Compressing a warp's tiles takes about as long as warping them on two workers (12000x12000: 4.5 s after 5.1 s).
   const progress = progressOf(options?.onProgress, parts.length, onTileGrid && options?.deflate ? 0.6 : 0.9);
+  const warps = windows.map((window, index) => {
+    const te = [xmin + window.x * xres, ymax - (window.y + window.height) * yres, xmin + (window.x + window.width) * xres, ymax - window.y * yres];
+    const config = options?.config ? { config: options.config } : {};
+    const strip = progress.strip(index);
+    const warped = planner.operations.warp(sources, parts[index]!.file, [...windowArgs, '-te', ...te.map(String)], { ...config, ...(strip ?? {}) });
+    warped.catch(() => undefined); // awaited below (and by the mosaic's reads); a failure must not go unhandled meanwhile
+    return warped;
+  });
+  void Promise.all(warps).then(() => debugLog('pool', `${path.basename(dest)}: windows warped in ${Math.round(performance.now() - started)} ms`), () => undefined);
   try {
-    await Promise.all(
-      windows.map((window, index) => {
-        const te = [xmin + window.x * xres, ymax - (window.y + window.height) * yres, xmin + (window.x + window.width) * xres, ymax - window.y * yres];
-        const config = options?.config ? { config: options.config } : {};
-        const strip = progress.strip(index);
-        return planner.operations.warp(sources, parts[index]!.file, [...windowArgs, '-te', ...te.map(String)], { ...config, ...(strip ?? {}) });
-      }),
-    );
-    debugLog('pool', `${path.basename(dest)}: windows warped in ${Math.round(performance.now() - started)} ms`);
-    if (onTileGrid) await layTiles(parts, windows, dest, grid, creationOptions(parsed).get('BIGTIFF'), options?.deflate, progress.write);
-    else await assemble(planner, parts, dest, width, height, [xmin, xres, 0, ymax, 0, -yres], outputArgs(parsed), scratch, options);
+    if (onTileGrid) {
+      // The tiles of the windows done are laid (and compressed) while the others are warped.
+      const laid = layTiles(windows.map((window, index) => ({ ...window, file: parts[index]!.file, ready: warps[index]! })), dest, grid, creationOptions(parsed).get('BIGTIFF'), options?.deflate, progress.write);
+      await Promise.all([laid, ...warps]);
+    } else {
+      await Promise.all(warps);
+      await assemble(planner, parts, dest, width, height, [xmin, xres, 0, ymax, 0, -yres], outputArgs(parsed), scratch, options);
+    }
     debugLog('pool', `${path.basename(dest)}: written in ${Math.round(performance.now() - started)} ms`);
     progress.done();
   } finally {
+    // Every window's warp settled before its file is removed, whatever failed first.
+    await Promise.allSettled(warps);
     await Promise.all(parts.map((part) => planner.fs.remove(part.file)));
   }
 }
@@ -432,8 +445,7 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
  * for that (`CallOptions.deflate`), else copied uncompressed.
  */
 async function layTiles(
-  parts: readonly Strip[],
-  windows: readonly OutputWindow[],
+  windows: readonly TileWindow[],
   dest: string,
   grid: OutputGrid,
   bigTiff: string | undefined,
@@ -441,7 +453,7 @@ async function layTiles(
   onProgress: (fraction: number) => void,
 ): Promise<void> {
   const wanted = bigTiff === 'YES' || bigTiff === 'NO' || bigTiff === 'IF_SAFER' ? bigTiff : 'IF_NEEDED';
-  const mosaic = await openTileMosaic(windows.map((window, index) => ({ file: parts[index]!.file, x: window.x, y: window.y })), dest, grid.width, grid.height, wanted);
+  const mosaic = await openTileMosaic(windows, dest, grid.width, grid.height, wanted);
   try {
     if (!deflate) return await copyTileMosaic(mosaic, dest);
     const target = await deflate.openFile(dest, 'w');

@@ -18,23 +18,35 @@ import { FileError } from '../src/errors.js';
 import { encodeDirectories, place, type PlannedIfd } from '../src/formats/tiff-directories.js';
 import { entryNumbers, readTiffLayout, TAG, tagNumber, type TiffEntry } from '../src/formats/tiff-layout.js';
 
-/** A window's GeoTIFF and where its top-left pixel goes in the output. */
+/**
+ * A window's GeoTIFF, its size and where its top-left pixel goes in the output. `ready` settles
+ * when the file is written: the mosaic reads a window's tiles only then, so the output can be laid
+ * (and compressed) while later windows are still being warped.
+ */
 export interface TileWindow {
   file: string;
   x: number;
   y: number;
+  width: number;
+  height: number;
+  ready?: Promise<unknown>;
 }
 
 /** A window's tiles: where each is in its file and how many bytes it has. */
 interface WindowTiles {
   handle: FileHandle;
-  file: string;
-  x: number;
-  y: number;
-  across: number;
-  down: number;
   offsets: number[];
   counts: number[];
+}
+
+/** What every window shares with the first: its directory and its tiles' shape. */
+interface TileShape {
+  entries: TiffEntry[];
+  littleEndian: boolean;
+  tileWidth: number;
+  tileHeight: number;
+  planes: number;
+  tileBytes: number;
 }
 
 /**
@@ -54,91 +66,62 @@ export interface TileMosaic {
 
 /**
  * Opens the output `width` x `height` laid together from `windows` (uncompressed tiled GeoTIFFs
- * with the same tiles, the first at 0,0, edges on the tile grid, covering the output). `bigTiff`
- * is the output's BIGTIFF creation option, applied as GDAL does.
+ * with the same tiles, the first at 0,0, edges on the tile grid, covering the output), once the
+ * first is ready. `bigTiff` is the output's BIGTIFF creation option, applied as GDAL does.
  */
 export async function openTileMosaic(windows: readonly TileWindow[], dest: string, width: number, height: number, bigTiffWanted: 'YES' | 'NO' | 'IF_NEEDED' | 'IF_SAFER'): Promise<TileMosaic> {
   const first = windows[0];
   if (!first || first.x !== 0 || first.y !== 0) throw new FileError(`the windows of ${dest} do not start at its top-left pixel`, dest);
-  const opened: WindowTiles[] = [];
+  await first.ready;
+  const opened = new Map<TileWindow, Promise<WindowTiles>>();
+  // Each window opened once, when it is ready: its tiles checked against the first window's.
+  let shape: TileShape | undefined;
+  const tilesOf = (window: TileWindow): Promise<WindowTiles> => {
+    let tiles = opened.get(window);
+    if (!tiles) {
+      tiles = openWindow(window, dest, width, height, shape);
+      tiles.catch(() => undefined); // awaited by every read of the window; a failure is reported there
+      opened.set(window, tiles);
+    }
+    return tiles;
+  };
   try {
-    let template: { entries: TiffEntry[]; littleEndian: boolean } | undefined;
-    let shape: { tileWidth: number; tileHeight: number; planes: number; tileBytes: number } | undefined;
+    shape = await readShape(first);
+    await tilesOf(first);
+    const { entries, littleEndian, tileWidth, tileHeight, planes, tileBytes } = shape;
     for (const window of windows) {
-      const handle = await open(window.file, 'r');
-      const read = async (offset: number, length: number) => {
-        const bytes = new Uint8Array(length);
-        const { bytesRead } = await handle.read(bytes, 0, length, offset);
-        return bytes.subarray(0, bytesRead);
-      };
-      const layout = await readTiffLayout(read, window.file);
-      const ifd = layout.ifds[0];
-      if (!ifd || layout.ifds.length !== 1) {
-        await handle.close();
-        throw new FileError(`${window.file} has ${layout.ifds.length} directories; a window is one image`, window.file);
-      }
-      const number = (tag: number, fallback: number) => tagNumber(ifd, tag, layout.littleEndian, fallback);
-      const tileWidth = number(TAG.tileWidth, 0);
-      const tileHeight = number(TAG.tileLength, 0);
-      const planes = number(TAG.planarConfiguration, 1) === 2 ? number(TAG.samplesPerPixel, 1) : 1;
-      const counts = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileByteCounts), layout.littleEndian);
-      const windowWidth = number(TAG.imageWidth, 0);
-      const windowHeight = number(TAG.imageLength, 0);
-      const tiles: WindowTiles = {
-        handle,
-        file: window.file,
-        x: window.x,
-        y: window.y,
-        across: Math.ceil(windowWidth / tileWidth),
-        down: Math.ceil(windowHeight / tileHeight),
-        offsets: entryNumbers(ifd.find((entry) => entry.tag === TAG.tileOffsets), layout.littleEndian),
-        counts,
-      };
-      opened.push(tiles);
-      if (number(TAG.compression, 1) !== 1 || !tileWidth || !tileHeight || tiles.offsets.length !== tiles.across * tiles.down * planes) {
-        throw new FileError(`${window.file} is not an uncompressed tiled TIFF of ${tiles.across}x${tiles.down} tiles`, window.file);
-      }
-      const inner = (window.x + windowWidth < width && windowWidth % tileWidth !== 0) || (window.y + windowHeight < height && windowHeight % tileHeight !== 0);
+      const inner = (window.x + window.width < width && window.width % tileWidth !== 0) || (window.y + window.height < height && window.height % tileHeight !== 0);
       if (window.x % tileWidth !== 0 || window.y % tileHeight !== 0 || inner) {
-        throw new FileError(`${window.file} (${windowWidth}x${windowHeight} at ${window.x},${window.y}) has edges off the tile grid of ${dest}`, window.file);
-      }
-      const tileBytes = Math.max(...counts);
-      if (!shape) {
-        shape = { tileWidth, tileHeight, planes, tileBytes };
-        template = { entries: ifd, littleEndian: layout.littleEndian };
-      } else if (shape.tileWidth !== tileWidth || shape.tileHeight !== tileHeight || shape.planes !== planes || shape.tileBytes !== tileBytes) {
-        throw new FileError(`${window.file} has other tiles than ${first.file}`, window.file);
+        throw new FileError(`${window.file} (${window.width}x${window.height} at ${window.x},${window.y}) has edges off the tile grid of ${dest}`, window.file);
       }
     }
-    const { tileWidth, tileHeight, planes, tileBytes } = shape!;
-    const { entries, littleEndian } = template!;
     const across = Math.ceil(width / tileWidth);
     const down = Math.ceil(height / tileHeight);
 
     // Every output tile from the window holding it, plane by plane, row by row as TIFF orders them.
-    const sources: Array<{ window: WindowTiles; index: number }> = [];
+    const sources: Array<{ window: TileWindow; index: number }> = [];
     for (let plane = 0; plane < planes; plane += 1) {
       for (let row = 0; row < down; row += 1) {
         for (let column = 0; column < across; column += 1) {
           const x = column * tileWidth;
           const y = row * tileHeight;
-          const window = opened.find((w) => x >= w.x && y >= w.y && x < w.x + w.across * tileWidth && y < w.y + w.down * tileHeight);
+          const window = windows.find((w) => x >= w.x && y >= w.y && x < w.x + w.width && y < w.y + w.height);
           if (!window) throw new FileError(`no window of ${dest} holds its pixel ${x},${y}`, dest);
-          const local = (row - window.y / tileHeight) * window.across + (column - window.x / tileWidth);
-          sources.push({ window, index: plane * window.across * window.down + local });
+          const windowAcross = Math.ceil(window.width / tileWidth);
+          const windowDown = Math.ceil(window.height / tileHeight);
+          const local = (row - window.y / tileHeight) * windowAcross + (column - window.x / tileWidth);
+          sources.push({ window, index: plane * windowAcross * windowDown + local });
         }
       }
     }
-    const dataBytes = sources.reduce((sum, source) => sum + (source.window.counts[source.index] ?? 0), 0);
+    // GDAL writes every tile of a new uncompressed file, each of the same size (edge tiles padded).
+    const dataBytes = sources.length * tileBytes;
     const bigTiff = bigTiffWanted === 'YES' || dataBytes > 4_200_000_000 || (bigTiffWanted === 'IF_SAFER' && dataBytes > 2_000_000_000);
     if (bigTiffWanted === 'NO' && bigTiff) throw new FileError(`${dest} needs ${dataBytes} bytes of tiles, more than a classic TIFF holds, and BIGTIFF=NO was asked`, dest);
 
     const planned: PlannedIfd = {
       entries: entries.map((entry) => (entry.tag === TAG.imageWidth ? sizeEntry(entry, width, littleEndian) : entry.tag === TAG.imageLength ? sizeEntry(entry, height, littleEndian) : entry)),
-      blocks: sources.map((source) => {
-        const size = source.window.counts[source.index] ?? 0;
-        return { offset: source.window.offsets[source.index] ?? 0, size, outputSize: size };
-      }),
+      blocks: sources.map(() => ({ offset: 0, size: tileBytes, outputSize: tileBytes })),
       offsetsTag: TAG.tileOffsets,
       countsTag: TAG.tileByteCounts,
     };
@@ -169,8 +152,9 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
         }
         const start = starts[tile]!;
         const { window, index } = sources[tile]!;
+        const tiles = await tilesOf(window);
         const length = Math.min(start + planned.blocks[tile]!.size - at, target.length - filled);
-        const { bytesRead } = await window.handle.read(target, filled, length, window.offsets[index]! + (at - start));
+        const { bytesRead } = await tiles.handle.read(target, filled, length, tiles.offsets[index]! + (at - start));
         if (bytesRead < length) throw new FileError(`${window.file} is truncated: tile ${index} ends past its end`, window.file);
         filled += length;
       }
@@ -192,6 +176,64 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
   }
 }
 
+/** The first window's directory and tile shape, which the output and every other window share. */
+async function readShape(window: TileWindow): Promise<TileShape> {
+  const handle = await open(window.file, 'r');
+  try {
+    const layout = await readTiffLayout(readerOf(handle), window.file);
+    const ifd = layout.ifds[0]!;
+    const number = (tag: number, fallback: number) => tagNumber(ifd, tag, layout.littleEndian, fallback);
+    const counts = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileByteCounts), layout.littleEndian);
+    return {
+      entries: ifd,
+      littleEndian: layout.littleEndian,
+      tileWidth: number(TAG.tileWidth, 0),
+      tileHeight: number(TAG.tileLength, 0),
+      planes: number(TAG.planarConfiguration, 1) === 2 ? number(TAG.samplesPerPixel, 1) : 1,
+      tileBytes: Math.max(0, ...counts),
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A window's tiles once it is ready: one uncompressed image of `width` x `height` in whole tiles
+ * of the first window's shape, every tile written (GDAL writes each of a new file).
+ */
+async function openWindow(window: TileWindow, dest: string, width: number, height: number, shape: TileShape | undefined): Promise<WindowTiles> {
+  await window.ready;
+  const handle = await open(window.file, 'r');
+  try {
+    const layout = await readTiffLayout(readerOf(handle), window.file);
+    const ifd = layout.ifds[0];
+    if (!ifd || layout.ifds.length !== 1) throw new FileError(`${window.file} has ${layout.ifds.length} directories; a window is one image`, window.file);
+    const number = (tag: number, fallback: number) => tagNumber(ifd, tag, layout.littleEndian, fallback);
+    const tileWidth = number(TAG.tileWidth, 0);
+    const tileHeight = number(TAG.tileLength, 0);
+    const offsets = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileOffsets), layout.littleEndian);
+    const counts = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileByteCounts), layout.littleEndian);
+    const size = [number(TAG.imageWidth, 0), number(TAG.imageLength, 0)];
+    if (number(TAG.compression, 1) !== 1 || !tileWidth || !tileHeight) throw new FileError(`${window.file} is not an uncompressed tiled TIFF, as the windows of ${dest} must be`, window.file);
+    if (shape && (tileWidth !== shape.tileWidth || tileHeight !== shape.tileHeight || counts.some((count) => count !== shape.tileBytes))) {
+      throw new FileError(`${window.file} has other tiles than the first window of ${dest} (${tileWidth}x${tileHeight}, ${Math.min(...counts)}-${Math.max(...counts)} bytes)`, window.file);
+    }
+    if (size[0] !== window.width || size[1] !== window.height) throw new FileError(`${window.file} is ${size.join('x')}, not the ${window.width}x${window.height} window of ${dest} it should be`, window.file);
+    return { handle, offsets, counts };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function readerOf(handle: FileHandle): (offset: number, length: number) => Promise<Uint8Array> {
+  return async (offset, length) => {
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await handle.read(bytes, 0, length, offset);
+    return bytes.subarray(0, bytesRead);
+  };
+}
+
 /** The position in `order` of the last tile starting at or before `offset`, or -1. */
 function positionAt(order: readonly number[], starts: readonly number[], offset: number): number {
   let low = 0;
@@ -207,8 +249,10 @@ function positionAt(order: readonly number[], starts: readonly number[], offset:
   return found;
 }
 
-async function closeAll(windows: readonly WindowTiles[]): Promise<void> {
-  await Promise.all(windows.map((window) => window.handle.close()));
+/** Closes every window opened so far (waiting for those still opening). */
+async function closeAll(opened: Map<TileWindow, Promise<WindowTiles>>): Promise<void> {
+  const settled = await Promise.allSettled(opened.values());
+  await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.handle.close() : undefined)));
 }
 
 /** How many tiles are copied at once. */

@@ -44,7 +44,7 @@ describe('a GeoTIFF laid together from the tiles of its windows', () => {
     for (const [index, [x, y, width, height]] of cuts.entries()) {
       const file = scratch.path(`${prefix}-${index}.tif`);
       await engine.translate(scratch.path('source.vrt'), file, ['-srcwin', String(x), String(y), String(width), String(height), ...TILES]);
-      parts.push({ file, x, y });
+      parts.push({ file, x, y, width, height });
     }
     return parts;
   };
@@ -77,6 +77,29 @@ describe('a GeoTIFF laid together from the tiles of its windows', () => {
       for (const [offset, length] of [[0, 16], [5, 70_000], [mosaic.size - 10, 100], [12_345, 1]] as const) {
         expect(Buffer.compare(Buffer.from(await mosaic.read(offset, length)), Buffer.from(whole.subarray(offset, offset + length)))).toBe(0);
       }
+    } finally {
+      await mosaic.close();
+    }
+  });
+
+  it('reads a window’s tiles only once it is ready, and fails with the window’s own failure', async () => {
+    const parts = await windows([[0, 0, 128, 128], [128, 0, 172, 128], [0, 128, 300, 72]], 'ready');
+    let release = () => {};
+    const late = new Promise<void>((resolve) => (release = resolve));
+    const failed = Promise.reject(new FileError('the third window failed', parts[2]!.file));
+    failed.catch(() => undefined);
+    const mosaic = await openTileMosaic([parts[0]!, { ...parts[1]!, ready: late }, { ...parts[2]!, ready: failed }], scratch.path('ready.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
+    try {
+      // The output's tile 2 (the first row's third) is the second window's first.
+      const tile = new Uint8Array(64 * 64 * 4);
+      const header = mosaic.size - 20 * tile.length;
+      let settled = false;
+      const reading = mosaic.readInto(header + 2 * tile.length, tile).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(settled).toBe(false);
+      release();
+      expect(await reading).toBe(tile.length);
+      await expect(mosaic.readInto(header + 15 * tile.length, tile)).rejects.toThrow('the third window failed');
     } finally {
       await mosaic.close();
     }
