@@ -78,5 +78,5 @@ export type { TileGrid } from './spec/tiles.js';
 export { affineToGdal, gdalToAffine, type Affine, type GeoTransform } from './spec/affine.js';
 export type { StoreAdapter } from './store/adapter.js';
 export { indexedDbStore, memoryStore } from './store/index.js';
-export type { CallOptions, DemMode, GdalEngine, RasterInfo, VectorInfo } from '../wasm/engine.js';
+export type { CallOptions, DemMode, GdalEngine, OutsideDeflate, RasterInfo, VectorInfo } from '../wasm/engine.js';
 export { LIBRARY_VERSION } from './version.js';

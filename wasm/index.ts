@@ -2,7 +2,7 @@
  * The GDAL engine, browser-safe entry: the interface, the in-memory engine and its assets.
  * Node code imports `wasm/node.js` instead, which adds the engine on host files.
  */
-export type { CallOptions, CrsInfo, DemMode, DemOptions, GdalEngine, RasterInfo, VectorInfo } from './engine.js';
+export type { CallOptions, CrsInfo, DemMode, DemOptions, GdalEngine, OutsideDeflate, RasterInfo, VectorInfo } from './engine.js';
 export { createMemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 export { defaultGdalAssets, gdalAssetsAt, GDAL_ASSET_FILES, resolveGdalAssets, type GdalAssets } from './assets.js';
 export { browserGdalLoader, SharedGdalModule, type GdalModuleLoader } from './gdal-module.js';
