@@ -68,6 +68,29 @@ describe('a GeoTIFF laid together from the tiles of its windows', () => {
     expect(laidTiles.map((tile, index) => Buffer.compare(tile, wholeTiles[index]!))).toEqual(laidTiles.map(() => 0));
   });
 
+  it('lays band-interleaved tiles plane by plane, as GDAL orders them', async () => {
+    await windows([], 'planar'); // the source
+    const planar = ['-b', '1', '-b', '1', '-scale_2', '0', '1', '0', '2', '-co', 'INTERLEAVE=BAND'];
+    const cuts: Array<[number, number, number, number]> = [[0, 0, 128, 200], [128, 0, 172, 200]];
+    const parts = [];
+    for (const [index, [x, y, width, height]] of cuts.entries()) {
+      const file = scratch.path(`planar-${index}.tif`);
+      await engine.translate(scratch.path('source.vrt'), file, ['-srcwin', String(x), String(y), String(width), String(height), ...planar, ...TILES]);
+      parts.push({ file, x, y, width, height });
+    }
+    await engine.translate(scratch.path('source.vrt'), scratch.path('planar-whole.tif'), [...planar, ...TILES]);
+    const mosaic = await openTileMosaic(parts, scratch.path('planar-laid.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
+    try {
+      await copyTileMosaic(mosaic, scratch.path('planar-laid.tif'));
+    } finally {
+      await mosaic.close();
+    }
+    const [laidTiles, wholeTiles] = await Promise.all([tilesOf(scratch.path('planar-laid.tif')), tilesOf(scratch.path('planar-whole.tif'))]);
+    expect(laidTiles.length).toBe(2 * 5 * 4);
+    expect(laidTiles.map((tile, index) => Buffer.compare(tile, wholeTiles[index]!))).toEqual(laidTiles.map(() => 0));
+    expect(Buffer.compare(wholeTiles[0]!, wholeTiles[20]!)).not.toBe(0); // the two planes differ
+  });
+
   it('reads as the file it lays out, at any offset and length', async () => {
     const parts = await windows([[0, 0, 128, 128], [128, 0, 172, 128], [0, 128, 300, 72]], 'reads');
     const mosaic = await openTileMosaic(parts, scratch.path('reads.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
