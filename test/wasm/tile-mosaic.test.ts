@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FileError } from '../../src/errors.js';
 import { entryNumbers, readTiffLayout, TAG } from '../../src/formats/tiff-layout.js';
 import { createNodeEngine } from '../../wasm/node.js';
-import { copyTileMosaic, openTileMosaic } from '../../wasm/tile-mosaic.js';
+import { copyTileMosaic, openTileMosaic, type TileWindow } from '../../wasm/tile-mosaic.js';
 import { readTiffFile, useScratchFolder } from './fixtures.js';
 
 const engine = createNodeEngine();
@@ -27,7 +27,7 @@ describe('a GeoTIFF laid together from the tiles of its windows', () => {
   const scratch = useScratchFolder('tile-mosaic');
   let prepared: Promise<void> | undefined;
   /** A 300x200 Float32 raster with nodata and metadata, written whole and as windows (`-srcwin`), uncompressed with 64x64 tiles. */
-  const windows = async (cuts: Array<[number, number, number, number]>, prefix: string) => {
+  const windows = async (cuts: Array<[number, number, number, number]>, prefix: string, extra: string[] = []) => {
     await (prepared ??= (async () => {
       const values = new Float32Array(WIDTH * HEIGHT).map((_, index) => Math.sin(index / 97) * 100 + (index % 13));
       writeFileSync(scratch.path('values.raw'), values);
@@ -43,20 +43,23 @@ describe('a GeoTIFF laid together from the tiles of its windows', () => {
     const parts = [];
     for (const [index, [x, y, width, height]] of cuts.entries()) {
       const file = scratch.path(`${prefix}-${index}.tif`);
-      await engine.translate(scratch.path('source.vrt'), file, ['-srcwin', String(x), String(y), String(width), String(height), ...TILES]);
+      await engine.translate(scratch.path('source.vrt'), file, ['-srcwin', String(x), String(y), String(width), String(height), ...extra, ...TILES]);
       parts.push({ file, x, y, width, height });
     }
     return parts;
   };
-
-  it('is the file GDAL writes for the whole raster: the same pixels, georeferencing, nodata and metadata', async () => {
-    const parts = await windows([[0, 0, 128, 128], [128, 0, 172, 128], [0, 128, 300, 72]], 'grid');
-    const mosaic = await openTileMosaic(parts, scratch.path('laid.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
+  /** Writes the mosaic of `parts` out as `name`. */
+  const layOut = async (parts: TileWindow[], name: string) => {
+    const mosaic = await openTileMosaic(parts, scratch.path(name), WIDTH, HEIGHT, 'IF_NEEDED');
     try {
-      await copyTileMosaic(mosaic, scratch.path('laid.tif'));
+      await copyTileMosaic(mosaic, scratch.path(name));
     } finally {
       await mosaic.close();
     }
+  };
+
+  it('is the file GDAL writes for the whole raster: the same pixels, georeferencing, nodata and metadata', async () => {
+    await layOut(await windows([[0, 0, 128, 128], [128, 0, 172, 128], [0, 128, 300, 72]], 'grid'), 'laid.tif');
     const [laid, whole] = await Promise.all([readTiffFile(scratch.path('laid.tif')), readTiffFile(scratch.path('whole.tif'))]);
     expect([laid.width, laid.height, laid.noData, laid.geoTransform]).toEqual([whole.width, whole.height, whole.noData, whole.geoTransform]);
     expect(Buffer.compare(Buffer.from(laid.values.buffer), Buffer.from(whole.values.buffer))).toBe(0);
@@ -69,22 +72,9 @@ describe('a GeoTIFF laid together from the tiles of its windows', () => {
   });
 
   it('lays band-interleaved tiles plane by plane, as GDAL orders them', async () => {
-    await windows([], 'planar'); // the source
     const planar = ['-b', '1', '-b', '1', '-scale_2', '0', '1', '0', '2', '-co', 'INTERLEAVE=BAND'];
-    const cuts: Array<[number, number, number, number]> = [[0, 0, 128, 200], [128, 0, 172, 200]];
-    const parts = [];
-    for (const [index, [x, y, width, height]] of cuts.entries()) {
-      const file = scratch.path(`planar-${index}.tif`);
-      await engine.translate(scratch.path('source.vrt'), file, ['-srcwin', String(x), String(y), String(width), String(height), ...planar, ...TILES]);
-      parts.push({ file, x, y, width, height });
-    }
+    await layOut(await windows([[0, 0, 128, 200], [128, 0, 172, 200]], 'planar', planar), 'planar-laid.tif');
     await engine.translate(scratch.path('source.vrt'), scratch.path('planar-whole.tif'), [...planar, ...TILES]);
-    const mosaic = await openTileMosaic(parts, scratch.path('planar-laid.tif'), WIDTH, HEIGHT, 'IF_NEEDED');
-    try {
-      await copyTileMosaic(mosaic, scratch.path('planar-laid.tif'));
-    } finally {
-      await mosaic.close();
-    }
     const [laidTiles, wholeTiles] = await Promise.all([tilesOf(scratch.path('planar-laid.tif')), tilesOf(scratch.path('planar-whole.tif'))]);
     expect(laidTiles.length).toBe(2 * 5 * 4);
     expect(laidTiles.map((tile, index) => Buffer.compare(tile, wholeTiles[index]!))).toEqual(laidTiles.map(() => 0));
