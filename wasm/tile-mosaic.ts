@@ -32,21 +32,20 @@ export interface TileWindow {
   ready?: Promise<unknown>;
 }
 
-/** A window's tiles: where each is in its file and how many bytes it has. */
-interface WindowTiles {
-  handle: FileHandle;
-  offsets: number[];
-  counts: number[];
-}
-
-/** What every window shares with the first: its directory and its tiles' shape. */
+/** The tiles' shape, which every window shares with the first. */
 interface TileShape {
-  entries: TiffEntry[];
-  littleEndian: boolean;
   tileWidth: number;
   tileHeight: number;
   planes: number;
   tileBytes: number;
+}
+
+/** An open window: its directory, its tiles' shape, where each tile is in its file. */
+interface WindowTiles extends TileShape {
+  handle: FileHandle;
+  entries: TiffEntry[];
+  littleEndian: boolean;
+  offsets: number[];
 }
 
 /**
@@ -79,16 +78,15 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
   const tilesOf = (window: TileWindow): Promise<WindowTiles> => {
     let tiles = opened.get(window);
     if (!tiles) {
-      tiles = openWindow(window, dest, width, height, shape);
+      tiles = openWindow(window, dest, shape);
       tiles.catch(() => undefined); // awaited by every read of the window; a failure is reported there
       opened.set(window, tiles);
     }
     return tiles;
   };
   try {
-    shape = await readShape(first);
-    await tilesOf(first);
-    const { entries, littleEndian, tileWidth, tileHeight, planes, tileBytes } = shape;
+    const { entries, littleEndian, tileWidth, tileHeight, planes, tileBytes } = await tilesOf(first);
+    shape = { tileWidth, tileHeight, planes, tileBytes };
     for (const window of windows) {
       const inner = (window.x + window.width < width && window.width % tileWidth !== 0) || (window.y + window.height < height && window.height % tileHeight !== 0);
       if (window.x % tileWidth !== 0 || window.y % tileHeight !== 0 || inner) {
@@ -127,9 +125,8 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
     };
     const placed = place([planned], bigTiff);
     const header = encodeDirectories([planned], placed, bigTiff, littleEndian);
+    // The tiles follow the directory in their own order, each `tileBytes` long.
     const starts = placed.blockOffsets[0]!;
-    // Tiles in file order (sparse ones have none), to find the one under an offset.
-    const order = planned.blocks.map((_, index) => index).filter((index) => planned.blocks[index]!.size > 0).sort((a, b) => starts[a]! - starts[b]!);
     const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
       let filled = 0;
       while (filled < target.length && offset + filled < placed.end) {
@@ -140,11 +137,10 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
           filled += part.length;
           continue;
         }
-        const position = positionAt(order, starts, at);
-        const tile = position < 0 ? undefined : order[position]!;
-        if (tile === undefined || at >= starts[tile]! + planned.blocks[tile]!.size) {
+        const tile = lastAtOrBefore(starts, at);
+        if (tile < 0 || at >= starts[tile]! + tileBytes) {
           // Before the first tile or after one (padding, the end): zeros up to the next tile.
-          const next = position + 1 < order.length ? starts[order[position + 1]!]! : placed.end;
+          const next = tile + 1 < starts.length ? starts[tile + 1]! : placed.end;
           const gap = Math.min(next - at, target.length - filled);
           target.fill(0, filled, filled + gap);
           filled += gap;
@@ -153,7 +149,7 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
         const start = starts[tile]!;
         const { window, index } = sources[tile]!;
         const tiles = await tilesOf(window);
-        const length = Math.min(start + planned.blocks[tile]!.size - at, target.length - filled);
+        const length = Math.min(start + tileBytes - at, target.length - filled);
         const { bytesRead } = await tiles.handle.read(target, filled, length, tiles.offsets[index]! + (at - start));
         if (bytesRead < length) throw new FileError(`${window.file} is truncated: tile ${index} ends past its end`, window.file);
         filled += length;
@@ -176,32 +172,12 @@ export async function openTileMosaic(windows: readonly TileWindow[], dest: strin
   }
 }
 
-/** The first window's directory and tile shape, which the output and every other window share. */
-async function readShape(window: TileWindow): Promise<TileShape> {
-  const handle = await open(window.file, 'r');
-  try {
-    const layout = await readTiffLayout(readerOf(handle), window.file);
-    const ifd = layout.ifds[0]!;
-    const number = (tag: number, fallback: number) => tagNumber(ifd, tag, layout.littleEndian, fallback);
-    const counts = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileByteCounts), layout.littleEndian);
-    return {
-      entries: ifd,
-      littleEndian: layout.littleEndian,
-      tileWidth: number(TAG.tileWidth, 0),
-      tileHeight: number(TAG.tileLength, 0),
-      planes: number(TAG.planarConfiguration, 1) === 2 ? number(TAG.samplesPerPixel, 1) : 1,
-      tileBytes: Math.max(0, ...counts),
-    };
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
- * A window's tiles once it is ready: one uncompressed image of `width` x `height` in whole tiles
- * of the first window's shape, every tile written (GDAL writes each of a new file).
+ * A window's tiles once it is ready: one uncompressed tiled image of the window's size, every
+ * tile written (GDAL writes each of a new file) with the first window's shape (`shape`, unless
+ * this is the first).
  */
-async function openWindow(window: TileWindow, dest: string, width: number, height: number, shape: TileShape | undefined): Promise<WindowTiles> {
+async function openWindow(window: TileWindow, dest: string, shape: TileShape | undefined): Promise<WindowTiles> {
   await window.ready;
   const handle = await open(window.file, 'r');
   try {
@@ -215,11 +191,17 @@ async function openWindow(window: TileWindow, dest: string, width: number, heigh
     const counts = entryNumbers(ifd.find((entry) => entry.tag === TAG.tileByteCounts), layout.littleEndian);
     const size = [number(TAG.imageWidth, 0), number(TAG.imageLength, 0)];
     if (number(TAG.compression, 1) !== 1 || !tileWidth || !tileHeight) throw new FileError(`${window.file} is not an uncompressed tiled TIFF, as the windows of ${dest} must be`, window.file);
-    if (shape && (tileWidth !== shape.tileWidth || tileHeight !== shape.tileHeight || counts.some((count) => count !== shape.tileBytes))) {
-      throw new FileError(`${window.file} has other tiles than the first window of ${dest} (${tileWidth}x${tileHeight}, ${Math.min(...counts)}-${Math.max(...counts)} bytes)`, window.file);
+    const planes = number(TAG.planarConfiguration, 1) === 2 ? number(TAG.samplesPerPixel, 1) : 1;
+    const tileBytes = counts[0] ?? 0;
+    const other = shape && (tileWidth !== shape.tileWidth || tileHeight !== shape.tileHeight || planes !== shape.planes || tileBytes !== shape.tileBytes);
+    if (other || counts.some((count) => count !== tileBytes)) {
+      throw new FileError(`${window.file} has other tiles than ${shape ? `the first window of ${dest}` : 'one size each'} (${tileWidth}x${tileHeight}, ${Math.min(...counts)}-${Math.max(...counts)} bytes)`, window.file);
     }
     if (size[0] !== window.width || size[1] !== window.height) throw new FileError(`${window.file} is ${size.join('x')}, not the ${window.width}x${window.height} window of ${dest} it should be`, window.file);
-    return { handle, offsets, counts };
+    if (offsets.length !== counts.length || offsets.length !== Math.ceil(size[0]! / tileWidth) * Math.ceil(size[1]! / tileHeight) * planes) {
+      throw new FileError(`${window.file} does not list every tile of its ${size.join('x')} pixels`, window.file);
+    }
+    return { handle, entries: ifd, littleEndian: layout.littleEndian, tileWidth, tileHeight, planes, tileBytes, offsets };
   } catch (error) {
     await handle.close();
     throw error;
@@ -234,14 +216,14 @@ function readerOf(handle: FileHandle): (offset: number, length: number) => Promi
   };
 }
 
-/** The position in `order` of the last tile starting at or before `offset`, or -1. */
-function positionAt(order: readonly number[], starts: readonly number[], offset: number): number {
+/** The index of the last of the increasing `starts` at or before `offset`, or -1. */
+function lastAtOrBefore(starts: readonly number[], offset: number): number {
   let low = 0;
-  let high = order.length - 1;
+  let high = starts.length - 1;
   let found = -1;
   while (low <= high) {
     const middle = (low + high) >> 1;
-    if (starts[order[middle]!]! <= offset) {
+    if (starts[middle]! <= offset) {
       found = middle;
       low = middle + 1;
     } else high = middle - 1;
