@@ -331,10 +331,11 @@ export async function planWarpSplit(planner: SplitPlanner, sources: string[], de
 /**
  * Windows of the approximate transformer's warp: those of GDAL's chunk tree, when the output is
  * an uncompressed tiled GeoTIFF (the windows are written with its blocks, which the tree's cuts
- * follow), its columns exact too, and no `-wo` (warp options can change how GDAL cuts).
+ * follow), its columns exact too, and GDAL asked to cut on the tile grid (`-wo OPTIMIZE_SIZE=YES`
+ * and no other warp option).
  */
 async function planChunks(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, grid: OutputGrid): Promise<WarpSplitPlan | undefined> {
-  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || values(parsed, '-wo')) return undefined;
+  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || !optimizeSizeOnly(parsed)) return undefined;
   const creation = creationOptions(parsed);
   if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO')) return undefined;
   const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
@@ -359,6 +360,17 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   if (windows.length < 2) return undefined;
   const windowArgs = parsed.options.filter((option) => !['-te', '-overwrite'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
   return { parsed, windows, windowArgs, grid, onTileGrid: true };
+}
+
+/**
+ * Whether the warp options are exactly `OPTIMIZE_SIZE=YES`. Without it GDAL 3.8 decides for each
+ * chunk whether to cut it on the tile grid, from the shapes of its source and output regions
+ * (gdal#7776), which a window cannot know; with it, every cut is on the tile grid (where the half
+ * is more than a tile), as `halves` follows. Other warp options can change how GDAL cuts.
+ */
+function optimizeSizeOnly(parsed: ParsedArgs): boolean {
+  const options = parsed.options.filter((option) => option.name === '-wo').map((option) => option.values[0]!.toUpperCase().replace(/\s/g, ''));
+  return options.length > 0 && options.every((option) => ['OPTIMIZE_SIZE=YES', 'OPTIMIZE_SIZE=TRUE', 'OPTIMIZE_SIZE=ON', 'OPTIMIZE_SIZE=1'].includes(option));
 }
 
 /** The creation options (`-co KEY=VALUE`) by upper-case key. */
