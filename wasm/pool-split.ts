@@ -6,8 +6,9 @@
  * GeoTIFF next to the output, and the output is laid together from them.
  *
  * Why the result is identical:
- * - A warp with gdalwarp's approximate transformer (the default `-et`) is cut where GDAL's own
- *   chunk tree is certain to cut it (`warp-chunks.ts`): each window is then warped in the chunks
+ * - A warp with gdalwarp's approximate transformer (the default `-et`) that asks GDAL to cut on
+ *   tiles (`-wo OPTIMIZE_SIZE=YES`) is cut where GDAL's own chunk tree is certain to cut it
+ *   (`warp-chunks.ts`): each window is then warped in the chunks
  *   the whole warp would use, for any resampling. The windows are written with the output's tiles
  *   and their edges fall on its tile grid, so the output is their tiles copied into one file
  *   (`tile-mosaic.ts`).

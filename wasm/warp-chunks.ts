@@ -6,7 +6,9 @@
  * Why that holds: gdalwarp warps its output in chunks (`GDALWarpOperation::CollectChunkList`).
  * While a window's buffers (its source window plus itself, at the working type's size, plus masks)
  * exceed the warp memory (`-wm`, 64 MB by default), GDAL halves it across its longer side, at a
- * multiple of the output's block size (GDAL 3.8; 3.6 cut at the exact half), and recurses.
+ * multiple of the output's block size when the warp option OPTIMIZE_SIZE is on, and recurses.
+ * (Without it GDAL 3.8 turns the option on or off chunk by chunk, from the shape of the chunk's
+ * source region, which this module cannot know: the caller requires it.)
  * Every value the warper computes for a pixel depends only on the chunk it falls in: the
  * approximate transformer interpolates along each row of the chunk, the source window and the
  * kernel's scale are the chunk's. A window of that tree warped on its own is cut below it into the
