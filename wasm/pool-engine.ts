@@ -36,10 +36,10 @@ export interface PoolEngineOptions extends EngineOptions {
   /**
    * Split a single warp or terrain step over every worker when its output has at least this many
    * pixels (default 4,000,000; `Infinity` never splits), always into the pixels of the step run
-   * whole (`planWarpSplit`). A warp with the approximate transformer that asks GDAL to cut on
-   * tiles (`-wo OPTIMIZE_SIZE=YES`) splits along the chunks GDAL's warper is certain to cut
+   * whole (`planWarpSplit`). A warp with the approximate transformer (gdalwarp's default, and
+   * the Reprojector's) splits along the chunks GDAL's warper is certain to cut on the tile grid
    * (outputs over the warp memory, uncompressed tiled GeoTIFFs, on a grid whose coordinates are
-   * exact in floating point); an exact one
+   * exact in floating point, where the sources' footprints keep their shape); an exact one
    * (`-et 0`, `Reprojector({ errorThreshold: 0 })`) in row strips whose resampling kernel GDAL keeps
    * fixed. Terrain steps split into row strips with a one-row halo.
    */

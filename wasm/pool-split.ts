@@ -6,10 +6,10 @@
  * GeoTIFF next to the output, and the output is laid together from them.
  *
  * Why the result is identical:
- * - A warp with gdalwarp's approximate transformer (the default `-et`) that asks GDAL to cut on
- *   tiles (`-wo OPTIMIZE_SIZE=YES`) is cut where GDAL's own chunk tree is certain to cut it
- *   (`warp-chunks.ts`): each window is then warped in the chunks
- *   the whole warp would use, for any resampling. The windows are written with the output's tiles
+ * - A warp with gdalwarp's approximate transformer (the default `-et`) is cut where GDAL's own
+ *   chunk tree is certain to cut it on the tile grid (`warp-chunks.ts`), from bounds of each
+ *   window's footprint in the sources: each window is then warped in the chunks the whole warp
+ *   would use, for any resampling. The windows are written with the output's tiles
  *   and their edges fall on its tile grid, so the output is their tiles copied into one file
  *   (`tile-mosaic.ts`).
  * - A warp with `-et 0` maps each output pixel centre through the exact transformation, so it can
@@ -32,7 +32,7 @@ import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations, Out
 import { debugLog } from './debug-log.js';
 import { compressTiff } from '../src/formats/tiff-compress.js';
 import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
-import { certainChunks, warpMemoryBytes, type OutputWindow } from './warp-chunks.js';
+import { certainChunks, warpMemoryBytes, type OutputWindow, type SourceWindowBounds } from './warp-chunks.js';
 
 /** What a split needs from the pool. */
 export interface SplitPlanner {
@@ -332,22 +332,29 @@ export async function planWarpSplit(planner: SplitPlanner, sources: string[], de
 /**
  * Windows of the approximate transformer's warp: those of GDAL's chunk tree, when the output is
  * an uncompressed tiled GeoTIFF (the windows are written with its blocks, which the tree's cuts
- * follow), its columns exact too, and GDAL asked to cut on the tile grid (`-wo OPTIMIZE_SIZE=YES`
- * and no other warp option).
+ * follow), its columns exact too, and the warp sets no warp option but OPTIMIZE_SIZE (YES, or
+ * AUTO, GDAL's default, followed from the sources' footprints).
  */
 async function planChunks(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, grid: OutputGrid): Promise<WarpSplitPlan | undefined> {
-  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || !optimizeSizeOnly(parsed)) return undefined;
+  const optimizeSize = optimizeSizeMode(parsed);
+  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || !optimizeSize) return undefined;
   const creation = creationOptions(parsed);
   if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO')) return undefined;
   const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
   const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
   const memoryLimit = warpMemoryBytes(values(parsed, '-wm')?.[0]);
-  if (!exactRows(grid.xmin, grid.xres, grid.width) || !memoryLimit || !(blockWidth > 0 && blockHeight > 0)) return undefined;
+  const errorThreshold = Number(values(parsed, '-et')?.[0] ?? DEFAULT_ERROR_THRESHOLD);
+  if (!exactRows(grid.xmin, grid.xres, grid.width) || !memoryLimit || !(blockWidth > 0 && blockHeight > 0) || !(errorThreshold >= 0)) return undefined;
   const infos = await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct'])));
   const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || infos[0]?.bands.length || 0;
   const bits = typeBits(values(parsed, '-wt')?.[0] ?? values(parsed, '-ot')?.[0] ?? infos[0]?.bands[0]?.type);
   const grids = sourceGrids(infos, parsed);
-  if (!bits || !bandCount || !grids) return undefined;
+  if (!bits || !bandCount || !grids || (await holdsAPole(planner, grids[0]!.targetCrs, grid))) return undefined;
+  // The raster gdalwarp reads from each source (the source, or an overview) for the whole output.
+  const whole: OutputWindow = { x: 0, y: 0, width: grid.width, height: grid.height };
+  const levels = await overviewLevels(planner, grids, grid, whole);
+  if (!levels) return undefined;
+  const kernel = { radius: FILTER_RADIUS[values(parsed, '-r')?.[0] ?? 'near'] ?? MAX_FILTER_RADIUS, slack: errorThreshold + 1 };
   const windows = await certainChunks({
     width: grid.width,
     height: grid.height,
@@ -355,23 +362,32 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
     blockHeight,
     memoryLimit,
     pixelBits: bits * bandCount,
+    optimizeSize,
     wanted: planner.workers() * STRIPS_PER_WORKER,
-    leastSourcePixels: (window) => leastSourcePixels(planner, grids, grid, window),
+    sourceWindows: (window) => sourceWindows(planner, grids, levels, grid, window, kernel),
   });
   if (windows.length < 2) return undefined;
+  // Each window, warped on its own, must read what the whole warp reads.
+  for (const window of windows) {
+    const own = await overviewLevels(planner, grids, grid, window);
+    if (!own || own.some((level, index) => level !== levels[index])) return undefined;
+  }
   const windowArgs = parsed.options.filter((option) => !['-te', '-overwrite'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
   return { parsed, windows, windowArgs, grid, onTileGrid: true };
 }
 
+/** gdalwarp's error threshold when `-et` is not given, in source pixels. */
+const DEFAULT_ERROR_THRESHOLD = 0.125;
+
 /**
- * Whether the warp options are exactly `OPTIMIZE_SIZE=YES`. Without it GDAL 3.8 decides for each
- * chunk whether to cut it on the tile grid, from the shapes of its source and output regions
- * (gdal#7776), which a window cannot know; with it, every cut is on the tile grid (where the half
- * is more than a tile), as `halves` follows. Other warp options can change how GDAL cuts.
+ * How the warp sets GDAL's OPTIMIZE_SIZE warp option: `'yes'`, `'auto'` (not set, GDAL 3.8's
+ * default, or AUTO), or undefined when it turns it off or sets other warp options, whose effect
+ * on the chunk tree a split does not follow.
  */
-function optimizeSizeOnly(parsed: ParsedArgs): boolean {
+function optimizeSizeMode(parsed: ParsedArgs): 'yes' | 'auto' | undefined {
   const options = parsed.options.filter((option) => option.name === '-wo').map((option) => option.values[0]!.toUpperCase().replace(/\s/g, ''));
-  return options.length > 0 && options.every((option) => ['OPTIMIZE_SIZE=YES', 'OPTIMIZE_SIZE=TRUE', 'OPTIMIZE_SIZE=ON', 'OPTIMIZE_SIZE=1'].includes(option));
+  if (options.length === 0 || options.every((option) => option === 'OPTIMIZE_SIZE=AUTO')) return 'auto';
+  return options.every((option) => ['OPTIMIZE_SIZE=YES', 'OPTIMIZE_SIZE=TRUE', 'OPTIMIZE_SIZE=ON', 'OPTIMIZE_SIZE=1'].includes(option)) ? 'yes' : undefined;
 }
 
 /** The creation options (`-co KEY=VALUE`) by upper-case key. */
@@ -486,8 +502,8 @@ interface SourceGrid {
   sourceCrs: string;
   size: [number, number];
   grid: [number, number, number, number, number, number];
-  /** Its coarsest overview's size, when it has overviews: gdalwarp reads one when it shrinks the source. */
-  coarsest?: [number, number];
+  /** Its overviews' sizes, in GDAL's order: gdalwarp reads one when it shrinks the source. */
+  overviews: Array<[number, number]>;
 }
 
 /**
@@ -502,20 +518,32 @@ function sourceGrids(infos: readonly RasterInfo[], parsed: ParsedArgs): SourceGr
     const sourceCrs = values(parsed, '-s_srs')?.[0] ?? info.coordinateSystem?.wkt;
     const grid = info.geoTransform;
     if (!sourceCrs || !grid || grid[2] !== 0 || grid[4] !== 0) return undefined;
-    const overviews = (info.bands[0] as { overviews?: Array<{ size?: [number, number] }> } | undefined)?.overviews ?? [];
-    const sizes = overviews.map((overview) => overview.size).filter((size): size is [number, number] => Array.isArray(size));
-    const coarsest = sizes.sort((a, b) => a[0] * a[1] - b[0] * b[1])[0];
-    grids.push({ targetCrs, sourceCrs, size: info.size, grid, ...(coarsest ? { coarsest } : {}) });
+    const listed = (info.bands[0] as { overviews?: Array<{ size?: [number, number] }> } | undefined)?.overviews ?? [];
+    const overviews = listed.map((overview) => overview.size);
+    if (!overviews.every((size): size is [number, number] => Array.isArray(size))) return undefined;
+    grids.push({ targetCrs, sourceCrs, size: info.size, grid, overviews });
   }
   return grids;
 }
 
 /** Each window's edges (21 points each, as GDAL samples them) in each source's pixels, or undefined where PROJ cannot transform one. */
-async function footprints(planner: SplitPlanner, source: SourceGrid, output: OutputGrid, windows: readonly OutputWindow[]): Promise<Array<{ columns: number[]; lines: number[] } | undefined>> {
+function footprints(planner: SplitPlanner, source: SourceGrid, output: OutputGrid, windows: readonly OutputWindow[]): Promise<Array<SourcePoints | undefined>> {
+  return inSource(planner, source, windows.map((window) => windowEdges(output, window)));
+}
+
+/** Points in a source's pixels (columns and lines of its full resolution). */
+interface SourcePoints {
+  columns: number[];
+  lines: number[];
+}
+
+/** Each set of points of the output's CRS in the source's pixels, or undefined where PROJ cannot transform one of the set. */
+async function inSource(planner: SplitPlanner, source: SourceGrid, sets: ReadonlyArray<Array<[number, number]>>): Promise<Array<SourcePoints | undefined>> {
   const { targetCrs, sourceCrs, grid } = source;
-  const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, windows.flatMap((window) => windowEdges(output, window)));
-  return windows.map((_, index) => {
-    const points = projected.slice(index * EDGE_POINTS, (index + 1) * EDGE_POINTS);
+  const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, sets.flat());
+  let start = 0;
+  return sets.map((set) => {
+    const points = projected.slice(start, (start += set.length));
     if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return undefined;
     return { columns: points.map(([x]) => (x - grid[0]) / grid[1]), lines: points.map(([, y]) => (y - grid[3]) / grid[5]) };
   });
@@ -543,28 +571,107 @@ async function kernelScalesSafe(planner: SplitPlanner, grids: readonly SourceGri
 }
 
 /**
- * The fewest source pixels GDAL reads for `window` from any one source: the box of the window's
- * edges in the source (GDAL samples the same points, and more when some fail), within the
- * source, one pixel in from each side for rounding, counted in the source's coarsest overview
- * when it has overviews (gdalwarp warps from one when the output is coarser); undefined when PROJ
- * cannot transform an edge.
+ * GDAL's resampling kernel radius in source pixels (`GWKGetFilterRadius`), before it widens with
+ * the scale; kernels not listed count as the widest.
  */
-async function leastSourcePixels(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputGrid, window: OutputWindow): Promise<number | undefined> {
-  let least = Infinity;
-  for (const source of grids) {
+const FILTER_RADIUS: Record<string, number> = { near: 0, bilinear: 1, cubic: 2, cubicspline: 2, lanczos: 3, average: 0, rms: 0, mode: 0, max: 0, min: 0, med: 0, q1: 0, q3: 0, sum: 0 };
+const MAX_FILTER_RADIUS = 3;
+
+/** What widens a source window beyond the window's edges: the kernel's radius, and the slack of the transformer's approximation, in source pixels. */
+interface KernelReach {
+  radius: number;
+  slack: number;
+}
+
+/**
+ * Bounds of the source window GDAL computes for `window` in each source (`ComputeSourceWindow`),
+ * in the raster it reads (`levels`: the source or one of its overviews), from the window's edges
+ * as GDAL samples them; undefined when PROJ cannot transform an edge point (GDAL then samples
+ * a grid, and widens the window).
+ */
+async function sourceWindows(planner: SplitPlanner, grids: readonly SourceGrid[], levels: readonly number[], output: OutputGrid, window: OutputWindow, kernel: KernelReach): Promise<SourceWindowBounds[] | undefined> {
+  const bounds: SourceWindowBounds[] = [];
+  for (const [index, source] of grids.entries()) {
     const [footprint] = await footprints(planner, source, output, [window]);
     if (!footprint) return undefined;
-    const [sourceWidth, sourceHeight] = source.size;
-    const [xScale, yScale] = source.coarsest ? [source.coarsest[0] / sourceWidth, source.coarsest[1] / sourceHeight] : [1, 1];
-    const columns = (Math.min(sourceWidth, Math.max(...footprint.columns)) - Math.max(0, Math.min(...footprint.columns))) * xScale - 2;
-    const lines = (Math.min(sourceHeight, Math.max(...footprint.lines)) - Math.max(0, Math.min(...footprint.lines))) * yScale - 2;
-    least = Math.min(least, Math.max(0, columns) * Math.max(0, lines));
+    const [fullWidth, fullHeight] = source.size;
+    const [width, height] = levels[index]! < 0 ? source.size : source.overviews[levels[index]!]!;
+    const [xScale, yScale] = [width / fullWidth, height / fullHeight];
+    bounds.push({
+      columns: sideBounds(Math.min(...footprint.columns) * xScale, Math.max(...footprint.columns) * xScale, width, window.width, kernel),
+      lines: sideBounds(Math.min(...footprint.lines) * yScale, Math.max(...footprint.lines) * yScale, height, window.height, kernel),
+    });
   }
-  return least;
+  return bounds;
+}
+
+/**
+ * The fewest and the most pixels along one side of GDAL's source window, from the span [min, max]
+ * of the window's edges along that side in a raster of `size` pixels.
+ * - Fewest: the span within the raster, `slack` in from each end.
+ * - Most: the span out to whole pixels and `slack`, within the raster, plus the kernel's radius
+ *   on each side (widened as GDAL does when the window shrinks the source: radius / scale) and
+ *   the ten pixels GDAL adds when a point fails; the whole side when the span may cover more than
+ *   90% of it (GDAL then reads the whole side).
+ */
+function sideBounds(min: number, max: number, size: number, outputSize: number, kernel: KernelReach): [number, number] {
+  const { radius, slack } = kernel;
+  const fewest = Math.max(0, Math.min(size, max - slack) - Math.max(0, min + slack));
+  const span = Math.max(0, Math.min(size, max + slack + 1) - Math.max(0, min - slack - 1));
+  if (span > 0.9 * size) return [fewest, size];
+  const leastScale = Math.max(1e-3, outputSize / (max - min + 2 * slack));
+  const reach = Math.max(radius, Math.ceil(radius / leastScale)) + 10;
+  return [fewest, Math.min(size, span + 2 * reach)];
+}
+
+/**
+ * The overview gdalwarp reads from each source (-1: the full resolution) for an output `window`
+ * warped as a whole output, or undefined when it is not certain: gdalwarp picks the level from
+ * the source pixels per output pixel over a 10x10 grid of the output (its smaller ratio of the
+ * two sides), and a ratio within 1% of a level's threshold may fall either way.
+ */
+async function overviewLevels(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputGrid, window: OutputWindow): Promise<number[] | undefined> {
+  const levels: number[] = [];
+  for (const source of grids) {
+    if (source.overviews.length === 0) {
+      levels.push(-1);
+      continue;
+    }
+    const [points] = await inSource(planner, source, [windowGrid(output, window, 10)]);
+    if (!points) return undefined;
+    const ratio = Math.min((Math.max(...points.columns) - Math.min(...points.columns)) / window.width, (Math.max(...points.lines) - Math.min(...points.lines)) / window.height);
+    const candidates = [0.99, 1, 1.01].map((factor) => overviewLevel(ratio * factor, source));
+    if (candidates.some((level) => level !== candidates[0])) return undefined;
+    levels.push(candidates[0]!);
+  }
+  return levels;
+}
+
+/** gdalwarp's choice of overview for a target ratio (source pixels per output pixel): the last level not finer than the ratio, within 0.1. */
+function overviewLevel(targetRatio: number, source: SourceGrid): number {
+  if (!(targetRatio > 1)) return -1;
+  const ratioOf = (level: number) => (level < 0 ? 1 : source.size[0] / source.overviews[level]![0]);
+  let level = -1;
+  for (; level < source.overviews.length - 1; level += 1) {
+    if ((ratioOf(level) < targetRatio && ratioOf(level + 1) > targetRatio) || Math.abs(ratioOf(level) - targetRatio) < 0.1) break;
+  }
+  return level;
+}
+
+/**
+ * Whether a pole lies in the output: GDAL then samples source windows on a grid rather than
+ * along the edges, which these bounds do not follow.
+ */
+async function holdsAPole(planner: SplitPlanner, targetCrs: string, output: OutputGrid): Promise<boolean> {
+  const poles = await planner.operations.transformPoints('EPSG:4326', targetCrs, [
+    [0, 90],
+    [0, -90],
+  ]);
+  const [xmax, ymin] = [output.xmin + output.width * output.xres, output.ymax - output.height * output.yres];
+  return poles.some(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && x >= output.xmin && x <= xmax && y >= ymin && y <= output.ymax);
 }
 
 const EDGE_STEPS = 20;
-const EDGE_POINTS = 4 * (EDGE_STEPS + 1);
 
 /** Points along the four edges of a window of the output, in the output's CRS. */
 function windowEdges(output: OutputGrid, window: OutputWindow): Array<[number, number]> {
@@ -578,6 +685,19 @@ function windowEdges(output: OutputGrid, window: OutputWindow): Array<[number, n
     const x = left + t * (right - left);
     const y = top + t * (bottom - top);
     points.push([x, top], [x, bottom], [left, y], [right, y]);
+  }
+  return points;
+}
+
+/** A `count` x `count` grid of points over a window of the output, its edges included, in the output's CRS. */
+function windowGrid(output: OutputGrid, window: OutputWindow, count: number): Array<[number, number]> {
+  const points: Array<[number, number]> = [];
+  for (let column = 0; column < count; column += 1) {
+    for (let row = 0; row < count; row += 1) {
+      const x = output.xmin + (window.x + (window.width * column) / (count - 1)) * output.xres;
+      const y = output.ymax - (window.y + (window.height * row) / (count - 1)) * output.yres;
+      points.push([x, y]);
+    }
   }
   return points;
 }

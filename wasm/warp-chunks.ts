@@ -5,10 +5,13 @@
  *
  * Why that holds: gdalwarp warps its output in chunks (`GDALWarpOperation::CollectChunkList`).
  * While a window's buffers (its source window plus itself, at the working type's size, plus masks)
- * exceed the warp memory (`-wm`, 64 MB by default), GDAL halves it across its longer side, at a
- * multiple of the output's block size when the warp option OPTIMIZE_SIZE is on, and recurses.
- * (Without it GDAL 3.8 turns the option on or off chunk by chunk, from the shape of the chunk's
- * source region, which this module cannot know: the caller requires it.)
+ * exceed the warp memory (`-wm`, 64 MB by default), GDAL halves it across its longer side and
+ * recurses. The cut falls on a multiple of the output's block size when the warp option
+ * OPTIMIZE_SIZE is on: always with `OPTIMIZE_SIZE=YES`; by default (GDAL 3.8's AUTO), only where
+ * each half is at least a block wide and high and the window's source region keeps about its
+ * shape: its long-side-over-short-side ratio, taken along the window's long side, under six times
+ * the window's (`keepsShape`). Elsewhere GDAL cuts at the exact half, off the block grid, and this
+ * module stops cutting.
  * Every value the warper computes for a pixel depends only on the chunk it falls in: the
  * approximate transformer interpolates along each row of the chunk, the source window and the
  * kernel's scale are the chunk's. A window of that tree warped on its own is cut below it into the
@@ -16,9 +19,9 @@
  * the chunks, and their pixels, are the whole warp's, provided the window's pixel coordinates are
  * the whole's in floating point (the caller checks the grid is exact).
  *
- * A window is only cut here when GDAL is certain to cut it: when a lower bound of its memory
- * estimate is over the limit. Below that, GDAL decides in the worker, as it would have in the
- * whole warp.
+ * A window is only cut here when GDAL is certain to cut it there: when a lower bound of its memory
+ * estimate is over the limit and, by default, bounds of its source region certainly keep the
+ * shape. Below that, GDAL decides in the worker, as it would have in the whole warp.
  */
 
 /** A window of the output, in pixels. */
@@ -27,6 +30,17 @@ export interface OutputWindow {
   y: number;
   width: number;
   height: number;
+}
+
+/**
+ * Bounds of the source window GDAL computes for an output window (`ComputeSourceWindow`), in
+ * pixels of the raster it reads (the source, or the overview gdalwarp picked).
+ */
+export interface SourceWindowBounds {
+  /** The fewest and the most columns. */
+  columns: [number, number];
+  /** The fewest and the most lines. */
+  lines: [number, number];
 }
 
 /** What the chunk tree of one warp depends on. */
@@ -41,19 +55,23 @@ export interface ChunkTreeInputs {
   /** The least bits a pixel of the source and of the output costs: the working type's size times the bands. */
   pixelBits: number;
   /**
-   * The least number of source pixels GDAL reads for `window`, from the source that reads the
-   * fewest (each source is warped by a chunk tree of its own); undefined when it cannot be known
-   * (the window then stays whole).
+   * `'yes'` when the warp sets `-wo OPTIMIZE_SIZE=YES` (every cut on blocks), `'auto'` when GDAL
+   * decides window by window (its default).
    */
-  leastSourcePixels(window: OutputWindow): Promise<number | undefined>;
+  optimizeSize: 'yes' | 'auto';
+  /**
+   * The source window of `window` in each source (each is warped by a chunk tree of its own);
+   * undefined when it cannot be bounded (the window then stays whole).
+   */
+  sourceWindows(window: OutputWindow): Promise<SourceWindowBounds[] | undefined>;
   /** How many windows are wanted; fewer come back when GDAL is not certain to cut more. */
   wanted: number;
 }
 
 /**
- * The two halves GDAL cuts `window` into, or undefined when a half would be under a block wide
- * or high: there GDAL's choice of side depends on options this module does not follow
- * (`OPTIMIZE_SIZE`, `STREAMABLE_OUTPUT`), so the window is left to GDAL.
+ * The two halves GDAL cuts `window` into with OPTIMIZE_SIZE on, or undefined when a half would be
+ * under a block wide or high: there the option is off (AUTO) or GDAL's choice of side follows
+ * other rules, off the block grid, so the window is left to GDAL.
  */
 export function halves(window: OutputWindow, blockWidth: number, blockHeight: number): [OutputWindow, OutputWindow] | undefined {
   const { x, y, width, height } = window;
@@ -83,14 +101,13 @@ function cut(size: number, block: number): number {
  * `wanted` of them (one, the whole output, when GDAL may warp it in one chunk).
  */
 export async function certainChunks(inputs: ChunkTreeInputs): Promise<OutputWindow[]> {
-  const { width, height, blockWidth, blockHeight, memoryLimit, pixelBits, wanted } = inputs;
+  const { width, height, blockWidth, blockHeight, wanted } = inputs;
   const windows: Array<{ window: OutputWindow; settled: boolean }> = [{ window: { x: 0, y: 0, width, height }, settled: false }];
   while (windows.length < wanted) {
     const open = windows.filter((entry) => !entry.settled).sort((a, b) => b.window.width * b.window.height - a.window.width * a.window.height)[0];
     if (!open) break;
     const parts = halves(open.window, blockWidth, blockHeight);
-    const certain = parts !== undefined && (await overLimit(open.window, inputs.leastSourcePixels, pixelBits, memoryLimit));
-    if (!certain) {
+    if (!parts || !(await cutOnBlocks(open.window, inputs))) {
       open.settled = true;
       continue;
     }
@@ -99,12 +116,34 @@ export async function certainChunks(inputs: ChunkTreeInputs): Promise<OutputWind
   return windows.map((entry) => entry.window).sort((a, b) => a.y - b.y || a.x - b.x);
 }
 
-/** Whether the least memory GDAL can count for `window` is over the limit (GDAL cuts windows strictly over it). */
-async function overLimit(window: OutputWindow, leastSourcePixels: ChunkTreeInputs['leastSourcePixels'], pixelBits: number, memoryLimit: number): Promise<boolean> {
+/**
+ * Whether GDAL certainly cuts `window` (a window `halves` can cut) in every source's chunk tree,
+ * on the block grid: its least memory is over the limit (GDAL cuts windows strictly over it), and
+ * OPTIMIZE_SIZE is on for it.
+ */
+async function cutOnBlocks(window: OutputWindow, inputs: ChunkTreeInputs): Promise<boolean> {
+  const { pixelBits, memoryLimit, optimizeSize } = inputs;
   const output = (pixelBits * window.width * window.height) / 8;
-  if (output > memoryLimit) return true;
-  const source = await leastSourcePixels(window);
-  return source !== undefined && output + (pixelBits * source) / 8 > memoryLimit;
+  if (output > memoryLimit && optimizeSize === 'yes') return true;
+  const sources = await inputs.sourceWindows(window);
+  if (!sources || sources.length === 0) return false;
+  const overLimit = sources.every((source) => output + (pixelBits * source.columns[0] * source.lines[0]) / 8 > memoryLimit);
+  return overLimit && (optimizeSize === 'yes' || sources.every((source) => keepsShape(window, source)));
+}
+
+/**
+ * Whether GDAL's OPTIMIZE_SIZE=AUTO certainly holds for `window`, from bounds of its source
+ * window. GDAL 3.8 tests, along the window's longer side (height when square),
+ * `|dst long/short - src long/short| < 5 * dst long/short`: with sizes that are not negative, the
+ * source's ratio under six times the window's. An empty source side gives a ratio GDAL cannot
+ * compare (infinite or NaN): not certain.
+ */
+export function keepsShape(window: OutputWindow, source: SourceWindowBounds): boolean {
+  const wide = window.width > window.height;
+  const ratio = wide ? window.width / window.height : window.height / window.width;
+  const [long, short] = wide ? [source.columns[1], source.lines[0]] : [source.lines[1], source.columns[0]];
+  // The margin keeps a ratio within rounding of GDAL's threshold out.
+  return short >= 1 && long / short < 6 * ratio * (1 - 1e-9);
 }
 
 /**

@@ -230,7 +230,7 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
       APPROXIMATE,
       [...APPROXIMATE.map((arg) => (arg === '4385000' ? '4385000.1' : arg)), ...TILES_128],
       [...APPROXIMATE, '-wo', 'SKIP_NOSOURCE=NO', ...TILES_128],
-      [...APPROXIMATE.slice(0, -2), ...TILES_128], // GDAL 3.8 then decides chunk by chunk whether to cut on tiles
+      [...APPROXIMATE.slice(0, -2), '-wo', 'OPTIMIZE_SIZE=NO', ...TILES_128], // GDAL then cuts at the exact half, off the tiles
       [...APPROXIMATE.map((arg) => (arg === '0.2' ? '10%' : arg)), ...TILES_128],
     ];
     for (const args of cases) expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), args), args.join(' ')).toBeUndefined();
@@ -238,20 +238,24 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), [...WARP_ARGS.slice(0, -2), '-wo', 'OPTIMIZE_SIZE=YES', ...TILES_128])).toBeUndefined();
   });
 
-  it('counts a source with overviews in its coarsest one, which gdalwarp reads for a coarser output: no cut GDAL would not make', async () => {
+  it('reads a source with overviews from the overview gdalwarp picks for the whole output, in every window, or runs whole when a window may pick another', async () => {
     await ready();
-    // The DEM with a 350x300 overview (20 m): to 20 m, GDAL warps from the overview, about a quarter of the pixels.
+    // The DEM with a 350x300 overview (20 m); gdalwarp warps from it when the output has about 2 source pixels per pixel or more.
     await whole.translate(dem, scratch.path('dem-half.tif'), ['-outsize', '50%', '50%', '-r', 'average', '-co', 'TILED=YES']);
     await whole.translate(dem, scratch.path('dem-overview.vrt'), ['-of', 'VRT']);
     const xml = readFileSync(scratch.path('dem-overview.vrt'), 'utf8');
     const overview = `<Overview><SourceFilename relativeToVRT="0">${scratch.path('dem-half.tif')}</SourceFilename><SourceBand>1</SourceBand></Overview>`;
     writeFileSync(scratch.path('dem-overview.vrt'), xml.replace('</VRTRasterBand>', `${overview}</VRTRasterBand>`));
     expect(((await whole.info(scratch.path('dem-overview.vrt'))).bands[0] as { overviews?: unknown[] }).overviews).toHaveLength(1);
-    // 300x250 at 20 m: 0.3 MB out, 0.3 MB read from the overview (1.2 MB from the full resolution); 1 MB of warp memory.
-    const args = ['-t_srs', 'EPSG:3035', '-te', '4385000', '2622000', '4391000', '2627000', '-tr', '20', '20', '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', '-wm', '1', '-wo', 'OPTIMIZE_SIZE=YES', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64'];
-    expect(await planWarpSplit(planner, [scratch.path('dem-overview.vrt')], scratch.path('overview-split.tif'), args)).toBeUndefined();
-    await split.warp([scratch.path('dem-overview.vrt')], scratch.path('overview-split.tif'), args);
-    await whole.warp([scratch.path('dem-overview.vrt')], scratch.path('overview-whole.tif'), args);
+    const withOverview = [scratch.path('dem-overview.vrt')];
+    const at = (resolution: number) => ['-t_srs', 'EPSG:3035', '-te', '4385000', '2622000', '4391000', '2627000', '-tr', String(resolution), String(resolution), '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', '-wm', '0.1', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=32', '-co', 'BLOCKYSIZE=32'];
+    // At 20 m, 2.0 source pixels per pixel: the overview's threshold exactly, a window may fall on either side.
+    expect(await planWarpSplit(planner, withOverview, scratch.path('overview-split.tif'), at(20))).toBeUndefined();
+    // At 40 m, 4 per pixel: every window reads the overview, as the whole does (150x125 out, 0.3 MB of it read).
+    const plan = await planWarpSplit(planner, withOverview, scratch.path('overview-split.tif'), at(40));
+    expect(plan?.windows.length).toBeGreaterThanOrEqual(2);
+    await split.warp(withOverview, scratch.path('overview-split.tif'), at(40));
+    await whole.warp(withOverview, scratch.path('overview-whole.tif'), at(40));
     await sameRasters(scratch.path('overview-split.tif'), scratch.path('overview-whole.tif'));
   });
 
@@ -264,6 +268,29 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     await split.warp([dem], scratch.path('large-split.tif'), args);
     await whole.warp([dem], scratch.path('large-whole.tif'), args);
     await sameRasters(scratch.path('large-split.tif'), scratch.path('large-whole.tif'));
+  });
+
+  it('cuts a warp without OPTIMIZE_SIZE (GDAL’s AUTO) only where the source keeps its shape, and a source covering part of the output gives the pixels of the warp run whole', async () => {
+    await ready();
+    // 1200x500 from the DEM's left edge eastwards: the DEM (7 km wide) covers the left 700 columns or so.
+    const args = ['-t_srs', 'EPSG:3035', '-te', '4385000', '2622000', '4397000', '2627000', '-tr', '10', '10', '-r', 'cubic', '-ot', 'Float32', '-dstnodata', '-9999', '-wm', '0.2', ...TILES_128];
+    const plan = await planWarpSplit(planner, [dem], scratch.path('auto-split.tif'), args);
+    // Cut at 512 (600 down to tiles), then at 256 and 768, and so on where GDAL's AUTO is certain; the
+    // 432 columns on the right, where the DEM is a sliver or nothing, stay whole: GDAL may cut them
+    // at the exact half, off the tiles.
+    expect(plan?.windows).toEqual([
+      { x: 0, y: 0, width: 256, height: 128 },
+      { x: 256, y: 0, width: 256, height: 128 },
+      { x: 512, y: 0, width: 256, height: 128 },
+      { x: 768, y: 0, width: 432, height: 500 },
+      { x: 0, y: 128, width: 256, height: 128 },
+      { x: 256, y: 128, width: 256, height: 372 },
+      { x: 512, y: 128, width: 256, height: 372 },
+      { x: 0, y: 256, width: 256, height: 244 },
+    ]);
+    await split.warp([dem], scratch.path('auto-split.tif'), args);
+    await whole.warp([dem], scratch.path('auto-whole.tif'), args);
+    await sameRasters(scratch.path('auto-split.tif'), scratch.path('auto-whole.tif'));
   });
 });
 
