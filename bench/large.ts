@@ -9,7 +9,7 @@
  * `--grid footprint` (the default) gives the entry a CRS-only spec: the grid gdalwarp picks for the
  * footprint (about 10.0005 m, whose pixel coordinates are not exact in floating point, so the warp
  * runs on one worker). `--grid 10m` gives both sides that footprint widened to whole 10 m, a grid a
- * user would declare (a Reprojector warp still runs on one worker: see the README).
+ * user would declare, whose warp splits over the pool (see the README).
  *
  * `default` is the cache's DEFLATE (level 1, predictor 3 for floats); native gdalwarp gets
  * `-co COMPRESS=DEFLATE -co ZLEVEL=1 -co PREDICTOR=3` for it. Needs about SIZE² x 4 bytes x 3 of
