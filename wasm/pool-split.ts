@@ -346,7 +346,12 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   const errorThreshold = Number(values(parsed, '-et')?.[0] ?? DEFAULT_ERROR_THRESHOLD);
   if (!exactRows(grid.xmin, grid.xres, grid.width) || !memoryLimit || !(blockWidth > 0 && blockHeight > 0) || !(errorThreshold >= 0)) return undefined;
   const infos = await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct'])));
-  const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || infos[0]?.bands.length || 0;
+  // A later source that warps fewer bands than the output has updates only some bands of its
+  // pixel-interleaved tiles, and GDAL 3.8 fills the others of a tile its block cache had flushed
+  // with 0, not nodata: pixels that depend on the cache's size, not on the chunks (a 3-band and a
+  // 1-band source: 6,304 zeros whole at GDAL_CACHEMAX 2000, 75,312 at 1). Such mosaics run whole.
+  if (infos.some((info) => info.bands.length !== infos[0]!.bands.length || warpedBands(info) !== warpedBands(infos[0]!))) return undefined;
+  const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || (infos.length > 0 ? warpedBands(infos[0]!) : 0);
   const bits = typeBits(values(parsed, '-wt')?.[0] ?? values(parsed, '-ot')?.[0] ?? infos[0]?.bands[0]?.type);
   const grids = sourceGrids(infos, parsed);
   if (!bits || !bandCount || !grids || (await holdsAPole(planner, grids[0]!.targetCrs, grid))) return undefined;
@@ -374,6 +379,16 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   }
   const windowArgs = parsed.options.filter((option) => !['-te', '-overwrite'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
   return { parsed, windows, windowArgs, grid, onTileGrid: true };
+}
+
+/**
+ * The bands gdalwarp warps from a source without `-srcband`: all but a last band it reads as the
+ * source's alpha, which GDAL costs as a 32-bit density whatever the band's type (a Float64 alpha
+ * band counted as a band would overstate the memory and cut where GDAL does not).
+ */
+function warpedBands(info: RasterInfo): number {
+  const last = info.bands.at(-1);
+  return info.bands.length - (last?.colorInterpretation?.toLowerCase() === 'alpha' ? 1 : 0);
 }
 
 /** gdalwarp's error threshold when `-et` is not given, in source pixels. */

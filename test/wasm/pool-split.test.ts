@@ -270,6 +270,47 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     await sameRasters(scratch.path('large-split.tif'), scratch.path('large-whole.tif'));
   });
 
+  it('counts a Float64 alpha band as GDAL does (a 32-bit density, not a band): no cut where GDAL warps the output in one chunk', async () => {
+    await ready();
+    // The DEM three times and its mask as a Float64 alpha band: gdalwarp warps 3 bands and the alpha.
+    await whole.translate(dem, scratch.path('dem-alpha.tif'), ['-b', '1', '-b', '1', '-b', '1', '-b', 'mask', '-ot', 'Float64', '-colorinterp_4', 'alpha', '-co', 'TILED=YES']);
+    expect((await whole.info(scratch.path('dem-alpha.tif'))).bands.map((band) => band.colorInterpretation)).toEqual(['Gray', 'Gray', 'Gray', 'Alpha']);
+    const source = [scratch.path('dem-alpha.tif')];
+    const at = (memory: string) => ['-t_srs', 'EPSG:3035', '-te', '4385000', '2622000', '4391000', '2627000', '-tr', '10', '10', '-r', 'bilinear', '-wm', memory, ...TILES_128];
+    // 19 MB: GDAL's 3 Float64 bands and 32-bit densities (28 bytes a pixel of source and output) fit
+    // in it; 4 Float64 bands (32 bytes) would not, and a split would cut where GDAL does not.
+    expect(await planWarpSplit(planner, source, scratch.path('alpha-split.tif'), at('19000000'))).toBeUndefined();
+    // There GDAL warps the output in one chunk: as at 1000 MB, and unlike its left 256 columns warped alone.
+    await whole.warp(source, scratch.path('alpha-whole.tif'), at('19000000'));
+    await whole.warp(source, scratch.path('alpha-one-chunk.tif'), at('1000'));
+    await sameRasters(scratch.path('alpha-whole.tif'), scratch.path('alpha-one-chunk.tif'));
+    const left = at('19000000').map((arg, index, args) => (args[index - 3] === '-te' ? '4387560' : arg));
+    await whole.warp(source, scratch.path('alpha-left.tif'), left);
+    const [part, all] = await Promise.all([readTiffFile(scratch.path('alpha-left.tif')), readTiffFile(scratch.path('alpha-whole.tif'))]);
+    let differing = 0;
+    for (let row = 0; row < part.height; row += 1) {
+      for (let column = 0; column < 256; column += 1) if (!Object.is(part.values[row * 256 + column], all.values[row * all.width + column])) differing += 1;
+    }
+    expect([part.width, differing > 1000]).toEqual([256, true]);
+    // 14 MB: GDAL cuts across at 256 columns, and so does the split, into the whole warp's pixels.
+    expect((await planWarpSplit(planner, source, scratch.path('alpha-split.tif'), at('14000000')))?.windows).toEqual([
+      { x: 0, y: 0, width: 256, height: 500 },
+      { x: 256, y: 0, width: 344, height: 500 },
+    ]);
+    await split.warp(source, scratch.path('alpha-split.tif'), at('14000000'));
+    await whole.warp(source, scratch.path('alpha-whole-14.tif'), at('14000000'));
+    await sameRasters(scratch.path('alpha-split.tif'), scratch.path('alpha-whole-14.tif'));
+  });
+
+  it('runs a mosaic whole when a later source warps fewer bands than the output has (GDAL then fills the others by its block cache)', async () => {
+    await ready();
+    await whole.translate(dem, scratch.path('dem-3.tif'), ['-b', '1', '-b', '1', '-b', '1', '-co', 'TILED=YES']);
+    const args = [...APPROXIMATE, ...TILES_128];
+    // The same sources with as many bands each are cut; a 3-band source then a 1-band one runs whole.
+    expect((await planWarpSplit(planner, [scratch.path('dem-3.tif'), scratch.path('dem-3.tif')], scratch.path('mosaic.tif'), args))?.windows.length).toBeGreaterThanOrEqual(2);
+    expect(await planWarpSplit(planner, [scratch.path('dem-3.tif'), dem], scratch.path('mosaic.tif'), args)).toBeUndefined();
+  });
+
   it('cuts a warp without OPTIMIZE_SIZE (GDAL’s AUTO) only where the source keeps its shape, and a source covering part of the output gives the pixels of the warp run whole', async () => {
     await ready();
     // 1200x500 from the DEM's left edge eastwards: the DEM (7 km wide) covers the left 700 columns or so.
