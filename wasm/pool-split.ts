@@ -340,8 +340,9 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || !optimizeSize) return undefined;
   const creation = creationOptions(parsed);
   if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO')) return undefined;
-  // SPARSE_OK leaves a window's empty tiles unwritten, and the tiles are laid together by their bytes.
-  if (['YES', 'TRUE', 'ON', '1'].includes(creation.get('SPARSE_OK') ?? 'NO')) return undefined;
+  // SPARSE_OK leaves a window's empty tiles unwritten, and the tiles are laid together by their bytes;
+  // a world file (TFW, WORLDFILE) would be written beside each window, not beside the output.
+  if (['SPARSE_OK', 'TFW', 'WORLDFILE'].some((key) => ['YES', 'TRUE', 'ON', '1'].includes(creation.get(key) ?? 'NO'))) return undefined;
   const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
   const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
   const memoryLimit = warpMemoryBytes(values(parsed, '-wm')?.[0]);
