@@ -343,6 +343,9 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   // SPARSE_OK leaves a window's empty tiles unwritten, and the tiles are laid together by their bytes;
   // a world file (TFW, WORLDFILE) would be written beside each window, not beside the output.
   if (['SPARSE_OK', 'TFW', 'WORLDFILE'].some((key) => ['YES', 'TRUE', 'ON', '1'].includes(creation.get(key) ?? 'NO'))) return undefined;
+  // Another PROFILE puts what its tags cannot hold (CRS, georeferencing, nodata) in a .aux.xml beside
+  // each window, which the laid tiles do not carry.
+  if ((creation.get('PROFILE') ?? 'GDALGEOTIFF') !== 'GDALGEOTIFF') return undefined;
   const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
   const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
   const memoryLimit = warpMemoryBytes(values(parsed, '-wm')?.[0]);

@@ -223,7 +223,7 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     expect(differing).toBeGreaterThan(1000);
   });
 
-  it('runs an approximate warp whole when the cuts cannot be followed: compressed, untiled or sparse output, a world file, inexact columns, warp options, memory in percent', async () => {
+  it('runs an approximate warp whole when the cuts cannot be followed: compressed, untiled or sparse output, side files (world file, .aux.xml), inexact columns, warp options, memory in percent', async () => {
     await ready();
     const cases = [
       [...APPROXIMATE, '-co', 'COMPRESS=DEFLATE', ...TILES_128],
@@ -234,6 +234,7 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
       [...APPROXIMATE.map((arg) => (arg === '0.2' ? '10%' : arg)), ...TILES_128],
       [...APPROXIMATE, ...TILES_128, '-co', 'SPARSE_OK=YES'], // empty tiles left unwritten: nothing to lay
       [...APPROXIMATE, ...TILES_128, '-co', 'TFW=YES'], // a world file beside each window, none beside the output
+      [...APPROXIMATE, ...TILES_128, '-co', 'PROFILE=BASELINE'], // CRS and georeferencing in each window's .aux.xml
     ];
     for (const args of cases) expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), args), args.join(' ')).toBeUndefined();
     // The same output at the default 64 MB: one chunk, nothing to cut.
