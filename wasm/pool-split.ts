@@ -129,6 +129,18 @@ function values(parsed: ParsedArgs, name: string): string[] | undefined {
   return parsed.options.find((option) => option.name === name)?.values;
 }
 
+/** Options gdalwarp takes more than once, each adding to a list. */
+const LIST_OPTIONS = new Set(['-co', '-wo', '--config', '-srcband', '-dstband', '-b']);
+
+/**
+ * Whether an option of one value is given twice: gdalwarp keeps the last, this module reads the
+ * first (`-wm 0.1 ... -wm 500`: cut at 0.1 MB where GDAL warps in one chunk, 134,805 pixels apart).
+ */
+function repeatsAValue(parsed: ParsedArgs): boolean {
+  const names = parsed.options.filter((option) => option.values.length > 0 && !LIST_OPTIONS.has(option.name)).map((option) => option.name);
+  return new Set(names).size !== names.length;
+}
+
 /** The arguments for a strip: without format and creation options (strips are plain GeoTIFFs), and without `names`. */
 function stripArgs(parsed: ParsedArgs, without: readonly string[]): string[] {
   const args = parsed.options.filter((option) => !['-of', '-co', ...without].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
@@ -156,9 +168,8 @@ const MIN_KERNEL_SCALE = 0.96;
 
 /** Whether the output is compressed: its final write then compresses the whole raster on one worker. */
 function compressed(parsed: ParsedArgs): boolean {
-  const options = parsed.options.filter((option) => option.name === '-co').map((option) => option.values[0]!.toUpperCase());
-  const compress = options.find((option) => option.startsWith('COMPRESS='));
-  if (compress) return compress !== 'COMPRESS=NONE';
+  const compress = creationOptions(parsed).get('COMPRESS');
+  if (compress !== undefined) return compress !== 'NONE';
   return (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() === 'COG'; // COG compresses by default
 }
 
@@ -314,7 +325,7 @@ export interface WarpSplitPlan {
 export async function planWarpSplit(planner: SplitPlanner, sources: string[], dest: string, args: string[]): Promise<WarpSplitPlan | undefined> {
   const count = planner.workers();
   const parsed = Array.isArray(args) && typeof dest === 'string' && Array.isArray(sources) ? parseArgs(args, WARP_OPTIONS) : undefined;
-  if (count < 2 || !parsed) return undefined;
+  if (count < 2 || !parsed || repeatsAValue(parsed)) return undefined;
   const te = values(parsed, '-te')?.map(Number);
   const tr = values(parsed, '-tr')?.map(Number);
   if (!te || !tr || [...te, ...tr].some((value) => !Number.isFinite(value))) return undefined;
@@ -411,12 +422,17 @@ function optimizeSizeMode(parsed: ParsedArgs): 'yes' | 'auto' | undefined {
   return options.every((option) => ['OPTIMIZE_SIZE=YES', 'OPTIMIZE_SIZE=TRUE', 'OPTIMIZE_SIZE=ON', 'OPTIMIZE_SIZE=1'].includes(option)) ? 'yes' : undefined;
 }
 
-/** The creation options (`-co KEY=VALUE`) by upper-case key. */
+/**
+ * The creation options (`-co KEY=VALUE` or `KEY:VALUE`) by upper-case key; a key given twice keeps its first
+ * value, as GDAL's drivers read it (`CSLFetchNameValue`): `-co BLOCKXSIZE=64 -co BLOCKXSIZE=128`
+ * writes 64-pixel tiles.
+ */
 function creationOptions(parsed: ParsedArgs): Map<string, string> {
   const options = new Map<string, string>();
   for (const option of parsed.options.filter((entry) => entry.name === '-co')) {
-    const [key = '', ...rest] = option.values[0]!.split('=');
-    options.set(key.toUpperCase(), rest.join('=').toUpperCase());
+    // GDAL reads KEY=VALUE and KEY:VALUE alike.
+    const [, key = '', value = ''] = /^([^=:]*)[=:](.*)$/s.exec(option.values[0]!) ?? [];
+    if (!options.has(key.toUpperCase())) options.set(key.toUpperCase(), value.toUpperCase());
   }
   return options;
 }

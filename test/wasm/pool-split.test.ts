@@ -173,6 +173,9 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
       { x: 256, y: 256, width: 344, height: 244 },
     ]);
     expect(plan?.onTileGrid).toBe(true);
+    // A creation option given twice is read as GDAL's drivers read it: the first (128-pixel tiles).
+    const twice = await planWarpSplit(planner, [dem], scratch.path('approx.tif'), [...APPROXIMATE, ...TILES_128, '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256']);
+    expect(twice?.windows).toEqual(plan?.windows);
   });
 
   it('warps with the approximate transformer into the same pixels, georeferencing and metadata as the warp run whole, and leaves no scratch file', async () => {
@@ -223,7 +226,7 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     expect(differing).toBeGreaterThan(1000);
   });
 
-  it('runs an approximate warp whole when the cuts cannot be followed: compressed, untiled or sparse output, side files (world file, .aux.xml), inexact columns, warp options, memory in percent', async () => {
+  it('runs an approximate warp whole when the cuts cannot be followed: compressed, untiled or sparse output, side files (world file, .aux.xml), inexact columns, warp options, memory in percent, a value given twice', async () => {
     await ready();
     const cases = [
       [...APPROXIMATE, '-co', 'COMPRESS=DEFLATE', ...TILES_128],
@@ -235,6 +238,8 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
       [...APPROXIMATE, ...TILES_128, '-co', 'SPARSE_OK=YES'], // empty tiles left unwritten: nothing to lay
       [...APPROXIMATE, ...TILES_128, '-co', 'TFW=YES'], // a world file beside each window, none beside the output
       [...APPROXIMATE, ...TILES_128, '-co', 'PROFILE=BASELINE'], // CRS and georeferencing in each window's .aux.xml
+      [...APPROXIMATE, ...TILES_128, '-wm', '500'], // gdalwarp keeps the last -wm: one chunk
+      [...APPROXIMATE, ...TILES_128, '-co', 'COMPRESS:DEFLATE'], // GDAL reads KEY:VALUE as KEY=VALUE
     ];
     for (const args of cases) expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), args), args.join(' ')).toBeUndefined();
     // The same output at the default 64 MB: one chunk, nothing to cut.
