@@ -697,12 +697,15 @@ function overviewLevel(targetRatio: number, source: SourceGrid): number {
 
 /**
  * Whether a pole lies in the output: GDAL then samples source windows on a grid rather than
- * along the edges, which these bounds do not follow.
+ * along the edges, which these bounds do not follow. GDAL tests the points at latitude ±89.9999
+ * (longitude 0), where the exact pole may fail to project: both count.
  */
 async function holdsAPole(planner: SplitPlanner, targetCrs: string, output: OutputGrid): Promise<boolean> {
   const poles = await planner.operations.transformPoints('EPSG:4326', targetCrs, [
     [0, 90],
     [0, -90],
+    [0, 89.9999],
+    [0, -89.9999],
   ]);
   const [xmax, ymin] = [output.xmin + output.width * output.xres, output.ymax - output.height * output.yres];
   return poles.some(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && x >= output.xmin && x <= xmax && y >= ymin && y <= output.ymax);

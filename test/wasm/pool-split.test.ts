@@ -226,7 +226,7 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     expect(differing).toBeGreaterThan(1000);
   });
 
-  it('runs an approximate warp whole when the cuts cannot be followed: compressed, untiled or sparse output, side files (world file, .aux.xml), inexact columns, warp options, memory in percent, a value given twice', async () => {
+  it('runs an approximate warp whole when the cuts cannot be followed: compressed, untiled or sparse output, side files (world file, .aux.xml), inexact columns, warp options, memory in percent, a value given twice, a pole in the output', async () => {
     await ready();
     const cases = [
       [...APPROXIMATE, '-co', 'COMPRESS=DEFLATE', ...TILES_128],
@@ -241,6 +241,9 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
       [...APPROXIMATE, ...TILES_128, '-wm', '500'], // gdalwarp keeps the last -wm: one chunk
       [...APPROXIMATE, ...TILES_128, '-co', 'COMPRESS:DEFLATE'], // GDAL reads KEY:VALUE as KEY=VALUE
     ];
+    // A geographic output reaching latitude 89.99994 (under the pole, over GDAL's test point 89.9999).
+    const [xmin, ymin, , ymax] = [0, 46, 8, 90 - 2 ** -14];
+    cases.push(['-t_srs', 'EPSG:4326', '-te', String(xmin), String(ymin), '8', String(ymax), '-tr', String(2 ** -6), String(2 ** -6), '-wm', '0.2', '-wo', 'OPTIMIZE_SIZE=YES', ...TILES_128]);
     for (const args of cases) expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), args), args.join(' ')).toBeUndefined();
     // The same output at the default 64 MB: one chunk, nothing to cut.
     expect(await planWarpSplit(planner, [dem], scratch.path('whole-approx.tif'), [...WARP_ARGS.slice(0, -2), '-wo', 'OPTIMIZE_SIZE=YES', ...TILES_128])).toBeUndefined();
