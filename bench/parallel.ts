@@ -9,13 +9,14 @@
  *   `Promise.all` against the same two in sequence, each from an empty cache, on a warm pool
  *   (its workers started and GDAL loaded: the comparison is of the scheduling, not start-up);
  * - one warp (`-et 0`) and one slope split over the pool's workers against the same step on one
- *   worker, with DEFLATE and uncompressed outputs.
+ *   worker, with DEFLATE and uncompressed outputs, and `slope()` as the cache writes it (tiles
+ *   written uncompressed by GDAL, DEFLATEd outside WebAssembly).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Data, getConfig, produce, register, Reprojector, SpatialSpec } from '../src/node.js';
+import { Data, getConfig, produce, register, Reprojector, slope, SpatialSpec } from '../src/node.js';
 import { createPoolEngine, type PoolEngine } from '../wasm/node.js';
 import { laeaGrid, writeTerrain } from './lib/terrain.js';
 import { formatMs, median } from './lib/timing.js';
@@ -84,6 +85,10 @@ async function main(): Promise<void> {
       'slope DEFLATE, split': () => time(() => splitting.dem('slope', dem, out('s2.tif'), ['-co', 'COMPRESS=DEFLATE', '-co', 'TILED=YES'])),
       'slope NONE, one worker': () => time(() => pool.dem('slope', dem, out('s3.tif'), ['-co', 'TILED=YES'])),
       'slope NONE, split': () => time(() => splitting.dem('slope', dem, out('s4.tif'), ['-co', 'TILED=YES'])),
+      // What the cache writes: GDAL writes tiles uncompressed, geodata DEFLATEs them outside WebAssembly
+      // (split: while later strips are computed).
+      'slope(), cache DEFLATE, one worker': () => time(() => slope(dem, out('s5.tif'), { engine: pool })),
+      'slope(), cache DEFLATE, split': () => time(() => slope(dem, out('s6.tif'), { engine: splitting })),
     };
     console.log(`every core, ${SIZE}x${SIZE} Float32, ${REPETITIONS} interleaved repetitions; pool of ${pool.workers} workers on ${availableParallelism()} cores, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((label) => [label, []]));

@@ -513,7 +513,7 @@ export async function splitWarp(planner: SplitPlanner, sources: string[], dest: 
 async function layTiles(
   windows: readonly TileWindow[],
   dest: string,
-  grid: OutputGrid,
+  grid: Pick<OutputGrid, 'width' | 'height'>,
   bigTiff: string | undefined,
   deflate: OutsideDeflate | undefined,
   onProgress: (fraction: number) => void,
@@ -630,7 +630,7 @@ async function sourceWindows(planner: SplitPlanner, grids: readonly SourceGrid[]
   const bounds: SourceWindowBounds[] = [];
   for (const [index, source] of grids.entries()) {
     const [footprint] = await footprints(planner, source, output, [window]);
-    if (!footprint) return undefined;
+    if (!footprint || implausible(footprint, source.size)) return undefined;
     const [fullWidth, fullHeight] = source.size;
     const [width, height] = levels[index]! < 0 ? source.size : source.overviews[levels[index]!]!;
     const [xScale, yScale] = [width / fullWidth, height / fullHeight];
@@ -640,6 +640,16 @@ async function sourceWindows(planner: SplitPlanner, grids: readonly SourceGrid[]
     });
   }
   return bounds;
+}
+
+/**
+ * Whether GDAL would distrust these edge points: more than a million pixels off the source, it
+ * transforms them again checking each against the inverse projection (`CHECK_WITH_INVERT_PROJ`),
+ * and may sample a grid instead, which these bounds do not follow.
+ */
+function implausible(points: SourcePoints, [width, height]: [number, number]): boolean {
+  const { columns, lines } = points;
+  return Math.min(...columns) < -1e6 || Math.min(...lines) < -1e6 || Math.max(...columns) > width + 1e6 || Math.max(...lines) > height + 1e6;
 }
 
 /**
@@ -745,36 +755,77 @@ function windowGrid(output: OutputGrid, window: OutputWindow, count: number): Ar
 /**
  * `dem` through the pool: large rasters split into row strips with a one-row halo, a few per
  * worker; small ones, or options a split does not know, run whole on one worker.
+ * - An uncompressed tiled GeoTIFF output is cut on its tile rows: each strip is computed with its
+ *   halo, cut to its own rows (`gdal_translate -srcwin`, with the output's tiles), and the output
+ *   is laid together from the strips' tiles as they are done, DEFLATEd when the caller hands over
+ *   its DEFLATE (`CallOptions.deflate`).
+ * - Other outputs are laid out in a VRT and written by one `gdal_translate`.
  */
 export async function splitDem(planner: SplitPlanner, mode: DemMode, source: string, dest: string, args: string[], options?: DemOptions): Promise<void> {
   const whole = () => planner.operations.dem(mode, source, dest, args, options);
   const count = planner.workers();
   const parsed = Array.isArray(args) && typeof dest === 'string' && typeof source === 'string' ? parseArgs(args, DEM_OPTIONS) : undefined;
-  if (count < 2 || !parsed || !planner.splitTerrain || (compressed(parsed) && !planner.splitCompressed)) return whole();
+  if (count < 2 || !parsed || !planner.splitTerrain) return whole();
+  // Colour relief writes three or four bands, which no test lays tile by tile yet.
+  const tiles = mode === 'color-relief' ? undefined : uncompressedTiles(parsed);
+  if (!tiles && compressed(parsed) && !planner.splitCompressed) return whole();
   const info = await planner.operations.info(source, ['-norat', '-noct']);
   const [width, height] = info.size;
   const geoTransform = info.geoTransform;
   if (!geoTransform || width * height < planner.splitPixels || height < 2 * count) return whole();
 
   const scratch = scratchNames(dest);
-  const parts: Strip[] = strips(height, count * STRIPS_PER_WORKER).map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: start > 0 ? 1 : 0 }));
+  const ranges = tiles ? tileRowStrips(height, count * STRIPS_PER_WORKER, tiles.blockHeight) : strips(height, count * STRIPS_PER_WORKER);
+  if (ranges.length < 2) return whole();
+  const parts: Strip[] = ranges.map(([start, end], index) => ({ file: scratch(`${index}.tif`), start, end, halo: start > 0 ? 1 : 0 }));
   const inputs = parts.map((_, index) => scratch(`${index}.vrt`));
-  const progress = progressOf(options?.onProgress, parts.length);
+  const withHalo = parts.map((_, index) => scratch(`${index}.halo.tif`));
+  const progress = progressOf(options?.onProgress, parts.length, tiles && options?.deflate ? 0.7 : 0.9);
   const base = stripArgs(parsed, []);
+  const computed = parts.map(async (part, index) => {
+    const top = part.start - part.halo;
+    const bottom = Math.min(height, part.end + 1);
+    await planner.operations.translate(source, inputs[index]!, ['-of', 'VRT', '-srcwin', '0', String(top), String(width), String(bottom - top)]);
+    const strip = progress.strip(index);
+    const call: DemOptions = { ...(options?.config ? { config: options.config } : {}), ...(options?.colorFile ? { colorFile: options.colorFile } : {}), ...(strip ?? {}) };
+    if (!tiles) return planner.operations.dem(mode, inputs[index]!, part.file, base, call);
+    await planner.operations.dem(mode, inputs[index]!, withHalo[index]!, base, call);
+    // The strip's own rows, with the output's tiles: their tiles are the output's.
+    await planner.operations.translate(withHalo[index]!, part.file, ['-srcwin', '0', String(part.halo), String(width), String(part.end - part.start), ...outputArgs(parsed)]);
+    await planner.fs.remove(withHalo[index]!);
+  });
+  computed.forEach((promise) => promise.catch(() => undefined)); // awaited below (and by the mosaic's reads)
   try {
-    await Promise.all(
-      parts.map(async (part, index) => {
-        const top = part.start - part.halo;
-        const bottom = Math.min(height, part.end + 1);
-        await planner.operations.translate(source, inputs[index]!, ['-of', 'VRT', '-srcwin', '0', String(top), String(width), String(bottom - top)]);
-        const strip = progress.strip(index);
-        const call: DemOptions = { ...(options?.config ? { config: options.config } : {}), ...(options?.colorFile ? { colorFile: options.colorFile } : {}), ...(strip ?? {}) };
-        await planner.operations.dem(mode, inputs[index]!, part.file, base, call);
-      }),
-    );
-    await assemble(planner, parts, dest, width, height, geoTransform, outputArgs(parsed), scratch, options);
+    if (tiles) {
+      const windows = parts.map((part, index) => ({ file: part.file, x: 0, y: part.start, width, height: part.end - part.start, ready: computed[index]! }));
+      await Promise.all([layTiles(windows, dest, { width, height }, tiles.bigTiff, options?.deflate, progress.write), ...computed]);
+    } else {
+      await Promise.all(computed);
+      await assemble(planner, parts, dest, width, height, geoTransform, outputArgs(parsed), scratch, options);
+    }
     progress.done();
   } finally {
-    await Promise.all([...parts.map((part) => part.file), ...inputs].map((file) => planner.fs.remove(file)));
+    await Promise.allSettled(computed);
+    await Promise.all([...parts.map((part) => part.file), ...inputs, ...withHalo].map((file) => planner.fs.remove(file)));
   }
+}
+
+/**
+ * The tiles of an output written as an uncompressed tiled GeoTIFF (`-of GTiff` or none, `-co
+ * TILED=YES`, no compression): what a split can lay together tile by tile.
+ */
+function uncompressedTiles(parsed: ParsedArgs): { blockHeight: number; bigTiff: string | undefined } | undefined {
+  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF') return undefined;
+  const creation = creationOptions(parsed);
+  const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
+  if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO') || !(blockHeight > 0)) return undefined;
+  return { blockHeight, bigTiff: creation.get('BIGTIFF') };
+}
+
+/** Row ranges of up to `count` strips of `height` rows, each a whole number of `blockHeight` rows (but the last). */
+function tileRowStrips(height: number, count: number, blockHeight: number): Array<[number, number]> {
+  const rows = Math.max(1, Math.ceil(height / blockHeight / count)) * blockHeight;
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < height; start += rows) ranges.push([start, Math.min(height, start + rows)]);
+  return ranges;
 }

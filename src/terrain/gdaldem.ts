@@ -51,8 +51,8 @@ async function runDem(
   const onProgress = record.onProgress as TerrainOptions['onProgress'];
   const colorFile = extra.colorFile ? await extra.colorFile(engine) : undefined;
   try {
-    await writeGeoTiff(engine, output, checkWriteOptions(record), { width: info.size[0], height: info.size[1] }, [], (dest, creation) =>
-      engine.dem(mode, input, dest, [...args, ...creation], { ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) }),
+    await writeGeoTiff(engine, output, checkWriteOptions(record), { width: info.size[0], height: info.size[1] }, [], (dest, creation, options) =>
+      engine.dem(mode, input, dest, [...args, ...creation], { ...options, ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) }),
     );
   } finally {
     if (colorFile) await engine.fs.remove(colorFile);

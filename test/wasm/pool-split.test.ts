@@ -105,6 +105,31 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
     });
   }
 
+  it('computes terrain on the tile rows of an uncompressed tiled output and lays the strips’ tiles together: the step run whole’s pixels and metadata, DEFLATEd when handed the DEFLATE', async () => {
+    await ready();
+    const tiled = ['-co', 'TILED=YES', '-co', 'BLOCKXSIZE=128', '-co', 'BLOCKYSIZE=128'];
+    const deflate = { compression: { level: 1, predictor: 'auto' as const }, codec: nodeDeflateCodec, openFile: (file: string, mode: 'w') => nodePlatform.workspace().openFile!(file, mode) };
+    for (const { mode, args } of [DEM_CASES[1]!, DEM_CASES[3]!, DEM_CASES[5]!]) {
+      const name = `tiles-${mode}${args.join('')}`;
+      await split.dem(mode, dem, scratch.path(`${name}-split.tif`), [...args, ...tiled]);
+      await whole.dem(mode, dem, scratch.path(`${name}-whole.tif`), [...args, ...tiled]);
+      await sameRasters(scratch.path(`${name}-split.tif`), scratch.path(`${name}-whole.tif`));
+      // Read one after the other on one pool: GDAL's WKT of a file depends on the CRSs its thread met before.
+      const a = await whole.info(scratch.path(`${name}-split.tif`));
+      const b = await whole.info(scratch.path(`${name}-whole.tif`));
+      expect({ ...a, description: '', files: [] }).toEqual({ ...b, description: '', files: [] });
+      const fractions: number[] = [];
+      await split.dem(mode, dem, scratch.path(`${name}-deflate.tif`), [...args, ...tiled], { deflate, onProgress: (fraction) => fractions.push(fraction) });
+      await sameRasters(scratch.path(`${name}-deflate.tif`), scratch.path(`${name}-whole.tif`));
+      expect(fractions.at(-1)).toBe(1);
+      expect(fractions.every((fraction, index) => index === 0 || fraction >= fractions[index - 1]!)).toBe(true);
+      const bytes = readFileSync(scratch.path(`${name}-deflate.tif`));
+      const layout = await readTiffLayout(async (offset, length) => new Uint8Array(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.length - offset)), name);
+      expect([tagNumber(layout.ifds[0]!, TAG.compression, true, 1), tagNumber(layout.ifds[0]!, TAG.tileWidth, true, 0)]).toEqual([8, 128]);
+    }
+    expect(readdirSync(scratch.path()).filter(isSplitScratch)).toEqual([]);
+  });
+
   it('reports the source as read, and none of its own scratch files', async () => {
     await ready();
     const seen: FileAccess[] = [];
