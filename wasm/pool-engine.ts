@@ -51,8 +51,9 @@ export interface PoolEngineOptions extends EngineOptions {
    */
   splitCompressed?: boolean;
   /**
-   * Split terrain steps (default false): gdaldem is fast next to the strips' extra reads and the
-   * joining write, and measured slower split on this 2-core machine (bench/parallel.ts).
+   * Split terrain steps (default false): gdaldem over a strip and its halo, read through a VRT,
+   * costs about twice its share of the whole step, so the split measured slower on this 2-core
+   * machine (bench/parallel.ts), even laid together tile by tile.
    */
   splitTerrain?: boolean;
   /**
