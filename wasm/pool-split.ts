@@ -255,13 +255,18 @@ export function mosaicXml(firstStripXml: string, width: number, height: number, 
 function progressOf(onProgress: CallOptions['onProgress'], count: number, share = 0.9): { strip(index: number): CallOptions | undefined; write(fraction: number): void; done(): void } {
   const fractions = new Array<number>(count).fill(0);
   let written = 0;
-  const report = () => onProgress?.((share * fractions.reduce((sum, value) => sum + value, 0)) / count + (1 - share) * written);
+  // Never back, not even by a rounding step: the sum is recomputed from parts that change in any order.
+  let reported = 0;
+  const report = () => {
+    reported = Math.max(reported, (share * fractions.reduce((sum, value) => sum + value, 0)) / count + (1 - share) * written);
+    onProgress?.(reported);
+  };
   return {
     strip: (index) =>
       onProgress
         ? {
             onProgress: (fraction) => {
-              fractions[index] = fraction;
+              fractions[index] = Math.max(fractions[index]!, fraction);
               report();
             },
           }
@@ -782,6 +787,8 @@ export async function splitDem(planner: SplitPlanner, mode: DemMode, source: str
   const withHalo = parts.map((_, index) => scratch(`${index}.halo.tif`));
   const progress = progressOf(options?.onProgress, parts.length, tiles && options?.deflate ? 0.7 : 0.9);
   const base = stripArgs(parsed, []);
+  const started = performance.now();
+  debugLog('pool', `${path.basename(dest)}: ${mode} split into ${parts.length} strips of rows (${parts.map((part) => `${part.start}-${part.end}`).join(', ')})`);
   const computed = parts.map(async (part, index) => {
     const top = part.start - part.halo;
     const bottom = Math.min(height, part.end + 1);
@@ -793,12 +800,14 @@ export async function splitDem(planner: SplitPlanner, mode: DemMode, source: str
     // The strip's own rows, with the output's tiles: their tiles are the output's.
     await planner.operations.translate(withHalo[index]!, part.file, ['-srcwin', '0', String(part.halo), String(width), String(part.end - part.start), ...outputArgs(parsed)]);
     await planner.fs.remove(withHalo[index]!);
+    debugLog('pool', `${path.basename(dest)}: strip ${index} done at ${Math.round(performance.now() - started)} ms`);
   });
   computed.forEach((promise) => promise.catch(() => undefined)); // awaited below (and by the mosaic's reads)
   try {
     if (tiles) {
       const windows = parts.map((part, index) => ({ file: part.file, x: 0, y: part.start, width, height: part.end - part.start, ready: computed[index]! }));
       await Promise.all([layTiles(windows, dest, { width, height }, tiles.bigTiff, options?.deflate, progress.write), ...computed]);
+      debugLog('pool', `${path.basename(dest)}: written in ${Math.round(performance.now() - started)} ms`);
     } else {
       await Promise.all(computed);
       await assemble(planner, parts, dest, width, height, geoTransform, outputArgs(parsed), scratch, options);
