@@ -353,20 +353,12 @@ export async function planWarpSplit(planner: SplitPlanner, sources: string[], de
  */
 async function planChunks(planner: SplitPlanner, sources: string[], parsed: ParsedArgs, grid: OutputGrid): Promise<WarpSplitPlan | undefined> {
   const optimizeSize = optimizeSizeMode(parsed);
-  if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF' || !optimizeSize) return undefined;
-  const creation = creationOptions(parsed);
-  if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO')) return undefined;
-  // SPARSE_OK leaves a window's empty tiles unwritten, and the tiles are laid together by their bytes;
-  // a world file (TFW, WORLDFILE) would be written beside each window, not beside the output.
-  if (['SPARSE_OK', 'TFW', 'WORLDFILE'].some((key) => ['YES', 'TRUE', 'ON', '1'].includes(creation.get(key) ?? 'NO'))) return undefined;
-  // Another PROFILE puts what its tags cannot hold (CRS, georeferencing, nodata) in a .aux.xml beside
-  // each window, which the laid tiles do not carry.
-  if ((creation.get('PROFILE') ?? 'GDALGEOTIFF') !== 'GDALGEOTIFF') return undefined;
-  const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
-  const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
+  const tiles = uncompressedTiles(parsed);
+  if (!optimizeSize || !tiles) return undefined;
+  const { blockWidth, blockHeight } = tiles;
   const memoryLimit = warpMemoryBytes(values(parsed, '-wm')?.[0]);
   const errorThreshold = Number(values(parsed, '-et')?.[0] ?? DEFAULT_ERROR_THRESHOLD);
-  if (!exactRows(grid.xmin, grid.xres, grid.width) || !memoryLimit || !(blockWidth > 0 && blockHeight > 0) || !(errorThreshold >= 0)) return undefined;
+  if (!exactRows(grid.xmin, grid.xres, grid.width) || !memoryLimit || !(errorThreshold >= 0)) return undefined;
   const infos = await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct'])));
   // A later source that warps fewer bands than the output has updates only some bands of its
   // pixel-interleaved tiles, and GDAL 3.8 fills the others of a tile its block cache had flushed
@@ -821,14 +813,24 @@ export async function splitDem(planner: SplitPlanner, mode: DemMode, source: str
 
 /**
  * The tiles of an output written as an uncompressed tiled GeoTIFF (`-of GTiff` or none, `-co
- * TILED=YES`, no compression): what a split can lay together tile by tile.
+ * TILED=YES`, no compression) that windows of it can stand for, laid together tile by tile; undefined
+ * for any other output.
  */
-function uncompressedTiles(parsed: ParsedArgs): { blockHeight: number; bigTiff: string | undefined } | undefined {
+function uncompressedTiles(parsed: ParsedArgs): { blockWidth: number; blockHeight: number; bigTiff: string | undefined } | undefined {
   if (compressed(parsed) || (values(parsed, '-of')?.[0] ?? 'GTiff').toUpperCase() !== 'GTIFF') return undefined;
   const creation = creationOptions(parsed);
+  const yes = (key: string) => ['YES', 'TRUE', 'ON', '1'].includes(creation.get(key) ?? 'NO');
+  if (!yes('TILED')) return undefined;
+  // SPARSE_OK leaves a window's empty tiles unwritten, and the tiles are laid together by their bytes;
+  // a world file (TFW, WORLDFILE) would be written beside each window, not beside the output.
+  if (['SPARSE_OK', 'TFW', 'WORLDFILE'].some(yes)) return undefined;
+  // Another PROFILE puts what its tags cannot hold (CRS, georeferencing, nodata) in a .aux.xml beside
+  // each window, which the laid tiles do not carry.
+  if ((creation.get('PROFILE') ?? 'GDALGEOTIFF') !== 'GDALGEOTIFF') return undefined;
+  const blockWidth = Number(creation.get('BLOCKXSIZE') ?? 256);
   const blockHeight = Number(creation.get('BLOCKYSIZE') ?? 256);
-  if (!['YES', 'TRUE', 'ON', '1'].includes(creation.get('TILED') ?? 'NO') || !(blockHeight > 0)) return undefined;
-  return { blockHeight, bigTiff: creation.get('BIGTIFF') };
+  if (!(blockWidth > 0 && blockHeight > 0)) return undefined;
+  return { blockWidth, blockHeight, bigTiff: creation.get('BIGTIFF') };
 }
 
 /** Row ranges of up to `count` strips of `height` rows, each a whole number of `blockHeight` rows (but the last). */

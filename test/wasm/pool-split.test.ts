@@ -127,6 +127,9 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
       const layout = await readTiffLayout(async (offset, length) => new Uint8Array(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.length - offset)), name);
       expect([tagNumber(layout.ifds[0]!, TAG.compression, true, 1), tagNumber(layout.ifds[0]!, TAG.tileWidth, true, 0)]).toEqual([8, 128]);
     }
+    // A world file belongs beside the output, not beside each strip: such an output is written from a VRT.
+    await split.dem('slope', dem, scratch.path('tiles-tfw.tif'), [...tiled, '-co', 'TFW=YES']);
+    expect(readdirSync(scratch.path()).filter((name) => name.endsWith('.tfw'))).toEqual(['tiles-tfw.tfw']);
     expect(readdirSync(scratch.path()).filter(isSplitScratch)).toEqual([]);
   });
 
