@@ -51,9 +51,9 @@ export interface PoolEngineOptions extends EngineOptions {
    */
   splitCompressed?: boolean;
   /**
-   * Split terrain steps (default false): gdaldem over a strip and its halo, read through a VRT,
-   * costs about twice its share of the whole step, so the split measured slower on this 2-core
-   * machine (bench/parallel.ts), even laid together tile by tile.
+   * Split terrain steps (default false): split, a step costs about twice the CPU of the step run
+   * whole (strips read through VRTs of themselves and their halo, each cut out and laid), so it
+   * measured no faster on this 2-core machine (bench/parallel.ts), even laid tile by tile.
    */
   splitTerrain?: boolean;
   /**
