@@ -560,26 +560,28 @@ function sourceGrids(infos: readonly RasterInfo[], parsed: ParsedArgs): SourceGr
   return grids;
 }
 
-/** Each window's edges (21 points each, as GDAL samples them) in each source's pixels, or undefined where PROJ cannot transform one. */
-function footprints(planner: SplitPlanner, source: SourceGrid, output: OutputGrid, windows: readonly OutputWindow[]): Promise<Array<SourcePoints | undefined>> {
+/** The box of each window's edges (21 points each, as GDAL samples them) in each source's pixels, or undefined where PROJ cannot transform one. */
+function footprints(planner: SplitPlanner, source: SourceGrid, output: OutputGrid, windows: readonly OutputWindow[]): Promise<Array<SourceBox | undefined>> {
   return inSource(planner, source, windows.map((window) => windowEdges(output, window)));
 }
 
-/** Points in a source's pixels (columns and lines of its full resolution). */
-interface SourcePoints {
-  columns: number[];
-  lines: number[];
+/** The smallest and largest column and line of points in a source's pixels (of its full resolution). */
+interface SourceBox {
+  columns: [number, number];
+  lines: [number, number];
 }
 
-/** Each set of points of the output's CRS in the source's pixels, or undefined where PROJ cannot transform one of the set. */
-async function inSource(planner: SplitPlanner, source: SourceGrid, sets: ReadonlyArray<Array<[number, number]>>): Promise<Array<SourcePoints | undefined>> {
+/** The box of each set of points of the output's CRS in the source's pixels, or undefined where PROJ cannot transform one of the set. */
+async function inSource(planner: SplitPlanner, source: SourceGrid, sets: ReadonlyArray<Array<[number, number]>>): Promise<Array<SourceBox | undefined>> {
   const { targetCrs, sourceCrs, grid } = source;
   const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, sets.flat());
   let start = 0;
   return sets.map((set) => {
     const points = projected.slice(start, (start += set.length));
     if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return undefined;
-    return { columns: points.map(([x]) => (x - grid[0]) / grid[1]), lines: points.map(([, y]) => (y - grid[3]) / grid[5]) };
+    const columns = points.map(([x]) => (x - grid[0]) / grid[1]);
+    const lines = points.map(([, y]) => (y - grid[3]) / grid[5]);
+    return { columns: [Math.min(...columns), Math.max(...columns)], lines: [Math.min(...lines), Math.max(...lines)] };
   });
 }
 
@@ -596,8 +598,8 @@ async function kernelScalesSafe(planner: SplitPlanner, grids: readonly SourceGri
       if (!footprint) return false;
       const { columns, lines } = footprint;
       // GDAL's window spans whole source pixels: up to one more at each end.
-      const xScale = windows[index]!.width / (Math.max(...columns) - Math.min(...columns) + 2);
-      const yScale = windows[index]!.height / (Math.max(...lines) - Math.min(...lines) + 2);
+      const xScale = windows[index]!.width / (columns[1] - columns[0] + 2);
+      const yScale = windows[index]!.height / (lines[1] - lines[0] + 2);
       if (!(xScale >= MIN_KERNEL_SCALE && yScale >= MIN_KERNEL_SCALE)) return false;
     }
   }
@@ -632,8 +634,8 @@ async function sourceWindows(planner: SplitPlanner, grids: readonly SourceGrid[]
     const [width, height] = levels[index]! < 0 ? source.size : source.overviews[levels[index]!]!;
     const [xScale, yScale] = [width / fullWidth, height / fullHeight];
     bounds.push({
-      columns: sideBounds(Math.min(...footprint.columns) * xScale, Math.max(...footprint.columns) * xScale, width, window.width, kernel),
-      lines: sideBounds(Math.min(...footprint.lines) * yScale, Math.max(...footprint.lines) * yScale, height, window.height, kernel),
+      columns: sideBounds(footprint.columns[0] * xScale, footprint.columns[1] * xScale, width, window.width, kernel),
+      lines: sideBounds(footprint.lines[0] * yScale, footprint.lines[1] * yScale, height, window.height, kernel),
     });
   }
   return bounds;
@@ -644,9 +646,8 @@ async function sourceWindows(planner: SplitPlanner, grids: readonly SourceGrid[]
  * transforms them again checking each against the inverse projection (`CHECK_WITH_INVERT_PROJ`),
  * and may sample a grid instead, which these bounds do not follow.
  */
-function implausible(points: SourcePoints, [width, height]: [number, number]): boolean {
-  const { columns, lines } = points;
-  return Math.min(...columns) < -1e6 || Math.min(...lines) < -1e6 || Math.max(...columns) > width + 1e6 || Math.max(...lines) > height + 1e6;
+function implausible({ columns, lines }: SourceBox, [width, height]: [number, number]): boolean {
+  return columns[0] < -1e6 || lines[0] < -1e6 || columns[1] > width + 1e6 || lines[1] > height + 1e6;
 }
 
 /**
@@ -683,7 +684,7 @@ async function overviewLevels(planner: SplitPlanner, grids: readonly SourceGrid[
     }
     const [points] = await inSource(planner, source, [windowGrid(output, window, 10)]);
     if (!points) return undefined;
-    const ratio = Math.min((Math.max(...points.columns) - Math.min(...points.columns)) / window.width, (Math.max(...points.lines) - Math.min(...points.lines)) / window.height);
+    const ratio = Math.min((points.columns[1] - points.columns[0]) / window.width, (points.lines[1] - points.lines[0]) / window.height);
     const candidates = [0.99, 1, 1.01].map((factor) => overviewLevel(ratio * factor, source));
     if (candidates.some((level) => level !== candidates[0])) return undefined;
     levels.push(candidates[0]!);
