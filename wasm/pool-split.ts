@@ -32,6 +32,7 @@ import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations, Out
 import { debugLog } from './debug-log.js';
 import { compressTiff } from '../src/formats/tiff-compress.js';
 import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
+import { baseGeographicWkt } from './base-geographic.js';
 import { certainChunks, warpMemoryBytes, type OutputWindow, type SourceWindowBounds } from './warp-chunks.js';
 
 /** What a split needs from the pool. */
@@ -368,7 +369,7 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || (infos.length > 0 ? warpedBands(infos[0]!) : 0);
   const bits = typeBits(values(parsed, '-wt')?.[0] ?? values(parsed, '-ot')?.[0] ?? infos[0]?.bands[0]?.type);
   const grids = sourceGrids(infos, parsed);
-  if (!bits || !bandCount || !grids || (await holdsAPole(planner, grids[0]!.targetCrs, grid))) return undefined;
+  if (!bits || !bandCount || !grids || (await holdsAPole(planner, grids, grid))) return undefined;
   // The raster gdalwarp reads from each source (the source, or an overview) for the whole output.
   const whole: OutputWindow = { x: 0, y: 0, width: grid.width, height: grid.height };
   const levels = await overviewLevels(planner, grids, grid, whole);
@@ -704,19 +705,67 @@ function overviewLevel(targetRatio: number, source: SourceGrid): number {
 }
 
 /**
- * Whether a pole lies in the output: GDAL then samples source windows on a grid rather than
- * along the edges, which these bounds do not follow. GDAL tests the points at latitude ±89.9999
- * (longitude 0), where the exact pole may fail to project: both count.
+ * Longitude 0 at the poles and at GDAL's test points (±89.9999, where the exact pole may fail to
+ * project), then at ±89.98, about 2.2 km from the poles: the least reach of a datum's shift.
  */
-async function holdsAPole(planner: SplitPlanner, targetCrs: string, output: OutputGrid): Promise<boolean> {
-  const poles = await planner.operations.transformPoints('EPSG:4326', targetCrs, [
-    [0, 90],
-    [0, -90],
-    [0, 89.9999],
-    [0, -89.9999],
-  ]);
+const POLES: Array<[number, number]> = [
+  [0, 90],
+  [0, -90],
+  [0, 89.9999],
+  [0, -89.9999],
+  [0, 89.98],
+  [0, -89.98],
+];
+
+/**
+ * Whether a pole may lie in the output: GDAL then samples every window's source region on a grid
+ * rather than along its edges, and adds the source points that land in the window (a source's
+ * pole row reaches across all its columns), which these bounds do not follow. GDAL tests
+ * longitude 0, latitude ±89.9999 in each source's own geographic CRS (`base-geographic.ts`) and
+ * against the whole output, so a window warped alone, which may not hold the point, samples its
+ * edges where the whole warp sampled a grid.
+ * - Each source's pole is tested, as is WGS 84's: a lon/lat source and a polar stereographic output
+ *   on a datum 2 km off WGS 84, whose WGS 84 pole lay 1.4 km outside the output, gave 49,152 of
+ *   65,536 pixels other than the warp run whole when split (bilinear).
+ * - GDAL picks its own operation between the datums from the source's extent (ED50 to WGS 84 is a
+ *   Helmert shift there, where the planner's PROJ call may use none), so a pole counts within the
+ *   larger of the shift the planner sees and 2.2 km, plus a pixel, of the output.
+ * - A source whose geographic CRS cannot be read counts as holding the pole when the WGS 84 pole
+ *   is within the output's own size of it.
+ */
+async function holdsAPole(planner: SplitPlanner, grids: readonly SourceGrid[], output: OutputGrid): Promise<boolean> {
   const [xmax, ymin] = [output.xmin + output.width * output.xres, output.ymax - output.height * output.yres];
-  return poles.some(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && x >= output.xmin && x <= xmax && y >= ymin && y <= output.ymax);
+  const near = ([x, y]: [number, number], margin: number) =>
+    Number.isFinite(x) && Number.isFinite(y) && x >= output.xmin - margin && x <= xmax + margin && y >= ymin - margin && y <= output.ymax + margin;
+  const distance = (a: [number, number], b: [number, number]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const pixel = Math.max(output.xres, output.yres);
+  for (const targetCrs of new Set(grids.map((source) => source.targetCrs))) {
+    const wgs84 = await planner.operations.transformPoints('EPSG:4326', targetCrs, POLES);
+    // How far 2.2 km from each pole is in the output's CRS (infinite where the pole does not project).
+    const reach = [distance(wgs84[0]!, wgs84[4]!), distance(wgs84[1]!, wgs84[5]!)];
+    for (const source of grids.filter((entry) => entry.targetCrs === targetCrs)) {
+      const own = await sourcePoles(planner, source);
+      if (!own) {
+        if (wgs84.some((point) => near(point, Math.max(output.width * output.xres, output.height * output.yres)))) return true;
+        continue;
+      }
+      const shifts = own.slice(0, 4).map((point, index) => distance(point, wgs84[index]!));
+      const margin = Math.max(0, ...[...shifts, ...reach].filter(Number.isFinite)) + pixel;
+      if ([...own.slice(0, 4), ...wgs84.slice(0, 4)].some((point) => near(point, margin))) return true;
+    }
+  }
+  return false;
+}
+
+/** The poles of a source's own geographic CRS in the output's CRS, or undefined when that CRS cannot be read. */
+async function sourcePoles(planner: SplitPlanner, source: SourceGrid): Promise<Array<[number, number]> | undefined> {
+  try {
+    const geographic = baseGeographicWkt(await planner.operations.crsToWkt(source.sourceCrs));
+    return geographic === undefined ? undefined : await planner.operations.transformPoints(geographic, source.targetCrs, POLES);
+  } catch {
+    // A CRS PROJ cannot read back, or no transformation: assume the worst.
+    return undefined;
+  }
 }
 
 const EDGE_STEPS = 20;
