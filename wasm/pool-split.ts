@@ -739,19 +739,26 @@ async function holdsAPole(planner: SplitPlanner, grids: readonly SourceGrid[], o
     Number.isFinite(x) && Number.isFinite(y) && x >= output.xmin - margin && x <= xmax + margin && y >= ymin - margin && y <= output.ymax + margin;
   const distance = (a: [number, number], b: [number, number]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
   const pixel = Math.max(output.xres, output.yres);
+  const size = Math.max(output.width * output.xres, output.height * output.yres);
   for (const targetCrs of new Set(grids.map((source) => source.targetCrs))) {
     const wgs84 = await planner.operations.transformPoints('EPSG:4326', targetCrs, POLES);
-    // How far 2.2 km from each pole is in the output's CRS (infinite where the pole does not project).
-    const reach = [distance(wgs84[0]!, wgs84[4]!), distance(wgs84[1]!, wgs84[5]!)];
     for (const source of grids.filter((entry) => entry.targetCrs === targetCrs)) {
       const own = await sourcePoles(planner, source);
       if (!own) {
-        if (wgs84.some((point) => near(point, Math.max(output.width * output.xres, output.height * output.yres)))) return true;
+        if (wgs84.some((point) => near(point, size))) return true;
         continue;
       }
-      const shifts = own.slice(0, 4).map((point, index) => distance(point, wgs84[index]!));
-      const margin = Math.max(0, ...[...shifts, ...reach].filter(Number.isFinite)) + pixel;
-      if ([...own.slice(0, 4), ...wgs84.slice(0, 4)].some((point) => near(point, margin))) return true;
+      // Each pole on its own (the other may project far away, or nowhere): its points (90 and
+      // 89.9999, WGS 84's and the source's) within the larger of the shift between the datums'
+      // and 2.2 km of it (89.98), plus a pixel.
+      for (const [pole, test, reachPoint] of [[0, 2, 4], [1, 3, 5]] as const) {
+        const points = [wgs84[pole]!, wgs84[test]!, own[pole]!, own[test]!];
+        const spans = [distance(own[pole]!, wgs84[pole]!), distance(own[test]!, wgs84[test]!), distance(wgs84[pole]!, wgs84[reachPoint]!)];
+        // Capped at the output's size: where the projection stretches the pole's surroundings
+        // (the south pole in a north polar stereographic CRS, 1e23 m away), the spans mean nothing.
+        const margin = Math.min(Math.max(0, ...spans.filter(Number.isFinite)), size) + pixel;
+        if (points.some((point) => near(point, margin))) return true;
+      }
     }
   }
   return false;

@@ -377,6 +377,59 @@ describe('a large warp or terrain step split over the pool’s workers', () => {
   });
 });
 
+describe('a warp near a pole of the source’s own datum', () => {
+  const scratch = useScratchFolder('pool-split-pole');
+  // A polar stereographic output and a lon/lat source on one datum 2 km off WGS 84 (`+towgs84`):
+  // the source's pole is the output's origin, WGS 84's lies 1.4 km to the south-west.
+  const DATUM = '+ellps=intl +towgs84=0,2000,0 +no_defs';
+  const TARGET = `+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +units=m ${DATUM}`;
+  const at = (xmin: number, ymax: number) => ['-s_srs', `+proj=longlat ${DATUM}`, '-t_srs', TARGET, '-te', String(xmin), String(ymax - 4000), String(xmin + 4000), String(ymax), '-tr', '15.625', '15.625', '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', '-wm', '0.1', '-wo', 'OPTIMIZE_SIZE=YES', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64'];
+
+  /** The polar cap north of 80°, 720x20 at 0.5°, rippled. */
+  async function writeCap(): Promise<string> {
+    const [width, height] = [720, 20];
+    const values = new Float32Array(width * height).map((_, index) => 100 + 40 * Math.sin((index % width) / 7.3) * Math.cos(Math.floor(index / width) / 5.1) + 0.3 * (index % width));
+    writeFileSync(scratch.path('cap.raw'), values);
+    writeFileSync(
+      scratch.path('cap.vrt'),
+      `<VRTDataset rasterXSize="${width}" rasterYSize="${height}"><SRS>EPSG:4326</SRS><GeoTransform>-180, 0.5, 0, 90, 0, -0.5</GeoTransform>
+<VRTRasterBand dataType="Float32" band="1" subClass="VRTRawRasterBand"><SourceFilename relativeToVRT="1">cap.raw</SourceFilename>
+<ImageOffset>0</ImageOffset><PixelOffset>4</PixelOffset><LineOffset>${width * 4}</LineOffset><ByteOrder>LSB</ByteOrder></VRTRasterBand></VRTDataset>`,
+    );
+    await whole.translate(scratch.path('cap.vrt'), scratch.path('cap.tif'), ['-co', 'TILED=YES']);
+    return scratch.path('cap.tif');
+  }
+
+  it('runs whole when the source datum’s pole is in the output though WGS 84’s is not (GDAL then samples every window on a grid), and splits away from it into the whole warp’s pixels', async () => {
+    const cap = [await writeCap()];
+    // The WGS 84 pole (-1372, -1372) is outside x ≥ -1000; GDAL's test point (7.7, -7.7), in the
+    // source's datum, is inside, 64 pixels from the left and top edges: on the corner of windows.
+    const planner: SplitPlanner = { operations: whole, workers: () => 2, splitPixels: 1, splitCompressed: true, splitTerrain: true, fs: whole.fs };
+    expect(await planWarpSplit(planner, cap, scratch.path('pole.tif'), at(-1000, 1000))).toBeUndefined();
+    // GDAL cuts the whole warp at 128 pixels, but samples every chunk on a grid: the chunk right of
+    // the pole's (its source region reaches across the cap's pole row) warped alone samples its
+    // edges, reads fewer source columns and scales the bilinear kernel otherwise.
+    await whole.warp(cap, scratch.path('pole-whole.tif'), at(-1000, 1000));
+    await whole.warp(cap, scratch.path('pole-window.tif'), at(1000, 1000).map((arg, index, args) => (args[index - 3] === '-te' ? '3000' : args[index - 2] === '-te' ? '-1000' : arg)));
+    const [all, window] = await Promise.all([readTiffFile(scratch.path('pole-whole.tif')), readTiffFile(scratch.path('pole-window.tif'))]);
+    expect([window.width, window.height]).toEqual([128, 128]);
+    let differing = 0;
+    for (let row = 0; row < 128; row += 1) {
+      for (let column = 0; column < 128; column += 1) if (!Object.is(window.values[row * 128 + column], all.values[row * all.width + 128 + column])) differing += 1;
+    }
+    expect(differing).toBeGreaterThan(1000);
+    // Through the pool: the warp run whole's pixels.
+    await split.warp(cap, scratch.path('pole-split.tif'), at(-1000, 1000));
+    await sameRasters(scratch.path('pole-split.tif'), scratch.path('pole-whole.tif'));
+    // 10 km from the pole the output splits, into the warp run whole's pixels.
+    const away = at(9000, 1000);
+    expect((await planWarpSplit(planner, cap, scratch.path('away.tif'), away))?.windows.length).toBeGreaterThanOrEqual(2);
+    await split.warp(cap, scratch.path('away-split.tif'), away);
+    await whole.warp(cap, scratch.path('away-whole.tif'), away);
+    await sameRasters(scratch.path('away-split.tif'), scratch.path('away-whole.tif'));
+  });
+});
+
 describe('exactRows', () => {
   it('accepts grids whose every row coordinate is exact in floating point, and refuses others', () => {
     expect(exactRows(2668000, 10, 800)).toBe(true);
