@@ -118,15 +118,21 @@ export async function certainChunks(inputs: ChunkTreeInputs): Promise<OutputWind
 
 /**
  * Whether GDAL certainly cuts `window` (a window `halves` can cut) in every source's chunk tree,
- * on the block grid: its least memory is over the limit (GDAL cuts windows strictly over it), and
- * OPTIMIZE_SIZE is on for it.
+ * on the block grid: its source window can be bounded, its least memory is over the limit (GDAL
+ * cuts windows strictly over it), and OPTIMIZE_SIZE is on for it.
+ *
+ * The source window is needed even with OPTIMIZE_SIZE=YES and an output alone over the limit:
+ * GDAL computes it before it cuts (`CollectChunkListInternal`), and where too many of its points
+ * fail to transform it skips the window, halves and all, with an error, where windows warped on
+ * their own may each find enough points (a window's bounds come only where every edge point
+ * transforms: GDAL then finds its window from the edges, without failures).
  */
 async function cutOnBlocks(window: OutputWindow, inputs: ChunkTreeInputs): Promise<boolean> {
   const { pixelBits, memoryLimit, optimizeSize } = inputs;
   const output = (pixelBits * window.width * window.height) / 8;
-  if (output > memoryLimit && optimizeSize === 'yes') return true;
   const sources = await inputs.sourceWindows(window);
   if (!sources || sources.length === 0) return false;
+  if (output > memoryLimit && optimizeSize === 'yes') return true;
   const overLimit = sources.every((source) => output + (pixelBits * source.columns[0] * source.lines[0]) / 8 > memoryLimit);
   return overLimit && (optimizeSize === 'yes' || sources.every((source) => keepsShape(window, source)));
 }
