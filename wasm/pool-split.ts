@@ -368,7 +368,7 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   if (infos.some((info) => info.bands.length !== infos[0]!.bands.length || warpedBands(info) !== warpedBands(infos[0]!))) return undefined;
   const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || (infos.length > 0 ? warpedBands(infos[0]!) : 0);
   const bits = typeBits(values(parsed, '-wt')?.[0] ?? values(parsed, '-ot')?.[0] ?? infos[0]?.bands[0]?.type);
-  const grids = sourceGrids(infos, parsed);
+  const grids = await sourceGrids(planner, infos, parsed);
   if (!bits || !bandCount || !grids || (await holdsAPole(planner, grids, grid))) return undefined;
   // The raster gdalwarp reads from each source (the source, or an overview) for the whole output.
   const whole: OutputWindow = { x: 0, y: 0, width: grid.width, height: grid.height };
@@ -449,7 +449,7 @@ async function exactStrips(planner: SplitPlanner, sources: string[], parsed: Par
   const resampling = values(parsed, '-r')?.[0] ?? 'near';
   if (!WINDOW_INDEPENDENT.has(resampling)) return undefined;
   // Nearest neighbour needs no scales; bilinear and cubic need the sources' grids, read once.
-  const grids = resampling === 'near' ? undefined : sourceGrids(await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct']))), parsed);
+  const grids = resampling === 'near' ? undefined : await sourceGrids(planner, await Promise.all(sources.map((source) => planner.operations.info(source, ['-norat', '-noct']))), parsed);
   if (resampling !== 'near' && !grids) return undefined;
   const whole: OutputWindow = { x: 0, y: 0, width: grid.width, height: grid.height };
   // The most strips whose every window keeps the kernel fixed (thinner strips have smaller scales).
@@ -539,13 +539,18 @@ interface SourceGrid {
   grid: [number, number, number, number, number, number];
   /** Its overviews' sizes, in GDAL's order: gdalwarp reads one when it shrinks the source. */
   overviews: Array<[number, number]>;
+  /**
+   * For a geographic source, the longitude of its centre: GDAL may wrap the longitudes it finds
+   * in the source to within 180° of it (`CENTER_LONG`, see `inSource`).
+   */
+  centreLongitude?: number;
 }
 
 /**
  * Each source's grid and CRS (`-s_srs` when given), or undefined when one cannot be known (no
- * target or source CRS, no grid, a rotated grid): the warp then runs whole.
+ * target or source CRS, no grid, a rotated grid, a CRS PROJ cannot read): the warp then runs whole.
  */
-function sourceGrids(infos: readonly RasterInfo[], parsed: ParsedArgs): SourceGrid[] | undefined {
+async function sourceGrids(planner: SplitPlanner, infos: readonly RasterInfo[], parsed: ParsedArgs): Promise<SourceGrid[] | undefined> {
   const targetCrs = values(parsed, '-t_srs')?.[0];
   if (!targetCrs) return undefined;
   const grids: SourceGrid[] = [];
@@ -556,7 +561,10 @@ function sourceGrids(infos: readonly RasterInfo[], parsed: ParsedArgs): SourceGr
     const listed = (info.bands[0] as { overviews?: Array<{ size?: [number, number] }> } | undefined)?.overviews ?? [];
     const overviews = listed.map((overview) => overview.size);
     if (!overviews.every((size): size is [number, number] => Array.isArray(size))) return undefined;
-    grids.push({ targetCrs, sourceCrs, size: info.size, grid, overviews });
+    const crs = await planner.operations.crsInfo(sourceCrs).catch(() => undefined);
+    if (!crs) return undefined;
+    const centreLongitude = crs.isGeographic ? grid[0] + (info.size[0] * grid[1]) / 2 : undefined;
+    grids.push({ targetCrs, sourceCrs, size: info.size, grid, overviews, ...(centreLongitude === undefined ? {} : { centreLongitude }) });
   }
   return grids;
 }
@@ -572,14 +580,27 @@ interface SourceBox {
   lines: [number, number];
 }
 
-/** The box of each set of points of the output's CRS in the source's pixels, or undefined where PROJ cannot transform one of the set. */
+/**
+ * The box of each set of points of the output's CRS in the source's pixels, or undefined where
+ * PROJ cannot transform one of the set, or where GDAL may place it elsewhere.
+ *
+ * GDAL's transformer centres a geographic source's longitudes on the source (it inserts
+ * `CENTER_LONG`, and wraps what it finds to within 180° of the centre), where PROJ here gives
+ * them within ±180°: a source on longitudes 0 to 360 read from UTM zone 1 around the antimeridian
+ * found 1,798 columns here for about 130 in GDAL, and a cut where GDAL warps in one chunk (24,311
+ * of 24,576 pixels other than the warp run whole, bilinear). The two agree on longitudes within
+ * both ranges; a point outside either leaves its set without a box.
+ */
 async function inSource(planner: SplitPlanner, source: SourceGrid, sets: ReadonlyArray<Array<[number, number]>>): Promise<Array<SourceBox | undefined>> {
-  const { targetCrs, sourceCrs, grid } = source;
+  const { targetCrs, sourceCrs, grid, centreLongitude } = source;
   const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, sets.flat());
+  const wrapsElsewhere = ([longitude]: [number, number]) =>
+    centreLongitude !== undefined && !(longitude >= -180 && longitude <= 180 && Math.abs(longitude - centreLongitude) <= 180);
   let start = 0;
   return sets.map((set) => {
     const points = projected.slice(start, (start += set.length));
     if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) return undefined;
+    if (points.some(wrapsElsewhere)) return undefined;
     const columns = points.map(([x]) => (x - grid[0]) / grid[1]);
     const lines = points.map(([, y]) => (y - grid[3]) / grid[5]);
     return { columns: [Math.min(...columns), Math.max(...columns)], lines: [Math.min(...lines), Math.max(...lines)] };
