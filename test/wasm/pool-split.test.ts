@@ -433,6 +433,56 @@ describe('a warp near a pole of the source’s own datum', () => {
   });
 });
 
+describe('a warp across the antimeridian from a geographic source', () => {
+  const scratch = useScratchFolder('pool-split-antimeridian');
+  // 192x128 at 2 km in UTM zone 1 (central meridian -177°), from 177°E to 170°W, at 63° to 65°N:
+  // 101 KB of output, under the 0.1 MB warp memory with the source's 130 or so columns it reads.
+  const ARGS = ['-t_srs', 'EPSG:32601', '-te', '200000', '7000000', '584000', '7256000', '-tr', '2000', '2000', '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', '-9999', '-wm', '0.1', '-wo', 'OPTIMIZE_SIZE=YES', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64'];
+
+  /** Latitudes 55° to 75°N all round, 0.1° by 0.5°, on longitudes from `west`. */
+  async function writeBand(west: number): Promise<string> {
+    const [width, height] = [3600, 40];
+    const values = new Float32Array(width * height).map((_, index) => 100 + 40 * Math.sin((index % width) / 7.3) * Math.cos(Math.floor(index / width) / 5.1) + 0.01 * (index % width));
+    const name = `band${west}`;
+    writeFileSync(scratch.path(`${name}.raw`), values);
+    writeFileSync(
+      scratch.path(`${name}.vrt`),
+      `<VRTDataset rasterXSize="${width}" rasterYSize="${height}"><SRS>EPSG:4326</SRS><GeoTransform>${west}, 0.1, 0, 75, 0, -0.5</GeoTransform>
+<VRTRasterBand dataType="Float32" band="1" subClass="VRTRawRasterBand"><SourceFilename relativeToVRT="1">${name}.raw</SourceFilename>
+<ImageOffset>0</ImageOffset><PixelOffset>4</PixelOffset><LineOffset>${width * 4}</LineOffset><ByteOrder>LSB</ByteOrder></VRTRasterBand></VRTDataset>`,
+    );
+    await whole.translate(scratch.path(`${name}.vrt`), scratch.path(`${name}.tif`), ['-co', 'TILED=YES']);
+    return scratch.path(`${name}.tif`);
+  }
+
+  it('runs whole from a source on longitudes 0° to 360° (GDAL reads its longitudes from 0° to 360°, PROJ from -180° to 180°), and splits from one on -180° to 180° into the whole warp’s pixels', async () => {
+    const planner: SplitPlanner = { operations: whole, workers: () => 2, splitPixels: 1, splitCompressed: true, splitTerrain: true, fs: whole.fs };
+    const east = [await writeBand(0)];
+    // PROJ's longitudes (177°E, then -180° to -170°) span the source's columns 0 to 1,770 and
+    // beyond: a source window over the memory, where GDAL centres them on 180° (CENTER_LONG) and
+    // reads about 130 columns, warping the output in one chunk.
+    expect(await planWarpSplit(planner, east, scratch.path('east.tif'), ARGS)).toBeUndefined();
+    await whole.warp(east, scratch.path('east-whole.tif'), ARGS);
+    // Its left 64 columns warped alone (where the split would have cut) give other pixels.
+    await whole.warp(east, scratch.path('east-left.tif'), ARGS.map((arg, index) => (ARGS[index - 3] === '-te' ? '328000' : arg)));
+    const [all, left] = await Promise.all([readTiffFile(scratch.path('east-whole.tif')), readTiffFile(scratch.path('east-left.tif'))]);
+    expect([left.width, left.height]).toEqual([64, 128]);
+    let differing = 0;
+    for (let row = 0; row < 128; row += 1) {
+      for (let column = 0; column < 64; column += 1) if (!Object.is(left.values[row * 64 + column], all.values[row * all.width + column])) differing += 1;
+    }
+    expect(differing).toBeGreaterThan(1000);
+    await split.warp(east, scratch.path('east-split.tif'), ARGS);
+    await sameRasters(scratch.path('east-split.tif'), scratch.path('east-whole.tif'));
+    // On -180° to 180° GDAL reads the source's whole width as the planner expects, and cuts too.
+    const centred = [await writeBand(-180)];
+    expect((await planWarpSplit(planner, centred, scratch.path('centred.tif'), ARGS))?.windows.length).toBeGreaterThanOrEqual(2);
+    await split.warp(centred, scratch.path('centred-split.tif'), ARGS);
+    await whole.warp(centred, scratch.path('centred-whole.tif'), ARGS);
+    await sameRasters(scratch.path('centred-split.tif'), scratch.path('centred-whole.tif'));
+  });
+});
+
 describe('exactRows', () => {
   it('accepts grids whose every row coordinate is exact in floating point, and refuses others', () => {
     expect(exactRows(2668000, 10, 800)).toBe(true);
