@@ -33,7 +33,7 @@ import { debugLog } from './debug-log.js';
 import { compressTiff } from '../src/formats/tiff-compress.js';
 import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
 import { certainChunks, warpMemoryBytes, type OutputWindow, type SourceWindowBounds } from './warp-chunks.js';
-import { escapeXml } from '../src/formats/xml-text.js';
+import { escapeXml } from '../src/formats/gdal-text.js';
 
 /** What a split needs from the pool. */
 export interface SplitPlanner {

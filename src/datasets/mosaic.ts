@@ -12,7 +12,7 @@ import { creationArgs } from '../raster/write-options.js';
 import { affineToGdal } from '../spec/affine.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { tileWindows, type TileGrid, type TileWindow } from '../spec/tiles.js';
-import { escapeXml, gdalNumber } from '../formats/xml-text.js';
+import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 
 /** How a `Mosaic` is written: a cloud-optimised GeoTIFF (default), or a VRT over the tile entries. */
 export type MosaicFormat = 'cog' | 'vrt';

@@ -1,6 +1,6 @@
 import { gdalTypeName, dtypeInfo, type DType } from '../raster/dtype.js';
 import type { GeoTransform } from '../spec/affine.js';
-import { escapeXml, gdalNumber } from './xml-text.js';
+import { escapeXml, gdalNumber } from './gdal-text.js';
 
 /** What a VRT over a raw, band-sequential, little-endian file needs to say. */
 export interface RawVrt {

@@ -1,6 +1,5 @@
 import { GdalError } from '../errors.js';
-import { gdalNumber } from './output-type.js';
-import { escapeXml } from '../formats/xml-text.js';
+import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 
 /** Band metadata to set in a VRT; absent fields are left as GDAL wrote them. */
 export interface VrtBandMetadata {

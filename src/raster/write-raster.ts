@@ -4,7 +4,7 @@ import { affineToGdal } from '../spec/affine.js';
 import { writeGeoTiff } from './geotiff-output.js';
 import { dtypeInfo, gdalTypeName } from './dtype.js';
 import type { Raster } from './raster.js';
-import { escapeXml, gdalNumber } from '../formats/xml-text.js';
+import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 
 export { creationArgs, type WriteOptions } from './write-options.js';
 

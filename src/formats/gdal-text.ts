@@ -1,6 +1,6 @@
 /**
- * Text for the XML GDAL reads (VRTs): values escaped for attributes and element text, numbers as
- * GDAL parses them back.
+ * Text GDAL reads: numbers as it parses them back (on its command lines and in VRTs), and values
+ * escaped for the XML of VRTs.
  */
 
 /** `&`, `<`, `>`, `"` and `'` as entities: safe in element text and in either kind of quoted attribute. */
