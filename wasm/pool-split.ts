@@ -34,6 +34,7 @@ import { compressTiff } from '../src/formats/tiff-compress.js';
 import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
 import { baseGeographicWkt } from './base-geographic.js';
 import { certainChunks, warpMemoryBytes, type OutputWindow, type SourceWindowBounds } from './warp-chunks.js';
+import { escapeXml } from '../src/formats/gdal-text.js';
 
 /** What a split needs from the pool. */
 export interface SplitPlanner {
@@ -220,10 +221,6 @@ function scratchNames(dest: string): (suffix: string) => string {
   const base = path.basename(dest);
   const stamp = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   return (suffix) => path.join(folder, `.${base}.split-${stamp}-${suffix}`);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /**

@@ -12,6 +12,7 @@ import { creationArgs } from '../raster/write-options.js';
 import { affineToGdal } from '../spec/affine.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { tileWindows, type TileGrid, type TileWindow } from '../spec/tiles.js';
+import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 
 /** How a `Mosaic` is written: a cloud-optimised GeoTIFF (default), or a VRT over the tile entries. */
 export type MosaicFormat = 'cog' | 'vrt';
@@ -135,13 +136,13 @@ async function tileBands(engine: GdalEngine, entries: readonly ProcessedEntry[],
  */
 function mosaicVrt(spec: SpatialSpec, bands: readonly BandInfo[], windows: readonly TileWindow[], sources: ReadonlyArray<{ path: string; relative: boolean }>): string {
   const [height, width] = spec.shape!;
-  const gt = affineToGdal(spec.transform!).map(formatNumber).join(', ');
+  const gt = affineToGdal(spec.transform!).map(gdalNumber).join(', ');
   const lines = [`<VRTDataset rasterXSize="${width}" rasterYSize="${height}">`, `  <SRS>${escapeXml(spec.crs)}</SRS>`, `  <GeoTransform>${gt}</GeoTransform>`];
   for (const [b, band] of bands.entries()) {
     lines.push(`  <VRTRasterBand dataType="${band.type}" band="${b + 1}">`);
-    if (band.noData !== undefined) lines.push(`    <NoDataValue>${typeof band.noData === 'number' ? formatNumber(band.noData) : escapeXml(band.noData)}</NoDataValue>`);
-    if (band.scale !== undefined && band.scale !== 1) lines.push(`    <Scale>${formatNumber(band.scale)}</Scale>`);
-    if (band.offset !== undefined && band.offset !== 0) lines.push(`    <Offset>${formatNumber(band.offset)}</Offset>`);
+    if (band.noData !== undefined) lines.push(`    <NoDataValue>${typeof band.noData === 'number' ? gdalNumber(band.noData) : escapeXml(band.noData)}</NoDataValue>`);
+    if (band.scale !== undefined && band.scale !== 1) lines.push(`    <Scale>${gdalNumber(band.scale)}</Scale>`);
+    if (band.offset !== undefined && band.offset !== 0) lines.push(`    <Offset>${gdalNumber(band.offset)}</Offset>`);
     if (band.description) lines.push(`    <Description>${escapeXml(band.description)}</Description>`);
     for (const [i, w] of windows.entries()) {
       const { outer } = w;
@@ -160,18 +161,6 @@ function mosaicVrt(spec: SpatialSpec, bands: readonly BandInfo[], windows: reado
   }
   lines.push('</VRTDataset>', '');
   return lines.join('\n');
-}
-
-/** Shortest round-trip decimal: GDAL parses it back to the same double. */
-function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  return String(value);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 // Names in user code that refer to it are library references, registered yet or not.

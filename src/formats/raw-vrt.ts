@@ -1,5 +1,6 @@
 import { gdalTypeName, dtypeInfo, type DType } from '../raster/dtype.js';
 import type { GeoTransform } from '../spec/affine.js';
+import { escapeXml, gdalNumber } from './gdal-text.js';
 
 /** What a VRT over a raw, band-sequential, little-endian file needs to say. */
 export interface RawVrt {
@@ -30,7 +31,7 @@ export function rawVrtXml(vrt: RawVrt): string {
   const bytes = dtypeInfo(vrt.dtype).bytes;
   const lines = [`<VRTDataset rasterXSize="${vrt.width}" rasterYSize="${vrt.height}">`];
   if (vrt.crs) lines.push(`  <SRS>${escapeXml(vrt.crs)}</SRS>`);
-  if (vrt.geoTransform) lines.push(`  <GeoTransform>${vrt.geoTransform.map(number).join(', ')}</GeoTransform>`);
+  if (vrt.geoTransform) lines.push(`  <GeoTransform>${vrt.geoTransform.map(gdalNumber).join(', ')}</GeoTransform>`);
   for (let band = 0; band < vrt.bandCount; band++) {
     lines.push(`  <VRTRasterBand dataType="${gdalTypeName(vrt.dtype)}" band="${band + 1}" subClass="VRTRawRasterBand">`);
     const metadata = vrt.bandMetadata?.[band];
@@ -39,10 +40,10 @@ export function rawVrtXml(vrt: RawVrt): string {
       for (const [key, value] of Object.entries(metadata)) lines.push(`      <MDI key="${escapeXml(key)}">${escapeXml(value)}</MDI>`);
       lines.push('    </Metadata>');
     }
-    if (vrt.nodata !== undefined) lines.push(`    <NoDataValue>${number(vrt.nodata)}</NoDataValue>`);
+    if (vrt.nodata !== undefined) lines.push(`    <NoDataValue>${gdalNumber(vrt.nodata)}</NoDataValue>`);
     if (vrt.unit) lines.push(`    <UnitType>${escapeXml(vrt.unit)}</UnitType>`);
-    if (vrt.offset !== undefined) lines.push(`    <Offset>${number(vrt.offset)}</Offset>`);
-    if (vrt.scale !== undefined) lines.push(`    <Scale>${number(vrt.scale)}</Scale>`);
+    if (vrt.offset !== undefined) lines.push(`    <Offset>${gdalNumber(vrt.offset)}</Offset>`);
+    if (vrt.scale !== undefined) lines.push(`    <Scale>${gdalNumber(vrt.scale)}</Scale>`);
     lines.push(`    <SourceFilename relativeToVRT="1">${escapeXml(vrt.rawName)}</SourceFilename>`);
     lines.push(`    <ImageOffset>${band * vrt.width * vrt.height * bytes}</ImageOffset>`);
     lines.push(`    <PixelOffset>${bytes}</PixelOffset>`);
@@ -52,16 +53,4 @@ export function rawVrtXml(vrt: RawVrt): string {
   }
   lines.push('</VRTDataset>');
   return `${lines.join('\n')}\n`;
-}
-
-/** Shortest text that reads back as the same double; GDAL's spellings of NaN and infinities. */
-function number(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  return String(value);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }

@@ -35,18 +35,6 @@ export function typeCreationOptions(dtype: OutputDType): string[] {
 }
 
 /**
- * A number as GDAL's argument parsers read it back exactly: the shortest round-trip decimal, and
- * `nan`/`inf`/`-inf` for the non-finite values.
- * @example gdalNumber(NaN) // 'nan'
- */
-export function gdalNumber(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  return String(value);
-}
-
-/**
  * A number for `settings()`: JSON has no NaN or infinities, so those become strings
  * (`'NaN'`, `'Infinity'`, `'-Infinity'`), which never collide with a finite value.
  */

@@ -1,6 +1,7 @@
 import { markLibraryClass } from '../fingerprint/code-marks.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { footprintsMiss } from './footprint-overlap.js';
+import { gdalNumber } from '../formats/gdal-text.js';
 import { InvalidInputError } from '../errors.js';
 import { checkSelection, mergeSelections, selectionJson, splitSubdataset, type ArraySelection } from '../formats/array-selection.js';
 import { writeGeoTiff } from '../raster/geotiff-output.js';
@@ -24,7 +25,6 @@ import {
   checkPerBand,
   expandPerBand,
   fitsOutputType,
-  gdalNumber,
   isFloatType,
   jsonNumber,
   type OutputDType,

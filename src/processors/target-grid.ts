@@ -2,7 +2,7 @@ import type { GdalEngine } from '../../wasm/engine.js';
 import { GdalError, InvalidInputError } from '../errors.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import { exactGrid } from '../spec/exact-grid.js';
-import { gdalNumber } from './output-type.js';
+import { gdalNumber } from '../formats/gdal-text.js';
 
 /** A fully defined, north-up spec's grid in the terms `gdalwarp`/`gdal_rasterize` take. */
 export interface TargetGrid {

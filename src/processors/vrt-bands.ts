@@ -1,5 +1,5 @@
 import { GdalError } from '../errors.js';
-import { gdalNumber } from './output-type.js';
+import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 
 /** Band metadata to set in a VRT; absent fields are left as GDAL wrote them. */
 export interface VrtBandMetadata {
@@ -39,8 +39,4 @@ export function setVrtBandMetadata(xml: string, bands: readonly VrtBandMetadata[
     throw new GdalError(`the VRT ${path} has ${index} band(s), but metadata for ${bands.length} was given`, { operation: 'buildVrt', path });
   }
   return result;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -4,6 +4,7 @@ import { affineToGdal } from '../spec/affine.js';
 import { writeGeoTiff } from './geotiff-output.js';
 import { dtypeInfo, gdalTypeName } from './dtype.js';
 import type { Raster } from './raster.js';
+import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 
 export { creationArgs, type WriteOptions } from './write-options.js';
 
@@ -39,15 +40,15 @@ function concatBands(raster: Raster): Uint8Array {
 function vrtXml(raster: Raster, rawName: string): string {
   const pixelBytes = dtypeInfo(raster.dtype).bytes;
   const bandBytes = raster.width * raster.height * pixelBytes;
-  const gt = affineToGdal(raster.transform).map(formatNumber).join(', ');
+  const gt = affineToGdal(raster.transform).map(gdalNumber).join(', ');
   const srs = raster.crs ? `  <SRS>${escapeXml(raster.crs)}</SRS>\n` : '';
   const bands = raster.bands
     .map((_, i) => {
       const lines = [
         `  <VRTRasterBand dataType="${gdalTypeName(raster.dtype)}" band="${i + 1}" subClass="VRTRawRasterBand">`,
-        raster.nodata !== null ? `    <NoDataValue>${formatNumber(raster.nodata)}</NoDataValue>` : '',
-        raster.scales[i] !== 1 ? `    <Scale>${formatNumber(raster.scales[i]!)}</Scale>` : '',
-        raster.offsets[i] !== 0 ? `    <Offset>${formatNumber(raster.offsets[i]!)}</Offset>` : '',
+        raster.nodata !== null ? `    <NoDataValue>${gdalNumber(raster.nodata)}</NoDataValue>` : '',
+        raster.scales[i] !== 1 ? `    <Scale>${gdalNumber(raster.scales[i]!)}</Scale>` : '',
+        raster.offsets[i] !== 0 ? `    <Offset>${gdalNumber(raster.offsets[i]!)}</Offset>` : '',
         raster.names[i] ? `    <Description>${escapeXml(raster.names[i]!)}</Description>` : '',
         `    <SourceFilename relativeToVRT="1">${escapeXml(rawName)}</SourceFilename>`,
         `    <ImageOffset>${i * bandBytes}</ImageOffset>`,
@@ -60,18 +61,6 @@ function vrtXml(raster: Raster, rawName: string): string {
     })
     .join('\n');
   return `<VRTDataset rasterXSize="${raster.width}" rasterYSize="${raster.height}">\n${srs}  <GeoTransform>${gt}</GeoTransform>\n${bands}\n</VRTDataset>\n`;
-}
-
-/** Shortest round-trip decimal: GDAL parses it back to the same double. */
-function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  return String(value);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function baseName(path: string): string {

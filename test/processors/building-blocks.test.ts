@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { parseVrtGrid } from '../../src/spec/exact-grid.js';
-import { gdalNumber, jsonNumber } from '../../src/processors/output-type.js';
+import { gdalNumber } from '../../src/formats/gdal-text.js';
+import { jsonNumber } from '../../src/processors/output-type.js';
 import { gdalResampling, validateResampling } from '../../src/processors/resampling.js';
 import { targetGrid } from '../../src/processors/target-grid.js';
 import { sqlLiteral, sqlName } from '../../src/processors/vector-source.js';
