@@ -581,18 +581,20 @@ interface SourceBox {
  * The box of each set of points of the output's CRS in the source's pixels, or undefined where
  * PROJ cannot transform one of the set, or where GDAL may place it elsewhere.
  *
- * GDAL's transformer centres a geographic source's longitudes on the source (it inserts
- * `CENTER_LONG`, and wraps what it finds to within 180° of the centre), where PROJ here gives
- * them within ±180°: a source on longitudes 0 to 360 read from UTM zone 1 around the antimeridian
- * found 1,798 columns here for about 130 in GDAL, and a cut where GDAL warps in one chunk (24,311
- * of 24,576 pixels other than the warp run whole, bilinear). The two agree on longitudes within
- * both ranges; a point outside either leaves its set without a box.
+ * GDAL's transformer centres a geographic source's longitudes on the source (`InsertCenterLong`
+ * sets `CENTER_LONG` to the middle of the source's longitudes, written with six digits, for any
+ * source up to 360° wide, and the points found are wrapped to within 180° of it), where PROJ here
+ * gives them within ±180°: a source on longitudes 0 to 360 read from UTM zone 1 around the
+ * antimeridian found 1,798 columns here for about 130 in GDAL, and a cut where GDAL warps in one
+ * chunk (24,311 of 24,576 pixels other than the warp run whole, bilinear). The two agree on
+ * longitudes within both ranges (a thousandth of a degree in, for the rounded centre); a point
+ * outside either leaves its set without a box.
  */
 async function inSource(planner: SplitPlanner, source: SourceGrid, sets: ReadonlyArray<Array<[number, number]>>): Promise<Array<SourceBox | undefined>> {
   const { targetCrs, sourceCrs, grid, centreLongitude } = source;
   const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, sets.flat());
   const wrapsElsewhere = ([longitude]: [number, number]) =>
-    centreLongitude !== undefined && !(longitude >= -180 && longitude <= 180 && Math.abs(longitude - centreLongitude) <= 180);
+    centreLongitude !== undefined && !(longitude >= -180 && longitude <= 180 && Math.abs(longitude - centreLongitude) <= 180 - 1e-3);
   let start = 0;
   return sets.map((set) => {
     const points = projected.slice(start, (start += set.length));
