@@ -560,7 +560,8 @@ async function sourceGrids(planner: SplitPlanner, infos: readonly RasterInfo[], 
     if (!overviews.every((size): size is [number, number] => Array.isArray(size))) return undefined;
     const crs = await planner.operations.crsInfo(sourceCrs).catch(() => undefined);
     if (!crs) return undefined;
-    const centreLongitude = crs.isGeographic ? grid[0] + (info.size[0] * grid[1]) / 2 : undefined;
+    // GDAL's CENTER_LONG, as `%g` writes it (six significant digits).
+    const centreLongitude = crs.isGeographic ? Number((grid[0] + (info.size[0] * grid[1]) / 2).toPrecision(6)) : undefined;
     grids.push({ targetCrs, sourceCrs, size: info.size, grid, overviews, ...(centreLongitude === undefined ? {} : { centreLongitude }) });
   }
   return grids;
@@ -587,14 +588,13 @@ interface SourceBox {
  * gives them within ±180°: a source on longitudes 0 to 360 read from UTM zone 1 around the
  * antimeridian found 1,798 columns here for about 130 in GDAL, and a cut where GDAL warps in one
  * chunk (24,311 of 24,576 pixels other than the warp run whole, bilinear). The two agree on
- * longitudes within both ranges (a thousandth of a degree in, for the rounded centre); a point
- * outside either leaves its set without a box.
+ * longitudes within both ranges; a point outside either leaves its set without a box.
  */
 async function inSource(planner: SplitPlanner, source: SourceGrid, sets: ReadonlyArray<Array<[number, number]>>): Promise<Array<SourceBox | undefined>> {
   const { targetCrs, sourceCrs, grid, centreLongitude } = source;
   const projected = await planner.operations.transformPoints(targetCrs, sourceCrs, sets.flat());
   const wrapsElsewhere = ([longitude]: [number, number]) =>
-    centreLongitude !== undefined && !(longitude >= -180 && longitude <= 180 && Math.abs(longitude - centreLongitude) <= 180 - 1e-3);
+    centreLongitude !== undefined && !(longitude >= -180 && longitude <= 180 && Math.abs(longitude - centreLongitude) <= 180);
   let start = 0;
   return sets.map((set) => {
     const points = projected.slice(start, (start += set.length));
