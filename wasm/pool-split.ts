@@ -33,6 +33,7 @@ import { debugLog } from './debug-log.js';
 import { compressTiff } from '../src/formats/tiff-compress.js';
 import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
 import { baseGeographicWkt } from './base-geographic.js';
+import { crsFactsFromWkt } from './wkt.js';
 import { certainChunks, warpMemoryBytes, type OutputWindow, type SourceWindowBounds } from './warp-chunks.js';
 import { escapeXml } from '../src/formats/gdal-text.js';
 
@@ -558,10 +559,10 @@ async function sourceGrids(planner: SplitPlanner, infos: readonly RasterInfo[], 
     const listed = (info.bands[0] as { overviews?: Array<{ size?: [number, number] }> } | undefined)?.overviews ?? [];
     const overviews = listed.map((overview) => overview.size);
     if (!overviews.every((size): size is [number, number] => Array.isArray(size))) return undefined;
-    const crs = await planner.operations.crsInfo(sourceCrs).catch(() => undefined);
-    if (!crs) return undefined;
+    const isGeographic = await geographic(planner, sourceCrs);
+    if (isGeographic === undefined) return undefined;
     // GDAL's CENTER_LONG, as `%g` writes it (six significant digits).
-    const centreLongitude = crs.isGeographic ? Number((grid[0] + (info.size[0] * grid[1]) / 2).toPrecision(6)) : undefined;
+    const centreLongitude = isGeographic ? Number((grid[0] + (info.size[0] * grid[1]) / 2).toPrecision(6)) : undefined;
     grids.push({ targetCrs, sourceCrs, size: info.size, grid, overviews, ...(centreLongitude === undefined ? {} : { centreLongitude }) });
   }
   return grids;
@@ -785,10 +786,24 @@ async function holdsAPole(planner: SplitPlanner, grids: readonly SourceGrid[], o
   return false;
 }
 
+/**
+ * Whether a CRS is geographic: read from its WKT (a source's own, as `info` gives it) without a
+ * GDAL call, else asked of GDAL (an EPSG code, a PROJ string); undefined when GDAL cannot read it.
+ */
+async function geographic(planner: SplitPlanner, crs: string): Promise<boolean | undefined> {
+  try {
+    if (/^\s*[A-Za-z]+\s*\[/.test(crs)) return crsFactsFromWkt(crs).isGeographic;
+  } catch {
+    // Not WKT this parser reads: GDAL says.
+  }
+  return (await planner.operations.crsInfo(crs).catch(() => undefined))?.isGeographic;
+}
+
 /** The poles of a source's own geographic CRS in the output's CRS, or undefined when that CRS cannot be read. */
 async function sourcePoles(planner: SplitPlanner, source: SourceGrid): Promise<Array<[number, number]> | undefined> {
   try {
-    const geographic = baseGeographicWkt(await planner.operations.crsToWkt(source.sourceCrs));
+    // A source's WKT2 as `info` gives it is read here; other forms go through GDAL's WKT2 first.
+    const geographic = baseGeographicWkt(source.sourceCrs) ?? baseGeographicWkt(await planner.operations.crsToWkt(source.sourceCrs));
     return geographic === undefined ? undefined : await planner.operations.transformPoints(geographic, source.targetCrs, POLES);
   } catch {
     // A CRS PROJ cannot read back, or no transformation: assume the worst.
