@@ -552,6 +552,8 @@ async function sourceGrids(planner: SplitPlanner, infos: readonly RasterInfo[], 
   const targetCrs = values(parsed, '-t_srs')?.[0];
   if (!targetCrs) return undefined;
   const grids: SourceGrid[] = [];
+  // A mosaic's sources mostly share one CRS: asked once.
+  const geographicOf = new Map<string, Promise<boolean | undefined>>();
   for (const info of infos) {
     const sourceCrs = values(parsed, '-s_srs')?.[0] ?? info.coordinateSystem?.wkt;
     const grid = info.geoTransform;
@@ -559,7 +561,8 @@ async function sourceGrids(planner: SplitPlanner, infos: readonly RasterInfo[], 
     const listed = (info.bands[0] as { overviews?: Array<{ size?: [number, number] }> } | undefined)?.overviews ?? [];
     const overviews = listed.map((overview) => overview.size);
     if (!overviews.every((size): size is [number, number] => Array.isArray(size))) return undefined;
-    const isGeographic = await geographic(planner, sourceCrs);
+    if (!geographicOf.has(sourceCrs)) geographicOf.set(sourceCrs, geographic(planner, sourceCrs));
+    const isGeographic = await geographicOf.get(sourceCrs);
     if (isGeographic === undefined) return undefined;
     // GDAL's CENTER_LONG, as `%g` writes it (six significant digits).
     const centreLongitude = isGeographic ? Number((grid[0] + (info.size[0] * grid[1]) / 2).toPrecision(6)) : undefined;
@@ -764,8 +767,9 @@ async function holdsAPole(planner: SplitPlanner, grids: readonly SourceGrid[], o
   const size = Math.max(output.width * output.xres, output.height * output.yres);
   for (const targetCrs of new Set(grids.map((source) => source.targetCrs))) {
     const wgs84 = await planner.operations.transformPoints('EPSG:4326', targetCrs, POLES);
-    for (const source of grids.filter((entry) => entry.targetCrs === targetCrs)) {
-      const own = await sourcePoles(planner, source);
+    // A mosaic's sources mostly share one CRS: each CRS's poles transformed once.
+    for (const sourceCrs of new Set(grids.filter((entry) => entry.targetCrs === targetCrs).map((entry) => entry.sourceCrs))) {
+      const own = await sourcePoles(planner, sourceCrs, targetCrs);
       if (!own) {
         if (wgs84.some((point) => near(point, size))) return true;
         continue;
@@ -799,12 +803,12 @@ async function geographic(planner: SplitPlanner, crs: string): Promise<boolean |
   return (await planner.operations.crsInfo(crs).catch(() => undefined))?.isGeographic;
 }
 
-/** The poles of a source's own geographic CRS in the output's CRS, or undefined when that CRS cannot be read. */
-async function sourcePoles(planner: SplitPlanner, source: SourceGrid): Promise<Array<[number, number]> | undefined> {
+/** The poles of a source CRS's own geographic CRS in the output's CRS, or undefined when that CRS cannot be read. */
+async function sourcePoles(planner: SplitPlanner, sourceCrs: string, targetCrs: string): Promise<Array<[number, number]> | undefined> {
   try {
     // A source's WKT2 as `info` gives it is read here; other forms go through GDAL's WKT2 first.
-    const geographic = baseGeographicWkt(source.sourceCrs) ?? baseGeographicWkt(await planner.operations.crsToWkt(source.sourceCrs));
-    return geographic === undefined ? undefined : await planner.operations.transformPoints(geographic, source.targetCrs, POLES);
+    const geographic = baseGeographicWkt(sourceCrs) ?? baseGeographicWkt(await planner.operations.crsToWkt(sourceCrs));
+    return geographic === undefined ? undefined : await planner.operations.transformPoints(geographic, targetCrs, POLES);
   } catch {
     // A CRS PROJ cannot read back, or no transformation: assume the worst.
     return undefined;
