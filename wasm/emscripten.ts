@@ -46,6 +46,8 @@ export interface EmscriptenModule {
   FS: EmscriptenFS;
   NODEFS: unknown;
   MEMFS: unknown;
+  /** Read-only files backed by `Blob`s (workers only: reads use `FileReaderSync`). */
+  WORKERFS?: unknown;
   HEAPU8: Uint8Array;
   HEAP32: Int32Array;
   HEAPU32: Uint32Array;

@@ -7,9 +7,12 @@
  * webpack 5, Parcel) bundle this file on their own; otherwise build it as a separate ES module
  * and pass its URL to `createWorkerEngine({ worker })`.
  */
+import { resolveGdalAssets } from './assets.js';
+import { BlobMirror } from './blob-mirror.js';
 import type { GdalEngine } from './engine.js';
+import { browserGdalLoader, SharedGdalModule } from './gdal-module.js';
 import { createMemoryEngine } from './memory-engine.js';
-import { argsWithProgress, isFileMethod, serializeError, type CallMessage, type PageMessage, type WorkerMessage } from './worker-protocol.js';
+import { argsWithProgress, isFileMethod, serializeError, type CallMessage, type MirrorChanges, type PageMessage, type WorkerMessage } from './worker-protocol.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
@@ -18,6 +21,9 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 let engine: GdalEngine | undefined;
+let shared: SharedGdalModule | undefined;
+// The files of a Web Worker pool's calls (created on the first call that carries `sync`).
+let mirror: BlobMirror | undefined;
 // Calls run one after the other, as on a single engine: GDAL's state (config options, error
 // handlers) is per module, and the memory file system must not change under a running call.
 let queue: Promise<void> = Promise.resolve();
@@ -32,22 +38,47 @@ async function run(call: CallMessage): Promise<void> {
     return;
   }
   const args = argsWithProgress(call, post);
+  let collect: (() => MirrorChanges) | undefined;
   try {
+    if (call.sync) collect = await applySync(call.sync);
     const target = isFileMethod(call.method) ? engine.fs : engine;
     const value = await (target[call.method as keyof typeof target] as (...input: unknown[]) => Promise<unknown>).apply(target, args);
+    const changes = collect?.();
+    collect = undefined;
     // The memory engine's readFile returns a fresh copy: hand its buffer over instead of copying again.
     const transfer = value instanceof Uint8Array && value.byteOffset === 0 && value.buffer instanceof ArrayBuffer ? [value.buffer] : [];
-    post({ type: 'result', id: call.id, value }, transfer);
+    post({ type: 'result', id: call.id, value, ...(changes ? { changes } : {}) }, transfer);
   } catch (error) {
-    post({ type: 'error', id: call.id, error: serializeError(error) });
+    // A failed call may have written files too (a partial output), as on a single engine.
+    let changes: MirrorChanges | undefined;
+    try {
+      changes = collect?.();
+    } catch {
+      mirror?.clearCache();
+    }
+    post({ type: 'error', id: call.id, error: serializeError(error), ...(changes ? { changes } : {}) });
+  }
+}
+
+/** Makes this worker's files the page's (see `blob-mirror.ts`); returns how to collect the call's changes. */
+async function applySync(sync: NonNullable<CallMessage['sync']>): Promise<() => MirrorChanges> {
+  const runtime = await shared!.acquire();
+  try {
+    mirror ??= new BlobMirror(runtime.module);
+    const own = mirror;
+    const before = own.apply(sync);
+    return () => own.collect(before);
+  } finally {
+    shared!.release();
   }
 }
 
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === 'init') {
+    shared = new SharedGdalModule(browserGdalLoader(resolveGdalAssets(message.assets)));
     engine = createMemoryEngine({
-      assets: message.assets,
+      module: shared,
       ...(message.warnings ? { onWarning: (warning) => post({ type: 'warning', warning }) } : {}),
     });
     return;

@@ -10,10 +10,10 @@ import { mapGdalPath, normalizePosixPath, parentPosixPath, stripMountPrefix } fr
  * files (`/usr/share/proj`...) nor, in Node, with host folders another engine linked in; the
  * prefix is removed from messages. Relative paths are relative to `/`.
  */
-const ROOT = '/mem';
+export const MEMORY_ROOT = '/mem';
 
 function toGdal(file: string): string {
-  return mapGdalPath(file, (inner) => `${ROOT}${normalizePosixPath(inner)}`);
+  return mapGdalPath(file, (inner) => `${MEMORY_ROOT}${normalizePosixPath(inner)}`);
 }
 
 function ensureFolder(fs: EmscriptenFS, folder: string): void {
@@ -29,17 +29,17 @@ function entry(fs: EmscriptenFS, gdalPath: string): { exists: boolean; isDir: bo
 export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
   const withFs = async <T>(body: (fs: EmscriptenFS, runtime: GdalRuntime) => T): Promise<T> => {
     const runtime = await access.acquire();
-    ensureFolder(runtime.module.FS, ROOT);
+    ensureFolder(runtime.module.FS, MEMORY_ROOT);
     return body(runtime.module.FS, runtime);
   };
 
   return {
     kind: 'memory',
     prepare(runtime, paths) {
-      ensureFolder(runtime.module.FS, ROOT);
+      ensureFolder(runtime.module.FS, MEMORY_ROOT);
       return paths.map(toGdal);
     },
-    describe: (text) => stripMountPrefix(text, ROOT),
+    describe: (text) => stripMountPrefix(text, MEMORY_ROOT),
 
     readFile: (file) =>
       withFs((fs) => {

@@ -68,13 +68,45 @@ export interface CallMessage {
   method: WorkerMethod;
   args: unknown[];
   progress: boolean;
+  /**
+   * Set by the Web Worker pool (`web-worker-pool.ts`), whose files live in the page: the files to
+   * make current in this worker before the call. The answer then carries the call's `changes`.
+   */
+  sync?: MirrorSync;
+}
+
+/**
+ * What a pool worker must change in its file system before a call so that it holds the page's
+ * files (caller paths). Files arrive as `Blob`s, which cross threads without copying their bytes.
+ */
+export interface MirrorSync {
+  /** Start from an empty file system (a worker whose state the page lost track of). */
+  reset: boolean;
+  /** Every folder of the page's files: folders not listed are removed, with what is in them. */
+  folders: string[];
+  /** Files new or changed since this worker last held them. */
+  put: Array<{ path: string; blob: Blob }>;
+  /** Files this worker holds that the page no longer has. */
+  remove: string[];
+  /** Paths the call may update in place (its output): held as writable copies during the call. */
+  writable: string[];
+}
+
+/** What a call changed in a pool worker's file system, for the page to take over. */
+export interface MirrorChanges {
+  /** Files the call created or wrote, with their new bytes. */
+  written: Array<{ path: string; blob: Blob }>;
+  /** Files the call removed. */
+  removed: string[];
+  foldersAdded: string[];
+  foldersRemoved: string[];
 }
 
 export type PageMessage = InitMessage | CallMessage;
 
 export type WorkerMessage =
-  | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'result'; id: number; value: unknown; changes?: MirrorChanges }
+  | { type: 'error'; id: number; error: SerializedError; changes?: MirrorChanges }
   | ProgressMessage
   | { type: 'warning'; warning: GdalWarning };
 

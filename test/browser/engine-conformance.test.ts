@@ -15,13 +15,18 @@ const PAGE = {
   },
 };
 
-// The same cases as the Node engines (test/wasm/engine-*.test.ts), run in one page: GDAL loads once.
-describe.skipIf(!HAS_CHROMIUM)(`worker engine (Web Worker in headless Chromium) engine (conformance)${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
+const ENGINES = [
+  { kind: 'worker', title: 'worker engine (Web Worker in headless Chromium)' },
+  { kind: 'pool', title: 'Web Worker pool (two workers, files in the page, headless Chromium)' },
+] as const;
+
+// The same cases as the Node engines (test/wasm/engine-*.test.ts), run in one page per engine.
+describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(`$title engine (conformance)${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, ({ kind }) => {
   let outcomes: Array<{ name: string; error?: string }> = [];
   beforeAll(async () => {
     outcomes = await withBrowserPage(PAGE, async (page) => {
       await page.waitForFunction(() => typeof (window as unknown as { engineConformance?: unknown }).engineConformance === 'function');
-      return page.evaluate(() => (window as unknown as { engineConformance: () => Promise<Array<{ name: string; error?: string }>> }).engineConformance());
+      return page.evaluate((engine) => (window as unknown as { engineConformance: (kind: string) => Promise<Array<{ name: string; error?: string }>> }).engineConformance(engine), kind);
     });
   });
   for (const engineCase of ENGINE_CASES.filter((candidate) => !candidate.kinds || candidate.kinds.includes('memory'))) {

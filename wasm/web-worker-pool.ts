@@ -1,0 +1,235 @@
+/**
+ * A pool of GDAL engines in module Web Workers, behind the one engine interface: the browser's
+ * counterpart of the Node worker-thread pool (`pool-engine.ts`). Independent calls (two entries
+ * computed under `Promise.all`) run on different workers, so they use different cores.
+ *
+ * Node's workers share the machine's files; Web Workers share nothing, each GDAL has its own
+ * in-memory file system. So the pool keeps the files in the page (`page-files.ts`, as `Blob`s)
+ * and, before each call, brings the chosen worker's files up to date (only what changed since it
+ * last ran a call, sent as `Blob` handles and read by GDAL on demand: `blob-mirror.ts`); after the
+ * call the worker hands back what GDAL wrote. File methods run in the page and never start GDAL.
+ */
+import { ConfigError } from '../src/errors.js';
+import { resolveGdalAssets } from './assets.js';
+import { checkedFiles } from './engine-core.js';
+import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
+import type { LazyStartEngine } from './lazy-start-engine.js';
+import { PageFiles } from './page-files.js';
+import { normalizePosixPath } from './paths.js';
+import { connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
+import type { WorkerEngineOptions } from './worker-engine.js';
+import { absoluteAssets, type MirrorChanges, type MirrorSync, type WorkerMethod } from './worker-protocol.js';
+
+/** Options of `createWebWorkerPool`. */
+export interface WebWorkerPoolOptions extends WorkerEngineOptions {
+  /**
+   * How many Web Workers (GDAL engines) at most. Default: the number of cores the browser reports
+   * (`navigator.hardwareConcurrency`), at most 4: each started worker holds its own gdal3.js,
+   * 200–300 MB.
+   */
+  workers?: number;
+  /**
+   * Start every worker on the pool's first GDAL call (default true), so that a second call under
+   * `Promise.all` finds its worker ready instead of waiting for GDAL to load. `false` starts a
+   * worker only when a call finds every started one busy.
+   */
+  warm?: boolean;
+}
+
+/** A `GdalEngine` whose GDAL calls run on a pool of Web Workers, with its files in the page. */
+export interface WebWorkerPool extends LazyStartEngine {
+  readonly fs: GdalEngine['fs'] & { readonly kind: 'memory' };
+  /** The most workers the pool starts. */
+  readonly workers: number;
+  /** How many workers run now (0 until the first GDAL call: file methods start none). */
+  readonly running: number;
+}
+
+interface Slot {
+  connection: WorkerConnection;
+  /** The version of each file this worker holds (see `PageFiles`). */
+  known: Map<string, number>;
+  /** The worker's files are unknown (a call failed to reach it): its next call starts from none. */
+  reset: boolean;
+  busy: boolean;
+}
+
+/** Where the output path sits in each operation's arguments: GDAL may update that file in place. */
+const DEST_INDEX: Partial<Record<WorkerMethod, number>> = { warp: 1, translate: 1, rasterize: 1, buildVrt: 1, vectorTranslate: 1, dem: 2 };
+/** Operations that touch no file: they skip the files' synchronisation. */
+const WITHOUT_FILES: ReadonlySet<WorkerMethod> = new Set(['crsToWkt', 'crsInfo', 'transformPoints']);
+
+function defaultWorkers(): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return Math.max(1, Math.min(4, Number.isInteger(cores) && cores! > 0 ? cores! : 2));
+}
+
+/**
+ * A GDAL engine running gdal3.js on up to `workers` module Web Workers at once, with the same
+ * files, calls, progress and errors as `createWorkerEngine` (one worker). Creating the pool starts
+ * nothing; file methods are answered in the page; the first GDAL call starts the workers.
+ * `close()` ends every worker and drops the files; a later call starts again.
+ *
+ * Each worker downloads (from the browser's cache after the first) and compiles gdal3.js. A
+ * single large step is not split over the workers here (the Node pool does that).
+ *
+ * @example
+ * const engine = createWebWorkerPool({ assets: gdalAssetsAt('/gdal/'), worker: '/engine-worker.js', workers: 2 });
+ * await engine.fs.writeFile('/in/dem.tif', bytes);
+ * await Promise.all([
+ *   engine.warp(['/in/dem.tif'], '/out/a.tif', ['-t_srs', 'EPSG:3035']),
+ *   engine.warp(['/in/dem.tif'], '/out/b.tif', ['-t_srs', 'EPSG:4326']),
+ * ]); // on two workers
+ */
+export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWorkerPool {
+  if (typeof Worker === 'undefined') {
+    throw new ConfigError('createWebWorkerPool needs Web Workers, which this environment lacks; use createMemoryEngine() (GDAL on this thread) instead');
+  }
+  const size = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(size) || size < 1) {
+    throw new ConfigError(`createWebWorkerPool: workers must be a whole number of at least 1, got ${String(size)}`);
+  }
+  const warm = options.warm ?? true;
+  const assets = absoluteAssets(resolveGdalAssets(options.assets), (globalThis as { location?: { href?: string } }).location?.href);
+  const files = new PageFiles();
+  const slots: Slot[] = [];
+  const waiting: Array<(slot: Slot) => void> = [];
+
+  const newSlot = (): Slot => {
+    const connection = connectWorker({ assets, ...(options.worker ? { worker: options.worker } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    const slot: Slot = { connection, known: new Map(), reset: false, busy: true };
+    slots.push(slot);
+    return slot;
+  };
+
+  const release = (slot: Slot): void => {
+    const next = waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  };
+
+  /** Loads GDAL in every worker not started yet, while the first call runs. */
+  const warmOthers = (): void => {
+    while (slots.length < size) {
+      const slot = newSlot();
+      slot.connection.call('exists', ['/']).then(
+        () => release(slot),
+        () => release(slot),
+      );
+    }
+  };
+
+  /** A free worker: a running one first, else a new one while the pool has room, else the next freed. */
+  const acquire = (): Promise<Slot> => {
+    const idle = slots.find((slot) => !slot.busy && slot.connection.running) ?? slots.find((slot) => !slot.busy);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
+    if (slots.length < size) return Promise.resolve(newSlot());
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+
+  /** What `slot`'s worker must change to hold the page's files now. */
+  const syncFor = async (slot: Slot, writable: string[]): Promise<MirrorSync> => {
+    // A worker about to start has no files: whatever it held before is gone.
+    if (!slot.connection.running) {
+      slot.known.clear();
+      slot.reset = false;
+    }
+    const now = await files.snapshot();
+    const put: MirrorSync['put'] = [];
+    for (const [path, file] of now) {
+      if (slot.known.get(path) === file.version) continue;
+      put.push({ path, blob: file.blob });
+      slot.known.set(path, file.version);
+    }
+    const remove = [...slot.known.keys()].filter((path) => !now.has(path));
+    for (const path of remove) slot.known.delete(path);
+    const sync: MirrorSync = { reset: slot.reset, folders: files.folders(), put, remove, writable };
+    slot.reset = false;
+    return sync;
+  };
+
+  /** Takes over what a call wrote and removed in `slot`'s worker. */
+  const take = (slot: Slot, changes: MirrorChanges): void => {
+    for (const folder of changes.foldersAdded) files.addFolder(folder);
+    for (const { path, blob } of changes.written) slot.known.set(normalizePosixPath(path), files.put(path, blob));
+    for (const path of changes.removed) {
+      const at = normalizePosixPath(path);
+      // Removed by the call, unless the page wrote a newer file there meanwhile.
+      if (files.version(at) === slot.known.get(at)) files.drop(at);
+      slot.known.delete(at);
+    }
+    for (const folder of changes.foldersRemoved) files.dropFolder(folder);
+  };
+
+  const run = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
+    if (warm) warmOthers();
+    const slot = await acquire();
+    let outcome: CallOutcome;
+    try {
+      if (WITHOUT_FILES.has(method)) {
+        outcome = await slot.connection.call(method, args);
+      } else {
+        const index = DEST_INDEX[method];
+        const dest = index === undefined ? undefined : args[index];
+        const writable = typeof dest === 'string' && dest !== '' && !dest.startsWith('/vsi') ? [dest] : [];
+        outcome = await slot.connection.call(method, args, { sync: await syncFor(slot, writable) });
+      }
+    } catch (error) {
+      // The call never reached the worker, or the worker ended under it: its files are unknown.
+      slot.known.clear();
+      slot.reset = true;
+      release(slot);
+      throw error;
+    }
+    if (outcome.changes) take(slot, outcome.changes);
+    release(slot);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value as T;
+  };
+
+  return {
+    get workers() {
+      return size;
+    },
+    get running() {
+      return slots.filter((slot) => slot.connection.running).length;
+    },
+    get started() {
+      return slots.some((slot) => slot.connection.running);
+    },
+    async deferFile(path, fileSize, read) {
+      files.defer(path, fileSize, read);
+    },
+    info: (path, args) => run('info', [path, args]),
+    vectorInfo: (path, args) => run('vectorInfo', [path, args]),
+    warp: (sources: string[], dest: string, args: string[], callOptions?: CallOptions) => run('warp', [sources, dest, args, callOptions]),
+    translate: (source: string, dest: string, args: string[], callOptions?: CallOptions) => run('translate', [source, dest, args, callOptions]),
+    rasterize: (source: string, dest: string, args: string[], callOptions?: CallOptions) => run('rasterize', [source, dest, args, callOptions]),
+    buildVrt: (sources: string[], dest: string, args: string[], callOptions?: CallOptions) => run('buildVrt', [sources, dest, args, callOptions]),
+    vectorTranslate: (source: string, dest: string, args: string[], callOptions?: CallOptions) => run('vectorTranslate', [source, dest, args, callOptions]),
+    dem: (mode: DemMode, source: string, dest: string, args: string[], demOptions?: DemOptions) => run('dem', [mode, source, dest, args, demOptions]),
+    crsToWkt: (crs) => run('crsToWkt', [crs]),
+    crsInfo: (crs) => run('crsInfo', [crs]),
+    transformPoints: (srcCrs, dstCrs, points) => run('transformPoints', [srcCrs, dstCrs, points]),
+    fs: checkedFiles({
+      kind: 'memory',
+      readFile: (path) => files.readFile(path),
+      writeFile: (path, bytes) => files.writeFile(path, bytes),
+      remove: (path) => files.remove(path),
+      removeTree: (path) => files.removeTree(path),
+      exists: (path) => files.exists(path),
+      size: (path) => files.size(path),
+      rename: (from, to) => files.rename(from, to),
+      mkdir: (path) => files.mkdir(path),
+    }) as WebWorkerPool['fs'],
+    async close() {
+      // The files go with the workers, as closing a worker engine drops its file system.
+      await files.removeTree('/');
+      await Promise.all(slots.map((slot) => slot.connection.close()));
+      for (const slot of slots) slot.known.clear();
+    },
+  };
+}
