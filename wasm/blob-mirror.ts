@@ -7,8 +7,11 @@
  * in the in-memory folder tree, at the file's own path: a VRT's relative sources resolve as
  * usual): no bytes are copied until GDAL reads them, and then only the blocks it reads, so a
  * worker pays nothing for the page's files its call never opens (GDAL may open files no argument
- * names: the sources of a VRT, a shapefile's `.dbf`, a `.aux.xml`). Between calls a worker holds
- * only such nodes and folders, so every other file after a call is one the call wrote.
+ * names: the sources of a VRT, a shapefile's `.dbf`, a `.aux.xml`). A node is copied on write:
+ * the first write or truncation takes its bytes into the worker, so GDAL may update any file in
+ * place (`ogr2ogr -append` writes a shapefile's `.shp`, `.shx` and `.dbf`). Between calls a worker
+ * holds only clean nodes and folders, so every written node and every other file after a call is
+ * one the call wrote.
  */
 import { FileError } from '../src/errors.js';
 import type { EmscriptenFS, EmscriptenFSNode, EmscriptenModule } from './emscripten.js';
@@ -25,9 +28,23 @@ interface FileReaderSyncLike {
   readAsArrayBuffer(blob: Blob): ArrayBuffer;
 }
 
-type StreamRead = (stream: unknown, buffer: Int8Array | Uint8Array, offset: number, length: number, position: number) => number;
+type Heap = Int8Array | Uint8Array;
+interface StreamOps {
+  read(stream: { node: BlobNode }, buffer: Heap, offset: number, length: number, position: number): number;
+  write(stream: { node: BlobNode }, buffer: Heap, offset: number, length: number, position: number): number;
+  [name: string]: unknown;
+}
+interface NodeOps {
+  setattr(node: BlobNode, attr: { mode?: number; timestamp?: number; size?: number }): void;
+  [name: string]: unknown;
+}
 interface BlobNode extends EmscriptenFSNode {
-  stream_ops: { read: StreamRead; [name: string]: unknown };
+  size: number;
+  timestamp: number;
+  stream_ops: StreamOps;
+  node_ops: NodeOps;
+  /** The file's own bytes once written (capacity may exceed `size`); until then it reads `blob`. */
+  written?: Uint8Array;
 }
 
 /** The parts of Emscripten's WORKERFS used here. */
@@ -110,10 +127,8 @@ export class BlobMirror {
     }
     for (const folder of folders) this.fs.mkdirTree(gdalPath(folder));
     for (const { path, blob } of sync.put) this.place(normalizePosixPath(path), blob);
-    for (const path of sync.writable) this.materialize(normalizePosixPath(path));
     const after = this.walk();
-    // The writable copies count too: a call that removes its output removes them.
-    return { blobs: new Set([...after.blobs, ...after.files]), folders: after.folders };
+    return { blobs: after.blobs, folders: after.folders };
   }
 
   /**
@@ -125,8 +140,12 @@ export class BlobMirror {
     this.cache.clear();
     const now = this.walk();
     const written: MirrorChanges['written'] = [];
-    // A `Blob` node at a path not its own was moved there by the call.
-    for (const path of [...now.files, ...[...now.blobs].filter((path) => this.linked.get(path)?.node !== this.nodeAt(path))]) {
+    const changed = [...now.blobs].filter((path) => {
+      const node = this.nodeAt(path) as BlobNode;
+      // Written, or moved here by the call from another path.
+      return node.written !== undefined || this.linked.get(path)?.node !== node;
+    });
+    for (const path of [...now.files, ...changed]) {
       // FS.readFile copies into a new (never shared) ArrayBuffer.
       const bytes = this.fs.readFile(gdalPath(path)) as Uint8Array<ArrayBuffer>;
       const blob = new Blob([bytes]);
@@ -160,17 +179,22 @@ export class BlobMirror {
     const folder = parentPosixPath(target);
     this.fs.mkdirTree(folder);
     const node = this.workerFs.createNode(this.fs.lookupPath(folder).node, target.slice(folder.length + 1), this.workerFs.FILE_MODE, 0, blob);
-    node.stream_ops = { ...node.stream_ops, read: this.blockRead(blob) };
+    node.stream_ops = { ...node.stream_ops, read: this.blockRead(blob), write: copyOnWrite((node) => this.bytesOf(node, blob)) };
+    const setattr = node.node_ops.setattr;
+    node.node_ops = {
+      ...node.node_ops,
+      setattr: (target, attr) => {
+        setattr(target, attr);
+        // A truncation to nothing (a file created again) needs none of the old bytes.
+        if (attr.size !== undefined) resize(target, attr.size === 0 ? new Uint8Array(0) : this.bytesOf(target, blob), attr.size);
+      },
+    };
     this.linked.set(path, { node, blob });
   }
 
-  /** Replaces the `Blob` node at `path` by a writable copy of its bytes (GDAL may update it in place). */
-  private materialize(path: string): void {
-    const linked = this.linked.get(path);
-    if (!linked) return;
-    const bytes = new Uint8Array(this.reader.readAsArrayBuffer(linked.blob));
-    this.drop(path);
-    this.fs.writeFile(gdalPath(path), bytes);
+  /** A node's own bytes: those written, or a copy of its `Blob` taken now. */
+  private bytesOf(node: BlobNode, blob: Blob): Uint8Array {
+    return node.written ?? new Uint8Array(this.reader.readAsArrayBuffer(blob));
   }
 
   /** Removes the file at `path`, if there is one. */
@@ -184,9 +208,15 @@ export class BlobMirror {
     return this.fs.analyzePath(gdalPath(path), true).object;
   }
 
-  /** Serves reads from blocks of `blob`, each read once per call. */
-  private blockRead(blob: Blob): StreamRead {
-    return (_stream, buffer, offset, length, position) => {
+  /** Serves reads from blocks of `blob`, each read once per call, or from the bytes written. */
+  private blockRead(blob: Blob): StreamOps['read'] {
+    return (stream, buffer, offset, length, position) => {
+      const own = stream.node.written;
+      if (own) {
+        const count = Math.max(0, Math.min(length, stream.node.size - position));
+        buffer.set(sameType(buffer, own, position, count), offset);
+        return count;
+      }
       const end = Math.min(blob.size, position + length);
       let at = position;
       while (at < end) {
@@ -195,9 +225,7 @@ export class BlobMirror {
         const from = at - index * BLOCK_BYTES;
         const count = Math.min(block.length - from, end - at);
         if (count <= 0) break;
-        // Same element type on both sides: `set` then copies bytes instead of converting values.
-        const source = buffer instanceof Int8Array ? new Int8Array(block.buffer, block.byteOffset + from, count) : block.subarray(from, from + count);
-        buffer.set(source, offset + (at - position));
+        buffer.set(sameType(buffer, block, from, count), offset + (at - position));
         at += count;
       }
       return Math.max(0, at - position);
@@ -238,6 +266,40 @@ export class BlobMirror {
     this.linked.delete(target.slice(MEMORY_ROOT.length));
     this.fs.unlink(target);
   }
+}
+
+/** `count` bytes of `bytes` from `from`, as the heap's element type: `set` then copies instead of converting. */
+function sameType(heap: Heap, bytes: Uint8Array, from: number, count: number): Heap {
+  return heap instanceof Int8Array ? new Int8Array(bytes.buffer, bytes.byteOffset + from, count) : bytes.subarray(from, from + count);
+}
+
+/** Gives `node` its own bytes of length `size`: those of `bytes`, cut or grown with zeros. */
+function resize(node: BlobNode, bytes: Uint8Array, size: number): void {
+  const own = new Uint8Array(size);
+  own.set(bytes.subarray(0, Math.min(bytes.length, size)));
+  node.written = own;
+  node.size = size;
+  node.timestamp = Date.now();
+}
+
+/** The write of a copy-on-write node: the first takes the file's bytes (`bytesOf`) into the worker. */
+function copyOnWrite(bytesOf: (node: BlobNode) => Uint8Array): StreamOps['write'] {
+  return (stream, buffer, offset, length, position) => {
+    const node = stream.node;
+    let own = node.written ?? bytesOf(node);
+    const end = position + length;
+    if (end > own.length) {
+      // Grown by at least half, as MEMFS does, so appends cost amortised linear time.
+      const grown = new Uint8Array(Math.max(end, Math.ceil(own.length * 1.5)));
+      grown.set(own.subarray(0, node.size));
+      own = grown;
+    }
+    own.set(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length), position);
+    node.written = own;
+    node.size = Math.max(node.size, end);
+    node.timestamp = Date.now();
+    return length;
+  };
 }
 
 function gdalPath(callerPath: string): string {

@@ -54,8 +54,6 @@ interface Slot {
   busy: boolean;
 }
 
-/** Where the output path sits in each operation's arguments: GDAL may update that file in place. */
-const DEST_INDEX: Partial<Record<WorkerMethod, number>> = { warp: 1, translate: 1, rasterize: 1, buildVrt: 1, vectorTranslate: 1, dem: 2 };
 /** Operations that touch no file: they skip the files' synchronisation. */
 const WITHOUT_FILES: ReadonlySet<WorkerMethod> = new Set(['crsToWkt', 'crsInfo', 'transformPoints']);
 
@@ -131,7 +129,7 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   };
 
   /** What `slot`'s worker must change to hold the page's files now. */
-  const syncFor = async (slot: Slot, writable: string[]): Promise<MirrorSync> => {
+  const syncFor = async (slot: Slot): Promise<MirrorSync> => {
     // A worker about to start has no files: whatever it held before is gone.
     if (!slot.connection.running) {
       slot.known.clear();
@@ -146,7 +144,7 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     }
     const remove = [...slot.known.keys()].filter((path) => !now.has(path));
     for (const path of remove) slot.known.delete(path);
-    const sync: MirrorSync = { reset: slot.reset, folders: files.folders(), put, remove, writable };
+    const sync: MirrorSync = { reset: slot.reset, folders: files.folders(), put, remove };
     slot.reset = false;
     return sync;
   };
@@ -172,10 +170,7 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
       if (WITHOUT_FILES.has(method)) {
         outcome = await slot.connection.call(method, args);
       } else {
-        const index = DEST_INDEX[method];
-        const dest = index === undefined ? undefined : args[index];
-        const writable = typeof dest === 'string' && dest !== '' && !dest.startsWith('/vsi') ? [dest] : [];
-        outcome = await slot.connection.call(method, args, { sync: await syncFor(slot, writable) });
+        outcome = await slot.connection.call(method, args, { sync: await syncFor(slot) });
       }
     } catch (error) {
       // The call never reached the worker, or the worker ended under it: its files are unknown.

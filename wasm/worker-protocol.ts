@@ -88,8 +88,6 @@ export interface MirrorSync {
   put: Array<{ path: string; blob: Blob }>;
   /** Files this worker holds that the page no longer has. */
   remove: string[];
-  /** Paths the call may update in place (its output): held as writable copies during the call. */
-  writable: string[];
 }
 
 /** What a call changed in a pool worker's file system, for the page to take over. */
