@@ -171,6 +171,12 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
         outcome = await slot.connection.call(method, args);
       } else {
         outcome = await slot.connection.call(method, args, { sync: await syncFor(slot) });
+        // No changes: the worker could not take the files (GDAL failed to load, say), so what
+        // it holds is unknown; its next call starts from none.
+        if (!outcome.changes) {
+          slot.known.clear();
+          slot.reset = true;
+        }
       }
     } catch (error) {
       // The call never reached the worker, or the worker ended under it: its files are unknown.
