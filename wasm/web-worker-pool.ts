@@ -135,12 +135,13 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
       slot.known.clear();
       slot.reset = false;
     }
-    const now = await files.snapshot();
+    const now = await files.versions();
     const put: MirrorSync['put'] = [];
-    for (const [path, file] of now) {
-      if (slot.known.get(path) === file.version) continue;
-      put.push({ path, blob: file.blob });
-      slot.known.set(path, file.version);
+    for (const [path, version] of now) {
+      // Changed again since (a file deferred anew): the worker gets it with its next call.
+      if (slot.known.get(path) === version || files.version(path) !== version) continue;
+      put.push({ path, blob: files.blob(path) });
+      slot.known.set(path, version);
     }
     const remove = [...slot.known.keys()].filter((path) => !now.has(path));
     for (const path of remove) slot.known.delete(path);
@@ -152,7 +153,11 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   /** Takes over what a call wrote and removed in `slot`'s worker. */
   const take = (slot: Slot, changes: MirrorChanges): void => {
     for (const folder of changes.foldersAdded) files.addFolder(folder);
-    for (const { path, blob } of changes.written) slot.known.set(normalizePosixPath(path), files.put(path, blob));
+    // A written file left the worker (its bytes came over without a copy): it does not hold it.
+    for (const { path, bytes } of changes.written) {
+      files.put(path, bytes);
+      slot.known.delete(normalizePosixPath(path));
+    }
     for (const path of changes.removed) {
       const at = normalizePosixPath(path);
       // Removed by the call, unless the page wrote a newer file there meanwhile.
