@@ -153,10 +153,10 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   /** Takes over what a call wrote and removed in `slot`'s worker. */
   const take = (slot: Slot, changes: MirrorChanges): void => {
     for (const folder of changes.foldersAdded) files.addFolder(folder);
-    // A written file left the worker (its bytes came over without a copy): it does not hold it.
-    for (const { path, bytes } of changes.written) {
-      files.put(path, bytes);
-      slot.known.delete(normalizePosixPath(path));
+    for (const { path, bytes, kept } of changes.written) {
+      const version = files.put(path, bytes);
+      if (kept) slot.known.set(normalizePosixPath(path), version);
+      else slot.known.delete(normalizePosixPath(path));
     }
     for (const path of changes.removed) {
       const at = normalizePosixPath(path);
