@@ -133,6 +133,8 @@ export class BlobMirror {
   private readonly linked = new Map<string, { node: BlobNode | KeptNode; blob?: Blob }>();
   /** Every tracked node, wherever a call moved it. */
   private readonly tracked = new WeakSet<EmscriptenFSNode>();
+  /** The tracked nodes that are `Blob` nodes (the others are files kept). */
+  private readonly blobNodes = new WeakSet<EmscriptenFSNode>();
 
   constructor(module: EmscriptenModule) {
     const Reader = (globalThis as { FileReaderSync?: new () => FileReaderSyncLike }).FileReaderSync;
@@ -184,7 +186,9 @@ export class BlobMirror {
       // FS.readFile copies into a new (never shared) ArrayBuffer.
       const bytes = this.fs.readFile(gdalPath(path)) as Uint8Array<ArrayBuffer>;
       transfer.push(bytes.buffer);
-      const kept = now.files.has(path);
+      // A file in GDAL's memory stays (kept again when a call rewrote it); a `Blob` node written
+      // in place leaves.
+      const kept = !this.blobNodes.has(this.nodeAt(path)!);
       if (kept) this.keep(path);
       else this.drop(path);
       written.push({ path, bytes, kept });
@@ -252,6 +256,7 @@ export class BlobMirror {
     };
     this.linked.set(path, { node, blob });
     this.tracked.add(node);
+    this.blobNodes.add(node);
   }
 
   /** A node's own bytes: those written, or a copy of its `Blob` taken now. */
