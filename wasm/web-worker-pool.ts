@@ -232,10 +232,11 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
       mkdir: (path) => files.mkdir(path),
     }) as WebWorkerPool['fs'],
     async close() {
-      // The files go with the workers, as closing a worker engine drops its file system.
-      await files.removeTree('/');
       await Promise.all(slots.map((slot) => slot.connection.close()));
       for (const slot of slots) slot.known.clear();
+      // The files go with the workers, as closing a worker engine drops its file system; after
+      // them, so that what a call finishing meanwhile wrote goes too.
+      await files.removeTree('/');
     },
   };
 }
