@@ -126,6 +126,25 @@ export interface Workspace {
   readFileWithSha256?(path: string): Promise<{ bytes: Uint8Array; sha256: string }>;
   /** Opens a file for reads and writes at any offset (`'w'` creates or empties it): GeoTIFFs rewritten tile by tile. */
   openFile?(path: string, mode: 'r' | 'w'): Promise<RandomAccessFile>;
+  /** Uncompressed copies of GeoTIFFs this process compressed, for its later GDAL reads (Node). */
+  readonly uncompressedCopies?: UncompressedCopies;
+}
+
+/**
+ * Uncompressed copies of GeoTIFFs written uncompressed by GDAL and then compressed outside it,
+ * kept so that later GDAL steps of the same process read them instead (GDAL inflates slowly inside
+ * WebAssembly). A copy serves a file only while the file is the one it was made with.
+ */
+export interface UncompressedCopies {
+  /** A new path to write (or move) the uncompressed copy of `file` to. */
+  pathFor(file: string): string;
+  /** Keeps `copy` (at a path from `pathFor`) as the uncompressed copy of `file`, as `file` is now. */
+  remember(file: string, copy: string): Promise<void>;
+  /**
+   * The uncompressed copy of `file`, if one is kept and `file` is still the file it was made with;
+   * reports a read of `file` (the computation records it as if GDAL had read `file`).
+   */
+  of(file: string): Promise<string | undefined>;
 }
 
 /** A file open for reads and writes at offsets (`Workspace.openFile`). */

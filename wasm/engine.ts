@@ -126,6 +126,12 @@ export interface OutsideDeflate {
   compression: TiffCompression;
   codec: DeflateCodec;
   openFile(path: string, mode: 'w'): Promise<RandomAccessFile>;
+  /**
+   * Where to lay the output uncompressed as well, when the engine compresses it itself (for later
+   * reads: see `Workspace.uncompressedCopies`). Best effort: a copy that fails is removed and the
+   * call goes on.
+   */
+  uncompressedCopy?: string;
 }
 
 export interface DemOptions extends CallOptions {

@@ -26,12 +26,12 @@
  *   neighbours it sees in the whole raster; the raster's true edges stay edges (`-compute_edges`
  *   or not).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalOperations, OutsideDeflate, RasterInfo } from './engine.js';
 import { debugLog } from './debug-log.js';
 import { compressTiff } from '../src/formats/tiff-compress.js';
-import { copyTileMosaic, openTileMosaic, type TileWindow } from './tile-mosaic.js';
+import { copyTileMosaic, openTileMosaic, type TileMosaic, type TileWindow } from './tile-mosaic.js';
 import { baseGeographicWkt } from './base-geographic.js';
 import { crsFactsFromWkt } from './wkt.js';
 import { certainChunks, warpMemoryBytes, type OutputWindow, type SourceWindowBounds } from './warp-chunks.js';
@@ -520,12 +520,23 @@ async function layTiles(
     if (!deflate) return await copyTileMosaic(mosaic, dest);
     const target = await deflate.openFile(dest, 'w');
     try {
-      await compressTiff(mosaic, target, deflate.compression, deflate.codec, dest, onProgress);
+      // The copy is written while the tiles are compressed: disk writes beside zlib's threads.
+      await Promise.all([compressTiff(mosaic, target, deflate.compression, deflate.codec, dest, onProgress), deflate.uncompressedCopy ? copyAside(mosaic, deflate.uncompressedCopy) : undefined]);
     } finally {
       await target.close();
     }
   } finally {
     await mosaic.close();
+  }
+}
+
+/** Lays `mosaic` out uncompressed at `copy`, or, failing (a full disk), leaves no file there. */
+async function copyAside(mosaic: TileMosaic, copy: string): Promise<void> {
+  try {
+    await copyTileMosaic(mosaic, copy);
+  } catch (error) {
+    debugLog('pool', `no uncompressed copy at ${copy}: ${(error as Error).message}`);
+    await rm(copy, { force: true });
   }
 }
 

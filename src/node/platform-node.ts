@@ -16,6 +16,7 @@ import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform
 import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
+import { nodeUncompressedCopies } from './uncompressed-copies-node.js';
 import { readFileWithSha256, sha256OfFile } from '../sha256-file-node.js';
 
 const hashers = new Map<string, NodeInputHasher>();
@@ -111,6 +112,7 @@ const nodeWorkspace: Workspace = {
   get tempFolder() {
     return processTempFolder();
   },
+  uncompressedCopies: nodeUncompressedCopies(() => join(processTempFolder(), 'uncompressed')),
   async readFile(path) {
     return nodePlatform.readFile(path);
   },

@@ -3,7 +3,7 @@ import { deflateCodec } from '../formats/deflate-codec.js';
 import { compressTiff, type TiffCompression } from '../formats/tiff-compress.js';
 import { readTiffLayout, TAG, tagNumber } from '../formats/tiff-layout.js';
 import { openEngineFile } from '../engine-files-access.js';
-import { getPlatform, type RandomAccessFile } from '../platform.js';
+import { getPlatform, type RandomAccessFile, type UncompressedCopies } from '../platform.js';
 import { creationArgs, type WriteOptions } from './write-options.js';
 
 /**
@@ -46,11 +46,19 @@ export async function writeGeoTiff(
   const codec = deflateCodec();
   const uncompressed = `${outputPath}.${Math.random().toString(36).slice(2, 10)}.uncompressed.tif`;
   const layout = (write.creationOptions ?? []).filter((option) => !COMPRESSION_OPTIONS.has(optionKey(option)));
+  // Where the platform keeps uncompressed copies for later GDAL reads (Node, host files).
+  const copies = engine.fs.kind === 'host' ? getPlatform().workspace().uncompressedCopies : undefined;
+  const copy = copies?.pathFor(outputPath);
   try {
-    const deflate = { compression, codec, openFile: (path: string, mode: 'w') => open(path, mode) };
+    const deflate = { compression, codec, openFile: (path: string, mode: 'w') => open(path, mode), ...(copy ? { uncompressedCopy: copy } : {}) };
     await run(uncompressed, [...creationArgs({ ...write, compress: 'NONE', predictor: 1, creationOptions: layout }, shape), ...extra], { deflate });
-    // The engine may have compressed the tiles itself while laying a split output together.
-    if (engine.fs.kind !== 'memory' && (await compressionOf(open, uncompressed)) === DEFLATE) return await engine.fs.rename(uncompressed, outputPath);
+    // The engine may have compressed the tiles itself while laying a split output together
+    // (and laid them uncompressed at `copy` beside).
+    if (engine.fs.kind !== 'memory' && (await compressionOf(open, uncompressed)) === DEFLATE) {
+      await engine.fs.rename(uncompressed, outputPath);
+      if (copies && copy) await copies.remember(outputPath, copy);
+      return;
+    }
     const source = await open(uncompressed, 'r');
     try {
       const target = await open(outputPath, 'w');
@@ -65,10 +73,22 @@ export async function writeGeoTiff(
     } finally {
       await source.close();
     }
+    if (copies && copy) await keepCopy(engine, copies, outputPath, uncompressed, copy);
   } finally {
     // GDAL wrote it: removed through the engine, whose file system layer must know (see DESIGN.md).
     await engine.fs.remove(uncompressed);
+    if (copy && !(await copies!.of(outputPath))) await engine.fs.remove(copy);
   }
+}
+
+/** Moves GDAL's uncompressed output to `copy` and keeps it as `outputPath`'s copy; a copy that cannot move (another file system) is not kept. */
+async function keepCopy(engine: GdalEngine, copies: UncompressedCopies, outputPath: string, uncompressed: string, copy: string): Promise<void> {
+  try {
+    await engine.fs.rename(uncompressed, copy);
+  } catch {
+    return;
+  }
+  await copies.remember(outputPath, copy);
 }
 
 const DEFLATE = 8;

@@ -1,5 +1,6 @@
 import type { DemMode, GdalEngine, RasterInfo } from '../../wasm/engine.js';
 import { getConfig } from '../config.js';
+import { getPlatform } from '../platform.js';
 import { InvalidInputError } from '../errors.js';
 import { withInputContext } from '../processors/input-errors.js';
 import { checkWriteOptions } from '../processors/option-checks.js';
@@ -38,21 +39,24 @@ async function runDem(
   const who = mode === 'color-relief' ? 'colorRelief' : mode === 'TRI' || mode === 'TPI' ? mode.toLowerCase() : mode;
   const record = checkTerrainOptions(options, mode, who);
   const engine = (record.engine as GdalEngine | undefined) ?? getConfig().engine;
+  // A GeoTIFF this process compressed is read from its uncompressed copy where one is kept: the
+  // same pixels, without inflating them inside WebAssembly.
+  const source = (engine.fs.kind === 'host' && (await getPlatform().workspace().uncompressedCopies?.of(input))) || input;
   const args = modeArgs(mode, record, who);
-  const info: RasterInfo = await withInputContext(`${who} input ${input}`, () => engine.info(input, ['-norat', '-noct']));
+  const info: RasterInfo = await withInputContext(`${who} input ${input}`, () => engine.info(source, ['-norat', '-noct']));
   const band = (record.band as number | undefined) ?? 1;
   if (band > info.bands.length) {
     throw new InvalidInputError(`${who}: band ${band} does not exist in ${input}, which has ${info.bands.length} band(s); choose one of 1..${info.bands.length}`);
   }
   if (extra.scaled) {
-    const scale = (record.scale as number | undefined) ?? (await demScale(input, { engine, band, info }));
+    const scale = (record.scale as number | undefined) ?? (await demScale(source, { engine, band, info }));
     if (scale !== 1) args.push('-s', String(scale));
   }
   const onProgress = record.onProgress as TerrainOptions['onProgress'];
   const colorFile = extra.colorFile ? await extra.colorFile(engine) : undefined;
   try {
     await writeGeoTiff(engine, output, checkWriteOptions(record), { width: info.size[0], height: info.size[1] }, [], (dest, creation, options) =>
-      engine.dem(mode, input, dest, [...args, ...creation], { ...options, ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) }),
+      engine.dem(mode, source, dest, [...args, ...creation], { ...options, ...(onProgress ? { onProgress } : {}), ...(colorFile ? { colorFile } : {}) }),
     );
   } finally {
     if (colorFile) await engine.fs.remove(colorFile);

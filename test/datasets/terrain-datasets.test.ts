@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,6 +22,8 @@ import {
   syntheticTerrain,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
+import { getPlatform } from '../../src/platform.js';
+import { onFileAccess } from '../../wasm/file-access.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [30, 0, 620000, 0, -30, 5190000], shape: [64, 64] });
 
@@ -40,6 +43,28 @@ describe('terrain datasets', () => {
     const direct = join(cache.root, 'direct-slope.tif');
     await slope(new Dem().getProcessedPath(SPEC), direct, { computeEdges: true });
     expect(viaDataset.bands[0]).toEqual((await readRaster(direct)).bands[0]);
+  });
+
+  it('reads the DEM the process just cached from its uncompressed copy, with the same slope as from the DEFLATE file, and records the DEM', async () => {
+    getConfig().update({ spec: SPEC });
+    const reads: string[] = [];
+    const stop = onFileAccess((access) => reads.push(...access.read));
+    let viaCopy: Raster;
+    try {
+      viaCopy = await load<Raster>(new Slope(new Dem(), { computeEdges: true }));
+    } finally {
+      stop();
+    }
+    const committed = new Dem().getProcessedPath(SPEC);
+    expect(reads.some((file) => file.startsWith(`${getPlatform().workspace().tempFolder}/uncompressed/`) && file.endsWith('dem.tif'))).toBe(true);
+    expect(reads).toContain(committed);
+    // A new file (another inode): no copy, so GDAL reads the DEFLATE file.
+    const deflated = join(cache.root, 'dem-copy.tif');
+    copyFileSync(committed, deflated);
+    expect(await getPlatform().workspace().uncompressedCopies!.of(deflated)).toBeUndefined();
+    const direct = join(cache.root, 'direct-slope.tif');
+    await slope(deflated, direct, { computeEdges: true });
+    expect(viaCopy.bands[0]).toEqual((await readRaster(direct)).bands[0]);
   });
 
   it('registers the library classes on first use, and takes options as parameters', async () => {
