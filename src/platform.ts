@@ -70,6 +70,8 @@ export interface Platform {
   renderPng?(band: Band, options: RenderPngOptions): Promise<Uint8Array>;
   /** DEFLATE for GeoTIFF tiles outside WebAssembly (Node: native zlib on the thread pool); else the Compression Streams API is used. */
   readonly deflateCodec?: DeflateCodec;
+  /** Uncompressed copies of GeoTIFFs this process compressed, for its later GDAL reads (Node). */
+  readonly uncompressedCopies?: UncompressedCopies;
   /**
    * A DOM document for drawing SVG charts (Observable Plot's `document` option): the page's own in
    * browsers; in Node a small server-side one (linkedom), loaded on first use.
@@ -126,8 +128,6 @@ export interface Workspace {
   readFileWithSha256?(path: string): Promise<{ bytes: Uint8Array; sha256: string }>;
   /** Opens a file for reads and writes at any offset (`'w'` creates or empties it): GeoTIFFs rewritten tile by tile. */
   openFile?(path: string, mode: 'r' | 'w'): Promise<RandomAccessFile>;
-  /** Uncompressed copies of GeoTIFFs this process compressed, for its later GDAL reads (Node). */
-  readonly uncompressedCopies?: UncompressedCopies;
 }
 
 /**

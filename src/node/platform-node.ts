@@ -78,6 +78,7 @@ export const nodePlatform: Platform = {
     return parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as SvgDocument;
   },
   deflateCodec: nodeDeflateCodec,
+  uncompressedCopies: nodeUncompressedCopies(() => join(processTempFolder(), 'uncompressed')),
   loadHdf5: async () => {
     const h5 = (await import('h5wasm/node')) as unknown as H5Wasm;
     await h5.ready;
@@ -112,7 +113,6 @@ const nodeWorkspace: Workspace = {
   get tempFolder() {
     return processTempFolder();
   },
-  uncompressedCopies: nodeUncompressedCopies(() => join(processTempFolder(), 'uncompressed')),
   async readFile(path) {
     return nodePlatform.readFile(path);
   },

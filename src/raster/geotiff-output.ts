@@ -47,7 +47,7 @@ export async function writeGeoTiff(
   const uncompressed = `${outputPath}.${Math.random().toString(36).slice(2, 10)}.uncompressed.tif`;
   const layout = (write.creationOptions ?? []).filter((option) => !COMPRESSION_OPTIONS.has(optionKey(option)));
   // Where the platform keeps uncompressed copies for later GDAL reads (Node, host files).
-  const copies = engine.fs.kind === 'host' ? getPlatform().workspace().uncompressedCopies : undefined;
+  const copies = engine.fs.kind === 'host' ? getPlatform().uncompressedCopies : undefined;
   const copy = copies?.pathFor(outputPath);
   try {
     const deflate = { compression, codec, openFile: (path: string, mode: 'w') => open(path, mode), ...(copy ? { uncompressedCopy: copy } : {}) };

@@ -41,7 +41,7 @@ async function runDem(
   const engine = (record.engine as GdalEngine | undefined) ?? getConfig().engine;
   // A GeoTIFF this process compressed is read from its uncompressed copy where one is kept: the
   // same pixels, without inflating them inside WebAssembly.
-  const source = (engine.fs.kind === 'host' && (await getPlatform().workspace().uncompressedCopies?.of(input))) || input;
+  const source = (engine.fs.kind === 'host' && (await getPlatform().uncompressedCopies?.of(input))) || input;
   const args = modeArgs(mode, record, who);
   const info: RasterInfo = await withInputContext(`${who} input ${input}`, () => engine.info(source, ['-norat', '-noct']));
   const band = (record.band as number | undefined) ?? 1;

@@ -61,7 +61,7 @@ describe('terrain datasets', () => {
     // A new file (another inode): no copy, so GDAL reads the DEFLATE file.
     const deflated = join(cache.root, 'dem-copy.tif');
     copyFileSync(committed, deflated);
-    expect(await getPlatform().workspace().uncompressedCopies!.of(deflated)).toBeUndefined();
+    expect(await getPlatform().uncompressedCopies!.of(deflated)).toBeUndefined();
     const direct = join(cache.root, 'direct-slope.tif');
     await slope(deflated, direct, { computeEdges: true });
     expect(viaCopy.bands[0]).toEqual((await readRaster(direct)).bands[0]);
