@@ -136,8 +136,8 @@ export interface Workspace {
  * WebAssembly). A copy serves a file only while the file is the one it was made with.
  */
 export interface UncompressedCopies {
-  /** A new path to write (or move) the uncompressed copy of `file` to. */
-  pathFor(file: string): string;
+  /** A new path to write (or move) the uncompressed copy of `file` to; undefined where none is kept. */
+  pathFor(file: string): string | undefined;
   /** Keeps `copy` (at a path from `pathFor`) as the uncompressed copy of `file`, as `file` is now. */
   remember(file: string, copy: string): Promise<void>;
   /**

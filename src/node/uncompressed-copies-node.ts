@@ -10,9 +10,10 @@
  * A copy serves its file only while that file is the one it was made with: same device, inode,
  * size and modification time (the commit's rename into the cache keeps them; any rewrite does
  * not). Copies are removed with the temporary folder at exit, and the oldest first when they
- * would hold more than the budget.
+ * would hold more than the budget. None are kept where the temporary folder is on another file
+ * system than the outputs.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { reportFileAccess } from '../../wasm/file-access.js';
@@ -60,9 +61,16 @@ export function nodeUncompressedCopies(folder: () => string, budget = DEFAULT_CO
 
   return {
     pathFor(file) {
-      const into = folder();
-      mkdirSync(into, { recursive: true });
-      return path.join(into, `${randomHex()}-${path.basename(file)}`);
+      try {
+        const into = folder();
+        mkdirSync(into, { recursive: true });
+        // Only on the output's own file system: a copy is a rename there, and a temporary folder
+        // elsewhere may be memory (a tmpfs /tmp), where 1 GiB of copies would be 1 GiB of RAM.
+        if (statSync(into).dev !== statSync(path.dirname(path.resolve(file))).dev) return undefined;
+        return path.join(into, `${randomHex()}-${path.basename(file)}`);
+      } catch {
+        return undefined;
+      }
     },
     async remember(file, copy) {
       const [key, info] = await Promise.all([identityOf(file), stat(copy).catch(() => undefined)]);
