@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ afterEach(() => {
 async function fileWithCopy(copies: ReturnType<typeof nodeUncompressedCopies>, at: string, bytes: number) {
   const file = path.join(at, 'dem.tif');
   await writeFile(file, new Uint8Array(10).fill(1));
-  const copy = copies.pathFor(file);
+  const copy = copies.pathFor(file)!;
   await writeFile(copy, new Uint8Array(bytes).fill(2));
   await copies.remember(file, copy);
   return { file, copy };
@@ -67,6 +67,15 @@ describe('uncompressed copies kept for later reads (Node)', () => {
     const huge = await fileWithCopy(copies, folder(), 300);
     expect(await copies.of(huge.file)).toBeUndefined();
     await expect(stat(huge.copy)).rejects.toThrow(/ENOENT/);
+  });
+
+  const shm = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev ? '/dev/shm' : undefined;
+  it.skipIf(!shm)(`keeps none where its folder is on another file system than the file (a tmpfs)${shm ? '' : ' (skipped: no /dev/shm on another file system)'}`, async () => {
+    const onShm = mkdtempSync(path.join(shm!, 'geodata-copies-test-'));
+    folders.push(onShm);
+    const copies = nodeUncompressedCopies(() => onShm);
+    expect(copies.pathFor(path.join(folder(), 'dem.tif'))).toBeUndefined();
+    expect(copies.pathFor(path.join(onShm, 'dem.tif'))).toMatch(/^\/dev\/shm\/.*-dem\.tif$/);
   });
 
   it('forgets a copy whose file was removed from under it', async () => {
