@@ -97,10 +97,15 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
   }
 
   async writeFile(path: string, bytes: Uint8Array): Promise<void> {
+    // A Blob holds a copy: the caller may reuse its buffer.
+    return this.writeBlob(path, blobOf(bytes));
+  }
+
+  /** Writes a file whose bytes are already in a `Blob` (see `blobOf`). */
+  async writeBlob(path: string, blob: Blob): Promise<void> {
     const at = key(path);
     this.refuseFolder(at, `cannot write ${path}`, path);
-    // A Blob holds a copy: the caller may reuse its buffer.
-    this.put(at, blobOf(bytes));
+    this.put(at, blob);
   }
 
   async remove(path: string): Promise<void> {
@@ -159,7 +164,8 @@ function key(path: string): string {
   return normalizePosixPath(path);
 }
 
-function blobOf(bytes: Uint8Array): Blob {
+/** A `Blob` holding a copy of `bytes`. */
+export function blobOf(bytes: Uint8Array): Blob {
   // A Blob cannot be made from a view of shared memory: copy those first.
   const own = bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
   return new Blob([own as Uint8Array<ArrayBuffer>]);

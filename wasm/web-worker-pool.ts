@@ -14,8 +14,9 @@ import { resolveGdalAssets } from './assets.js';
 import { checkedFiles } from './engine-core.js';
 import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
 import type { LazyStartEngine } from './lazy-start-engine.js';
-import { PageFiles } from './page-files.js';
+import { blobOf, PageFiles } from './page-files.js';
 import { normalizePosixPath } from './paths.js';
+import { IssueOrder, scopeOf } from './pool-order.js';
 import { connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
 import type { WorkerEngineOptions } from './worker-engine.js';
 import { absoluteAssets, type MirrorChanges, type MirrorSync, type WorkerMethod } from './worker-protocol.js';
@@ -162,7 +163,14 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     for (const folder of changes.foldersRemoved) files.dropFolder(folder);
   };
 
-  const run = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
+  // One worker engine runs everything in the order it was asked; the pool keeps that order
+  // wherever two operations touch the same files (see `pool-order.ts`).
+  const order = new IssueOrder();
+  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(scopeOf(method, args), body);
+
+  const run = <T>(method: WorkerMethod, args: unknown[]): Promise<T> => inOrder(method, args, () => runNow<T>(method, args));
+
+  const runNow = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
     if (warm) warmOthers();
     const slot = await acquire();
     let outcome: CallOutcome;
@@ -195,9 +203,7 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     get started() {
       return slots.some((slot) => slot.connection.running);
     },
-    async deferFile(path, fileSize, read) {
-      files.defer(path, fileSize, read);
-    },
+    deferFile: (path, fileSize, read) => inOrder('writeFile', [path], async () => files.defer(path, fileSize, read)),
     info: (path, args) => run('info', [path, args]),
     vectorInfo: (path, args) => run('vectorInfo', [path, args]),
     warp: (sources: string[], dest: string, args: string[], callOptions?: CallOptions) => run('warp', [sources, dest, args, callOptions]),
@@ -211,20 +217,26 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     transformPoints: (srcCrs, dstCrs, points) => run('transformPoints', [srcCrs, dstCrs, points]),
     fs: checkedFiles({
       kind: 'memory',
-      readFile: (path) => files.readFile(path),
-      writeFile: (path, bytes) => files.writeFile(path, bytes),
-      remove: (path) => files.remove(path),
-      removeTree: (path) => files.removeTree(path),
-      exists: (path) => files.exists(path),
-      size: (path) => files.size(path),
-      rename: (from, to) => files.rename(from, to),
-      mkdir: (path) => files.mkdir(path),
+      readFile: (path) => inOrder('readFile', [path], () => files.readFile(path)),
+      writeFile: (path, bytes) => {
+        // Copied now: the write may wait for a call still running, and the caller may change its array meanwhile.
+        const blob = blobOf(bytes);
+        return inOrder('writeFile', [path], () => files.writeBlob(path, blob));
+      },
+      remove: (path) => inOrder('remove', [path], () => files.remove(path)),
+      removeTree: (path) => inOrder('removeTree', [path], () => files.removeTree(path)),
+      exists: (path) => inOrder('exists', [path], () => files.exists(path)),
+      size: (path) => inOrder('size', [path], () => files.size(path)),
+      rename: (from, to) => inOrder('rename', [from, to], () => files.rename(from, to)),
+      mkdir: (path) => inOrder('mkdir', [path], () => files.mkdir(path)),
     }) as WebWorkerPool['fs'],
-    async close() {
-      // The files go with the workers, as closing a worker engine drops its file system.
-      await files.removeTree('/');
-      await Promise.all(slots.map((slot) => slot.connection.close()));
-      for (const slot of slots) slot.known.clear();
-    },
+    // After every operation made before it, as one worker engine closes after its queued calls.
+    close: () =>
+      inOrder('close', [], async () => {
+        // The files go with the workers, as closing a worker engine drops its file system.
+        await files.removeTree('/');
+        await Promise.all(slots.map((slot) => slot.connection.close()));
+        for (const slot of slots) slot.known.clear();
+      }),
   };
 }

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, NO_CHROMIUM_REASON, withBrowserPage } from '../helpers/browser.js';
+
+const GDAL_DIST = fileURLToPath(new URL('../../node_modules/gdal3.js/dist/package/', import.meta.url));
+
+const PAGE = {
+  entry: fileURLToPath(new URL('./fixtures/web-worker-pool-order-entry.ts', import.meta.url)),
+  bundles: { '/engine-worker.js': fileURLToPath(new URL('../../wasm/engine-worker.ts', import.meta.url)) },
+  assets: {
+    '/gdal/gdal3WebAssembly.wasm': path.join(GDAL_DIST, 'gdal3WebAssembly.wasm'),
+    '/gdal/gdal3WebAssembly.data': path.join(GDAL_DIST, 'gdal3WebAssembly.data'),
+  },
+};
+
+type Observed = Record<string, { pool: unknown; one: unknown }>;
+
+/** What each scenario of the fixture gives on one worker engine: the pool must give the same. */
+const EXPECTED: Record<string, unknown> = {
+  removeInputOfRunningCall: { call: 'ok', removal: 'ok', a: false, b: [5, 5] },
+  replaceInputOfRunningCall: { b: [40, 40], a: [12, 12] },
+  writeOutputOfRunningCall: { call: 'ok', b: [1, 2, 3], length: 3 },
+  // 6x6 Byte pixels of an ENVI file, and its header next to it.
+  readOutputOfRunningCall: { exists: true, bytes: 36, hdr: true },
+  callOnOutputOfRunningCall: { info: [7, 7] },
+  renameOutputOfRunningCall: { call: 'ok', rename: 'ok', b: false, c: [8, 8] },
+  twoCallsOneOutput: { b: [4, 4] },
+  removeTreeUnderRunningCall: { call: 'ok', removal: 'ok', out: false, b: false },
+  closeWhileRunning: { call: 'ok', b: false, a: false },
+  vrtWithParentPaths: { infos: [[9, 9], [9, 9]], same: true },
+  zipArchive: { write: 'ok', zip: true, infos: [[11, 11], [11, 11]] },
+  shapefileFolder: { files: [true, true, true], sizes: [[8, 6], [8, 6]], gone: 'FileError: cannot open /s11/shp/box.shp for rasterize: no such file' },
+  zeroBytes: { opened: "GdalError: cannot open /s12/z.tif for info: `/s12/z.tif' not recognized as a supported file format.", size: [3, 3], empty: true },
+  colorRelief: { results: ['ok', 'ok'], bands: [3, 4] },
+  failedCallLeftovers: { failed: 'GdalError: rasterize failed for /s14/r.tif: Failed to find field nosuchfield on layer box.', r: true },
+  cutline: { results: ['ok', 'ok'], sizes: [[20, 12], [20, 12]] },
+  deferredMovedBeforeGdal: { gone: false, here: Array.from(new TextEncoder().encode('0 0 0 255\n')), moved: false },
+};
+
+describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, in headless Chromium${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
+  let observed: Observed;
+  beforeAll(async () => {
+    // One page runs every scenario on both engines: a page and its workers cost seconds each.
+    observed = await withBrowserPage(PAGE, async (page) => {
+      await page.waitForFunction(() => typeof (window as unknown as { webWorkerPoolOrderTest?: unknown }).webWorkerPoolOrderTest === 'object');
+      return page.evaluate(() => (window as unknown as { webWorkerPoolOrderTest: { compare(names?: string[]): Promise<Observed> } }).webWorkerPoolOrderTest.compare());
+    });
+  }, 180_000);
+
+  /** The scenario gives the expected outcome on one worker engine, and the same on the pool. */
+  const same = (name: string) => {
+    expect(observed[name]!.one).toEqual(EXPECTED[name]);
+    expect(observed[name]!.pool).toEqual(EXPECTED[name]);
+  };
+
+  describe('keeps the order of operations made before the earlier ones are awaited', () => {
+    it('a file a running call reads, removed or replaced right after the call is made, is read as it was', () => {
+      same('removeInputOfRunningCall');
+      same('replaceInputOfRunningCall');
+    });
+    it('a file written at a running call’s output path after the call is made wins over the output', () => {
+      same('writeOutputOfRunningCall');
+    });
+    it('file methods on a running call’s output (and sidecar) see the output: exists, size, rename, removeTree', () => {
+      same('readOutputOfRunningCall');
+      same('renameOutputOfRunningCall');
+      same('removeTreeUnderRunningCall');
+    });
+    it('a GDAL call on the output of a call made just before it waits for that output', () => {
+      same('callOnOutputOfRunningCall');
+    });
+    it('of two calls writing one path at once, the one made last wins', () => {
+      same('twoCallsOneOutput');
+    });
+    it('close() lets the calls made before it finish, then drops every file', () => {
+      same('closeWhileRunning');
+    });
+  });
+
+  describe('gives the same files and errors as one worker engine', () => {
+    it('for a VRT whose source is ../../data/x.tif, written by a call, read on two workers', () => same('vrtWithParentPaths'));
+    it('for a zip GDAL wrote through /vsizip/, read on two workers', () => same('zipArchive'));
+    it('for a shapefile in a folder GDAL created, rasterized on two workers, then removed', () => same('shapefileFolder'));
+    it('for a zero-byte file, opened then written over by GDAL', () => same('zeroBytes'));
+    it('for a color-relief color file named with ..', () => same('colorRelief'));
+    it('for a failed call that leaves its output behind', () => same('failedCallLeftovers'));
+    it('for a cutline named with .., two warps at once', () => same('cutline'));
+    it('for deferred files removed or renamed before GDAL starts (one worker engine that holds files until GDAL starts)', () => same('deferredMovedBeforeGdal'));
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The order of a Web Worker pool's operations (`web-worker-pool.ts`). One worker engine runs
+ * every call and file method one after the other, in the order they were made: a file method made
+ * while a warp runs sees the warp's output, a warp sees the files as they were when it was made.
+ * The pool runs calls at once on several workers and answers file methods in the page, so an
+ * operation that touches what an earlier, unfinished one may write (or names a file an earlier
+ * one reads, which must not change under it) waits for it: `Promise.all([warp(a → b), info(b)])`,
+ * `warp(a → b)` then `remove(a)` or `readFile(b)` before the warp is awaited, `close()` while
+ * calls run. Operations on other files do not wait, so independent steps still run in parallel.
+ *
+ * What a GDAL call may write is known by name: its output, the files next to it that share its
+ * stem (`b.tif.aux.xml`, a shapefile's `b.dbf`, an ENVI `b.hdr`), what is inside it (a shapefile
+ * dest without extension is a folder), the archive it writes into (`/vsizip//out/a.zip/x.asc`),
+ * and the `.aux.xml` of its inputs (statistics). Files a call reads without their names in its
+ * arguments (the sources inside a VRT) are not known: a call reading, through a VRT, the output of
+ * a call not awaited yet may run before that output exists, where one worker engine would wait.
+ */
+import type { WorkerMethod } from './worker-protocol.js';
+import { mapGdalPath, normalizePosixPath } from './paths.js';
+
+/** The files an operation names, and which files it may write. */
+export interface Scope {
+  /** Page paths (normalised) the operation reads, writes or tests. */
+  names: readonly string[];
+  /** Whether the operation may write (create, change or remove) the page path `path`. */
+  writes(path: string): boolean;
+  /** Orders against every operation (`close`). */
+  all?: boolean;
+}
+
+interface Pending {
+  scope: Scope;
+  done: Promise<void>;
+}
+
+/** Operations that wait for the earlier unfinished operations they conflict with. */
+export class IssueOrder {
+  private readonly pending = new Set<Pending>();
+
+  /**
+   * Runs `body` once every earlier operation whose scope conflicts with `scope` has finished.
+   * Call it synchronously where the operation is made: the order of calls is the order kept.
+   */
+  run<T>(scope: Scope, body: () => Promise<T>): Promise<T> {
+    const earlier = [...this.pending].filter((other) => conflict(scope, other.scope)).map((other) => other.done);
+    let finish!: () => void;
+    const entry: Pending = { scope, done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.pending.add(entry);
+    const settle = () => {
+      this.pending.delete(entry);
+      finish();
+    };
+    // Without an earlier conflict the body starts now, before the caller's next operation.
+    const result = earlier.length === 0 ? body() : Promise.all(earlier).then(body);
+    result.then(settle, settle);
+    return result;
+  }
+}
+
+function conflict(a: Scope, b: Scope): boolean {
+  return Boolean(a.all || b.all) || a.names.some((path) => b.writes(path)) || b.names.some((path) => a.writes(path));
+}
+
+/**
+ * The page path behind a GDAL path: the archive file of `/vsizip/...` (up to the first name with
+ * an extension), undefined for GDAL's own namespaces (`/vsimem/`, `/vsicurl/`), else the path.
+ */
+export function pagePath(path: string): string | undefined {
+  let real: string | undefined;
+  let archive = false;
+  mapGdalPath(path, (file) => {
+    real = file;
+    archive = file !== path;
+    return file;
+  });
+  if (real === undefined) return undefined;
+  const normal = normalizePosixPath(real.replace(/^\{|\}$/g, ''));
+  if (!archive) return normal;
+  const parts = normal.split('/');
+  const index = parts.findIndex((part, at) => at > 0 && /\.[^.]+$/.test(part));
+  return index < 0 ? normal : parts.slice(0, index + 1).join('/');
+}
+
+/** Whether `path` is `file`, inside it (a folder), or a file next to it sharing its stem. */
+function besideOrInside(file: string): (path: string) => boolean {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? file.slice(0, file.length - (name.length - dot)) : file;
+  return (path) => path === file || path.startsWith(`${file}/`) || path.startsWith(`${stem}.`);
+}
+
+const FOLDER_OR_FILE = (folder: string) => (path: string) => folder === '/' || path === folder || path.startsWith(`${folder}/`);
+
+const page = (paths: unknown[]): string[] => paths.filter((path): path is string => typeof path === 'string').flatMap((path) => pagePath(path) ?? []);
+
+/** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
+const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
+
+/** What a GDAL call or file method names and may write (arguments as the engine method takes them). */
+export function scopeOf(method: WorkerMethod, args: readonly unknown[]): Scope {
+  const none = () => false;
+  switch (method) {
+    case 'crsToWkt':
+    case 'crsInfo':
+    case 'transformPoints':
+      return { names: [], writes: none };
+    case 'close':
+      return { names: [], writes: () => true, all: true };
+    case 'info':
+    case 'vectorInfo': {
+      const [source] = page([args[0]]);
+      return { names: [...page([args[0]]), ...pathArgs(args[1])], writes: (path) => path === `${source}.aux.xml` };
+    }
+    case 'readFile':
+    case 'exists':
+    case 'size':
+      return { names: page([args[0]]), writes: none };
+    case 'writeFile':
+    case 'remove':
+    case 'mkdir': {
+      const names = page([args[0]]);
+      return { names, writes: (path) => names.includes(path) };
+    }
+    case 'rename': {
+      const names = page([args[0], args[1]]);
+      return { names, writes: (path) => names.includes(path) };
+    }
+    case 'removeTree': {
+      const names = page([args[0]]);
+      return { names, writes: names.length > 0 ? FOLDER_OR_FILE(names[0]!) : none };
+    }
+    default: {
+      // warp, translate, rasterize, buildVrt, vectorTranslate: (sources, dest, args); dem: (mode, source, dest, args, { colorFile }).
+      const offset = method === 'dem' ? 1 : 0;
+      const sources = page([args[offset]].flat());
+      const [dest] = page([args[offset + 1]]);
+      const options = args[offset + 3] as { colorFile?: unknown } | undefined;
+      const colorFile = method === 'dem' ? page([options?.colorFile]) : [];
+      const output = dest !== undefined ? besideOrInside(dest) : none;
+      const statistics = new Set(sources.map((source) => `${source}.aux.xml`));
+      return {
+        names: [...sources, ...(dest !== undefined ? [dest] : []), ...colorFile, ...pathArgs(args[offset + 2])],
+        writes: (path) => output(path) || statistics.has(path),
+      };
+    }
+  }
+}
