@@ -63,9 +63,12 @@ function conflict(a: Scope, b: Scope): boolean {
 
 /**
  * The page path behind a GDAL path: the archive file of `/vsizip/...` (up to the first name with
- * an extension), undefined for GDAL's own namespaces (`/vsimem/`, `/vsicurl/`), else the path.
+ * an extension), a `/vsimem/` path itself, undefined for GDAL's other namespaces (`/vsicurl/`),
+ * else the path.
  */
 export function pagePath(path: string): string | undefined {
+  // GDAL's in-memory files are ordered by name too (the pool runs every call on them on one worker).
+  if (isVsimem(path)) return `/vsimem${normalizePosixPath(path.slice('/vsimem'.length))}`;
   let real: string | undefined;
   let archive = false;
   mapGdalPath(path, (file) => {
@@ -79,6 +82,20 @@ export function pagePath(path: string): string | undefined {
   const parts = normal.split('/');
   const index = parts.findIndex((part, at) => at > 0 && /\.[^.]+$/.test(part));
   return index < 0 ? normal : parts.slice(0, index + 1).join('/');
+}
+
+/** Whether `path` is in GDAL's own in-memory files (`/vsimem/`), which are per worker. */
+export function isVsimem(path: string): boolean {
+  return path.startsWith('/vsimem/');
+}
+
+/**
+ * Whether a call names a `/vsimem/` file anywhere in its arguments (a dest, a source, an option):
+ * each worker's GDAL has its own `/vsimem/`, one worker engine has one, so such calls must all run
+ * on one worker to see each other's files.
+ */
+export function namesVsimem(args: readonly unknown[]): boolean {
+  return JSON.stringify(args).includes('/vsimem/');
 }
 
 /** Whether `path` is `file`, inside it (a folder), or a file next to it sharing its stem. */

@@ -16,7 +16,7 @@ import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
 import type { LazyStartEngine } from './lazy-start-engine.js';
 import { blobOf, PageFiles } from './page-files.js';
 import { normalizePosixPath } from './paths.js';
-import { IssueOrder, scopeOf } from './pool-order.js';
+import { IssueOrder, namesVsimem, scopeOf } from './pool-order.js';
 import { connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
 import type { WorkerEngineOptions } from './worker-engine.js';
 import { absoluteAssets, type MirrorChanges, type MirrorSync, type WorkerMethod } from './worker-protocol.js';
@@ -101,8 +101,11 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     return slot;
   };
 
+  // Calls that need the first worker (see `namesVsimem`), waiting for it.
+  const waitingFirst: Array<(slot: Slot) => void> = [];
+
   const release = (slot: Slot): void => {
-    const next = waiting.shift();
+    const next = (slot === slots[0] ? waitingFirst.shift() : undefined) ?? waiting.shift();
     if (next) next(slot);
     else slot.busy = false;
   };
@@ -119,7 +122,18 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   };
 
   /** A free worker: a running one first, else a new one while the pool has room, else the next freed. */
-  const acquire = (): Promise<Slot> => {
+  const acquire = (first: boolean): Promise<Slot> => {
+    if (first) {
+      // GDAL's `/vsimem/` is per worker: calls that name it all run on the first, where they see
+      // each other's files as on one worker engine (`exactGrid` writes a VRT there, then reads it).
+      const slot = slots[0];
+      if (!slot) return Promise.resolve(newSlot());
+      if (!slot.busy) {
+        slot.busy = true;
+        return Promise.resolve(slot);
+      }
+      return new Promise((resolve) => waitingFirst.push(resolve));
+    }
     const idle = slots.find((slot) => !slot.busy && slot.connection.running) ?? slots.find((slot) => !slot.busy);
     if (idle) {
       idle.busy = true;
@@ -172,7 +186,7 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
 
   const runNow = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
     if (warm) warmOthers();
-    const slot = await acquire();
+    const slot = await acquire(namesVsimem(args));
     let outcome: CallOutcome;
     try {
       if (WITHOUT_FILES.has(method)) {

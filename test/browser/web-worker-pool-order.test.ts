@@ -28,6 +28,7 @@ const EXPECTED: Record<string, unknown> = {
   twoCallsOneOutput: { b: [4, 4] },
   removeTreeUnderRunningCall: { call: 'ok', removal: 'ok', out: false, b: false },
   closeWhileRunning: { call: 'ok', b: false, a: false },
+  vsimemAcrossCalls: { infos: [[40, 40], [40, 40]] },
   vrtWithParentPaths: { infos: [[9, 9], [9, 9]], same: true },
   zipArchive: { write: 'ok', zip: true, infos: [[11, 11], [11, 11]] },
   shapefileFolder: { files: [true, true, true], sizes: [[8, 6], [8, 6]], gone: 'FileError: cannot open /s11/shp/box.shp for rasterize: no such file' },
@@ -72,6 +73,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     });
     it('of two calls writing one path at once, the one made last wins', () => {
       same('twoCallsOneOutput');
+    });
+    it('calls on GDAL’s /vsimem/ files see each other’s, as in one worker (the pool runs them all on its first)', () => {
+      same('vsimemAcrossCalls');
     });
     it('close() lets the calls made before it finish, then drops every file', () => {
       same('closeWhileRunning');
