@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { IssueOrder, namesVsimem, pagePath, scopeOf } from '../../wasm/pool-order.js';
+
+/** Runs operations through one `IssueOrder`, each ending when the test says, logging starts and ends. */
+function harness() {
+  const order = new IssueOrder();
+  const log: string[] = [];
+  const ends = new Map<string, () => void>();
+  const start = (name: string, method: Parameters<typeof scopeOf>[0], args: unknown[]) =>
+    order.run(scopeOf(method, args), () => {
+      log.push(`start ${name}`);
+      return new Promise<void>((resolve) => ends.set(name, resolve));
+    });
+  const end = async (name: string) => {
+    ends.get(name)!();
+    // Let the waiting operations start.
+    for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
+  };
+  return { start, end, log };
+}
+
+describe('the Web Worker pool’s order of operations', () => {
+  it('starts operations on other files at once, and one on a running call’s output after the call', async () => {
+    const { start, end, log } = harness();
+    void start('warp a', 'warp', [['/in/dem.tif'], '/out/a.tif', []]);
+    void start('warp b', 'warp', [['/in/dem.tif'], '/out/b.tif', []]);
+    void start('read a', 'readFile', ['/out/a.tif']);
+    void start('write c', 'writeFile', ['/out/c.tif']);
+    await end('write c');
+    expect(log).toEqual(['start warp a', 'start warp b', 'start write c']);
+    await end('warp a');
+    expect(log).toEqual(['start warp a', 'start warp b', 'start write c', 'start read a']);
+  });
+
+  it('makes a change of a running call’s input wait, and keeps later operations behind a waiting one', async () => {
+    const { start, end, log } = harness();
+    void start('translate', 'translate', ['/in/a.tif', '/out/b.tif', []]);
+    void start('remove input', 'remove', ['/in/a.tif']);
+    void start('rewrite input', 'writeFile', ['in/../in/a.tif']);
+    expect(log).toEqual(['start translate']);
+    await end('translate');
+    expect(log).toEqual(['start translate', 'start remove input']);
+    await end('remove input');
+    expect(log).toEqual(['start translate', 'start remove input', 'start rewrite input']);
+  });
+
+  it('orders close after everything before it, and everything after it behind it', async () => {
+    const { start, end, log } = harness();
+    void start('crs', 'crsInfo', ['EPSG:4326']);
+    void start('close', 'close', []);
+    void start('exists', 'exists', ['/x']);
+    expect(log).toEqual(['start crs']);
+    await end('crs');
+    expect(log).toEqual(['start crs', 'start close']);
+    await end('close');
+    expect(log).toEqual(['start crs', 'start close', 'start exists']);
+  });
+
+  it('knows what each call may write: its output, the files sharing its stem, what is inside it, its inputs’ statistics', () => {
+    const shapefile = scopeOf('vectorTranslate', ['/in/box.geojson', '/out/box.shp', ['-f', 'ESRI Shapefile']]);
+    expect(['/out/box.shp', '/out/box.dbf', '/out/box.shp.aux.xml', '/in/box.geojson.aux.xml'].map(shapefile.writes)).toEqual([true, true, true, true]);
+    expect(['/out/boxes.shp', '/out', '/in/box.geojson', '/out/box'].map(shapefile.writes)).toEqual([false, false, false, false]);
+    const folder = scopeOf('vectorTranslate', ['/in/box.geojson', '/out/shp', []]);
+    expect(['/out/shp/box.shp', '/out/shp', '/out/shpx/box.shp'].map(folder.writes)).toEqual([true, true, false]);
+    const relief = scopeOf('dem', ['color-relief', '/in/a.tif', '/out/c.tif', [], { colorFile: '/in/../colors/ramp.txt' }]);
+    expect(relief.names).toEqual(['/in/a.tif', '/out/c.tif', '/colors/ramp.txt']);
+    const cut = scopeOf('warp', [['a.tif'], '/out/w.tif', ['-cutline', '/cut/x/../box.geojson', '-t_srs', 'EPSG:3035']]);
+    expect(cut.names).toEqual(['/a.tif', '/out/w.tif', '/cut/box.geojson']);
+    const info = scopeOf('info', ['/in/a.tif', ['-stats']]);
+    expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif')]).toEqual([true, false]);
+    expect(scopeOf('removeTree', ['/out']).writes('/out/deep/x.tif')).toBe(true);
+    expect(scopeOf('removeTree', ['/out']).writes('/outside.tif')).toBe(false);
+    expect(scopeOf('transformPoints', ['EPSG:4326', 'EPSG:3035', [[0, 0]]]).names).toEqual([]);
+  });
+
+  it('names the archive of a /vsizip/ path, a /vsimem/ path itself, and no page file for /vsicurl/', () => {
+    expect(pagePath('/vsizip//out/a.zip/inner/b.asc')).toBe('/out/a.zip');
+    expect(pagePath('/vsizip/{/out/a b.zip}/b.asc')).toBe('/out/a b.zip');
+    expect(pagePath('/vsimem/grid//a.vrt')).toBe('/vsimem/grid/a.vrt');
+    expect(pagePath('/vsicurl/https://example.com/a.tif')).toBeUndefined();
+    expect(pagePath('out/./a.tif')).toBe('/out/a.tif');
+    const zip = scopeOf('translate', ['/in/a.tif', '/vsizip//out/a.zip/a.asc', ['-of', 'AAIGrid']]);
+    expect([zip.writes('/out/a.zip'), zip.writes('/out/b.zip')]).toEqual([true, false]);
+    expect([namesVsimem([['/in/a.tif'], '/vsimem/x.vrt', []]), namesVsimem([['/in/a.tif'], '/out/x.vrt', []])]).toEqual([true, false]);
+  });
+});
