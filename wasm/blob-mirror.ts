@@ -97,8 +97,10 @@ export class BlobMirror {
   private readonly workerFs: WorkerFs;
   private readonly reader: FileReaderSyncLike;
   private readonly cache: BlockCache;
-  /** The `Blob` node at each caller path. */
+  /** The `Blob` node placed at each caller path. */
   private readonly linked = new Map<string, { node: BlobNode; blob: Blob }>();
+  /** Every `Blob` node, wherever the call moved it. */
+  private readonly blobNodes = new WeakSet<EmscriptenFSNode>();
 
   constructor(module: EmscriptenModule) {
     const Reader = (globalThis as { FileReaderSync?: new () => FileReaderSyncLike }).FileReaderSync;
@@ -132,25 +134,26 @@ export class BlobMirror {
   }
 
   /**
-   * What the call changed since `apply` returned `before`: files written (each then replaced by
-   * a node of its new `Blob`, so the worker's heap does not keep a copy), files removed, folders
-   * added and removed.
+   * What the call changed since `apply` returned `before`: files written, files removed, folders
+   * added and removed. A written file leaves this worker: its bytes are handed over without a
+   * copy (`transfer`: MEMFS's own buffer), and the page gives it back as a `Blob` to whichever
+   * worker needs it next, this one included.
    */
-  collect(before: Before): MirrorChanges {
+  collect(before: Before): { changes: MirrorChanges; transfer: ArrayBuffer[] } {
     this.cache.clear();
     const now = this.walk();
     const written: MirrorChanges['written'] = [];
+    const transfer = new Set<ArrayBuffer>();
     const changed = [...now.blobs].filter((path) => {
       const node = this.nodeAt(path) as BlobNode;
       // Written, or moved here by the call from another path.
       return node.written !== undefined || this.linked.get(path)?.node !== node;
     });
     for (const path of [...now.files, ...changed]) {
-      // FS.readFile copies into a new (never shared) ArrayBuffer.
-      const bytes = this.fs.readFile(gdalPath(path)) as Uint8Array<ArrayBuffer>;
-      const blob = new Blob([bytes]);
-      this.place(path, blob);
-      written.push({ path, blob });
+      const bytes = this.ownBytes(path);
+      if (bytes.buffer instanceof ArrayBuffer) transfer.add(bytes.buffer);
+      written.push({ path, bytes });
+      this.drop(path);
     }
     const removed: string[] = [];
     for (const path of before.blobs) {
@@ -158,12 +161,26 @@ export class BlobMirror {
       this.drop(path);
       removed.push(path);
     }
-    return {
+    const changes = {
       written,
       removed,
       foldersAdded: [...now.folders].filter((folder) => !before.folders.has(folder)),
       foldersRemoved: [...before.folders].filter((folder) => !now.folders.has(folder)),
     };
+    return { changes, transfer: [...transfer] };
+  }
+
+  /** A file's bytes as a view of a buffer nothing else uses (MEMFS's own, or a copy), to hand over. */
+  private ownBytes(path: string): Uint8Array {
+    const node = this.nodeAt(path) as (BlobNode & { contents?: unknown; usedBytes?: number }) | null;
+    if (node?.written) return node.written.subarray(0, node.size);
+    if (node && !this.blobNodes.has(node)) {
+      // MEMFS keeps a file in a Uint8Array with room to grow (`usedBytes` of it are the file).
+      if (node.contents === null || node.contents === undefined) return new Uint8Array(0);
+      if (node.contents instanceof Uint8Array && typeof node.usedBytes === 'number') return node.contents.subarray(0, node.usedBytes);
+    }
+    // FS.readFile copies into a new ArrayBuffer.
+    return this.fs.readFile(gdalPath(path));
   }
 
   /** Forgets the blocks read during a call that failed before `collect`. */
@@ -190,6 +207,7 @@ export class BlobMirror {
       },
     };
     this.linked.set(path, { node, blob });
+    this.blobNodes.add(node);
   }
 
   /** A node's own bytes: those written, or a copy of its `Blob` taken now. */
@@ -235,7 +253,6 @@ export class BlobMirror {
   /** Every file (`Blob` nodes apart) and folder under `MEMORY_ROOT`, as caller paths. */
   private walk(): { files: Set<string>; blobs: Set<string>; folders: Set<string> } {
     const found = { files: new Set<string>(), blobs: new Set<string>(), folders: new Set<string>() };
-    const blobNodes = new Set<EmscriptenFSNode>([...this.linked.values()].map(({ node }) => node));
     const visit = (folder: string): void => {
       for (const name of this.children(folder)) {
         const path = `${folder}/${name}`;
@@ -244,7 +261,7 @@ export class BlobMirror {
         if (this.fs.isDir(mode)) {
           found.folders.add(caller);
           visit(path);
-        } else if (blobNodes.has(this.fs.analyzePath(path, true).object!)) found.blobs.add(caller);
+        } else if (this.blobNodes.has(this.fs.analyzePath(path, true).object!)) found.blobs.add(caller);
         else found.files.add(caller);
       }
     };

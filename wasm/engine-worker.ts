@@ -38,30 +38,30 @@ async function run(call: CallMessage): Promise<void> {
     return;
   }
   const args = argsWithProgress(call, post);
-  let collect: (() => MirrorChanges) | undefined;
+  let collect: (() => { changes: MirrorChanges; transfer: ArrayBuffer[] }) | undefined;
   try {
     if (call.sync) collect = await applySync(call.sync);
     const target = isFileMethod(call.method) ? engine.fs : engine;
     const value = await (target[call.method as keyof typeof target] as (...input: unknown[]) => Promise<unknown>).apply(target, args);
-    const changes = collect?.();
+    const collected = collect?.();
     collect = undefined;
     // The memory engine's readFile returns a fresh copy: hand its buffer over instead of copying again.
     const transfer = value instanceof Uint8Array && value.byteOffset === 0 && value.buffer instanceof ArrayBuffer ? [value.buffer] : [];
-    post({ type: 'result', id: call.id, value, ...(changes ? { changes } : {}) }, transfer);
+    post({ type: 'result', id: call.id, value, ...(collected ? { changes: collected.changes } : {}) }, [...transfer, ...(collected?.transfer ?? [])]);
   } catch (error) {
     // A failed call may have written files too (a partial output), as on a single engine.
-    let changes: MirrorChanges | undefined;
+    let collected: { changes: MirrorChanges; transfer: ArrayBuffer[] } | undefined;
     try {
-      changes = collect?.();
+      collected = collect?.();
     } catch {
       mirror?.clearCache();
     }
-    post({ type: 'error', id: call.id, error: serializeError(error), ...(changes ? { changes } : {}) });
+    post({ type: 'error', id: call.id, error: serializeError(error), ...(collected ? { changes: collected.changes } : {}) }, collected?.transfer ?? []);
   }
 }
 
 /** Makes this worker's files the page's (see `blob-mirror.ts`); returns how to collect the call's changes. */
-async function applySync(sync: NonNullable<CallMessage['sync']>): Promise<() => MirrorChanges> {
+async function applySync(sync: NonNullable<CallMessage['sync']>): Promise<() => { changes: MirrorChanges; transfer: ArrayBuffer[] }> {
   const runtime = await shared!.acquire();
   try {
     mirror ??= new BlobMirror(runtime.module);

@@ -1,8 +1,9 @@
 /**
- * The files of the Web Worker pool (`web-worker-pool.ts`), kept in the page as `Blob`s: every
- * worker sees the same files, file methods never start GDAL, and a file crosses to a worker
- * without its bytes being copied (a `Blob` is a handle). Folders are explicit, as in GDAL's
- * in-memory file system: a file's folders exist while it does, and stay when it is removed.
+ * The files of the Web Worker pool (`web-worker-pool.ts`), kept in the page: every worker sees the
+ * same files, and file methods never start GDAL. A file is bytes (as written, or as a worker
+ * handed them over) until a worker needs it, and then a `Blob`, which crosses to any number of
+ * workers without its bytes being copied (a `Blob` is a handle). Folders are explicit, as in
+ * GDAL's in-memory file system: a file's folders exist while it does, and stay when it is removed.
  *
  * Each change of a file gives it a new version, which is how the pool knows what a worker lacks.
  */
@@ -16,8 +17,10 @@ interface Deferred {
   read: () => Promise<Uint8Array>;
 }
 
+/** One of: `bytes`, `blob` (once a worker needed it), `deferred`. */
 interface Entry {
   version: number;
+  bytes?: Uint8Array;
   blob?: Blob;
   deferred?: Deferred;
 }
@@ -28,17 +31,29 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
   private readonly folderSet = new Set<string>(['/']);
   private nextVersion = 1;
 
-  /** Every file with its version, as `Blob`s: deferred files are read now. */
-  async snapshot(): Promise<Map<string, { version: number; blob: Blob }>> {
+  /** Every file's version; deferred files are read now (a GDAL call is about to start). */
+  async versions(): Promise<Map<string, number>> {
     for (const [path, entry] of [...this.entries]) {
       if (!entry.deferred) continue;
       const bytes = await entry.deferred.read();
       // Changed or removed while it was read: the newer state wins.
-      if (this.entries.get(path) === entry) this.entries.set(path, { version: entry.version, blob: blobOf(bytes) });
+      if (this.entries.get(path) === entry) this.entries.set(path, { version: entry.version, bytes });
     }
-    const files = new Map<string, { version: number; blob: Blob }>();
-    for (const [path, entry] of this.entries) if (entry.blob) files.set(path, { version: entry.version, blob: entry.blob });
-    return files;
+    return new Map([...this.entries].map(([path, entry]) => [path, entry.version]));
+  }
+
+  /**
+   * The file at `path` as a `Blob`, for a worker. Bytes become a `Blob` once (a copy, which the
+   * browser may keep outside the page's heap); later workers get the same handle.
+   */
+  blob(path: string): Blob {
+    const entry = this.entries.get(key(path));
+    if (!entry || entry.deferred) throw new FileError(`cannot hand ${path} to a worker: ${entry ? 'its bytes were not read yet' : 'no such file'}`, path);
+    if (!entry.blob) {
+      entry.blob = blobOf(entry.bytes!);
+      entry.bytes = undefined;
+    }
+    return entry.blob;
   }
 
   /** Every folder (`/` included). */
@@ -51,12 +66,12 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
     return this.entries.get(key(path))?.version;
   }
 
-  /** Takes a file a worker wrote; returns its new version. */
-  put(path: string, blob: Blob): number {
+  /** Takes a file's bytes (which nobody else may change: a copy, or a worker's handed over); returns its new version. */
+  put(path: string, bytes: Uint8Array): number {
     const at = key(path);
     this.addFolder(parentPosixPath(at));
     const version = this.nextVersion++;
-    this.entries.set(at, { version, blob });
+    this.entries.set(at, { version, bytes });
     return version;
   }
 
@@ -93,19 +108,21 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
       throw new FileError(`cannot read ${path}: no such file in the engine's memory file system (write it with writeFile first)`, path);
     }
     if (entry.deferred) return entry.deferred.read();
+    // A copy: the caller may change what it gets.
+    if (entry.bytes) return entry.bytes.slice();
     return new Uint8Array(await entry.blob!.arrayBuffer());
   }
 
   async writeFile(path: string, bytes: Uint8Array): Promise<void> {
-    // A Blob holds a copy: the caller may reuse its buffer.
-    return this.writeBlob(path, blobOf(bytes));
+    // A copy: the caller may reuse its buffer.
+    return this.writeOwn(path, bytes.slice());
   }
 
-  /** Writes a file whose bytes are already in a `Blob` (see `blobOf`). */
-  async writeBlob(path: string, blob: Blob): Promise<void> {
+  /** Writes bytes nobody else may change (a copy the caller made). */
+  async writeOwn(path: string, bytes: Uint8Array): Promise<void> {
     const at = key(path);
     this.refuseFolder(at, `cannot write ${path}`, path);
-    this.put(at, blob);
+    this.put(at, bytes);
   }
 
   async remove(path: string): Promise<void> {
@@ -128,7 +145,7 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
 
   async size(path: string): Promise<number | undefined> {
     const entry = this.entries.get(key(path));
-    return entry ? (entry.deferred?.size ?? entry.blob!.size) : undefined;
+    return entry ? (entry.deferred?.size ?? entry.bytes?.length ?? entry.blob!.size) : undefined;
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -164,8 +181,7 @@ function key(path: string): string {
   return normalizePosixPath(path);
 }
 
-/** A `Blob` holding a copy of `bytes`. */
-export function blobOf(bytes: Uint8Array): Blob {
+function blobOf(bytes: Uint8Array): Blob {
   // A Blob cannot be made from a view of shared memory: copy those first.
   const own = bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
   return new Blob([own as Uint8Array<ArrayBuffer>]);

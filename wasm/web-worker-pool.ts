@@ -14,7 +14,7 @@ import { resolveGdalAssets } from './assets.js';
 import { checkedFiles } from './engine-core.js';
 import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
 import type { LazyStartEngine } from './lazy-start-engine.js';
-import { blobOf, PageFiles } from './page-files.js';
+import { PageFiles } from './page-files.js';
 import { normalizePosixPath } from './paths.js';
 import { IssueOrder, namesVsimem, scopeOf } from './pool-order.js';
 import { connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
@@ -150,12 +150,13 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
       slot.known.clear();
       slot.reset = false;
     }
-    const now = await files.snapshot();
+    const now = await files.versions();
     const put: MirrorSync['put'] = [];
-    for (const [path, file] of now) {
-      if (slot.known.get(path) === file.version) continue;
-      put.push({ path, blob: file.blob });
-      slot.known.set(path, file.version);
+    for (const [path, version] of now) {
+      // Changed again since (a file deferred anew): the worker gets it with its next call.
+      if (slot.known.get(path) === version || files.version(path) !== version) continue;
+      put.push({ path, blob: files.blob(path) });
+      slot.known.set(path, version);
     }
     const remove = [...slot.known.keys()].filter((path) => !now.has(path));
     for (const path of remove) slot.known.delete(path);
@@ -167,7 +168,11 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   /** Takes over what a call wrote and removed in `slot`'s worker. */
   const take = (slot: Slot, changes: MirrorChanges): void => {
     for (const folder of changes.foldersAdded) files.addFolder(folder);
-    for (const { path, blob } of changes.written) slot.known.set(normalizePosixPath(path), files.put(path, blob));
+    // A written file left the worker (its bytes came over without a copy): it does not hold it.
+    for (const { path, bytes } of changes.written) {
+      files.put(path, bytes);
+      slot.known.delete(normalizePosixPath(path));
+    }
     for (const path of changes.removed) {
       const at = normalizePosixPath(path);
       // Removed by the call, unless the page wrote a newer file there meanwhile.
@@ -193,6 +198,12 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
         outcome = await slot.connection.call(method, args);
       } else {
         outcome = await slot.connection.call(method, args, { sync: await syncFor(slot) });
+        // No changes: the worker could not take the files (GDAL failed to load, say), so what
+        // it holds is unknown; its next call starts from none.
+        if (!outcome.changes) {
+          slot.known.clear();
+          slot.reset = true;
+        }
       }
     } catch (error) {
       // The call never reached the worker, or the worker ended under it: its files are unknown.
@@ -234,8 +245,8 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
       readFile: (path) => inOrder('readFile', [path], () => files.readFile(path)),
       writeFile: (path, bytes) => {
         // Copied now: the write may wait for a call still running, and the caller may change its array meanwhile.
-        const blob = blobOf(bytes);
-        return inOrder('writeFile', [path], () => files.writeBlob(path, blob));
+        const own = bytes.slice();
+        return inOrder('writeFile', [path], () => files.writeOwn(path, own));
       },
       remove: (path) => inOrder('remove', [path], () => files.remove(path)),
       removeTree: (path) => inOrder('removeTree', [path], () => files.removeTree(path)),

@@ -22,6 +22,7 @@ interface Outcome {
   size: [number, number];
   crs: string | undefined;
   workersStarted: number;
+  cores: number;
   defaultAssets: { wasm: string; data: string };
   /** Paths the server was asked for. */
   requested: string[];
@@ -49,9 +50,9 @@ function expectAssetsNextToBundle(outcome: Outcome): void {
 }
 
 describe.skipIf(!HAS_CHROMIUM)(`createBrowserEngine() with its defaults in headless Chromium${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
-  it('runs GDAL in one worker started from engine-worker.js next to the bundle, with the .wasm and .data next to it', async () => {
+  it('runs GDAL in a pool of workers, one per core up to 4, started from engine-worker.js next to the bundle, with the .wasm and .data next to it', async () => {
     const outcome = await warpWithDefaultEngine(false);
-    expect(outcome).toMatchObject({ size: [32, 24], crs: '4326', workersStarted: 1 });
+    expect(outcome).toMatchObject({ size: [32, 24], crs: '4326', workersStarted: Math.min(4, Math.max(1, outcome.cores)) });
     expect(outcome.requested).toEqual(['/', '/engine-worker.js', '/entry.js', '/gdal3WebAssembly.data', '/gdal3WebAssembly.wasm']);
     expectAssetsNextToBundle(outcome);
   });
