@@ -16,6 +16,10 @@ const PAGE = {
 
 type Observed = Record<string, { pool: unknown; one: unknown }>;
 
+const PIPELINE_ENTRY = fileURLToPath(new URL('./fixtures/web-worker-pool-pipeline-entry.ts', import.meta.url));
+type Brief = { stateHash: string; computed: boolean; sha256: string };
+type Pipeline = { computed: Brief[]; cached: Brief[]; running: number };
+
 /** What each scenario of the fixture gives on one worker engine: the pool must give the same. */
 const EXPECTED: Record<string, unknown> = {
   removeInputOfRunningCall: { call: 'ok', removal: 'ok', a: false, b: [5, 5] },
@@ -92,4 +96,16 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     it('for a cutline named with .., two warps at once', () => same('cutline'));
     it('for deferred files removed or renamed before GDAL starts (one worker engine that holds files until GDAL starts)', () => same('deferredMovedBeforeGdal'));
   });
+
+  it('computes the example pipeline’s entries under Promise.all on two workers as one worker engine does: same hashes and outputs, then cache hits', async () => {
+    const { pool, one } = await withBrowserPage({ ...PAGE, entry: PIPELINE_ENTRY }, async (page) => {
+      await page.waitForFunction(() => typeof (window as unknown as { webWorkerPoolPipelineTest?: unknown }).webWorkerPoolPipelineTest === 'object');
+      return page.evaluate(() => (window as unknown as { webWorkerPoolPipelineTest: { both(): Promise<{ pool: Pipeline; one: Pipeline }> } }).webWorkerPoolPipelineTest.both());
+    });
+    expect(pool.computed.map((entry) => entry.computed)).toEqual([true, true, true, true]);
+    expect(pool.cached.map((entry) => entry.computed)).toEqual([false, false, false, false]);
+    expect(pool.running).toBe(2);
+    expect(pool.computed).toEqual(one.computed);
+    expect(pool.cached).toEqual(one.cached);
+  }, 240_000);
 });
