@@ -127,7 +127,8 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
 
   async remove(path: string): Promise<void> {
     const at = key(path);
-    this.refuseFolder(at, `cannot remove ${path}`, path, 'remove removes files');
+    if (this.folderSet.has(at)) throw new FileError(`cannot remove ${path}: it is a folder (remove removes files)`, path);
+    // A path inside a file is a file that is not there: removing it is no error, as for any missing file.
     this.entries.delete(at);
   }
 
@@ -157,6 +158,8 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
     }
     if (source === target) return;
     if (this.folderSet.has(target)) throw new FileError(`cannot move ${from} to ${to}: a folder has that name`, to);
+    // A file cannot hold files, even the one moved (`a` to `a/b`): refused as GDAL's file system refuses it.
+    this.refuseFileParent(target, `cannot move ${from} to ${to}`, to);
     this.addFolder(parentPosixPath(target));
     this.entries.delete(source);
     // A new version: workers holding the old file at `to` must take this one.
@@ -166,11 +169,17 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
   async mkdir(path: string): Promise<void> {
     const at = key(path);
     if (this.entries.has(at)) throw new FileError(`cannot create folder ${path}: a file has that name`, path);
+    this.refuseFileParent(at, `cannot create folder ${path}`, path);
     this.addFolder(at);
   }
 
   private refuseFolder(at: string, what: string, path: string, hint?: string): void {
     if (this.folderSet.has(at)) throw new FileError(`${what}: it is a folder${hint ? ` (${hint})` : ''}`, path);
+    this.refuseFileParent(at, what, path);
+  }
+
+  /** Refuses a path inside a file (`/a/b` where `/a` is a file). */
+  private refuseFileParent(at: string, what: string, path: string): void {
     for (let parent = parentPosixPath(at); parent !== '/'; parent = parentPosixPath(parent)) {
       if (this.entries.has(parent)) throw new FileError(`${what}: ${parent} is a file, not a folder`, path);
     }

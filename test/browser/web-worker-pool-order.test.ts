@@ -40,6 +40,15 @@ const EXPECTED: Record<string, unknown> = {
   colorRelief: { results: ['ok', 'ok'], bands: [3, 4] },
   failedCallLeftovers: { failed: 'GdalError: rasterize failed for /s14/r.tif: Failed to find field nosuchfield on layer box.', r: true },
   cutline: { results: ['ok', 'ok'], sizes: [[20, 12], [20, 12]] },
+  fileAsFolder: {
+    write: 'FileError: cannot write /s19/f/g: /s19/f is a file, not a folder',
+    mkdir: 'FileError: cannot create folder /s19/f/sub: /s19/f is a file, not a folder',
+    exists: false,
+    read: "FileError: cannot read /s19/f/g: no such file in the engine's memory file system (write it with writeFile first)",
+    rename: 'FileError: cannot move /s19/f to /s19/f/h: /s19/f is a file, not a folder',
+    remove: 'ok',
+    removeTree: 'ok',
+  },
   deferredMovedBeforeGdal: { gone: false, here: Array.from(new TextEncoder().encode('0 0 0 255\n')), moved: false },
 };
 
@@ -95,6 +104,23 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     it('for a failed call that leaves its output behind', () => same('failedCallLeftovers'));
     it('for a cutline named with .., two warps at once', () => same('cutline'));
     it('for deferred files removed or renamed before GDAL starts (one worker engine that holds files until GDAL starts)', () => same('deferredMovedBeforeGdal'));
+  });
+
+  it('refuses paths inside a file as one worker engine does: a FileError naming the file', () => same('fileAsFolder'));
+
+  it('gives the same errors as one worker engine when the worker script or GDAL’s files are missing (file methods still answer in the page)', async () => {
+    const failures = await withBrowserPage(PAGE, async (page) => {
+      await page.waitForFunction(() => typeof (window as unknown as { webWorkerPoolOrderTest?: unknown }).webWorkerPoolOrderTest === 'object');
+      return page.evaluate(() => (window as unknown as { webWorkerPoolOrderTest: { startFailures(): Promise<Record<string, Record<string, unknown>>> } }).webWorkerPoolOrderTest.startFailures());
+    });
+    const worker = 'ConfigError: the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); check createWorkerEngine({ worker })';
+    const calls = (error: string) => ({ first: error, again: error, both: [error, error], close: 'ok' });
+    expect(failures.oneBadWorker).toEqual({ write: worker, ...calls(worker) });
+    expect(failures.poolBadWorker).toEqual({ write: 'ok', ...calls(worker) });
+    const assets = failures.oneBadAssets!.first as string;
+    expect(assets).toMatch(/^ConfigError: cannot load GDAL's WebAssembly file gdal3WebAssembly.wasm from http:\/\/127.0.0.1:\d+\/gdal\/none.wasm: the server answered HTTP 404 Not Found; /);
+    expect(failures.oneBadAssets).toEqual({ write: assets, ...calls(assets) });
+    expect(failures.poolBadAssets).toEqual({ write: 'ok', ...calls(assets) });
   });
 
   it('computes the example pipeline’s entries under Promise.all on two workers as one worker engine does: same hashes and outputs, then cache hits', async () => {
