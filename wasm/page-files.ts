@@ -15,6 +15,8 @@ import { normalizePosixPath, parentPosixPath } from './paths.js';
 interface Deferred {
   size: number;
   read: () => Promise<Uint8Array>;
+  /** The read under way: calls that start at once share it (a cache entry is read once). */
+  reading?: Promise<Uint8Array>;
 }
 
 /** One of: `bytes`, `blob` (once a worker needed it), `deferred`. */
@@ -34,8 +36,16 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
   /** Every file's version; deferred files are read now (a GDAL call is about to start). */
   async versions(): Promise<Map<string, number>> {
     for (const [path, entry] of [...this.entries]) {
-      if (!entry.deferred) continue;
-      const bytes = await entry.deferred.read();
+      const deferred = entry.deferred;
+      if (!deferred) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = await (deferred.reading ??= deferred.read());
+      } catch (error) {
+        // Read again by the next call, as an engine that holds files until GDAL starts does.
+        deferred.reading = undefined;
+        throw error;
+      }
       // Changed or removed while it was read: the newer state wins.
       if (this.entries.get(path) === entry) this.entries.set(path, { version: entry.version, bytes });
     }

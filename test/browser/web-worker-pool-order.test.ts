@@ -49,6 +49,9 @@ const EXPECTED: Record<string, unknown> = {
     remove: 'ok',
     removeTree: 'ok',
   },
+  deferredReadOnce: { infos: [[10, 10], [10, 10]], reads: 1 },
+  oddNames: { sizes: [[3, 3], [4, 4]] },
+  manySmallFiles: { back: ['0', '77', '299'], outputs: [true, true] },
   deferredMovedBeforeGdal: { gone: false, here: Array.from(new TextEncoder().encode('0 0 0 255\n')), moved: false },
 };
 
@@ -103,6 +106,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     it('for a color-relief color file named with ..', () => same('colorRelief'));
     it('for a failed call that leaves its output behind', () => same('failedCallLeftovers'));
     it('for a cutline named with .., two warps at once', () => same('cutline'));
+    it('for names with spaces, #, % and accents', () => same('oddNames'));
+    it('for 300 small files in 30 folders', () => same('manySmallFiles'));
+    it('for a deferred file two calls need at once: read once (one worker engine that holds files until GDAL starts)', () => same('deferredReadOnce'));
     it('for deferred files removed or renamed before GDAL starts (one worker engine that holds files until GDAL starts)', () => same('deferredMovedBeforeGdal'));
   });
 
