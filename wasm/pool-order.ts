@@ -95,7 +95,17 @@ export function isVsimem(path: string): boolean {
  * on one worker to see each other's files.
  */
 export function namesVsimem(args: readonly unknown[]): boolean {
-  return JSON.stringify(args).includes('/vsimem/');
+  // A walk, not JSON.stringify: call options may hold cycles or class instances (a DEFLATE codec).
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): boolean => {
+    if (typeof value === 'string') return value.includes('/vsimem/');
+    if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+    seen.add(value);
+    if (Array.isArray(value)) return value.some(visit);
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    return Object.values(value).some(visit);
+  };
+  return args.some(visit);
 }
 
 /** Whether `path` is `file`, inside it (a folder), or a file next to it sharing its stem. */

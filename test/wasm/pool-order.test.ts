@@ -82,5 +82,11 @@ describe('the Web Worker pool’s order of operations', () => {
     const zip = scopeOf('translate', ['/in/a.tif', '/vsizip//out/a.zip/a.asc', ['-of', 'AAIGrid']]);
     expect([zip.writes('/out/a.zip'), zip.writes('/out/b.zip')]).toEqual([true, false]);
     expect([namesVsimem([['/in/a.tif'], '/vsimem/x.vrt', []]), namesVsimem([['/in/a.tif'], '/out/x.vrt', []])]).toEqual([true, false]);
+    // In call options too, which may hold cycles.
+    const options: Record<string, unknown> = { config: { GDAL_PAM_PROXY_DIR: '/vsimem/pam' } };
+    options.self = options;
+    expect(namesVsimem([['/in/a.tif'], '/out/x.tif', [], options])).toBe(true);
+    delete (options.config as Record<string, unknown>).GDAL_PAM_PROXY_DIR;
+    expect(namesVsimem([['/in/a.tif'], '/out/x.tif', [], options])).toBe(false);
   });
 });
