@@ -50,8 +50,15 @@ export class IssueOrder {
       this.pending.delete(entry);
       finish();
     };
+    const start = (): Promise<T> => {
+      try {
+        return body();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
     // Without an earlier conflict the body starts now, before the caller's next operation.
-    const result = earlier.length === 0 ? body() : Promise.all(earlier).then(body);
+    const result = earlier.length === 0 ? start() : Promise.all(earlier).then(start);
     result.then(settle, settle);
     return result;
   }
