@@ -25,7 +25,14 @@ interface Entry {
   bytes?: Uint8Array;
   blob?: Blob;
   deferred?: Deferred;
+  /** A VRT's text, kept when its bytes became a `Blob` (see `vrtText`). */
+  text?: string;
 }
+
+/** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
+const VRT_TEXT_BYTES = 4 * 1024 * 1024;
+
+const isVrt = (path: string) => /\.vrt$/i.test(path);
 
 /** The page's files of a Web Worker pool. */
 export class PageFiles implements Omit<EngineFiles, 'kind'> {
@@ -60,10 +67,22 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
     const entry = this.entries.get(key(path));
     if (!entry || entry.deferred) throw new FileError(`cannot hand ${path} to a worker: ${entry ? 'its bytes were not read yet' : 'no such file'}`, path);
     if (!entry.blob) {
+      entry.text = this.vrtText(path);
       entry.blob = blobOf(entry.bytes!);
       entry.bytes = undefined;
     }
     return entry.blob;
+  }
+
+  /**
+   * The text of the VRT at `path`, now, when the page holds it (not a deferred file, nor one
+   * larger than 4 MB): the pool reads the files it names (`pool-order.ts`).
+   */
+  vrtText(path: string): string | undefined {
+    const entry = this.entries.get(key(path));
+    if (!entry || !isVrt(path)) return undefined;
+    if (entry.text !== undefined) return entry.text;
+    return entry.bytes && entry.bytes.length <= VRT_TEXT_BYTES ? new TextDecoder().decode(entry.bytes) : undefined;
   }
 
   /** Every folder (`/` included). */

@@ -11,9 +11,11 @@
  * What a GDAL call may write is known by name: its output, the files next to it that share its
  * stem (`b.tif.aux.xml`, a shapefile's `b.dbf`, an ENVI `b.hdr`), what is inside it (a shapefile
  * dest without extension is a folder), the archive it writes into (`/vsizip//out/a.zip/x.asc`),
- * and the `.aux.xml` of its inputs (statistics). Files a call reads without their names in its
- * arguments (the sources inside a VRT) are not known: a call reading, through a VRT, the output of
- * a call not awaited yet may run before that output exists, where one worker engine would wait.
+ * and the `.aux.xml` of its inputs (statistics). What a call reads is known from its arguments
+ * and, for a VRT, from the files the VRT names (`withVrtSources`); other files a call reads
+ * without naming them (a shapefile's `.dbf` is named by its stem; a GeoTIFF's external mask or
+ * a format's own references are not) may be written by an unfinished call that this one does
+ * not wait for.
  */
 import type { WorkerMethod } from './worker-protocol.js';
 import { mapGdalPath, normalizePosixPath } from './paths.js';
@@ -30,21 +32,26 @@ export interface Scope {
 
 interface Pending {
   scope: Scope;
+  /** Issue order: an operation only ever waits for earlier ones. */
+  seq: number;
   done: Promise<void>;
 }
 
 /** Operations that wait for the earlier unfinished operations they conflict with. */
 export class IssueOrder {
   private readonly pending = new Set<Pending>();
+  private nextSeq = 0;
 
   /**
-   * Runs `body` once every earlier operation whose scope conflicts with `scope` has finished.
-   * Call it synchronously where the operation is made: the order of calls is the order kept.
+   * Runs `body` once every earlier operation whose scope conflicts with this one's has finished.
+   * `scope` is asked again after each wait: a VRT written meanwhile may name more files. Call
+   * `run` synchronously where the operation is made: the order of calls is the order kept.
    */
-  run<T>(scope: Scope, body: () => Promise<T>): Promise<T> {
-    const earlier = [...this.pending].filter((other) => conflict(scope, other.scope)).map((other) => other.done);
+  run<T>(scope: () => Scope, body: () => Promise<T>): Promise<T> {
     let finish!: () => void;
-    const entry: Pending = { scope, done: new Promise<void>((resolve) => (finish = resolve)) };
+    const entry: Pending = { scope: scope(), seq: this.nextSeq++, done: new Promise<void>((resolve) => (finish = resolve)) };
+    const conflicting = () => [...this.pending].filter((other) => other.seq < entry.seq && conflict(entry.scope, other.scope)).map((other) => other.done);
+    const earlier = conflicting();
     this.pending.add(entry);
     const settle = () => {
       this.pending.delete(entry);
@@ -57,8 +64,16 @@ export class IssueOrder {
         return Promise.reject(error);
       }
     };
+    const afterWaits = async (waits: Array<Promise<void>>): Promise<T> => {
+      while (waits.length > 0) {
+        await Promise.all(waits);
+        entry.scope = scope();
+        waits = conflicting();
+      }
+      return start();
+    };
     // Without an earlier conflict the body starts now, before the caller's next operation.
-    const result = earlier.length === 0 ? start() : Promise.all(earlier).then(start);
+    const result = earlier.length === 0 ? start() : afterWaits(earlier);
     result.then(settle, settle);
     return result;
   }
@@ -130,8 +145,45 @@ const page = (paths: unknown[]): string[] => paths.filter((path): path is string
 /** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
 const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
 
-/** What a GDAL call or file method names and may write (arguments as the engine method takes them). */
-export function scopeOf(method: WorkerMethod, args: readonly unknown[]): Scope {
+/** The text of a VRT the page holds, by page path (undefined when it holds none there). */
+export type VrtText = (path: string) => string | undefined;
+
+const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/g;
+
+/**
+ * `paths` and, for each VRT among them the page holds, the files it names (its sources,
+ * `relativeToVRT` resolved against its folder), VRTs within VRTs too: GDAL reads them without
+ * their names being in the call's arguments.
+ */
+export function withVrtSources(paths: readonly string[], vrtText: VrtText | undefined): string[] {
+  const all = new Set(paths);
+  if (!vrtText) return [...all];
+  const queue = [...paths];
+  // A bound on the VRTs read per call: a mosaic's VRT of VRTs stays cheap to order.
+  for (let read = 0; queue.length > 0 && read < 64; ) {
+    const vrt = queue.shift()!;
+    const text = vrtText(vrt);
+    if (text === undefined) continue;
+    read += 1;
+    const folder = vrt.slice(0, vrt.lastIndexOf('/')) || '/';
+    for (const [, , attributes = '', raw = ''] of text.matchAll(SOURCE_TAGS)) {
+      const name = raw.trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+      if (!name) continue;
+      const relative = /relativeToVRT\s*=\s*["']1["']/.test(attributes) && !name.startsWith('/');
+      const path = pagePath(relative ? `${folder}/${name}` : name);
+      if (path === undefined || all.has(path)) continue;
+      all.add(path);
+      queue.push(path);
+    }
+  }
+  return [...all];
+}
+
+/**
+ * What a GDAL call or file method names and may write (arguments as the engine method takes
+ * them); `vrtText` gives the VRTs whose sources a call reads too.
+ */
+export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?: VrtText): Scope {
   const none = () => false;
   switch (method) {
     case 'crsToWkt':
@@ -143,7 +195,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[]): Scope {
     case 'info':
     case 'vectorInfo': {
       const [source] = page([args[0]]);
-      return { names: [...page([args[0]]), ...pathArgs(args[1])], writes: (path) => path === `${source}.aux.xml` };
+      return { names: withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText), writes: (path) => path === `${source}.aux.xml` };
     }
     case 'readFile':
     case 'exists':
@@ -173,7 +225,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[]): Scope {
       const output = dest !== undefined ? besideOrInside(dest) : none;
       const statistics = new Set(sources.map((source) => `${source}.aux.xml`));
       return {
-        names: [...sources, ...(dest !== undefined ? [dest] : []), ...colorFile, ...pathArgs(args[offset + 2])],
+        names: [...withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText), ...(dest !== undefined ? [dest] : []), ...colorFile],
         writes: (path) => output(path) || statistics.has(path),
       };
     }

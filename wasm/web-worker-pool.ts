@@ -185,7 +185,8 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   // One worker engine runs everything in the order it was asked; the pool keeps that order
   // wherever two operations touch the same files (see `pool-order.ts`).
   const order = new IssueOrder();
-  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(scopeOf(method, args), body);
+  const vrtText = (path: string) => files.vrtText(path);
+  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(() => scopeOf(method, args, vrtText), body);
 
   const run = <T>(method: WorkerMethod, args: unknown[]): Promise<T> => inOrder(method, args, () => runNow<T>(method, args));
 

@@ -32,6 +32,7 @@ const EXPECTED: Record<string, unknown> = {
   twoCallsOneOutput: { b: [4, 4] },
   removeTreeUnderRunningCall: { call: 'ok', removal: 'ok', out: false, b: false },
   closeWhileRunning: { call: 'ok', b: false, a: false },
+  vrtOfRunningOutput: { made: 'ok', read: 'ok', same: true },
   vsimemAcrossCalls: { infos: [[40, 40], [40, 40]] },
   vrtWithParentPaths: { infos: [[9, 9], [9, 9]], same: true },
   zipArchive: { write: 'ok', zip: true, infos: [[11, 11], [11, 11]] },
@@ -89,6 +90,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     });
     it('of two calls writing one path at once, the one made last wins', () => {
       same('twoCallsOneOutput');
+    });
+    it('a call through a VRT whose source a running call writes waits for that call', () => {
+      same('vrtOfRunningOutput');
     });
     it('calls on GDAL’s /vsimem/ files see each other’s, as in one worker (the pool runs them all on its first)', () => {
       same('vsimemAcrossCalls');

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { IssueOrder, namesVsimem, pagePath, scopeOf } from '../../wasm/pool-order.js';
+import { IssueOrder, namesVsimem, pagePath, scopeOf, withVrtSources } from '../../wasm/pool-order.js';
 
 /** Runs operations through one `IssueOrder`, each ending when the test says, logging starts and ends. */
-function harness() {
+function harness(vrts: Record<string, string> = {}) {
   const order = new IssueOrder();
   const log: string[] = [];
   const ends = new Map<string, () => void>();
   const start = (name: string, method: Parameters<typeof scopeOf>[0], args: unknown[]) =>
-    order.run(scopeOf(method, args), () => {
+    order.run(() => scopeOf(method, args, (path) => vrts[path]), () => {
       log.push(`start ${name}`);
       return new Promise<void>((resolve) => ends.set(name, resolve));
     });
@@ -16,7 +16,7 @@ function harness() {
     // Let the waiting operations start.
     for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
   };
-  return { start, end, log };
+  return { start, end, log, vrts };
 }
 
 describe('the Web Worker pool’s order of operations', () => {
@@ -65,7 +65,7 @@ describe('the Web Worker pool’s order of operations', () => {
     const relief = scopeOf('dem', ['color-relief', '/in/a.tif', '/out/c.tif', [], { colorFile: '/in/../colors/ramp.txt' }]);
     expect(relief.names).toEqual(['/in/a.tif', '/out/c.tif', '/colors/ramp.txt']);
     const cut = scopeOf('warp', [['a.tif'], '/out/w.tif', ['-cutline', '/cut/x/../box.geojson', '-t_srs', 'EPSG:3035']]);
-    expect(cut.names).toEqual(['/a.tif', '/out/w.tif', '/cut/box.geojson']);
+    expect(cut.names).toEqual(['/a.tif', '/cut/box.geojson', '/out/w.tif']);
     const info = scopeOf('info', ['/in/a.tif', ['-stats']]);
     expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif')]).toEqual([true, false]);
     expect(scopeOf('removeTree', ['/out']).writes('/out/deep/x.tif')).toBe(true);
@@ -88,5 +88,28 @@ describe('the Web Worker pool’s order of operations', () => {
     expect(namesVsimem([['/in/a.tif'], '/out/x.tif', [], options])).toBe(true);
     delete (options.config as Record<string, unknown>).GDAL_PAM_PROXY_DIR;
     expect(namesVsimem([['/in/a.tif'], '/out/x.tif', [], options])).toBe(false);
+  });
+
+  it('reads the files a VRT names, relative to it or not, in VRTs within VRTs, entities decoded', () => {
+    const vrts: Record<string, string> = {
+      '/m/mosaic.vrt': '<VRTDataset><VRTRasterBand><SimpleSource><SourceFilename relativeToVRT="1">tiles/a.vrt</SourceFilename></SimpleSource><ComplexSource><SourceFilename relativeToVRT="0">/data/b &amp; c.tif</SourceFilename></ComplexSource></VRTRasterBand></VRTDataset>',
+      '/m/tiles/a.vrt': "<VRTDataset><SourceDataset relativeToVRT='1'>../../raw/a.tif</SourceDataset><SimpleSource><SourceFilename relativeToVRT=\"0\">/vsicurl/https://example.com/y.tif</SourceFilename></SimpleSource></VRTDataset>",
+    };
+    expect(withVrtSources(['/m/mosaic.vrt'], (path) => vrts[path])).toEqual(['/m/mosaic.vrt', '/m/tiles/a.vrt', '/data/b & c.tif', '/raw/a.tif']);
+    expect(withVrtSources(['/m/mosaic.vrt'], undefined)).toEqual(['/m/mosaic.vrt']);
+  });
+
+  it('makes a call through a VRT wait for the unfinished call writing its source, the VRT written meanwhile included', async () => {
+    const { start, end, log, vrts } = harness();
+    void start('write x', 'translate', ['/in/a.tif', '/data/x.tif', []]);
+    void start('write vrt', 'translate', ['/in/a.tif', '/v/v.vrt', ['-of', 'VRT']]);
+    void start('read vrt', 'translate', ['/v/v.vrt', '/out/o.tif', []]);
+    expect(log).toEqual(['start write x', 'start write vrt']);
+    // The VRT the second call wrote names the first call's output: the third now waits for that too.
+    vrts['/v/v.vrt'] = '<VRTDataset><SourceFilename relativeToVRT="1">../data/x.tif</SourceFilename></VRTDataset>';
+    await end('write vrt');
+    expect(log).toEqual(['start write x', 'start write vrt']);
+    await end('write x');
+    expect(log).toEqual(['start write x', 'start write vrt', 'start read vrt']);
   });
 });
