@@ -4,7 +4,9 @@
  * two in sequence, on the Web Worker pool of two workers (`createWebWorkerPool`, the browser
  * entry's default) and on one worker engine (`createWorkerEngine`), in headless Chromium, in one
  * page, interleaved repetitions, medians. Every worker is started and has loaded GDAL first: the
- * comparison is of the scheduling (and the pool's file handling), not start-up.
+ * comparison is of the scheduling (and the pool's file handling), not start-up. And a chain as a
+ * pipeline runs it (the warp, then slope and hillshade of its output, each output read back), on
+ * the pool and on one worker: what keeping the files in the page costs.
  *
  *   npx tsx bench/browser-parallel.ts [--size 2000] [--repetitions 5]
  */
@@ -26,12 +28,14 @@ if (!HAS_CHROMIUM) {
 }
 
 type Kind = 'pool' | 'one';
-type Schedule = 'all' | 'sequence';
+type Schedule = 'all' | 'sequence' | 'chain';
 const CASES: Array<[Kind, Schedule]> = [
   ['pool', 'all'],
   ['pool', 'sequence'],
+  ['pool', 'chain'],
   ['one', 'all'],
   ['one', 'sequence'],
+  ['one', 'chain'],
 ];
 
 const page = {
@@ -64,4 +68,5 @@ for (const key of times.keys()) console.log(`  ${key.padEnd(14)} ${formatMs(m(ke
 console.log(`pool of 2: Promise.all / sequence          ${(m('pool all') / m('pool sequence')).toFixed(2)}x`);
 console.log(`one worker: Promise.all / sequence         ${(m('one all') / m('one sequence')).toFixed(2)}x`);
 console.log(`Promise.all: pool of 2 / one worker        ${(m('pool all') / m('one all')).toFixed(2)}x`);
-console.log(`sequence: pool of 2 / one worker           ${(m('pool sequence') / m('one sequence')).toFixed(2)}x   (the pool's cost of keeping files in the page)`);
+console.log(`sequence: pool of 2 / one worker           ${(m('pool sequence') / m('one sequence')).toFixed(2)}x`);
+console.log(`chain: pool of 2 / one worker              ${(m('pool chain') / m('one chain')).toFixed(2)}x   (the pool's cost of keeping files in the page)`);

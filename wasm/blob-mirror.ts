@@ -9,9 +9,10 @@
  * worker pays nothing for the page's files its call never opens (GDAL may open files no argument
  * names: the sources of a VRT, a shapefile's `.dbf`, a `.aux.xml`). A node is copied on write:
  * the first write or truncation takes its bytes into the worker, so GDAL may update any file in
- * place (`ogr2ogr -append` writes a shapefile's `.shp`, `.shx` and `.dbf`). Between calls a worker
- * holds only clean nodes and folders, so every written node and every other file after a call is
- * one the call wrote.
+ * place. A file a call writes is handed to the page (a copy) and kept in the worker, watched for
+ * writes, so the next call on this worker (a slope of the warp it just wrote) reads it from memory.
+ * Between calls a worker holds only such tracked files, clean, and folders: every tracked file
+ * written or moved, and every other file, after a call is one the call wrote.
  */
 import { FileError } from '../src/errors.js';
 import type { EmscriptenFS, EmscriptenFSNode, EmscriptenModule } from './emscripten.js';
@@ -21,7 +22,12 @@ import type { MirrorChanges, MirrorSync } from './worker-protocol.js';
 
 /** The unit GDAL's reads are served in: one synchronous read of the `Blob` per block. */
 const BLOCK_BYTES = 4 * 1024 * 1024;
-/** Blocks kept during one call at most (a call that reads more re-reads the oldest). */
+/**
+ * Blocks a worker keeps, across calls, least recently used first out: reading a `Blob` goes
+ * through the browser's blob storage (a 16 MB input read so made a 2000x2000 warp about 15% slower
+ * than from GDAL's memory), so the files a worker reads again (a DEM under slope, hillshade and
+ * aspect) are read once.
+ */
 const CACHE_BYTES = 256 * 1024 * 1024;
 
 interface FileReaderSyncLike {
@@ -47,6 +53,13 @@ interface BlobNode extends EmscriptenFSNode {
   written?: Uint8Array;
 }
 
+/** A file a call wrote (MEMFS), kept: `changed` is set by any later write or truncation. */
+interface KeptNode extends EmscriptenFSNode {
+  stream_ops: StreamOps;
+  node_ops: NodeOps;
+  changed: boolean;
+}
+
 /** The parts of Emscripten's WORKERFS used here. */
 interface WorkerFs {
   FILE_MODE: number;
@@ -55,13 +68,15 @@ interface WorkerFs {
 
 /** What a worker's files were before a call: to tell what the call changed. */
 interface Before {
-  blobs: Set<string>;
+  tracked: Set<string>;
   folders: Set<string>;
 }
 
-/** The blocks of `Blob`s read during one call. */
+/** The blocks of `Blob`s a worker read, up to `CACHE_BYTES`. */
 class BlockCache {
-  private readonly blocks = new Map<string, Uint8Array>();
+  /** Each `Blob`'s blocks by index; the map's order is the order of use (oldest first). */
+  private readonly blocks = new Map<Blob, Map<number, Uint8Array>>();
+  private readonly order = new Map<string, { blob: Blob; index: number; bytes: number }>();
   private readonly ids = new WeakMap<Blob, number>();
   private nextId = 0;
   private bytes = 0;
@@ -72,22 +87,39 @@ class BlockCache {
     let id = this.ids.get(blob);
     if (id === undefined) this.ids.set(blob, (id = this.nextId++));
     const key = `${id}:${index}`;
-    const cached = this.blocks.get(key);
-    if (cached) return cached;
+    let ofBlob = this.blocks.get(blob);
+    const cached = ofBlob?.get(index);
+    if (cached) {
+      // Most recently used: to the end of the order.
+      const entry = this.order.get(key)!;
+      this.order.delete(key);
+      this.order.set(key, entry);
+      return cached;
+    }
     const block = new Uint8Array(this.reader.readAsArrayBuffer(blob.slice(index * BLOCK_BYTES, (index + 1) * BLOCK_BYTES)));
-    this.blocks.set(key, block);
+    if (!ofBlob) this.blocks.set(blob, (ofBlob = new Map()));
+    ofBlob.set(index, block);
+    this.order.set(key, { blob, index, bytes: block.length });
     this.bytes += block.length;
-    for (const [oldest, bytes] of this.blocks) {
+    for (const [oldest, entry] of this.order) {
       if (this.bytes <= CACHE_BYTES || oldest === key) break;
-      this.blocks.delete(oldest);
-      this.bytes -= bytes.length;
+      this.order.delete(oldest);
+      this.blocks.get(entry.blob)?.delete(entry.index);
+      this.bytes -= entry.bytes;
     }
     return block;
   }
 
-  clear(): void {
-    this.blocks.clear();
-    this.bytes = 0;
+  /** Drops a `Blob`'s blocks (its file left the worker). */
+  forget(blob: Blob): void {
+    const ofBlob = this.blocks.get(blob);
+    if (!ofBlob) return;
+    const id = this.ids.get(blob);
+    for (const [index, block] of ofBlob) {
+      this.order.delete(`${id}:${index}`);
+      this.bytes -= block.length;
+    }
+    this.blocks.delete(blob);
   }
 }
 
@@ -97,9 +129,11 @@ export class BlobMirror {
   private readonly workerFs: WorkerFs;
   private readonly reader: FileReaderSyncLike;
   private readonly cache: BlockCache;
-  /** The `Blob` node placed at each caller path. */
-  private readonly linked = new Map<string, { node: BlobNode; blob: Blob }>();
-  /** Every `Blob` node, wherever the call moved it. */
+  /** The tracked file at each caller path: a `Blob` node placed there, or a file kept there. */
+  private readonly linked = new Map<string, { node: BlobNode | KeptNode; blob?: Blob }>();
+  /** Every tracked node, wherever a call moved it. */
+  private readonly tracked = new WeakSet<EmscriptenFSNode>();
+  /** The tracked nodes that are `Blob` nodes (the others are files kept). */
   private readonly blobNodes = new WeakSet<EmscriptenFSNode>();
 
   constructor(module: EmscriptenModule) {
@@ -130,34 +164,38 @@ export class BlobMirror {
     for (const folder of folders) this.fs.mkdirTree(gdalPath(folder));
     for (const { path, blob } of sync.put) this.place(normalizePosixPath(path), blob);
     const after = this.walk();
-    return { blobs: after.blobs, folders: after.folders };
+    return { tracked: after.tracked, folders: after.folders };
   }
 
   /**
-   * What the call changed since `apply` returned `before`: files written, files removed, folders
-   * added and removed. A written file leaves this worker: its bytes are handed over without a
-   * copy (`transfer`: MEMFS's own buffer), and the page gives it back as a `Blob` to whichever
-   * worker needs it next, this one included.
+   * What the call changed since `apply` returned `before`: files written (their bytes copied, to
+   * be transferred: `transfer`), files removed, folders added and removed. A file the call wrote
+   * stays here, watched (`kept` in its change); one that was a `Blob` node written in place
+   * leaves (the page sends it back when a call needs it).
    */
   collect(before: Before): { changes: MirrorChanges; transfer: ArrayBuffer[] } {
-    this.cache.clear();
     const now = this.walk();
     const written: MirrorChanges['written'] = [];
-    const transfer = new Set<ArrayBuffer>();
-    const changed = [...now.blobs].filter((path) => {
-      const node = this.nodeAt(path) as BlobNode;
+    const transfer: ArrayBuffer[] = [];
+    const changed = [...now.tracked].filter((path) => {
+      const node = this.nodeAt(path) as Partial<BlobNode & KeptNode>;
       // Written, or moved here by the call from another path.
-      return node.written !== undefined || this.linked.get(path)?.node !== node;
+      return node.written !== undefined || node.changed === true || this.linked.get(path)?.node !== node;
     });
     for (const path of [...now.files, ...changed]) {
-      const bytes = this.ownBytes(path);
-      if (bytes.buffer instanceof ArrayBuffer) transfer.add(bytes.buffer);
-      written.push({ path, bytes });
-      this.drop(path);
+      // FS.readFile copies into a new (never shared) ArrayBuffer.
+      const bytes = this.fs.readFile(gdalPath(path)) as Uint8Array<ArrayBuffer>;
+      transfer.push(bytes.buffer);
+      // A file in GDAL's memory stays (kept again when a call rewrote it); a `Blob` node written
+      // in place leaves.
+      const kept = !this.blobNodes.has(this.nodeAt(path)!);
+      if (kept) this.keep(path);
+      else this.drop(path);
+      written.push({ path, bytes, kept });
     }
     const removed: string[] = [];
-    for (const path of before.blobs) {
-      if (now.blobs.has(path) || now.files.has(path)) continue;
+    for (const path of before.tracked) {
+      if (now.tracked.has(path) || now.files.has(path)) continue;
       this.drop(path);
       removed.push(path);
     }
@@ -167,25 +205,35 @@ export class BlobMirror {
       foldersAdded: [...now.folders].filter((folder) => !before.folders.has(folder)),
       foldersRemoved: [...before.folders].filter((folder) => !now.folders.has(folder)),
     };
-    return { changes, transfer: [...transfer] };
+    return { changes, transfer };
   }
 
-  /** A file's bytes as a view of a buffer nothing else uses (MEMFS's own, or a copy), to hand over. */
-  private ownBytes(path: string): Uint8Array {
-    const node = this.nodeAt(path) as (BlobNode & { contents?: unknown; usedBytes?: number }) | null;
-    if (node?.written) return node.written.subarray(0, node.size);
-    if (node && !this.blobNodes.has(node)) {
-      // MEMFS keeps a file in a Uint8Array with room to grow (`usedBytes` of it are the file).
-      if (node.contents === null || node.contents === undefined) return new Uint8Array(0);
-      if (node.contents instanceof Uint8Array && typeof node.usedBytes === 'number') return node.contents.subarray(0, node.usedBytes);
+  /** Tracks the file (MEMFS) at `path` as clean: its node notes any later write or truncation. */
+  private keep(path: string): void {
+    const node = this.nodeAt(path) as KeptNode;
+    if (this.linked.get(path)?.node !== node) this.unlinkBlob(path);
+    if (!this.tracked.has(node)) {
+      // Copies: MEMFS's operation tables are shared by every file.
+      const streamOps = node.stream_ops;
+      const nodeOps = node.node_ops;
+      node.stream_ops = {
+        ...streamOps,
+        write: (...args) => {
+          node.changed = true;
+          return streamOps.write(...args);
+        },
+      };
+      node.node_ops = {
+        ...nodeOps,
+        setattr: (target, attr) => {
+          if (attr.size !== undefined) node.changed = true;
+          nodeOps.setattr(target, attr);
+        },
+      };
+      this.tracked.add(node);
     }
-    // FS.readFile copies into a new ArrayBuffer.
-    return this.fs.readFile(gdalPath(path));
-  }
-
-  /** Forgets the blocks read during a call that failed before `collect`. */
-  clearCache(): void {
-    this.cache.clear();
+    node.changed = false;
+    this.linked.set(path, { node });
   }
 
   /** Puts a read-only node of `blob` at `path`, replacing whatever is there. */
@@ -207,6 +255,7 @@ export class BlobMirror {
       },
     };
     this.linked.set(path, { node, blob });
+    this.tracked.add(node);
     this.blobNodes.add(node);
   }
 
@@ -217,7 +266,7 @@ export class BlobMirror {
 
   /** Removes the file at `path`, if there is one. */
   private drop(path: string): void {
-    this.linked.delete(path);
+    this.unlinkBlob(path);
     const target = gdalPath(path);
     if (this.fs.analyzePath(target, true).exists && !this.fs.isDir(this.fs.lstat(target).mode)) this.fs.unlink(target);
   }
@@ -226,7 +275,7 @@ export class BlobMirror {
     return this.fs.analyzePath(gdalPath(path), true).object;
   }
 
-  /** Serves reads from blocks of `blob`, each read once per call, or from the bytes written. */
+  /** Serves reads from blocks of `blob` (see `BlockCache`), or from the bytes written. */
   private blockRead(blob: Blob): StreamOps['read'] {
     return (stream, buffer, offset, length, position) => {
       const own = stream.node.written;
@@ -250,9 +299,9 @@ export class BlobMirror {
     };
   }
 
-  /** Every file (`Blob` nodes apart) and folder under `MEMORY_ROOT`, as caller paths. */
-  private walk(): { files: Set<string>; blobs: Set<string>; folders: Set<string> } {
-    const found = { files: new Set<string>(), blobs: new Set<string>(), folders: new Set<string>() };
+  /** Every file (tracked or not) and folder under `MEMORY_ROOT`, as caller paths. */
+  private walk(): { files: Set<string>; tracked: Set<string>; folders: Set<string> } {
+    const found = { files: new Set<string>(), tracked: new Set<string>(), folders: new Set<string>() };
     const visit = (folder: string): void => {
       for (const name of this.children(folder)) {
         const path = `${folder}/${name}`;
@@ -261,7 +310,7 @@ export class BlobMirror {
         if (this.fs.isDir(mode)) {
           found.folders.add(caller);
           visit(path);
-        } else if (this.blobNodes.has(this.fs.analyzePath(path, true).object!)) found.blobs.add(caller);
+        } else if (this.tracked.has(this.fs.analyzePath(path, true).object!)) found.tracked.add(caller);
         else found.files.add(caller);
       }
     };
@@ -280,8 +329,16 @@ export class BlobMirror {
       this.fs.rmdir(target);
       return;
     }
-    this.linked.delete(target.slice(MEMORY_ROOT.length));
+    this.unlinkBlob(target.slice(MEMORY_ROOT.length));
     this.fs.unlink(target);
+  }
+
+  /** Forgets the tracked file at `path` (and, for a `Blob`, the blocks read of it). */
+  private unlinkBlob(path: string): void {
+    const linked = this.linked.get(path);
+    if (!linked) return;
+    this.linked.delete(path);
+    if (linked.blob) this.cache.forget(linked.blob);
   }
 }
 

@@ -54,7 +54,7 @@ async function run(call: CallMessage): Promise<void> {
     try {
       collected = collect?.();
     } catch {
-      mirror?.clearCache();
+      // Not collected: the page then resets this worker's files (an answer without changes).
     }
     post({ type: 'error', id: call.id, error: serializeError(error), ...(collected ? { changes: collected.changes } : {}) }, collected?.transfer ?? []);
   }

@@ -168,10 +168,10 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   /** Takes over what a call wrote and removed in `slot`'s worker. */
   const take = (slot: Slot, changes: MirrorChanges): void => {
     for (const folder of changes.foldersAdded) files.addFolder(folder);
-    // A written file left the worker (its bytes came over without a copy): it does not hold it.
-    for (const { path, bytes } of changes.written) {
-      files.put(path, bytes);
-      slot.known.delete(normalizePosixPath(path));
+    for (const { path, bytes, kept } of changes.written) {
+      const version = files.put(path, bytes);
+      if (kept) slot.known.set(normalizePosixPath(path), version);
+      else slot.known.delete(normalizePosixPath(path));
     }
     for (const path of changes.removed) {
       const at = normalizePosixPath(path);
@@ -259,10 +259,11 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     // After every operation made before it, as one worker engine closes after its queued calls.
     close: () =>
       inOrder('close', [], async () => {
-        // The files go with the workers, as closing a worker engine drops its file system.
-        await files.removeTree('/');
         await Promise.all(slots.map((slot) => slot.connection.close()));
         for (const slot of slots) slot.known.clear();
+        // The files go with the workers, as closing a worker engine drops its file system; after
+        // them, so that what a call finishing meanwhile wrote goes too.
+        await files.removeTree('/');
       }),
   };
 }

@@ -92,8 +92,8 @@ export interface MirrorSync {
 
 /** What a call changed in a pool worker's file system, for the page to take over. */
 export interface MirrorChanges {
-  /** Files the call created or wrote, with their new bytes (transferred: the worker keeps no copy). */
-  written: Array<{ path: string; bytes: Uint8Array }>;
+  /** Files the call created or wrote, with their new bytes; `kept`: the worker holds them too. */
+  written: Array<{ path: string; bytes: Uint8Array; kept: boolean }>;
   /** Files the call removed. */
   removed: string[];
   foldersAdded: string[];
