@@ -186,7 +186,15 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   // wherever two operations touch the same files (see `pool-order.ts`).
   const order = new IssueOrder();
   const vrtText = (path: string) => files.vrtText(path);
-  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(() => scopeOf(method, args, vrtText), body);
+  const scope = (method: WorkerMethod, args: unknown[]) => {
+    try {
+      return scopeOf(method, args, vrtText);
+    } catch {
+      // Arguments no engine takes: ordered against everything (the call then rejects with why).
+      return { names: [], writes: () => true, all: true };
+    }
+  };
+  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(() => scope(method, args), body);
 
   const run = <T>(method: WorkerMethod, args: unknown[]): Promise<T> => inOrder(method, args, () => runNow<T>(method, args));
 
