@@ -12,10 +12,10 @@
  * stem (`b.tif.aux.xml`, a shapefile's `b.dbf`, an ENVI `b.hdr`), what is inside it (a shapefile
  * dest without extension is a folder), the archive it writes into (`/vsizip//out/a.zip/x.asc`),
  * and the `.aux.xml` of its inputs (statistics). What a call reads is known from its arguments
- * and, for a VRT, from the files the VRT names (`withVrtSources`); other files a call reads
- * without naming them (a shapefile's `.dbf` is named by its stem; a GeoTIFF's external mask or
- * a format's own references are not) may be written by an unfinished call that this one does
- * not wait for.
+ * and, for a VRT, from the files the VRT names (`withVrtSources`); a file next to a named one
+ * (a `.dbf`, a `.msk`) is covered by the writer's stem. Other files a call reads without naming
+ * them (the paths in buildVrt's `-input_file_list`, files another format refers to) may be written
+ * by an unfinished call that this one does not wait for: await that call first.
  */
 import type { WorkerMethod } from './worker-protocol.js';
 import { mapGdalPath, normalizePosixPath } from './paths.js';
