@@ -42,9 +42,11 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
 
   /** Every file's version; deferred files are read now (a GDAL call is about to start). */
   async versions(): Promise<Map<string, number>> {
-    for (const [path, entry] of [...this.entries]) {
-      const deferred = entry.deferred;
-      if (!deferred) continue;
+    // Until none is left: a deferred file renamed or deferred while another was read is one more
+    // to read (a renamed one shares the read under way), else it would reach the call unread.
+    for (let next = this.nextDeferred(); next; next = this.nextDeferred()) {
+      const [path, entry] = next;
+      const deferred = entry.deferred!;
       let bytes: Uint8Array;
       try {
         bytes = await (deferred.reading ??= deferred.read());
@@ -57,6 +59,11 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
       if (this.entries.get(path) === entry) this.entries.set(path, { version: entry.version, bytes });
     }
     return new Map([...this.entries].map(([path, entry]) => [path, entry.version]));
+  }
+
+  private nextDeferred(): [string, Entry] | undefined {
+    for (const found of this.entries) if (found[1].deferred) return found;
+    return undefined;
   }
 
   /**

@@ -51,6 +51,7 @@ const EXPECTED: Record<string, unknown> = {
     removeTree: 'ok',
   },
   deferredReadOnce: { infos: [[10, 10], [10, 10]], reads: 1 },
+  deferredRenamedWhileRead: { call: 'ok', renamed: 'ok', e: [10, 10], d: false },
   oddNames: { sizes: [[3, 3], [4, 4]] },
   manySmallFiles: { back: ['0', '77', '299'], outputs: [true, true] },
   deferredMovedBeforeGdal: { gone: false, here: Array.from(new TextEncoder().encode('0 0 0 255\n')), moved: false },
@@ -110,6 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     it('for a color-relief color file named with ..', () => same('colorRelief'));
     it('for a failed call that leaves its output behind', () => same('failedCallLeftovers'));
     it('for a cutline named with .., two warps at once', () => same('cutline'));
+    it('for a deferred file renamed while a call reads it (one worker engine that holds files until GDAL starts)', () => same('deferredRenamedWhileRead'));
     it('for names with spaces, #, % and accents', () => same('oddNames'));
     it('for 300 small files in 30 folders', () => same('manySmallFiles'));
     it('for a deferred file two calls need at once: read once (one worker engine that holds files until GDAL starts)', () => same('deferredReadOnce'));

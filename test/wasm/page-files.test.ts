@@ -122,6 +122,22 @@ describe('the Web Worker pool’s files in the page', () => {
     expect(Array.from(await files.readFile('/d.bin'))).toEqual([7, 8]);
   });
 
+  it('reads a deferred file renamed while it was read, once, so that no call gets it unread', async () => {
+    const files = new PageFiles();
+    let reads = 0;
+    files.defer('/d.bin', 2, async () => {
+      reads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return bytes(7, 8);
+    });
+    const versions = files.versions();
+    await files.rename('/d.bin', '/e.bin');
+    const now = await versions;
+    expect([...now.keys()]).toEqual(['/e.bin']);
+    expect(Array.from(new Uint8Array(await files.blob('/e.bin').arrayBuffer()))).toEqual([7, 8]);
+    expect(reads).toBe(1);
+  });
+
   it('keeps the text of a VRT when it becomes a Blob, for the files it names', async () => {
     const files = new PageFiles();
     const xml = '<VRTDataset><SourceFilename relativeToVRT="1">a.tif</SourceFilename></VRTDataset>';
