@@ -195,7 +195,12 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
     case 'info':
     case 'vectorInfo': {
       const [source] = page([args[0]]);
-      return { names: withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText), writes: (path) => path === `${source}.aux.xml` };
+      const names = withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText);
+      // Statistics are stored: in a VRT itself (GDAL rewrites it), else in `.aux.xml` files, the
+      // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`).
+      const statistics = Array.isArray(args[1]) && args[1].some((arg) => arg === '-stats' || arg === '-approx_stats' || arg === '-hist');
+      const written = new Set(statistics ? names.flatMap((path) => [`${path}.aux.xml`, ...(/\.vrt$/i.test(path) ? [path] : [])]) : [`${source}.aux.xml`]);
+      return { names, writes: (path) => written.has(path) };
     }
     case 'readFile':
     case 'exists':

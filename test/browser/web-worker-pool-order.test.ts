@@ -32,6 +32,7 @@ const EXPECTED: Record<string, unknown> = {
   twoCallsOneOutput: { b: [4, 4] },
   removeTreeUnderRunningCall: { call: 'ok', removal: 'ok', out: false, b: false },
   closeWhileRunning: { call: 'ok', b: false, a: false, after: 'FileError: cannot open /s17/a.tif for info: no such file', again: [6, 6] },
+  statisticsOfVrt: { statistics: true, aux: true },
   vrtOfRunningOutput: { made: 'ok', read: 'ok', same: true },
   vsimemAcrossCalls: { infos: [[40, 40], [40, 40]] },
   vrtWithParentPaths: { infos: [[9, 9], [9, 9]], same: true },
@@ -94,6 +95,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
     });
     it('a call through a VRT whose source a running call writes waits for that call', () => {
       same('vrtOfRunningOutput');
+    });
+    it('info -stats of a VRT, which rewrites the VRT and writes its source’s .aux.xml, comes before reads made after it', () => {
+      same('statisticsOfVrt');
     });
     it('calls on GDAL’s /vsimem/ files see each other’s, as in one worker (the pool runs them all on its first)', () => {
       same('vsimemAcrossCalls');

@@ -68,6 +68,10 @@ describe('the Web Worker pool’s order of operations', () => {
     expect(cut.names).toEqual(['/a.tif', '/cut/box.geojson', '/out/w.tif']);
     const info = scopeOf('info', ['/in/a.tif', ['-stats']]);
     expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif')]).toEqual([true, false]);
+    const vrts: Record<string, string> = { '/in/v.vrt': '<VRTDataset><SourceFilename relativeToVRT="1">t.tif</SourceFilename></VRTDataset>' };
+    const stats = scopeOf('info', ['/in/v.vrt', ['-approx_stats']], (path) => vrts[path]);
+    expect(['/in/v.vrt', '/in/v.vrt.aux.xml', '/in/t.tif.aux.xml', '/in/t.tif'].map(stats.writes)).toEqual([true, true, true, false]);
+    expect(scopeOf('info', ['/in/v.vrt', []], (path) => vrts[path]).writes('/in/v.vrt')).toBe(false);
     expect(scopeOf('removeTree', ['/out']).writes('/out/deep/x.tif')).toBe(true);
     expect(scopeOf('removeTree', ['/out']).writes('/outside.tif')).toBe(false);
     expect(scopeOf('transformPoints', ['EPSG:4326', 'EPSG:3035', [[0, 0]]]).names).toEqual([]);
