@@ -25,6 +25,21 @@ function entry(fs: EmscriptenFS, gdalPath: string): { exists: boolean; isDir: bo
   return { exists: found.exists, isDir: Boolean(found.object && fs.isDir(found.object.mode)) };
 }
 
+/**
+ * Refuses a path inside a file (`/a/b` where `/a` is a file) with the caller's paths, where
+ * Emscripten would throw its bare `ErrnoError: FS error` (ENOTDIR); the Web Worker pool's page
+ * files (`page-files.ts`) refuse it with the same words.
+ */
+function refuseFileParent(fs: EmscriptenFS, gdalPath: string, what: string, file: string): void {
+  const parents: string[] = [];
+  for (let parent = parentPosixPath(gdalPath); parent.length > MEMORY_ROOT.length; parent = parentPosixPath(parent)) parents.unshift(parent);
+  for (const parent of parents) {
+    const found = entry(fs, parent);
+    if (!found.exists) return;
+    if (!found.isDir) throw new FileError(`${what}: ${parent.slice(MEMORY_ROOT.length)} is a file, not a folder`, file);
+  }
+}
+
 /** The file system of `createMemoryEngine`. Every file method loads gdal3.js: the files live in it. */
 export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
   const withFs = async <T>(body: (fs: EmscriptenFS, runtime: GdalRuntime) => T): Promise<T> => {
@@ -54,6 +69,7 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
       withFs((fs) => {
         const gdalPath = toGdal(file);
         if (entry(fs, gdalPath).isDir) throw new FileError(`cannot write ${file}: it is a folder`, file);
+        refuseFileParent(fs, gdalPath, `cannot write ${file}`, file);
         ensureFolder(fs, parentPosixPath(gdalPath));
         fs.writeFile(gdalPath, bytes);
       }),
@@ -92,6 +108,7 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
         if (source === target) return;
         const existing = entry(fs, target);
         if (existing.isDir) throw new FileError(`cannot move ${from} to ${to}: a folder has that name`, to);
+        refuseFileParent(fs, target, `cannot move ${from} to ${to}`, to);
         ensureFolder(fs, parentPosixPath(target));
         // Unlinked first: Emscripten's rename leaves the replaced node in its lookup table.
         if (existing.exists) fs.unlink(target);
@@ -102,6 +119,7 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
         const gdalPath = toGdal(folder);
         const found = entry(fs, gdalPath);
         if (found.exists && !found.isDir) throw new FileError(`cannot create folder ${folder}: a file has that name`, folder);
+        refuseFileParent(fs, gdalPath, `cannot create folder ${folder}`, folder);
         ensureFolder(fs, gdalPath);
       }),
   };

@@ -15,6 +15,8 @@ import { normalizePosixPath, parentPosixPath } from './paths.js';
 interface Deferred {
   size: number;
   read: () => Promise<Uint8Array>;
+  /** The read under way: calls that start at once share it (a cache entry is read once). */
+  reading?: Promise<Uint8Array>;
 }
 
 /** One of: `bytes`, `blob` (once a worker needed it), `deferred`. */
@@ -23,7 +25,14 @@ interface Entry {
   bytes?: Uint8Array;
   blob?: Blob;
   deferred?: Deferred;
+  /** A VRT's text, kept when its bytes became a `Blob` (see `vrtText`). */
+  text?: string;
 }
+
+/** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
+const VRT_TEXT_BYTES = 4 * 1024 * 1024;
+
+const isVrt = (path: string) => /\.vrt$/i.test(path);
 
 /** The page's files of a Web Worker pool. */
 export class PageFiles implements Omit<EngineFiles, 'kind'> {
@@ -33,13 +42,28 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
 
   /** Every file's version; deferred files are read now (a GDAL call is about to start). */
   async versions(): Promise<Map<string, number>> {
-    for (const [path, entry] of [...this.entries]) {
-      if (!entry.deferred) continue;
-      const bytes = await entry.deferred.read();
+    // Until none is left: a deferred file renamed or deferred while another was read is one more
+    // to read (a renamed one shares the read under way), else it would reach the call unread.
+    for (let next = this.nextDeferred(); next; next = this.nextDeferred()) {
+      const [path, entry] = next;
+      const deferred = entry.deferred!;
+      let bytes: Uint8Array;
+      try {
+        bytes = await (deferred.reading ??= deferred.read());
+      } catch (error) {
+        // Read again by the next call, as an engine that holds files until GDAL starts does.
+        deferred.reading = undefined;
+        throw error;
+      }
       // Changed or removed while it was read: the newer state wins.
       if (this.entries.get(path) === entry) this.entries.set(path, { version: entry.version, bytes });
     }
     return new Map([...this.entries].map(([path, entry]) => [path, entry.version]));
+  }
+
+  private nextDeferred(): [string, Entry] | undefined {
+    for (const found of this.entries) if (found[1].deferred) return found;
+    return undefined;
   }
 
   /**
@@ -50,10 +74,22 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
     const entry = this.entries.get(key(path));
     if (!entry || entry.deferred) throw new FileError(`cannot hand ${path} to a worker: ${entry ? 'its bytes were not read yet' : 'no such file'}`, path);
     if (!entry.blob) {
+      entry.text = this.vrtText(path);
       entry.blob = blobOf(entry.bytes!);
       entry.bytes = undefined;
     }
     return entry.blob;
+  }
+
+  /**
+   * The text of the VRT at `path`, now, when the page holds it (not a deferred file, nor one
+   * larger than 4 MB): the pool reads the files it names (`pool-order.ts`).
+   */
+  vrtText(path: string): string | undefined {
+    const entry = this.entries.get(key(path));
+    if (!entry || !isVrt(path)) return undefined;
+    if (entry.text !== undefined) return entry.text;
+    return entry.bytes && entry.bytes.length <= VRT_TEXT_BYTES ? new TextDecoder().decode(entry.bytes) : undefined;
   }
 
   /** Every folder (`/` included). */
@@ -114,15 +150,21 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
   }
 
   async writeFile(path: string, bytes: Uint8Array): Promise<void> {
+    // A copy: the caller may reuse its buffer.
+    return this.writeOwn(path, bytes.slice());
+  }
+
+  /** Writes bytes nobody else may change (a copy the caller made). */
+  async writeOwn(path: string, bytes: Uint8Array): Promise<void> {
     const at = key(path);
     this.refuseFolder(at, `cannot write ${path}`, path);
-    // A copy: the caller may reuse its buffer.
-    this.put(at, bytes.slice());
+    this.put(at, bytes);
   }
 
   async remove(path: string): Promise<void> {
     const at = key(path);
-    this.refuseFolder(at, `cannot remove ${path}`, path, 'remove removes files');
+    if (this.folderSet.has(at)) throw new FileError(`cannot remove ${path}: it is a folder (remove removes files)`, path);
+    // A path inside a file is a file that is not there: removing it is no error, as for any missing file.
     this.entries.delete(at);
   }
 
@@ -152,6 +194,8 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
     }
     if (source === target) return;
     if (this.folderSet.has(target)) throw new FileError(`cannot move ${from} to ${to}: a folder has that name`, to);
+    // A file cannot hold files, even the one moved (`a` to `a/b`): refused as GDAL's file system refuses it.
+    this.refuseFileParent(target, `cannot move ${from} to ${to}`, to);
     this.addFolder(parentPosixPath(target));
     this.entries.delete(source);
     // A new version: workers holding the old file at `to` must take this one.
@@ -161,11 +205,17 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
   async mkdir(path: string): Promise<void> {
     const at = key(path);
     if (this.entries.has(at)) throw new FileError(`cannot create folder ${path}: a file has that name`, path);
+    this.refuseFileParent(at, `cannot create folder ${path}`, path);
     this.addFolder(at);
   }
 
   private refuseFolder(at: string, what: string, path: string, hint?: string): void {
     if (this.folderSet.has(at)) throw new FileError(`${what}: it is a folder${hint ? ` (${hint})` : ''}`, path);
+    this.refuseFileParent(at, what, path);
+  }
+
+  /** Refuses a path inside a file (`/a/b` where `/a` is a file). */
+  private refuseFileParent(at: string, what: string, path: string): void {
     for (let parent = parentPosixPath(at); parent !== '/'; parent = parentPosixPath(parent)) {
       if (this.entries.has(parent)) throw new FileError(`${what}: ${parent} is a file, not a folder`, path);
     }

@@ -16,6 +16,7 @@ import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
 import type { LazyStartEngine } from './lazy-start-engine.js';
 import { PageFiles } from './page-files.js';
 import { normalizePosixPath } from './paths.js';
+import { IssueOrder, namesVsimem, scopeOf } from './pool-order.js';
 import { connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
 import type { WorkerEngineOptions } from './worker-engine.js';
 import { absoluteAssets, type MirrorChanges, type MirrorSync, type WorkerMethod } from './worker-protocol.js';
@@ -100,8 +101,11 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     return slot;
   };
 
+  // Calls that need the first worker (see `namesVsimem`), waiting for it.
+  const waitingFirst: Array<(slot: Slot) => void> = [];
+
   const release = (slot: Slot): void => {
-    const next = waiting.shift();
+    const next = (slot === slots[0] ? waitingFirst.shift() : undefined) ?? waiting.shift();
     if (next) next(slot);
     else slot.busy = false;
   };
@@ -118,7 +122,18 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   };
 
   /** A free worker: a running one first, else a new one while the pool has room, else the next freed. */
-  const acquire = (): Promise<Slot> => {
+  const acquire = (first: boolean): Promise<Slot> => {
+    if (first) {
+      // GDAL's `/vsimem/` is per worker: calls that name it all run on the first, where they see
+      // each other's files as on one worker engine (`exactGrid` writes a VRT there, then reads it).
+      const slot = slots[0];
+      if (!slot) return Promise.resolve(newSlot());
+      if (!slot.busy) {
+        slot.busy = true;
+        return Promise.resolve(slot);
+      }
+      return new Promise((resolve) => waitingFirst.push(resolve));
+    }
     const idle = slots.find((slot) => !slot.busy && slot.connection.running) ?? slots.find((slot) => !slot.busy);
     if (idle) {
       idle.busy = true;
@@ -167,9 +182,25 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     for (const folder of changes.foldersRemoved) files.dropFolder(folder);
   };
 
-  const run = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
+  // One worker engine runs everything in the order it was asked; the pool keeps that order
+  // wherever two operations touch the same files (see `pool-order.ts`).
+  const order = new IssueOrder();
+  const vrtText = (path: string) => files.vrtText(path);
+  const scope = (method: WorkerMethod, args: unknown[]) => {
+    try {
+      return scopeOf(method, args, vrtText);
+    } catch {
+      // Arguments no engine takes: ordered against everything (the call then rejects with why).
+      return { names: [], writes: () => true, all: true };
+    }
+  };
+  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(() => scope(method, args), body);
+
+  const run = <T>(method: WorkerMethod, args: unknown[]): Promise<T> => inOrder(method, args, () => runNow<T>(method, args));
+
+  const runNow = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
     if (warm) warmOthers();
-    const slot = await acquire();
+    const slot = await acquire(namesVsimem(args));
     let outcome: CallOutcome;
     try {
       if (WITHOUT_FILES.has(method)) {
@@ -206,9 +237,7 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     get started() {
       return slots.some((slot) => slot.connection.running);
     },
-    async deferFile(path, fileSize, read) {
-      files.defer(path, fileSize, read);
-    },
+    deferFile: (path, fileSize, read) => inOrder('writeFile', [path], async () => files.defer(path, fileSize, read)),
     info: (path, args) => run('info', [path, args]),
     vectorInfo: (path, args) => run('vectorInfo', [path, args]),
     warp: (sources: string[], dest: string, args: string[], callOptions?: CallOptions) => run('warp', [sources, dest, args, callOptions]),
@@ -222,21 +251,27 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     transformPoints: (srcCrs, dstCrs, points) => run('transformPoints', [srcCrs, dstCrs, points]),
     fs: checkedFiles({
       kind: 'memory',
-      readFile: (path) => files.readFile(path),
-      writeFile: (path, bytes) => files.writeFile(path, bytes),
-      remove: (path) => files.remove(path),
-      removeTree: (path) => files.removeTree(path),
-      exists: (path) => files.exists(path),
-      size: (path) => files.size(path),
-      rename: (from, to) => files.rename(from, to),
-      mkdir: (path) => files.mkdir(path),
+      readFile: (path) => inOrder('readFile', [path], () => files.readFile(path)),
+      writeFile: (path, bytes) => {
+        // Copied now: the write may wait for a call still running, and the caller may change its array meanwhile.
+        const own = bytes.slice();
+        return inOrder('writeFile', [path], () => files.writeOwn(path, own));
+      },
+      remove: (path) => inOrder('remove', [path], () => files.remove(path)),
+      removeTree: (path) => inOrder('removeTree', [path], () => files.removeTree(path)),
+      exists: (path) => inOrder('exists', [path], () => files.exists(path)),
+      size: (path) => inOrder('size', [path], () => files.size(path)),
+      rename: (from, to) => inOrder('rename', [from, to], () => files.rename(from, to)),
+      mkdir: (path) => inOrder('mkdir', [path], () => files.mkdir(path)),
     }) as WebWorkerPool['fs'],
-    async close() {
-      await Promise.all(slots.map((slot) => slot.connection.close()));
-      for (const slot of slots) slot.known.clear();
-      // The files go with the workers, as closing a worker engine drops its file system; after
-      // them, so that what a call finishing meanwhile wrote goes too.
-      await files.removeTree('/');
-    },
+    // After every operation made before it, as one worker engine closes after its queued calls.
+    close: () =>
+      inOrder('close', [], async () => {
+        await Promise.all(slots.map((slot) => slot.connection.close()));
+        for (const slot of slots) slot.known.clear();
+        // The files go with the workers, as closing a worker engine drops its file system; after
+        // them, so that what a call finishing meanwhile wrote goes too.
+        await files.removeTree('/');
+      }),
   };
 }

@@ -54,6 +54,15 @@ describe.skipIf(!HAS_DATA)(`the memory engine in Node${HAS_DATA ? '' : ` (${NO_D
     await expect(engine.fs.rename('/moves/gone.bin', '/moves/x.bin')).rejects.toThrow(new FileError("cannot move /moves/gone.bin to /moves/x.bin: no such file in the engine's memory file system", '/moves/gone.bin'));
   });
 
+  it('refuses paths inside a file with a FileError naming the file, as the Web Worker pool does', async () => {
+    await engine.fs.writeFile('/inside/f', new Uint8Array([1]));
+    const refused = async (call: Promise<unknown>) => call.then(() => 'ok', (error: Error) => `${error.name}: ${error.message}`);
+    expect(await refused(engine.fs.writeFile('/inside/f/g', new Uint8Array([2])))).toBe('FileError: cannot write /inside/f/g: /inside/f is a file, not a folder');
+    expect(await refused(engine.fs.mkdir('/inside/f/sub/deeper'))).toBe('FileError: cannot create folder /inside/f/sub/deeper: /inside/f is a file, not a folder');
+    expect(await refused(engine.fs.rename('/inside/f', '/inside/f/h'))).toBe('FileError: cannot move /inside/f to /inside/f/h: /inside/f is a file, not a folder');
+    expect(Array.from(await engine.fs.readFile('/inside/f'))).toEqual([1]);
+  });
+
   it('names the file in errors: reading a missing file, opening bytes that are not a raster', async () => {
     await expect(engine.fs.readFile('/nowhere.tif')).rejects.toThrow(
       "cannot read /nowhere.tif: no such file in the engine's memory file system (write it with writeFile first)",

@@ -94,4 +94,59 @@ describe('the Web Worker pool’s files in the page', () => {
     files.dropFolder('/out');
     expect(await files.exists('/out')).toBe(false);
   });
+
+  it('refuses a folder or a move inside a file, and takes removing a path inside a file as a missing file', async () => {
+    const files = new PageFiles();
+    await files.writeFile('/f', bytes(1));
+    await expect(files.mkdir('/f/sub/deeper')).rejects.toThrow(new FileError('cannot create folder /f/sub/deeper: /f is a file, not a folder', '/f/sub/deeper'));
+    await expect(files.rename('/f', '/f/g')).rejects.toThrow(new FileError('cannot move /f to /f/g: /f is a file, not a folder', '/f/g'));
+    await files.remove('/f/g');
+    expect([await files.exists('/f'), await files.exists('/f/sub'), Array.from(await files.readFile('/f'))]).toEqual([true, false, [1]]);
+  });
+
+  it('reads a deferred file once for calls that ask at once, and again after a failed read', async () => {
+    const files = new PageFiles();
+    let reads = 0;
+    let fail = true;
+    files.defer('/d.bin', 2, async () => {
+      reads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (fail) throw new Error('the store is gone');
+      return bytes(7, 8);
+    });
+    await expect(Promise.all([files.versions(), files.versions()])).rejects.toThrow('the store is gone');
+    expect(reads).toBe(1);
+    fail = false;
+    await Promise.all([files.versions(), files.versions()]);
+    expect(reads).toBe(2);
+    expect(Array.from(await files.readFile('/d.bin'))).toEqual([7, 8]);
+  });
+
+  it('reads a deferred file renamed while it was read, once, so that no call gets it unread', async () => {
+    const files = new PageFiles();
+    let reads = 0;
+    files.defer('/d.bin', 2, async () => {
+      reads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return bytes(7, 8);
+    });
+    const versions = files.versions();
+    await files.rename('/d.bin', '/e.bin');
+    const now = await versions;
+    expect([...now.keys()]).toEqual(['/e.bin']);
+    expect(Array.from(new Uint8Array(await files.blob('/e.bin').arrayBuffer()))).toEqual([7, 8]);
+    expect(reads).toBe(1);
+  });
+
+  it('keeps the text of a VRT when it becomes a Blob, for the files it names', async () => {
+    const files = new PageFiles();
+    const xml = '<VRTDataset><SourceFilename relativeToVRT="1">a.tif</SourceFilename></VRTDataset>';
+    await files.writeFile('/v/m.vrt', new TextEncoder().encode(xml));
+    await files.writeFile('/v/m.txt', new TextEncoder().encode(xml));
+    expect([files.vrtText('/v/m.vrt'), files.vrtText('/v/m.txt'), files.vrtText('/v/none.vrt')]).toEqual([xml, undefined, undefined]);
+    files.blob('/v/m.vrt');
+    expect(files.vrtText('/v/m.vrt')).toBe(xml);
+    await files.rename('/v/m.vrt', '/w/m.VRT');
+    expect(files.vrtText('/w/m.VRT')).toBe(xml);
+  });
 });
