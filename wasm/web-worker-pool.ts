@@ -9,6 +9,7 @@
  * last ran a call, sent as `Blob` handles and read by GDAL on demand: `blob-mirror.ts`); after the
  * call the worker hands back what GDAL wrote. File methods run in the page and never start GDAL.
  */
+import { copyInSlices } from '../src/copy-in-slices.js';
 import { ConfigError } from '../src/errors.js';
 import { resolveGdalAssets } from './assets.js';
 import { checkedFiles } from './engine-core.js';
@@ -155,7 +156,9 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     for (const [path, version] of now) {
       // Changed again since (a file deferred anew): the worker gets it with its next call.
       if (slot.known.get(path) === version || files.version(path) !== version) continue;
-      put.push({ path, blob: files.blob(path) });
+      const blob = await files.blob(path);
+      if (files.version(path) !== version) continue;
+      put.push({ path, blob });
       slot.known.set(path, version);
     }
     const remove = [...slot.known.keys()].filter((path) => !now.has(path));
@@ -253,9 +256,10 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
       kind: 'memory',
       readFile: (path) => inOrder('readFile', [path], () => files.readFile(path)),
       writeFile: (path, bytes) => {
-        // Copied now: the write may wait for a call still running, and the caller may change its array meanwhile.
-        const own = bytes.slice();
-        return inOrder('writeFile', [path], () => files.writeOwn(path, own));
+        // Copied from now (in slices that yield, as one worker engine copies what it sends): the
+        // write may wait for a call still running, and the caller may change its array meanwhile.
+        const own = copyInSlices(bytes);
+        return inOrder('writeFile', [path], async () => files.writeOwn(path, await own));
       },
       remove: (path) => inOrder('remove', [path], () => files.remove(path)),
       removeTree: (path) => inOrder('removeTree', [path], () => files.removeTree(path)),

@@ -20,11 +20,22 @@ describe('the Web Worker pool’s files in the page', () => {
   it('makes one Blob of a file for every worker, and reads the file back from it', async () => {
     const files = new PageFiles();
     await files.writeFile('/a.bin', bytes(4, 5, 6));
-    const blob = files.blob('/a.bin');
-    expect(files.blob('/a.bin')).toBe(blob);
+    const blob = await files.blob('/a.bin');
+    expect(await files.blob('/a.bin')).toBe(blob);
     expect(Array.from(new Uint8Array(await blob.arrayBuffer()))).toEqual([4, 5, 6]);
     expect(Array.from(await files.readFile('/a.bin'))).toEqual([4, 5, 6]);
     expect(await files.size('/a.bin')).toBe(3);
+  });
+
+  it('makes the Blob of a file larger than a slice with every byte in place, and copies reads of it exactly', async () => {
+    const files = new PageFiles();
+    const large = new Uint8Array(9 * 1024 * 1024 + 17).map((_, index) => (index * 131 + 7) % 251);
+    await files.writeFile('/large.bin', large);
+    // Buffer.equals: vitest's deep equality walks 9 million elements for minutes.
+    expect(Buffer.from(await files.readFile('/large.bin')).equals(large)).toBe(true);
+    const blob = await files.blob('/large.bin');
+    expect(blob.size).toBe(large.length);
+    expect(Buffer.from(await blob.arrayBuffer()).equals(large)).toBe(true);
   });
 
   it('gives every change a new version (a rename too: workers holding the old file at the target take it)', async () => {
@@ -48,12 +59,12 @@ describe('the Web Worker pool’s files in the page', () => {
       return bytes(7, 7, 7, 7);
     });
     expect(await files.size('/cache/dem.tif')).toBe(4);
-    expect(() => files.blob('/cache/dem.tif')).toThrow(FileError);
+    await expect(files.blob('/cache/dem.tif')).rejects.toThrow(FileError);
     expect(reads).toBe(0);
     await files.versions();
     await files.versions();
     expect(reads).toBe(1);
-    expect(Array.from(new Uint8Array(await files.blob('/cache/dem.tif').arrayBuffer()))).toEqual([7, 7, 7, 7]);
+    expect(Array.from(new Uint8Array(await (await files.blob('/cache/dem.tif')).arrayBuffer()))).toEqual([7, 7, 7, 7]);
   });
 
   it('has folders as GDAL’s memory file system has them: a file’s folders stay when it goes, removeTree takes all', async () => {
@@ -134,7 +145,7 @@ describe('the Web Worker pool’s files in the page', () => {
     await files.rename('/d.bin', '/e.bin');
     const now = await versions;
     expect([...now.keys()]).toEqual(['/e.bin']);
-    expect(Array.from(new Uint8Array(await files.blob('/e.bin').arrayBuffer()))).toEqual([7, 8]);
+    expect(Array.from(new Uint8Array(await (await files.blob('/e.bin')).arrayBuffer()))).toEqual([7, 8]);
     expect(reads).toBe(1);
   });
 
@@ -144,7 +155,7 @@ describe('the Web Worker pool’s files in the page', () => {
     await files.writeFile('/v/m.vrt', new TextEncoder().encode(xml));
     await files.writeFile('/v/m.txt', new TextEncoder().encode(xml));
     expect([files.vrtText('/v/m.vrt'), files.vrtText('/v/m.txt'), files.vrtText('/v/none.vrt')]).toEqual([xml, undefined, undefined]);
-    files.blob('/v/m.vrt');
+    await files.blob('/v/m.vrt');
     expect(files.vrtText('/v/m.vrt')).toBe(xml);
     await files.rename('/v/m.vrt', '/w/m.VRT');
     expect(files.vrtText('/w/m.VRT')).toBe(xml);
