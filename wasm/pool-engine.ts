@@ -15,15 +15,16 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, GdalError, InvalidInputError } from '../src/errors.js';
 import type { EngineOptions, RuntimeAccess } from './engine-core.js';
 import { checkedFiles } from './engine-core.js';
-import { GDAL_OPERATIONS, type CallOptions, type GdalEngine, type GdalOperations } from './engine.js';
+import { FILE_METHODS, GDAL_OPERATIONS, type CallOptions, type EngineFiles, type GdalEngine, type GdalOperations } from './engine.js';
 import { debugLog } from './debug-log.js';
 import { reportFileAccess, type FileAccess } from './file-access.js';
 import type { WasmInstantiation } from './gdal-wasm-instantiate.js';
 import { compiledGdalWasm } from './gdal-wasm-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMethod, PoolWasm, PoolWorkerData } from './pool-protocol.js';
+import { IssueOrder, scopeOf } from './pool-order.js';
 import { isSplitScratch, splitDem, splitWarp, type SplitPlanner } from './pool-split.js';
-import { CALL_OPTIONS_INDEX, deserializeError } from './worker-protocol.js';
+import { CALL_OPTIONS_INDEX, deserializeError, type WorkerMethod } from './worker-protocol.js';
 
 /** Options of `createPoolEngine`. */
 export interface PoolEngineOptions extends EngineOptions {
@@ -353,8 +354,30 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     fs: files,
   };
 
+  // One engine on one thread runs calls in the order they were made; the pool keeps that order
+  // where two operations touch the same files (`pool-order.ts`): `Promise.all([translate(a → b),
+  // info(b)])` reads b as written. The split's own calls (`planner.operations`) are not ordered:
+  // they would wait for the call they are part of.
+  const order = new IssueOrder();
+  const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> =>
+    order.run(() => {
+      try {
+        return scopeOf(method, hostPaths(method, args));
+      } catch {
+        // Arguments no engine takes: ordered against everything (the call then rejects with why).
+        return { names: [], writes: () => true, all: true };
+      }
+    }, body);
+  const ordered = Object.fromEntries(
+    GDAL_OPERATIONS.map((method) => [method, (...args: unknown[]) => inOrder(method, args, () => (operations[method] as (...input: unknown[]) => Promise<unknown>)(...args))]),
+  ) as unknown as GdalOperations;
+  const checked = checkedFiles(files);
+  const orderedFiles = Object.fromEntries(
+    FILE_METHODS.map((method) => [method, (...args: unknown[]) => inOrder(method, args, () => (checked[method] as (...input: unknown[]) => Promise<unknown>)(...args))]),
+  ) as unknown as Omit<EngineFiles, 'kind'>;
+
   const engine: PoolEngine = {
-    ...operations,
+    ...ordered,
     workers: size,
     get started() {
       return started;
@@ -362,24 +385,44 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     get wasmLoads() {
       return [...wasmLoads];
     },
-    fs: checkedFiles(files),
-    warp: (sources, dest, args, callOptions) => splitWarp(planner, sources, dest, args, callOptions),
-    dem: (mode, source, dest, args, demOptions) => splitDem(planner, mode, source, dest, args, demOptions),
-    async close() {
-      // Calls under way finish (their outputs are being written); then every thread ends. A
-      // thread still loading GDAL for a warm-up is ended at once: a short script need not wait.
-      const ending = slots.splice(0);
-      wasm = undefined;
-      await Promise.all(
-        ending.map(async (slot) => {
-          slot.closing = true;
-          if (slot.task && !slot.task.warming) await slot.task.done;
-          await slot.worker.terminate();
-        }),
-      );
-    },
+    fs: { kind: files.kind, ...orderedFiles },
+    warp: (sources, dest, args, callOptions) => inOrder('warp', [sources, dest, args, callOptions], () => splitWarp(planner, sources, dest, args, callOptions)),
+    dem: (mode, source, dest, args, demOptions) => inOrder('dem', [mode, source, dest, args, demOptions], () => splitDem(planner, mode, source, dest, args, demOptions)),
+    close: () => inOrder('close', [], closeNow),
   };
+  async function closeNow(): Promise<void> {
+    // Calls under way finish (their outputs are being written); then every thread ends. A
+    // thread still loading GDAL for a warm-up is ended at once: a short script need not wait.
+    const ending = slots.splice(0);
+    wasm = undefined;
+    await Promise.all(
+      ending.map(async (slot) => {
+        slot.closing = true;
+        if (slot.task && !slot.task.warming) await slot.task.done;
+        await slot.worker.terminate();
+      }),
+    );
+  }
   return engine;
+}
+
+/**
+ * The arguments with their host paths absolute, for `scopeOf` (which compares paths by name):
+ * `dem.tif` and `/work/dem.tif` are one file. GDAL's own namespaces (`/vsi...`) stay.
+ */
+function hostPaths(method: WorkerMethod, args: readonly unknown[]): unknown[] {
+  const resolve = (value: unknown) => (typeof value === 'string' && value !== '' && !value.startsWith('/vsi') ? path.resolve(value) : value);
+  const out = [...args];
+  if (method === 'rename') return [resolve(out[0]), resolve(out[1])];
+  if ((FILE_METHODS as readonly string[]).includes(method) || method === 'info' || method === 'vectorInfo') {
+    out[0] = resolve(out[0]);
+    return out;
+  }
+  const offset = method === 'dem' ? 1 : 0;
+  out[offset] = Array.isArray(out[offset]) ? (out[offset] as unknown[]).map(resolve) : resolve(out[offset]);
+  out[offset + 1] = resolve(out[offset + 1]);
+  if (method === 'dem' && out[4] && typeof out[4] === 'object') out[4] = { ...(out[4] as object), colorFile: resolve((out[4] as { colorFile?: unknown }).colorFile) };
+  return out;
 }
 
 /**

@@ -252,6 +252,17 @@ export const ENGINE_CASES: EngineCase[] = [
     },
   },
   {
+    name: 'a GDAL call made before an earlier one is awaited sees what the earlier one wrote',
+    async run(engine, context) {
+      const dem = await writeDem(engine, context, 'dem');
+      const out = context.path('ordered.tif');
+      const vrt = context.path('ordered.vrt');
+      const [, info, built] = await Promise.all([engine.translate(dem.path, out, []), engine.info(out), engine.buildVrt([out], vrt, []).then(() => engine.info(vrt))]);
+      equal(info.size, [WIDTH, HEIGHT], 'info of an output asked for before its translate was awaited');
+      equal(built.size, [WIDTH, HEIGHT], 'a VRT of that output, built before the translate was awaited');
+    },
+  },
+  {
     name: 'close releases the engine, and the next call starts it again',
     async run(engine, context) {
       await engine.crsInfo('EPSG:4326');
