@@ -1,7 +1,8 @@
 /**
  * The worker side of the Web Worker pool's files (`web-worker-pool.ts`). The pool keeps every
- * file in the page, as a `Blob`; before a call, a worker makes its in-memory file system hold the
- * same files (`MirrorSync`), and after the call it hands back what GDAL wrote (`MirrorChanges`).
+ * file in the page (`page-files.ts`), handed to workers as `Blob`s; before a call, a worker makes
+ * its in-memory file system hold the same files (`MirrorSync`), and after the call it hands back
+ * what GDAL wrote (`MirrorChanges`).
  *
  * A file arrives as a read-only node backed by its `Blob` (a node of Emscripten's WORKERFS placed
  * in the in-memory folder tree, at the file's own path: a VRT's relative sources resolve as
