@@ -16,7 +16,7 @@ export const LIBRARY_EXPORT_NAMES: readonly string[] = [
   'cleanSourceRegistry', 'codeVersions', 'colorAt', 'colorRelief', 'colorbarLayout',
   'colorbarTitle', 'colorizeBand', 'colormapFromStops', 'colormapNames', 'compareRecords', 'configureComputeWorker', 'crc32',
   'createBrowserEngine', 'createImage', 'createMemoryEngine', 'createNodeEngine',
-  'createPoolEngine', 'createWorkerEngine', 'defaultGdalAssets', 'defaultRegistry', 'degreeScale', 'demScale',
+  'createPoolEngine', 'createWebWorkerPool', 'createWorkerEngine', 'defaultGdalAssets', 'defaultRegistry', 'degreeScale', 'demScale',
   'describe', 'describeCacheReason', 'describeReason', 'drawText', 'driverForExtension',
   'encodePng', 'entries', 'entryDetails', 'explain', 'explainEntry', 'exportEntries', 'figureBytes', 'figureUrl', 'fillRect',
   'findEntries', 'fingerprint', 'fingerprintRecord', 'fontCharacters', 'formatTicks', 'fsStore', 'gdalAssetsAt',
