@@ -49,6 +49,8 @@ export async function writeGeoTiff(
   // Where the platform keeps uncompressed copies for later GDAL reads (Node, host files).
   const copies = engine.fs.kind === 'host' ? getPlatform().uncompressedCopies : undefined;
   const copy = copies?.pathFor(outputPath);
+  // Once handed to `copies.remember`, the copy is kept or removed there.
+  let handedOver = false;
   try {
     const deflate = { compression, codec, openFile: (path: string, mode: 'w') => open(path, mode), ...(copy ? { uncompressedCopy: copy } : {}) };
     await run(uncompressed, [...creationArgs({ ...write, compress: 'NONE', predictor: 1, creationOptions: layout }, shape), ...extra], { deflate });
@@ -56,7 +58,10 @@ export async function writeGeoTiff(
     // (and laid them uncompressed at `copy` beside).
     if (engine.fs.kind !== 'memory' && (await compressionOf(open, uncompressed)) === DEFLATE) {
       await engine.fs.rename(uncompressed, outputPath);
-      if (copies && copy) await copies.remember(outputPath, copy);
+      if (copies && copy) {
+        handedOver = true;
+        await copies.remember(outputPath, copy);
+      }
       return;
     }
     const source = await open(uncompressed, 'r');
@@ -73,22 +78,26 @@ export async function writeGeoTiff(
     } finally {
       await source.close();
     }
-    if (copies && copy) await keepCopy(engine, copies, outputPath, uncompressed, copy);
+    if (copies && copy) handedOver = await keepCopy(engine, copies, outputPath, uncompressed, copy);
   } finally {
     // GDAL wrote it: removed through the engine, whose file system layer must know (see DESIGN.md).
     await engine.fs.remove(uncompressed);
-    if (copy && !(await copies!.of(outputPath))) await engine.fs.remove(copy);
+    if (copy && !handedOver) await engine.fs.remove(copy);
   }
 }
 
-/** Moves GDAL's uncompressed output to `copy` and keeps it as `outputPath`'s copy; a copy that cannot move (another file system) is not kept. */
-async function keepCopy(engine: GdalEngine, copies: UncompressedCopies, outputPath: string, uncompressed: string, copy: string): Promise<void> {
+/**
+ * Moves GDAL's uncompressed output to `copy` and hands it to `copies` as `outputPath`'s copy;
+ * false when it cannot move (another file system), and nothing is at `copy`.
+ */
+async function keepCopy(engine: GdalEngine, copies: UncompressedCopies, outputPath: string, uncompressed: string, copy: string): Promise<boolean> {
   try {
     await engine.fs.rename(uncompressed, copy);
   } catch {
-    return;
+    return false;
   }
   await copies.remember(outputPath, copy);
+  return true;
 }
 
 const DEFLATE = 8;
