@@ -9,7 +9,7 @@
  * runs it only for git dependencies) but make npm warn, on every install, that geodata has an
  * install script that was not approved.
  */
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPackage, staleBuild } from './build.js';
@@ -31,14 +31,24 @@ async function prepack(): Promise<void> {
   writeFileSync(SAVED, JSON.stringify({ text, mtimeMs: statSync(MANIFEST).mtimeMs }));
   const manifest = JSON.parse(text) as { scripts: Record<string, string> };
   delete manifest.scripts.prepare;
-  writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  replaceManifest(`${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Writes package.json by a rename, so a process reading it meanwhile (a bundler or a test run
+ * resolving the package) sees the old text or the new, never a truncated file.
+ */
+function replaceManifest(text: string, mtimeMs?: number): void {
+  const next = `${MANIFEST}.${process.pid}.tmp`;
+  writeFileSync(next, text);
+  if (mtimeMs !== undefined) utimesSync(next, new Date(), new Date(mtimeMs));
+  renameSync(next, MANIFEST);
 }
 
 function postpack(): void {
   const saved = JSON.parse(readFileSync(SAVED, 'utf8')) as { text: string; mtimeMs: number };
-  writeFileSync(MANIFEST, saved.text);
   // The build's freshness check compares times: the manifest did not change.
-  utimesSync(MANIFEST, new Date(), new Date(saved.mtimeMs));
+  replaceManifest(saved.text, saved.mtimeMs);
   rmSync(SAVED);
 }
 

@@ -15,8 +15,8 @@ describe.skipIf(!HAS_CHROMIUM)(`a user's page bundled from the installed package
   const packed = new PackedProject();
   const geodata = (args: string[]) => packed.geodata(args);
   const dem = () => join(packed.project, 'dem.tif');
-  beforeAll(() => {
-    packed.install();
+  beforeAll(async () => {
+    await packed.install();
     addPage(packed.project);
     const made = packed.node(['--input-type=module', '-e', "import { getConfig, syntheticTerrain } from 'geodata'; await syntheticTerrain({ size: 256, pixel: 60 }).write('dem.tif'); await getConfig().engine.close();"]);
     if (made.code !== 0) throw new Error(`writing dem.tif failed:\n${made.stderr}`);

@@ -37,7 +37,7 @@ function namedFiles(manifest: { main: string; types: string; bin: Record<string,
 describe('geodata packed, and installed from the tarball into a new project', () => {
   const packed = new PackedProject();
   const installed = (...path: string[]) => join(packed.project, 'node_modules', 'geodata', ...path);
-  beforeAll(() => void packed.install(), 600_000);
+  beforeAll(async () => void (await packed.install()), 600_000);
   afterAll(() => packed.remove());
 
   it('installs with no install-script warning, without esbuild or tsx, with every file its package.json names', () => {

@@ -11,6 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { acquireFolderLock } from '../../src/store/fs-lock-node.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The consumer's own files (pipeline, runners, tsconfig), copied into the project. */
@@ -42,8 +43,16 @@ export class PackedProject {
   tarball = '';
 
   /** Packs the repository and installs the tarball into an empty project (with the consumer files). */
-  install(): this {
-    const packed = this.run('npm', ['pack', '--json', '--pack-destination', this.folder], REPO, 120_000);
+  async install(): Promise<this> {
+    // The pack's prepack and postpack rewrite the repository's package.json: two packs at once
+    // (two test files in two workers) would each put back what the other took out.
+    const release = await acquireFolderLock(join(tmpdir(), 'geodata-pack-locks'), REPO, { storeName: 'npm pack of the repository', timeoutMs: 600_000 });
+    let packed: Run;
+    try {
+      packed = this.run('npm', ['pack', '--json', '--pack-destination', this.folder], REPO, 120_000);
+    } finally {
+      await release();
+    }
     if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
     this.tarball = join(this.folder, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!.filename);
     cpSync(CONSUMER, this.project, { recursive: true });
