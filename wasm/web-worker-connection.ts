@@ -1,7 +1,9 @@
 import { ConfigError } from '../src/errors.js';
+import { resolveGdalAssets, type GdalAssets } from './assets.js';
 import type { CallOptions } from './engine.js';
 import type { GdalWarning } from './gdal-call.js';
 import {
+  absoluteAssets,
   CALL_OPTIONS_INDEX,
   deserializeError,
   type CallMessage,
@@ -52,8 +54,27 @@ export function describeWorker(worker: WorkerSource | undefined): string {
   return typeof worker === 'function' ? 'the worker from options.worker' : `the worker script ${String(worker ?? './engine-worker.js (next to geodata)')}`;
 }
 
-/** Opens a connection; nothing starts until its first call. `assets` are absolute URLs. */
-export function connectWorker(options: { worker?: WorkerSource; assets: InitMessage['assets']; onWarning?: (warning: GdalWarning) => void }): WorkerConnection {
+/** What a connection needs: the worker to start, GDAL's files as absolute URLs, where warnings go. */
+export interface ConnectionOptions {
+  worker?: WorkerSource;
+  assets: InitMessage['assets'];
+  onWarning?: (warning: GdalWarning) => void;
+}
+
+/**
+ * A connection's options from an engine's: GDAL's files resolved against the page's address, as
+ * a worker (whose own address is its script's) cannot resolve them.
+ */
+export function connectionOptions(options: { assets?: Partial<GdalAssets>; worker?: WorkerSource; onWarning?: (warning: GdalWarning) => void }): ConnectionOptions {
+  return {
+    assets: absoluteAssets(resolveGdalAssets(options.assets), (globalThis as { location?: { href?: string } }).location?.href),
+    ...(options.worker ? { worker: options.worker } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  };
+}
+
+/** Opens a connection; nothing starts until its first call. */
+export function connectWorker(options: ConnectionOptions): WorkerConnection {
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let generation = 0;

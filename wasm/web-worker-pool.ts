@@ -11,16 +11,15 @@
  */
 import { copyInSlices } from '../src/copy-in-slices.js';
 import { ConfigError } from '../src/errors.js';
-import { resolveGdalAssets } from './assets.js';
 import { checkedFiles } from './engine-core.js';
 import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
 import type { LazyStartEngine } from './lazy-start-engine.js';
 import { PageFiles } from './page-files.js';
 import { normalizePosixPath } from './paths.js';
 import { IssueOrder, namesVsimem, scopeOf } from './pool-order.js';
-import { connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
+import { connectionOptions, connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
 import type { WorkerEngineOptions } from './worker-engine.js';
-import { absoluteAssets, type MirrorChanges, type MirrorSync, type WorkerMethod } from './worker-protocol.js';
+import type { MirrorChanges, MirrorSync, WorkerMethod } from './worker-protocol.js';
 
 /** Options of `createWebWorkerPool`. */
 export interface WebWorkerPoolOptions extends WorkerEngineOptions {
@@ -90,13 +89,13 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
     throw new ConfigError(`createWebWorkerPool: workers must be a whole number of at least 1, got ${String(size)}`);
   }
   const warm = options.warm ?? true;
-  const assets = absoluteAssets(resolveGdalAssets(options.assets), (globalThis as { location?: { href?: string } }).location?.href);
+  const connecting = connectionOptions(options);
   const files = new PageFiles();
   const slots: Slot[] = [];
   const waiting: Array<(slot: Slot) => void> = [];
 
   const newSlot = (): Slot => {
-    const connection = connectWorker({ assets, ...(options.worker ? { worker: options.worker } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    const connection = connectWorker(connecting);
     const slot: Slot = { connection, known: new Map(), reset: false, busy: true };
     slots.push(slot);
     return slot;

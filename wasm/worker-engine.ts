@@ -1,10 +1,10 @@
 import { ConfigError } from '../src/errors.js';
 import { copyInSlices } from '../src/copy-in-slices.js';
-import { resolveGdalAssets, type GdalAssets } from './assets.js';
+import type { GdalAssets } from './assets.js';
 import type { GdalEngine } from './engine.js';
 import type { EngineOptions } from './engine-core.js';
-import { connectWorker, type WorkerSource } from './web-worker-connection.js';
-import { absoluteAssets, type WorkerMethod } from './worker-protocol.js';
+import { connectionOptions, connectWorker, type WorkerSource } from './web-worker-connection.js';
+import type { WorkerMethod } from './worker-protocol.js';
 
 /** Options of `createWorkerEngine`. */
 export interface WorkerEngineOptions extends EngineOptions {
@@ -45,8 +45,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   if (typeof Worker === 'undefined') {
     throw new ConfigError('createWorkerEngine needs Web Workers, which this environment lacks; use createMemoryEngine() (GDAL on this thread) instead');
   }
-  const assets = absoluteAssets(resolveGdalAssets(options.assets), (globalThis as { location?: { href?: string } }).location?.href);
-  const connection = connectWorker({ assets, ...(options.worker ? { worker: options.worker } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  const connection = connectWorker(connectionOptions(options));
   const call = async <T>(method: WorkerMethod, args: unknown[], transfer: Transferable[] = []): Promise<T> => {
     const outcome = await connection.call(method, args, { transfer });
     if (!outcome.ok) throw outcome.error;
