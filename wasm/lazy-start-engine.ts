@@ -6,8 +6,7 @@
  * (warp, info, ...) starts the engine and first writes those files into its file system.
  */
 import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
-import { FileError } from '../src/errors.js';
-import { normalizePosixPath } from './paths.js';
+import { PageFiles } from './page-files.js';
 
 /** A memory engine with files that may wait, in JavaScript, for GDAL to start. */
 export interface LazyStartEngine extends GdalEngine {
@@ -19,8 +18,6 @@ export interface LazyStartEngine extends GdalEngine {
    */
   deferFile(path: string, size: number, read: () => Promise<Uint8Array>): Promise<void>;
 }
-
-type Pending = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'deferred'; size: number; read: () => Promise<Uint8Array> };
 
 /** Whether an engine can hold files until GDAL starts (see {@link lazyStart}). */
 export function isLazyStartEngine(engine: GdalEngine): engine is LazyStartEngine {
@@ -36,16 +33,14 @@ export function isLazyStartEngine(engine: GdalEngine): engine is LazyStartEngine
 export function lazyStart(inner: GdalEngine): LazyStartEngine {
   let started = false;
   let starting: Promise<void> | undefined;
-  const files = new Map<string, Pending>();
-  const folders = new Set<string>();
+  // The same files as the Web Worker pool keeps in the page, with the same answers as GDAL's
+  // in-memory file system (a path inside a file, a folder read as a file... are refused alike).
+  let files = new PageFiles();
 
   const start = (): Promise<void> => {
     if (started) return Promise.resolve();
     starting ??= (async () => {
-      for (const folder of [...folders].sort()) await inner.fs.mkdir(folder);
-      for (const [path, file] of files) await inner.fs.writeFile(path, file.kind === 'bytes' ? file.bytes : await file.read());
-      files.clear();
-      folders.clear();
+      await files.moveInto(inner.fs);
       started = true;
     })().finally(() => {
       starting = undefined;
@@ -60,7 +55,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     };
   // Answered in JavaScript while GDAL has not started (and nothing is starting it), else by GDAL.
   const file =
-    <A extends [string, ...unknown[]], R>(local: (...args: A) => R | Promise<R>, remote: (...args: A) => Promise<R>) =>
+    <A extends [string, ...unknown[]], R>(local: (...args: A) => Promise<R>, remote: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (started || starting || !isPlainPath(args[0])) {
         await start();
@@ -68,9 +63,6 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
       }
       return local(...args);
     };
-  const key = (path: string) => normalizePosixPath(path.startsWith('/') ? path : `/${path}`);
-  const under = (folder: string, path: string) => path === folder || path.startsWith(folder === '/' ? '/' : `${folder}/`);
-  const noFile = (path: string) => new FileError(`cannot read ${path}: no such file in the engine's memory file system (write it with writeFile first)`, path);
 
   return {
     get started() {
@@ -83,7 +75,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
         await inner.fs.writeFile(path, await read());
         return;
       }
-      files.set(key(path), { kind: 'deferred', size, read });
+      files.defer(path, size, read);
     },
     info: gdal((path: string, args?: string[]) => inner.info(path, args)),
     vectorInfo: gdal((path: string, args?: string[]) => inner.vectorInfo(path, args)),
@@ -98,69 +90,18 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     transformPoints: gdal((src: string, dst: string, points: Array<[number, number]>) => inner.transformPoints(src, dst, points)),
     fs: {
       kind: 'memory',
-      readFile: file(
-        async (path: string) => {
-          const found = files.get(key(path));
-          if (!found) throw noFile(path);
-          return found.kind === 'bytes' ? found.bytes.slice() : found.read();
-        },
-        (path: string) => inner.fs.readFile(path),
-      ),
-      writeFile: file(
-        (path: string, bytes: Uint8Array) => {
-          // A copy, as GDAL's file system keeps one: the caller may reuse its buffer.
-          files.set(key(path), { kind: 'bytes', bytes: bytes.slice() });
-        },
-        (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes),
-      ),
-      remove: file(
-        (path: string) => {
-          files.delete(key(path));
-        },
-        (path: string) => inner.fs.remove(path),
-      ),
-      exists: file(
-        (path: string) => {
-          const k = key(path);
-          return files.has(k) || [...folders].some((f) => under(k, f)) || [...files.keys()].some((f) => f.startsWith(`${k}/`));
-        },
-        (path: string) => inner.fs.exists(path),
-      ),
-      size: file(
-        (path: string) => {
-          const found = files.get(key(path));
-          return found ? (found.kind === 'bytes' ? found.bytes.length : found.size) : undefined;
-        },
-        (path: string) => inner.fs.size(path),
-      ),
-      rename: file(
-        (from: string, to: string) => {
-          const found = files.get(key(from));
-          if (!found) throw noFile(from);
-          files.delete(key(from));
-          files.set(key(to), found);
-        },
-        (from: string, to: string) => inner.fs.rename(from, to),
-      ),
-      removeTree: file(
-        (path: string) => {
-          const k = key(path);
-          for (const f of [...files.keys()]) if (under(k, f)) files.delete(f);
-          for (const f of [...folders]) if (under(k, f)) folders.delete(f);
-        },
-        (path: string) => inner.fs.removeTree(path),
-      ),
-      mkdir: file(
-        (path: string) => {
-          folders.add(key(path));
-        },
-        (path: string) => inner.fs.mkdir(path),
-      ),
+      readFile: file((path: string) => files.readFile(path), (path: string) => inner.fs.readFile(path)),
+      writeFile: file((path: string, bytes: Uint8Array) => files.writeFile(path, bytes), (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes)),
+      remove: file((path: string) => files.remove(path), (path: string) => inner.fs.remove(path)),
+      exists: file((path: string) => files.exists(path), (path: string) => inner.fs.exists(path)),
+      size: file((path: string) => files.size(path), (path: string) => inner.fs.size(path)),
+      rename: file((from: string, to: string) => files.rename(from, to), (from: string, to: string) => inner.fs.rename(from, to)),
+      removeTree: file((path: string) => files.removeTree(path), (path: string) => inner.fs.removeTree(path)),
+      mkdir: file((path: string) => files.mkdir(path), (path: string) => inner.fs.mkdir(path)),
     },
     async close() {
       // Files held here go with the engine's, as closing a worker drops its file system.
-      files.clear();
-      folders.clear();
+      files = new PageFiles();
       if (!started) return;
       started = false;
       await inner.close();

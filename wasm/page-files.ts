@@ -1,6 +1,7 @@
 /**
  * The files of the Web Worker pool (`web-worker-pool.ts`), kept in the page: every worker sees the
- * same files, and file methods never start GDAL. A file is bytes (as written, or as a worker
+ * same files, and file methods never start GDAL. An engine that starts GDAL only when a GDAL call
+ * needs it (`lazy-start-engine.ts`) keeps its files here until then. A file is bytes (as written, or as a worker
  * handed them over) until a worker needs it, and then a `Blob`, which crosses to any number of
  * workers without its bytes being copied (a `Blob` is a handle). Folders are explicit, as in
  * GDAL's in-memory file system: a file's folders exist while it does, and stay when it is removed.
@@ -96,6 +97,23 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
     if (!entry || !isVrt(path)) return undefined;
     if (entry.text !== undefined) return entry.text;
     return entry.bytes && entry.bytes.length <= VRT_TEXT_BYTES ? new TextDecoder().decode(entry.bytes) : undefined;
+  }
+
+  /**
+   * Writes every file into `fs` (deferred ones read first), making the folders no file lies in,
+   * then holds nothing: for an engine whose GDAL starts now. A failed write leaves every file
+   * here, to be written again.
+   */
+  async moveInto(fs: Pick<EngineFiles, 'mkdir' | 'writeFile'>): Promise<void> {
+    await this.versions();
+    const files = [...this.entries.keys()];
+    // writeFile makes a file's folders; only the others need making.
+    const holding = (folder: string) => [...files, ...this.folderSet].some((path) => path.startsWith(`${folder}/`));
+    for (const folder of [...this.folderSet].sort()) if (folder !== '/' && !holding(folder)) await fs.mkdir(folder);
+    for (const [path, entry] of this.entries) await fs.writeFile(path, entry.bytes ?? new Uint8Array(await entry.blob!.arrayBuffer()));
+    this.entries.clear();
+    this.folderSet.clear();
+    this.folderSet.add('/');
   }
 
   /** Every folder (`/` included). */

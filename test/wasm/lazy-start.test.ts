@@ -56,6 +56,7 @@ describe.skipIf(!HAS_DATA)(`lazyStart${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`,
     expect(await engine.fs.exists('/cache/never.txt')).toBe(false);
 
     let demReads = 0;
+    await engine.fs.mkdir('/empty/folder');
     await engine.deferFile('/cache/dem.tif', demBytes.length, async () => {
       demReads += 1;
       return demBytes;
@@ -71,11 +72,47 @@ describe.skipIf(!HAS_DATA)(`lazyStart${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`,
     expect(engine.started).toBe(true);
     expect(reads).toBe(0);
     expect(demReads).toBe(1);
-    expect(calls).toEqual(['mkdir /staging/a', 'writeFile /staging/a/y.txt', 'writeFile /cache/dem.tif', 'info /cache/dem.tif']);
+    // A file's folders come with it; a folder no file lies in is made.
+    expect(calls).toEqual(['mkdir /empty/folder', 'writeFile /staging/a/y.txt', 'writeFile /cache/dem.tif', 'info /cache/dem.tif']);
     expect(new TextDecoder().decode(await engine.fs.readFile('/staging/a/y.txt'))).toBe('hello');
+    expect(await engine.fs.exists('/empty/folder')).toBe(true);
 
     // Once started, a deferred file is written at once.
     await engine.deferFile('/cache/late.txt', 4, async () => bytes('late'));
     expect(calls.at(-1)).toBe('writeFile /cache/late.txt');
+  });
+
+  it("refuses what GDAL's file system refuses before GDAL starts, with the same messages as after", async () => {
+    // Each case on a fresh engine that has not started, and on one that has (its files in GDAL).
+    const cases: Array<[string, (fs: GdalEngine['fs']) => Promise<unknown>]> = [
+      ['a file inside a file', (fs) => fs.writeFile('/f/g', bytes('x'))],
+      ['a folder inside a file', (fs) => fs.mkdir('/f/sub')],
+      ['a folder over a file', (fs) => fs.mkdir('/f')],
+      ['a file over a folder', (fs) => fs.writeFile('/d', bytes('x'))],
+      ['a folder read as a file', (fs) => fs.readFile('/d')],
+      ['a folder removed as a file', (fs) => fs.remove('/d')],
+      ['a file moved into a file', (fs) => fs.rename('/f', '/f/g')],
+      ['a file moved over a folder', (fs) => fs.rename('/f', '/d')],
+      ['a folder moved', (fs) => fs.rename('/d', '/e')],
+    ];
+    const outcome = (promise: Promise<unknown>) => promise.then(() => 'done', (error: Error) => `${error.constructor.name}: ${error.message}`);
+    for (const [what, act] of cases) {
+      const outcomes: string[] = [];
+      for (const startFirst of [false, true]) {
+        const lazy = lazyStart(createMemoryEngine({ module: nodeGdalModule }));
+        try {
+          await lazy.fs.writeFile('/f', bytes('file'));
+          await lazy.fs.mkdir('/d');
+          if (startFirst) await lazy.crsInfo('EPSG:4326');
+          expect(lazy.started, what).toBe(startFirst);
+          outcomes.push(await outcome(act(lazy.fs)));
+          expect(lazy.started, what).toBe(startFirst);
+        } finally {
+          await lazy.close();
+        }
+      }
+      expect(outcomes[0], what).toMatch(/^FileError: /);
+      expect(outcomes[0], what).toBe(outcomes[1]);
+    }
   });
 });
