@@ -11,6 +11,7 @@
 import { FileError } from '../src/errors.js';
 import type { EngineFiles } from './engine.js';
 import { normalizePosixPath, parentPosixPath } from './paths.js';
+import { VRT_TEXT_BYTES } from './pool-order.js';
 import { COPY_SLICE_BYTES, copyInSlices } from '../src/copy-in-slices.js';
 import { yieldToEventLoop } from '../src/yield-to-event-loop.js';
 
@@ -33,9 +34,6 @@ interface Entry {
   /** The `Blob` being made of `bytes` (two workers may ask at once). */
   blobbing?: Promise<Blob>;
 }
-
-/** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
-const VRT_TEXT_BYTES = 4 * 1024 * 1024;
 
 const isVrt = (path: string) => /\.vrt$/i.test(path);
 

@@ -7,6 +7,7 @@
  * large warp or terrain step is split by output windows over the workers (`pool-split.ts`).
  * File methods (`engine.fs`) run on the calling thread: host files need no GDAL.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import type { WasmInstantiation } from './gdal-wasm-instantiate.js';
 import { compiledGdalWasm } from './gdal-wasm-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMethod, PoolWasm, PoolWorkerData } from './pool-protocol.js';
-import { IssueOrder, scopeOf } from './pool-order.js';
+import { IssueOrder, scopeOf, VRT_TEXT_BYTES } from './pool-order.js';
 import { isSplitScratch, splitDem, splitWarp, type SplitPlanner } from './pool-split.js';
 import { CALL_OPTIONS_INDEX, deserializeError, type WorkerMethod } from './worker-protocol.js';
 
@@ -362,7 +363,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> =>
     order.run(() => {
       try {
-        return scopeOf(method, hostPaths(method, args));
+        return scopeOf(method, hostPaths(method, args), hostVrtText, process.cwd());
       } catch {
         // Arguments no engine takes: ordered against everything (the call then rejects with why).
         return { names: [], writes: () => true, all: true };
@@ -404,6 +405,20 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     );
   }
   return engine;
+}
+
+/**
+ * A VRT's text from the host's disk, for the order of calls: a call reading a VRT waits for an
+ * earlier one writing a file it names. Small VRTs only (`VRT_TEXT_BYTES`), read when a call names
+ * them; a VRT that cannot be read is no VRT to order by (the call then fails on its own).
+ */
+function hostVrtText(file: string): string | undefined {
+  if (!/\.vrt$/i.test(file) || file.startsWith('/vsi')) return undefined;
+  try {
+    return statSync(file).size <= VRT_TEXT_BYTES ? readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

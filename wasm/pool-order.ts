@@ -86,9 +86,9 @@ function conflict(a: Scope, b: Scope): boolean {
 /**
  * The page path behind a GDAL path: the archive file of `/vsizip/...` (up to the first name with
  * an extension), a `/vsimem/` path itself, undefined for GDAL's other namespaces (`/vsicurl/`),
- * else the path.
+ * else the path (a relative one in `workingFolder`).
  */
-export function pagePath(path: string): string | undefined {
+export function pagePath(path: string, workingFolder = '/'): string | undefined {
   // GDAL's in-memory files are ordered by name too (the pool runs every call on them on one worker).
   if (isVsimem(path)) return `/vsimem${normalizePosixPath(path.slice('/vsimem'.length))}`;
   let real: string | undefined;
@@ -99,7 +99,8 @@ export function pagePath(path: string): string | undefined {
     return file;
   });
   if (real === undefined) return undefined;
-  const normal = normalizePosixPath(real.replace(/^\{|\}$/g, ''));
+  const file = real.replace(/^\{|\}$/g, '');
+  const normal = normalizePosixPath(file.startsWith('/') ? file : `${workingFolder}/${file}`);
   if (!archive) return normal;
   const parts = normal.split('/');
   const index = parts.findIndex((part, at) => at > 0 && /\.[^.]+$/.test(part));
@@ -145,17 +146,21 @@ const page = (paths: unknown[]): string[] => paths.filter((path): path is string
 /** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
 const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
 
-/** The text of a VRT the page holds, by page path (undefined when it holds none there). */
+/** The text of a VRT the engine holds, by path (undefined when it holds none there). */
 export type VrtText = (path: string) => string | undefined;
+
+/** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
+export const VRT_TEXT_BYTES = 4 * 1024 * 1024;
 
 const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/g;
 
 /**
- * `paths` and, for each VRT among them the page holds, the files it names (its sources,
- * `relativeToVRT` resolved against its folder), VRTs within VRTs too: GDAL reads them without
- * their names being in the call's arguments.
+ * `paths` and, for each VRT among them the engine holds, the files it names (its sources,
+ * `relativeToVRT` resolved against its folder, other relative names against `workingFolder`, as
+ * GDAL resolves them), VRTs within VRTs too: GDAL reads them without their names being in the
+ * call's arguments.
  */
-export function withVrtSources(paths: readonly string[], vrtText: VrtText | undefined): string[] {
+export function withVrtSources(paths: readonly string[], vrtText: VrtText | undefined, workingFolder = '/'): string[] {
   const all = new Set(paths);
   if (!vrtText) return [...all];
   const queue = [...paths];
@@ -170,7 +175,7 @@ export function withVrtSources(paths: readonly string[], vrtText: VrtText | unde
       const name = raw.trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
       if (!name) continue;
       const relative = /relativeToVRT\s*=\s*["']1["']/.test(attributes) && !name.startsWith('/');
-      const path = pagePath(relative ? `${folder}/${name}` : name);
+      const path = pagePath(relative ? `${folder}/${name}` : name, workingFolder);
       if (path === undefined || all.has(path)) continue;
       all.add(path);
       queue.push(path);
@@ -181,9 +186,10 @@ export function withVrtSources(paths: readonly string[], vrtText: VrtText | unde
 
 /**
  * What a GDAL call or file method names and may write (arguments as the engine method takes
- * them); `vrtText` gives the VRTs whose sources a call reads too.
+ * them); `vrtText` gives the VRTs whose sources a call reads too, and `workingFolder` is where
+ * their relative names are (see `withVrtSources`).
  */
-export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?: VrtText): Scope {
+export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?: VrtText, workingFolder = '/'): Scope {
   const none = () => false;
   switch (method) {
     case 'crsToWkt':
@@ -195,7 +201,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
     case 'info':
     case 'vectorInfo': {
       const [source] = page([args[0]]);
-      const names = withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText);
+      const names = withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText, workingFolder);
       // Statistics are stored: in a VRT itself (GDAL rewrites it), else in `.aux.xml` files, the
       // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`).
       const statistics = Array.isArray(args[1]) && args[1].some((arg) => arg === '-stats' || arg === '-approx_stats' || arg === '-hist');
@@ -230,7 +236,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       const output = dest !== undefined ? besideOrInside(dest) : none;
       const statistics = new Set(sources.map((source) => `${source}.aux.xml`));
       return {
-        names: [...withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText), ...(dest !== undefined ? [dest] : []), ...colorFile],
+        names: [...withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText, workingFolder), ...(dest !== undefined ? [dest] : []), ...colorFile],
         writes: (path) => output(path) || statistics.has(path),
       };
     }

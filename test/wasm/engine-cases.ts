@@ -263,6 +263,23 @@ export const ENGINE_CASES: EngineCase[] = [
     },
   },
   {
+    name: 'a call reading a VRT, made before an earlier call that rewrites a file the VRT names is awaited, reads the new file',
+    async run(engine, context) {
+      const dem = await writeDem(engine, context, 'dem');
+      const flat = await writeDem(engine, context, 'flat', false);
+      const tile = context.path('tile.tif');
+      const mosaic = context.path('mosaic.vrt');
+      // Large enough that the rewrite takes a while: a call run beside it would read the old or a half-written tile.
+      const large = ['-outsize', '2000', '1500', '-r', 'bilinear', '-co', 'COMPRESS=DEFLATE', '-co', 'ZLEVEL=9'];
+      await engine.translate(dem.path, tile, large);
+      await engine.buildVrt([tile], mosaic, []);
+      // The VRT names tile.tif; this call's arguments do not.
+      const through = context.path('through.tif');
+      await Promise.all([engine.translate(flat.path, tile, large), engine.translate(mosaic, through, [])]);
+      sameValues(await readPixels(engine, context, through, 'through'), await readPixels(engine, context, tile, 'tile'), 'the mosaic read after its tile was rewritten');
+    },
+  },
+  {
     name: 'close releases the engine, and the next call starts it again',
     async run(engine, context) {
       await engine.crsInfo('EPSG:4326');

@@ -103,6 +103,12 @@ describe('the Web Worker pool’s order of operations', () => {
     expect(withVrtSources(['/m/mosaic.vrt'], undefined)).toEqual(['/m/mosaic.vrt']);
   });
 
+  it('finds a VRT source named relative but not relativeToVRT in the working folder, as GDAL opens it', () => {
+    const vrts: Record<string, string> = { '/m/v.vrt': '<VRTDataset><SourceFilename relativeToVRT="0">tiles/a.tif</SourceFilename><SourceFilename>./b.tif</SourceFilename></VRTDataset>' };
+    expect(withVrtSources(['/m/v.vrt'], (path) => vrts[path], '/work/project')).toEqual(['/m/v.vrt', '/work/project/tiles/a.tif', '/work/project/b.tif']);
+    expect(withVrtSources(['/m/v.vrt'], (path) => vrts[path])).toEqual(['/m/v.vrt', '/tiles/a.tif', '/b.tif']);
+  });
+
   it('makes a call through a VRT wait for the unfinished call writing its source, the VRT written meanwhile included', async () => {
     const { start, end, log, vrts } = harness();
     void start('write x', 'translate', ['/in/a.tif', '/data/x.tif', []]);
