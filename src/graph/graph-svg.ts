@@ -1,6 +1,7 @@
 import { InvalidInputError, describeValue } from '../errors.js';
 import { EDGE_KINDS, NODE_KINDS, NODE_STATUSES, type EdgeKind, type Graph, type NodeKind, type NodeStatus } from './graph.js';
 import { LAYOUT_METRICS, layoutGraph, type GraphLayout, type Point, type RoutedEdge } from './graph-layout.js';
+import { escapeXml } from '../escape-xml.js';
 
 export type { Graph, GraphEdge, GraphNode, EdgeKind, NodeKind, NodeStatus } from './graph.js';
 
@@ -87,17 +88,6 @@ export function renderGraphSvg(graph: Graph, options: GraphSvgOptions = {}): str
     ...(legend ? [`<g class="legend" transform="translate(0 ${num(layout.height)})">`, legend.svg, '</g>'] : []),
     '</svg>',
   ].join('\n');
-}
-
-/**
- * Escapes text for XML content and attribute values, and replaces characters XML 1.0 cannot
- * hold at all (control characters, lone surrogates, U+FFFE/U+FFFF) with U+FFFD.
- * @example escapeXml('<script>"&"</script>') // '&lt;script&gt;&quot;&amp;&quot;&lt;/script&gt;'
- */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /**

@@ -11,6 +11,7 @@ import { colorAt, getColormap } from './colormaps.js';
 import { encodePng } from './png-encoder.js';
 import { renderRgba, type RenderOptions } from './render-raster.js';
 import { formatTicks, niceTicks } from './ticks.js';
+import { escapeXml } from '../escape-xml.js';
 
 /** SVG rendering options: the raster's (colormap, range, hillshade...) plus size, axes and font. */
 export interface RenderSvgOptions extends Omit<RenderOptions, 'scale' | 'textScale' | 'background' | 'ink'> {
@@ -195,10 +196,6 @@ function positive(value: number, name: string): number {
 
 function fmt(value: number): string {
   return String(Math.round(value * 100) / 100);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Base64 without Node's Buffer (browsers too), in chunks so large images do not overflow the call stack. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutGraph, nodeWidth, type Graph, type GraphLayout } from '../../src/graph/graph-layout.js';
-import { escapeXml, renderGraphSvg, safeHref } from '../../src/graph/graph-svg.js';
+import { escapeXml } from '../../src/escape-xml.js';
+import { renderGraphSvg, safeHref } from '../../src/graph/graph-svg.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { HAS_CHROMIUM, withBrowserPage } from '../helpers/browser.js';
 

@@ -75,6 +75,12 @@ describe('renderSvg', () => {
     expect(root.querySelectorAll('image').length).toBe(1);
     await expect(renderSvg(ramp(), { extent: [10, 0, 5, 1] })).rejects.toThrow(/extent \[10, 0, 5, 1\] is not \[left, bottom, right, top\]/);
   });
+
+  it('writes a title with markup, quotes and characters XML cannot hold as well-formed SVG', async () => {
+    const svg = await renderSvg(ramp(), { title: `Slope <"it's"> & \u0001 \uD800` });
+    expect(svg).not.toMatch(/[\u0001\uD800]/);
+    expect(svg).toContain('<title>Slope &lt;&quot;it&apos;s&quot;&gt; &amp; \uFFFD \uFFFD</title>');
+  });
 });
 
 describe('Figures that return SVG', () => {

@@ -1,4 +1,4 @@
-import { escapeXml } from '../../graph/graph-svg.js';
+import { escapeXml } from '../../escape-xml.js';
 import { envelope } from './grid-facts.js';
 
 /**

@@ -1,4 +1,4 @@
-import { escapeXml } from '../../graph/graph-svg.js';
+import { escapeXml } from '../../escape-xml.js';
 
 /** Where the page's script and stylesheet are served. */
 export const PAGE_SCRIPT_PATH = '/assets/browse.js';
