@@ -1,10 +1,11 @@
 /**
  * The files of the Web Worker pool (`web-worker-pool.ts`), kept in the page: every worker sees the
  * same files, and file methods never start GDAL. An engine that starts GDAL only when a GDAL call
- * needs it (`lazy-start-engine.ts`) keeps its files here until then. A file is bytes (as written, or as a worker
- * handed them over) until a worker needs it, and then a `Blob`, which crosses to any number of
- * workers without its bytes being copied (a `Blob` is a handle). Folders are explicit, as in
- * GDAL's in-memory file system: a file's folders exist while it does, and stay when it is removed.
+ * needs it (`lazy-start-engine.ts`) keeps its files here until then. A file is bytes (as written,
+ * or as a worker handed them over) until a worker needs it, and then a `Blob`, which crosses to
+ * any number of workers without its bytes being copied (a `Blob` is a handle). Folders are
+ * explicit, as in GDAL's in-memory file system: a file's folders exist while it does, and stay
+ * when it is removed.
  *
  * Each change of a file gives it a new version, which is how the pool knows what a worker lacks.
  */
