@@ -52,7 +52,7 @@ const PATH_OPTIONS: Record<string, readonly string[]> = {
   buildVrt: ['-input_file_list'],
 };
 
-function checkPath(value: unknown, what: string, operation: string): string {
+export function checkPath(value: unknown, what: string, operation: string): string {
   if (typeof value !== 'string' || value === '') {
     throw new InvalidInputError(`${operation}: ${what} must be a non-empty path string, got ${JSON.stringify(value) ?? String(value)}`);
   }

@@ -5,6 +5,7 @@
  * never starts the worker nor downloads the 40 MB of `.wasm` and `.data`. The first GDAL call
  * (warp, info, ...) starts the engine and first writes those files into its file system.
  */
+import { checkedFiles, checkPath } from './engine-core.js';
 import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
 import { PageFiles } from './page-files.js';
 
@@ -69,6 +70,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
       return started;
     },
     async deferFile(path, size, read) {
+      checkPath(path, 'path', 'deferFile');
       if (started || starting) {
         // GDAL runs already: the file is written now.
         await start();
@@ -88,7 +90,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     crsToWkt: gdal((crs: string) => inner.crsToWkt(crs)),
     crsInfo: gdal((crs: string) => inner.crsInfo(crs)),
     transformPoints: gdal((src: string, dst: string, points: Array<[number, number]>) => inner.transformPoints(src, dst, points)),
-    fs: {
+    // Arguments checked as the engine checks them, with its messages, before anything is answered.
+    fs: checkedFiles({
       kind: 'memory',
       readFile: file((path: string) => files.readFile(path), (path: string) => inner.fs.readFile(path)),
       writeFile: file((path: string, bytes: Uint8Array) => files.writeFile(path, bytes), (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes)),
@@ -98,7 +101,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
       rename: file((from: string, to: string) => files.rename(from, to), (from: string, to: string) => inner.fs.rename(from, to)),
       removeTree: file((path: string) => files.removeTree(path), (path: string) => inner.fs.removeTree(path)),
       mkdir: file((path: string) => files.mkdir(path), (path: string) => inner.fs.mkdir(path)),
-    },
+    }),
     async close() {
       // Files held here go with the engine's, as closing a worker drops its file system.
       files = new PageFiles();

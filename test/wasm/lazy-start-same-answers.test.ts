@@ -1,0 +1,69 @@
+/**
+ * `lazyStart` answers file calls before GDAL starts exactly as the same engine answers after, and
+ * the GDAL call that starts it sees exactly the files the calls made before it left: arguments,
+ * calls made without awaiting, paths that normalise to `/vsimem/`, a close during the start.
+ */
+import { describe, expect, it } from 'vitest';
+import { COPY_SLICE_BYTES } from '../../src/copy-in-slices.js';
+import { lazyStart, type LazyStartEngine } from '../../wasm/lazy-start-engine.js';
+import { createMemoryEngine, nodeGdalModule } from '../../wasm/node.js';
+import { HAS_DATA, NO_DATA_REASON } from './fixtures.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => (value instanceof Uint8Array ? `${value.length} bytes` : `done ${JSON.stringify(value)}`),
+    (error: Error) => `${error.constructor.name}: ${error.message}`,
+  );
+
+/**
+ * What `act` answers, then what the files at `probe` are once GDAL runs: on an engine that has not
+ * started (the first GDAL call comes after `act`), and on one that has.
+ */
+async function beforeAndAfterStart(act: (engine: LazyStartEngine) => Promise<string[]>, probe: string[], cleanUp: string[]): Promise<string[][]> {
+  const results: string[][] = [];
+  for (const startFirst of [false, true]) {
+    const engine = lazyStart(createMemoryEngine({ module: nodeGdalModule }));
+    try {
+      if (startFirst) await engine.crsInfo('EPSG:4326');
+      const answers = await act(engine);
+      await engine.crsInfo('EPSG:4326');
+      for (const path of probe) answers.push(`${path}: ${await outcome(engine.fs.size(path))}`);
+      // The engines of this file share one gdal3.js module, so its files too.
+      for (const path of cleanUp) await engine.fs.removeTree(path);
+      results.push(answers);
+    } finally {
+      await engine.close();
+    }
+  }
+  return results;
+}
+
+describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
+  it('refuses a bad path or bytes before GDAL starts with the error the started engine gives', async () => {
+    const [before, after] = await beforeAndAfterStart(
+      async (engine) => {
+        const anyFs = engine.fs as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        return Promise.all([
+          outcome(engine.fs.readFile('')),
+          outcome(anyFs.exists!(42)),
+          outcome(anyFs.writeFile!('/same/x', 'text')),
+          outcome(engine.fs.rename('/same/x', '')),
+          outcome(engine.fs.mkdir('')),
+          outcome(engine.deferFile('', 1, async () => bytes('x'))),
+        ]);
+      },
+      [],
+      [],
+    );
+    expect(before).toEqual([
+      'InvalidInputError: readFile: path must be a non-empty path string, got ""',
+      'InvalidInputError: exists: path must be a non-empty path string, got 42',
+      'InvalidInputError: writeFile: bytes for /same/x must be a Uint8Array',
+      'InvalidInputError: rename: to must be a non-empty path string, got ""',
+      'InvalidInputError: mkdir: path must be a non-empty path string, got ""',
+      'InvalidInputError: deferFile: path must be a non-empty path string, got ""',
+    ]);
+    expect(after).toEqual(before);
+  });
+});
