@@ -37,11 +37,22 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
   // The same files as the Web Worker pool keeps in the page, with the same answers as GDAL's
   // in-memory file system (a path inside a file, a folder read as a file... are refused alike).
   let files = new PageFiles();
+  // Calls answered in JavaScript run one after another, in the order they were made, as GDAL's
+  // file system runs them: a write copies its bytes in slices that yield, and a call made
+  // meanwhile (a rename of that file, the GDAL call that starts the engine) must not overtake it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const inOrder = <R>(call: () => Promise<R>): Promise<R> => {
+    const run = queue.then(call);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   const start = (): Promise<void> => {
     if (started) return Promise.resolve();
     starting ??= (async () => {
-      await files.moveInto(inner.fs);
+      const moving = files;
+      await queue;
+      await moving.moveInto(inner.fs);
       started = true;
     })().finally(() => {
       starting = undefined;
@@ -56,13 +67,15 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     };
   // Answered in JavaScript while GDAL has not started (and nothing is starting it), else by GDAL.
   const file =
-    <A extends [string, ...unknown[]], R>(local: (...args: A) => Promise<R>, remote: (...args: A) => Promise<R>) =>
+    <A extends [string, ...unknown[]], R>(local: (held: PageFiles, ...args: A) => Promise<R>, remote: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (started || starting || !isPlainPath(args[0])) {
         await start();
         return remote(...args);
       }
-      return local(...args);
+      // The files as they are now: a call waiting its turn when the engine closes goes with them.
+      const held = files;
+      return inOrder(() => local(held, ...args));
     };
 
   return {
@@ -77,7 +90,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
         await inner.fs.writeFile(path, await read());
         return;
       }
-      files.defer(path, size, read);
+      const holding = files;
+      return inOrder(async () => holding.defer(path, size, read));
     },
     info: gdal((path: string, args?: string[]) => inner.info(path, args)),
     vectorInfo: gdal((path: string, args?: string[]) => inner.vectorInfo(path, args)),
@@ -93,14 +107,14 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     // Arguments checked as the engine checks them, with its messages, before anything is answered.
     fs: checkedFiles({
       kind: 'memory',
-      readFile: file((path: string) => files.readFile(path), (path: string) => inner.fs.readFile(path)),
-      writeFile: file((path: string, bytes: Uint8Array) => files.writeFile(path, bytes), (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes)),
-      remove: file((path: string) => files.remove(path), (path: string) => inner.fs.remove(path)),
-      exists: file((path: string) => files.exists(path), (path: string) => inner.fs.exists(path)),
-      size: file((path: string) => files.size(path), (path: string) => inner.fs.size(path)),
-      rename: file((from: string, to: string) => files.rename(from, to), (from: string, to: string) => inner.fs.rename(from, to)),
-      removeTree: file((path: string) => files.removeTree(path), (path: string) => inner.fs.removeTree(path)),
-      mkdir: file((path: string) => files.mkdir(path), (path: string) => inner.fs.mkdir(path)),
+      readFile: file((held: PageFiles, path: string) => held.readFile(path), (path: string) => inner.fs.readFile(path)),
+      writeFile: file((held: PageFiles, path: string, bytes: Uint8Array) => held.writeFile(path, bytes), (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes)),
+      remove: file((held: PageFiles, path: string) => held.remove(path), (path: string) => inner.fs.remove(path)),
+      exists: file((held: PageFiles, path: string) => held.exists(path), (path: string) => inner.fs.exists(path)),
+      size: file((held: PageFiles, path: string) => held.size(path), (path: string) => inner.fs.size(path)),
+      rename: file((held: PageFiles, from: string, to: string) => held.rename(from, to), (from: string, to: string) => inner.fs.rename(from, to)),
+      removeTree: file((held: PageFiles, path: string) => held.removeTree(path), (path: string) => inner.fs.removeTree(path)),
+      mkdir: file((held: PageFiles, path: string) => held.mkdir(path), (path: string) => inner.fs.mkdir(path)),
     }),
     async close() {
       // Files held here go with the engine's, as closing a worker drops its file system.

@@ -66,4 +66,34 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
     ]);
     expect(after).toEqual(before);
   });
+
+  it('applies calls made without awaiting in the order they were made, a write larger than a copy slice included', async () => {
+    const large = new Uint8Array(COPY_SLICE_BYTES + 10);
+    const [before, after] = await beforeAndAfterStart(
+      async (engine) => {
+        const calls = [
+          engine.fs.writeFile('/order/moved-later', large),
+          engine.fs.rename('/order/moved-later', '/order/moved'),
+          engine.fs.writeFile('/order/overwritten', large),
+          engine.fs.writeFile('/order/overwritten', bytes('small')),
+          engine.fs.writeFile('/order/deferred-over', large),
+          engine.deferFile('/order/deferred-over', 8, async () => bytes('deferred')),
+          // The GDAL call that starts the engine, then a write before it finished starting.
+          engine.fs.writeFile('/order/racing', large),
+          engine.crsInfo('EPSG:4326'),
+        ];
+        return Promise.all(calls.map((call) => outcome(call).then((text) => text.replace(/^done .*/, 'done'))));
+      },
+      ['/order/moved-later', '/order/moved', '/order/overwritten', '/order/deferred-over', '/order/racing'],
+      ['/order'],
+    );
+    expect(before.slice(-5)).toEqual([
+      '/order/moved-later: done undefined',
+      `/order/moved: done ${large.length}`,
+      '/order/overwritten: done 5',
+      '/order/deferred-over: done 8',
+      `/order/racing: done ${large.length}`,
+    ]);
+    expect(after).toEqual(before);
+  });
 });
