@@ -6,7 +6,7 @@
  * (warp, info, ...) starts the engine and first writes those files into its file system.
  */
 import { checkedFiles, checkPath } from './engine-core.js';
-import type { CallOptions, DemMode, DemOptions, GdalEngine } from './engine.js';
+import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalEngine } from './engine.js';
 import { PageFiles } from './page-files.js';
 
 /** A memory engine with files that may wait, in JavaScript, for GDAL to start. */
@@ -46,13 +46,21 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     queue = run.catch(() => undefined);
     return run;
   };
+  // The page holds normalised paths: one that reads `/vsimem/x` there came from a plain path
+  // (`//vsimem/x`, `a/../vsimem/x`), a file of the engine's own file system, which GDAL would
+  // take for its `/vsimem/` if written under that name.
+  const asPlain = (path: string) => (isPlainPath(path) ? path : `/${path}`);
+  const intoGdal: Pick<EngineFiles, 'mkdir' | 'writeFile'> = {
+    mkdir: (path) => inner.fs.mkdir(asPlain(path)),
+    writeFile: (path, bytes) => inner.fs.writeFile(asPlain(path), bytes),
+  };
 
   const start = (): Promise<void> => {
     if (started) return Promise.resolve();
     starting ??= (async () => {
       const moving = files;
       await queue;
-      await moving.moveInto(inner.fs);
+      await moving.moveInto(intoGdal);
       started = true;
     })().finally(() => {
       starting = undefined;
@@ -69,7 +77,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
   const file =
     <A extends [string, ...unknown[]], R>(local: (held: PageFiles, ...args: A) => Promise<R>, remote: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      if (started || starting || !isPlainPath(args[0])) {
+      // Both paths of a rename: `/vsimem/...` is GDAL's, wherever it appears.
+      if (started || starting || !args.every((arg) => typeof arg !== 'string' || isPlainPath(arg))) {
         await start();
         return remote(...args);
       }
@@ -84,8 +93,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     },
     async deferFile(path, size, read) {
       checkPath(path, 'path', 'deferFile');
-      if (started || starting) {
-        // GDAL runs already: the file is written now.
+      if (started || starting || !isPlainPath(path)) {
+        // GDAL runs already (or the path is GDAL's own): the file is written now.
         await start();
         await inner.fs.writeFile(path, await read());
         return;

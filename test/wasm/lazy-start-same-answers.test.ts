@@ -96,4 +96,29 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
     ]);
     expect(after).toEqual(before);
   });
+
+  it('keeps a plain path that normalises to /vsimem/ (//vsimem/x, a/../vsimem/x) in the engine file system, apart from GDAL’s /vsimem/', async () => {
+    const [before, after] = await beforeAndAfterStart(
+      async (engine) =>
+        Promise.all([
+          outcome(engine.deferFile('/vsimem/plain/z', 3, async () => bytes('zzz'))),
+          outcome(engine.fs.writeFile('//vsimem/plain/x', bytes('x'))),
+          outcome(engine.fs.mkdir('a/../vsimem/plain/empty')),
+          outcome(engine.fs.writeFile('/plain/y', bytes('yy'))),
+          outcome(engine.fs.rename('/plain/y', '/vsimem/plain/y')),
+        ]),
+      ['//vsimem/plain/x', '/vsimem/plain/x', '/vsimem/plain/y', '//vsimem/plain/y', '/vsimem/plain/z', '//vsimem/plain/z', '//vsimem/plain/empty'],
+      ['//vsimem', '/vsimem'],
+    );
+    expect(before.slice(-7)).toEqual([
+      '//vsimem/plain/x: done 1',
+      '/vsimem/plain/x: done undefined',
+      '/vsimem/plain/y: done 2',
+      '//vsimem/plain/y: done undefined',
+      '/vsimem/plain/z: done 3',
+      '//vsimem/plain/z: done undefined',
+      '//vsimem/plain/empty: done undefined',
+    ]);
+    expect(after).toEqual(before);
+  });
 });
