@@ -128,6 +128,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     async close() {
       // Files held here go with the engine's, as closing a worker drops its file system.
       files = new PageFiles();
+      // A start under way ends first, so that the engine it started is closed with the rest.
+      if (starting) await starting.catch(() => undefined);
       if (!started) return;
       started = false;
       await inner.close();

@@ -121,4 +121,20 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
     ]);
     expect(after).toEqual(before);
   });
+
+  it('closes the engine when close() comes while the first GDAL call starts it, dropping its files', async () => {
+    const engine = lazyStart(createMemoryEngine({ module: nodeGdalModule }));
+    try {
+      await engine.fs.writeFile('/closing/x', bytes('x'));
+      const call = outcome(engine.crsToWkt('EPSG:4326'));
+      await engine.close();
+      expect(engine.started).toBe(false);
+      expect(await engine.fs.exists('/closing/x')).toBe(false);
+      expect(engine.started).toBe(false);
+      // The call made before close ran: on the engine it started, then closed.
+      expect(await call).toMatch(/^done "GEOGCRS\[\\"WGS 84\\"/);
+    } finally {
+      await engine.close();
+    }
+  });
 });
