@@ -166,7 +166,9 @@ export class PageFiles implements Omit<EngineFiles, 'kind'> {
       if (this.folderSet.has(at)) throw new FileError(`cannot read ${path}: it is a folder`, path);
       throw new FileError(`cannot read ${path}: no such file in the engine's memory file system (write it with writeFile first)`, path);
     }
-    if (entry.deferred) return entry.deferred.read();
+    // A copy, as for any file: the reader may hand out the same bytes each time (a cached entry),
+    // and a caller changing what it got would change the file.
+    if (entry.deferred) return copyInSlices(await entry.deferred.read());
     // A copy (the caller may change what it gets), in slices that yield: one copy of a 16 MB
     // raster held the page's thread for about 50 ms.
     if (entry.bytes) return copyInSlices(entry.bytes);

@@ -137,4 +137,20 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
       await engine.close();
     }
   });
+
+  it('gives a copy of a deferred file, so changing what readFile gave changes nothing', async () => {
+    const [before, after] = await beforeAndAfterStart(
+      async (engine) => {
+        const cached = bytes('abc');
+        await engine.deferFile('/copied/x', 3, async () => cached);
+        const read = await engine.fs.readFile('/copied/x');
+        read[0] = 122;
+        return [new TextDecoder().decode(await engine.fs.readFile('/copied/x'))];
+      },
+      [],
+      ['/copied'],
+    );
+    expect(before).toEqual(['abc']);
+    expect(after).toEqual(before);
+  });
 });
