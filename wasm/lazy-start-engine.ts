@@ -67,10 +67,17 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     });
     return starting;
   };
+  // Started, and the calls made before this one done: a deferFile once GDAL runs reads its bytes
+  // before it writes them, and a call made after it must find them (as before GDAL started).
+  const ready = async (): Promise<void> => {
+    const before = queue;
+    await start();
+    await before;
+  };
   const gdal =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      await start();
+      await ready();
       return call(...args);
     };
   // Answered in JavaScript while GDAL has not started (and nothing is starting it), else by GDAL.
@@ -79,7 +86,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     async (...args: A): Promise<R> => {
       // Both paths of a rename: `/vsimem/...` is GDAL's, wherever it appears.
       if (started || starting || !args.every((arg) => typeof arg !== 'string' || isPlainPath(arg))) {
-        await start();
+        await ready();
         return remote(...args);
       }
       // The files as they are now: a call waiting its turn when the engine closes goes with them.
@@ -94,10 +101,14 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     async deferFile(path, size, read) {
       checkPath(path, 'path', 'deferFile');
       if (started || starting || !isPlainPath(path)) {
-        // GDAL runs already (or the path is GDAL's own): the file is written now.
-        await start();
-        await inner.fs.writeFile(path, await read());
-        return;
+        // GDAL runs already (or the path is GDAL's own): the file is written now, in its turn.
+        // The start is asked for here: it waits for the calls in turn before it, not this one.
+        const running = start();
+        running.catch(() => undefined);
+        return inOrder(async () => {
+          await running;
+          await inner.fs.writeFile(path, await read());
+        });
       }
       const holding = files;
       return inOrder(async () => holding.defer(path, size, read));

@@ -3,11 +3,12 @@
  * the GDAL call that starts it sees exactly the files the calls made before it left: arguments,
  * calls made without awaiting, paths that normalise to `/vsimem/`, a close during the start.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COPY_SLICE_BYTES } from '../../src/copy-in-slices.js';
 import { lazyStart, type LazyStartEngine } from '../../wasm/lazy-start-engine.js';
 import { createMemoryEngine, nodeGdalModule } from '../../wasm/node.js';
-import { HAS_DATA, NO_DATA_REASON } from './fixtures.js';
+import { readFileSync } from 'node:fs';
+import { HAS_DATA, NO_DATA_REASON, sample } from './fixtures.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const outcome = (promise: Promise<unknown>) =>
@@ -40,6 +41,11 @@ async function beforeAndAfterStart(act: (engine: LazyStartEngine) => Promise<str
 }
 
 describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
+  // Holds gdal3.js loaded between the engines of these tests (the last engine to close unloads it).
+  const keeper = createMemoryEngine({ module: nodeGdalModule });
+  beforeAll(() => keeper.crsInfo('EPSG:4326'));
+  afterAll(() => keeper.close());
+
   it('refuses a bad path or bytes before GDAL starts with the error the started engine gives', async () => {
     const [before, after] = await beforeAndAfterStart(
       async (engine) => {
@@ -151,6 +157,24 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
       ['/copied'],
     );
     expect(before).toEqual(['abc']);
+    expect(after).toEqual(before);
+  });
+
+  it('lets the calls made after a deferFile whose read is slow find the file it left, once GDAL runs as before', async () => {
+    const dem = new Uint8Array(readFileSync(sample('elev.tif')));
+    const slow = (value: Uint8Array) => () => new Promise<Uint8Array>((resolve) => setTimeout(() => resolve(value), 20));
+    const [before, after] = await beforeAndAfterStart(
+      async (engine) =>
+        Promise.all([
+          outcome(engine.deferFile('/slow/over', 8, slow(bytes('deferred')))),
+          outcome(engine.fs.writeFile('/slow/over', bytes('written'))),
+          outcome(engine.deferFile('/slow/dem.tif', dem.length, slow(dem))),
+          outcome(engine.info('/slow/dem.tif').then((info) => info.size)),
+        ]),
+      ['/slow/over'],
+      ['/slow'],
+    );
+    expect(before).toEqual(['done undefined', 'done undefined', 'done undefined', 'done [95,90]', '/slow/over: done 7']);
     expect(after).toEqual(before);
   });
 });
