@@ -85,8 +85,17 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     <A extends [string, ...unknown[]], R>(local: (held: PageFiles, ...args: A) => Promise<R>, remote: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       // Both paths of a rename: `/vsimem/...` is GDAL's, wherever it appears.
-      if (started || starting || !args.every((arg) => typeof arg !== 'string' || isPlainPath(arg))) {
-        await ready();
+      const plain = args.every((arg) => typeof arg !== 'string' || isPlainPath(arg));
+      if (started || starting || !plain) {
+        try {
+          await ready();
+        } catch (error) {
+          // The start failed (a deferred file could not be read): GDAL does not run, so a call
+          // made while it was starting is answered as before it, not failed for another file.
+          if (!plain || started || starting) throw error;
+          const held = files;
+          return inOrder(() => local(held, ...args));
+        }
         return remote(...args);
       }
       // The files as they are now: a call waiting its turn when the engine closes goes with them.
@@ -106,7 +115,13 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
         const running = start();
         running.catch(() => undefined);
         return inOrder(async () => {
-          await running;
+          try {
+            await running;
+          } catch (error) {
+            // As a file call made while a start failed (see `file`): held here, as before it.
+            if (!isPlainPath(path) || started || starting) throw error;
+            return files.defer(path, size, read);
+          }
           await inner.fs.writeFile(path, await read());
         });
       }

@@ -177,4 +177,25 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
     expect(before).toEqual(['done undefined', 'done undefined', 'done undefined', 'done [95,90]', '/slow/over: done 7']);
     expect(after).toEqual(before);
   });
+
+  it('answers the file calls made while a start fails on a deferred read as before GDAL started, and starts once the read succeeds', async () => {
+    const engine = lazyStart(createMemoryEngine({ module: nodeGdalModule }));
+    try {
+      let available = false;
+      await engine.deferFile('/failing/x', 1, async () => {
+        if (!available) throw new Error('cache entry unreadable');
+        return bytes('x');
+      });
+      const calls = [engine.crsInfo('EPSG:4326'), engine.fs.writeFile('/failing/y', bytes('yy')), engine.fs.rename('/failing/x', '/failing/moved'), engine.fs.exists('/failing/moved'), engine.deferFile('/failing/z', 3, async () => bytes('zzz'))];
+      expect(await Promise.all(calls.map(outcome))).toEqual(['Error: cache entry unreadable', 'done undefined', 'done undefined', 'done true', 'done undefined']);
+      expect(engine.started).toBe(false);
+      available = true;
+      await engine.crsInfo('EPSG:4326');
+      expect(engine.started).toBe(true);
+      expect([await outcome(engine.fs.size('/failing/y')), await outcome(engine.fs.size('/failing/moved')), await outcome(engine.fs.size('/failing/z'))]).toEqual(['done 2', 'done 1', 'done 3']);
+      await engine.fs.removeTree('/failing');
+    } finally {
+      await engine.close();
+    }
+  });
 });
