@@ -21,7 +21,7 @@ const outcome = (promise: Promise<unknown>) =>
  * What `act` answers, then what the files at `probe` are once GDAL runs: on an engine that has not
  * started (the first GDAL call comes after `act`), and on one that has.
  */
-async function beforeAndAfterStart(act: (engine: LazyStartEngine) => Promise<string[]>, probe: string[], cleanUp: string[]): Promise<string[][]> {
+async function beforeAndAfterStart(act: (engine: LazyStartEngine) => Promise<string[]>, probe: string[], cleanUp: string[]): Promise<[string[], string[]]> {
   const results: string[][] = [];
   for (const startFirst of [false, true]) {
     const engine = lazyStart(createMemoryEngine({ module: nodeGdalModule }));
@@ -37,7 +37,7 @@ async function beforeAndAfterStart(act: (engine: LazyStartEngine) => Promise<str
       await engine.close();
     }
   }
-  return results;
+  return [results[0]!, results[1]!];
 }
 
 describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
