@@ -8,6 +8,7 @@
 import { checkedFiles, checkPath } from './engine-core.js';
 import type { CallOptions, DemMode, DemOptions, EngineFiles, GdalEngine } from './engine.js';
 import { PageFiles } from './page-files.js';
+import { copyInSlices } from '../src/copy-in-slices.js';
 
 /** A memory engine with files that may wait, in JavaScript, for GDAL to start. */
 export interface LazyStartEngine extends GdalEngine {
@@ -82,7 +83,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     };
   // Answered in JavaScript while GDAL has not started (and nothing is starting it), else by GDAL.
   const file =
-    <A extends [string, ...unknown[]], R>(local: (held: PageFiles, ...args: A) => Promise<R>, remote: (...args: A) => Promise<R>) =>
+    <A extends [string, ...unknown[]], R>(local: (held: PageFiles, ...args: A) => () => Promise<R>, remote: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       // Both paths of a rename: `/vsimem/...` is GDAL's, wherever it appears.
       const plain = args.every((arg) => typeof arg !== 'string' || isPlainPath(arg));
@@ -94,13 +95,13 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
           // made while it was starting is answered as before it, not failed for another file.
           if (!plain || started || starting) throw error;
           const held = files;
-          return inOrder(() => local(held, ...args));
+          return inOrder(local(held, ...args));
         }
         return remote(...args);
       }
       // The files as they are now: a call waiting its turn when the engine closes goes with them.
       const held = files;
-      return inOrder(() => local(held, ...args));
+      return inOrder(local(held, ...args));
     };
 
   return {
@@ -142,14 +143,22 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
     // Arguments checked as the engine checks them, with its messages, before anything is answered.
     fs: checkedFiles({
       kind: 'memory',
-      readFile: file((held: PageFiles, path: string) => held.readFile(path), (path: string) => inner.fs.readFile(path)),
-      writeFile: file((held: PageFiles, path: string, bytes: Uint8Array) => held.writeFile(path, bytes), (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes)),
-      remove: file((held: PageFiles, path: string) => held.remove(path), (path: string) => inner.fs.remove(path)),
-      exists: file((held: PageFiles, path: string) => held.exists(path), (path: string) => inner.fs.exists(path)),
-      size: file((held: PageFiles, path: string) => held.size(path), (path: string) => inner.fs.size(path)),
-      rename: file((held: PageFiles, from: string, to: string) => held.rename(from, to), (from: string, to: string) => inner.fs.rename(from, to)),
-      removeTree: file((held: PageFiles, path: string) => held.removeTree(path), (path: string) => inner.fs.removeTree(path)),
-      mkdir: file((held: PageFiles, path: string) => held.mkdir(path), (path: string) => inner.fs.mkdir(path)),
+      readFile: file((held: PageFiles, path: string) => () => held.readFile(path), (path: string) => inner.fs.readFile(path)),
+      writeFile: file(
+        (held: PageFiles, path: string, bytes: Uint8Array) => {
+          // Copied from now (in slices that yield), as a worker engine copies what it sends: the
+          // caller may change its array while the write waits its turn.
+          const own = copyInSlices(bytes);
+          return async () => held.writeOwn(path, await own);
+        },
+        (path: string, bytes: Uint8Array) => inner.fs.writeFile(path, bytes),
+      ),
+      remove: file((held: PageFiles, path: string) => () => held.remove(path), (path: string) => inner.fs.remove(path)),
+      exists: file((held: PageFiles, path: string) => () => held.exists(path), (path: string) => inner.fs.exists(path)),
+      size: file((held: PageFiles, path: string) => () => held.size(path), (path: string) => inner.fs.size(path)),
+      rename: file((held: PageFiles, from: string, to: string) => () => held.rename(from, to), (from: string, to: string) => inner.fs.rename(from, to)),
+      removeTree: file((held: PageFiles, path: string) => () => held.removeTree(path), (path: string) => inner.fs.removeTree(path)),
+      mkdir: file((held: PageFiles, path: string) => () => held.mkdir(path), (path: string) => inner.fs.mkdir(path)),
     }),
     async close() {
       // Files held here go with the engine's, as closing a worker drops its file system.

@@ -198,4 +198,19 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
       await engine.close();
     }
   });
+
+  it('writes the bytes a writeFile was given when it was made, though the write waits its turn', async () => {
+    const engine = lazyStart(createMemoryEngine({ module: nodeGdalModule }));
+    try {
+      const changed = bytes('abc');
+      const calls = [engine.fs.writeFile('/copy/large', new Uint8Array(COPY_SLICE_BYTES + 10)), engine.fs.writeFile('/copy/small', changed)];
+      // As a worker engine copies what it sends: the caller may reuse its array at once.
+      changed[0] = 122;
+      await Promise.all(calls);
+      expect(new TextDecoder().decode(await engine.fs.readFile('/copy/small'))).toBe('abc');
+      expect(engine.started).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
 });
