@@ -25,7 +25,8 @@ export interface EmscriptenFS {
   readlink(path: string): string;
   readdir(path: string): string[];
   readFile(path: string): Uint8Array;
-  writeFile(path: string, data: Uint8Array): void;
+  /** `canOwn`: the file keeps `data` itself instead of a copy (MEMFS, when the file starts empty). */
+  writeFile(path: string, data: Uint8Array, options?: { canOwn?: boolean }): void;
   stat(path: string): { mode: number; size: number };
   lstat(path: string): { mode: number; size: number };
   isDir(mode: number): boolean;

@@ -16,6 +16,17 @@ function toGdal(file: string): string {
   return mapGdalPath(file, (inner) => `${MEMORY_ROOT}${normalizePosixPath(inner)}`);
 }
 
+/**
+ * A file method's path in the module. GDAL's own namespaces (`/vsimem/...`) reach the module's
+ * file system as they are: they are kept within themselves, as `..` would otherwise climb out of
+ * them (`removeTree('/vsimem/../usr')` removed gdal3.js's PROJ database).
+ */
+function fileInModule(file: string): string {
+  const mapped = toGdal(file);
+  const namespace = /^\/vsi[^/]*/.exec(mapped);
+  return namespace ? `${namespace[0]}${normalizePosixPath(mapped.slice(namespace[0].length))}` : mapped;
+}
+
 function ensureFolder(fs: EmscriptenFS, folder: string): void {
   fs.mkdirTree(folder);
 }
@@ -58,24 +69,28 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
 
     readFile: (file) =>
       withFs((fs) => {
-        const gdalPath = toGdal(file);
+        const gdalPath = fileInModule(file);
         const found = entry(fs, gdalPath);
         if (!found.exists) throw new FileError(`cannot read ${file}: no such file in the engine's memory file system (write it with writeFile first)`, file);
         if (found.isDir) throw new FileError(`cannot read ${file}: it is a folder`, file);
         // A copy, so the caller's bytes stay valid when the file changes or the heap grows.
         return fs.readFile(gdalPath).slice();
       }),
-    writeFile: (file, bytes) =>
-      withFs((fs) => {
-        const gdalPath = toGdal(file);
+    writeFile: (file, bytes) => {
+      // Copied now: the caller may change its array before the write runs (gdal3.js may still be
+      // loading), as it may with the worker engine and the pools. The file then keeps the copy.
+      const own = bytes instanceof Uint8Array ? bytes.slice() : bytes;
+      return withFs((fs) => {
+        const gdalPath = fileInModule(file);
         if (entry(fs, gdalPath).isDir) throw new FileError(`cannot write ${file}: it is a folder`, file);
         refuseFileParent(fs, gdalPath, `cannot write ${file}`, file);
         ensureFolder(fs, parentPosixPath(gdalPath));
-        fs.writeFile(gdalPath, bytes);
-      }),
+        fs.writeFile(gdalPath, own, { canOwn: true });
+      });
+    },
     remove: (file) =>
       withFs((fs) => {
-        const gdalPath = toGdal(file);
+        const gdalPath = fileInModule(file);
         const found = entry(fs, gdalPath);
         if (!found.exists) return;
         if (found.isDir) throw new FileError(`cannot remove ${file}: it is a folder (remove removes files)`, file);
@@ -90,18 +105,18 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
           for (const name of fs.readdir(gdalPath)) if (name !== '.' && name !== '..') remove(`${gdalPath}/${name}`);
           fs.rmdir(gdalPath);
         };
-        remove(toGdal(folder));
+        remove(fileInModule(folder));
       }),
-    exists: (file) => withFs((fs) => entry(fs, toGdal(file)).exists),
+    exists: (file) => withFs((fs) => entry(fs, fileInModule(file)).exists),
     size: (file) =>
       withFs((fs) => {
-        const gdalPath = toGdal(file);
+        const gdalPath = fileInModule(file);
         const found = entry(fs, gdalPath);
         return found.exists && !found.isDir ? fs.stat(gdalPath).size : undefined;
       }),
     rename: (from, to) =>
       withFs((fs) => {
-        const [source, target] = [toGdal(from), toGdal(to)];
+        const [source, target] = [fileInModule(from), fileInModule(to)];
         const found = entry(fs, source);
         if (!found.exists) throw new FileError(`cannot move ${from} to ${to}: no such file in the engine's memory file system`, from);
         if (found.isDir) throw new FileError(`cannot move ${from} to ${to}: it is a folder (rename moves files)`, from);
@@ -116,7 +131,7 @@ export function memoryFileSystem(access: RuntimeAccess): EngineFileSystem {
       }),
     mkdir: (folder) =>
       withFs((fs) => {
-        const gdalPath = toGdal(folder);
+        const gdalPath = fileInModule(folder);
         const found = entry(fs, gdalPath);
         if (found.exists && !found.isDir) throw new FileError(`cannot create folder ${folder}: a file has that name`, folder);
         refuseFileParent(fs, gdalPath, `cannot create folder ${folder}`, folder);

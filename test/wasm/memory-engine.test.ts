@@ -54,6 +54,31 @@ describe.skipIf(!HAS_DATA)(`the memory engine in Node${HAS_DATA ? '' : ` (${NO_D
     await expect(engine.fs.rename('/moves/gone.bin', '/moves/x.bin')).rejects.toThrow(new FileError("cannot move /moves/gone.bin to /moves/x.bin: no such file in the engine's memory file system", '/moves/gone.bin'));
   });
 
+  it("keeps file methods on GDAL's own namespaces inside them: /vsimem/../usr does not remove gdal3.js's PROJ database", async () => {
+    await engine.fs.removeTree('/vsimem/../usr');
+    await engine.fs.writeFile('/vsimem/../escaped.txt', new Uint8Array([7]));
+    expect(await engine.fs.exists('/vsimem/escaped.txt')).toBe(true);
+    // PROJ reads its database from /usr/share/proj: still there.
+    expect((await engine.crsInfo('EPSG:3035')).proj4).toMatch(/^\+proj=laea /);
+  });
+
+  it('writes the bytes it was given, though the caller changes its array before the write is awaited', async () => {
+    const fresh = createMemoryEngine({ module: nodeGdalModule });
+    try {
+      // Before gdal3.js is loaded, and once it is.
+      for (const path of ['/early.txt', '/late.txt']) {
+        const bytes = new Uint8Array([97, 98, 99]);
+        const written = fresh.fs.writeFile(path, bytes);
+        bytes[0] = 122;
+        await written;
+        bytes[1] = 122;
+        expect(new TextDecoder().decode(await fresh.fs.readFile(path)), path).toBe('abc');
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses paths inside a file with a FileError naming the file, as the Web Worker pool does', async () => {
     await engine.fs.writeFile('/inside/f', new Uint8Array([1]));
     const refused = async (call: Promise<unknown>) => call.then(() => 'ok', (error: Error) => `${error.name}: ${error.message}`);
