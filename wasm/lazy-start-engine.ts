@@ -38,6 +38,8 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
   // The same files as the Web Worker pool keeps in the page, with the same answers as GDAL's
   // in-memory file system (a path inside a file, a folder read as a file... are refused alike).
   let files = new PageFiles();
+  /** Counts `close()` calls: a deferred file read across one is not written into the new engine. */
+  let closes = 0;
   // Calls answered in JavaScript run one after another, in the order they were made, as GDAL's
   // file system runs them: a write copies its bytes in slices that yield, and a call made
   // meanwhile (a rename of that file, the GDAL call that starts the engine) must not overtake it.
@@ -115,6 +117,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
         // The start is asked for here: it waits for the calls in turn before it, not this one.
         const running = start();
         running.catch(() => undefined);
+        const opened = closes;
         return inOrder(async () => {
           try {
             await running;
@@ -123,7 +126,10 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
             if (!isPlainPath(path) || started || starting) throw error;
             return files.defer(path, size, read);
           }
-          await inner.fs.writeFile(path, await read());
+          const bytes = await read();
+          // Closed while it was read: the file went with the engine, which it must not reopen.
+          if (closes !== opened) return;
+          await inner.fs.writeFile(path, bytes);
         });
       }
       const holding = files;
@@ -161,6 +167,7 @@ export function lazyStart(inner: GdalEngine): LazyStartEngine {
       mkdir: file((held: PageFiles, path: string) => () => held.mkdir(path), (path: string) => inner.fs.mkdir(path)),
     }),
     async close() {
+      closes += 1;
       // Files held here go with the engine's, as closing a worker drops its file system.
       files = new PageFiles();
       // A start under way ends first, so that the engine it started is closed with the rest.

@@ -213,4 +213,31 @@ describe.skipIf(!HAS_DATA)(`lazyStart before and after GDAL starts${HAS_DATA ? '
       await engine.close();
     }
   });
+
+  it('leaves GDAL closed when close() comes while a deferred file is read, and does not write the file', async () => {
+    const inner = createMemoryEngine({ module: nodeGdalModule });
+    const writes: string[] = [];
+    const writeFile = inner.fs.writeFile.bind(inner.fs);
+    inner.fs.writeFile = (path, data) => {
+      writes.push(path);
+      return writeFile(path, data);
+    };
+    const engine = lazyStart(inner);
+    try {
+      await engine.crsInfo('EPSG:4326');
+      let finishRead!: (bytes: Uint8Array) => void;
+      const deferred = engine.deferFile('/slow.bin', 3, () => new Promise<Uint8Array>((resolve) => (finishRead = resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await engine.close();
+      finishRead(bytes('abc'));
+      await deferred;
+      expect(writes).toEqual([]);
+      expect(engine.started).toBe(false);
+      expect(await engine.fs.exists('/slow.bin')).toBe(false);
+      expect(engine.started).toBe(false);
+    } finally {
+      await engine.close();
+      await inner.close();
+    }
+  });
 });
