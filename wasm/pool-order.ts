@@ -28,6 +28,11 @@ export interface Scope {
   writes(path: string): boolean;
   /** Orders against every operation (`close`). */
   all?: boolean;
+  /**
+   * Names a VRT: what else it reads is known only from the VRT's text when it starts (an earlier
+   * operation it waits for may write that VRT), so later operations wait for it to start.
+   */
+  grows?: boolean;
 }
 
 interface Pending {
@@ -35,6 +40,9 @@ interface Pending {
   /** Issue order: an operation only ever waits for earlier ones. */
   seq: number;
   done: Promise<void>;
+  /** Resolved when the body starts, with `scope` final. */
+  started: Promise<void>;
+  hasStarted: boolean;
 }
 
 /** Operations that wait for the earlier unfinished operations they conflict with. */
@@ -49,8 +57,20 @@ export class IssueOrder {
    */
   run<T>(scope: () => Scope, body: () => Promise<T>): Promise<T> {
     let finish!: () => void;
-    const entry: Pending = { scope: scope(), seq: this.nextSeq++, done: new Promise<void>((resolve) => (finish = resolve)) };
-    const conflicting = () => [...this.pending].filter((other) => other.seq < entry.seq && conflict(entry.scope, other.scope)).map((other) => other.done);
+    let began!: () => void;
+    const entry: Pending = {
+      scope: scope(),
+      seq: this.nextSeq++,
+      done: new Promise<void>((resolve) => (finish = resolve)),
+      started: new Promise<void>((resolve) => (began = resolve)),
+      hasStarted: false,
+    };
+    // An earlier operation still waiting to read a VRT may read files not yet in its scope (the
+    // VRT is being written): this one waits until it starts, when its scope is final, then looks again.
+    const conflicting = () =>
+      [...this.pending]
+        .filter((other) => other.seq < entry.seq)
+        .flatMap((other) => (conflict(entry.scope, other.scope) ? [other.done] : !other.hasStarted && other.scope.grows ? [other.started] : []));
     const earlier = conflicting();
     this.pending.add(entry);
     const settle = () => {
@@ -58,6 +78,8 @@ export class IssueOrder {
       finish();
     };
     const start = (): Promise<T> => {
+      entry.hasStarted = true;
+      began();
       try {
         return body();
       } catch (error) {
@@ -146,6 +168,8 @@ const page = (paths: unknown[]): string[] => paths.filter((path): path is string
 /** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
 const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
 
+const isVrt = (path: string) => /\.vrt$/i.test(path);
+
 /** The text of a VRT the engine holds, by path (undefined when it holds none there). */
 export type VrtText = (path: string) => string | undefined;
 
@@ -206,7 +230,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`).
       const statistics = Array.isArray(args[1]) && args[1].some((arg) => arg === '-stats' || arg === '-approx_stats' || arg === '-hist');
       const written = new Set(statistics ? names.flatMap((path) => [`${path}.aux.xml`, ...(/\.vrt$/i.test(path) ? [path] : [])]) : [`${source}.aux.xml`]);
-      return { names, writes: (path) => written.has(path) };
+      return { names, writes: (path) => written.has(path), grows: names.some(isVrt) };
     }
     case 'readFile':
     case 'exists':
@@ -219,8 +243,10 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       return { names, writes: (path) => names.includes(path) };
     }
     case 'rename': {
+      // Either name may be a folder: what is inside moves (or is replaced) with it.
       const names = page([args[0], args[1]]);
-      return { names, writes: (path) => names.includes(path) };
+      const moved = names.map(FOLDER_OR_FILE);
+      return { names, writes: (path) => moved.some((inside) => inside(path)) };
     }
     case 'removeTree': {
       const names = page([args[0]]);
@@ -235,9 +261,11 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       const colorFile = method === 'dem' ? page([options?.colorFile]) : [];
       const output = dest !== undefined ? besideOrInside(dest) : none;
       const statistics = new Set(sources.map((source) => `${source}.aux.xml`));
+      const read = withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText, workingFolder);
       return {
-        names: [...withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText, workingFolder), ...(dest !== undefined ? [dest] : []), ...colorFile],
+        names: [...read, ...(dest !== undefined ? [dest] : []), ...colorFile],
         writes: (path) => output(path) || statistics.has(path),
+        grows: read.some(isVrt),
       };
     }
   }

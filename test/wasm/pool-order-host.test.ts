@@ -1,0 +1,80 @@
+/**
+ * The pool engine keeps the order of calls on host files that reach one file by different names:
+ * a folder moved around a file, a relative `-cutline`, a relative `/vsizip/` archive, a VRT written
+ * by a file method, a linked folder. Each test starts a new pool, so its first GDAL call waits for
+ * its thread to load GDAL (about a second): a file method not ordered behind it runs first, every
+ * time, and the test sees the difference from the calls run in call order.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GdalEngine } from '../../wasm/engine.js';
+import { createPoolEngine } from '../../wasm/node.js';
+import { useScratchFolder } from './fixtures.js';
+
+const SIZE = 16;
+
+/** A Byte raster on disk without GDAL: raw bytes of `value` and the VRT reading them (relativeToVRT). */
+function rawRaster(vrt: string, value: number): void {
+  const raw = vrt.replace(/\.vrt$/, '.raw');
+  writeFileSync(raw, new Uint8Array(SIZE * SIZE).fill(value));
+  writeFileSync(
+    vrt,
+    `<VRTDataset rasterXSize="${SIZE}" rasterYSize="${SIZE}">
+  <SRS>EPSG:32632</SRS>
+  <GeoTransform>600000, 30, 0, 5200020, 0, -30</GeoTransform>
+  <VRTRasterBand dataType="Byte" band="1" subClass="VRTRawRasterBand">
+    <SourceFilename relativeToVRT="1">${path.basename(raw)}</SourceFilename>
+    <ImageOffset>0</ImageOffset><PixelOffset>1</PixelOffset><LineOffset>${SIZE}</LineOffset>
+  </VRTRasterBand>
+</VRTDataset>`,
+  );
+}
+
+/** The distinct pixel values of band 1, through an ENVI copy. */
+async function pixelValues(engine: GdalEngine, file: string): Promise<number[]> {
+  const raw = `${file}.envi`;
+  await engine.translate(file, raw, ['-of', 'ENVI', '-ot', 'Byte']);
+  return [...new Set(await engine.fs.readFile(raw))].sort((a, b) => a - b);
+}
+
+describe('the pool engine orders calls on host files reached by different names', () => {
+  const scratch = useScratchFolder('pool-order-host');
+  let engine: GdalEngine | undefined;
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+  });
+  const pool = () => (engine = createPoolEngine({ workers: 1 }));
+
+  it('moves a folder only after an unawaited call has read the file inside it', async () => {
+    const folder = scratch.path('moved');
+    mkdirSync(folder);
+    rawRaster(path.join(folder, 'a.vrt'), 7);
+    const engine = pool();
+    const out = scratch.path('moved-out.tif');
+    const [translated] = await Promise.allSettled([engine.translate(path.join(folder, 'a.vrt'), out, []), engine.fs.rename(folder, scratch.path('moved-away'))]);
+    expect(translated.status).toBe('fulfilled');
+    expect(await pixelValues(engine, out)).toEqual([7]);
+  });
+
+  it('reads through a VRT written by a file method before a later file method rewrites what the VRT names', async () => {
+    rawRaster(scratch.path('tile.vrt'), 7);
+    const mosaic = scratch.path('mosaic.vrt');
+    const text = `<VRTDataset rasterXSize="${SIZE}" rasterYSize="${SIZE}">
+  <SRS>EPSG:32632</SRS>
+  <GeoTransform>600000, 30, 0, 5200020, 0, -30</GeoTransform>
+  <VRTRasterBand dataType="Byte" band="1">
+    <SimpleSource><SourceFilename relativeToVRT="1">tile.vrt</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand>
+</VRTDataset>`;
+    const engine = pool();
+    const out = scratch.path('mosaic-out.tif');
+    await Promise.all([
+      engine.fs.writeFile(mosaic, new TextEncoder().encode(text)),
+      engine.translate(mosaic, out, []),
+      engine.fs.writeFile(scratch.path('tile.raw'), new Uint8Array(SIZE * SIZE).fill(9)),
+    ]);
+    expect(await pixelValues(engine, out)).toEqual([7]);
+  });
+});
