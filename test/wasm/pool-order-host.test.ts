@@ -5,7 +5,7 @@
  * its thread to load GDAL (about a second): a file method not ordered behind it runs first, every
  * time, and the test sees the difference from the calls run in call order.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GdalEngine } from '../../wasm/engine.js';
@@ -58,6 +58,33 @@ describe('the pool engine orders calls on host files reached by different names'
     expect(await pixelValues(engine, out)).toEqual([7]);
   });
 
+  it('removes a relative -cutline only after an unawaited warp has read it', async () => {
+    rawRaster(scratch.path('cut-in.vrt'), 7);
+    const cutline = scratch.path('cut.geojson');
+    const box = [[[600000, 5199780], [600240, 5199780], [600240, 5200020], [600000, 5200020], [600000, 5199780]]];
+    writeFileSync(cutline, JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::32632' } }, features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: box } }] }));
+    const engine = pool();
+    const out = scratch.path('cut-out.tif');
+    const relative = path.relative(process.cwd(), cutline);
+    const [warped] = await Promise.allSettled([engine.warp([scratch.path('cut-in.vrt')], out, ['-cutline', relative, '-dstnodata', '0']), engine.fs.remove(relative)]);
+    expect(warped.status).toBe('fulfilled');
+    expect(await pixelValues(engine, out)).toEqual([0, 7]);
+  });
+
+  it('answers a file method on a relative /vsizip/ archive after the unawaited call writing into it', async () => {
+    rawRaster(scratch.path('zip-in.vrt'), 7);
+    const engine = pool();
+    // Below the working folder: a name climbing out of it with `..` would reach the same absolute path from `/`.
+    const folder = mkdtempSync(path.join(process.cwd(), '.pool-order-host-'));
+    try {
+      const archive = path.join(path.relative(process.cwd(), folder), 'out.zip');
+      const [, exists] = await Promise.all([engine.translate(scratch.path('zip-in.vrt'), `/vsizip/${archive}/grid.asc`, ['-of', 'AAIGrid']), engine.fs.exists(archive)]);
+      expect(exists).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('reads through a VRT written by a file method before a later file method rewrites what the VRT names', async () => {
     rawRaster(scratch.path('tile.vrt'), 7);
     const mosaic = scratch.path('mosaic.vrt');
@@ -76,5 +103,14 @@ describe('the pool engine orders calls on host files reached by different names'
       engine.fs.writeFile(scratch.path('tile.raw'), new Uint8Array(SIZE * SIZE).fill(9)),
     ]);
     expect(await pixelValues(engine, out)).toEqual([7]);
+  });
+
+  it('removes a file named through a linked folder only after the unawaited call writing it by its real folder', async () => {
+    mkdirSync(scratch.path('real'));
+    symlinkSync('real', scratch.path('link'));
+    rawRaster(scratch.path('link-in.vrt'), 7);
+    const engine = pool();
+    await Promise.all([engine.translate(scratch.path('link-in.vrt'), scratch.path('real', 'out.tif'), []), engine.fs.remove(scratch.path('link', 'out.tif'))]);
+    expect(await engine.fs.exists(scratch.path('real', 'out.tif'))).toBe(false);
   });
 });
