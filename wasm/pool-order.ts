@@ -161,6 +161,18 @@ function besideOrInside(file: string): (path: string) => boolean {
   return (path) => path === file || path.startsWith(`${file}/`) || path.startsWith(`${stem}.`);
 }
 
+/**
+ * Whether a file may be part of the dataset GDAL opens at `path`: a file beside it sharing its
+ * stem (`a.hdr` of `a.envi`, `a.dbf` of `a.shp`, `a.tif.ovr`, `a.tif.aux.xml`), which a call reading
+ * `path` reads without naming it, so changing it by a file method is ordered after that call.
+ */
+function sidecarOf(path: string): (file: string) => boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? path.slice(0, path.length - (name.length - dot)) : path;
+  return (file) => file !== path && file.startsWith(`${stem}.`);
+}
+
 const FOLDER_OR_FILE = (folder: string) => (path: string) => folder === '/' || path === folder || path.startsWith(`${folder}/`);
 
 const page = (paths: unknown[]): string[] => paths.filter((path): path is string => typeof path === 'string').flatMap((path) => pagePath(path) ?? []);
@@ -237,7 +249,10 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
     case 'size':
       return { names: page([args[0]]), writes: none };
     case 'writeFile':
-    case 'remove':
+    case 'remove': {
+      const names = page([args[0]]);
+      return { names, writes: (path) => names.some((file) => path === file || sidecarOf(path)(file)) };
+    }
     case 'mkdir': {
       const names = page([args[0]]);
       return { names, writes: (path) => names.includes(path) };
@@ -246,7 +261,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       // Either name may be a folder: what is inside moves (or is replaced) with it.
       const names = page([args[0], args[1]]);
       const moved = names.map(FOLDER_OR_FILE);
-      return { names, writes: (path) => moved.some((inside) => inside(path)) };
+      return { names, writes: (path) => moved.some((inside) => inside(path)) || names.some(sidecarOf(path)) };
     }
     case 'removeTree': {
       const names = page([args[0]]);

@@ -113,4 +113,15 @@ describe('the pool engine orders calls on host files reached by different names'
     await Promise.all([engine.translate(scratch.path('link-in.vrt'), scratch.path('real', 'out.tif'), []), engine.fs.remove(scratch.path('link', 'out.tif'))]);
     expect(await engine.fs.exists(scratch.path('real', 'out.tif'))).toBe(false);
   });
+
+  it('removes a sidecar (an ENVI header) only after an unawaited call has read the raster it describes', async () => {
+    const raster = scratch.path('sidecar.envi');
+    writeFileSync(raster, new Uint8Array(SIZE * SIZE).fill(7));
+    writeFileSync(scratch.path('sidecar.hdr'), `ENVI\nsamples = ${SIZE}\nlines = ${SIZE}\nbands = 1\nheader offset = 0\ndata type = 1\ninterleave = bsq\nbyte order = 0\n`);
+    const engine = pool();
+    const out = scratch.path('sidecar-out.tif');
+    const [translated] = await Promise.allSettled([engine.translate(raster, out, []), engine.fs.remove(scratch.path('sidecar.hdr'))]);
+    expect(translated.status).toBe('fulfilled');
+    expect(await pixelValues(engine, out)).toEqual([7]);
+  });
 });
