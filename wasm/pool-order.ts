@@ -239,9 +239,11 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       const [source] = page([args[0]]);
       const names = withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText, workingFolder);
       // Statistics are stored: in a VRT itself (GDAL rewrites it), else in `.aux.xml` files, the
-      // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`).
+      // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`). A call
+      // opening one of these files reads what is stored with it (an info reports the statistics),
+      // so each is written for the order too: such calls do not run beside this one.
       const statistics = Array.isArray(args[1]) && args[1].some((arg) => arg === '-stats' || arg === '-approx_stats' || arg === '-hist');
-      const written = new Set(statistics ? names.flatMap((path) => [`${path}.aux.xml`, ...(/\.vrt$/i.test(path) ? [path] : [])]) : [`${source}.aux.xml`]);
+      const written = new Set(statistics ? names.flatMap((path) => [`${path}.aux.xml`, path]) : [`${source}.aux.xml`]);
       return { names, writes: (path) => written.has(path), grows: names.some(isVrt) };
     }
     case 'readFile':

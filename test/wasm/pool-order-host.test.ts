@@ -40,12 +40,12 @@ async function pixelValues(engine: GdalEngine, file: string): Promise<number[]> 
 
 describe('the pool engine orders calls on host files reached by different names', () => {
   const scratch = useScratchFolder('pool-order-host');
-  let engine: GdalEngine | undefined;
+  let engineInUse: GdalEngine | undefined;
   afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
+    await engineInUse?.close();
+    engineInUse = undefined;
   });
-  const pool = () => (engine = createPoolEngine({ workers: 1 }));
+  const pool = () => (engineInUse = createPoolEngine({ workers: 1 }));
 
   it('moves a folder only after an unawaited call has read the file inside it', async () => {
     const folder = scratch.path('moved');
@@ -123,5 +123,16 @@ describe('the pool engine orders calls on host files reached by different names'
     const [translated] = await Promise.allSettled([engine.translate(raster, out, []), engine.fs.remove(scratch.path('sidecar.hdr'))]);
     expect(translated.status).toBe('fulfilled');
     expect(await pixelValues(engine, out)).toEqual([7]);
+  });
+
+  it('gives an info made while an info -stats of the same raster is unawaited the statistics that call stores', async () => {
+    // Large enough that computing the statistics outlasts the other thread's start: run beside it, the info reads no .aux.xml yet.
+    const side = 2000;
+    const raster = scratch.path('stats.envi');
+    writeFileSync(raster, new Uint8Array(side * side).map((_, index) => index % 251));
+    writeFileSync(scratch.path('stats.hdr'), `ENVI\nsamples = ${side}\nlines = ${side}\nbands = 1\nheader offset = 0\ndata type = 1\ninterleave = bsq\nbyte order = 0\n`);
+    const engine = (engineInUse = createPoolEngine({ workers: 2 }));
+    const [, after] = await Promise.all([engine.info(raster, ['-stats']), engine.info(raster)]);
+    expect(after.bands[0]!.metadata?.['']?.STATISTICS_MAXIMUM).toBe('250');
   });
 });

@@ -67,10 +67,14 @@ describe('the Web Worker pool’s order of operations', () => {
     const cut = scopeOf('warp', [['a.tif'], '/out/w.tif', ['-cutline', '/cut/x/../box.geojson', '-t_srs', 'EPSG:3035']]);
     expect(cut.names).toEqual(['/a.tif', '/cut/box.geojson', '/out/w.tif']);
     const info = scopeOf('info', ['/in/a.tif', ['-stats']]);
-    expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif')]).toEqual([true, false]);
+    // The raster itself too: a call opening it reads the statistics stored with it.
+    expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif'), info.writes('/in/b.tif')]).toEqual([true, true, false]);
     const vrts: Record<string, string> = { '/in/v.vrt': '<VRTDataset><SourceFilename relativeToVRT="1">t.tif</SourceFilename></VRTDataset>' };
     const stats = scopeOf('info', ['/in/v.vrt', ['-approx_stats']], (path) => vrts[path]);
-    expect(['/in/v.vrt', '/in/v.vrt.aux.xml', '/in/t.tif.aux.xml', '/in/t.tif'].map(stats.writes)).toEqual([true, true, true, false]);
+    expect(['/in/v.vrt', '/in/v.vrt.aux.xml', '/in/t.tif.aux.xml', '/in/t.tif', '/in/u.tif'].map(stats.writes)).toEqual([true, true, true, true, false]);
+    // File methods change the dataset of a file they name beside it, and everything in a folder they move.
+    expect(['/in/a.envi', '/in/a.hdr', '/in/ab.envi'].map(scopeOf('remove', ['/in/a.hdr']).writes)).toEqual([true, true, false]);
+    expect(['/in/d/a.tif', '/in/d', '/in/dx/a.tif', '/out/e/b.tif'].map(scopeOf('rename', ['/in/d', '/out/e']).writes)).toEqual([true, true, false, true]);
     expect(scopeOf('info', ['/in/v.vrt', []], (path) => vrts[path]).writes('/in/v.vrt')).toBe(false);
     expect(scopeOf('removeTree', ['/out']).writes('/out/deep/x.tif')).toBe(true);
     expect(scopeOf('removeTree', ['/out']).writes('/outside.tif')).toBe(false);
