@@ -7,7 +7,7 @@
  * large warp or terrain step is split by output windows over the workers (`pool-split.ts`).
  * File methods (`engine.fs`) run on the calling thread: host files need no GDAL.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -364,9 +364,12 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> =>
     order.run(() => {
       try {
-        const scope = scopeOf(method, hostPaths(method, args), hostVrtText, process.cwd());
+        const host = hostPaths(method, args);
+        const scope = scopeOf(method, host, hostVrtText, process.cwd());
+        // writeFile makes the folders it writes into: an earlier call writing into one must still find none.
+        const made = method === 'writeFile' && typeof host[0] === 'string' ? missingFolder(host[0]) : undefined;
         // The files a VRT names are found by name; through a linked folder they are another name.
-        return { ...scope, names: scope.names.map(hostRealPath) };
+        return { ...scope, names: scope.names.map(hostRealPath), ...(made ? { writes: (file: string) => scope.writes(file) || file === made || file.startsWith(`${made}/`) } : {}) };
       } catch {
         // Arguments no engine takes: ordered against everything (the call then rejects with why).
         return { names: [], writes: () => true, all: true };
@@ -462,6 +465,17 @@ function hostRealPath(file: string): string {
       missing.push(path.basename(at));
     }
   }
+}
+
+/** The outermost folder of `file` that does not exist yet (undefined when its folder exists). */
+function missingFolder(file: string): string | undefined {
+  if (file.startsWith('/vsi')) return undefined;
+  let missing: string | undefined;
+  for (let folder = path.dirname(file); !existsSync(folder); folder = path.dirname(folder)) {
+    missing = folder;
+    if (folder === path.dirname(folder)) break;
+  }
+  return missing;
 }
 
 /**

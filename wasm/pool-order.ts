@@ -256,8 +256,9 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       return { names, writes: (path) => names.some((file) => path === file || sidecarOf(path)(file)) };
     }
     case 'mkdir': {
+      // A folder made lets a call write into it: such a call made earlier must still find none.
       const names = page([args[0]]);
-      return { names, writes: (path) => names.includes(path) };
+      return { names, writes: names.length > 0 ? FOLDER_OR_FILE(names[0]!) : none };
     }
     case 'rename': {
       // Either name may be a folder: what is inside moves (or is replaced) with it.

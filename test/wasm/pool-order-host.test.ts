@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GdalError } from '../../src/errors.js';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { createPoolEngine } from '../../wasm/node.js';
 import { useScratchFolder } from './fixtures.js';
@@ -134,5 +135,17 @@ describe('the pool engine orders calls on host files reached by different names'
     const engine = (engineInUse = createPoolEngine({ workers: 2 }));
     const [, after] = await Promise.all([engine.info(raster, ['-stats']), engine.info(raster)]);
     expect(after.bands[0]!.metadata?.['']?.STATISTICS_MAXIMUM).toBe('250');
+  });
+
+  it('fails a call writing into a missing folder that a later, unawaited mkdir or writeFile makes, as in call order', async () => {
+    rawRaster(scratch.path('made-in.vrt'), 7);
+    const engine = pool();
+    const made = await Promise.allSettled([engine.translate(scratch.path('made-in.vrt'), scratch.path('made', 'out.tif'), []), engine.fs.mkdir(scratch.path('made'))]);
+    const written = await Promise.allSettled([engine.translate(scratch.path('made-in.vrt'), scratch.path('written', 'out.tif'), []), engine.fs.writeFile(scratch.path('written', 'note.txt'), new Uint8Array(1))]);
+    for (const [translated, folder] of [made, written]) {
+      expect(translated.status).toBe('rejected');
+      expect((translated as PromiseRejectedResult).reason).toBeInstanceOf(GdalError);
+      expect(folder.status).toBe('fulfilled');
+    }
   });
 });
