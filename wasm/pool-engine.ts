@@ -416,12 +416,19 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
 /**
  * A VRT's text from the host's disk, for the order of calls: a call reading a VRT waits for an
  * earlier one writing a file it names. Small VRTs only (`VRT_TEXT_BYTES`), read when a call names
- * them; a VRT that cannot be read is no VRT to order by (the call then fails on its own).
+ * them; a VRT that cannot be read is no VRT to order by (the call then fails on its own). GDAL
+ * knows a VRT by its text, not its name: a `.xml` file or one without extension is looked into
+ * too (not every raster a mosaic names: that would read the head of each of its tiles per call).
  */
 function hostVrtText(file: string): string | undefined {
-  if (!/\.vrt$/i.test(file) || file.startsWith('/vsi')) return undefined;
+  if (file.startsWith('/vsi')) return undefined;
+  const named = /\.vrt$/i.test(file);
+  if (!named && !/(\.xml|\/[^./]+)$/i.test(file)) return undefined;
   try {
-    return statSync(file).size <= VRT_TEXT_BYTES ? readFileSync(file, 'utf8') : undefined;
+    const stats = statSync(file);
+    if (!stats.isFile() || stats.size > VRT_TEXT_BYTES) return undefined;
+    const text = readFileSync(file, 'utf8');
+    return named || /^\s*(<\?xml[^>]*>\s*)?<(VRTDataset|OGRVRTDataSource)[\s>]/i.test(text) ? text : undefined;
   } catch {
     return undefined;
   }

@@ -180,7 +180,8 @@ const page = (paths: unknown[]): string[] => paths.filter((path): path is string
 /** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
 const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
 
-const isVrt = (path: string) => /\.vrt$/i.test(path);
+/** Names a file GDAL may open as a VRT (which the pool engine looks into, see `hostVrtText`). */
+const isVrt = (path: string) => /(\.vrt|\.xml|\/[^./]+)$/i.test(path);
 
 /** The text of a VRT the engine holds, by path (undefined when it holds none there). */
 export type VrtText = (path: string) => string | undefined;
@@ -188,7 +189,8 @@ export type VrtText = (path: string) => string | undefined;
 /** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
 export const VRT_TEXT_BYTES = 4 * 1024 * 1024;
 
-const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/g;
+// GDAL matches VRT element and attribute names case-insensitively (`relativetovrt="1"` opens).
+const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/gi;
 
 /**
  * `paths` and, for each VRT among them the engine holds, the files it names (its sources,
@@ -210,7 +212,7 @@ export function withVrtSources(paths: readonly string[], vrtText: VrtText | unde
     for (const [, , attributes = '', raw = ''] of text.matchAll(SOURCE_TAGS)) {
       const name = raw.trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
       if (!name) continue;
-      const relative = /relativeToVRT\s*=\s*["']1["']/.test(attributes) && !name.startsWith('/');
+      const relative = /relativeToVRT\s*=\s*["']1["']/i.test(attributes) && !name.startsWith('/');
       const path = pagePath(relative ? `${folder}/${name}` : name, workingFolder);
       if (path === undefined || all.has(path)) continue;
       all.add(path);

@@ -148,4 +148,21 @@ describe('the pool engine orders calls on host files reached by different names'
       expect(folder.status).toBe('fulfilled');
     }
   });
+
+  it('reads through a VRT named .xml before a later file method rewrites what it names', async () => {
+    rawRaster(scratch.path('xml-tile.vrt'), 7);
+    const mosaic = scratch.path('mosaic.xml');
+    writeFileSync(
+      mosaic,
+      `<VRTDataset rasterXSize="${SIZE}" rasterYSize="${SIZE}">
+  <VRTRasterBand dataType="Byte" band="1">
+    <SimpleSource><SourceFilename relativeToVRT="1">xml-tile.vrt</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand>
+</VRTDataset>`,
+    );
+    const engine = pool();
+    const out = scratch.path('xml-out.tif');
+    await Promise.all([engine.translate(mosaic, out, []), engine.fs.writeFile(scratch.path('xml-tile.raw'), new Uint8Array(SIZE * SIZE).fill(9))]);
+    expect(await pixelValues(engine, out)).toEqual([7]);
+  });
 });

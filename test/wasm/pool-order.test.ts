@@ -107,6 +107,11 @@ describe('the Web Worker pool’s order of operations', () => {
     expect(withVrtSources(['/m/mosaic.vrt'], undefined)).toEqual(['/m/mosaic.vrt']);
   });
 
+  it('reads relativeToVRT and source elements in any case, as GDAL does', () => {
+    const vrts: Record<string, string> = { '/in/m.vrt': '<VRTDataset><sourcefilename RelativeToVRT="1">t.tif</sourcefilename></VRTDataset>' };
+    expect(withVrtSources(['/in/m.vrt'], (path) => vrts[path], '/work')).toEqual(['/in/m.vrt', '/in/t.tif']);
+  });
+
   it('finds a VRT source named relative but not relativeToVRT in the working folder, as GDAL opens it', () => {
     const vrts: Record<string, string> = { '/m/v.vrt': '<VRTDataset><SourceFilename relativeToVRT="0">tiles/a.tif</SourceFilename><SourceFilename>./b.tif</SourceFilename></VRTDataset>' };
     expect(withVrtSources(['/m/v.vrt'], (path) => vrts[path], '/work/project')).toEqual(['/m/v.vrt', '/work/project/tiles/a.tif', '/work/project/b.tif']);
