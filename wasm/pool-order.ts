@@ -173,6 +173,12 @@ function sidecarOf(path: string): (file: string) => boolean {
   return (file) => file !== path && file.startsWith(`${stem}.`);
 }
 
+/**
+ * Whether a file is inside the folder `path`: GDAL opens some folders as one dataset (a folder of
+ * shapefiles or CSV files), so a file written or removed in it changes what a call reading it reads.
+ */
+const inFolder = (path: string) => (file: string) => file.startsWith(`${path}/`);
+
 const FOLDER_OR_FILE = (folder: string) => (path: string) => folder === '/' || path === folder || path.startsWith(`${folder}/`);
 
 const page = (paths: unknown[]): string[] => paths.filter((path): path is string => typeof path === 'string').flatMap((path) => pagePath(path) ?? []);
@@ -255,7 +261,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
     case 'writeFile':
     case 'remove': {
       const names = page([args[0]]);
-      return { names, writes: (path) => names.some((file) => path === file || sidecarOf(path)(file)) };
+      return { names, writes: (path) => names.some((file) => path === file || sidecarOf(path)(file) || inFolder(path)(file)) };
     }
     case 'mkdir': {
       // A folder made lets a call write into it: such a call made earlier must still find none.
@@ -266,7 +272,7 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       // Either name may be a folder: what is inside moves (or is replaced) with it.
       const names = page([args[0], args[1]]);
       const moved = names.map(FOLDER_OR_FILE);
-      return { names, writes: (path) => moved.some((inside) => inside(path)) || names.some(sidecarOf(path)) };
+      return { names, writes: (path) => moved.some((inside) => inside(path)) || names.some(sidecarOf(path)) || names.some(inFolder(path)) };
     }
     case 'removeTree': {
       const names = page([args[0]]);
@@ -279,7 +285,8 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       const [dest] = page([args[offset + 1]]);
       const options = args[offset + 3] as { colorFile?: unknown } | undefined;
       const colorFile = method === 'dem' ? page([options?.colorFile]) : [];
-      const output = dest !== undefined ? besideOrInside(dest) : none;
+      const beside = dest !== undefined ? besideOrInside(dest) : undefined;
+      const output = beside ? (path: string) => beside(path) || inFolder(path)(dest!) : none;
       const statistics = new Set(sources.map((source) => `${source}.aux.xml`));
       const read = withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText, workingFolder);
       return {

@@ -165,4 +165,14 @@ describe('the pool engine orders calls on host files reached by different names'
     await Promise.all([engine.translate(mosaic, out, []), engine.fs.writeFile(scratch.path('xml-tile.raw'), new Uint8Array(SIZE * SIZE).fill(9))]);
     expect(await pixelValues(engine, out)).toEqual([7]);
   });
+
+  it('removes a file from a folder read as one dataset (CSV files) only after an unawaited vectorInfo of the folder', async () => {
+    const folder = scratch.path('tables');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'kept.csv'), 'id,x\n1,2\n');
+    writeFileSync(path.join(folder, 'removed.csv'), 'id,x\n1,2\n');
+    const engine = pool();
+    const [info] = await Promise.all([engine.vectorInfo(folder), engine.fs.remove(path.join(folder, 'removed.csv'))]);
+    expect(info.layers.map((layer) => layer.name).sort()).toEqual(['kept', 'removed']);
+  });
 });
