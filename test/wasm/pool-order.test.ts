@@ -59,7 +59,9 @@ describe('the Web Worker pool’s order of operations', () => {
   it('knows what each call may write: its output, the files sharing its stem, what is inside it, its inputs’ statistics', () => {
     const shapefile = scopeOf('vectorTranslate', ['/in/box.geojson', '/out/box.shp', ['-f', 'ESRI Shapefile']]);
     expect(['/out/box.shp', '/out/box.dbf', '/out/box.shp.aux.xml', '/in/box.geojson.aux.xml'].map(shapefile.writes)).toEqual([true, true, true, true]);
-    expect(['/out/boxes.shp', '/out', '/in/box.geojson', '/out/box'].map(shapefile.writes)).toEqual([false, false, false, false]);
+    expect(['/out/boxes.shp', '/in/box.geojson', '/out/box', '/in'].map(shapefile.writes)).toEqual([false, false, false, false]);
+    // Its folder too, which GDAL may open as one dataset (a folder of shapefiles).
+    expect(shapefile.writes('/out')).toBe(true);
     const folder = scopeOf('vectorTranslate', ['/in/box.geojson', '/out/shp', []]);
     expect(['/out/shp/box.shp', '/out/shp', '/out/shpx/box.shp'].map(folder.writes)).toEqual([true, true, false]);
     const relief = scopeOf('dem', ['color-relief', '/in/a.tif', '/out/c.tif', [], { colorFile: '/in/../colors/ramp.txt' }]);
