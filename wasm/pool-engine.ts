@@ -466,7 +466,8 @@ function hostRealPath(file: string): string {
   const missing: string[] = [];
   for (let at = file; ; at = path.dirname(at)) {
     try {
-      return path.join(realpathSync(at), ...missing.reverse());
+      // The system call: one per name (a mosaic names every tile), not a walk of lstat calls.
+      return path.join(realpathSync.native(at), ...missing.reverse());
     } catch {
       if (at === path.dirname(at)) return file;
       missing.push(path.basename(at));
