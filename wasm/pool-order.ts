@@ -183,8 +183,12 @@ const FOLDER_OR_FILE = (folder: string) => (path: string) => folder === '/' || p
 
 const page = (paths: unknown[]): string[] => paths.filter((path): path is string => typeof path === 'string').flatMap((path) => pagePath(path) ?? []);
 
-/** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
-const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
+/**
+ * Arguments that look like absolute paths (`-cutline /in/cut.geojson`), or a file GDAL reads an
+ * argument from (`-sql @/in/query.sql`): named, so ordered.
+ */
+const pathArgs = (args: unknown): string[] =>
+  page(Array.isArray(args) ? args.flatMap((arg) => (typeof arg !== 'string' ? [] : arg.startsWith('/') ? [arg] : arg.startsWith('@/') ? [arg.slice(1)] : [])) : []);
 
 /** Names a file GDAL may open as a VRT (which the pool engine looks into, see `hostVrtText`). */
 const isVrt = (path: string) => /(\.vrt|\.xml|\/[^./]+)$/i.test(path);

@@ -175,4 +175,15 @@ describe('the pool engine orders calls on host files reached by different names'
     const [info] = await Promise.all([engine.vectorInfo(folder), engine.fs.remove(path.join(folder, 'removed.csv'))]);
     expect(info.layers.map((layer) => layer.name).sort()).toEqual(['kept', 'removed']);
   });
+
+  it('rewrites a file an unawaited call reads an argument from (-sql @file) only after that call', async () => {
+    const points = [1, 2, 3].map((id) => ({ type: 'Feature', properties: { id }, geometry: { type: 'Point', coordinates: [id, 0] } }));
+    writeFileSync(scratch.path('points.geojson'), JSON.stringify({ type: 'FeatureCollection', features: points }));
+    const query = scratch.path('query.sql');
+    writeFileSync(query, 'SELECT * FROM points WHERE id = 1');
+    const engine = pool();
+    const out = scratch.path('selected.geojson');
+    await Promise.all([engine.vectorTranslate(scratch.path('points.geojson'), out, ['-sql', `@${query}`]), engine.fs.writeFile(query, new TextEncoder().encode('SELECT * FROM points WHERE id > 1'))]);
+    expect((await engine.vectorInfo(out)).layers.map((layer) => layer.featureCount)).toEqual([1]);
+  });
 });
