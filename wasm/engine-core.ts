@@ -47,7 +47,7 @@ export interface EngineOptions {
 const DEM_MODES: readonly DemMode[] = ['hillshade', 'slope', 'aspect', 'color-relief', 'TRI', 'TPI', 'roughness'];
 
 /** Options whose value is a file, per operation: mapped like the inputs. */
-const PATH_OPTIONS: Record<string, readonly string[]> = {
+export const PATH_OPTIONS: Record<string, readonly string[]> = {
   warp: ['-cutline'],
   buildVrt: ['-input_file_list'],
 };

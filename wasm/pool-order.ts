@@ -28,6 +28,11 @@ export interface Scope {
   writes(path: string): boolean;
   /** Orders against every operation (`close`). */
   all?: boolean;
+  /**
+   * Names a VRT: what else it reads is known only from the VRT's text when it starts (an earlier
+   * operation it waits for may write that VRT), so later operations wait for it to start.
+   */
+  grows?: boolean;
 }
 
 interface Pending {
@@ -35,6 +40,9 @@ interface Pending {
   /** Issue order: an operation only ever waits for earlier ones. */
   seq: number;
   done: Promise<void>;
+  /** Resolved when the body starts, with `scope` final. */
+  started: Promise<void>;
+  hasStarted: boolean;
 }
 
 /** Operations that wait for the earlier unfinished operations they conflict with. */
@@ -49,8 +57,20 @@ export class IssueOrder {
    */
   run<T>(scope: () => Scope, body: () => Promise<T>): Promise<T> {
     let finish!: () => void;
-    const entry: Pending = { scope: scope(), seq: this.nextSeq++, done: new Promise<void>((resolve) => (finish = resolve)) };
-    const conflicting = () => [...this.pending].filter((other) => other.seq < entry.seq && conflict(entry.scope, other.scope)).map((other) => other.done);
+    let began!: () => void;
+    const entry: Pending = {
+      scope: scope(),
+      seq: this.nextSeq++,
+      done: new Promise<void>((resolve) => (finish = resolve)),
+      started: new Promise<void>((resolve) => (began = resolve)),
+      hasStarted: false,
+    };
+    // An earlier operation still waiting to read a VRT may read files not yet in its scope (the
+    // VRT is being written): this one waits until it starts, when its scope is final, then looks again.
+    const conflicting = () =>
+      [...this.pending]
+        .filter((other) => other.seq < entry.seq)
+        .flatMap((other) => (conflict(entry.scope, other.scope) ? [other.done] : !other.hasStarted && other.scope.grows ? [other.started] : []));
     const earlier = conflicting();
     this.pending.add(entry);
     const settle = () => {
@@ -58,6 +78,8 @@ export class IssueOrder {
       finish();
     };
     const start = (): Promise<T> => {
+      entry.hasStarted = true;
+      began();
       try {
         return body();
       } catch (error) {
@@ -139,12 +161,37 @@ function besideOrInside(file: string): (path: string) => boolean {
   return (path) => path === file || path.startsWith(`${file}/`) || path.startsWith(`${stem}.`);
 }
 
+/**
+ * Whether a file may be part of the dataset GDAL opens at `path`: a file beside it sharing its
+ * stem (`a.hdr` of `a.envi`, `a.dbf` of `a.shp`, `a.tif.ovr`, `a.tif.aux.xml`), which a call reading
+ * `path` reads without naming it, so changing it by a file method is ordered after that call.
+ */
+function sidecarOf(path: string): (file: string) => boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? path.slice(0, path.length - (name.length - dot)) : path;
+  return (file) => file !== path && file.startsWith(`${stem}.`);
+}
+
+/**
+ * Whether a file is inside the folder `path`: GDAL opens some folders as one dataset (a folder of
+ * shapefiles or CSV files), so a file written or removed in it changes what a call reading it reads.
+ */
+const inFolder = (path: string) => (file: string) => file.startsWith(`${path}/`);
+
 const FOLDER_OR_FILE = (folder: string) => (path: string) => folder === '/' || path === folder || path.startsWith(`${folder}/`);
 
 const page = (paths: unknown[]): string[] => paths.filter((path): path is string => typeof path === 'string').flatMap((path) => pagePath(path) ?? []);
 
-/** Arguments that look like absolute paths (`-cutline /in/cut.geojson`): named, so ordered. */
-const pathArgs = (args: unknown): string[] => page(Array.isArray(args) ? args.filter((arg) => typeof arg === 'string' && arg.startsWith('/')) : []);
+/**
+ * Arguments that look like absolute paths (`-cutline /in/cut.geojson`), or a file GDAL reads an
+ * argument from (`-sql @/in/query.sql`): named, so ordered.
+ */
+const pathArgs = (args: unknown): string[] =>
+  page(Array.isArray(args) ? args.flatMap((arg) => (typeof arg !== 'string' ? [] : arg.startsWith('/') ? [arg] : arg.startsWith('@/') ? [arg.slice(1)] : [])) : []);
+
+/** Names a file GDAL may open as a VRT (which the pool engine looks into, see `hostVrtText`). */
+const isVrt = (path: string) => /(\.vrt|\.xml|\/[^./]+)$/i.test(path);
 
 /** The text of a VRT the engine holds, by path (undefined when it holds none there). */
 export type VrtText = (path: string) => string | undefined;
@@ -152,7 +199,8 @@ export type VrtText = (path: string) => string | undefined;
 /** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
 export const VRT_TEXT_BYTES = 4 * 1024 * 1024;
 
-const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/g;
+// GDAL matches VRT element and attribute names case-insensitively (`relativetovrt="1"` opens).
+const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/gi;
 
 /**
  * `paths` and, for each VRT among them the engine holds, the files it names (its sources,
@@ -174,7 +222,7 @@ export function withVrtSources(paths: readonly string[], vrtText: VrtText | unde
     for (const [, , attributes = '', raw = ''] of text.matchAll(SOURCE_TAGS)) {
       const name = raw.trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
       if (!name) continue;
-      const relative = /relativeToVRT\s*=\s*["']1["']/.test(attributes) && !name.startsWith('/');
+      const relative = /relativeToVRT\s*=\s*["']1["']/i.test(attributes) && !name.startsWith('/');
       const path = pagePath(relative ? `${folder}/${name}` : name, workingFolder);
       if (path === undefined || all.has(path)) continue;
       all.add(path);
@@ -203,24 +251,32 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       const [source] = page([args[0]]);
       const names = withVrtSources([...page([args[0]]), ...pathArgs(args[1])], vrtText, workingFolder);
       // Statistics are stored: in a VRT itself (GDAL rewrites it), else in `.aux.xml` files, the
-      // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`).
+      // VRT's sources' included (`gdalinfo -stats mosaic.vrt` writes `tile.tif.aux.xml`). A call
+      // opening one of these files reads what is stored with it (an info reports the statistics),
+      // so each is written for the order too: such calls do not run beside this one.
       const statistics = Array.isArray(args[1]) && args[1].some((arg) => arg === '-stats' || arg === '-approx_stats' || arg === '-hist');
-      const written = new Set(statistics ? names.flatMap((path) => [`${path}.aux.xml`, ...(/\.vrt$/i.test(path) ? [path] : [])]) : [`${source}.aux.xml`]);
-      return { names, writes: (path) => written.has(path) };
+      const written = new Set(statistics ? names.flatMap((path) => [`${path}.aux.xml`, path]) : [`${source}.aux.xml`]);
+      return { names, writes: (path) => written.has(path), grows: names.some(isVrt) };
     }
     case 'readFile':
     case 'exists':
     case 'size':
       return { names: page([args[0]]), writes: none };
     case 'writeFile':
-    case 'remove':
-    case 'mkdir': {
+    case 'remove': {
       const names = page([args[0]]);
-      return { names, writes: (path) => names.includes(path) };
+      return { names, writes: (path) => names.some((file) => path === file || sidecarOf(path)(file) || inFolder(path)(file)) };
+    }
+    case 'mkdir': {
+      // A folder made lets a call write into it: such a call made earlier must still find none.
+      const names = page([args[0]]);
+      return { names, writes: names.length > 0 ? FOLDER_OR_FILE(names[0]!) : none };
     }
     case 'rename': {
+      // Either name may be a folder: what is inside moves (or is replaced) with it.
       const names = page([args[0], args[1]]);
-      return { names, writes: (path) => names.includes(path) };
+      const moved = names.map(FOLDER_OR_FILE);
+      return { names, writes: (path) => moved.some((inside) => inside(path)) || names.some(sidecarOf(path)) || names.some(inFolder(path)) };
     }
     case 'removeTree': {
       const names = page([args[0]]);
@@ -233,11 +289,14 @@ export function scopeOf(method: WorkerMethod, args: readonly unknown[], vrtText?
       const [dest] = page([args[offset + 1]]);
       const options = args[offset + 3] as { colorFile?: unknown } | undefined;
       const colorFile = method === 'dem' ? page([options?.colorFile]) : [];
-      const output = dest !== undefined ? besideOrInside(dest) : none;
+      const beside = dest !== undefined ? besideOrInside(dest) : undefined;
+      const output = beside ? (path: string) => beside(path) || inFolder(path)(dest!) : none;
       const statistics = new Set(sources.map((source) => `${source}.aux.xml`));
+      const read = withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText, workingFolder);
       return {
-        names: [...withVrtSources([...sources, ...pathArgs(args[offset + 2])], vrtText, workingFolder), ...(dest !== undefined ? [dest] : []), ...colorFile],
+        names: [...read, ...(dest !== undefined ? [dest] : []), ...colorFile],
         writes: (path) => output(path) || statistics.has(path),
+        grows: read.some(isVrt),
       };
     }
   }

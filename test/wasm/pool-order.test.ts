@@ -59,7 +59,9 @@ describe('the Web Worker pool’s order of operations', () => {
   it('knows what each call may write: its output, the files sharing its stem, what is inside it, its inputs’ statistics', () => {
     const shapefile = scopeOf('vectorTranslate', ['/in/box.geojson', '/out/box.shp', ['-f', 'ESRI Shapefile']]);
     expect(['/out/box.shp', '/out/box.dbf', '/out/box.shp.aux.xml', '/in/box.geojson.aux.xml'].map(shapefile.writes)).toEqual([true, true, true, true]);
-    expect(['/out/boxes.shp', '/out', '/in/box.geojson', '/out/box'].map(shapefile.writes)).toEqual([false, false, false, false]);
+    expect(['/out/boxes.shp', '/in/box.geojson', '/out/box', '/in'].map(shapefile.writes)).toEqual([false, false, false, false]);
+    // Its folder too, which GDAL may open as one dataset (a folder of shapefiles).
+    expect(shapefile.writes('/out')).toBe(true);
     const folder = scopeOf('vectorTranslate', ['/in/box.geojson', '/out/shp', []]);
     expect(['/out/shp/box.shp', '/out/shp', '/out/shpx/box.shp'].map(folder.writes)).toEqual([true, true, false]);
     const relief = scopeOf('dem', ['color-relief', '/in/a.tif', '/out/c.tif', [], { colorFile: '/in/../colors/ramp.txt' }]);
@@ -67,10 +69,14 @@ describe('the Web Worker pool’s order of operations', () => {
     const cut = scopeOf('warp', [['a.tif'], '/out/w.tif', ['-cutline', '/cut/x/../box.geojson', '-t_srs', 'EPSG:3035']]);
     expect(cut.names).toEqual(['/a.tif', '/cut/box.geojson', '/out/w.tif']);
     const info = scopeOf('info', ['/in/a.tif', ['-stats']]);
-    expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif')]).toEqual([true, false]);
+    // The raster itself too: a call opening it reads the statistics stored with it.
+    expect([info.writes('/in/a.tif.aux.xml'), info.writes('/in/a.tif'), info.writes('/in/b.tif')]).toEqual([true, true, false]);
     const vrts: Record<string, string> = { '/in/v.vrt': '<VRTDataset><SourceFilename relativeToVRT="1">t.tif</SourceFilename></VRTDataset>' };
     const stats = scopeOf('info', ['/in/v.vrt', ['-approx_stats']], (path) => vrts[path]);
-    expect(['/in/v.vrt', '/in/v.vrt.aux.xml', '/in/t.tif.aux.xml', '/in/t.tif'].map(stats.writes)).toEqual([true, true, true, false]);
+    expect(['/in/v.vrt', '/in/v.vrt.aux.xml', '/in/t.tif.aux.xml', '/in/t.tif', '/in/u.tif'].map(stats.writes)).toEqual([true, true, true, true, false]);
+    // File methods change the dataset of a file they name beside it, and everything in a folder they move.
+    expect(['/in/a.envi', '/in/a.hdr', '/in/ab.envi'].map(scopeOf('remove', ['/in/a.hdr']).writes)).toEqual([true, true, false]);
+    expect(['/in/d/a.tif', '/in/d', '/in/dx/a.tif', '/out/e/b.tif'].map(scopeOf('rename', ['/in/d', '/out/e']).writes)).toEqual([true, true, false, true]);
     expect(scopeOf('info', ['/in/v.vrt', []], (path) => vrts[path]).writes('/in/v.vrt')).toBe(false);
     expect(scopeOf('removeTree', ['/out']).writes('/out/deep/x.tif')).toBe(true);
     expect(scopeOf('removeTree', ['/out']).writes('/outside.tif')).toBe(false);
@@ -101,6 +107,11 @@ describe('the Web Worker pool’s order of operations', () => {
     };
     expect(withVrtSources(['/m/mosaic.vrt'], (path) => vrts[path])).toEqual(['/m/mosaic.vrt', '/m/tiles/a.vrt', '/data/b & c.tif', '/raw/a.tif']);
     expect(withVrtSources(['/m/mosaic.vrt'], undefined)).toEqual(['/m/mosaic.vrt']);
+  });
+
+  it('reads relativeToVRT and source elements in any case, as GDAL does', () => {
+    const vrts: Record<string, string> = { '/in/m.vrt': '<VRTDataset><sourcefilename RelativeToVRT="1">t.tif</sourcefilename></VRTDataset>' };
+    expect(withVrtSources(['/in/m.vrt'], (path) => vrts[path], '/work')).toEqual(['/in/m.vrt', '/in/t.tif']);
   });
 
   it('finds a VRT source named relative but not relativeToVRT in the working folder, as GDAL opens it', () => {
