@@ -204,9 +204,9 @@ const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^
 
 /**
  * `paths` and, for each VRT among them the engine holds, the files it names (its sources,
- * `relativeToVRT` resolved against its folder, other relative names against `workingFolder`, as
- * GDAL resolves them), VRTs within VRTs too: GDAL reads them without their names being in the
- * call's arguments.
+ * `relativeToVRT` resolved against its folder, other relative names against `workingFolder`: the
+ * process's in Node, though gdal3.js opens those against its own `/` and fails), VRTs within VRTs
+ * too: GDAL reads them without their names being in the call's arguments.
  */
 export function withVrtSources(paths: readonly string[], vrtText: VrtText | undefined, workingFolder = '/'): string[] {
   const all = new Set(paths);
