@@ -4,6 +4,7 @@
 import { createEngine, type EngineOptions } from './engine-core.js';
 import type { GdalEngine } from './engine.js';
 import { nodeGdalModule } from './gdal-module-node.js';
+import { inHostCallOrder } from './host-call-order-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 
 /** Options of `createNodeEngine`. */
@@ -14,7 +15,8 @@ export type NodeEngineOptions = EngineOptions;
  * absolute or relative to the working directory, inputs may come from any number of folders in
  * one call, and outputs go straight to disk. All Node engines share the process's one gdal3.js
  * module, loaded by the first call that needs GDAL (file methods never load it) and unloaded
- * when the last engine that used it is closed.
+ * when the last engine that used it is closed. Calls and file methods made without awaiting the
+ * earlier ones keep their order where they touch the same files (`host-call-order-node.ts`).
  *
  * @example
  * const engine = createNodeEngine();
@@ -23,5 +25,5 @@ export type NodeEngineOptions = EngineOptions;
  * await engine.close();
  */
 export function createNodeEngine(options: NodeEngineOptions = {}): GdalEngine {
-  return createEngine(nodeGdalModule, hostFileSystem, options);
+  return inHostCallOrder(createEngine(nodeGdalModule, hostFileSystem, options));
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GdalError } from '../../src/errors.js';
 import type { GdalEngine } from '../../wasm/engine.js';
-import { createPoolEngine } from '../../wasm/node.js';
+import { createNodeEngine, createPoolEngine } from '../../wasm/node.js';
 import { useScratchFolder } from './fixtures.js';
 
 const SIZE = 16;
@@ -39,14 +39,21 @@ async function pixelValues(engine: GdalEngine, file: string): Promise<number[]> 
   return [...new Set(await engine.fs.readFile(raw))].sort((a, b) => a - b);
 }
 
-describe('the pool engine orders calls on host files reached by different names', () => {
+// The in-thread engine's file methods are Node's asynchronous fs beside GDAL calls on the thread:
+// it keeps the same order.
+const ENGINES: Array<{ name: string; make: (workers: number) => GdalEngine }> = [
+  { name: 'the pool engine', make: (workers) => createPoolEngine({ workers }) },
+  { name: 'the in-thread engine', make: () => createNodeEngine() },
+];
+
+describe.each(ENGINES)('$name orders calls on host files reached by different names', ({ make }) => {
   const scratch = useScratchFolder('pool-order-host');
   let engineInUse: GdalEngine | undefined;
   afterEach(async () => {
     await engineInUse?.close();
     engineInUse = undefined;
   });
-  const pool = () => (engineInUse = createPoolEngine({ workers: 1 }));
+  const pool = () => (engineInUse = make(1));
 
   it('moves a folder only after an unawaited call has read the file inside it', async () => {
     const folder = scratch.path('moved');
@@ -132,7 +139,7 @@ describe('the pool engine orders calls on host files reached by different names'
     const raster = scratch.path('stats.envi');
     writeFileSync(raster, new Uint8Array(side * side).map((_, index) => index % 251));
     writeFileSync(scratch.path('stats.hdr'), `ENVI\nsamples = ${side}\nlines = ${side}\nbands = 1\nheader offset = 0\ndata type = 1\ninterleave = bsq\nbyte order = 0\n`);
-    const engine = (engineInUse = createPoolEngine({ workers: 2 }));
+    const engine = (engineInUse = make(2));
     const [, after] = await Promise.all([engine.info(raster, ['-stats']), engine.info(raster)]);
     // gdalinfo's JSON gives each band its metadata (the statistics stored), which RasterInfo's type leaves out.
     const band = after.bands[0] as { metadata?: Record<string, Record<string, string>> };
