@@ -1,9 +1,10 @@
 /**
- * The pool engine keeps the order of calls on host files that reach one file by different names:
- * a folder moved around a file, a relative `-cutline`, a relative `/vsizip/` archive, a VRT written
- * by a file method, a linked folder. Each test starts a new pool, so its first GDAL call waits for
- * its thread to load GDAL (about a second): a file method not ordered behind it runs first, every
- * time, and the test sees the difference from the calls run in call order.
+ * Node's engines keep the order of calls on host files (`wasm/host-call-order-node.ts`), also
+ * where one file is reached by different names: a folder moved around a file, a relative
+ * `-cutline`, a relative `/vsizip/` archive, a VRT written by a file method, a linked folder. Each
+ * test starts a new engine; a new pool's first GDAL call waits for its thread to load GDAL (about a
+ * second), so a file method not ordered behind it runs first, every time, and the test sees the
+ * difference from the calls run in call order.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
