@@ -16,10 +16,10 @@ import { IssueOrder, scopeOf, VRT_TEXT_BYTES } from './pool-order.js';
 import type { WorkerMethod } from './worker-protocol.js';
 
 /** Runs an operation once the earlier ones it conflicts with have finished. */
-export type InCallOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>) => Promise<T>;
+type InCallOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>) => Promise<T>;
 
 /** A new order of operations on host files: call it where each operation is made, synchronously. */
-export function hostCallOrder(): InCallOrder {
+function hostCallOrder(): InCallOrder {
   const order = new IssueOrder();
   return (method, args, body) =>
     order.run(() => {

@@ -14,13 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, GdalError, InvalidInputError } from '../src/errors.js';
 import type { EngineOptions, RuntimeAccess } from './engine-core.js';
-import { checkedFiles } from './engine-core.js';
-import { FILE_METHODS, GDAL_OPERATIONS, type CallOptions, type EngineFiles, type GdalEngine, type GdalOperations } from './engine.js';
+import { GDAL_OPERATIONS, type CallOptions, type GdalEngine, type GdalOperations } from './engine.js';
 import { debugLog } from './debug-log.js';
 import { reportFileAccess, type FileAccess } from './file-access.js';
 import type { WasmInstantiation } from './gdal-wasm-instantiate.js';
 import { compiledGdalWasm } from './gdal-wasm-node.js';
-import { hostCallOrder } from './host-call-order-node.js';
+import { inHostCallOrder } from './host-call-order-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMethod, PoolWasm, PoolWorkerData } from './pool-protocol.js';
 import { isSplitScratch, splitDem, splitWarp, type SplitPlanner } from './pool-split.js';
@@ -355,18 +354,16 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   };
 
   // One engine on one thread runs calls in the order they were made; the pool keeps that order
-  // where two operations touch the same files (`pool-order.ts`): `Promise.all([translate(a → b),
-  // info(b)])` reads b as written. The split's own calls (`planner.operations`) are not ordered:
-  // they would wait for the call they are part of.
-  const inOrder = hostCallOrder();
-  const ordered = Object.fromEntries(
-    GDAL_OPERATIONS.map((method) => [method, (...args: unknown[]) => inOrder(method, args, () => (operations[method] as (...input: unknown[]) => Promise<unknown>)(...args))]),
-  ) as unknown as GdalOperations;
-  const checked = checkedFiles(files);
-  const orderedFiles = Object.fromEntries(
-    FILE_METHODS.map((method) => [method, (...args: unknown[]) => inOrder(method, args, () => (checked[method] as (...input: unknown[]) => Promise<unknown>)(...args))]),
-  ) as unknown as Omit<EngineFiles, 'kind'>;
-
+  // where two operations touch the same files (`host-call-order-node.ts`):
+  // `Promise.all([translate(a → b), info(b)])` reads b as written. The split's own calls
+  // (`planner.operations`) are not ordered: they would wait for the call they are part of.
+  const ordered = inHostCallOrder({
+    ...operations,
+    fs: files,
+    warp: (sources, dest, args, callOptions) => splitWarp(planner, sources, dest, args, callOptions),
+    dem: (mode, source, dest, args, demOptions) => splitDem(planner, mode, source, dest, args, demOptions),
+    close: closeNow,
+  });
   const engine: PoolEngine = {
     ...ordered,
     workers: size,
@@ -376,10 +373,6 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     get wasmLoads() {
       return [...wasmLoads];
     },
-    fs: { kind: files.kind, ...orderedFiles },
-    warp: (sources, dest, args, callOptions) => inOrder('warp', [sources, dest, args, callOptions], () => splitWarp(planner, sources, dest, args, callOptions)),
-    dem: (mode, source, dest, args, demOptions) => inOrder('dem', [mode, source, dest, args, demOptions], () => splitDem(planner, mode, source, dest, args, demOptions)),
-    close: () => inOrder('close', [], closeNow),
   };
   async function closeNow(): Promise<void> {
     // Calls under way finish (their outputs are being written); then every thread ends. A

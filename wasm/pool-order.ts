@@ -153,11 +153,16 @@ export function namesVsimem(args: readonly unknown[]): boolean {
   return args.some(visit);
 }
 
-/** Whether `path` is `file`, inside it (a folder), or a file next to it sharing its stem. */
-function besideOrInside(file: string): (path: string) => boolean {
+/** `file` without its last extension (`/d/a.tif` → `/d/a`; a name without one stays). */
+function stemOf(file: string): string {
   const name = file.slice(file.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
-  const stem = dot > 0 ? file.slice(0, file.length - (name.length - dot)) : file;
+  return dot > 0 ? file.slice(0, file.length - (name.length - dot)) : file;
+}
+
+/** Whether `path` is `file`, inside it (a folder), or a file next to it sharing its stem. */
+function besideOrInside(file: string): (path: string) => boolean {
+  const stem = stemOf(file);
   return (path) => path === file || path.startsWith(`${file}/`) || path.startsWith(`${stem}.`);
 }
 
@@ -167,9 +172,7 @@ function besideOrInside(file: string): (path: string) => boolean {
  * `path` reads without naming it, so changing it by a file method is ordered after that call.
  */
 function sidecarOf(path: string): (file: string) => boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const stem = dot > 0 ? path.slice(0, path.length - (name.length - dot)) : path;
+  const stem = stemOf(path);
   return (file) => file !== path && file.startsWith(`${stem}.`);
 }
 
