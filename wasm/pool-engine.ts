@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ConfigError, GdalError, InvalidInputError } from '../src/errors.js';
 import type { EngineOptions, RuntimeAccess } from './engine-core.js';
 import { GDAL_OPERATIONS, type CallOptions, type GdalEngine, type GdalOperations } from './engine.js';
@@ -24,6 +24,7 @@ import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMethod, PoolWasm, PoolWorkerData } from './pool-protocol.js';
 import { isSplitScratch, splitDem, splitWarp, type SplitPlanner } from './pool-split.js';
 import { CALL_OPTIONS_INDEX, deserializeError } from './worker-protocol.js';
+import { startWorkerThread, workerExecArgv } from './worker-thread-node.js';
 
 /** Options of `createPoolEngine`. */
 export interface PoolEngineOptions extends EngineOptions {
@@ -185,7 +186,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   function start(): Slot {
     const script = workerScript();
     const data: PoolWorkerData = { warnings: Boolean(options.onWarning) };
-    const worker = new Worker(script.entry, { workerData: data, eval: script.eval, execArgv: workerExecArgv(process.execArgv) });
+    const worker = startWorkerThread(script.entry, { workerData: data, eval: script.eval }, workerExecArgv(process.execArgv));
     started += 1;
     const slot: Slot = { worker, ended: false };
     worker.on('message', (message: PoolAnswer) => answer(slot, message));
@@ -388,23 +389,4 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     );
   }
   return engine;
-}
-
-/**
- * The parent's Node options a worker thread can take: loaders and flags, without the parent's own
- * code (`-e`, `-p`) or its `--input-type`, which a worker refuses ("--input-type can only be used
- * with string input"): a script run as `node --input-type=module -e ...` must still get a pool.
- */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i]!;
-    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
-      i++; // its value
-      continue;
-    }
-    if (/^--(input-type|eval|print)=/.test(arg)) continue;
-    kept.push(arg);
-  }
-  return kept;
 }

@@ -145,7 +145,8 @@ describe('geodata packed, and installed from the tarball into a new project', ()
       // tsx is an optional peer of geodata: a project with TypeScript pipelines installs it.
       const tsx = packed.npm(['install', '--save-dev', `tsx@${TSX_VERSION}`]);
       if (tsx.code !== 0) throw new Error(`npm install tsx failed:\n${tsx.stdout}${tsx.stderr}`);
-      const dem = packed.node(['--input-type=module', '-e', "import { getConfig, syntheticTerrain } from 'geodata'; await syntheticTerrain({ size: 256, pixel: 60 }).write('dem.tif'); await getConfig().engine.close();"]);
+      // Run with V8 options, as users of large rasters do: a worker thread refuses them by name.
+      const dem = packed.node(['--max-old-space-size=4096', '--expose-gc', '--input-type=module', '-e', "import { getConfig, syntheticTerrain } from 'geodata'; await syntheticTerrain({ size: 256, pixel: 60 }).write('dem.tif'); await getConfig().engine.close();"]);
       if (dem.code !== 0) throw new Error(`writing dem.tif failed:\n${dem.stderr}`);
     }, 600_000);
 
