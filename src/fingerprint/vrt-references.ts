@@ -13,7 +13,9 @@ export interface VrtReference {
   relativeToVrt: boolean;
 }
 
-const ELEMENTS = /<(SourceFilename|SourceDataset|SrcDataSource)\b([^>]*)>([^<]*)<\/\1\s*>/g;
+// GDAL looks up VRT element and attribute names case-insensitively: `<sourcefilename
+// RELATIVETOVRT="1">` opens as the usual spelling does, so it must be followed the same way.
+const ELEMENTS = /<(SourceFilename|SourceDataset|SrcDataSource)\b([^>]*)>([^<]*)<\/\1\s*>/gi;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
@@ -25,7 +27,7 @@ export function vrtReferences(xml: string): VrtReference[] {
   for (const [, , attributes, text] of xml.matchAll(ELEMENTS)) {
     const path = decodeEntities(text!.trim());
     if (!path) continue;
-    const relativeToVrt = /\brelative[Tt]oVRT\s*=\s*["']1["']/.test(attributes!);
+    const relativeToVrt = /\brelativeToVRT\s*=\s*["']1["']/i.test(attributes!);
     found.set(`${relativeToVrt}\u0000${path}`, { path, relativeToVrt });
   }
   return [...found.values()];

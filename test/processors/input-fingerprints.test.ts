@@ -52,6 +52,19 @@ describe('the files GDAL reads besides an input', () => {
     ]);
   });
 
+  it('reads element and attribute names in any case, as GDAL does', () => {
+    const xml = `<VRTDataset><VRTRasterBand>
+      <SimpleSource><sourcefilename RELATIVETOVRT="1">sub/a.tif</sourcefilename></SimpleSource>
+      <SimpleSource><SOURCEFILENAME relativetovrt='1'>b.tif</SOURCEFILENAME></SimpleSource>
+      <SimpleSource><SourceFileName>c.tif</SourceFileName></SimpleSource>
+    </VRTRasterBand></VRTDataset>`;
+    expect(vrtReferences(xml)).toEqual([
+      { path: 'sub/a.tif', relativeToVrt: true },
+      { path: 'b.tif', relativeToVrt: true },
+      { path: 'c.tif', relativeToVrt: false },
+    ]);
+  });
+
   it('takes the archive for GDAL virtual paths into archives, and nothing for remote ones and connection strings', () => {
     expect(localFileOf('/vsizip//data/tiles.zip/a/b.tif')).toBe('/data/tiles.zip');
     expect(localFileOf('/vsitar/tiles.tar.gz/b.tif')).toBe('tiles.tar.gz');
