@@ -35,6 +35,8 @@ export interface EmscriptenFS {
   analyzePath(path: string, dontResolveLastLink?: boolean): { exists: boolean; object: EmscriptenFSNode | null };
   lookupPath(path: string, options?: { follow?: boolean; follow_mount?: boolean }): { path: string; node: EmscriptenFSNode };
   mount(type: unknown, options: object, mountpoint: string): void;
+  cwd(): string;
+  chdir(path: string): void;
   hashName(parentId: number, name: string): number;
   nameTable: Array<EmscriptenFSNode | null | undefined>;
   destroyNode(node: EmscriptenFSNode): void;

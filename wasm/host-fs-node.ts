@@ -126,6 +126,25 @@ function ensureMounted(module: EmscriptenModule): void {
   }
 }
 
+/**
+ * Makes the process's working folder GDAL's too, before each call: the paths of a call are made
+ * absolute here, but names inside files are GDAL's to resolve, and native GDAL resolves a VRT
+ * source that is not `relativeToVRT` against the working folder. In Emscripten's file system it
+ * was `/`, so such a VRT opened with native GDAL and failed here ("sub/a.tif: No such file").
+ */
+function enterWorkingFolder(fs: EmscriptenFS): void {
+  const cwd = process.cwd();
+  const top = cwd.split('/')[1] ?? '';
+  const inside = top && linkTopFolder(fs, top) ? cwd : `${MOUNT}${cwd}`;
+  if (fs.cwd() === inside) return;
+  try {
+    fs.chdir(inside);
+  } catch {
+    // A working folder the module cannot enter (removed since) leaves GDAL's where it was: only
+    // relative names inside files depend on it.
+  }
+}
+
 function cachedChild(fs: EmscriptenFS, parent: EmscriptenFSNode, name: string): EmscriptenFSNode | undefined {
   for (let node = fs.nameTable[fs.hashName(parent.id, name)]; node; node = node.name_next) {
     if (node.parent.id === parent.id && node.name === name) return node;
@@ -273,6 +292,7 @@ export function hostFileSystem(access: RuntimeAccess): EngineFileSystem {
     kind: 'host',
     prepare(runtime, paths) {
       ensureMounted(runtime.module);
+      enterWorkingFolder(runtime.module.FS);
       return paths.map((file) => toGdal(runtime, file));
     },
     describe: (text) => stripMountPrefix(text, MOUNT),

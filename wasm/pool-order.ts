@@ -208,7 +208,7 @@ const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^
 /**
  * `paths` and, for each VRT among them the engine holds, the files it names (its sources,
  * `relativeToVRT` resolved against its folder, other relative names against `workingFolder`: the
- * process's in Node, though gdal3.js opens those against its own `/` and fails), VRTs within VRTs
+ * process's in Node, which the host engines make GDAL's working folder too), VRTs within VRTs
  * too: GDAL reads them without their names being in the call's arguments.
  */
 export function withVrtSources(paths: readonly string[], vrtText: VrtText | undefined, workingFolder = '/'): string[] {
