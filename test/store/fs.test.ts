@@ -476,6 +476,26 @@ describe('fsStore debris of killed runs', () => {
     expect(await listing(join(root, '.locks'))).toEqual([]);
   }, 30_000);
 
+  it('reclaims the staging folder of a process that died while this store waited for its lock, once the lock is taken over', async () => {
+    const root = freshRoot();
+    const child = startChild(['stage', root, 'entry-k']);
+    await child.waitFor('staged');
+    const [staged] = await listing(join(root, '.staging'));
+    const reclaimed: string[] = [];
+    const store = fsStore({ root, onReclaim: (items) => reclaimed.push(...items.map((item) => item.path)) });
+    // The store's first write happens while the child lives: nothing of it is reclaimed then.
+    await (await store.lock('entry-other')).call(undefined);
+    const waiting = store.lock('entry-k', { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const release = await waiting;
+    expect(reclaimed).toEqual([`.staging/${staged}`]);
+    expect(await listing(join(root, '.staging'))).toEqual([]);
+    await release();
+    expect(await listing(join(root, '.locks'))).toEqual([]);
+  }, 30_000);
+
   it('reclaims lock folders a killed release or recovery left, and only those whose owner is dead', async () => {
     const root = freshRoot();
     const locks = join(root, '.locks');
