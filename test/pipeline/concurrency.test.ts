@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,16 @@ describe('across processes', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout.trim().split('\n')).toEqual([first.stdout.trim().split('\n')[0], 'gdal never started']);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps the cache at a relative root as resolved when it was set, after the script changes directory', async () => {
+    const elsewhere = join(cache.root, 'elsewhere');
+    mkdirSync(elsewhere);
+    const run = await child(cache.root, 'chdir', join(cache.root, 'chdir.log'), { GEODATA_TEST_CHDIR: elsewhere }).done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(new RegExp(`^${cache.root}/cache/data_processed/[0-9a-f]{64}/slow_constant\\.tif$`));
+    expect(existsSync(run.stdout.trim())).toBe(true);
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   it('leaves no visible entry when a process is killed inside _process, and the next run recomputes', async () => {
