@@ -496,6 +496,32 @@ describe('fsStore debris of killed runs', () => {
     expect(await listing(join(root, '.locks'))).toEqual([]);
   }, 30_000);
 
+  it('counts and reclaims the entry lock of a process killed after its commit, which no run takes over, and leaves held ones', async () => {
+    const root = freshRoot();
+    const dead = `entry-${'a'.repeat(64)}`;
+    const held = `entry-${'b'.repeat(64)}`;
+    const child = startChild(['hold', root, dead]);
+    await child.waitFor('locked');
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const store = fsStore({ root });
+    const release = await store.lock(held);
+    // The store's first write reclaimed the dead lock already; a second store sees one left by a later death.
+    expect(await listing(join(root, '.locks'))).toEqual([held]);
+
+    const again = startChild(['hold', root, dead]);
+    await again.waitFor('locked');
+    again.process.kill('SIGKILL');
+    await again.exited;
+    expect((await fsStore({ root }).debris()).map((item) => `${item.path} ${item.kind} ${item.owner}`)).toEqual([`.locks/${dead} lock dead`]);
+    const reclaimed: string[] = [];
+    await fsStore({ root, onReclaim: (items) => reclaimed.push(...items.map((item) => item.path)) }).createStagingFolder('x');
+    expect(reclaimed).toEqual([`.locks/${dead}`]);
+    expect(await listing(join(root, '.locks'))).toEqual([held]);
+    await release();
+    expect(await listing(join(root, '.locks'))).toEqual([]);
+  }, 30_000);
+
   it('reclaims lock folders a killed release or recovery left, and only those whose owner is dead', async () => {
     const root = freshRoot();
     const locks = join(root, '.locks');
