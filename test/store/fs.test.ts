@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, StoreError } from '../../src/errors.js';
 import { safeLockName, type LockOwner, type StaleLockInfo } from '../../src/store/fs-lock-node.js';
@@ -337,6 +338,29 @@ describe('fsStore locks', () => {
     await expect(store.lock('entry', { timeoutMs: 200 })).rejects.toThrow(`held by pid ${process.pid} on ${hostname()}`);
     expect(recovered).toEqual([]);
   });
+
+  it('takes over a lock whose holder was a worker thread terminated while holding it', async () => {
+    const root = freshRoot();
+    const store = new URL('../../src/store/node.js', import.meta.url).href;
+    const code = `import { register } from 'tsx/esm/api'; register();
+      const { parentPort } = await import('node:worker_threads');
+      const { fsStore } = await import(${JSON.stringify(store)});
+      await fsStore({ root: ${JSON.stringify(root)} }).lock('entry');
+      parentPort.postMessage('locked');
+      setInterval(() => {}, 60_000);`;
+    const worker = new Worker(code, { eval: true });
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const holder = JSON.parse(await readFile(join(root, '.locks', 'entry', 'owner.json'), 'utf8')) as LockOwner;
+    expect([holder.pid, holder.threadId]).toEqual([process.pid, worker.threadId]);
+    await worker.terminate();
+    const recovered: StaleLockInfo[] = [];
+    const release = await fsStore({ root, onStaleLock: (info) => recovered.push(info) }).lock('entry', { timeoutMs: 5000 });
+    expect(recovered.map((info) => info.owner?.token)).toEqual([holder.token]);
+    await release();
+  }, 30_000);
 
   it('recovers a lock whose owner.json is damaged', async () => {
     const root = freshRoot();
