@@ -15,7 +15,7 @@ import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
 import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
-import { ownerIsDead, ownerOfName, ownerTag } from '../store/process-owner-node.js';
+import { OWN_START, osThreadIsGone, ownOsThread, ownerIsDead, ownerOfName, ownerTag } from '../store/process-owner-node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
 import { nodeUncompressedCopies } from './uncompressed-copies-node.js';
 import { readFileWithSha256, sha256OfFile } from '../sha256-file-node.js';
@@ -106,7 +106,10 @@ function processTempFolder(): string {
     reclaimDeadTempFolders(tmpdir());
     // The owner goes into the name, as in staging folders: a process killed by a signal never
     // runs its exit handler, and only the name tells a later process that the folder is debris.
-    const folder = mkdtempSync(join(tmpdir(), `geodata-${ownerTag()}-`));
+    // A worker_thread's folder also names its OS thread: a terminated worker runs no exit handler
+    // either, and its process lives on.
+    const thread = threads.isMainThread ? undefined : ownOsThread();
+    const folder = mkdtempSync(join(tmpdir(), `geodata-${thread ? `t${thread.tid}.${thread.startTicks}-` : ''}${ownerTag()}-`));
     privateTemp = folder;
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   }
@@ -115,7 +118,8 @@ function processTempFolder(): string {
 
 /**
  * Removes the temporary folders of processes on this host that are gone (killed by SIGKILL,
- * SIGINT or SIGTERM, which skip exit handlers): they hold materialised inputs and uncompressed
+ * SIGINT or SIGTERM, which skip exit handlers), and of this process's worker threads that ended
+ * (terminated): they hold materialised inputs and uncompressed
  * copies of outputs, up to a GiB each. One readdir; folders of live or unknown owners stay.
  */
 function reclaimDeadTempFolders(folder: string): void {
@@ -126,9 +130,13 @@ function reclaimDeadTempFolders(folder: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith('geodata-p')) continue;
+    if (!name.startsWith('geodata-p') && !name.startsWith('geodata-t')) continue;
     const owner = ownerOfName(name);
-    if (!owner || !ownerIsDead(owner)) continue;
+    if (!owner) continue;
+    const thread = /^geodata-t(\d+)\.(\d+)-/.exec(name);
+    const threadGone =
+      thread !== null && owner.pid === process.pid && owner.startTicks === OWN_START && osThreadIsGone({ tid: Number(thread[1]), startTicks: thread[2]! });
+    if (!threadGone && !ownerIsDead(owner)) continue;
     try {
       rmSync(join(folder, name), { recursive: true, force: true });
     } catch {
