@@ -17,7 +17,10 @@ export interface CacheLayout {
 export interface ConfigValues {
   /** The spec datasets adapt to when `load`/`process` get none. */
   spec: SpatialSpec | undefined;
-  /** The folder (Node) or database name (browser) that holds the cache. Default: the working directory. */
+  /**
+   * The folder (Node) or database name (browser) that holds the cache. Default: the working
+   * directory. In Node a relative folder is resolved when it is set, against the working directory then.
+   */
   root: string;
   /** The store adapter; default: the platform's for `root` (filesystem in Node, IndexedDB in browsers). */
   store: StoreAdapter | undefined;
@@ -85,6 +88,7 @@ export class Config {
    */
   update(changes: Partial<ConfigValues>): this {
     checkChanges(changes);
+    changes = withResolvedRoot(changes);
     const scoped = this.#scopes?.get();
     const global: Partial<ConfigValues> = {};
     for (const [key, value] of Object.entries(changes) as Array<[keyof ConfigValues, never]>) {
@@ -148,6 +152,7 @@ export class Config {
   /** See {@link withConfig}. */
   async within<T>(changes: Partial<ConfigValues>, fn: () => T | Promise<T>): Promise<T> {
     checkChanges(changes);
+    changes = withResolvedRoot(changes);
     this.#scopes ??= getPlatform().createAsyncContext?.<Partial<ConfigValues>>();
     if (this.#scopes) return await this.#scopes.run({ ...this.#scopes.get(), ...changes }, fn);
     // No async context (browsers): the changes hold for the whole page while fn runs. Each key is
@@ -203,6 +208,14 @@ function checkChanges(changes: Partial<ConfigValues>): void {
     const problem = CHECKS[key as keyof ConfigValues](value);
     if (problem) throw new ConfigError(`config ${key} must be ${problem}, got ${describeValue(value)}`);
   }
+}
+
+/**
+ * A relative root resolved now (Node: against the working directory), not when the store is first
+ * used: a script that changes directory after configuring keeps the cache where it said.
+ */
+function withResolvedRoot(changes: Partial<ConfigValues>): Partial<ConfigValues> {
+  return changes.root === undefined ? changes : { ...changes, root: getPlatform().resolvePath(changes.root) };
 }
 
 function isStore(value: unknown): boolean {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Config, ConfigError, Data, SpatialSpec, getConfig, load, memoryStore, register, withConfig } from '../src/node.js';
@@ -11,9 +12,9 @@ describe('config', () => {
     const before = getConfig().snapshot();
     try {
       getConfig().update({ root: 'somewhere', verbose: true });
-      expect(getConfig().root).toBe('somewhere');
+      expect(getConfig().root).toBe(resolve('somewhere'));
       expect(() => getConfig().update({ root: 'elsewhere', strict: true } as never)).toThrow(ConfigError);
-      expect(getConfig().root).toBe('somewhere');
+      expect(getConfig().root).toBe(resolve('somewhere'));
       expect(() => getConfig().update({ layout: { data: 'd' } } as never)).toThrow(/config layout must be an object \{ data, figures, source \}/);
     } finally {
       getConfig().restore(before);
@@ -28,7 +29,7 @@ describe('config', () => {
     expect(getConfig().snapshot()).toEqual(before);
     await expect(
       withConfig({ root: 'scratch' }, async () => {
-        expect(getConfig().root).toBe('scratch');
+        expect(getConfig().root).toBe(resolve('scratch'));
         throw new Error('inside');
       }),
     ).rejects.toThrow('inside');
@@ -111,11 +112,11 @@ describe('config', () => {
       const config = new Config();
       config.update({ root: 'process-wide' });
       await config.within({ root: 'block', verbose: true }, () => {
-        expect([config.root, config.verbose]).toEqual(['block', true]);
+        expect([config.root, config.verbose]).toEqual([resolve('block'), true]);
         config.update({ strictFingerprints: true, verbose: false });
       });
       // root: put back; verbose: changed inside the block since it was set, so kept; strictFingerprints: never the block's.
-      expect([config.root, config.verbose, config.strictFingerprints]).toEqual(['process-wide', false, true]);
+      expect([config.root, config.verbose, config.strictFingerprints]).toEqual([resolve('process-wide'), false, true]);
     } finally {
       setPlatform(platform);
     }

@@ -122,7 +122,8 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
   }
 
   const configFile = readConfigFile(values.config as string | undefined, io.cwd);
-  const root = typeof values.root === 'string' ? resolve(io.cwd, values.root) : (configFile?.root ?? io.cwd);
+  const askedRoot = typeof values.root === 'string' ? resolve(io.cwd, values.root) : configFile?.root;
+  let root = askedRoot ?? io.cwd;
   if (!command.createsRoot && !isFolder(root)) throw new ConfigError(`the cache root ${root} does not exist or is not a folder; give the right one with --root`);
   getConfig().update({ root });
 
@@ -137,6 +138,13 @@ async function run(command: Command, argv: string[], io: CliIo): Promise<number>
   const stopProgress = showProgress({ stream: { write: (text: string) => io.err(text), isTTY: io.errIsTTY && values.json !== true } });
   const modules = await loadPipelineModules(moduleFiles, io.cwd).finally(stopProgress);
   for (const failure of modules.errors) io.err(`geodata: error: cannot load pipeline module ${failure.file}: ${failure.message}\n`);
+  // A module may set its own root as it loads (getConfig().update({ root: 'cache' })). The root
+  // the user named wins; without one, the module's is where its cache is. Either way the command
+  // reports the root whose store it reads, not one and reads the other.
+  if (getConfig().root !== root) {
+    if (askedRoot !== undefined) getConfig().update({ root });
+    else root = getConfig().root;
+  }
   if (moduleFiles.length === 0 && defaultRegistry.names().length === 0 && !JUDGES_NOTHING.includes(command.name)) {
     // Where a command's positionals are its own arguments, modules can only come with -m.
     const example =

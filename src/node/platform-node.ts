@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import threads from 'node:worker_threads';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
 import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
+import { OWN_START, osThreadIsGone, ownOsThread, ownerIsDead, ownerOfName, ownerTag } from '../store/process-owner-node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
 import { nodeUncompressedCopies } from './uncompressed-copies-node.js';
 import { readFileWithSha256, sha256OfFile } from '../sha256-file-node.js';
@@ -102,11 +103,46 @@ let privateTemp: string | undefined;
  */
 function processTempFolder(): string {
   if (!privateTemp) {
-    const folder = mkdtempSync(join(tmpdir(), 'geodata-'));
+    reclaimDeadTempFolders(tmpdir());
+    // The owner goes into the name, as in staging folders: a process killed by a signal never
+    // runs its exit handler, and only the name tells a later process that the folder is debris.
+    // A worker_thread's folder also names its OS thread: a terminated worker runs no exit handler
+    // either, and its process lives on.
+    const thread = threads.isMainThread ? undefined : ownOsThread();
+    const folder = mkdtempSync(join(tmpdir(), `geodata-${thread ? `t${thread.tid}.${thread.startTicks}-` : ''}${ownerTag()}-`));
     privateTemp = folder;
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   }
   return privateTemp;
+}
+
+/**
+ * Removes the temporary folders of processes on this host that are gone (killed by SIGKILL,
+ * SIGINT or SIGTERM, which skip exit handlers), and of this process's worker threads that ended
+ * (terminated): they hold materialised inputs and uncompressed
+ * copies of outputs, up to a GiB each. One readdir; folders of live or unknown owners stay.
+ */
+function reclaimDeadTempFolders(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith('geodata-p') && !name.startsWith('geodata-t')) continue;
+    const owner = ownerOfName(name);
+    if (!owner) continue;
+    const thread = /^geodata-t(\d+)\.(\d+)-/.exec(name);
+    const threadGone =
+      thread !== null && owner.pid === process.pid && owner.startTicks === OWN_START && osThreadIsGone({ tid: Number(thread[1]), startTicks: thread[2]! });
+    if (!threadGone && !ownerIsDead(owner)) continue;
+    try {
+      rmSync(join(folder, name), { recursive: true, force: true });
+    } catch {
+      // Another user's folder, or one removed meanwhile: not ours to insist on.
+    }
+  }
 }
 
 const nodeWorkspace: Workspace = {

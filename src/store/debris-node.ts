@@ -4,6 +4,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { acquireFolderLock } from './fs-lock-node.js';
 import { TEMP_MARKER } from './key.js';
 import { ownerIsDead, ownerOfName, type ProcessOwner } from './process-owner-node.js';
 
@@ -23,10 +24,12 @@ export interface DebrisItem {
 
 /** Lock folders renamed away on release or recovery, or being created: `<lock>.geodata-tmp-<kind>-<id>`. */
 const LOCK_DEBRIS = /\.geodata-tmp-(released|stale|new)-/;
+/** The lock a computation holds on its entry (its folder name is the lock name). */
+const ENTRY_LOCK = /^entry-[0-9a-f]{64}$/;
 
 /**
- * The debris under `root` (`.staging/` and the lock folders of `.locks/` that are no lock),
- * with their owners judged and, when `withSizes`, their sizes.
+ * The debris under `root` (`.staging/`, the lock folders of `.locks/` that are no lock, and entry
+ * locks whose owner is dead), with their owners judged and, when `withSizes`, their sizes.
  */
 export async function findDebris(root: string, options: { withSizes?: boolean } = {}): Promise<DebrisItem[]> {
   const items: DebrisItem[] = [];
@@ -34,6 +37,13 @@ export async function findDebris(root: string, options: { withSizes?: boolean } 
     items.push({ path: `.staging/${name}`, kind: 'staging', owner: judge(ownerOfName(name)), bytes: 0 });
   }
   for (const name of await names(join(root, '.locks'))) {
+    if (ENTRY_LOCK.test(name)) {
+      // A computation killed after its commit, or whose entry no run asks for again, leaves its
+      // entry lock for good: nothing else ever takes it over. A lock held by a live owner is no debris.
+      const owner = judge(await lockOwner(join(root, '.locks', name)));
+      if (owner === 'dead') items.push({ path: `.locks/${name}`, kind: 'lock', owner, bytes: 0 });
+      continue;
+    }
     if (!name.includes(TEMP_MARKER) || !LOCK_DEBRIS.test(name)) continue;
     items.push({ path: `.locks/${name}`, kind: 'lock', owner: judge(await lockOwner(join(root, '.locks', name))), bytes: 0 });
   }
@@ -48,11 +58,22 @@ export async function findDebris(root: string, options: { withSizes?: boolean } 
  */
 export async function reclaimDebris(root: string): Promise<DebrisItem[]> {
   const dead = (await findDebris(root)).filter((item) => item.owner === 'dead');
+  const reclaimed: DebrisItem[] = [];
   for (const item of dead) {
     item.bytes = await treeSize(join(root, item.path));
-    await rm(join(root, item.path), { recursive: true, force: true }).catch(() => undefined);
+    const lockName = item.path.slice('.locks/'.length);
+    if (item.kind === 'lock' && ENTRY_LOCK.test(lockName)) {
+      // A lock is taken over the way waiters take it (under the recovery guard, its owner read
+      // again), never removed outright: another process may be recovering it this very moment.
+      const release = await acquireFolderLock(join(root, '.locks'), lockName, { timeoutMs: 0, storeName: `fs:${root}` }).catch(() => undefined);
+      if (!release) continue;
+      await release().catch(() => undefined);
+    } else {
+      await rm(join(root, item.path), { recursive: true, force: true }).catch(() => undefined);
+    }
+    reclaimed.push(item);
   }
-  return dead;
+  return reclaimed;
 }
 
 function judge(owner: ProcessOwner | undefined): DebrisItem['owner'] {

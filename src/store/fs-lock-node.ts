@@ -8,7 +8,7 @@ import { InvalidInputError } from '../errors.js';
 import { errorCode, fsStoreError } from './fs-errors-node.js';
 import { createInProcessLock, lockTimeoutError, type InProcessLock, type LockOptions } from './in-process-lock.js';
 import { TEMP_MARKER } from './key.js';
-import { OWN_START, ownerIsDead } from './process-owner-node.js';
+import { OWN_START, osThreadIsGone, ownOsThread, ownerIsDead } from './process-owner-node.js';
 import { foreignLeaseExpired, holdLease } from './lock-lease-node.js';
 import { sha256Hex } from '../sha256.js';
 
@@ -22,6 +22,8 @@ export interface LockOwner {
   threadId: number;
   /** Linux only: the process start time from /proc, to recognise a reused pid. */
   startTicks?: string;
+  /** Linux only: the holder's OS thread, which tells a worker_thread that ended from one that runs. */
+  osThread?: { tid: number; startTicks: string };
 }
 
 /** Reported when a lock left by a dead process is taken over (`owner` is undefined if its owner.json was unreadable). */
@@ -55,6 +57,8 @@ const state: ProcessLockState = ((globalThis as Record<symbol, unknown>)[STATE_K
 }) as ProcessLockState;
 
 const OWNER_FILE = 'owner.json';
+/** The OS thread this module's thread runs on (each worker_thread loads its own copy). */
+const OWN_THREAD = ownOsThread();
 /** A recovery guard older than this was left by a crash: recovering takes milliseconds. */
 const STALE_GUARD_MS = 10_000;
 
@@ -83,6 +87,7 @@ export async function acquireFolderLock(locksDir: string, name: string, options:
     token: randomBytes(12).toString('hex'),
     threadId,
     startTicks: OWN_START,
+    ...(OWN_THREAD ? { osThread: OWN_THREAD } : {}),
   };
   try {
     for (let attempt = 0; ; attempt++) {
@@ -176,7 +181,10 @@ function isStale(owner: LockOwner | 'unreadable'): boolean {
   // owner.json is complete before the folder becomes visible, so unreadable means damaged.
   if (owner === 'unreadable') return true;
   if (owner.hostname === hostname() && owner.pid === process.pid && owner.startTicks === OWN_START) {
-    return owner.threadId === threadId && !state.heldTokens.has(owner.token);
+    if (owner.threadId === threadId) return !state.heldTokens.has(owner.token);
+    // A worker_thread terminated while holding a lock never releases it, and this process lives
+    // on: without this, every later holder here and elsewhere waited until the process exited.
+    return owner.osThread !== undefined && osThreadIsGone(owner.osThread);
   }
   return ownerIsDead(owner);
 }

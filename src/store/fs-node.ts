@@ -219,7 +219,21 @@ export function fsStore(options: FsStoreOptions): FsStore {
 
     async lock(lockName, lockOptions = {}) {
       await reclaimOnce();
-      return acquireFolderLock(join(root, '.locks'), lockName, { ...lockOptions, storeName: name, onStaleLock: options.onStaleLock });
+      let recovered = false;
+      const onStaleLock = (info: StaleLockInfo) => {
+        recovered = true;
+        options.onStaleLock?.(info);
+      };
+      const release = await acquireFolderLock(join(root, '.locks'), lockName, { ...lockOptions, storeName: name, onStaleLock });
+      // A waiter that took over the lock of a process that died after this store's first write
+      // would otherwise leave that process's staging folders until some later run: reclaim now.
+      if (recovered) {
+        await reclaimDebris(root).then(
+          (items) => void (items.length > 0 && options.onReclaim?.(items)),
+          () => undefined,
+        );
+      }
+      return release;
     },
 
     localPath(key) {

@@ -1,6 +1,6 @@
 // Node only: who owns a lock or a staging folder, and whether that owner is provably gone.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { errorCode } from './fs-errors-node.js';
 
@@ -32,6 +32,41 @@ export function processStart(pid: number): string | 'zombie' | undefined {
 
 /** This process's start time (see {@link processStart}). */
 export const OWN_START: string | undefined = ((start) => (start === 'zombie' ? undefined : start))(processStart(process.pid));
+
+/**
+ * On Linux, the OS thread this JavaScript thread runs on (every worker_thread has its own) and its
+ * start time, from /proc/thread-self. Undefined elsewhere.
+ */
+export function ownOsThread(): { tid: number; startTicks: string } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    // Synchronous on purpose: only a call made on this thread reads this thread's link.
+    const tid = Number(/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
+    const start = taskStart(tid);
+    return Number.isInteger(tid) && start !== undefined && start !== 'zombie' ? { tid, startTicks: start } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the OS thread `thread` of this process has ended (a worker_thread that exited or was
+ * terminated): its task is gone, a zombie, or now another thread (another start time).
+ */
+export function osThreadIsGone(thread: { tid: number; startTicks: string }): boolean {
+  const start = taskStart(thread.tid);
+  return start === undefined || start === 'zombie' || start !== thread.startTicks;
+}
+
+function taskStart(tid: number): string | 'zombie' | undefined {
+  try {
+    const text = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? 'zombie' : fields[19];
+  } catch {
+    return undefined;
+  }
+}
 
 /** This process as an owner. */
 export function ownProcess(): ProcessOwner {

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useTempCache } from '../helpers/cache.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/child-pipeline.ts', import.meta.url));
+const TEMP_CHILD = fileURLToPath(new URL('./fixtures/temp-folder-child.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 function child(root: string, mode: string, log: string, env: Record<string, string> = {}) {
@@ -57,6 +59,41 @@ describe('across processes', () => {
     expect(second.stdout.trim().split('\n')).toEqual([first.stdout.trim().split('\n')[0], 'gdal never started']);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
   });
+
+  it('keeps the cache at a relative root as resolved when it was set, after the script changes directory', async () => {
+    const elsewhere = join(cache.root, 'elsewhere');
+    mkdirSync(elsewhere);
+    const run = await child(cache.root, 'chdir', join(cache.root, 'chdir.log'), { GEODATA_TEST_CHDIR: elsewhere }).done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(new RegExp(`^${cache.root}/cache/data_processed/[0-9a-f]{64}/slow_constant\\.tif$`));
+    expect(existsSync(run.stdout.trim())).toBe(true);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('removes the temporary folder of a process killed by a signal when the next process makes its own', async () => {
+    // All three live at once, so none reclaims another's folder before it is killed.
+    const folders = await Promise.all(
+      (['SIGKILL', 'SIGINT', 'SIGTERM'] as const).map(async (signal) => {
+        const killed = spawn(process.execPath, ['--import', 'tsx', TEMP_CHILD, 'hang'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+        const exited = new Promise((resolve) => killed.on('exit', resolve));
+        const folder = await new Promise<string>((resolve) => killed.stdout.on('data', (line) => resolve(String(line).trim())));
+        return { folder, kill: () => (killed.kill(signal), exited) };
+      }),
+    );
+    expect(folders.map(({ folder }) => existsSync(join(folder, 'uncompressed.tif')))).toEqual([true, true, true]);
+    await Promise.all(folders.map(({ kill }) => kill()));
+    // Exit handlers do not run on these signals: the folders are still there.
+    expect(folders.map(({ folder }) => existsSync(folder))).toEqual([true, true, true]);
+    const next = await new Promise<string>((resolve) => {
+      const proc = spawn(process.execPath, ['--import', 'tsx', TEMP_CHILD, 'exit'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      proc.stdout.on('data', (d) => (out += d));
+      proc.on('exit', () => resolve(out.trim()));
+    });
+    expect(next).toMatch(new RegExp(`^${tmpdir()}/geodata-p\\d+\\.`));
+    expect(folders.map(({ folder }) => existsSync(folder))).toEqual([false, false, false]);
+    expect(existsSync(next)).toBe(false); // its own, removed as it exited
+  }, 30_000);
 
   it('leaves no visible entry when a process is killed inside _process, and the next run recomputes', async () => {
     const log = join(cache.root, 'hang.log');

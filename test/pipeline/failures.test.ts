@@ -135,6 +135,32 @@ describe('bad inputs leave the store untouched', () => {
     expect(cache.events.filter((e) => e.type === 'fail')).toHaveLength(2);
   });
 
+  it('_process that throws something other than an Error: the error shows what was thrown, not [object Object]', async () => {
+    class ThrowsObject extends Data {
+      async _process() {
+        throw { code: 42, reason: 'quota' };
+      }
+    }
+    register(ThrowsObject);
+    class ThrowsForeignError extends Data {
+      async _process() {
+        // An Error made in another realm (a vm context) is no instanceof Error here.
+        throw Object.create(null, { message: { value: 'made elsewhere' } });
+      }
+    }
+    register(ThrowsForeignError);
+    await expect(load(new ThrowsObject(), SPEC)).rejects.toThrow(/^computing ThrowsObject for SpatialSpec\(.*\) failed \(object\): \{"code":42,"reason":"quota"\}; no entry was written$/);
+    await expect(load(new ThrowsForeignError(), SPEC)).rejects.toThrow(/failed \(object\): made elsewhere; no entry was written$/);
+    class ThrowsBare extends Data {
+      async _process() {
+        throw Object.create(null);
+      }
+    }
+    register(ThrowsBare);
+    await expect(load(new ThrowsBare(), SPEC)).rejects.toThrow(/^computing ThrowsBare .* failed \(object\): an object \(no class\) with no message; no entry was written$/);
+    expect(visibleEntries(cache.root)).toEqual([]);
+  });
+
   it('_process that writes nothing', async () => {
     await expect(load(new WritesNothing(), SPEC)).rejects.toThrow(/WritesNothing produced no output: nothing was written to .*writes_nothing\.tif; write the result to this\.ensureProcessedPath\(spec\)/);
     expect(visibleEntries(cache.root)).toEqual([]);

@@ -1,6 +1,6 @@
 // geodata imports and runs inside a Node worker_thread (geotiff's web-worker dependency used to
 // crash there: "Cannot destructure property 'mod' of 'threads.workerData'").
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,7 +25,29 @@ function runInWorker(options: { workerData?: unknown }): Promise<unknown> {
   });
 }
 
+/** Starts the temporary-folder fixture in a worker thread; resolves to the worker and its folder. */
+async function tempFolderWorker(): Promise<{ worker: Worker; folder: string }> {
+  const code = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(new URL('./fixtures/temp-folder-worker.ts', import.meta.url).href)});`;
+  const worker = new Worker(code, { eval: true });
+  const folder = await new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { worker, folder };
+}
+
 describe('geodata in a Node worker_thread', () => {
+  it('removes the temporary folder of a terminated worker thread when another thread makes its own', async () => {
+    const first = await tempFolderWorker();
+    await first.worker.terminate();
+    // A terminated thread runs no exit handler: its folder is still there.
+    expect(existsSync(join(first.folder, 'uncompressed.tif'))).toBe(true);
+    const second = await tempFolderWorker();
+    expect(existsSync(first.folder)).toBe(false);
+    expect(existsSync(second.folder)).toBe(true);
+    await second.worker.terminate();
+  }, 60_000);
+
   it('computes an entry through GDAL and reads it back with geotiff.js in a thread without workerData', async () => {
     expect(await runInWorker({})).toEqual({ values: [1, 2, 3, 4], workerData: undefined });
   }, 60_000);

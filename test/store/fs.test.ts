@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, StoreError } from '../../src/errors.js';
 import { safeLockName, type LockOwner, type StaleLockInfo } from '../../src/store/fs-lock-node.js';
@@ -338,6 +339,29 @@ describe('fsStore locks', () => {
     expect(recovered).toEqual([]);
   });
 
+  it('takes over a lock whose holder was a worker thread terminated while holding it', async () => {
+    const root = freshRoot();
+    const store = new URL('../../src/store/node.js', import.meta.url).href;
+    const code = `import { register } from 'tsx/esm/api'; register();
+      const { parentPort } = await import('node:worker_threads');
+      const { fsStore } = await import(${JSON.stringify(store)});
+      await fsStore({ root: ${JSON.stringify(root)} }).lock('entry');
+      parentPort.postMessage('locked');
+      setInterval(() => {}, 60_000);`;
+    const worker = new Worker(code, { eval: true });
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const holder = JSON.parse(await readFile(join(root, '.locks', 'entry', 'owner.json'), 'utf8')) as LockOwner;
+    expect([holder.pid, holder.threadId]).toEqual([process.pid, worker.threadId]);
+    await worker.terminate();
+    const recovered: StaleLockInfo[] = [];
+    const release = await fsStore({ root, onStaleLock: (info) => recovered.push(info) }).lock('entry', { timeoutMs: 5000 });
+    expect(recovered.map((info) => info.owner?.token)).toEqual([holder.token]);
+    await release();
+  }, 30_000);
+
   it('recovers a lock whose owner.json is damaged', async () => {
     const root = freshRoot();
     const folder = join(root, '.locks', safeLockName('entry'));
@@ -473,6 +497,52 @@ describe('fsStore debris of killed runs', () => {
     await release();
     expect(reclaimed).toEqual([`.staging/${staged} ${1 << 20}`]);
     expect(await listing(join(root, '.staging'))).toEqual(['aaaaaaaaaaaaaaaa-p1.100.00000000-Zz9Yy8', 'bbbbbbbbbbbbbbbb-Xx1Ww2', mine.split('/').at(-1)]);
+    expect(await listing(join(root, '.locks'))).toEqual([]);
+  }, 30_000);
+
+  it('reclaims the staging folder of a process that died while this store waited for its lock, once the lock is taken over', async () => {
+    const root = freshRoot();
+    const child = startChild(['stage', root, 'entry-k']);
+    await child.waitFor('staged');
+    const [staged] = await listing(join(root, '.staging'));
+    const reclaimed: string[] = [];
+    const store = fsStore({ root, onReclaim: (items) => reclaimed.push(...items.map((item) => item.path)) });
+    // The store's first write happens while the child lives: nothing of it is reclaimed then.
+    await (await store.lock('entry-other')).call(undefined);
+    const waiting = store.lock('entry-k', { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const release = await waiting;
+    expect(reclaimed).toEqual([`.staging/${staged}`]);
+    expect(await listing(join(root, '.staging'))).toEqual([]);
+    await release();
+    expect(await listing(join(root, '.locks'))).toEqual([]);
+  }, 30_000);
+
+  it('counts and reclaims the entry lock of a process killed after its commit, which no run takes over, and leaves held ones', async () => {
+    const root = freshRoot();
+    const dead = `entry-${'a'.repeat(64)}`;
+    const held = `entry-${'b'.repeat(64)}`;
+    const child = startChild(['hold', root, dead]);
+    await child.waitFor('locked');
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const store = fsStore({ root });
+    const release = await store.lock(held);
+    // The store's first write reclaimed the dead lock already; a second store sees one left by a later death.
+    expect(await listing(join(root, '.locks'))).toEqual([held]);
+
+    const again = startChild(['hold', root, dead]);
+    await again.waitFor('locked');
+    again.process.kill('SIGKILL');
+    await again.exited;
+    expect((await fsStore({ root }).debris()).map((item) => `${item.path} ${item.kind} ${item.owner}`)).toEqual([`.locks/${dead} lock dead`]);
+    const reclaimed: string[] = [];
+    await fsStore({ root, onReclaim: (items) => reclaimed.push(...items.map((item) => item.path)) }).createStagingFolder('x');
+    expect(reclaimed).toEqual([`.locks/${dead}`]);
+    expect(await listing(join(root, '.locks'))).toEqual([held]);
+    await release();
     expect(await listing(join(root, '.locks'))).toEqual([]);
   }, 30_000);
 
