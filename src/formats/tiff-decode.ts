@@ -2,7 +2,7 @@ import { FileError, InvalidInputError } from '../errors.js';
 import { dtypeFromTiff, dtypeInfo, type DType, type TypedArray } from '../raster/dtype.js';
 import type { DeflateCodec } from './deflate-codec.js';
 import { decodeFloatingPoint, decodeHorizontal, type BlockShape } from './tiff-predictor.js';
-import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffLayout } from './tiff-layout.js';
+import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffEntry, type TiffLayout } from './tiff-layout.js';
 
 const SAMPLE_FORMAT = 339;
 
@@ -75,6 +75,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
   const down = Math.ceil(height / blockHeight);
   if (offsets.length < (planar === 2 ? samples : 1) * across * down) return undefined;
   const blockSamples = planar === 2 ? 1 : samples;
+  const fill = sparseFill(ifd, dtype);
   const ArrayType = dtypeInfo(dtype).array as unknown as { new (length: number): TypedArray; new (buffer: ArrayBufferLike, offset: number, length: number): TypedArray };
 
   return {
@@ -101,7 +102,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         const size = counts[job.index] ?? 0;
         const rows = tiled ? blockHeight : Math.min(blockHeight, height - job.row * blockHeight);
         const shape: BlockShape = { width: blockWidth, rows, samples: blockSamples, bytesPerSample };
-        if (size === 0) return { job, shape, block: undefined }; // a sparse block: zeros, as GDAL reads it without nodata
+        if (size === 0) return { job, shape, block: undefined }; // a sparse block, never written: `fill`
         const stored = await read(offsets[job.index]!, size);
         if (stored.length < size) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
         let block: Uint8Array;
@@ -124,12 +125,18 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         return { job, shape, block };
       };
       const place = ({ job, shape, block }: Awaited<ReturnType<typeof decodeBlock>>) => {
-        if (!block) return;
         const x0 = Math.max(window.x, job.column * blockWidth);
         const x1 = Math.min(window.x + window.width, (job.column + 1) * blockWidth, width);
         const y0 = Math.max(window.y, job.row * blockHeight);
         const y1 = Math.min(window.y + window.height, job.row * blockHeight + shape.rows);
         const rowOf = (y: number) => y - job.row * blockHeight;
+        if (!block) {
+          if (fill === 0) return;
+          for (const target of blockSamples === 1 ? [out[bands.indexOf(job.plane)]!] : out) {
+            for (let y = y0; y < y1; y++) target.fill(fill, (y - window.y) * window.width + (x0 - window.x), (y - window.y) * window.width + (x1 - window.x));
+          }
+          return;
+        }
         if (predictor === 3 && blockSamples === 1) {
           const target = out[bands.indexOf(job.plane)]!;
           const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
@@ -172,6 +179,22 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
       return out;
     },
   };
+}
+
+/**
+ * What GDAL reads in a block the file never wrote (a sparse file's missing tile or strip): the
+ * band's nodata (GDAL_NODATA, tag 42113) as the pixel type holds it, else 0.
+ */
+function sparseFill(ifd: readonly TiffEntry[], dtype: DType): number {
+  const entry = ifd.find((candidate) => candidate.tag === TAG.gdalNodata);
+  if (!entry) return 0;
+  const text = new TextDecoder().decode(entry.value).replace(/\0.*$/s, '').trim();
+  const value = Number(text);
+  const info = dtypeInfo(dtype);
+  if (!info.integer) return value;
+  // GDAL's copy into an integer type: rounded and clamped, NaN as 0.
+  if (Number.isNaN(value)) return 0;
+  return Math.min(info.max, Math.max(info.min, Math.round(value)));
 }
 
 function checkWindow(window: RasterWindow, width: number, height: number, name: string): void {

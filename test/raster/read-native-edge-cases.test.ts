@@ -1,0 +1,62 @@
+/**
+ * readRaster and readWindow against native GDAL's ReadAsArray on GeoTIFFs native GDAL writes
+ * in layouts geodata's own files never have: sparse files, big-endian files, odd nodata values.
+ * Each input is made here by native GDAL's Python bindings (skipped without them).
+ */
+import { describe, expect, it } from 'vitest';
+import { readRaster, readWindow } from '../../src/node.js';
+import type { Raster } from '../../src/raster/raster.js';
+import { HAS_NATIVE_PYTHON, NO_NATIVE_PYTHON, runPython } from '../formats/native.js';
+import { useScratchFolder } from '../wasm/fixtures.js';
+import { spawnSync } from 'node:child_process';
+
+interface NativeRead {
+  size: [number, number];
+  geoTransform: number[];
+  bands: Array<{ type: string; nodata: number | 'nan' | null; scale: number | null; offset: number | null; values: Array<number | 'nan'> }>;
+}
+
+/** Runs Python with native GDAL: `code` gets `gdal`, `np` and `path` (the file to write). */
+function makeWithGdal(path: string, code: string): void {
+  const script = `import sys\nimport numpy as np\nfrom osgeo import gdal, osr\ngdal.UseExceptions()\npath = sys.argv[1]\n${code}\n`;
+  const result = spawnSync('/usr/bin/python3', ['-c', script, path], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`making ${path} with native GDAL failed: ${result.stderr}`);
+}
+
+function nativeRead(path: string, window?: { x: number; y: number; width: number; height: number }): NativeRead {
+  return JSON.parse(runPython('native-read.py', [path, ...(window ? [window.x, window.y, window.width, window.height].map(String) : [])])) as NativeRead;
+}
+
+/** The bands of a Raster as native-read.py prints them. */
+function asNative(raster: Raster): Array<Array<number | 'nan'>> {
+  return raster.bands.map((band) => Array.from(band, (value) => (Number.isNaN(value) ? 'nan' : value)));
+}
+
+describe.skipIf(!HAS_NATIVE_PYTHON)(`reading GeoTIFFs as native GDAL does${HAS_NATIVE_PYTHON ? '' : ` (${NO_NATIVE_PYTHON})`}`, () => {
+  const scratch = useScratchFolder('read-native');
+
+  for (const { label, type, nodata, options } of [
+    { label: 'Int16 tiles, nodata -9999', type: 'GDT_Int16', nodata: '-9999', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=DEFLATE'" },
+    { label: 'Float32 tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16'" },
+    { label: 'Int16 strips, nodata 7', type: 'GDT_Int16', nodata: '7', options: "'BLOCKYSIZE=8'" },
+  ]) {
+    it(`reads the never-written blocks of a sparse file as its nodata, as GDAL does (${label})`, async () => {
+      const file = scratch.path(`sparse-${label.replace(/\W+/g, '-')}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 40, 36, 1, gdal.${type}, ['SPARSE_OK=TRUE', ${options}])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+band = ds.GetRasterBand(1)
+band.SetNoDataValue(${nodata})
+band.WriteArray(np.arange(16 * 16).reshape(16, 16) % 100, 0, 0)
+ds = None`,
+      );
+      const expected = nativeRead(file);
+      const whole = await readRaster(file);
+      expect(asNative(whole)).toEqual(expected.bands.map((band) => band.values));
+      const window = { x: 10, y: 12, width: 30, height: 24 };
+      const part = await readWindow(file, window);
+      expect(asNative(part)).toEqual(nativeRead(file, window).bands.map((band) => band.values));
+    });
+  }
+});
