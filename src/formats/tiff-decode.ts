@@ -35,7 +35,7 @@ export interface TiffPixels {
 
 /**
  * The fast pixel path for the GeoTIFFs geodata writes (and most others GDAL writes): uncompressed
- * or DEFLATE (and LZW or PackBits when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, little-endian, whole-byte samples. Blocks
+ * or DEFLATE (and LZW or PackBits when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, either byte order, whole-byte samples. Blocks
  * are inflated by `codec` (native zlib on the thread pool in Node) several at a time, the predictor
  * undone in place and each row copied once into its band. Returns undefined for a file it does not
  * handle (the caller then decodes with geotiff.js).
@@ -44,7 +44,7 @@ export interface TiffPixels {
  */
 export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCodec, name: string, other?: BlockDecoder): TiffPixels | undefined {
   const ifd = layout.ifds[0];
-  if (!ifd || !layout.littleEndian) return undefined;
+  if (!ifd) return undefined;
   const le = layout.littleEndian;
   const number = (tag: number, fallback: number) => tagNumber(ifd, tag, le, fallback);
   const compression = number(TAG.compression, 1);
@@ -76,6 +76,10 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
   if (offsets.length < (planar === 2 ? samples : 1) * across * down) return undefined;
   const blockSamples = planar === 2 ? 1 : samples;
   const fill = sparseFill(ifd, dtype);
+  // A big-endian file's samples are swapped to little-endian before predictor 2 is undone, as
+  // libtiff does; predictor 3's byte planes are the same in either byte order (most significant
+  // first), and undoing it yields little-endian values.
+  const swap = !le && bytesPerSample > 1 && predictor !== 3;
   const ArrayType = dtypeInfo(dtype).array as unknown as { new (length: number): TypedArray; new (buffer: ArrayBufferLike, offset: number, length: number): TypedArray };
 
   return {
@@ -106,7 +110,8 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         const stored = await read(offsets[job.index]!, size);
         if (stored.length < size) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
         let block: Uint8Array;
-        if (compression === 1) block = predictor === 1 && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
+        // `stored` may be a view of the caller's bytes: changed only in a copy.
+        if (compression === 1) block = predictor === 1 && !swap && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
         else if (other_) {
           try {
             block = await other_(compression, stored);
@@ -122,6 +127,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
             throw new FileError(`${name} has a damaged DEFLATE block (${(error as Error).message})`, name, { cause: error });
           }
         }
+        if (swap) swapBytes(block, bytesPerSample);
         return { job, shape, block };
       };
       const place = ({ job, shape, block }: Awaited<ReturnType<typeof decodeBlock>>) => {
@@ -179,6 +185,18 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
       return out;
     },
   };
+}
+
+/** Reverses the bytes of each `bytesPerSample`-byte sample of `block`, in place. */
+function swapBytes(block: Uint8Array, bytesPerSample: number): void {
+  const end = block.length - (block.length % bytesPerSample);
+  for (let at = 0; at < end; at += bytesPerSample) {
+    for (let low = at, high = at + bytesPerSample - 1; low < high; low++, high--) {
+      const byte = block[low]!;
+      block[low] = block[high]!;
+      block[high] = byte;
+    }
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ export interface ReadWindowOptions {
  * window touches are read and decoded, so rasters larger than memory (a cache entry that `load()`
  * refuses, say) can be worked through piece by piece. The result is a `Raster` of the window, its
  * transform shifted to the window's corner. Reads every codec geodata writes (DEFLATE, LZW,
- * PackBits, none), from its files or any other little-endian GeoTIFF with whole-byte samples;
+ * PackBits, none), from its files or any other GeoTIFF (either byte order) with whole-byte samples;
  * other codecs (JPEG, ZSTD, ...) are an `UnsupportedFormatError`.
  *
  * @example
@@ -47,7 +47,7 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
     const layout = await readTiffLayout(read, path);
     const pixels = tiffPixels(layout, read, deflateCodec(), path, geotiffBlock);
     if (!pixels) {
-      throw new UnsupportedFormatError(`${path}: readWindow reads little-endian GeoTIFFs with whole-byte samples, uncompressed or DEFLATE, LZW or PackBits (every codec geodata writes); this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
+      throw new UnsupportedFormatError(`${path}: readWindow reads GeoTIFFs with whole-byte samples, uncompressed or DEFLATE, LZW or PackBits (every codec geodata writes); this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
     }
     const bandNumbers = options.bands ?? Array.from({ length: pixels.samples }, (_, i) => i + 1);
     const image = await headerImage(file, path);

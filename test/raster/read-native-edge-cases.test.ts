@@ -9,6 +9,7 @@ import type { Raster } from '../../src/raster/raster.js';
 import { HAS_NATIVE_PYTHON, NO_NATIVE_PYTHON, runPython } from '../formats/native.js';
 import { useScratchFolder } from '../wasm/fixtures.js';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 interface NativeRead {
   size: [number, number];
@@ -57,6 +58,34 @@ ds = None`,
       const window = { x: 10, y: 12, width: 30, height: 24 };
       const part = await readWindow(file, window);
       expect(asNative(part)).toEqual(nativeRead(file, window).bands.map((band) => band.values));
+    });
+  }
+
+  for (const { type, options } of [
+    { type: 'UInt16', options: "'COMPRESS=DEFLATE', 'PREDICTOR=2'" },
+    { type: 'Int32', options: "'COMPRESS=DEFLATE', 'PREDICTOR=2', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16'" },
+    { type: 'Float32', options: "'COMPRESS=DEFLATE', 'PREDICTOR=3', 'BLOCKYSIZE=7'" },
+    { type: 'Float64', options: "'COMPRESS=DEFLATE', 'PREDICTOR=3', 'INTERLEAVE=BAND'" },
+    { type: 'Float32', options: "'BLOCKYSIZE=8'" },
+  ]) {
+    it(`reads a big-endian ${type} GeoTIFF (${options.replace(/'/g, '')}) with native GDAL's pixels, whole and by window`, async () => {
+      const file = scratch.path(`big-endian-${type}-${options.replace(/\W+/g, '-')}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 41, 30, 2, gdal.GDT_${type}, ['ENDIANNESS=BIG', ${options}])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+rng = np.random.default_rng(3)
+for b in (1, 2):
+    values = rng.normal(0, 1000, (30, 41)) if '${type}'.startswith('Float') else rng.integers(0, 60000 if '${type}' == 'UInt16' else 30000, (30, 41))
+    ds.GetRasterBand(b).WriteArray(values)
+ds = None`,
+      );
+      expect(readFileSync(file).subarray(0, 2).toString()).toBe('MM');
+      const whole = await readRaster(file);
+      expect(asNative(whole)).toEqual(nativeRead(file).bands.map((band) => band.values));
+      const window = { x: 17, y: 9, width: 24, height: 21 };
+      const part = await readWindow(file, window, { bands: [2] });
+      expect(asNative(part)).toEqual([nativeRead(file, window).bands[1]!.values]);
     });
   }
 });
