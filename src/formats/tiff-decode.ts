@@ -15,14 +15,19 @@ export interface RasterWindow {
 }
 
 /**
- * Decodes one stored block of a codec other than DEFLATE (TIFF compression 5, LZW, or 32773,
- * PackBits) into its raw bytes, the predictor still applied. Given to `tiffPixels` by callers that
- * must read every codec geodata writes (`readWindow`); geotiff.js's decoders, loaded on first use.
+ * Decodes one stored block of a codec other than DEFLATE (TIFF compression 5, LZW, 32773,
+ * PackBits, or 50000, ZSTD) into its raw bytes, the predictor still applied. Given to
+ * `tiffPixels` by `readWindow` and `readRaster`: geotiff.js's decoders, loaded on first use.
  */
 export type BlockDecoder = (compression: number, stored: Uint8Array) => Promise<Uint8Array>;
 
-/** TIFF compression codes a `BlockDecoder` is asked for: LZW and PackBits, the other codecs geodata writes. */
-export const OTHER_COMPRESSIONS: readonly number[] = [5, 32773];
+/**
+ * TIFF compression codes a `BlockDecoder` is asked for, by name: LZW and PackBits (the other
+ * codecs geodata writes) and ZSTD, whose blocks need no parameters either. Through `tiffPixels`
+ * their predictors are undone in the file's byte order and sparse blocks read as nodata, which
+ * geotiff.js's own reading of them gets wrong.
+ */
+export const OTHER_COMPRESSIONS: Readonly<Record<number, string>> = { 5: 'LZW', 32773: 'PackBits', 50000: 'ZSTD' };
 
 /** The pixel layout of a TIFF's first directory, when the fast decoder handles it. */
 export interface TiffPixels {
@@ -35,7 +40,7 @@ export interface TiffPixels {
 
 /**
  * The fast pixel path for the GeoTIFFs geodata writes (and most others GDAL writes): uncompressed
- * or DEFLATE (and LZW or PackBits when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, either byte order, whole-byte samples. Blocks
+ * or DEFLATE (and LZW, PackBits or ZSTD when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, either byte order, whole-byte samples. Blocks
  * are inflated by `codec` (native zlib on the thread pool in Node) several at a time, the predictor
  * undone in place and each row copied once into its band. Returns undefined for a file it does not
  * handle (the caller then decodes with geotiff.js).
@@ -49,7 +54,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
   const number = (tag: number, fallback: number) => tagNumber(ifd, tag, le, fallback);
   const compression = number(TAG.compression, 1);
   const predictor = number(TAG.predictor, 1);
-  const other_ = other && OTHER_COMPRESSIONS.includes(compression) ? other : undefined;
+  const other_ = other && compression in OTHER_COMPRESSIONS ? other : undefined;
   if ((![1, 8, 32946].includes(compression) && !other_) || ![1, 2, 3].includes(predictor)) return undefined;
   const bits = entryNumbers(ifd.find((entry) => entry.tag === TAG.bitsPerSample), le);
   if (bits.length === 0 || !bits.every((value) => value === bits[0] && [8, 16, 32, 64].includes(value))) return undefined;
@@ -116,10 +121,10 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
           try {
             block = await other_(compression, stored);
           } catch (error) {
-            throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block (${(error as Error).message})`, name, { cause: error });
+            throw new FileError(`${name} has a damaged ${OTHER_COMPRESSIONS[compression]} block (${(error as Error).message})`, name, { cause: error });
           }
           const expected = shape.width * shape.rows * shape.samples * bytesPerSample;
-          if (block.length < expected) throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block: ${block.length} bytes decoded where the block holds ${expected}`, name);
+          if (block.length < expected) throw new FileError(`${name} has a damaged ${OTHER_COMPRESSIONS[compression]} block: ${block.length} bytes decoded where the block holds ${expected}`, name);
         } else {
           try {
             block = await codec.inflate(stored, shape.width * shape.rows * shape.samples * bytesPerSample);

@@ -186,8 +186,16 @@ export async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
 async function fastBands(bytes: Uint8Array | ArrayBuffer, name: string, bandNumbers: number[]): Promise<TypedArray[] | undefined> {
   const all = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const read = async (offset: number, length: number) => all.subarray(offset, offset + length);
-  const pixels = tiffPixels(await readTiffLayout(read, name), read, deflateCodec(), name);
+  const pixels = tiffPixels(await readTiffLayout(read, name), read, deflateCodec(), name, geotiffBlock);
   return pixels?.read(bandNumbers.map((band) => band - 1));
+}
+
+/** One LZW, PackBits or ZSTD block through geotiff.js's decoder (they take no parameters; the predictor is undone by the caller). */
+export async function geotiffBlock(compression: number, stored: Uint8Array): Promise<Uint8Array> {
+  const { getDecoder } = await loadGeotiff();
+  const decoder = await getDecoder(compression, {} as never);
+  const bytes = stored.byteOffset === 0 && stored.byteLength === stored.buffer.byteLength ? stored.buffer : stored.slice().buffer;
+  return new Uint8Array(await decoder.decodeBlock(bytes as ArrayBuffer));
 }
 
 function describeSource(source: RasterSource): string {

@@ -40,6 +40,8 @@ describe.skipIf(!HAS_NATIVE_PYTHON)(`reading GeoTIFFs as native GDAL does${HAS_N
     { label: 'Int16 tiles, nodata -9999', type: 'GDT_Int16', nodata: '-9999', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=DEFLATE'" },
     { label: 'Float32 tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16'" },
     { label: 'Int16 strips, nodata 7', type: 'GDT_Int16', nodata: '7', options: "'BLOCKYSIZE=8'" },
+    { label: 'Float32 LZW tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=LZW'" },
+    { label: 'Float32 ZSTD tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=ZSTD', 'PREDICTOR=3'" },
   ]) {
     it(`reads the never-written blocks of a sparse file as its nodata, as GDAL does (${label})`, async () => {
       const file = scratch.path(`sparse-${label.replace(/\W+/g, '-')}.tif`);
@@ -67,6 +69,9 @@ ds = None`,
     { type: 'Float32', options: "'COMPRESS=DEFLATE', 'PREDICTOR=3', 'BLOCKYSIZE=7'" },
     { type: 'Float64', options: "'COMPRESS=DEFLATE', 'PREDICTOR=3', 'INTERLEAVE=BAND'" },
     { type: 'Float32', options: "'BLOCKYSIZE=8'" },
+    { type: 'Int16', options: "'COMPRESS=LZW', 'PREDICTOR=2', 'INTERLEAVE=BAND', 'BLOCKYSIZE=9'" },
+    { type: 'UInt32', options: "'COMPRESS=ZSTD', 'PREDICTOR=2', 'TILED=YES', 'BLOCKXSIZE=32', 'BLOCKYSIZE=16'" },
+    { type: 'Float64', options: "'COMPRESS=ZSTD', 'PREDICTOR=3'" },
   ]) {
     it(`reads a big-endian ${type} GeoTIFF (${options.replace(/'/g, '')}) with native GDAL's pixels, whole and by window`, async () => {
       const file = scratch.path(`big-endian-${type}-${options.replace(/\W+/g, '-')}.tif`);
