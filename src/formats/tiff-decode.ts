@@ -193,7 +193,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
 }
 
 /** Reverses the bytes of each `bytesPerSample`-byte sample of `block`, in place. */
-function swapBytes(block: Uint8Array, bytesPerSample: number): void {
+export function swapBytes(block: Uint8Array, bytesPerSample: number): void {
   const end = block.length - (block.length % bytesPerSample);
   for (let at = 0; at < end; at += bytesPerSample) {
     for (let low = at, high = at + bytesPerSample - 1; low < high; low++, high--) {

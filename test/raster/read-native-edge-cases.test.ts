@@ -4,7 +4,8 @@
  * Each input is made here by native GDAL's Python bindings (skipped without them).
  */
 import { describe, expect, it } from 'vitest';
-import { readRaster, readWindow } from '../../src/node.js';
+import { createNodeEngine, readRaster, readWindow } from '../../src/node.js';
+import { engineReadable } from '../../src/formats/engine-input.js';
 import type { Raster } from '../../src/raster/raster.js';
 import { HAS_NATIVE_PYTHON, NO_NATIVE_PYTHON, runPython } from '../formats/native.js';
 import { useScratchFolder } from '../wasm/fixtures.js';
@@ -91,6 +92,36 @@ ds = None`,
       const window = { x: 17, y: 9, width: 24, height: 21 };
       const part = await readWindow(file, window, { bands: [2] });
       expect(asNative(part)).toEqual([nativeRead(file, window).bands[1]!.values]);
+    });
+  }
+
+  for (const { type, predictor } of [
+    { type: 'UInt16', predictor: 2 },
+    { type: 'Int32', predictor: 2 },
+    { type: 'Float32', predictor: 3 },
+    { type: 'Float64', predictor: 3 },
+  ]) {
+    it(`gives the engine a big-endian ZSTD ${type} GeoTIFF with predictor ${predictor} decoded to native GDAL's pixels`, async () => {
+      const file = scratch.path(`big-endian-zstd-${type}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 41, 30, 2, gdal.GDT_${type}, ['ENDIANNESS=BIG', 'COMPRESS=ZSTD', 'PREDICTOR=${predictor}', 'BLOCKYSIZE=8'])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+rng = np.random.default_rng(5)
+for b in (1, 2):
+    ds.GetRasterBand(b).WriteArray(rng.normal(0, 1000, (30, 41)) if '${type}'.startswith('Float') else rng.integers(0, 60000, (30, 41)))
+ds = None`,
+      );
+      const engine = createNodeEngine();
+      try {
+        const readable = await engineReadable(file, engine);
+        expect(readable).not.toBe(file);
+        const out = scratch.path(`engine-big-endian-zstd-${type}.tif`);
+        await engine.translate(readable, out, []);
+        expect(nativeRead(out).bands.map((band) => band.values)).toEqual(nativeRead(file).bands.map((band) => band.values));
+      } finally {
+        await engine.close();
+      }
     });
   }
 });
