@@ -8,7 +8,7 @@ import { readTiffLayout } from '../formats/tiff-layout.js';
 import type { ArraySelection } from '../formats/array-selection.js';
 import type { Affine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
-import { dtypeFromTiff, type TypedArray } from './dtype.js';
+import { dtypeFromTiff, fitsDType, type DType, type TypedArray } from './dtype.js';
 import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
 
@@ -92,7 +92,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
     transform: transformOf(image),
     crs,
     dtype,
-    nodata: image.getGDALNoData(),
+    nodata: nodataOf(image, dtype),
     scales,
     offsets,
     names,
@@ -162,6 +162,18 @@ export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRast
   }
   const info = await options.engine.info(options.enginePath);
   return info.coordinateSystem?.wkt ? normalizeCrs(info.coordinateSystem.wkt) : undefined;
+}
+
+/**
+ * The nodata of a GeoTIFF image as GDAL applies it when its pixel type cannot hold it: beyond
+ * Float32's range it is the infinity GDAL casts it to; for integer types (nodata 300 on a Byte
+ * band, NaN on an Int16 one) null, since no pixel can equal it and GDAL reads every pixel of the
+ * band as valid. Such a file reads as GDAL reads it instead of being refused.
+ */
+export function nodataOf(image: GeoTIFFImage, dtype: DType): number | null {
+  const nodata = image.getGDALNoData();
+  if (nodata === null || fitsDType(nodata, dtype)) return nodata;
+  return dtype === 'float32' ? Math.fround(nodata) : null;
 }
 
 /** Scales, offsets and descriptions of the bands, from GDAL's metadata. */

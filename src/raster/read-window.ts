@@ -6,10 +6,9 @@ import { tiffPixels, type RasterWindow } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
 import { getPlatform, type RandomAccessFile } from '../platform.js';
 import { validateCrs } from '../spec/crs.js';
-import { dtypeFromTiff } from './dtype.js';
 import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
-import { bandMetadata, crsOf, geotiffBlock, transformOf } from './read-raster.js';
+import { bandMetadata, crsOf, geotiffBlock, nodataOf, transformOf } from './read-raster.js';
 
 export type { RasterWindow } from '../formats/tiff-decode.js';
 
@@ -60,8 +59,8 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
       height: window.height,
       transform: [a, b, c + a * window.x + b * window.y, d, e, f + d * window.x + e * window.y],
       crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, {}),
-      dtype: dtypeFromTiff(image.getSampleFormat(0) ?? 1, image.getBitsPerSample(0)),
-      nodata: image.getGDALNoData(),
+      dtype: pixels.dtype,
+      nodata: nodataOf(image, pixels.dtype),
       scales,
       offsets,
       names,

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 interface NativeRead {
   size: [number, number];
   geoTransform: number[];
-  bands: Array<{ type: string; nodata: number | 'nan' | null; scale: number | null; offset: number | null; values: Array<number | 'nan'> }>;
+  bands: Array<{ type: string; nodata: number | string | null; scale: number | null; offset: number | null; values: Array<number | string> }>;
 }
 
 /** Runs Python with native GDAL: `code` gets `gdal`, `np` and `path` (the file to write). */
@@ -30,8 +30,8 @@ function nativeRead(path: string, window?: { x: number; y: number; width: number
 }
 
 /** The bands of a Raster as native-read.py prints them. */
-function asNative(raster: Raster): Array<Array<number | 'nan'>> {
-  return raster.bands.map((band) => Array.from(band, (value) => (Number.isNaN(value) ? 'nan' : value)));
+function asNative(raster: Raster): Array<Array<number | string>> {
+  return raster.bands.map((band) => Array.from(band, (value) => (Number.isFinite(value) ? value : String(value).replace(/Infinity/, 'inf').toLowerCase())));
 }
 
 describe.skipIf(!HAS_NATIVE_PYTHON)(`reading GeoTIFFs as native GDAL does${HAS_NATIVE_PYTHON ? '' : ` (${NO_NATIVE_PYTHON})`}`, () => {
@@ -41,6 +41,7 @@ describe.skipIf(!HAS_NATIVE_PYTHON)(`reading GeoTIFFs as native GDAL does${HAS_N
     { label: 'Int16 tiles, nodata -9999', type: 'GDT_Int16', nodata: '-9999', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=DEFLATE'" },
     { label: 'Float32 tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16'" },
     { label: 'Int16 strips, nodata 7', type: 'GDT_Int16', nodata: '7', options: "'BLOCKYSIZE=8'" },
+    { label: 'Byte strips, nodata 300 (out of range: GDAL clamps to 255)', type: 'GDT_Byte', nodata: '300', options: "'BLOCKYSIZE=8', 'COMPRESS=DEFLATE'" },
     { label: 'Float32 LZW tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=LZW'" },
     { label: 'Float32 ZSTD tiles, nodata NaN', type: 'GDT_Float32', nodata: 'float("nan")', options: "'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'COMPRESS=ZSTD', 'PREDICTOR=3'" },
   ]) {
@@ -122,6 +123,32 @@ ds = None`,
       } finally {
         await engine.close();
       }
+    });
+  }
+
+  for (const { type, nodata, gdal, expected: expectedNodata } of [
+    { type: 'Byte', nodata: '300', gdal: 300, expected: null },
+    { type: 'Int16', nodata: 'float("nan")', gdal: 'nan', expected: null },
+    { type: 'UInt16', nodata: '-1', gdal: -1, expected: null },
+    { type: 'Float32', nodata: '1e40', gdal: 'inf', expected: Infinity },
+  ]) {
+    it(`reads a ${type} GeoTIFF whose nodata (${nodata}) its type cannot hold as GDAL does (${expectedNodata === null ? 'every pixel valid, no nodata' : 'cast to the type'})`, async () => {
+      const file = scratch.path(`nodata-out-of-range-${type}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 9, 7, 1, gdal.GDT_${type}, ['COMPRESS=DEFLATE'])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+ds.GetRasterBand(1).SetNoDataValue(${nodata})
+ds.GetRasterBand(1).WriteArray(np.arange(63).reshape(7, 9))
+ds = None`,
+      );
+      const expected = nativeRead(file);
+      // GDAL keeps an integer type's value, but its mask finds every pixel valid (the value is out of the type's range).
+      expect(expected.bands[0]!.nodata).toBe(gdal);
+      const whole = await readRaster(file);
+      expect({ nodata: whole.nodata, values: asNative(whole) }).toEqual({ nodata: expectedNodata, values: expected.bands.map((band) => band.values) });
+      const part = await readWindow(file, { x: 2, y: 3, width: 7, height: 4 });
+      expect({ nodata: part.nodata, values: asNative(part) }).toEqual({ nodata: expectedNodata, values: nativeRead(file, { x: 2, y: 3, width: 7, height: 4 }).bands.map((band) => band.values) });
     });
   }
 });
