@@ -66,6 +66,8 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
     return undefined;
   }
   const bytesPerSample = bits[0]! / 8;
+  // Samples stored narrower than their dtype (half floats, read as Float32) are geotiff.js's to widen.
+  if (dtypeInfo(dtype).bytes !== bytesPerSample) return undefined;
   if (predictor === 3 && format !== 3) return undefined;
   const width = number(TAG.imageWidth, 0);
   const height = number(TAG.imageLength, 0);

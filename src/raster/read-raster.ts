@@ -2,13 +2,14 @@ import type { GeoTIFFImage } from 'geotiff';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
+import { UnsupportedFormatError } from '../formats/format-errors.js';
 import { rasterInput } from '../formats/raster-input.js';
 import { tiffPixels } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
 import type { ArraySelection } from '../formats/array-selection.js';
 import type { Affine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
-import { dtypeFromTiff, fitsDType, type DType, type TypedArray } from './dtype.js';
+import { DTYPE_NAMES, dtypeFromTiff, fitsDType, type DType, type TypedArray } from './dtype.js';
 import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
 
@@ -65,7 +66,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
   const width = image.getWidth();
   const height = image.getHeight();
   const samples = image.getSamplesPerPixel();
-  const dtype = dtypeFromTiff(image.getSampleFormat(0) ?? 1, image.getBitsPerSample(0));
+  const dtype = tiffDtype(image, name);
   const bandNumbers = options.bands ?? Array.from({ length: samples }, (_, i) => i + 1);
   for (const b of bandNumbers) {
     if (!Number.isInteger(b) || b < 1 || b > samples) throw new FileError(`band ${b} does not exist in ${name}, which has bands 1..${samples}`, name);
@@ -109,6 +110,27 @@ export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'
     return { width: image.getWidth(), height: image.getHeight(), transform: transformOf(image) };
   } catch (error) {
     throw unreadable(name, bytes.byteLength, error);
+  }
+}
+
+/**
+ * The dtype of a GeoTIFF's samples; an `UnsupportedFormatError` naming the file for samples no
+ * dtype holds (GDAL's Int64 and UInt64) or that are not read (NBITS=17 to 31, signed odd widths).
+ */
+export function tiffDtype(image: GeoTIFFImage, name: string): DType {
+  const format = image.getSampleFormat(0) ?? 1;
+  const bits = image.getBitsPerSample(0);
+  try {
+    return dtypeFromTiff(format, bits);
+  } catch (error) {
+    const kind = format === 3 ? 'floating-point' : format === 2 ? 'signed integer' : 'unsigned integer';
+    const gdal = bits === 64 && format !== 3 ? ` (GDAL's ${format === 2 ? 'Int64' : 'UInt64'})` : '';
+    throw new UnsupportedFormatError(
+      `${name} has ${bits}-bit ${kind} samples${gdal}, which geodata cannot read (its rasters hold ${DTYPE_NAMES.join(', ')}); convert it with native GDAL, for example gdal_translate -ot Float64 ${name} out.tif (or -ot Int32 when its values fit)`,
+      name,
+      'GeoTIFF',
+      { cause: error },
+    );
   }
 }
 

@@ -8,7 +8,7 @@ import { getPlatform, type RandomAccessFile } from '../platform.js';
 import { validateCrs } from '../spec/crs.js';
 import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
-import { bandMetadata, crsOf, geotiffBlock, nodataOf, transformOf } from './read-raster.js';
+import { bandMetadata, crsOf, geotiffBlock, nodataOf, tiffDtype, transformOf } from './read-raster.js';
 
 export type { RasterWindow } from '../formats/tiff-decode.js';
 
@@ -44,12 +44,13 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   try {
     const read = (offset: number, length: number) => file.read(offset, length);
     const layout = await readTiffLayout(read, path);
+    const image = await headerImage(file, path);
+    tiffDtype(image, path);
     const pixels = tiffPixels(layout, read, deflateCodec(), path, geotiffBlock);
     if (!pixels) {
       throw new UnsupportedFormatError(`${path}: readWindow reads GeoTIFFs with whole-byte samples, uncompressed, DEFLATE, LZW, PackBits (every codec geodata writes) or ZSTD; this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
     }
     const bandNumbers = options.bands ?? Array.from({ length: pixels.samples }, (_, i) => i + 1);
-    const image = await headerImage(file, path);
     const bands = await pixels.read(bandNumbers.map((band) => band - 1), window);
     const [a, b, c, d, e, f] = transformOf(image);
     const { scales, offsets, names } = await bandMetadata(image, bandNumbers);

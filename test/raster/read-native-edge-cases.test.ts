@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNodeEngine, readRaster, readWindow } from '../../src/node.js';
 import { engineReadable } from '../../src/formats/engine-input.js';
+import { UnsupportedFormatError } from '../../src/formats/format-errors.js';
 import type { Raster } from '../../src/raster/raster.js';
 import { HAS_NATIVE_PYTHON, NO_NATIVE_PYTHON, runPython } from '../formats/native.js';
 import { useScratchFolder } from '../wasm/fixtures.js';
@@ -151,4 +152,41 @@ ds = None`,
       expect({ nodata: part.nodata, values: asNative(part) }).toEqual({ nodata: expectedNodata, values: nativeRead(file, { x: 2, y: 3, width: 7, height: 4 }).bands.map((band) => band.values) });
     });
   }
+
+  for (const { label, type, options, dtype } of [
+    { label: '12-bit UInt16 (NBITS=12)', type: 'UInt16', options: "'NBITS=12', 'COMPRESS=DEFLATE'", dtype: 'uint16' },
+    { label: '4-bit Byte (NBITS=4)', type: 'Byte', options: "'NBITS=4'", dtype: 'uint8' },
+    { label: 'half-float Float32 (NBITS=16)', type: 'Float32', options: "'NBITS=16', 'COMPRESS=LZW'", dtype: 'float32' },
+  ]) {
+    it(`reads a ${label} GeoTIFF into the type GDAL gives it, with native GDAL's pixels`, async () => {
+      const file = scratch.path(`nbits-${type}-${options.replace(/\W+/g, '-')}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 37, 21, 1, gdal.GDT_${type}, [${options}])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+values = np.arange(37 * 21).reshape(21, 37)
+ds.GetRasterBand(1).WriteArray(values * 1.37 - 100 if '${type}' == 'Float32' else values % (16 if '${type}' == 'Byte' else 4000))
+ds = None`,
+      );
+      const expected = nativeRead(file);
+      const raster = await readRaster(file);
+      expect({ dtype: raster.dtype, values: asNative(raster) }).toEqual({ dtype, values: expected.bands.map((band) => band.values) });
+      expect(expected.bands[0]!.type).toBe(type);
+    });
+  }
+
+  it('refuses a GeoTIFF of 64-bit integers (GDAL Int64) in readRaster and readWindow, naming it and saying how to convert it', async () => {
+    const file = scratch.path('int64.tif');
+    makeWithGdal(file, `ds = gdal.GetDriverByName('GTiff').Create(path, 8, 8, 1, gdal.GDT_Int64, ['COMPRESS=DEFLATE'])\nds = None`);
+    const message = /int64\.tif has 64-bit signed integer samples \(GDAL's Int64\), which geodata cannot read \(its rasters hold uint8, .*float64\); convert it with native GDAL, for example gdal_translate -ot Float64 /;
+    await expect(readRaster(file)).rejects.toThrow(message);
+    await expect(readWindow(file, { x: 0, y: 0, width: 2, height: 2 })).rejects.toThrow(message);
+    await expect(readRaster(file)).rejects.toBeInstanceOf(UnsupportedFormatError);
+  });
+
+  it('refuses a 20-bit GeoTIFF (NBITS=20), whose samples geotiff.js unpacks wrongly, naming it', async () => {
+    const file = scratch.path('nbits20.tif');
+    makeWithGdal(file, `ds = gdal.GetDriverByName('GTiff').Create(path, 8, 8, 1, gdal.GDT_UInt32, ['NBITS=20'])\nds = None`);
+    await expect(readRaster(file)).rejects.toThrow(/nbits20\.tif has 20-bit unsigned integer samples, which geodata cannot read .*; convert it with native GDAL/);
+  });
 });
