@@ -154,6 +154,9 @@ export function transformOf(image: GeoTIFFImage): Affine {
   let t: [number, number, number, number, number, number];
   if (matrix && matrix.length >= 8) {
     t = [matrix[0]!, matrix[1]!, matrix[3]!, matrix[4]!, matrix[5]!, matrix[7]!];
+  } else if (onlyGcps(image)) {
+    // Ground control points, no affine transform: GDAL gives the identity, as for no georeferencing.
+    return [1, 0, 0, 0, 1, 0];
   } else if (dir.hasTag('ModelTiepoint') || dir.hasTag('ModelPixelScale')) {
     const [ox, oy] = image.getOrigin();
     const [rx, ry] = image.getResolution();
@@ -170,10 +173,18 @@ export function transformOf(image: GeoTIFFImage): Affine {
   return t;
 }
 
+/** Whether a GeoTIFF is georeferenced by several tie points (GCPs) without a pixel scale or transformation matrix. */
+function onlyGcps(image: GeoTIFFImage): boolean {
+  const dir = image.getFileDirectory();
+  const tiepoints = dir.getValue('ModelTiepoint') as number[] | undefined;
+  return !!tiepoints && tiepoints.length > 6 && !dir.hasTag('ModelPixelScale') && !dir.hasTag('ModelTransformation');
+}
+
 /** The CRS of a GeoTIFF image from its GeoKeys (GDAL for a custom one, when given an engine). */
 export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
   const keys = image.getGeoKeys();
-  if (!keys) return undefined;
+  // The CRS of ground control points is theirs, not the pixel grid's (GDAL's GetSpatialRef is empty).
+  if (!keys || onlyGcps(image)) return undefined;
   const projected = keys.ProjectedCSTypeGeoKey as number | undefined;
   const geographic = keys.GeographicTypeGeoKey as number | undefined;
   if (projected !== undefined && projected !== 32767) return `EPSG:${projected}`;

@@ -189,4 +189,23 @@ ds = None`,
     makeWithGdal(file, `ds = gdal.GetDriverByName('GTiff').Create(path, 8, 8, 1, gdal.GDT_UInt32, ['NBITS=20'])\nds = None`);
     await expect(readRaster(file)).rejects.toThrow(/nbits20\.tif has 20-bit unsigned integer samples, which geodata cannot read .*; convert it with native GDAL/);
   });
+
+  it('reads a GeoTIFF georeferenced only by ground control points as GDAL does: identity transform, no CRS, native pixels', async () => {
+    const file = scratch.path('gcps.tif');
+    makeWithGdal(
+      file,
+      `ds = gdal.GetDriverByName('GTiff').Create(path, 9, 7, 1, gdal.GDT_Int16)
+srs = osr.SpatialReference()
+srs.ImportFromEPSG(4326)
+ds.SetGCPs([gdal.GCP(10, 50, 0, 0, 0), gdal.GCP(11, 50, 0, 9, 0), gdal.GCP(10, 49, 0, 0, 7), gdal.GCP(11.2, 48.9, 0, 9, 7)], srs.ExportToWkt())
+ds.GetRasterBand(1).WriteArray(np.arange(63).reshape(7, 9))
+ds = None`,
+    );
+    const expected = nativeRead(file);
+    expect(expected.geoTransform).toEqual([0, 1, 0, 0, 0, 1]);
+    const whole = await readRaster(file);
+    expect({ transform: whole.transform, crs: whole.crs, values: asNative(whole) }).toEqual({ transform: [1, 0, 0, 0, 1, 0], crs: undefined, values: expected.bands.map((band) => band.values) });
+    const part = await readWindow(file, { x: 2, y: 3, width: 4, height: 2 });
+    expect({ transform: part.transform, crs: part.crs }).toEqual({ transform: [1, 0, 2, 0, 1, 3], crs: undefined });
+  });
 });
