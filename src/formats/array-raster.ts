@@ -65,6 +65,7 @@ export async function readBandBlocks(raster: ArrayRaster, band: number, sink: (b
     const fileRow = raster.bottomUp ? height - first - rows : first;
     const values = await variable.read([...position, fileRow, 0], [...position.map(() => 1), rows, width]);
     const bytes = toLittleEndianBytes(values, raster, rows * width);
+    if (raster.validRange) outsideRangeAsNodata(bytes, raster, raster.validRange);
     if (raster.bottomUp) await sink(reverseRows(bytes, rows, width * bytesPerValue));
     else await sink(bytes);
   }
@@ -93,6 +94,20 @@ function toLittleEndianBytes(values: TypedArray | Float64Array, raster: ArrayRas
   const converted = new info.array(count);
   converted.set(values as ArrayLike<number>);
   return new Uint8Array(converted.buffer);
+}
+
+/** Values outside the valid range become nodata (0 without one), as GDAL's netCDF driver reads them. */
+function outsideRangeAsNodata(bytes: Uint8Array, raster: ArrayRaster, [min, max]: [number, number]): void {
+  const info = dtypeInfo(raster.dtype);
+  const values = new info.array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / info.bytes);
+  const nodata = raster.nodata ?? 0;
+  // A bound equal to nodata is no bound: the nodata itself stays.
+  const checkMin = min !== nodata;
+  const checkMax = max !== nodata;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if ((checkMin && value < min) || (checkMax && value > max)) values[i] = nodata;
+  }
 }
 
 function reverseRows(bytes: Uint8Array, rows: number, rowBytes: number): Uint8Array {

@@ -1,5 +1,5 @@
 import { FileError } from '../errors.js';
-import type { DType } from '../raster/dtype.js';
+import { dtypeInfo, type DType } from '../raster/dtype.js';
 import { numberAttribute, textAttribute, type ArrayVariable } from './array-file.js';
 
 /** The band facts GDAL's netCDF driver gives a variable: pixel type, nodata, scale, offset, unit. */
@@ -11,6 +11,11 @@ export interface BandFacts {
   scale: number | undefined;
   offset: number | undefined;
   unit: string | undefined;
+  /**
+   * `valid_range` (or `valid_min` with `valid_max`) in stored values: GDAL's netCDF driver reads
+   * values outside it as nodata (as 0 without one).
+   */
+  validRange?: [number, number];
 }
 
 /**
@@ -51,12 +56,35 @@ export function bandFacts(variable: ArrayVariable, file: string, options: { defa
   let nodata = numberAttribute(attributes, '_FillValue') ?? numberAttribute(attributes, 'missing_value');
   if (nodata !== undefined && unsigned && nodata < 0) nodata += 2 ** BITS[type]!;
   if (nodata === undefined && options.defaultFill !== false) nodata = DEFAULT_FILL[dtype];
+  // GDAL 3.6 applies a valid range to _Unsigned variables inconsistently (its own nodata lands
+  // inside the range), so those are left as stored; plain HDF5 files have none (GDAL's HDF5 driver).
+  const validRange = unsigned || options.defaultFill === false ? undefined : validRangeOf(variable, dtype);
   return {
     dtype,
     ...(unsigned ? { unsignedFrom: type as 'int8' | 'int16' | 'int32' } : {}),
+    ...(validRange ? { validRange } : {}),
     nodata,
     scale: numberAttribute(attributes, 'scale_factor'),
     offset: numberAttribute(attributes, 'add_offset'),
     unit: textAttribute(attributes, 'units'),
   };
+}
+
+/**
+ * A variable's valid range as GDAL's netCDF driver takes it: `valid_range` (two values), else
+ * `valid_min` and `valid_max` together (one alone is ignored), cast to an integer type's values.
+ */
+function validRangeOf(variable: ArrayVariable, dtype: DType): [number, number] | undefined {
+  const { attributes } = variable;
+  const range = attributes.valid_range;
+  let bounds: number[] | undefined;
+  if (Array.isArray(range) && range.length === 2) bounds = range as number[];
+  else {
+    const min = numberAttribute(attributes, 'valid_min');
+    const max = numberAttribute(attributes, 'valid_max');
+    if (min !== undefined && max !== undefined) bounds = [min, max];
+  }
+  if (!bounds || !bounds.every(Number.isFinite)) return undefined;
+  const cast = dtypeInfo(dtype).integer ? Math.trunc : (value: number) => value;
+  return [cast(bounds[0]!), cast(bounds[1]!)];
 }

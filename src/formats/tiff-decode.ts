@@ -2,7 +2,7 @@ import { FileError, InvalidInputError } from '../errors.js';
 import { dtypeFromTiff, dtypeInfo, type DType, type TypedArray } from '../raster/dtype.js';
 import type { DeflateCodec } from './deflate-codec.js';
 import { decodeFloatingPoint, decodeHorizontal, type BlockShape } from './tiff-predictor.js';
-import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffLayout } from './tiff-layout.js';
+import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffEntry, type TiffLayout } from './tiff-layout.js';
 
 const SAMPLE_FORMAT = 339;
 
@@ -15,14 +15,19 @@ export interface RasterWindow {
 }
 
 /**
- * Decodes one stored block of a codec other than DEFLATE (TIFF compression 5, LZW, or 32773,
- * PackBits) into its raw bytes, the predictor still applied. Given to `tiffPixels` by callers that
- * must read every codec geodata writes (`readWindow`); geotiff.js's decoders, loaded on first use.
+ * Decodes one stored block of a codec other than DEFLATE (TIFF compression 5, LZW, 32773,
+ * PackBits, or 50000, ZSTD) into its raw bytes, the predictor still applied. Given to
+ * `tiffPixels` by `readWindow` and `readRaster`: geotiff.js's decoders, loaded on first use.
  */
 export type BlockDecoder = (compression: number, stored: Uint8Array) => Promise<Uint8Array>;
 
-/** TIFF compression codes a `BlockDecoder` is asked for: LZW and PackBits, the other codecs geodata writes. */
-export const OTHER_COMPRESSIONS: readonly number[] = [5, 32773];
+/**
+ * TIFF compression codes a `BlockDecoder` is asked for, by name: LZW and PackBits (the other
+ * codecs geodata writes) and ZSTD, whose blocks need no parameters either. Through `tiffPixels`
+ * their predictors are undone in the file's byte order and sparse blocks read as nodata, which
+ * geotiff.js's own reading of them gets wrong.
+ */
+export const OTHER_COMPRESSIONS: Readonly<Record<number, string>> = { 5: 'LZW', 32773: 'PackBits', 50000: 'ZSTD' };
 
 /** The pixel layout of a TIFF's first directory, when the fast decoder handles it. */
 export interface TiffPixels {
@@ -35,7 +40,7 @@ export interface TiffPixels {
 
 /**
  * The fast pixel path for the GeoTIFFs geodata writes (and most others GDAL writes): uncompressed
- * or DEFLATE (and LZW or PackBits when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, little-endian, whole-byte samples. Blocks
+ * or DEFLATE (and LZW, PackBits or ZSTD when `other` decodes their blocks), predictor none, 2 or 3, tiled or stripped, either byte order, whole-byte samples. Blocks
  * are inflated by `codec` (native zlib on the thread pool in Node) several at a time, the predictor
  * undone in place and each row copied once into its band. Returns undefined for a file it does not
  * handle (the caller then decodes with geotiff.js).
@@ -44,12 +49,12 @@ export interface TiffPixels {
  */
 export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCodec, name: string, other?: BlockDecoder): TiffPixels | undefined {
   const ifd = layout.ifds[0];
-  if (!ifd || !layout.littleEndian) return undefined;
+  if (!ifd) return undefined;
   const le = layout.littleEndian;
   const number = (tag: number, fallback: number) => tagNumber(ifd, tag, le, fallback);
   const compression = number(TAG.compression, 1);
   const predictor = number(TAG.predictor, 1);
-  const other_ = other && OTHER_COMPRESSIONS.includes(compression) ? other : undefined;
+  const other_ = other && compression in OTHER_COMPRESSIONS ? other : undefined;
   if ((![1, 8, 32946].includes(compression) && !other_) || ![1, 2, 3].includes(predictor)) return undefined;
   const bits = entryNumbers(ifd.find((entry) => entry.tag === TAG.bitsPerSample), le);
   if (bits.length === 0 || !bits.every((value) => value === bits[0] && [8, 16, 32, 64].includes(value))) return undefined;
@@ -61,6 +66,8 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
     return undefined;
   }
   const bytesPerSample = bits[0]! / 8;
+  // Samples stored narrower than their dtype (half floats, read as Float32) are geotiff.js's to widen.
+  if (dtypeInfo(dtype).bytes !== bytesPerSample) return undefined;
   if (predictor === 3 && format !== 3) return undefined;
   const width = number(TAG.imageWidth, 0);
   const height = number(TAG.imageLength, 0);
@@ -75,6 +82,11 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
   const down = Math.ceil(height / blockHeight);
   if (offsets.length < (planar === 2 ? samples : 1) * across * down) return undefined;
   const blockSamples = planar === 2 ? 1 : samples;
+  const fill = sparseFill(ifd, dtype);
+  // A big-endian file's samples are swapped to little-endian before predictor 2 is undone, as
+  // libtiff does; predictor 3's byte planes are the same in either byte order (most significant
+  // first), and undoing it yields little-endian values.
+  const swap = !le && bytesPerSample > 1 && predictor !== 3;
   const ArrayType = dtypeInfo(dtype).array as unknown as { new (length: number): TypedArray; new (buffer: ArrayBufferLike, offset: number, length: number): TypedArray };
 
   return {
@@ -101,19 +113,20 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         const size = counts[job.index] ?? 0;
         const rows = tiled ? blockHeight : Math.min(blockHeight, height - job.row * blockHeight);
         const shape: BlockShape = { width: blockWidth, rows, samples: blockSamples, bytesPerSample };
-        if (size === 0) return { job, shape, block: undefined }; // a sparse block: zeros, as GDAL reads it without nodata
+        if (size === 0) return { job, shape, block: undefined }; // a sparse block, never written: `fill`
         const stored = await read(offsets[job.index]!, size);
         if (stored.length < size) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
         let block: Uint8Array;
-        if (compression === 1) block = predictor === 1 && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
+        // `stored` may be a view of the caller's bytes: changed only in a copy.
+        if (compression === 1) block = predictor === 1 && !swap && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
         else if (other_) {
           try {
             block = await other_(compression, stored);
           } catch (error) {
-            throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block (${(error as Error).message})`, name, { cause: error });
+            throw new FileError(`${name} has a damaged ${OTHER_COMPRESSIONS[compression]} block (${(error as Error).message})`, name, { cause: error });
           }
           const expected = shape.width * shape.rows * shape.samples * bytesPerSample;
-          if (block.length < expected) throw new FileError(`${name} has a damaged ${compression === 5 ? 'LZW' : 'PackBits'} block: ${block.length} bytes decoded where the block holds ${expected}`, name);
+          if (block.length < expected) throw new FileError(`${name} has a damaged ${OTHER_COMPRESSIONS[compression]} block: ${block.length} bytes decoded where the block holds ${expected}`, name);
         } else {
           try {
             block = await codec.inflate(stored, shape.width * shape.rows * shape.samples * bytesPerSample);
@@ -121,15 +134,22 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
             throw new FileError(`${name} has a damaged DEFLATE block (${(error as Error).message})`, name, { cause: error });
           }
         }
+        if (swap) swapBytes(block, bytesPerSample);
         return { job, shape, block };
       };
       const place = ({ job, shape, block }: Awaited<ReturnType<typeof decodeBlock>>) => {
-        if (!block) return;
         const x0 = Math.max(window.x, job.column * blockWidth);
         const x1 = Math.min(window.x + window.width, (job.column + 1) * blockWidth, width);
         const y0 = Math.max(window.y, job.row * blockHeight);
         const y1 = Math.min(window.y + window.height, job.row * blockHeight + shape.rows);
         const rowOf = (y: number) => y - job.row * blockHeight;
+        if (!block) {
+          if (fill === 0) return;
+          for (const target of blockSamples === 1 ? [out[bands.indexOf(job.plane)]!] : out) {
+            for (let y = y0; y < y1; y++) target.fill(fill, (y - window.y) * window.width + (x0 - window.x), (y - window.y) * window.width + (x1 - window.x));
+          }
+          return;
+        }
         if (predictor === 3 && blockSamples === 1) {
           const target = out[bands.indexOf(job.plane)]!;
           const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
@@ -172,6 +192,34 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
       return out;
     },
   };
+}
+
+/** Reverses the bytes of each `bytesPerSample`-byte sample of `block`, in place. */
+export function swapBytes(block: Uint8Array, bytesPerSample: number): void {
+  const end = block.length - (block.length % bytesPerSample);
+  for (let at = 0; at < end; at += bytesPerSample) {
+    for (let low = at, high = at + bytesPerSample - 1; low < high; low++, high--) {
+      const byte = block[low]!;
+      block[low] = block[high]!;
+      block[high] = byte;
+    }
+  }
+}
+
+/**
+ * What GDAL reads in a block the file never wrote (a sparse file's missing tile or strip): the
+ * band's nodata (GDAL_NODATA, tag 42113) as the pixel type holds it, else 0.
+ */
+function sparseFill(ifd: readonly TiffEntry[], dtype: DType): number {
+  const entry = ifd.find((candidate) => candidate.tag === TAG.gdalNodata);
+  if (!entry) return 0;
+  const text = new TextDecoder().decode(entry.value).replace(/\0.*$/s, '').trim();
+  const value = Number(text);
+  const info = dtypeInfo(dtype);
+  if (!info.integer) return value;
+  // GDAL's copy into an integer type: rounded and clamped, NaN as 0.
+  if (Number.isNaN(value)) return 0;
+  return Math.min(info.max, Math.max(info.min, Math.round(value)));
 }
 
 function checkWindow(window: RasterWindow, width: number, height: number, name: string): void {

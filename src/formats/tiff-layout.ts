@@ -45,6 +45,7 @@ export const TAG = {
   exifIfd: 34665,
   gpsIfd: 34853,
   lercParameters: 50674,
+  gdalNodata: 42113,
 } as const;
 
 /** No file has more directories than this; a longer chain loops. */

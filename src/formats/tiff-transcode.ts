@@ -4,6 +4,8 @@ import { convertedFolder, convertOnce } from './converted-files.js';
 import type { FormatIo } from './format-io.js';
 import { UnsupportedFormatError } from './format-errors.js';
 import { encodeDirectories, place, shortEntry, type PlannedIfd } from './tiff-directories.js';
+import { swapBytes } from './tiff-decode.js';
+import { decodeFloatingPoint, decodeHorizontal, type BlockShape } from './tiff-predictor.js';
 import { entryNumbers, readTiffLayout, TAG, tagNumber, type ReadBytes, type TiffEntry, type TiffLayout } from './tiff-layout.js';
 
 /** Compressions the engine's libtiff reads: none, CCITT (2, 3, 4), LZW, DEFLATE, PackBits. */
@@ -125,13 +127,16 @@ async function planIfd(ifd: TiffEntry[], compression: number, littleEndian: bool
   });
   const photometric = number(TAG.photometric, 1);
   const toRgb = compression === 7 && photometric === 6;
+  const predictor = number(TAG.predictor, 1);
+  // geotiff.js undoes predictors in the host's byte order: wrong for a big-endian file's samples.
+  const ownPredictor = !littleEndian && predictor !== 1;
   const { getDecoder } = await loadGeotiff();
   const decoder = await getDecoder(compression, {
     tileWidth: blockWidth,
     tileHeight: blockHeight,
     planarConfiguration: planar,
     bitsPerSample: bits,
-    predictor: number(TAG.predictor, 1),
+    predictor,
     samplesPerPixel: samples,
     JPEGTables: ifd.find((entry) => entry.tag === TAG.jpegTables)?.value,
     LercParameters: entryNumbers(ifd.find((entry) => entry.tag === TAG.lercParameters), littleEndian),
@@ -146,10 +151,32 @@ async function planIfd(ifd: TiffEntry[], compression: number, littleEndian: bool
     countsTag,
     decode: async (bytes) => {
       try {
+        if (ownPredictor) return undoBigEndianPredictor(new Uint8Array(await decoder.decodeBlock(bytes.slice().buffer)), predictor, { width: blockWidth, rows: blockHeight, samples: planar === 2 ? 1 : samples, bytesPerSample: bits[0]! / 8 });
         return new Uint8Array(await decoder.decode(bytes.slice().buffer));
       } catch (error) {
         throw new UnsupportedFormatError(`cannot decode a ${DECODED_CODECS.get(compression)} block of ${name}: ${(error as Error).message}; the file is damaged, or re-encode it with native GDAL (gdal_translate -co COMPRESS=DEFLATE)`, name, 'GeoTIFF', { cause: error });
       }
     },
   };
+}
+
+/**
+ * A big-endian block with its predictor undone, still big-endian (the rewrite keeps the file's
+ * byte order): predictor 2 sums samples, so they are swapped to the host's order and back, as
+ * libtiff does; predictor 3's byte planes are the same in either order and yield little-endian
+ * values, swapped once.
+ */
+function undoBigEndianPredictor(block: Uint8Array, predictor: number, shape: BlockShape): Uint8Array {
+  const { bytesPerSample } = shape;
+  if (predictor === 2) {
+    swapBytes(block, bytesPerSample);
+    decodeHorizontal(block, shape);
+    swapBytes(block, bytesPerSample);
+    return block;
+  }
+  const rowBytes = shape.width * shape.samples * bytesPerSample;
+  const out = new Uint8Array(block.length);
+  decodeFloatingPoint(block, shape, out, (row) => row * rowBytes);
+  swapBytes(out, bytesPerSample);
+  return out;
 }

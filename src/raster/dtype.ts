@@ -58,8 +58,12 @@ export function dtypeOfArray(array: TypedArray): DType {
 
 /** The dtype of a TIFF sample (SampleFormat 1 = unsigned, 2 = signed, 3 = float; BitsPerSample). */
 export function dtypeFromTiff(sampleFormat: number, bits: number): DType {
-  // 1-bit masks (GDAL's NBITS=1, a Reprojector's 'bool' output) read as 0/1 bytes.
-  if (bits === 1 && sampleFormat !== 3) return 'uint8';
+  // Unsigned samples of other widths up to 15 bits (GDAL's NBITS: 1-bit masks, a Reprojector's
+  // 'bool' output, 12-bit imagery) read as GDAL reads them, into the next whole type, as
+  // geotiff.js unpacks them. It unpacks 17 to 31 bits wrongly: those stay unsupported.
+  if (sampleFormat === 1 && bits < 16 && bits !== 8) return bits < 8 ? 'uint8' : 'uint16';
+  // Half floats (NBITS=16 on Float32) are Float32 in GDAL.
+  if (sampleFormat === 3 && bits === 16) return 'float32';
   const kind = sampleFormat === 3 ? 'float' : sampleFormat === 2 ? 'int' : 'uint';
   const name = `${kind}${bits}`;
   if (name in DTYPES) return name as DType;

@@ -2,13 +2,14 @@ import type { GeoTIFFImage } from 'geotiff';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
+import { UnsupportedFormatError } from '../formats/format-errors.js';
 import { rasterInput } from '../formats/raster-input.js';
 import { tiffPixels } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
 import type { ArraySelection } from '../formats/array-selection.js';
 import type { Affine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
-import { dtypeFromTiff, type TypedArray } from './dtype.js';
+import { DTYPE_NAMES, dtypeFromTiff, fitsDType, type DType, type TypedArray } from './dtype.js';
 import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
 
@@ -65,7 +66,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
   const width = image.getWidth();
   const height = image.getHeight();
   const samples = image.getSamplesPerPixel();
-  const dtype = dtypeFromTiff(image.getSampleFormat(0) ?? 1, image.getBitsPerSample(0));
+  const dtype = tiffDtype(image, name);
   const bandNumbers = options.bands ?? Array.from({ length: samples }, (_, i) => i + 1);
   for (const b of bandNumbers) {
     if (!Number.isInteger(b) || b < 1 || b > samples) throw new FileError(`band ${b} does not exist in ${name}, which has bands 1..${samples}`, name);
@@ -92,7 +93,7 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
     transform: transformOf(image),
     crs,
     dtype,
-    nodata: image.getGDALNoData(),
+    nodata: nodataOf(image, dtype),
     scales,
     offsets,
     names,
@@ -109,6 +110,27 @@ export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'
     return { width: image.getWidth(), height: image.getHeight(), transform: transformOf(image) };
   } catch (error) {
     throw unreadable(name, bytes.byteLength, error);
+  }
+}
+
+/**
+ * The dtype of a GeoTIFF's samples; an `UnsupportedFormatError` naming the file for samples no
+ * dtype holds (GDAL's Int64 and UInt64) or that are not read (NBITS=17 to 31, signed odd widths).
+ */
+export function tiffDtype(image: GeoTIFFImage, name: string): DType {
+  const format = image.getSampleFormat(0) ?? 1;
+  const bits = image.getBitsPerSample(0);
+  try {
+    return dtypeFromTiff(format, bits);
+  } catch (error) {
+    const kind = format === 3 ? 'floating-point' : format === 2 ? 'signed integer' : 'unsigned integer';
+    const gdal = bits === 64 && format !== 3 ? ` (GDAL's ${format === 2 ? 'Int64' : 'UInt64'})` : '';
+    throw new UnsupportedFormatError(
+      `${name} has ${bits}-bit ${kind} samples${gdal}, which geodata cannot read (its rasters hold ${DTYPE_NAMES.join(', ')}); convert it with native GDAL, for example gdal_translate -ot Float64 ${name} out.tif (or -ot Int32 when its values fit)`,
+      name,
+      'GeoTIFF',
+      { cause: error },
+    );
   }
 }
 
@@ -132,6 +154,9 @@ export function transformOf(image: GeoTIFFImage): Affine {
   let t: [number, number, number, number, number, number];
   if (matrix && matrix.length >= 8) {
     t = [matrix[0]!, matrix[1]!, matrix[3]!, matrix[4]!, matrix[5]!, matrix[7]!];
+  } else if (onlyGcps(image)) {
+    // Ground control points, no affine transform: GDAL gives the identity, as for no georeferencing.
+    return [1, 0, 0, 0, 1, 0];
   } else if (dir.hasTag('ModelTiepoint') || dir.hasTag('ModelPixelScale')) {
     const [ox, oy] = image.getOrigin();
     const [rx, ry] = image.getResolution();
@@ -148,10 +173,18 @@ export function transformOf(image: GeoTIFFImage): Affine {
   return t;
 }
 
+/** Whether a GeoTIFF is georeferenced by several tie points (GCPs) without a pixel scale or transformation matrix. */
+function onlyGcps(image: GeoTIFFImage): boolean {
+  const dir = image.getFileDirectory();
+  const tiepoints = dir.getValue('ModelTiepoint') as number[] | undefined;
+  return !!tiepoints && tiepoints.length > 6 && !dir.hasTag('ModelPixelScale') && !dir.hasTag('ModelTransformation');
+}
+
 /** The CRS of a GeoTIFF image from its GeoKeys (GDAL for a custom one, when given an engine). */
 export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
   const keys = image.getGeoKeys();
-  if (!keys) return undefined;
+  // The CRS of ground control points is theirs, not the pixel grid's (GDAL's GetSpatialRef is empty).
+  if (!keys || onlyGcps(image)) return undefined;
   const projected = keys.ProjectedCSTypeGeoKey as number | undefined;
   const geographic = keys.GeographicTypeGeoKey as number | undefined;
   if (projected !== undefined && projected !== 32767) return `EPSG:${projected}`;
@@ -162,6 +195,18 @@ export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRast
   }
   const info = await options.engine.info(options.enginePath);
   return info.coordinateSystem?.wkt ? normalizeCrs(info.coordinateSystem.wkt) : undefined;
+}
+
+/**
+ * The nodata of a GeoTIFF image as GDAL applies it when its pixel type cannot hold it: beyond
+ * Float32's range it is the infinity GDAL casts it to; for integer types (nodata 300 on a Byte
+ * band, NaN on an Int16 one) null, since no pixel can equal it and GDAL reads every pixel of the
+ * band as valid. Such a file reads as GDAL reads it instead of being refused.
+ */
+export function nodataOf(image: GeoTIFFImage, dtype: DType): number | null {
+  const nodata = image.getGDALNoData();
+  if (nodata === null || fitsDType(nodata, dtype)) return nodata;
+  return dtype === 'float32' ? Math.fround(nodata) : null;
 }
 
 /** Scales, offsets and descriptions of the bands, from GDAL's metadata. */
@@ -186,8 +231,16 @@ export async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
 async function fastBands(bytes: Uint8Array | ArrayBuffer, name: string, bandNumbers: number[]): Promise<TypedArray[] | undefined> {
   const all = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const read = async (offset: number, length: number) => all.subarray(offset, offset + length);
-  const pixels = tiffPixels(await readTiffLayout(read, name), read, deflateCodec(), name);
+  const pixels = tiffPixels(await readTiffLayout(read, name), read, deflateCodec(), name, geotiffBlock);
   return pixels?.read(bandNumbers.map((band) => band - 1));
+}
+
+/** One LZW, PackBits or ZSTD block through geotiff.js's decoder (they take no parameters; the predictor is undone by the caller). */
+export async function geotiffBlock(compression: number, stored: Uint8Array): Promise<Uint8Array> {
+  const { getDecoder } = await loadGeotiff();
+  const decoder = await getDecoder(compression, {} as never);
+  const bytes = stored.byteOffset === 0 && stored.byteLength === stored.buffer.byteLength ? stored.buffer : stored.slice().buffer;
+  return new Uint8Array(await decoder.decodeBlock(bytes as ArrayBuffer));
 }
 
 function describeSource(source: RasterSource): string {

@@ -6,10 +6,9 @@ import { tiffPixels, type RasterWindow } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
 import { getPlatform, type RandomAccessFile } from '../platform.js';
 import { validateCrs } from '../spec/crs.js';
-import { dtypeFromTiff } from './dtype.js';
 import { loadGeotiff } from './geotiff-module.js';
 import { Raster } from './raster.js';
-import { bandMetadata, crsOf, transformOf } from './read-raster.js';
+import { bandMetadata, crsOf, geotiffBlock, nodataOf, tiffDtype, transformOf } from './read-raster.js';
 
 export type { RasterWindow } from '../formats/tiff-decode.js';
 
@@ -26,8 +25,8 @@ export interface ReadWindowOptions {
  * window touches are read and decoded, so rasters larger than memory (a cache entry that `load()`
  * refuses, say) can be worked through piece by piece. The result is a `Raster` of the window, its
  * transform shifted to the window's corner. Reads every codec geodata writes (DEFLATE, LZW,
- * PackBits, none), from its files or any other little-endian GeoTIFF with whole-byte samples;
- * other codecs (JPEG, ZSTD, ...) are an `UnsupportedFormatError`.
+ * PackBits, none) and ZSTD, from its files or any other GeoTIFF (either byte order) with whole-byte samples;
+ * other codecs (JPEG, LERC, WEBP, LZMA, ...) are an `UnsupportedFormatError`.
  *
  * @example
  * const { path } = await produce(new BigMosaic());
@@ -45,12 +44,13 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   try {
     const read = (offset: number, length: number) => file.read(offset, length);
     const layout = await readTiffLayout(read, path);
+    const image = await headerImage(file, path);
+    tiffDtype(image, path);
     const pixels = tiffPixels(layout, read, deflateCodec(), path, geotiffBlock);
     if (!pixels) {
-      throw new UnsupportedFormatError(`${path}: readWindow reads little-endian GeoTIFFs with whole-byte samples, uncompressed or DEFLATE, LZW or PackBits (every codec geodata writes); this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
+      throw new UnsupportedFormatError(`${path}: readWindow reads GeoTIFFs with whole-byte samples, uncompressed, DEFLATE, LZW, PackBits (every codec geodata writes) or ZSTD; this one uses another codec or layout; read it whole with readRaster, or re-encode it with gdal_translate -co COMPRESS=DEFLATE -co TILED=YES`, path, 'GeoTIFF');
     }
     const bandNumbers = options.bands ?? Array.from({ length: pixels.samples }, (_, i) => i + 1);
-    const image = await headerImage(file, path);
     const bands = await pixels.read(bandNumbers.map((band) => band - 1), window);
     const [a, b, c, d, e, f] = transformOf(image);
     const { scales, offsets, names } = await bandMetadata(image, bandNumbers);
@@ -60,8 +60,8 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
       height: window.height,
       transform: [a, b, c + a * window.x + b * window.y, d, e, f + d * window.x + e * window.y],
       crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, {}),
-      dtype: dtypeFromTiff(image.getSampleFormat(0) ?? 1, image.getBitsPerSample(0)),
-      nodata: image.getGDALNoData(),
+      dtype: pixels.dtype,
+      nodata: nodataOf(image, pixels.dtype),
       scales,
       offsets,
       names,
@@ -69,14 +69,6 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   } finally {
     await file.close();
   }
-}
-
-/** One LZW or PackBits block through geotiff.js's decoder (they take no parameters; the predictor is undone by the caller). */
-async function geotiffBlock(compression: number, stored: Uint8Array): Promise<Uint8Array> {
-  const { getDecoder } = await loadGeotiff();
-  const decoder = await getDecoder(compression, {} as never);
-  const bytes = stored.byteOffset === 0 && stored.byteLength === stored.buffer.byteLength ? stored.buffer : stored.slice().buffer;
-  return new Uint8Array(await decoder.decodeBlock(bytes as ArrayBuffer));
 }
 
 /** geotiff.js over the file by range, for the header only (GeoKeys, nodata, GDAL metadata). */
