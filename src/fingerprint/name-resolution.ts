@@ -71,21 +71,55 @@ export class NameResolver {
 
   /** Whether the free name `object` is a module namespace (`import * as ns`, a compiler's `require`). */
   isNamespace(module: ParsedModule, scope: Scope, object: string): boolean {
-    return this.namespaceSpecifier(module, scope, object) !== undefined;
+    return this.namespaceOf(module, scope, object) !== undefined;
   }
 
   /** What `object.property` means, `object` being a namespace. */
   resolveMember(module: ParsedModule, scope: Scope, object: string, property: string): Target {
-    const specifier = this.namespaceSpecifier(module, scope, object);
-    return specifier === undefined ? this.resolve(module, scope, object) : this.followImport(module, specifier, property);
+    const namespace = this.namespaceOf(module, scope, object);
+    return namespace === undefined ? this.resolve(module, scope, object) : this.followImport(namespace.module, namespace.specifier, property);
   }
 
-  private namespaceSpecifier(module: ParsedModule, scope: Scope, object: string): string | undefined {
+  /** The module `object` is the namespace of, as a specifier and the module that wrote it. */
+  private namespaceOf(module: ParsedModule, scope: Scope, object: string): { module: ParsedModule; specifier: string } | undefined {
     const binding = lookup(scope, object);
-    if (binding) return binding.kind === 'namespace' ? binding.specifier : undefined;
+    if (binding) return this.bindingNamespace(module, binding, new Set());
     // esbuild compiling a module to CommonJS (tsx on a package without "type": "module") writes
     // `import_helpers.scale` for `import { scale } from './helpers.js'`.
-    return uniqueImport(module, (b) => (b.kind === 'import' || b.kind === 'namespace') && esbuildImportName(b.specifier!) === object)?.specifier;
+    const specifier = uniqueImport(module, (b) => (b.kind === 'import' || b.kind === 'namespace') && esbuildImportName(b.specifier!) === object)?.specifier;
+    return specifier === undefined ? undefined : { module, specifier };
+  }
+
+  /**
+   * A namespace imported by name from a module that re-exports it (`export * as ns from`, or
+   * `import * as ns` and `export { ns }`) is the namespace too: `ns.helper` is that module's
+   * `helper`, not an unhashed value.
+   */
+  private bindingNamespace(module: ParsedModule, binding: Binding, seen: Set<string>): { module: ParsedModule; specifier: string } | undefined {
+    if (binding.kind === 'namespace') return { module, specifier: binding.specifier! };
+    return binding.kind === 'import' ? this.importedNamespace(module, binding.specifier!, binding.imported!, seen) : undefined;
+  }
+
+  private importedNamespace(module: ParsedModule, specifier: string, imported: string, seen: Set<string>): { module: ParsedModule; specifier: string } | undefined {
+    if (!isPathSpecifier(specifier) || this.isLibrarySpecifier(module, specifier)) return undefined;
+    const url = this.reader.resolveImport(specifier, module.url);
+    const target = url === undefined ? undefined : this.load(url);
+    if (!target) return undefined;
+    const key = `${target.url}\u0000${imported}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const entry = target.exports.get(imported);
+    if (entry && 'local' in entry) {
+      const binding = lookup(target.scope, entry.local);
+      return binding ? this.bindingNamespace(target, binding, seen) : undefined;
+    }
+    if (entry && 'node' in entry) return undefined;
+    if (entry) return entry.imported === '*' ? { module: target, specifier: entry.specifier } : this.importedNamespace(target, entry.specifier, entry.imported, seen);
+    for (const star of target.starExports) {
+      const found = this.importedNamespace(target, star, imported, seen);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private fromBinding(module: ParsedModule, binding: Binding): Target {
