@@ -344,6 +344,10 @@ function changesBinding(statement: AstNode, name: string): boolean {
     if (part.type === 'UpdateExpression') return rootName(part.argument as AstNode) === name && part.argument.type === 'MemberExpression';
     if (part.type !== 'CallExpression') return false;
     const callee = part.callee as AstNode;
+    // tsc below ES2022 writes a static block as `(() => { Units.FACTOR = 10; })();` after the class.
+    if ((callee.type === 'ArrowFunctionExpression' || callee.type === 'FunctionExpression') && callee.body.type === 'BlockStatement') {
+      return (callee.body.body as AstNode[]).some((inner) => inner.type === 'ExpressionStatement' && changesBinding(inner, name));
+    }
     if (callee.type === 'MemberExpression' && rootName(callee) === name) return true;
     const first = (part.arguments as AstNode[])[0];
     if (first?.type !== 'Identifier' || first.name !== name) return false;
