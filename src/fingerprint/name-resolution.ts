@@ -3,7 +3,7 @@ import { isGlobalName } from './globals.js';
 import { undoLibraryRename } from './known-names.js';
 import { isLibraryExport } from '../library-names.js';
 import { type Binding, lookup, type ParsedModule, parseModule, type Scope } from './module-parse.js';
-import { isPathSpecifier, type ModuleReader, packageName, type PackageId } from './module-reader.js';
+import { isPathSpecifier, type ModuleReader, type ModuleText, packageName, type PackageId } from './module-reader.js';
 import { pageFrames } from './registration-site.js';
 
 /** Code of the project that a free name resolves to: a declaration in some module. */
@@ -53,7 +53,7 @@ export class NameResolver {
     if (this.modules.has(url)) return this.modules.get(url);
     const text = this.reader.read(url);
     if (!text) this.missing.add(url);
-    const module = text && parseModule(text);
+    const module = text && parseModule(/\.json$/i.test(text.url) ? jsonModule(text) : text);
     this.modules.set(url, module);
     return module;
   }
@@ -197,6 +197,18 @@ export class NameResolver {
     const exported = isLibraryExport(name) ? name : undoLibraryRename(name);
     return { kind: 'library', name: exported };
   }
+}
+
+const jsonModules = new WeakMap<ModuleText, ModuleText>();
+
+/**
+ * A JSON file imported as a module (`import settings from './settings.json' with { type: 'json' }`)
+ * read as the module it is to JavaScript: its value as the default export, hashed by its text.
+ */
+function jsonModule(source: ModuleText): ModuleText {
+  let found = jsonModules.get(source);
+  if (!found) jsonModules.set(source, (found = { url: source.url, version: source.version, text: `export default ${source.text}\n;` }));
+  return found;
 }
 
 /** A variable's value node: its initialiser, or (destructuring) the declarator itself. */
