@@ -329,6 +329,8 @@ function withModuleStatements(source: CanonicalSource, target: CodeTarget, names
   return { ...source, hash: sha256Hex(`geodata-module-statements/1\n${source.hash}\n${hashes.join('\n')}`) };
 }
 
+const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion']);
+
 /**
  * Whether `statement` changes what `name` holds: assigns to one of its properties (`name.k = 5`,
  * `name.list[0] = 1`, `name.count++`), calls one of its methods (`name.push(4)`, `name.set(…)`), or
@@ -356,9 +358,9 @@ function changesBinding(statement: AstNode, name: string): boolean {
   });
 }
 
-/** The identifier a member chain starts from (`a` of `a.b[c].d`). */
+/** The identifier a member chain starts from (`a` of `a.b[c].d`, `(a as Settings).b`, `a!.b`). */
 function rootName(node: AstNode): string | undefined {
-  while (node.type === 'MemberExpression') node = node.object as AstNode;
+  while (node.type === 'MemberExpression' || TYPE_WRAPPERS.has(node.type)) node = (node.type === 'MemberExpression' ? node.object : node.expression) as AstNode;
   return node.type === 'Identifier' ? (node.name as string) : undefined;
 }
 
