@@ -207,8 +207,28 @@ const jsonModules = new WeakMap<ModuleText, ModuleText>();
  */
 function jsonModule(source: ModuleText): ModuleText {
   let found = jsonModules.get(source);
-  if (!found) jsonModules.set(source, (found = { url: source.url, version: source.version, text: `export default ${source.text}\n;` }));
+  if (!found) jsonModules.set(source, (found = { url: source.url, version: source.version, text: `export default ${jsonAsJavaScript(source.text)}\n;` }));
   return found;
+}
+
+/**
+ * The value written as bundlers inline a JSON import (`{ zFactor: 2 }`, keys unquoted where they
+ * can be), so it hashes the same from the file as from a bundle. The text as it is when it does not parse.
+ */
+function jsonAsJavaScript(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const write = (item: unknown): string => {
+    if (Array.isArray(item)) return `[${item.map(write).join(', ')}]`;
+    if (item === null || typeof item !== 'object') return JSON.stringify(item);
+    const entries = Object.entries(item).map(([key, inner]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${write(inner)}`);
+    return `{ ${entries.join(', ')} }`;
+  };
+  return `(${write(value)})`;
 }
 
 /** A variable's value node: its initialiser, or (destructuring) the declarator itself. */
