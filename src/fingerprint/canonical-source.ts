@@ -117,7 +117,11 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
   if (kind === 'class' && root.superClass) root.superClass = { type: 'Identifier', name: '$super', binding: 'super' };
 
   const uses: Uses = kind === 'class' ? usesOf(root, options.owner) : { keys: null, aliases: new Map<string, string>() };
-  const lowered = undoClassLowering(root, { selfNames, label });
+  // A class declaration read in its module (a helper class reached by name, not registered):
+  // there is no live class to read static values from, so `Util.K` in a pipeline depends on
+  // `static K = 2` as written.
+  const keepStatics = kind === 'class' && !options.owner && options.resolver !== undefined;
+  const lowered = undoClassLowering(root, { selfNames, label, keepStatics });
   const declared = lowered.declared;
   root = normaliseSyntax(lowered.root, { declared, substitute: usesSubstitution(uses, declared) });
   const renamed = renameBindings(root, {

@@ -26,7 +26,7 @@ import { PrivateNames, REMOVED, expandPrivateCompoundAssignment, isDecoratorInit
  * Private methods and accessors lowered out of the class (their code is a function outside it,
  * which no fingerprint can read) are a `FingerprintError` naming the method.
  */
-export function undoClassLowering(root: AstNode, options: { selfNames: ReadonlySet<string>; label: string }): LoweringResult {
+export function undoClassLowering(root: AstNode, options: { selfNames: ReadonlySet<string>; label: string; keepStatics?: boolean }): LoweringResult {
   const selfNames = new Set(options.selfNames);
   const selfName = [...options.selfNames][0] ?? '$self';
   collectStaticAliases(root, selfNames);
@@ -37,7 +37,7 @@ export function undoClassLowering(root: AstNode, options: { selfNames: ReadonlyS
     return undone;
   });
   const privateState = new Set<string>();
-  if (root.type === 'ClassExpression') removeStaticMembers(root, privateState);
+  if (root.type === 'ClassExpression') removeStaticMembers(root, privateState, options.keepStatics === true);
   const privateMethods = new Set<string>();
   const privateUsed = new Set<string>();
   const declared: string[] = [];
@@ -128,14 +128,27 @@ function undoExpression(
   }
 }
 
-/** Static fields, static blocks and `static uses` leave the text; static private fields are state. */
-function removeStaticMembers(root: AstNode, privateState: Set<string>): void {
+/**
+ * Static fields, static blocks and `static uses` leave the text; static private fields are state.
+ * With `keepStatics` (a class with no live object to read its values from), public static fields
+ * and static blocks stay: their text is all there is of them.
+ */
+function removeStaticMembers(root: AstNode, privateState: Set<string>, keepStatics: boolean): void {
   root.body.body = (root.body.body as AstNode[]).filter((member) => {
-    if (member.type === 'StaticBlock') return false;
+    if (member.type === 'StaticBlock') return keepStatics;
     if (member.type !== 'PropertyDefinition' || !member.static) return true;
-    if (member.key.type === 'PrivateIdentifier') privateState.add(`#${member.key.name as string}`);
-    return false;
+    if (member.key.type === 'PrivateIdentifier') {
+      privateState.add(`#${member.key.name as string}`);
+      return false;
+    }
+    return keepStatics && !(!member.computed && keyName(member.key as AstNode) === 'uses');
   });
+}
+
+function keyName(key: AstNode): string | undefined {
+  if (key.type === 'Identifier') return key.name as string;
+  if (key.type === 'Literal') return String(key.value);
+  return undefined;
 }
 
 const FUNCTIONS = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);

@@ -270,7 +270,8 @@ export class Analyser {
     const names = new NameSpeller(this.resolver!, { module: target.module, node: target.node, scope: target.scope }, this.registeredClass);
     try {
       const parsed = target.module.typescript ? undefined : parsedFromModule(target.module.text, target.node, text);
-      this.fill(node, canonicaliseText(text, target.name, { resolver: names, ...(parsed ? { parsed } : {}) }), names);
+      const source = canonicaliseText(text, target.name, { resolver: names, ...(parsed ? { parsed } : {}) });
+      this.fill(node, withModuleStatements(source, target, names), names);
     } catch (error) {
       if (!(error instanceof FingerprintError)) throw error;
       node.sourceHash = sha256Hex(`geodata-unparsed/1\n${text}`);
@@ -306,6 +307,61 @@ export class Analyser {
     }
     return undefined;
   }
+}
+
+/**
+ * A top-level declaration with the module's top-level statements that name it: `CFG.k = 5` after
+ * `const CFG = { k: 2 }`, `helper.factor = 2` after `function helper`, and the static fields tsc
+ * below ES2022 or esbuild's lowering write after a class (`Units.FACTOR = 10`,
+ * `__publicField(Units, "FACTOR", 10)`) change what the declaration is when the code runs. Each
+ * statement is read as the body of a function in the module's scope, its free names resolved
+ * there like the declaration's own.
+ */
+function withModuleStatements(source: CanonicalSource, target: CodeTarget, names: NameSpeller): CanonicalSource {
+  if (target.scope !== target.module.scope) return source;
+  const hashes: string[] = [];
+  for (const statement of target.module.program.body as AstNode[]) {
+    if (statement.type !== 'ExpressionStatement' || !changesBinding(statement, target.name)) continue;
+    const text = strippedText(target.module.text, statement, target.module.typescript);
+    hashes.push(canonicaliseText(`function () {\n${text}\n}`, target.name, { resolver: names }).hash);
+  }
+  if (hashes.length === 0) return source;
+  return { ...source, hash: sha256Hex(`geodata-module-statements/1\n${source.hash}\n${hashes.join('\n')}`) };
+}
+
+const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion']);
+
+/**
+ * Whether `statement` changes what `name` holds: assigns to one of its properties (`name.k = 5`,
+ * `name.list[0] = 1`, `name.count++`), calls one of its methods (`name.push(4)`, `name.set(…)`), or
+ * hands it to `Object.defineProperty`, `Object.assign` or a compiler's `__publicField` as the
+ * object to change. What merely reads it (`exports.kernel = kernel`, esbuild's
+ * `__name(kernel, "kernel")`) is not part of it.
+ */
+function changesBinding(statement: AstNode, name: string): boolean {
+  const expression = statement.expression as AstNode;
+  const parts = expression.type === 'SequenceExpression' ? (expression.expressions as AstNode[]) : [expression];
+  return parts.some((part) => {
+    if (part.type === 'AssignmentExpression') return rootName(part.left as AstNode) === name && part.left.type === 'MemberExpression';
+    if (part.type === 'UpdateExpression') return rootName(part.argument as AstNode) === name && part.argument.type === 'MemberExpression';
+    if (part.type !== 'CallExpression') return false;
+    const callee = part.callee as AstNode;
+    // tsc below ES2022 writes a static block as `(() => { Units.FACTOR = 10; })();` after the class.
+    if ((callee.type === 'ArrowFunctionExpression' || callee.type === 'FunctionExpression') && callee.body.type === 'BlockStatement') {
+      return (callee.body.body as AstNode[]).some((inner) => inner.type === 'ExpressionStatement' && changesBinding(inner, name));
+    }
+    if (callee.type === 'MemberExpression' && rootName(callee) === name) return true;
+    const first = (part.arguments as AstNode[])[0];
+    if (first?.type !== 'Identifier' || first.name !== name) return false;
+    if (callee.type === 'Identifier') return /^__(publicField|defNormalProp|defProp)$/.test(callee.name as string);
+    return callee.type === 'MemberExpression' && rootName(callee) === 'Object' && ['defineProperty', 'defineProperties', 'assign'].includes(callee.property.name as string);
+  });
+}
+
+/** The identifier a member chain starts from (`a` of `a.b[c].d`, `(a as Settings).b`, `a!.b`). */
+function rootName(node: AstNode): string | undefined {
+  while (node.type === 'MemberExpression' || TYPE_WRAPPERS.has(node.type)) node = (node.type === 'MemberExpression' ? node.object : node.expression) as AstNode;
+  return node.type === 'Identifier' ? (node.name as string) : undefined;
 }
 
 /**

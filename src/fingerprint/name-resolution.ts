@@ -3,7 +3,7 @@ import { isGlobalName } from './globals.js';
 import { undoLibraryRename } from './known-names.js';
 import { isLibraryExport } from '../library-names.js';
 import { type Binding, lookup, type ParsedModule, parseModule, type Scope } from './module-parse.js';
-import { isPathSpecifier, type ModuleReader, packageName, type PackageId } from './module-reader.js';
+import { isPathSpecifier, type ModuleReader, type ModuleText, packageName, type PackageId } from './module-reader.js';
 import { pageFrames } from './registration-site.js';
 
 /** Code of the project that a free name resolves to: a declaration in some module. */
@@ -53,7 +53,7 @@ export class NameResolver {
     if (this.modules.has(url)) return this.modules.get(url);
     const text = this.reader.read(url);
     if (!text) this.missing.add(url);
-    const module = text && parseModule(text);
+    const module = text && parseModule(/\.json$/i.test(text.url) ? jsonModule(text) : text);
     this.modules.set(url, module);
     return module;
   }
@@ -71,21 +71,55 @@ export class NameResolver {
 
   /** Whether the free name `object` is a module namespace (`import * as ns`, a compiler's `require`). */
   isNamespace(module: ParsedModule, scope: Scope, object: string): boolean {
-    return this.namespaceSpecifier(module, scope, object) !== undefined;
+    return this.namespaceOf(module, scope, object) !== undefined;
   }
 
   /** What `object.property` means, `object` being a namespace. */
   resolveMember(module: ParsedModule, scope: Scope, object: string, property: string): Target {
-    const specifier = this.namespaceSpecifier(module, scope, object);
-    return specifier === undefined ? this.resolve(module, scope, object) : this.followImport(module, specifier, property);
+    const namespace = this.namespaceOf(module, scope, object);
+    return namespace === undefined ? this.resolve(module, scope, object) : this.followImport(namespace.module, namespace.specifier, property);
   }
 
-  private namespaceSpecifier(module: ParsedModule, scope: Scope, object: string): string | undefined {
+  /** The module `object` is the namespace of, as a specifier and the module that wrote it. */
+  private namespaceOf(module: ParsedModule, scope: Scope, object: string): { module: ParsedModule; specifier: string } | undefined {
     const binding = lookup(scope, object);
-    if (binding) return binding.kind === 'namespace' ? binding.specifier : undefined;
+    if (binding) return this.bindingNamespace(module, binding, new Set());
     // esbuild compiling a module to CommonJS (tsx on a package without "type": "module") writes
     // `import_helpers.scale` for `import { scale } from './helpers.js'`.
-    return uniqueImport(module, (b) => (b.kind === 'import' || b.kind === 'namespace') && esbuildImportName(b.specifier!) === object)?.specifier;
+    const specifier = uniqueImport(module, (b) => (b.kind === 'import' || b.kind === 'namespace') && esbuildImportName(b.specifier!) === object)?.specifier;
+    return specifier === undefined ? undefined : { module, specifier };
+  }
+
+  /**
+   * A namespace imported by name from a module that re-exports it (`export * as ns from`, or
+   * `import * as ns` and `export { ns }`) is the namespace too: `ns.helper` is that module's
+   * `helper`, not an unhashed value.
+   */
+  private bindingNamespace(module: ParsedModule, binding: Binding, seen: Set<string>): { module: ParsedModule; specifier: string } | undefined {
+    if (binding.kind === 'namespace') return { module, specifier: binding.specifier! };
+    return binding.kind === 'import' ? this.importedNamespace(module, binding.specifier!, binding.imported!, seen) : undefined;
+  }
+
+  private importedNamespace(module: ParsedModule, specifier: string, imported: string, seen: Set<string>): { module: ParsedModule; specifier: string } | undefined {
+    if (!isPathSpecifier(specifier) || this.isLibrarySpecifier(module, specifier)) return undefined;
+    const url = this.reader.resolveImport(specifier, module.url);
+    const target = url === undefined ? undefined : this.load(url);
+    if (!target) return undefined;
+    const key = `${target.url}\u0000${imported}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const entry = target.exports.get(imported);
+    if (entry && 'local' in entry) {
+      const binding = lookup(target.scope, entry.local);
+      return binding ? this.bindingNamespace(target, binding, seen) : undefined;
+    }
+    if (entry && 'node' in entry) return undefined;
+    if (entry) return entry.imported === '*' ? { module: target, specifier: entry.specifier } : this.importedNamespace(target, entry.specifier, entry.imported, seen);
+    for (const star of target.starExports) {
+      const found = this.importedNamespace(target, star, imported, seen);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private fromBinding(module: ParsedModule, binding: Binding): Target {
@@ -163,6 +197,38 @@ export class NameResolver {
     const exported = isLibraryExport(name) ? name : undoLibraryRename(name);
     return { kind: 'library', name: exported };
   }
+}
+
+const jsonModules = new WeakMap<ModuleText, ModuleText>();
+
+/**
+ * A JSON file imported as a module (`import settings from './settings.json' with { type: 'json' }`)
+ * read as the module it is to JavaScript: its value as the default export, hashed by its text.
+ */
+function jsonModule(source: ModuleText): ModuleText {
+  let found = jsonModules.get(source);
+  if (!found) jsonModules.set(source, (found = { url: source.url, version: source.version, text: `export default ${jsonAsJavaScript(source.text)}\n;` }));
+  return found;
+}
+
+/**
+ * The value written as bundlers inline a JSON import (`{ zFactor: 2 }`, keys unquoted where they
+ * can be), so it hashes the same from the file as from a bundle. The text as it is when it does not parse.
+ */
+function jsonAsJavaScript(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const write = (item: unknown): string => {
+    if (Array.isArray(item)) return `[${item.map(write).join(', ')}]`;
+    if (item === null || typeof item !== 'object') return JSON.stringify(item);
+    const entries = Object.entries(item).map(([key, inner]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${write(inner)}`);
+    return `{ ${entries.join(', ')} }`;
+  };
+  return `(${write(value)})`;
 }
 
 /** A variable's value node: its initialiser, or (destructuring) the declarator itself. */
