@@ -133,15 +133,14 @@ function ensureMounted(module: EmscriptenModule): void {
  * was `/`, so such a VRT opened with native GDAL and failed here ("sub/a.tif: No such file").
  */
 function enterWorkingFolder(fs: EmscriptenFS): void {
-  const cwd = process.cwd();
-  const top = cwd.split('/')[1] ?? '';
-  const inside = top && linkTopFolder(fs, top) ? cwd : `${MOUNT}${cwd}`;
-  if (fs.cwd() === inside) return;
   try {
-    fs.chdir(inside);
+    // process.cwd() throws once the working folder is removed.
+    const cwd = process.cwd();
+    const top = cwd.split('/')[1] ?? '';
+    fs.chdir(top && linkTopFolder(fs, top) ? cwd : `${MOUNT}${cwd}`);
   } catch {
-    // A working folder the module cannot enter (removed since) leaves GDAL's where it was: only
-    // relative names inside files depend on it.
+    // A working folder that is gone, or that the module cannot enter, leaves GDAL's where it was:
+    // only relative names inside files depend on it.
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { createNodeEngine, createPoolEngine } from '../../wasm/node.js';
@@ -45,6 +45,18 @@ describe.skipIf(!HAS_DATA)(`GDAL's working folder on host files${HAS_DATA ? '' :
         expect(Array.from(read.values)).toEqual(Array.from(source.values));
       }
       process.chdir(home);
+    });
+
+    it('still runs calls on absolute paths once the working folder is removed', async () => {
+      const gone = scratch.path(label, 'gone');
+      mkdirSync(gone, { recursive: true });
+      process.chdir(gone);
+      rmSync(gone, { recursive: true });
+      try {
+        expect((await engine.info(sample('elev.tif'))).size).toEqual([95, 90]);
+      } finally {
+        process.chdir(home);
+      }
     });
   });
 });
