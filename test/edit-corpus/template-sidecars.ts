@@ -240,7 +240,8 @@ export const sidecarCases: EditCase[] = [
     name: 'editing the source a VRT names in a lower-case <sourcefilename> recomputes the warp',
     kind: 'files GDAL opens',
     edit: (project) => writeGrid(project, 'data/lower-source.tif', 4),
-    expected: { computed: ['LowerVrt'], explain: { LowerVrt: /LowerVrt: file data\/lower-source\.tif changed/ } },
+    // GDAL reads VRT names in any case, and so does the state hash: the source is one of the entry's inputs.
+    expected: { computed: ['LowerVrt'], explain: { LowerVrt: /LowerVrt will be computed.*\ninput .*data\/lower-source\.tif changed/ } },
   },
   {
     name: 'editing the .dbf of a Shapefile named inside an OGR VRT recomputes the rasterization',
