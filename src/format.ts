@@ -69,5 +69,28 @@ export function oneLine(value: unknown, max = 60): string {
 export function describeError(error: unknown): string {
   if (error instanceof GeodataError) return error.message;
   if (error instanceof Error) return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
-  return String(error);
+  return thrownText(error);
+}
+
+/**
+ * What a thrown value that is not an Error says: `throw { code: 42 }` would read "[object Object]",
+ * and an Error of another realm (a vm context) is no `instanceof Error` but has its message.
+ */
+export function thrownText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  const message = (value as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined && text !== '{}') return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  } catch {
+    // A cycle or a BigInt: the class name below still says something.
+  }
+  let text = '[object Object]';
+  try {
+    text = String(value);
+  } catch {
+    // No toString (an object without a prototype): described below.
+  }
+  return text === '[object Object]' ? `an object (${value.constructor?.name ?? 'no class'}) with no message` : text;
 }

@@ -5,6 +5,7 @@ import type { Tracked } from '../data/tracked.js';
 import { driverForExtension } from '../drivers/builtin.js';
 import type { Driver } from '../drivers/driver.js';
 import { GeodataError, PipelineError, StoreError } from '../errors.js';
+import { thrownText } from '../format.js';
 import { getPlatform } from '../platform.js';
 import { nameRemoteInputs } from '../sources/remote-input.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
@@ -365,29 +366,6 @@ function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unk
   const message = nameRemoteInputs(error instanceof Error ? error.message : thrownText(error)).replace(/; no entry was written$/, '');
   const kind = error instanceof GeodataError ? '' : ` (${error instanceof Error ? error.name : typeof error})`;
   return new PipelineError(`computing ${identity.className} for ${spec} failed${kind}: ${message}; no entry was written`, { cause: error });
-}
-
-/**
- * What a thrown value that is not an Error says: `throw { code: 42 }` would read "[object Object]",
- * and an Error of another realm (a vm context) is no `instanceof Error` but has its message.
- */
-function thrownText(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
-  const message = (value as { message?: unknown }).message;
-  if (typeof message === 'string') return message;
-  try {
-    const text = JSON.stringify(value);
-    if (text !== undefined && text !== '{}') return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-  } catch {
-    // A cycle or a BigInt: the class name below still says something.
-  }
-  let text = '[object Object]';
-  try {
-    text = String(value);
-  } catch {
-    // No toString (an object without a prototype): described below.
-  }
-  return text === '[object Object]' ? `an object (${value.constructor?.name ?? 'no class'}) with no message` : text;
 }
 
 function reportDamage(identity: Identity, problem: string): void {
