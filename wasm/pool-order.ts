@@ -18,6 +18,7 @@
  * by an unfinished call that this one does not wait for: await that call first.
  */
 import type { WorkerMethod } from './worker-protocol.js';
+import { vrtReferences } from '../src/fingerprint/vrt-references.js';
 import { mapGdalPath, normalizePosixPath } from './paths.js';
 
 /** The files an operation names, and which files it may write. */
@@ -202,9 +203,6 @@ export type VrtText = (path: string) => string | undefined;
 /** VRTs larger than this are not read for the files they name (they are tables of sources, not mosaics' XML). */
 export const VRT_TEXT_BYTES = 4 * 1024 * 1024;
 
-// GDAL matches VRT element and attribute names case-insensitively (`relativetovrt="1"` opens).
-const SOURCE_TAGS = /<(SourceFilename|SourceDataset|SrcDataSource)(\s[^>]*)?>([^<]*)<\/\1>/gi;
-
 /**
  * `paths` and, for each VRT among them the engine holds, the files it names (its sources,
  * `relativeToVRT` resolved against its folder, other relative names against `workingFolder`: the
@@ -222,10 +220,8 @@ export function withVrtSources(paths: readonly string[], vrtText: VrtText | unde
     if (text === undefined) continue;
     read += 1;
     const folder = vrt.slice(0, vrt.lastIndexOf('/')) || '/';
-    for (const [, , attributes = '', raw = ''] of text.matchAll(SOURCE_TAGS)) {
-      const name = raw.trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-      if (!name) continue;
-      const relative = /relativeToVRT\s*=\s*["']1["']/i.test(attributes) && !name.startsWith('/');
+    for (const { path: name, relativeToVrt } of vrtReferences(text)) {
+      const relative = relativeToVrt && !name.startsWith('/');
       const path = pagePath(relative ? `${folder}/${name}` : name, workingFolder);
       if (path === undefined || all.has(path)) continue;
       all.add(path);
