@@ -1,4 +1,5 @@
 import type { GeotiffModule } from '../raster/geotiff-module.js';
+import { registerLercDecoder } from './lerc-decoder.js';
 
 /** Decoded pixels of a JPEG or WebP image: RGBA, 8 bits per sample (an `ImageData`). */
 export interface DecodedImage {
@@ -37,13 +38,14 @@ function samplesOf(image: DecodedImage, samples: number): ArrayBuffer {
 /**
  * Makes geotiff.js decode JPEG tiles with libjpeg-turbo (so YCbCr tiles come out as the RGB
  * native GDAL gives, upsampling included; geotiff.js's own decoder leaves them YCbCr) and WebP
- * tiles with libwebp (geotiff.js's needs a browser's image decoding). Decoders load on first use.
+ * tiles with libwebp (geotiff.js's needs a browser's image decoding), and LERC tiles keeping their
+ * mask (`registerLercDecoder`). Decoders load on first use.
  *
  * Called by the platform when geotiff.js loads (`Platform.prepareGeotiff`).
  *
  * @example registerTiffDecoders(await import('geotiff'), nodeImageCodecs);
  */
-export function registerTiffDecoders(geotiff: Pick<GeotiffModule, 'addDecoder' | 'BaseDecoder'>, codecs: ImageCodecs): void {
+export function registerTiffDecoders(geotiff: Pick<GeotiffModule, 'addDecoder' | 'BaseDecoder' | 'getDecoder'>, codecs: ImageCodecs): void {
   const { addDecoder, BaseDecoder } = geotiff;
   let jpeg: Promise<(bytes: ArrayBuffer) => Promise<DecodedImage>> | undefined;
   let webp: Promise<(bytes: ArrayBuffer) => Promise<DecodedImage>> | undefined;
@@ -87,6 +89,7 @@ export function registerTiffDecoders(geotiff: Pick<GeotiffModule, 'addDecoder' |
   addDecoder(7, async () => JpegTurboDecoder as never, (async (directory: { loadValue(name: string): Promise<unknown> }) =>
     parameters(directory, { JPEGTables: await directory.loadValue('JPEGTables') })) as never, false);
   addDecoder(50001, async () => WebpDecoder as never, (async (directory: { loadValue(name: string): Promise<unknown> }) => parameters(directory, {})) as never, false);
+  registerLercDecoder(geotiff);
 }
 
 /** Samples in one block: all of them for pixel-interleaved images, one for planar ones. */

@@ -26,7 +26,7 @@ describe.skipIf(!READY)(`netCDF and ZSTD inputs in headless Chromium${SKIP}`, ()
     await getConfig().engine.close();
   });
 
-  it('warps a netCDF variable and a ZSTD GeoTIFF by URL through the worker engine, and reads them, and JPEG and WebP GeoTIFFs, with readRaster, as Node does', async () => {
+  it('warps a netCDF variable and a ZSTD GeoTIFF by URL through the worker engine, and reads them, and JPEG, WebP and LERC GeoTIFFs, with readRaster, as Node does', async () => {
     const values = (raster: Raster) => raster.bands.map((band) => Array.from(band, (value) => (Number.isNaN(value) ? null : value)));
     const temperature = await load<Raster>(new MaxTemperature(sample('tmmx_20190121.nc')), CONUS_SPEC);
     const elevation = await load<Raster>(new Warped(sample('elev_vinschgau_zstd.tif')), VINSCHGAU_SPEC);
@@ -44,6 +44,7 @@ describe.skipIf(!READY)(`netCDF and ZSTD inputs in headless Chromium${SKIP}`, ()
           '/data/elev_vinschgau_zstd.tif': sample('elev_vinschgau_zstd.tif'),
           '/data/RGB.byte_jpeg.tif': sample('RGB.byte_jpeg.tif'),
           '/data/RGB.byte_webp.tif': sample('RGB.byte_webp.tif'),
+          '/data/elev_vinschgau_lerc.tif': sample('elev_vinschgau_lerc.tif'),
         },
       },
       async (browserPage) => {
@@ -58,6 +59,7 @@ describe.skipIf(!READY)(`netCDF and ZSTD inputs in headless Chromium${SKIP}`, ()
       zstd: { sum: number };
       jpeg: string;
       webp: string;
+      lerc: string;
     };
     // Neither could be read as a window: the netCDF file is no TIFF, the warp needs most of the ZSTD file.
     expect(result.temperature.fullReason).toMatch(/geotiff\.js cannot read it as a GeoTIFF/);
@@ -69,5 +71,7 @@ describe.skipIf(!READY)(`netCDF and ZSTD inputs in headless Chromium${SKIP}`, ()
     expect(result.zstd.sum).toBe(Array.from(zstd.bands[0]!).reduce((a, b) => a + (b > -1e30 ? b : 0), 0));
     // The browser's JPEG and WebP decoders give Node's pixels (which are native GDAL's, test/formats/tiff-codecs.test.ts).
     expect({ jpeg: result.jpeg, webp: result.webp }).toEqual({ jpeg: await digest(sample('RGB.byte_jpeg.tif')), webp: await digest(sample('RGB.byte_webp.tif')) });
+    // LERC_DEFLATE tiles through geodata's LERC decoder (Esri's, bundled into the page) give Node's pixels.
+    expect(result.lerc).toBe(await digest(sample('elev_vinschgau_lerc.tif')));
   });
 });

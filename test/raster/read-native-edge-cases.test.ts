@@ -190,6 +190,40 @@ ds = None`,
     await expect(readRaster(file)).rejects.toThrow(/nbits20\.tif has 20-bit unsigned integer samples, which geodata cannot read .*; convert it with native GDAL/);
   });
 
+  // Band-interleaved: GDAL 3.6 cannot read back a pixel-interleaved LERC file with NaNs it wrote.
+  for (const { type, codec } of [
+    { type: 'Float32', codec: 'LERC' },
+    { type: 'Float64', codec: 'LERC_DEFLATE' },
+    { type: 'Float32', codec: 'LERC_ZSTD' },
+  ]) {
+    it(`reads the NaN pixels of a ${type} ${codec} GeoTIFF (kept in LERC's mask) as NaN, as GDAL does, in readRaster and through the engine`, async () => {
+      const file = scratch.path(`lerc-nan-${type}-${codec}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 23, 17, 2, gdal.GDT_${type}, ['COMPRESS=${codec}', 'INTERLEAVE=BAND', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16'])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+for b in (1, 2):
+    a = np.arange(23 * 17, dtype='float64').reshape(17, 23) * b
+    a[3, 4] = np.nan
+    a[16, 22] = np.nan
+    a[10, 5 + b] = np.nan
+    ds.GetRasterBand(b).WriteArray(a)
+ds = None`,
+      );
+      const expected = nativeRead(file).bands.map((band) => band.values);
+      expect(expected.map((values) => values.filter((value) => value === 'nan').length)).toEqual([3, 3]);
+      expect(asNative(await readRaster(file))).toEqual(expected);
+      const engine = createNodeEngine();
+      try {
+        const out = scratch.path(`engine-lerc-nan-${type}-${codec}.tif`);
+        await engine.translate(await engineReadable(file, engine), out, []);
+        expect(nativeRead(out).bands.map((band) => band.values)).toEqual(expected);
+      } finally {
+        await engine.close();
+      }
+    });
+  }
+
   it('reads a GeoTIFF georeferenced only by ground control points as GDAL does: identity transform, no CRS, native pixels', async () => {
     const file = scratch.path('gcps.tif');
     makeWithGdal(
