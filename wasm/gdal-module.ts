@@ -55,9 +55,8 @@ export class SharedGdalModule {
       return await this.pending;
     } catch (error) {
       this.users -= 1;
-      throw error instanceof GeodataError
-        ? error
-        : new ConfigError(`cannot load GDAL WebAssembly (gdal3.js): ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      if (error instanceof GeodataError) throw error;
+      throw new ConfigError(`cannot load GDAL WebAssembly (gdal3.js): ${(error as Error)?.message ?? String(error)}${webAssemblyMissing()}`, { cause: error });
     }
   }
 
@@ -137,4 +136,14 @@ export function browserGdalLoader(assets: GdalAssets): GdalModuleLoader {
       return (await init(config)).Module;
     },
   };
+}
+
+/**
+ * Why a runtime without WebAssembly has none, and what to do: Emscripten's own message names
+ * neither. (A pool thread cannot tell whether its process had --jitless: Node drops the flag from
+ * a thread's options, so the flag is named either way.)
+ */
+function webAssemblyMissing(): string {
+  if (typeof WebAssembly !== 'undefined') return '';
+  return "; WebAssembly is turned off in this JavaScript runtime (Node's --jitless flag turns it off, as can a browser's policy), and GDAL runs as WebAssembly: start Node without --jitless, or run where WebAssembly is available";
 }

@@ -50,4 +50,26 @@ describe('the Node options a pool worker thread inherits', () => {
     expect(run.stdout.trim()).toBe('wkt ok');
     expect(run.status).toBe(0);
   }, 150_000);
+
+  it('says that node --jitless turned WebAssembly off, and to start without it, on the pool and on an in-thread engine', () => {
+    const code = `
+      import { createNodeEngine, createPoolEngine } from ${JSON.stringify(pathToFileURL(join(REPO, 'wasm', 'node.ts')).href)};
+      for (const engine of [createPoolEngine({ workers: 1 }), createNodeEngine()]) {
+        try {
+          await engine.crsToWkt('EPSG:3035');
+          console.log('loaded');
+        } catch (error) {
+          console.log(error.name + ': ' + error.message);
+        } finally {
+          await engine.close();
+        }
+      }`;
+    const run = spawnSync(process.execPath, ['--jitless', '--import', TSX, '--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatch(/^ConfigError: cannot load GDAL WebAssembly \(gdal3\.js\): .*; WebAssembly is turned off in this JavaScript runtime \(Node's --jitless flag turns it off, as can a browser's policy\), and GDAL runs as WebAssembly: start Node without --jitless/);
+    }
+    expect(run.status).toBe(0);
+  }, 150_000);
 });
