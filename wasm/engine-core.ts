@@ -52,6 +52,31 @@ export const PATH_OPTIONS: Record<string, readonly string[]> = {
   buildVrt: ['-input_file_list'],
 };
 
+/**
+ * gdalbuildvrt's `-input_file_list FILE` read here, its names (one a line, as native
+ * gdalbuildvrt reads them: relative to the working folder) added after the sources: gdal3.js's
+ * library form of the tool refuses the option ("not supported in non binary mode").
+ */
+async function withFileLists(args: string[], readFile: (path: string) => Promise<Uint8Array>): Promise<{ args: string[]; sources: string[] }> {
+  const kept: string[] = [];
+  const sources: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    if (args[index] !== '-input_file_list') {
+      kept.push(args[index]!);
+      continue;
+    }
+    const list = checkPath(args[++index], '-input_file_list', 'buildVrt');
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await readFile(list));
+    } catch (error) {
+      throw new InvalidInputError(`buildVrt: cannot read the -input_file_list file ${list}: ${(error as Error).message}`, { cause: error });
+    }
+    sources.push(...text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== ''));
+  }
+  return { args: kept, sources };
+}
+
 export function checkPath(value: unknown, what: string, operation: string): string {
   if (typeof value !== 'string' || value === '') {
     throw new InvalidInputError(`${operation}: ${what} must be a non-empty path string, got ${JSON.stringify(value) ?? String(value)}`);
@@ -169,8 +194,11 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
       await produce('rasterize', [source], dest, args, callOptions, (rt, ctx, [input], out, argv) => apps.rasterize(rt, ctx, input!, out, argv));
     },
     async buildVrt(sources, dest, args, callOptions) {
-      if (!Array.isArray(sources) || sources.length === 0) throw new InvalidInputError(`buildVrt: sources must be a non-empty array of paths, got ${JSON.stringify(sources)}`);
-      await produce('buildVrt', sources, dest, args, callOptions, (rt, ctx, inputs, out, argv) => apps.buildVrt(rt, ctx, inputs, out, argv));
+      if (!Array.isArray(sources)) throw new InvalidInputError(`buildVrt: sources must be an array of paths, got ${JSON.stringify(sources)}`);
+      const listed = await withFileLists(checkArgs(args, 'buildVrt'), (path) => files.readFile(path));
+      const all = [...sources, ...listed.sources];
+      if (all.length === 0) throw new InvalidInputError(`buildVrt: no sources: give sources, or a non-empty -input_file_list file, got ${JSON.stringify(sources)}`);
+      await produce('buildVrt', all, dest, listed.args, callOptions, (rt, ctx, inputs, out, argv) => apps.buildVrt(rt, ctx, inputs, out, argv));
     },
     async vectorTranslate(source, dest, args, callOptions) {
       await produce('vectorTranslate', [source], dest, args, callOptions, (rt, ctx, [input], out, argv) => apps.vectorTranslate(rt, ctx, input!, out, argv));

@@ -217,6 +217,22 @@ export const ENGINE_CASES: EngineCase[] = [
     },
   },
   {
+    name: "buildVrt reads its sources from -input_file_list, one a line, after the ones given, as gdalbuildvrt does",
+    async run(engine, context) {
+      const dem = await writeDem(engine, context, 'dem');
+      const flat = await writeDem(engine, context, 'flat', false);
+      const list = context.path('sources.txt');
+      await engine.fs.writeFile(list, text(`${dem.path}\r\n\n${flat.path}\n`));
+      const listed = context.path('listed.vrt');
+      await engine.buildVrt([], listed, ['-separate', '-input_file_list', list]);
+      equal((await engine.info(listed)).bands.length, 2, 'bands of a separate VRT of a two-line list');
+      const both = context.path('both.vrt');
+      await engine.buildVrt([flat.path], both, ['-input_file_list', list, '-separate']);
+      equal((await engine.info(both)).bands.length, 3, 'bands of a separate VRT of one source and the list');
+      await rejects(engine.buildVrt([], context.path('none.vrt'), ['-input_file_list', context.path('missing.txt')]), InvalidInputError, /cannot read the -input_file_list file .*missing\.txt/, 'a missing list');
+    },
+  },
+  {
     name: 'CRS facts, WKT and point transformations in GIS order',
     async run(engine) {
       const info = await engine.crsInfo('EPSG:3035');
