@@ -321,9 +321,11 @@ function withModuleStatements(source: CanonicalSource, target: CodeTarget, names
   if (target.scope !== target.module.scope) return source;
   const hashes: string[] = [];
   for (const statement of target.module.program.body as AstNode[]) {
-    if (statement.type !== 'ExpressionStatement' || !changesBinding(statement, target.name)) continue;
+    if (statement.type !== 'ExpressionStatement' || !changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
     const text = strippedText(target.module.text, statement, target.module.typescript);
-    hashes.push(canonicaliseText(`function () {\n${text}\n}`, target.name, { resolver: names }).hash);
+    // A top-level `await` parses only in an async function.
+    const wrapper = /\bawait\b/.test(text) ? 'async function' : 'function';
+    hashes.push(canonicaliseText(`${wrapper} () {\n${text}\n}`, target.name, { resolver: names }).hash);
   }
   if (hashes.length === 0) return source;
   return { ...source, hash: sha256Hex(`geodata-module-statements/1\n${source.hash}\n${hashes.join('\n')}`) };
@@ -331,30 +333,43 @@ function withModuleStatements(source: CanonicalSource, target: CodeTarget, names
 
 const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion']);
 
+/** Helpers bundlers and tsc write around a module's declarations, which only name or export them. */
+const TOOLCHAIN_HELPER = /^__(name|export|reExport|exportStar|toESM|toCommonJS|copyProps|decorate\w*|esDecorate|runInitializers|setFunctionName|importDefault|importStar|createBinding|setModuleDefault)\d*$/;
+
 /**
  * Whether `statement` changes what `name` holds: assigns to one of its properties (`name.k = 5`,
- * `name.list[0] = 1`, `name.count++`), calls one of its methods (`name.push(4)`, `name.set(…)`), or
+ * `name.list[0] = 1`, `name.count++`), calls one of its methods (`name.push(4)`, `name.set(…)`),
  * hands it to `Object.defineProperty`, `Object.assign` or a compiler's `__publicField` as the
- * object to change. What merely reads it (`exports.kernel = kernel`, esbuild's
- * `__name(kernel, "kernel")`) is not part of it.
+ * object to change, or hands it (or a part of it) to a function of the project or a package,
+ * which may change it (`configure(SETTINGS)`, `merge(SETTINGS.terrain, overrides)`; `mayChange`
+ * says which callees those are). What merely reads it (`exports.kernel = kernel`, esbuild's
+ * `__name(kernel, "kernel")`, geodata's `register(Step)`, `console.log(SETTINGS)`) is not part of it.
  */
-function changesBinding(statement: AstNode, name: string): boolean {
+function changesBinding(statement: AstNode, name: string, mayChange: (callee: string) => boolean): boolean {
   const expression = statement.expression as AstNode;
   const parts = expression.type === 'SequenceExpression' ? (expression.expressions as AstNode[]) : [expression];
-  return parts.some((part) => {
+  return parts.some((written) => {
+    // `await configure(SETTINGS)`, `void configure(SETTINGS)`.
+    let part = written;
+    while (part.type === 'AwaitExpression' || (part.type === 'UnaryExpression' && part.operator === 'void')) part = part.argument as AstNode;
     if (part.type === 'AssignmentExpression') return rootName(part.left as AstNode) === name && part.left.type === 'MemberExpression';
     if (part.type === 'UpdateExpression') return rootName(part.argument as AstNode) === name && part.argument.type === 'MemberExpression';
     if (part.type !== 'CallExpression') return false;
     const callee = part.callee as AstNode;
     // tsc below ES2022 writes a static block as `(() => { Units.FACTOR = 10; })();` after the class.
     if ((callee.type === 'ArrowFunctionExpression' || callee.type === 'FunctionExpression') && callee.body.type === 'BlockStatement') {
-      return (callee.body.body as AstNode[]).some((inner) => inner.type === 'ExpressionStatement' && changesBinding(inner, name));
+      return (callee.body.body as AstNode[]).some((inner) => inner.type === 'ExpressionStatement' && changesBinding(inner, name, mayChange));
     }
     if (callee.type === 'MemberExpression' && rootName(callee) === name) return true;
-    const first = (part.arguments as AstNode[])[0];
-    if (first?.type !== 'Identifier' || first.name !== name) return false;
-    if (callee.type === 'Identifier') return /^__(publicField|defNormalProp|defProp)$/.test(callee.name as string);
-    return callee.type === 'MemberExpression' && rootName(callee) === 'Object' && ['defineProperty', 'defineProperties', 'assign'].includes(callee.property.name as string);
+    const args = part.arguments as AstNode[];
+    const first = args[0];
+    if (first?.type === 'Identifier' && first.name === name) {
+      if (callee.type === 'Identifier' && /^__(publicField|defNormalProp|defProp)$/.test(callee.name as string)) return true;
+      if (callee.type === 'MemberExpression' && rootName(callee) === 'Object' && ['defineProperty', 'defineProperties', 'assign'].includes(callee.property.name as string)) return true;
+    }
+    if (!args.some((arg) => rootName(arg) === name)) return false;
+    const calleeRoot = rootName(callee);
+    return calleeRoot !== undefined && !TOOLCHAIN_HELPER.test(calleeRoot) && mayChange(calleeRoot);
   });
 }
 
@@ -384,6 +399,11 @@ class NameSpeller implements FreeNameResolver {
 
   name(written: string): FreeSpelling {
     return this.spell(written, this.resolver.resolve(this.where.module, this.where.scope, written));
+  }
+
+  /** What `written` names where this code is (a global, geodata's export, code, ...), without recording it as used. */
+  kindOf(written: string): Target['kind'] {
+    return this.resolver.resolve(this.where.module, this.where.scope, written).kind;
   }
 
   isNamespace(object: string): boolean {
