@@ -2,7 +2,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreAdapter } from '../store/adapter.js';
-import { ownerIsDead, ownerOfName } from '../store/process-owner-node.js';
+import { nameOwnerIsGone, ownerIsDead, ownerOfName } from '../store/process-owner-node.js';
 import type { CleanItem, DebrisSource } from './clean-cache.js';
 
 /** A computation stages its outputs in `.staging/<first 16 hex of the state hash>-<owner tag>-<random>/`. */
@@ -49,7 +49,7 @@ export function stagingDebris(store: StoreAdapter, options: { minAgeMs: number }
       for (const name of await listNames(stagingRoot)) {
         const usage = await folderUsage(join(stagingRoot, name));
         const owner = ownerOfName(name);
-        const deadOwner = owner !== undefined && ownerIsDead(owner);
+        const deadOwner = nameOwnerIsGone(name) === true;
         // A folder whose owner is provably dead needs no waiting; others must be untouched for a while.
         if (!deadOwner && Date.now() - usage.mtimeMs < options.minAgeMs) continue;
         if (!(await withOwnerLocks(name, async () => {}))) continue;
@@ -60,7 +60,7 @@ export function stagingDebris(store: StoreAdapter, options: { minAgeMs: number }
           className: null,
           state: 'staging',
           reason: deadOwner
-            ? `staging folder of an interrupted run (its process ${owner!.pid} is gone)`
+            ? `staging folder of an interrupted run (its ${ownerIsDead(owner!) ? `process ${owner!.pid}` : 'worker thread'} is gone)`
             : `staging folder of an interrupted run (untouched for ${age} min, not locked by any running computation)`,
           bytes: usage.bytes,
         });

@@ -15,7 +15,7 @@ import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
 import { describeWriteFailure } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
-import { OWN_START, osThreadIsGone, ownOsThread, ownerIsDead, ownerOfName, ownerTag } from '../store/process-owner-node.js';
+import { nameOwnerIsGone, threadOwnerTag } from '../store/process-owner-node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
 import { nodeUncompressedCopies } from './uncompressed-copies-node.js';
 import { readFileWithSha256, sha256OfFile } from '../sha256-file-node.js';
@@ -108,8 +108,7 @@ function processTempFolder(): string {
     // runs its exit handler, and only the name tells a later process that the folder is debris.
     // A worker_thread's folder also names its OS thread: a terminated worker runs no exit handler
     // either, and its process lives on.
-    const thread = threads.isMainThread ? undefined : ownOsThread();
-    const folder = mkdtempSync(join(tmpdir(), `geodata-${thread ? `t${thread.tid}.${thread.startTicks}-` : ''}${ownerTag()}-`));
+    const folder = mkdtempSync(join(tmpdir(), `geodata-${threadOwnerTag()}-`));
     privateTemp = folder;
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   }
@@ -131,12 +130,7 @@ function reclaimDeadTempFolders(folder: string): void {
   }
   for (const name of names) {
     if (!name.startsWith('geodata-p') && !name.startsWith('geodata-t')) continue;
-    const owner = ownerOfName(name);
-    if (!owner) continue;
-    const thread = /^geodata-t(\d+)\.(\d+)-/.exec(name);
-    const threadGone =
-      thread !== null && owner.pid === process.pid && owner.startTicks === OWN_START && osThreadIsGone({ tid: Number(thread[1]), startTicks: thread[2]! });
-    if (!threadGone && !ownerIsDead(owner)) continue;
+    if (nameOwnerIsGone(name) !== true) continue;
     try {
       rmSync(join(folder, name), { recursive: true, force: true });
     } catch {

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireFolderLock } from './fs-lock-node.js';
 import { TEMP_MARKER } from './key.js';
-import { ownerIsDead, ownerOfName, type ProcessOwner } from './process-owner-node.js';
+import { nameOwnerIsGone, ownerIsDead, ownerOfName, type ProcessOwner } from './process-owner-node.js';
 
 /** One piece of debris of an fs store. */
 export interface DebrisItem {
@@ -34,7 +34,8 @@ const ENTRY_LOCK = /^entry-[0-9a-f]{64}$/;
 export async function findDebris(root: string, options: { withSizes?: boolean } = {}): Promise<DebrisItem[]> {
   const items: DebrisItem[] = [];
   for (const name of await names(join(root, '.staging'))) {
-    items.push({ path: `.staging/${name}`, kind: 'staging', owner: judge(ownerOfName(name)), bytes: 0 });
+    // A worker thread of this process that ended is as gone as a dead process (see nameOwnerIsGone).
+    items.push({ path: `.staging/${name}`, kind: 'staging', owner: nameOwnerIsGone(name) ? 'dead' : judge(ownerOfName(name)), bytes: 0 });
   }
   for (const name of await names(join(root, '.locks'))) {
     if (ENTRY_LOCK.test(name)) {

@@ -6,7 +6,7 @@ import { InvalidInputError, StoreError } from '../errors.js';
 import { errorCode, fsStoreError, isMissing } from './fs-errors-node.js';
 import { findDebris, reclaimDebris, type DebrisItem } from './debris-node.js';
 import { acquireFolderLock, type StaleLockInfo } from './fs-lock-node.js';
-import { ownerTag } from './process-owner-node.js';
+import { threadOwnerTag } from './process-owner-node.js';
 import { writeFileAtomic, writeFilesAtomic } from './fs-write-node.js';
 import type { LockingStoreAdapter } from './in-process-lock.js';
 import { RESERVED_ROOT_SEGMENTS, TEMP_MARKER, checkBytes, checkPrefix, folderKey, keySegments } from './key.js';
@@ -122,7 +122,7 @@ export function fsStore(options: FsStoreOptions): FsStore {
   /** Moves `target` aside (into .staging), `source` into its place, then removes the old one. */
   const replaceFolder = async (source: string, target: string, key: string): Promise<void> => {
     await mkdir(join(root, '.staging'), { recursive: true });
-    const aside = await mkdtemp(join(root, '.staging', `replaced-${ownerTag()}-`));
+    const aside = await mkdtemp(join(root, '.staging', `replaced-${threadOwnerTag()}-`));
     const old = join(aside, 'entry');
     try {
       await rename(target, old);
@@ -250,8 +250,8 @@ export function fsStore(options: FsStoreOptions): FsStore {
       await reclaimOnce();
       try {
         await mkdir(join(root, '.staging'), { recursive: true });
-        // The owner goes into the name (see ownerTag): a later run tells a dead owner's folder with one readdir.
-        return await mkdtemp(join(root, '.staging', `${safe}-${ownerTag()}-`));
+        // The owner goes into the name (see threadOwnerTag): a later run tells a dead owner's folder with one readdir.
+        return await mkdtemp(join(root, '.staging', `${safe}-${threadOwnerTag()}-`));
       } catch (error) {
         throw fail('create a staging folder for', String(label), error);
       }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { errorCode } from './fs-errors-node.js';
 
 /** The process that owns a lock or a staging folder. */
@@ -106,6 +107,30 @@ export function ownerTag(owner: ProcessOwner = ownProcess()): string {
 }
 
 const TAG = /-p(\d+)\.(\d+|x)\.([0-9a-f]{8})-[^-]*$/;
+const THREAD_TAG = /(?:^|-)t(\d+)\.(\d+)-p\d+\.(?:\d+|x)\.[0-9a-f]{8}-[^-]*$/;
+
+/**
+ * {@link ownerTag}, led on a worker_thread by its OS thread (`t<tid>.<start ticks>-`): a worker
+ * terminated while its folders exist runs no exit handler, and its process lives on, so only the
+ * thread in the name tells a later run of the process that they are debris ({@link nameOwnerIsGone}).
+ */
+export function threadOwnerTag(): string {
+  const thread = isMainThread ? undefined : ownOsThread();
+  return `${thread ? `t${thread.tid}.${thread.startTicks}-` : ''}${ownerTag()}`;
+}
+
+/**
+ * Whether the owner a folder's name carries ({@link threadOwnerTag}) is certainly gone: a dead
+ * process on this host, or an ended worker thread of this very process. Undefined when the name
+ * carries no owner.
+ */
+export function nameOwnerIsGone(name: string): boolean | undefined {
+  const owner = ownerOfName(name);
+  if (!owner) return undefined;
+  if (ownerIsDead(owner)) return true;
+  const thread = THREAD_TAG.exec(name);
+  return thread !== null && owner.pid === process.pid && owner.startTicks === OWN_START && osThreadIsGone({ tid: Number(thread[1]), startTicks: thread[2]! });
+}
 
 /**
  * Reads the owner tag of a staging folder's name (see {@link ownerTag}); undefined for names

@@ -500,6 +500,38 @@ describe('fsStore debris of killed runs', () => {
     expect(await listing(join(root, '.locks'))).toEqual([]);
   }, 30_000);
 
+  it('reclaims the staging folder of a worker thread terminated mid-computation when its entry lock is taken over, and status sees it as dead before', async () => {
+    const root = freshRoot();
+    const store = new URL('../../src/store/node.js', import.meta.url).href;
+    const code = `import { register } from 'tsx/esm/api'; register();
+      const { parentPort } = await import('node:worker_threads');
+      const { writeFile } = await import('node:fs/promises');
+      const { fsStore } = await import(${JSON.stringify(store)});
+      const store = fsStore({ root: ${JSON.stringify(root)} });
+      await store.lock('entry-k');
+      const folder = await store.createStagingFolder('0123456789abcdef');
+      await writeFile(folder + '/partial.tif', new Uint8Array(1 << 20));
+      parentPort.postMessage('staged');
+      setInterval(() => {}, 60_000);`;
+    const worker = new Worker(code, { eval: true });
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const [staged] = await listing(join(root, '.staging'));
+    // The folder names the worker's OS thread before the process: this process lives on after the thread ends.
+    expect(staged).toMatch(new RegExp(`^0123456789abcdef-t\\d+\\.\\d+-${ownerTag().replace(/\./g, '\\.')}-`));
+    expect((await fsStore({ root }).debris()).map((item) => [item.path, item.owner])).toEqual([[`.staging/${staged}`, 'alive']]);
+    await worker.terminate();
+
+    expect((await fsStore({ root }).debris()).map((item) => [item.path, item.owner, item.bytes])).toEqual([[`.staging/${staged}`, 'dead', 1 << 20]]);
+    const reclaimed: string[] = [];
+    const release = await fsStore({ root, onReclaim: (items) => reclaimed.push(...items.map((item) => item.path)) }).lock('entry-k', { timeoutMs: 5000 });
+    await release();
+    expect(reclaimed).toEqual([`.staging/${staged}`]);
+    expect(await listing(join(root, '.staging'))).toEqual([]);
+  }, 30_000);
+
   it('reclaims the staging folder of a process that died while this store waited for its lock, once the lock is taken over', async () => {
     const root = freshRoot();
     const child = startChild(['stage', root, 'entry-k']);
