@@ -1,12 +1,13 @@
 import { getConfig, type CacheLayout } from '../config.js';
 import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
-import { sha256BytesHex, sha256Hex } from '../sha256.js';
+import { sha256Hex } from '../sha256.js';
 import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
 import canonicalize from 'canonicalize';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix, type EntryLocation } from '../pipeline/load-from-hash.js';
 import { LIBRARY_VERSION } from '../version.js';
 import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import { archiveEntryView } from './archive-entry-view.js';
 import { parseJsonObject } from './json-object.js';
 import type { CacheProgress } from './scan.js';
 import { codeFolder, readSnapshotTree, snapshotFolder } from './source-registry.js';
@@ -334,7 +335,12 @@ function metaOf(group: Group): EntryMeta | undefined {
   return parseJsonObject(group.files.find(([key]) => key.endsWith(`/${META_FILE}`))?.[1]) as EntryMeta | undefined;
 }
 
-/** An entry must be complete and say what it holds: meta.json naming this hash, its output intact. */
+/**
+ * An entry must be complete and say what it holds: meta.json naming this hash, and everything a
+ * load checks (this format, spec.json and the output with their recorded size and checksum,
+ * recorded dependencies geodata wrote), judged by the load's own `checkEntry`, so no entry is
+ * added that this cache would read as damaged or outdated.
+ */
 async function checkEntryGroup(group: Group, archiveName: string): Promise<void> {
   const meta = metaOf(group);
   const problem = (what: string) =>
@@ -343,9 +349,11 @@ async function checkEntryGroup(group: Group, archiveName: string): Promise<void>
   if (meta.state_hash !== group.hash || typeof meta.class_name !== 'string' || typeof meta.output?.file !== 'string') {
     throw problem(`has a ${META_FILE} that does not describe it (state_hash ${describeValue(meta.state_hash)})`);
   }
-  const output = group.files.find(([key]) => key === `${group.key}${meta.output.file}`);
-  if (!output) throw problem(`lacks its output ${meta.output.file}`);
-  if (output[1].length !== meta.output.size || (await sha256BytesHex(output[1])) !== meta.output.sha256) {
-    throw problem(`has an output ${meta.output.file} that does not match the size and checksum in its ${META_FILE}`);
+  if (!group.files.some(([key]) => key === `${group.key}${meta.output.file}`)) throw problem(`lacks its output ${meta.output.file}`);
+  const objectType = group.key.startsWith(`${getConfig().layout.figures}/`) ? 'figure' : 'data';
+  const check = await checkEntry(objectType, group.hash, { store: archiveEntryView(group.files) });
+  if (check.state === 'outdated') {
+    throw problem(`was written by another version of geodata (${check.problem}): this cache would read it as stale and compute it again`);
   }
+  if (check.state !== 'valid') throw problem(`is damaged: ${check.state === 'absent' ? `no ${META_FILE}` : check.problem}`);
 }

@@ -153,7 +153,7 @@ describe('exportEntries and importArchive', () => {
     }));
     const root = switchToEmptyRoot();
     await expect(importArchive(await rawArchive(files))).rejects.toThrow(
-      `entry ${constant.stateHash.slice(0, 12)} has an output constant.txt that does not match the size and checksum in its meta.json; nothing was imported`,
+      `entry ${constant.stateHash.slice(0, 12)} is damaged: output constant.txt does not match its checksum; nothing was imported`,
     );
     expect(await listTree(root)).toEqual([]);
   });
@@ -237,6 +237,25 @@ describe('exportEntries and importArchive', () => {
     await expect(importArchive(params, { name: 'params.tar.gz' })).rejects.toThrow(
       `archive params.tar.gz has an entry ${constant.stateHash.slice(0, 12)} whose parameters.json does not match its params_hash: it was altered; nothing was imported`,
     );
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('refuses an entry this cache would read as damaged or outdated: spec.json changed or missing, an older meta.json, recorded dependencies geodata did not write', async () => {
+    const { archive, constant } = await exportSample();
+    const root = switchToEmptyRoot();
+    const folder = `data_processed/${constant.stateHash}/`;
+    const short = constant.stateHash.slice(0, 12);
+    const withMeta = (change: (meta: Record<string, unknown>) => Record<string, unknown>) =>
+      altered(archive, (path, bytes) => (path === `${folder}meta.json` ? { path, bytes: text(JSON.stringify(change(JSON.parse(new TextDecoder().decode(bytes))))) } : { path, bytes }));
+    const cases: Array<[string, Uint8Array, string]> = [
+      ['spec.tar.gz', await altered(archive, (path, bytes) => ({ path, bytes: path === `${folder}spec.json` ? text(new TextDecoder().decode(bytes).replace('50', '51')) : bytes })), 'is damaged: spec.json does not match its checksum'],
+      ['nospec.tar.gz', await altered(archive, (path, bytes) => (path === `${folder}spec.json` ? undefined : { path, bytes })), 'is damaged: spec.json is missing'],
+      ['old.tar.gz', await withMeta((meta) => ({ ...meta, format_version: 1 })), 'was written by another version of geodata (meta.json has format_version 1, and this geodata writes 2): this cache would read it as stale and compute it again'],
+      ['recorded.tar.gz', await withMeta((meta) => ({ ...meta, recorded: 5 })), 'is damaged: meta.json has recorded dependencies that geodata did not write'],
+    ];
+    for (const [name, bytes, problem] of cases) {
+      await expect(importArchive(bytes, { name })).rejects.toThrow(`archive ${name}: entry ${short} ${problem}; nothing was imported (export the entry again)`);
+    }
     expect(await listTree(root)).toEqual([]);
   });
 
