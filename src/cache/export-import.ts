@@ -6,7 +6,8 @@ import canonicalize from 'canonicalize';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix, type EntryLocation } from '../pipeline/load-from-hash.js';
 import { LIBRARY_VERSION } from '../version.js';
-import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import { MAX_ARCHIVE_FILE_BYTES, packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import { describeBytes } from '../limits.js';
 import { archiveEntryView } from './archive-entry-view.js';
 import { parseJsonObject } from './json-object.js';
 import type { CacheProgress } from './scan.js';
@@ -54,6 +55,7 @@ export async function exportEntries(selection: string | readonly string[], optio
   for (let index = 0; index < queue.length; index++) {
     const location = queue[index]!;
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
+    await refuseOversizedOutput(store, location);
     const check = await checkEntry(location.objectType, location.stateHash, { bytes: true, store });
     if (check.state !== 'valid') {
       throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'absent' ? 'it vanished' : check.problem}; run clean-cache and compute it again`);
@@ -75,6 +77,22 @@ export async function exportEntries(selection: string | readonly string[], optio
     options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: queue.length });
   }
   return packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
+}
+
+/**
+ * Refuses, before anything is read, an entry whose output is larger than an archive carries
+ * (outputs of any size commit; `load()` and archives read at most 2 GiB into memory).
+ */
+async function refuseOversizedOutput(store: StoreAdapter, location: EntryLocation): Promise<void> {
+  const prefix = entryPrefix(location.objectType, location.stateHash);
+  const output = (parseJsonObject(await store.get(prefix + META_FILE)) as Partial<EntryMeta> | undefined)?.output;
+  const size = typeof output?.file === 'string' ? (await store.stat(prefix + output.file).catch(() => undefined))?.size : undefined;
+  if (size !== undefined && size > MAX_ARCHIVE_FILE_BYTES) {
+    throw new PipelineError(
+      `entry ${location.stateHash.slice(0, 12)} cannot be exported: its output ${output!.file} is ${describeBytes(size)}, and archives hold files of at most ${describeBytes(MAX_ARCHIVE_FILE_BYTES)} (they are packed in memory); nothing was exported. ` +
+        `Copy the folder ${prefix} (and those of the entries its meta.json records) to the other cache instead`,
+    );
+  }
 }
 
 /** One entry, code version or snapshot of an import report. */

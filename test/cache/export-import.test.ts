@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +154,37 @@ describe('exportEntries and importArchive', () => {
     const root = switchToEmptyRoot();
     await expect(importArchive(await rawArchive(files))).rejects.toThrow(
       `entry ${constant.stateHash.slice(0, 12)} is damaged: output constant.txt does not match its checksum; nothing was imported`,
+    );
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('refuses to export an entry whose output is larger than an archive holds, saying so before reading it', async () => {
+    const { constant } = await exportSample();
+    const folder = join(cache.root, 'data_processed', constant.stateHash);
+    const size = 2 ** 31; // sparse: nothing is read
+    await truncate(join(folder, 'constant.txt'), size);
+    const meta = JSON.parse(readFileSync(join(folder, 'meta.json'), 'utf8'));
+    writeFileSync(join(folder, 'meta.json'), JSON.stringify({ ...meta, output: { ...meta.output, size } }));
+    await expect(exportEntries(constant.stateHash)).rejects.toThrow(
+      `entry ${constant.stateHash.slice(0, 12)} cannot be exported: its output constant.txt is 2.1 GB (2,147,483,648 bytes), and archives hold files of at most 2.1 GB (2,147,483,647 bytes) (they are packed in memory); nothing was exported. ` +
+        `Copy the folder data_processed/${constant.stateHash}/ (and those of the entries its meta.json records) to the other cache instead`,
+    );
+  });
+
+  it('refuses a member declaring more than an archive holds, whatever the budget, before allocating it', async () => {
+    const [header] = [...ustarChunks([{ path: `data_processed/${HASH}/big.tif`, bytes: new Uint8Array(0) }], 0)];
+    const forged = new Uint8Array(header!);
+    forged.set(text((8 * 2 ** 30).toString(8).padStart(11, '0')), 124);
+    forged.fill(0x20, 148, 156);
+    forged.set(text(`${forged.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, '0')}\u0000 `), 148);
+    const manifest = text('{"format_version": 1, "created_at": "2025-01-31T12:00:00.000Z"}');
+    const [manifestHeader] = [...ustarChunks([{ path: 'geodata-export.json', bytes: manifest }], 0)];
+    const padded = new Uint8Array(Math.ceil(manifest.length / 512) * 512);
+    padded.set(manifest);
+    const archive = await gzipChunks([manifestHeader!, padded, forged, new Uint8Array(1024)]);
+    const root = switchToEmptyRoot();
+    await expect(importArchive(archive, { name: 'big.tar.gz', maxBytes: 100e9 })).rejects.toThrow(
+      `archive big.tar.gz has a member "data_processed/${HASH}/big.tif" of 8.6 GB (8,589,934,592 bytes), and geodata archives hold files of at most 2.1 GB (2,147,483,647 bytes); it was not made by geodata's export, or was altered; nothing was imported`,
     );
     expect(await listTree(root)).toEqual([]);
   });
