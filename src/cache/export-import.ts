@@ -22,6 +22,20 @@ export interface ExportOptions {
    */
   store?: StoreAdapter;
   onProgress?: (progress: CacheProgress) => void;
+  /**
+   * Called once the archive is packed, with every entry it holds: those asked for
+   * (`requested: true`) and the entries their computations loaded, which go along.
+   */
+  onExported?: (entries: readonly ExportedEntry[]) => void;
+}
+
+/** An entry an archive holds (see {@link ExportOptions.onExported}). */
+export interface ExportedEntry {
+  stateHash: string;
+  className: string;
+  objectType: 'data' | 'figure';
+  /** Whether it was asked for, rather than taken along as an entry a computation loaded. */
+  requested: boolean;
 }
 
 /**
@@ -52,6 +66,7 @@ export async function exportEntries(selection: string | readonly string[], optio
   const exported: Array<{ state_hash: string; class_name: string; object_type: string }> = [];
   const queue: EntryLocation[] = [];
   for (const prefix of prefixes) queue.push(await resolveEntryPrefix(prefix));
+  const requested = new Set(queue.map((location) => location.stateHash));
   for (let index = 0; index < queue.length; index++) {
     const location = queue[index]!;
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
@@ -76,7 +91,11 @@ export async function exportEntries(selection: string | readonly string[], optio
     }
     options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: queue.length });
   }
-  return packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
+  const archive = await packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
+  options.onExported?.(
+    exported.map((entry) => ({ stateHash: entry.state_hash, className: entry.class_name, objectType: entry.object_type as 'data' | 'figure', requested: requested.has(entry.state_hash) })),
+  );
+  return archive;
 }
 
 /**
