@@ -59,7 +59,9 @@ export const importCommand: Command = {
     for (const item of report.skipped) context.print(`  ${item.kind.padEnd(8)} ${context.hash(item.hash)}  ${item.reason}`);
     if (report.trusted > 0) {
       context.print(
-        `${report.trusted} entr${report.trusted === 1 ? 'y' : 'ies'} ${dryRun ? 'would be' : 'were'} taken on trust: their outputs are the archive's, not computed here; geodata verify --imported recomputes and compares them`,
+        report.trusted === 1
+          ? `1 entry ${dryRun ? 'would be' : 'was'} taken on trust: its output is the archive's, not computed here; geodata verify --imported recomputes and compares it`
+          : `${report.trusted} entries ${dryRun ? 'would be' : 'were'} taken on trust: their outputs are the archive's, not computed here; geodata verify --imported recomputes and compares them`,
       );
     }
     return 0;
