@@ -290,6 +290,21 @@ describe('exportEntries and importArchive', () => {
     expect(await listTree(root)).toEqual([]);
   });
 
+  it('verify names the class of an entry it cannot read, and says what becomes of it', async () => {
+    const { constant } = await exportSample();
+    const { verifyEntries } = await import('../../src/cache/verify.js');
+    await truncate(join(cache.root, 'data_processed', constant.stateHash, 'constant.txt'), 3);
+    expect(await verifyEntries(constant.stateHash)).toEqual([
+      {
+        stateHash: constant.stateHash,
+        className: 'Constant',
+        result: 'failed',
+        replaced: false,
+        detail: 'the entry cannot be read (output constant.txt has 3 bytes, expected 13 (truncated?)): loading it computes it again, and clean-cache removes it',
+      },
+    ]);
+  });
+
   it('verify recomputes imported entries: equal ones are marked verified, a forged one is found and replaced on request', async () => {
     const { archive, constant, chart } = await exportSample();
     const { sha256BytesHex: sha256Hex } = await import('../../src/sha256.js');
