@@ -20,6 +20,12 @@ export const MANIFEST_NAME = 'geodata-export.json';
 /** The archive format this version writes and reads. */
 export const ARCHIVE_FORMAT_VERSION = 1;
 
+/**
+ * The largest file an archive carries: archives are packed and unpacked in memory, a file's
+ * bytes in one array, and a store (Node's readFile) reads at most 2 GiB - 1 at once.
+ */
+export const MAX_ARCHIVE_FILE_BYTES = 2 ** 31 - 1;
+
 /** A store entry file inside an archive: its store key and bytes. */
 export interface ArchiveFile {
   key: string;
@@ -119,6 +125,11 @@ export async function unpackArchive(bytes: Uint8Array, name = 'archive', options
     if (kind === 'file' && files++ === 0 && header.path !== MANIFEST_NAME) {
       throw new InvalidInputError(
         `archive ${name} is not a geodata export: ${MANIFEST_NAME} is not the first member (the first is ${JSON.stringify(header.path)}); only archives made by geodata's export can be imported`,
+      );
+    }
+    if (header.size > MAX_ARCHIVE_FILE_BYTES) {
+      throw new InvalidInputError(
+        `archive ${name} has a member ${JSON.stringify(header.path)} of ${describeBytes(header.size)}, and geodata archives hold files of at most ${describeBytes(MAX_ARCHIVE_FILE_BYTES)}; it was not made by geodata's export, or was altered; nothing was imported`,
       );
     }
     held += header.size;

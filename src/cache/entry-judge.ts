@@ -3,7 +3,8 @@ import { ENTRY_FORMAT_VERSION, type EntryMeta } from '../pipeline/entry.js';
 import { inputHasher } from '../pipeline/identity.js';
 import { RecordedChecker } from '../pipeline/recorded-check.js';
 import { isRecordedDependencies } from '../pipeline/recorded.js';
-import { META_FILE, PARAMETERS_FILE } from '../pipeline/layout.js';
+import { META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
+import { sha256Hex } from '../sha256.js';
 import { getPlatform } from '../platform.js';
 import type { StoreAdapter } from '../store/adapter.js';
 import { isKeyDependencies, judgeKeyDependencies } from './key-dependencies.js';
@@ -71,6 +72,11 @@ export class EntryJudge {
     if (outputSize !== meta.output.size) {
       return problem('damaged', `output ${meta.output.file} has ${outputSize} bytes, expected ${meta.output.size} (truncated?)`, meta);
     }
+
+    // spec.json is small: checked as a load checks it, so no entry a load recomputes reads fresh here.
+    const specBytes = sizes.has(folder.key + SPEC_FILE) ? await this.store.get(folder.key + SPEC_FILE) : undefined;
+    if (!specBytes) return problem('damaged', `${SPEC_FILE} is missing`, meta);
+    if (sha256Hex(specBytes) !== meta.spec_sha256) return problem('damaged', `${SPEC_FILE} does not match its checksum`, meta);
 
     const live = this.#live.get(className, typeof meta.dep_tree_hash === 'string' ? meta.dep_tree_hash : undefined);
     if (!live) return verdict(meta, 'unknown', [{ kind: 'class-unregistered', className }]);

@@ -1,12 +1,14 @@
 import { getConfig, type CacheLayout } from '../config.js';
 import { InvalidInputError, PipelineError, describeValue } from '../errors.js';
-import { sha256BytesHex, sha256Hex } from '../sha256.js';
+import { sha256Hex } from '../sha256.js';
 import { checkEntry, type EntryMeta } from '../pipeline/entry.js';
 import canonicalize from 'canonicalize';
 import { entryPrefix, META_FILE, PARAMETERS_FILE, SPEC_FILE } from '../pipeline/layout.js';
 import { resolveEntryPrefix, type EntryLocation } from '../pipeline/load-from-hash.js';
 import { LIBRARY_VERSION } from '../version.js';
-import { packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import { MAX_ARCHIVE_FILE_BYTES, packArchive, unpackArchive, type ArchiveFile } from './archive.js';
+import { describeBytes } from '../limits.js';
+import { archiveEntryView } from './archive-entry-view.js';
 import { parseJsonObject } from './json-object.js';
 import type { CacheProgress } from './scan.js';
 import { codeFolder, readSnapshotTree, snapshotFolder } from './source-registry.js';
@@ -20,6 +22,20 @@ export interface ExportOptions {
    */
   store?: StoreAdapter;
   onProgress?: (progress: CacheProgress) => void;
+  /**
+   * Called once the archive is packed, with every entry it holds: those asked for
+   * (`requested: true`) and the entries their computations loaded, which go along.
+   */
+  onExported?: (entries: readonly ExportedEntry[]) => void;
+}
+
+/** An entry an archive holds (see {@link ExportOptions.onExported}). */
+export interface ExportedEntry {
+  stateHash: string;
+  className: string;
+  objectType: 'data' | 'figure';
+  /** Whether it was asked for, rather than taken along as an entry a computation loaded. */
+  requested: boolean;
 }
 
 /**
@@ -50,9 +66,11 @@ export async function exportEntries(selection: string | readonly string[], optio
   const exported: Array<{ state_hash: string; class_name: string; object_type: string }> = [];
   const queue: EntryLocation[] = [];
   for (const prefix of prefixes) queue.push(await resolveEntryPrefix(prefix));
+  const requested = new Set(queue.map((location) => location.stateHash));
   for (let index = 0; index < queue.length; index++) {
     const location = queue[index]!;
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
+    await refuseOversizedOutput(store, location);
     const check = await checkEntry(location.objectType, location.stateHash, { bytes: true, store });
     if (check.state !== 'valid') {
       throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'absent' ? 'it vanished' : check.problem}; run clean-cache and compute it again`);
@@ -73,7 +91,27 @@ export async function exportEntries(selection: string | readonly string[], optio
     }
     options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: queue.length });
   }
-  return packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
+  const archive = await packArchive(files, { entries: exported, layout: getConfig().layout, library_version: LIBRARY_VERSION });
+  options.onExported?.(
+    exported.map((entry) => ({ stateHash: entry.state_hash, className: entry.class_name, objectType: entry.object_type as 'data' | 'figure', requested: requested.has(entry.state_hash) })),
+  );
+  return archive;
+}
+
+/**
+ * Refuses, before anything is read, an entry whose output is larger than an archive carries
+ * (outputs of any size commit; `load()` and archives read at most 2 GiB into memory).
+ */
+async function refuseOversizedOutput(store: StoreAdapter, location: EntryLocation): Promise<void> {
+  const prefix = entryPrefix(location.objectType, location.stateHash);
+  const output = (parseJsonObject(await store.get(prefix + META_FILE)) as Partial<EntryMeta> | undefined)?.output;
+  const size = typeof output?.file === 'string' ? (await store.stat(prefix + output.file).catch(() => undefined))?.size : undefined;
+  if (size !== undefined && size > MAX_ARCHIVE_FILE_BYTES) {
+    throw new PipelineError(
+      `entry ${location.stateHash.slice(0, 12)} cannot be exported: its output ${output!.file} is ${describeBytes(size)}, and archives hold files of at most ${describeBytes(MAX_ARCHIVE_FILE_BYTES)} (they are packed in memory); nothing was exported. ` +
+        `Copy the folder ${prefix} (and those of the entries its meta.json records) to the other cache instead`,
+    );
+  }
 }
 
 /** One entry, code version or snapshot of an import report. */
@@ -334,7 +372,12 @@ function metaOf(group: Group): EntryMeta | undefined {
   return parseJsonObject(group.files.find(([key]) => key.endsWith(`/${META_FILE}`))?.[1]) as EntryMeta | undefined;
 }
 
-/** An entry must be complete and say what it holds: meta.json naming this hash, its output intact. */
+/**
+ * An entry must be complete and say what it holds: meta.json naming this hash, and everything a
+ * load checks (this format, spec.json and the output with their recorded size and checksum,
+ * recorded dependencies geodata wrote), judged by the load's own `checkEntry`, so no entry is
+ * added that this cache would read as damaged or outdated.
+ */
 async function checkEntryGroup(group: Group, archiveName: string): Promise<void> {
   const meta = metaOf(group);
   const problem = (what: string) =>
@@ -343,9 +386,11 @@ async function checkEntryGroup(group: Group, archiveName: string): Promise<void>
   if (meta.state_hash !== group.hash || typeof meta.class_name !== 'string' || typeof meta.output?.file !== 'string') {
     throw problem(`has a ${META_FILE} that does not describe it (state_hash ${describeValue(meta.state_hash)})`);
   }
-  const output = group.files.find(([key]) => key === `${group.key}${meta.output.file}`);
-  if (!output) throw problem(`lacks its output ${meta.output.file}`);
-  if (output[1].length !== meta.output.size || (await sha256BytesHex(output[1])) !== meta.output.sha256) {
-    throw problem(`has an output ${meta.output.file} that does not match the size and checksum in its ${META_FILE}`);
+  if (!group.files.some(([key]) => key === `${group.key}${meta.output.file}`)) throw problem(`lacks its output ${meta.output.file}`);
+  const objectType = group.key.startsWith(`${getConfig().layout.figures}/`) ? 'figure' : 'data';
+  const check = await checkEntry(objectType, group.hash, { store: archiveEntryView(group.files) });
+  if (check.state === 'outdated') {
+    throw problem(`was written by another version of geodata (${check.problem}): this cache would read it as stale and compute it again`);
   }
+  if (check.state !== 'valid') throw problem(`is damaged: ${check.state === 'absent' ? `no ${META_FILE}` : check.problem}`);
 }

@@ -65,18 +65,27 @@ export async function verifyEntries(selection: 'imported' | string | readonly st
   }
   const items: VerifyItem[] = [];
   for (const [index, stateHash] of hashes.entries()) {
-    items.push(await verifyOne(stateHash, byInstance, options));
+    items.push(await verifyOne(stateHash, byInstance, options, metas.get(stateHash)?.class_name));
     options.onProgress?.({ phase: 'verifying', done: index + 1, total: hashes.length });
   }
   return items;
 }
 
-async function verifyOne(stateHash: string, byInstance: Map<string, { className: string; parameters: JsonValue }>, options: VerifyOptions): Promise<VerifyItem> {
+async function verifyOne(
+  stateHash: string,
+  byInstance: Map<string, { className: string; parameters: JsonValue }>,
+  options: VerifyOptions,
+  scannedClass: unknown,
+): Promise<VerifyItem> {
   const store = getConfig().store;
   const data = await checkEntry('data', stateHash, { bytes: true });
   const check = data.state === 'absent' ? await checkEntry('figure', stateHash, { bytes: true }) : data;
   const failed = (className: string, detail: string): VerifyItem => ({ stateHash, className, result: 'failed', replaced: false, detail });
-  if (check.state !== 'valid') return failed('-', `the entry cannot be read (${check.state === 'absent' ? 'it is absent' : check.problem})`);
+  if (check.state !== 'valid') {
+    // A damaged entry is a miss: loading it computes it again (verify compares only entries that can be read).
+    const next = check.state === 'absent' ? '' : ': loading it computes it again, and clean-cache removes it';
+    return failed(typeof scannedClass === 'string' ? scannedClass : '-', `the entry cannot be read (${check.state === 'absent' ? 'it is absent' : check.problem})${next}`);
+  }
   const { meta } = check;
   const parameters = byInstance.get(meta.instance_hash)?.parameters;
   let instance: Tracked;

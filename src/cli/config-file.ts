@@ -28,9 +28,18 @@ export function readConfigFile(explicit: string | undefined, cwd: string): CliCo
     if (explicit === undefined) return undefined;
     throw new ConfigError(`config file ${path} does not exist; give an existing file to --config, or leave it out`);
   }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${(error as Error).message})`;
+    throw new ConfigError(`config file ${path} ${why}; give ${explicit === undefined ? `a ${CONFIG_FILE_NAME} file` : '--config a file'} such as { "modules": ["pipeline.ts"], "root": "cache" }`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    // A byte order mark (Notepad and PowerShell write one) is no part of the JSON, as npm and tsc read it.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid JSON (${(error as Error).message}); it should look like { "modules": ["pipeline.ts"], "root": "cache" }`);
   }

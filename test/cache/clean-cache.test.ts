@@ -11,6 +11,7 @@ const brief = (items: CleanItem[]) => items.map((item) => [item.key, item.classN
 const byKey = <T extends unknown[]>(rows: T[]) => rows.sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
 const data = (hash: string) => `data_processed/${hash}/`;
 const h = (s: Scenario) => s.hashes;
+const reason = (items: CleanItem[], key: string) => items.find((item) => item.key === key)!.reason;
 
 function expectedRemoved(s: Scenario): Array<[string, string | null, string]> {
   const h = s.hashes;
@@ -55,7 +56,6 @@ describe('cleanCache', () => {
     expect(brief(report.kept)).toEqual(expectedKept(s));
     expect(brief(report.unknown)).toEqual([[data(h.gone), 'Gone', 'unknown']]);
 
-    const reason = (items: CleanItem[], key: string) => items.find((item) => item.key === key)!.reason;
     expect(reason(report.removed, data(h.constant1v1))).toMatch(/^Constant's code changed \([0-9a-f]{12} → [0-9a-f]{12}\)$/);
     expect(reason(report.removed, `figures/${h.chart}/`)).toMatch(/^Constant's code changed \([0-9a-f]{12} → [0-9a-f]{12}\), and Chart depends on it$/);
     // Its key holds the tree of its parameter's class, Constant, which changed.
@@ -113,6 +113,20 @@ describe('cleanCache', () => {
     expect(new TextDecoder().decode(await load<Uint8Array>(make.extreme('max'), SPEC))).toBe('max 5');
     expect(cache.computed()).toEqual([]);
     expect(cache.hits()).toEqual(['Constant', 'Extreme', 'Extreme']);
+  });
+
+  it('judges an entry whose spec.json is missing or changed damaged, as loading does, and removes it', async () => {
+    const s = await buildScenario();
+    const { rm } = await import('node:fs/promises');
+    await rm(join(s.root, data(s.hashes.extremeMin), 'spec.json'));
+    await writeFile(join(s.root, data(s.hashes.extremeMax), 'spec.json'), '{"crs":"EPSG:4326"}');
+    const report = await cleanCache({ dryRun: true });
+    expect(reason(report.removed, data(s.hashes.extremeMin))).toBe('damaged: spec.json is missing');
+    expect(reason(report.removed, data(s.hashes.extremeMax))).toBe('damaged: spec.json does not match its checksum');
+    // What a load does with them: computes them (co-outputs, one computation) again.
+    cache.resetEvents();
+    await load(make.extreme('min'), SPEC);
+    expect(cache.computed()).toEqual(['Extreme', 'Extreme']);
   });
 
   it('leaves an entry alone while a computation holds its lock', async () => {

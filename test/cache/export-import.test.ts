@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,7 +153,38 @@ describe('exportEntries and importArchive', () => {
     }));
     const root = switchToEmptyRoot();
     await expect(importArchive(await rawArchive(files))).rejects.toThrow(
-      `entry ${constant.stateHash.slice(0, 12)} has an output constant.txt that does not match the size and checksum in its meta.json; nothing was imported`,
+      `entry ${constant.stateHash.slice(0, 12)} is damaged: output constant.txt does not match its checksum; nothing was imported`,
+    );
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('refuses to export an entry whose output is larger than an archive holds, saying so before reading it', async () => {
+    const { constant } = await exportSample();
+    const folder = join(cache.root, 'data_processed', constant.stateHash);
+    const size = 2 ** 31; // sparse: nothing is read
+    await truncate(join(folder, 'constant.txt'), size);
+    const meta = JSON.parse(readFileSync(join(folder, 'meta.json'), 'utf8'));
+    writeFileSync(join(folder, 'meta.json'), JSON.stringify({ ...meta, output: { ...meta.output, size } }));
+    await expect(exportEntries(constant.stateHash)).rejects.toThrow(
+      `entry ${constant.stateHash.slice(0, 12)} cannot be exported: its output constant.txt is 2.1 GB (2,147,483,648 bytes), and archives hold files of at most 2.1 GB (2,147,483,647 bytes) (they are packed in memory); nothing was exported. ` +
+        `Copy the folder data_processed/${constant.stateHash}/ (and those of the entries its meta.json records) to the other cache instead`,
+    );
+  });
+
+  it('refuses a member declaring more than an archive holds, whatever the budget, before allocating it', async () => {
+    const [header] = [...ustarChunks([{ path: `data_processed/${HASH}/big.tif`, bytes: new Uint8Array(0) }], 0)];
+    const forged = new Uint8Array(header!);
+    forged.set(text((8 * 2 ** 30).toString(8).padStart(11, '0')), 124);
+    forged.fill(0x20, 148, 156);
+    forged.set(text(`${forged.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, '0')}\u0000 `), 148);
+    const manifest = text('{"format_version": 1, "created_at": "2025-01-31T12:00:00.000Z"}');
+    const [manifestHeader] = [...ustarChunks([{ path: 'geodata-export.json', bytes: manifest }], 0)];
+    const padded = new Uint8Array(Math.ceil(manifest.length / 512) * 512);
+    padded.set(manifest);
+    const archive = await gzipChunks([manifestHeader!, padded, forged, new Uint8Array(1024)]);
+    const root = switchToEmptyRoot();
+    await expect(importArchive(archive, { name: 'big.tar.gz', maxBytes: 100e9 })).rejects.toThrow(
+      `archive big.tar.gz has a member "data_processed/${HASH}/big.tif" of 8.6 GB (8,589,934,592 bytes), and geodata archives hold files of at most 2.1 GB (2,147,483,647 bytes); it was not made by geodata's export, or was altered; nothing was imported`,
     );
     expect(await listTree(root)).toEqual([]);
   });
@@ -238,6 +269,40 @@ describe('exportEntries and importArchive', () => {
       `archive params.tar.gz has an entry ${constant.stateHash.slice(0, 12)} whose parameters.json does not match its params_hash: it was altered; nothing was imported`,
     );
     expect(await listTree(root)).toEqual([]);
+  });
+
+  it('refuses an entry this cache would read as damaged or outdated: spec.json changed or missing, an older meta.json, recorded dependencies geodata did not write', async () => {
+    const { archive, constant } = await exportSample();
+    const root = switchToEmptyRoot();
+    const folder = `data_processed/${constant.stateHash}/`;
+    const short = constant.stateHash.slice(0, 12);
+    const withMeta = (change: (meta: Record<string, unknown>) => Record<string, unknown>) =>
+      altered(archive, (path, bytes) => (path === `${folder}meta.json` ? { path, bytes: text(JSON.stringify(change(JSON.parse(new TextDecoder().decode(bytes))))) } : { path, bytes }));
+    const cases: Array<[string, Uint8Array, string]> = [
+      ['spec.tar.gz', await altered(archive, (path, bytes) => ({ path, bytes: path === `${folder}spec.json` ? text(new TextDecoder().decode(bytes).replace('50', '51')) : bytes })), 'is damaged: spec.json does not match its checksum'],
+      ['nospec.tar.gz', await altered(archive, (path, bytes) => (path === `${folder}spec.json` ? undefined : { path, bytes })), 'is damaged: spec.json is missing'],
+      ['old.tar.gz', await withMeta((meta) => ({ ...meta, format_version: 1 })), 'was written by another version of geodata (meta.json has format_version 1, and this geodata writes 2): this cache would read it as stale and compute it again'],
+      ['recorded.tar.gz', await withMeta((meta) => ({ ...meta, recorded: 5 })), 'is damaged: meta.json has recorded dependencies that geodata did not write'],
+    ];
+    for (const [name, bytes, problem] of cases) {
+      await expect(importArchive(bytes, { name })).rejects.toThrow(`archive ${name}: entry ${short} ${problem}; nothing was imported (export the entry again)`);
+    }
+    expect(await listTree(root)).toEqual([]);
+  });
+
+  it('verify names the class of an entry it cannot read, and says what becomes of it', async () => {
+    const { constant } = await exportSample();
+    const { verifyEntries } = await import('../../src/cache/verify.js');
+    await truncate(join(cache.root, 'data_processed', constant.stateHash, 'constant.txt'), 3);
+    expect(await verifyEntries(constant.stateHash)).toEqual([
+      {
+        stateHash: constant.stateHash,
+        className: 'Constant',
+        result: 'failed',
+        replaced: false,
+        detail: 'the entry cannot be read (output constant.txt has 3 bytes, expected 13 (truncated?)): loading it computes it again, and clean-cache removes it',
+      },
+    ]);
   });
 
   it('verify recomputes imported entries: equal ones are marked verified, a forged one is found and replaced on request', async () => {

@@ -366,6 +366,15 @@ describe('geodata, the command line', () => {
     const twice = await geodataJsonInProcess(['export', h.min.hash.slice(0, 10), h.min.hash, '-o', 'min.tar.gz'], folder);
     expect(twice.code).toBe(0);
     expect(twice.value).toMatchObject({ path: join(folder, 'min.tar.gz'), entries: 1 });
+    // The entry Chart's computation loaded goes along, and is counted.
+    const chart = await geodataInProcess(['export', h.chart.hash.slice(0, 10), '-o', 'chart.tar.gz'], folder);
+    expect([chart.code, chart.stdout]).toEqual([0, expect.stringMatching(new RegExp(`^wrote ${join(folder, 'chart.tar.gz')} \\(2 entries: 1 asked for, 1 loaded by its computation, \\S+ kB\\)\\n$`))]);
+    const chartJson = await geodataJsonInProcess(['export', h.chart.hash, '-o', 'chart.tar.gz'], folder);
+    expect(chartJson.value).toMatchObject({ entries: 2, requested: 1, loaded: 1 });
+    const single = await geodataInProcess(['import', 'min.tar.gz', '--root', 'single'], folder);
+    expect(single.stdout).toMatch(/\n1 entry was taken on trust: its output is the archive's, not computed here; geodata verify --imported recomputes and compares it\n$/);
+    const both = await geodataInProcess(['import', 'chart.tar.gz', '--root', 'both', '--dry-run'], folder);
+    expect(both.stdout).toMatch(/\n2 entries would be taken on trust: their outputs are the archive's, not computed here; geodata verify --imported recomputes and compares them\n$/);
     // The common options may come first, as the README writes it.
     const imported = await geodataJsonInProcess(['--root', 'other', 'import', 'out.tar.gz'], folder);
     expect(imported.code).toBe(0);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatBytes } from '../../format.js';
+import type { ExportedEntry } from '../../cache/export-import.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -16,13 +17,20 @@ export const exportCommand: Command = {
     }
     const path = resolve(context.io.cwd, values.output);
     const progress = context.progress();
-    const [{ exportEntries }, { resolveEntryPrefix }] = await Promise.all([import('../../cache/export-import-node.js'), import('../../pipeline/load-from-hash.js')]);
-    const bytes = await exportEntries(prefixes, { path, onProgress: progress.onProgress });
+    const { exportEntries } = await import('../../cache/export-import-node.js');
+    let exported: readonly ExportedEntry[] = [];
+    const bytes = await exportEntries(prefixes, { path, onProgress: progress.onProgress, onExported: (entries) => (exported = entries) });
     progress.done();
-    // Two prefixes of one entry export it once.
-    const entries = new Set((await Promise.all(prefixes.map((prefix) => resolveEntryPrefix(prefix)))).map((location) => location.stateHash)).size;
-    if (context.json) context.printJson({ path, entries, bytes: bytes.length });
-    else context.print(`wrote ${path} (${entries} entr${entries === 1 ? 'y' : 'ies'}, ${formatBytes(bytes.length)})`);
+    // Two prefixes of one entry export it once; the entries their computations loaded go along.
+    const entries = exported.length;
+    const loaded = exported.filter((entry) => !entry.requested).length;
+    if (context.json) {
+      context.printJson({ path, entries, requested: entries - loaded, loaded, bytes: bytes.length });
+    } else {
+      const asked = entries - loaded;
+      const along = loaded > 0 ? `: ${asked} asked for, ${loaded} loaded by ${asked === 1 ? 'its computation' : 'their computations'}` : '';
+      context.print(`wrote ${path} (${entries} entr${entries === 1 ? 'y' : 'ies'}${along}, ${formatBytes(bytes.length)})`);
+    }
     return 0;
   },
 };
@@ -51,7 +59,9 @@ export const importCommand: Command = {
     for (const item of report.skipped) context.print(`  ${item.kind.padEnd(8)} ${context.hash(item.hash)}  ${item.reason}`);
     if (report.trusted > 0) {
       context.print(
-        `${report.trusted} entr${report.trusted === 1 ? 'y' : 'ies'} ${dryRun ? 'would be' : 'were'} taken on trust: their outputs are the archive's, not computed here; geodata verify --imported recomputes and compares them`,
+        report.trusted === 1
+          ? `1 entry ${dryRun ? 'would be' : 'was'} taken on trust: its output is the archive's, not computed here; geodata verify --imported recomputes and compares it`
+          : `${report.trusted} entries ${dryRun ? 'would be' : 'were'} taken on trust: their outputs are the archive's, not computed here; geodata verify --imported recomputes and compares them`,
       );
     }
     return 0;
