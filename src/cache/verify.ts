@@ -118,8 +118,20 @@ async function verifyOne(
   }
   const prefix = entryPrefix(meta.object_type, stateHash);
   if (computed.sha256 === meta.output.sha256) {
-    const imported = importedOf(meta);
-    if (imported) await store.set(prefix + META_FILE, json({ ...meta, imported: { ...imported, verified_at: new Date().toISOString() } }));
+    if (importedOf(meta)) {
+      // Under the entry's lock, and only if the entry is still the one verified: a computation or
+      // an import may have replaced it since it was read, and its meta.json must not be overwritten.
+      const release = await store.lock(`entry-${stateHash}`);
+      try {
+        const current = parseJsonObject(await store.get(prefix + META_FILE)) as EntryMeta | undefined;
+        const imported = current ? importedOf(current) : undefined;
+        if (current && imported && current.output?.sha256 === meta.output.sha256) {
+          await store.set(prefix + META_FILE, json({ ...current, imported: { ...imported, verified_at: new Date().toISOString() } }));
+        }
+      } finally {
+        await release();
+      }
+    }
     return { stateHash, className: meta.class_name, result: 'same', replaced: false, detail: `recomputed here: the same ${meta.output.size} bytes (sha256 ${meta.output.sha256.slice(0, 12)})` };
   }
   const detail = `recomputed here, the output differs: sha256 ${computed.sha256.slice(0, 12)} here, ${meta.output.sha256.slice(0, 12)} in the entry`;

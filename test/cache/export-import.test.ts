@@ -305,6 +305,28 @@ describe('exportEntries and importArchive', () => {
     ]);
   });
 
+  it('verify marks an imported entry verified under its lock, and not once a computation replaced it meanwhile', async () => {
+    const { archive, constant } = await exportSample();
+    const { verifyEntries } = await import('../../src/cache/verify.js');
+    const root = switchToEmptyRoot();
+    await importArchive(archive, { name: 'sample.tar.gz' });
+    const store = getConfig().store;
+    const lockName = `entry-${constant.stateHash}`;
+    let asked!: () => void;
+    const lockAsked = new Promise<'lock'>((resolve) => (asked = () => resolve('lock')));
+    getConfig().update({ store: { ...store, name: store.name, lock: (name, options) => (name === lockName && asked(), store.lock(name, options)) } });
+    const held = await store.lock(lockName);
+    const verifying = verifyEntries(constant.stateHash);
+    expect(await Promise.race([lockAsked, verifying.then(() => 'finished without the lock')])).toBe('lock');
+    // What a recompute holding the lock leaves: the entry computed here, no longer imported.
+    const metaPath = join(root, 'data_processed', constant.stateHash, 'meta.json');
+    const recomputed = { ...JSON.parse(readFileSync(metaPath, 'utf8')), imported: undefined };
+    writeFileSync(metaPath, JSON.stringify(recomputed));
+    await held();
+    expect((await verifying).map((item) => item.result)).toEqual(['same']);
+    expect(JSON.parse(readFileSync(metaPath, 'utf8')).imported).toBeUndefined();
+  });
+
   it('verify recomputes imported entries: equal ones are marked verified, a forged one is found and replaced on request', async () => {
     const { archive, constant, chart } = await exportSample();
     const { sha256BytesHex: sha256Hex } = await import('../../src/sha256.js');
