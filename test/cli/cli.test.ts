@@ -120,6 +120,9 @@ describe('geodata, the command line', () => {
     // Extreme has no entry with value=1, though Constant has: the text says so.
     const none = await geodataInProcess(['entries', '--class', 'Extreme', '--filter', 'value=1'], folder);
     expect([none.code, none.stdout]).toEqual([0, 'no entries match\n']);
+    // A class name that has no entry at all (a typo) is named, with the classes that have entries.
+    const typo = await geodataInProcess(['entries', '--class', 'Constnat'], folder);
+    expect([typo.code, typo.stdout]).toEqual([0, 'no entries of a class named "Constnat"; classes with entries: Chart, Constant, Extreme, Gone, Plain\n']);
     expect(await hashes(['--state', 'stale'])).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].sort());
     const rows = (await geodataInProcess(['entries', '--state', 'stale'], folder)).stdout.trimEnd().split('\n').slice(1);
     expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual([h.constant1v1.hash, h.constant2v1.hash, h.chart.hash].map(short).sort());

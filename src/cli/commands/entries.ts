@@ -42,7 +42,7 @@ export const entriesCommand: Command = {
       return 0;
     }
     if (list.length === 0) {
-      context.print('no entries match');
+      context.print(values.class !== undefined ? await noEntriesOfClass(values.class as string, entries) : 'no entries match');
       return 0;
     }
     const rows = list.map((e) => [
@@ -113,3 +113,10 @@ export const explainCommand: Command = {
     return 0;
   },
 };
+
+/** What to say when `--class` matched nothing: the class names that have entries, when the name is none of them (a typo). */
+async function noEntriesOfClass(className: string, list: typeof import('../../cache/entries.js').entries): Promise<string> {
+  const names = [...new Set((await list()).map((entry) => entry.className).filter((name): name is string => typeof name === 'string'))].sort();
+  if (names.includes(className)) return 'no entries match';
+  return `no entries of a class named ${JSON.stringify(className)}; ${names.length ? `classes with entries: ${names.join(', ')}` : 'the cache has no entries'}`;
+}
