@@ -24,6 +24,7 @@ const INTEGRATION = [
   'test/examples/**/*.test.ts',
   'test/edit-corpus/**/*.test.ts',
   'test/fingerprint/library-toolchain.test.ts',
+  'test/fingerprint/library-lazy-bundle.test.ts',
   'test/fingerprint/names-toolchain.test.ts',
   'test/fingerprint/toolchain.test.ts',
   'test/fingerprint/written-source.test.ts',

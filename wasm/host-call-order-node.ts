@@ -13,7 +13,7 @@ import { checkedFiles, PATH_OPTIONS } from './engine-core.js';
 import { FILE_METHODS, GDAL_OPERATIONS, type EngineFiles, type GdalEngine } from './engine.js';
 import { mapGdalPath } from './paths.js';
 import { IssueOrder, scopeOf, VRT_TEXT_BYTES } from './pool-order.js';
-import type { WorkerMethod } from './worker-protocol.js';
+import { atCaller, type WorkerMethod } from './worker-protocol.js';
 
 /** Runs an operation once the earlier ones it conflicts with have finished. */
 type InCallOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>) => Promise<T>;
@@ -44,7 +44,20 @@ function hostCallOrder(): InCallOrder {
 export function inHostCallOrder(engine: GdalEngine): GdalEngine {
   const inOrder = hostCallOrder();
   const call = (target: object, method: string) => (target as Record<string, (...args: unknown[]) => Promise<unknown>>)[method]!.bind(target);
-  const operations = Object.fromEntries(GDAL_OPERATIONS.map((method) => [method, (...args: unknown[]) => inOrder(method, args, () => call(engine, method)(...args))]));
+  // The order's queue runs the call from its own continuation, where the caller's async frames are
+  // gone: an error from a worker thread gets the caller's frames here, where the caller awaits.
+  const operations = Object.fromEntries(
+    GDAL_OPERATIONS.map((method) => [
+      method,
+      async (...args: unknown[]) => {
+        try {
+          return await inOrder(method, args, () => call(engine, method)(...args));
+        } catch (error) {
+          throw atCaller(error);
+        }
+      },
+    ]),
+  );
   // Arguments checked first, as the engine checks them: a bad one rejects with its own message.
   const checked = checkedFiles(engine.fs);
   const files = Object.fromEntries(FILE_METHODS.map((method) => [method, (...args: unknown[]) => inOrder(method, args, () => call(checked, method)(...args))])) as unknown as Omit<EngineFiles, 'kind'>;

@@ -23,7 +23,7 @@ import { inHostCallOrder } from './host-call-order-node.js';
 import { hostFileSystem } from './host-fs-node.js';
 import type { PoolAnswer, PoolCall, PoolMethod, PoolWasm, PoolWorkerData } from './pool-protocol.js';
 import { isSplitScratch, splitDem, splitWarp, type SplitPlanner } from './pool-split.js';
-import { CALL_OPTIONS_INDEX, deserializeError } from './worker-protocol.js';
+import { atCaller, CALL_OPTIONS_INDEX, deserializeError } from './worker-protocol.js';
 import { startWorkerThread, workerExecArgv } from './worker-thread-node.js';
 
 /** Options of `createPoolEngine`. */
@@ -340,7 +340,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     for (const access of settled.access) {
       reportFileAccess({ read: access.read.filter((file) => !isSplitScratch(file)), absent: access.absent.filter((file) => !isSplitScratch(file)) });
     }
-    if (!settled.ok) throw settled.error;
+    if (!settled.ok) throw atCaller(settled.error);
     return settled.value as T;
   }
 

@@ -49,10 +49,20 @@ function defaultWorker(): Worker {
   return new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
 }
 
-/** Names the worker in messages: what the caller passed, or the default next to geodata. */
+/**
+ * Names the worker in messages: what the caller passed, or the default with the URL it resolves to
+ * (a page's author cannot know where "next to geodata" is once a bundler has moved geodata).
+ */
 export function describeWorker(worker: WorkerSource | undefined): string {
-  return typeof worker === 'function' ? 'the worker from options.worker' : `the worker script ${String(worker ?? './engine-worker.js (next to geodata)')}`;
+  if (typeof worker === 'function') return 'the worker from options.worker';
+  if (worker === undefined) return `the worker script ${new URL('./engine-worker.js', import.meta.url).href} (geodata's default, next to its module)`;
+  return `the worker script ${String(worker)}`;
 }
+
+/** What to do when the worker script cannot be loaded. */
+const WORKER_REMEDY =
+  "serve geodata's engine-worker.js at that URL (`npx geodata assets <folder>` copies it into the folder your bundle is served from), " +
+  "or give its URL: createBrowserEngine({ worker }) or createWorkerEngine({ worker })";
 
 /** What a connection needs: the worker to start, GDAL's files as absolute URLs, where warnings go. */
 export interface ConnectionOptions {
@@ -118,7 +128,7 @@ export function connectWorker(options: ConnectionOptions): WorkerConnection {
       event.preventDefault();
       if (worker === started) worker = undefined;
       started.terminate();
-      failAll(new ConfigError(`${describeWorker(options.worker)} failed: ${event.message || 'it could not be loaded (wrong URL, or not served as JavaScript)'}; check createWorkerEngine({ worker })`));
+      failAll(new ConfigError(`${describeWorker(options.worker)} failed: ${event.message || 'it could not be loaded (wrong URL, or not served as JavaScript)'}; ${WORKER_REMEDY}`));
     });
     started.addEventListener('messageerror', () => failAll(new ConfigError('a message from the GDAL worker could not be read (structured clone failed)')));
     const init: InitMessage = { type: 'init', assets: options.assets, warnings: Boolean(options.onWarning) };

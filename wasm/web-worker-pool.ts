@@ -19,7 +19,7 @@ import { normalizePosixPath } from './paths.js';
 import { IssueOrder, namesVsimem, scopeOf } from './pool-order.js';
 import { connectionOptions, connectWorker, type CallOutcome, type WorkerConnection } from './web-worker-connection.js';
 import type { WorkerEngineOptions } from './worker-engine.js';
-import type { MirrorChanges, MirrorSync, WorkerMethod } from './worker-protocol.js';
+import { atCaller, type MirrorChanges, type MirrorSync, type WorkerMethod } from './worker-protocol.js';
 
 /** Options of `createWebWorkerPool`. */
 export interface WebWorkerPoolOptions extends WorkerEngineOptions {
@@ -198,7 +198,15 @@ export function createWebWorkerPool(options: WebWorkerPoolOptions = {}): WebWork
   };
   const inOrder = <T>(method: WorkerMethod, args: unknown[], body: () => Promise<T>): Promise<T> => order.run(() => scope(method, args), body);
 
-  const run = <T>(method: WorkerMethod, args: unknown[]): Promise<T> => inOrder(method, args, () => runNow<T>(method, args));
+  // The order queue starts the call from its own continuation, where the caller's async frames are
+  // gone: a worker's error gets the caller's frames here, where the caller awaits.
+  const run = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
+    try {
+      return await inOrder(method, args, () => runNow<T>(method, args));
+    } catch (error) {
+      throw atCaller(error);
+    }
+  };
 
   const runNow = async <T>(method: WorkerMethod, args: unknown[]): Promise<T> => {
     if (warm) warmOthers();

@@ -4,7 +4,7 @@ import type { GdalAssets } from './assets.js';
 import type { GdalEngine } from './engine.js';
 import type { EngineOptions } from './engine-core.js';
 import { connectionOptions, connectWorker, type WorkerSource } from './web-worker-connection.js';
-import type { WorkerMethod } from './worker-protocol.js';
+import { atCaller, type WorkerMethod } from './worker-protocol.js';
 
 /** Options of `createWorkerEngine`. */
 export interface WorkerEngineOptions extends EngineOptions {
@@ -48,7 +48,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   const connection = connectWorker(connectionOptions(options));
   const call = async <T>(method: WorkerMethod, args: unknown[], transfer: Transferable[] = []): Promise<T> => {
     const outcome = await connection.call(method, args, { transfer });
-    if (!outcome.ok) throw outcome.error;
+    if (!outcome.ok) throw atCaller(outcome.error);
     return outcome.value as T;
   };
 

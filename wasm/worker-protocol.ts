@@ -151,13 +151,17 @@ const NATIVE_CLASSES: Record<string, new (message: string, options?: { cause?: u
   URIError,
 };
 
+/** The worker's side of an error's stack, and which worker, kept for {@link atCaller}. */
+const workerStacks = new WeakMap<Error, { where: string; stack: string }>();
+
 /**
  * Re-creates an error from the worker as the same class with the same message, so callers branch
  * on it (`instanceof GdalError`, `instanceof TypeError`) exactly as with an engine in the page.
- * The worker's stack is kept below the page's, which shows where the call was made.
+ * The worker's stack is kept below the page's, under a line naming `where` it ran; the page's
+ * frames are those of the message handler until {@link atCaller} replaces them with the caller's.
  */
-export function deserializeError(serialized: SerializedError): Error {
-  const cause = serialized.cause ? { cause: deserializeError(serialized.cause) } : undefined;
+export function deserializeError(serialized: SerializedError, where = 'the GDAL worker'): Error {
+  const cause = serialized.cause ? { cause: deserializeError(serialized.cause, where) } : undefined;
   let error: Error;
   if (serialized.name === 'FileError') error = new FileError(serialized.message, serialized.path ?? '', cause);
   else if (serialized.name === 'GdalError') error = new GdalError(serialized.message, serialized.details ?? { operation: 'unknown' }, cause);
@@ -167,8 +171,30 @@ export function deserializeError(serialized: SerializedError): Error {
     error = new Error(serialized.message, cause);
     error.name = serialized.name;
   }
-  if (serialized.stack && error.stack) error.stack = `${error.stack}\n    --- in the GDAL worker ---\n${serialized.stack}`;
+  if (serialized.stack && error.stack) {
+    workerStacks.set(error, { where, stack: serialized.stack });
+    error.stack = `${error.stack}\n    --- in ${where} ---\n${serialized.stack}`;
+  }
   return error;
+}
+
+/**
+ * The error from a worker, its page frames now those of the code that made the call. Call it where
+ * the caller's async function resumes with the failure (`throw atCaller(outcome.error)`): an error
+ * made in a message handler has only the handler's frames, so nothing showed which of the page's
+ * calls failed. Errors that did not come from a worker are returned as they are.
+ */
+export function atCaller(error: unknown): unknown {
+  const fromWorker = error instanceof Error ? workerStacks.get(error) : undefined;
+  if (!fromWorker) return error;
+  const here: { stack?: string } = {};
+  // V8 (Chromium, Node) leaves this function out of the frames; elsewhere the first frame is it.
+  if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(here, atCaller);
+  else here.stack = new Error().stack;
+  const frames = (here.stack ?? '').split('\n').filter((line) => /^\s+at\s|@/.test(line));
+  const err = error as Error;
+  err.stack = [`${err.name}: ${err.message}`, ...frames, `    --- in ${fromWorker.where} ---`, fromWorker.stack].join('\n');
+  return err;
 }
 
 /** Absolute URLs for the worker: relative ones would resolve against the worker script, not the page. */

@@ -4,7 +4,7 @@ import type { Band } from '../render/band.js';
 import { renderRasterHere, type RenderPngOptions } from '../render/render-raster.js';
 import { copyInSlices, isTypedArray } from '../copy-in-slices.js';
 import { decodeInSlices } from '../decode-in-slices.js';
-import { deserializeError } from '../../wasm/worker-protocol.js';
+import { atCaller, deserializeError } from '../../wasm/worker-protocol.js';
 import type { ComputeRequest, ComputeResponse, ComputeWork } from './compute-protocol.js';
 
 /** Where the compute worker comes from (see `configureComputeWorker`). */
@@ -75,7 +75,7 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       pending.delete(event.data.id);
       answered += 1;
       if ('value' in event.data) call.resolve(event.data.value);
-      else call.reject(deserializeError(event.data.error));
+      else call.reject(deserializeError(event.data.error, 'the compute worker'));
     });
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -95,7 +95,7 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
       });
     } catch (error) {
       if (error instanceof WorkerUnavailable) return here();
-      throw error;
+      throw atCaller(error);
     }
   };
 

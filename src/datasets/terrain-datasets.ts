@@ -119,3 +119,8 @@ export class ColorRelief extends TerrainDataset<Parameters<ColorReliefOptions>> 
 
 // Names in user code that refer to these are library references, registered yet or not.
 for (const cls of [TerrainDataset, Slope, Aspect, Hillshade, Roughness, Tpi, Tri, ColorRelief]) markLibraryClass(cls);
+
+// `registerOnce` only puts the class in the registry; it has no part in what the class computes.
+// Declared here, outside the class's text (whose hash every terrain entry carries), so that
+// strictFingerprints does not refuse every terrain dataset for a name no user can declare.
+Object.defineProperty(TerrainDataset, 'external', { value: Object.freeze(['registerOnce']), enumerable: false });

@@ -143,10 +143,12 @@ export class NameResolver {
       // `const`, so there the initial value is taken).
       return { kind: 'unresolved', reason: `is a variable (${binding.declarationKind}) that may be reassigned, so its value is not in the code` };
     }
-    const node = binding.kind === 'variable' ? variableValue(binding.node) : binding.node;
-    if (!node) return { kind: 'unresolved', reason: 'is a variable declared without a value' };
+    // Asked before the value: esbuild declares a module it loads lazily (`__esm`, as geodata's
+    // modules are in a page's bundle) as `var Raster;` and assigns it inside the module's init.
     const library = this.libraryInBundle(module, binding.node.start as number, binding.name);
     if (library) return library;
+    const node = binding.kind === 'variable' ? variableValue(binding.node) : binding.node;
+    if (!node) return { kind: 'unresolved', reason: 'is a variable declared without a value' };
     return { kind: 'code', module, name: binding.name, node, scope: binding.scope, declaration: binding.node };
   }
 

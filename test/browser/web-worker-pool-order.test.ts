@@ -129,7 +129,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the Web Worker pool against one worker engine, i
       await page.waitForFunction(() => typeof (window as unknown as { webWorkerPoolOrderTest?: unknown }).webWorkerPoolOrderTest === 'object');
       return page.evaluate(() => (window as unknown as { webWorkerPoolOrderTest: { startFailures(): Promise<Record<string, Record<string, unknown>>> } }).webWorkerPoolOrderTest.startFailures());
     });
-    const worker = 'ConfigError: the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); check createWorkerEngine({ worker })';
+    const worker = 'ConfigError: the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); serve geodata\'s engine-worker.js at that URL (`npx geodata assets <folder>` copies it into the folder your bundle is served from), or give its URL: createBrowserEngine({ worker }) or createWorkerEngine({ worker })';
     const calls = (error: string) => ({ first: error, again: error, both: [error, error], close: 'ok' });
     expect(failures.oneBadWorker).toEqual({ write: worker, ...calls(worker) });
     expect(failures.poolBadWorker).toEqual({ write: 'ok', ...calls(worker) });

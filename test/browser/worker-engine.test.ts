@@ -99,7 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the worker engine in headless Chromium${HAS_CHRO
   it('fails calls with a ConfigError naming the worker script when it cannot be loaded', async () => {
     expect(await inPage('missingWorker')).toEqual({
       name: 'ConfigError',
-      message: 'the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); check createWorkerEngine({ worker })',
+      message: 'the worker script /no-such-worker.js failed: it could not be loaded (wrong URL, or not served as JavaScript); serve geodata\'s engine-worker.js at that URL (`npx geodata assets <folder>` copies it into the folder your bundle is served from), or give its URL: createBrowserEngine({ worker }) or createWorkerEngine({ worker })',
     });
   });
 
