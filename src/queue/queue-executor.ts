@@ -4,6 +4,7 @@ import { checkEntry } from '../pipeline/entry.js';
 import type { Executor, ExecutorRequest } from '../pipeline/executor.js';
 import { encodeJob } from './job-payload.js';
 import { QueueError } from './queue-error.js';
+import { waitForJob } from './wait-for-job.js';
 import { connectionFor, DEFAULT_LOST_AFTER_MS, DEFAULT_QUEUE, showUrl, watchConnection, type StatusSource } from './redis-connection.js';
 
 /** Options of {@link queueExecutor}. */
@@ -135,6 +136,7 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
       starting ??= start();
       const { queue: q, events: e } = await reachable(starting);
       const asked = Date.now();
+      const expired = () => new QueueError(`waited ${(timeout! / 1000).toFixed(1)} s for the job computing ${identity.className} (entry ${identity.stateHash.slice(0, 12)}) on queue ${queueName} at ${shown}, and no worker finished it: start workers (geodata worker <pipeline module> --redis ${shown} --queue ${queueName}) or raise queueExecutor's timeout; the job stays queued and nothing was written`);
       for (let attempt = 0; ; attempt++) {
         const job = await guarded(
           q.add(identity.className, payload, {
@@ -145,14 +147,11 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
             removeOnFail: { age: 300 },
           }),
         );
-        const outcome = await guarded(withDeadline(job.waitUntilFinished(e), timeout, () => new QueueError(`waited ${(timeout! / 1000).toFixed(1)} s for the job computing ${identity.className} (entry ${identity.stateHash.slice(0, 12)}) on queue ${queueName} at ${shown}, and no worker finished it: start workers (geodata worker <pipeline module> --redis ${shown} --queue ${queueName}) or raise queueExecutor's timeout; the job stays queued and nothing was written`))).then(
-          () => ({ ok: true as const }),
-          (error: unknown) => {
-            if (error instanceof QueueError) throw error;
-            return { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
-          },
-        );
+        const left = timeout === undefined ? undefined : Math.max(0, asked + timeout - Date.now());
+        const end = await guarded(withDeadline(waitForJob(q, e, job.id!), left, expired));
         if ((await checkEntry(identity.objectType, identity.stateHash)).state === 'valid') return;
+        // Redis forgot the job (it restarted without persistence while this call waited): ask again.
+        if (end.state === 'gone') continue;
         // A job that ended before this call asked is an old one (an earlier run's, kept a while):
         // remove it and ask again, once.
         const old = (job.finishedOn ?? (await Job.fromId(q, job.id!).then((j) => j?.finishedOn))) ?? Infinity;
@@ -160,7 +159,7 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
           await guarded(q.remove(job.id!)).catch(() => undefined);
           continue;
         }
-        if (!outcome.ok) throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${outcome.reason}`);
+        if (end.state === 'failed') throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${end.reason}`);
         return; // completed: the caller reports an entry that does not read back (store not shared)
       }
     },

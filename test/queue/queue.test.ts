@@ -100,6 +100,19 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(entries.filter((e) => !e.valid)).toEqual([]);
   });
 
+  it('Redis restarted without persistence while a client waits: the client asks again and gets the entry, computed once', async () => {
+    const [worker] = await start(1);
+    const client = runClient(root, redis.url, ['tiles', '4000', '1']);
+    const active = await worker!.waitFor((line) => line.event === 'active');
+    // Back within lostAfterMs, so nobody counts Redis as lost; but it has forgotten the job.
+    await redis.stop();
+    redis = await startRedis(Number(new URL(redis.url).port));
+    const result = await client;
+    expect(result).toEqual({ ok: true, hashes: [active.stateHash], computedHere: [] });
+    expect(commits(worker!).map((c) => c.stateHash)).toEqual([active.stateHash]);
+    expect(storedEntries(root)).toEqual([{ hash: active.stateHash, className: 'Field', valid: true }]);
+  });
+
   it('a Redis nobody runs: the client fails at once with the URL, nothing is written', async () => {
     const url = redis.url;
     await redis.stop();
