@@ -118,10 +118,20 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     events.on('error', note);
     const [queueClient, eventsClient] = await Promise.all([queue.backend.client, events.backend.client]);
     clients = [queueClient, eventsClient];
-    stopWatching = watchConnection(() => clients, lostAfterMs, (downMs) => {
-      const reason = lastError ? ` (${lastError})` : '';
-      fail(new QueueError(`lost the connection to Redis at ${shown}${reason} for ${(downMs / 1000).toFixed(1)} s: check that redis-server runs there, then run again; entries already committed stay in the store, none is half-written`));
-    });
+    stopWatching = watchConnection(
+      () => clients,
+      lostAfterMs,
+      (downMs) => {
+        const reason = lastError ? ` (${lastError})` : '';
+        fail(new QueueError(`lost the connection to Redis at ${shown}${reason} for ${(downMs / 1000).toFixed(1)} s: check that redis-server runs there, then run again; entries already committed stay in the store, none is half-written`));
+      },
+      // Redis is back: the calls that waited have failed, and later calls go through again (a
+      // long-lived process should not need a new executor after an outage).
+      () => {
+        lost = undefined;
+        lastError = '';
+      },
+    );
     return { queue, events };
   };
 
