@@ -1,5 +1,5 @@
 // Node only: misses become BullMQ jobs on Redis; workers compute them into the shared store.
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { checkEntry } from '../pipeline/entry.js';
 import type { Executor, ExecutorRequest } from '../pipeline/executor.js';
 import { encodeJob } from './job-payload.js';
@@ -145,30 +145,28 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
       if (lost) throw lost;
       starting ??= start();
       const { queue: q, events: e } = await reachable(starting);
-      const asked = Date.now();
       const expired = () => new QueueError(`waited ${(timeout! / 1000).toFixed(1)} s for the job computing ${identity.className} (entry ${identity.stateHash.slice(0, 12)}) on queue ${queueName} at ${shown}, and no worker finished it: start workers (geodata worker <pipeline module> --redis ${shown} --queue ${queueName}) or raise queueExecutor's timeout; the job stays queued and nothing was written`);
-      for (let attempt = 0; ; attempt++) {
+      const deadline = timeout === undefined ? undefined : Date.now() + timeout;
+      // A job of this entry that has ended already is an earlier one (jobs are kept a while after
+      // they end): this call asks anew. Told by its state, not by its finishedOn, which is the
+      // worker's clock, and the machines' clocks need not agree.
+      const earlier = await guarded(q.getJobState(identity.stateHash));
+      if (earlier === 'completed' || earlier === 'failed') await guarded(q.remove(identity.stateHash)).catch(() => undefined);
+      for (;;) {
         const job = await guarded(
           q.add(identity.className, payload, {
             jobId: identity.stateHash,
             attempts: 1,
-            // Kept a while so that a client asking just after the job ended still sees how it ended.
+            // Kept a while after they end: a waiting client that missed the event reads the end from the job's state.
             removeOnComplete: { age: 300 },
             removeOnFail: { age: 300 },
           }),
         );
-        const left = timeout === undefined ? undefined : Math.max(0, asked + timeout - Date.now());
+        const left = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
         const end = await guarded(withDeadline(waitForJob(q, e, job.id!), left, expired));
         if ((await checkEntry(identity.objectType, identity.stateHash)).state === 'valid') return;
         // Redis forgot the job (it restarted without persistence while this call waited): ask again.
         if (end.state === 'gone') continue;
-        // A job that ended before this call asked is an old one (an earlier run's, kept a while):
-        // remove it and ask again, once.
-        const old = (job.finishedOn ?? (await Job.fromId(q, job.id!).then((j) => j?.finishedOn))) ?? Infinity;
-        if (attempt === 0 && old < asked) {
-          await guarded(q.remove(job.id!)).catch(() => undefined);
-          continue;
-        }
         if (end.state === 'failed') throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${end.reason}`);
         return; // completed: the caller reports an entry that does not read back (store not shared)
       }

@@ -73,13 +73,13 @@ export interface WorkerProcess {
   kill9(): Promise<void>;
 }
 
-export function startWorker(module: string, root: string, redis: string, extra: string[] = []): WorkerProcess {
+export function startWorker(module: string, root: string, redis: string, extra: string[] = [], env: Record<string, string> = {}): WorkerProcess {
   const home = mkdtempSync(join(tmpdir(), 'geodata-worker-'));
   const temp = join(home, 'tmp');
   mkdirSync(temp);
   const child = spawn(process.execPath, [BIN, 'worker', module, '--root', root, '--redis', redis, '--lock-duration', '2000', ...extra], {
     cwd: home,
-    env: { ...process.env, TMPDIR: temp },
+    env: { ...process.env, TMPDIR: temp, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, any>> = [];

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
 
@@ -9,6 +10,7 @@ import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntri
 const TILES = join(FIXTURES, 'tiles.ts');
 const SKEW = join(FIXTURES, 'tiles-skew.ts');
 const PRIVATE = join(FIXTURES, 'private.ts');
+const CLOCK_AHEAD = join(FIXTURES, 'clock-ahead.mjs');
 
 if (!REDIS_SERVER) console.warn('test/queue: skipped: no redis-server installed (apt-get install redis-server)');
 
@@ -111,6 +113,21 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(result).toEqual({ ok: true, hashes: [active.stateHash], computedHere: [] });
     expect(commits(worker!).map((c) => c.stateHash)).toEqual([active.stateHash]);
     expect(storedEntries(root)).toEqual([{ hash: active.stateHash, className: 'Field', valid: true }]);
+  });
+
+  it('an entry removed from the store is computed again by a worker whose clock is ahead, though the job that computed it is still kept', async () => {
+    const worker = startWorker(TILES, root, redis.url, [], { NODE_OPTIONS: `--import ${pathToFileURL(CLOCK_AHEAD).href}` });
+    workers.push(worker);
+    await worker.waitFor((line) => line.event === 'ready');
+    const first = await runClient(root, redis.url, ['tiles', '0', '1']);
+    expect(first).toMatchObject({ ok: true, hashes: [expect.any(String)] });
+    const [hash] = first.hashes as string[];
+    rmSync(join(root, 'data_processed', hash!), { recursive: true });
+    const second = await runClient(root, redis.url, ['tiles', '0', '1']);
+    expect(second).toEqual({ ok: true, hashes: [hash], computedHere: [] });
+    await until(() => commits(worker).length >= 2);
+    expect(commits(worker).map((c) => c.stateHash)).toEqual([hash, hash]);
+    expect(storedEntries(root)).toEqual([{ hash, className: 'Field', valid: true }]);
   });
 
   it('a Redis nobody runs: the client fails at once with the URL, nothing is written', async () => {
