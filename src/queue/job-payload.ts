@@ -29,6 +29,8 @@ export interface JobPayload {
   depTreeHash: string;
   instance: Extract<EncodedValue, { $instance: string }>;
   spec: SpatialSpecJSON;
+  /** The digests of the instance's own inputs where the job was asked for: a worker names one that differs on its side. */
+  inputs?: Array<{ id: string; size: number; sha256: string }>;
 }
 
 /** The job for one entry. Parameters must be JSON values, specs or registered instances (nested too). */
@@ -40,6 +42,7 @@ export function encodeJob(instance: Tracked, spec: SpatialSpec, identity: Identi
     depTreeHash: identity.depTreeHash,
     instance: encodeInstance(instance, identity.className),
     spec: spec.toJSON(),
+    inputs: identity.record.inputs.map(({ id, size, sha256 }) => ({ id, size, sha256 })),
   };
 }
 

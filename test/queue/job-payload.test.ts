@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Data, Raster, Reprojector, SpatialSpec, register } from '../../src/node.js';
 import { identify, prepareIdentity } from '../../src/pipeline/identity.js';
 import { decodeInstance, encodeJob } from '../../src/queue/job-payload.js';
+import { checkJobIdentity } from '../../src/queue/worker.js';
 import { useTempCache } from '../helpers/cache.js';
 import { HAS_DATA, NO_DATA_REASON, sample } from '../wasm/fixtures.js';
 
@@ -40,7 +44,7 @@ async function job(instance: Data<Raster>) {
 }
 
 describe.skipIf(!HAS_DATA)('job payloads', () => {
-  useTempCache('geodata-job-payload');
+  const cache = useTempCache('geodata-job-payload');
 
   it('a processor returned by a getter travels: the instance a worker rebuilds has the same state hash', async () => {
     const instance = new GetterProcessor(ELEV);
@@ -55,5 +59,21 @@ describe.skipIf(!HAS_DATA)('job payloads', () => {
       'FieldProcessor (FieldProcessor) sets its processor as an instance property, which a job cannot carry: a worker rebuilds FieldProcessor from its parameters without running its constructor or field initialisers; declare it as a getter instead',
     );
     await expect(job(new Holder(new FieldProcessor()))).rejects.toThrow(/^Holder\.inner \(FieldProcessor\) sets its processor as an instance property/);
+  });
+
+  it('a worker that reads another version of an input names the input and both digests, and refuses the job', async () => {
+    const copy = join(cache.root, 'elev.tif');
+    copyFileSync(ELEV, copy);
+    const sha = () => createHash('sha256').update(readFileSync(copy)).digest('hex').slice(0, 12);
+    const before = `${statSync(copy).size} bytes (sha256 ${sha()})`;
+    const payload = await job(new GetterProcessor(copy));
+    // The file changes after the client fingerprinted it, before a worker takes the job.
+    appendFileSync(copy, new Uint8Array(16));
+    const after = `${statSync(copy).size} bytes (sha256 ${sha()})`;
+    const rebuilt = decodeInstance(payload.instance);
+    await prepareIdentity(rebuilt);
+    expect(() => checkJobIdentity(payload, identify(rebuilt, SPEC), 'host:1')).toThrow(
+      `GetterProcessor: its input ${copy} is ${after} on worker host:1 but was ${before} where the job was asked for: it changed since (a file replaced, or updated on its server), or the machines see different files; the worker refused the job rather than compute from other bytes: ask again once every machine sees the same version`,
+    );
   });
 });
