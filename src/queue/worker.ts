@@ -63,6 +63,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const shown = showUrl(options.redis);
   const id = `${hostname()}:${globalThis.process.pid}`;
   const lockDuration = options.lockDurationMs ?? 30_000;
+  // Declared before the connection, whose retry strategy reads it from the first failed attempt.
+  let stopping: Promise<void> | undefined;
   const worker = new Worker(options.queue ?? DEFAULT_QUEUE, (job: Job) => runJob(job, id), {
     connection: connectionFor(options.redis, () => stopping !== undefined),
     concurrency: options.concurrency ?? 1,
@@ -106,7 +108,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     options.onLost?.(error);
     void stop(true);
   });
-  let stopping: Promise<void> | undefined;
   const stop = (force: boolean) =>
     (stopping ??= (async () => {
       stopWatching();

@@ -138,6 +138,15 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(storedEntries(root)).toEqual([]);
   });
 
+  it('a worker started with a Redis nobody runs exits with code 2 saying it cannot reach it', async () => {
+    const url = redis.url;
+    await redis.stop();
+    const worker = startWorker(TILES, root, url);
+    workers.push(worker);
+    expect(await worker.exited).toBe(2);
+    expect(worker.stderr()).toMatch(new RegExp(`^geodata worker: error: cannot reach Redis at ${url} \\(connect ECONNREFUSED [^)]*\\) within 5\\.0 s: start redis-server there or fix --redis\\n$`));
+  });
+
   it('a fresh worker takes a job for a library class (Slope over a tile), registering it from the job', async () => {
     // The worker imports only tiles.ts, which never constructs a Slope: library classes register
     // when first constructed, so the job decoder must register Slope (and TerrainDataset) itself.
