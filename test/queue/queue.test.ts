@@ -147,6 +147,18 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(worker.stderr()).toMatch(new RegExp(`^geodata worker: error: cannot reach Redis at ${url} \\(connect ECONNREFUSED [^)]*\\) within 5\\.0 s: start redis-server there or fix --redis\\n$`));
   });
 
+  it('a worker whose pipeline module fails to load does not start, so it takes no job it would fail', async () => {
+    const missing = join(FIXTURES, 'no-such-pipeline.ts');
+    const worker = startWorker(missing, root, redis.url);
+    workers.push(worker);
+    expect(await worker.exited).toBe(2);
+    expect(worker.lines).toEqual([]);
+    expect(worker.stderr()).toBe(
+      `geodata: error: cannot load pipeline module ${missing}: the file does not exist\n` +
+        'geodata worker: error: geodata worker does not start while a pipeline module failed to load (see above): it would take jobs of the classes that module registers and fail them; fix the module, then start the worker again\n',
+    );
+  });
+
   it('a fresh worker takes a job for a library class (Slope over a tile), registering it from the job', async () => {
     // The worker imports only tiles.ts, which never constructs a Slope: library classes register
     // when first constructed, so the job decoder must register Slope (and TerrainDataset) itself.
