@@ -43,7 +43,13 @@ export async function processAll(items: readonly BatchItem[], options: ProcessAl
   const progress = { batch, total: items.length, done: 0, computed: 0, failed: 0 };
   const report = (item?: BatchItemResult) => {
     const event = { type: 'batch' as const, ...progress, ...(item ? { item } : {}) };
-    options.onProgress?.(event);
+    // As for onPipelineEvent listeners: a failing progress callback is not a failing item (it
+    // would count an item done twice, and call a computed entry failed).
+    try {
+      options.onProgress?.(event);
+    } catch (error) {
+      console.warn('geodata: a processAll onProgress callback threw:', error);
+    }
     emit(event);
   };
   report();

@@ -29,6 +29,8 @@ export interface JobPayload {
   depTreeHash: string;
   instance: Extract<EncodedValue, { $instance: string }>;
   spec: SpatialSpecJSON;
+  /** The digests of the instance's own inputs where the job was asked for: a worker names one that differs on its side. */
+  inputs?: Array<{ id: string; size: number; sha256: string }>;
 }
 
 /** The job for one entry. Parameters must be JSON values, specs or registered instances (nested too). */
@@ -40,12 +42,20 @@ export function encodeJob(instance: Tracked, spec: SpatialSpec, identity: Identi
     depTreeHash: identity.depTreeHash,
     instance: encodeInstance(instance, identity.className),
     spec: spec.toJSON(),
+    inputs: identity.record.inputs.map(({ id, size, sha256 }) => ({ id, size, sha256 })),
   };
 }
 
 function encodeInstance(instance: object, path: string): Extract<EncodedValue, { $instance: string }> {
   const className = defaultRegistry.nameOf(instance.constructor);
   if (className === undefined) throw new QueueError(`${path} is a ${instance.constructor.name}, which is not registered: register it (@register) so a worker can rebuild it`);
+  // An own `processor` is set by the constructor or a field initialiser, neither of which runs
+  // where a worker rebuilds the instance: its rebuilt copy would have no processor.
+  if (Object.hasOwn(instance, 'processor')) {
+    throw new QueueError(
+      `${path} (${className}) sets its processor as an instance property, which a job cannot carry: a worker rebuilds ${className} from its parameters without running its constructor or field initialisers; declare it as a getter instead (get processor() { return new Reprojector(this.path); })`,
+    );
+  }
   const params: Record<string, EncodedValue> = {};
   for (const [key, value] of Object.entries(instance)) {
     if (key.startsWith('_') || key === 'processor') continue;

@@ -1,9 +1,10 @@
 // Node only: misses become BullMQ jobs on Redis; workers compute them into the shared store.
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { checkEntry } from '../pipeline/entry.js';
 import type { Executor, ExecutorRequest } from '../pipeline/executor.js';
 import { encodeJob } from './job-payload.js';
 import { QueueError } from './queue-error.js';
+import { waitForJob } from './wait-for-job.js';
 import { connectionFor, DEFAULT_LOST_AFTER_MS, DEFAULT_QUEUE, showUrl, watchConnection, type StatusSource } from './redis-connection.js';
 
 /** Options of {@link queueExecutor}. */
@@ -117,10 +118,20 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
     events.on('error', note);
     const [queueClient, eventsClient] = await Promise.all([queue.backend.client, events.backend.client]);
     clients = [queueClient, eventsClient];
-    stopWatching = watchConnection(() => clients, lostAfterMs, (downMs) => {
-      const reason = lastError ? ` (${lastError})` : '';
-      fail(new QueueError(`lost the connection to Redis at ${shown}${reason} for ${(downMs / 1000).toFixed(1)} s: check that redis-server runs there, then run again; entries already committed stay in the store, none is half-written`));
-    });
+    stopWatching = watchConnection(
+      () => clients,
+      lostAfterMs,
+      (downMs) => {
+        const reason = lastError ? ` (${lastError})` : '';
+        fail(new QueueError(`lost the connection to Redis at ${shown}${reason} for ${(downMs / 1000).toFixed(1)} s: check that redis-server runs there, then run again; entries already committed stay in the store, none is half-written`));
+      },
+      // Redis is back: the calls that waited have failed, and later calls go through again (a
+      // long-lived process should not need a new executor after an outage).
+      () => {
+        lost = undefined;
+        lastError = '';
+      },
+    );
     return { queue, events };
   };
 
@@ -134,33 +145,29 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
       if (lost) throw lost;
       starting ??= start();
       const { queue: q, events: e } = await reachable(starting);
-      const asked = Date.now();
-      for (let attempt = 0; ; attempt++) {
+      const expired = () => new QueueError(`waited ${(timeout! / 1000).toFixed(1)} s for the job computing ${identity.className} (entry ${identity.stateHash.slice(0, 12)}) on queue ${queueName} at ${shown}, and no worker finished it: start workers (geodata worker <pipeline module> --redis ${shown} --queue ${queueName}) or raise queueExecutor's timeout; the job stays queued and nothing was written`);
+      const deadline = timeout === undefined ? undefined : Date.now() + timeout;
+      // A job of this entry that has ended already is an earlier one (jobs are kept a while after
+      // they end): this call asks anew. Told by its state, not by its finishedOn, which is the
+      // worker's clock, and the machines' clocks need not agree.
+      const earlier = await guarded(q.getJobState(identity.stateHash));
+      if (earlier === 'completed' || earlier === 'failed') await guarded(q.remove(identity.stateHash)).catch(() => undefined);
+      for (;;) {
         const job = await guarded(
           q.add(identity.className, payload, {
             jobId: identity.stateHash,
             attempts: 1,
-            // Kept a while so that a client asking just after the job ended still sees how it ended.
+            // Kept a while after they end: a waiting client that missed the event reads the end from the job's state.
             removeOnComplete: { age: 300 },
             removeOnFail: { age: 300 },
           }),
         );
-        const outcome = await guarded(withDeadline(job.waitUntilFinished(e), timeout, () => new QueueError(`waited ${(timeout! / 1000).toFixed(1)} s for the job computing ${identity.className} (entry ${identity.stateHash.slice(0, 12)}) on queue ${queueName} at ${shown}, and no worker finished it: start workers (geodata worker <pipeline module> --redis ${shown} --queue ${queueName}) or raise queueExecutor's timeout; the job stays queued and nothing was written`))).then(
-          () => ({ ok: true as const }),
-          (error: unknown) => {
-            if (error instanceof QueueError) throw error;
-            return { ok: false as const, reason: error instanceof Error ? error.message : String(error) };
-          },
-        );
+        const left = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+        const end = await guarded(withDeadline(waitForJob(q, e, job.id!), left, expired));
         if ((await checkEntry(identity.objectType, identity.stateHash)).state === 'valid') return;
-        // A job that ended before this call asked is an old one (an earlier run's, kept a while):
-        // remove it and ask again, once.
-        const old = (job.finishedOn ?? (await Job.fromId(q, job.id!).then((j) => j?.finishedOn))) ?? Infinity;
-        if (attempt === 0 && old < asked) {
-          await guarded(q.remove(job.id!)).catch(() => undefined);
-          continue;
-        }
-        if (!outcome.ok) throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${outcome.reason}`);
+        // Redis forgot the job (it restarted without persistence while this call waited): ask again.
+        if (end.state === 'gone') continue;
+        if (end.state === 'failed') throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${end.reason}`);
         return; // completed: the caller reports an entry that does not read back (store not shared)
       }
     },

@@ -53,16 +53,20 @@ export interface StatusSource {
 
 /**
  * Watches clients and calls `onLost` once when one of them has not been `ready` for `lostAfterMs`
- * (polled every 200 ms, so a reconnection within the grace period goes unnoticed). `lastError`
- * gives the message of the last connection error, for the report.
+ * (polled every 200 ms, so a reconnection within the grace period goes unnoticed), and `onBack`
+ * once they are all `ready` again after that; then it watches for the next loss.
  */
-export function watchConnection(clients: () => StatusSource[], lostAfterMs: number, onLost: (downForMs: number) => void): () => void {
+export function watchConnection(clients: () => StatusSource[], lostAfterMs: number, onLost: (downForMs: number) => void, onBack?: () => void): () => void {
   let downSince: number | undefined;
   let fired = false;
   const timer = setInterval(() => {
     const down = clients().some((client) => client.status !== 'ready');
     if (!down) {
       downSince = undefined;
+      if (fired) {
+        fired = false;
+        onBack?.();
+      }
       return;
     }
     downSince ??= Date.now();

@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { withConfig } from '../config.js';
-import { prepareIdentity, identify } from '../pipeline/identity.js';
+import { prepareIdentity, identify, type Identity } from '../pipeline/identity.js';
 import { process as produce } from '../pipeline/process.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import { decodeInstance, JOB_FORMAT, type JobPayload } from './job-payload.js';
@@ -133,17 +133,7 @@ async function runJob(job: Job, workerId: string): Promise<JobReport> {
   }
   const spec = SpatialSpec.fromJSON(payload.spec);
   await prepareIdentity(instance);
-  const identity = identify(instance, spec);
-  if (identity.depTreeHash !== payload.depTreeHash) {
-    throw new UnrecoverableError(
-      `code skew: class ${payload.className} hashes to dep tree ${identity.depTreeHash.slice(0, 12)} on worker ${workerId} but ${payload.depTreeHash.slice(0, 12)} where the job was asked for; the worker refused it rather than commit a result under a hash its code does not match: run the same pipeline code on every machine`,
-    );
-  }
-  if (identity.stateHash !== payload.stateHash) {
-    throw new UnrecoverableError(
-      `${payload.className}: same code, but the instance rebuilt on worker ${workerId} hashes to ${identity.stateHash.slice(0, 12)}, not ${payload.stateHash.slice(0, 12)}: an input file differs between machines, or a parameter did not survive the trip (only JSON values, specs and registered instances do)`,
-    );
-  }
+  checkJobIdentity(payload, identify(instance, spec), workerId);
   // Nested misses of this computation run here: the worker is where the work happens.
   let entry;
   try {
@@ -158,6 +148,39 @@ async function runJob(job: Job, workerId: string): Promise<JobReport> {
     );
   }
   return { jobId: String(job.id), className: payload.className, stateHash: entry.stateHash, computed: entry.computed, durationMs: Date.now() - started };
+}
+
+/**
+ * Throws an UnrecoverableError when the instance rebuilt here does not hash as where the job was
+ * asked for: other code (code skew), an input file that differs (named, with both digests), or a
+ * parameter that did not survive the trip. Computing it would commit a result under a hash this
+ * worker's code and files do not give.
+ */
+export function checkJobIdentity(payload: JobPayload, identity: Identity, workerId: string): void {
+  if (identity.depTreeHash !== payload.depTreeHash) {
+    throw new UnrecoverableError(
+      `code skew: class ${payload.className} hashes to dep tree ${identity.depTreeHash.slice(0, 12)} on worker ${workerId} but ${payload.depTreeHash.slice(0, 12)} where the job was asked for; the worker refused it rather than commit a result under a hash its code does not match: run the same pipeline code on every machine`,
+    );
+  }
+  if (identity.stateHash === payload.stateHash) return;
+  const asked = new Map((payload.inputs ?? []).map((digest) => [digest.id, digest]));
+  const differing = identity.record.inputs.find((digest) => {
+    const there = asked.get(digest.id);
+    return there !== undefined && (there.size !== digest.size || there.sha256 !== digest.sha256);
+  });
+  if (differing) {
+    const there = asked.get(differing.id)!;
+    throw new UnrecoverableError(
+      `${payload.className}: its input ${differing.id} is ${describeDigest(differing)} on worker ${workerId} but was ${describeDigest(there)} where the job was asked for: it changed since (a file replaced, or updated on its server), or the machines see different files; the worker refused the job rather than compute from other bytes: ask again once every machine sees the same version`,
+    );
+  }
+  throw new UnrecoverableError(
+    `${payload.className}: same code, but the instance rebuilt on worker ${workerId} hashes to ${identity.stateHash.slice(0, 12)}, not ${payload.stateHash.slice(0, 12)}: an input file differs between machines, or a parameter did not survive the trip (only JSON values, specs and registered instances do)`,
+  );
+}
+
+function describeDigest(digest: { size: number; sha256: string }): string {
+  return `${digest.size} bytes (sha256 ${digest.sha256.slice(0, 12)})`;
 }
 
 /** `error` and its causes (including an AggregateError-like array cause), outermost first. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Data, Hillshade, Mosaic, Raster, Slope, SpatialSpec, getConfig, load, process, processAll, readRaster, register, type PipelineEvent } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 
@@ -199,6 +199,32 @@ describe('processAll', () => {
     expect(seen.at(-1)).toMatchObject({ total: 5, done: 5, computed: 3, failed: 0 });
     expect(seen.map((e) => e.done)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(cache.events.filter((e) => e.type === 'batch')).toHaveLength(6);
+  });
+
+  it('a progress callback that throws is warned about and fails no item: each is counted done once', async () => {
+    const tiles = SPEC.tiles({ rows: 1, cols: 2 });
+    const seen: Array<[number, number]> = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const entries = await processAll(
+        tiles.map((t) => [new Field(), t] as const),
+        {
+          concurrency: 1,
+          onProgress: (e) => {
+            seen.push([e.done, e.failed]);
+            if (e.item) throw new Error('a bug in the progress bar');
+          },
+        },
+      );
+      expect(entries.map((e) => e.computed)).toEqual([true, true]);
+      expect(seen).toEqual([[0, 0], [1, 0], [2, 0]]);
+      expect(warn.mock.calls.map((call) => [call[0], (call[1] as Error).message])).toEqual([
+        ['geodata: a processAll onProgress callback threw:', 'a bug in the progress bar'],
+        ['geodata: a processAll onProgress callback threw:', 'a bug in the progress bar'],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('attempts every item and then names the ones that failed', async () => {

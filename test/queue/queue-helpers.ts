@@ -30,9 +30,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server on a free loopback port, without persistence; resolves once it accepts connections. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/** Starts redis-server on `port` (default: a free loopback port), without persistence; resolves once it accepts connections. */
+export async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   const child = spawn(REDIS_SERVER!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   await new Promise<void>((resolve, reject) => {
@@ -73,13 +73,13 @@ export interface WorkerProcess {
   kill9(): Promise<void>;
 }
 
-export function startWorker(module: string, root: string, redis: string, extra: string[] = []): WorkerProcess {
+export function startWorker(module: string, root: string, redis: string, extra: string[] = [], env: Record<string, string> = {}): WorkerProcess {
   const home = mkdtempSync(join(tmpdir(), 'geodata-worker-'));
   const temp = join(home, 'tmp');
   mkdirSync(temp);
   const child = spawn(process.execPath, [BIN, 'worker', module, '--root', root, '--redis', redis, '--lock-duration', '2000', ...extra], {
     cwd: home,
-    env: { ...process.env, TMPDIR: temp },
+    env: { ...process.env, TMPDIR: temp, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, any>> = [];

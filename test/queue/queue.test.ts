@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
 
@@ -9,6 +10,7 @@ import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntri
 const TILES = join(FIXTURES, 'tiles.ts');
 const SKEW = join(FIXTURES, 'tiles-skew.ts');
 const PRIVATE = join(FIXTURES, 'private.ts');
+const CLOCK_AHEAD = join(FIXTURES, 'clock-ahead.mjs');
 
 if (!REDIS_SERVER) console.warn('test/queue: skipped: no redis-server installed (apt-get install redis-server)');
 
@@ -100,12 +102,61 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(entries.filter((e) => !e.valid)).toEqual([]);
   });
 
+  it('Redis restarted without persistence while a client waits: the client asks again and gets the entry, computed once', async () => {
+    const [worker] = await start(1);
+    const client = runClient(root, redis.url, ['tiles', '4000', '1']);
+    const active = await worker!.waitFor((line) => line.event === 'active');
+    // Back within lostAfterMs, so nobody counts Redis as lost; but it has forgotten the job.
+    await redis.stop();
+    redis = await startRedis(Number(new URL(redis.url).port));
+    const result = await client;
+    expect(result).toEqual({ ok: true, hashes: [active.stateHash], computedHere: [] });
+    expect(commits(worker!).map((c) => c.stateHash)).toEqual([active.stateHash]);
+    expect(storedEntries(root)).toEqual([{ hash: active.stateHash, className: 'Field', valid: true }]);
+  });
+
+  it('an entry removed from the store is computed again by a worker whose clock is ahead, though the job that computed it is still kept', async () => {
+    const worker = startWorker(TILES, root, redis.url, [], { NODE_OPTIONS: `--import ${pathToFileURL(CLOCK_AHEAD).href}` });
+    workers.push(worker);
+    await worker.waitFor((line) => line.event === 'ready');
+    const first = await runClient(root, redis.url, ['tiles', '0', '1']);
+    expect(first).toMatchObject({ ok: true, hashes: [expect.any(String)] });
+    const [hash] = first.hashes as string[];
+    rmSync(join(root, 'data_processed', hash!), { recursive: true });
+    const second = await runClient(root, redis.url, ['tiles', '0', '1']);
+    expect(second).toEqual({ ok: true, hashes: [hash], computedHere: [] });
+    await until(() => commits(worker).length >= 2);
+    expect(commits(worker).map((c) => c.stateHash)).toEqual([hash, hash]);
+    expect(storedEntries(root)).toEqual([{ hash, className: 'Field', valid: true }]);
+  });
+
   it('a Redis nobody runs: the client fails at once with the URL, nothing is written', async () => {
     const url = redis.url;
     await redis.stop();
     const result = await runClient(root, url, ['tiles', '0', '1']);
     expect(result).toEqual({ ok: false, error: expect.stringContaining(`cannot reach Redis at ${url}`) });
     expect(storedEntries(root)).toEqual([]);
+  });
+
+  it('a worker started with a Redis nobody runs exits with code 2 saying it cannot reach it', async () => {
+    const url = redis.url;
+    await redis.stop();
+    const worker = startWorker(TILES, root, url);
+    workers.push(worker);
+    expect(await worker.exited).toBe(2);
+    expect(worker.stderr()).toMatch(new RegExp(`^geodata worker: error: cannot reach Redis at ${url} \\(connect ECONNREFUSED [^)]*\\) within 5\\.0 s: start redis-server there or fix --redis\\n$`));
+  });
+
+  it('a worker whose pipeline module fails to load does not start, so it takes no job it would fail', async () => {
+    const missing = join(FIXTURES, 'no-such-pipeline.ts');
+    const worker = startWorker(missing, root, redis.url);
+    workers.push(worker);
+    expect(await worker.exited).toBe(2);
+    expect(worker.lines).toEqual([]);
+    expect(worker.stderr()).toBe(
+      `geodata: error: cannot load pipeline module ${missing}: the file does not exist\n` +
+        'geodata worker: error: geodata worker does not start while a pipeline module failed to load (see above): it would take jobs of the classes that module registers and fail them; fix the module, then start the worker again\n',
+    );
   });
 
   it('a fresh worker takes a job for a library class (Slope over a tile), registering it from the job', async () => {

@@ -1,7 +1,7 @@
 // Node only (part of the CLI): `geodata worker`, a process that computes queued entries.
 import { getConfig } from '../../config.js';
 import { onPipelineEvent } from '../../pipeline/events.js';
-import { InvalidInputError } from '../../errors.js';
+import { ConfigError, InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 
 export const workerCommand: Command = {
@@ -17,6 +17,13 @@ export const workerCommand: Command = {
   positionals: { kind: 'modules' },
   async run(context, _args, values) {
     if (typeof values.redis !== 'string') throw new InvalidInputError('geodata worker needs --redis <url>, for example --redis redis://127.0.0.1:6379');
+    if (context.moduleErrors.length > 0) {
+      // Running without them, it would take the jobs of their classes from the shared queue and
+      // fail each one (jobs are not retried), while healthy workers could have computed them.
+      throw new ConfigError(
+        `geodata worker does not start while a pipeline module failed to load (see above): it would take jobs of the classes that module registers and fail them; fix the module, then start the worker again`,
+      );
+    }
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 1);
     const lockDurationMs = positiveInteger(values['lock-duration'], '--lock-duration', 30_000);
     const { startWorker } = await import('../../queue/worker.js');
