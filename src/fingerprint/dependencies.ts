@@ -8,6 +8,7 @@ import { isFrameworkBase, isLibraryClass, isLibraryCode } from './code-marks.js'
 import { isGlobalName } from './globals.js';
 import { sha256Hex } from '../sha256.js';
 import { undoLibraryRename } from './known-names.js';
+import { moduleLevelStatements } from './module-level-statements.js';
 import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';
 import type { DependencyKind, UnhashedReference, TreeRecord } from './record.js';
@@ -320,7 +321,7 @@ export class Analyser {
 function withModuleStatements(source: CanonicalSource, target: CodeTarget, names: NameSpeller): CanonicalSource {
   if (target.scope !== target.module.scope) return source;
   const hashes: string[] = [];
-  for (const statement of target.module.program.body as AstNode[]) {
+  for (const statement of moduleLevelStatements(target.module.program)) {
     if (statement.type !== 'ExpressionStatement' || !changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
     const text = strippedText(target.module.text, statement, target.module.typescript);
     // A top-level `await` parses only in an async function.

@@ -2,6 +2,7 @@ import type { AstNode } from './ast.js';
 import { isGlobalName } from './globals.js';
 import { undoLibraryRename } from './known-names.js';
 import { isLibraryExport } from '../library-names.js';
+import { lazilyAssignedValue } from './module-level-statements.js';
 import { type Binding, lookup, type ParsedModule, parseModule, type Scope } from './module-parse.js';
 import { isPathSpecifier, type ModuleReader, type ModuleText, packageName, type PackageId } from './module-reader.js';
 import { pageFrames } from './registration-site.js';
@@ -147,7 +148,9 @@ export class NameResolver {
     // modules are in a page's bundle) as `var Raster;` and assigns it inside the module's init.
     const library = this.libraryInBundle(module, binding.node.start as number, binding.name);
     if (library) return library;
-    const node = binding.kind === 'variable' ? variableValue(binding.node) : binding.node;
+    let node = binding.kind === 'variable' ? variableValue(binding.node) : binding.node;
+    // A bundle's lazily loaded module: `var X;` here, `X = value` in its initialiser.
+    if (!node && module.regions.length && binding.scope === module.scope && binding.node.type === 'VariableDeclarator') node = lazilyAssignedValue(module.program, binding.name);
     if (!node) return { kind: 'unresolved', reason: 'is a variable declared without a value' };
     return { kind: 'code', module, name: binding.name, node, scope: binding.scope, declaration: binding.node };
   }
