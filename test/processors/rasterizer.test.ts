@@ -192,6 +192,23 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(existsSync(outputPath)).toBe(false);
   });
 
+  it('refuses a fill or nodata that the derived output type cannot hold (GDAL rounded or clamped it), before writing anything', async () => {
+    const outputPath = scratch.path('unstorable.tif');
+    await expect(new Rasterizer(lux, { attribute: 'POP', fill: 0.5 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer fill 0.5 cannot be stored as int32, the output type for a value of field POP (unset values burn as 0); give a dtype that holds it, or choose a value the type holds'),
+    );
+    await expect(new Rasterizer(lux, { burn: 'index', nodata: 0.5 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer nodata 0.5 cannot be stored as int32, the output type for a feature index (1..12); give a dtype that holds it, or choose a value the type holds'),
+    );
+    await expect(new Rasterizer(lux, { bandPerValue: 'NAME_1', fill: -1 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer fill -1 cannot be stored as uint8, the output type for the value 1 burned into each band; give a dtype that holds it, or choose a value the type holds'),
+    );
+    expect(existsSync(outputPath)).toBe(false);
+    // A type that holds them: written as asked.
+    await new Rasterizer(lux, { attribute: 'POP', fill: 0.5, dtype: 'float32' }).run({ spec: elevGrid, outputPath, engine, resolveInput });
+    expect((await readBands(outputPath)).bands[0]![0]).toBe(0.5);
+  });
+
   it('refuses a vector without a CRS (a shapefile without .prj), naming it, and burns it with srcCrs', async () => {
     const folder = scratch.path('no-prj');
     mkdirSync(folder);
