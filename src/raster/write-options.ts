@@ -48,22 +48,32 @@ export function creationArgs(options: WriteOptions, shape: { width: number; heig
   if (!Number.isInteger(blockSize) || blockSize < 16 || blockSize % 16 !== 0) {
     throw new InvalidInputError(`blockSize ${blockSize} must be a multiple of 16 (GeoTIFF tiles are), for example 256 or 512`);
   }
-  const co = (value: string) => ['-co', value];
-  const args: string[] = [];
-  if (options.cog) {
-    args.push('-of', 'COG', ...co(`COMPRESS=${compress}`), ...co(`BLOCKSIZE=${blockSize}`));
-  } else {
-    args.push('-of', 'GTiff', ...co(`COMPRESS=${compress}`));
-    const tiled = options.tiled ?? (shape.width >= 512 && shape.height >= 512);
-    if (tiled) args.push(...co('TILED=YES'), ...co(`BLOCKXSIZE=${blockSize}`), ...co(`BLOCKYSIZE=${blockSize}`));
-  }
-  if (options.predictor && options.predictor !== 1) args.push(...co(`PREDICTOR=${options.predictor}`));
-  // BigTIFF only when the file could pass 4 GB: keeps small files readable by old tools.
-  args.push(...co('BIGTIFF=IF_SAFER'));
   for (const option of options.creationOptions ?? []) {
     if (!/^[A-Za-z0-9_]+=/.test(option)) throw new InvalidInputError(`creation option ${JSON.stringify(option)} must look like KEY=VALUE`);
-    args.push(...co(option));
   }
+  // GDAL takes the first of two options with the same key, so the user's creation options
+  // replace the ones derived here instead of following them (where they were ignored).
+  const chosen = new Map((options.creationOptions ?? []).map((option) => [creationKey(option), option.slice(option.indexOf('=') + 1)]));
+  const derived: string[] = [];
+  const format = options.cog ? 'COG' : 'GTiff';
+  derived.push(`COMPRESS=${compress}`);
+  if (options.cog) {
+    derived.push(`BLOCKSIZE=${blockSize}`);
+  } else {
+    const tiled = chosen.has('TILED') ? !/^(NO|FALSE|OFF|0)$/i.test(chosen.get('TILED')!) : (options.tiled ?? (shape.width >= 512 && shape.height >= 512));
+    if (tiled) derived.push('TILED=YES', `BLOCKXSIZE=${blockSize}`, `BLOCKYSIZE=${blockSize}`);
+  }
+  if (options.predictor && options.predictor !== 1) derived.push(`PREDICTOR=${options.predictor}`);
+  // BigTIFF only when the file could pass 4 GB: keeps small files readable by old tools.
+  derived.push('BIGTIFF=IF_SAFER');
+  const creation = [...derived.filter((option) => !chosen.has(creationKey(option))), ...(options.creationOptions ?? [])];
+  const args = ['-of', format];
+  for (const option of creation) args.push('-co', option);
   return args;
+}
+
+/** The key of a `KEY=VALUE` creation option, as GDAL compares keys (case-insensitively). */
+function creationKey(option: string): string {
+  return option.slice(0, option.indexOf('=')).toUpperCase();
 }
 
