@@ -167,6 +167,24 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(Array.from(sum)).toEqual(Array.from(any.raster.bands[0]!));
   });
 
+  it('writes one band per value of a Real field that GDAL prints with 15 digits (1/3, 0.1 + 0.2), each burning its own feature', async () => {
+    const file = scratch.path('reals.geojson');
+    const values = [0.1, 0.1 + 0.2, 1 / 3, null];
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: values.map((r, index) => ({
+        type: 'Feature',
+        properties: { r },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    const { outputPath, raster } = await rasterize(new Rasterizer(file, { bandPerValue: 'r' }), SQUARES_GRID, 'per-real-value.tif');
+    expect((await engine.info(outputPath)).bands.map((band) => band.description)).toEqual(['0.1', '0.30000000000000004', '0.3333333333333333']);
+    // Each band burns the 5x5 pixels of its own square only.
+    expect(raster.bands.map((band) => count(band, 1))).toEqual([25, 25, 25]);
+    expect(raster.bands.map((band) => band.indexOf(1) % 40)).toEqual([0, 10, 20]);
+  });
+
   it('refuses a fill equal to the burn value when constructed', () => {
     expect(() => new Rasterizer(lux, { burn: 0 })).toThrow(
       new InvalidInputError('Rasterizer fill 0 equals the burn value 0: burned pixels and empty pixels could not be told apart; choose another fill value'),
