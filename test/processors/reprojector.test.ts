@@ -297,6 +297,14 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     expect(existsSync(outputPath)).toBe(false);
   });
 
+  it('names srcNodata, not the file, when the srcNodata it was given cannot be stored in the output type', async () => {
+    const outputPath = scratch.path('src-nodata-nan.tif');
+    await expect(new Reprojector(sample('elev.tif'), { srcNodata: NaN }).run({ spec: ELEV_GRID, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Reprojector: srcNodata NaN cannot be stored as int16; give dstNodata (a value int16 holds, or null for none)'),
+    );
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
   it('sets one scale and offset for every band, or one per band', async () => {
     const spec = SMALL_3035.with({ transform: [3000, 0, -2860000, 0, -3000, 5160000], shape: [125, 82] });
     const scalar = await reproject(new Reprojector(sample('RGB.byte.tif'), { scales: 0.5, offsets: -1 }), spec, 'scale-scalar.tif');
