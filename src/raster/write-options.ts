@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, describeValue } from '../errors.js';
 
 /** How to write a GeoTIFF. */
 export interface WriteOptions {
@@ -37,10 +37,29 @@ function checkCompression(value: unknown, describe: (name: string) => string): v
   throw new InvalidInputError(`${describe(name)} cannot be used: ${why}; choose one of ${COMPRESSIONS.join(', ')} (DEFLATE, the default, is the smallest)`);
 }
 
+/**
+ * Refuses option values of the wrong kind, which JavaScript callers can pass: `cog: 'false'`
+ * is truthy and wrote a COG, `predictor: 5` failed in GDAL after the work, and a string of
+ * creation options was read character by character.
+ */
+function checkShapes(options: WriteOptions): void {
+  for (const key of ['tiled', 'cog'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidInputError(`${key} must be true or false, got ${describeValue(options[key])}`);
+  }
+  if (options.predictor !== undefined && ![1, 2, 3].includes(options.predictor)) {
+    throw new InvalidInputError(`predictor must be 1 (none), 2 (horizontal differencing, for integers) or 3 (floating point), got ${describeValue(options.predictor)}`);
+  }
+  const creation: unknown = options.creationOptions;
+  if (creation !== undefined && !(Array.isArray(creation) && creation.every((option) => typeof option === 'string'))) {
+    throw new InvalidInputError(`creationOptions must be a list of KEY=VALUE strings, such as ['ZLEVEL=9'], got ${describeValue(creation)}`);
+  }
+}
+
 /** The `gdal_translate` arguments for these options. Exported for processors that write through GDAL too. */
 export function creationArgs(options: WriteOptions, shape: { width: number; height: number }): string[] {
   const compress = options.compress ?? 'DEFLATE';
   checkCompression(compress, (name) => `compress: ${JSON.stringify(name)}`);
+  checkShapes(options);
   for (const option of options.creationOptions ?? []) {
     if (/^COMPRESS=/i.test(option)) checkCompression(option.slice('COMPRESS='.length).toUpperCase(), (name) => `creation option COMPRESS=${name}`);
   }

@@ -405,6 +405,17 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     expect(() => new Reprojector(sample('elev.tif'), { srcCrs: 'not a crs' })).toThrow(CrsError);
   });
 
+  it('refuses write options of the wrong kind when constructed (a JavaScript cog: "false" wrote a COG, predictor 5 failed in GDAL after the work)', () => {
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ cog: 'false' }, 'cog must be true or false, got "false"'],
+      [{ tiled: 1 }, 'tiled must be true or false, got 1'],
+      [{ predictor: 5 }, 'predictor must be 1 (none), 2 (horizontal differencing, for integers) or 3 (floating point), got 5'],
+      [{ creationOptions: 'COMPRESS=LZW' }, `creationOptions must be a list of KEY=VALUE strings, such as ['ZLEVEL=9'], got "COMPRESS=LZW"`],
+      [{ creationOptions: [42] }, `creationOptions must be a list of KEY=VALUE strings, such as ['ZLEVEL=9'], got [42]`],
+    ];
+    for (const [options, message] of refusals) expect(() => new Reprojector(sample('elev.tif'), options as never)).toThrow(new InvalidInputError(message));
+  });
+
   it('describes its inputs and JSON-able settings, with NaN nodata as a string', () => {
     const processor = new Reprojector([sample('elev.tif'), sample('elev.tif')], { resampling: 'bilinear', dstNodata: NaN, bands: [1], scales: 2, compress: 'LZW' });
     expect(processor.inputs()).toEqual([sample('elev.tif'), sample('elev.tif')]);
