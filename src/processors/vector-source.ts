@@ -83,6 +83,8 @@ export async function distinctValues(engine: GdalEngine, layer: VectorLayer, fie
   return featuresOf(info.layers[0]).map((feature) => {
     const value = feature.properties?.[field];
     if (real && typeof value === 'string') return Number(value);
+    // A Boolean field (OGR's Integer subtype) is true/false in GDAL's JSON, 1/0 in its SQL and when burned.
+    if (typeof value === 'boolean') return Number(value);
     return typeof value === 'number' || typeof value === 'string' ? value : null;
   });
 }

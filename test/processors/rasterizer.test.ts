@@ -185,6 +185,23 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(raster.bands.map((band) => band.indexOf(1) % 40)).toEqual([0, 10, 20]);
   });
 
+  it('writes one band per value of a Boolean field (0 and 1, as GDAL burns it) instead of saying no feature has a value', async () => {
+    const file = scratch.path('booleans.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: [true, false, true].map((flooded, index) => ({
+        type: 'Feature',
+        properties: { flooded },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    expect((await engine.vectorInfo(file)).layers[0]!.fields).toEqual([expect.objectContaining({ name: 'flooded', type: 'Integer', subType: 'Boolean' })]);
+    const { outputPath, raster } = await rasterize(new Rasterizer(file, { bandPerValue: 'flooded' }), SQUARES_GRID, 'per-boolean-value.tif');
+    expect((await engine.info(outputPath)).bands.map((band) => band.description)).toEqual(['0', '1']);
+    expect(raster.bands.map((band) => count(band, 1))).toEqual([25, 50]);
+    expect(raster.bands[0]!.indexOf(1) % 40).toBe(10);
+  });
+
   it('refuses a fill equal to the burn value when constructed', () => {
     expect(() => new Rasterizer(lux, { burn: 0 })).toThrow(
       new InvalidInputError('Rasterizer fill 0 equals the burn value 0: burned pixels and empty pixels could not be told apart; choose another fill value'),
