@@ -21,8 +21,13 @@ export interface VectorLayer {
 /** A field value as `ogrinfo -json` gives it; null for unset fields. */
 export type FieldValue = number | string | null;
 
-/** Quotes a layer or field name for OGR SQL (and SQLite): `"name"`. */
+/** Quotes a layer or field name for OGR SQL: `"name"`, a `"` in it as `\"` (OGR SQL does not read SQL's `""`). */
 export function sqlName(name: string): string {
+  return `"${name.replace(/"/g, '\\"')}"`;
+}
+
+/** Quotes a layer or field name for GDAL's SQLite dialect: `"name"`, a `"` in it doubled. */
+function sqliteName(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -75,10 +80,10 @@ export function fieldOf(layer: VectorLayer, field: string, who: string, option: 
  */
 export async function distinctValues(engine: GdalEngine, layer: VectorLayer, field: string): Promise<FieldValue[]> {
   const real = layer.fields.find((candidate) => candidate.name === field)?.type === 'Real';
-  const column = sqlName(field);
+  const column = sqliteName(field);
   const args = real
-    ? ['-dialect', 'SQLite', '-sql', `SELECT DISTINCT CASE WHEN ${column} IS NULL THEN NULL ELSE printf('%!.17g', ${column}) END AS ${column} FROM ${sqlName(layer.layer)}`]
-    : ['-sql', `SELECT DISTINCT ${column} FROM ${sqlName(layer.layer)}`];
+    ? ['-dialect', 'SQLite', '-sql', `SELECT DISTINCT CASE WHEN ${column} IS NULL THEN NULL ELSE printf('%!.17g', ${column}) END AS ${column} FROM ${sqliteName(layer.layer)}`]
+    : ['-sql', `SELECT DISTINCT ${sqlName(field)} FROM ${sqlName(layer.layer)}`];
   const info = await engine.vectorInfo(layer.path, ['-features', ...args]);
   return featuresOf(info.layers[0]).map((feature) => {
     const value = feature.properties?.[field];

@@ -202,6 +202,25 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(raster.bands[0]!.indexOf(1) % 40).toBe(10);
   });
 
+  it('burns a layer and fields whose names hold double quotes (OGR SQL escapes them as \\", not as SQL\'s "")', async () => {
+    const file = scratch.path('quoted-names.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      name: 'the "best" layer',
+      features: [['a', 0.5], ['b', 1 / 3]].map(([kind, share], index) => ({
+        type: 'Feature',
+        properties: { 'kind "k"': kind, 'share "s"': share },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    const kinds = await rasterize(new Rasterizer(file, { bandPerValue: 'kind "k"' }), SQUARES_GRID, 'quoted-kinds.tif');
+    expect(kinds.raster.bands.map((band) => count(band, 1))).toEqual([25, 25]);
+    const shares = await rasterize(new Rasterizer(file, { bandPerValue: 'share "s"' }), SQUARES_GRID, 'quoted-shares.tif');
+    expect(shares.raster.bands.map((band) => count(band, 1))).toEqual([25, 25]);
+    const index = await rasterize(new Rasterizer(file, { burn: 'index', layer: 'the "best" layer' }), SQUARES_GRID, 'quoted-index.tif');
+    expect([count(index.raster.bands[0]!, 1), count(index.raster.bands[0]!, 2)]).toEqual([25, 25]);
+  });
+
   it('refuses a fill equal to the burn value when constructed', () => {
     expect(() => new Rasterizer(lux, { burn: 0 })).toThrow(
       new InvalidInputError('Rasterizer fill 0 equals the burn value 0: burned pixels and empty pixels could not be told apart; choose another fill value'),
