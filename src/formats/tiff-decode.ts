@@ -1,6 +1,7 @@
 import { FileError, InvalidInputError } from '../errors.js';
 import { dtypeFromTiff, dtypeInfo, type DType, type TypedArray } from '../raster/dtype.js';
 import type { DeflateCodec } from './deflate-codec.js';
+import { parseGdalNumber } from './gdal-text.js';
 import { decodeFloatingPoint, decodeHorizontal, type BlockShape } from './tiff-predictor.js';
 import { entryNumbers, TAG, tagNumber, type ReadBytes, type TiffEntry, type TiffLayout } from './tiff-layout.js';
 
@@ -213,8 +214,7 @@ export function swapBytes(block: Uint8Array, bytesPerSample: number): void {
 function sparseFill(ifd: readonly TiffEntry[], dtype: DType): number {
   const entry = ifd.find((candidate) => candidate.tag === TAG.gdalNodata);
   if (!entry) return 0;
-  const text = new TextDecoder().decode(entry.value).replace(/\0.*$/s, '').trim();
-  const value = Number(text);
+  const value = parseGdalNumber(new TextDecoder().decode(entry.value));
   const info = dtypeInfo(dtype);
   if (!info.integer) return value;
   // GDAL's copy into an integer type: rounded and clamped, NaN as 0.

@@ -241,7 +241,7 @@ export class Rasterizer implements Processor {
       const dtype = this.options.dtype ?? 'int32';
       const last = Math.max(layer.featureCount, 1);
       if (!fitsOutputType(last, dtype)) throw new InvalidInputError(`${WHO}: feature index up to ${last} (${layer.name}) cannot be stored as ${dtype}; choose a larger dtype`);
-      this.checkNotBurned((value) => Number.isInteger(value) && value >= 1 && value <= layer.featureCount, `a feature index (1..${layer.featureCount})`);
+      this.checkNotBurned((value) => Number.isInteger(value) && value >= 1 && value <= layer.featureCount, `a feature index (1..${layer.featureCount})`, dtype);
       return { kind: 'index', dtype };
     }
     if (attribute !== undefined) {
@@ -255,14 +255,14 @@ export class Rasterizer implements Processor {
       const dtype = this.options.dtype ?? (integer && values.every((value) => fitsOutputType(value, 'int32')) ? 'int32' : 'float64');
       const misfit = values.find((value) => !fitsOutputType(value, dtype));
       if (misfit !== undefined) throw new InvalidInputError(`${WHO}: value ${misfit} of field ${attribute} (${layer.name}) cannot be stored as ${dtype}; choose another dtype`);
-      this.checkNotBurned((value) => values.some((burned) => samePixelValue(burned, value)), `a value of field ${attribute} (unset values burn as 0)`);
+      this.checkNotBurned((value) => values.some((burned) => samePixelValue(burned, value)), `a value of field ${attribute} (unset values burn as 0)`, dtype);
       return { kind: 'attribute', dtype, field: attribute };
     }
     const field = fieldOf(layer, bandPerValue!, WHO, 'bandPerValue');
     const values = (await distinctValues(engine, layer, field.name)).filter((value): value is number | string => value !== null).sort(compareValues);
     if (values.length === 0) throw new InvalidInputError(`${WHO} bandPerValue: no feature of ${layer.name} has a value in field ${field.name}`);
     const dtype = this.options.dtype ?? 'uint8';
-    this.checkNotBurned((value) => value === 1, 'the value 1 burned into each band');
+    this.checkNotBurned((value) => value === 1, 'the value 1 burned into each band', dtype);
     return { kind: 'bands', dtype, field: field.name, values };
   }
 
@@ -270,19 +270,24 @@ export class Rasterizer implements Processor {
     const fill = this.options.fill ?? 0;
     const dtype = this.options.dtype ?? smallestType([value, fill, ...(this.options.nodata === undefined ? [] : [this.options.nodata])]);
     if (!fitsOutputType(value, dtype)) throw new InvalidInputError(`${WHO} burn ${value} cannot be stored as ${dtype}; choose another dtype`);
-    this.checkNotBurned((candidate) => samePixelValue(candidate, value), `the burn value ${value}`);
+    this.checkNotBurned((candidate) => samePixelValue(candidate, value), `the burn value ${value}`, dtype);
     return { kind: 'constant', dtype, value };
   }
 
-  /** Fill and nodata must be storable and must not equal a burned value. */
-  private checkNotBurned(isBurned: (value: number) => boolean, burned: string): void {
-    const dtype = this.options.dtype;
+  /**
+   * Fill and nodata must be storable in the output type, chosen or derived (GDAL would round or
+   * clamp them silently), and must not equal a burned value.
+   */
+  private checkNotBurned(isBurned: (value: number) => boolean, burned: string, dtype: OutputDType): void {
     for (const [name, value] of [['fill', this.options.fill ?? 0], ['nodata', this.options.nodata]] as const) {
       if (value === undefined) continue;
       if (isBurned(value)) {
         throw new InvalidInputError(`${WHO} ${name} ${value} equals ${burned}: burned pixels and ${name === 'fill' ? 'empty' : 'nodata'} pixels could not be told apart; choose another ${name} value`);
       }
-      if (dtype && !fitsOutputType(value, dtype)) throw new InvalidInputError(`${WHO} ${name} ${value} cannot be stored as ${dtype}; choose a value the type holds`);
+      if (!fitsOutputType(value, dtype)) {
+        const derived = this.options.dtype === undefined ? `, the output type for ${burned}; give a dtype that holds it, or` : ';';
+        throw new InvalidInputError(`${WHO} ${name} ${value} cannot be stored as ${dtype}${derived} choose a value the type holds`);
+      }
     }
   }
 

@@ -260,9 +260,8 @@ export class Reprojector implements Processor {
     const source = this.options.srcNodata ?? sources.nodata;
     if (source === undefined) return null;
     if (!fitsOutputType(source, dtype)) {
-      throw new InvalidInputError(
-        `${WHO}: the nodata value ${source} of ${sources.names[0]} cannot be stored as ${dtype}; give dstNodata (a value ${dtype} holds, or null for none)`,
-      );
+      const which = this.options.srcNodata !== undefined ? `srcNodata ${source}` : `the nodata value ${source} of ${sources.names[0]}`;
+      throw new InvalidInputError(`${WHO}: ${which} cannot be stored as ${dtype}; give dstNodata (a value ${dtype} holds, or null for none)`);
     }
     return source;
   }

@@ -21,8 +21,13 @@ export interface VectorLayer {
 /** A field value as `ogrinfo -json` gives it; null for unset fields. */
 export type FieldValue = number | string | null;
 
-/** Quotes a layer or field name for OGR SQL (and SQLite): `"name"`. */
+/** Quotes a layer or field name for OGR SQL: `"name"`, a `"` in it as `\"` (OGR SQL does not read SQL's `""`). */
 export function sqlName(name: string): string {
+  return `"${name.replace(/"/g, '\\"')}"`;
+}
+
+/** Quotes a layer or field name for GDAL's SQLite dialect: `"name"`, a `"` in it doubled. */
+function sqliteName(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -69,12 +74,22 @@ export function fieldOf(layer: VectorLayer, field: string, who: string, option: 
 
 /**
  * The distinct values of a field (`SELECT DISTINCT`), without reading geometries: what
- * rasterizing the field can burn, including null for features that have none.
+ * rasterizing the field can burn, including null for features that have none. Real values are
+ * read exactly: GDAL's JSON prints doubles with 15 significant digits (1/3 as 0.333333333333333,
+ * which no feature equals), so they are formatted by SQLite with 17.
  */
 export async function distinctValues(engine: GdalEngine, layer: VectorLayer, field: string): Promise<FieldValue[]> {
-  const info = await engine.vectorInfo(layer.path, ['-features', '-sql', `SELECT DISTINCT ${sqlName(field)} FROM ${sqlName(layer.layer)}`]);
+  const real = layer.fields.find((candidate) => candidate.name === field)?.type === 'Real';
+  const column = sqliteName(field);
+  const args = real
+    ? ['-dialect', 'SQLite', '-sql', `SELECT DISTINCT CASE WHEN ${column} IS NULL THEN NULL ELSE printf('%!.17g', ${column}) END AS ${column} FROM ${sqliteName(layer.layer)}`]
+    : ['-sql', `SELECT DISTINCT ${sqlName(field)} FROM ${sqlName(layer.layer)}`];
+  const info = await engine.vectorInfo(layer.path, ['-features', ...args]);
   return featuresOf(info.layers[0]).map((feature) => {
     const value = feature.properties?.[field];
+    if (real && typeof value === 'string') return Number(value);
+    // A Boolean field (OGR's Integer subtype) is true/false in GDAL's JSON, 1/0 in its SQL and when burned.
+    if (typeof value === 'boolean') return Number(value);
     return typeof value === 'number' || typeof value === 'string' ? value : null;
   });
 }

@@ -40,6 +40,10 @@ export async function writeGeoTiff(
   extra: string[],
   run: (dest: string, creation: string[], options: CallOptions) => Promise<void>,
 ): Promise<void> {
+  // GDAL creates no folders: a terrain output in a new folder failed naming a scratch file of
+  // GDAL's (`out.tif.x1y2.uncompressed.tif`), where `raster.write` made the folder.
+  const folder = outputPath.slice(0, outputPath.lastIndexOf('/'));
+  if (folder) await engine.fs.mkdir(folder);
   const compression = outsideCompression(engine, write, extra);
   if (!compression) return run(outputPath, [...creationArgs(write, shape), ...extra], {});
   const open = fileOpener(engine);

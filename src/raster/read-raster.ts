@@ -2,6 +2,7 @@ import type { GeoTIFFImage } from 'geotiff';
 import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
+import { gdalMetadataValue, parseGdalNumber } from '../formats/gdal-text.js';
 import { UnsupportedFormatError } from '../formats/format-errors.js';
 import { rasterInput } from '../formats/raster-input.js';
 import { tiffPixels } from '../formats/tiff-decode.js';
@@ -204,7 +205,10 @@ export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRast
  * band as valid. Such a file reads as GDAL reads it instead of being refused.
  */
 export function nodataOf(image: GeoTIFFImage, dtype: DType): number | null {
-  const nodata = image.getGDALNoData();
+  const directory = image.getFileDirectory();
+  const text = directory.hasTag('GDAL_NODATA') ? (directory.getValue('GDAL_NODATA') as string | undefined) : undefined;
+  // Not geotiff.js's getGDALNoData: it reads GDAL's `-inf` and `inf` as NaN.
+  const nodata = text ? parseGdalNumber(text) : null;
   if (nodata === null || fitsDType(nodata, dtype)) return nodata;
   return dtype === 'float32' ? Math.fround(nodata) : null;
 }
@@ -218,7 +222,7 @@ export async function bandMetadata(image: GeoTIFFImage, bandNumbers: number[]) {
     const meta = (await image.getGDALMetadata(b - 1)) ?? {};
     scales.push(meta.SCALE !== undefined ? Number(meta.SCALE) : 1);
     offsets.push(meta.OFFSET !== undefined ? Number(meta.OFFSET) : 0);
-    names.push(typeof meta.DESCRIPTION === 'string' ? meta.DESCRIPTION : '');
+    names.push(typeof meta.DESCRIPTION === 'string' ? gdalMetadataValue(meta.DESCRIPTION) : '');
   }
   return { scales, offsets, names: names.some(Boolean) ? names : [] };
 }

@@ -4,7 +4,9 @@ import type { GdalEngine } from '../../wasm/engine.js';
 import { FileError } from '../errors.js';
 import type { Resampling } from '../processors/resampling.js';
 import { Raster } from '../raster/raster.js';
-import type { TypedArray } from '../raster/dtype.js';
+import { dtypeOfArray, type TypedArray } from '../raster/dtype.js';
+import { gdalMetadataValue } from '../formats/gdal-text.js';
+import { nodataOf } from '../raster/read-raster.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import { VersionCheckedClient } from './checked-client.js';
 import type { RemoteValidators } from './remote-version.js';
@@ -130,7 +132,7 @@ export async function readCogWindow(
   }
   const { scales, offsets, names } = await bandMetadata(image);
   const spec = new SpatialSpec({ crs, transform: [grid.xRes, 0, grid.originX + x0 * grid.xRes, 0, grid.yRes, grid.originY + y0 * grid.yRes], shape: [y1 - y0, x1 - x0] });
-  const raster = Raster.fromArrays(bands, spec, { nodata: image.getGDALNoData(), scales, offsets, ...(names.some(Boolean) ? { names } : {}) });
+  const raster = Raster.fromArrays(bands, spec, { nodata: nodataOf(image, dtypeOfArray(bands[0]!)), scales, offsets, ...(names.some(Boolean) ? { names } : {}) });
   // GDAL copies the colour interpretation of the source bands to a warp's output.
   await raster.write(path, { engine, compress: 'NONE', tiled: false, creationOptions: [`PHOTOMETRIC=${photometric.model}`] });
   return { path, window, imageSize: [width, height], bytesRead: client.bytesRead, requests: client.requests };
@@ -222,11 +224,7 @@ async function bandMetadata(image: GeoTIFFImage): Promise<{ scales: number[]; of
     const meta = ((await image.getGDALMetadata(sample)) ?? {}) as Record<string, string>;
     scales.push(meta.SCALE !== undefined ? Number(meta.SCALE) : 1);
     offsets.push(meta.OFFSET !== undefined ? Number(meta.OFFSET) : 0);
-    names.push(meta.DESCRIPTION !== undefined ? decodeXml(meta.DESCRIPTION) : '');
+    names.push(meta.DESCRIPTION !== undefined ? gdalMetadataValue(meta.DESCRIPTION) : '');
   }
   return { scales, offsets, names };
-}
-
-function decodeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!);
 }

@@ -167,6 +167,60 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(Array.from(sum)).toEqual(Array.from(any.raster.bands[0]!));
   });
 
+  it('writes one band per value of a Real field that GDAL prints with 15 digits (1/3, 0.1 + 0.2), each burning its own feature', async () => {
+    const file = scratch.path('reals.geojson');
+    const values = [0.1, 0.1 + 0.2, 1 / 3, null];
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: values.map((r, index) => ({
+        type: 'Feature',
+        properties: { r },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    const { outputPath, raster } = await rasterize(new Rasterizer(file, { bandPerValue: 'r' }), SQUARES_GRID, 'per-real-value.tif');
+    expect((await engine.info(outputPath)).bands.map((band) => band.description)).toEqual(['0.1', '0.30000000000000004', '0.3333333333333333']);
+    // Each band burns the 5x5 pixels of its own square only.
+    expect(raster.bands.map((band) => count(band, 1))).toEqual([25, 25, 25]);
+    expect(raster.bands.map((band) => band.indexOf(1) % 40)).toEqual([0, 10, 20]);
+  });
+
+  it('writes one band per value of a Boolean field (0 and 1, as GDAL burns it) instead of saying no feature has a value', async () => {
+    const file = scratch.path('booleans.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: [true, false, true].map((flooded, index) => ({
+        type: 'Feature',
+        properties: { flooded },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    expect((await engine.vectorInfo(file)).layers[0]!.fields).toEqual([expect.objectContaining({ name: 'flooded', type: 'Integer', subType: 'Boolean' })]);
+    const { outputPath, raster } = await rasterize(new Rasterizer(file, { bandPerValue: 'flooded' }), SQUARES_GRID, 'per-boolean-value.tif');
+    expect((await engine.info(outputPath)).bands.map((band) => band.description)).toEqual(['0', '1']);
+    expect(raster.bands.map((band) => count(band, 1))).toEqual([25, 50]);
+    expect(raster.bands[0]!.indexOf(1) % 40).toBe(10);
+  });
+
+  it('burns a layer and fields whose names hold double quotes (OGR SQL escapes them as \\", not as SQL\'s "")', async () => {
+    const file = scratch.path('quoted-names.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      name: 'the "best" layer',
+      features: [['a', 0.5], ['b', 1 / 3]].map(([kind, share], index) => ({
+        type: 'Feature',
+        properties: { 'kind "k"': kind, 'share "s"': share },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    const kinds = await rasterize(new Rasterizer(file, { bandPerValue: 'kind "k"' }), SQUARES_GRID, 'quoted-kinds.tif');
+    expect(kinds.raster.bands.map((band) => count(band, 1))).toEqual([25, 25]);
+    const shares = await rasterize(new Rasterizer(file, { bandPerValue: 'share "s"' }), SQUARES_GRID, 'quoted-shares.tif');
+    expect(shares.raster.bands.map((band) => count(band, 1))).toEqual([25, 25]);
+    const index = await rasterize(new Rasterizer(file, { burn: 'index', layer: 'the "best" layer' }), SQUARES_GRID, 'quoted-index.tif');
+    expect([count(index.raster.bands[0]!, 1), count(index.raster.bands[0]!, 2)]).toEqual([25, 25]);
+  });
+
   it('refuses a fill equal to the burn value when constructed', () => {
     expect(() => new Rasterizer(lux, { burn: 0 })).toThrow(
       new InvalidInputError('Rasterizer fill 0 equals the burn value 0: burned pixels and empty pixels could not be told apart; choose another fill value'),
@@ -190,6 +244,23 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     // The second square has no v: GDAL burns it as 0, the default fill.
     await expect(new Rasterizer(file, { attribute: 'v' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(/fill 0 equals a value of field v/);
     expect(existsSync(outputPath)).toBe(false);
+  });
+
+  it('refuses a fill or nodata that the derived output type cannot hold (GDAL rounded or clamped it), before writing anything', async () => {
+    const outputPath = scratch.path('unstorable.tif');
+    await expect(new Rasterizer(lux, { attribute: 'POP', fill: 0.5 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer fill 0.5 cannot be stored as int32, the output type for a value of field POP (unset values burn as 0); give a dtype that holds it, or choose a value the type holds'),
+    );
+    await expect(new Rasterizer(lux, { burn: 'index', nodata: 0.5 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer nodata 0.5 cannot be stored as int32, the output type for a feature index (1..12); give a dtype that holds it, or choose a value the type holds'),
+    );
+    await expect(new Rasterizer(lux, { bandPerValue: 'NAME_1', fill: -1 }).run({ spec: elevGrid, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Rasterizer fill -1 cannot be stored as uint8, the output type for the value 1 burned into each band; give a dtype that holds it, or choose a value the type holds'),
+    );
+    expect(existsSync(outputPath)).toBe(false);
+    // A type that holds them: written as asked.
+    await new Rasterizer(lux, { attribute: 'POP', fill: 0.5, dtype: 'float32' }).run({ spec: elevGrid, outputPath, engine, resolveInput });
+    expect((await readBands(outputPath)).bands[0]![0]).toBe(0.5);
   });
 
   it('refuses a vector without a CRS (a shapefile without .prj), naming it, and burns it with srcCrs', async () => {

@@ -297,6 +297,14 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     expect(existsSync(outputPath)).toBe(false);
   });
 
+  it('names srcNodata, not the file, when the srcNodata it was given cannot be stored in the output type', async () => {
+    const outputPath = scratch.path('src-nodata-nan.tif');
+    await expect(new Reprojector(sample('elev.tif'), { srcNodata: NaN }).run({ spec: ELEV_GRID, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError('Reprojector: srcNodata NaN cannot be stored as int16; give dstNodata (a value int16 holds, or null for none)'),
+    );
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
   it('sets one scale and offset for every band, or one per band', async () => {
     const spec = SMALL_3035.with({ transform: [3000, 0, -2860000, 0, -3000, 5160000], shape: [125, 82] });
     const scalar = await reproject(new Reprojector(sample('RGB.byte.tif'), { scales: 0.5, offsets: -1 }), spec, 'scale-scalar.tif');
@@ -395,6 +403,17 @@ describe.skipIf(!HAS_DATA)(`Reprojector${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}
     );
     expect(() => new Reprojector([])).toThrow(InvalidInputError);
     expect(() => new Reprojector(sample('elev.tif'), { srcCrs: 'not a crs' })).toThrow(CrsError);
+  });
+
+  it('refuses write options of the wrong kind when constructed (a JavaScript cog: "false" wrote a COG, predictor 5 failed in GDAL after the work)', () => {
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ cog: 'false' }, 'cog must be true or false, got "false"'],
+      [{ tiled: 1 }, 'tiled must be true or false, got 1'],
+      [{ predictor: 5 }, 'predictor must be 1 (none), 2 (horizontal differencing, for integers) or 3 (floating point), got 5'],
+      [{ creationOptions: 'COMPRESS=LZW' }, `creationOptions must be a list of KEY=VALUE strings, such as ['ZLEVEL=9'], got "COMPRESS=LZW"`],
+      [{ creationOptions: [42] }, `creationOptions must be a list of KEY=VALUE strings, such as ['ZLEVEL=9'], got [42]`],
+    ];
+    for (const [options, message] of refusals) expect(() => new Reprojector(sample('elev.tif'), options as never)).toThrow(new InvalidInputError(message));
   });
 
   it('describes its inputs and JSON-able settings, with NaN nodata as a string', () => {

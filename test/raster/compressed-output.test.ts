@@ -153,6 +153,25 @@ describe('GeoTIFFs compressed outside WebAssembly', () => {
     }
   });
 
+  it('writes the codec, tile size and COG block size named in creationOptions, over the defaults geodata derives', async () => {
+    const raster = Raster.fromArrays([values(Int16Array, 600, 520, 9)], grid(600, 520));
+    const tileWidth = (path: string) => readTiffLayout(async (offset, length) => new Uint8Array(readFileSync(path).subarray(offset, offset + length)), path).then((layout) => tagNumber(layout.ifds[0]!, TAG.tileWidth, true, 0));
+    const cases: Array<[WriteOptions, { compression: number; tileWidth: number }]> = [
+      [{ creationOptions: ['COMPRESS=LZW'] }, { compression: 5, tileWidth: 256 }],
+      [{ creationOptions: ['compress=packbits'] }, { compression: 32773, tileWidth: 256 }],
+      [{ creationOptions: ['BLOCKXSIZE=512', 'BLOCKYSIZE=512'] }, { compression: 8, tileWidth: 512 }],
+      [{ compress: 'LZW', creationOptions: ['BLOCKXSIZE=128', 'BLOCKYSIZE=128'] }, { compression: 5, tileWidth: 128 }],
+      [{ cog: true, creationOptions: ['BLOCKSIZE=128'] }, { compression: 8, tileWidth: 128 }],
+      [{ creationOptions: ['TILED=NO'] }, { compression: 8, tileWidth: 0 }],
+    ];
+    for (const [index, [options, expected]] of cases.entries()) {
+      const path = join(dir, `creation-options-${index}.tif`);
+      await raster.write(path, { engine, ...options });
+      expect({ options, compression: (await tags(path)).compression, tileWidth: await tileWidth(path) }).toEqual({ options, ...expected });
+      expect(bytesOf((await readRaster(path)).bands)).toEqual(bytesOf(raster.bands));
+    }
+  });
+
   it('refuses predictor 3 on integers after GDAL wrote nothing it keeps, naming the fix', async () => {
     const raster = Raster.fromArrays([values(Int16Array, 64, 64, 2)], grid(64, 64));
     const path = join(dir, 'bad-predictor.tif');

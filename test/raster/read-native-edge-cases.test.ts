@@ -242,4 +242,26 @@ ds = None`,
     const part = await readWindow(file, { x: 2, y: 3, width: 4, height: 2 });
     expect({ transform: part.transform, crs: part.crs }).toEqual({ transform: [1, 0, 2, 0, 1, 3], crs: undefined });
   });
+
+  it("reads GDAL's -inf and inf nodata and band descriptions with XML characters as native GDAL does, in readRaster and readWindow", async () => {
+    for (const [name, nodata, expected] of [['minus-inf', "float('-inf')", -Infinity], ['plus-inf', "float('inf')", Infinity]] as const) {
+      const file = scratch.path(`nodata-${name}.tif`);
+      makeWithGdal(
+        file,
+        `ds = gdal.GetDriverByName('GTiff').Create(path, 6, 4, 2, gdal.GDT_Float32, ['COMPRESS=DEFLATE'])
+ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+for i, text in ((1, 'a<b & "c" > \\'d\\''), (2, 'Tom &amp; Jerry')):
+    band = ds.GetRasterBand(i)
+    band.SetNoDataValue(${nodata})
+    band.SetDescription(text)
+    band.WriteArray(np.full((4, 6), i, dtype=np.float32))
+ds = None`,
+      );
+      const native = JSON.parse(spawnSync('/usr/bin/python3', ['-c', `import sys, json\nfrom osgeo import gdal\nds = gdal.Open(sys.argv[1])\nprint(json.dumps([ds.GetRasterBand(i).GetDescription() for i in (1, 2)]))`, file], { encoding: 'utf8' }).stdout) as string[];
+      expect(native).toEqual(['a<b & "c" > \'d\'', 'Tom &amp; Jerry']);
+      for (const raster of [await readRaster(file), await readWindow(file, { x: 1, y: 1, width: 2, height: 2 })]) {
+        expect({ nodata: raster.nodata, names: raster.names, isNodata: raster.isNodata(expected) }).toEqual({ nodata: expected, names: native, isNodata: true });
+      }
+    }
+  });
 });

@@ -159,6 +159,14 @@ describe.skipIf(!HAS_DATA)(`terrain functions${HAS_DATA ? '' : ` (${NO_DATA_REAS
     expect((await engine.info(out)).bands[0]!.type).toBe('Byte');
   });
 
+  it('writes into a folder that does not exist yet, as raster.write does, with the default compression and with LZW', async () => {
+    for (const compress of [undefined, 'LZW'] as const) {
+      const out = scratch.path(`new-folder-${compress ?? 'default'}/nested/slope.tif`);
+      await slope(sample('elev_vinschgau.tif'), out, { engine, ...(compress ? { compress } : {}) });
+      expect((await engine.info(out)).bands[0]!.type).toBe('Float32');
+    }
+  });
+
   it('refuses a missing input with a FileError and a band the input lacks, naming it', async () => {
     const missing = sample('no-dem.tif');
     const error = await slope(missing, scratch.path('x.tif'), { engine }).catch((caught: unknown) => caught);
