@@ -1,4 +1,5 @@
 import type { DemMode, GdalEngine, RasterInfo } from '../../wasm/engine.js';
+import { normalizePosixPath } from '../../wasm/paths.js';
 import { getConfig } from '../config.js';
 import { getPlatform } from '../platform.js';
 import { InvalidInputError } from '../errors.js';
@@ -38,6 +39,11 @@ async function runDem(
 ): Promise<void> {
   const who = mode === 'color-relief' ? 'colorRelief' : mode === 'TRI' || mode === 'TPI' ? mode.toLowerCase() : mode;
   const record = checkTerrainOptions(options, mode, who);
+  // GDAL refuses a dest that is its input, but a compressed output is written from a scratch file
+  // after gdaldem has read the input, so the input was replaced by its own slope.
+  if (typeof input === 'string' && typeof output === 'string' && normalizePosixPath(input) === normalizePosixPath(output)) {
+    throw new InvalidInputError(`${who}: the output ${output} is the input DEM; write to another file`);
+  }
   const engine = (record.engine as GdalEngine | undefined) ?? getConfig().engine;
   // A GeoTIFF this process compressed is read from its uncompressed copy where one is kept: the
   // same pixels, without inflating them inside WebAssembly.

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withConfig } from '../../src/config.js';
 import { FileError, InvalidInputError } from '../../src/errors.js';
@@ -165,6 +165,15 @@ describe.skipIf(!HAS_DATA)(`terrain functions${HAS_DATA ? '' : ` (${NO_DATA_REAS
       await slope(sample('elev_vinschgau.tif'), out, { engine, ...(compress ? { compress } : {}) });
       expect((await engine.info(out)).bands[0]!.type).toBe('Float32');
     }
+  });
+
+  it('refuses an output that is its input DEM, which a compressed output would have replaced', async () => {
+    const dem = scratch.path('own-output.tif');
+    writeFileSync(dem, readFileSync(sample('elev_vinschgau.tif')));
+    const before = readFileSync(dem);
+    await expect(slope(dem, dem, { engine })).rejects.toThrow(new InvalidInputError(`slope: the output ${dem} is the input DEM; write to another file`));
+    await expect(hillshade(dem, dem.replace(/own-output\.tif$/, './own-output.tif'), { engine })).rejects.toThrow(/is the input DEM/);
+    expect(readFileSync(dem).equals(before)).toBe(true);
   });
 
   it('refuses a missing input with a FileError and a band the input lacks, naming it', async () => {
