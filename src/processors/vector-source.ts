@@ -67,6 +67,12 @@ async function countFeatures(engine: GdalEngine, path: string, layer: string, la
 /** The field of a layer, or an error listing the fields there are. */
 export function fieldOf(layer: VectorLayer, field: string, who: string, option: string): { name: string; type: string } {
   const found = layer.fields.find((candidate) => candidate.name === field);
+  if (found && /List$/.test(found.type)) {
+    // GDAL's JSON gives such a field as an array, which no band or burn value can be.
+    throw new InvalidInputError(
+      `${who} ${option}: field ${JSON.stringify(field)} of layer ${layer.layer} (${layer.name}) is a list (${found.type}), which cannot be burned; burn a field holding one value per feature (ogr2ogr -sql can make one)`,
+    );
+  }
   if (found) return found;
   const list = layer.fields.map((candidate) => `${candidate.name} (${candidate.type})`).join(', ') || 'none';
   throw new InvalidInputError(`${who} ${option}: layer ${layer.layer} of ${layer.name} has no field ${JSON.stringify(field)}; its fields are ${list}`);

@@ -202,6 +202,24 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(raster.bands[0]!.indexOf(1) % 40).toBe(10);
   });
 
+  it('refuses to burn a list field (GDAL\'s IntegerList), saying so, instead of saying no feature has a value', async () => {
+    const file = scratch.path('lists.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: [[1, 2], [3]].map((codes, index) => ({
+        type: 'Feature',
+        properties: { codes },
+        geometry: { type: 'Polygon', coordinates: [[[6 + index / 10, 49.6], [6.05 + index / 10, 49.6], [6.05 + index / 10, 49.65], [6 + index / 10, 49.65], [6 + index / 10, 49.6]]] },
+      })),
+    }));
+    for (const options of [{ bandPerValue: 'codes' }, { attribute: 'codes' }]) {
+      const option = Object.keys(options)[0]!;
+      await expect(rasterize(new Rasterizer(file, options), SQUARES_GRID, `list-${option}.tif`)).rejects.toThrow(
+        `Rasterizer ${option}: field "codes" of layer lists (${file}) is a list (IntegerList), which cannot be burned; burn a field holding one value per feature (ogr2ogr -sql can make one)`,
+      );
+    }
+  });
+
   it('burns a layer and fields whose names hold double quotes (OGR SQL escapes them as \\", not as SQL\'s "")', async () => {
     const file = scratch.path('quoted-names.geojson');
     writeFileSync(file, JSON.stringify({
