@@ -8,7 +8,7 @@ import type { StoreAdapter } from '../store/adapter.js';
 import { checkEntry, ENTRY_FORMAT_VERSION, type EntryCheck, type EntryDecoder, type EntryMeta } from './entry.js';
 import { inputHasher } from './identity.js';
 import { entryPrefix, META_FILE } from './layout.js';
-import { isRecordedDependencies, type RecordedEntry } from './recorded.js';
+import { isRecordedDependencies, isRelativeRecordedPath, type RecordedEntry } from './recorded.js';
 
 /** An entry as judged for a hit: its check, and the first recorded dependency that changed. */
 export interface Judged {
@@ -82,12 +82,16 @@ export class RecordedChecker {
     const self: ChainLink = { className: meta.class_name, stateHash: meta.state_hash };
     const recorded = meta.recorded;
     if (this.#filesReadable) {
-      const appeared = (await Promise.all(recorded.absent.map(async (path) => ((await this.#digest(path))?.sha256 !== ABSENT_SHA256 ? path : undefined)))).find(Boolean);
+      const placesOf = placesOfRecordedPaths(recorded.cwd);
+      const appeared = (
+        await Promise.all(recorded.absent.map(async (path) => ((await Promise.all(placesOf(path).map((place) => this.#digest(place)))).some((now) => now?.sha256 !== ABSENT_SHA256) ? path : undefined)))
+      ).find(Boolean);
       if (appeared) return { chain: [self], change: { what: 'file-appeared', path: appeared } };
       for (const file of recorded.files) {
-        const now = await this.#digest(file.path);
-        if (now?.sha256 !== file.sha256 || now.size !== file.size) {
-          return { chain: [self], change: { what: 'file-changed', path: file.path, from: file.sha256, to: now && now.sha256 !== ABSENT_SHA256 ? now.sha256 : null } };
+        const found = (await Promise.all(placesOf(file.path).map((place) => this.#digest(place)))).filter((now) => now !== undefined && now.sha256 !== ABSENT_SHA256);
+        const differing = found.find((now) => now!.sha256 !== file.sha256 || now!.size !== file.size);
+        if (found.length === 0 || differing) {
+          return { chain: [self], change: { what: 'file-changed', path: file.path, from: file.sha256, to: differing ? differing.sha256 : null } };
         }
       }
     }
@@ -185,4 +189,19 @@ function liveDepTreeHash(name: string, recorded: string): string | undefined {
 /** Input ids are file paths in Node; blobs, bytes and URLs cannot be re-read. */
 function isLocalPath(id: string): boolean {
   return id.startsWith('/') || /^[A-Za-z]:[\\/]/.test(id);
+}
+
+/**
+ * Where a recorded path may name its file now. A path relative to the working directory is judged
+ * from the current one (a project that moved keeps its hits) and, when the recording's is
+ * another that still exists, from that one too: the state hash does not cover where the inputs
+ * are, so a run from another folder with the same absolute input paths hits the entry, and the
+ * sidecars beside those inputs must not go unseen. A file must hold wherever it exists, and exist
+ * somewhere; an absent one must have appeared nowhere.
+ */
+function placesOfRecordedPaths(recordedCwd: string | undefined): (path: string) => string[] {
+  const here = getPlatform().resolvePath('.');
+  if (recordedCwd === undefined || recordedCwd === here) return (path) => [path];
+  const base = /[\\/]$/.test(recordedCwd) ? recordedCwd : `${recordedCwd}/`;
+  return (path) => (isRelativeRecordedPath(path) ? [path, base + path] : [path]);
 }

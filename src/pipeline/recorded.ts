@@ -36,6 +36,14 @@ export interface RecordedDependencies {
   absent: string[];
   /** Whether the engine's file reads could be observed (Node, host files); in browsers only entries are recorded. */
   engine_reads_observed: boolean;
+  /**
+   * The working directory the relative paths of `files` and `absent` were relative to (only when
+   * there are such paths). The state
+   * hash does not cover where inputs are, so a run from another folder with the same absolute
+   * input paths (`join(import.meta.dirname, 'data/dem.tif')`) hits this entry: its files are
+   * judged where they were read, unless that folder is gone (the project moved).
+   */
+  cwd?: string;
 }
 
 /** Whether a meta.json's `recorded` has the shape geodata writes (a hand-edited one may not). */
@@ -49,7 +57,8 @@ export function isRecordedDependencies(value: unknown): value is RecordedDepende
     Array.isArray(recorded.files) &&
     recorded.files.every((f) => typeof f?.path === 'string' && typeof f.size === 'number' && typeof f.sha256 === 'string') &&
     Array.isArray(recorded.absent) &&
-    recorded.absent.every((path) => typeof path === 'string')
+    recorded.absent.every((path) => typeof path === 'string') &&
+    (recorded.cwd === undefined || typeof recorded.cwd === 'string')
   );
 }
 
@@ -130,11 +139,14 @@ export class Recording {
       const now = await hasher.hash(path, { optional: true }).catch(() => undefined);
       if (now?.sha256 === ABSENT_SHA256) absent.push(recordedPath(path));
     }
+    const cwd = getPlatform().resolvePath('.');
+    const relative = [...files.map((file) => file.path), ...absent].some(isRelativeRecordedPath);
     return {
       entries: entries.sort((a, b) => (a.state_hash < b.state_hash ? -1 : 1)),
       files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
       absent: absent.sort(),
       engine_reads_observed: getConfig().engine.fs.kind === 'host',
+      ...(relative ? { cwd } : {}),
     };
   }
 
@@ -173,6 +185,11 @@ async function readEntry(objectType: 'data' | 'figure', stateHash: string): Prom
 function recordedPath(path: string): string {
   const cwd = withSlash(getPlatform().resolvePath('.'));
   return path.startsWith(cwd) ? path.slice(cwd.length) : path;
+}
+
+/** Whether a recorded path is relative to the working directory it was recorded in (see `recordedPath`). */
+export function isRelativeRecordedPath(path: string): boolean {
+  return !/^([\\/]|[A-Za-z]:)/.test(path);
 }
 
 function withSlash(folder: string): string {

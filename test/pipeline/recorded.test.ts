@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -178,6 +179,51 @@ describe('recorded dependencies', () => {
     expect(cache.computed()).toEqual(['Direct']);
     expect(second.nodata).toBe(0);
     expect(first.nodata).not.toBe(0);
+  });
+
+  /** Runs `work` with `folder` as the working folder, as a script started from there would. */
+  async function inFolder<T>(folder: string, work: () => Promise<T>): Promise<T> {
+    const before = globalThis.process.cwd();
+    mkdirSync(folder, { recursive: true });
+    globalThis.process.chdir(folder);
+    try {
+      return await work();
+    } finally {
+      globalThis.process.chdir(before);
+    }
+  }
+
+  it('recomputes when a mask sidecar of an input named by its absolute path appears, run from another working folder than the first time', async () => {
+    const project = join(cache.root, 'project');
+    mkdirSync(join(project, 'inputs'), { recursive: true });
+    const input = join(project, 'inputs', 'ramp.tif');
+    await Raster.fromArrays([ramp(1)], GRID).write(input);
+    const first = await inFolder(project, () => load<Raster>(new Source(input), SPEC));
+    // An external mask (GDAL's .msk) hiding the northern half, made by native GDAL beside a copy.
+    const halves = join(cache.root, 'halves.tif');
+    await Raster.fromArrays([Float32Array.from({ length: 64 }, (_, i) => (i < 32 ? 0 : 1))], GRID).write(halves);
+    execFileSync('gdal_translate', ['-q', '-mask', '1', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'NO', halves, join(cache.root, 'masked.tif')]);
+    renameSync(join(cache.root, 'masked.tif.msk'), `${input}.msk`);
+    cache.resetEvents();
+    const second = await inFolder(join(cache.root, 'elsewhere'), () => load<Raster>(new Source(input), SPEC));
+    expect(cache.computed()).toEqual(['Source']);
+    expect(Array.from(first.bands[0]!.slice(0, 8)).some(Number.isNaN)).toBe(false);
+    expect(Array.from(second.bands[0]!.slice(0, 8)).every(Number.isNaN)).toBe(true);
+  });
+
+  it('recomputes when a file read beside an input named by its absolute path changes, run from another working folder, and stays a hit while it holds', async () => {
+    const project = join(cache.root, 'project');
+    const plain = await plainTiff(join(project, 'inputs'));
+    const first = await inFolder(project, () => process(new Placed(plain), SPEC));
+    const before = readFileSync(first.path);
+    cache.resetEvents();
+    await inFolder(join(cache.root, 'elsewhere'), () => process(new Placed(plain), SPEC));
+    expect(cache.hits()).toEqual(['Placed']);
+    writeFileSync(join(project, 'inputs', 'plain.tfw'), '10\n0\n0\n-10\n600025\n5200055\n');
+    cache.resetEvents();
+    const second = await inFolder(join(cache.root, 'elsewhere'), () => process(new Placed(plain), SPEC));
+    expect(cache.computed()).toEqual(['Placed']);
+    expect(readFileSync(second.path).equals(before)).toBe(false);
   });
 
   it('records the entries a computation processed, and recomputes when the input behind one of them changes', async () => {
