@@ -221,8 +221,7 @@ export function withVrtSources(paths: readonly string[], vrtText: VrtText | unde
     read += 1;
     const folder = vrt.slice(0, vrt.lastIndexOf('/')) || '/';
     for (const { path: name, relativeToVrt } of vrtReferences(text)) {
-      const relative = relativeToVrt && !name.startsWith('/');
-      const path = pagePath(relative ? `${folder}/${name}` : name, workingFolder);
+      const path = pagePath(relativeToVrt ? `${folder}/${name}` : name, workingFolder);
       if (path === undefined || all.has(path)) continue;
       all.add(path);
       queue.push(path);

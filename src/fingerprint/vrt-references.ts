@@ -9,7 +9,11 @@
 export interface VrtReference {
   /** The file name as written (XML entities decoded). */
   path: string;
-  /** Whether it is relative to the VRT's folder (`relativeToVRT="1"`), else to the working directory or absolute. */
+  /**
+   * Whether it is relative to the VRT's folder: `relativeToVRT="1"` on a relative name. GDAL keeps
+   * an absolute name as it is whatever the attribute says, `/vsizip/arch.zip/a.tif` too (whose
+   * archive is then found from the working directory).
+   */
   relativeToVrt: boolean;
 }
 
@@ -27,7 +31,7 @@ export function vrtReferences(xml: string): VrtReference[] {
   for (const [, , attributes, text] of xml.matchAll(ELEMENTS)) {
     const path = decodeEntities(text!.trim());
     if (!path) continue;
-    const relativeToVrt = /\brelativeToVRT\s*=\s*["']1["']/i.test(attributes!);
+    const relativeToVrt = /\brelativeToVRT\s*=\s*["']1["']/i.test(attributes!) && !/^([\\/]|[A-Za-z]:)/.test(path);
     found.set(`${relativeToVrt}\u0000${path}`, { path, relativeToVrt });
   }
   return [...found.values()];

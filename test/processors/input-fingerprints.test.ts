@@ -36,19 +36,25 @@ register(Burned);
 const sha256 = (path: string) => new NodeInputHasher().hash(path).then((digest) => digest.sha256);
 
 describe('the files GDAL reads besides an input', () => {
-  it('finds the sources a VRT names, relative or not, with XML entities decoded, each once', () => {
+  it('finds the sources a VRT names, relative or not (an absolute name, /vsizip/ too, never relative to the VRT), with XML entities decoded, each once', () => {
     const xml = `<VRTDataset>
       <VRTRasterBand><SimpleSource><SourceFilename relativeToVRT="1">tiles/a&amp;b.tif</SourceFilename></SimpleSource>
       <ComplexSource><SourceFilename relativetoVRT="0">/data/c.tif</SourceFilename></ComplexSource>
       <SimpleSource><SourceFilename relativeToVRT="1">tiles/a&amp;b.tif</SourceFilename></SimpleSource></VRTRasterBand>
       <VRTWarpedDataset><SourceDataset relativeToVRT="1">inner.vrt</SourceDataset></VRTWarpedDataset>
       <OGRVRTLayer name="x"><SrcDataSource relativeToVRT="1">x.shp</SrcDataSource></OGRVRTLayer>
+      <SimpleSource><SourceFilename relativeToVRT="1">/vsizip/arch.zip/d.tif</SourceFilename></SimpleSource>
+      <SimpleSource><SourceFilename relativeToVRT="1">/data/e.tif</SourceFilename></SimpleSource>
     </VRTDataset>`;
+    // An absolute name stays as it is, whatever relativeToVRT says, as GDAL keeps it: the archive of
+    // /vsizip/arch.zip/... is found from the working directory, not beside the VRT.
     expect(vrtReferences(xml)).toEqual([
       { path: 'tiles/a&b.tif', relativeToVrt: true },
       { path: '/data/c.tif', relativeToVrt: false },
       { path: 'inner.vrt', relativeToVrt: true },
       { path: 'x.shp', relativeToVrt: true },
+      { path: '/vsizip/arch.zip/d.tif', relativeToVrt: false },
+      { path: '/data/e.tif', relativeToVrt: false },
     ]);
   });
 
