@@ -347,17 +347,23 @@ const TOOLCHAIN_HELPER = /^__(name|export|reExport|exportStar|toESM|toCommonJS|c
  * which may change it (`configure(SETTINGS)`, `merge(SETTINGS.terrain, overrides)`; `mayChange`
  * says which callees those are). What merely reads it (`exports.kernel = kernel`, esbuild's
  * `__name(kernel, "kernel")`, geodata's `register(Step)`, `console.log(SETTINGS)`) is not part of
- * it, and neither are the bodies of the module's functions and classes, which change it only when
- * called.
+ * it, and neither are the bodies of the module's functions and classes' methods, which change it
+ * only when called (a class's static blocks and static fields count).
  */
 function changesBinding(statement: AstNode, name: string, mayChange: (callee: string) => boolean): boolean {
   const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? (statement.declaration as AstNode | null) : statement;
-  if (!declaration || FUNCTION_OR_CLASS.test(declaration.type)) return false;
+  if (!declaration || FUNCTION.test(declaration.type)) return false;
   // A declaration's own functions run when called; a statement's run where they are written
   // (`[2].forEach((v) => LEVELS.push(v))`, tsc's static blocks as `(() => { … })()`).
   const enterFunctions = declaration.type !== 'VariableDeclaration';
   const visit = (node: AstNode): boolean => {
-    if (FUNCTION_OR_CLASS.test(node.type) && !enterFunctions) return false;
+    if (FUNCTION.test(node.type) && !enterFunctions) return false;
+    // A class runs its static blocks and static field values where it is declared (tsc below
+    // ES2022 moves them after it, as statements); its methods and instance fields run later.
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      const runNow = (node.body.body as AstNode[]).filter((member) => member.type === 'StaticBlock' || (member.type === 'PropertyDefinition' && member.static));
+      return [node.superClass as AstNode | null, ...runNow].some((part) => part !== null && visit(part));
+    }
     if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name === name) return false;
     if (writesTo(node, name, mayChange)) return true;
     let found = false;
@@ -375,7 +381,7 @@ const CHANGERS: Record<string, readonly string[] | undefined> = {
   Reflect: ['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf'],
 };
 
-const FUNCTION_OR_CLASS = /^(?:Function|ArrowFunction|Class)(?:Declaration|Expression)$/;
+const FUNCTION = /^(?:Function|ArrowFunction)(?:Declaration|Expression)$/;
 
 /** Whether the expression `node` itself changes what `name` holds (see `changesBinding`). */
 function writesTo(node: AstNode, name: string, mayChange: (callee: string) => boolean): boolean {
