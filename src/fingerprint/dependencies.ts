@@ -1,6 +1,6 @@
 import { FingerprintError } from '../errors.js';
 import { isLibraryExport } from '../library-names.js';
-import { type AstNode, parsedFromModule } from './ast.js';
+import { type AstNode, forEachChild, parsedFromModule } from './ast.js';
 import { canonicalJsonHash } from './canonical-json.js';
 import { type CanonicalSource, canonicaliseText, canonicalSource } from './canonical-source.js';
 import { type ClassLocation, locateClass } from './class-module.js';
@@ -322,7 +322,7 @@ function withModuleStatements(source: CanonicalSource, target: CodeTarget, names
   if (target.scope !== target.module.scope) return source;
   const hashes: string[] = [];
   for (const statement of moduleLevelStatements(target.module.program)) {
-    if (statement.type !== 'ExpressionStatement' || !changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
+    if (!changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
     const text = strippedText(target.module.text, statement, target.module.typescript);
     // A top-level `await` parses only in an async function.
     const wrapper = /\bawait\b/.test(text) ? 'async function' : 'function';
@@ -338,40 +338,89 @@ const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNon
 const TOOLCHAIN_HELPER = /^__(name|export|reExport|exportStar|toESM|toCommonJS|copyProps|decorate\w*|esDecorate|runInitializers|setFunctionName|importDefault|importStar|createBinding|setModuleDefault)\d*$/;
 
 /**
- * Whether `statement` changes what `name` holds: assigns to one of its properties (`name.k = 5`,
- * `name.list[0] = 1`, `name.count++`), calls one of its methods (`name.push(4)`, `name.set(…)`),
- * hands it to `Object.defineProperty`, `Object.assign` or a compiler's `__publicField` as the
+ * Whether `statement` changes what `name` holds: anywhere in it (an `if`, a loop, a `try`, a
+ * callback, an immediately called function, the value of another declaration), it assigns to one
+ * of its properties (`name.k = 5`, `[name.k] = [5]`, `name.list[0] = 1`, `name.count++`), calls
+ * one of its methods (`name.push(4)`, `name.set(…)`), deletes one (`delete name.k`), hands it to
+ * `Object.defineProperty`, `Object.assign`, `Reflect.set` or a compiler's `__publicField` as the
  * object to change, or hands it (or a part of it) to a function of the project or a package,
  * which may change it (`configure(SETTINGS)`, `merge(SETTINGS.terrain, overrides)`; `mayChange`
  * says which callees those are). What merely reads it (`exports.kernel = kernel`, esbuild's
- * `__name(kernel, "kernel")`, geodata's `register(Step)`, `console.log(SETTINGS)`) is not part of it.
+ * `__name(kernel, "kernel")`, geodata's `register(Step)`, `console.log(SETTINGS)`) is not part of
+ * it, and neither are the bodies of the module's functions and classes' methods, which change it
+ * only when called (a class's static blocks and static fields count).
  */
 function changesBinding(statement: AstNode, name: string, mayChange: (callee: string) => boolean): boolean {
-  const expression = statement.expression as AstNode;
-  const parts = expression.type === 'SequenceExpression' ? (expression.expressions as AstNode[]) : [expression];
-  return parts.some((written) => {
-    // `await configure(SETTINGS)`, `void configure(SETTINGS)`.
-    let part = written;
-    while (part.type === 'AwaitExpression' || (part.type === 'UnaryExpression' && part.operator === 'void')) part = part.argument as AstNode;
-    if (part.type === 'AssignmentExpression') return rootName(part.left as AstNode) === name && part.left.type === 'MemberExpression';
-    if (part.type === 'UpdateExpression') return rootName(part.argument as AstNode) === name && part.argument.type === 'MemberExpression';
-    if (part.type !== 'CallExpression') return false;
-    const callee = part.callee as AstNode;
-    // tsc below ES2022 writes a static block as `(() => { Units.FACTOR = 10; })();` after the class.
-    if ((callee.type === 'ArrowFunctionExpression' || callee.type === 'FunctionExpression') && callee.body.type === 'BlockStatement') {
-      return (callee.body.body as AstNode[]).some((inner) => inner.type === 'ExpressionStatement' && changesBinding(inner, name, mayChange));
+  const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? (statement.declaration as AstNode | null) : statement;
+  if (!declaration || FUNCTION.test(declaration.type)) return false;
+  // A declaration's own functions run when called; a statement's run where they are written
+  // (`[2].forEach((v) => LEVELS.push(v))`, tsc's static blocks as `(() => { … })()`).
+  const enterFunctions = declaration.type !== 'VariableDeclaration';
+  const visit = (node: AstNode): boolean => {
+    if (FUNCTION.test(node.type) && !enterFunctions) return false;
+    // A class runs its static blocks and static field values where it is declared (tsc below
+    // ES2022 moves them after it, as statements); its methods and instance fields run later.
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      const runNow = (node.body.body as AstNode[]).filter((member) => member.type === 'StaticBlock' || (member.type === 'PropertyDefinition' && member.static));
+      return [node.superClass as AstNode | null, ...runNow].some((part) => part !== null && visit(part));
     }
-    if (callee.type === 'MemberExpression' && rootName(callee) === name) return true;
-    const args = part.arguments as AstNode[];
-    const first = args[0];
-    if (first?.type === 'Identifier' && first.name === name) {
-      if (callee.type === 'Identifier' && /^__(publicField|defNormalProp|defProp)$/.test(callee.name as string)) return true;
-      if (callee.type === 'MemberExpression' && rootName(callee) === 'Object' && ['defineProperty', 'defineProperties', 'assign'].includes(callee.property.name as string)) return true;
-    }
-    if (!args.some((arg) => rootName(arg) === name)) return false;
-    const calleeRoot = rootName(callee);
-    return calleeRoot !== undefined && !TOOLCHAIN_HELPER.test(calleeRoot) && mayChange(calleeRoot);
-  });
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name === name) return false;
+    if (writesTo(node, name, mayChange)) return true;
+    let found = false;
+    forEachChild(node, (child) => {
+      found ||= visit(child);
+    });
+    return found;
+  };
+  return visit(declaration);
+}
+
+/** The globals' functions that change the object they are handed first (`Reflect.set(SETTINGS, 'z', 2)`). */
+const CHANGERS: Record<string, readonly string[] | undefined> = {
+  Object: ['defineProperty', 'defineProperties', 'assign', 'setPrototypeOf'],
+  Reflect: ['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf'],
+};
+
+const FUNCTION = /^(?:Function|ArrowFunction)(?:Declaration|Expression)$/;
+
+/** Whether the expression `node` itself changes what `name` holds (see `changesBinding`). */
+function writesTo(node: AstNode, name: string, mayChange: (callee: string) => boolean): boolean {
+  if (node.type === 'AssignmentExpression') return writesMemberOf(node.left as AstNode, name);
+  if (node.type === 'UpdateExpression' || (node.type === 'UnaryExpression' && node.operator === 'delete')) {
+    return rootName(node.argument as AstNode) === name && node.argument.type === 'MemberExpression';
+  }
+  if (node.type !== 'CallExpression') return false;
+  const callee = node.callee as AstNode;
+  if (callee.type === 'MemberExpression' && rootName(callee) === name) return true;
+  const args = node.arguments as AstNode[];
+  const first = args[0];
+  if (first?.type === 'Identifier' && first.name === name && callee.type === 'Identifier' && /^__(publicField|defNormalProp|defProp)$/.test(callee.name as string)) return true;
+  if (first && rootName(first) === name && callee.type === 'MemberExpression' && !callee.computed) {
+    const changer = CHANGERS[rootName(callee) ?? ''];
+    if (changer?.includes(callee.property.name as string)) return true;
+  }
+  if (!args.some((arg) => rootName(arg) === name)) return false;
+  const calleeRoot = rootName(callee);
+  return calleeRoot !== undefined && !TOOLCHAIN_HELPER.test(calleeRoot) && mayChange(calleeRoot);
+}
+
+/** Whether the assignment target `target` (a member, or a destructuring pattern) writes a property of `name`. */
+function writesMemberOf(target: AstNode | null, name: string): boolean {
+  if (!target) return false;
+  switch (target.type) {
+    case 'MemberExpression':
+      return rootName(target) === name;
+    case 'ArrayPattern':
+      return (target.elements as Array<AstNode | null>).some((element) => writesMemberOf(element, name));
+    case 'ObjectPattern':
+      return (target.properties as AstNode[]).some((property) => writesMemberOf((property.type === 'RestElement' ? property.argument : property.value) as AstNode, name));
+    case 'AssignmentPattern':
+      return writesMemberOf(target.left as AstNode, name);
+    case 'RestElement':
+      return writesMemberOf(target.argument as AstNode, name);
+    default:
+      return TYPE_WRAPPERS.has(target.type) && writesMemberOf(target.expression as AstNode, name);
+  }
 }
 
 /** The identifier a member chain starts from (`a` of `a.b[c].d`, `(a as Settings).b`, `a!.b`). */

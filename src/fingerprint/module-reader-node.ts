@@ -47,7 +47,13 @@ export class NodeModuleReader implements ModuleReader {
 
   resolveImport(specifier: string, from: string): string | undefined {
     const base = toPath(from);
-    const target = specifier.startsWith('file:') ? toPath(specifier) : base === undefined ? undefined : resolve(dirname(base), specifier);
+    let target: string | undefined;
+    if (specifier.startsWith('#')) {
+      // A subpath import (package.json "imports") naming a file of the project is that file; one
+      // naming a package is the package (packageOf).
+      const mapped = base === undefined ? undefined : packageImport(specifier, dirname(base));
+      target = mapped?.startsWith('/') ? mapped : undefined;
+    } else target = specifier.startsWith('file:') ? toPath(specifier) : base === undefined ? undefined : resolve(dirname(base), specifier);
     if (target === undefined) return undefined;
     const candidates = [target];
     if (SCRIPT.test(target)) candidates.push(...TYPESCRIPT_FOR.map((ext) => target.replace(SCRIPT, ext)));
@@ -57,12 +63,74 @@ export class NodeModuleReader implements ModuleReader {
 
   packageOf(specifier: string, from: string): PackageId {
     if (specifier.startsWith('node:') || isBuiltin(specifier)) return { name: specifier.startsWith('node:') ? specifier : `node:${specifier}`, version: undefined };
-    const name = packageName(specifier);
     const start = toPath(from);
+    const mapped = specifier.startsWith('#') && start !== undefined ? packageImport(specifier, dirname(start)) : undefined;
+    const name = packageName(mapped ?? specifier);
     const key = `${start === undefined ? '' : dirname(start)}\u0000${name}`;
     if (!this.#versions.has(key)) this.#versions.set(key, start === undefined ? undefined : findVersion(dirname(start), name));
     return { name, version: this.#versions.get(key) };
   }
+}
+
+// The conditions Node's ESM loader matches in "imports" targets.
+const CONDITIONS = new Set(['node', 'import', 'module-sync', 'default']);
+
+/**
+ * What the nearest package.json's "imports" maps `specifier` (`#helpers`, `#lib/x.js`) to, as
+ * Node resolves it from `dir`: an absolute path for a target in the package (`./lib/x.js`), or
+ * the bare specifier of a package (`proj4`); undefined when nothing maps it.
+ */
+function packageImport(specifier: string, dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const file = join(current, 'package.json');
+    if (existsSync(file)) {
+      let imports: unknown;
+      try {
+        imports = (JSON.parse(readFileSync(file, 'utf8')) as { imports?: unknown }).imports;
+      } catch {
+        return undefined;
+      }
+      if (typeof imports !== 'object' || imports === null) return undefined;
+      const target = matchImport(imports as Record<string, unknown>, specifier);
+      if (target === undefined) return undefined;
+      return target.startsWith('./') ? resolve(current, target) : target;
+    }
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** The target of `specifier` in an "imports" map: an exact key, else the longest `*` pattern. */
+function matchImport(imports: Record<string, unknown>, specifier: string): string | undefined {
+  if (Object.hasOwn(imports, specifier) && !specifier.includes('*')) return conditionalTarget(imports[specifier]);
+  let best: { prefix: string; suffix: string; value: unknown } | undefined;
+  for (const [key, value] of Object.entries(imports)) {
+    const star = key.indexOf('*');
+    if (star < 0 || star !== key.lastIndexOf('*')) continue;
+    const prefix = key.slice(0, star);
+    const suffix = key.slice(star + 1);
+    if (specifier.length < key.length - 1 || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) continue;
+    if (!best || prefix.length > best.prefix.length) best = { prefix, suffix, value };
+  }
+  if (!best) return undefined;
+  const target = conditionalTarget(best.value);
+  const matched = specifier.slice(best.prefix.length, specifier.length - best.suffix.length);
+  return target?.replaceAll('*', matched);
+}
+
+function conditionalTarget(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const target = conditionalTarget(item);
+      if (target !== undefined) return target;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [condition, nested] of Object.entries(value)) {
+    if (CONDITIONS.has(condition)) return conditionalTarget(nested);
+  }
+  return undefined;
 }
 
 /** The version in the package.json of `name` that Node's resolution finds from `dir`. */

@@ -23,7 +23,10 @@ export interface PackageId {
 export interface ModuleReader {
   /** The module at `url` (a path, a `file:` or `http(s):` URL), or undefined when it cannot be read (yet). */
   read(url: string): ModuleText | undefined;
-  /** The module a relative or absolute `specifier` names, imported from `from`; undefined when there is none. */
+  /**
+   * The module a relative or absolute `specifier`, or a subpath import (`#helpers`, package.json
+   * "imports") that maps to a file, names, imported from `from`; undefined when there is none.
+   */
   resolveImport(specifier: string, from: string): string | undefined;
   /** The package a bare `specifier` names, imported from `from`. */
   packageOf(specifier: string, from: string): PackageId;
@@ -98,6 +101,8 @@ export class FetchModuleReader implements ModuleReader {
   }
 
   resolveImport(specifier: string, from: string): string | undefined {
+    // A subpath import (`#helpers`) is not a URL fragment of `from`: a page has no package.json to map it.
+    if (specifier.startsWith('#')) return undefined;
     try {
       return withoutQuery(new URL(specifier, from).href);
     } catch {

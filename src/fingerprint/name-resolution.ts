@@ -4,7 +4,7 @@ import { undoLibraryRename } from './known-names.js';
 import { isLibraryExport } from '../library-names.js';
 import { lazilyAssignedValue } from './module-level-statements.js';
 import { type Binding, lookup, type ParsedModule, parseModule, type Scope } from './module-parse.js';
-import { isPathSpecifier, type ModuleReader, type ModuleText, packageName, type PackageId } from './module-reader.js';
+import { isPathSpecifier, type ModuleReader, type ModuleText, type PackageId } from './module-reader.js';
 import { pageFrames } from './registration-site.js';
 
 /** Code of the project that a free name resolves to: a declaration in some module. */
@@ -102,7 +102,7 @@ export class NameResolver {
   }
 
   private importedNamespace(module: ParsedModule, specifier: string, imported: string, seen: Set<string>): { module: ParsedModule; specifier: string } | undefined {
-    if (!isPathSpecifier(specifier) || this.isLibrarySpecifier(module, specifier)) return undefined;
+    if (!this.isModuleSpecifier(module, specifier) || this.isLibrarySpecifier(module, specifier)) return undefined;
     const url = this.reader.resolveImport(specifier, module.url);
     const target = url === undefined ? undefined : this.load(url);
     if (!target) return undefined;
@@ -158,7 +158,7 @@ export class NameResolver {
   /** What module `module`'s import of `imported` from `specifier` means. */
   followImport(module: ParsedModule, specifier: string, imported: string, seen = new Set<string>()): Target {
     if (this.isLibrarySpecifier(module, specifier)) return { kind: 'library', name: imported };
-    if (!isPathSpecifier(specifier)) return { kind: 'package', id: this.reader.packageOf(specifier, module.url), member: imported };
+    if (!this.isModuleSpecifier(module, specifier)) return { kind: 'package', id: this.reader.packageOf(specifier, module.url), member: imported };
     const url = this.reader.resolveImport(specifier, module.url);
     if (url === undefined) return { kind: 'unresolved', reason: `comes from ${specifier}, which cannot be found from ${module.url}` };
     const target = this.load(url);
@@ -184,8 +184,16 @@ export class NameResolver {
     return { kind: 'unresolved', reason: `is not exported by ${module.url}` };
   }
 
+  /**
+   * Whether `specifier` names a module file rather than a package: a path or URL, or a subpath
+   * import (`#helpers`, package.json "imports") the reader maps to a file of the project.
+   */
+  private isModuleSpecifier(module: ParsedModule, specifier: string): boolean {
+    return isPathSpecifier(specifier) || (specifier.startsWith('#') && this.reader.resolveImport(specifier, module.url) !== undefined);
+  }
+
   private isLibrarySpecifier(module: ParsedModule, specifier: string): boolean {
-    if (!isPathSpecifier(specifier)) return packageName(specifier) === GEODATA;
+    if (!this.isModuleSpecifier(module, specifier)) return this.reader.packageOf(specifier, module.url).name === GEODATA;
     const url = this.reader.resolveImport(specifier, module.url);
     return url !== undefined && isLibraryFile(url);
   }
