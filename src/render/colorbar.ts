@@ -5,6 +5,7 @@
  */
 import { lutIndex, type Colormap } from './colormaps.js';
 import { GLYPH_ASCENT, GLYPH_HEIGHT } from './font.js';
+import { fractionOf } from './fraction.js';
 import type { Rgba, RgbaImage } from './rgba-image.js';
 import { fillRect } from './rgba-image.js';
 import { drawText, measureText } from './text.js';
@@ -73,7 +74,7 @@ export function colorbarLayout(
   const ticks = values.map((value, i) => ({
     value,
     label: labels[i]!,
-    y: Math.round(((max - value) / (max - min)) * (height - 1)),
+    y: Math.round((1 - fractionOf(value, min, max)) * (height - 1)),
   }));
   const barX = (sizes.gap + sizes.frame) * s;
   const tickLabelX = barX + (sizes.barWidth + sizes.frame + sizes.tickLength + sizes.tickLabelGap) * s;

@@ -8,6 +8,7 @@ import { InvalidInputError, describeValue } from '../errors.js';
 import type { Band } from './band.js';
 import { colorbarTitle, type ColorbarOptions } from './colorbar.js';
 import { colorAt, getColormap } from './colormaps.js';
+import { fractionOf } from './fraction.js';
 import { encodePng } from './png-encoder.js';
 import { renderRgba, type RenderOptions } from './render-raster.js';
 import { formatTicks, niceTicks } from './ticks.js';
@@ -147,7 +148,7 @@ function colorbarBlock(range: [number, number], height: number, options: Colorba
         `<rect x="${fmt(bx)}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(height)}" fill="url(#${id})" stroke="${escapeXml(ink)}" stroke-width="1"/>`,
       ];
       ticks.forEach((value, i) => {
-        const ty = min < max ? y + ((max - value) / (max - min)) * height : y + height / 2;
+        const ty = min < max ? y + (1 - fractionOf(value, min, max)) * height : y + height / 2;
         const tx = bx + barWidth;
         out.push(`<line x1="${fmt(tx)}" y1="${fmt(ty)}" x2="${fmt(tx + tickLength)}" y2="${fmt(ty)}" stroke="${escapeXml(ink)}"/>`);
         out.push(`<text x="${fmt(tx + tickLength + 3)}" y="${fmt(ty)}" dominant-baseline="central">${escapeXml(tickText[i]!)}</text>`);

@@ -25,6 +25,13 @@ describe('renderRaster', () => {
     expect([pixel(image, 0, 0), pixel(image, 1, 0)]).toEqual([opaque('#440154'), opaque('#fde725')]);
   });
 
+  it('colours a float64 band spanning nearly the whole double range from lowest to highest colour', async () => {
+    // max - min overflows to Infinity here: every pixel used to take the lowest colour.
+    const band = { width: 3, height: 1, data: Float64Array.of(-1.7e308, 0, 1.7e308) };
+    const image = decodePng(await renderRaster(band, { colormap: 'viridis' }));
+    expect([pixel(image, 0, 0), pixel(image, 1, 0), pixel(image, 2, 0)]).toEqual([opaque('#440154'), opaque('#21918c'), opaque('#fde725')]);
+  });
+
   it('makes nodata pixels and NaN pixels transparent', async () => {
     const band = { width: 3, height: 1, data: Float32Array.of(-9999, Number.NaN, 5), nodata: -9999 };
     const image = decodePng(await renderRaster(band, { colormap: 'gray', range: [0, 5] }));
