@@ -3,6 +3,7 @@
  * its lowest (bottom) inside a thin frame, round-number ticks with labels, and the quantity's
  * label with units turned to read bottom to top, as matplotlib places it.
  */
+import { InvalidInputError, describeValue } from '../errors.js';
 import { lutIndex, type Colormap } from './colormaps.js';
 import { GLYPH_ASCENT, GLYPH_HEIGHT } from './font.js';
 import { fractionOf } from './fraction.js';
@@ -44,6 +45,25 @@ export interface ColorbarLayout {
   tickLabelX: number;
   /** The rotated label's text, left edge and length (its extent along the bar), if any. */
   label?: { text: string; x: number; length: number };
+}
+
+/**
+ * Checks the `colorbar` render option: `true`/`false` or `{ label, units }` (a bare string, such as
+ * `colorbar: 'Slope'`, would otherwise draw a bar with no label).
+ */
+export function checkColorbarOption(colorbar: unknown): void {
+  if (colorbar === undefined || typeof colorbar === 'boolean') return;
+  if (typeof colorbar === 'object' && colorbar !== null && !Array.isArray(colorbar)) {
+    const unknown = Object.keys(colorbar).filter((key) => key !== 'label' && key !== 'units');
+    const notText = (['label', 'units'] as const).filter((key) => {
+      const value = (colorbar as ColorbarOptions)[key];
+      return value !== undefined && typeof value !== 'string';
+    });
+    if (!unknown.length && !notText.length) return;
+  }
+  throw new InvalidInputError(
+    `colorbar ${describeValue(colorbar)} is not true, false or { label, units } with text values; e.g. colorbar: { label: 'Slope', units: '°' }`,
+  );
 }
 
 /** The text a colour bar's label shows: `Label (units)`, `Label`, `(units)` or nothing. */
