@@ -18,6 +18,7 @@ import {
   type UnhashedReference,
 } from './record.js';
 import { type ClassRegistry, defaultRegistry } from './registry.js';
+import { instanceMixup } from '../instance-mixup.js';
 
 /** Options of `fingerprint`, `describe` and `describeSync` (`prepareInputs` uses `registry` and `inputHasher`). */
 export interface FingerprintOptions {
@@ -138,6 +139,9 @@ class Describer {
     const cls = instance.constructor as (new (...args: never[]) => object) | undefined;
     const className = cls ? this.registry.nameOf(cls) : undefined;
     if (!cls || className === undefined) {
+      // A path or the class itself, rather than an unregistered class's instance.
+      const mixup = typeof instance !== 'object' ? instanceMixup(instance) : undefined;
+      if (mixup) throw new FingerprintError(`Cannot fingerprint ${mixup}`);
       const shown = cls?.name || 'an anonymous class';
       throw new FingerprintError(
         `Cannot fingerprint an instance of ${shown}: the class is not registered. ` +

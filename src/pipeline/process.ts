@@ -26,6 +26,7 @@ import { isHit, judgeEntry, type Judged } from './recorded-check.js';
 import { runProducer } from './run-producer.js';
 import { noteYielded, takeSiblingTurn } from './sibling-runs.js';
 import { resolveSpec } from './spec-resolution.js';
+import { instanceMixup } from '../instance-mixup.js';
 
 /** A committed entry, as `process()` returns it. */
 export interface ProcessedEntry {
@@ -397,7 +398,6 @@ function driverOf(instance: Tracked): Driver {
 }
 
 function assertTracked(instance: unknown): asserts instance is Tracked {
-  if (!instance || typeof instance !== 'object' || typeof (instance as Tracked).getProcessedPath !== 'function') {
-    throw new PipelineError(`load/process need an instance of a Data or Figure subclass, got ${instance === null ? 'null' : typeof instance}`);
-  }
+  const mixup = instanceMixup(instance);
+  if (mixup) throw new PipelineError(`load/process need an instance of a Data or Figure subclass, got ${mixup}`);
 }

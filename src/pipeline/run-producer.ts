@@ -2,7 +2,8 @@ import { getConfig } from '../config.js';
 import { Figure } from '../data/figure.js';
 import { isNonSvgElement, isSvgOutput, svgBytes } from '../data/svg-output.js';
 import type { HasProcess, Tracked } from '../data/tracked.js';
-import { PipelineError } from '../errors.js';
+import { PipelineError, describeValue } from '../errors.js';
+import { Raster } from '../raster/raster.js';
 import { getPlatform } from '../platform.js';
 import type { InputRef } from '../processors/processor.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
@@ -65,7 +66,7 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
       );
     } else if (value !== undefined) {
       throw new PipelineError(
-        `${identity.className}._process returned ${typeof value === 'string' ? 'a string that is not SVG' : typeof value}; return nothing (write to this.ensureProcessedPath(spec)), the output's bytes (a Uint8Array) or, for a Figure, SVG (a string or an <svg> element)`,
+        `${identity.className}._process returned ${returnedValue(value)}; return nothing (write to this.ensureProcessedPath(spec)), the output's bytes (a Uint8Array) or, for a Figure, SVG (a string or an <svg> element)`,
       );
     }
   }
@@ -101,4 +102,11 @@ function declaresExt(instance: Tracked): boolean {
     if (Object.prototype.hasOwnProperty.call(proto, 'ext')) return true;
   }
   return false;
+}
+
+/** What `_process` returned, for the message: a Raster gets its own advice, being the usual mix-up. */
+function returnedValue(value: unknown): string {
+  if (value instanceof Raster) return 'a Raster (write it with `await write(this, raster)`, or for a Figure return renderRaster(raster.band(0)))';
+  if (typeof value === 'string') return 'a string that is not SVG';
+  return typeof value === 'object' && value !== null ? describeValue(value) : typeof value;
 }

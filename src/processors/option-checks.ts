@@ -2,21 +2,10 @@ import { InvalidInputError, describeValue } from '../errors.js';
 import { creationArgs, type WriteOptions } from '../raster/write-raster.js';
 import type { InputRef } from './processor.js';
 
+export { checkOptionKeys } from '../option-keys.js';
+
 /** The `WriteOptions` keys, shared by every processor that writes a GeoTIFF. */
 export const WRITE_OPTION_KEYS = ['compress', 'predictor', 'tiled', 'blockSize', 'cog', 'creationOptions'] as const;
-
-/** Throws when `options` has keys a processor does not know (a typo would otherwise be ignored silently). */
-export function checkOptionKeys(options: unknown, known: readonly string[], who: string): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (!options || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidInputError(`${who} options must be an object, got ${describeValue(options)}`);
-  }
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length) {
-    throw new InvalidInputError(`${who} got unknown option(s) ${unknown.join(', ')}; it takes ${known.join(', ')}`);
-  }
-  return options as Record<string, unknown>;
-}
 
 /** Checks the write options now (rather than after the work is done) and returns them. */
 export function checkWriteOptions(options: Record<string, unknown>): WriteOptions {

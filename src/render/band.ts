@@ -38,6 +38,17 @@ export function validateBand(band: Band, name: string): void {
   if (typeof band !== 'object' || band === null) {
     throw new InvalidInputError(`${name} is ${describeValue(band)}; pass { width, height, data, nodata? }`);
   }
+  // The two common mix-ups (README's "what trips people up"), named rather than reported as a missing field.
+  if (ArrayBuffer.isView(band)) {
+    throw new InvalidInputError(
+      `${name} is a ${band.constructor.name} of ${(band as unknown as ArrayLike<number>).length} values without its size; ` +
+        'pass { width, height, data, nodata? }: raster.band(i) gives that for a Raster',
+    );
+  }
+  const bands = (band as { bands?: unknown }).bands;
+  if (band.data === undefined && Array.isArray(bands)) {
+    throw new InvalidInputError(`${name} is a raster of ${bands.length} band(s), not one band; pass raster.band(0) (or the band you mean)`);
+  }
   for (const key of ['width', 'height'] as const) {
     const value = band[key];
     if (!Number.isInteger(value) || value < 1) {

@@ -3,8 +3,10 @@
  * its lowest (bottom) inside a thin frame, round-number ticks with labels, and the quantity's
  * label with units turned to read bottom to top, as matplotlib places it.
  */
+import { InvalidInputError, describeValue } from '../errors.js';
 import { lutIndex, type Colormap } from './colormaps.js';
 import { GLYPH_ASCENT, GLYPH_HEIGHT } from './font.js';
+import { fractionOf } from './fraction.js';
 import type { Rgba, RgbaImage } from './rgba-image.js';
 import { fillRect } from './rgba-image.js';
 import { drawText, measureText } from './text.js';
@@ -45,6 +47,25 @@ export interface ColorbarLayout {
   label?: { text: string; x: number; length: number };
 }
 
+/**
+ * Checks the `colorbar` render option: `true`/`false` or `{ label, units }` (a bare string, such as
+ * `colorbar: 'Slope'`, would otherwise draw a bar with no label).
+ */
+export function checkColorbarOption(colorbar: unknown): void {
+  if (colorbar === undefined || typeof colorbar === 'boolean') return;
+  if (typeof colorbar === 'object' && colorbar !== null && !Array.isArray(colorbar)) {
+    const unknown = Object.keys(colorbar).filter((key) => key !== 'label' && key !== 'units');
+    const notText = (['label', 'units'] as const).filter((key) => {
+      const value = (colorbar as ColorbarOptions)[key];
+      return value !== undefined && typeof value !== 'string';
+    });
+    if (!unknown.length && !notText.length) return;
+  }
+  throw new InvalidInputError(
+    `colorbar ${describeValue(colorbar)} is not true, false or { label, units } with text values; e.g. colorbar: { label: 'Slope', units: '°' }`,
+  );
+}
+
 /** The text a colour bar's label shows: `Label (units)`, `Label`, `(units)` or nothing. */
 export function colorbarTitle(options: ColorbarOptions): string {
   const label = options.label?.trim() ?? '';
@@ -73,7 +94,7 @@ export function colorbarLayout(
   const ticks = values.map((value, i) => ({
     value,
     label: labels[i]!,
-    y: Math.round(((max - value) / (max - min)) * (height - 1)),
+    y: Math.round((1 - fractionOf(value, min, max)) * (height - 1)),
   }));
   const barX = (sizes.gap + sizes.frame) * s;
   const tickLabelX = barX + (sizes.barWidth + sizes.frame + sizes.tickLength + sizes.tickLabelGap) * s;

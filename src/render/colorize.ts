@@ -5,6 +5,7 @@
 import { InvalidInputError, describeValue } from '../errors.js';
 import { validateBand, validityTest, type Band } from './band.js';
 import { lutIndex, type Colormap } from './colormaps.js';
+import { fractionOf } from './fraction.js';
 import type { RgbaImage } from './rgba-image.js';
 
 /** Hillshade strength when none is given: half-way between no shading and full multiply. */
@@ -18,7 +19,6 @@ export const DEFAULT_HILLSHADE_STRENGTH = 0.5;
  */
 export function colorizeBand(band: Band, colormap: Colormap, range: readonly [number, number]): RgbaImage {
   const [min, max] = range;
-  const span = max - min;
   const valid = validityTest(band);
   const { data, width, height } = band;
   const rgba = new Uint8Array(width * height * 4);
@@ -26,7 +26,7 @@ export function colorizeBand(band: Band, colormap: Colormap, range: readonly [nu
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!valid(v)) continue; // stays transparent black
-    const entry = lutIndex((v - min) / span) * 3;
+    const entry = lutIndex(fractionOf(v, min, max)) * 3;
     const o = i * 4;
     rgba[o] = lut[entry]!;
     rgba[o + 1] = lut[entry + 1]!;

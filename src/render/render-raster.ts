@@ -5,10 +5,11 @@
  */
 import { InvalidInputError, describeValue } from '../errors.js';
 import { validateBand, type Band } from './band.js';
-import { colorbarLayout, drawColorbar, type ColorbarOptions } from './colorbar.js';
+import { checkColorbarOption, colorbarLayout, drawColorbar, type ColorbarOptions } from './colorbar.js';
 import { colorizeBand, shadeImage, DEFAULT_HILLSHADE_STRENGTH } from './colorize.js';
 import { getColormap, type ColormapSpec } from './colormaps.js';
 import { encodePng } from './png-encoder.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { getPlatform } from '../platform.js';
 import { blit, createImage, upscale, type Rgba, type RgbaImage } from './rgba-image.js';
 import { drawText, measureText } from './text.js';
@@ -50,6 +51,10 @@ export interface RenderedImage extends RgbaImage {
   colormap: string;
 }
 
+/** Every key of RenderOptions, so a misspelled one (`colourmap`) is refused instead of ignored. */
+const RENDER_OPTION_KEYS = ['colormap', 'range', 'hillshade', 'hillshadeStrength', 'scale', 'colorbar', 'title', 'textScale', 'background', 'ink'] as const;
+const PNG_OPTION_KEYS = [...RENDER_OPTION_KEYS, 'metadata'] as const;
+
 const WHITE: Rgba = [255, 255, 255, 255];
 const BLACK: Rgba = [0, 0, 0, 255];
 const MAX_PIXELS = 2 ** 28;
@@ -65,6 +70,8 @@ const TITLE_GAP = 4;
  */
 export function renderRgba(band: Band, options: RenderOptions = {}): RenderedImage {
   validateBand(band, 'band');
+  checkOptionKeys(options, RENDER_OPTION_KEYS, 'renderRgba');
+  checkColorbarOption(options.colorbar);
   const colormap = getColormap(options.colormap ?? 'viridis');
   const range = resolveRange(band, options.range);
   const scale = positiveInteger(options.scale ?? 1, 'scale');
@@ -114,7 +121,9 @@ export function renderRgba(band: Band, options: RenderOptions = {}): RenderedIma
 export async function renderRaster(band: Band, options: RenderPngOptions = {}): Promise<Uint8Array> {
   const offThread = getPlatform().renderPng;
   if (offThread) {
-    validateBand(band, 'band'); // bad input fails here, with the caller's stack
+    // Bad input fails here, with the caller's stack.
+    validateBand(band, 'band');
+    checkPngOptions(options);
     return offThread(band, options);
   }
   return renderRasterHere(band, options);
@@ -122,12 +131,19 @@ export async function renderRaster(band: Band, options: RenderPngOptions = {}): 
 
 /** {@link renderRaster} on this thread (what the compute worker runs). */
 export async function renderRasterHere(band: Band, options: RenderPngOptions = {}): Promise<Uint8Array> {
-  const image = renderRgba(band, options);
+  checkPngOptions(options);
+  const { metadata, ...renderOptions } = options;
+  const image = renderRgba(band, renderOptions);
   const text: Record<string, string> = { Software: 'geodata' };
   if (options.title) text.Title = options.title;
   text.Description = `${image.colormap} colormap over [${image.range[0]}, ${image.range[1]}]`;
-  Object.assign(text, options.metadata);
+  Object.assign(text, metadata);
   return encodePng({ ...image, text });
+}
+
+function checkPngOptions(options: RenderPngOptions): void {
+  checkOptionKeys(options, PNG_OPTION_KEYS, 'renderRaster');
+  checkColorbarOption(options.colorbar);
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -6,12 +6,14 @@
  */
 import { InvalidInputError, describeValue } from '../errors.js';
 import type { Band } from './band.js';
-import { colorbarTitle, type ColorbarOptions } from './colorbar.js';
+import { checkColorbarOption, colorbarTitle, type ColorbarOptions } from './colorbar.js';
 import { colorAt, getColormap } from './colormaps.js';
+import { fractionOf } from './fraction.js';
 import { encodePng } from './png-encoder.js';
 import { renderRgba, type RenderOptions } from './render-raster.js';
 import { formatTicks, niceTicks } from './ticks.js';
 import { escapeXml } from '../escape-xml.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 /** SVG rendering options: the raster's (colormap, range, hillshade...) plus size, axes and font. */
 export interface RenderSvgOptions extends Omit<RenderOptions, 'scale' | 'textScale' | 'background' | 'ink'> {
@@ -39,6 +41,12 @@ export interface RenderSvgOptions extends Omit<RenderOptions, 'scale' | 'textSca
   ink?: string;
 }
 
+/** Every key of RenderSvgOptions, so a misspelled one (`xlabel`) is refused instead of ignored. */
+const SVG_OPTION_KEYS = [
+  'colormap', 'range', 'hillshade', 'hillshadeStrength', 'colorbar', 'title',
+  'width', 'extent', 'xLabel', 'yLabel', 'fontSize', 'fontFamily', 'background', 'ink',
+] as const;
+
 const DEFAULT_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const GRADIENT_STOPS = 64;
 
@@ -49,6 +57,8 @@ const GRADIENT_STOPS = 64;
  * const svg = await renderSvg(slope.band(0), { colormap: 'viridis', colorbar: { label: 'Slope', units: '°' }, extent: slope.spec, title: 'Slope' });
  */
 export async function renderSvg(band: Band, options: RenderSvgOptions = {}): Promise<string> {
+  checkOptionKeys(options, SVG_OPTION_KEYS, 'renderSvg');
+  checkColorbarOption(options.colorbar);
   const image = renderRgba(band, { ...pick(options), scale: 1 });
   const fontSize = positive(options.fontSize ?? 12, 'fontSize');
   const width = positive(options.width ?? Math.max(band.width, 360), 'width');
@@ -147,7 +157,7 @@ function colorbarBlock(range: [number, number], height: number, options: Colorba
         `<rect x="${fmt(bx)}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(height)}" fill="url(#${id})" stroke="${escapeXml(ink)}" stroke-width="1"/>`,
       ];
       ticks.forEach((value, i) => {
-        const ty = min < max ? y + ((max - value) / (max - min)) * height : y + height / 2;
+        const ty = min < max ? y + (1 - fractionOf(value, min, max)) * height : y + height / 2;
         const tx = bx + barWidth;
         out.push(`<line x1="${fmt(tx)}" y1="${fmt(ty)}" x2="${fmt(tx + tickLength)}" y2="${fmt(ty)}" stroke="${escapeXml(ink)}"/>`);
         out.push(`<text x="${fmt(tx + tickLength + 3)}" y="${fmt(ty)}" dominant-baseline="central">${escapeXml(tickText[i]!)}</text>`);

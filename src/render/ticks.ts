@@ -19,7 +19,9 @@ export function niceTicks(min: number, max: number, maxCount: number): number[] 
   if (!Number.isInteger(maxCount) || maxCount < 1) {
     throw new InvalidInputError(`tick count ${describeValue(maxCount)} is not a positive integer`);
   }
-  let exponent = Math.floor(Math.log10((max - min) / maxCount)) - 1;
+  // max - min overflows to Infinity for ranges near ±1.8e308: there, divide before subtracting.
+  const span = Number.isFinite(max - min) ? (max - min) / maxCount : max / maxCount - min / maxCount;
+  let exponent = Math.floor(Math.log10(span)) - 1;
   for (;;) {
     for (const multiplier of MULTIPLIERS) {
       const step = multiplier * 10 ** exponent;

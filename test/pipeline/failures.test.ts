@@ -161,6 +161,19 @@ describe('bad inputs leave the store untouched', () => {
     expect(visibleEntries(cache.root)).toEqual([]);
   });
 
+  it('_process that returns a Raster instead of writing it: the error names the Raster and how to write it', async () => {
+    class ReturnsRaster extends Data {
+      async _process(spec: SpatialSpec) {
+        return Raster.fromArrays([new Float32Array(4)], spec) as never;
+      }
+    }
+    register(ReturnsRaster);
+    await expect(load(new ReturnsRaster(), SPEC)).rejects.toThrow(
+      'ReturnsRaster._process returned a Raster (write it with `await write(this, raster)`, or for a Figure return renderRaster(raster.band(0))); return nothing',
+    );
+    expect(visibleEntries(cache.root)).toEqual([]);
+  });
+
   it('_process that writes nothing', async () => {
     await expect(load(new WritesNothing(), SPEC)).rejects.toThrow(/WritesNothing produced no output: nothing was written to .*writes_nothing\.tif; write the result to this\.ensureProcessedPath\(spec\)/);
     expect(visibleEntries(cache.root)).toEqual([]);

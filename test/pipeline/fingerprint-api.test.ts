@@ -71,6 +71,17 @@ function storedMeta(root: string): Record<string, unknown> {
 describe('fingerprint and explain as the cache sees them', () => {
   const cache = useTempCache();
 
+  it('names a path or the class itself given instead of an instance, in load, explain and fingerprint', async () => {
+    await expect(load(FromFile as never, spec)).rejects.toThrow(
+      'load/process need an instance of a Data or Figure subclass, got the class FromFile itself; pass an instance: new FromFile(...)',
+    );
+    await expect(explain('dem.tif' as never, spec)).rejects.toThrow(
+      'Cannot fingerprint "dem.tif" (a string), not an instance of a Data or Figure subclass; a file is read through a class whose processor names it, e.g. new Reprojector(path)',
+    );
+    await expect(fingerprint(FromFile, spec)).rejects.toThrow('Cannot fingerprint the class FromFile itself; pass an instance: new FromFile(...)');
+    await expect(load({ width: 1 } as never, spec)).rejects.toThrow('got a plain object, not an instance of a Data or Figure subclass');
+  });
+
   it('gives the hashes of the entry load writes, for a class whose processor reads a file path', async () => {
     inputPath = join(cache.root, 'input.tif');
     await writeInput(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GeodataError, InvalidInputError } from '../../src/errors.js';
-import { createImage, drawText, GLYPH_WIDTH, glyphBitmap, renderRaster, renderRgba, toImageData, type RgbaImage } from '../../src/render/index.js';
+import { createImage, drawText, GLYPH_WIDTH, glyphBitmap, renderRaster, renderRgba, renderSvg, toImageData, type RgbaImage } from '../../src/render/index.js';
 import { decodePng, opaque, pixel, pngChunks } from './helpers.js';
 
 /** A 4x3 band holding 0..11 row by row. */
@@ -23,6 +23,13 @@ describe('renderRaster', () => {
   it('clamps values outside the range to the end colours', async () => {
     const image = decodePng(await renderRaster({ width: 2, height: 1, data: [-50, 50] }, { colormap: 'viridis', range: [0, 1] }));
     expect([pixel(image, 0, 0), pixel(image, 1, 0)]).toEqual([opaque('#440154'), opaque('#fde725')]);
+  });
+
+  it('colours a float64 band spanning nearly the whole double range from lowest to highest colour', async () => {
+    // max - min overflows to Infinity here: every pixel used to take the lowest colour.
+    const band = { width: 3, height: 1, data: Float64Array.of(-1.7e308, 0, 1.7e308) };
+    const image = decodePng(await renderRaster(band, { colormap: 'viridis' }));
+    expect([pixel(image, 0, 0), pixel(image, 1, 0), pixel(image, 2, 0)]).toEqual([opaque('#440154'), opaque('#21918c'), opaque('#fde725')]);
   });
 
   it('makes nodata pixels and NaN pixels transparent', async () => {
@@ -156,6 +163,26 @@ describe('renderRaster', () => {
   it('rejects a range with min >= max, naming it', async () => {
     await expect(renderRaster(gradient, { range: [12, 0] })).rejects.toThrow(InvalidInputError);
     await expect(renderRaster(gradient, { range: [12, 0] })).rejects.toThrow('range [12, 0] has min >= max');
+  });
+
+  it('refuses a misspelled option or a colour bar given as a string instead of ignoring it', async () => {
+    await expect(renderRaster(gradient, { colourmap: 'terrain' } as never)).rejects.toThrow(
+      'renderRaster got unknown option(s) colourmap; it takes colormap, range, hillshade, hillshadeStrength, scale, colorbar, title, textScale, background, ink, metadata',
+    );
+    expect(() => renderRgba(gradient, { titel: 'Slope' } as never)).toThrow('renderRgba got unknown option(s) titel');
+    await expect(renderSvg(gradient, { xlabel: 'Easting' } as never)).rejects.toThrow('renderSvg got unknown option(s) xlabel');
+    await expect(renderRaster(gradient, { colorbar: 'Slope' } as never)).rejects.toThrow(
+      `colorbar "Slope" is not true, false or { label, units } with text values; e.g. colorbar: { label: 'Slope', units: '°' }`,
+    );
+    await expect(renderSvg(gradient, { colorbar: { label: 'Slope', unit: '°' } } as never)).rejects.toThrow(InvalidInputError);
+  });
+
+  it('says to pass raster.band(i) when given a whole raster or a bare typed array', async () => {
+    const raster = { width: 4, height: 3, bands: [gradient.data, gradient.data], nodata: null };
+    await expect(renderRaster(raster as never)).rejects.toThrow('band is a raster of 2 band(s), not one band; pass raster.band(0)');
+    await expect(renderRaster(new Float32Array(12) as never)).rejects.toThrow(
+      'band is a Float32Array of 12 values without its size; pass { width, height, data, nodata? }: raster.band(i) gives that for a Raster',
+    );
   });
 
   it('rejects band data whose length is not width * height, naming both', async () => {

@@ -21,6 +21,11 @@ describe('colour bar ticks', () => {
     expect(formatTicks([1000000, 2000000])).toEqual(['1e6', '2e6']);
   });
 
+  it('gives round ticks for a range whose width overflows a double', () => {
+    expect(niceTicks(-1.7e308, 1.7e308, 5)).toEqual([-1e308, 0, 1e308]);
+    expect(formatTicks(niceTicks(-1.7e308, 1.7e308, 5))).toEqual(['\u22121e308', '0', '1e308']);
+  });
+
   it('rejects an empty or reversed range', () => {
     expect(() => niceTicks(5, 5, 4)).toThrow('tick range [5, 5] needs finite values with min < max');
     expect(() => niceTicks(0, Number.NaN, 4)).toThrow('needs finite values');
