@@ -321,8 +321,11 @@ export class Analyser {
 function withModuleStatements(source: CanonicalSource, target: CodeTarget, names: NameSpeller): CanonicalSource {
   if (target.scope !== target.module.scope) return source;
   const hashes: string[] = [];
+  const { text: moduleText } = target.module;
+  // Only statements whose text names it are walked: a bundle has thousands of top-level statements.
+  const namesTarget = (statement: AstNode) => moduleText.slice(statement.start as number, statement.end as number).includes(target.name);
   for (const statement of moduleLevelStatements(target.module.program)) {
-    if (!changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
+    if (!namesTarget(statement) || !changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
     const text = strippedText(target.module.text, statement, target.module.typescript);
     // A top-level `await` parses only in an async function.
     const wrapper = /\bawait\b/.test(text) ? 'async function' : 'function';
