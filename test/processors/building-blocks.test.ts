@@ -60,7 +60,8 @@ describe('processor building blocks', () => {
   });
 
   it('quotes names and values for OGR SQL', () => {
-    expect(sqlName('my "layer"')).toBe('"my ""layer"""');
+    // OGR SQL reads a quote in a name escaped with a backslash, not doubled as in SQL.
+    expect(sqlName('my "layer"')).toBe('"my \\"layer\\""');
     expect(sqlLiteral("O'Brien")).toBe("'O''Brien'");
     expect(sqlLiteral(0.1)).toBe('0.1');
   });
