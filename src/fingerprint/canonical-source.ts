@@ -32,6 +32,11 @@ export interface CanonicalSource {
   readonly usesKeys: readonly string[] | null;
   /** Private fields (`#factor`): state the fingerprint cannot see. */
   readonly privateFields: readonly string[];
+  /**
+   * The dynamic imports (`import("./helpers.js")`) of code canonicalised without a resolver: with
+   * no module to find them from, the modules they load are not hashed.
+   */
+  readonly dynamicImports: readonly string[];
   /** The canonical AST printed as JavaScript. */
   text(): string;
 }
@@ -100,7 +105,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
       );
     }
     const hash = sha256Hex(`${CANONICAL_SOURCE_VERSION}\nnative\n${name}`);
-    return { kind: 'native', hash, free: [], usesKeys: null, privateFields: [], text: () => text };
+    return { kind: 'native', hash, free: [], usesKeys: null, privateFields: [], dynamicImports: [], text: () => text };
   }
 
   let root = removeToolchainArtefacts(options.parsed ?? parseFunctionSource(text, label));
@@ -149,6 +154,7 @@ export function canonicaliseText(text: string, name: string, options: Canonicali
     free: [...free].sort(),
     usesKeys: uses.keys,
     privateFields: lowered.privateState,
+    dynamicImports: renamed.dynamicImports,
     text: () => (printed ??= withStatics(printAst(root), statics?.lines() ?? [])),
   };
 }

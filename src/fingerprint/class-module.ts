@@ -1,4 +1,6 @@
+import { FingerprintError } from '../errors.js';
 import type { AstNode } from './ast.js';
+import { canonicaliseText } from './canonical-source.js';
 import { offsetOf, type ParsedModule, type Scope, scopeAt } from './module-parse.js';
 import type { NameResolver } from './name-resolution.js';
 import { RegistrationSite } from './registration-site.js';
@@ -47,8 +49,25 @@ export function locateClass(cls: Code, where: string | RegistrationSite | undefi
   if (at === undefined) return undefined;
   const target = resolver.resolve(module, scopeAt(module, at), cls.name);
   if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return undefined;
-  if (!target.module.typescript) return byText(target.module, text, () => target.node.start as number);
-  return { module: target.module, node: target.node, scope: target.scope };
+  const location = { module: target.module, node: target.node, scope: target.scope };
+  if (!target.module.typescript) return byText(target.module, text, () => target.node.start as number) ?? (sameCode(location, text, cls.name) ? location : undefined);
+  return location;
+}
+
+/**
+ * Whether the declaration at `location` is the code `text` says, though the texts differ: tsx
+ * rewrites a JavaScript module's dynamic imports (`import(x).then(…interop…)`), so a class that
+ * has one is not its module's text. Compared in canonical form, which undoes such rewrites, so a
+ * module edited since it was loaded is still never taken for the code that runs.
+ */
+function sameCode(location: ClassLocation, text: string, name: string): boolean {
+  const { module, node } = location;
+  try {
+    return canonicaliseText(module.text.slice(node.start as number, node.end as number), name).hash === canonicaliseText(text, name).hash;
+  } catch (error) {
+    if (error instanceof FingerprintError) return false;
+    throw error;
+  }
 }
 
 // The classes of a module by the length of their text, in source order: a class's text is then

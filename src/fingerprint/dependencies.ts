@@ -13,6 +13,7 @@ import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';
 import type { DependencyKind, UnhashedReference, TreeRecord } from './record.js';
 import { type ClassRegistry, defaultRegistry } from './registry.js';
+import type { ParsedModule } from './module-parse.js';
 import type { FreeNameResolver, FreeSpelling } from './scope.js';
 import type { Code } from './source-hash.js';
 import { strippedText } from './strip-types.js';
@@ -160,6 +161,8 @@ export class Analyser {
       const source = canonicalSource(code);
       node.sourceHash = source.hash;
       node.unresolved.push(...source.privateFields.map((field) => ({ identifier: field })));
+      const reason = 'is a module the code loads with import(), which is not hashed without the code\'s own module to find it from';
+      node.unresolved.push(...source.dynamicImports.map((identifier) => ({ identifier, reason })));
       if (kind === 'class') this.addParent(code, node, undefined);
       this.addUses(code, node, undefined);
       this.resolveByName(code, node, source);
@@ -235,6 +238,7 @@ export class Analyser {
   }
 
   private targetNode(target: Target): DependencyNode {
+    if (target.kind === 'module') return this.moduleNode(target.module);
     if (target.kind === 'package') {
       const key = `package\u0000${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
       let node = this.nodes.get(key);
@@ -247,6 +251,31 @@ export class Analyser {
       return node;
     }
     return this.declarationNode(target as CodeTarget);
+  }
+
+  /**
+   * A module of the project as a whole (a namespace used as a value, a dynamic import): the names
+   * it exports, each with what it means, so editing any exported function changes it, and editing
+   * what no export reaches does not.
+   */
+  private moduleNode(module: ParsedModule): DependencyNode {
+    const known = this.nodes.get(module);
+    if (known) return known;
+    const label = module.url.replace(/[?#].*$/, '').replace(/^.*\//, '');
+    const node = newNode('value', label, undefined);
+    this.nodes.set(module, node);
+    const lines: string[] = [];
+    for (const [name, target] of this.resolver!.exportsOf(module)) {
+      if (target.kind === 'code' || target.kind === 'package' || target.kind === 'module') {
+        lines.push(`${name}=$dep${node.refs.length}`);
+        node.refs.push(this.targetNode(target));
+      } else if (target.kind === 'unresolved') {
+        lines.push(`${name}?`);
+        node.unresolved.push({ identifier: `${label}.${name}`, reason: target.reason });
+      } else lines.push(`${name}=${target.kind}:${target.name}`);
+    }
+    node.sourceHash = sha256Hex(`geodata-module/1\n${lines.join('\n')}`);
+    return node;
   }
 
   /** A declaration of the project found in a module: hashed by its text, read in its module. */
@@ -323,16 +352,71 @@ function withModuleStatements(source: CanonicalSource, target: CodeTarget, names
   const hashes: string[] = [];
   const { text: moduleText } = target.module;
   // Only statements whose text names it are walked: a bundle has thousands of top-level statements.
-  const namesTarget = (statement: AstNode) => moduleText.slice(statement.start as number, statement.end as number).includes(target.name);
-  for (const statement of moduleLevelStatements(target.module.program)) {
-    if (!namesTarget(statement) || !changesBinding(statement, target.name, (callee) => ['code', 'package'].includes(names.kindOf(callee)))) continue;
-    const text = strippedText(target.module.text, statement, target.module.typescript);
+  const statements = moduleLevelStatements(target.module.program);
+  const textOf = (statement: AstNode) => moduleText.slice(statement.start as number, statement.end as number);
+  const mayChange = (callee: string) => ['code', 'package'].includes(names.kindOf(callee));
+  const changed = [target.name, ...moduleLevelAliases(statements, target.name, textOf)];
+  for (const statement of statements) {
+    const text = textOf(statement);
+    if (!changed.some((name) => text.includes(name) && changesBinding(statement, name, mayChange))) continue;
+    const code = strippedText(target.module.text, statement, target.module.typescript);
     // A top-level `await` parses only in an async function.
-    const wrapper = /\bawait\b/.test(text) ? 'async function' : 'function';
-    hashes.push(canonicaliseText(`${wrapper} () {\n${text}\n}`, target.name, { resolver: names }).hash);
+    const wrapper = /\bawait\b/.test(code) ? 'async function' : 'function';
+    hashes.push(canonicaliseText(`${wrapper} () {\n${code}\n}`, target.name, { resolver: names }).hash);
   }
   if (hashes.length === 0) return source;
   return { ...source, hash: sha256Hex(`geodata-module-statements/1\n${source.hash}\n${hashes.join('\n')}`) };
+}
+
+/**
+ * The module-level names that hold `name`'s value or a part of it (`const s = SETTINGS`,
+ * `const { terrain } = SETTINGS`, `var t = s.terrain`, and aliases of those): a statement that
+ * changes one of them (`s.z = 2`) changes what `name` holds.
+ */
+function moduleLevelAliases(statements: AstNode[], name: string, textOf: (statement: AstNode) => string): string[] {
+  const aliases = new Set<string>();
+  const holds = (value: AstNode | null | undefined) => {
+    const root = value ? rootName(value) : undefined;
+    return root !== undefined && (root === name || aliases.has(root));
+  };
+  // Aliases of aliases: until a pass finds no new one (a chain is short; the passes are few).
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const statement of statements) {
+      const declaration = statement.type === 'ExportNamedDeclaration' ? (statement.declaration as AstNode | null) : statement;
+      if (declaration?.type !== 'VariableDeclaration') continue;
+      const text = textOf(statement);
+      if (!text.includes(name) && ![...aliases].some((alias) => text.includes(alias))) continue;
+      for (const declarator of declaration.declarations as AstNode[]) {
+        if (!holds(declarator.init as AstNode | null)) continue;
+        for (const bound of boundNames(declarator.id as AstNode)) {
+          if (bound === name || aliases.has(bound)) continue;
+          aliases.add(bound);
+          grown = true;
+        }
+      }
+    }
+  }
+  return [...aliases];
+}
+
+/** The names a declaration's target binds (`s`, or `terrain` and `levels` of `{ terrain, levels: [first] }`). */
+function boundNames(pattern: AstNode | null): string[] {
+  if (!pattern) return [];
+  switch (pattern.type) {
+    case 'Identifier':
+      return [pattern.name as string];
+    case 'ObjectPattern':
+      return (pattern.properties as AstNode[]).flatMap((property) => boundNames((property.type === 'RestElement' ? property.argument : property.value) as AstNode));
+    case 'ArrayPattern':
+      return (pattern.elements as Array<AstNode | null>).flatMap(boundNames);
+    case 'AssignmentPattern':
+      return boundNames(pattern.left as AstNode);
+    case 'RestElement':
+      return boundNames(pattern.argument as AstNode);
+    default:
+      return [];
+  }
 }
 
 const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion']);
@@ -467,6 +551,14 @@ class NameSpeller implements FreeNameResolver {
     return this.spell(`${object}.${property}`, this.resolver.resolveMember(this.where.module, this.where.scope, object, property));
   }
 
+  dynamicImport(specifier: string | null, written: string): FreeSpelling {
+    const target: Target =
+      specifier === null
+        ? { kind: 'unresolved', reason: 'loads a module the code does not name (a computed specifier, or a module a bundle holds inline), which is not hashed; import it statically' }
+        : this.resolver.resolveModule(this.where.module, specifier);
+    return this.spell(written, target);
+  }
+
   private spell(written: string, target: Target): FreeSpelling {
     switch (target.kind) {
       case 'global':
@@ -489,7 +581,7 @@ class NameSpeller implements FreeNameResolver {
         this.resolved.add(written);
         const value = target.kind === 'code' ? constantLiteral(target) : undefined;
         if (value) return { name: written, value };
-        const key = target.kind === 'code' ? target.declaration : `${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
+        const key = target.kind === 'code' ? target.declaration : target.kind === 'module' ? target.module : `${target.id.name}\u0000${target.id.version ?? ''}\u0000${target.member}`;
         return { name: this.dependency(key, target), dependency: true };
       }
     }

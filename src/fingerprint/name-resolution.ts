@@ -27,8 +27,10 @@ export type Target =
   /** One of geodata's exports, by its export name. */
   | { kind: 'library'; name: string }
   | CodeTarget
-  /** An export of a package (or a Node builtin) outside the project. */
+  /** An export of a package (or a Node builtin) outside the project; `*` for the package as a whole. */
   | { kind: 'package'; id: PackageId; member: string }
+  /** A module of the project as a whole: a namespace used as a value, a dynamic import. */
+  | { kind: 'module'; module: ParsedModule }
   | { kind: 'unresolved'; reason: string };
 
 const GEODATA = 'geodata';
@@ -128,9 +130,7 @@ export class NameResolver {
       case 'import':
         return this.followImport(module, binding.specifier!, binding.imported!);
       case 'namespace':
-        return this.isLibrarySpecifier(module, binding.specifier!)
-          ? { kind: 'library', name: '*' }
-          : { kind: 'unresolved', reason: `is the module ${binding.specifier} as a whole, which is not hashed as a value` };
+        return this.resolveModule(module, binding.specifier!);
       case 'parameter':
         return { kind: 'unresolved', reason: 'is a parameter of an enclosing function, whose value is not in the code' };
       default:
@@ -166,6 +166,54 @@ export class NameResolver {
     return this.resolveExport(target, imported, seen);
   }
 
+  /** The module `specifier` names from `module`, as a whole: geodata, a package, or a module of the project. */
+  resolveModule(module: ParsedModule, specifier: string): Target {
+    if (this.isLibrarySpecifier(module, specifier)) return { kind: 'library', name: '*' };
+    if (!this.isModuleSpecifier(module, specifier)) return { kind: 'package', id: this.reader.packageOf(specifier, module.url), member: '*' };
+    const url = this.reader.resolveImport(specifier, module.url) ?? this.underAncestor(specifier, module.url);
+    if (url === undefined) return { kind: 'unresolved', reason: `is ${specifier}, which cannot be found from ${module.url}` };
+    const target = this.load(url);
+    if (!target) return { kind: 'unresolved', reason: `is ${url}, which cannot be read` };
+    return { kind: 'module', module: target };
+  }
+
+  /**
+   * vite (vitest) writes a dynamic import of a file under its root from the root
+   * (`import('/src/helpers.ts')`): the file under the nearest folder above `from` that has it.
+   */
+  private underAncestor(specifier: string, from: string): string | undefined {
+    if (!specifier.startsWith('/') || specifier.startsWith('//')) return undefined;
+    for (let folder = from.replace(/\/[^/]*$/, ''); folder.includes('/'); folder = folder.replace(/\/[^/]*$/, '')) {
+      const url = this.reader.resolveImport(`${folder}${specifier}`, from);
+      if (url !== undefined) return url;
+    }
+    return undefined;
+  }
+
+  /**
+   * Every name `module` exports, its own and those its `export *` lines pass on (not their
+   * `default`, and not a name the module exports itself), sorted, each with what it means. A
+   * star export of a package or of geodata stands as one entry, `*` from that package.
+   */
+  exportsOf(module: ParsedModule): Array<[name: string, target: Target]> {
+    const found = new Map<string, Target>();
+    const visit = (current: ParsedModule, seen: Set<string>, viaStar: boolean) => {
+      if (seen.has(current.url)) return;
+      seen.add(current.url);
+      for (const name of current.exports.keys()) {
+        if ((viaStar && name === 'default') || found.has(name)) continue;
+        found.set(name, this.resolveExport(current, name, new Set()));
+      }
+      for (const star of current.starExports) {
+        const whole = this.resolveModule(current, star);
+        if (whole.kind === 'module') visit(whole.module, seen, true);
+        else if (!found.has(`* from ${star}`)) found.set(`* from ${star}`, whole);
+      }
+    };
+    visit(module, new Set(), false);
+    return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   private resolveExport(module: ParsedModule, name: string, seen: Set<string>): Target {
     const key = `${module.url}\u0000${name}`;
     if (seen.has(key)) return { kind: 'unresolved', reason: `is re-exported in a cycle by ${module.url}` };
@@ -174,7 +222,7 @@ export class NameResolver {
     if (entry && 'local' in entry) return this.resolve(module, module.scope, entry.local);
     if (entry && 'node' in entry) return { kind: 'code', module, name, node: entry.node, scope: module.scope, declaration: entry.node };
     if (entry) {
-      if (entry.imported === '*') return { kind: 'unresolved', reason: `is the module ${entry.specifier} as a whole, which is not hashed as a value` };
+      if (entry.imported === '*') return this.resolveModule(module, entry.specifier);
       return this.followImport(module, entry.specifier, entry.imported, seen);
     }
     for (const star of module.starExports) {

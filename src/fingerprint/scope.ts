@@ -1,5 +1,6 @@
 import { type AstNode, isNode } from './ast.js';
 import { undoLibraryRename } from './known-names.js';
+import { writtenImportSpecifier } from './toolchain-artefacts.js';
 
 /** How an identifier in a canonical AST is bound. */
 export type Binding = 'local' | 'self' | 'free' | 'super';
@@ -22,6 +23,13 @@ export interface FreeNameResolver {
   isNamespace(object: string): boolean;
   /** How to write `object.property` for a namespace `object`. */
   member(object: string, property: string): FreeSpelling;
+  /**
+   * How to write the module a dynamic import loads (`import('./helpers.js')`): a dependency
+   * (the module as a whole) when it can be found; otherwise the import stays as it is, reported.
+   * `specifier` is `null` when the code does not say which module (`import(name)`, a module a
+   * bundle holds inline); `written` is how to name the import in a report.
+   */
+  dynamicImport(specifier: string | null, written: string): FreeSpelling;
 }
 
 /** A free name as the canonical form writes it. */
@@ -65,10 +73,10 @@ export interface RenameOptions {
  * imported name only where the resolver knows the object is a module namespace: a user's own
  * object `layer_1` is never taken for one.
  */
-export function renameBindings(root: AstNode, options: RenameOptions): { root: AstNode; free: Set<string>; localNames: boolean } {
+export function renameBindings(root: AstNode, options: RenameOptions): { root: AstNode; free: Set<string>; localNames: boolean; dynamicImports: string[] } {
   const renamer = new Renamer(options);
   const renamed = renamer.visit(root, new Scope(undefined));
-  return { root: renamed, ...renamer.spellFreeNames(), localNames: renamer.localNames };
+  return { root: renamed, ...renamer.spellFreeNames(), localNames: renamer.localNames, dynamicImports: renamer.dynamicImports };
 }
 
 class Scope {
@@ -103,6 +111,11 @@ interface FreeUse {
   written: string;
   /** Set when the node stands for `written.property` of a module namespace. */
   property?: string;
+  /**
+   * Set when the node is the source of a dynamic import: the specifier that locates the module
+   * (`null` when nothing does). `node` is then its literal, which stays unless it becomes a dependency.
+   */
+  imported?: string | null;
 }
 
 class Renamer {
@@ -114,6 +127,8 @@ class Renamer {
    * so that a code without any can skip that pass, which walks the whole tree again.
    */
   localNames = false;
+  /** Without a resolver: the dynamic imports met, as `import("./helpers")`, for the caller to report. */
+  readonly dynamicImports: string[] = [];
 
   constructor(private readonly options: RenameOptions) {}
 
@@ -132,6 +147,14 @@ class Renamer {
     const free = new Set<string>();
     for (const use of this.uses) {
       let name: string;
+      if (resolver && use.imported !== undefined) {
+        const spelling = resolver.dynamicImport(use.imported, use.written);
+        if (!spelling.dependency) continue;
+        for (const key of Object.keys(use.node)) delete use.node[key];
+        Object.assign(use.node, { type: 'Identifier', name: spelling.name, binding: 'dependency' });
+        free.add(spelling.name);
+        continue;
+      }
       if (resolver) {
         const spelling = use.property === undefined ? resolver.name(use.written) : resolver.member(use.written, use.property);
         if (spelling.value) {
@@ -224,9 +247,33 @@ class Renamer {
         return node;
       case 'MetaProperty':
         return node;
+      case 'ImportExpression':
+        this.visitChildren(node, scope);
+        this.useImport(node);
+        return node;
       default:
         return this.visitChildren(node, scope);
     }
+  }
+
+  /**
+   * Records a dynamic import's module as a use, in the code's order among its free names: the
+   * module it loads is part of what the code does, like a helper it names.
+   */
+  private useImport(node: AstNode): void {
+    const source = node.source as AstNode;
+    const literal = source.type === 'Literal' && typeof source.value === 'string' ? (source.value as string) : undefined;
+    const written = writtenImportSpecifier(node);
+    const specifier = written === undefined ? (literal ?? null) : written;
+    // Named as the canonical form writes it (`import("./helpers")`), alike under every toolchain.
+    const label = `import(${literal === undefined ? '…' : JSON.stringify(literal)})`;
+    if (!this.options.resolver) {
+      if (!this.options.libraryCode && !this.dynamicImports.includes(label)) this.dynamicImports.push(label);
+      return;
+    }
+    // A computed specifier keeps its expression (its own free names are uses already); the use
+    // only reports that no module is known.
+    this.uses.push({ node: literal === undefined ? { type: 'Literal', value: null } : source, written: label, imported: specifier });
   }
 
   private resolve(node: AstNode, scope: Scope): AstNode {

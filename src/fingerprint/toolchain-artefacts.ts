@@ -29,7 +29,8 @@ import { type AstNode, POSITION_KEYS, identifier, isNode, mentionsAny, walkTree 
  *   resolves `import('./helpers.js')` to `import('/src/helpers.ts')`, and bundlers that inline
  *   the module write `Promise.resolve().then(() => helpers_exports)` (Rolldown) or
  *   `Promise.resolve().then(() => (init_helpers(), helpers_exports))` (esbuild). All are
- *   `import("./helpers")`. Package imports (`import('proj4')`) stay as written.
+ *   `import("./helpers")`. Package imports (`import('proj4')`) stay as written, also where vitest
+ *   resolved them to a file of the package (`import("/app/node_modules/proj4/dist/proj4.js")`).
  *
  * Rewrites in place and returns the (possibly replaced) node.
  */
@@ -98,15 +99,23 @@ function clean(node: AstNode, context: Context): AstNode | null {
     case 'CallExpression':
       if (isKeepNamesCall(node)) return node.arguments[0] as AstNode;
       if (isImportInterop(node)) return node.callee.object as AstNode;
-      if (bundledModuleName(node)) return localImport(bundledModuleName(node)!);
+      if (bundledModuleName(node)) return inlinedImport(localImport(bundledModuleName(node)!));
       if (node.callee.type === 'Identifier' && node.callee.name === '__vite_ssr_dynamic_import__') {
         return clean({ type: 'ImportExpression', source: node.arguments[0], options: node.arguments[1] ?? null }, context);
       }
       node.callee = unwrapIndirectCall(node.callee as AstNode);
       return node;
     case 'ImportExpression':
+      if (node.source.type === 'Literal' && typeof node.source.value === 'string' && PACKAGE_FILE.test(node.source.value)) {
+        // vitest resolves a package import to its file: the package, as the source names it.
+        node.source = { type: 'Literal', value: PACKAGE_FILE.exec(node.source.value)![1] };
+        return node;
+      }
       if (node.source.type === 'Literal' && typeof node.source.value === 'string' && /^[./]/.test(node.source.value)) {
-        return localImport(node.source.value.replace(/^.*\//, '').replace(/\.[^.]*$/, ''));
+        const local = localImport(node.source.value.replace(/^.*\//, '').replace(/\.[^.]*$/, ''));
+        // vite (vitest) writes a file outside its root as `/@fs/abs/path`.
+        writtenSpecifiers.set(local, node.source.value.replace(/^\/@fs\//, '/'));
+        return local;
       }
       return node;
     case 'StaticBlock':
@@ -212,6 +221,27 @@ function isImportInterop(node: AstNode): boolean {
     if (child.type === 'Literal' && child.value === '__esModule') mentionsEsModule = true;
   });
   return mentionsEsModule;
+}
+
+/** A file in an installed package (`/app/node_modules/@scope/name/dist/index.js`), the package's name captured. */
+const PACKAGE_FILE = /^\/.*\/node_modules\/((?:@[^/]+\/)?[^/@.][^/]*)\/[^]*$/;
+
+// What each `import("./name")` made here stood for: the specifier as written, which the name
+// alone no longer locates, or nothing when a bundle holds the module inline.
+const writtenSpecifiers = new WeakMap<AstNode, string | null>();
+
+/**
+ * The specifier a dynamic import of one of the project's modules was written with
+ * (`'./lib/helpers.js'` for the canonical `import("./helpers")`); `null` when a bundle inlined
+ * the module, so nothing says which file it was; `undefined` for an import this pass left as it was.
+ */
+export function writtenImportSpecifier(node: AstNode): string | null | undefined {
+  return writtenSpecifiers.get(node);
+}
+
+function inlinedImport(node: AstNode): AstNode {
+  writtenSpecifiers.set(node, null);
+  return node;
 }
 
 /** `import("./name")`, the name spelt as a bundler spells a module's namespace (`my-helpers` → `my_helpers`). */
