@@ -10,9 +10,9 @@ export interface WriteOptions {
   compress?: Compression;
   /** Horizontal differencing predictor: 2 for integers, 3 for floats; default none. */
   predictor?: 1 | 2 | 3;
-  /** Tiled layout (default true for rasters of at least 512x512, else strips). */
+  /** Tiled layout (default true for rasters of at least 512x512 or when `blockSize` is given, else strips). */
   tiled?: boolean;
-  /** Tile size in pixels (default 256). */
+  /** Tile size in pixels (default 256); a multiple of 16. Not with `tiled: false`. */
   blockSize?: number;
   /** Write a Cloud-Optimized GeoTIFF (GDAL's COG driver: tiled, with overviews). */
   cog?: boolean;
@@ -70,6 +70,9 @@ export function creationArgs(options: WriteOptions, shape: { width: number; heig
   for (const option of options.creationOptions ?? []) {
     if (!/^[A-Za-z0-9_]+=/.test(option)) throw new InvalidInputError(`creation option ${JSON.stringify(option)} must look like KEY=VALUE`);
   }
+  if (options.blockSize !== undefined && options.tiled === false && !options.cog) {
+    throw new InvalidInputError(`blockSize ${options.blockSize} sets the size of tiles, and tiled: false writes strips, where it would be ignored; drop one of them`);
+  }
   // GDAL takes the first of two options with the same key, so the user's creation options
   // replace the ones derived here instead of following them (where they were ignored).
   const chosen = new Map((options.creationOptions ?? []).map((option) => [creationKey(option), option.slice(option.indexOf('=') + 1)]));
@@ -79,7 +82,8 @@ export function creationArgs(options: WriteOptions, shape: { width: number; heig
   if (options.cog) {
     derived.push(`BLOCKSIZE=${blockSize}`);
   } else {
-    const tiled = chosen.has('TILED') ? !/^(NO|FALSE|OFF|0)$/i.test(chosen.get('TILED')!) : (options.tiled ?? (shape.width >= 512 && shape.height >= 512));
+    // A tile size asked for means tiles, whatever the raster's size.
+    const tiled = chosen.has('TILED') ? !/^(NO|FALSE|OFF|0)$/i.test(chosen.get('TILED')!) : (options.tiled ?? (options.blockSize !== undefined || (shape.width >= 512 && shape.height >= 512)));
     if (tiled) derived.push('TILED=YES', `BLOCKXSIZE=${blockSize}`, `BLOCKYSIZE=${blockSize}`);
   }
   if (options.predictor && options.predictor !== 1) derived.push(`PREDICTOR=${options.predictor}`);

@@ -67,7 +67,7 @@ export type TpiOptions = TerrainOptions;
 export type RoughnessOptions = TerrainOptions;
 
 /** Options of `colorRelief`. */
-export interface ColorReliefOptions extends TerrainOptions {
+export interface ColorReliefOptions extends Omit<TerrainOptions, 'computeEdges'> {
   /** Add an alpha band (from the colours' fourth value). */
   alpha?: boolean;
   /** How values between two colour stops are coloured; default `'interpolate'`. */
@@ -92,6 +92,10 @@ type Mode = keyof typeof OPTION_KEYS;
 /** Checks option names and the values all functions share; returns the options as a record. */
 export function checkTerrainOptions(options: unknown, mode: Mode, who: string): Record<string, unknown> {
   const record = checkOptionKeys(options, [...OPTION_KEYS[mode], ...COMMON_KEYS], who);
+  if (mode === 'color-relief' && record.computeEdges !== undefined) {
+    // gdaldem ignores it there: a colour comes from the pixel's own value, edges included.
+    throw new InvalidInputError(`${who} computeEdges does not apply to colour relief, which colours every pixel from its own value, edges included; leave it out`);
+  }
   if (record.band !== undefined && !(Number.isInteger(record.band) && (record.band as number) >= 1)) {
     throw new InvalidInputError(`${who} band must be a band number counted from 1, got ${describeValue(record.band)}`);
   }

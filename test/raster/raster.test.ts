@@ -164,6 +164,18 @@ describe('raster.write', () => {
     await expect(raster.write(join(folder, 'bad.tif'), { engine, blockSize: 100 })).rejects.toThrow(/blockSize 100 must be a multiple of 16/);
   });
 
+  it('writes tiles of the blockSize asked for, also below 512x512, and refuses blockSize with tiled: false', async () => {
+    const small = Raster.fromArrays([new Float32Array(100 * 80).fill(1)], new SpatialSpec({ crs: 'EPSG:4326', transform: [0.001, 0, 5, 0, -0.001, 50], shape: [100, 80] }));
+    const path = join(folder, 'small-tiles.tif');
+    await small.write(path, { engine, blockSize: 32 });
+    expect((await engine.info(path)).bands[0]!.block).toEqual([32, 32]);
+    const strips = join(folder, 'strips.tif');
+    await expect(small.write(strips, { engine, blockSize: 32, tiled: false })).rejects.toThrow(
+      new InvalidInputError('blockSize 32 sets the size of tiles, and tiled: false writes strips, where it would be ignored; drop one of them'),
+    );
+    expect(existsSync(strips)).toBe(false);
+  });
+
   it('reads 1-bit masks (NBITS=1) as 0/1 bytes', async () => {
     const mask = Raster.fromArrays([new Uint8Array([0, 1, 1, 0, 1, 0])], new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 0], shape: [2, 3] }));
     const path = join(folder, 'mask.tif');

@@ -203,5 +203,9 @@ describe.skipIf(!HAS_DATA)(`terrain functions${HAS_DATA ? '' : ` (${NO_DATA_REAS
     );
     await expect(colorRelief(sample('elev.tif'), out, [['low' as never, 0, 0, 0]], { engine })).rejects.toThrow(/'nv' \(nodata\) or a percentage/);
     await expect(colorRelief(sample('elev.tif'), out, [], { engine })).rejects.toThrow(InvalidInputError);
+    // gdaldem color-relief takes -compute_edges and ignores it.
+    await expect(colorRelief(sample('elev.tif'), out, COLORS, { engine, computeEdges: true } as never)).rejects.toThrow(
+      new InvalidInputError('colorRelief computeEdges does not apply to colour relief, which colours every pixel from its own value, edges included; leave it out'),
+    );
   });
 });
