@@ -29,7 +29,7 @@ export interface CanonicalValueOptions {
  * - `bigint` → `{ "$bigint": "123" }`;
  * - objects with `toJSON()` (a URL, a spatial spec) → their JSON, like `JSON.stringify` does.
  *
- * Functions, symbols, cycles, `Map`, `Set`, `RegExp`, `ArrayBuffer`, `DataView`, invalid dates,
+ * Functions, symbols (also as object keys), cycles, `Map`, `Set`, `RegExp`, `ArrayBuffer`, `DataView`, invalid dates,
  * strings with lone surrogates and instances of other classes are a `FingerprintError` naming
  * the path (`params.options.callback`).
  *
@@ -121,6 +121,9 @@ function convertObject(object: object, path: string, options: CanonicalValueOpti
   }
   const prototype = Object.getPrototypeOf(object);
   if (prototype === Object.prototype || prototype === null) {
+    // JSON (and so the hash) would drop it: { [k]: 1 } and { [k]: 2 } would be one entry.
+    const symbol = Object.getOwnPropertySymbols(object).find((key) => Object.prototype.propertyIsEnumerable.call(object, key));
+    if (symbol !== undefined) return fail(options, path, `has a symbol key (${symbol.toString()}), which JSON cannot keep; use a string key`);
     const result: { [key: string]: JsonValue } = {};
     for (const key of Object.keys(object)) {
       const converted = convert((object as Record<string, unknown>)[key], childPath(path, key), options, ancestors);

@@ -23,6 +23,7 @@ import { checkGridFits, checkOutputFits } from './output-limits.js';
 import { committedOutputPath, rememberOutputFile } from './paths.js';
 import { readGrid } from '../raster/read-raster.js';
 import { isHit, judgeEntry, type Judged } from './recorded-check.js';
+import { assertUnchangedWhileComputed } from './parameter-drift.js';
 import { runProducer } from './run-producer.js';
 import { noteYielded, takeSiblingTurn } from './sibling-runs.js';
 import { resolveSpec } from './spec-resolution.js';
@@ -232,6 +233,7 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
     const { completedSpec, coOutputs } = await runComputation(main, () => runProducer(main));
     const { outputs, recording } = endComputation(identity.stateHash);
     ended = true;
+    assertUnchangedWhileComputed(instance, spec, identity);
     if (coOutputs.length > 0) noteYielded(instance);
     const produced = await collectOutputs(main, outputs, coOutputs, completedSpec, releases, startedAt);
     const recorded = await recording!.result(

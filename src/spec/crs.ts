@@ -28,7 +28,10 @@ export function validateCrs(value: unknown, what = 'crs'): string {
   }
   const crs = value.trim();
   if (AUTHORITY_CODE.test(crs)) {
-    const [authority, code] = crs.split(':') as [string, string];
+    const [authority, written] = crs.split(':') as [string, string];
+    // EPSG and ESRI codes are integers, as GDAL reads them: EPSG:032631 is EPSG:32631, and must hash alike.
+    const integerCodes = /^(EPSG|ESRI)$/i.test(authority);
+    const code = integerCodes ? written.replace(/(^|\+)0+(?=\d)/g, '$1') : written;
     const normalized = `${authority.toUpperCase()}:${code}`;
     // A compound code (`EPSG:32632+5773`) names a horizontal and a vertical CRS of one authority.
     for (const part of code.split('+')) checkKnown(authority, part, normalized, what);

@@ -65,6 +65,8 @@ describe('values that cannot be fingerprinted', () => {
   const cases: [string, unknown, RegExp][] = [
     ['a function', { options: { callback: () => 1 } }, /params\.options\.callback is a function .*static uses/],
     ['a symbol', { tag: Symbol('x') }, /params\.tag is a symbol/],
+    // JSON drops symbol keys: { [k]: 1 } and { [k]: 2 } would hash alike.
+    ['a symbol key', { options: { [Symbol('band')]: 2 } }, /params\.options has a symbol key \(Symbol\(band\)\), which JSON cannot keep; use a string key/],
     ['a Map', { lookup: new Map() }, /params\.lookup is a Map/],
     ['a Set', { ids: [1, new Set()] }, /params\.ids\[1\] is a Set/],
     ['a RegExp', { pattern: /x/ }, /params\.pattern is a RegExp/],

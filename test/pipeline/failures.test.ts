@@ -174,6 +174,33 @@ describe('bad inputs leave the store untouched', () => {
     expect(visibleEntries(cache.root)).toEqual([]);
   });
 
+  it('an instance changed while it is computed: nothing is committed under the key of its old values', async () => {
+    class Threshold extends Data {
+      constructor(public level: number) {
+        super();
+      }
+      override get ext() {
+        return 'json';
+      }
+      async _process() {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return new TextEncoder().encode(JSON.stringify({ level: this.level }));
+      }
+    }
+    register(Threshold);
+    const step = new Threshold(10);
+    const loading = load(step, SPEC);
+    await new Promise((resolve) => setTimeout(resolve, 25)); // keyed by level 10, now in _process
+    step.level = 20;
+    await expect(loading).rejects.toThrow(
+      /^Threshold changed while it was being computed for entry [0-9a-f]{12}: its parameter changed: level: 10 → 20; nothing was committed/,
+    );
+    expect(visibleEntries(cache.root)).toEqual([]);
+    // The entry of level 10 holds level 10's output, not the one computed with 20.
+    expect(await load(new Threshold(10), SPEC)).toEqual({ level: 10 });
+    expect(await load(new Threshold(20), SPEC)).toEqual({ level: 20 });
+  });
+
   it('_process that writes nothing', async () => {
     await expect(load(new WritesNothing(), SPEC)).rejects.toThrow(/WritesNothing produced no output: nothing was written to .*writes_nothing\.tif; write the result to this\.ensureProcessedPath\(spec\)/);
     expect(visibleEntries(cache.root)).toEqual([]);
