@@ -197,13 +197,20 @@ const nodeWorkspace: Workspace = {
   hashFile: sha256OfFile,
   readFileWithSha256,
   async openFile(path, mode) {
-    const handle = await open(path, mode === 'w' ? 'w+' : 'r');
+    const handle = await open(path, mode === 'w' ? 'w+' : 'r').catch((error: unknown) =>
+      Promise.reject(mode === 'w' ? new FileError(describeWriteFailure(path, error), path, { cause: error }) : error),
+    );
     return {
       read: (offset, length) => readAt(handle, offset, length),
       readInto: (offset, target) => readInto(handle, offset, target),
       async write(offset, bytes) {
         let written = 0;
-        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
+        try {
+          while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
+        } catch (error) {
+          // The tile compressor writes the entry's output here: a bare "ENOSPC ..., write" named no file.
+          throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+        }
       },
       close: () => handle.close(),
     };
