@@ -102,3 +102,13 @@ describe.skipIf(process.platform !== 'linux')('a full disk under the positioned 
     }
   });
 });
+
+describe('a name longer than the file system allows', () => {
+  it('names the file and says to shorten the class name its output is named after, not a bare "ENAMETOOLONG"', async () => {
+    const path = join(scratch, `${'long_'.repeat(60)}name.bin`);
+    const error = (await nodePlatform.workspace().writeFile(path, new Uint8Array(1)).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(
+      `cannot write ${path}: its name is longer than the file system allows (ENAMETOOLONG, usually 255 bytes a name); an output is named after its class, so give the class a shorter name (or choose a shorter cache root)`,
+    );
+  });
+});
