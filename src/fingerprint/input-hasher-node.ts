@@ -60,6 +60,7 @@ const MAX_VRT_BYTES = 64 * 1024 * 1024;
 export class NodeInputHasher implements InputHasher {
   private memo: Promise<Map<string, MemoEntry>> | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private warnedUnsaved = false;
   private readonly openRead: ((path: string) => AsyncIterable<Uint8Array>) | undefined;
   private readonly racyWindowMs: number;
   private readonly now: () => number;
@@ -138,7 +139,9 @@ export class NodeInputHasher implements InputHasher {
     const hashedAtMs = this.now();
     const sha256 = await this.digestFile(path);
     memo.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, sha256, hashedAtMs });
-    await this.saveMemo(memo);
+    // The memo only saves reading again: a cache on a read-only or full disk must not turn a
+    // digest just computed into a failure (a hit judged "input is gone", a load that throws).
+    await this.saveMemo(memo).catch((error: unknown) => this.warnUnsaved(error));
     return { id: path, size: stats.size, sha256 };
   }
 
@@ -151,6 +154,13 @@ export class NodeInputHasher implements InputHasher {
     } catch (error) {
       throw new FileError(`Cannot read the input file ${path}: ${(error as Error).message}.`, path, { cause: error });
     }
+  }
+
+  /** Says once per hasher that digests are not remembered, and why. */
+  private warnUnsaved(error: unknown): void {
+    if (this.warnedUnsaved) return;
+    this.warnedUnsaved = true;
+    console.warn(`geodata: warning: ${(error as Error).message} Input files are read again by each run until it can be written.`);
   }
 
   private loadMemo(): Promise<Map<string, MemoEntry>> {

@@ -13,7 +13,7 @@ import type { H5Wasm } from '../formats/hdf5-file.js';
 import { registerTiffDecoders } from '../formats/tiff-decoders.js';
 import { nodeImageCodecs } from './codecs-node.js';
 import type { AsyncContext, Platform, SvgDocument, Workspace } from '../platform.js';
-import { describeWriteFailure } from '../store/fs-errors-node.js';
+import { describeWriteFailure, errorCode } from '../store/fs-errors-node.js';
 import { fsStore } from '../store/node.js';
 import { nameOwnerIsGone, threadOwnerTag } from '../store/process-owner-node.js';
 import { nodeDeflateCodec, useNativeDeflate } from './deflate-node.js';
@@ -108,11 +108,37 @@ function processTempFolder(): string {
     // runs its exit handler, and only the name tells a later process that the folder is debris.
     // A worker_thread's folder also names its OS thread: a terminated worker runs no exit handler
     // either, and its process lives on.
-    const folder = mkdtempSync(join(tmpdir(), `geodata-${threadOwnerTag()}-`));
+    const folder = makeTempFolder(tmpdir());
     privateTemp = folder;
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   }
   return privateTemp;
+}
+
+/** A fresh folder of this process's in `parent`; a FileError naming the folder and TMPDIR when it cannot be made. */
+function makeTempFolder(parent: string): string {
+  try {
+    return mkdtempSync(join(parent, `geodata-${threadOwnerTag()}-`));
+  } catch (error) {
+    // Every computation records its reads here: a bare "EROFS ..., mkdtemp" or "ENOENT" named
+    // neither the temporary folder's origin (TMPDIR) nor what to do.
+    const code = errorCode(error);
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'ENOTDIR'
+          ? 'it is not a folder'
+          : code === 'ENOSPC' || code === 'EDQUOT'
+          ? `its disk is full (${code})`
+          : code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+            ? `it is read-only for this process (${code})`
+            : (error as Error).message;
+    throw new FileError(
+      `cannot create geodata's temporary folder in ${parent} (the system's temporary folder, from TMPDIR): ${why}; set TMPDIR to a writable folder`,
+      parent,
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -197,13 +223,20 @@ const nodeWorkspace: Workspace = {
   hashFile: sha256OfFile,
   readFileWithSha256,
   async openFile(path, mode) {
-    const handle = await open(path, mode === 'w' ? 'w+' : 'r');
+    const handle = await open(path, mode === 'w' ? 'w+' : 'r').catch((error: unknown) =>
+      Promise.reject(mode === 'w' ? new FileError(describeWriteFailure(path, error), path, { cause: error }) : error),
+    );
     return {
       read: (offset, length) => readAt(handle, offset, length),
       readInto: (offset, target) => readInto(handle, offset, target),
       async write(offset, bytes) {
         let written = 0;
-        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
+        try {
+          while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
+        } catch (error) {
+          // The tile compressor writes the entry's output here: a bare "ENOSPC ..., write" named no file.
+          throw new FileError(describeWriteFailure(path, error), path, { cause: error });
+        }
       },
       close: () => handle.close(),
     };

@@ -75,6 +75,8 @@ export function describeWriteFailure(path: string, cause: unknown): string {
   const detail = cause instanceof Error ? cause.message : String(cause);
   if (code === 'ENOSPC') return `cannot write ${path}: the disk is full (ENOSPC); free space (for example with geodata clean-cache) or choose a cache root on a larger disk`;
   if (code === 'EDQUOT') return `cannot write ${path}: the disk quota is exhausted (EDQUOT); free space or choose another cache root`;
+  // Outputs are named after their class: a long class name is the usual cause.
+  if (code === 'ENAMETOOLONG') return `cannot write ${path}: its name is longer than the file system allows (ENAMETOOLONG, usually 255 bytes a name); an output is named after its class, so give the class a shorter name (or choose a shorter cache root)`;
   const readOnly = code ? readOnlyReason(path) : undefined;
   if (readOnly) return `cannot write ${path}: ${readOnly}`;
   return `cannot write ${path}: ${detail}`;

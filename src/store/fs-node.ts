@@ -1,6 +1,6 @@
 // Node only: the filesystem store adapter. Never import this from code the browser entry reaches.
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { InvalidInputError, StoreError } from '../errors.js';
 import { errorCode, fsStoreError, isMissing } from './fs-errors-node.js';
@@ -271,11 +271,18 @@ export function fsStore(options: FsStoreOptions): FsStore {
       }
       try {
         await mkdir(dirname(target), { recursive: true });
+      } catch (error) {
+        throw fail(`create the folder for`, `${key}/`, error);
+      }
+      try {
         // rename() of a folder is atomic and refuses a non-empty target, which is the check we want.
         await rename(source, target);
       } catch (error) {
         const code = errorCode(error);
-        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && commitOptions.replace) {
+        // A file where the entry's folder goes (ENOTDIR) is in the way like an old entry: replaced
+        // too, or every later run of this entry would fail until someone removed it by hand.
+        const fileInTheWay = code === 'ENOTDIR' && (await lstat(target).then((s) => !s.isDirectory(), () => false));
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST' || fileInTheWay) && commitOptions.replace) {
           await replaceFolder(source, target, key);
           return;
         }

@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync, utimesSync, writeF
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileError } from '../../src/errors.js';
 import { NodeInputHasher } from '../../src/fingerprint/input-hasher-node.js';
 
@@ -102,6 +102,25 @@ describe('NodeInputHasher', () => {
     writeFileSync(memo, '{ not json');
     expect((await new NodeInputHasher(memo, { now: later }).hash(file)).sha256).toBe(sha256('heights'));
     expect(JSON.parse(readFileSync(memo, 'utf8')).format_version).toBe(1);
+  });
+
+  it('hashes inputs when its memo cannot be written (a cache on a read-only or full disk), warning once', async () => {
+    const file = join(dir, 'elevation.tif');
+    writeFileSync(file, 'heights');
+    writeFileSync(join(dir, 'source'), 'a file where the memo folder should be');
+    const memo = join(dir, 'source', 'input-digests.json');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const hasher = new NodeInputHasher(memo, { now: later });
+      expect((await hasher.hash(file)).sha256).toBe(sha256('heights'));
+      writeFileSync(file, 'new heights');
+      expect((await hasher.hash(file)).sha256).toBe(sha256('new heights'));
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+        expect.stringMatching(new RegExp(`^geodata: warning: Cannot write the input digest memo ${memo}: .*\\. Check that its folder is writable\\. Input files are read again by each run until it can be written\\.$`)),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('merges its memo with entries another process wrote meanwhile', async () => {

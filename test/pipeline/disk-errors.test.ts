@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Data, SpatialSpec, getConfig, load, register } from '../../src/node.js';
 import { fsStore } from '../../src/store/node.js';
+import { nodePlatform } from '../../src/node/platform-node.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 2], shape: [2, 2] });
 
@@ -86,5 +87,28 @@ describe.skipIf(!MOUNTS)('errors of full and read-only disks', () => {
     } finally {
       execFileSync('chattr', ['-i', join(root, 'data_processed', 'ab12')]);
     }
+  });
+});
+
+// /dev/full answers every write with ENOSPC: a full disk without mounting anything.
+describe.skipIf(process.platform !== 'linux')('a full disk under the positioned writes of compressed GeoTIFFs', () => {
+  it('names the file and says the disk is full, not a bare "ENOSPC: no space left on device, write"', async () => {
+    const file = await nodePlatform.workspace().openFile!('/dev/full', 'w');
+    try {
+      const error = (await file.write(0, new Uint8Array(4096)).catch((e: Error) => e)) as Error;
+      expect(error.message).toBe('cannot write /dev/full: the disk is full (ENOSPC); free space (for example with geodata clean-cache) or choose a cache root on a larger disk');
+    } finally {
+      await file.close();
+    }
+  });
+});
+
+describe('a name longer than the file system allows', () => {
+  it('names the file and says to shorten the class name its output is named after, not a bare "ENAMETOOLONG"', async () => {
+    const path = join(scratch, `${'long_'.repeat(60)}name.bin`);
+    const error = (await nodePlatform.workspace().writeFile(path, new Uint8Array(1)).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(
+      `cannot write ${path}: its name is longer than the file system allows (ENAMETOOLONG, usually 255 bytes a name); an output is named after its class, so give the class a shorter name (or choose a shorter cache root)`,
+    );
   });
 });

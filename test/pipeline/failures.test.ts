@@ -276,4 +276,16 @@ describe('entries hold only their own files', () => {
     const raster = await load<Raster>(new Four(), SPEC);
     expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
   });
+
+  it('recomputes an entry whose folder is a file, replacing the file, instead of failing at every commit with ENOTDIR', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const entry = await process(new Four(), SPEC);
+    const folder = join(cache.root, 'data_processed', entry.stateHash);
+    rmSync(folder, { recursive: true });
+    writeFileSync(folder, 'not an entry');
+    const raster = await load<Raster>(new Four(), SPEC);
+    expect(Array.from(raster.bands[0]!)).toEqual([1, 2, 3, 4]);
+    expect(readdirSync(folder).sort()).toEqual(['four.tif', 'meta.json', 'parameters.json', 'spec.json']);
+    expect(readdirSync(join(cache.root, '.staging'))).toEqual([]);
+  });
 });
