@@ -126,7 +126,7 @@ export function browserGdalLoader(assets: GdalAssets): GdalModuleLoader {
     async load() {
       const js = assets.js;
       const paths = { wasm: absoluteUrl(assets.wasm), data: absoluteUrl(assets.data) };
-      await checkGdalAssets(paths);
+      await checkGdalAssets(js ? { ...paths, js: absoluteUrl(js) } : paths);
       const init = await keepingWorkerOnMessage(() => (js ? initFromScript(absoluteUrl(js)) : initFromBundle()));
       const config: GdalJsConfig = {
         paths,

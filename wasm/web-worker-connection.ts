@@ -1,5 +1,6 @@
 import { ConfigError } from '../src/errors.js';
 import { resolveGdalAssets, type GdalAssets } from './assets.js';
+import { CROSS_ORIGIN_HINT, isCrossOriginScript, startCrossOriginWorker, startModuleWorker } from './module-worker.js';
 import type { CallOptions } from './engine.js';
 import type { GdalWarning } from './gdal-call.js';
 import {
@@ -46,6 +47,8 @@ interface Pending {
 }
 
 function defaultWorker(): Worker {
+  // Next to geodata's module, which may be on another origin (a bundle imported from a CDN).
+  if (isCrossOriginScript(new URL('./engine-worker.js', import.meta.url))) return startCrossOriginWorker(new URL('./engine-worker.js', import.meta.url));
   return new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
 }
 
@@ -118,17 +121,19 @@ export function connectWorker(options: ConnectionOptions): WorkerConnection {
     let started: Worker;
     try {
       const source = options.worker ?? defaultWorker;
-      started = typeof source === 'function' ? source() : new Worker(source, { type: 'module' });
+      started = typeof source === 'function' ? source() : startModuleWorker(source);
     } catch (error) {
       throw new ConfigError(`cannot start ${describeWorker(options.worker)}: ${(error as Error).message}; pass createWorkerEngine({ worker }) the URL of the built engine-worker.js`, { cause: error });
     }
+    const scriptUrl = options.worker ?? new URL('./engine-worker.js', import.meta.url);
+    const crossOrigin = typeof scriptUrl !== 'function' && isCrossOriginScript(scriptUrl);
     started.addEventListener('message', onMessage);
     started.addEventListener('error', (event) => {
       // A script that fails to load or evaluate: nothing queued will ever be answered.
       event.preventDefault();
       if (worker === started) worker = undefined;
       started.terminate();
-      failAll(new ConfigError(`${describeWorker(options.worker)} failed: ${event.message || 'it could not be loaded (wrong URL, or not served as JavaScript)'}; ${WORKER_REMEDY}`));
+      failAll(new ConfigError(`${describeWorker(options.worker)} failed: ${event.message || `it could not be loaded (wrong URL, or not served as JavaScript${crossOrigin ? `; ${CROSS_ORIGIN_HINT}` : ''})`}; ${WORKER_REMEDY}`));
     });
     started.addEventListener('messageerror', () => failAll(new ConfigError('a message from the GDAL worker could not be read (structured clone failed)')));
     const init: InitMessage = { type: 'init', assets: options.assets, warnings: Boolean(options.onWarning) };

@@ -5,6 +5,7 @@ import { renderRasterHere, type RenderPngOptions } from '../render/render-raster
 import { copyInSlices, isTypedArray } from '../copy-in-slices.js';
 import { decodeInSlices } from '../decode-in-slices.js';
 import { atCaller, deserializeError } from '../../wasm/worker-protocol.js';
+import { isCrossOriginScript, startCrossOriginWorker, startModuleWorker } from '../../wasm/module-worker.js';
 import type { ComputeRequest, ComputeResponse, ComputeWork } from './compute-protocol.js';
 
 /** Where the compute worker comes from (see `configureComputeWorker`). */
@@ -32,6 +33,8 @@ export interface ComputeWorker {
 }
 
 function defaultWorker(): Worker {
+  // Next to geodata's module, which may be on another origin (a bundle imported from a CDN).
+  if (isCrossOriginScript(new URL('./compute-worker.js', import.meta.url))) return startCrossOriginWorker(new URL('./compute-worker.js', import.meta.url));
   return new Worker(new URL('./compute-worker.js', import.meta.url), { type: 'module' });
 }
 
@@ -64,7 +67,7 @@ export function createComputeWorker(options: ComputeWorkerOptions = {}): Compute
     if (worker) return worker;
     try {
       const source = options.worker || defaultWorker;
-      worker = typeof source === 'function' ? source() : new Worker(source, { type: 'module' });
+      worker = typeof source === 'function' ? source() : startModuleWorker(source);
     } catch (error) {
       giveUp((error as Error).message);
       return undefined;

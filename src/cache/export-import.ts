@@ -47,6 +47,12 @@ export interface ExportedEntry {
  * @example const bytes = await exportEntries(['68107b', 'a1b2c3']);
  */
 export async function exportEntries(selection: string | readonly string[], options: ExportOptions = {}): Promise<Uint8Array> {
+  // Plain JavaScript (a notebook cell) can call it with nothing, or one entry's object.
+  if (typeof selection !== 'string' && !Array.isArray(selection)) {
+    throw new InvalidInputError(
+      `exportEntries takes a state hash, a hash prefix or a list of them, not ${describeValue(selection)}; to export every entry: exportEntries((await entries()).map((entry) => entry.stateHash))`,
+    );
+  }
   const prefixes = typeof selection === 'string' ? [selection] : [...selection];
   if (prefixes.length === 0) throw new InvalidInputError('exportEntries needs at least one state hash or hash prefix');
   const store = options.store ?? getConfig().store;

@@ -1,4 +1,5 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
+import { openObjectStore } from './idb-connection.js';
 import { StoreError } from '../errors.js';
 import { createInProcessLock, watchLimits, type LockingStoreAdapter, type LockOptions } from './in-process-lock.js';
 import { checkBytes, checkPrefix, keySegments } from './key.js';
@@ -33,7 +34,7 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): LockingStor
   const dbName = options.dbName ?? 'geodata';
   const storeName = options.storeName ?? 'cache';
   const name = storeName === 'cache' ? `indexeddb:${dbName}` : `indexeddb:${dbName}/${storeName}`;
-  const use: UseStore = createStore(dbName, storeName);
+  const use: UseStore = openObjectStore(dbName, storeName);
   const inProcess = createInProcessLock();
 
   const run = async <T>(action: string, key: string, mode: IDBTransactionMode, body: (store: IDBObjectStore) => T | PromiseLike<T>): Promise<T> => {

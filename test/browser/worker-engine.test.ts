@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ const PAGE = {
     '/gdal/gdal3WebAssembly.data': path.join(GDAL_DIST, 'gdal3WebAssembly.data'),
     ...(HAS_DATA ? { '/data/elev_vinschgau.tif': sample('elev_vinschgau.tif') } : {}),
   },
+  // gdal3.js under a name the server types (from the URL) as application/octet-stream.
+  files: { '/gdal/gdal3.js.bin': readFileSync(path.join(GDAL_DIST, 'gdal3.js')) },
 };
 
 type Kind = 'worker' | 'main-thread';
@@ -39,7 +42,7 @@ interface Hooks {
   failures(kind: Kind): Promise<Failure[]>;
   roundTrip(): Promise<unknown>;
   missingWorker(): Promise<{ name: string; message?: string }>;
-  missingAssets(which: 'wasm' | 'data' | 'html'): Promise<{ name: string; message?: string }>;
+  missingAssets(which: 'wasm' | 'data' | 'html' | 'js' | 'js-type'): Promise<{ name: string; message?: string }>;
 }
 
 /** Calls one of the fixture's functions in a fresh page. */
@@ -115,5 +118,17 @@ describe.skipIf(!HAS_CHROMIUM)(`the worker engine in headless Chromium${HAS_CHRO
     expect(data.message!).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/nowhere/gdal3WebAssembly\\.data: the server answered HTTP 404`));
     const html = await inPage('missingAssets', 'html');
     expect(html.message!).toMatch(new RegExp(`^cannot load GDAL's data file gdal3WebAssembly\\.data from ${origin}/: the server answered an HTML page \\(HTTP 200, text/html`));
+  });
+
+  it('names the URL, the HTTP status or media type, and the remedy when gdal3.js itself is not served as a script', async () => {
+    const origin = /http:\/\/127\.0\.0\.1:\d+/.source;
+    const missing = await inPage('missingAssets', 'js');
+    expect(missing.name).toBe('ConfigError');
+    expect(missing.message!).toMatch(new RegExp(`^cannot load GDAL's loader script gdal3\\.js from ${origin}/nowhere/gdal3\\.js: the server answered HTTP 404 Not Found; serve gdal3\\.js's files there`));
+    const mistyped = await inPage('missingAssets', 'js-type');
+    expect(mistyped.name).toBe('ConfigError');
+    expect(mistyped.message!).toMatch(
+      new RegExp(`^cannot load GDAL's loader script gdal3\\.js from ${origin}/gdal/gdal3\\.js\\.bin: the server sends it as application/octet-stream, and browsers run a script only when it is served as JavaScript; serve \\.js files as text/javascript$`),
+    );
   });
 });

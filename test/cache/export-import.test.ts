@@ -42,6 +42,13 @@ describe('exportEntries and importArchive', () => {
     return { archive, constant, min: max.meta.co_outputs[0]!, chart };
   }
 
+  it('says what it takes, and how to export everything, when called from plain JavaScript with no selection or an entry object', async () => {
+    const hint = 'to export every entry: exportEntries((await entries()).map((entry) => entry.stateHash))';
+    const call = exportEntries as (selection?: unknown) => Promise<Uint8Array>;
+    await expect(call()).rejects.toThrow(new InvalidInputError(`exportEntries takes a state hash, a hash prefix or a list of them, not undefined; ${hint}`));
+    await expect(call({ stateHash: 'ab12' })).rejects.toThrow(InvalidInputError);
+  });
+
   it('imports into an empty cache where loading is then a hit, with the code that made the entries', async () => {
     const { archive, constant, min, chart } = await exportSample();
     const root = switchToEmptyRoot();

@@ -131,4 +131,22 @@ describe('indexedDbStore', () => {
     const other = indexedDbStore({ dbName, storeName: 'second' });
     await expect(other.get('k')).rejects.toThrow(/NotFoundError.*use another dbName/);
   });
+
+  it('lets the page delete its database (a "clear the cache" button, another tab), then starts an empty one', async () => {
+    const dbName = freshDbName();
+    const store = indexedDbStore({ dbName });
+    await store.set('data_processed/ab12/meta.json', bytes(1, 2));
+    const outcome = await new Promise<string>((resolve) => {
+      const request = indexedDB.deleteDatabase(dbName);
+      let blocked = false;
+      request.onblocked = () => (blocked = true);
+      request.onsuccess = () => resolve(blocked ? 'deleted after being blocked' : 'deleted');
+      request.onerror = () => resolve(`failed: ${request.error?.message}`);
+      setTimeout(() => resolve(blocked ? 'still blocked after 2 s' : 'still pending after 2 s'), 2000);
+    });
+    expect(outcome).toBe('deleted');
+    expect(await store.keys('')).toEqual([]);
+    await store.set('data_processed/cd34/meta.json', bytes(3));
+    expect(await store.get('data_processed/cd34/meta.json')).toEqual(bytes(3));
+  });
 });
