@@ -30,10 +30,13 @@ export const GDAL_ASSET_FILES = {
  */
 export function defaultGdalAssets(): GdalAssets {
   // Literal strings, not templates: Vite reads a template here as a glob and copies the whole
-  // folder into builds. Resolved at run time (the application stages the files), hence the ignore.
+  // folder into builds. Resolved at run time (the application stages the files), hence the
+  // ignores: webpack takes every URL made of a literal relative path and `import.meta.url` for a
+  // file of the package, and fails the build when it is not beside this module (it is in
+  // gdal3.js's package).
   return {
-    wasm: new URL(/* @vite-ignore */ './gdal3WebAssembly.wasm', import.meta.url),
-    data: new URL(/* @vite-ignore */ './gdal3WebAssembly.data', import.meta.url),
+    wasm: new URL(/* @vite-ignore */ /* webpackIgnore: true */ './gdal3WebAssembly.wasm', import.meta.url),
+    data: new URL(/* @vite-ignore */ /* webpackIgnore: true */ './gdal3WebAssembly.data', import.meta.url),
   };
 }
 

@@ -93,7 +93,9 @@ export class ClassRegistry {
     if (!name) {
       throw new FingerprintError(
         'register() got an anonymous class: give it a name (`class ElevationLoader extends Data {…}`); ' +
-          'the name is how other classes refer to it.',
+          'the name is how other classes refer to it. A class named in your source lost its name to ' +
+          "the bundler (Rollup's tree-shaking removes it from tsc's TC39 decorator output): bundle " +
+          'with esbuild or Vite, which keep it.',
       );
     }
     const existing = this.byName.get(name);

@@ -90,6 +90,17 @@ describe('register', () => {
     expect(() => register(42 as unknown as () => void, undefined, registry)).toThrow(/expects a class, got 42/);
   });
 
+  it('says of an anonymous class that a bundler may have removed the name its source gave it', () => {
+    // Rollup's output of tsc's TC39 decorators: `var Elevation = class ...` dropped, the class left unnamed.
+    expect(() => register(evaluate('class extends Object {}'), decoratorContext(''), new ClassRegistry())).toThrow(
+      new FingerprintError(
+        'register() got an anonymous class: give it a name (`class ElevationLoader extends Data {…}`); the name is how other ' +
+          "classes refer to it. A class named in your source lost its name to the bundler (Rollup's tree-shaking removes it " +
+          "from tsc's TC39 decorator output): bundle with esbuild or Vite, which keep it.",
+      ),
+    );
+  });
+
   it('unregisters by name or class, so an edited class can be registered', () => {
     const registry = new ClassRegistry();
     register(evaluate('class Slope { run() { return 1; } }'), undefined, registry);

@@ -61,6 +61,33 @@ describe('the package', () => {
     expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
   });
 
+  it('names no file beside a browser module by `new URL(literal, import.meta.url)` that the package lacks, unless bundlers are told to ignore it', async () => {
+    // webpack 5 resolves every such URL as a file of the package at build time and fails the
+    // build ("Can't resolve './gdal3WebAssembly.wasm'") when it is missing; Vite copies it.
+    const result = await build({
+      entryPoints: [join(REPO, 'dist/src/browser.js')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      external: ['gdal3.js', 'h5wasm'],
+      logLevel: 'silent',
+    });
+    const ownModules = Object.keys(result.metafile!.inputs).filter((input) => input.startsWith('dist/'));
+    expect(ownModules.length).toBeGreaterThan(100);
+    const assetUrl = /new URL\(\s*((?:\/\*[^*]*\*\/\s*)*)(['"])(\.{1,2}\/[^'"]+)\2\s*,\s*import\.meta\.url\s*\)/g;
+    const missing: string[] = [];
+    for (const input of ownModules) {
+      const path = join(process.cwd(), input);
+      for (const [, comments, , file] of readFileSync(path, 'utf8').matchAll(assetUrl)) {
+        if (comments!.includes('webpackIgnore: true')) continue;
+        if (!existsSync(join(path, '..', file!))) missing.push(`${input}: ${file}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   /**
    * What a bundler picks for `import { load } from 'geodata'` by the export conditions, from a
    * module inside the package (a self-reference, resolved through package.json's exports as an

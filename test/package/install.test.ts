@@ -139,6 +139,15 @@ describe('geodata packed, and installed from the tarball into a new project', ()
     expect(checked.code).toBe(0);
   });
 
+  it("type-checks a Node module under moduleResolution bundler with customConditions ['node'], as the README says, and not without it", () => {
+    // TypeScript's bundler resolution sets neither `node` nor `browser`: 'geodata' is the browser entry's types.
+    const checked = packed.node([TSC, '-p', 'tsconfig.bundler.json']);
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    const withoutCondition = packed.node([TSC, '-p', 'tsconfig.bundler.json', '--customConditions', 'browser']);
+    expect(withoutCondition.stdout).toContain("Module '\"geodata\"' has no exported member 'showProgress'.");
+  });
+
   describe('a pipeline, run in the project', () => {
     let underTsx: Produced[];
     beforeAll(() => {
