@@ -3,6 +3,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPathSpecifier, type ModuleReader, type ModuleText, type PackageId, packageName } from './module-reader.js';
+import { tsconfigPathTargets } from './tsconfig-paths.js';
 
 const SCRIPT = /\.(?:[cm]?js|jsx)$/;
 const TYPESCRIPT_FOR = ['.ts', '.tsx', '.mts', '.cts'];
@@ -12,7 +13,8 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.jsx'];
  * Reads modules from this machine's files, synchronously, each once per modification: what the
  * stack at `register` points to (a TypeScript source under tsx or vitest, compiled JavaScript
  * under plain node, a bundle). Imports resolve as TypeScript's NodeNext does (`./x.js` may be
- * `./x.ts`); packages are named with the version of the package.json Node would find, except a package
+ * `./x.ts`), bare ones through the nearest tsconfig.json's `paths` first (tsx resolves them);
+ * packages are named with the version of the package.json Node would find, except a package
  * whose folder in node_modules links to a folder outside any node_modules (npm workspaces,
  * `npm link`, a `file:` folder): its files are the project's own, edited without a new version.
  *
@@ -65,14 +67,16 @@ export class NodeModuleReader implements ModuleReader {
   }
 
   /**
-   * The file a bare specifier names when it is code of the project: a package linked into
-   * node_modules from outside any node_modules; undefined for an installed package (known by its
-   * version) and for what cannot be found.
+   * The file a bare specifier names when it is code of the project: a tsconfig `paths` alias
+   * (TypeScript tries them before node_modules), or a package linked into node_modules from
+   * outside any node_modules; undefined for an installed package (known by its version) and for
+   * what cannot be found.
    */
   #bareModule(specifier: string, dir: string): string | undefined {
     const key = `${dir}\u0000${specifier}`;
     if (!this.#bare.has(key)) {
-      this.#bare.set(key, linkedPackageFile(specifier, dir));
+      const aliased = tsconfigPathTargets(specifier, dir)?.map(moduleFile).find((file) => file !== undefined);
+      this.#bare.set(key, aliased ?? linkedPackageFile(specifier, dir));
     }
     return this.#bare.get(key);
   }

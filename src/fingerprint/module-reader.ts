@@ -25,7 +25,8 @@ export interface ModuleReader {
   read(url: string): ModuleText | undefined;
   /**
    * The module a relative or absolute `specifier`, or a bare one that maps to a file of the
-   * project (a subpath import `#helpers`, a package linked from outside node_modules), names,
+   * project (a subpath import `#helpers`, a tsconfig `paths` alias, a package linked from outside
+   * node_modules), names,
    * imported from `from`; undefined when there is none (an installed package: `packageOf`).
    */
   resolveImport(specifier: string, from: string): string | undefined;

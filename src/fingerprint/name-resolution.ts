@@ -186,8 +186,8 @@ export class NameResolver {
 
   /**
    * Whether `specifier` names a module file rather than a package: a path or URL, or a bare
-   * specifier the reader maps to a file of the project (a subpath import `#helpers`, a package
-   * linked from outside node_modules such as an npm workspace).
+   * specifier the reader maps to a file of the project (a subpath import `#helpers`, a tsconfig
+   * `paths` alias, a package linked from outside node_modules such as an npm workspace).
    */
   private isModuleSpecifier(module: ParsedModule, specifier: string): boolean {
     return isPathSpecifier(specifier) || (!this.isLibraryPackage(module, specifier) && this.reader.resolveImport(specifier, module.url) !== undefined);
