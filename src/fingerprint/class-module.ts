@@ -46,9 +46,21 @@ export function locateClass(cls: Code, where: string | RegistrationSite | undefi
   const at = offset();
   if (at === undefined) return undefined;
   const target = resolver.resolve(module, scopeAt(module, at), cls.name);
-  if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return undefined;
+  if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return module.typescript ? onlyClassNamed(module, cls.name) : undefined;
   if (!target.module.typescript) return byText(target.module, text, () => target.node.start as number);
   return { module: target.module, node: target.node, scope: target.scope };
+}
+
+/**
+ * The one class of a TypeScript module written with `name` (`export const Step = register(class
+ * Step extends Data {…})`: the name resolves to the call, not to the class); undefined when
+ * none or several are.
+ */
+function onlyClassNamed(module: ParsedModule, name: string): ClassLocation | undefined {
+  const named = module.classes.filter((node) => node.id?.name === name);
+  if (named.length !== 1) return undefined;
+  const node = named[0]!;
+  return { module, node, scope: scopeAt(module, node.start as number) };
 }
 
 // The classes of a module by the length of their text, in source order: a class's text is then
