@@ -81,7 +81,13 @@ function convert(value: unknown, path: string, options: CanonicalValueOptions, a
     case 'bigint':
       return { $bigint: value.toString() };
     case 'function':
-      return fail(options, path, `is a function (${value.name || 'anonymous'}); to depend on code, declare it in \`static uses = { … }\``);
+      // Declaring the function in `uses` makes the class depend on its code, but the parameter
+      // would still hold a function; an `_` property would leave the choice out of the state hash.
+      return fail(
+        options,
+        path,
+        `is a function (${value.name || 'anonymous'}), which has no value to save with the entry; keep functions out of the parameters: take a string naming which helper to call (\`mode = 'double'\`), and declare the helpers the class calls in \`static uses = { … }\``,
+      );
     case 'symbol':
       return fail(options, path, `is a symbol (${value.toString()}), which has no stable value`);
   }

@@ -48,7 +48,7 @@ export function locateClass(cls: Code, where: string | RegistrationSite | undefi
   const at = offset();
   if (at === undefined) return undefined;
   const target = resolver.resolve(module, scopeAt(module, at), cls.name);
-  if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return undefined;
+  if (target.kind !== 'code' || !CLASS_NODES.has(target.node.type)) return module.typescript ? onlyClassNamed(module, cls.name) : undefined;
   const location = { module: target.module, node: target.node, scope: target.scope };
   if (!target.module.typescript) return byText(target.module, text, () => target.node.start as number) ?? (sameCode(location, text, cls.name) ? location : undefined);
   return location;
@@ -68,6 +68,18 @@ function sameCode(location: ClassLocation, text: string, name: string): boolean 
     if (error instanceof FingerprintError) return false;
     throw error;
   }
+}
+
+/**
+ * The one class of a TypeScript module written with `name` (`export const Step = register(class
+ * Step extends Data {…})`: the name resolves to the call, not to the class); undefined when
+ * none or several are.
+ */
+function onlyClassNamed(module: ParsedModule, name: string): ClassLocation | undefined {
+  const named = module.classes.filter((node) => node.id?.name === name);
+  if (named.length !== 1) return undefined;
+  const node = named[0]!;
+  return { module, node, scope: scopeAt(module, node.start as number) };
 }
 
 // The classes of a module by the length of their text, in source order: a class's text is then

@@ -271,8 +271,11 @@ const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFu
 class ScopeBuilder {
   readonly root: Scope;
   readonly classes: AstNode[] = [];
+  /** The names that call `require`: `require` itself and top-level `createRequire(…)` results. */
+  private readonly requireNames: Set<string>;
 
   constructor(program: AstNode) {
+    this.requireNames = requireFunctionNames(program);
     this.root = { start: program.start as number, end: program.end as number, parent: undefined, children: [], bindings: NO_BINDINGS };
     this.declareStatements(program.body as AstNode[], this.root, true);
     for (const statement of program.body as AstNode[]) this.visit(statement, this.root);
@@ -321,10 +324,19 @@ class ScopeBuilder {
   private declareVariables(declaration: AstNode, scope: Scope): void {
     if (declaration.declare) return;
     for (const declarator of declaration.declarations as AstNode[]) {
-      const specifier = requiredModule(declarator.init as AstNode | null);
+      const init = declarator.init as AstNode | null;
+      const specifier = requiredModule(init, this.requireNames);
+      // `const { kernel } = require('./h.cjs')` and `require('./h.cjs').kernel` (a CommonJS helper
+      // required from ESM through createRequire) import `kernel`, as `import { kernel }` does.
+      const requiredMembers = specifier !== undefined ? requiredPatternMembers(declarator.id as AstNode) : undefined;
+      const requiredMember = init?.type === 'MemberExpression' && !init.computed ? requiredModule(init.object as AstNode, this.requireNames) : undefined;
       for (const name of patternNames(declarator.id as AstNode)) {
         if (specifier !== undefined && declarator.id.type === 'Identifier') this.bind(scope, name, { kind: 'namespace', node: declarator, specifier });
-        else this.bind(scope, name, { kind: 'variable', node: declarator, declarationKind: declaration.kind as string });
+        else if (specifier !== undefined && requiredMembers?.has(name)) {
+          this.bind(scope, name, { kind: 'import', node: declarator, specifier, imported: requiredMembers.get(name)! });
+        } else if (requiredMember !== undefined && declarator.id.type === 'Identifier') {
+          this.bind(scope, name, { kind: 'import', node: declarator, specifier: requiredMember, imported: init!.property.name as string });
+        } else this.bind(scope, name, { kind: 'variable', node: declarator, declarationKind: declaration.kind as string });
       }
     }
   }
@@ -502,18 +514,55 @@ export function patternNames(pattern: AstNode): string[] {
 }
 
 /**
- * The module a compiler's CommonJS import requires: `require("./x")`, also wrapped as tsc
- * (`__importDefault(…)`, `__importStar(…)`) and esbuild (`__toESM(…)`) write it.
+ * The names an object pattern takes from a required module, each with the member it takes
+ * (`{ kernel, scale: s }` → kernel → kernel, s → scale); undefined for any other pattern, and
+ * without names bound through defaults, nesting or a rest element (their values are not one export).
  */
-function requiredModule(init: AstNode | null): string | undefined {
+function requiredPatternMembers(pattern: AstNode): Map<string, string> | undefined {
+  if (pattern.type !== 'ObjectPattern') return undefined;
+  const members = new Map<string, string>();
+  for (const property of pattern.properties as AstNode[]) {
+    if (property.type !== 'Property' || property.computed || property.value.type !== 'Identifier') continue;
+    const member = moduleExportName(property.key as AstNode);
+    if (member !== undefined) members.set(property.value.name as string, member);
+  }
+  return members;
+}
+
+/**
+ * The module a CommonJS import requires: `require("./x")`, also wrapped as tsc
+ * (`__importDefault(…)`, `__importStar(…)`) and esbuild (`__toESM(…)`) write it, and from ESM
+ * through `createRequire` (`const req = createRequire(import.meta.url); req('./x.cjs')`, or
+ * `createRequire(import.meta.url)('./x.cjs')`).
+ */
+function requiredModule(init: AstNode | null, requireNames: ReadonlySet<string>): string | undefined {
   let node = init;
   while (node?.type === 'CallExpression' && node.callee.type === 'Identifier' && /^__(?:importDefault|importStar|toESM)$/.test(node.callee.name as string)) {
     node = node.arguments[0] as AstNode;
   }
-  if (node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal') {
-    return String(node.arguments[0].value);
+  if (node?.type !== 'CallExpression' || node.arguments[0]?.type !== 'Literal') return undefined;
+  const callee = node.callee as AstNode;
+  const requires = (callee.type === 'Identifier' && requireNames.has(callee.name as string)) || isCreateRequire(callee);
+  return requires ? String(node.arguments[0].value) : undefined;
+}
+
+/** `require`, and the top-level constants holding `createRequire(…)`. */
+function requireFunctionNames(program: AstNode): Set<string> {
+  const names = new Set(['require']);
+  for (const statement of program.body as AstNode[]) {
+    if (statement.type !== 'VariableDeclaration' || statement.kind !== 'const') continue;
+    for (const declarator of statement.declarations as AstNode[]) {
+      if (declarator.id.type === 'Identifier' && isCreateRequire(declarator.init as AstNode | null)) names.add(declarator.id.name as string);
+    }
   }
-  return undefined;
+  return names;
+}
+
+/** A call of Node's `createRequire` (`createRequire(…)`, `module.createRequire(…)`). */
+function isCreateRequire(node: AstNode | null): boolean {
+  if (node?.type !== 'CallExpression') return false;
+  const callee = node.callee as AstNode;
+  return (callee.type === 'Identifier' && callee.name === 'createRequire') || (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === 'createRequire');
 }
 
 function moduleExportName(node: AstNode | undefined): string | undefined {
@@ -552,6 +601,20 @@ function collectExports(module: ParsedModule): void {
 }
 
 function collectCommonJsExport(module: ParsedModule, expression: AstNode): void {
+  if (expression.type === 'AssignmentExpression' && isModuleExports(expression.left as AstNode)) {
+    // `module.exports = { kernel, scale(x) {…}, LEVEL: 2 }`: each property is an export, as
+    // `require(…).kernel` reads it; the whole value is what a default import gets.
+    const value = rightmost(expression);
+    module.exports.set('default', value.type === 'Identifier' ? { local: value.name as string } : { node: value });
+    if (value.type !== 'ObjectExpression') return;
+    for (const property of value.properties as AstNode[]) {
+      if (property.type !== 'Property' || property.computed || property.kind !== 'init') continue;
+      const name = moduleExportName(property.key as AstNode);
+      const exported = property.value as AstNode;
+      if (name !== undefined) module.exports.set(name, exported.type === 'Identifier' ? { local: exported.name as string } : { node: exported });
+    }
+    return;
+  }
   // `exports.a = exports.b = void 0` declares names before their values: only a value counts.
   for (let node = expression; node?.type === 'AssignmentExpression'; node = node.right as AstNode) {
     const name = commonJsExportName(node.left as AstNode);
@@ -559,6 +622,10 @@ function collectCommonJsExport(module: ParsedModule, expression: AstNode): void 
     if (name === undefined || isVoidZero(value)) continue;
     module.exports.set(name, value.type === 'Identifier' ? { local: value.name as string } : { node: value });
   }
+}
+
+function isModuleExports(target: AstNode): boolean {
+  return target.type === 'MemberExpression' && !target.computed && target.object.type === 'Identifier' && target.object.name === 'module' && target.property.name === 'exports';
 }
 
 function commonJsExportName(target: AstNode): string | undefined {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ModuleReader, type ModuleText, type PackageId, packageName } from './module-reader.js';
+import { isPathSpecifier, type ModuleReader, type ModuleText, type PackageId, packageName } from './module-reader.js';
+import { tsconfigPathTargets } from './tsconfig-paths.js';
 
 const SCRIPT = /\.(?:[cm]?js|jsx)$/;
 const TYPESCRIPT_FOR = ['.ts', '.tsx', '.mts', '.cts'];
@@ -12,7 +13,10 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.jsx'];
  * Reads modules from this machine's files, synchronously, each once per modification: what the
  * stack at `register` points to (a TypeScript source under tsx or vitest, compiled JavaScript
  * under plain node, a bundle). Imports resolve as TypeScript's NodeNext does (`./x.js` may be
- * `./x.ts`); packages are named with the version of the package.json Node would find.
+ * `./x.ts`), bare ones through the nearest tsconfig.json's `paths` first (tsx resolves them);
+ * packages are named with the version of the package.json Node would find, except a package
+ * whose folder in node_modules links to a folder outside any node_modules (npm workspaces,
+ * `npm link`, a `file:` folder): its files are the project's own, edited without a new version.
  *
  * @example
  * const reader = new NodeModuleReader();
@@ -21,6 +25,7 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.jsx'];
 export class NodeModuleReader implements ModuleReader {
   readonly #texts = new Map<string, ModuleText>();
   readonly #versions = new Map<string, string | undefined>();
+  readonly #bare = new Map<string, string | undefined>();
 
   read(url: string): ModuleText | undefined {
     const path = toPath(url);
@@ -53,12 +58,27 @@ export class NodeModuleReader implements ModuleReader {
       // naming a package is the package (packageOf).
       const mapped = base === undefined ? undefined : packageImport(specifier, dirname(base));
       target = mapped?.startsWith('/') ? mapped : undefined;
-    } else target = specifier.startsWith('file:') ? toPath(specifier) : base === undefined ? undefined : resolve(dirname(base), specifier);
+    } else if (specifier.startsWith('file:')) target = toPath(specifier);
+    else if (base === undefined) target = undefined;
+    else if (isPathSpecifier(specifier)) target = resolve(dirname(base), specifier);
+    else return specifier.startsWith('node:') || isBuiltin(specifier) ? undefined : this.#bareModule(specifier, dirname(base));
     if (target === undefined) return undefined;
-    const candidates = [target];
-    if (SCRIPT.test(target)) candidates.push(...TYPESCRIPT_FOR.map((ext) => target.replace(SCRIPT, ext)));
-    candidates.push(...EXTENSIONS.map((ext) => target + ext), ...EXTENSIONS.map((ext) => join(target, `index${ext}`)));
-    return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+    return moduleFile(target);
+  }
+
+  /**
+   * The file a bare specifier names when it is code of the project: a tsconfig `paths` alias
+   * (TypeScript tries them before node_modules), or a package linked into node_modules from
+   * outside any node_modules; undefined for an installed package (known by its version) and for
+   * what cannot be found.
+   */
+  #bareModule(specifier: string, dir: string): string | undefined {
+    const key = `${dir}\u0000${specifier}`;
+    if (!this.#bare.has(key)) {
+      const aliased = tsconfigPathTargets(specifier, dir)?.map(moduleFile).find((file) => file !== undefined);
+      this.#bare.set(key, aliased ?? linkedPackageFile(specifier, dir));
+    }
+    return this.#bare.get(key);
   }
 
   packageOf(specifier: string, from: string): PackageId {
@@ -131,6 +151,54 @@ function conditionalTarget(value: unknown): string | undefined {
     if (CONDITIONS.has(condition)) return conditionalTarget(nested);
   }
   return undefined;
+}
+
+/** The module file `target` names, as TypeScript's NodeNext resolution finds it (`./x.js` may be `./x.ts`). */
+function moduleFile(target: string): string | undefined {
+  const candidates = [target];
+  if (SCRIPT.test(target)) candidates.push(...TYPESCRIPT_FOR.map((ext) => target.replace(SCRIPT, ext)));
+  candidates.push(...EXTENSIONS.map((ext) => target + ext), ...EXTENSIONS.map((ext) => join(target, `index${ext}`)));
+  return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+}
+
+/**
+ * The file `specifier` names in a package that Node finds from `dir` in a node_modules folder
+ * linking to a folder outside any node_modules (npm workspaces, `npm link`, `file:` folders);
+ * undefined for a package installed in node_modules (its version stands for its code). The
+ * package's own name (geodata) is never linked code: it is the library.
+ */
+function linkedPackageFile(specifier: string, dir: string): string | undefined {
+  const name = packageName(specifier);
+  if (name === 'geodata') return undefined;
+  for (let current = dir; ; current = dirname(current)) {
+    const folder = join(current, 'node_modules', name);
+    if (existsSync(join(folder, 'package.json'))) {
+      let real: string;
+      let manifest: { exports?: unknown; main?: unknown };
+      try {
+        real = realpathSync(folder);
+        manifest = JSON.parse(readFileSync(join(real, 'package.json'), 'utf8')) as typeof manifest;
+      } catch {
+        return undefined;
+      }
+      if (real.split(/[\\/]/).includes('node_modules')) return undefined;
+      const subpath = `.${specifier.slice(name.length)}`;
+      const target = packageExport(manifest, subpath);
+      return target === undefined ? undefined : moduleFile(resolve(real, target));
+    }
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** What a package.json maps `subpath` (`.`, `./lib/x.js`) to, relative to its folder, as Node's ESM loader reads "exports" (else "main"). */
+function packageExport(manifest: { exports?: unknown; main?: unknown }, subpath: string): string | undefined {
+  const { exports } = manifest;
+  if (exports === undefined || exports === null) {
+    if (subpath !== '.') return subpath;
+    return typeof manifest.main === 'string' ? manifest.main : './index.js';
+  }
+  const bySubpath = typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((key) => key.startsWith('.'));
+  return bySubpath ? matchImport(exports as Record<string, unknown>, subpath) : subpath === '.' ? conditionalTarget(exports) : undefined;
 }
 
 /** The version in the package.json of `name` that Node's resolution finds from `dir`. */

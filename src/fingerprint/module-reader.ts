@@ -24,8 +24,10 @@ export interface ModuleReader {
   /** The module at `url` (a path, a `file:` or `http(s):` URL), or undefined when it cannot be read (yet). */
   read(url: string): ModuleText | undefined;
   /**
-   * The module a relative or absolute `specifier`, or a subpath import (`#helpers`, package.json
-   * "imports") that maps to a file, names, imported from `from`; undefined when there is none.
+   * The module a relative or absolute `specifier`, or a bare one that maps to a file of the
+   * project (a subpath import `#helpers`, a tsconfig `paths` alias, a package linked from outside
+   * node_modules), names,
+   * imported from `from`; undefined when there is none (an installed package: `packageOf`).
    */
   resolveImport(specifier: string, from: string): string | undefined;
   /** The package a bare `specifier` names, imported from `from`. */
@@ -101,8 +103,9 @@ export class FetchModuleReader implements ModuleReader {
   }
 
   resolveImport(specifier: string, from: string): string | undefined {
-    // A subpath import (`#helpers`) is not a URL fragment of `from`: a page has no package.json to map it.
-    if (specifier.startsWith('#')) return undefined;
+    // A subpath import (`#helpers`) is not a URL fragment of `from`, nor a package (`proj4`) a
+    // path beside it: a page has no package.json or node_modules to map them.
+    if (!isPathSpecifier(specifier)) return undefined;
     try {
       return withoutQuery(new URL(specifier, from).href);
     } catch {

@@ -233,14 +233,20 @@ export class NameResolver {
   }
 
   /**
-   * Whether `specifier` names a module file rather than a package: a path or URL, or a subpath
-   * import (`#helpers`, package.json "imports") the reader maps to a file of the project.
+   * Whether `specifier` names a module file rather than a package: a path or URL, or a bare
+   * specifier the reader maps to a file of the project (a subpath import `#helpers`, a tsconfig
+   * `paths` alias, a package linked from outside node_modules such as an npm workspace).
    */
   private isModuleSpecifier(module: ParsedModule, specifier: string): boolean {
-    return isPathSpecifier(specifier) || (specifier.startsWith('#') && this.reader.resolveImport(specifier, module.url) !== undefined);
+    return isPathSpecifier(specifier) || (!this.isLibraryPackage(module, specifier) && this.reader.resolveImport(specifier, module.url) !== undefined);
+  }
+
+  private isLibraryPackage(module: ParsedModule, specifier: string): boolean {
+    return !isPathSpecifier(specifier) && !specifier.startsWith('#') && this.reader.packageOf(specifier, module.url).name === GEODATA;
   }
 
   private isLibrarySpecifier(module: ParsedModule, specifier: string): boolean {
+    if (this.isLibraryPackage(module, specifier)) return true;
     if (!this.isModuleSpecifier(module, specifier)) return this.reader.packageOf(specifier, module.url).name === GEODATA;
     const url = this.reader.resolveImport(specifier, module.url);
     return url !== undefined && isLibraryFile(url);
