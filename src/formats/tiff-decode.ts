@@ -95,9 +95,12 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
     height,
     samples,
     dtype,
-    async read(bands, window = { x: 0, y: 0, width, height }) {
+    async read(asked, window = { x: 0, y: 0, width, height }) {
       checkWindow(window, width, height, name);
-      for (const band of bands) if (!Number.isInteger(band) || band < 0 || band >= samples) throw new InvalidInputError(`band ${band + 1} does not exist in ${name}, which has bands 1..${samples}`);
+      for (const band of asked) if (!Number.isInteger(band) || band < 0 || band >= samples) throw new InvalidInputError(`band ${band + 1} does not exist in ${name}, which has bands 1..${samples}`);
+      // Each band decoded once; a band asked twice (`bands: [1, 1]`, as GDAL's -b 1 -b 1) gets a copy,
+      // where placing blocks by the band's first position left the second all zeros.
+      const bands = [...new Set(asked)];
       const out = bands.map(() => new ArrayType(window.width * window.height));
       const jobs: Array<{ index: number; column: number; row: number; plane: number }> = [];
       const firstColumn = Math.floor(window.x / blockWidth);
@@ -190,7 +193,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         }
         place(await inFlight.shift()!);
       }
-      return out;
+      return asked.map((band, index) => (asked.indexOf(band) === index ? out[bands.indexOf(band)]! : out[bands.indexOf(band)]!.slice()));
     },
   };
 }
