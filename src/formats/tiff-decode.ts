@@ -95,9 +95,12 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
     height,
     samples,
     dtype,
-    async read(bands, window = { x: 0, y: 0, width, height }) {
+    async read(asked, window = { x: 0, y: 0, width, height }) {
       checkWindow(window, width, height, name);
-      for (const band of bands) if (!Number.isInteger(band) || band < 0 || band >= samples) throw new InvalidInputError(`band ${band + 1} does not exist in ${name}, which has bands 1..${samples}`);
+      for (const band of asked) if (!Number.isInteger(band) || band < 0 || band >= samples) throw new InvalidInputError(`band ${band + 1} does not exist in ${name}, which has bands 1..${samples}`);
+      // Each band decoded once; a band asked twice (`bands: [1, 1]`, as GDAL's -b 1 -b 1) gets a copy,
+      // where placing blocks by the band's first position left the second all zeros.
+      const bands = [...new Set(asked)];
       const out = bands.map(() => new ArrayType(window.width * window.height));
       const jobs: Array<{ index: number; column: number; row: number; plane: number }> = [];
       const firstColumn = Math.floor(window.x / blockWidth);
@@ -113,10 +116,17 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
       const decodeBlock = async (job: (typeof jobs)[number]) => {
         const size = counts[job.index] ?? 0;
         const rows = tiled ? blockHeight : Math.min(blockHeight, height - job.row * blockHeight);
-        const shape: BlockShape = { width: blockWidth, rows, samples: blockSamples, bytesPerSample };
-        if (size === 0) return { job, shape, block: undefined }; // a sparse block, never written: `fill`
-        const stored = await read(offsets[job.index]!, size);
-        if (stored.length < size) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
+        if (size === 0) return { job, shape: { width: blockWidth, rows, samples: blockSamples, bytesPerSample }, top: job.row * blockHeight, block: undefined }; // a sparse block, never written: `fill`
+        // An uncompressed block is read from the window's first row to its last only: a file
+        // stored in one strip is one block, and reading a whole strip of over 2 GiB for one pixel
+        // crashed Node (its file read takes at most 2 GiB).
+        const rowBytes = blockWidth * blockSamples * bytesPerSample;
+        const skip = compression === 1 ? Math.max(0, window.y - job.row * blockHeight) : 0;
+        const kept = compression === 1 ? Math.min(rows, window.y + window.height - job.row * blockHeight) - skip : rows;
+        const shape: BlockShape = { width: blockWidth, rows: kept, samples: blockSamples, bytesPerSample };
+        const top = job.row * blockHeight + skip;
+        const stored = compression === 1 ? await read(offsets[job.index]! + skip * rowBytes, Math.min(size - skip * rowBytes, kept * rowBytes)) : await read(offsets[job.index]!, size);
+        if (stored.length < (compression === 1 ? Math.min(size - skip * rowBytes, kept * rowBytes) : size)) throw new FileError(`${name} is truncated: a tile or strip ends past the end of the file`, name);
         let block: Uint8Array;
         // `stored` may be a view of the caller's bytes: changed only in a copy.
         if (compression === 1) block = predictor === 1 && !swap && stored.byteOffset % bytesPerSample === 0 ? stored : stored.slice();
@@ -136,14 +146,15 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
           }
         }
         if (swap) swapBytes(block, bytesPerSample);
-        return { job, shape, block };
+        return { job, shape, top, block };
       };
-      const place = ({ job, shape, block }: Awaited<ReturnType<typeof decodeBlock>>) => {
+      const place = ({ job, shape, top, block }: Awaited<ReturnType<typeof decodeBlock>>) => {
         const x0 = Math.max(window.x, job.column * blockWidth);
         const x1 = Math.min(window.x + window.width, (job.column + 1) * blockWidth, width);
-        const y0 = Math.max(window.y, job.row * blockHeight);
-        const y1 = Math.min(window.y + window.height, job.row * blockHeight + shape.rows);
-        const rowOf = (y: number) => y - job.row * blockHeight;
+        // `top`: the image row of the block's first decoded row.
+        const y0 = Math.max(window.y, top);
+        const y1 = Math.min(window.y + window.height, top + shape.rows);
+        const rowOf = (y: number) => y - top;
         if (!block) {
           if (fill === 0) return;
           for (const target of blockSamples === 1 ? [out[bands.indexOf(job.plane)]!] : out) {
@@ -154,7 +165,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         if (predictor === 3 && blockSamples === 1) {
           const target = out[bands.indexOf(job.plane)]!;
           const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
-          decodeFloatingPoint(block, shape, bytes, (row) => (row + job.row * blockHeight < y0 || row + job.row * blockHeight >= y1 ? -1 : ((row + job.row * blockHeight - window.y) * window.width + (x0 - window.x)) * bytesPerSample), x0 - job.column * blockWidth, x1 - x0);
+          decodeFloatingPoint(block, shape, bytes, (row) => (row + top < y0 || row + top >= y1 ? -1 : ((row + top - window.y) * window.width + (x0 - window.x)) * bytesPerSample), x0 - job.column * blockWidth, x1 - x0);
           return;
         }
         let values: Uint8Array = block;
@@ -190,7 +201,7 @@ export function tiffPixels(layout: TiffLayout, read: ReadBytes, codec: DeflateCo
         }
         place(await inFlight.shift()!);
       }
-      return out;
+      return asked.map((band, index) => (asked.indexOf(band) === index ? out[bands.indexOf(band)]! : out[bands.indexOf(band)]!.slice()));
     },
   };
 }
