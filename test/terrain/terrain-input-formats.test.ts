@@ -1,0 +1,43 @@
+/**
+ * Terrain functions take the inputs a Reprojector takes: GeoTIFFs in codecs GDAL-WASM lacks
+ * (ZSTD, LERC) and netCDF, also spelled NETCDF:"file":variable, converted first. Each input is
+ * elev_vinschgau.tif re-encoded here by native gdal_translate; results equal native gdaldem's.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNodeEngine, hillshade, slope } from '../../src/node.js';
+import { compareWithNative } from '../formats/native.js';
+import { HAS_DATA, hasCommand, NO_DATA_REASON, run, sample, useScratchFolder } from '../processors/helpers.js';
+
+const READY = HAS_DATA && hasCommand('gdaldem') && hasCommand('gdal_translate');
+const SKIP = !HAS_DATA ? ` (${NO_DATA_REASON})` : !READY ? ' (skipped: native gdaldem or gdal_translate is not installed)' : '';
+
+const INPUTS = [
+  { file: 'dem-zstd.tif', args: ['-co', 'COMPRESS=ZSTD', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=48', '-co', 'BLOCKYSIZE=32'] },
+  { file: 'dem-lerc.tif', args: ['-ot', 'Int16', '-a_nodata', '-9999', '-co', 'COMPRESS=LERC_DEFLATE'] },
+  { file: 'dem.nc', args: ['-of', 'netCDF'] },
+];
+
+describe.skipIf(!READY)(`terrain functions on inputs GDAL-WASM cannot open itself${SKIP}`, () => {
+  const engine = createNodeEngine();
+  const scratch = useScratchFolder('terrain-input-formats');
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  for (const { file, args } of INPUTS) {
+    for (const spelling of file.endsWith('.nc') ? ['{path}', 'NETCDF:"{path}":Band1'] : ['{path}']) {
+      it(`computes slope and hillshade of ${file}${spelling === '{path}' ? '' : ` spelled ${spelling}`} as native gdaldem does`, async () => {
+        const path = scratch.path(file);
+        run('gdal_translate', ['-q', ...args, sample('elev_vinschgau.tif'), path]);
+        const input = spelling.replace('{path}', path);
+        for (const [mode, compute] of [['slope', slope], ['hillshade', hillshade]] as const) {
+          const ours = scratch.path(`${file}-${mode}-${spelling.length}.tif`);
+          const native = scratch.path(`${file}-${mode}-${spelling.length}-native.tif`);
+          await compute(input, ours, { engine });
+          run('gdaldem', [mode, '-q', input, native]);
+          expect({ mode, ...compareWithNative(native, ours) }).toMatchObject({ mode, sameSize: true, sameGeoTransform: true, sameCrs: true, pixelsEqual: true, sameBandFacts: true });
+        }
+      });
+    }
+  }
+});
