@@ -4,7 +4,8 @@
  * elev_vinschgau.tif re-encoded here by native gdal_translate; results equal native gdaldem's.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createNodeEngine, hillshade, slope } from '../../src/node.js';
+import { createNodeEngine, Data, hillshade, produce, register, slope, SpatialSpec } from '../../src/node.js';
+import { useTempCache } from '../helpers/cache.js';
 import { compareWithNative } from '../formats/native.js';
 import { HAS_DATA, hasCommand, NO_DATA_REASON, run, sample, useScratchFolder } from '../processors/helpers.js';
 
@@ -40,4 +41,25 @@ describe.skipIf(!READY)(`terrain functions on inputs GDAL-WASM cannot open itsel
       });
     }
   }
+
+  describe('inside a pipeline', () => {
+    const cache = useTempCache('geodata-terrain-input-formats');
+    it('recomputes a slope of a ZSTD GeoTIFF read in _process when that file changes, instead of a false hit on its conversion', async () => {
+      const dem = scratch.path('pipeline-dem-zstd.tif');
+      const encode = (top: string) => run('gdal_translate', ['-q', '-scale', '0', '4000', '0', top, '-ot', 'Float32', '-co', 'COMPRESS=ZSTD', sample('elev_vinschgau.tif'), dem]);
+      class ZstdSlope extends Data {
+        async _process(spec: SpatialSpec) {
+          await slope(dem, this.ensureProcessedPath(spec));
+        }
+      }
+      register(ZstdSlope);
+      const spec = new SpatialSpec({ crs: 'EPSG:32632', transform: [250, 0, 0, 0, -250, 0], shape: [1, 1] });
+      encode('4000');
+      await produce(new ZstdSlope(), spec);
+      await produce(new ZstdSlope(), spec);
+      encode('8000');
+      await produce(new ZstdSlope(), spec);
+      expect(cache.events.filter((e) => e.type === 'commit' || e.type === 'hit').map((e) => e.type)).toEqual(['commit', 'hit', 'commit']);
+    });
+  });
 });
