@@ -34,12 +34,15 @@ export async function cfGrid(file: ArrayFile, variable: ArrayVariable, gridMappi
   // and then keeps its default row order, bottom-up.
   if (!xVariable || !yVariable || !isAxis(xVariable, 'x') || !isAxis(yVariable, 'y')) return { width, height, bottomUp: true };
   const factor = radiansToMetres(gridMapping, xVariable.attributes);
-  const xs = scaled(await readAll(xVariable), factor);
+  const read = scaled(await readAll(xVariable), factor);
+  const xs = isLongitude(xVariable, gridMapping) ? centredLongitudes(read) : read;
   const ys = scaled(await readAll(yVariable), factor);
   let [yMin, yMax] = [ys[0]!, ys[height - 1]!];
   const bottomUp = yMin <= yMax;
   if (!bottomUp) [yMin, yMax] = [yMax, yMin];
-  if (width < 2 || height < 2 || !evenlySpaced(xs) || !evenlySpaced(ys)) return { width, height, bottomUp };
+  if (width < 2 || height < 2) return { width, height, bottomUp };
+  // Without a geotransform GDAL keeps its default row order, bottom-up, whichever way Y runs.
+  if (!evenlySpaced(xs) || !evenlySpaced(ys)) return { width, height, bottomUp: true };
   const xRes = (xs[width - 1]! - xs[0]!) / (width - 1);
   const yRes = (yMin - yMax) / (height - 1);
   return { width, height, bottomUp, geoTransform: [xs[0]! - xRes / 2, xRes, 0, yMax - yRes / 2, 0, yRes] };
@@ -66,6 +69,36 @@ function isAxis(variable: ArrayVariable, axis: 'x' | 'y'): boolean {
     AXIS_STANDARD_NAMES[axis].includes(textAttribute(attributes, 'standard_name') ?? '') ||
     DEGREE_UNITS[axis].includes(textAttribute(attributes, 'units')?.toLowerCase() ?? '')
   );
+}
+
+/**
+ * Whether GDAL takes an X coordinate for longitudes, which it moves to -180..180: degree units,
+ * or no units and nothing saying it is a projection coordinate (metres, `projection_x_coordinate`,
+ * a projected grid mapping).
+ */
+function isLongitude(variable: ArrayVariable, gridMapping: Attributes | undefined): boolean {
+  const mapping = gridMapping ? textAttribute(gridMapping, 'grid_mapping_name') : undefined;
+  if (mapping !== undefined && mapping !== 'latitude_longitude') return false;
+  const units = textAttribute(variable.attributes, 'units')?.toLowerCase();
+  if (units !== undefined) return DEGREE_UNITS.x.includes(units) || units.startsWith('degree');
+  return textAttribute(variable.attributes, 'standard_name') !== 'projection_x_coordinate';
+}
+
+/**
+ * Longitudes as GDAL 3.6's netCDF driver places them (GDAL_NETCDF_CENTERLONG_180, on by default):
+ * a row that wraps (357.5, 358.5, ..., 0.5, 1.5) continues below the wrap (-2.5, ..., 1.5), and a
+ * row lying wholly east of 180° (0..360 data over Europe: 350.5, ..., 359.5) moves to -180..180.
+ * Without this a warp onto a grid west of Greenwich finds no overlap.
+ */
+function centredLongitudes(values: Float64Array): Float64Array {
+  const out = Float64Array.from(values);
+  const increasing = out.length > 1 && out[out.length - 1]! > out[0]!;
+  const drops = out.reduce((count, value, index) => (index > 0 && value < out[index - 1]! ? count + 1 : count), 0);
+  // One drop in an otherwise increasing row that ends below where it began: the wrap at 360 (or 180).
+  const wrap = drops === 1 && !increasing ? out.findIndex((value, index) => index > 0 && value < out[index - 1]!) : -1;
+  for (let index = 0; index < wrap; index += 1) out[index] = out[index]! - 360;
+  if (Math.min(...out) > 180) for (let index = 0; index < out.length; index += 1) out[index] = out[index]! - 360;
+  return out;
 }
 
 /** The 1-D variable named like the dimension and as long: netCDF's coordinate variable. */

@@ -1,6 +1,7 @@
 import { FileError } from '../errors.js';
 import { dtypeInfo, type DType } from '../raster/dtype.js';
 import { numberAttribute, textAttribute, type ArrayVariable } from './array-file.js';
+import { splitSubdataset } from './array-selection.js';
 
 /** The band facts GDAL's netCDF driver gives a variable: pixel type, nodata, scale, offset, unit. */
 export interface BandFacts {
@@ -45,9 +46,12 @@ const BITS: Record<string, number> = { int8: 8, int16: 16, int32: 32 };
 export function bandFacts(variable: ArrayVariable, file: string, options: { defaultFill?: boolean } = {}): BandFacts {
   const { attributes, type } = variable;
   if (type === 'int64' || type === 'uint64' || type === 'string' || type === 'other') {
+    // `file` names the input as the user spelled it, which may already be NETCDF:"f.nc":v.
+    const path = splitSubdataset(file)?.path ?? file;
+    const gdalName = options.defaultFill === false ? `HDF5:"${path}"://${variable.name.replace(/^\/+/, '')}` : `NETCDF:"${path}":${variable.name}`;
     throw new FileError(
       `${file}: variable ${variable.name} holds ${type === 'other' || type === 'string' ? 'values that are not numbers' : `${type} values`}, which geodata cannot read as pixels; ` +
-        `convert it with native GDAL (gdal_translate -ot Float64 NETCDF:"${file}":${variable.name} out.tif)`,
+        `convert it with native GDAL (gdal_translate -ot Float64 '${gdalName}' out.tif)`,
       file,
     );
   }

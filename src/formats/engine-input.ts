@@ -1,4 +1,5 @@
 import type { GdalEngine } from '../../wasm/engine.js';
+import { reportFileAccess } from '../../wasm/file-access.js';
 import { ConfigError, InvalidInputError } from '../errors.js';
 import type { ArraySelection } from './array-selection.js';
 import { arrayToVrt } from './array-to-vrt.js';
@@ -39,10 +40,20 @@ export async function engineReadable(path: string, engine: GdalEngine, options: 
     return path;
   }
   if (format === 'hdf4') throw hdf4Error(name);
-  if (format === 'netcdf3' || format === 'hdf5') return arrayToVrt(path, format, options.selection, io, name);
+  if (format === 'netcdf3' || format === 'hdf5') return readInstead(path, await arrayToVrt(path, format, options.selection, io, name), io.hostFiles);
   if (options.selection) {
     throw new InvalidInputError(`${name} is not a netCDF or HDF5 file (${format === 'gtiff' ? 'it is a GeoTIFF' : 'its format is not one of them'}), so variable, index and value do not apply to it`);
   }
-  if (format === 'gtiff') return transcodeTiffIfNeeded(path, io, name);
+  if (format === 'gtiff') return readInstead(path, await transcodeTiffIfNeeded(path, io, name), io.hostFiles);
   return path;
+}
+
+/**
+ * The converted file GDAL reads instead of `path`. GDAL then opens only the conversion, a scratch
+ * file no computation records, so the read of the original is reported here: a computation that
+ * read it (a terrain step in `_process`) goes stale when it changes, not a false hit.
+ */
+function readInstead(path: string, converted: string, hostFiles: boolean): string {
+  if (converted !== path && hostFiles) reportFileAccess({ read: [path], absent: [] });
+  return converted;
 }

@@ -2,7 +2,7 @@ import type { GdalEngine, RasterInfo } from '../../wasm/engine.js';
 import { CrsError, InvalidInputError } from '../errors.js';
 import type { ArraySelection } from '../formats/array-selection.js';
 import { engineReadable } from '../formats/engine-input.js';
-import { dtypeFromGdal, type DType } from '../raster/dtype.js';
+import { DTYPE_NAMES, gdalTypeName, type DType } from '../raster/dtype.js';
 import { sameCrs } from './crs-match.js';
 import { withInputContext } from './input-errors.js';
 import { describeInput } from './option-checks.js';
@@ -16,8 +16,13 @@ export interface RasterSources {
   names: string[];
   /** Bands of each source (all equal unless bands are selected). */
   bandCount: number;
-  /** The pixel type of the first selected band of the first source. */
-  dtype: DType;
+  /**
+   * The pixel type of the first selected band of the first source; undefined for GDAL types no
+   * dtype holds (Int64, UInt64, complex), which a warp converts only to a `dstDtype` it is given.
+   */
+  dtype: DType | undefined;
+  /** GDAL's name of that type (`Float32`, `CInt16`), for messages. */
+  gdalType: string;
   /** Its nodata value, if it has one. */
   nodata: number | undefined;
   /** `-s_srs <srcCrs>` when the sources have no CRS of their own, else nothing. */
@@ -79,13 +84,19 @@ export async function inspectRasterSources(
 
   const crsArgs = await sourceCrsArgs(engine, infos, names, srcCrs, who);
   const first = infos[0]!.bands[(bands?.[0] ?? 1) - 1]!;
-  let dtype: DType;
-  try {
-    dtype = dtypeFromGdal(first.type);
-  } catch (error) {
-    throw new InvalidInputError(`${who}: ${names[0]} has pixels of GDAL type ${first.type}, which geodata does not handle; give dstDtype to convert them`, { cause: error });
-  }
-  return { paths, names, bandCount: counts[0]!, dtype, nodata: parseNodata(first.noDataValue), crsArgs, infos };
+  const dtype = DTYPE_NAMES.find((name) => gdalTypeName(name).toLowerCase() === first.type.toLowerCase());
+  return { paths, names, bandCount: counts[0]!, dtype, gdalType: first.type, nodata: parseNodata(first.noDataValue), crsArgs, infos };
+}
+
+/**
+ * The sources' pixel type, for an output that keeps it; an error naming GDAL's type when no dtype
+ * holds it (Int64, UInt64, complex) and saying to choose the output type.
+ */
+export function sourceDtype(sources: RasterSources, who: string): DType {
+  if (sources.dtype) return sources.dtype;
+  throw new InvalidInputError(
+    `${who}: ${sources.names[0]} has pixels of GDAL type ${sources.gdalType}, which geodata does not handle; give dstDtype (one of ${DTYPE_NAMES.join(', ')}) to convert them${sources.gdalType.startsWith('C') ? ' (GDAL keeps the real part of complex values)' : ''}`,
+  );
 }
 
 function describeBandCount(count: number): string {

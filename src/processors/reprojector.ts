@@ -33,7 +33,7 @@ import {
   validateOutputDType,
 } from './output-type.js';
 import type { InputRef, Processor, ProcessorContext } from './processor.js';
-import { inspectRasterSources, type RasterSources } from './raster-sources.js';
+import { inspectRasterSources, sourceDtype, type RasterSources } from './raster-sources.js';
 import { gdalResampling, type Resampling, validateResampling } from './resampling.js';
 import { ScratchFiles } from './scratch-files.js';
 import { targetGrid, verifyOutputGrid } from './target-grid.js';
@@ -228,7 +228,7 @@ export class Reprojector implements Processor {
   /** Output type and nodata as gdalwarp arguments; whether sources need wrapping for bands or band metadata. */
   private plan(sources: RasterSources): { dtype: OutputDType; args: string[]; wrap: boolean; bandMetadata?: VrtBandMetadata[] } {
     const { bands, srcNodata, dstNodata, scales, offsets } = this.options;
-    const dtype = this.options.dstDtype ?? sources.dtype;
+    const dtype = this.options.dstDtype ?? sourceDtype(sources, WHO);
     const nodata = dstNodata !== undefined ? dstNodata : this.defaultNodata(dtype, sources);
     if (nodata !== null && !fitsOutputType(nodata, dtype)) {
       throw new InvalidInputError(`${WHO} dstNodata ${nodata} cannot be stored as ${dtype}; choose a value the type holds, or null for no nodata`);

@@ -64,6 +64,11 @@ export function dtypeFromTiff(sampleFormat: number, bits: number): DType {
   if (sampleFormat === 1 && bits < 16 && bits !== 8) return bits < 8 ? 'uint8' : 'uint16';
   // Half floats (NBITS=16 on Float32) are Float32 in GDAL.
   if (sampleFormat === 3 && bits === 16) return 'float32';
+  // Complex samples (5: integer, 6: float) are two numbers each: read as one integer of their
+  // total width they would give plausible-looking garbage, so they are refused.
+  if (sampleFormat !== 1 && sampleFormat !== 2 && sampleFormat !== 3) {
+    throw new InvalidInputError(`TIFF samples of format ${sampleFormat} with ${bits} bits are not supported`);
+  }
   const kind = sampleFormat === 3 ? 'float' : sampleFormat === 2 ? 'int' : 'uint';
   const name = `${kind}${bits}`;
   if (name in DTYPES) return name as DType;

@@ -116,7 +116,7 @@ export async function readGrid(bytes: Uint8Array | ArrayBuffer, name = 'GeoTIFF'
 
 /**
  * The dtype of a GeoTIFF's samples; an `UnsupportedFormatError` naming the file for samples no
- * dtype holds (GDAL's Int64 and UInt64) or that are not read (NBITS=17 to 31, signed odd widths).
+ * dtype holds (GDAL's Int64, UInt64 and complex types) or that are not read (NBITS=17 to 31, signed odd widths).
  */
 export function tiffDtype(image: GeoTIFFImage, name: string): DType {
   const format = image.getSampleFormat(0) ?? 1;
@@ -124,6 +124,17 @@ export function tiffDtype(image: GeoTIFFImage, name: string): DType {
   try {
     return dtypeFromTiff(format, bits);
   } catch (error) {
+    const complex = format === 5 || format === 6;
+    if (complex) {
+      // SampleFormat 5 and 6: a real and an imaginary part of bits/2 each (GDAL's CInt16 ... CFloat64).
+      const gdal = `${format === 5 ? 'CInt' : 'CFloat'}${bits / 2}`;
+      throw new UnsupportedFormatError(
+        `${name} has complex samples (GDAL's ${gdal}), which geodata cannot read (its rasters hold ${DTYPE_NAMES.join(', ')}); convert the part you need with native GDAL, for example the real part with gdal_translate -ot Float64 ${name} out.tif, or the magnitude with gdal_calc.py -A ${name} --calc="abs(A)" --type=Float64 --outfile=out.tif`,
+        name,
+        'GeoTIFF',
+        { cause: error },
+      );
+    }
     const kind = format === 3 ? 'floating-point' : format === 2 ? 'signed integer' : 'unsigned integer';
     const gdal = bits === 64 && format !== 3 ? ` (GDAL's ${format === 2 ? 'Int64' : 'UInt64'})` : '';
     throw new UnsupportedFormatError(

@@ -1,6 +1,8 @@
 import type { DemMode, GdalEngine, RasterInfo } from '../../wasm/engine.js';
 import { normalizePosixPath } from '../../wasm/paths.js';
 import { getConfig } from '../config.js';
+import { splitSubdataset } from '../formats/array-selection.js';
+import { engineReadable } from '../formats/engine-input.js';
 import { getPlatform } from '../platform.js';
 import { InvalidInputError } from '../errors.js';
 import { withInputContext } from '../processors/input-errors.js';
@@ -47,7 +49,12 @@ async function runDem(
   const engine = (record.engine as GdalEngine | undefined) ?? getConfig().engine;
   // A GeoTIFF this process compressed is read from its uncompressed copy where one is kept: the
   // same pixels, without inflating them inside WebAssembly.
-  const source = (engine.fs.kind === 'host' && (await getPlatform().uncompressedCopies?.of(input))) || input;
+  // Other inputs GDAL-WASM cannot open (ZSTD, LERC, JPEG or WEBP GeoTIFFs, netCDF, HDF5, also spelled
+  // NETCDF:"dem.nc":z) are converted first, as for a Reprojector's sources.
+  const split = splitSubdataset(input);
+  const source =
+    (engine.fs.kind === 'host' && (await getPlatform().uncompressedCopies?.of(input))) ||
+    (await withInputContext(`${who} input ${input}`, () => engineReadable(split?.path ?? input, engine, { name: input, ...(split ? { selection: split.selection } : {}) })));
   const args = modeArgs(mode, record, who);
   const info: RasterInfo = await withInputContext(`${who} input ${input}`, () => engine.info(source, ['-norat', '-noct']));
   const band = (record.band as number | undefined) ?? 1;

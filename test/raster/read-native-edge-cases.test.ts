@@ -184,6 +184,17 @@ ds = None`,
     await expect(readRaster(file)).rejects.toBeInstanceOf(UnsupportedFormatError);
   });
 
+  for (const type of ['CInt16', 'CInt32', 'CFloat32', 'CFloat64']) {
+    it(`refuses a GeoTIFF of complex samples (GDAL ${type}) in readRaster and readWindow, naming the type, instead of reading each pair as one integer`, async () => {
+      const file = scratch.path(`complex-${type}.tif`);
+      makeWithGdal(file, `ds = gdal.GetDriverByName('GTiff').Create(path, 8, 8, 1, gdal.GDT_${type})\nds.GetRasterBand(1).WriteArray(np.full((8, 8), 3 + 4j))\nds = None`);
+      const message = new RegExp(`complex-${type}\\.tif has complex samples \\(GDAL's ${type}\\), which geodata cannot read \\(its rasters hold uint8, .*float64\\); convert the part you need with native GDAL, for example the real part with gdal_translate -ot Float64 `);
+      await expect(readRaster(file)).rejects.toThrow(message);
+      await expect(readWindow(file, { x: 0, y: 0, width: 2, height: 2 })).rejects.toThrow(message);
+      await expect(readRaster(file)).rejects.toBeInstanceOf(UnsupportedFormatError);
+    });
+  }
+
   it('refuses a 20-bit GeoTIFF (NBITS=20), whose samples geotiff.js unpacks wrongly, naming it', async () => {
     const file = scratch.path('nbits20.tif');
     makeWithGdal(file, `ds = gdal.GetDriverByName('GTiff').Create(path, 8, 8, 1, gdal.GDT_UInt32, ['NBITS=20'])\nds = None`);
