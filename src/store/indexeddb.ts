@@ -210,7 +210,7 @@ function idbError(store: string, action: string, key: string, cause: unknown): S
   const detail = cause instanceof Error || cause instanceof DOMException ? `${cause.name}: ${cause.message}` : String(cause);
   const hint = (cause as { name?: string } | undefined)?.name === 'NotFoundError'
     ? `the database exists without this object store; use another dbName (one geodata object store per database)`
-    : 'check that IndexedDB is available (private windows may disable it)';
+    : 'check that IndexedDB is available (private windows may disable it), or keep the cache in memory for this page: getConfig().update({ store: memoryStore() })';
   return new StoreError(`store ${store}: could not ${action} "${key}": ${detail}; ${hint}`, { cause });
 }
 

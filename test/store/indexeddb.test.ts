@@ -132,6 +132,18 @@ describe('indexedDbStore', () => {
     await expect(other.get('k')).rejects.toThrow(/NotFoundError.*use another dbName/);
   });
 
+  it('says how to keep working in memory when IndexedDB cannot be opened (storage blocked)', async () => {
+    const real = globalThis.indexedDB;
+    globalThis.indexedDB = { open: () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); } } as unknown as IDBFactory;
+    try {
+      await expect(indexedDbStore({ dbName: freshDbName() }).get('k')).rejects.toThrow(
+        /SecurityError: The user denied permission.*private windows may disable it\), or keep the cache in memory for this page: getConfig\(\)\.update\(\{ store: memoryStore\(\) \}\)$/,
+      );
+    } finally {
+      globalThis.indexedDB = real;
+    }
+  });
+
   it('lets the page delete its database (a "clear the cache" button, another tab), then starts an empty one', async () => {
     const dbName = freshDbName();
     const store = indexedDbStore({ dbName });
