@@ -13,7 +13,7 @@ import { defaultModuleReader, type ModuleReader } from './module-reader.js';
 import { type CodeTarget, NameResolver, type Target } from './name-resolution.js';
 import type { DependencyKind, UnhashedReference, TreeRecord } from './record.js';
 import { type ClassRegistry, defaultRegistry } from './registry.js';
-import type { ParsedModule } from './module-parse.js';
+import { type ParsedModule, patternNames } from './module-parse.js';
 import type { FreeNameResolver, FreeSpelling } from './scope.js';
 import type { Code } from './source-hash.js';
 import { strippedText } from './strip-types.js';
@@ -389,7 +389,7 @@ function moduleLevelAliases(statements: AstNode[], name: string, textOf: (statem
       if (!text.includes(name) && ![...aliases].some((alias) => text.includes(alias))) continue;
       for (const declarator of declaration.declarations as AstNode[]) {
         if (!holds(declarator.init as AstNode | null)) continue;
-        for (const bound of boundNames(declarator.id as AstNode)) {
+        for (const bound of patternNames(declarator.id as AstNode)) {
           if (bound === name || aliases.has(bound)) continue;
           aliases.add(bound);
           grown = true;
@@ -398,25 +398,6 @@ function moduleLevelAliases(statements: AstNode[], name: string, textOf: (statem
     }
   }
   return [...aliases];
-}
-
-/** The names a declaration's target binds (`s`, or `terrain` and `levels` of `{ terrain, levels: [first] }`). */
-function boundNames(pattern: AstNode | null): string[] {
-  if (!pattern) return [];
-  switch (pattern.type) {
-    case 'Identifier':
-      return [pattern.name as string];
-    case 'ObjectPattern':
-      return (pattern.properties as AstNode[]).flatMap((property) => boundNames((property.type === 'RestElement' ? property.argument : property.value) as AstNode));
-    case 'ArrayPattern':
-      return (pattern.elements as Array<AstNode | null>).flatMap(boundNames);
-    case 'AssignmentPattern':
-      return boundNames(pattern.left as AstNode);
-    case 'RestElement':
-      return boundNames(pattern.argument as AstNode);
-    default:
-      return [];
-  }
 }
 
 const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion']);
