@@ -60,7 +60,8 @@ export class EntryJudge {
     if (meta.format_version !== ENTRY_FORMAT_VERSION) {
       return verdict(meta, 'stale', [{ kind: 'entry-format', from: meta.format_version, to: ENTRY_FORMAT_VERSION }]);
     }
-    if (meta.state_hash !== folder.stateHash || !className || typeof meta.output?.file !== 'string') {
+    // A size that is no byte count (a string "1048576") read as a truncated output, "has 1048576 bytes, expected 1048576".
+    if (meta.state_hash !== folder.stateHash || !className || typeof meta.output?.file !== 'string' || !isByteCount(meta.output.size)) {
       return problem('damaged', `${META_FILE} does not describe this entry`, meta);
     }
     if (meta.key_dependencies !== undefined && !isKeyDependencies(meta.key_dependencies)) {
@@ -173,4 +174,8 @@ export class EntryJudge {
 /** Input ids are file paths in Node; blobs, bytes and URLs cannot be re-read here. */
 function isLocalPath(id: string): boolean {
   return getPlatform().name === 'node' && (id.startsWith('/') || /^[A-Za-z]:[\\/]/.test(id));
+}
+
+function isByteCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

@@ -127,7 +127,8 @@ export async function checkEntry(
       problem: `${META_FILE} has format_version ${JSON.stringify(meta.format_version)}, and this geodata writes ${ENTRY_FORMAT_VERSION}`,
     };
   }
-  if (meta.state_hash !== stateHash || typeof meta.output?.file !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(meta.output.file)) {
+  // A size that is no byte count (a string "1048576") read as a truncated output, "has 1048576 bytes, expected 1048576".
+  if (meta.state_hash !== stateHash || typeof meta.output?.file !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(meta.output.file) || !Number.isSafeInteger(meta.output.size) || meta.output.size < 0) {
     return { state: 'damaged', problem: `${META_FILE} does not describe this entry` };
   }
   if (!isRecordedDependencies(meta.recorded)) return { state: 'damaged', problem: `${META_FILE} has recorded dependencies that geodata did not write` };

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { Data, Raster, SpatialSpec, getConfig, load, memoryStore, process, register, type StoreAdapter } from '../../src/node.js';
+import { Data, Raster, SpatialSpec, entries, getConfig, load, memoryStore, process, register, type StoreAdapter } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200000], shape: [2, 3] });
@@ -75,6 +75,20 @@ describe('what load() returns is what was checked', () => {
     expect(String(warn.mock.calls[0]![0])).toMatch(/spec\.json does not match its checksum/);
     warn.mockRestore();
     expect(cache.computed()).toEqual(['Ramp']);
+  });
+
+  it('calls a meta.json whose output size is no byte count one that does not describe the entry, in load and in entries()', async () => {
+    const entry = await process(new Bytes(), SPEC);
+    const metaPath = join(cache.root, 'data_processed', entry.stateHash, 'meta.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    meta.output.size = String(meta.output.size);
+    writeFileSync(metaPath, JSON.stringify(meta));
+    expect((await entries()).find((e) => e.stateHash === entry.stateHash)).toMatchObject({ state: 'damaged', reasons: ['damaged: meta.json does not describe this entry'] });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    cache.resetEvents();
+    expect(Array.from(await load<Uint8Array>(new Bytes(), SPEC))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(cache.events.find((e) => e.type === 'miss')).toMatchObject({ reason: 'damaged', detail: 'meta.json does not describe this entry' });
+    warn.mockRestore();
   });
 
   it('hashes the bytes load() reads even when the entry was verified earlier in the process and its size and mtime are unchanged', async () => {
