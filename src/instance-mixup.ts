@@ -17,7 +17,11 @@ export function instanceMixup(value: unknown): string | undefined {
     if (typeof prototype?.getProcessedPath === 'function') return `the class ${value.name} itself; pass an instance: new ${value.name}(...)`;
   }
   const plain = typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-  const shown = plain ? 'a plain object' : typeof value === 'object' && value !== null ? describeValue(value) : `${describeValue(value)} (a ${value === null ? 'null' : typeof value})`;
+  const shown =
+    plain ? 'a plain object'
+    : value === undefined || value === null ? String(value)
+    : typeof value === 'object' ? describeValue(value)
+    : `${describeValue(value)} (a ${typeof value})`;
   const hint = typeof value === 'string' ? '; a file is read through a class whose processor names it, e.g. new Reprojector(path)' : '';
   return `${shown}, not an instance of a Data or Figure subclass${hint}`;
 }

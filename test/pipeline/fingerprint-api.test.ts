@@ -80,6 +80,7 @@ describe('fingerprint and explain as the cache sees them', () => {
     );
     await expect(fingerprint(FromFile, spec)).rejects.toThrow('Cannot fingerprint the class FromFile itself; pass an instance: new FromFile(...)');
     await expect(load({ width: 1 } as never, spec)).rejects.toThrow('got a plain object, not an instance of a Data or Figure subclass');
+    await expect(load(undefined as never, spec)).rejects.toThrow('got undefined, not an instance of a Data or Figure subclass');
   });
 
   it('gives the hashes of the entry load writes, for a class whose processor reads a file path', async () => {
