@@ -1,5 +1,5 @@
 import { FingerprintError } from '../errors.js';
-import type { AstNode } from './ast.js';
+import { type AstNode, forEachChild } from './ast.js';
 import { canonicaliseText } from './canonical-source.js';
 import { offsetOf, type ParsedModule, type Scope, scopeAt } from './module-parse.js';
 import type { NameResolver } from './name-resolution.js';
@@ -73,13 +73,27 @@ function sameCode(location: ClassLocation, text: string, name: string): boolean 
 /**
  * The one class of a TypeScript module written with `name` (`export const Step = register(class
  * Step extends Data {…})`: the name resolves to the call, not to the class); undefined when
- * none or several are.
+ * none or several are. Only a class written in the module's top-level code: one written inside a
+ * function (a factory, `toolWith(helper)`) makes a new class on each call, each with its own
+ * values of the function's parameters, which its text cannot tell apart.
  */
 function onlyClassNamed(module: ParsedModule, name: string): ClassLocation | undefined {
   const named = module.classes.filter((node) => node.id?.name === name);
   if (named.length !== 1) return undefined;
   const node = named[0]!;
-  return { module, node, scope: scopeAt(module, node.start as number) };
+  return insideFunction(module.program, node) ? undefined : { module, node, scope: scopeAt(module, node.start as number) };
+}
+
+const FUNCTION = /^(?:Function|ArrowFunction)(?:Declaration|Expression)$/;
+
+/** Whether `target` is written inside a function (or method) of the tree at `node`. */
+function insideFunction(node: AstNode, target: AstNode): boolean {
+  let found = false;
+  forEachChild(node, (child) => {
+    if (found || child === target || (child.start as number) > (target.start as number) || (child.end as number) < (target.end as number)) return;
+    found = FUNCTION.test(child.type) || insideFunction(child, target);
+  });
+  return found;
 }
 
 // The classes of a module by the length of their text, in source order: a class's text is then
