@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPathSpecifier, type ModuleReader, type ModuleText, type PackageId, packageName } from './module-reader.js';
 import { tsconfigPathTargets } from './tsconfig-paths.js';
+import { bestPatternMatch } from './pattern-match.js';
 
 const SCRIPT = /\.(?:[cm]?js|jsx)$/;
 const TYPESCRIPT_FOR = ['.ts', '.tsx', '.mts', '.cts'];
@@ -121,20 +122,10 @@ function packageImport(specifier: string, dir: string): string | undefined {
 
 /** The target of `specifier` in an "imports" map: an exact key, else the longest `*` pattern. */
 function matchImport(imports: Record<string, unknown>, specifier: string): string | undefined {
-  if (Object.hasOwn(imports, specifier) && !specifier.includes('*')) return conditionalTarget(imports[specifier]);
-  let best: { prefix: string; suffix: string; value: unknown } | undefined;
-  for (const [key, value] of Object.entries(imports)) {
-    const star = key.indexOf('*');
-    if (star < 0 || star !== key.lastIndexOf('*')) continue;
-    const prefix = key.slice(0, star);
-    const suffix = key.slice(star + 1);
-    if (specifier.length < key.length - 1 || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) continue;
-    if (!best || prefix.length > best.prefix.length) best = { prefix, suffix, value };
-  }
-  if (!best) return undefined;
-  const target = conditionalTarget(best.value);
-  const matched = specifier.slice(best.prefix.length, specifier.length - best.suffix.length);
-  return target?.replaceAll('*', matched);
+  const match = bestPatternMatch(Object.keys(imports), specifier);
+  if (!match) return undefined;
+  const target = conditionalTarget(imports[match.key]);
+  return match.key.includes('*') ? target?.replaceAll('*', match.matched) : target;
 }
 
 function conditionalTarget(value: unknown): string | undefined {

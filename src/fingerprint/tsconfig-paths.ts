@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { bestPatternMatch } from './pattern-match.js';
 
 /** A tsconfig's `paths`, with the folder its targets are relative to. */
 interface PathAliases {
@@ -22,21 +23,9 @@ export function tsconfigPathTargets(specifier: string, dir: string): string[] | 
   const file = nearestTsconfig(dir);
   const aliases = file === undefined ? undefined : aliasesOf(file);
   if (!aliases) return undefined;
-  let best: { prefix: string; suffix: string; targets: string[] } | undefined;
-  for (const [pattern, targets] of Object.entries(aliases.paths)) {
-    const star = pattern.indexOf('*');
-    if (star < 0) {
-      if (pattern === specifier) return targets.map((target) => resolve(aliases.base, target));
-      continue;
-    }
-    const prefix = pattern.slice(0, star);
-    const suffix = pattern.slice(star + 1);
-    if (specifier.length < prefix.length + suffix.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) continue;
-    if (!best || prefix.length > best.prefix.length) best = { prefix, suffix, targets };
-  }
-  if (!best) return undefined;
-  const matched = specifier.slice(best.prefix.length, specifier.length - best.suffix.length);
-  return best.targets.map((target) => resolve(aliases.base, target.replace('*', matched)));
+  const match = bestPatternMatch(Object.keys(aliases.paths), specifier);
+  if (!match) return undefined;
+  return aliases.paths[match.key]!.map((target) => resolve(aliases.base, target.replace('*', match.matched)));
 }
 
 function nearestTsconfig(dir: string): string | undefined {
