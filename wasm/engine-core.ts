@@ -1,4 +1,4 @@
-import { CrsError, InvalidInputError } from '../src/errors.js';
+import { CrsError, GdalError, InvalidInputError } from '../src/errors.js';
 import type { CallOptions, CrsInfo, DemMode, DemOptions, EngineFiles, GdalEngine, RasterInfo, VectorInfo } from './engine.js';
 import * as apps from './gdal-apps.js';
 import { splitConfigArgs, type CallContext, type GdalWarning } from './gdal-call.js';
@@ -18,6 +18,21 @@ export interface RuntimeAccess {
  * The part of an engine that differs between host files (Node) and GDAL's in-memory file system
  * (browser): how caller paths become GDAL paths, and the file methods.
  */
+/** What a watched call did with files: what it read, and why a write failed where GDAL does not say. */
+export interface WatchedAccess extends FileAccess {
+  /** A sentence naming the file and the cause (a full disk), for a failed call's error. */
+  writeFailure?: string;
+}
+
+/** A failed call's GdalError with the cause of its failed write added ("Write error" says nothing of a full disk). */
+function withWriteFailure(error: unknown, writeFailure: string | undefined): unknown {
+  if (!writeFailure || !(error instanceof GdalError)) return error;
+  const { operation, path, gdalMessage } = error.details;
+  // The cause first: GDAL's own messages after a failed write run long.
+  const message = path && gdalMessage ? `${operation} failed for ${path}: ${writeFailure} (GDAL: ${gdalMessage})` : `${error.message}; ${writeFailure}`;
+  return new GdalError(message, error.details, { cause: error });
+}
+
 export interface EngineFileSystem extends EngineFiles {
   /**
    * GDAL's path for each caller path, with GDAL's view of them made current (mounts, links,
@@ -32,7 +47,7 @@ export interface EngineFileSystem extends EngineFiles {
    * Starts watching which files GDAL reads during one synchronous call (`inputs` and `dest` are
    * the caller's paths); the returned function stops watching and says what was read.
    */
-  watch?(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined): () => FileAccess;
+  watch?(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined): () => WatchedAccess;
 }
 
 /** Options every engine accepts. */
@@ -163,10 +178,15 @@ export function createEngine(shared: SharedGdalModule, fileSystem: (access: Runt
   function watched<T>(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined, call: () => T): T {
     const stop = files.watch?.(runtime, inputs, dest);
     if (!stop) return call();
+    let access: WatchedAccess | undefined;
     try {
       return call();
+    } catch (error) {
+      access = stop();
+      throw withWriteFailure(error, access.writeFailure);
     } finally {
-      reportFileAccess(stop());
+      const { writeFailure: _, ...files } = access ?? stop();
+      reportFileAccess(files);
     }
   }
 

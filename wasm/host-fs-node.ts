@@ -13,8 +13,8 @@ import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/pr
 import path from 'node:path';
 import { FileError } from '../src/errors.js';
 import type { EmscriptenFS, EmscriptenFSNode, EmscriptenModule } from './emscripten.js';
-import type { EngineFileSystem, RuntimeAccess } from './engine-core.js';
-import { reportFileAccess, type FileAccess } from './file-access.js';
+import type { EngineFileSystem, RuntimeAccess, WatchedAccess } from './engine-core.js';
+import { reportFileAccess } from './file-access.js';
 import type { GdalRuntime } from './gdal-runtime.js';
 import { mapGdalPath, stripMountPrefix } from './paths.js';
 
@@ -189,11 +189,18 @@ function fileError(error: unknown, action: string, file: string): FileError {
   return new FileError(`cannot ${action} ${file}: ${reason}`, file, { cause: error });
 }
 
-type WatchedFS = Omit<EmscriptenFS, 'stat' | 'lstat'> & {
+type WatchedFS = Omit<EmscriptenFS, 'stat' | 'lstat' | 'write'> & {
   open(path: unknown, flags: unknown, ...rest: unknown[]): { node?: EmscriptenFSNode } | undefined;
   stat(path: unknown, ...rest: unknown[]): unknown;
   lstat(path: unknown, ...rest: unknown[]): unknown;
+  write(stream: { path?: unknown } | undefined, ...rest: unknown[]): unknown;
 };
+
+/** Emscripten's errno numbers (WASI's) for a disk or quota that is full. */
+const NO_SPACE_ERRNO = new Map([
+  [51, 'ENOSPC'],
+  [19, 'EDQUOT'],
+]);
 
 /** Emscripten's ENOENT and ENOTDIR: the file is not there. */
 const MISSING_ERRNO = new Set([44, 54]);
@@ -234,12 +241,23 @@ function hostPathOf(fs: EmscriptenFS, modulePath: string, links: Map<string, boo
  * read or was given: that is where its sidecars are, and the list stays short. Returns the
  * function that stops watching and returns the host paths.
  */
-function watchHostReads(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined): () => FileAccess {
+function watchHostReads(runtime: GdalRuntime, inputs: readonly string[], dest: string | undefined): () => WatchedAccess {
   const fs = runtime.module.FS as unknown as WatchedFS;
   const plain = runtime.module.FS;
-  const original = { open: fs.open, stat: fs.stat, lstat: fs.lstat };
+  const original = { open: fs.open, stat: fs.stat, lstat: fs.lstat, write: fs.write };
   const read = new Set<string>();
   const absent = new Set<string>();
+  // GDAL says only "Write error" when the disk is full: the write that failed says why.
+  let noSpace: { at: string; code: string } | undefined;
+  fs.write = function (this: unknown, stream, ...rest) {
+    try {
+      return original.write.call(this, stream, ...rest);
+    } catch (error) {
+      const code = NO_SPACE_ERRNO.get((error as { errno?: number } | null)?.errno ?? -1);
+      if (code && !noSpace && typeof stream?.path === 'string') noSpace = { at: stream.path, code };
+      throw error;
+    }
+  };
   const missing = (error: unknown, at: unknown) => {
     if (typeof at === 'string' && isMissing(error)) absent.add(at);
   };
@@ -273,7 +291,12 @@ function watchHostReads(runtime: GdalRuntime, inputs: readonly string[], dest: s
     const reads = host(read);
     const folders = new Set([...reads, ...inputs.map((input) => path.resolve(input))].map((at) => path.dirname(at)));
     const seen = new Set(reads);
-    return { read: reads, absent: host(absent).filter((at) => !seen.has(at) && folders.has(path.dirname(at))) };
+    const full = noSpace && (hostPathOf(plain, path.posix.normalize(noSpace.at), links) ?? stripMountPrefix(noSpace.at, MOUNT));
+    return {
+      read: reads,
+      absent: host(absent).filter((at) => !seen.has(at) && folders.has(path.dirname(at))),
+      ...(noSpace && full ? { writeFailure: `the disk holding ${full} is full (${noSpace.code}); free space, or write to a larger disk` } : {}),
+    };
   };
 }
 

@@ -2,13 +2,14 @@
 // read-only place says "read-only". Real file systems: a tiny tmpfs, a read-only tmpfs and an
 // immutable folder, which need root (mount, chattr); the tests skip with a message otherwise.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Data, SpatialSpec, getConfig, load, register } from '../../src/node.js';
 import { fsStore } from '../../src/store/node.js';
 import { nodePlatform } from '../../src/node/platform-node.js';
+import { createNodeEngine, createPoolEngine } from '../../wasm/node.js';
 
 const SPEC = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 0, 0, -1, 2], shape: [2, 2] });
 
@@ -67,6 +68,24 @@ describe.skipIf(!MOUNTS)('errors of full and read-only disks', () => {
         `^computing TwoHundredKilobytes for SpatialSpec\\(.*\\) failed: cannot write ${full}/\\.staging/[^ ]+/two_hundred_kilobytes\\.bin: the disk is full \\(ENOSPC\\); free space \\(for example with geodata clean-cache\\) or choose a cache root on a larger disk; no entry was written$`,
       ),
     );
+    expect(execFileSync('find', [full, '-type', 'f'], { encoding: 'utf8' })).toBe('');
+  });
+
+  it.each([
+    ['the in-thread engine', () => createNodeEngine()],
+    ['the pool', () => createPoolEngine({ workers: 1 })],
+  ])('a GDAL write on a full disk says the disk is full, not only "Write error" (%s)', async (_, makeEngine) => {
+    // 300x300 Float32: 360 kB, more than the 64 kB disk holds.
+    const grid = join(scratch, 'grid.asc');
+    writeFileSync(grid, `ncols 300\nnrows 300\nxllcorner 0\nyllcorner 0\ncellsize 1\n${Array.from({ length: 300 }, (_, row) => Array.from({ length: 300 }, (_, column) => (row * column) / 7).join(' ')).join('\n')}\n`);
+    const engine = makeEngine();
+    try {
+      const error = (await engine.translate(grid, join(full, 'out.tif'), ['-ot', 'Float32']).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('GdalError');
+      expect(error.message).toMatch(new RegExp(`^translate failed for ${full}/out\\.tif: the disk holding ${full}/out\\.tif is full \\(ENOSPC\\); free space, or write to a larger disk \\(GDAL: TIFFAppendToStrip:Write error at scanline \\d+.*\\)$`));
+    } finally {
+      await engine.close();
+    }
     expect(execFileSync('find', [full, '-type', 'f'], { encoding: 'utf8' })).toBe('');
   });
 
