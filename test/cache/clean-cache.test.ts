@@ -201,6 +201,21 @@ describe('cleanCache', () => {
     expect((await status()).debris).toMatchObject({ count: 1, staging: 0, locks: 1, owners: { unknown: 1 } });
   });
 
+  it('counts and removes the recovery guard of a run killed while taking over a dead process\'s lock', async () => {
+    await buildScenario();
+    const locks = join(cache.root, '.locks');
+    // Killed after renaming the dead owner's lock away, before removing its guard: the lock is gone, the guard stays.
+    const guard = join(locks, `entry-${'e6'.repeat(32)}.geodata-tmp-recovering`);
+    await mkdir(guard, { recursive: true });
+    await backdate(guard, 10 * 60_000);
+    expect((await status()).debris).toMatchObject({ locks: 1 });
+    const removed = (await cleanCache()).removed.filter((item) => item.key.startsWith('.locks/'));
+    expect(removed.map((item) => [item.key, item.reason])).toEqual([
+      [`.locks/${basename(guard)}/`, 'lock folder left by an interrupted run (no lock: it has no owner.json; untouched for 10 min)'],
+    ]);
+    expect(await readdir(locks)).toEqual([]);
+  });
+
   it('refuses removeUnknown when no class is registered, which would remove every entry, unless it is a dry run', async () => {
     const s = await buildScenario();
     const registered = defaultRegistry.names().map((name) => defaultRegistry.get(name)!);
