@@ -34,11 +34,11 @@ export interface CleanCacheOptions {
 
 /** One entry (or piece of debris) in a clean report. */
 export interface CleanItem {
-  /** Its store prefix: `data_processed/<state_hash>/`, `figures/<state_hash>/`, `.staging/<name>/`. */
+  /** Its store prefix: `data_processed/<state_hash>/`, `figures/<state_hash>/`, `.staging/<name>/`, `.locks/<name>/`. */
   key: string;
   stateHash: string | null;
   className: string | null;
-  /** The entry's state; `staging` for a staging folder of an interrupted run. */
+  /** The entry's state; `staging` for a staging folder (or a lock leftover) of an interrupted run. */
   state: EntryState | 'staging';
   /** Why it was removed or kept, as a sentence. */
   reason: string;

@@ -142,7 +142,7 @@ async function ensureEntry(instance: Tracked, spec: SpatialSpec, identity: Ident
     // Before the lock and any work: a grid load() could not read is refused at once.
     if (!(instance instanceof Figure)) checkGridFits(identity.className, spec, outputFileName(instance));
     if (executor && !computesLocally(instance)) return await computeElsewhere(executor, instance, spec, identity, first, bytes);
-    const release = await store.lock(`entry-${identity.stateHash}`);
+    const release = await store.lock(`entry-${identity.stateHash}`, { onWait: ({ holder, path }) => console.warn(waitingMessage(identity, holder, path)) });
     try {
       // Someone may have committed it while we waited for the lock.
       const again = await judgeEntry(identity.objectType, identity.stateHash, { bytes, ...(decode ? { decode } : {}) });
@@ -371,6 +371,14 @@ function wrapFailure(identity: Identity, spec: SpatialSpec, error: unknown): unk
   const message = nameRemoteInputs(error instanceof Error ? error.message : thrownText(error)).replace(/; no entry was written$/, '');
   const kind = error instanceof GeodataError ? '' : ` (${error instanceof Error ? error.name : typeof error})`;
   return new PipelineError(`computing ${identity.className} for ${spec} failed${kind}: ${message}; no entry was written`, { cause: error });
+}
+
+/** Said once by a run that waits for another process computing the same entry. */
+function waitingMessage(identity: Identity, holder: string, path: string): string {
+  return (
+    `geodata: waiting for ${identity.className} (${identity.stateHash.slice(0, 12)}): ${holder} is computing it and holds its lock ${path}; ` +
+    'this run reads the entry once that process commits it. If that process is stopped (Ctrl-Z), resume or end it; if it is gone for good, delete the lock folder'
+  );
 }
 
 function reportDamage(identity: Identity, problem: string): void {

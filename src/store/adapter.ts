@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.js';
+import type { LockOptions } from './in-process-lock.js';
 
 /**
  * The storage seam: a small key/value interface with bytes as the native value. Keys are
@@ -41,7 +42,7 @@ export interface StoreAdapter {
    * the owner's pid, recovered when that process is dead; IndexedDB: Web Locks), and always
    * within one process.
    */
-  lock(name: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<() => Promise<void>>;
+  lock(name: string, options?: LockOptions): Promise<() => Promise<void>>;
 
   /** Optional, fs only: the file path behind a key, so GDAL can read a committed file in place. */
   localPath?(key: string): string;

@@ -22,8 +22,12 @@ export interface DebrisItem {
   bytes: number;
 }
 
-/** Lock folders renamed away on release or recovery, or being created: `<lock>.geodata-tmp-<kind>-<id>`. */
-const LOCK_DEBRIS = /\.geodata-tmp-(released|stale|new)-/;
+/**
+ * Lock folders renamed away on release or recovery, or being created (`<lock>.geodata-tmp-<kind>-<id>`),
+ * and recovery guards (`<lock>.geodata-tmp-recovering`): a process killed while recovering a lock
+ * left its guard, which nothing else removed once that lock was gone.
+ */
+const LOCK_DEBRIS = /\.geodata-tmp-(?:(?:released|stale|new)-|recovering$)/;
 /** The lock a computation holds on its entry (its folder name is the lock name). */
 const ENTRY_LOCK = /^entry-[0-9a-f]{64}$/;
 

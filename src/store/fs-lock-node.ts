@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InvalidInputError } from '../errors.js';
 import { errorCode, fsStoreError } from './fs-errors-node.js';
-import { createInProcessLock, lockTimeoutError, type InProcessLock, type LockOptions } from './in-process-lock.js';
+import { createInProcessLock, lockTimeoutError, WAIT_NOTICE_MS, type InProcessLock, type LockOptions } from './in-process-lock.js';
 import { TEMP_MARKER } from './key.js';
 import { OWN_START, osThreadIsGone, ownOsThread, ownerIsDead } from './process-owner-node.js';
 import { foreignLeaseExpired, holdLease } from './lock-lease-node.js';
@@ -89,6 +89,8 @@ export async function acquireFolderLock(locksDir: string, name: string, options:
     startTicks: OWN_START,
     ...(OWN_THREAD ? { osThread: OWN_THREAD } : {}),
   };
+  const waitingSince = Date.now();
+  let noticed = false;
   try {
     for (let attempt = 0; ; attempt++) {
       if (await tryCreate(path, owner)) break;
@@ -100,6 +102,12 @@ export async function acquireFolderLock(locksDir: string, name: string, options:
         continue;
       }
       if (options.signal?.aborted) throw options.signal.reason;
+      // A live holder may compute for hours, or be stopped (Ctrl-Z): without a word, a waiting
+      // run looked hung and named neither the holder nor the lock.
+      if (!noticed && options.onWait && Date.now() - waitingSince >= (options.noticeAfterMs ?? WAIT_NOTICE_MS)) {
+        noticed = true;
+        options.onWait({ holder: describeOwner(current), path });
+      }
       if (Date.now() >= deadline) {
         throw lockTimeoutError(what, options.timeoutMs!, `it is held by ${describeOwner(current)}; if that process is gone for good, delete ${path}`);
       }

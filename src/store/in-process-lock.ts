@@ -7,7 +7,23 @@ export interface LockOptions {
   timeoutMs?: number;
   /** Gives up when aborted, rejecting with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Called once when another process still holds the lock after `noticeAfterMs` (default
+   * {@link WAIT_NOTICE_MS}), with who holds it and where (fs: the lock folder), so a run that waits
+   * can say for whom. Holders in this process are this run's own work and are not reported.
+   */
+  onWait?: (info: LockWaitInfo) => void;
+  noticeAfterMs?: number;
 }
+
+/** What {@link LockOptions.onWait} is told: the holder as a phrase (`pid 12 on host since ...`) and the lock's path. */
+export interface LockWaitInfo {
+  holder: string;
+  path: string;
+}
+
+/** How long a lock held by another process is waited for before `onWait` is called. */
+export const WAIT_NOTICE_MS = 5_000;
 
 /** A store adapter whose `lock` also takes {@link LockOptions} (all of geodata's adapters do). */
 export interface LockingStoreAdapter extends StoreAdapter {

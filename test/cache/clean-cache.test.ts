@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanCache, ConfigError, defaultRegistry, getConfig, load, memoryStore, process, register, type CleanItem } from '../../src/node.js';
+import { cleanCache, ConfigError, status, defaultRegistry, getConfig, load, memoryStore, process, register, type CleanItem } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 import { ENTRY_FORMAT_VERSION } from '../../src/pipeline/entry.js';
 import { backdate, buildScenario, listTree, loadVersion1, loadVersion2, make, SPEC, type Scenario } from './scenario.js';
@@ -164,6 +164,56 @@ describe('cleanCache', () => {
     }
     const later = await cleanCache({ stagingMinAgeMs: 0 });
     expect(later.removed.map((item) => item.key).sort()).toEqual([`.staging/${'a3'.repeat(8)}-Ef34Gh/`, `.staging/${running.slice(0, 16)}-Ab12Cd/`]);
+  });
+
+  it('removes the lock leftovers of killed runs that status counts, once untouched, and never a lock', async () => {
+    const s = await buildScenario();
+    const hash = 'c4'.repeat(32);
+    const locks = join(s.root, '.locks');
+    // A run killed between creating its lock folder and writing owner.json into it, ten minutes ago and just now.
+    const old = join(locks, `entry-${hash}.geodata-tmp-new-0123456789abcdef01234567`);
+    const recent = join(locks, `entry-${hash}.geodata-tmp-new-89abcdef0123456789abcdef`);
+    for (const folder of [old, recent]) await mkdir(folder, { recursive: true });
+    await backdate(old, 10 * 60_000);
+    // A lock held by a live process on another host: a lock, whatever its age.
+    const held = join(locks, `entry-${'d5'.repeat(32)}`);
+    await mkdir(held);
+    await writeFile(join(held, 'owner.json'), JSON.stringify({ pid: 1, hostname: 'another-host', createdAt: '2024-05-01T10:00:00.000Z', token: 't' }));
+    await backdate(held, 60 * 60_000);
+    // With the scenario's staging folder of an unknown owner.
+    expect((await status()).debris).toMatchObject({ staging: 1, locks: 2, owners: { unknown: 3 } });
+
+    const dry = await cleanCache({ dryRun: true, stagingMinAgeMs: 0 });
+    const leftovers = (report: Awaited<ReturnType<typeof cleanCache>>) => report.removed.filter((item) => item.key.startsWith('.locks/'));
+    expect(leftovers(dry)).toEqual([
+      {
+        key: `.locks/${basename(old)}/`,
+        stateHash: null,
+        className: null,
+        state: 'staging',
+        reason: 'lock folder left by an interrupted run (no lock: it has no owner.json; untouched for 10 min)',
+        bytes: 0,
+      },
+    ]);
+    expect(existsSync(old)).toBe(true);
+    expect(leftovers(await cleanCache({ stagingMinAgeMs: 0 })).map((item) => item.key)).toEqual([`.locks/${basename(old)}/`]);
+    expect((await readdir(locks)).sort()).toEqual([basename(held), basename(recent)].sort());
+    expect((await status()).debris).toMatchObject({ count: 1, staging: 0, locks: 1, owners: { unknown: 1 } });
+  });
+
+  it('counts and removes the recovery guard of a run killed while taking over a dead process\'s lock', async () => {
+    await buildScenario();
+    const locks = join(cache.root, '.locks');
+    // Killed after renaming the dead owner's lock away, before removing its guard: the lock is gone, the guard stays.
+    const guard = join(locks, `entry-${'e6'.repeat(32)}.geodata-tmp-recovering`);
+    await mkdir(guard, { recursive: true });
+    await backdate(guard, 10 * 60_000);
+    expect((await status()).debris).toMatchObject({ locks: 1 });
+    const removed = (await cleanCache()).removed.filter((item) => item.key.startsWith('.locks/'));
+    expect(removed.map((item) => [item.key, item.reason])).toEqual([
+      [`.locks/${basename(guard)}/`, 'lock folder left by an interrupted run (no lock: it has no owner.json; untouched for 10 min)'],
+    ]);
+    expect(await readdir(locks)).toEqual([]);
   });
 
   it('refuses removeUnknown when no class is registered, which would remove every entry, unless it is a dry run', async () => {

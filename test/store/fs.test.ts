@@ -386,6 +386,22 @@ describe('fsStore locks', () => {
     expect(JSON.parse(await readFile(join(folder, 'owner.json'), 'utf8')).hostname).toBe('another-host');
   });
 
+  it('tells a waiter once who holds the lock and where, after noticeAfterMs, and not for a holder in this process', async () => {
+    const root = freshRoot();
+    const store = fsStore({ root });
+    const notices: Array<{ holder: string; path: string }> = [];
+    const release = await store.lock('entry');
+    await expect(store.lock('entry', { timeoutMs: 300, noticeAfterMs: 50, onWait: (info) => notices.push(info) })).rejects.toThrow(StoreError);
+    await release();
+    expect(notices).toEqual([]);
+
+    const folder = join(root, '.locks', safeLockName('other'));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'owner.json'), JSON.stringify({ pid: 7, hostname: 'another-host', createdAt: '2024-05-01T10:00:00.000Z', token: 't' }));
+    await expect(store.lock('other', { timeoutMs: 600, noticeAfterMs: 50, onWait: (info) => notices.push(info) })).rejects.toThrow(StoreError);
+    expect(notices).toEqual([{ holder: 'pid 7 on another-host since 2024-05-01T10:00:00.000Z', path: folder }]);
+  });
+
   it('never lets 8 processes contending for one lock overlap in the critical section', async () => {
     const root = freshRoot();
     await mkdir(root, { recursive: true });
