@@ -1,6 +1,6 @@
 import { getConfig } from '../config.js';
 import type { Tracked } from '../data/tracked.js';
-import { compareRecords, type InstanceRecord, type JsonValue, type StaleReason, type TreeRecord } from '../fingerprint/index.js';
+import { compareRecords, type InstanceRecord, type JsonValue, type StaleReason, type TreeRecord, type UnhashedReference } from '../fingerprint/index.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import type { StoreAdapter } from '../store/adapter.js';
 import { describeReason } from './describe-reason.js';
@@ -24,8 +24,8 @@ export interface Explanation {
   comparedWith?: { stateHash: string; finishedAt: string };
   /** What differs from `comparedWith`: changed code, dependencies, parameters, inputs, spec. */
   reasons: StaleReason[];
-  /** Free names in the code whose changes the fingerprint cannot see. */
-  unhashed: Array<{ className: string; identifier: string }>;
+  /** Free names in the code whose changes the fingerprint cannot see, and why when known. */
+  unhashed: UnhashedReference[];
   /** The same, as sentences. */
   summary: string[];
 }
@@ -135,9 +135,14 @@ export async function storedRecord(store: StoreAdapter, meta: EntryMeta): Promis
   return record;
 }
 
+/**
+ * The names whose code the fingerprint cannot see, each with why: the remedy depends on it (a
+ * computed import wants a static one, a reassigned `let` a `const`, a global `static uses`).
+ */
 function unhashedLines(record: InstanceRecord): string[] {
   if (record.unhashed.length === 0) return [];
-  return [`not fingerprinted (changes there go unseen): ${record.unhashed.map((u) => `${u.className} → ${u.identifier}`).join(', ')}; declare them in static uses = { ... }`];
+  const names = record.unhashed.map((u) => `${u.className} → ${u.identifier}${u.reason ? ` (${u.identifier} ${u.reason})` : ''}`);
+  return [`not fingerprinted (changes there go unseen): ${names.join('; ')}; declare what they use in static uses = { ... }, or write it so that it can be read`];
 }
 
 function short(hash: string | null): string {

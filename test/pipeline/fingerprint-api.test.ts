@@ -126,7 +126,9 @@ describe('fingerprint and explain as the cache sees them', () => {
     expect(why.unhashed).toEqual([
       { className: 'Careless', identifier: 'noteUsed', reason: 'is a variable (let) that may be reassigned, so its value is not in the code' },
     ]);
-    expect(why.summary.at(-1)).toBe('not fingerprinted (changes there go unseen): Careless → noteUsed; declare them in static uses = { ... }');
+    expect(why.summary.at(-1)).toBe(
+      'not fingerprinted (changes there go unseen): Careless → noteUsed (noteUsed is a variable (let) that may be reassigned, so its value is not in the code); declare what they use in static uses = { ... }, or write it so that it can be read',
+    );
 
     await withConfig({ strictFingerprints: true }, async () => {
       await expect(fingerprint(new Careless(), spec)).rejects.toThrow(FingerprintError);
