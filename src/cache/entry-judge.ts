@@ -1,4 +1,4 @@
-import type { TreeRecord } from '../fingerprint/index.js';
+import { isLibraryClass, type TreeRecord } from '../fingerprint/index.js';
 import { ENTRY_FORMAT_VERSION, type EntryMeta } from '../pipeline/entry.js';
 import { inputHasher } from '../pipeline/identity.js';
 import { RecordedChecker } from '../pipeline/recorded-check.js';
@@ -96,6 +96,15 @@ export class EntryJudge {
     if (reading.verdict) return reading.verdict;
     const { base, meta, live } = reading;
     const stale = await this.codeReasons(meta, live);
+    // A user's class named like one of geodata's (`Slope`) is not geodata's, and the other way
+    // round: an entry of the one, judged by the other, read stale and was removed by cleanCache.
+    // Entries written before library_class existed do not say: one that geodata's class finds
+    // changed may be a user's, so it is kept, not removed.
+    const liveIsLibrary = isLibraryClass(live.cls);
+    if (meta.library_class !== undefined ? meta.library_class !== liveIsLibrary : liveIsLibrary && stale.length > 0) {
+      const madeBy = meta.library_class === undefined ? 'unsure' : meta.library_class ? 'library' : 'user';
+      return { ...base, state: 'unknown', reasons: [{ kind: 'class-namesake', className: live.name, madeBy }] };
+    }
     let unknown: StaleReason[] = [];
     if (meta.key_dependencies) {
       const keys = judgeKeyDependencies(meta.key_dependencies, this.#live, this.#processors, reading.ownProcessor);

@@ -122,6 +122,12 @@ export type StaleReason =
   /** A Data parameter's entry is stale, or one of its inputs changed. */
   | { kind: 'upstream-changed'; stateHash: string; className: string; state: 'stale' | 'input-changed' }
   | { kind: 'class-unregistered'; className: string }
+  /**
+   * The class loaded under the entry's class name is not the one the entry was made with: geodata's
+   * own (`Slope`) where a user's class of that name made it, or the other way round (`madeBy`);
+   * `unsure` for entries that do not say which (written before they did).
+   */
+  | { kind: 'class-namesake'; className: string; madeBy: 'library' | 'user' | 'unsure' }
   | { kind: 'class-error'; className: string; message: string }
   /**
    * A processor in the entry's key (its own, or a Data parameter's) differs from the one loaded

@@ -1,4 +1,5 @@
 import { getConfig } from '../config.js';
+import { isLibraryClass } from '../fingerprint/code-marks.js';
 import { FINGERPRINT_FORMAT_VERSION } from '../fingerprint/record.js';
 import type { Workspace } from '../platform.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
@@ -109,6 +110,7 @@ function buildMeta(
     finished_at: timing.finishedAt.toISOString(),
     duration_s: (timing.finishedAt.getTime() - timing.startedAt.getTime()) / 1000,
     library_version: LIBRARY_VERSION,
+    library_class: isLibraryClass(item.output.instance.constructor),
     output: { file: item.fileName, ...output },
     spec_sha256: specSha256,
     recorded,

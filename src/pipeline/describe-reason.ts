@@ -49,6 +49,10 @@ export function describeReason(reason: StaleReason): string {
         : `an input of its parameter entry ${reason.stateHash.slice(0, 12)} (${reason.className}) changed`;
     case 'class-unregistered':
       return `class ${reason.className} is not registered in this process (import the module that defines it)`;
+    case 'class-namesake':
+      if (reason.madeBy === 'user') return `class ${reason.className} loaded here is geodata's own; the entry was made by a class of yours named ${reason.className} (import the module that defines it to judge the entry)`;
+      if (reason.madeBy === 'library') return `class ${reason.className} registered here is not geodata's own ${reason.className}, which made the entry`;
+      return `geodata's own ${reason.className} finds the entry's code changed, but the entry does not say whether it was made by geodata's ${reason.className} or by a class of yours of that name (written by an older geodata); import the module of yours that defines one to judge it, or remove it with removeUnknown`;
     case 'class-error':
       return `class ${reason.className} cannot be fingerprinted now: ${reason.message}`;
     case 'processor-code-changed':

@@ -43,6 +43,12 @@ export interface EntryMeta {
   finished_at: string;
   duration_s: number;
   library_version: string;
+  /**
+   * Whether the class is one of geodata's own (`Slope`, `Reprojector`...), not a user's class of
+   * the same name: a scan judges the entry by the class it was made with. Absent in entries of
+   * before it was written.
+   */
+  library_class?: boolean;
   output: { file: string; size: number; sha256: string };
   /** SHA-256 of spec.json, which `load` reads the output's grid from. */
   spec_sha256: string;

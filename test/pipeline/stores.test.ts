@@ -147,6 +147,7 @@ describe.each(STORES)('the pipeline on the %s store', (_name, makeStore) => {
       finished_at: expect.any(String),
       duration_s: expect.any(Number),
       library_version: LIBRARY_VERSION,
+      library_class: false,
       output: { file: 'extreme.tif', size: output.byteLength, sha256: createHash('sha256').update(output).digest('hex') },
       spec_sha256: createHash('sha256').update(spec).digest('hex'),
       // Extreme's _process reads nothing: no entry, no file (GDAL writes, never reads).
