@@ -155,14 +155,20 @@ export class Rasterizer implements Processor {
     const scratch = new ScratchFiles(engine, outputPath);
     try {
       let vector = { path: layer.path, layer: layer.layer };
+      // An empty layer has nothing to reproject or number, and ogr2ogr writes no FlatGeobuf at all
+      // for one of unknown geometry type (an empty GeoJSON): it is burned as it is.
+      const empty = layer.featureCount === 0;
       // The index comes from the scratch FlatGeobuf's feature ids, which count features in order
       // (a GeoJSON's or GeoPackage's own ids need not).
-      if (reprojection || plan.kind === 'index') {
+      if (!empty && (reprojection || plan.kind === 'index')) {
         const path = scratch.path('vector', 'fgb');
         await engine.vectorTranslate(layer.path, path, ['-f', 'FlatGeobuf', '-lco', 'SPATIAL_INDEX=NO', '-nln', SCRATCH_LAYER, ...(reprojection ?? []), layer.layer]);
         vector = { path, layer: SCRATCH_LAYER };
       }
-      if (warn && layer.featureCount > 0 && (await this.featuresMiss(engine, vector, spec))) {
+      if (warn && empty) {
+        warn(`${WHO}: layer ${layer.layer} of ${layer.name} has no features: every pixel is the fill value ${gdalNumber(this.options.fill ?? 0)}; check that the file holds what you meant to burn`);
+      }
+      if (warn && !empty && (await this.featuresMiss(engine, vector, spec))) {
         warn(`${WHO}: the features of ${layer.name} (layer ${layer.layer}) do not overlap ${spec}: every pixel is the fill value ${gdalNumber(this.options.fill ?? 0)}; check the spec's CRS and bounds against the features'`);
       }
       const base = [...grid.args, '-a_srs', spec.crs, ...typeArgs(plan.dtype), '-init', gdalNumber(this.options.fill ?? 0)];
@@ -173,8 +179,8 @@ export class Rasterizer implements Processor {
         await this.rasterizeBands(engine, vector, plan, base, { write: this.write, grid, extra: typeCreationOptions(plan.dtype) }, outputPath, scratch, onProgress);
       } else {
         const burnArgs =
-          plan.kind === 'constant'
-            ? ['-l', vector.layer, '-burn', gdalNumber(plan.value)]
+          plan.kind === 'constant' || empty
+            ? ['-l', vector.layer, '-burn', gdalNumber(plan.kind === 'constant' ? plan.value : 1)]
             : plan.kind === 'attribute'
               ? ['-l', vector.layer, '-a', plan.field]
               : ['-sql', `SELECT FID + 1 AS ${INDEX_FIELD} FROM ${sqlName(vector.layer)}`, '-a', INDEX_FIELD];

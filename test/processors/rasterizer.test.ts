@@ -151,6 +151,27 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(Math.abs(area - expected) / expected).toBeLessThan(0.02);
   });
 
+  it('burns an empty layer as all fill with a warning, also reprojected or numbered, instead of failing on a scratch FlatGeobuf', async () => {
+    const file = scratch.path('empty.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const utm = new SpatialSpec({ crs: 'EPSG:32632', transform: [1000, 0, 280000, 0, -1000, 5535000], shape: [40, 30] });
+    const reprojected = scratch.path('empty-utm.tif');
+    await new Rasterizer(file, { fill: 7 }).run({ spec: utm, outputPath: reprojected, engine, resolveInput, warn });
+    const burned = await readBands(reprojected);
+    expectOnGrid(burned, utm);
+    expect(count(burned.bands[0]!, 7)).toBe(40 * 30);
+    expect(warnings).toEqual([`Rasterizer: layer empty of ${file} has no features: every pixel is the fill value 7; check that the file holds what you meant to burn`]);
+
+    const numbered = scratch.path('empty-index.tif');
+    await new Rasterizer(file, { burn: 'index' }).run({ spec: SQUARES_GRID, outputPath: numbered, engine, resolveInput });
+    const index = await readBands(numbered);
+    expectOnGrid(index, SQUARES_GRID);
+    expect(count(index.bands[0]!, 0)).toBe(40 * 40);
+    expect((await engine.info(numbered)).bands[0]!.type).toBe('Int32');
+  });
+
   it.skipIf(!HAS_NATIVE)(`writes one 0/1 band per NAME_1 value, named after it, each as native gdal_rasterize -where${NATIVE}`, async () => {
     const { outputPath, raster } = await rasterize(new Rasterizer(lux, { bandPerValue: 'NAME_1' }), elevGrid, 'per-value.tif');
     const info = await engine.info(outputPath);
