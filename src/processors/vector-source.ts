@@ -52,6 +52,12 @@ export async function inspectVectorLayer(
   if (!layer) {
     throw new InvalidInputError(`${who}: ${label} has no layer ${JSON.stringify(layerName)}; its layers are ${info.layers.map((l) => JSON.stringify(l.name)).join(', ')}`);
   }
+  if (layer.geometryFields.length === 0) {
+    // GDAL reads such a layer as a table: gdal_rasterize would burn nothing and write only the fill.
+    throw new InvalidInputError(
+      `${who}: layer ${layer.name} of ${label} has no geometry column, so it has nothing to burn; give a layer with geometries (a CSV needs a WKT column, or a conversion with its coordinate columns named: ogr2ogr -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y out.gpkg in.csv)`,
+    );
+  }
   const crsWkt = layer.geometryFields.find((field) => field.coordinateSystem?.wkt)?.coordinateSystem?.wkt;
   const featureCount = layer.featureCount ?? (await countFeatures(context.engine, path, layer.name, label));
   return { path, name: label, layer: layer.name, featureCount, fields: layer.fields.map(({ name: field, type }) => ({ name: field, type })), ...(crsWkt ? { crsWkt } : {}) };

@@ -172,6 +172,16 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect((await engine.info(numbered)).bands[0]!.type).toBe('Int32');
   });
 
+  it('refuses a layer without geometries (a CSV of x, y columns), naming it, instead of writing only the fill or asking for its CRS', async () => {
+    const file = scratch.path('points.csv');
+    writeFileSync(file, 'id,x,y\n1,6.1,49.7\n2,6.2,49.8\n');
+    const outputPath = scratch.path('points.tif');
+    const message = `Rasterizer: layer points of ${file} has no geometry column, so it has nothing to burn; give a layer with geometries (a CSV needs a WKT column, or a conversion with its coordinate columns named: ogr2ogr -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y out.gpkg in.csv)`;
+    await expect(new Rasterizer(file, { srcCrs: 'EPSG:4326' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(new InvalidInputError(message));
+    await expect(new Rasterizer(file).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(new InvalidInputError(message));
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
   it.skipIf(!HAS_NATIVE)(`writes one 0/1 band per NAME_1 value, named after it, each as native gdal_rasterize -where${NATIVE}`, async () => {
     const { outputPath, raster } = await rasterize(new Rasterizer(lux, { bandPerValue: 'NAME_1' }), elevGrid, 'per-value.tif');
     const info = await engine.info(outputPath);
