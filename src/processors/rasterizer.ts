@@ -267,6 +267,15 @@ export class Rasterizer implements Processor {
     const field = fieldOf(layer, bandPerValue!, WHO, 'bandPerValue');
     const values = (await distinctValues(engine, layer, field.name)).filter((value): value is number | string => value !== null).sort(compareValues);
     if (values.length === 0) throw new InvalidInputError(`${WHO} bandPerValue: no feature of ${layer.name} has a value in field ${field.name}`);
+    // Text that is not UTF-8 (a Shapefile's Latin-1 .dbf without a .cpg) reaches us with U+FFFD in
+    // place of its bytes: no feature equals such a value, so its band would burn nothing.
+    const garbled = values.find((value) => typeof value === 'string' && value.includes('\uFFFD'));
+    if (garbled !== undefined) {
+      const remedy = /\.shp(\.zip)?$/i.test(layer.name) ? 'add a .cpg file beside the .shp naming the encoding of its .dbf (such as ISO-8859-1)' : 'save the file with its text in UTF-8';
+      throw new InvalidInputError(
+        `${WHO} bandPerValue: field ${field.name} of layer ${layer.layer} (${layer.name}) holds text that is not UTF-8 (${JSON.stringify(garbled)}), which no band could match; ${remedy}`,
+      );
+    }
     const dtype = this.options.dtype ?? 'uint8';
     this.checkNotBurned((value) => value === 1, 'the value 1 burned into each band', dtype);
     return { kind: 'bands', dtype, field: field.name, values };

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrsError, FileError, InvalidInputError } from '../../src/errors.js';
 import { Rasterizer } from '../../src/processors/rasterizer.js';
@@ -180,6 +180,27 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     await expect(new Rasterizer(file, { srcCrs: 'EPSG:4326' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(new InvalidInputError(message));
     await expect(new Rasterizer(file).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(new InvalidInputError(message));
     expect(existsSync(outputPath)).toBe(false);
+  });
+
+  it('refuses bandPerValue on a Latin-1 Shapefile without .cpg (every band burned nothing), and burns each value once a .cpg names the encoding', async () => {
+    const folder = scratch.path('latin');
+    mkdirSync(folder);
+    const source = `${folder}/names.geojson`;
+    writeFileSync(source, JSON.stringify({ ...SQUARES, features: SQUARES.features.map((feature, index) => ({ ...feature, properties: { name: ['Rédange', 'Ösling'][index] } })) }));
+    await engine.vectorTranslate(source, `${folder}/names.shp`, ['-f', 'ESRI Shapefile', '-lco', 'ENCODING=LATIN1']);
+    rmSync(`${folder}/names.cpg`);
+    const outputPath = scratch.path('latin.tif');
+    await expect(new Rasterizer(`${folder}/names.shp`, { bandPerValue: 'name' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError(
+        `Rasterizer bandPerValue: field name of layer names (${folder}/names.shp) holds text that is not UTF-8 ("R\uFFFDdange"), which no band could match; add a .cpg file beside the .shp naming the encoding of its .dbf (such as ISO-8859-1)`,
+      ),
+    );
+    expect(existsSync(outputPath)).toBe(false);
+
+    writeFileSync(`${folder}/names.cpg`, 'ISO-8859-1');
+    const { raster } = await rasterize(new Rasterizer(`${folder}/names.shp`, { bandPerValue: 'name' }), SQUARES_GRID, 'latin-cpg.tif');
+    expect((await engine.info(scratch.path('latin-cpg.tif'))).bands.map((band) => band.description)).toEqual(['Rédange', 'Ösling']);
+    expect(raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
   });
 
   it.skipIf(!HAS_NATIVE)(`writes one 0/1 band per NAME_1 value, named after it, each as native gdal_rasterize -where${NATIVE}`, async () => {
