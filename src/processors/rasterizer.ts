@@ -159,8 +159,11 @@ export class Rasterizer implements Processor {
       // for one of unknown geometry type (an empty GeoJSON): it is burned as it is.
       const empty = layer.featureCount === 0;
       // The index comes from the scratch FlatGeobuf's feature ids, which count features in order
-      // (a GeoJSON's or GeoPackage's own ids need not).
-      if (!empty && (reprojection || plan.kind === 'index')) {
+      // (a GeoJSON's or GeoPackage's own ids need not). One band per value burns the features
+      // whose field equals a value as GDAL prints it: OGR SQL evaluates that -where on the scratch
+      // file, where a GeoPackage would hand it to SQLite, which matches no Date '2020/01/01'
+      // against the '2020-01-01' it stores.
+      if (!empty && (reprojection || plan.kind === 'index' || plan.kind === 'bands')) {
         const path = scratch.path('vector', 'fgb');
         await engine.vectorTranslate(layer.path, path, ['-f', 'FlatGeobuf', '-lco', 'SPATIAL_INDEX=NO', '-nln', SCRATCH_LAYER, ...(reprojection ?? []), layer.layer]);
         vector = { path, layer: SCRATCH_LAYER };

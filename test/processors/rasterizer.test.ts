@@ -203,6 +203,22 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
   });
 
+  it('writes one band per value of a Date and a DateTime field of a GeoPackage, each burning its own feature (SQLite matched none)', async () => {
+    const source = scratch.path('dates.geojson');
+    const dates = [['2020-01-01', '2020-01-01T10:00:00Z'], ['2021-06-15', '2021-06-15T12:30:00Z']];
+    writeFileSync(source, JSON.stringify({ ...SQUARES, features: SQUARES.features.map((feature, index) => ({ ...feature, properties: { day: dates[index]![0], time: dates[index]![1] } })) }));
+    const file = scratch.path('dates.gpkg');
+    await engine.vectorTranslate(source, file, ['-f', 'GPKG']);
+    const fields = (await engine.vectorInfo(file)).layers[0]!.fields.map((field) => [field.name, field.type]);
+    expect(fields).toEqual([['day', 'Date'], ['time', 'DateTime']]);
+    const day = await rasterize(new Rasterizer(file, { bandPerValue: 'day' }), SQUARES_GRID, 'dates-day.tif');
+    expect((await engine.info(day.outputPath)).bands.map((band) => band.description)).toEqual(['2020/01/01', '2021/06/15']);
+    expect(day.raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
+    const time = await rasterize(new Rasterizer(file, { bandPerValue: 'time' }), SQUARES_GRID, 'dates-time.tif');
+    expect((await engine.info(time.outputPath)).bands.map((band) => band.description)).toEqual(['2020/01/01 10:00:00+00', '2021/06/15 12:30:00+00']);
+    expect(time.raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
+  });
+
   it.skipIf(!HAS_NATIVE)(`writes one 0/1 band per NAME_1 value, named after it, each as native gdal_rasterize -where${NATIVE}`, async () => {
     const { outputPath, raster } = await rasterize(new Rasterizer(lux, { bandPerValue: 'NAME_1' }), elevGrid, 'per-value.tif');
     const info = await engine.info(outputPath);
