@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CrsError, FileError, InvalidInputError } from '../../src/errors.js';
+import { CrsError, FileError, GdalError, InvalidInputError } from '../../src/errors.js';
 import { Rasterizer } from '../../src/processors/rasterizer.js';
 import { SpatialSpec } from '../../src/spec/spatial-spec.js';
 import { createNodeEngine } from '../../wasm/node.js';
@@ -370,7 +370,7 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(Math.abs(count(other.raster.bands[0]!, 1) - 3752) / 3752).toBeLessThan(0.02);
   });
 
-  it('refuses unknown fields, text attributes, unknown layers and missing files, naming them', async () => {
+  it('refuses unknown fields, text attributes, unknown layers, missing files and rasters, naming them and saying what to give', async () => {
     const outputPath = scratch.path('bad.tif');
     const context = { spec: elevGrid, outputPath, engine, resolveInput };
     await expect(new Rasterizer(lux, { attribute: 'NAME' }).run(context)).rejects.toThrow(
@@ -383,6 +383,13 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     );
     await expect(new Rasterizer(lux, { layer: 'roads' }).run(context)).rejects.toThrow(new InvalidInputError(`Rasterizer: ${lux} has no layer "roads"; its layers are "lux"`));
     await expect(new Rasterizer(sample('nothing.shp')).run(context)).rejects.toBeInstanceOf(FileError);
+    const raster = sample('elev.tif');
+    await expect(new Rasterizer(raster).run(context)).rejects.toThrow(
+      new GdalError(
+        `Rasterizer source ${raster}: cannot open ${raster} for vectorInfo: \`${raster}' not recognized as a supported file format. It is not a vector file GDAL reads here: give GeoJSON, a Shapefile (the .shp beside its .shx and .dbf, or zipped and named .shp.zip), GeoPackage, FlatGeobuf, KML (a KMZ unzipped) or CSV; a raster goes to a Reprojector.`,
+        { operation: 'vectorInfo', path: raster, gdalMessage: `\`${raster}' not recognized as a supported file format.`, errorNumber: 4 },
+      ),
+    );
     expect(existsSync(outputPath)).toBe(false);
   });
 
