@@ -87,6 +87,7 @@ export class NodeInputHasher implements InputHasher {
     } else {
       path = ref.startsWith('file:') ? fileURLToPath(ref) : ref;
     }
+    if (/^\/vsi[a-z0-9]*\//i.test(path)) throw virtualPathError(path);
     const absolute = resolve(path);
     const stats = await statFile(absolute, options.optional === true);
     if (!stats) return absentDigest(absolute);
@@ -226,6 +227,19 @@ async function statFile(path: string, optional = false): Promise<FileStats | und
       { cause: error },
     );
   }
+}
+
+/**
+ * A GDAL virtual path given as an input (`/vsizip/data/lux.zip/lux.shp`): no file of that name
+ * exists to hash, and saying it "does not exist" would send the user looking for a typo.
+ */
+function virtualPathError(path: string): FileError {
+  const archive = localFileOf(path);
+  const remedy =
+    archive !== undefined && archive !== path
+      ? `Give a file itself: extract it from ${archive}, or, for a zipped Shapefile, name the archive .shp.zip and give that`
+      : 'Give the local file or the http(s) URL itself';
+  return new FileError(`The input ${path} is a GDAL virtual file system path, which processors do not take (they fingerprint the bytes of files, URLs and Blobs). ${remedy}.`, path);
 }
 
 /** The memo on disk; a missing or damaged file is an empty memo (it is only a cache). */

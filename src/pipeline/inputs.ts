@@ -1,4 +1,5 @@
 import { getPlatform } from '../platform.js';
+import { fileUrlPath } from './file-url.js';
 import type { InputDigest } from '../fingerprint/input-hasher.js';
 import type { InputRef, Processor } from '../processors/processor.js';
 import { materializeRemote } from '../sources/remote-input.js';
@@ -20,7 +21,8 @@ export interface InputPurpose {
 }
 
 /**
- * A path GDAL can open for an input: file paths as they are (made absolute); http(s) URLs (in a
+ * A path GDAL can open for an input: file paths as they are (made absolute), `file:` URLs as the
+ * paths they name; http(s) URLs (in a
  * page also URLs relative to it) fetched into the workspace, for a Reprojector only the window
  * the target needs (`materializeRemote`); Blobs and bytes written into the workspace once per
  * content.
@@ -32,6 +34,8 @@ export function materializeInput(ref: InputRef, purpose: InputPurpose = {}): Pro
     const expected = purpose.digests?.find((digest) => digest.id === url);
     return materializeRemote(url, inputName(url), platform.workspace(), windowRequestFor(purpose.processor, purpose.spec), expected);
   }
+  const file = fileUrlPath(ref);
+  if (file !== undefined) return Promise.resolve(platform.resolvePath(file));
   if (typeof ref === 'string') return Promise.resolve(platform.resolvePath(ref));
   return materializeBytes(ref);
 }

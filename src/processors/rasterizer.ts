@@ -155,14 +155,23 @@ export class Rasterizer implements Processor {
     const scratch = new ScratchFiles(engine, outputPath);
     try {
       let vector = { path: layer.path, layer: layer.layer };
+      // An empty layer has nothing to reproject or number, and ogr2ogr writes no FlatGeobuf at all
+      // for one of unknown geometry type (an empty GeoJSON): it is burned as it is.
+      const empty = layer.featureCount === 0;
       // The index comes from the scratch FlatGeobuf's feature ids, which count features in order
-      // (a GeoJSON's or GeoPackage's own ids need not).
-      if (reprojection || plan.kind === 'index') {
+      // (a GeoJSON's or GeoPackage's own ids need not). One band per value burns the features
+      // whose field equals a value as GDAL prints it: OGR SQL evaluates that -where on the scratch
+      // file, where a GeoPackage would hand it to SQLite, which matches no Date '2020/01/01'
+      // against the '2020-01-01' it stores.
+      if (!empty && (reprojection || plan.kind === 'index' || plan.kind === 'bands')) {
         const path = scratch.path('vector', 'fgb');
         await engine.vectorTranslate(layer.path, path, ['-f', 'FlatGeobuf', '-lco', 'SPATIAL_INDEX=NO', '-nln', SCRATCH_LAYER, ...(reprojection ?? []), layer.layer]);
         vector = { path, layer: SCRATCH_LAYER };
       }
-      if (warn && layer.featureCount > 0 && (await this.featuresMiss(engine, vector, spec))) {
+      if (warn && empty) {
+        warn(`${WHO}: layer ${layer.layer} of ${layer.name} has no features: every pixel is the fill value ${gdalNumber(this.options.fill ?? 0)}; check that the file holds what you meant to burn`);
+      }
+      if (warn && !empty && (await this.featuresMiss(engine, vector, spec))) {
         warn(`${WHO}: the features of ${layer.name} (layer ${layer.layer}) do not overlap ${spec}: every pixel is the fill value ${gdalNumber(this.options.fill ?? 0)}; check the spec's CRS and bounds against the features'`);
       }
       const base = [...grid.args, '-a_srs', spec.crs, ...typeArgs(plan.dtype), '-init', gdalNumber(this.options.fill ?? 0)];
@@ -173,8 +182,8 @@ export class Rasterizer implements Processor {
         await this.rasterizeBands(engine, vector, plan, base, { write: this.write, grid, extra: typeCreationOptions(plan.dtype) }, outputPath, scratch, onProgress);
       } else {
         const burnArgs =
-          plan.kind === 'constant'
-            ? ['-l', vector.layer, '-burn', gdalNumber(plan.value)]
+          plan.kind === 'constant' || empty
+            ? ['-l', vector.layer, '-burn', gdalNumber(plan.kind === 'constant' ? plan.value : 1)]
             : plan.kind === 'attribute'
               ? ['-l', vector.layer, '-a', plan.field]
               : ['-sql', `SELECT FID + 1 AS ${INDEX_FIELD} FROM ${sqlName(vector.layer)}`, '-a', INDEX_FIELD];
@@ -261,6 +270,15 @@ export class Rasterizer implements Processor {
     const field = fieldOf(layer, bandPerValue!, WHO, 'bandPerValue');
     const values = (await distinctValues(engine, layer, field.name)).filter((value): value is number | string => value !== null).sort(compareValues);
     if (values.length === 0) throw new InvalidInputError(`${WHO} bandPerValue: no feature of ${layer.name} has a value in field ${field.name}`);
+    // Text that is not UTF-8 (a Shapefile's Latin-1 .dbf without a .cpg) reaches us with U+FFFD in
+    // place of its bytes: no feature equals such a value, so its band would burn nothing.
+    const garbled = values.find((value) => typeof value === 'string' && value.includes('\uFFFD'));
+    if (garbled !== undefined) {
+      const remedy = /\.shp(\.zip)?$/i.test(layer.name) ? 'add a .cpg file beside the .shp naming the encoding of its .dbf (such as ISO-8859-1)' : 'save the file with its text in UTF-8';
+      throw new InvalidInputError(
+        `${WHO} bandPerValue: field ${field.name} of layer ${layer.layer} (${layer.name}) holds text that is not UTF-8 (${JSON.stringify(garbled)}), which no band could match; ${remedy}`,
+      );
+    }
     const dtype = this.options.dtype ?? 'uint8';
     this.checkNotBurned((value) => value === 1, 'the value 1 burned into each band', dtype);
     return { kind: 'bands', dtype, field: field.name, values };

@@ -36,6 +36,9 @@ export function sqlLiteral(value: number | string): string {
   return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
 }
 
+const NOT_VECTOR_REMEDY =
+  'It is not a vector file GDAL reads here: give GeoJSON, a Shapefile (the .shp beside its .shx and .dbf, or zipped and named .shp.zip), GeoPackage, FlatGeobuf, KML (a KMZ unzipped) or CSV; a raster goes to a Reprojector.';
+
 /** Opens a vector source and picks its layer (`layer`, or the first). */
 export async function inspectVectorLayer(
   ref: InputRef,
@@ -45,12 +48,24 @@ export async function inspectVectorLayer(
 ): Promise<VectorLayer> {
   const name = describeInput(ref);
   const path = await withInputContext(`${who} source ${name}`, () => context.resolveInput(ref));
-  const info = await withInputContext(`${who} source ${name}`, () => context.engine.vectorInfo(path));
+  const info = await withInputContext(`${who} source ${name}`, () => context.engine.vectorInfo(path)).catch((error: unknown) => {
+    // GDAL's words name no remedy; the usual causes are a raster, a KMZ, or a zipped Shapefile not named .shp.zip.
+    if (error instanceof GdalError && /not recognized as a supported file format/.test(error.message)) {
+      throw new GdalError(`${error.message} ${NOT_VECTOR_REMEDY}`, error.details, { cause: error });
+    }
+    throw error;
+  });
   const label = name === path ? name : `${name} (${path})`;
   if (info.layers.length === 0) throw new InvalidInputError(`${who}: ${label} has no vector layer; give a file with features (GeoJSON, Shapefile, GeoPackage, FlatGeobuf...)`);
   const layer = layerName === undefined ? info.layers[0]! : info.layers.find((candidate) => candidate.name === layerName);
   if (!layer) {
     throw new InvalidInputError(`${who}: ${label} has no layer ${JSON.stringify(layerName)}; its layers are ${info.layers.map((l) => JSON.stringify(l.name)).join(', ')}`);
+  }
+  if (layer.geometryFields.length === 0) {
+    // GDAL reads such a layer as a table: gdal_rasterize would burn nothing and write only the fill.
+    throw new InvalidInputError(
+      `${who}: layer ${layer.name} of ${label} has no geometry column, so it has nothing to burn; give a layer with geometries (a CSV needs a WKT column, or a conversion with its coordinate columns named: ogr2ogr -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y out.gpkg in.csv)`,
+    );
   }
   const crsWkt = layer.geometryFields.find((field) => field.coordinateSystem?.wkt)?.coordinateSystem?.wkt;
   const featureCount = layer.featureCount ?? (await countFeatures(context.engine, path, layer.name, label));

@@ -142,6 +142,21 @@ describe('NodeInputHasher', () => {
     await expect(hasher.hash(missing)).rejects.toMatchObject({ path: missing, message: expect.stringContaining(`${missing} does not exist`) });
   });
 
+  it('refuses a GDAL virtual path (/vsizip/, /vsicurl/) saying what to give instead, not that the file does not exist', async () => {
+    const archive = join(dir, 'lux.zip');
+    writeFileSync(archive, 'PK');
+    const hasher = new NodeInputHasher();
+    await expect(hasher.hash(`/vsizip/${archive}/lux.shp`)).rejects.toThrow(
+      new FileError(
+        `The input /vsizip/${archive}/lux.shp is a GDAL virtual file system path, which processors do not take (they fingerprint the bytes of files, URLs and Blobs). Give a file itself: extract it from ${archive}, or, for a zipped Shapefile, name the archive .shp.zip and give that.`,
+        `/vsizip/${archive}/lux.shp`,
+      ),
+    );
+    await expect(hasher.hash('/vsicurl/https://example.org/lux.fgb')).rejects.toThrow(
+      'The input /vsicurl/https://example.org/lux.fgb is a GDAL virtual file system path, which processors do not take (they fingerprint the bytes of files, URLs and Blobs). Give the local file or the http(s) URL itself.',
+    );
+  });
+
   it('hashes bytes and Blobs directly and fetches http URLs', async () => {
     const hasher = new NodeInputHasher();
     expect(await hasher.hash(new Uint8Array([1, 2]))).toEqual({ id: 'bytes:2', size: 2, sha256: sha256(new Uint8Array([1, 2])) });

@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CrsError, FileError, InvalidInputError } from '../../src/errors.js';
+import { CrsError, FileError, GdalError, InvalidInputError } from '../../src/errors.js';
 import { Rasterizer } from '../../src/processors/rasterizer.js';
 import { SpatialSpec } from '../../src/spec/spatial-spec.js';
 import { createNodeEngine } from '../../wasm/node.js';
@@ -149,6 +149,74 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     const area = count(raster.bands[0]!, 1) * 0.01;
     const expected = 0.07 * 111.2 * 111.32 * Math.cos((49.75 * Math.PI) / 180);
     expect(Math.abs(area - expected) / expected).toBeLessThan(0.02);
+  });
+
+  it('burns an empty layer as all fill with a warning, also reprojected or numbered, instead of failing on a scratch FlatGeobuf', async () => {
+    const file = scratch.path('empty.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const utm = new SpatialSpec({ crs: 'EPSG:32632', transform: [1000, 0, 280000, 0, -1000, 5535000], shape: [40, 30] });
+    const reprojected = scratch.path('empty-utm.tif');
+    await new Rasterizer(file, { fill: 7 }).run({ spec: utm, outputPath: reprojected, engine, resolveInput, warn });
+    const burned = await readBands(reprojected);
+    expectOnGrid(burned, utm);
+    expect(count(burned.bands[0]!, 7)).toBe(40 * 30);
+    expect(warnings).toEqual([`Rasterizer: layer empty of ${file} has no features: every pixel is the fill value 7; check that the file holds what you meant to burn`]);
+
+    const numbered = scratch.path('empty-index.tif');
+    await new Rasterizer(file, { burn: 'index' }).run({ spec: SQUARES_GRID, outputPath: numbered, engine, resolveInput });
+    const index = await readBands(numbered);
+    expectOnGrid(index, SQUARES_GRID);
+    expect(count(index.bands[0]!, 0)).toBe(40 * 40);
+    expect((await engine.info(numbered)).bands[0]!.type).toBe('Int32');
+  });
+
+  it('refuses a layer without geometries (a CSV of x, y columns), naming it, instead of writing only the fill or asking for its CRS', async () => {
+    const file = scratch.path('points.csv');
+    writeFileSync(file, 'id,x,y\n1,6.1,49.7\n2,6.2,49.8\n');
+    const outputPath = scratch.path('points.tif');
+    const message = `Rasterizer: layer points of ${file} has no geometry column, so it has nothing to burn; give a layer with geometries (a CSV needs a WKT column, or a conversion with its coordinate columns named: ogr2ogr -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y out.gpkg in.csv)`;
+    await expect(new Rasterizer(file, { srcCrs: 'EPSG:4326' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(new InvalidInputError(message));
+    await expect(new Rasterizer(file).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(new InvalidInputError(message));
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
+  it('refuses bandPerValue on a Latin-1 Shapefile without .cpg (every band burned nothing), and burns each value once a .cpg names the encoding', async () => {
+    const folder = scratch.path('latin');
+    mkdirSync(folder);
+    const source = `${folder}/names.geojson`;
+    writeFileSync(source, JSON.stringify({ ...SQUARES, features: SQUARES.features.map((feature, index) => ({ ...feature, properties: { name: ['Rédange', 'Ösling'][index] } })) }));
+    await engine.vectorTranslate(source, `${folder}/names.shp`, ['-f', 'ESRI Shapefile', '-lco', 'ENCODING=LATIN1']);
+    rmSync(`${folder}/names.cpg`);
+    const outputPath = scratch.path('latin.tif');
+    await expect(new Rasterizer(`${folder}/names.shp`, { bandPerValue: 'name' }).run({ spec: SQUARES_GRID, outputPath, engine, resolveInput })).rejects.toThrow(
+      new InvalidInputError(
+        `Rasterizer bandPerValue: field name of layer names (${folder}/names.shp) holds text that is not UTF-8 ("R\uFFFDdange"), which no band could match; add a .cpg file beside the .shp naming the encoding of its .dbf (such as ISO-8859-1)`,
+      ),
+    );
+    expect(existsSync(outputPath)).toBe(false);
+
+    writeFileSync(`${folder}/names.cpg`, 'ISO-8859-1');
+    const { raster } = await rasterize(new Rasterizer(`${folder}/names.shp`, { bandPerValue: 'name' }), SQUARES_GRID, 'latin-cpg.tif');
+    expect((await engine.info(scratch.path('latin-cpg.tif'))).bands.map((band) => band.description)).toEqual(['Rédange', 'Ösling']);
+    expect(raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
+  });
+
+  it('writes one band per value of a Date and a DateTime field of a GeoPackage, each burning its own feature (SQLite matched none)', async () => {
+    const source = scratch.path('dates.geojson');
+    const dates = [['2020-01-01', '2020-01-01T10:00:00Z'], ['2021-06-15', '2021-06-15T12:30:00Z']];
+    writeFileSync(source, JSON.stringify({ ...SQUARES, features: SQUARES.features.map((feature, index) => ({ ...feature, properties: { day: dates[index]![0], time: dates[index]![1] } })) }));
+    const file = scratch.path('dates.gpkg');
+    await engine.vectorTranslate(source, file, ['-f', 'GPKG']);
+    const fields = (await engine.vectorInfo(file)).layers[0]!.fields.map((field) => [field.name, field.type]);
+    expect(fields).toEqual([['day', 'Date'], ['time', 'DateTime']]);
+    const day = await rasterize(new Rasterizer(file, { bandPerValue: 'day' }), SQUARES_GRID, 'dates-day.tif');
+    expect((await engine.info(day.outputPath)).bands.map((band) => band.description)).toEqual(['2020/01/01', '2021/06/15']);
+    expect(day.raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
+    const time = await rasterize(new Rasterizer(file, { bandPerValue: 'time' }), SQUARES_GRID, 'dates-time.tif');
+    expect((await engine.info(time.outputPath)).bands.map((band) => band.description)).toEqual(['2020/01/01 10:00:00+00', '2021/06/15 12:30:00+00']);
+    expect(time.raster.bands.map((band) => count(band, 1))).toEqual([400, 400]);
   });
 
   it.skipIf(!HAS_NATIVE)(`writes one 0/1 band per NAME_1 value, named after it, each as native gdal_rasterize -where${NATIVE}`, async () => {
@@ -302,7 +370,7 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     expect(Math.abs(count(other.raster.bands[0]!, 1) - 3752) / 3752).toBeLessThan(0.02);
   });
 
-  it('refuses unknown fields, text attributes, unknown layers and missing files, naming them', async () => {
+  it('refuses unknown fields, text attributes, unknown layers, missing files and rasters, naming them and saying what to give', async () => {
     const outputPath = scratch.path('bad.tif');
     const context = { spec: elevGrid, outputPath, engine, resolveInput };
     await expect(new Rasterizer(lux, { attribute: 'NAME' }).run(context)).rejects.toThrow(
@@ -315,6 +383,13 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     );
     await expect(new Rasterizer(lux, { layer: 'roads' }).run(context)).rejects.toThrow(new InvalidInputError(`Rasterizer: ${lux} has no layer "roads"; its layers are "lux"`));
     await expect(new Rasterizer(sample('nothing.shp')).run(context)).rejects.toBeInstanceOf(FileError);
+    const raster = sample('elev.tif');
+    await expect(new Rasterizer(raster).run(context)).rejects.toThrow(
+      new GdalError(
+        `Rasterizer source ${raster}: cannot open ${raster} for vectorInfo: \`${raster}' not recognized as a supported file format. It is not a vector file GDAL reads here: give GeoJSON, a Shapefile (the .shp beside its .shx and .dbf, or zipped and named .shp.zip), GeoPackage, FlatGeobuf, KML (a KMZ unzipped) or CSV; a raster goes to a Reprojector.`,
+        { operation: 'vectorInfo', path: raster, gdalMessage: `\`${raster}' not recognized as a supported file format.`, errorNumber: 4 },
+      ),
+    );
     expect(existsSync(outputPath)).toBe(false);
   });
 

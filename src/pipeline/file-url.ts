@@ -1,0 +1,11 @@
+/**
+ * The local path a `file:` URL names (a `URL` or a string), or undefined for anything else: Node
+ * scripts name their data with `new URL('./data/dem.tif', import.meta.url)`, and an input hasher
+ * reads such a URL as that file, so the processor must open that file too.
+ * @example fileUrlPath(new URL('file:///data/my%20dem.tif')) // '/data/my dem.tif'
+ */
+export function fileUrlPath(ref: unknown): string | undefined {
+  if (!(ref instanceof URL || (typeof ref === 'string' && /^file:/i.test(ref)))) return undefined;
+  const url = new URL(String(ref));
+  return url.protocol === 'file:' ? decodeURIComponent(url.pathname) : undefined;
+}
