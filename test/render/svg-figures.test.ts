@@ -76,6 +76,25 @@ describe('renderSvg', () => {
     await expect(renderSvg(ramp(), { extent: [10, 0, 5, 1] })).rejects.toThrow(/extent \[10, 0, 5, 1\] is not \[left, bottom, right, top\]/);
   });
 
+  it("labels a south-up grid's y axis from its transform: the first row's edge at the top, as its pixels are drawn", async () => {
+    // Rows running north (e > 0), as GDAL writes netCDF with ascending latitudes: row 0 lies at y 40..41.
+    const southUp = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 10, 0, 1, 40], shape: [3, 4] });
+    const band = { width: 4, height: 3, data: new Float32Array(12).map((_, i) => i) };
+    const root = parseSvg(await renderSvg(band, { extent: southUp, width: 400, fontSize: 10 }));
+    const image = root.querySelector('image')!;
+    const top = Number(image.getAttribute('y'));
+    const yTicks = [...root.querySelectorAll('text')]
+      .filter((t) => t.getAttribute('text-anchor') === 'end')
+      .map((t) => [t.textContent, Number(t.getAttribute('y')) - top]);
+    // The image is 300 units tall for 3 rows: y 40 (row 0's top edge) at 0, 43 at 300.
+    expect(yTicks).toEqual([['40.0', 0], ['40.5', 50], ['41.0', 100], ['41.5', 150], ['42.0', 200], ['42.5', 250], ['43.0', 300]]);
+    // The same grid north-up keeps its highest coordinate at the top.
+    const northUp = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 10, 0, -1, 43], shape: [3, 4] });
+    const north = parseSvg(await renderSvg(band, { extent: northUp, width: 400, fontSize: 10 }));
+    const northTicks = [...north.querySelectorAll('text')].filter((t) => t.getAttribute('text-anchor') === 'end');
+    expect([northTicks[0]!.textContent, Number(northTicks[0]!.getAttribute('y')) - top]).toEqual(['40.0', 300]);
+  });
+
   it('writes a title with markup, quotes and characters XML cannot hold as well-formed SVG', async () => {
     const svg = await renderSvg(ramp(), { title: `Slope <"it's"> & \u0001 \uD800` });
     expect(svg).not.toMatch(/[\u0001\uD800]/);
