@@ -125,13 +125,23 @@ export class ProgressDisplay {
     }
   }
 
-  /** The live lines as they would be drawn now. */
-  liveLines(): string[] {
+  /**
+   * The live lines as they would be drawn now, each at most `width` characters: the step's reason
+   * and GDAL's message are shortened first, so the bar and the elapsed time stay in view.
+   */
+  liveLines(width = Infinity): string[] {
     const now = this.now();
     const lines = [...this.#running.values()].map((running) => {
       const elapsed = `${((now - running.startedAt) / 1000).toFixed(1)} s`;
       const bar = running.fraction === undefined ? '' : ` [${'#'.repeat(Math.round(running.fraction * BAR)).padEnd(BAR, '.')}] ${Math.round(running.fraction * 100)}%`;
-      return `… ${label(running.className, running.stateHash)} ${running.step}${bar}${running.message ? ` ${running.message}` : ''}  ${elapsed}`;
+      const head = `… ${label(running.className, running.stateHash)} `;
+      // Reasons and messages may hold line breaks (an error's text): one line each, or erasing miscounts.
+      const step = oneLine(running.step);
+      const message = oneLine(running.message ?? '');
+      const room = width - head.length - bar.length - `  ${elapsed}`.length;
+      const shownStep = shorten(step, room);
+      const shownMessage = shorten(message, room - shownStep.length - 1);
+      return `${head}${shownStep}${bar}${shownMessage ? ` ${shownMessage}` : ''}  ${elapsed}`.slice(0, width);
     });
     if (lines.length > 0 || this.#hits > 0) lines.push(`  ${this.#computed} computed, ${this.#hits} cache hit${this.#hits === 1 ? '' : 's'}, ${this.#running.size} running`);
     return lines;
@@ -163,7 +173,7 @@ export class ProgressDisplay {
     const width = Math.max(20, (this.stream.columns ?? 100) - 1);
     let text = this.#eraseText();
     if (permanent) text += `${permanent}\n`;
-    const live = this.#running.size > 0 ? this.liveLines().map((line) => line.slice(0, width)) : [];
+    const live = this.#running.size > 0 ? this.liveLines(width) : [];
     for (const line of live) text += `${line}\n`;
     this.#shown = live.length;
     if (text) this.stream.write(text);
@@ -183,6 +193,17 @@ export class ProgressDisplay {
 
 function label(className: string, stateHash: string): string {
   return `${className} ${stateHash.slice(0, 8)}`;
+}
+
+/** Text on one line: line breaks and other control characters become spaces. */
+function oneLine(text: string): string {
+  return text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim();
+}
+
+/** `text` cut to `max` characters, ending in an ellipsis when cut; empty when there is no room. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return max <= 0 ? '' : `${text.slice(0, max - 1)}…`;
 }
 
 function firstLine(text: string): string {

@@ -47,6 +47,35 @@ describe('the progress display', () => {
     expect(writes.at(-1)).toBe('\x1b[2F\x1b[0J✗ Chart ab12cd34 failed: no spec for Chart\n');
   });
 
+  it('keeps the bar and the elapsed time on an 80-column line, shortening a long reason and GDAL message instead', () => {
+    const writes: string[] = [];
+    let now = 0;
+    const display = new ProgressDisplay({ write: (text: string) => writes.push(text), isTTY: true, columns: 81 }, 0, () => now);
+    display.handle({ type: 'miss', className: 'Slope', stateHash: HASH, objectType: 'data', reason: 'stale', detail: 'Slope ← Elevation: input /work/shared/data/elevation_of_the_whole_country.tif changed' });
+    display.handle({ type: 'start', className: 'Slope', stateHash: HASH });
+    now = 2500;
+    display.handle({ type: 'progress', className: 'Slope', stateHash: HASH, fraction: 0.5, message: 'Processing /tmp/project/.staging/ab12cd34-p1.tif' });
+    const line = '… Slope ab12cd34 recomputing (Slope ← Elevati… [##########..........] 50%  2.5 s';
+    expect(line.length).toBe(80);
+    expect(display.liveLines(80)[0]).toBe(line);
+    expect(writes.at(-1)).toBe(`\x1b[2F\x1b[0J${line}\n  0 computed, 0 cache hits, 1 running\n`);
+    // With room, the message follows the bar.
+    expect(display.liveLines(200)[0]).toBe(
+      '… Slope ab12cd34 recomputing (Slope ← Elevation: input /work/shared/data/elevation_of_the_whole_country.tif changed) [##########..........] 50% Processing /tmp/project/.staging/ab12cd34-p1.tif  2.5 s',
+    );
+  });
+
+  it('draws a reason holding line breaks on one line, so the next frame erases exactly what was drawn', () => {
+    const { writes, stream } = recorder();
+    const display = new ProgressDisplay(stream, 0, () => 0);
+    display.handle({ type: 'miss', className: 'Chart', stateHash: HASH, objectType: 'figure', reason: 'damaged', detail: 'meta.json is not JSON:\nUnexpected token\r\n at 3' });
+    display.handle({ type: 'start', className: 'Chart', stateHash: HASH });
+    expect(writes).toEqual(['… Chart ab12cd34 recomputing (damaged: meta.json is not JSON: Unexpected token at 3)  0.0 s\n  0 computed, 0 cache hits, 1 running\n']);
+    display.handle({ type: 'finish', className: 'Chart', stateHash: HASH, durationMs: 10 });
+    // Two lines drawn, two lines erased.
+    expect(writes.at(-1)).toBe('\x1b[2F\x1b[0J✓ Chart ab12cd34 recomputed in 0.01 s\n');
+  });
+
   it('stays quiet when the stream is not a terminal', () => {
     const { writes, stream } = recorder();
     const stop = showProgress({ stream: { ...stream, isTTY: false }, interval: 0 });
