@@ -33,6 +33,8 @@ interface Running {
 }
 
 const BAR = 20;
+/** Milliseconds between redraws while something runs, so elapsed times move without events. */
+const TICK = 1000;
 
 /**
  * Shows the progress of pipeline work on a terminal: one live line per entry being computed
@@ -65,6 +67,8 @@ export class ProgressDisplay {
   /** Live lines on screen now (erased before anything else is written). */
   #shown = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Redraws while entries run: a warp's first event, or GDAL's start, can be seconds away. */
+  #ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -151,7 +155,19 @@ export class ProgressDisplay {
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#tick(false);
     this.#erase();
+  }
+
+  /** Starts or stops the periodic redraw. */
+  #tick(on: boolean): void {
+    if (on && !this.#ticker) {
+      this.#ticker = setInterval(() => this.#draw(), TICK);
+      this.#ticker.unref?.();
+    } else if (!on && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
   }
 
   #schedule(): void {
@@ -176,6 +192,7 @@ export class ProgressDisplay {
     const live = this.#running.size > 0 ? this.liveLines(width) : [];
     for (const line of live) text += `${line}\n`;
     this.#shown = live.length;
+    this.#tick(this.#running.size > 0);
     if (text) this.stream.write(text);
   }
 

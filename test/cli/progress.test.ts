@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ProgressDisplay, showProgress } from '../../src/node/progress-display.js';
 import { REPO } from './cli-helpers.js';
 
@@ -63,6 +63,7 @@ describe('the progress display', () => {
     expect(display.liveLines(200)[0]).toBe(
       '… Slope ab12cd34 recomputing (Slope ← Elevation: input /work/shared/data/elevation_of_the_whole_country.tif changed) [##########..........] 50% Processing /tmp/project/.staging/ab12cd34-p1.tif  2.5 s',
     );
+    display.close();
   });
 
   it('draws a reason holding line breaks on one line, so the next frame erases exactly what was drawn', () => {
@@ -74,6 +75,24 @@ describe('the progress display', () => {
     display.handle({ type: 'finish', className: 'Chart', stateHash: HASH, durationMs: 10 });
     // Two lines drawn, two lines erased.
     expect(writes.at(-1)).toBe('\x1b[2F\x1b[0J✓ Chart ab12cd34 recomputed in 0.01 s\n');
+  });
+
+  it('moves the elapsed time every second while an entry computes without reporting progress, and stops once it is done', () => {
+    vi.useFakeTimers();
+    try {
+      const { writes, stream } = recorder();
+      const display = new ProgressDisplay(stream, 100, () => Date.now());
+      display.handle({ type: 'start', className: 'Waiting', stateHash: HASH });
+      vi.advanceTimersByTime(2500);
+      expect(writes.map((text) => /Waiting ab12cd34 computing {2}(\d+\.\d) s/.exec(text)?.[1])).toEqual(['0.0', '1.0', '2.0']);
+      display.handle({ type: 'finish', className: 'Waiting', stateHash: HASH, durationMs: 2600 });
+      const count = writes.length;
+      vi.advanceTimersByTime(5000);
+      expect(writes.length).toBe(count);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stays quiet when the stream is not a terminal', () => {
