@@ -74,13 +74,22 @@ export async function renderSvg(band: Band, options: RenderSvgOptions = {}): Pro
   const yTicks = extent ? ticksFor(extent.top, extent.bottom, Math.max(2, Math.floor(height / (fontSize * 3)))) : [];
   const yTickText = axisLabels(yTicks);
   const yTickWidth = Math.max(0, ...yTickText.map((t) => textWidth(t, fontSize)));
-  const left = gap + (options.yLabel ? fontSize * 1.4 : 0) + (extent ? yTickWidth + tickLength + 4 : 0);
+  const xText = axisLabels(xTicks);
+  // x tick labels are centred on their ticks: the first and last may reach past the image's edges.
+  const xSpans = xTicks.map((value, i) => {
+    const x = extent ? ((value - extent.left) / (extent.right - extent.left)) * width : 0;
+    const half = textWidth(xText[i]!, fontSize) / 2;
+    return { start: x - half, end: x + half };
+  });
+  const overLeft = Math.max(0, ...xSpans.map((span) => -span.start));
+  const overRight = Math.max(0, ...xSpans.map((span) => span.end - width));
+  const left = Math.max(gap + (options.yLabel ? fontSize * 1.4 : 0) + (extent ? yTickWidth + tickLength + 4 : 0), overLeft + gap);
   const titleSize = fontSize * 1.25;
   const top = gap + (options.title ? titleSize * 1.4 : 0) + (extent ? fontSize * 0.5 : 0);
   const bottom = gap + (extent ? tickLength + fontSize * 1.3 : 0) + (options.xLabel ? fontSize * 1.4 : 0);
 
   const bar = options.colorbar ? colorbarBlock(image.range, height, options.colorbar === true ? {} : options.colorbar, fontSize, tickLength) : undefined;
-  const right = bar ? bar.width : gap;
+  const right = Math.max(bar ? bar.width : gap, overRight + gap);
   const totalWidth = Math.ceil(left + width + right);
   const totalHeight = Math.ceil(top + height + bottom);
   const font = options.fontFamily ?? DEFAULT_FONT;
@@ -101,7 +110,6 @@ export async function renderSvg(band: Band, options: RenderSvgOptions = {}): Pro
   }
   if (extent) {
     parts.push(`<rect x="${fmt(left)}" y="${fmt(top)}" width="${fmt(width)}" height="${fmt(height)}" fill="none" stroke="${escapeXml(ink)}" stroke-width="1"/>`);
-    const xText = axisLabels(xTicks);
     xTicks.forEach((value, i) => {
       const x = left + ((value - extent.left) / (extent.right - extent.left)) * width;
       parts.push(`<line x1="${fmt(x)}" y1="${fmt(top + height)}" x2="${fmt(x)}" y2="${fmt(top + height + tickLength)}" stroke="${escapeXml(ink)}"/>`);

@@ -76,6 +76,22 @@ describe('renderSvg', () => {
     await expect(renderSvg(ramp(), { extent: [10, 0, 5, 1] })).rejects.toThrow(/extent \[10, 0, 5, 1\] is not \[left, bottom, right, top\]/);
   });
 
+  it('makes room for the last x tick label at the right edge when there is no colour bar, so 4003000 is not cut off', async () => {
+    const root = parseSvg(await renderSvg(ramp(), { extent: spec }));
+    const width = Number(root.getAttribute('width'));
+    const labels = [...root.querySelectorAll('text')].filter((t) => t.getAttribute('text-anchor') === 'middle');
+    const last = labels.at(-1)!;
+    expect(last.textContent).toBe('4003000');
+    // Centred at the image's right edge; 7 digits at 0.6 em of 12 px reach 25.2 px past it, and a 7 px margin follows.
+    expect(Number(last.getAttribute('x'))).toBe(426.4);
+    expect(width).toBe(459);
+    for (const label of labels) {
+      const half = (label.textContent!.length * 12 * 0.6) / 2;
+      expect(Number(label.getAttribute('x')) - half).toBeGreaterThanOrEqual(0);
+      expect(Number(label.getAttribute('x')) + half).toBeLessThanOrEqual(width);
+    }
+  });
+
   it("labels a south-up grid's y axis from its transform: the first row's edge at the top, as its pixels are drawn", async () => {
     // Rows running north (e > 0), as GDAL writes netCDF with ascending latitudes: row 0 lies at y 40..41.
     const southUp = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 10, 0, 1, 40], shape: [3, 4] });
