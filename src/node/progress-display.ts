@@ -49,12 +49,43 @@ const TICK = 1000;
 export function showProgress(options: ShowProgressOptions = {}): () => void {
   const stream = options.stream ?? process.stderr;
   if (!options.force && !stream.isTTY) return () => {};
-  const display = new ProgressDisplay(stream, options.interval ?? 100, options.now ?? Date.now);
+  // The display writes with the stream's own write, which passThrough below replaces for others.
+  const write = stream.write.bind(stream);
+  const own: ProgressStream = { write, get isTTY() { return stream.isTTY; }, get columns() { return stream.columns; } };
+  const display = new ProgressDisplay(own, options.interval ?? 100, options.now ?? Date.now);
   const stop = onPipelineEvent('*', (event) => display.handle(event));
+  // Only a display on the terminal shares its screen with the process's other output.
+  const release = stream.isTTY ? passThrough([process.stdout, process.stderr].filter((target) => target.isTTY), display) : () => {};
   return () => {
     stop();
+    release();
     display.close();
   };
+}
+
+/**
+ * Routes other writes to the terminal (console.log in a _process, geodata's warnings and verbose
+ * lines) around the live lines: they are erased first and drawn again below, so nothing written
+ * while an entry computes is erased by the next frame or left under a stale live line. Returns a
+ * function that puts the streams' own write back. Exported for tests.
+ */
+export function passThrough(targets: readonly ProgressStream[], display: ProgressDisplay): () => void {
+  const restores = targets.map((target) => {
+    const original = target.write;
+    const patched = function (this: unknown, chunk: unknown, ...rest: unknown[]): unknown {
+      return display.interleave(() => (original as (...args: unknown[]) => unknown).call(target, chunk, ...rest), endsLine(chunk));
+    };
+    target.write = patched as ProgressStream['write'];
+    return () => {
+      if (target.write === patched) target.write = original;
+    };
+  });
+  return () => restores.forEach((restore) => restore());
+}
+
+function endsLine(chunk: unknown): boolean {
+  if (typeof chunk === 'string') return chunk.endsWith('\n');
+  return chunk instanceof Uint8Array && chunk.length > 0 && chunk[chunk.length - 1] === 10;
 }
 
 /** The display's state and drawing, driven by pipeline events. Exported for tests. */
@@ -67,6 +98,8 @@ export class ProgressDisplay {
   /** Live lines on screen now (erased before anything else is written). */
   #shown = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether another writer left a line unfinished: live lines wait until it is ended. */
+  #lineOpen = false;
   /** Redraws while entries run: a warp's first event, or GDAL's start, can be seconds away. */
   #ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -151,6 +184,19 @@ export class ProgressDisplay {
     return lines;
   }
 
+  /**
+   * Runs another writer's write to the same terminal: the live lines are erased before it and
+   * drawn again after it. After a write that leaves its line open (no newline yet) they are drawn
+   * again only once a later write ends that line, so they never land in the middle of it.
+   */
+  interleave<T>(write: () => T, endsLine: boolean): T {
+    if (this.#shown > 0) this.#erase();
+    const result = write();
+    this.#lineOpen = !endsLine;
+    if (endsLine && this.#running.size > 0) this.#draw();
+    return result;
+  }
+
   /** Erases the live lines and stops redrawing. */
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
@@ -189,7 +235,7 @@ export class ProgressDisplay {
     const width = Math.max(20, (this.stream.columns ?? 100) - 1);
     let text = this.#eraseText();
     if (permanent) text += `${permanent}\n`;
-    const live = this.#running.size > 0 ? this.liveLines(width) : [];
+    const live = this.#running.size > 0 && !this.#lineOpen ? this.liveLines(width) : [];
     for (const line of live) text += `${line}\n`;
     this.#shown = live.length;
     this.#tick(this.#running.size > 0);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ProgressDisplay, showProgress } from '../../src/node/progress-display.js';
+import { ProgressDisplay, passThrough, showProgress } from '../../src/node/progress-display.js';
 import { REPO } from './cli-helpers.js';
 
 const HASH = 'ab12cd34'.repeat(8);
@@ -93,6 +93,40 @@ describe('the progress display', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('puts a line written to the terminal while an entry computes (a verbose line, a warning) above the live lines, leaving none stale', () => {
+    // One log of the terminal: the display's frames and the other stream's writes, in order.
+    const terminal: string[] = [];
+    const display = new ProgressDisplay({ write: (text: string) => terminal.push(text), isTTY: true, columns: 120 }, 0, () => 0);
+    const stdout = { write: (text: string) => terminal.push(`stdout:${text}`), isTTY: true };
+    const release = passThrough([stdout], display);
+    display.handle({ type: 'start', className: 'Map', stateHash: HASH });
+    display.handle({ type: 'start', className: 'Elevation', stateHash: OTHER });
+    display.handle({ type: 'finish', className: 'Elevation', stateHash: OTHER, durationMs: 1000 });
+    stdout.write('geodata: computed Elevation (ef56ab78ef56) in 1.00 s\n');
+    stdout.write('half a ');
+    stdout.write('line\n');
+    display.handle({ type: 'finish', className: 'Map', stateHash: HASH, durationMs: 2000 });
+    release();
+    stdout.write('after\n');
+    const live = '… Map ab12cd34 computing  0.0 s\n';
+    expect(terminal).toEqual([
+      `${live}  0 computed, 0 cache hits, 1 running\n`,
+      `\x1b[2F\x1b[0J${live}… Elevation ef56ab78 computing  0.0 s\n  0 computed, 0 cache hits, 2 running\n`,
+      `\x1b[3F\x1b[0J✓ Elevation ef56ab78 computed in 1.00 s\n${live}  1 computed, 0 cache hits, 1 running\n`,
+      // The live lines make way for the line, then come back below it.
+      '\x1b[2F\x1b[0J',
+      'stdout:geodata: computed Elevation (ef56ab78ef56) in 1.00 s\n',
+      `${live}  1 computed, 0 cache hits, 1 running\n`,
+      '\x1b[2F\x1b[0J',
+      // A line written in two parts gets no live lines in its middle.
+      'stdout:half a ',
+      'stdout:line\n',
+      `${live}  1 computed, 0 cache hits, 1 running\n`,
+      '\x1b[2F\x1b[0J✓ Map ab12cd34 computed in 2.00 s\n',
+      'stdout:after\n',
+    ]);
   });
 
   it('stays quiet when the stream is not a terminal', () => {
