@@ -189,6 +189,38 @@ describe('Figures that return SVG', () => {
   it('refuses a non-SVG element with a message that says how to get the SVG out of it', async () => {
     await expect(produce(new CaptionedHistogram(), spec)).rejects.toThrow(/returned a <figure> element, not SVG; return an <svg> element/);
   });
+
+  @register
+  class PngDeclaredSvg extends Figure {
+    override get ext() {
+      return 'svg';
+    }
+    async _process(s: SpatialSpec) {
+      const raster = await load(new Ramp(), s);
+      return renderRaster(raster.band(0));
+    }
+  }
+
+  @register
+  class SvgBytesAsPng extends Figure {
+    async _process(s: SpatialSpec) {
+      const raster = await load(new Ramp(), s);
+      return new TextEncoder().encode(await renderSvg(raster.band(0)));
+    }
+  }
+
+  it('refuses PNG bytes from a Figure declared svg, and SVG bytes into a .png, instead of storing them under the wrong media type', async () => {
+    await expect(produce(new PngDeclaredSvg(), spec)).rejects.toThrow(
+      "PngDeclaredSvg._process returned PNG bytes but its ext is 'svg': return SVG (renderSvg), or make ext 'png' (renderRaster gives PNG)",
+    );
+    await expect(produce(new SvgBytesAsPng(), spec)).rejects.toThrow(
+      "SvgBytesAsPng._process returned SVG bytes but its ext is 'png': return the SVG as a string (it is then stored as .svg), or make ext 'svg'",
+    );
+    // Nothing was committed for either: only the data they loaded.
+    expect(cache.computed()).toEqual(['Ramp']);
+    expect(await new PngDeclaredSvg().isProcessed(spec)).toBe(false);
+    expect(await new SvgBytesAsPng().isProcessed(spec)).toBe(false);
+  });
 });
 
 describe.skipIf(!HAS_CHROMIUM)(`SVG figures in Chromium, with screenshots before (PNG, 5x7 font) and after (SVG)${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_REASON})`}`, () => {
