@@ -33,6 +33,8 @@ interface Running {
 }
 
 const BAR = 20;
+/** Milliseconds between redraws while something runs, so elapsed times move without events. */
+const TICK = 1000;
 
 /**
  * Shows the progress of pipeline work on a terminal: one live line per entry being computed
@@ -47,12 +49,43 @@ const BAR = 20;
 export function showProgress(options: ShowProgressOptions = {}): () => void {
   const stream = options.stream ?? process.stderr;
   if (!options.force && !stream.isTTY) return () => {};
-  const display = new ProgressDisplay(stream, options.interval ?? 100, options.now ?? Date.now);
+  // The display writes with the stream's own write, which passThrough below replaces for others.
+  const write = stream.write.bind(stream);
+  const own: ProgressStream = { write, get isTTY() { return stream.isTTY; }, get columns() { return stream.columns; } };
+  const display = new ProgressDisplay(own, options.interval ?? 100, options.now ?? Date.now);
   const stop = onPipelineEvent('*', (event) => display.handle(event));
+  // Only a display on the terminal shares its screen with the process's other output.
+  const release = stream.isTTY ? passThrough([process.stdout, process.stderr].filter((target) => target.isTTY), display) : () => {};
   return () => {
     stop();
+    release();
     display.close();
   };
+}
+
+/**
+ * Routes other writes to the terminal (console.log in a _process, geodata's warnings and verbose
+ * lines) around the live lines: they are erased first and drawn again below, so nothing written
+ * while an entry computes is erased by the next frame or left under a stale live line. Returns a
+ * function that puts the streams' own write back. Exported for tests.
+ */
+export function passThrough(targets: readonly ProgressStream[], display: ProgressDisplay): () => void {
+  const restores = targets.map((target) => {
+    const original = target.write;
+    const patched = function (this: unknown, chunk: unknown, ...rest: unknown[]): unknown {
+      return display.interleave(() => (original as (...args: unknown[]) => unknown).call(target, chunk, ...rest), endsLine(chunk));
+    };
+    target.write = patched as ProgressStream['write'];
+    return () => {
+      if (target.write === patched) target.write = original;
+    };
+  });
+  return () => restores.forEach((restore) => restore());
+}
+
+function endsLine(chunk: unknown): boolean {
+  if (typeof chunk === 'string') return chunk.endsWith('\n');
+  return chunk instanceof Uint8Array && chunk.length > 0 && chunk[chunk.length - 1] === 10;
 }
 
 /** The display's state and drawing, driven by pipeline events. Exported for tests. */
@@ -65,6 +98,10 @@ export class ProgressDisplay {
   /** Live lines on screen now (erased before anything else is written). */
   #shown = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether another writer left a line unfinished: live lines wait until it is ended. */
+  #lineOpen = false;
+  /** Redraws while entries run: a warp's first event, or GDAL's start, can be seconds away. */
+  #ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -125,23 +162,58 @@ export class ProgressDisplay {
     }
   }
 
-  /** The live lines as they would be drawn now. */
-  liveLines(): string[] {
+  /**
+   * The live lines as they would be drawn now, each at most `width` characters: the step's reason
+   * and GDAL's message are shortened first, so the bar and the elapsed time stay in view.
+   */
+  liveLines(width = Infinity): string[] {
     const now = this.now();
     const lines = [...this.#running.values()].map((running) => {
       const elapsed = `${((now - running.startedAt) / 1000).toFixed(1)} s`;
       const bar = running.fraction === undefined ? '' : ` [${'#'.repeat(Math.round(running.fraction * BAR)).padEnd(BAR, '.')}] ${Math.round(running.fraction * 100)}%`;
-      return `… ${label(running.className, running.stateHash)} ${running.step}${bar}${running.message ? ` ${running.message}` : ''}  ${elapsed}`;
+      const head = `… ${label(running.className, running.stateHash)} `;
+      // Reasons and messages may hold line breaks (an error's text): one line each, or erasing miscounts.
+      const step = oneLine(running.step);
+      const message = oneLine(running.message ?? '');
+      const room = width - head.length - bar.length - `  ${elapsed}`.length;
+      const shownStep = shorten(step, room);
+      const shownMessage = shorten(message, room - shownStep.length - 1);
+      return `${head}${shownStep}${bar}${shownMessage ? ` ${shownMessage}` : ''}  ${elapsed}`.slice(0, width);
     });
     if (lines.length > 0 || this.#hits > 0) lines.push(`  ${this.#computed} computed, ${this.#hits} cache hit${this.#hits === 1 ? '' : 's'}, ${this.#running.size} running`);
     return lines;
+  }
+
+  /**
+   * Runs another writer's write to the same terminal: the live lines are erased before it and
+   * drawn again after it. After a write that leaves its line open (no newline yet) they are drawn
+   * again only once a later write ends that line, so they never land in the middle of it.
+   */
+  interleave<T>(write: () => T, endsLine: boolean): T {
+    if (this.#shown > 0) this.#erase();
+    const result = write();
+    this.#lineOpen = !endsLine;
+    if (endsLine && this.#running.size > 0) this.#draw();
+    return result;
   }
 
   /** Erases the live lines and stops redrawing. */
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#tick(false);
     this.#erase();
+  }
+
+  /** Starts or stops the periodic redraw. */
+  #tick(on: boolean): void {
+    if (on && !this.#ticker) {
+      this.#ticker = setInterval(() => this.#draw(), TICK);
+      this.#ticker.unref?.();
+    } else if (!on && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
   }
 
   #schedule(): void {
@@ -163,9 +235,10 @@ export class ProgressDisplay {
     const width = Math.max(20, (this.stream.columns ?? 100) - 1);
     let text = this.#eraseText();
     if (permanent) text += `${permanent}\n`;
-    const live = this.#running.size > 0 ? this.liveLines().map((line) => line.slice(0, width)) : [];
+    const live = this.#running.size > 0 && !this.#lineOpen ? this.liveLines(width) : [];
     for (const line of live) text += `${line}\n`;
     this.#shown = live.length;
+    this.#tick(this.#running.size > 0);
     if (text) this.stream.write(text);
   }
 
@@ -183,6 +256,17 @@ export class ProgressDisplay {
 
 function label(className: string, stateHash: string): string {
   return `${className} ${stateHash.slice(0, 8)}`;
+}
+
+/** Text on one line: line breaks and other control characters become spaces. */
+function oneLine(text: string): string {
+  return text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim();
+}
+
+/** `text` cut to `max` characters, ending in an ellipsis when cut; empty when there is no room. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return max <= 0 ? '' : `${text.slice(0, max - 1)}…`;
 }
 
 function firstLine(text: string): string {

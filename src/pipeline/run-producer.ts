@@ -9,6 +9,7 @@ import type { InputRef } from '../processors/processor.js';
 import type { SpatialSpec } from '../spec/spatial-spec.js';
 import type { ActiveOutput } from './active.js';
 import { emit } from './events.js';
+import { checkFigureBytes } from './figure-bytes-check.js';
 import { identify } from './identity.js';
 import { materializeInput } from './inputs.js';
 
@@ -56,6 +57,7 @@ export async function runProducer(main: ActiveOutput): Promise<{ completedSpec: 
   } else {
     const value = await result;
     if (value instanceof Uint8Array) {
+      checkFigureBytes(instance, identity.className, main.outputPath, value);
       await getPlatform().workspace().writeFile(main.outputPath, value);
     } else if (isSvgOutput(value)) {
       main.outputPath = svgOutputPath(main);

@@ -190,8 +190,10 @@ export class Rasterizer implements Processor {
         // gdal_rasterize cannot create a COG directly (the driver only copies): burn a plain GeoTIFF first.
         if (this.write.cog) {
           const target = scratch.path('burned', 'tif');
-          await engine.rasterize(vector.path, target, [...base, ...burnArgs], onProgress ? { onProgress } : undefined);
-          await engine.translate(target, outputPath, write, onProgress ? { onProgress } : undefined);
+          // Two GDAL calls, each reporting 0 to 1: burning is the first half, the COG copy the second (not 100% while copying).
+          const half = (start: number) => (onProgress ? { onProgress: (fraction: number, message?: string) => onProgress(start + fraction / 2, message) } : undefined);
+          await engine.rasterize(vector.path, target, [...base, ...burnArgs], half(0));
+          await engine.translate(target, outputPath, write, half(0.5));
         } else {
           await writeGeoTiff(engine, outputPath, this.write, grid, typeCreationOptions(plan.dtype), (dest, creation) =>
             engine.rasterize(vector.path, dest, [...base, ...burnArgs, ...creation], onProgress ? { onProgress } : undefined),

@@ -73,13 +73,21 @@ export function renderRgba(band: Band, options: RenderOptions = {}): RenderedIma
   checkOptionKeys(options, RENDER_OPTION_KEYS, 'renderRgba');
   checkColorbarOption(options.colorbar);
   const colormap = getColormap(options.colormap ?? 'viridis');
-  const range = resolveRange(band, options.range);
   const scale = positiveInteger(options.scale ?? 1, 'scale');
+  // Sizes first: a band past the limit is refused before its values are scanned for the range.
+  if (band.width * band.height > MAX_PIXELS) {
+    // Past the limit at actual size: no scale helps, a coarser grid does.
+    throw new InvalidInputError(
+      `band is ${band.width}x${band.height}, more than the ${MAX_PIXELS} pixels a figure can have; ` +
+        "render it on a coarser grid: load the data on a spec with a larger pixel size (a Reprojector with resampling: 'average')",
+    );
+  }
   if (band.width * scale * band.height * scale > MAX_PIXELS) {
     throw new InvalidInputError(
       `scale ${scale} makes a ${band.width * scale}x${band.height * scale} image, more than ${MAX_PIXELS} pixels; use a smaller scale`,
     );
   }
+  const range = resolveRange(band, options.range);
   const pixels = colorizeBand(band, colormap, range);
   if (options.hillshade !== undefined) shadeImage(pixels, options.hillshade, options.hillshadeStrength ?? DEFAULT_HILLSHADE_STRENGTH);
   const raster = upscale(pixels, scale);

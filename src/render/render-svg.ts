@@ -25,9 +25,10 @@ export interface RenderSvgOptions extends Omit<RenderOptions, 'scale' | 'textSca
   width?: number;
   /**
    * Coordinates of the raster's edges for axes with ticks: `[left, bottom, right, top]`, or
-   * anything with `bounds` (a SpatialSpec, a Raster's `spec`). No axes without it.
+   * anything with `bounds` (a SpatialSpec, a Raster's `spec`), whose transform, when it has one,
+   * orients the axes (a south-up grid has its first row's coordinate at the top). No axes without it.
    */
-  extent?: readonly [number, number, number, number] | { bounds?: readonly number[] | undefined };
+  extent?: readonly [number, number, number, number] | { bounds?: readonly number[] | undefined; transform?: readonly number[] | undefined };
   /** Axis labels, e.g. `'Easting (m)'`. */
   xLabel?: string;
   yLabel?: string;
@@ -69,17 +70,26 @@ export async function renderSvg(band: Band, options: RenderSvgOptions = {}): Pro
   const tickLength = Math.round(fontSize * 0.4);
 
   // Left: y tick labels and y label; top: title; bottom: x tick labels and x label.
-  const xTicks = extent ? ticksFor(extent[0], extent[2], Math.max(2, Math.floor(width / (fontSize * 6)))) : [];
-  const yTicks = extent ? ticksFor(extent[1], extent[3], Math.max(2, Math.floor(height / (fontSize * 3)))) : [];
+  const xTicks = extent ? ticksFor(extent.left, extent.right, Math.max(2, Math.floor(width / (fontSize * 6)))) : [];
+  const yTicks = extent ? ticksFor(extent.top, extent.bottom, Math.max(2, Math.floor(height / (fontSize * 3)))) : [];
   const yTickText = axisLabels(yTicks);
   const yTickWidth = Math.max(0, ...yTickText.map((t) => textWidth(t, fontSize)));
-  const left = gap + (options.yLabel ? fontSize * 1.4 : 0) + (extent ? yTickWidth + tickLength + 4 : 0);
+  const xText = axisLabels(xTicks);
+  // x tick labels are centred on their ticks: the first and last may reach past the image's edges.
+  const xSpans = xTicks.map((value, i) => {
+    const x = extent ? ((value - extent.left) / (extent.right - extent.left)) * width : 0;
+    const half = textWidth(xText[i]!, fontSize) / 2;
+    return { start: x - half, end: x + half };
+  });
+  const overLeft = Math.max(0, ...xSpans.map((span) => -span.start));
+  const overRight = Math.max(0, ...xSpans.map((span) => span.end - width));
+  const left = Math.max(gap + (options.yLabel ? fontSize * 1.4 : 0) + (extent ? yTickWidth + tickLength + 4 : 0), overLeft + gap);
   const titleSize = fontSize * 1.25;
   const top = gap + (options.title ? titleSize * 1.4 : 0) + (extent ? fontSize * 0.5 : 0);
   const bottom = gap + (extent ? tickLength + fontSize * 1.3 : 0) + (options.xLabel ? fontSize * 1.4 : 0);
 
   const bar = options.colorbar ? colorbarBlock(image.range, height, options.colorbar === true ? {} : options.colorbar, fontSize, tickLength) : undefined;
-  const right = bar ? bar.width : gap;
+  const right = Math.max(bar ? bar.width : gap, overRight + gap);
   const totalWidth = Math.ceil(left + width + right);
   const totalHeight = Math.ceil(top + height + bottom);
   const font = options.fontFamily ?? DEFAULT_FONT;
@@ -100,14 +110,13 @@ export async function renderSvg(band: Band, options: RenderSvgOptions = {}): Pro
   }
   if (extent) {
     parts.push(`<rect x="${fmt(left)}" y="${fmt(top)}" width="${fmt(width)}" height="${fmt(height)}" fill="none" stroke="${escapeXml(ink)}" stroke-width="1"/>`);
-    const xText = axisLabels(xTicks);
     xTicks.forEach((value, i) => {
-      const x = left + ((value - extent[0]) / (extent[2] - extent[0])) * width;
+      const x = left + ((value - extent.left) / (extent.right - extent.left)) * width;
       parts.push(`<line x1="${fmt(x)}" y1="${fmt(top + height)}" x2="${fmt(x)}" y2="${fmt(top + height + tickLength)}" stroke="${escapeXml(ink)}"/>`);
       parts.push(`<text x="${fmt(x)}" y="${fmt(top + height + tickLength + fontSize)}" text-anchor="middle">${escapeXml(xText[i]!)}</text>`);
     });
     yTicks.forEach((value, i) => {
-      const y = top + ((extent[3] - value) / (extent[3] - extent[1])) * height;
+      const y = top + ((value - extent.top) / (extent.bottom - extent.top)) * height;
       parts.push(`<line x1="${fmt(left - tickLength)}" y1="${fmt(y)}" x2="${fmt(left)}" y2="${fmt(y)}" stroke="${escapeXml(ink)}"/>`);
       parts.push(`<text x="${fmt(left - tickLength - 3)}" y="${fmt(y)}" text-anchor="end" dominant-baseline="central">${escapeXml(yTickText[i]!)}</text>`);
     });
@@ -176,13 +185,33 @@ function pick(options: RenderSvgOptions): RenderOptions {
   return { ...(colormap !== undefined ? { colormap } : {}), ...(range !== undefined ? { range } : {}), ...(hillshade ? { hillshade } : {}), ...(hillshadeStrength !== undefined ? { hillshadeStrength } : {}) };
 }
 
-function resolveExtent(extent: RenderSvgOptions['extent']): [number, number, number, number] | undefined {
+/**
+ * The coordinates of the image's left, right, top and bottom edges. Bounds are north-up; a grid's
+ * own transform says which way its rows run, so a south-up grid (rows going north, as netCDF
+ * latitudes often do) is labelled with its first row's coordinate at the top, as its pixels are drawn.
+ */
+interface Edges {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function resolveExtent(extent: RenderSvgOptions['extent']): Edges | undefined {
   if (extent === undefined) return undefined;
   const values = Array.isArray(extent) ? extent : (extent as { bounds?: readonly number[] }).bounds;
   if (!values || values.length !== 4 || !values.every(Number.isFinite) || !(values[0]! < values[2]!) || !(values[1]! < values[3]!)) {
     throw new InvalidInputError(`extent ${describeValue(values ?? extent)} is not [left, bottom, right, top] with left < right and bottom < top; pass a SpatialSpec or its bounds`);
   }
-  return [values[0]!, values[1]!, values[2]!, values[3]!];
+  const [west, south, east, north] = values as readonly number[] as [number, number, number, number];
+  const edges = { left: west, right: east, top: north, bottom: south };
+  const transform = Array.isArray(extent) ? undefined : (extent as { transform?: unknown }).transform;
+  if (!Array.isArray(transform) || transform.length !== 6 || transform[1] !== 0 || transform[3] !== 0) return edges;
+  // Axis-aligned grid: its transform orders the edges (a < 0 runs east to west, e > 0 south to north).
+  const [a, , , , e] = transform as number[];
+  if (a! < 0) [edges.left, edges.right] = [east, west];
+  if (e! > 0) [edges.top, edges.bottom] = [south, north];
+  return edges;
 }
 
 /** Coordinates in full (`4001000`, not `4.001e6`): they are read as positions. */
@@ -190,8 +219,9 @@ function axisLabels(values: readonly number[]): string[] {
   return values.every(Number.isInteger) ? values.map((v) => String(v)) : formatTicks(values);
 }
 
-function ticksFor(min: number, max: number, count: number): number[] {
-  return niceTicks(min, max, count);
+/** Round ticks between two edges given in either order. */
+function ticksFor(a: number, b: number, count: number): number[] {
+  return niceTicks(Math.min(a, b), Math.max(a, b), count);
 }
 
 /** An estimate of a label's width (average sans-serif advance); only used to make room. */

@@ -404,6 +404,14 @@ describe.skipIf(!HAS_DATA)(`Rasterizer${HAS_DATA ? '' : ` (${NO_DATA_REASON})`}`
     );
   });
 
+  it('reports a COG burn half done when burning ends, and done only after the COG copy', async () => {
+    const fractions: number[] = [];
+    const outputPath = scratch.path('progress-cog.tif');
+    await new Rasterizer(lux, { cog: true }).run({ spec: elevGrid, outputPath, engine, resolveInput, onProgress: (fraction) => fractions.push(fraction) });
+    // Each GDAL call reports its own 0 to 1: burning is the first half, the copy the second.
+    expect(fractions).toEqual([0.5, 1]);
+  });
+
   it('writes a 1-bit mask for dtype bool, a COG with cog: true, and records nodata', async () => {
     const mask = await rasterize(new Rasterizer(lux, { dtype: 'bool' }), elevGrid, 'mask.tif');
     const info = await engine.info(mask.outputPath);

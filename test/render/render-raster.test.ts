@@ -200,6 +200,17 @@ describe('renderRaster', () => {
     expect(() => renderRgba(gradient, { scale: 1.5 })).toThrow('scale 1.5 is not a positive integer');
   });
 
+  it('says a band too large for a figure at actual size needs a coarser grid, not a smaller scale', async () => {
+    // 20000x14000 pixels (280 million, over 2^28): the size alone decides, so no pixels are allocated.
+    const huge = { width: 20000, height: 14000, data: { length: 20000 * 14000 } as ArrayLike<number> };
+    const message =
+      "band is 20000x14000, more than the 268435456 pixels a figure can have; render it on a coarser grid: load the data on a spec with a larger pixel size (a Reprojector with resampling: 'average')";
+    expect(() => renderRgba(huge)).toThrow(message);
+    await expect(renderSvg(huge)).rejects.toThrow(message);
+    // Within the limit at actual size, a scale that overshoots is what to change.
+    expect(() => renderRgba({ width: 10000, height: 10000, data: { length: 1e8 } }, { scale: 2 })).toThrow('scale 2 makes a 20000x20000 image, more than 268435456 pixels; use a smaller scale');
+  });
+
   it.skipIf(typeof ImageData !== 'undefined')('explains that Node has no ImageData when toImageData is called there', () => {
     expect(() => toImageData(renderRgba(gradient))).toThrow(GeodataError);
     expect(() => toImageData(renderRgba(gradient))).toThrow('ImageData does not exist in this runtime (Node has none)');

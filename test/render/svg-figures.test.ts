@@ -76,6 +76,41 @@ describe('renderSvg', () => {
     await expect(renderSvg(ramp(), { extent: [10, 0, 5, 1] })).rejects.toThrow(/extent \[10, 0, 5, 1\] is not \[left, bottom, right, top\]/);
   });
 
+  it('makes room for the last x tick label at the right edge when there is no colour bar, so 4003000 is not cut off', async () => {
+    const root = parseSvg(await renderSvg(ramp(), { extent: spec }));
+    const width = Number(root.getAttribute('width'));
+    const labels = [...root.querySelectorAll('text')].filter((t) => t.getAttribute('text-anchor') === 'middle');
+    const last = labels.at(-1)!;
+    expect(last.textContent).toBe('4003000');
+    // Centred at the image's right edge; 7 digits at 0.6 em of 12 px reach 25.2 px past it, and a 7 px margin follows.
+    expect(Number(last.getAttribute('x'))).toBe(426.4);
+    expect(width).toBe(459);
+    for (const label of labels) {
+      const half = (label.textContent!.length * 12 * 0.6) / 2;
+      expect(Number(label.getAttribute('x')) - half).toBeGreaterThanOrEqual(0);
+      expect(Number(label.getAttribute('x')) + half).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it("labels a south-up grid's y axis from its transform: the first row's edge at the top, as its pixels are drawn", async () => {
+    // Rows running north (e > 0), as GDAL writes netCDF with ascending latitudes: row 0 lies at y 40..41.
+    const southUp = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 10, 0, 1, 40], shape: [3, 4] });
+    const band = { width: 4, height: 3, data: new Float32Array(12).map((_, i) => i) };
+    const root = parseSvg(await renderSvg(band, { extent: southUp, width: 400, fontSize: 10 }));
+    const image = root.querySelector('image')!;
+    const top = Number(image.getAttribute('y'));
+    const yTicks = [...root.querySelectorAll('text')]
+      .filter((t) => t.getAttribute('text-anchor') === 'end')
+      .map((t) => [t.textContent, Number(t.getAttribute('y')) - top]);
+    // The image is 300 units tall for 3 rows: y 40 (row 0's top edge) at 0, 43 at 300.
+    expect(yTicks).toEqual([['40.0', 0], ['40.5', 50], ['41.0', 100], ['41.5', 150], ['42.0', 200], ['42.5', 250], ['43.0', 300]]);
+    // The same grid north-up keeps its highest coordinate at the top.
+    const northUp = new SpatialSpec({ crs: 'EPSG:4326', transform: [1, 0, 10, 0, -1, 43], shape: [3, 4] });
+    const north = parseSvg(await renderSvg(band, { extent: northUp, width: 400, fontSize: 10 }));
+    const northTicks = [...north.querySelectorAll('text')].filter((t) => t.getAttribute('text-anchor') === 'end');
+    expect([northTicks[0]!.textContent, Number(northTicks[0]!.getAttribute('y')) - top]).toEqual(['40.0', 300]);
+  });
+
   it('writes a title with markup, quotes and characters XML cannot hold as well-formed SVG', async () => {
     const svg = await renderSvg(ramp(), { title: `Slope <"it's"> & \u0001 \uD800` });
     expect(svg).not.toMatch(/[\u0001\uD800]/);
@@ -153,6 +188,38 @@ describe('Figures that return SVG', () => {
 
   it('refuses a non-SVG element with a message that says how to get the SVG out of it', async () => {
     await expect(produce(new CaptionedHistogram(), spec)).rejects.toThrow(/returned a <figure> element, not SVG; return an <svg> element/);
+  });
+
+  @register
+  class PngDeclaredSvg extends Figure {
+    override get ext() {
+      return 'svg';
+    }
+    async _process(s: SpatialSpec) {
+      const raster = await load(new Ramp(), s);
+      return renderRaster(raster.band(0));
+    }
+  }
+
+  @register
+  class SvgBytesAsPng extends Figure {
+    async _process(s: SpatialSpec) {
+      const raster = await load(new Ramp(), s);
+      return new TextEncoder().encode(await renderSvg(raster.band(0)));
+    }
+  }
+
+  it('refuses PNG bytes from a Figure declared svg, and SVG bytes into a .png, instead of storing them under the wrong media type', async () => {
+    await expect(produce(new PngDeclaredSvg(), spec)).rejects.toThrow(
+      "PngDeclaredSvg._process returned PNG bytes but its ext is 'svg': return SVG (renderSvg), or make ext 'png' (renderRaster gives PNG)",
+    );
+    await expect(produce(new SvgBytesAsPng(), spec)).rejects.toThrow(
+      "SvgBytesAsPng._process returned SVG bytes but its ext is 'png': return the SVG as a string (it is then stored as .svg), or make ext 'svg'",
+    );
+    // Nothing was committed for either: only the data they loaded.
+    expect(cache.computed()).toEqual(['Ramp']);
+    expect(await new PngDeclaredSvg().isProcessed(spec)).toBe(false);
+    expect(await new SvgBytesAsPng().isProcessed(spec)).toBe(false);
   });
 });
 
