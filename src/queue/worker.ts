@@ -97,7 +97,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   try {
     await Promise.race([ready, timeout]);
   } catch (error) {
-    await Promise.race([worker.close(true), new Promise((r) => setTimeout(r, 1000))]);
+    await closeWithin(worker, true, 1000);
     throw error;
   }
   const client = await worker.backend.client;
@@ -112,11 +112,25 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     (stopping ??= (async () => {
       stopWatching();
       // Redis gone: close() cannot hand jobs back; do not wait for it forever.
-      await Promise.race([worker.close(force), new Promise((r) => setTimeout(r, force ? 2000 : 60_000))]);
+      await closeWithin(worker, force, force ? 2000 : 60_000);
       resolveStopped();
     })());
   void worker.run();
   return { id, close: () => stop(false), stopped };
+}
+
+/**
+ * Closes the BullMQ worker, giving up after `ms`. The timer is cleared once close() returns: left
+ * running, it would hold the event loop, and a `geodata worker` stopped by SIGTERM would take the
+ * whole `ms` to exit (a supervisor kills it before then).
+ */
+async function closeWithin(worker: Worker, force: boolean, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([worker.close(force), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function runJob(job: Job, workerId: string): Promise<JobReport> {

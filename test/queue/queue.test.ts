@@ -147,6 +147,16 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(worker.stderr()).toMatch(new RegExp(`^geodata worker: error: cannot reach Redis at ${url} \\(connect ECONNREFUSED [^)]*\\) within 5\\.0 s: start redis-server there or fix --redis\\n$`));
   });
 
+  it('an idle worker stopped with SIGTERM (as systemd or Kubernetes stop it) exits with code 0 within seconds', async () => {
+    const [worker] = await start(1);
+    const asked = Date.now();
+    worker!.child.kill('SIGTERM');
+    expect(await worker!.exited).toBe(0);
+    // Kubernetes sends SIGKILL 30 s after SIGTERM by default: a worker must be gone well before.
+    expect(Date.now() - asked).toBeLessThan(15_000);
+    expect(worker!.stderr()).toBe('');
+  }, 120_000);
+
   it('a worker whose pipeline module fails to load does not start, so it takes no job it would fail', async () => {
     const missing = join(FIXTURES, 'no-such-pipeline.ts');
     const worker = startWorker(missing, root, redis.url);
