@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { withConfig } from '../config.js';
+import { describeError } from '../format.js';
 import { prepareIdentity, identify, type Identity } from '../pipeline/identity.js';
 import { process as produce } from '../pipeline/process.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
@@ -153,13 +154,19 @@ async function runJob(job: Job, workerId: string): Promise<JobReport> {
   try {
     entry = await withConfig({ executor: undefined }, () => produce(instance, spec));
   } catch (error) {
+    // A job's failure travels as its message alone: what went wrong underneath (an error's
+    // `cause`, which a caller computing here could read) must be in it, or the caller never sees it.
+    const message = withCauses(error);
     // `_x` fields and #private fields are not parameters (not in the state hash), so a job does
     // not carry them and the rebuilt instance lacks them: say so when the code trips over that.
-    if (!causes(error).some((e) => e instanceof TypeError)) throw error;
-    throw new Error(
-      `${(error as Error).message}; note: a worker rebuilds ${payload.className} from its parameters without running its constructor, so fields named _x and #private fields (not parameters, not in the state hash) do not exist there: make them parameters or derive them inside _process`,
-      { cause: error },
-    );
+    if (causes(error).some((e) => e instanceof TypeError)) {
+      throw new Error(
+        `${message}; note: a worker rebuilds ${payload.className} from its parameters without running its constructor, so fields named _x and #private fields (not parameters, not in the state hash) do not exist there: make them parameters or derive them inside _process`,
+        { cause: error },
+      );
+    }
+    if (message !== (error as Error)?.message) throw new Error(message, { cause: error });
+    throw error;
   }
   return { jobId: String(job.id), className: payload.className, stateHash: entry.stateHash, computed: entry.computed, durationMs: Date.now() - started };
 }
@@ -195,6 +202,20 @@ export function checkJobIdentity(payload: JobPayload, identity: Identity, worker
 
 function describeDigest(digest: { size: number; sha256: string }): string {
   return `${digest.size} bytes (sha256 ${digest.sha256.slice(0, 12)})`;
+}
+
+/**
+ * The error's message followed by each cause's that it does not already contain (geodata's own
+ * wrappers repeat their direct cause's message): `…: cannot read tile 3; caused by: HTTP 403`.
+ */
+function withCauses(error: unknown): string {
+  let message = error instanceof Error ? error.message : describeError(error);
+  for (const cause of causes(error).slice(1)) {
+    const text = describeError(cause);
+    const own = cause instanceof Error ? cause.message : text;
+    if (!message.includes(own)) message += `; caused by: ${text}`;
+  }
+  return message;
 }
 
 /** `error` and its causes (including an AggregateError-like array cause), outermost first. */

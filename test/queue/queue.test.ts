@@ -10,6 +10,7 @@ import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntri
 const TILES = join(FIXTURES, 'tiles.ts');
 const SKEW = join(FIXTURES, 'tiles-skew.ts');
 const PRIVATE = join(FIXTURES, 'private.ts');
+const FAILING = join(FIXTURES, 'failing.ts');
 const CLOCK_AHEAD = join(FIXTURES, 'clock-ahead.mjs');
 
 if (!REDIS_SERVER) console.warn('test/queue: skipped: no redis-server installed (apt-get install redis-server)');
@@ -196,6 +197,17 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     const result = await runClient(root, redis.url, ['private']);
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/^the job for Scaled \([0-9a-f]{12}\) failed on a worker: .*#factor.*; note: a worker rebuilds Scaled from its parameters without running its constructor, so fields named _x and #private fields \(not parameters, not in the state hash\) do not exist there: make them parameters or derive them inside _process$/);
+    expect(storedEntries(root)).toEqual([]);
+  });
+
+  it('a _process that fails with a wrapped error: the caller and the worker name the class, the error and its cause; nothing is written', async () => {
+    const [worker] = await start(1, FAILING);
+    const result = await runClient(root, redis.url, ['failing']);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(
+      /^the job for Fetched \([0-9a-f]{12}\) failed on a worker: computing Fetched for SpatialSpec\([^)]*\) failed \(Error\): cannot read tile 3; no entry was written; caused by: HTTP 403 Forbidden for https:\/\/example\.com\/tiles\/3\.tif$/,
+    );
+    expect(worker!.stderr()).toContain('caused by: HTTP 403 Forbidden for https://example.com/tiles/3.tif');
     expect(storedEntries(root)).toEqual([]);
   });
 });
