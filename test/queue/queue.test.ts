@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
+import { FIXTURES, REDIS_SERVER, REPO, runClient, spawnSync, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
 
 // Real Redis, real `geodata worker` processes (each with its own working folder and TMPDIR, as on
 // separate machines) and a real client process; the store is one folder all of them share.
@@ -157,6 +157,19 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(Date.now() - asked).toBeLessThan(15_000);
     expect(worker!.stderr()).toBe('');
   }, 120_000);
+
+  it('a worker started without a pipeline module does not start, so it takes no job it would fail', async () => {
+    // Every job has a class of the user's at its root (library datasets such as Slope take one as
+    // input), so a worker without the pipeline module could only take jobs and fail them.
+    const home = mkdtempSync(join(tmpdir(), 'geodata-worker-'));
+    const result = spawnSync(globalThis.process.execPath, [join(REPO, 'bin', 'geodata.js'), 'worker', '--root', root, '--redis', redis.url], { cwd: home, encoding: 'utf8', timeout: 60_000 });
+    rmSync(home, { recursive: true, force: true });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').at(-2)).toBe(
+      "geodata worker: error: geodata worker needs the pipeline modules the clients import (geodata worker pipeline.ts --redis <url>, or --module, or modules in geodata.config.json): without them it has no class to rebuild a job with, and would take jobs from the shared queue only to fail them",
+    );
+  });
 
   it('a worker whose pipeline module fails to load does not start, so it takes no job it would fail', async () => {
     const missing = join(FIXTURES, 'no-such-pipeline.ts');
