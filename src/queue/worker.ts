@@ -8,6 +8,7 @@ import { process as produce } from '../pipeline/process.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import { decodeInstance, JOB_FORMAT, type JobPayload } from './job-payload.js';
 import { QueueError } from './queue-error.js';
+import { jobFailure, STALLED_LIMIT } from './stalled-job.js';
 import { connectionFor, DEFAULT_LOST_AFTER_MS, DEFAULT_QUEUE, showUrl, watchConnection } from './redis-connection.js';
 
 /** Options of {@link startWorker}. */
@@ -71,7 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     concurrency: options.concurrency ?? 1,
     lockDuration,
     stalledInterval: lockDuration,
-    maxStalledCount: 2,
+    maxStalledCount: STALLED_LIMIT,
     autorun: false,
   });
   let lastError = '';
@@ -86,7 +87,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   worker.on('failed', (job, error) => {
     if (!job) return;
     const payload = job.data as Partial<JobPayload>;
-    options.onJob?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash), computed: false, durationMs: 0, error: error.message });
+    options.onJob?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash), computed: false, durationMs: 0, error: jobFailure(error.message) });
   });
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));

@@ -223,4 +223,23 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(worker!.stderr()).toContain('caused by: HTTP 403 Forbidden for https://example.com/tiles/3.tif');
     expect(storedEntries(root)).toEqual([]);
   });
+
+  it('a job whose workers are all killed mid-job (3 in turn, as by the out-of-memory killer): the caller is told so and what to do; nothing is written', async () => {
+    const client = runClient(root, redis.url, ['tiles', '120000', '1']);
+    for (let round = 0; round < 3; round++) {
+      const [worker] = await start(1);
+      await worker!.waitFor((line) => line.event === 'active', 120_000);
+      await worker!.kill9();
+    }
+    // The stalled-job check of a live worker gives the job up.
+    const [last] = await start(1);
+    const result = await client;
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(
+      /^processAll: 1 of 1 items failed \(items 0\); the first: the job for Field \([0-9a-f]{12}\) failed on a worker: each of the 3 workers that took it in turn stopped before finishing it \(killed, out of memory, or frozen longer than its --lock-duration\), so BullMQ gave up on it \(job stalled more than allowable limit\): look in those workers' logs \(and the kernel's, for the out-of-memory killer\), then ask again; no entry was written$/,
+    );
+    await last!.waitFor((line) => line.event === 'job');
+    expect(last!.stderr()).toContain('each of the 3 workers that took it in turn stopped before finishing it');
+    expect(storedEntries(root)).toEqual([]);
+  }, 300_000);
 });
