@@ -3,7 +3,8 @@ import type { StaleReason } from '../fingerprint/record.js';
 /**
  * Pipeline events, for progress bars, logs and pages that show status. Every `load`/`process`
  * emits `hit` or `miss`; a computation emits `start`, `progress`..., then `commit` and `finish`
- * (or `fail`).
+ * (or `fail`). A miss handed to an executor (a job queue) emits `start`, then `finish` once its
+ * entry reads back (or `fail`), in the asking process; `commit` and `progress` come from the worker.
  */
 export type PipelineEvent =
   | { type: 'hit'; className: string; stateHash: string; objectType: 'data' | 'figure' }

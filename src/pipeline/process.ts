@@ -187,17 +187,28 @@ async function computeElsewhere(
   first: Judged,
   bytes: boolean,
 ): Promise<EnsuredEntry> {
-  emit({ type: 'miss', className: identity.className, stateHash: identity.stateHash, objectType: identity.objectType, ...missReason(first.check, first.stale) });
-  await executor.compute({ instance, spec, identity });
-  const done = await checkEntry(identity.objectType, identity.stateHash, { bytes });
-  if (done.state !== 'valid') {
-    const why = done.state === 'absent' ? 'it is absent' : done.problem;
-    throw new PipelineError(
-      `${executor.name} reported ${identity.className} (${identity.stateHash.slice(0, 12)}) computed, but its entry does not read back from ${getConfig().store.name} (${why}): workers must write to the same store as this process (geodata worker --root <the shared cache root>)`,
-    );
+  const { className, stateHash } = identity;
+  emit({ type: 'miss', className, stateHash, objectType: identity.objectType, ...missReason(first.check, first.stale) });
+  // The computation runs elsewhere, but this process's progress display and logs follow it here:
+  // started when handed over, then finished or failed (the worker's own events stay there).
+  const startedAt = Date.now();
+  emit({ type: 'start', className, stateHash });
+  try {
+    await executor.compute({ instance, spec, identity });
+    const done = await checkEntry(identity.objectType, stateHash, { bytes });
+    if (done.state !== 'valid') {
+      const why = done.state === 'absent' ? 'it is absent' : done.problem;
+      throw new PipelineError(
+        `${executor.name} reported ${className} (${stateHash.slice(0, 12)}) computed, but its entry does not read back from ${getConfig().store.name} (${why}): workers must write to the same store as this process (geodata worker --root <the shared cache root>)`,
+      );
+    }
+    emit({ type: 'finish', className, stateHash, durationMs: Date.now() - startedAt });
+    recordUse(identity, done.meta);
+    return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, spec: done.spec, computed: true };
+  } catch (error) {
+    emit({ type: 'fail', className, stateHash, error });
+    throw error;
   }
-  recordUse(identity, done.meta);
-  return { meta: done.meta, outputKey: done.outputKey, bytes: done.bytes, spec: done.spec, computed: true };
 }
 
 function hit(identity: Identity, check: Extract<EntryCheck, { state: 'valid' }>): EnsuredEntry {

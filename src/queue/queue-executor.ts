@@ -4,6 +4,7 @@ import { checkEntry } from '../pipeline/entry.js';
 import type { Executor, ExecutorRequest } from '../pipeline/executor.js';
 import { encodeJob } from './job-payload.js';
 import { QueueError } from './queue-error.js';
+import { jobFailure } from './stalled-job.js';
 import { waitForJob } from './wait-for-job.js';
 import { connectionFor, DEFAULT_LOST_AFTER_MS, DEFAULT_QUEUE, showUrl, watchConnection, type StatusSource } from './redis-connection.js';
 
@@ -167,7 +168,7 @@ export function queueExecutor(options: QueueExecutorOptions): QueueExecutor {
         if ((await checkEntry(identity.objectType, identity.stateHash)).state === 'valid') return;
         // Redis forgot the job (it restarted without persistence while this call waited): ask again.
         if (end.state === 'gone') continue;
-        if (end.state === 'failed') throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${end.reason}`);
+        if (end.state === 'failed') throw new QueueError(`the job for ${identity.className} (${identity.stateHash.slice(0, 12)}) failed on a worker: ${jobFailure(end.reason)}`);
         return; // completed: the caller reports an entry that does not read back (store not shared)
       }
     },

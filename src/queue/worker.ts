@@ -2,11 +2,13 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { withConfig } from '../config.js';
+import { describeError } from '../format.js';
 import { prepareIdentity, identify, type Identity } from '../pipeline/identity.js';
 import { process as produce } from '../pipeline/process.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import { decodeInstance, JOB_FORMAT, type JobPayload } from './job-payload.js';
 import { QueueError } from './queue-error.js';
+import { jobFailure, STALLED_LIMIT } from './stalled-job.js';
 import { connectionFor, DEFAULT_LOST_AFTER_MS, DEFAULT_QUEUE, showUrl, watchConnection } from './redis-connection.js';
 
 /** Options of {@link startWorker}. */
@@ -70,7 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     concurrency: options.concurrency ?? 1,
     lockDuration,
     stalledInterval: lockDuration,
-    maxStalledCount: 2,
+    maxStalledCount: STALLED_LIMIT,
     autorun: false,
   });
   let lastError = '';
@@ -85,7 +87,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   worker.on('failed', (job, error) => {
     if (!job) return;
     const payload = job.data as Partial<JobPayload>;
-    options.onJob?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash), computed: false, durationMs: 0, error: error.message });
+    options.onJob?.({ jobId: String(job.id), className: String(payload.className), stateHash: String(payload.stateHash), computed: false, durationMs: 0, error: jobFailure(error.message) });
   });
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -97,7 +99,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   try {
     await Promise.race([ready, timeout]);
   } catch (error) {
-    await Promise.race([worker.close(true), new Promise((r) => setTimeout(r, 1000))]);
+    await closeWithin(worker, true, 1000);
     throw error;
   }
   const client = await worker.backend.client;
@@ -112,11 +114,25 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     (stopping ??= (async () => {
       stopWatching();
       // Redis gone: close() cannot hand jobs back; do not wait for it forever.
-      await Promise.race([worker.close(force), new Promise((r) => setTimeout(r, force ? 2000 : 60_000))]);
+      await closeWithin(worker, force, force ? 2000 : 60_000);
       resolveStopped();
     })());
   void worker.run();
   return { id, close: () => stop(false), stopped };
+}
+
+/**
+ * Closes the BullMQ worker, giving up after `ms`. The timer is cleared once close() returns: left
+ * running, it would hold the event loop, and a `geodata worker` stopped by SIGTERM would take the
+ * whole `ms` to exit (a supervisor kills it before then).
+ */
+async function closeWithin(worker: Worker, force: boolean, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([worker.close(force), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function runJob(job: Job, workerId: string): Promise<JobReport> {
@@ -139,13 +155,19 @@ async function runJob(job: Job, workerId: string): Promise<JobReport> {
   try {
     entry = await withConfig({ executor: undefined }, () => produce(instance, spec));
   } catch (error) {
+    // A job's failure travels as its message alone: what went wrong underneath (an error's
+    // `cause`, which a caller computing here could read) must be in it, or the caller never sees it.
+    const message = withCauses(error);
     // `_x` fields and #private fields are not parameters (not in the state hash), so a job does
     // not carry them and the rebuilt instance lacks them: say so when the code trips over that.
-    if (!causes(error).some((e) => e instanceof TypeError)) throw error;
-    throw new Error(
-      `${(error as Error).message}; note: a worker rebuilds ${payload.className} from its parameters without running its constructor, so fields named _x and #private fields (not parameters, not in the state hash) do not exist there: make them parameters or derive them inside _process`,
-      { cause: error },
-    );
+    if (causes(error).some((e) => e instanceof TypeError)) {
+      throw new Error(
+        `${message}; note: a worker rebuilds ${payload.className} from its parameters without running its constructor, so fields named _x and #private fields (not parameters, not in the state hash) do not exist there: make them parameters or derive them inside _process`,
+        { cause: error },
+      );
+    }
+    if (message !== (error as Error)?.message) throw new Error(message, { cause: error });
+    throw error;
   }
   return { jobId: String(job.id), className: payload.className, stateHash: entry.stateHash, computed: entry.computed, durationMs: Date.now() - started };
 }
@@ -181,6 +203,20 @@ export function checkJobIdentity(payload: JobPayload, identity: Identity, worker
 
 function describeDigest(digest: { size: number; sha256: string }): string {
   return `${digest.size} bytes (sha256 ${digest.sha256.slice(0, 12)})`;
+}
+
+/**
+ * The error's message followed by each cause's that it does not already contain (geodata's own
+ * wrappers repeat their direct cause's message): `…: cannot read tile 3; caused by: HTTP 403`.
+ */
+function withCauses(error: unknown): string {
+  let message = error instanceof Error ? error.message : describeError(error);
+  for (const cause of causes(error).slice(1)) {
+    const text = describeError(cause);
+    const own = cause instanceof Error ? cause.message : text;
+    if (!message.includes(own)) message += `; caused by: ${text}`;
+  }
+  return message;
 }
 
 /** `error` and its causes (including an AggregateError-like array cause), outermost first. */

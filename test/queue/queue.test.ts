@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, REDIS_SERVER, runClient, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
+import { FIXTURES, REDIS_SERVER, REPO, runClient, spawnSync, startRedis, startWorker, storedEntries, type RedisServer, type WorkerProcess } from './queue-helpers.js';
 
 // Real Redis, real `geodata worker` processes (each with its own working folder and TMPDIR, as on
 // separate machines) and a real client process; the store is one folder all of them share.
 const TILES = join(FIXTURES, 'tiles.ts');
 const SKEW = join(FIXTURES, 'tiles-skew.ts');
 const PRIVATE = join(FIXTURES, 'private.ts');
+const FAILING = join(FIXTURES, 'failing.ts');
 const CLOCK_AHEAD = join(FIXTURES, 'clock-ahead.mjs');
 
 if (!REDIS_SERVER) console.warn('test/queue: skipped: no redis-server installed (apt-get install redis-server)');
@@ -147,6 +148,29 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(worker.stderr()).toMatch(new RegExp(`^geodata worker: error: cannot reach Redis at ${url} \\(connect ECONNREFUSED [^)]*\\) within 5\\.0 s: start redis-server there or fix --redis\\n$`));
   });
 
+  it('an idle worker stopped with SIGTERM (as systemd or Kubernetes stop it) exits with code 0 within seconds', async () => {
+    const [worker] = await start(1);
+    const asked = Date.now();
+    worker!.child.kill('SIGTERM');
+    expect(await worker!.exited).toBe(0);
+    // Kubernetes sends SIGKILL 30 s after SIGTERM by default: a worker must be gone well before.
+    expect(Date.now() - asked).toBeLessThan(15_000);
+    expect(worker!.stderr()).toBe('');
+  }, 120_000);
+
+  it('a worker started without a pipeline module does not start, so it takes no job it would fail', async () => {
+    // Every job has a class of the user's at its root (library datasets such as Slope take one as
+    // input), so a worker without the pipeline module could only take jobs and fail them.
+    const home = mkdtempSync(join(tmpdir(), 'geodata-worker-'));
+    const result = spawnSync(globalThis.process.execPath, [join(REPO, 'bin', 'geodata.js'), 'worker', '--root', root, '--redis', redis.url], { cwd: home, encoding: 'utf8', timeout: 60_000 });
+    rmSync(home, { recursive: true, force: true });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').at(-2)).toBe(
+      "geodata worker: error: geodata worker needs the pipeline modules the clients import (geodata worker pipeline.ts --redis <url>, or --module, or modules in geodata.config.json): without them it has no class to rebuild a job with, and would take jobs from the shared queue only to fail them",
+    );
+  });
+
   it('a worker whose pipeline module fails to load does not start, so it takes no job it would fail', async () => {
     const missing = join(FIXTURES, 'no-such-pipeline.ts');
     const worker = startWorker(missing, root, redis.url);
@@ -188,4 +212,34 @@ describe.skipIf(!REDIS_SERVER)('the job queue on Redis', () => {
     expect(result.error).toMatch(/^the job for Scaled \([0-9a-f]{12}\) failed on a worker: .*#factor.*; note: a worker rebuilds Scaled from its parameters without running its constructor, so fields named _x and #private fields \(not parameters, not in the state hash\) do not exist there: make them parameters or derive them inside _process$/);
     expect(storedEntries(root)).toEqual([]);
   });
+
+  it('a _process that fails with a wrapped error: the caller and the worker name the class, the error and its cause; nothing is written', async () => {
+    const [worker] = await start(1, FAILING);
+    const result = await runClient(root, redis.url, ['failing']);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(
+      /^the job for Fetched \([0-9a-f]{12}\) failed on a worker: computing Fetched for SpatialSpec\([^)]*\) failed \(Error\): cannot read tile 3; no entry was written; caused by: HTTP 403 Forbidden for https:\/\/example\.com\/tiles\/3\.tif$/,
+    );
+    expect(worker!.stderr()).toContain('caused by: HTTP 403 Forbidden for https://example.com/tiles/3.tif');
+    expect(storedEntries(root)).toEqual([]);
+  });
+
+  it('a job whose workers are all killed mid-job (3 in turn, as by the out-of-memory killer): the caller is told so and what to do; nothing is written', async () => {
+    const client = runClient(root, redis.url, ['tiles', '120000', '1']);
+    for (let round = 0; round < 3; round++) {
+      const [worker] = await start(1);
+      await worker!.waitFor((line) => line.event === 'active', 120_000);
+      await worker!.kill9();
+    }
+    // The stalled-job check of a live worker gives the job up.
+    const [last] = await start(1);
+    const result = await client;
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(
+      /^processAll: 1 of 1 items failed \(items 0\); the first: the job for Field \([0-9a-f]{12}\) failed on a worker: each of the 3 workers that took it in turn stopped before finishing it \(killed, out of memory, or frozen longer than its --lock-duration\), so BullMQ gave up on it \(job stalled more than allowable limit\): look in those workers' logs \(and the kernel's, for the out-of-memory killer\), then ask again; no entry was written$/,
+    );
+    await last!.waitFor((line) => line.event === 'job');
+    expect(last!.stderr()).toContain('each of the 3 workers that took it in turn stopped before finishing it');
+    expect(storedEntries(root)).toEqual([]);
+  }, 300_000);
 });

@@ -17,6 +17,13 @@ export const workerCommand: Command = {
   positionals: { kind: 'modules' },
   async run(context, _args, values) {
     if (typeof values.redis !== 'string') throw new InvalidInputError('geodata worker needs --redis <url>, for example --redis redis://127.0.0.1:6379');
+    if (context.modules.length === 0) {
+      // Every job has a class of the user's at its root (library datasets take one as input), which
+      // only a pipeline module registers: such a worker would take jobs and fail each one.
+      throw new ConfigError(
+        'geodata worker needs the pipeline modules the clients import (geodata worker pipeline.ts --redis <url>, or --module, or modules in geodata.config.json): without them it has no class to rebuild a job with, and would take jobs from the shared queue only to fail them',
+      );
+    }
     if (context.moduleErrors.length > 0) {
       // Running without them, it would take the jobs of their classes from the shared queue and
       // fail each one (jobs are not retried), while healthy workers could have computed them.
