@@ -36,7 +36,7 @@ const CLASS_NODES = new Set(['ClassDeclaration', 'ClassExpression']);
 export function locateClass(cls: Code, where: string | RegistrationSite | undefined, resolver: NameResolver): ClassLocation | undefined {
   if (where === undefined || (typeof where === 'string' && !/:\d+:\d+$/.test(where))) return undefined;
   const site = typeof where === 'string' ? RegistrationSite.of(where) : where;
-  const module = resolver.load(site.url);
+  const module = resolver.load(site.script);
   if (!module) return undefined;
   const offset = () => {
     const position = /^(\d+):(\d+)$/.exec(site.position);

@@ -107,7 +107,17 @@ export class Analyser {
   analyse(cls: Code): ClassAnalysis {
     let analysis = this.analyses.get(cls);
     if (!analysis) {
-      const root = this.liveCode(cls, this.registry.nameOf(cls) ?? declaredClassName(cls), 'class');
+      let root: DependencyNode;
+      try {
+        root = this.liveCode(cls, this.registry.nameOf(cls) ?? declaredClassName(cls), 'class');
+      } catch (error) {
+        // A node is memoised before its code is read (for cycles): those this attempt left
+        // half-built would be taken as done by the next analysis, and a class that cannot be
+        // fingerprinted (a static Map, minified names) would hash as empty code instead of
+        // failing again.
+        this.nodes.clear();
+        throw error;
+      }
       const depTreeHash = nodeHash(root);
       let tree: TreeRecord | undefined;
       analysis = {

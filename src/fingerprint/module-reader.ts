@@ -99,7 +99,7 @@ export class FetchModuleReader implements ModuleReader {
   }
 
   read(url: string): ModuleText | undefined {
-    return this.#texts.get(withoutQuery(url)) ?? undefined;
+    return this.#texts.get(withoutFragment(url)) ?? undefined;
   }
 
   resolveImport(specifier: string, from: string): string | undefined {
@@ -107,7 +107,7 @@ export class FetchModuleReader implements ModuleReader {
     // path beside it: a page has no package.json or node_modules to map them.
     if (!isPathSpecifier(specifier)) return undefined;
     try {
-      return withoutQuery(new URL(specifier, from).href);
+      return withoutFragment(new URL(specifier, from).href);
     } catch {
       return undefined;
     }
@@ -118,12 +118,14 @@ export class FetchModuleReader implements ModuleReader {
   }
 
   async prepare(urls: readonly string[]): Promise<void> {
-    const pending = [...new Set(urls.map(withoutQuery))].filter((url) => !this.#texts.has(url));
+    const pending = [...new Set(urls.map(withoutFragment))].filter((url) => !this.#texts.has(url));
     if (pending.length === 0) return;
     await Promise.all(
       pending.map(async (url) => {
         const text = await this.#fetchText(url).catch(() => undefined);
-        // A page is served once per load: its text is its version.
+        // A URL is served once per load: its text is its version. A query names another module
+        // (browsers key modules by their whole URL), as a dev server's reloaded `helpers.ts?t=…`
+        // is the version that runs after a hot update, while `helpers.ts` is the one before it.
         this.#texts.set(url, text === undefined ? null : { url, text, version: 'fetched' });
       }),
     );
@@ -141,6 +143,6 @@ async function fetchTextHere(url: string): Promise<string | undefined> {
   }
 }
 
-function withoutQuery(url: string): string {
-  return url.replace(/[?#].*$/, '');
+function withoutFragment(url: string): string {
+  return url.replace(/#.*$/, '');
 }

@@ -262,6 +262,11 @@ export class NameResolver {
     const region = module.regions.find((r) => r.start <= offset && offset < r.end);
     if (!region || !isLibraryRegion(module, region.path)) return undefined;
     const exported = isLibraryExport(name) ? name : undoLibraryRename(name);
+    // A bundler leaves out the file comment of a module whose first statement it removed
+    // (Rolldown inlines `export const FACTOR = 2` into its uses): that module's code then sits in
+    // the region of the file before it, geodata's maybe. A name that is none of geodata's
+    // exports, even renamed, is no library code a class can name: it is the project's.
+    if (!isLibraryExport(exported)) return undefined;
     return { kind: 'library', name: exported };
   }
 }

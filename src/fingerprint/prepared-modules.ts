@@ -21,7 +21,7 @@ export async function prepareModules(registry: ClassRegistry, reader: ModuleRead
     .names()
     // The sites' scripts only: on a page, a site's line and column may cost a parse of the script.
     .map((name) => registry.registrationSiteOf(registry.get(name)!))
-    .flatMap((site) => (site === undefined ? [] : [site.url]));
+    .flatMap((site) => (site === undefined ? [] : [site.script]));
   await reader.prepare(sites);
   await parseAhead(reader, sites);
   for (let round = 0; round < MAX_ROUNDS; round++) {

@@ -13,23 +13,33 @@
 export class RegistrationSite {
   #position: string | (() => string | undefined) | undefined;
 
+  /**
+   * The script as the engine named it, query included: the module that ran. Browsers key modules
+   * by their whole URL, and a dev server serves each reloaded version of a module under a query of
+   * its own (Vite's `?t=`), so this is what the fingerprint reads; `url` says which place it is.
+   */
+  readonly script: string;
+
   private constructor(
-    /** The script (a file path or URL, without a query string). */
+    /** The script (a file path or URL, without a query string): the same place across reloads. */
     readonly url: string,
     position: string | (() => string | undefined),
+    script?: string,
   ) {
     this.#position = position;
+    this.script = script ?? url;
   }
 
-  /** A site known as text (`url:line:column`, as `registrationSite` and the stack give it). */
+  /** A site known as text (`url:line:column`, as `registrationSite` and the stack give it; the URL may carry a query). */
   static of(text: string): RegistrationSite {
     const match = /^(.*):(\d+:\d+)$/.exec(text);
-    return match ? new RegistrationSite(match[1]!, match[2]!) : new RegistrationSite(text, '');
+    const script = match ? match[1]! : text;
+    return new RegistrationSite(withoutQuery(script), match ? match[2]! : '', script);
   }
 
-  /** A site whose `line:column` is asked of `position` the first time it is needed. */
-  static lazy(url: string, position: () => string | undefined): RegistrationSite {
-    return new RegistrationSite(url, position);
+  /** A site of `script` (a URL, maybe with a query) whose `line:column` is asked of `position` the first time it is needed. */
+  static lazy(script: string, position: () => string | undefined): RegistrationSite {
+    return new RegistrationSite(withoutQuery(script), position, script);
   }
 
   /** Whether the line and column are known yet (a lazy site's are read on first use). */
@@ -103,7 +113,7 @@ export function siteOfFrames(frames: readonly StackFrame[]): RegistrationSite | 
     if (frame.isEval() || !PAGE_SCRIPT.test(url)) return 'text';
     if (skipped(label(frame), url)) continue;
     // The frame is kept, not its position: reading the position is what costs.
-    return RegistrationSite.lazy(withoutQuery(url), () => {
+    return RegistrationSite.lazy(url, () => {
       const line = frame.getLineNumber();
       const column = frame.getColumnNumber();
       return line === null || column === null ? undefined : `${line}:${column}`;
@@ -191,7 +201,7 @@ function siteOfText(stack: string | undefined): RegistrationSite | undefined {
     if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || OWN_FUNCTIONS.test(caller)) continue;
     const location = /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
     if (!location) continue;
-    return RegistrationSite.of(`${withoutQuery(location[1]!)}:${location[2]}:${location[3]}`);
+    return RegistrationSite.of(`${location[1]!}:${location[2]}:${location[3]}`);
   }
   return undefined;
 }

@@ -141,3 +141,18 @@ describe('dependencyTree', () => {
     expect(() => dependencyTree(classes.Odd, registry)).toThrow(/Odd\.uses must be an object/);
   });
 });
+
+describe('a class that cannot be fingerprinted', () => {
+  it('fails again on every analysis, also of the classes that name it, never hashing as empty code', () => {
+    const { classes, registry } = buildWorld(`
+      class Cached extends Data { static cache = new Map(); run() { return 1; } }
+      class User extends Data { run() { return new Cached().run(); } }
+      return { Cached, User };
+    `);
+    const message = /Cannot fingerprint Cached: Cached\.cache is a Map/;
+    expect(() => analyseClass(classes.Cached, registry)).toThrow(message);
+    expect(() => analyseClass(classes.Cached, registry)).toThrow(message);
+    expect(() => analyseClass(classes.User, registry)).toThrow(message);
+    expect(() => dependencyTree(classes.User, registry)).toThrow(message);
+  });
+});

@@ -38,7 +38,7 @@ function servedClass(registry: ClassRegistry): new () => object {
 }
 
 describe('FetchModuleReader', () => {
-  it('reads nothing before prepare, then each fetched script once, without its query or fragment', async () => {
+  it('reads nothing before prepare, then each fetched script once, without its fragment; a query names another module', async () => {
     served['/app/pipeline.mjs'] = pipeline;
     const reader = new FetchModuleReader();
     const url = `${server.url}app/pipeline.mjs`;
@@ -46,12 +46,18 @@ describe('FetchModuleReader', () => {
     expect(reader.generation).toBe(0);
     const before = server.requests.length;
     await reader.prepare([`${url}?v=1`, `${url}#top`, url]);
-    expect(reader.read(`${url}?v=2`)).toEqual({ url, text: pipeline, version: 'fetched' });
+    expect(reader.read(`${url}#end`)).toEqual({ url, text: pipeline, version: 'fetched' });
+    expect(reader.read(`${url}?v=1`)).toEqual({ url: `${url}?v=1`, text: pipeline, version: 'fetched' });
+    // Browsers key modules by their whole URL: `?v=2` is a module not fetched yet.
+    expect(reader.read(`${url}?v=2`)).toBeUndefined();
     expect(reader.generation).toBe(1);
-    expect(server.requests.slice(before).map((r) => [r.path, r.status])).toEqual([['/app/pipeline.mjs', 200]]);
+    expect(server.requests.slice(before).map((r) => [r.path, r.status])).toEqual([
+      ['/app/pipeline.mjs', 200],
+      ['/app/pipeline.mjs', 200],
+    ]);
     // Already read: no request, and nothing new to analyse again.
-    await reader.prepare([url]);
-    expect(server.requests.length).toBe(before + 1);
+    await reader.prepare([url, `${url}?v=1`]);
+    expect(server.requests.length).toBe(before + 2);
     expect(reader.generation).toBe(1);
   });
 
@@ -73,6 +79,7 @@ describe('FetchModuleReader', () => {
   it('resolves imports as URLs relative to the importing script, and names packages without a version', () => {
     const reader = new FetchModuleReader();
     expect(reader.resolveImport('./helpers.mjs', `${server.url}app/pipeline.mjs?v=3`)).toBe(`${server.url}app/helpers.mjs`);
+    expect(reader.resolveImport('/app/helpers.mjs?t=5#x', `${server.url}app/pipeline.mjs?t=5`)).toBe(`${server.url}app/helpers.mjs?t=5`);
     expect(reader.resolveImport('../lib/x.js', `${server.url}app/pipeline.mjs`)).toBe(`${server.url}lib/x.js`);
     expect(reader.packageOf('@scope/pkg/sub/file.js')).toEqual({ name: '@scope/pkg', version: undefined });
     expect(reader.packageOf('proj4')).toEqual({ name: 'proj4', version: undefined });
@@ -107,5 +114,35 @@ describe('FetchModuleReader', () => {
     expect(unreadable.unhashed).toEqual([
       { className: 'Scaled', identifier: 'scale', reason: `comes from ${server.url}app/helpers.mjs, which cannot be read` },
     ]);
+  });
+  it('reads a module a dev server hot-reloaded (`?t=`) as the version that now runs, not the one fetched before', async () => {
+    // Vite serves every URL of a module as its latest text; after an edit of helpers.mjs the page
+    // imports `pipeline.mjs?t=2`, whose import names `helpers.mjs?t=2`, and registers again.
+    served['/dev/pipeline.mjs'] = pipeline;
+    served['/dev/helpers.mjs'] = helpers('1');
+    const registry = new ClassRegistry();
+    const reader = new FetchModuleReader();
+    const classAt = (site: string) => {
+      const Scaled = new Function('scale', `return (${classText});`)((values: number[]) => values) as new () => object;
+      registry.add(Scaled, site);
+      return Scaled;
+    };
+    const hash = async (Scaled: new () => object, moduleReader: FetchModuleReader, classes = registry) =>
+      describeInstance(new Scaled(), { crs: 'EPSG:4326' }, { registry: classes, moduleReader });
+    const before = await hash(classAt(`${server.url}dev/pipeline.mjs:3:8`), reader);
+
+    served['/dev/helpers.mjs'] = helpers('2');
+    served['/dev/pipeline.mjs'] = pipeline.replace("'./helpers.mjs'", "'/dev/helpers.mjs?t=2'");
+    const reloaded = await hash(classAt(`${server.url}dev/pipeline.mjs?t=2:3:8`), reader);
+    expect(registry.siteOf(registry.get('Scaled')!)).toBe(`${server.url}dev/pipeline.mjs:3:8`);
+
+    // What a page loaded after the edit computes: the same hashes.
+    const fresh = new ClassRegistry();
+    const Scaled = new Function('scale', `return (${classText});`)((values: number[]) => values) as new () => object;
+    fresh.add(Scaled, `${server.url}dev/pipeline.mjs:3:8`);
+    const loaded = await hash(Scaled, new FetchModuleReader(), fresh);
+    expect(reloaded.unhashed).toEqual([]);
+    expect([reloaded.depTreeHash, reloaded.stateHash]).toEqual([loaded.depTreeHash, loaded.stateHash]);
+    expect(reloaded.depTreeHash).not.toBe(before.depTreeHash);
   });
 });

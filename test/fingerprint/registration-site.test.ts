@@ -40,7 +40,7 @@ function frame(url: string | null, line: number, column: number, names: { fn?: s
 }
 
 describe('siteOfFrames (a page in V8)', () => {
-  it("takes the first frame below register() and the decorator helpers, without its query, and reads its position only when asked", () => {
+  it("takes the first frame below register() and the decorator helpers, as a place without its query, and reads its position only when asked", () => {
     const url = 'http://127.0.0.1:8000/entry.js';
     const frames = [
       frame(url, 9000, 10, { fn: 'register' }),
@@ -53,6 +53,8 @@ describe('siteOfFrames (a page in V8)', () => {
     const site = siteOfFrames(frames);
     if (!(site instanceof RegistrationSite)) throw new Error(`expected a site, got ${String(site)}`);
     expect([site.url, site.positionRead, frames.map((f) => f.counter.positions)]).toEqual([url, false, [0, 0, 0, 0, 0, 0]]);
+    // The module that ran, which the fingerprint reads (a dev server's reloaded version).
+    expect(site.script).toBe(`${url}?t=17`);
     expect(site.text).toBe(`${url}:120:1`);
     expect(site.text).toBe(`${url}:120:1`);
     expect([site.positionRead, frames[4]!.counter.positions]).toEqual([true, 2]);
