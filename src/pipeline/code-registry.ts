@@ -82,7 +82,7 @@ export async function parseCodeAhead(tree: TreeRecord): Promise<void> {
   for (const [name, node] of Object.entries(tree.nodes)) {
     if (node.kind !== 'class') continue;
     const cls = defaultRegistry.get(name);
-    const url = typeof cls === 'function' ? defaultRegistry.registrationSiteOf(cls)?.url : undefined;
+    const url = typeof cls === 'function' ? defaultRegistry.registrationSiteOf(cls)?.script : undefined;
     const text = url === undefined ? undefined : reader.read(url);
     if (text) await parseModuleInSlices(text);
   }
