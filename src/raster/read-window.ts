@@ -2,6 +2,7 @@ import type { GeoTIFFImage } from 'geotiff';
 import { ConfigError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { UnsupportedFormatError } from '../formats/format-errors.js';
+import { sniffFormat, SNIFF_BYTES } from '../formats/detect-format.js';
 import { tiffPixels, type RasterWindow } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
 import { getPlatform, type RandomAccessFile } from '../platform.js';
@@ -43,6 +44,7 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   }
   try {
     const read = (offset: number, length: number) => file.read(offset, length);
+    await checkTiff(read, path);
     const layout = await readTiffLayout(read, path);
     const image = await headerImage(file, path);
     tiffDtype(image, path);
@@ -69,6 +71,36 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Refuses what is not a TIFF, naming what it is: a VRT (a `Mosaic` 'vrt' entry), a netCDF or
+ * an empty file were read as a TIFF's directories and reported as "a damaged TIFF", an empty one
+ * as a bare RangeError, a folder as Node's bare EISDIR.
+ */
+async function checkTiff(read: (offset: number, length: number) => Promise<Uint8Array>, path: string): Promise<void> {
+  let head: Uint8Array;
+  try {
+    head = await read(0, SNIFF_BYTES);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new FileError(`${path} is a folder, not a GeoTIFF: give readWindow the path of a file`, path, { cause: error });
+    throw new FileError(`${path} cannot be read: ${(error as Error).message}`, path, { cause: error });
+  }
+  if (head.length === 0) throw new FileError(`${path} is empty (0 bytes): the download or copy was incomplete, or the file was never written; fetch or write it again`, path);
+  const format = sniffFormat(head);
+  if (format === 'gtiff') return;
+  if (/^\s*<VRTDataset[\s>]/.test(new TextDecoder().decode(head.subarray(0, 256)))) {
+    throw new UnsupportedFormatError(
+      `${path} is a GDAL VRT, not a GeoTIFF: readWindow reads GeoTIFFs only; read the window of the files it names, or convert it with native GDAL (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE ${path} out.tif), or ask for a Mosaic in 'cog' format`,
+      path,
+      'VRT',
+    );
+  }
+  if (format === 'netcdf3' || format === 'hdf5') {
+    const kind = format === 'netcdf3' ? 'netCDF-3' : 'netCDF-4/HDF5';
+    throw new UnsupportedFormatError(`${path} is a ${kind} file, not a GeoTIFF: readWindow reads GeoTIFFs only; read it with readRaster(path, { variable })`, path, kind);
+  }
+  throw new UnsupportedFormatError(`${path} is not a GeoTIFF: it does not begin with a TIFF header (II*, MM*, or BigTIFF's II+, MM+); readWindow reads GeoTIFFs only`, path, format === 'hdf4' ? 'HDF4' : 'unknown');
 }
 
 /** geotiff.js over the file by range, for the header only (GeoKeys, nodata, GDAL metadata). */
