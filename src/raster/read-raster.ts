@@ -195,7 +195,7 @@ function onlyGcps(image: GeoTIFFImage): boolean {
 }
 
 /** The CRS of a GeoTIFF image from its GeoKeys (GDAL for a custom one, when given an engine). */
-export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
+export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions, advice = 'pass { engine, enginePath } or { crs } to readRaster'): Promise<string | undefined> {
   const keys = image.getGeoKeys();
   // The CRS of ground control points is theirs, not the pixel grid's (GDAL's GetSpatialRef is empty).
   if (!keys || onlyGcps(image)) return undefined;
@@ -205,7 +205,7 @@ export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRast
   if (projected === undefined && geographic !== undefined && geographic !== 32767 && keys.GTModelTypeGeoKey !== 1) return `EPSG:${geographic}`;
   if (!options.engine || !options.enginePath) {
     if (projected === undefined && geographic === undefined) return undefined;
-    throw new CrsError(`${name} has a custom CRS that only GDAL can read; pass { engine, enginePath } or { crs } to readRaster`);
+    throw new CrsError(`${name} has a custom CRS that only GDAL can read; ${advice}`);
   }
   const info = await options.engine.info(options.enginePath);
   return info.coordinateSystem?.wkt ? normalizeCrs(info.coordinateSystem.wkt) : undefined;

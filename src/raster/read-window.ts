@@ -1,4 +1,5 @@
 import type { GeoTIFFImage } from 'geotiff';
+import type { GdalEngine } from '../../wasm/engine.js';
 import { ConfigError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { UnsupportedFormatError } from '../formats/format-errors.js';
@@ -19,6 +20,11 @@ export interface ReadWindowOptions {
   bands?: number[];
   /** Use this CRS instead of the file's. */
   crs?: string;
+  /**
+   * Used only when the file's CRS is not a plain EPSG code in its GeoKeys (a custom CRS, as an
+   * entry of a spec in one has): GDAL then reads its WKT from the file (`getConfig().engine`).
+   */
+  engine?: GdalEngine;
 }
 
 /**
@@ -61,7 +67,8 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
       width: window.width,
       height: window.height,
       transform: [a, b, c + a * window.x + b * window.y, d, e, f + d * window.x + e * window.y],
-      crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, {}),
+      // readRaster's own advice named its options, which readWindow does not take.
+      crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, options.engine ? { engine: options.engine, enginePath: path } : {}, 'pass { engine: getConfig().engine } or { crs } to readWindow'),
       dtype: pixels.dtype,
       nodata: nodataOf(image, pixels.dtype),
       scales,
