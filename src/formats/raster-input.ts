@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.js';
 import { getPlatform } from '../platform.js';
+import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { Raster } from '../raster/raster.js';
 import { gdalToAffine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
@@ -69,6 +70,13 @@ async function readArray(input: ArraySource, format: 'netcdf3' | 'hdf5', selecti
 /** Random access to a source: Node paths by range on disk, anything else from its bytes. */
 async function arraySourceOf(source: RasterInputSource, name: string): Promise<ArraySource> {
   const platform = getPlatform();
+  // A URL is read as its text. In Node an http(s) one is fetched and a file: one is a path
+  // (resolvePath): both were taken as relative paths, "<cwd>/file:/data/dem.tif does not exist".
+  if (source instanceof URL) source = source.href;
+  if (typeof source === 'string' && platform.name === 'node' && /^https?:\/\//i.test(source)) {
+    const fetched = await fetchBytes(source);
+    return { name, size: fetched.length, read: async (offset, length) => fetched.subarray(offset, offset + length), bytes: async () => fetched };
+  }
   if (typeof source === 'string' && platform.name === 'node') {
     const workspace = platform.workspace();
     const path = platform.resolvePath(source);
