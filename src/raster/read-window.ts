@@ -1,5 +1,6 @@
 import type { GeoTIFFImage } from 'geotiff';
 import type { GdalEngine } from '../../wasm/engine.js';
+import { reportFileAccess } from '../../wasm/file-access.js';
 import { ConfigError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { UnsupportedFormatError } from '../formats/format-errors.js';
@@ -48,6 +49,9 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   } catch (error) {
     throw new FileError(`${path} cannot be opened: ${(error as Error).message}`, path, { cause: error });
   }
+  // A computation that reads a file by window depends on it, as on one readRaster reads: unrecorded,
+  // a changed file gave the old entry.
+  reportFileAccess({ read: [getPlatform().resolvePath(path)], absent: [] });
   try {
     const read = (offset: number, length: number) => file.read(offset, length);
     await checkTiff(read, path);

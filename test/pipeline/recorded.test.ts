@@ -13,6 +13,7 @@ import {
   loadFromHash,
   process,
   readRaster,
+  readWindow,
   register,
   scanCache,
   describeReason,
@@ -84,6 +85,21 @@ class Derived extends Data {
   }
 }
 register(Derived);
+
+/** Reads its input file by window (the README's way through large rasters), not whole. */
+class Windowed extends Data {
+  constructor(public path: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    const raster = await readWindow(this.path, { x: 2, y: 2, width: 3, height: 3 });
+    return new TextEncoder().encode(JSON.stringify(raster.stats(0)));
+  }
+}
+register(Windowed);
 
 class Pinned extends Data {
   constructor(public entry: string) {
@@ -243,6 +259,22 @@ describe('recorded dependencies', () => {
     const stats = await load<{ min: number }>(new Derived(path), SPEC);
     expect(cache.computed()).toEqual(['Source', 'Derived']);
     expect(stats.min).toBeGreaterThanOrEqual(100);
+  });
+
+  it('records a file a computation read with readWindow, and recomputes when it changes', async () => {
+    // readWindow's reads went unrecorded: the changed file gave the old entry (a false hit),
+    // where readRaster of the same file recomputed.
+    mkdirSync(join(cache.root, 'inputs'));
+    const path = join(cache.root, 'inputs', 'windowed.tif');
+    await Raster.fromArrays([ramp()], GRID).write(path);
+    const entry = await process(new Windowed(path), SPEC);
+    expect(metaOf(cache.root, entry.stateHash).recorded.files).toEqual([{ path, size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+
+    await Raster.fromArrays([ramp(100)], GRID).write(path);
+    cache.resetEvents();
+    const stats = await load<{ min: number; max: number }>(new Windowed(path), SPEC);
+    expect(cache.computed()).toEqual(['Windowed']);
+    expect(stats).toMatchObject({ min: 118, max: 136 });
   });
 
   it('checks an entry read by its hash for being that same entry, not for its class being the same code', async () => {
