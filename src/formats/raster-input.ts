@@ -1,3 +1,4 @@
+import { reportFileAccess } from '../../wasm/file-access.js';
 import { InvalidInputError } from '../errors.js';
 import { getPlatform } from '../platform.js';
 import { fetchBytes } from '../sources/fetch-or-fail.js';
@@ -36,6 +37,9 @@ export async function rasterInput(source: RasterInputSource, options: RasterInpu
     if (selection) throw new InvalidInputError(`${name} is not a netCDF or HDF5 file, so variable, index and value do not apply to it`);
     return { bytes: await input.bytes() };
   }
+  // Read in place by range, never through readFile (which records what it reads): a computation
+  // that read a netCDF file kept its entry when the file changed.
+  if (input.hostPath) reportFileAccess({ read: [input.hostPath], absent: [] });
   return { raster: await readArray(input, format, selection, options) };
 }
 

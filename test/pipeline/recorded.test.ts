@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -20,6 +20,7 @@ import {
   type EntryMeta,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
+import { HAS_DATA, sample } from '../wasm/fixtures.js';
 
 const GRID = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200080], shape: [8, 8] });
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [20, 0, 600000, 0, -20, 5200080], shape: [4, 4] });
@@ -100,6 +101,21 @@ class Windowed extends Data {
   }
 }
 register(Windowed);
+
+/** Reads a netCDF input file with readRaster. */
+class FromNetcdf extends Data {
+  constructor(public path: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    const raster = await readRaster(this.path);
+    return new TextEncoder().encode(JSON.stringify({ width: raster.width, ...raster.stats(0) }));
+  }
+}
+register(FromNetcdf);
 
 class Pinned extends Data {
   constructor(public entry: string) {
@@ -275,6 +291,22 @@ describe('recorded dependencies', () => {
     const stats = await load<{ min: number; max: number }>(new Windowed(path), SPEC);
     expect(cache.computed()).toEqual(['Windowed']);
     expect(stats).toMatchObject({ min: 118, max: 136 });
+  });
+
+  it.skipIf(!HAS_DATA)('records a netCDF file a computation read with readRaster, and recomputes when it changes', async () => {
+    // netCDF is read in place by range, never through readFile: nothing was recorded, and a
+    // replaced file gave the old entry (a false hit).
+    mkdirSync(join(cache.root, 'inputs'));
+    const path = join(cache.root, 'inputs', 'grid.nc');
+    copyFileSync(sample('unicode.nc'), path);
+    const entry = await process(new FromNetcdf(path), SPEC);
+    expect(metaOf(cache.root, entry.stateHash).recorded.files).toEqual([{ path, size: statSync(path).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+
+    copyFileSync(sample('MODIS_ARRAY.nc'), path);
+    cache.resetEvents();
+    const stats = await load<{ width: number; min: number; max: number }>(new FromNetcdf(path), SPEC);
+    expect(cache.computed()).toEqual(['FromNetcdf']);
+    expect(stats).toMatchObject({ width: 200, min: 79, max: 1695 });
   });
 
   it('checks an entry read by its hash for being that same entry, not for its class being the same code', async () => {
