@@ -62,7 +62,7 @@ export type { EntryMeta } from './pipeline/entry.js';
 export * from './processors/index.js';
 export * from './terrain/index.js';
 export { Aspect, ColorRelief, Hillshade, Roughness, Slope, TerrainDataset, Tpi, Tri } from './datasets/terrain-datasets.js';
-export { Mosaic, type MosaicFormat } from './datasets/mosaic.js';
+export { Mosaic, type MosaicFormat, type MosaicOutput } from './datasets/mosaic.js';
 export * from './render/index.js';
 export { Raster, type RasterOptions } from './raster/raster.js';
 export { readRaster, readRasterBytes, type RasterSource, type ReadRasterOptions } from './raster/read-raster.js';

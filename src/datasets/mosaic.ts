@@ -17,6 +17,9 @@ import { escapeXml, gdalNumber } from '../formats/gdal-text.js';
 /** How a `Mosaic` is written: a cloud-optimised GeoTIFF (default), or a VRT over the tile entries. */
 export type MosaicFormat = 'cog' | 'vrt';
 
+/** What `load` gives for a Mosaic: a Raster of the COG, the bytes of the VRT (its XML). */
+export type MosaicOutput<Format extends MosaicFormat> = Format extends 'vrt' ? Uint8Array : Raster;
+
 /**
  * The tile entries of any Data instance, mosaicked back into the parent grid: write the per-tile
  * pipeline once, and ask for the mosaic at the full spec. Computing it computes (or finds) the
@@ -36,14 +39,14 @@ export type MosaicFormat = 'cog' | 'vrt';
  * the asking process (`computeLocally`): it only waits for tiles and copies bytes.
  * @example const slopeMap = await load(new Mosaic(new Slope(new Elevation()), { rows: 4, cols: 4, halo: 1 }));
  */
-export class Mosaic extends Data<Raster> {
+export class Mosaic<Format extends MosaicFormat = 'cog'> extends Data<MosaicOutput<Format>> {
   /** Runs where it is asked for, never as a job: its work is waiting for the tile jobs. */
   static readonly computeLocally = true;
 
   constructor(
     public tile: Tracked,
     public grid: TileGrid,
-    public format: MosaicFormat = 'cog',
+    public format: Format = 'cog' as Format,
   ) {
     super();
     if (!tile || typeof (tile as Tracked).getProcessedPath !== 'function' || tile instanceof Figure) {

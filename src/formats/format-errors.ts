@@ -26,3 +26,13 @@ export function hdf4Error(name: string): UnsupportedFormatError {
     'HDF4',
   );
 }
+
+/** The error for a GeoTIFF in a codec nobody here decodes (LZMA, JPEG-XL, ...), saying how to re-encode it. */
+export function undecodableCodecError(name: string, codec: string, options?: { cause?: unknown }): UnsupportedFormatError {
+  return new UnsupportedFormatError(
+    `${name} is a GeoTIFF compressed with ${codec}, which geodata cannot decode; re-encode it with native GDAL, for example gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 ${name} out.tif`,
+    name,
+    `GeoTIFF ${codec}`,
+    options,
+  );
+}

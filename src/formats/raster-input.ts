@@ -1,5 +1,7 @@
+import { reportFileAccess } from '../../wasm/file-access.js';
 import { InvalidInputError } from '../errors.js';
 import { getPlatform } from '../platform.js';
+import { fetchBytes } from '../sources/fetch-or-fail.js';
 import { Raster } from '../raster/raster.js';
 import { gdalToAffine } from '../spec/affine.js';
 import { normalizeCrs, validateCrs } from '../spec/crs.js';
@@ -35,6 +37,9 @@ export async function rasterInput(source: RasterInputSource, options: RasterInpu
     if (selection) throw new InvalidInputError(`${name} is not a netCDF or HDF5 file, so variable, index and value do not apply to it`);
     return { bytes: await input.bytes() };
   }
+  // Read in place by range, never through readFile (which records what it reads): a computation
+  // that read a netCDF file kept its entry when the file changed.
+  if (input.hostPath) reportFileAccess({ read: [input.hostPath], absent: [] });
   return { raster: await readArray(input, format, selection, options) };
 }
 
@@ -69,6 +74,13 @@ async function readArray(input: ArraySource, format: 'netcdf3' | 'hdf5', selecti
 /** Random access to a source: Node paths by range on disk, anything else from its bytes. */
 async function arraySourceOf(source: RasterInputSource, name: string): Promise<ArraySource> {
   const platform = getPlatform();
+  // A URL is read as its text. In Node an http(s) one is fetched and a file: one is a path
+  // (resolvePath): both were taken as relative paths, "<cwd>/file:/data/dem.tif does not exist".
+  if (source instanceof URL) source = source.href;
+  if (typeof source === 'string' && platform.name === 'node' && /^https?:\/\//i.test(source)) {
+    const fetched = await fetchBytes(source);
+    return { name, size: fetched.length, read: async (offset, length) => fetched.subarray(offset, offset + length), bytes: async () => fetched };
+  }
   if (typeof source === 'string' && platform.name === 'node') {
     const workspace = platform.workspace();
     const path = platform.resolvePath(source);

@@ -2,7 +2,7 @@ import { loadGeotiff } from '../raster/geotiff-module.js';
 import { FileError } from '../errors.js';
 import { convertedFolder, convertOnce } from './converted-files.js';
 import type { FormatIo } from './format-io.js';
-import { UnsupportedFormatError } from './format-errors.js';
+import { undecodableCodecError, UnsupportedFormatError } from './format-errors.js';
 import { encodeDirectories, place, shortEntry, type PlannedIfd } from './tiff-directories.js';
 import { swapBytes } from './tiff-decode.js';
 import { decodeFloatingPoint, decodeHorizontal, type BlockShape } from './tiff-predictor.js';
@@ -44,11 +44,7 @@ export async function transcodeTiffIfNeeded(path: string, io: FormatIo, name: st
   const unknown = compressions.find((code) => !ENGINE_CODECS.has(code) && !DECODED_CODECS.has(code));
   if (unknown !== undefined) {
     const codec = OTHER_CODECS[unknown] ?? `compression code ${unknown}`;
-    throw new UnsupportedFormatError(
-      `${name} is a GeoTIFF compressed with ${codec}, which geodata cannot decode; re-encode it with native GDAL, for example gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 ${name} out.tif`,
-      name,
-      `GeoTIFF ${codec}`,
-    );
+    throw undecodableCodecError(name, codec);
   }
   // GDAL reads a sidecar mask and auxiliary metadata beside a TIFF: they go beside the rewrite too.
   const sidecars: Array<{ suffix: string; path: string; key: string }> = [];

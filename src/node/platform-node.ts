@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import threads from 'node:worker_threads';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { reportFileAccess } from '../../wasm/file-access.js';
 import { createPoolEngine } from '../../wasm/node.js';
 import { FileError } from '../errors.js';
@@ -50,7 +51,8 @@ export const nodePlatform: Platform = {
   },
   moduleReader: () => moduleReader,
   workspace: () => nodeWorkspace,
-  resolvePath: (path) => resolve(path),
+  // A file: URL's text (readRaster(new URL('./dem.tif', import.meta.url))) is the file's path.
+  resolvePath: (path) => (path.startsWith('file:') ? fileURLToPath(path) : resolve(path)),
   asyncContext: () => computationContext,
   createAsyncContext: asyncLocal,
   async importGeotiff(load) {

@@ -3,7 +3,7 @@ import type { GdalEngine } from '../../wasm/engine.js';
 import { CrsError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { gdalMetadataValue, parseGdalNumber } from '../formats/gdal-text.js';
-import { UnsupportedFormatError } from '../formats/format-errors.js';
+import { undecodableCodecError, UnsupportedFormatError } from '../formats/format-errors.js';
 import { rasterInput } from '../formats/raster-input.js';
 import { tiffPixels } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
@@ -79,6 +79,8 @@ export async function readRasterBytes(bytes: Uint8Array | ArrayBuffer, name: str
     const code = Number(image.fileDirectory.getValue('Compression') ?? 1);
     const compression = COMPRESSION_NAMES[code] ?? `compression code ${code}`;
     if (pastItsEnd(error)) throw unreadable(name, buffer.byteLength, error);
+    // geotiff.js has no decoder for it (LZMA, JPEG-XL): not damage, and native GDAL can re-encode it.
+    if (/unknown compression method/i.test((error as Error)?.message ?? '')) throw undecodableCodecError(name, compression, { cause: error });
     throw new FileError(
       `cannot decode the pixels of ${name} (${compression}): ${(error as Error).message}; the file is damaged or its compression is unsupported`,
       name,
@@ -193,7 +195,7 @@ function onlyGcps(image: GeoTIFFImage): boolean {
 }
 
 /** The CRS of a GeoTIFF image from its GeoKeys (GDAL for a custom one, when given an engine). */
-export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions): Promise<string | undefined> {
+export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRasterOptions, advice = 'pass { engine, enginePath } or { crs } to readRaster'): Promise<string | undefined> {
   const keys = image.getGeoKeys();
   // The CRS of ground control points is theirs, not the pixel grid's (GDAL's GetSpatialRef is empty).
   if (!keys || onlyGcps(image)) return undefined;
@@ -203,7 +205,7 @@ export async function crsOf(image: GeoTIFFImage, name: string, options: ReadRast
   if (projected === undefined && geographic !== undefined && geographic !== 32767 && keys.GTModelTypeGeoKey !== 1) return `EPSG:${geographic}`;
   if (!options.engine || !options.enginePath) {
     if (projected === undefined && geographic === undefined) return undefined;
-    throw new CrsError(`${name} has a custom CRS that only GDAL can read; pass { engine, enginePath } or { crs } to readRaster`);
+    throw new CrsError(`${name} has a custom CRS that only GDAL can read; ${advice}`);
   }
   const info = await options.engine.info(options.enginePath);
   return info.coordinateSystem?.wkt ? normalizeCrs(info.coordinateSystem.wkt) : undefined;

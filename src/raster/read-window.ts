@@ -1,7 +1,10 @@
 import type { GeoTIFFImage } from 'geotiff';
+import type { GdalEngine } from '../../wasm/engine.js';
+import { reportFileAccess } from '../../wasm/file-access.js';
 import { ConfigError, FileError } from '../errors.js';
 import { deflateCodec } from '../formats/deflate-codec.js';
 import { UnsupportedFormatError } from '../formats/format-errors.js';
+import { sniffFormat, SNIFF_BYTES } from '../formats/detect-format.js';
 import { tiffPixels, type RasterWindow } from '../formats/tiff-decode.js';
 import { readTiffLayout } from '../formats/tiff-layout.js';
 import { getPlatform, type RandomAccessFile } from '../platform.js';
@@ -18,6 +21,11 @@ export interface ReadWindowOptions {
   bands?: number[];
   /** Use this CRS instead of the file's. */
   crs?: string;
+  /**
+   * Used only when the file's CRS is not a plain EPSG code in its GeoKeys (a custom CRS, as an
+   * entry of a spec in one has): GDAL then reads its WKT from the file (`getConfig().engine`).
+   */
+  engine?: GdalEngine;
 }
 
 /**
@@ -41,8 +49,12 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   } catch (error) {
     throw new FileError(`${path} cannot be opened: ${(error as Error).message}`, path, { cause: error });
   }
+  // A computation that reads a file by window depends on it, as on one readRaster reads: unrecorded,
+  // a changed file gave the old entry.
+  reportFileAccess({ read: [getPlatform().resolvePath(path)], absent: [] });
   try {
     const read = (offset: number, length: number) => file.read(offset, length);
+    await checkTiff(read, path);
     const layout = await readTiffLayout(read, path);
     const image = await headerImage(file, path);
     tiffDtype(image, path);
@@ -59,7 +71,8 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
       width: window.width,
       height: window.height,
       transform: [a, b, c + a * window.x + b * window.y, d, e, f + d * window.x + e * window.y],
-      crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, {}),
+      // readRaster's own advice named its options, which readWindow does not take.
+      crs: options.crs !== undefined ? validateCrs(options.crs) : await crsOf(image, path, options.engine ? { engine: options.engine, enginePath: path } : {}, 'pass { engine: getConfig().engine } or { crs } to readWindow'),
       dtype: pixels.dtype,
       nodata: nodataOf(image, pixels.dtype),
       scales,
@@ -69,6 +82,36 @@ export async function readWindow(path: string, window: RasterWindow, options: Re
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Refuses what is not a TIFF, naming what it is: a VRT (a `Mosaic` 'vrt' entry), a netCDF or
+ * an empty file were read as a TIFF's directories and reported as "a damaged TIFF", an empty one
+ * as a bare RangeError, a folder as Node's bare EISDIR.
+ */
+async function checkTiff(read: (offset: number, length: number) => Promise<Uint8Array>, path: string): Promise<void> {
+  let head: Uint8Array;
+  try {
+    head = await read(0, SNIFF_BYTES);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new FileError(`${path} is a folder, not a GeoTIFF: give readWindow the path of a file`, path, { cause: error });
+    throw new FileError(`${path} cannot be read: ${(error as Error).message}`, path, { cause: error });
+  }
+  if (head.length === 0) throw new FileError(`${path} is empty (0 bytes): the download or copy was incomplete, or the file was never written; fetch or write it again`, path);
+  const format = sniffFormat(head);
+  if (format === 'gtiff') return;
+  if (/^\s*<VRTDataset[\s>]/.test(new TextDecoder().decode(head.subarray(0, 256)))) {
+    throw new UnsupportedFormatError(
+      `${path} is a GDAL VRT, not a GeoTIFF: readWindow reads GeoTIFFs only; read the window of the files it names, or convert it with native GDAL (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE ${path} out.tif), or ask for a Mosaic in 'cog' format`,
+      path,
+      'VRT',
+    );
+  }
+  if (format === 'netcdf3' || format === 'hdf5') {
+    const kind = format === 'netcdf3' ? 'netCDF-3' : 'netCDF-4/HDF5';
+    throw new UnsupportedFormatError(`${path} is a ${kind} file, not a GeoTIFF: readWindow reads GeoTIFFs only; read it with readRaster(path, { variable })`, path, kind);
+  }
+  throw new UnsupportedFormatError(`${path} is not a GeoTIFF: it does not begin with a TIFF header (II*, MM*, or BigTIFF's II+, MM+); readWindow reads GeoTIFFs only`, path, format === 'hdf4' ? 'HDF4' : 'unknown');
 }
 
 /** geotiff.js over the file by range, for the header only (GeoKeys, nodata, GDAL metadata). */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine, Data, getConfig, process as processEntry, readRaster, register, remoteReads, Reprojector, SpatialSpec } from '../../src/node.js';
 import { engineReadable } from '../../src/formats/engine-input.js';
+import { UnsupportedFormatError } from '../../src/formats/format-errors.js';
 import { useTempCache } from '../helpers/cache.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { differences, expectOnGrid, HAS_DATA, hasCommand, NO_DATA_REASON, readBands, resolveInput, run, sample, useScratchFolder } from '../processors/helpers.js';
@@ -74,6 +75,17 @@ describe.skipIf(!READY)(`GeoTIFFs in every codec native GDAL reads${SKIP}`, () =
     const lzma = scratch.path('lzma.tif');
     run('gdal_translate', ['-q', '-co', 'COMPRESS=LZMA', sample('elev.tif'), lzma]);
     await expect(engineReadable(lzma, engine)).rejects.toThrow(/lzma\.tif is a GeoTIFF compressed with LZMA, which geodata cannot decode; re-encode it with native GDAL, for example gdal_translate -co COMPRESS=DEFLATE/);
+  });
+
+  it('readRaster refuses a GeoTIFF in a codec nobody here decodes (LZMA) as unsupported, saying how to re-encode it', async () => {
+    // It said "cannot decode the pixels of lzma.tif (LZMA): Unknown compression method
+    // identifier: 34925; the file is damaged or its compression is unsupported", a FileError.
+    const lzma = scratch.path('lzma-read.tif');
+    run('gdal_translate', ['-q', '-co', 'COMPRESS=LZMA', sample('elev.tif'), lzma]);
+    const error = await readRaster(lzma).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnsupportedFormatError);
+    expect(error).toMatchObject({ path: lzma, format: 'GeoTIFF LZMA' });
+    expect((error as Error).message).toBe(`${lzma} is a GeoTIFF compressed with LZMA, which geodata cannot decode; re-encode it with native GDAL, for example gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 ${lzma} out.tif`);
   });
 
   it('says a truncated JPEG GeoTIFF is damaged, as native GDAL does', async () => {

@@ -6,6 +6,7 @@ import {
   Hillshade,
   load,
   memoryStore,
+  Mosaic,
   Raster,
   Rasterizer,
   register,
@@ -60,6 +61,16 @@ describe('load() types', () => {
     expectTypeOf<LoadResult<Hillshade>>().toEqualTypeOf<Raster>();
     // Functions that would load, never called: only their types are looked at.
     expectTypeOf(() => load(new Slope(new Elevation()))).returns.resolves.toEqualTypeOf<Raster>();
+  });
+
+  it("gives a Mosaic's COG as a Raster and its VRT as the bytes load() returns for it", () => {
+    const tile = new Slope(new Elevation());
+    // A 'vrt' Mosaic was typed Raster, and a user's load() got the VRT's XML bytes.
+    expectTypeOf(() => load(new Mosaic(tile, { rows: 2, cols: 2 }, 'vrt'))).returns.resolves.toEqualTypeOf<Uint8Array>();
+    expectTypeOf(() => load(new Mosaic(tile, { rows: 2, cols: 2 }, 'cog'))).returns.resolves.toEqualTypeOf<Raster>();
+    expectTypeOf(() => load(new Mosaic(tile, { rows: 2, cols: 2 }))).returns.resolves.toEqualTypeOf<Raster>();
+    const format = 'vrt' as 'cog' | 'vrt';
+    expectTypeOf(() => load(new Mosaic(tile, { rows: 2, cols: 2 }, format))).returns.resolves.toEqualTypeOf<Raster | Uint8Array>();
   });
 
   it("takes the type a class declares, or its driver's", () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -13,12 +13,14 @@ import {
   loadFromHash,
   process,
   readRaster,
+  readWindow,
   register,
   scanCache,
   describeReason,
   type EntryMeta,
 } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
+import { HAS_DATA, sample } from '../wasm/fixtures.js';
 
 const GRID = new SpatialSpec({ crs: 'EPSG:32632', transform: [10, 0, 600000, 0, -10, 5200080], shape: [8, 8] });
 const SPEC = new SpatialSpec({ crs: 'EPSG:32632', transform: [20, 0, 600000, 0, -20, 5200080], shape: [4, 4] });
@@ -84,6 +86,36 @@ class Derived extends Data {
   }
 }
 register(Derived);
+
+/** Reads its input file by window (the README's way through large rasters), not whole. */
+class Windowed extends Data {
+  constructor(public path: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    const raster = await readWindow(this.path, { x: 2, y: 2, width: 3, height: 3 });
+    return new TextEncoder().encode(JSON.stringify(raster.stats(0)));
+  }
+}
+register(Windowed);
+
+/** Reads a netCDF input file with readRaster. */
+class FromNetcdf extends Data {
+  constructor(public path: string) {
+    super();
+  }
+  override get ext() {
+    return 'json';
+  }
+  async _process() {
+    const raster = await readRaster(this.path);
+    return new TextEncoder().encode(JSON.stringify({ width: raster.width, ...raster.stats(0) }));
+  }
+}
+register(FromNetcdf);
 
 class Pinned extends Data {
   constructor(public entry: string) {
@@ -243,6 +275,38 @@ describe('recorded dependencies', () => {
     const stats = await load<{ min: number }>(new Derived(path), SPEC);
     expect(cache.computed()).toEqual(['Source', 'Derived']);
     expect(stats.min).toBeGreaterThanOrEqual(100);
+  });
+
+  it('records a file a computation read with readWindow, and recomputes when it changes', async () => {
+    // readWindow's reads went unrecorded: the changed file gave the old entry (a false hit),
+    // where readRaster of the same file recomputed.
+    mkdirSync(join(cache.root, 'inputs'));
+    const path = join(cache.root, 'inputs', 'windowed.tif');
+    await Raster.fromArrays([ramp()], GRID).write(path);
+    const entry = await process(new Windowed(path), SPEC);
+    expect(metaOf(cache.root, entry.stateHash).recorded.files).toEqual([{ path, size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+
+    await Raster.fromArrays([ramp(100)], GRID).write(path);
+    cache.resetEvents();
+    const stats = await load<{ min: number; max: number }>(new Windowed(path), SPEC);
+    expect(cache.computed()).toEqual(['Windowed']);
+    expect(stats).toMatchObject({ min: 118, max: 136 });
+  });
+
+  it.skipIf(!HAS_DATA)('records a netCDF file a computation read with readRaster, and recomputes when it changes', async () => {
+    // netCDF is read in place by range, never through readFile: nothing was recorded, and a
+    // replaced file gave the old entry (a false hit).
+    mkdirSync(join(cache.root, 'inputs'));
+    const path = join(cache.root, 'inputs', 'grid.nc');
+    copyFileSync(sample('unicode.nc'), path);
+    const entry = await process(new FromNetcdf(path), SPEC);
+    expect(metaOf(cache.root, entry.stateHash).recorded.files).toEqual([{ path, size: statSync(path).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+
+    copyFileSync(sample('MODIS_ARRAY.nc'), path);
+    cache.resetEvents();
+    const stats = await load<{ width: number; min: number; max: number }>(new FromNetcdf(path), SPEC);
+    expect(cache.computed()).toEqual(['FromNetcdf']);
+    expect(stats).toMatchObject({ width: 200, min: 79, max: 1695 });
   });
 
   it('checks an entry read by its hash for being that same entry, not for its class being the same code', async () => {
