@@ -78,6 +78,16 @@ describe('geodata, the command line', () => {
     expect(lines[4]).toMatch(/^Gone\s+data\s+unknown\s+-\s+[0-9a-f]{12}\s+1\s.*not registered in this process$/);
   });
 
+  it('says that a class with only damaged entries has them, not that it has none yet', async () => {
+    const folder = project(built);
+    writeFileSync(join(folder, 'cache', h.plain.key, 'plain.txt'), 'pl');
+    const { code, value } = await geodataJsonInProcess(['classes'], folder);
+    expect(code).toBe(1);
+    expect(value.find((c: any) => c.className === 'Plain')).toMatchObject({ state: 'new', entries: { count: 1, states: { damaged: 1 } } });
+    const row = (await geodataInProcess(['classes'], folder)).stdout.split('\n').find((line) => line.startsWith('Plain '));
+    expect(row).toMatch(/^Plain\s+data\s+new\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+1\s.*  its entry is damaged: load computes it again \(explain says why\)$/);
+  });
+
   it('judges the cache by the code it is given: with version 1 nothing is stale', async () => {
     const folder = project(built);
     const elsewhere = join(folder, 'elsewhere');
