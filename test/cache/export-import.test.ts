@@ -135,6 +135,18 @@ describe('exportEntries and importArchive', () => {
     await expect(exportEntries(entry.stateHash)).rejects.toThrow(/cannot be exported: output constant\.txt has 2 bytes, expected 13/);
   });
 
+  it('names the entry asked for when an entry its computation loaded is damaged', async () => {
+    loadVersion2();
+    const chart = await process(make.chart(), SPEC);
+    const constant = await process(make.constant(1), SPEC);
+    await truncate(join(cache.root, 'data_processed', constant.stateHash, 'constant.txt'), 2);
+    await expect(exportEntries(chart.stateHash.slice(0, 10))).rejects.toThrow(
+      new PipelineError(
+        `entry ${constant.stateHash.slice(0, 12)} (loaded by the computation of entry ${chart.stateHash.slice(0, 12)}, so it goes along with it) cannot be exported: output constant.txt has 2 bytes, expected 13 (truncated?); run clean-cache and compute it again`,
+      ),
+    );
+  });
+
   it.each([
     ['a "../" path', `../${HASH}/meta.json`, /has an unsafe path "\.\.\/ab.*": it has a "\.\." segment/],
     ['an absolute path', '/etc/passwd', /has an unsafe path "\/etc\/passwd": it is absolute/],
