@@ -48,7 +48,13 @@ export async function importArchive(archive: Uint8Array | string, options: Impor
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FileError(`cannot read the archive ${path}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, path, { cause: error });
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder; give the .tar.gz file that geodata export wrote'
+          : (error as Error).message;
+    throw new FileError(`cannot read the archive ${path}: ${why}`, path, { cause: error });
   }
   return importBytes(bytes, { name: basename(path), origin: path, ...options });
 }
