@@ -135,6 +135,16 @@ describe('exportEntries and importArchive', () => {
     await expect(exportEntries(entry.stateHash)).rejects.toThrow(/cannot be exported: output constant\.txt has 2 bytes, expected 13/);
   });
 
+  it('refuses an export path that is a folder, naming a file to give instead, and writes nothing', async () => {
+    loadVersion2();
+    const entry = await process(make.constant(9), SPEC);
+    const before = await listTree(cache.root);
+    await expect(exportEntries(entry.stateHash, { path: cache.root })).rejects.toThrow(
+      new FileError(`cannot write the export archive ${cache.root}: it is a folder; name the archive file, such as ${join(cache.root, 'entries.tar.gz')}`, cache.root),
+    );
+    expect(await listTree(cache.root)).toEqual(before);
+  });
+
   it('says that an archive path naming a folder is a folder, and which file to give', async () => {
     await expect(importArchive(cache.root)).rejects.toThrow(
       new FileError(`cannot read the archive ${cache.root}: it is a folder; give the .tar.gz file that geodata export wrote`, cache.root),
