@@ -1,6 +1,6 @@
 // Node only: export to and import from archive files. Never reached from the browser entry.
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { FileError } from '../errors.js';
 import {
   exportEntries as exportToBytes,
@@ -19,6 +19,11 @@ export async function exportEntries(
   selection: string | readonly string[],
   options: ExportOptions & { path?: string } = {},
 ): Promise<Uint8Array> {
+  // A folder given as the archive (-o exports/) is refused before any entry is read and packed.
+  if (options.path !== undefined && (await stat(resolve(options.path)).catch(() => undefined))?.isDirectory()) {
+    const path = resolve(options.path);
+    throw new FileError(`cannot write the export archive ${path}: it is a folder; name the archive file, such as ${join(path, 'entries.tar.gz')}`, path);
+  }
   const bytes = await exportToBytes(selection, options);
   if (options.path !== undefined) {
     const path = resolve(options.path);
@@ -48,7 +53,13 @@ export async function importArchive(archive: Uint8Array | string, options: Impor
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FileError(`cannot read the archive ${path}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, path, { cause: error });
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder; give the .tar.gz file that geodata export wrote'
+          : (error as Error).message;
+    throw new FileError(`cannot read the archive ${path}: ${why}`, path, { cause: error });
   }
   return importBytes(bytes, { name: basename(path), origin: path, ...options });
 }

@@ -73,13 +73,19 @@ export async function exportEntries(selection: string | readonly string[], optio
   const queue: EntryLocation[] = [];
   for (const prefix of prefixes) queue.push(await resolveEntryPrefix(prefix));
   const requested = new Set(queue.map((location) => location.stateHash));
+  // Which entry's computation loaded each entry that goes along: a refusal names the one asked for.
+  const loadedBy = new Map<string, string>();
+  const named = (stateHash: string) => {
+    const by = loadedBy.get(stateHash);
+    return `entry ${stateHash.slice(0, 12)}${by ? ` (loaded by the computation of entry ${by.slice(0, 12)}, so it goes along with it)` : ''}`;
+  };
   for (let index = 0; index < queue.length; index++) {
     const location = queue[index]!;
     if (exported.some((e) => e.state_hash === location.stateHash)) continue;
     await refuseOversizedOutput(store, location);
     const check = await checkEntry(location.objectType, location.stateHash, { bytes: true, store });
     if (check.state !== 'valid') {
-      throw new PipelineError(`entry ${location.stateHash.slice(0, 12)} cannot be exported: ${check.state === 'absent' ? 'it vanished' : check.problem}; run clean-cache and compute it again`);
+      throw new PipelineError(`${named(location.stateHash)} cannot be exported: ${check.state === 'absent' ? 'it vanished' : check.problem}; run clean-cache and compute it again`);
     }
     const meta = check.meta;
     const tree = await readSnapshotTree(store, meta.dep_tree_hash);
@@ -93,7 +99,9 @@ export async function exportEntries(selection: string | readonly string[], optio
     // The entries its computation loaded go along: a hit on the importing side checks they are there.
     for (const used of meta.recorded.entries) {
       if (queue.some((queued) => queued.stateHash === used.state_hash)) continue;
-      if (await store.has(entryPrefix(used.object_type, used.state_hash) + META_FILE)) queue.push({ stateHash: used.state_hash, objectType: used.object_type });
+      if (!(await store.has(entryPrefix(used.object_type, used.state_hash) + META_FILE))) continue;
+      queue.push({ stateHash: used.state_hash, objectType: used.object_type });
+      loadedBy.set(used.state_hash, meta.state_hash);
     }
     options.onProgress?.({ phase: 'exporting entries', done: index + 1, total: queue.length });
   }

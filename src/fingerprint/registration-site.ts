@@ -192,14 +192,17 @@ function stackText(below: Function): string | undefined {
 }
 
 /** The site of a stack's text (see `registrationSite`). */
-function siteOfText(stack: string | undefined): RegistrationSite | undefined {
+export function siteOfText(stack: string | undefined): RegistrationSite | undefined {
   if (!stack) return undefined;
   const frames = stack.split('\n').slice(1);
   for (const frame of frames) {
     const text = frame.trim();
     const caller = text.split(/[(@]/)[0] ?? '';
     if (!text || /registry\.[cm]?[jt]s/.test(text) || /(^|\s|@)(at\s+)?(Object\.)?_{2}\w*/.test(text.replace(/^at\s+/, ' ')) || OWN_FUNCTIONS.test(caller)) continue;
-    const location = /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
+    // In V8's `at label (location)` the location is all that the parentheses hold: a path Node
+    // maps a TypeScript frame to (tsx, vitest) keeps its spaces (`/home/me/My Maps/pipeline.ts`),
+    // where a URL would have them as %20.
+    const location = /\(((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^()]*?):(\d+):(\d+)\)$/i.exec(text) ?? /\(?((?:[a-z][a-z0-9+.-]*:\/\/\/?|\/)[^)\s]*?|[^()\s]+?):(\d+):(\d+)\)?$/i.exec(text);
     if (!location) continue;
     return RegistrationSite.of(`${location[1]!}:${location[2]}:${location[3]}`);
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gzipChunks } from '../../src/cache/archive-gzip.js';
 import { ustarChunks } from '../../src/cache/archive-tar.js';
-import { exportEntries, getConfig, importArchive, InvalidInputError, load, PipelineError, process } from '../../src/node.js';
+import { exportEntries, FileError, getConfig, importArchive, InvalidInputError, load, PipelineError, process } from '../../src/node.js';
 import { useTempCache } from '../helpers/cache.js';
 import { listTree, loadVersion2, make, SPEC } from './scenario.js';
 
@@ -133,6 +133,34 @@ describe('exportEntries and importArchive', () => {
     await truncate(join(cache.root, 'data_processed', entry.stateHash, 'constant.txt'), 2);
     await expect(exportEntries(entry.stateHash)).rejects.toThrow(PipelineError);
     await expect(exportEntries(entry.stateHash)).rejects.toThrow(/cannot be exported: output constant\.txt has 2 bytes, expected 13/);
+  });
+
+  it('refuses an export path that is a folder, naming a file to give instead, and writes nothing', async () => {
+    loadVersion2();
+    const entry = await process(make.constant(9), SPEC);
+    const before = await listTree(cache.root);
+    await expect(exportEntries(entry.stateHash, { path: cache.root })).rejects.toThrow(
+      new FileError(`cannot write the export archive ${cache.root}: it is a folder; name the archive file, such as ${join(cache.root, 'entries.tar.gz')}`, cache.root),
+    );
+    expect(await listTree(cache.root)).toEqual(before);
+  });
+
+  it('says that an archive path naming a folder is a folder, and which file to give', async () => {
+    await expect(importArchive(cache.root)).rejects.toThrow(
+      new FileError(`cannot read the archive ${cache.root}: it is a folder; give the .tar.gz file that geodata export wrote`, cache.root),
+    );
+  });
+
+  it('names the entry asked for when an entry its computation loaded is damaged', async () => {
+    loadVersion2();
+    const chart = await process(make.chart(), SPEC);
+    const constant = await process(make.constant(1), SPEC);
+    await truncate(join(cache.root, 'data_processed', constant.stateHash, 'constant.txt'), 2);
+    await expect(exportEntries(chart.stateHash.slice(0, 10))).rejects.toThrow(
+      new PipelineError(
+        `entry ${constant.stateHash.slice(0, 12)} (loaded by the computation of entry ${chart.stateHash.slice(0, 12)}, so it goes along with it) cannot be exported: output constant.txt has 2 bytes, expected 13 (truncated?); run clean-cache and compute it again`,
+      ),
+    );
   });
 
   it.each([

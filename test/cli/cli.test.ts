@@ -78,6 +78,30 @@ describe('geodata, the command line', () => {
     expect(lines[4]).toMatch(/^Gone\s+data\s+unknown\s+-\s+[0-9a-f]{12}\s+1\s.*not registered in this process$/);
   });
 
+  it('says that a class with only damaged entries has them, not that it has none yet', async () => {
+    const folder = project(built);
+    writeFileSync(join(folder, 'cache', h.plain.key, 'plain.txt'), 'pl');
+    const { code, value } = await geodataJsonInProcess(['classes'], folder);
+    expect(code).toBe(1);
+    expect(value.find((c: any) => c.className === 'Plain')).toMatchObject({ state: 'new', entries: { count: 1, states: { damaged: 1 } } });
+    const row = (await geodataInProcess(['classes'], folder)).stdout.split('\n').find((line) => line.startsWith('Plain '));
+    expect(row).toMatch(/^Plain\s+data\s+new\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+1\s.*  its entry is damaged: load computes it again \(explain says why\)$/);
+  });
+
+  it('shows an entry whose meta.json does not describe it without undefined values, its state said once', async () => {
+    const folder = project(built);
+    writeFileSync(join(folder, 'cache', h.plain.key, 'meta.json'), JSON.stringify({ format_version: h.plain.meta.format_version, class_name: 'Plain', state_hash: 'ab'.repeat(32) }));
+    const entry = await geodataInProcess(['entry', h.plain.hash.slice(0, 10)], folder);
+    expect(entry.code).toBe(0);
+    expect(entry.stdout.split('\n').slice(0, 4)).toEqual([
+      `entry      ${short(h.plain.hash)} (${h.plain.key})`,
+      'class      Plain (data)',
+      'state      damaged: meta.json does not describe this entry',
+      'parameters {}',
+    ]);
+    expect(entry.stdout).not.toContain('undefined');
+  });
+
   it('judges the cache by the code it is given: with version 1 nothing is stale', async () => {
     const folder = project(built);
     const elsewhere = join(folder, 'elsewhere');

@@ -6,7 +6,7 @@ import { FingerprintError } from '../../src/errors.js';
 import { ClassRegistry } from '../../src/fingerprint/index.js';
 import { FetchModuleReader } from '../../src/fingerprint/module-reader.js';
 import { prepareModules } from '../../src/fingerprint/prepared-modules.js';
-import { RegistrationSite, siteOfFrames, type StackFrame } from '../../src/fingerprint/registration-site.js';
+import { RegistrationSite, siteOfFrames, siteOfText, type StackFrame } from '../../src/fingerprint/registration-site.js';
 import { writtenSource } from '../../src/fingerprint/written-source.js';
 
 /** Evaluates class source text, giving a new class object of exactly that text. */
@@ -65,6 +65,19 @@ describe('siteOfFrames (a page in V8)', () => {
     expect(siteOfFrames([frame('file:///home/me/pipeline.js', 3, 1)])).toBe('text');
     expect(siteOfFrames([frame('http://127.0.0.1/app.js', 3, 1, { eval: true })])).toBe('text');
     expect(siteOfFrames([frame('http://127.0.0.1/app.js', 3, 1, { fn: 'register' })])).toBeUndefined();
+  });
+});
+
+describe('siteOfText (Node, and engines that give only text)', () => {
+  it('keeps the spaces of a path Node maps a TypeScript frame to (tsx in a folder such as "My Maps")', () => {
+    const stack = ['Error', '    at ClassRegistry.add (/app/node_modules/geodata/dist/bundle/registry.js:10:5)', '    at <anonymous> (/home/me/My Maps/pipeline.ts:12:1)', '    at ModuleJob.run (node:internal/modules/esm/module_job:325:25)'].join('\n');
+    expect(siteOfText(stack)?.text).toBe('/home/me/My Maps/pipeline.ts:12:1');
+  });
+
+  it('reads file URLs, frames without a label and eval frames as before', () => {
+    expect(siteOfText('Error\n    at file:///home/me/My%20Maps/pipeline.js:3:7')?.text).toBe('file:///home/me/My%20Maps/pipeline.js:3:7');
+    expect(siteOfText('Error\n    at Step (file:///home/me/pipeline.js:3:7)')?.text).toBe('file:///home/me/pipeline.js:3:7');
+    expect(siteOfText('Error\n    at eval (eval at run (file:///home/me/app.js:1:2), <anonymous>:1:5)')?.text).toBe('<anonymous>:1:5');
   });
 });
 

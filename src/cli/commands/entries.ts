@@ -1,6 +1,7 @@
 // Node only (part of the CLI): `geodata entries`, `geodata entry` and `geodata explain`.
 import { describeProvenance } from '../../cache/entries.js';
 import type { EntryState } from '../../cache/reasons.js';
+import type { EntryMeta } from '../../pipeline/entry.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { formatAge, formatBytes, oneLine, table } from '../../format.js';
@@ -78,14 +79,20 @@ export const entryCommand: Command = {
     }
     context.print(`entry      ${context.hash(details.stateHash)} (${details.key})`);
     context.print(`class      ${details.className ?? '-'} (${details.objectType})`);
-    context.print(`state      ${details.state}${details.reasons.length ? `: ${details.reasons.join('; ')}` : ''}`);
+    // The reasons of a damaged or incomplete entry already start with its state ("damaged: ...").
+    const reasons = details.reasons.map((reason) => (reason.startsWith(`${details.state}: `) ? reason.slice(details.state.length + 2) : reason));
+    context.print(`state      ${details.state}${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
     if (details.meta) {
-      context.print(`finished   ${details.meta.finished_at} (${formatAge(details.meta.finished_at)}), took ${details.meta.duration_s} s`);
-      context.print(`code       source ${context.hash(details.meta.source_hash)}, tree ${context.hash(details.meta.dep_tree_hash)}`);
+      // A damaged entry's meta.json may lack any field, or hold another type: what it lacks is left out, never printed as undefined.
+      const meta = details.meta as Partial<Record<keyof EntryMeta, unknown>>;
+      if (typeof meta.finished_at === 'string') context.print(`finished   ${meta.finished_at} (${formatAge(meta.finished_at)})${typeof meta.duration_s === 'number' ? `, took ${meta.duration_s} s` : ''}`);
+      if (typeof meta.source_hash === 'string' || typeof meta.dep_tree_hash === 'string') {
+        context.print(`code       source ${context.hash(stringOrNull(meta.source_hash))}, tree ${context.hash(stringOrNull(meta.dep_tree_hash))}`);
+      }
       if (details.imported) context.print(`origin     ${describeProvenance(details.imported)}`);
-      if (details.meta.co_outputs?.length) context.print(`co-outputs ${details.meta.co_outputs.map((h) => context.hash(h)).join(', ')}`);
-      if (details.meta.upstream?.length) context.print(`upstream   ${details.meta.upstream.map((h) => context.hash(h)).join(', ')}`);
-      for (const input of details.meta.inputs ?? []) context.print(`input      ${input.id} (${formatBytes(input.size)}, sha256 ${context.hash(input.sha256)})`);
+      if (Array.isArray(meta.co_outputs) && meta.co_outputs.length) context.print(`co-outputs ${meta.co_outputs.map((h) => context.hash(stringOrNull(h))).join(', ')}`);
+      if (Array.isArray(meta.upstream) && meta.upstream.length) context.print(`upstream   ${meta.upstream.map((h) => context.hash(stringOrNull(h))).join(', ')}`);
+      for (const input of Array.isArray(meta.inputs) ? (meta.inputs as EntryMeta['inputs']) : []) context.print(`input      ${input.id} (${formatBytes(input.size)}, sha256 ${context.hash(input.sha256)})`);
     }
     context.print(`parameters ${JSON.stringify(details.parameters)}`);
     context.print(`spec       ${JSON.stringify(details.spec)}`);
@@ -119,4 +126,8 @@ async function noEntriesOfClass(className: string, list: typeof import('../../ca
   const names = [...new Set((await list()).map((entry) => entry.className).filter((name): name is string => typeof name === 'string'))].sort();
   if (names.includes(className)) return 'no entries match';
   return `no entries of a class named ${JSON.stringify(className)}; ${names.length ? `classes with entries: ${names.join(', ')}` : 'the cache has no entries'}`;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }

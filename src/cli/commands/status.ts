@@ -76,7 +76,12 @@ function note(c: ClassStatus): string {
   if (c.state === 'stale' && c.codeStale) return 'its code changed since its newest entry';
   if (c.state === 'stale') return `dependencies changed: ${c.staleDependencies.join(', ') || '(see explain)'}`;
   if (c.state === 'unknown') return c.registered ? 'its entries cannot be judged: code in their keys is not loaded (see explain)' : 'not registered in this process';
-  if (c.state === 'new') return 'no entries yet';
+  if (c.state === 'new') {
+    // A class whose only entries are damaged is new too: those entries say nothing about its code.
+    const damaged = c.entries.states.damaged;
+    if (damaged === 0) return 'no entries yet';
+    return `${damaged === 1 ? 'its entry is' : `its ${damaged} entries are`} damaged: load computes ${damaged === 1 ? 'it' : 'them'} again (explain says why)`;
+  }
   const old = c.entries.states.stale;
   return old ? `${old} stale entries of older code` : '';
 }
