@@ -283,7 +283,12 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     while (queue.length > 0) {
       let slot = slots.find((candidate) => !candidate.task && !candidate.ended);
       if (!slot) {
-        if (slots.length >= size) return;
+        if (slots.length >= size) {
+          // A warm-up does not keep the process alive, but a call waiting for its thread must:
+          // else the process ended with the call unanswered (exit code 13, a top-level await unsettled).
+          for (const busy of slots) if (busy.task?.warming) busy.worker.ref();
+          return;
+        }
         try {
           slot = start();
           if (started === 1 && options.warm !== false) warmOthers();
