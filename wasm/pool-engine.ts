@@ -108,12 +108,7 @@ interface Slot {
   ended: boolean;
   /** Set by `close()`: no new calls go to this thread. */
   closing?: boolean;
-  /** The split's warm-ups (`SplitPlanner.warm`) this thread has run or is running. */
-  warmed: Set<string>;
 }
-
-/** Warm-ups a pool keeps for threads that have not run them: the latest few. */
-const KEPT_WARM_UPS = 8;
 
 const require = createRequire(import.meta.url);
 
@@ -174,7 +169,6 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
   const splitPixels = options.splitPixels ?? 4_000_000;
   const slots: Slot[] = [];
   const queue: Task[] = [];
-  const warmUps: Array<{ key: string; method: PoolMethod; args: unknown[] }> = [];
   let nextId = 1;
   let started = 0;
   const wasmLoads: WasmInstantiation[] = [];
@@ -194,7 +188,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     const data: PoolWorkerData = { warnings: Boolean(options.onWarning) };
     const worker = startWorkerThread(script.entry, { workerData: data, eval: script.eval }, workerExecArgv(process.execArgv));
     started += 1;
-    const slot: Slot = { worker, ended: false, warmed: new Set() };
+    const slot: Slot = { worker, ended: false };
     worker.on('message', (message: PoolAnswer) => answer(slot, message));
     const end = (reason: string) => {
       if (slot.ended) return;
@@ -283,12 +277,7 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     while (queue.length > 0) {
       let slot = slots.find((candidate) => !candidate.task && !candidate.ended);
       if (!slot) {
-        if (slots.length >= size) {
-          // A warm-up does not keep the process alive, but a call waiting for its thread must:
-          // else the process ended with the call unanswered (exit code 13, a top-level await unsettled).
-          for (const busy of slots) if (busy.task?.warming) busy.worker.ref();
-          return;
-        }
+        if (slots.length >= size) return;
         try {
           slot = start();
           if (started === 1 && options.warm !== false) warmOthers();
@@ -298,18 +287,6 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
         }
       }
       assign(slot, queue.shift()!);
-    }
-    warmIdle();
-  }
-
-  /** Gives each idle thread a warm-up it has not run, while no call waits. */
-  function warmIdle(): void {
-    for (const slot of slots) {
-      if (slot.task || slot.ended || slot.closing) continue;
-      const next = warmUps.find((warmUp) => !slot.warmed.has(warmUp.key));
-      if (!next) continue;
-      slot.warmed.add(next.key);
-      assign(slot, { warming: true, method: next.method, args: next.args, settle: () => undefined }, false);
     }
   }
 
@@ -375,13 +352,6 @@ export function createPoolEngine(options: PoolEngineOptions = {}): PoolEngine {
     splitCompressed: options.splitCompressed ?? false,
     splitTerrain: options.splitTerrain ?? false,
     fs: files,
-    warm(method, args) {
-      const key = JSON.stringify([method, args[0], args[1]]);
-      if (warmUps.some((warmUp) => warmUp.key === key)) return;
-      warmUps.push({ key, method, args });
-      if (warmUps.length > KEPT_WARM_UPS) warmUps.shift();
-      warmIdle();
-    },
   };
 
   // One engine on one thread runs calls in the order they were made; the pool keeps that order

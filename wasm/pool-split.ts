@@ -50,12 +50,6 @@ export interface SplitPlanner {
   /** Whether terrain steps are split. */
   splitTerrain: boolean;
   fs: EngineFiles;
-  /**
-   * Asks each worker to run `method` once when it would otherwise be idle, its answer unused:
-   * what a split's windows will each pay first (PROJ building a CRS pair's transformation), paid
-   * by workers that wait while the split is planned on another.
-   */
-  warm?(method: 'transformPoints', args: [string, string, Array<[number, number]>]): void;
 }
 
 /**
@@ -373,14 +367,7 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
   const bandCount = parsed.options.filter((option) => option.name === '-srcband' || option.name === '-b').length || (infos.length > 0 ? warpedBands(infos[0]!) : 0);
   const bits = typeBits(values(parsed, '-wt')?.[0] ?? values(parsed, '-ot')?.[0] ?? infos[0]?.bands[0]?.type);
   const grids = await sourceGrids(planner, infos, parsed);
-  if (!bits || !bandCount || !grids) return undefined;
-  for (const source of grids) {
-    const [x, y] = [source.grid[0] + (source.size[0] * source.grid[1]) / 2, source.grid[3] + (source.size[1] * source.grid[5]) / 2];
-    planner.warm?.('transformPoints', [source.sourceCrs, source.targetCrs, [[x, y]]]);
-  }
-  // Asked alongside the chunks, which it can only rule out: each call runs on a free worker.
-  const pole = holdsAPole(planner, grids, grid);
-  pole.catch(() => undefined); // awaited below; an early return must not leave it unhandled
+  if (!bits || !bandCount || !grids || (await holdsAPole(planner, grids, grid))) return undefined;
   // The raster gdalwarp reads from each source (the source, or an overview) for the whole output.
   const whole: OutputWindow = { x: 0, y: 0, width: grid.width, height: grid.height };
   const levels = await overviewLevels(planner, grids, grid, whole);
@@ -397,10 +384,12 @@ async function planChunks(planner: SplitPlanner, sources: string[], parsed: Pars
     wanted: planner.workers() * STRIPS_PER_WORKER,
     sourceWindows: (window) => sourceWindows(planner, grids, levels, grid, window, kernel),
   });
-  if (windows.length < 2 || (await pole)) return undefined;
+  if (windows.length < 2) return undefined;
   // Each window, warped on its own, must read what the whole warp reads.
-  const owns = await Promise.all(windows.map((window) => overviewLevels(planner, grids, grid, window)));
-  if (owns.some((own) => !own || own.some((level, index) => level !== levels[index]))) return undefined;
+  for (const window of windows) {
+    const own = await overviewLevels(planner, grids, grid, window);
+    if (!own || own.some((level, index) => level !== levels[index])) return undefined;
+  }
   const windowArgs = parsed.options.filter((option) => !['-te', '-overwrite'].includes(option.name)).flatMap((option) => [option.name, ...option.values]);
   return { parsed, windows, windowArgs, grid, onTileGrid: true };
 }

@@ -2,8 +2,6 @@ import { getConfig } from '../config.js';
 import { defaultRegistry } from '../fingerprint/index.js';
 import { sha256Hex } from '../sha256.js';
 import { type WrittenSource, type WrittenSourceMissing, writtenSource } from '../fingerprint/written-source.js';
-import { defaultModuleReader } from '../fingerprint/module-reader.js';
-import { parseModuleInSlices } from '../fingerprint/module-parse.js';
 import type { TreeRecord } from '../fingerprint/index.js';
 import { renderGraphSvg } from '../graph/graph-svg.js';
 import { parseJsonObject } from '../cache/json-object.js';
@@ -66,25 +64,6 @@ export async function recordCode(outputs: ActiveOutput[]): Promise<void> {
       await recordCodeVersion(store, { name, sourceHash: node.sourceHash, objectType, text: sourceText(name, tree), written: writtenSourceOf(name, node.kind), now });
       recorded.add(memoKey);
     }
-  }
-}
-
-/**
- * Parses, in slices while a computation runs, the modules `recordCode` will read its classes'
- * written source from: a library class's is a bundle chunk whose parse (150 ms here) would
- * otherwise hold up the commit, after GDAL is done. Only fills the parse cache: nothing fails.
- */
-export async function parseCodeAhead(tree: TreeRecord): Promise<void> {
-  const reader = defaultModuleReader();
-  if (!reader) return;
-  // After the computation has sent its work on its way.
-  await yieldToEventLoop();
-  for (const [name, node] of Object.entries(tree.nodes)) {
-    if (node.kind !== 'class') continue;
-    const cls = defaultRegistry.get(name);
-    const url = typeof cls === 'function' ? defaultRegistry.registrationSiteOf(cls)?.script : undefined;
-    const text = url === undefined ? undefined : reader.read(url);
-    if (text) await parseModuleInSlices(text);
   }
 }
 

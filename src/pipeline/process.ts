@@ -11,7 +11,7 @@ import { nameRemoteInputs } from '../sources/remote-input.js';
 import { SpatialSpec } from '../spec/spatial-spec.js';
 import type { StaleReason } from '../fingerprint/record.js';
 import { type ActiveOutput, currentRecording, endComputation, inCallChain, runComputation } from './active.js';
-import { parseCodeAhead, recordCode } from './code-registry.js';
+import { recordCode } from './code-registry.js';
 import { commitOutputs, type ProducedOutput } from './commit.js';
 import { checkEntry, type EntryCheck, type EntryDecoder, type EntryMeta } from './entry.js';
 import { emit, type PipelineEvent } from './events.js';
@@ -240,8 +240,6 @@ async function compute(instance: Tracked, spec: SpatialSpec, identity: Identity)
   emit({ type: 'start', className: identity.className, stateHash: identity.stateHash });
   let ended = false;
   const releases: Array<() => Promise<void>> = [];
-  // While GDAL works elsewhere, this thread reads ahead what the commit will record.
-  parseCodeAhead(identity.record.tree).catch(() => undefined);
   try {
     const { completedSpec, coOutputs } = await runComputation(main, () => runProducer(main));
     const { outputs, recording } = endComputation(identity.stateHash);
