@@ -1,6 +1,6 @@
 /**
  * The local path a `file:` URL names (a `URL` or a string), or undefined for anything else: Node
- * scripts name their data with `new URL('./data/dem.tif', import.meta.url)`, and an input hasher
+ * scripts name their data with a URL made from `import.meta.url`, and an input hasher
  * reads such a URL as that file, so the processor must open that file too.
  * @example fileUrlPath(new URL('file:///data/my%20dem.tif')) // '/data/my dem.tif'
  */
